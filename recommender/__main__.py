@@ -1,0 +1,4 @@
+"""``python -m recommender``."""
+from recommender.cli import main
+
+raise SystemExit(main())
