@@ -12,13 +12,9 @@ from recommender.errors import UserError
 # One line per subcommand: name -> (module, one-line help). Modules are imported only when chosen, so the
 # startup cost of `recommender recommend` never includes questionary (ask) or the probe machinery.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ask": ("recommender.commands.ask", "answer a few questions in the terminal and get a recommendation"),
     "recommend": ("recommender.commands.recommend", "score one project profile"),
-    "batch": ("recommender.commands.batch", "score many profiles from YAML, JSON, JSONL or CSV"),
     "compare": ("recommender.commands.compare", "print the comparison table, 2021 versus installed"),
-    "probe": ("recommender.commands.probe", "check what each installed framework really does on this machine"),
     "rules": ("recommender.commands.rules", "list, show, validate, lint and test the rule files"),
-    "explain": ("recommender.commands.explain", "trace every rule for a profile: matched or not, and why"),
 }
 
 

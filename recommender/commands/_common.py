@@ -1,0 +1,22 @@
+"""Helpers shared by the front ends: loading the rule base with overlays, reading answers, writing output."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from recommender.atomic import write_text_atomic
+from recommender.model import RuleBase
+from recommender.rulebase import load_rules
+
+
+def rulebase(args: argparse.Namespace) -> RuleBase:
+    """The shipped rule base plus every ``--rules`` / ``RECOMMENDER_RULES`` overlay."""
+    return load_rules(*getattr(args, "rules", []))
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print ``text``, or write it atomically to ``output``."""
+    if output and output != "-":
+        write_text_atomic(output, text)
+    else:
+        sys.stdout.write(text)

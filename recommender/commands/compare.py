@@ -1,0 +1,74 @@
+"""``recommender compare``: the seed article's comparison table, 2021 beside now and beside what is installed."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from recommender.commands._common import emit, rulebase
+from recommender.model import RuleBase
+from recommender.versions import installed_version
+
+ROWS = {
+    "developed_by": "Developed by",
+    "target_audience": "Target audience",
+    "api_level": "Low/high-level API",
+    "development_stage": "Development stage",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", "-f", choices=["table", "json", "markdown"], default="table")
+
+
+def comparison(rules: RuleBase) -> dict:
+    """The table as data: per framework, per row, the 2021 value, today's value and its source."""
+    out = {}
+    for f in rules.frameworks:
+        installed = installed_version(f)
+        rows = {key: dict(f.table.get(key, {})) for key in ROWS}
+        rows["installed"] = {"package": installed[0], "version": installed[1]} if installed else None
+        out[f.id] = {"name": f.name, **rows}
+    return out
+
+
+def _installed(cell: dict | None) -> str:
+    return f"{cell['package']} {cell['version']}" if cell else "not installed"
+
+
+def _table(data: dict) -> str:
+    width = max(len(d["name"]) for d in data.values())
+    lines = []
+    for key, title in ROWS.items():
+        lines.append(title)
+        for d in data.values():
+            lines.append(f"  {d['name']:<{width}}  2021: {d[key].get('seed', '-')}")
+            lines.append(f"  {'':<{width}}  now:  {d[key].get('now', '-')}")
+        lines.append("")
+    lines.append("Installed here (read from package metadata, nothing imported)")
+    lines += [f"  {d['name']:<{width}}  {_installed(d['installed'])}" for d in data.values()]
+    lines += ["", "Sources"]
+    for d in data.values():
+        for key in ROWS:
+            if d[key].get("source"):
+                lines.append(f"  {d['name']}, {ROWS[key].lower()}: {d[key]['source']}")
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(data: dict) -> str:
+    head = "| | " + " | ".join(d["name"] for d in data.values()) + " |"
+    out = [head, "|---" * (len(data) + 1) + "|"]
+    for key, title in ROWS.items():
+        out.append(f"| {title} (2021) | " + " | ".join(d[key].get("seed", "-") for d in data.values()) + " |")
+        out.append(f"| {title} (now) | " + " | ".join(d[key].get("now", "-") for d in data.values()) + " |")
+    out.append("| Installed here | " + " | ".join(_installed(d["installed"]) for d in data.values()) + " |")
+    return "\n".join(out) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    data = comparison(rulebase(args))
+    if args.format == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = _markdown(data) if args.format == "markdown" else _table(data)
+    emit(text, None)
+    return 0

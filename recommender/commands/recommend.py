@@ -1,0 +1,33 @@
+"""``recommender recommend``: score one profile given as a file and/or ``--answer`` flags."""
+from __future__ import annotations
+
+import argparse
+
+from recommender.commands._common import emit, rulebase
+from recommender.engine import rank
+from recommender.profiles import load_profile, normalize_answers, parse_answer_flags
+from recommender.render import FORMATS
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", metavar="FILE", help="a YAML or JSON profile: {name: ..., answers: {...}}")
+    parser.add_argument("--answer", "-a", action="append", default=[], metavar="QUESTION=VALUE",
+                        help="an answer (repeatable; overrides the profile; multi answers as a,b)")
+    parser.add_argument("--format", "-f", choices=list(FORMATS), default="table")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    rules = rulebase(args)
+    name, answers = None, {}
+    if args.profile:
+        profile = load_profile(args.profile, rules)
+        name, answers = profile.name, dict(profile.answers)
+    answers.update(normalize_answers(parse_answer_flags(args.answer, rules), rules, "--answer"))
+    for flag in args.answer:  # `--answer q=` clears a profile's answer
+        qid, _, value = flag.partition("=")
+        if not value.strip():
+            answers.pop(qid.strip(), None)
+    result = rank(answers, rules, profile=name)
+    emit(FORMATS[args.format](result, rules), args.output)
+    return 0

@@ -1,0 +1,62 @@
+"""Wording shared by the table and markdown renderers, so both say the same thing."""
+from __future__ import annotations
+
+from recommender.engine import Change, Recommendation
+from recommender.model import Companion, RuleBase
+
+
+def name_of(framework: str | None, rules: RuleBase) -> str:
+    return "no framework" if framework is None else rules.framework(framework).name
+
+
+def and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def outcome(winner: str | None, tie: tuple[str, ...], rules: RuleBase) -> str:
+    if winner:
+        return name_of(winner, rules)
+    if tie:
+        return "a tie between " + and_list([name_of(f, rules) for f in tie])
+    return "nothing (every framework is excluded)"
+
+
+def headline(rec: Recommendation, rules: RuleBase) -> str:
+    if rec.winner:
+        return f"Recommended: {name_of(rec.winner, rules)}"
+    if rec.tie:
+        names = and_list([name_of(f, rules) for f in rec.tie])
+        return f"Tie between {names}: the rules cannot separate them. Answering more questions may."
+    return "No framework fits: every candidate hits a deal-breaker."
+
+
+def companion_line(c: Companion) -> str:
+    pkg = f" (pip install {c.package})" if c.package else ""
+    note = f". {c.note}" if c.note else ""
+    return f"{c.name}{pkg}: {c.status} as of {c.status_as_of}{note}"
+
+
+def avoid_line(c: Companion) -> str:
+    return f"{c.name}: {c.status} as of {c.status_as_of}. {c.note}".rstrip()
+
+
+def change_line(question: str, changes: list[Change], rec: Recommendation, rules: RuleBase) -> str:
+    q = rules.question(question)
+    parts = []
+    for c in changes:
+        if c.answer.startswith(("+", "-")) and q.kind == "multi":
+            verb = "adding" if c.answer[0] == "+" else "dropping"
+            answer = f"{verb} {q.label(c.answer[1:])}"
+        elif c.answer == "(unanswered)":
+            answer = "leaving it unanswered"
+        else:
+            answer = q.label(c.answer)
+        parts.append(f"{answer} → {outcome(c.winner, c.tie, rules)}")
+    return f"{question}: " + "; ".join(parts)
+
+
+def grouped_changes(rec: Recommendation) -> dict[str, list[Change]]:
+    groups: dict[str, list[Change]] = {}
+    for c in rec.what_would_change:
+        groups.setdefault(c.question, []).append(c)
+    return groups

@@ -1,0 +1,231 @@
+"""Load the shipped rule files and any overlay directories into one validated :class:`RuleBase`.
+
+Overlays (``--rules DIR``, ``RECOMMENDER_RULES``) are read after the shipped base, in order. They may add
+questions, options (``extend: true``), frameworks and rules, replace a question, framework or rule by id
+(``override: true``) and switch rules off (``disable: [id, ...]``). Anything else that reuses an id is an error
+that names both places. Every problem in every file is collected and reported in one pass.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from recommender import schema
+from recommender.conditions import Condition, compile_condition
+from recommender.errors import UserError, UserErrors, did_you_mean
+from recommender.model import Case, Companion, Fact, Framework, Option, Origin, Question, Rule, RuleBase
+from recommender.yamlio import Map, load_yaml
+
+YES_NO = (Option("yes", "Yes"), Option("no", "No"))
+FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer to what they define
+
+
+def shipped_rules_dir() -> Path:
+    """The rule base that ships with the package (the repo's ``rules/``, or the installed copy)."""
+    repo = Path(__file__).resolve().parent.parent / "rules"
+    if repo.is_dir():
+        return repo
+    from importlib.resources import files
+
+    return Path(str(files("recommender") / "rules"))
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The YAML files of one rules directory, definitions first, then tests."""
+    if not directory.is_dir():
+        raise UserError("rules directory not found (give a directory holding *.yaml rule files)", str(directory))
+    main = sorted(directory.glob("*.yaml"), key=lambda p: (p.name not in FIRST, FIRST.index(p.name)
+                                                           if p.name in FIRST else 0, p.name))
+    return [*main, *sorted((directory / "tests").glob("*.yaml"))]
+
+
+def load_rules(*overlays: str | os.PathLike[str], base: str | os.PathLike[str] | None = None,
+               files: Sequence[str | os.PathLike[str]] | None = None) -> RuleBase:
+    """Load and validate the rule base: ``base`` (default: shipped) plus ``overlays``, in order.
+
+    ``files`` loads exactly those files instead (used by ``rules validate PATH``).
+    """
+    if files is None:
+        dirs = [Path(base) if base is not None else shipped_rules_dir(), *map(Path, overlays)]
+        paths = [p for d in dirs for p in rule_files(d)]
+    else:
+        paths = [Path(f) for f in files]
+    builder = _Builder()
+    for path in paths:
+        builder.add_file(_display(path))
+    return builder.finish()
+
+
+def _display(path: Path) -> Path:
+    """A path relative to the working directory when it lies below it: shorter messages."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _origin(file: str, node: Any) -> Origin:
+    line, col = getattr(node, "pos", (1, 1))
+    return Origin(file, line, col)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class _Builder:
+    """Collects definitions file by file, then compiles conditions once every question is known."""
+
+    def __init__(self) -> None:
+        self.errors: list[UserError] = []
+        self.questions: dict[str, tuple[Map, str]] = {}
+        self.extra_options: dict[str, list[tuple[Map, str]]] = {}
+        self.frameworks: dict[str, tuple[Map, str]] = {}
+        self.rules: dict[str, tuple[Map, str]] = {}
+        self.disable: list[tuple[str, str, tuple[int, int]]] = []
+        self.cases: list[tuple[Map, str]] = []
+        self.files: list[str] = []
+
+    def add_file(self, path: Path) -> None:
+        name = str(path)
+        try:
+            doc = load_yaml(path)
+        except UserError as exc:
+            self.errors.append(exc)
+            return
+        self.files.append(name)
+        problems = schema.check(doc, schema.RULE_FILE, name, "rule file")
+        if problems:
+            self.errors.extend(problems)
+            return
+        for q in doc.get("questions", []):
+            self._add_question(q, name)
+        for f in doc.get("frameworks", []):
+            self._add(self.frameworks, f, name, "framework")
+        for r in doc.get("rules", []):
+            self._add(self.rules, r, name, "rule")
+        ids = doc.get("disable", [])
+        self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
+        self.cases.extend((c, name) for c in doc.get("cases", []))
+
+    def _add_question(self, q: Map, file: str) -> None:
+        if q.get("extend"):
+            self.extra_options.setdefault(q["id"], []).append((q, file))
+            return
+        missing = [k for k in ("text", "help", "kind") if k not in q]
+        if missing:
+            self.errors.append(UserError(f'question "{q["id"]}" is missing "{missing[0]}"', file, *q.pos))
+        elif q["kind"] != "yes_no" and not q.get("options"):
+            self.errors.append(UserError(f'question "{q["id"]}" ({q["kind"]}) needs options', file, *q.pos))
+        self._add(self.questions, q, file, "question")
+
+    def _add(self, table: dict[str, tuple[Map, str]], item: Map, file: str, what: str) -> None:
+        key = item["id"]
+        if key in table and not item.get("override"):
+            first = _origin(table[key][1], table[key][0])
+            self.errors.append(UserError(
+                f'duplicate {what} id "{key}" (first defined at {first}); '
+                f"add `override: true` to replace it on purpose", file, *item.pos))
+            return
+        if item.get("override") and key not in table:
+            self.errors.append(UserError(
+                f'{what} "{key}" has `override: true` but overrides nothing{did_you_mean(key, table)}',
+                file, *item.pos))
+        table[key] = (item, file)
+
+    def finish(self) -> RuleBase:
+        questions = self._questions()
+        options = {q.id: frozenset(q.option_ids) for q in questions}
+        questions = tuple(self._with_ask_when(q, options) for q in questions)
+        frameworks = tuple(self._framework(f, file, options) for f, file in self.frameworks.values())
+        framework_ids = [f.id for f in frameworks]
+        disabled = self._disabled()
+        rules = tuple(self._rule(r, file, options, framework_ids)
+                      for rid, (r, file) in self.rules.items() if rid not in disabled)
+        cases = tuple(self._case(c, file, framework_ids) for c, file in self.cases)
+        if not frameworks and not self.errors:
+            self.errors.append(UserError("no frameworks defined (expected a frameworks.yaml)"))
+        if self.errors:
+            raise UserErrors(self.errors) if len(self.errors) > 1 else self.errors[0]
+        return RuleBase(questions, frameworks, rules, cases, tuple(self.files), tuple(sorted(disabled)))
+
+    def _questions(self) -> list[Question]:
+        out = []
+        for qid, (q, file) in self.questions.items():
+            opts = YES_NO if q.get("kind") == "yes_no" else tuple(
+                Option(o["id"], o["label"], _text(o.get("help"))) for o in q.get("options", []))
+            for extra, extra_file in self.extra_options.pop(qid, []):
+                opts += tuple(Option(o["id"], o["label"], _text(o.get("help"))) for o in extra.get("options", []))
+            seen: set[str] = set()
+            for o in opts:
+                if o.id in seen:
+                    self.errors.append(UserError(f'question "{qid}" has option "{o.id}" twice', file, *q.pos))
+                seen.add(o.id)
+            out.append(Question(qid, _text(q.get("text")), _text(q.get("help")), _text(q.get("kind")), opts,
+                                None, _origin(file, q)))
+        for qid, extras in self.extra_options.items():
+            extra, file = extras[0]
+            self.errors.append(UserError(f'`extend: true` on unknown question "{qid}"'
+                                         f"{did_you_mean(qid, self.questions)}", file, *extra.pos))
+        return out
+
+    def _condition(self, raw: Any, file: str, pos: tuple[int, int], options: dict) -> Condition:
+        return compile_condition(raw, options, file, pos, self.errors)
+
+    def _with_ask_when(self, q: Question, options: dict) -> Question:
+        raw, file = self.questions[q.id]
+        if "ask_when" not in raw:
+            return q
+        cond = self._condition(raw["ask_when"], file, raw.at("ask_when"), options)
+        return Question(q.id, q.text, q.help, q.kind, q.options, cond, q.origin)
+
+    def _framework(self, f: Map, file: str, options: dict) -> Framework:
+        companions = tuple(Companion(
+            c["id"], c["name"], c["status"], _text(c["status_as_of"]), c["source"], _text(c.get("package")),
+            _text(c.get("note")),
+            self._condition(c["pick_when"], file, c.at("pick_when"), options) if "pick_when" in c else None,
+        ) for c in f.get("companions", []))
+        facts = tuple(Fact(x["id"], x["claim"], x["status"], _text(x["as_of"]), x["source"],
+                           _text(x.get("correction")), dict(x.get("versions", {})))
+                      for x in f.get("facts", []))
+        for x in f.get("facts", []):
+            if x["status"] != "current" and not x.get("correction"):
+                self.errors.append(UserError(f'fact "{x["id"]}" is {x["status"]} but has no "correction" '
+                                             "(say what is true now, with its source)", file, *x.pos))
+        table = {k: {kk: str(vv) for kk, vv in v.items()} for k, v in f.get("table", {}).items()}
+        return Framework(f["id"], f["name"], f["developed_by"], tuple(f.get("packages", [])), table,
+                         companions, facts, _origin(file, f))
+
+    def _disabled(self) -> set[str]:
+        ids = set()
+        for rid, file, pos in self.disable:
+            if rid not in self.rules:
+                self.errors.append(UserError(f'disable: unknown rule id "{rid}"{did_you_mean(rid, self.rules)}',
+                                             file, *pos))
+            ids.add(rid)
+        return ids
+
+    def _rule(self, r: Map, file: str, options: dict, framework_ids: list[str]) -> Rule:
+        if "score" not in r and "dealbreaker" not in r:
+            self.errors.append(UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos))
+        score = r.get("score", {})
+        for fid in [*score, *r.get("dealbreaker", [])]:
+            if fid not in framework_ids:
+                pos = score.at(fid) if fid in score else r.at("dealbreaker")
+                self.errors.append(UserError(f'rule "{r["id"]}": unknown framework "{fid}"'
+                                             f"{did_you_mean(fid, framework_ids)}", file, *pos))
+        when = self._condition(r["when"], file, r.at("when"), options)
+        return Rule(r["id"], when, r["because"], r["source"], {k: float(v) for k, v in score.items()},
+                    tuple(r.get("dealbreaker", [])), _text(r.get("as_of")), dict(r.get("versions", {})),
+                    r["when"], _origin(file, r))
+
+    def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:
+        valid = [*framework_ids, "tie"]
+        for key in ("expect_winner",):
+            if c[key] not in valid:
+                self.errors.append(UserError(f'case "{c["name"]}": unknown framework "{c[key]}"'
+                                             f"{did_you_mean(c[key], valid)}", file, *c.at(key)))
+        return Case(c["name"], c["answers"] or {}, c["expect_winner"], tuple(c.get("must_not_win", [])),
+                    _text(c.get("source")), _origin(file, c))

@@ -1,0 +1,221 @@
+"""The shapes of every YAML file, declared as data, and the one validator that checks them.
+
+A shape is a dict of field name -> :class:`Field`. :func:`check` walks a loaded document against a shape and
+returns every problem it finds (it does not stop at the first), each located at ``file:line:col``.
+Cross-references (a rule naming a question that does not exist) are checked later, by the rule base.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from recommender.errors import UserError, did_you_mean
+from recommender.yamlio import Map, Seq
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+Checker = Callable[[Any], "str | None"]
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Checker | dict[str, "Field"]  # a value checker, or a nested shape
+    required: bool = False
+    many: bool = False  # a list of `kind`
+
+
+def text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "expected non-empty text"
+
+
+def ident(value: Any) -> str | None:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        return f"expected an id of lower-case letters, digits, '_', '-' or '.', got {value!r}"
+    return None
+
+
+def number(value: Any) -> str | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return None if ok else f"expected a number, got {type(value).__name__} {value!r}"
+
+
+def boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+
+
+def anything(value: Any) -> str | None:
+    return None
+
+
+def date_text(value: Any) -> str | None:
+    """Dates are kept as text ("2024-09", "2021"); YAML turns 2024-09-04 into a date, which is fine too."""
+    import datetime
+
+    if isinstance(value, (datetime.date, int)) or (isinstance(value, str) and value.strip()):
+        return None
+    return f"expected a date such as \"2024-09\", got {value!r}"
+
+
+def choice(*values: str) -> Checker:
+    def check(value: Any) -> str | None:
+        if value in values:
+            return None
+        return f"unknown value {value!r}{did_you_mean(value, values)}"
+
+    return check
+
+
+def mapping_of(values: Checker) -> Checker:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return f"expected a mapping, got {type(value).__name__}"
+        for key, item in value.items():
+            problem = ident(key) or values(item)
+            if problem:
+                return f"{key}: {problem}"
+        return None
+
+    return check
+
+
+def condition(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "expected a condition mapping such as {deployment: mobile}"
+
+
+OPTION = {
+    "id": Field(ident, required=True),
+    "label": Field(text, required=True),
+    "help": Field(text),
+}
+QUESTION = {
+    "id": Field(ident, required=True),
+    "text": Field(text),
+    "help": Field(text),
+    "kind": Field(choice("single", "multi", "yes_no")),
+    "options": Field(OPTION, many=True),
+    "ask_when": Field(condition),
+    "source": Field(text),
+    "extend": Field(boolean),  # overlay: add options to a question defined elsewhere
+    "override": Field(boolean),  # overlay: replace a question defined elsewhere
+}
+TABLE_CELL = {"seed": Field(text, required=True), "now": Field(text, required=True), "source": Field(text)}
+COMPANION = {
+    "id": Field(ident, required=True),
+    "name": Field(text, required=True),
+    "package": Field(text),
+    "status": Field(choice("active", "maintenance", "inactive"), required=True),
+    "status_as_of": Field(date_text, required=True),
+    "pick_when": Field(condition),
+    "note": Field(text),
+    "source": Field(text, required=True),
+}
+FACT = {
+    "id": Field(ident, required=True),
+    "claim": Field(text, required=True),
+    "status": Field(choice("current", "stale", "wrong"), required=True),
+    "as_of": Field(date_text, required=True),
+    "correction": Field(text),
+    "source": Field(text, required=True),
+    "versions": Field(mapping_of(text)),
+}
+FRAMEWORK = {
+    "id": Field(ident, required=True),
+    "name": Field(text, required=True),
+    "developed_by": Field(text, required=True),
+    "packages": Field(text, many=True),
+    "table": Field({k: Field(TABLE_CELL) for k in
+                    ("developed_by", "target_audience", "api_level", "development_stage")}),
+    "companions": Field(COMPANION, many=True),
+    "facts": Field(FACT, many=True),
+    "override": Field(boolean),
+}
+RULE = {
+    "id": Field(ident, required=True),
+    "when": Field(condition, required=True),
+    "score": Field(mapping_of(number)),
+    "dealbreaker": Field(ident, many=True),
+    "because": Field(text, required=True),
+    "source": Field(text, required=True),
+    "as_of": Field(date_text),
+    "versions": Field(mapping_of(text)),
+    "note": Field(text),
+    "override": Field(boolean),
+}
+CASE = {
+    "name": Field(text, required=True),
+    "answers": Field(anything, required=True),
+    "expect_winner": Field(ident, required=True),
+    "must_not_win": Field(ident, many=True),
+    "source": Field(text),
+}
+RULE_FILE = {
+    "questions": Field(QUESTION, many=True),
+    "frameworks": Field(FRAMEWORK, many=True),
+    "rules": Field(RULE, many=True),
+    "disable": Field(ident, many=True),  # overlay: rule ids switched off
+    "cases": Field(CASE, many=True),
+}
+PROFILE = {
+    "name": Field(text),
+    "answers": Field(anything),
+    "description": Field(text),
+}
+
+
+def check(doc: Any, shape: dict[str, Field], file: str, what: str) -> list[UserError]:
+    """Every schema problem in ``doc`` against ``shape``; an empty list when it fits."""
+    errors: list[UserError] = []
+    if not isinstance(doc, dict):
+        got = "an empty file" if doc is None else f"a {type(doc).__name__}"
+        return [UserError(f"the top level must be a mapping with {_keys(shape)}; got {got}", file,
+                          *getattr(doc, "pos", (1, 1)))]
+    _check_map(doc, shape, file, what, errors)
+    return errors
+
+
+def _keys(shape: dict[str, Field]) -> str:
+    return ", ".join(f"{k}:" for k in shape)
+
+
+def _check_map(doc: Map, shape: dict[str, Field], file: str, what: str, errors: list[UserError]) -> None:
+    pos = getattr(doc, "pos", (None, None))
+    for key in doc:
+        if key not in shape:
+            line, col = doc.key_at(key) if isinstance(doc, Map) else pos
+            errors.append(UserError(f'unknown key "{key}" in {what}{did_you_mean(key, shape)}', file, line, col))
+    for key, field in shape.items():
+        if key not in doc:
+            if field.required:
+                errors.append(UserError(f'{what} is missing "{key}"', file, *pos))
+            continue
+        where = doc.at(key) if isinstance(doc, Map) else pos
+        _check_value(doc[key], field, file, f"{what} {key}", where, errors)
+
+
+def _check_value(value: Any, field: Field, file: str, what: str, where: tuple, errors: list[UserError]) -> None:
+    if field.many:
+        if not isinstance(value, list):
+            errors.append(UserError(f"{what}: expected a list", file, *where))
+            return
+        for i, item in enumerate(value):
+            item_where = value.at(i) if isinstance(value, Seq) else where
+            _check_one(item, field.kind, file, f"{what}[{i + 1}]", item_where, errors)
+    else:
+        _check_one(value, field.kind, file, what, where, errors)
+
+
+def _check_one(value: Any, kind: Any, file: str, what: str, where: tuple, errors: list[UserError]) -> None:
+    if isinstance(kind, dict):
+        if not isinstance(value, dict):
+            errors.append(UserError(f"{what}: expected a mapping, got {type(value).__name__}", file, *where))
+            return
+        base = what.rsplit(" ", 1)[-1].split("[")[0]
+        singular = base[:-1] if base.endswith("s") else base
+        label = f'{singular} "{value["id"]}"' if isinstance(value.get("id"), str) else what
+        _check_map(value, kind, file, label, errors)
+        return
+    problem = kind(value)
+    if problem:
+        errors.append(UserError(f"{what}: {problem}", file, *where))
