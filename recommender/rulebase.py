@@ -23,7 +23,10 @@ FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer 
 
 
 def shipped_rules_dir() -> Path:
-    """The rule base that ships with the package (the repo's ``rules/``, or the installed copy)."""
+    """The base rule set: ``RECOMMENDER_BASE_RULES`` if set (a seam for testing the engine on other knowledge),
+    else the rules that ship with the package (the repo's ``rules/``, or the installed copy)."""
+    if os.environ.get("RECOMMENDER_BASE_RULES"):
+        return Path(os.environ["RECOMMENDER_BASE_RULES"])
     repo = Path(__file__).resolve().parent.parent / "rules"
     if repo.is_dir():
         return repo
