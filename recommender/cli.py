@@ -33,7 +33,8 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, object | None]:
+def build_parser(argv: Sequence[str], commands: dict[str, tuple[str, str]] | None = None
+                 ) -> tuple[argparse.ArgumentParser, object | None]:
     """The parser; only the chosen subcommand's module is imported to add its arguments."""
     common = _common()
     parser = _Parser(prog="recommender", parents=[common],
@@ -42,7 +43,7 @@ def build_parser(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, object |
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = next((a for a in argv if not a.startswith("-")), None)
     module = None
-    for name, (module_name, help_text) in COMMANDS.items():
+    for name, (module_name, help_text) in (commands or COMMANDS).items():
         cmd = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         if name == chosen:
             module = importlib.import_module(module_name)
@@ -59,11 +60,12 @@ def _version() -> str:
         return "0+unknown"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, commands: dict[str, tuple[str, str]] | None = None) -> int:
+    """Run one command; ``commands`` replaces the registry (a seam for tests)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        parser, module = build_parser(argv)
+        parser, module = build_parser(argv, commands)
         args = parser.parse_args(argv)
         if module is None:
             parser.print_help()

@@ -118,6 +118,6 @@ def load_profile(path: str, rules: RuleBase) -> Profile:
     answers = doc.get("answers") or {}
     if not isinstance(answers, dict):
         pos = doc.at("answers") if hasattr(doc, "at") else (None, None)
-        raise UserError(f"answers: expected a mapping of question: value, got {type(answers).__name__}", path, *pos)
+        raise UserError(f"answers: expected a mapping of question: value, got {schema.kind_name(answers)}", path, *pos)
     name = doc.get("name")
     return Profile(str(name) if name is not None else Path(path).stem, normalize_answers(answers, rules, path, answers))

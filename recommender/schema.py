@@ -70,7 +70,7 @@ def choice(*values: str) -> Checker:
 def mapping_of(values: Checker) -> Checker:
     def check(value: Any) -> str | None:
         if not isinstance(value, dict):
-            return f"expected a mapping, got {type(value).__name__}"
+            return f"expected a mapping, got {kind_name(value)}"
         for key, item in value.items():
             problem = ident(key) or values(item)
             if problem:
@@ -164,11 +164,22 @@ PROFILE = {
 }
 
 
+def kind_name(value: Any) -> str:
+    """What a YAML value is, in the words a user would use."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return "nothing" if value is None else f"a {type(value).__name__}"
+
+
 def check(doc: Any, shape: dict[str, Field], file: str, what: str) -> list[UserError]:
     """Every schema problem in ``doc`` against ``shape``; an empty list when it fits."""
     errors: list[UserError] = []
     if not isinstance(doc, dict):
-        got = "an empty file" if doc is None else f"a {type(doc).__name__}"
+        got = "an empty file" if doc is None else kind_name(doc)
         return [UserError(f"the top level must be a mapping with {_keys(shape)}; got {got}", file,
                           *getattr(doc, "pos", (1, 1)))]
     _check_map(doc, shape, file, what, errors)
@@ -209,7 +220,7 @@ def _check_value(value: Any, field: Field, file: str, what: str, where: tuple, e
 def _check_one(value: Any, kind: Any, file: str, what: str, where: tuple, errors: list[UserError]) -> None:
     if isinstance(kind, dict):
         if not isinstance(value, dict):
-            errors.append(UserError(f"{what}: expected a mapping, got {type(value).__name__}", file, *where))
+            errors.append(UserError(f"{what}: expected a mapping, got {kind_name(value)}", file, *where))
             return
         base = what.rsplit(" ", 1)[-1].split("[")[0]
         singular = base[:-1] if base.endswith("s") else base

@@ -1,0 +1,44 @@
+"""Startup cost of `recommender recommend --format json` against `python -c "import yaml"`, in the same run.
+
+Target (issue 2): ratio <= 2.0. Run: python benchmarks/bench_recommend.py [--runs N]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILE = ROOT / "examples" / "research-lab.yaml"
+
+
+def wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    base = [sys.executable, "-c", "import yaml"]
+    ours = [sys.executable, "-m", "recommender", "recommend", "--profile", str(PROFILE), "--format", "json"]
+    wall(base), wall(ours)  # warm the file cache
+    base_t, ours_t = [], []
+    for _ in range(args.runs):  # interleaved, so drift hits both alike
+        base_t.append(wall(base))
+        ours_t.append(wall(ours))
+    b, o = statistics.median(base_t), statistics.median(ours_t)
+    print(f"python -c 'import yaml'                 median {b * 1000:7.1f} ms over {args.runs} runs")
+    print(f"recommender recommend --format json     median {o * 1000:7.1f} ms over {args.runs} runs")
+    print(f"ratio {o / b:.2f}x (target <= 2.0x)")
+
+
+if __name__ == "__main__":
+    main()

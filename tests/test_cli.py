@@ -1,0 +1,118 @@
+"""The CLI boundary: exit codes, the JSON contract, --debug, and what `recommend` must not import."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import recommender
+from recommender.cli import main
+from conftest import MINI, ROOT, run_cli
+
+MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI)}
+
+
+def test_recommend_json_matches_the_python_api(tmp_path, mini):
+    (tmp_path / "p.yaml").write_text("name: team-a\nanswers:\n  deployment: [mobile]\n  os: linux\n")
+    proc = run_cli("recommend", "--profile", "p.yaml", "--answer", "audience=researcher", "--format", "json",
+                   cwd=tmp_path, env=MINI_ENV)
+    assert proc.returncode == 0, proc.stderr
+    expected = recommender.recommend({"deployment": ["mobile"], "os": "linux", "audience": "researcher"},
+                                     rules=mini, profile="team-a").to_dict()
+    assert json.loads(proc.stdout) == expected
+
+
+def test_answer_flag_overrides_and_clears_profile(tmp_path):
+    (tmp_path / "p.yaml").write_text("answers: {os: windows, audience: beginner}\n")
+    proc = run_cli("recommend", "--profile", "p.yaml", "-a", "os=", "-f", "json", cwd=tmp_path, env=MINI_ENV)
+    assert json.loads(proc.stdout)["answers"] == {"audience": "beginner"}
+
+
+def test_table_output_names_winner_reasons_and_changes():
+    proc = run_cli("recommend", "-a", "deployment=mobile", env=MINI_ENV)
+    assert proc.returncode == 0
+    assert "Recommended: TensorFlow" in proc.stdout
+    assert "with Keras 3" in proc.stdout
+    assert "+4  LiteRT." in proc.stdout
+    assert "deployment: dropping Mobile → a tie between PyTorch and JAX" in proc.stdout
+
+
+def test_markdown_output(tmp_path):
+    proc = run_cli("recommend", "-a", "audience=beginner", "-a", "os=windows", "-f", "markdown", env=MINI_ENV)
+    assert proc.stdout.startswith("## Tie between TensorFlow and PyTorch: the rules cannot separate them.")
+    assert "| 1 | TensorFlow | +2 | tied |" in proc.stdout
+
+
+def test_output_file_is_written_whole(tmp_path):
+    out = tmp_path / "result.json"
+    proc = run_cli("recommend", "-a", "deployment=mobile", "-f", "json", "-o", str(out), env=MINI_ENV)
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert json.loads(out.read_text())["winner"] == "tensorflow"
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
+
+
+def test_usage_error_is_one_line_exit_2():
+    proc = run_cli("recommend", "--format", "xml", env=MINI_ENV)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "invalid choice: 'xml'" in proc.stderr
+
+
+@pytest.fixture()
+def boom(tmp_path, monkeypatch):
+    (tmp_path / "boom_command.py").write_text(textwrap.dedent("""
+        def add_arguments(parser):
+            pass
+        def run(args):
+            raise RuntimeError("kaboom")
+    """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return {"boom": ("boom_command", "raises")}
+
+
+def test_unexpected_error_exits_3_without_traceback(boom, capsys):
+    assert main(["boom"], commands=boom) == 3
+    err = capsys.readouterr().err
+    assert err == "recommender: internal error: RuntimeError: kaboom (run with --debug for the traceback)\n"
+
+
+def test_debug_shows_the_traceback(boom):
+    with pytest.raises(RuntimeError, match="kaboom"):
+        main(["boom", "--debug"], commands=boom)
+
+
+HEAVY = ("torch", "tensorflow", "jax", "questionary", "prompt_toolkit")
+
+
+@pytest.mark.parametrize("args", [["recommend", "-a", "deployment=mobile", "-f", "json"], ["compare"],
+                                  ["rules", "test"]])
+def test_startup_imports_no_framework_and_no_questionary(args):
+    code = textwrap.dedent(f"""
+        import sys, io, contextlib
+        from recommender.cli import main
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            main({args!r})
+        print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={"PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI), "PATH": ""})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_compare_reads_versions_from_metadata_without_importing(mini):
+    from importlib.metadata import version
+
+    from recommender.commands.compare import comparison
+
+    data = comparison(mini)
+    assert data["pytorch"]["installed"] == {"package": "torch", "version": version("torch")}
+    assert data["jax"]["installed"]["version"] == version("jax")
+    assert data["tensorflow"]["development_stage"]["seed"] == "Mature (v2.4.1)"
+
+
+def test_version_flag():
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("recommender ")
