@@ -9,6 +9,8 @@ The Python API::
 """
 from __future__ import annotations
 
+__version__ = "0.1.0"
+
 from collections.abc import Mapping
 from typing import Any
 

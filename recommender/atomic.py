@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -14,6 +13,8 @@ from recommender.errors import UserError
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     """Yield a file object; on success it replaces ``path`` whole, on any error nothing is left behind."""
+    import tempfile  # costs ~5 ms of imports; only paid when something is written
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:
@@ -21,6 +22,7 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
     except OSError as exc:
         raise UserError(f"cannot write here: {exc.strerror}", str(path)) from None
     try:
+        os.chmod(tmp, _mode_for(target))
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
             yield handle
             handle.flush()
@@ -30,6 +32,16 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual 0o666 less the umask (mkstemp makes 0o600)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

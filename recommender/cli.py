@@ -39,7 +39,7 @@ def build_parser(argv: Sequence[str], commands: dict[str, tuple[str, str]] | Non
     common = _common()
     parser = _Parser(prog="recommender", parents=[common],
                      description="Which deep-learning framework fits your project: TensorFlow, PyTorch or JAX.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = next((a for a in argv if not a.startswith("-")), None)
     module = None
@@ -51,13 +51,18 @@ def build_parser(argv: Sequence[str], commands: dict[str, tuple[str, str]] | Non
     return parser, module
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+class _VersionAction(argparse.Action):
+    """``--version``."""
 
-    try:
-        return version("recommender")
-    except PackageNotFoundError:
-        return "0+unknown"
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        print(f"recommender {_version()}")
+        parser.exit()
+
+
+def _version() -> str:
+    from recommender import __version__
+
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None, commands: dict[str, tuple[str, str]] | None = None) -> int:

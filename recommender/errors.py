@@ -1,7 +1,6 @@
 """The one user-facing error type, and the formatting of its single line."""
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -31,6 +30,8 @@ class UserErrors(UserError):
 
 def did_you_mean(value: object, valid: Iterable[str]) -> str:
     """`` (did you mean "x"?)`` plus the valid values, for an invalid ``value``."""
+    import difflib  # only on the error path
+
     valid = sorted(valid)
     close = difflib.get_close_matches(str(value), valid, n=1, cutoff=0.6)
     hint = f' (did you mean "{close[0]}"?)' if close else ""

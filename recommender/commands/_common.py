@@ -6,12 +6,12 @@ import sys
 
 from recommender.atomic import write_text_atomic
 from recommender.model import RuleBase
-from recommender.rulebase import load_rules
+from recommender.rulecache import load_rules_cached
 
 
 def rulebase(args: argparse.Namespace) -> RuleBase:
-    """The shipped rule base plus every ``--rules`` / ``RECOMMENDER_RULES`` overlay."""
-    return load_rules(*getattr(args, "rules", []))
+    """The shipped rule base plus every ``--rules`` / ``RECOMMENDER_RULES`` overlay (cached when unchanged)."""
+    return load_rules_cached(*getattr(args, "rules", []))
 
 
 def emit(text: str, output: str | None) -> None:

@@ -6,7 +6,7 @@ import argparse
 from recommender.commands._common import emit, rulebase
 from recommender.engine import rank
 from recommender.profiles import load_profile, normalize_answers, parse_answer_flags
-from recommender.render import FORMATS
+from recommender.render import FORMATS, render
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
         if not value.strip():
             answers.pop(qid.strip(), None)
     result = rank(answers, rules, profile=name)
-    emit(FORMATS[args.format](result, rules), args.output)
+    emit(render(args.format, result, rules), args.output)
     return 0

@@ -1,21 +1,19 @@
-"""Output formats for a Recommendation, listed in one registry."""
+"""Output formats for a Recommendation, listed in one registry and imported only when used."""
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import importlib
 
 from recommender.engine import Recommendation
 from recommender.model import RuleBase
-from recommender.render.markdown import render_markdown
-from recommender.render.table import render_table
 
-
-def render_json(rec: Recommendation, rules: RuleBase) -> str:
-    return json.dumps(rec.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-
-FORMATS: dict[str, Callable[[Recommendation, RuleBase], str]] = {
-    "table": render_table,
-    "json": render_json,
-    "markdown": render_markdown,
+# name -> (module, function); a new format is a module and a line here.
+FORMATS: dict[str, tuple[str, str]] = {
+    "table": ("recommender.render.table", "render_table"),
+    "json": ("recommender.render.jsonout", "render_json"),
+    "markdown": ("recommender.render.markdown", "render_markdown"),
 }
+
+
+def render(fmt: str, rec: Recommendation, rules: RuleBase) -> str:
+    module, function = FORMATS[fmt]
+    return getattr(importlib.import_module(module), function)(rec, rules)

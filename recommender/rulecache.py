@@ -1,0 +1,88 @@
+"""A JSON cache of the validated rule base, so a command does not re-parse and re-check every YAML file.
+
+The cache is keyed by every rule file's path, size and modification time, the package version and the cache
+format; any change re-reads the YAML. The cache holds plain JSON, decoded into the same frozen dataclasses the
+loader builds: nothing in it is executed. A missing, corrupt or stale cache file is simply rebuilt.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import zlib
+from pathlib import Path
+
+from recommender import __version__, conditions, model
+from recommender.atomic import write_text_atomic
+from recommender.errors import UserError
+from recommender.paths import cache_dir
+from recommender.rulebase import load_rules, rule_files, shipped_rules_dir
+
+FORMAT = 1
+_CLASSES = {cls.__name__: cls for cls in (
+    model.Origin, model.Option, model.Question, model.Companion, model.Fact, model.Framework, model.Rule,
+    model.Case, model.RuleBase, conditions.Always, conditions.Is, conditions.Unanswered, conditions.ProbeFact,
+    conditions.All, conditions.AnyOf, conditions.Not)}
+
+
+def _encode(obj: object) -> object:
+    if dataclasses.is_dataclass(obj):
+        return {"$": type(obj).__name__,
+                **{f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
+    if isinstance(obj, (tuple, list)):
+        return {"$t": [_encode(x) for x in obj]} if isinstance(obj, tuple) else [_encode(x) for x in obj]
+    if isinstance(obj, frozenset):
+        return {"$f": sorted(obj)}
+    if isinstance(obj, dict):
+        return {"$d": [[k, _encode(v)] for k, v in obj.items()]}
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    return str(obj)  # a date in a test case's raw answers; it fails validation either way
+
+
+def _decode(obj: object) -> object:
+    if isinstance(obj, list):
+        return [_decode(x) for x in obj]
+    if not isinstance(obj, dict):
+        return obj
+    if "$t" in obj:
+        return tuple(_decode(x) for x in obj["$t"])
+    if "$f" in obj:
+        return frozenset(obj["$f"])
+    if "$d" in obj:
+        return {k: _decode(v) for k, v in obj["$d"]}
+    cls = _CLASSES[obj["$"]]
+    return cls(**{k: _decode(v) for k, v in obj.items() if k != "$"})
+
+
+def _key(files: list[str]) -> str:
+    stats = []
+    for name in files:
+        st = os.stat(name)
+        stats.append([os.path.abspath(name), st.st_size, st.st_mtime_ns])
+    return json.dumps([FORMAT, __version__, stats])
+
+
+def load_rules_cached(*overlays: str) -> model.RuleBase:
+    """Like ``load_rules(*overlays)``, served from the cache when no rule file has changed."""
+    dirs = [str(shipped_rules_dir()), *overlays]
+    try:
+        files = [str(p) for d in dirs for p in rule_files(Path(d))]
+        key = _key(files)
+    except (UserError, OSError):
+        return load_rules(*overlays)  # let the loader report the problem
+    slot = os.path.join(cache_dir(), f"rules-{zlib.crc32(chr(0).join(dirs).encode()):08x}.json")
+    try:
+        with open(slot, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data.get("key") == key:
+            return _decode(data["rulebase"])  # type: ignore[return-value]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    rules = load_rules(*overlays)
+    try:
+        os.makedirs(os.path.dirname(slot), exist_ok=True)
+        write_text_atomic(slot, json.dumps({"key": key, "rulebase": _encode(rules)}))
+    except (OSError, UserError):
+        pass  # a read-only cache directory only costs speed
+    return rules
