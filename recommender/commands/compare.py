@@ -36,13 +36,19 @@ def _installed(cell: dict | None) -> str:
 
 
 def _table(data: dict) -> str:
+    import shutil
+    import textwrap
+
     width = max(len(d["name"]) for d in data.values())
+    columns = min(shutil.get_terminal_size((100, 24)).columns, 110)
+    indent = " " * (width + 10)
     lines = []
     for key, title in ROWS.items():
         lines.append(title)
         for d in data.values():
-            lines.append(f"  {d['name']:<{width}}  2021: {d[key].get('seed', '-')}")
-            lines.append(f"  {'':<{width}}  now:  {d[key].get('now', '-')}")
+            for label, when in ((f"  {d['name']:<{width}}  2021: ", "seed"), (f"  {'':<{width}}  now:  ", "now")):
+                lines += textwrap.wrap(d[key].get(when, "-"), columns, initial_indent=label,
+                                       subsequent_indent=indent)
         lines.append("")
     lines.append("Installed here (read from package metadata, nothing imported)")
     lines += [f"  {d['name']:<{width}}  {_installed(d['installed'])}" for d in data.values()]
