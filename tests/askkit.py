@@ -21,10 +21,14 @@ def env(state_dir: Path, **extra: str) -> dict[str, str]:
 
 def spawn_ask(args: Sequence[str], state_dir: Path, cwd: Path | None = None):
     """``python -m recommender ask ARGS`` in a pseudo-terminal, as a person would run it."""
+    import io
+
     import pexpect
 
-    return pexpect.spawn(sys.executable, ["-m", "recommender", "ask", *args], env=env(state_dir),
-                         cwd=str(cwd or ROOT), encoding="utf-8", timeout=20, dimensions=(50, 120))
+    child = pexpect.spawn(sys.executable, ["-m", "recommender", "ask", *args], env=env(state_dir),
+                          cwd=str(cwd or ROOT), encoding="utf-8", timeout=20, dimensions=(50, 120))
+    child.logfile_read = io.StringIO()  # the whole screen transcript, for checks after the run
+    return child
 
 
 # Records every top-level module a program tries to import (even one that is not installed), then runs it.
@@ -36,7 +40,7 @@ class Recorder:
         seen.add(name.partition(".")[0])
         return None
 sys.meta_path.insert(0, Recorder())
-atexit.register(lambda: open(sys.argv[1], "w").write("\n".join(sorted(seen))))
-sys.argv = ["recommender", *sys.argv[2:]]
+record, sys.argv = sys.argv[1], ["recommender", *sys.argv[2:]]
+atexit.register(lambda: open(record, "w").write("\n".join(sorted(seen))))
 runpy.run_module("recommender", run_name="__main__")
 """
