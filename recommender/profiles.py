@@ -80,7 +80,8 @@ def denormalize(answers: Mapping[str, frozenset], rules: RuleBase) -> dict[str, 
 def profile_yaml(name: str | None, answers: Mapping[str, frozenset], rules: RuleBase,
                  header: str = "") -> str:
     """A profile file's text, ``{name: ..., answers: {...}}``, as ``recommend --profile`` reads it."""
-    doc = {"name": name, "answers": denormalize(answers, rules)} if name else {"answers": denormalize(answers, rules)}
+    doc: dict[str, Any] = {"name": name} if name else {}
+    doc["answers"] = denormalize(answers, rules)
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 

@@ -51,8 +51,9 @@ def ask_single(q: Question, default: frozenset[str] | None, step: Step, **kwargs
     """A select list with the options, then "not sure / skip"."""
     choices = [*_choices(q), Separator(), Choice(SKIP_LABEL, SKIP)]
     start = next(iter(default)) if default else (SKIP if step.again else None)
-    picked = questionary.select(q.text, choices, default=start, qmark=_qmark(step), style=STYLE,
-                                instruction=_instruction(q, "↑↓ to move, enter to pick"), **kwargs).unsafe_ask()
+    keys = _instruction(q, "↑↓ to move, enter to pick")
+    picked = questionary.select(q.text, choices, default=start, qmark=_qmark(step), style=STYLE, instruction=keys,
+                                **kwargs).unsafe_ask()
     return None if picked == SKIP else frozenset((picked,))
 
 
@@ -71,9 +72,9 @@ def ask_multi(q: Question, default: frozenset[str] | None, step: Step, **kwargs:
     """A checkbox list; nothing ticked, or "not sure / skip", leaves the question unanswered."""
     choices = [*_choices(q, default or frozenset()), Separator(), Choice(SKIP_LABEL, SKIP)]
     # questionary sums up several ticks as "done (2 selections)": erase that line and print the labels instead.
+    keys = _instruction(q, "space to tick, enter when done; none ticked = skip")
     picked = questionary.checkbox(q.text, choices, qmark=_qmark(step), style=STYLE, validate=_one_way,
-                                  instruction=_instruction(q, "space to tick, enter when done; none ticked = skip"),
-                                  erase_when_done=True, **kwargs).unsafe_ask()
+                                  instruction=keys, erase_when_done=True, **kwargs).unsafe_ask()
     chosen = frozenset(picked) - {SKIP}
     _answered(q, step, answer_text(q, chosen or None, skipped=SKIP_LABEL), kwargs.get("output"))
     return chosen or None
