@@ -6,6 +6,8 @@ Tests pass ``input=create_pipe_input()`` and ``output=DummyOutput()`` to type re
 """
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,8 +41,11 @@ def _qmark(step: Step) -> str:
 
 
 def _instruction(q: Question, keys: str) -> str:
-    # The help sits in the instruction so it shows while answering and folds away once answered.
-    return f"\n  {q.help}\n  ({keys})"
+    # The help sits in the instruction so it shows while answering and folds away once answered. It is
+    # wrapped here because prompt_toolkit cuts a long line at the screen edge instead of wrapping it.
+    width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 100) - 2)
+    lines = textwrap.wrap(q.help, width=width, initial_indent="  ", subsequent_indent="  ")
+    return "\n" + "\n".join([*lines, f"  ({keys})"])
 
 
 def _choices(q: Question, checked: frozenset[str] = frozenset()) -> list[Any]:
@@ -98,11 +103,17 @@ def answer_text(q: Question, answer: frozenset[str] | None, skipped: str = "— 
     return ", ".join(q.label(o) for o in q.option_ids if o in answer)
 
 
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any) -> str | None:
     """Every answer on one screen; pick one to change it, or the first entry to go on."""
-    width = min(max((len(q.text) for q, _ in rows), default=0), 48)
+    room = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120) - 6)
+    width = min(max((len(q.text) for q, _ in rows), default=0), room * 11 // 20)
     choices: list[Any] = [Choice("Looks right: show the recommendation", DONE), Separator()]
-    choices += [Choice(f"{q.text[:width]:<{width}}  {answer_text(q, a)}", q.id) for q, a in rows]
+    choices += [Choice(f"{_fit(q.text, width):<{width}}  {_fit(answer_text(q, a), room - width - 2)}", q.id)
+                for q, a in rows]
     # Erased once answered, so each return to the review shows one fresh list rather than a growing log.
     picked = questionary.select("Your answers", choices, qmark="✔", style=STYLE, erase_when_done=True,
                                 instruction="\n  Pick an answer to change it, or go on.", **kwargs).unsafe_ask()
