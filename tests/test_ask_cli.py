@@ -81,6 +81,27 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(tmp_path: Path, mini):
     assert not kept.exists()  # finished: nothing left to resume
 
 
+def test_without_save_the_questionnaire_offers_to_save_at_the_end(tmp_path: Path, mini):
+    child = spawn_ask([], tmp_path, cwd=tmp_path)
+    for prompt in ("Who is it for?", "Where will it run?", "Which OS?", "Custom gradients?", "Your answers"):
+        answer(child, prompt, ENTER)
+    answer(child, "Save these answers as a profile?", "missing-dir/x.yaml" + ENTER)
+    child.expect_exact("the directory does not exist")          # said, then asked again
+    answer(child, "Save these answers as a profile?", "offered.yaml" + ENTER)
+    child.expect_exact("Saved to offered.yaml")
+    finish(child)
+    assert child.exitstatus == 0
+    assert load_profile(str(tmp_path / "offered.yaml"), mini).answers == normalize_answers(
+        {"audience": "beginner", "os": "linux", "custom_gradients": "yes"}, mini)
+
+
+def test_save_into_a_missing_directory_fails_before_any_question(tmp_path: Path):
+    child = spawn_ask(["--save", str(tmp_path / "nope" / "x.yaml")], tmp_path)
+    out = finish(child)
+    assert child.exitstatus == 2
+    assert "cannot save here: the directory does not exist" in out and "Who is it for?" not in out
+
+
 def test_resume_with_nothing_kept_says_so(tmp_path: Path):
     child = spawn_ask(["--resume"], tmp_path)
     out = finish(child)

@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recommender import resume
 from recommender.atomic import write_text_atomic
@@ -18,6 +19,9 @@ from recommender.errors import UserError
 from recommender.interview import Progress, run_interview
 from recommender.model import RuleBase
 from recommender.profiles import Normal, load_profile, profile_yaml
+
+if TYPE_CHECKING:  # questionary is imported only once a terminal is known to be there
+    from recommender.prompts import QuestionaryPrompter
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +42,8 @@ def require_terminal() -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_terminal()
+    if args.save:
+        _check_writable(args.save)  # before the questions, not after them
     rules = rulebase(args)
     progress, defaults, name = _start(args, rules)
     from recommender.prompts import QuestionaryPrompter
@@ -82,18 +88,31 @@ def _report(answers: Normal, rules: RuleBase, name: str) -> str:
     return FORMATS["table"](rank(answers, rules, profile=name), rules)
 
 
-def _save(path: str | None, name: str, answers: Normal, rules: RuleBase, prompter) -> None:
-    """Write to ``--save``, or offer to save when it was not given."""
-    if path is None:
-        path = prompter.text("Save these answers as a profile? File name (empty: don't save):").strip()
-        if not path:
-            return
-        if os.path.exists(path) and not prompter.confirm(f"{path} exists. Replace it?"):
-            print("Not saved.")
-            return
-        name = Path(path).stem
-    if os.path.isdir(path):
+def _check_writable(path: str) -> None:
+    target = Path(path)
+    if target.is_dir():
         raise UserError("is a directory; give a file name such as my-project.yaml", path)
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
+        raise UserError("cannot save here: the directory does not exist", path)
+
+
+def _save(path: str | None, name: str, answers: Normal, rules: RuleBase, prompter: QuestionaryPrompter) -> None:
+    """Write to ``--save``, or offer to save (again, until it works or is declined) when it was not given."""
+    if path is not None:
+        _write(path, name, answers, rules)
+        return
+    while path := prompter.text("Save these answers as a profile? File name (empty: don't save):").strip():
+        if os.path.exists(path) and not os.path.isdir(path) and not prompter.confirm(f"{path} exists. Replace it?"):
+            continue
+        try:
+            _check_writable(path)
+            _write(path, Path(path).stem, answers, rules)
+            return
+        except UserError as exc:
+            print(f"recommender: {exc}", file=sys.stderr)
+
+
+def _write(path: str, name: str, answers: Normal, rules: RuleBase) -> None:
     write_text_atomic(path, profile_yaml(name, answers, rules, "# Written by `recommender ask`.\n"))
     print(f"Saved to {path}; use it with: recommender recommend --profile {path}")
 
