@@ -83,9 +83,9 @@ def _intro(rules: RuleBase, args: argparse.Namespace, progress: Progress) -> Non
 
 
 def _report(answers: Normal, rules: RuleBase, name: str) -> str:
-    from recommender.render import FORMATS
+    from recommender.render.table import render_table  # the `recommend --format table` report itself
 
-    return FORMATS["table"](rank(answers, rules, profile=name), rules)
+    return render_table(rank(answers, rules, profile=name), rules)
 
 
 def _check_writable(path: str) -> None:
