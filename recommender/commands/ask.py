@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         name = Path(args.save).stem if args.save else name
         sys.stdout.write("\n" + _report(answers, rules, name) + "\n")
         _save(args.save, name, answers, rules, prompter)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at the save prompt: keep what was answered
         return _interrupted(progress, rules, args)
     if args.resume:  # finished: the kept answers have served their purpose
         resume.clear()
