@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from recommender import schema
 from recommender.errors import UserError, did_you_mean
 from recommender.model import RuleBase
@@ -73,6 +75,14 @@ def denormalize(answers: Mapping[str, frozenset], rules: RuleBase) -> dict[str, 
             chosen = [o for o in q.option_ids if o in answers[q.id]]
             out[q.id] = chosen if q.kind == "multi" else chosen[0]
     return out
+
+
+def profile_yaml(name: str | None, answers: Mapping[str, frozenset], rules: RuleBase,
+                 header: str = "") -> str:
+    """A profile file's text, ``{name: ..., answers: {...}}``, as ``recommend --profile`` reads it."""
+    doc: dict[str, Any] = {"name": name} if name else {}
+    doc["answers"] = denormalize(answers, rules)
+    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
 def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:

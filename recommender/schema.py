@@ -150,6 +150,11 @@ CASE = {
     "must_not_win": Field(ident, many=True),
     "source": Field(text),
 }
+RESUME = {  # what `ask` keeps on Ctrl-C: a profile plus the questions already put (answered or skipped)
+    "name": Field(text),
+    "answers": Field(anything),
+    "asked": Field(ident, many=True),
+}
 RULE_FILE = {
     "questions": Field(QUESTION, many=True),
     "frameworks": Field(FRAMEWORK, many=True),

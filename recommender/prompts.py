@@ -1,0 +1,139 @@
+"""The questionary prompts: one function per question kind, each forwarding ``**kwargs`` to prompt_toolkit.
+
+Only ``recommender ask`` imports this module (questionary costs startup time). Every call uses
+``unsafe_ask()``, so Ctrl-C arrives as KeyboardInterrupt and is handled once, in ``commands/ask.py``.
+Tests pass ``input=create_pipe_input()`` and ``output=DummyOutput()`` to type real keystrokes.
+"""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import questionary
+from prompt_toolkit import print_formatted_text
+from prompt_toolkit.formatted_text import FormattedText
+from questionary import Choice, Separator, Style
+
+from recommender.interview import Step
+from recommender.model import Question
+
+SKIP = "__skip__"
+DONE = "__done__"
+SKIP_LABEL = "Not sure / skip"
+
+STYLE = Style([
+    ("qmark", "fg:#5f87ff bold"),
+    ("question", "bold"),
+    ("instruction", "fg:#808080"),
+    ("answer", "fg:#00afaf bold"),
+    ("pointer", "fg:#00afaf bold"),
+    ("highlighted", "fg:#00afaf bold"),
+    ("selected", "fg:#00afaf"),
+    ("separator", "fg:#585858"),
+    ("description", "fg:#808080 italic"),
+])
+
+
+def _qmark(step: Step) -> str:
+    return "✎" if step.again else f"{step.number}/{step.total}"
+
+
+def _instruction(q: Question, keys: str) -> str:
+    # The help sits in the instruction so it shows while answering and folds away once answered. It is
+    # wrapped here because prompt_toolkit cuts a long line at the screen edge instead of wrapping it.
+    width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 100) - 2)
+    lines = textwrap.wrap(q.help, width=width, initial_indent="  ", subsequent_indent="  ")
+    return "\n" + "\n".join([*lines, f"  ({keys})"])
+
+
+def _choices(q: Question, checked: frozenset[str] = frozenset()) -> list[Any]:
+    return [Choice(o.label, o.id, checked=o.id in checked, description=o.help or None) for o in q.options]
+
+
+def ask_single(q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any) -> frozenset[str] | None:
+    """A select list with the options, then "not sure / skip"."""
+    choices = [*_choices(q), Separator(), Choice(SKIP_LABEL, SKIP)]
+    start = next(iter(default)) if default else (SKIP if step.again else None)
+    keys = _instruction(q, "↑↓ to move, enter to pick")
+    picked = questionary.select(q.text, choices, default=start, qmark=_qmark(step), style=STYLE, instruction=keys,
+                                **kwargs).unsafe_ask()
+    return None if picked == SKIP else frozenset((picked,))
+
+
+def ask_yes_no(q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any) -> frozenset[str] | None:
+    """Yes / No / not sure: a select rather than a confirm, because a confirm cannot be skipped."""
+    return ask_single(q, default, step, **kwargs)
+
+
+def _one_way(picked: list[str]) -> bool | str:
+    if SKIP in picked and len(picked) > 1:
+        return f'tick options or "{SKIP_LABEL}", not both'
+    return True
+
+
+def ask_multi(q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any) -> frozenset[str] | None:
+    """A checkbox list; nothing ticked, or "not sure / skip", leaves the question unanswered."""
+    choices = [*_choices(q, default or frozenset()), Separator(), Choice(SKIP_LABEL, SKIP)]
+    # questionary sums up several ticks as "done (2 selections)": erase that line and print the labels instead.
+    keys = _instruction(q, "space to tick, enter when done; none ticked = skip")
+    picked = questionary.checkbox(q.text, choices, qmark=_qmark(step), style=STYLE, validate=_one_way,
+                                  instruction=keys, erase_when_done=True, **kwargs).unsafe_ask()
+    chosen = frozenset(picked) - {SKIP}
+    _answered(q, step, answer_text(q, chosen or None, skipped=SKIP_LABEL), kwargs.get("output"))
+    return chosen or None
+
+
+def _answered(q: Question, step: Step, answer: str, output: Any) -> None:
+    tokens = [("class:qmark", _qmark(step)), ("class:question", f" {q.text} "), ("class:answer", answer)]
+    print_formatted_text(FormattedText(tokens), style=STYLE, output=output)
+
+
+KINDS: dict[str, Callable[..., frozenset[str] | None]] = {
+    "single": ask_single,
+    "multi": ask_multi,
+    "yes_no": ask_yes_no,
+}
+
+
+def answer_text(q: Question, answer: frozenset[str] | None, skipped: str = "— not answered") -> str:
+    if not answer:
+        return skipped
+    return ", ".join(q.label(o) for o in q.option_ids if o in answer)
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any) -> str | None:
+    """Every answer on one screen; pick one to change it, or the first entry to go on."""
+    room = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120) - 6)
+    width = min(max((len(q.text) for q, _ in rows), default=0), room * 11 // 20)
+    choices: list[Any] = [Choice("Looks right: show the recommendation", DONE), Separator()]
+    choices += [Choice(f"{_fit(q.text, width):<{width}}  {_fit(answer_text(q, a), room - width - 2)}", q.id)
+                for q, a in rows]
+    # Erased once answered, so each return to the review shows one fresh list rather than a growing log.
+    picked = questionary.select("Your answers", choices, qmark="✔", style=STYLE, erase_when_done=True,
+                                instruction="\n  Pick an answer to change it, or go on.", **kwargs).unsafe_ask()
+    return None if picked == DONE else picked
+
+
+class QuestionaryPrompter:
+    """The :class:`recommender.interview.Prompter` for a real terminal; ``kwargs`` go to every prompt."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.kwargs = kwargs
+
+    def question(self, q: Question, default: frozenset[str] | None, step: Step) -> frozenset[str] | None:
+        return KINDS[q.kind](q, default, step, **self.kwargs)
+
+    def review(self, rows: Sequence[tuple[Question, frozenset[str] | None]]) -> str | None:
+        return review(rows, **self.kwargs)
+
+    def text(self, message: str, default: str = "") -> str:
+        return questionary.text(message, default=default, qmark="?", style=STYLE, **self.kwargs).unsafe_ask()
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        return questionary.confirm(message, default=default, qmark="?", style=STYLE, **self.kwargs).unsafe_ask()

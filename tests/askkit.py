@@ -1,0 +1,46 @@
+"""Shared by the ``ask`` tests: key codes, the mini rule base, and running the real ``recommender ask``."""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "data" / "mini"
+
+ENTER, DOWN, UP, SPACE, CTRL_C = "\r", "\x1b[B", "\x1b[A", " ", "\x03"
+
+
+def env(state_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a real run: this checkout, the mini rules, a private state dir, no CPR wait."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI),
+            "RECOMMENDER_STATE_DIR": str(state_dir), "PROMPT_TOOLKIT_NO_CPR": "1", "RECOMMENDER_RULES": "",
+            "TERM": "xterm-256color", **extra}
+
+
+def spawn_ask(args: Sequence[str], state_dir: Path, cwd: Path | None = None):
+    """``python -m recommender ask ARGS`` in a pseudo-terminal, as a person would run it."""
+    import io
+
+    import pexpect
+
+    child = pexpect.spawn(sys.executable, ["-m", "recommender", "ask", *args], env=env(state_dir),
+                          cwd=str(cwd or ROOT), encoding="utf-8", timeout=20, dimensions=(50, 120))
+    child.logfile_read = io.StringIO()  # the whole screen transcript, for checks after the run
+    return child
+
+
+# Records every top-level module a program tries to import (even one that is not installed), then runs it.
+IMPORT_RECORDER = r"""
+import atexit, runpy, sys
+seen = set()
+class Recorder:
+    def find_spec(self, name, path=None, target=None):
+        seen.add(name.partition(".")[0])
+        return None
+sys.meta_path.insert(0, Recorder())
+record, sys.argv = sys.argv[1], ["recommender", *sys.argv[2:]]
+atexit.register(lambda: open(record, "w").write("\n".join(sorted(seen))))
+runpy.run_module("recommender", run_name="__main__")
+"""
