@@ -5,7 +5,6 @@ No I/O happens here. :class:`Scorer` is the rule base compiled once into per-fra
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 

@@ -6,7 +6,6 @@ plus ``asked:``, the questions already put to the user, answered or skipped.
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 from recommender import schema
@@ -14,22 +13,15 @@ from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
 from recommender.interview import Progress
 from recommender.model import RuleBase
+from recommender.paths import state_dir
 from recommender.profiles import normalize_answers, profile_yaml
 from recommender.yamlio import load_yaml
 
 FILE_NAME = "ask-resume.yaml"
 
 
-def state_dir() -> Path:
-    if os.environ.get("RECOMMENDER_STATE_DIR"):
-        return Path(os.environ["RECOMMENDER_STATE_DIR"])
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("recommender", appauthor=False))
-
-
 def resume_path() -> Path:
-    return state_dir() / FILE_NAME
+    return Path(state_dir()) / FILE_NAME
 
 
 def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
