@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.rules = [*args.rules, *_env_rules()]
         return int(module.run(args) or 0)
     except UserError as exc:
-        print(f"recommender: {exc}" if exc.file is None else str(exc), file=sys.stderr)
+        for error in getattr(exc, "errors", None) or [exc]:
+            print(f"recommender: {error}" if error.file is None else str(error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\nrecommender: interrupted", file=sys.stderr)

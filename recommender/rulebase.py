@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender import schema
-from recommender.conditions import Condition, compile_condition
+from recommender.conditions import Always, Condition, compile_condition
 from recommender.errors import UserError, UserErrors, did_you_mean
 from recommender.model import Case, Companion, Fact, Framework, Option, Origin, Question, Rule, RuleBase
 from recommender.yamlio import Map, load_yaml
@@ -74,6 +74,14 @@ def _origin(file: str, node: Any) -> Origin:
     return Origin(file, line, col)
 
 
+def _good(doc: Map, key: str, file: str) -> list[Map]:
+    """The items under ``key`` that fit their shape on their own (their problems are already reported)."""
+    items = doc.get(key, [])
+    if not isinstance(items, list):
+        return []
+    return [item for item in items if not schema.check({key: [item]}, {key: schema.RULE_FILE[key]}, file, "")]
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -89,6 +97,7 @@ class _Builder:
         self.rules: dict[str, tuple[Map, str]] = {}
         self.disable: list[tuple[str, str, tuple[int, int]]] = []
         self.cases: list[tuple[Map, str]] = []
+        self.broken_rules: set[str] = set()  # rules with schema errors: kept for ids and references only
         self.files: list[str] = []
 
     def add_file(self, path: Path) -> None:
@@ -100,18 +109,25 @@ class _Builder:
             return
         self.files.append(name)
         problems = schema.check(doc, schema.RULE_FILE, name, "rule file")
-        if problems:
-            self.errors.extend(problems)
+        self.errors.extend(problems)
+        if not isinstance(doc, dict):
             return
-        for q in doc.get("questions", []):
+        # One bad item must not hide the others: every well-formed item is still loaded, so its references
+        # are checked in the same pass and nothing that refers to it fails in a cascade.
+        for q in _good(doc, "questions", name):
             self._add_question(q, name)
-        for f in doc.get("frameworks", []):
+        for f in _good(doc, "frameworks", name):
             self._add(self.frameworks, f, name, "framework")
-        for r in doc.get("rules", []):
-            self._add(self.rules, r, name, "rule")
+        good = _good(doc, "rules", name)
+        for r in doc.get("rules", []) if isinstance(doc.get("rules"), list) else []:
+            if isinstance(r, Map) and schema.ident(r.get("id")) is None:
+                self._add(self.rules, r, name, "rule")
+                if not any(r is g for g in good):
+                    self.broken_rules.add(r["id"])
         ids = doc.get("disable", [])
-        self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
-        self.cases.extend((c, name) for c in doc.get("cases", []))
+        if not schema.check({"disable": ids}, {"disable": schema.RULE_FILE["disable"]}, name, "rule file"):
+            self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
+        self.cases.extend((c, name) for c in _good(doc, "cases", name))
 
     def _add_question(self, q: Map, file: str) -> None:
         if q.get("extend"):
@@ -147,11 +163,14 @@ class _Builder:
         disabled = self._disabled()
         rules = tuple(self._rule(r, file, options, framework_ids)
                       for rid, (r, file) in self.rules.items() if rid not in disabled)
+        rules = tuple(r for r in rules if r.id not in self.broken_rules)
         cases = tuple(self._case(c, file, framework_ids) for c, file in self.cases)
         if not frameworks and not self.errors:
             self.errors.append(UserError("no frameworks defined (expected a frameworks.yaml)"))
         if self.errors:
-            raise UserErrors(self.errors) if len(self.errors) > 1 else self.errors[0]
+            order = {f: i for i, f in enumerate(self.files)}
+            errors = sorted(self.errors, key=lambda e: (order.get(e.file or "", len(order)), e.line or 0, e.col or 0))
+            raise UserErrors(errors) if len(errors) > 1 else errors[0]
         return RuleBase(questions, frameworks, rules, cases, tuple(self.files), tuple(sorted(disabled)))
 
     def _questions(self) -> list[Question]:
@@ -211,17 +230,22 @@ class _Builder:
         return ids
 
     def _rule(self, r: Map, file: str, options: dict, framework_ids: list[str]) -> Rule:
+        """The compiled rule; a rule with schema errors still has its references checked, then is dropped."""
         if "score" not in r and "dealbreaker" not in r:
             self.errors.append(UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos))
-        score = r.get("score", {})
-        for fid in [*score, *r.get("dealbreaker", [])]:
+        score = r.get("score") if isinstance(r.get("score"), Map) else Map()
+        breakers = r.get("dealbreaker") if isinstance(r.get("dealbreaker"), list) else []
+        for fid in [*score, *(b for b in breakers if isinstance(b, str))]:
             if fid not in framework_ids:
                 pos = score.at(fid) if fid in score else r.at("dealbreaker")
                 self.errors.append(UserError(f'rule "{r["id"]}": unknown framework "{fid}"'
                                              f"{did_you_mean(fid, framework_ids)}", file, *pos))
-        when = self._condition(r["when"], file, r.at("when"), options)
+        if isinstance(r.get("when"), dict):
+            when = self._condition(r["when"], file, r.at("when"), options)
+        if r["id"] in self.broken_rules:
+            return Rule(r["id"], Always(), "", "")
         return Rule(r["id"], when, r["because"], r["source"], {k: float(v) for k, v in score.items()},
-                    tuple(r.get("dealbreaker", [])), _text(r.get("as_of")), dict(r.get("versions", {})),
+                    tuple(breakers), _text(r.get("as_of")), dict(r.get("versions", {})),
                     r["when"], _origin(file, r))
 
     def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:
