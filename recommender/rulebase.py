@@ -82,6 +82,12 @@ def _good(doc: Map, key: str, file: str) -> list[Map]:
     return [item for item in items if not schema.check({key: [item]}, {key: schema.RULE_FILE[key]}, file, "")]
 
 
+def _lint(item: Map) -> tuple[tuple[str, ...], str]:
+    """(checks allowed, reason) from an item's ``lint: {allow: [...], reason: ...}``."""
+    acknowledged = item.get("lint") or {}
+    return tuple(acknowledged.get("allow", ())), _text(acknowledged.get("reason"))
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -186,7 +192,7 @@ class _Builder:
                     self.errors.append(UserError(f'question "{qid}" has option "{o.id}" twice', file, *q.pos))
                 seen.add(o.id)
             out.append(Question(qid, _text(q.get("text")), _text(q.get("help")), _text(q.get("kind")), opts,
-                                None, _origin(file, q)))
+                                None, _origin(file, q), *_lint(q)))
         for qid, extras in self.extra_options.items():
             extra, file = extras[0]
             self.errors.append(UserError(f'`extend: true` on unknown question "{qid}"'
@@ -201,7 +207,7 @@ class _Builder:
         if "ask_when" not in raw:
             return q
         cond = self._condition(raw["ask_when"], file, raw.at("ask_when"), options)
-        return Question(q.id, q.text, q.help, q.kind, q.options, cond, q.origin)
+        return Question(q.id, q.text, q.help, q.kind, q.options, cond, q.origin, q.lint_allow, q.lint_reason)
 
     def _framework(self, f: Map, file: str, options: dict) -> Framework:
         companions = tuple(Companion(
@@ -218,7 +224,7 @@ class _Builder:
                                              "(say what is true now, with its source)", file, *x.pos))
         table = {k: {kk: str(vv) for kk, vv in v.items()} for k, v in f.get("table", {}).items()}
         return Framework(f["id"], f["name"], f["developed_by"], tuple(f.get("packages", [])), table,
-                         companions, facts, _origin(file, f))
+                         companions, facts, _origin(file, f), *_lint(f))
 
     def _disabled(self) -> set[str]:
         ids = set()
@@ -246,7 +252,7 @@ class _Builder:
             return Rule(r["id"], Always(), "", "")
         return Rule(r["id"], when, r["because"], r["source"], {k: float(v) for k, v in score.items()},
                     tuple(breakers), _text(r.get("as_of")), dict(r.get("versions", {})),
-                    r["when"], _origin(file, r))
+                    r["when"], _origin(file, r), *_lint(r))
 
     def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:
         valid = [*framework_ids, "tie"]

@@ -84,6 +84,11 @@ def condition(value: Any) -> str | None:
     return None if isinstance(value, dict) else "expected a condition mapping such as {deployment: mobile}"
 
 
+LINT_CHECKS = ("never-wins", "never-true", "dead", "no-effect", "opposing")  # what `lint: allow` may name
+LINT = {
+    "allow": Field(choice(*LINT_CHECKS), required=True, many=True),
+    "reason": Field(text, required=True),
+}
 OPTION = {
     "id": Field(ident, required=True),
     "label": Field(text, required=True),
@@ -99,6 +104,7 @@ QUESTION = {
     "source": Field(text),
     "extend": Field(boolean),  # overlay: add options to a question defined elsewhere
     "override": Field(boolean),  # overlay: replace a question defined elsewhere
+    "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
 TABLE_CELL = {"seed": Field(text, required=True), "now": Field(text, required=True), "source": Field(text)}
 COMPANION = {
@@ -130,6 +136,7 @@ FRAMEWORK = {
     "companions": Field(COMPANION, many=True),
     "facts": Field(FACT, many=True),
     "override": Field(boolean),
+    "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
 RULE = {
     "id": Field(ident, required=True),
@@ -142,6 +149,7 @@ RULE = {
     "versions": Field(mapping_of(text)),
     "note": Field(text),
     "override": Field(boolean),
+    "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
 CASE = {
     "name": Field(text, required=True),
