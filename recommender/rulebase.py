@@ -16,7 +16,7 @@ from recommender import schema
 from recommender.conditions import Always, Condition, compile_condition
 from recommender.errors import UserError, UserErrors, did_you_mean
 from recommender.model import Case, Companion, Fact, Framework, Option, Origin, Question, Rule, RuleBase
-from recommender.yamlio import Map, load_yaml
+from recommender.yamlio import Map, Seq, load_yaml
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer to what they define
@@ -241,9 +241,11 @@ class _Builder:
             self.errors.append(UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos))
         score = r.get("score") if isinstance(r.get("score"), Map) else Map()
         breakers = r.get("dealbreaker") if isinstance(r.get("dealbreaker"), list) else []
-        for fid in [*score, *(b for b in breakers if isinstance(b, str))]:
+        named = [(fid, score.key_at(fid)) for fid in score]
+        named += [(b, breakers.at(i) if isinstance(breakers, Seq) else r.at("dealbreaker"))
+                  for i, b in enumerate(breakers) if isinstance(b, str)]
+        for fid, pos in named:
             if fid not in framework_ids:
-                pos = score.at(fid) if fid in score else r.at("dealbreaker")
                 self.errors.append(UserError(f'rule "{r["id"]}": unknown framework "{fid}"'
                                              f"{did_you_mean(fid, framework_ids)}", file, *pos))
         if isinstance(r.get("when"), dict):

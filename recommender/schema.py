@@ -20,8 +20,15 @@ Checker = Callable[[Any], "str | None"]
 
 
 @dataclass(frozen=True)
+class MappingOf:
+    """A mapping of id -> value (``score: {tensorflow: 4}``); each bad entry is reported at its own position."""
+
+    values: Checker
+
+
+@dataclass(frozen=True)
 class Field:
-    kind: Checker | dict[str, "Field"]  # a value checker, or a nested shape
+    kind: Checker | MappingOf | dict[str, "Field"]  # a value checker, a mapping of values, or a nested shape
     required: bool = False
     many: bool = False  # a list of `kind`
 
@@ -67,17 +74,8 @@ def choice(*values: str) -> Checker:
     return check
 
 
-def mapping_of(values: Checker) -> Checker:
-    def check(value: Any) -> str | None:
-        if not isinstance(value, dict):
-            return f"expected a mapping, got {type(value).__name__}"
-        for key, item in value.items():
-            problem = ident(key) or values(item)
-            if problem:
-                return f"{key}: {problem}"
-        return None
-
-    return check
+def mapping_of(values: Checker) -> MappingOf:
+    return MappingOf(values)
 
 
 def condition(value: Any) -> str | None:
@@ -223,6 +221,17 @@ def _check_one(value: Any, kind: Any, file: str, what: str, where: tuple, errors
         singular = base[:-1] if base.endswith("s") else base
         label = f'{singular} "{value["id"]}"' if isinstance(value.get("id"), str) else what
         _check_map(value, kind, file, label, errors)
+        return
+    if isinstance(kind, MappingOf):
+        if not isinstance(value, dict):
+            errors.append(UserError(f"{what}: expected a mapping, got {type(value).__name__}", file, *where))
+            return
+        for key, item in value.items():
+            key_problem, item_problem = ident(key), kind.values(item)
+            at = value.key_at(key) if key_problem and isinstance(value, Map) else (
+                value.at(key) if isinstance(value, Map) else where)
+            if key_problem or item_problem:
+                errors.append(UserError(f"{what}: {key}: {key_problem or item_problem}", file, *at))
         return
     problem = kind(value)
     if problem:
