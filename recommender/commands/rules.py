@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import importlib
 
+from recommender.cli import common_options
+
 # name -> (module, one-line help); a module defines add_arguments(parser) and run(args) -> int
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("recommender.commands.rules_validate", "check rule files: schema and every reference, all errors"),
@@ -18,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", required=True,
                                 parser_class=type(parser))
     for name, (module, help_text) in SUBCOMMANDS.items():
-        importlib.import_module(module).add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+        cmd = sub.add_parser(name, help=help_text, description=help_text, parents=[common_options(2)])
+        importlib.import_module(module).add_arguments(cmd)
 
 
 def run(args: argparse.Namespace) -> int:

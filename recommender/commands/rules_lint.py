@@ -25,7 +25,7 @@ def summary(report: LintReport) -> list[str]:
     questions = sum(not d.probe for d in space.dims)
     probes = len(dims) - questions
     lines = [f"answer space: {space.full_size:,} profiles ({len(report.rules.questions)} questions"
-             + (f", {probes} probe facts" if probes else "") + f"); {questions} questions read by conditions, "
+             + (f", {probes} probe fact{'s' * (probes != 1)}" if probes else "") + f"); {questions} questions read by conditions, "
              f"{space.size:,} distinct profiles once interchangeable answers are merged"]
     rate = report.scored / report.seconds if report.seconds else float("inf")
     if report.exhaustive:

@@ -23,16 +23,16 @@ def _share(part: float, report: LintReport) -> str:
     return f"{share:.1%}" if share == 0 or share >= 0.001 else "<0.1%"
 
 
-def _of(report: LintReport) -> str:
-    return "profiles" if report.exhaustive else f"the {report.scored:,} sampled profiles"
+def _in(report: LintReport) -> str:
+    return "" if report.exhaustive else f" (in the {report.scored:,} sampled profiles)"
 
 
 def never_wins(report: LintReport) -> Iterable[Finding]:
     t = report.totals
     for i, f in enumerate(report.rules.frameworks):
         if t.wins[i] == 0:
-            tie = f"; it only ties for first, in {_share(t.tied[i], report)}" if t.tied[i] else ""
-            yield Finding("never-wins", "warning", f'framework "{f.id}" wins in no {_of(report)}{tie}', f.origin,
+            tie = f"; it only ties for first, in {_share(t.tied[i], report)} of profiles" if t.tied[i] else ""
+            yield Finding("never-wins", "warning", f'framework "{f.id}" never wins{_in(report)}{tie}', f.origin,
                           (f"framework:{f.id}",))
 
 
@@ -40,7 +40,7 @@ def never_true(report: LintReport) -> Iterable[Finding]:
     for i, r in enumerate(report.rules.rules):
         if report.totals.fired[i] == 0:
             yield Finding("never-true", "warning", f'rule "{r.id}" never fires: its condition holds in no '
-                          f"{_of(report)}", r.origin, (f"rule:{r.id}",))
+                          f"profile{_in(report)}", r.origin, (f"rule:{r.id}",))
 
 
 def dead(report: LintReport) -> Iterable[Finding]:
@@ -48,7 +48,7 @@ def dead(report: LintReport) -> Iterable[Finding]:
     for i, r in enumerate(report.rules.rules):
         if t.fired[i] and t.decisive[i] == 0:
             yield Finding("dead", "warning", f'rule "{r.id}" is dead: it fires in {_share(t.fired[i], report)} of '
-                          f"{_of(report)} but removing it changes no winner or tie", r.origin, (f"rule:{r.id}",))
+                          f"profiles but removing it changes no winner or tie{_in(report)}", r.origin, (f"rule:{r.id}",))
 
 
 def no_effect(report: LintReport) -> Iterable[Finding]:
@@ -82,13 +82,13 @@ def opposing(report: LintReport) -> Iterable[Finding]:
             if clash:
                 f, pa, pb = clash[0]
                 yield Finding("opposing", "warning", f'rules "{rules[a].id}" and "{rules[b].id}" fire in exactly '
-                              f"the same profiles and give {f} opposite points ({pa:+g} and {pb:+g}): merge them",
+                              f"the same profiles{_in(report)} and give {f} opposite points ({pa:+g} and {pb:+g}): merge them",
                               rules[b].origin, (f"rule:{rules[a].id}", f"rule:{rules[b].id}"))
 
 
 def ties(report: LintReport) -> Iterable[Finding]:
     t = report.totals
-    yield Finding("ties", "info", f"{_share(t.ties, report)} of {_of(report)} end in a tie"
+    yield Finding("ties", "info", f"{_share(t.ties, report)} of profiles end in a tie{_in(report)}"
                   + (f"; in {_share(t.nothing, report)} every framework is excluded" if t.nothing else ""))
 
 
