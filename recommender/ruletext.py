@@ -15,6 +15,8 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
+    if isinstance(value, bool):  # YAML read `yes` as true; the rule means the option "yes"
+        return "yes" if value else "no"
     return value
 
 
