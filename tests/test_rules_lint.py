@@ -180,3 +180,12 @@ def test_shipped_base_lints_clean(monkeypatch, capsys):
     monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
     rc, out, err = cli(capsys, "rules", "lint")
     assert rc == 0, out
+
+
+def test_batch_compiled_scorer_fires_the_same_rules(overlay):
+    """Once the batch branch lands, its CompiledRules can drive lint (`--backend compiled`)."""
+    pytest.importorskip("recommender.compiled")
+    rules = load_rules(overlay, base=MINI)
+    space = build_space(rules)
+    digits = np.stack(np.unravel_index(np.arange(space.size), space.shape), axis=1)
+    assert (BACKENDS["compiled"](rules, space).fire(digits) == BACKENDS["vector"](rules, space).fire(digits)).all()
