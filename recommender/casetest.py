@@ -1,11 +1,12 @@
 """Run the rule base's example cases (``rules/tests/*.yaml``): expected winner, must-not-win, coverage."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from recommender.engine import Recommendation, Scorer, rank
 from recommender.errors import UserError
-from recommender.model import Case, RuleBase
+from recommender.model import Case, Rule, RuleBase
 from recommender.profiles import normalize_answers
 
 
@@ -43,12 +44,45 @@ def run_case(case: Case, rules: RuleBase, scorer: Scorer) -> CaseResult:
     return CaseResult(case, result, "; ".join(problems))
 
 
-def run_cases(rules: RuleBase) -> list[CaseResult]:
+def run_cases(rules: RuleBase, cases: Sequence[Case] | None = None) -> list[CaseResult]:
     scorer = Scorer(rules)
-    return [run_case(case, rules, scorer) for case in rules.cases]
+    return [run_case(case, rules, scorer) for case in (rules.cases if cases is None else cases)]
 
 
-def uncovered_rules(rules: RuleBase, results: list[CaseResult]) -> list[str]:
+def uncovered_rules(rules: Iterable[Rule] | RuleBase, results: list[CaseResult]) -> list[str]:
     """Rules that fire in no test case."""
     fired = {rid for r in results if r.result for rid in r.result.fired}
-    return [r.id for r in rules.rules if r.id not in fired]
+    return [r.id for r in (rules.rules if isinstance(rules, RuleBase) else rules) if r.id not in fired]
+
+
+def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
+    """Expected against got, the scores, and the rules that put the winner ahead of the expected framework."""
+    lines = [f"FAIL {r.case.origin}: {r.case.name}: {r.problem}"]
+    if r.result is None:
+        return lines
+    answers = ", ".join(f"{q}={'+'.join(v) if isinstance(v, list) else v}" for q, v in r.result.answers.items())
+    lines += [f"  answers:  {answers or '(none)'}",
+              f"  expected: {r.case.expect_winner}",
+              f"  got:      {r.got}" + (f" ({', '.join(r.result.tie)})" if r.result.tie else ""),
+              "  scores:   " + ", ".join(f"{s.framework} {s.score:+g}" + (" (excluded)" if s.excluded else "")
+                                       for s in r.result.ranking)]
+    fired = [rules.rule(rid) for rid in r.result.fired]
+    expected = r.case.expect_winner
+    for top in [r.result.winner] if r.result.winner else list(r.result.tie):
+        if top is None or top == expected:
+            continue
+        if expected in rules.framework_ids:
+            gains = sorted(((x.score.get(top, 0.0) - x.score.get(expected, 0.0), x.id) for x in fired),
+                           reverse=True)
+            decided = ", ".join(f"{rid} {gap:+g}" for gap, rid in gains if gap > 0) or "no rule"
+            breakers = [x.id for x in fired if expected in x.dealbreaker]
+            lines.append(f"  decided by ({top} over {expected}): {decided}"
+                         + (f"; {expected} excluded by {', '.join(breakers)}" if breakers else ""))
+    if expected == "tie" and r.result.winner:
+        ranking = [s for s in r.result.ranking if not s.excluded]
+        if len(ranking) > 1:
+            first, second = ranking[0].framework, ranking[1].framework
+            gains = sorted(((x.score.get(first, 0.0) - x.score.get(second, 0.0), x.id) for x in fired), reverse=True)
+            lines.append(f"  decided by ({first} over {second}): "
+                         + (", ".join(f"{rid} {gap:+g}" for gap, rid in gains if gap > 0) or "no rule"))
+    return lines

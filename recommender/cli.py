@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("recommender.commands.compare", "print the comparison table, 2021 versus installed"),
     "rules": ("recommender.commands.rules", "list, show, validate, lint and test the rule files"),
     "ask": ("recommender.commands.ask", "answer the questions interactively, then see the recommendation"),
+    "explain": ("recommender.commands.explain", "trace one profile: every rule, matched or not and why, and the scores"),
 }
 
 
@@ -23,29 +24,46 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error exits 2 with one line and no usage dump."""
 
     def error(self, message: str):  # type: ignore[override]
-        raise UserError(f"{self.prog}: {message} (see '{self.prog} --help')")
+        raise UserError(f"{self.prog.removeprefix('recommender').strip() or 'usage'}: {message} "
+                        f"(see '{self.prog} --help')")
 
 
-def _common() -> argparse.ArgumentParser:
+def common_options(level: int = 0) -> argparse.ArgumentParser:
+    """``--rules`` and ``--debug``, accepted at every level (``recommender --rules D rules --rules E lint``).
+
+    Each level appends to its own destination with no default: argparse copies a subparser's namespace over its
+    parent's, so one shared list would keep only the innermost level's directories.
+    """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--rules", action="append", default=[], metavar="DIR",
+    common.add_argument("--rules", action="append", dest=f"rules_{level}", default=argparse.SUPPRESS, metavar="DIR",
                         help="overlay a rules directory on the shipped base (repeatable; also RECOMMENDER_RULES)")
-    common.add_argument("--debug", action="store_true", help="show the traceback of unexpected errors")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the traceback of unexpected errors")
     return common
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand: the first word that is not an option or the value of ``--rules``."""
+    words = iter(argv)
+    for word in words:
+        if word == "--rules":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def build_parser(argv: Sequence[str], commands: dict[str, tuple[str, str]] | None = None
                  ) -> tuple[argparse.ArgumentParser, object | None]:
     """The parser; only the chosen subcommand's module is imported to add its arguments."""
-    common = _common()
-    parser = _Parser(prog="recommender", parents=[common],
+    parser = _Parser(prog="recommender", parents=[common_options(0)],
                      description="Which deep-learning framework fits your project: TensorFlow, PyTorch or JAX.")
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    chosen = next((a for a in argv if not a.startswith("-")), None)
+    chosen = _chosen(argv)
     module = None
     for name, (module_name, help_text) in (commands or COMMANDS).items():
-        cmd = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        cmd = sub.add_parser(name, help=help_text, description=help_text, parents=[common_options(1)])
         if name == chosen:
             module = importlib.import_module(module_name)
             module.add_arguments(cmd)
@@ -76,10 +94,11 @@ def main(argv: Sequence[str] | None = None, commands: dict[str, tuple[str, str]]
         if module is None:
             parser.print_help()
             return 0
-        args.rules = [*args.rules, *_env_rules()]
+        args.rules = [*(d for level in range(3) for d in getattr(args, f"rules_{level}", [])), *_env_rules()]
         return int(module.run(args) or 0)
     except UserError as exc:
-        print(f"recommender: {exc}" if exc.file is None else str(exc), file=sys.stderr)
+        for error in getattr(exc, "errors", None) or [exc]:
+            print(f"recommender: {error}" if error.file is None else str(error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\nrecommender: interrupted", file=sys.stderr)

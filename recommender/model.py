@@ -36,6 +36,8 @@ class Question:
     options: tuple[Option, ...]
     ask_when: Condition | None = None
     origin: Origin | None = None
+    lint_allow: tuple[str, ...] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
+    lint_reason: str = ""
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -78,6 +80,8 @@ class Framework:
     companions: tuple[Companion, ...] = ()
     facts: tuple[Fact, ...] = ()
     origin: Origin | None = None
+    lint_allow: tuple[str, ...] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
+    lint_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class Rule:
     versions: dict[str, str] = field(default_factory=dict)
     raw_when: Any = None
     origin: Origin | None = None
+    lint_allow: tuple[str, ...] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
+    lint_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from recommender import schema
-from recommender.conditions import Condition, compile_condition
+from recommender.conditions import Always, Condition, compile_condition
 from recommender.errors import UserError, UserErrors, did_you_mean
 from recommender.model import Case, Companion, Fact, Framework, Option, Origin, Question, Rule, RuleBase
-from recommender.yamlio import Map, load_yaml
+from recommender.yamlio import Map, Seq, load_yaml
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer to what they define
@@ -74,6 +74,20 @@ def _origin(file: str, node: Any) -> Origin:
     return Origin(file, line, col)
 
 
+def _good(doc: Map, key: str, file: str) -> list[Map]:
+    """The items under ``key`` that fit their shape on their own (their problems are already reported)."""
+    items = doc.get(key, [])
+    if not isinstance(items, list):
+        return []
+    return [item for item in items if not schema.check({key: [item]}, {key: schema.RULE_FILE[key]}, file, "")]
+
+
+def _lint(item: Map) -> tuple[tuple[str, ...], str]:
+    """(checks allowed, reason) from an item's ``lint: {allow: [...], reason: ...}``."""
+    acknowledged = item.get("lint") or {}
+    return tuple(acknowledged.get("allow", ())), _text(acknowledged.get("reason"))
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -89,6 +103,7 @@ class _Builder:
         self.rules: dict[str, tuple[Map, str]] = {}
         self.disable: list[tuple[str, str, tuple[int, int]]] = []
         self.cases: list[tuple[Map, str]] = []
+        self.broken_rules: set[str] = set()  # rules with schema errors: kept for ids and references only
         self.files: list[str] = []
 
     def add_file(self, path: Path) -> None:
@@ -100,18 +115,25 @@ class _Builder:
             return
         self.files.append(name)
         problems = schema.check(doc, schema.RULE_FILE, name, "rule file")
-        if problems:
-            self.errors.extend(problems)
+        self.errors.extend(problems)
+        if not isinstance(doc, dict):
             return
-        for q in doc.get("questions", []):
+        # One bad item must not hide the others: every well-formed item is still loaded, so its references
+        # are checked in the same pass and nothing that refers to it fails in a cascade.
+        for q in _good(doc, "questions", name):
             self._add_question(q, name)
-        for f in doc.get("frameworks", []):
+        for f in _good(doc, "frameworks", name):
             self._add(self.frameworks, f, name, "framework")
-        for r in doc.get("rules", []):
-            self._add(self.rules, r, name, "rule")
+        good = _good(doc, "rules", name)
+        for r in doc.get("rules", []) if isinstance(doc.get("rules"), list) else []:
+            if isinstance(r, Map) and schema.ident(r.get("id")) is None:
+                self._add(self.rules, r, name, "rule")
+                if not any(r is g for g in good):
+                    self.broken_rules.add(r["id"])
         ids = doc.get("disable", [])
-        self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
-        self.cases.extend((c, name) for c in doc.get("cases", []))
+        if not schema.check({"disable": ids}, {"disable": schema.RULE_FILE["disable"]}, name, "rule file"):
+            self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
+        self.cases.extend((c, name) for c in _good(doc, "cases", name))
 
     def _add_question(self, q: Map, file: str) -> None:
         if q.get("extend"):
@@ -147,11 +169,14 @@ class _Builder:
         disabled = self._disabled()
         rules = tuple(self._rule(r, file, options, framework_ids)
                       for rid, (r, file) in self.rules.items() if rid not in disabled)
+        rules = tuple(r for r in rules if r.id not in self.broken_rules)
         cases = tuple(self._case(c, file, framework_ids) for c, file in self.cases)
         if not frameworks and not self.errors:
             self.errors.append(UserError("no frameworks defined (expected a frameworks.yaml)"))
         if self.errors:
-            raise UserErrors(self.errors) if len(self.errors) > 1 else self.errors[0]
+            order = {f: i for i, f in enumerate(self.files)}
+            errors = sorted(self.errors, key=lambda e: (order.get(e.file or "", len(order)), e.line or 0, e.col or 0))
+            raise UserErrors(errors) if len(errors) > 1 else errors[0]
         return RuleBase(questions, frameworks, rules, cases, tuple(self.files), tuple(sorted(disabled)))
 
     def _questions(self) -> list[Question]:
@@ -167,7 +192,7 @@ class _Builder:
                     self.errors.append(UserError(f'question "{qid}" has option "{o.id}" twice', file, *q.pos))
                 seen.add(o.id)
             out.append(Question(qid, _text(q.get("text")), _text(q.get("help")), _text(q.get("kind")), opts,
-                                None, _origin(file, q)))
+                                None, _origin(file, q), *_lint(q)))
         for qid, extras in self.extra_options.items():
             extra, file = extras[0]
             self.errors.append(UserError(f'`extend: true` on unknown question "{qid}"'
@@ -182,7 +207,7 @@ class _Builder:
         if "ask_when" not in raw:
             return q
         cond = self._condition(raw["ask_when"], file, raw.at("ask_when"), options)
-        return Question(q.id, q.text, q.help, q.kind, q.options, cond, q.origin)
+        return Question(q.id, q.text, q.help, q.kind, q.options, cond, q.origin, q.lint_allow, q.lint_reason)
 
     def _framework(self, f: Map, file: str, options: dict) -> Framework:
         companions = tuple(Companion(
@@ -199,7 +224,7 @@ class _Builder:
                                              "(say what is true now, with its source)", file, *x.pos))
         table = {k: {kk: str(vv) for kk, vv in v.items()} for k, v in f.get("table", {}).items()}
         return Framework(f["id"], f["name"], f["developed_by"], tuple(f.get("packages", [])), table,
-                         companions, facts, _origin(file, f))
+                         companions, facts, _origin(file, f), *_lint(f))
 
     def _disabled(self) -> set[str]:
         ids = set()
@@ -211,18 +236,25 @@ class _Builder:
         return ids
 
     def _rule(self, r: Map, file: str, options: dict, framework_ids: list[str]) -> Rule:
+        """The compiled rule; a rule with schema errors still has its references checked, then is dropped."""
         if "score" not in r and "dealbreaker" not in r:
             self.errors.append(UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos))
-        score = r.get("score", {})
-        for fid in [*score, *r.get("dealbreaker", [])]:
+        score = r.get("score") if isinstance(r.get("score"), Map) else Map()
+        breakers = r.get("dealbreaker") if isinstance(r.get("dealbreaker"), list) else []
+        named = [(fid, score.key_at(fid)) for fid in score]
+        named += [(b, breakers.at(i) if isinstance(breakers, Seq) else r.at("dealbreaker"))
+                  for i, b in enumerate(breakers) if isinstance(b, str)]
+        for fid, pos in named:
             if fid not in framework_ids:
-                pos = score.at(fid) if fid in score else r.at("dealbreaker")
                 self.errors.append(UserError(f'rule "{r["id"]}": unknown framework "{fid}"'
                                              f"{did_you_mean(fid, framework_ids)}", file, *pos))
-        when = self._condition(r["when"], file, r.at("when"), options)
+        if isinstance(r.get("when"), dict):
+            when = self._condition(r["when"], file, r.at("when"), options)
+        if r["id"] in self.broken_rules:
+            return Rule(r["id"], Always(), "", "")
         return Rule(r["id"], when, r["because"], r["source"], {k: float(v) for k, v in score.items()},
-                    tuple(r.get("dealbreaker", [])), _text(r.get("as_of")), dict(r.get("versions", {})),
-                    r["when"], _origin(file, r))
+                    tuple(breakers), _text(r.get("as_of")), dict(r.get("versions", {})),
+                    r["when"], _origin(file, r), *_lint(r))
 
     def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:
         valid = [*framework_ids, "tie"]

@@ -20,8 +20,15 @@ Checker = Callable[[Any], "str | None"]
 
 
 @dataclass(frozen=True)
+class MappingOf:
+    """A mapping of id -> value (``score: {tensorflow: 4}``); each bad entry is reported at its own position."""
+
+    values: Checker
+
+
+@dataclass(frozen=True)
 class Field:
-    kind: Checker | dict[str, "Field"]  # a value checker, or a nested shape
+    kind: Checker | MappingOf | dict[str, "Field"]  # a value checker, a mapping of values, or a nested shape
     required: bool = False
     many: bool = False  # a list of `kind`
 
@@ -67,23 +74,19 @@ def choice(*values: str) -> Checker:
     return check
 
 
-def mapping_of(values: Checker) -> Checker:
-    def check(value: Any) -> str | None:
-        if not isinstance(value, dict):
-            return f"expected a mapping, got {kind_name(value)}"
-        for key, item in value.items():
-            problem = ident(key) or values(item)
-            if problem:
-                return f"{key}: {problem}"
-        return None
-
-    return check
+def mapping_of(values: Checker) -> MappingOf:
+    return MappingOf(values)
 
 
 def condition(value: Any) -> str | None:
     return None if isinstance(value, dict) else "expected a condition mapping such as {deployment: mobile}"
 
 
+LINT_CHECKS = ("never-wins", "never-true", "dead", "no-effect", "opposing")  # what `lint: allow` may name
+LINT = {
+    "allow": Field(choice(*LINT_CHECKS), required=True, many=True),
+    "reason": Field(text, required=True),
+}
 OPTION = {
     "id": Field(ident, required=True),
     "label": Field(text, required=True),
@@ -99,6 +102,7 @@ QUESTION = {
     "source": Field(text),
     "extend": Field(boolean),  # overlay: add options to a question defined elsewhere
     "override": Field(boolean),  # overlay: replace a question defined elsewhere
+    "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
 TABLE_CELL = {"seed": Field(text, required=True), "now": Field(text, required=True), "source": Field(text)}
 COMPANION = {
@@ -130,6 +134,7 @@ FRAMEWORK = {
     "companions": Field(COMPANION, many=True),
     "facts": Field(FACT, many=True),
     "override": Field(boolean),
+    "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
 RULE = {
     "id": Field(ident, required=True),
@@ -142,6 +147,7 @@ RULE = {
     "versions": Field(mapping_of(text)),
     "note": Field(text),
     "override": Field(boolean),
+    "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
 CASE = {
     "name": Field(text, required=True),
@@ -231,6 +237,17 @@ def _check_one(value: Any, kind: Any, file: str, what: str, where: tuple, errors
         singular = base[:-1] if base.endswith("s") else base
         label = f'{singular} "{value["id"]}"' if isinstance(value.get("id"), str) else what
         _check_map(value, kind, file, label, errors)
+        return
+    if isinstance(kind, MappingOf):
+        if not isinstance(value, dict):
+            errors.append(UserError(f"{what}: expected a mapping, got {type(value).__name__}", file, *where))
+            return
+        for key, item in value.items():
+            key_problem, item_problem = ident(key), kind.values(item)
+            at = value.key_at(key) if key_problem and isinstance(value, Map) else (
+                value.at(key) if isinstance(value, Map) else where)
+            if key_problem or item_problem:
+                errors.append(UserError(f"{what}: {key}: {key_problem or item_problem}", file, *at))
         return
     problem = kind(value)
     if problem:

@@ -6,6 +6,7 @@ import sys
 
 from recommender.atomic import write_text_atomic
 from recommender.model import RuleBase
+from recommender.profiles import Normal, load_profile, normalize_answers, parse_answer_flags
 from recommender.rulecache import load_rules_cached
 
 
@@ -20,3 +21,17 @@ def emit(text: str, output: str | None) -> None:
         write_text_atomic(output, text)
     else:
         sys.stdout.write(text)
+
+
+def read_answers(args: argparse.Namespace, rules: RuleBase) -> tuple[str | None, Normal]:
+    """(profile name, answers) from ``--profile FILE`` and ``--answer q=v`` flags; ``--answer q=`` clears one."""
+    name, answers = None, {}
+    if args.profile:
+        profile = load_profile(args.profile, rules)
+        name, answers = profile.name, dict(profile.answers)
+    answers.update(normalize_answers(parse_answer_flags(args.answer, rules), rules, "--answer"))
+    for flag in args.answer:
+        qid, _, value = flag.partition("=")
+        if not value.strip():
+            answers.pop(qid.strip(), None)
+    return name, answers

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from recommender.commands._common import emit, rulebase
+from recommender.commands._common import emit, read_answers, rulebase
 from recommender.engine import rank
-from recommender.profiles import load_profile, normalize_answers, parse_answer_flags
 from recommender.render import FORMATS, render
 
 
@@ -19,15 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     rules = rulebase(args)
-    name, answers = None, {}
-    if args.profile:
-        profile = load_profile(args.profile, rules)
-        name, answers = profile.name, dict(profile.answers)
-    answers.update(normalize_answers(parse_answer_flags(args.answer, rules), rules, "--answer"))
-    for flag in args.answer:  # `--answer q=` clears a profile's answer
-        qid, _, value = flag.partition("=")
-        if not value.strip():
-            answers.pop(qid.strip(), None)
+    name, answers = read_answers(args, rules)
     result = rank(answers, rules, profile=name)
     emit(render(args.format, result, rules), args.output)
     return 0

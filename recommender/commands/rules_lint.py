@@ -1,0 +1,59 @@
+"""``recommender rules lint``: exhaustive search of the answer space; exit 1 on any unacknowledged warning."""
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from recommender.commands._common import rulebase
+from recommender.errors import UserError
+from recommender.lint import LIMIT
+
+if TYPE_CHECKING:
+    from recommender.lint.run import LintReport
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=int, default=LIMIT, metavar="N",
+                        help=f"score every distinct profile up to N of them, else a sample of N (default {LIMIT:,})")
+    parser.add_argument("--seed", type=int, default=0, help="the random seed of the sample (default 0)")
+    parser.add_argument("--backend", default="vector", help=argparse.SUPPRESS)  # "engine": the slow reference
+
+
+def summary(report: LintReport) -> list[str]:
+    space, t = report.space, report.totals
+    dims = [d.name for d in space.dims]
+    questions = sum(not d.probe for d in space.dims)
+    probes = len(dims) - questions
+    lines = [f"answer space: {space.full_size:,} profiles ({len(report.rules.questions)} questions"
+             + (f", {probes} probe fact{'s' * (probes != 1)}" if probes else "") + f"); {questions} questions read by conditions, "
+             f"{space.size:,} distinct profiles once interchangeable answers are merged"]
+    rate = report.scored / report.seconds if report.seconds else float("inf")
+    if report.exhaustive:
+        lines.append(f"scored all {report.scored:,} distinct profiles (the whole space) in {report.seconds:.3f} s "
+                     f"({rate:,.0f} profiles/s)")
+    else:
+        lines.append(f"scored a random sample of {report.scored:,} of {space.size:,} distinct profiles "
+                     f"({report.scored / space.size:.2%}; seed {report.seed}) in {report.seconds:.3f} s "
+                     f"({rate:,.0f} profiles/s): findings hold for the sample only")
+    wins = ", ".join(f"{f} {w / t.weight:.1%}" for f, w in zip(report.rules.framework_ids, t.wins))
+    lines.append(f"winners: {wins}, tie {t.ties / t.weight:.1%}, none {t.nothing / t.weight:.1%}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from recommender.lint.run import lint
+    except ModuleNotFoundError as exc:
+        raise UserError(f"rules lint needs {exc.name} (pip install 'recommender[lint]')") from None
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    report = lint(rulebase(args), limit=args.limit, seed=args.seed, backend=args.backend)
+    for finding in report.findings:
+        print(finding)
+    for line in summary(report):
+        print(line)
+    warnings = len(report.warnings)
+    allowed = sum(bool(f.allowed) for f in report.findings)
+    print(f"{warnings} warning{'s' * (warnings != 1)}" + (f", {allowed} acknowledged in the rule files" if allowed
+                                                           else ""))
+    return 1 if warnings else 0

@@ -1,0 +1,132 @@
+"""Walk the answer space (all of it, or a sample), then run every registered check on the totals."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from recommender.errors import UserError
+from recommender.lint import LIMIT
+from recommender.lint.backends import BACKENDS, DEFAULT, Backend
+from recommender.lint.score import Totals
+from recommender.lint.space import AnswerSpace, build_space
+from recommender.model import Origin, RuleBase
+
+BLOCK = 1 << 15  # profiles scored at once: big enough for numpy to pay off, small enough to bound memory
+NEIGHBOURS = 2000  # sampled profiles whose every one-answer change is scored for the no-effect check
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    level: str  # "warning", or "info"
+    message: str
+    origin: Origin | None = None
+    subjects: tuple[str, ...] = ()  # rule, framework or question ids, for `lint: {allow: [...]}`
+    allowed: str = ""  # the reason given in the rule files, when acknowledged
+
+    def __str__(self) -> str:
+        where = f"{self.origin}: " if self.origin else ""
+        note = f" (allowed: {self.allowed})" if self.allowed else ""
+        return f"{where}[{self.level}] {self.message}{note} ({self.check})"
+
+
+@dataclass
+class LintReport:
+    rules: RuleBase
+    space: AnswerSpace
+    totals: Totals
+    scored: int  # distinct profiles scored
+    exhaustive: bool
+    seed: int
+    no_effect: list[str]  # dimensions whose answer never changed an outcome
+    seconds: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
+
+
+def lint(rules: RuleBase, *, limit: int = LIMIT, seed: int = 0, backend: str = DEFAULT,
+         clock: Callable[[], float] = time.perf_counter) -> LintReport:
+    """Score every distinct profile (or ``limit`` sampled ones) and run every check."""
+    from recommender.lint.checks import CHECKS
+
+    start = clock()
+    space = build_space(rules)
+    if backend not in BACKENDS:
+        raise UserError(f'unknown lint backend "{backend}"; valid values: {", ".join(BACKENDS)}')
+    scorer = BACKENDS[backend](rules, space)
+    totals = Totals(rules)
+    exhaustive = space.size <= limit
+    if exhaustive:
+        codes = _walk_all(space, scorer, totals)
+        no_effect = [d.name for i, d in enumerate(space.dims) if _constant_along(codes.reshape(space.shape), i)]
+    else:
+        rng = np.random.default_rng(seed)
+        digits = np.stack([rng.choice(len(d.choices), size=limit, p=[c.weight / d.size for c in d.choices])
+                           for d in space.dims], axis=1)
+        codes = np.concatenate([totals.add(scorer.fire(digits[i:i + BLOCK]), np.ones(len(digits[i:i + BLOCK])))
+                                for i in range(0, limit, BLOCK)])
+        no_effect = _no_effect_sampled(space, scorer, totals, digits[:NEIGHBOURS], codes[:NEIGHBOURS])
+    report = LintReport(rules, space, totals, space.size if exhaustive else limit, exhaustive, seed,
+                        no_effect)
+    for check in CHECKS.values():
+        report.findings.extend(_acknowledge(f, rules) for f in check.run(report))
+    report.seconds = clock() - start
+    return report
+
+
+def _walk_all(space: AnswerSpace, scorer: Backend, totals: Totals) -> np.ndarray:
+    weights_of = [np.array([c.weight for c in d.choices], dtype=float) for d in space.dims]
+    factor = space.full_size / float(np.prod([d.size for d in space.dims])) if space.dims else space.full_size
+    codes = np.empty(space.size, dtype=np.int64)
+    for begin in range(0, space.size, BLOCK):
+        index = np.arange(begin, min(begin + BLOCK, space.size))
+        digits = np.stack(np.unravel_index(index, space.shape), axis=1) if space.dims else np.zeros((1, 0), int)
+        weights = np.full(len(index), factor)
+        for d, table in enumerate(weights_of):
+            weights *= table[digits[:, d]]
+        codes[index] = totals.add(scorer.fire(digits), weights)
+    return codes
+
+
+def _constant_along(codes: np.ndarray, axis: int) -> bool:
+    return bool((codes == np.take(codes, [0], axis=axis)).all())
+
+
+def _no_effect_sampled(space: AnswerSpace, scorer: Backend, totals: Totals, base: np.ndarray,
+                       codes: np.ndarray) -> list[str]:
+    """Dimensions where no single change to a sampled profile changes its outcome."""
+    from recommender.lint.score import outcomes
+
+    out = []
+    for d, dim in enumerate(space.dims):
+        changed = False
+        for c in range(len(dim.choices)):
+            moved = base.copy()
+            moved[:, d] = c
+            fire = scorer.fire(moved)
+            changed = bool((outcomes(fire @ totals.points, fire.astype(np.int32) @ totals.breaks) != codes).any())
+            if changed:
+                break
+        if not changed:
+            out.append(dim.name)
+    return out
+
+
+def _acknowledge(f: Finding, rules: RuleBase) -> Finding:
+    """Mark a finding allowed when a rule, framework or question it names says `lint: {allow: [check]}`."""
+    for subject in f.subjects:
+        kind, _, sid = subject.partition(":")
+        lookup = {"rule": rules.rule, "framework": rules.framework, "question": rules.question}[kind]
+        try:
+            item = lookup(sid)
+        except KeyError:
+            continue
+        if f.check in item.lint_allow:
+            return Finding(f.check, "info", f.message, f.origin, f.subjects, item.lint_reason)
+    return f

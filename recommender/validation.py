@@ -1,0 +1,56 @@
+"""``rules validate``: which files to read for the given paths, and every problem in them, in one pass.
+
+A directory is checked as an overlay on the shipped base (and on any ``--rules`` overlays), because that is how
+it will be used: its rules may name shipped questions and frameworks. A file is checked the same way, alone on
+top of the base. A path that is already part of the base or an overlay adds nothing: it is checked in place.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from recommender.errors import UserError, UserErrors
+from recommender.model import RuleBase
+from recommender.rulebase import load_rules, rule_files, shipped_rules_dir
+
+PathLike = str | os.PathLike[str]
+
+
+def plan(paths: Sequence[PathLike], overlays: Sequence[PathLike] = (),
+         base: PathLike | None = None) -> tuple[list[Path], list[UserError]]:
+    """The files to load, in order, and the problems found while finding them (missing paths)."""
+    dirs = [Path(base) if base is not None else shipped_rules_dir(), *map(Path, overlays)]
+    files: list[Path] = []
+    errors: list[UserError] = []
+    extra = [Path(p) for p in paths if Path(p).is_dir()]
+    for directory in [*dirs, *(d for d in extra if not any(_same(d, x) for x in dirs))]:
+        try:
+            new = rule_files(directory)
+        except UserError as exc:
+            errors.append(exc)
+            continue
+        files.extend(f for f in new if not any(_same(f, g) for g in files))
+    for p in map(Path, paths):
+        if p.is_file():
+            if not any(_same(p, f) for f in files):
+                files.append(p)
+        elif not p.is_dir():
+            errors.append(UserError("no such file or directory", str(p)))
+    return files, errors
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def validate(paths: Sequence[PathLike] = (), overlays: Sequence[PathLike] = (),
+             base: PathLike | None = None) -> tuple[RuleBase | None, list[Path], list[UserError]]:
+    """(the rule base or None, the files read, every problem found)."""
+    files, errors = plan(paths, overlays, base)
+    try:
+        return load_rules(files=files), files, errors
+    except UserErrors as exc:
+        return None, files, [*errors, *exc.errors]
+    except UserError as exc:
+        return None, files, [*errors, exc]

@@ -1,0 +1,49 @@
+"""``recommender explain``: every rule, matched or not, with Condition.explain, and the final scores."""
+from __future__ import annotations
+
+from tooling_support import MINI, cli, mini, write  # noqa: F401  (mini is a fixture)
+
+
+def test_explain_traces_every_rule(mini, tmp_path, capsys):
+    write(tmp_path, "p.yaml", "name: edge-researcher\nanswers: {audience: researcher, deployment: server, "
+                              "edge_target: microcontroller}\n")
+    rc, out, err = cli(capsys, "explain", "--profile", "p.yaml", "--answer", "os=linux")
+    s = f"{MINI}/scoring.yaml"
+    assert out.splitlines() == [
+        "Profile: edge-researcher",
+        "Answers: audience=researcher, deployment=server, os=linux",
+        "Not asked, answer ignored: edge_target (ask_when: deployment is edge (no: server))",
+        "",
+        "Rules (3 of 9 matched)",
+        "  [ ] beginner-keras: no effect",
+        f"        when audience is beginner (no: researcher)  ({s}:2:5)",
+        "  [x] research-pytorch: pytorch +3, jax +2",
+        f"        when audience is researcher (yes: researcher)  ({s}:7:5)",
+        "  [ ] mobile-tf: no effect",
+        f"        when deployment is mobile (no: server)  ({s}:12:5)",
+        "  [x] server-any: pytorch +1",
+        f"        when deployment is server (yes: server)  ({s}:17:5)",
+        "  [ ] mcu-tf: no effect",
+        f"        when deployment is edge (no: server) and edge_target is microcontroller (no: unanswered)  ({s}:22:5)",
+        "  [ ] mcu-no-jax: no effect",
+        f"        when edge_target is microcontroller (no: unanswered)  ({s}:27:5)",
+        "  [ ] custom-grad: no effect",
+        f"        when custom_gradients is yes (no: unanswered)  ({s}:32:5)",
+        "  [ ] os-unknown: no effect",
+        f"        when os is unanswered (no)  ({s}:37:5)",
+        "  [x] not-windows: jax +0.5",
+        f"        when not [os is windows (no: linux)]  ({s}:42:5)",
+        "",
+        "Scores",
+        "  PyTorch      +4",
+        "  JAX          +2.5",
+        "  TensorFlow   +0",
+        "",
+        "Recommended: PyTorch",
+    ]
+    assert rc == 0
+
+
+def test_explain_names_the_deal_breaker(mini, capsys):
+    rc, out, err = cli(capsys, "explain", "-a", "deployment=edge", "-a", "edge_target=microcontroller")
+    assert "  JAX          +0.5  excluded by mcu-no-jax" in out.splitlines()

@@ -1,0 +1,106 @@
+"""``rules test``, ``rules list``, ``rules show`` and the ``--rules`` option at every level, on real files."""
+from __future__ import annotations
+
+import pytest
+
+from tooling_support import MINI, cli, mini, write  # noqa: F401  (mini is a fixture)
+
+FAILING = """\
+cases:
+  - name: beginner-wants-jax
+    answers: {audience: beginner, deployment: [server]}
+    expect_winner: jax
+  - name: mobile-no-tie
+    answers: {deployment: mobile}
+    expect_winner: tie
+"""
+
+
+def test_rules_test_passes_on_the_base(mini, capsys):
+    rc, out, err = cli(capsys, "rules", "test")
+    assert (rc, out) == (0, "3 passed, 0 failed\n")
+    assert err == ("coverage: 4/9 rules fire in at least one case\n"
+                   "  never fired: research-pytorch, server-any, mcu-tf, mcu-no-jax, custom-grad\n")
+
+
+def test_a_failure_shows_expected_got_and_the_deciding_rules(mini, tmp_path, capsys):
+    write(tmp_path, "cases.yaml", FAILING)
+    rc, out, err = cli(capsys, "rules", "test", "cases.yaml")
+    assert out.splitlines() == [
+        "FAIL cases.yaml:2:5: beginner-wants-jax: expected jax, got pytorch",
+        "  answers:  audience=beginner, deployment=server",
+        "  expected: jax",
+        "  got:      pytorch",
+        "  scores:   pytorch +3.5, tensorflow +2, jax -2.5",
+        "  decided by (pytorch over jax): beginner-keras +5, server-any +1, os-unknown +0.5",
+        "FAIL cases.yaml:5:5: mobile-no-tie: expected tie, got tensorflow",
+        "  answers:  deployment=mobile",
+        "  expected: tie",
+        "  got:      tensorflow",
+        "  scores:   tensorflow +4, pytorch +0.5, jax +0.5",
+        "  decided by (tensorflow over pytorch): mobile-tf +4",
+        "0 passed, 2 failed",
+    ]
+    assert err.splitlines()[0] == "coverage: 5/9 rules fire in at least one case"
+    assert rc == 1
+
+
+def test_rules_test_path_without_cases_is_an_error(mini, tmp_path, capsys):
+    write(tmp_path / "overlay", "x.yaml", "disable: [server-any]\n")
+    rc, out, err = cli(capsys, "rules", "test", "overlay")
+    assert (rc, err) == (2, "recommender: no test cases in overlay (cases live under `cases:`, e.g. in "
+                            "tests/*.yaml)\n")
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["--framework", "jax"], ["beginner-keras    tensorflow +2, pytorch +2, jax -3  when {audience: beginner}  "
+                              f"({MINI}/scoring.yaml:2:5)"]),
+    (["--question", "edge_target"], ["mcu-tf      tensorflow +3  when {all: [{deployment: edge}, "
+                                     f"{{edge_target: microcontroller}}]}}  ({MINI}/scoring.yaml:22:5)",
+                                     "mcu-no-jax  deal-breaker for jax  when {edge_target: microcontroller}  "
+                                     f"({MINI}/scoring.yaml:27:5)"]),
+])
+def test_rules_list_filters(mini, capsys, argv, expected):
+    rc, out, err = cli(capsys, "rules", "list", *argv)
+    assert out.splitlines()[:len(expected)] == expected and rc == 0
+
+
+def test_rules_list_unknown_framework(mini, capsys):
+    rc, out, err = cli(capsys, "rules", "list", "--framework", "jaxx")
+    assert (rc, err) == (2, 'recommender: --framework: unknown framework "jaxx" (did you mean "jax"?); '
+                            "valid values: jax, pytorch, tensorflow\n")
+
+
+def test_rules_show_prints_origin_points_and_source(mini, capsys):
+    rc, out, err = cli(capsys, "rules", "show", "mcu-tf")
+    assert out.splitlines() == [
+        f"rule mcu-tf  ({MINI}/scoring.yaml:22:5)",
+        "  when:    {all: [{deployment: edge}, {edge_target: microcontroller}]}",
+        "  points:  tensorflow +3",
+        "  because: TFLite Micro.",
+        "  source:  test",
+        "",
+        f"{MINI}/scoring.yaml:",
+        "    22    - id: mcu-tf",
+        "    23      when: {all: [{deployment: edge}, {edge_target: microcontroller}]}",
+        "    24      score: {tensorflow: 3}",
+        "    25      because: TFLite Micro.",
+        "    26      source: test",
+    ]
+
+
+def test_rules_show_a_disabled_rule_says_so(mini, tmp_path, capsys):
+    write(tmp_path / "overlay", "x.yaml", "disable: [server-any]\n")
+    rc, out, err = cli(capsys, "rules", "show", "server-any", "--rules", "overlay")
+    assert (rc, err) == (2, 'recommender: unknown rule "server-any" (it is disabled by an overlay)\n')
+
+
+@pytest.mark.parametrize("argv", [
+    ["--rules", "a", "rules", "--rules", "b", "list", "--rules", "c"],
+    ["rules", "list", "--rules", "a", "--rules", "b", "--rules", "c"],
+])
+def test_rules_option_at_every_level_adds_up(mini, tmp_path, capsys, argv):
+    for name, rule in (("a", "server-any"), ("b", "mcu-tf"), ("c", "os-unknown")):
+        write(tmp_path / name, "x.yaml", f"disable: [{rule}]\n")
+    rc, out, err = cli(capsys, "rules", *argv[1:]) if argv[0] == "rules" else cli(capsys, *argv)
+    assert out.splitlines()[-1] == "6 of 6 rules; disabled: mcu-tf, os-unknown, server-any"
