@@ -8,7 +8,7 @@ import time
 import _harness as h
 
 
-def main() -> int:
+def main() -> None:
     name = sys.argv[sys.argv.index("--import-name") + 1]
 
     def check_import(ctx: h.Context) -> h.Outcome:
@@ -17,8 +17,8 @@ def main() -> int:
         return h.ok(f"imported in {time.perf_counter() - start:.2f} s",
                     version=str(getattr(module, "__version__", "")))
 
-    return h.run({"import": check_import})
+    h.main({"import": check_import})
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -165,4 +165,4 @@ CHECKS: dict[str, h.Check] = {
 }
 
 if __name__ == "__main__":
-    raise SystemExit(h.run(CHECKS))
+    h.main(CHECKS)
