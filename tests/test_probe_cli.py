@@ -7,8 +7,7 @@ import pytest
 
 import recommender.probe
 from recommender.cli import main
-from recommender.commands.probe import _framework
-from recommender.probe.targets import ALIASES, TARGETS
+from recommender.probe.targets import TARGETS, resolve
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -27,7 +26,7 @@ def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys:
 @pytest.mark.parametrize(("typed", "canonical"), [("torch", "pytorch"), ("TF", "tensorflow"), ("Jax", "jax"),
                                                   ("pytorch", "pytorch")])
 def test_framework_names_and_aliases(typed: str, canonical: str) -> None:
-    assert _framework(typed, TARGETS, ALIASES) == canonical
+    assert resolve(typed, TARGETS) == canonical
 
 
 def test_table_for_one_real_framework(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from recommender.errors import UserError, did_you_mean
+from recommender.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,20 +23,9 @@ def run(args: argparse.Namespace) -> int:
     """Probe, print, exit 0: a crashed or missing framework is a finding, not an error of the command."""
     from recommender.probe import run_probe
     from recommender.probe.render import FORMATS
-    from recommender.probe.targets import ALIASES, TARGETS
 
-    frameworks = None
-    if args.framework:
-        frameworks = [_framework(name, TARGETS, ALIASES) for name in args.framework]
     if args.timeout is not None and not args.timeout > 0:
         raise UserError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
-    report = run_probe(frameworks, deep=args.deep, refresh=args.refresh, timeout=args.timeout)
+    report = run_probe(args.framework, deep=args.deep, refresh=args.refresh, timeout=args.timeout)
     sys.stdout.write(FORMATS[args.format](report))
     return 0
-
-
-def _framework(name: str, targets: dict[str, object], aliases: dict[str, str]) -> str:
-    key = aliases.get(name.lower(), name.lower())
-    if key not in targets:
-        raise UserError(f'unknown framework "{name}"{did_you_mean(name, targets)}')
-    return key

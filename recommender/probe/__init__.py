@@ -17,7 +17,7 @@ from recommender.probe import cache
 from recommender.probe.child import probe_target
 from recommender.probe.metadata import companion_check, target_version
 from recommender.probe.model import CheckResult, FrameworkResult, ProbeReport
-from recommender.probe.targets import TARGETS, ProbeTarget
+from recommender.probe.targets import TARGETS, ProbeTarget, resolve
 
 __all__ = ["TARGETS", "CheckResult", "FrameworkResult", "ProbeReport", "ProbeTarget", "default_timeout",
            "run_probe"]
@@ -31,9 +31,12 @@ def default_timeout(deep: bool) -> float:
 def run_probe(frameworks: Iterable[str] | None = None, *, deep: bool = False, refresh: bool = False,
               timeout: float | None = None, targets: Mapping[str, ProbeTarget] | None = None,
               cache_dir: str | os.PathLike[str] | None = None) -> ProbeReport:
-    """Probe ``frameworks`` (default: every target), using cached results unless ``refresh``."""
+    """Probe ``frameworks`` (default: every target), using cached results unless ``refresh``.
+
+    An unknown framework name raises ``UserError``; a framework that is missing, crashes or hangs does not.
+    """
     targets = TARGETS if targets is None else targets
-    names = list(targets) if frameworks is None else list(dict.fromkeys(frameworks))
+    names = list(targets) if frameworks is None else list(dict.fromkeys(resolve(n, targets) for n in frameworks))
     timeout = default_timeout(deep) if timeout is None else timeout
     directory = cache.cache_dir(cache_dir)
     results: dict[str, FrameworkResult] = {}

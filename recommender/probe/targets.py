@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from recommender.errors import UserError, did_you_mean
+
 CHILDREN = Path(__file__).resolve().parent / "children"
 
 
@@ -32,8 +34,8 @@ class ProbeTarget:
     search_path: tuple[str, ...] = ()  # extra sys.path entries, for metadata lookups and for the child
 
 
-# Shared by every child, set before the framework is imported. "{tmp}" is the child's private temp dir, so
-# nothing lands in the user's ~/.keras, ~/.cache or /tmp/torchinductor_<user>.
+# Shared by every child, set before the framework is imported. "{tmp}" is the child's private temp dir, removed
+# when the child ends, so nothing lands in the user's ~/.keras, ~/.cache or /tmp/torchinductor_<user>.
 COMMON_ENV: dict[str, str] = {
     "XLA_PYTHON_CLIENT_PREALLOCATE": "false",  # JAX would otherwise grab most GPU memory on its first op
     "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -42,6 +44,8 @@ COMMON_ENV: dict[str, str] = {
     "TORCHINDUCTOR_CACHE_DIR": "{tmp}/inductor",
     "TRITON_CACHE_DIR": "{tmp}/triton",
     "MPLCONFIGDIR": "{tmp}/matplotlib",
+    # inductor keeps precompiled headers in tempfile.gettempdir(), ignoring TORCHINDUCTOR_CACHE_DIR
+    "TMPDIR": "{tmp}", "TEMP": "{tmp}", "TMP": "{tmp}",
     "PYTHONWARNINGS": "ignore",
 }
 
@@ -72,3 +76,11 @@ TARGETS: dict[str, ProbeTarget] = {
 
 # Names people type for the frameworks; the registry keys stay the canonical fact prefixes.
 ALIASES: dict[str, str] = {"torch": "pytorch", "tf": "tensorflow"}
+
+
+def resolve(name: str, targets: Mapping[str, ProbeTarget]) -> str:
+    """The registry key for a typed framework name (case and aliases forgiven), or a one-line UserError."""
+    for key in (name, name.lower(), ALIASES.get(name.lower(), "")):
+        if key in targets:
+            return key
+    raise UserError(f'unknown framework "{name}"{did_you_mean(name, targets)}')
