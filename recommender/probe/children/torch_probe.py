@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import _harness as h
 
 COMPILE_NOTE = "torch.compile builds C++ on its first call (about 16 s on CPU); run with --deep"
+# Measured: 1.1 s of CPU in a cold child, most of it importing torch._dynamo; a quarter of the default budget.
+EXPORT_NOTE = "torch.export imports torch._dynamo (about 1 s); run with --deep"
 
 
 def check_import(ctx: h.Context) -> h.Outcome:
@@ -111,6 +113,8 @@ def check_bf16(ctx: h.Context) -> h.Outcome:
 
 
 def check_export(ctx: h.Context) -> h.Outcome:
+    if not ctx.deep:
+        return h.skipped(EXPORT_NOTE)
     torch = ctx.shared["torch"]
     program = torch.export.export(torch.nn.Linear(4, 2), (torch.ones(1, 4),))
     path = ctx.tmp / "linear.pt2"
