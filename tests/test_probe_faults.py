@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -68,6 +72,7 @@ class Run(NamedTuple):
     seconds: float
     pid_file: Path
     cache: Path
+    tmp: Path
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +80,14 @@ def run(fakes: dict[str, ProbeTarget], tmp_path_factory: pytest.TempPathFactory)
     """All fakes probed together, in parallel, as the real frameworks are."""
     cache = tmp_path_factory.mktemp("cache")
     pid_file = tmp_path_factory.mktemp("pid") / "grandchild"
+    tmp = tmp_path_factory.mktemp("tmp")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FORKER_PID_FILE", str(pid_file))
+        mp.setattr(tempfile, "tempdir", str(tmp))
         start = time.perf_counter()
         report = run_probe(targets=fakes, timeout=TIMEOUT, cache_dir=cache)
         elapsed = time.perf_counter() - start
-    return Run(report, elapsed, pid_file, cache)
+    return Run(report, elapsed, pid_file, cache, tmp)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -125,6 +132,46 @@ def test_absent_target_is_a_normal_result(run: Run) -> None:
     assert report.facts()["sleepy.import"] == "failed"
 
 
+def test_killed_children_leave_no_temp_files(run: Run) -> None:
+    assert list(run.tmp.iterdir()) == []
+
+
 def test_only_successful_probes_are_cached(run: Run) -> None:
     cached = sorted(p.name.split("-")[0] for p in (run.cache / "probe").glob("*.json"))
     assert cached == ["noisy", "scribbler"]
+
+
+def test_ctrl_c_stops_the_children(fakes: dict[str, ProbeTarget], tmp_path: Path) -> None:
+    """The children run in their own sessions, out of reach of Ctrl-C; the parent must kill them itself."""
+    pid_file = tmp_path / "grandchild"
+    script = tmp_path / "interrupted.py"
+    script.write_text(textwrap.dedent(f"""\
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from test_probe_faults import make_fake, FAKES
+        from recommender.probe import run_probe
+        target = make_fake(Path({str(tmp_path / "fakes")!r}), "forker", FAKES["forker"])
+        run_probe(targets={{"forker": target}}, timeout=300, cache_dir={str(tmp_path / "cache")!r})
+    """))
+    env = {**os.environ, "FORKER_PID_FILE": str(pid_file), "PYTHONPATH": str(Path(__file__).parents[1])}
+    proc = subprocess.Popen([sys.executable, str(script)], env=env, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    start = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+    assert (proc.returncode != 0, time.perf_counter() - start < 10) == (True, True)
+    grandchild = int(pid_file.read_text())
+    for _ in range(50):
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"grandchild {grandchild} outlived Ctrl-C")

@@ -17,6 +17,7 @@ from recommender.probe import cache
 from recommender.probe.child import probe_target
 from recommender.probe.metadata import companion_check, target_version
 from recommender.probe.model import CheckResult, FrameworkResult, ProbeReport
+from recommender.probe.runner import kill_running
 from recommender.probe.targets import TARGETS, ProbeTarget, resolve
 
 __all__ = ["TARGETS", "CheckResult", "FrameworkResult", "ProbeReport", "ProbeTarget", "default_timeout",
@@ -66,7 +67,11 @@ def _probe_all(todo: list[tuple[str, str | None]], targets: Mapping[str, ProbeTa
         lock = str(Path(tmp) / "benchmark.lock")
         futures = {name: pool.submit(probe_target, targets[name], version, deep=deep, timeout=timeout, lock=lock)
                    for name, version in todo}
-        results = {name: future.result() for name, future in futures.items()}
+        try:
+            results = {name: future.result() for name, future in futures.items()}
+        except BaseException:  # Ctrl-C: the children do not get the SIGINT, so stop them before the pool waits
+            kill_running()
+            raise
     for (name, version), result in zip(todo, results.values()):
         if result.status == "ok":  # a crash or timeout may be transient: probe again next time
             cache.store(directory, cache.cache_key(name, version, deep), result)

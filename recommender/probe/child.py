@@ -59,6 +59,7 @@ def to_result(target: ProbeTarget, version: str | None, run: RunResult,
     started = [r.get("check") for r in records if r.get("event") == "start"]
     finished = any(r.get("event") == "end" for r in records)
     status, detail = _framework_status(run, finished, started, done)
+    detail = detail or _version_note(version, done)
     checks = []
     for name in target.checks:
         if name in done:
@@ -88,6 +89,14 @@ def _framework_status(run: RunResult, finished: bool, started: list[Any],
     if imported.get("status") != "ok":
         return "failed", f"import failed: {imported.get('detail', 'no result')}"
     return "ok", ""
+
+
+def _version_note(version: str | None, done: dict[str, dict[str, Any]]) -> str:
+    """A stale install can leave metadata and ``__version__`` disagreeing; say so rather than pick one."""
+    runtime = (done.get("import", {}).get("data") or {}).get("version")
+    if version and runtime and runtime != version:
+        return f"package metadata says {version}, but the module says {runtime}"
+    return ""
 
 
 def _last_line(text: str) -> str:

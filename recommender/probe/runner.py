@@ -4,11 +4,16 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 TAIL = 2000  # characters of stdout/stderr kept; a child printing megabytes of garbage must not bloat the report
+
+# Children run in their own sessions, so Ctrl-C does not reach them; the parent kills them with kill_running().
+_RUNNING: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ def run_command(argv: Sequence[str], *, timeout: float, env: Mapping[str, str] |
     except OSError as exc:
         return RunResult(None, "", "", time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
     timed_out = False
+    with _RUNNING_LOCK:
+        _RUNNING.add(proc.pid)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -52,7 +59,17 @@ def run_command(argv: Sequence[str], *, timeout: float, env: Mapping[str, str] |
         out, err = _drain(proc)
     finally:
         _kill_group(proc.pid)  # stragglers a finished child left behind
+        with _RUNNING_LOCK:
+            _RUNNING.discard(proc.pid)
     return RunResult(proc.returncode, _tail(out), _tail(err), time.perf_counter() - start, timed_out)
+
+
+def kill_running() -> None:
+    """Kill every command still running (with its process group): the way out on Ctrl-C."""
+    with _RUNNING_LOCK:
+        pids = list(_RUNNING)
+    for pid in pids:
+        _kill_group(pid)
 
 
 def _kill_group(pid: int) -> None:
