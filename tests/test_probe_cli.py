@@ -13,7 +13,8 @@ from recommender.probe.targets import TARGETS, resolve
 @pytest.mark.parametrize(("argv", "message"), [
     (["probe", "--framework", "pytorc"],
      'recommender: unknown framework "pytorc" (did you mean "pytorch"?); valid values: jax, pytorch, tensorflow'),
-    (["probe", "--framework", "mxnet"], 'recommender: unknown framework "mxnet"; valid values: jax, pytorch, tensorflow'),
+    (["probe", "--framework", "mxnet"],
+     'recommender: unknown framework "mxnet"; valid values: jax, pytorch, tensorflow'),
     (["probe", "--timeout", "0"], "recommender: --timeout must be a positive number of seconds, not 0"),
     (["probe", "--format", "xml"], "recommender: recommender probe: argument --format: invalid choice: 'xml' "
                                    "(choose from 'table', 'json') (see 'recommender probe --help')"),

@@ -62,7 +62,7 @@ def _probe_all(todo: list[tuple[str, str | None]], targets: Mapping[str, ProbeTa
                timeout: float, directory: Path) -> dict[str, FrameworkResult]:
     if not todo:
         return {}
-    with tempfile.TemporaryDirectory(prefix="recommender-probe-") as tmp, \
+    with tempfile.TemporaryDirectory(prefix="recommender-probe-", ignore_cleanup_errors=True) as tmp, \
             ThreadPoolExecutor(max_workers=len(todo)) as pool:
         lock = str(Path(tmp) / "benchmark.lock")
         futures = {name: pool.submit(probe_target, targets[name], version, deep=deep, timeout=timeout, lock=lock)

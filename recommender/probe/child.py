@@ -16,7 +16,8 @@ from recommender.probe.targets import COMMON_ENV, ProbeTarget
 def probe_target(target: ProbeTarget, version: str | None, *, deep: bool, timeout: float,
                  lock: str | None = None) -> FrameworkResult:
     """Run ``target``'s child script with a hard timeout; a crash, hang or garbage becomes a status."""
-    with tempfile.TemporaryDirectory(prefix=f"recommender-probe-{target.name}-") as tmp:
+    # a grandchild killed mid-write can leave files behind that rmtree trips over; never fail the probe on that
+    with tempfile.TemporaryDirectory(prefix=f"recommender-probe-{target.name}-", ignore_cleanup_errors=True) as tmp:
         out = Path(tmp) / "results.jsonl"
         argv = [sys.executable, str(target.child), "--out", str(out), "--import-name", target.import_name]
         argv += ["--deep"] if deep else []
