@@ -1,0 +1,1 @@
+"""Child probe scripts. They run by path in a subprocess and import only ``_harness`` and their framework."""

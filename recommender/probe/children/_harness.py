@@ -1,0 +1,155 @@
+"""Shared by the child probe scripts: run named checks, time each, catch per check, stream results as JSON lines.
+
+Runs inside the child process, by path, so it imports nothing from ``recommender`` and no framework.
+Each result is appended to the ``--out`` file as it finishes, so a segfault in one check keeps the earlier ones,
+and garbage a framework prints on stdout cannot corrupt the channel.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+
+class Outcome(NamedTuple):
+    """What a check function returns (raising means ``failed``)."""
+
+    status: str
+    detail: str = ""
+    data: dict[str, Any] = {}
+
+
+def ok(detail: str = "", **data: Any) -> Outcome:
+    """The capability works."""
+    return Outcome("ok", detail, data)
+
+
+def unavailable(detail: str, **data: Any) -> Outcome:
+    """The capability is missing here (no GPU, package not installed)."""
+    return Outcome("unavailable", detail, data)
+
+
+def skipped(detail: str) -> Outcome:
+    """Deliberately not run (too slow for the default probe)."""
+    return Outcome("skipped", detail, {})
+
+
+def failed(detail: str, **data: Any) -> Outcome:
+    """Ran and gave a wrong answer."""
+    return Outcome("failed", detail, data)
+
+
+@dataclass
+class Context:
+    """What every check may use: options, a private temp dir, and values earlier checks left behind."""
+
+    deep: bool
+    tmp: Path
+    lock: str | None
+    shared: dict[str, Any] = field(default_factory=dict)
+
+
+Check = Callable[[Context], Outcome]
+
+
+def expect(name: str, got: float, want: float, tol: float = 1e-4) -> Outcome:
+    """ok when ``got`` matches the analytic ``want``, failed otherwise."""
+    if abs(float(got) - want) <= tol * max(1.0, abs(want)):
+        return ok(f"{name} = {float(got):g} (analytic {want:g})", value=float(got), expected=want)
+    return failed(f"{name} = {float(got):g}, analytic value is {want:g}", value=float(got), expected=want)
+
+
+def time_steps(step: Callable[[], Any], sync: Callable[[Any], Any], warmup: int = 3, repeat: int = 30,
+               label: str = "") -> Outcome:
+    """Median wall time of ``step`` after ``warmup`` calls (the first includes tracing or compiling)."""
+    t0 = time.perf_counter()
+    sync(step())
+    first = time.perf_counter() - t0
+    for _ in range(warmup - 1):
+        sync(step())
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        sync(step())
+        times.append(time.perf_counter() - t)
+    median_ms = statistics.median(times) * 1e3
+    return ok(f"{median_ms:.3f} ms/step median of {repeat} ({label}; first step {first:.2f} s)",
+              median_ms=round(median_ms, 4), min_ms=round(min(times) * 1e3, 4), first_step_s=round(first, 3),
+              steps=repeat, mode=label)
+
+
+@contextlib.contextmanager
+def serialized(lock: str | None) -> Iterator[None]:
+    """Hold the probe-wide lock so the children's benchmarks do not run at the same time."""
+    if not lock:
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; benchmarks may overlap
+        yield
+        return
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run_one(check: Check, ctx: Context) -> tuple[Outcome, float]:
+    start = time.perf_counter()
+    try:
+        outcome = check(ctx)
+    except BaseException as exc:  # noqa: BLE001 - one check's failure must not stop the others
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        outcome = failed(f"{type(exc).__name__}: {message}".rstrip(": "))
+    return outcome, time.perf_counter() - start
+
+
+def run(checks: dict[str, Check], argv: list[str] | None = None) -> int:
+    """Run ``checks`` in order, appending one JSON line per event to ``--out``."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--deep", action="store_true")
+    parser.add_argument("--lock")
+    opts, _ = parser.parse_known_args(argv)
+    with tempfile.TemporaryDirectory(prefix="recommender-probe-") as tmp, open(opts.out, "a") as out:
+        def emit(**record: Any) -> None:
+            out.write(json.dumps(record, default=str) + "\n")
+            out.flush()
+
+        ctx = Context(deep=opts.deep, tmp=Path(tmp), lock=opts.lock)
+        emit(event="hello", python=sys.version.split()[0])
+        gate = ""
+        for name, check in checks.items():
+            if gate:
+                emit(event="result", check=name, status="skipped", detail=gate, seconds=0.0, data={})
+                continue
+            emit(event="start", check=name)
+            outcome, seconds = _run_one(check, ctx)
+            emit(event="result", check=name, status=outcome.status, detail=outcome.detail,
+                 seconds=round(seconds, 4), data=outcome.data)
+            if name == "import" and outcome.status != "ok":
+                gate = "not run: the import failed"
+        emit(event="end")
+    return 0
+
+
+def main(checks: dict[str, Check]) -> None:
+    """Run the checks, then leave at once: framework teardown (about 0.5 s for TensorFlow) adds nothing."""
+    code = run(checks)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

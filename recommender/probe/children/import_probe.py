@@ -1,0 +1,24 @@
+"""Child probe for any module: only the ``import`` check. Used for targets without a dedicated script."""
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+import _harness as h
+
+
+def main() -> None:
+    name = sys.argv[sys.argv.index("--import-name") + 1]
+
+    def check_import(ctx: h.Context) -> h.Outcome:
+        start = time.perf_counter()
+        module = importlib.import_module(name)
+        return h.ok(f"imported in {time.perf_counter() - start:.2f} s",
+                    version=str(getattr(module, "__version__", "")))
+
+    h.main({"import": check_import})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""Frameworks that crash, hang, raise or print garbage: real subprocesses on tiny fake packages, one status each."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from recommender.probe import ProbeReport, ProbeTarget, run_probe
+from recommender.probe.targets import CHILDREN
+
+TIMEOUT = 4.0
+
+FAKES = {
+    "crashy": "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
+    "sleepy": "import time\ntime.sleep(1000)\n",
+    "broken": "raise ImportError('libfake.so: cannot open shared object file')\n",
+    "noisy": "import sys\nprint('garbage {\"event\": \"result\"', flush=True)\n"
+             "sys.stdout.buffer.write(bytes(range(256)) * 64)\nprint('\\x00 more garbage')\n__version__ = '1.0'\n",
+    "scribbler": "import sys\nopen(sys.argv[sys.argv.index('--out') + 1], 'a').write('not json\\n{\"torn\": \\n')\n",
+    "quitter": "import os\nprint('bye')\nos._exit(7)\n",
+    # the grandchild must die with the child, or a hung compile worker would outlive the probe
+    "forker": textwrap.dedent("""\
+        import os, subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1000)"])
+        open(os.environ["FORKER_PID_FILE"], "w").write(str(child.pid))
+        time.sleep(1000)
+    """),
+}
+
+# name -> (framework status, import check status, words in the framework detail)
+EXPECTED = {
+    "crashy": ("crashed", "failed", "killed by SIGSEGV during check 'import'"),
+    "sleepy": ("timeout", "failed", "during check 'import' (--timeout)"),
+    "broken": ("failed", "failed", "import failed: ImportError: libfake.so: cannot open shared object file"),
+    "noisy": ("ok", "ok", ""),
+    "scribbler": ("ok", "ok", ""),
+    "quitter": ("failed", "failed", "child exited with code 7 during check 'import': bye"),
+    "forker": ("timeout", "failed", "during check 'import' (--timeout)"),
+}
+
+
+def make_fake(root: Path, name: str, source: str) -> ProbeTarget:
+    """A package ``name`` with metadata (version 1.0) under ``root``, probed by the import-only child."""
+    (root / name).mkdir(parents=True)
+    (root / name / "__init__.py").write_text(source)
+    (root / f"{name}-1.0.dist-info").mkdir()
+    (root / f"{name}-1.0.dist-info" / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    return ProbeTarget(name=name, import_name=name, distributions=(name,), child=CHILDREN / "import_probe.py",
+                       checks=("import",), search_path=(str(root),))
+
+
+@pytest.fixture(scope="module")
+def fakes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ProbeTarget]:
+    root = tmp_path_factory.mktemp("fakes")
+    targets = {name: make_fake(root, name, source) for name, source in FAKES.items()}
+    targets["ghost"] = ProbeTarget(name="ghost", import_name="ghost_not_installed_anywhere",
+                                   distributions=("ghost-not-installed",), child=CHILDREN / "import_probe.py",
+                                   checks=("import",))
+    return targets
+
+
+class Run(NamedTuple):
+    report: ProbeReport
+    seconds: float
+    pid_file: Path
+    cache: Path
+    tmp: Path
+
+
+@pytest.fixture(scope="module")
+def run(fakes: dict[str, ProbeTarget], tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """All fakes probed together, in parallel, as the real frameworks are."""
+    cache = tmp_path_factory.mktemp("cache")
+    pid_file = tmp_path_factory.mktemp("pid") / "grandchild"
+    tmp = tmp_path_factory.mktemp("tmp")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FORKER_PID_FILE", str(pid_file))
+        mp.setattr(tempfile, "tempdir", str(tmp))
+        start = time.perf_counter()
+        report = run_probe(targets=fakes, timeout=TIMEOUT, cache_dir=cache)
+        elapsed = time.perf_counter() - start
+    return Run(report, elapsed, pid_file, cache, tmp)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_each_fault_gets_a_status(run: Run, name: str) -> None:
+    fw = run.report.get(name)
+    status, import_status, detail = EXPECTED[name]
+    assert (fw.installed, fw.version, fw.status, fw.check("import").status) == (True, "1.0", status, import_status)
+    assert detail in fw.detail
+
+
+def test_probe_finishes_within_the_timeout(run: Run) -> None:
+    assert run.seconds < TIMEOUT + 3.0  # the children run in parallel, so two hangs cost one timeout
+
+
+def test_crash_detail_names_the_check(run: Run) -> None:
+    fw = run.report.get("crashy")
+    assert (fw.detail, fw.check("import").detail) == (
+        "killed by SIGSEGV during check 'import'", "no result: killed by SIGSEGV during check 'import'")
+
+
+def test_garbage_on_stdout_does_not_reach_the_result(run: Run) -> None:
+    assert run.report.get("noisy").check("import").data == {"version": "1.0"}
+
+
+def test_grandchildren_are_killed_on_timeout(run: Run) -> None:
+    pid = int(run.pid_file.read_text())
+    for _ in range(50):  # the kill is asynchronous; give the kernel a moment to reap
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"grandchild {pid} outlived the timeout")
+
+
+def test_absent_target_is_a_normal_result(run: Run) -> None:
+    report = run.report
+    ghost = report.get("ghost")
+    assert (ghost.installed, ghost.version, ghost.status, ghost.checks) == (False, None, "absent", [])
+    assert report.facts()["ghost.installed"] == "absent"
+    assert report.facts()["crashy.probe"] == "crashed"
+    assert report.facts()["sleepy.import"] == "failed"
+
+
+def test_killed_children_leave_no_temp_files(run: Run) -> None:
+    assert list(run.tmp.iterdir()) == []
+
+
+def test_only_successful_probes_are_cached(run: Run) -> None:
+    cached = sorted(p.name.split("-")[0] for p in (run.cache / "probe").glob("*.json"))
+    assert cached == ["noisy", "scribbler"]
+
+
+def test_ctrl_c_stops_the_children(fakes: dict[str, ProbeTarget], tmp_path: Path) -> None:
+    """The children run in their own sessions, out of reach of Ctrl-C; the parent must kill them itself."""
+    pid_file = tmp_path / "grandchild"
+    script = tmp_path / "interrupted.py"
+    script.write_text(textwrap.dedent(f"""\
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from test_probe_faults import make_fake, FAKES
+        from recommender.probe import run_probe
+        target = make_fake(Path({str(tmp_path / "fakes")!r}), "forker", FAKES["forker"])
+        run_probe(targets={{"forker": target}}, timeout=300, cache_dir={str(tmp_path / "cache")!r})
+    """))
+    env = {**os.environ, "FORKER_PID_FILE": str(pid_file), "PYTHONPATH": str(Path(__file__).parents[1])}
+    proc = subprocess.Popen([sys.executable, str(script)], env=env, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    start = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+    assert (proc.returncode != 0, time.perf_counter() - start < 10) == (True, True)
+    grandchild = int(pid_file.read_text())
+    for _ in range(50):
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"grandchild {grandchild} outlived Ctrl-C")
