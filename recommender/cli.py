@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("recommender.commands.compare", "print the comparison table, 2021 versus installed"),
     "rules": ("recommender.commands.rules", "list, show, validate, lint and test the rule files"),
     "ask": ("recommender.commands.ask", "answer the questions interactively, then see the recommendation"),
+    "probe": ("recommender.commands.probe", "check what each installed framework really does on this machine"),
     "explain": ("recommender.commands.explain", "trace one profile: every rule, matched or not and why, and the scores"),
 }
 

@@ -92,8 +92,7 @@ def test_env_var_overrides_the_user_cache_dir(tmp_path: Path, monkeypatch: pytes
     assert cache.cache_dir(tmp_path / "explicit") == tmp_path / "explicit" / "probe"
 
 
-def test_default_is_the_platformdirs_user_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
-    import platformdirs
-
+def test_default_is_the_xdg_user_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(cache.ENV_VAR, raising=False)
-    assert cache.cache_dir() == Path(platformdirs.user_cache_dir("recommender")) / "probe"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "recommender" / "probe"

@@ -16,7 +16,7 @@ from recommender.probe.targets import TARGETS, resolve
     (["probe", "--framework", "mxnet"],
      'recommender: unknown framework "mxnet"; valid values: jax, pytorch, tensorflow'),
     (["probe", "--timeout", "0"], "recommender: --timeout must be a positive number of seconds, not 0"),
-    (["probe", "--format", "xml"], "recommender: recommender probe: argument --format: invalid choice: 'xml' "
+    (["probe", "--format", "xml"], "recommender: probe: argument --format: invalid choice: 'xml' "
                                    "(choose from 'table', 'json') (see 'recommender probe --help')"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

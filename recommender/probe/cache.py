@@ -6,11 +6,13 @@ import json
 import os
 import platform
 import sys
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from recommender import paths
+from recommender.atomic import write_text_atomic
+from recommender.errors import UserError
 from recommender.probe.model import FrameworkResult
 
 ENV_VAR = "RECOMMENDER_CACHE_DIR"
@@ -18,13 +20,8 @@ FORMAT = 1  # bump when the cached shape changes, so old files are ignored rathe
 
 
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """``override``, else $RECOMMENDER_CACHE_DIR, else the user cache dir; probe files live in ``probe/``."""
-    base = override or os.environ.get(ENV_VAR)
-    if not base:
-        import platformdirs  # only when needed: tests and CI set the env var
-
-        base = platformdirs.user_cache_dir("recommender")
-    return Path(base) / "probe"
+    """``override``, else the user cache dir (``$RECOMMENDER_CACHE_DIR`` first); probe files live in ``probe/``."""
+    return Path(override or paths.cache_dir()) / "probe"
 
 
 def cache_key(framework: str, version: str | None, deep: bool) -> dict[str, Any]:
@@ -52,16 +49,9 @@ def load(directory: Path, key: dict[str, Any]) -> FrameworkResult | None:
 
 
 def store(directory: Path, key: dict[str, Any], result: FrameworkResult) -> None:
-    """Write atomically (temp file in the same dir + os.replace); a read-only cache is not an error."""
+    """Write atomically; a read-only cache is not an error."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": key, "result": asdict(result)}, handle, indent=1)
-            os.replace(tmp, _path(directory, key))
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
+        write_text_atomic(_path(directory, key), json.dumps({"key": key, "result": asdict(result)}, indent=1))
+    except (OSError, UserError):
         pass
