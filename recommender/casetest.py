@@ -33,7 +33,7 @@ def run_case(case: Case, rules: RuleBase, scorer: Scorer) -> CaseResult:
         answers = normalize_answers(case.answers, rules, origin.file if origin else None, case.answers)
     except UserError as exc:
         return CaseResult(case, None, f"bad answers: {exc.message}")
-    result = rank(answers, rules, profile=case.name, scorer=scorer, explore=False)
+    result = rank(answers, rules, profile=case.name, facts=case.probe, scorer=scorer, explore=False)
     got = result.winner or ("tie" if result.tie else "none")
     problems = []
     if got != case.expect_winner:

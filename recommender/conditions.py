@@ -15,7 +15,7 @@ from recommender.errors import UserError, did_you_mean
 Answers = Mapping[str, frozenset]
 Facts = Mapping[str, str]
 EMPTY: frozenset = frozenset()
-PROBE_STATUSES = ("ok", "failed", "unavailable", "skipped", "absent")
+PROBE_STATUSES = ("ok", "failed", "unavailable", "skipped", "absent", "crashed", "timeout")
 KEYWORDS = ("all", "any", "not", "unanswered", "answered", "probe")
 
 

@@ -108,6 +108,19 @@ class Case:
     must_not_win: tuple[str, ...] = ()
     source: str = ""
     origin: Origin | None = None
+    probe: dict[str, str] | None = None  # probe facts the case assumes ({"tensorflow.tflite": "ok"})
+
+
+@dataclass(frozen=True)
+class Need:
+    """A stated need the probe can verify: when ``when`` holds, ``checks[framework]`` must be ok here."""
+
+    id: str
+    when: Condition
+    need: str
+    checks: dict[str, str]
+    source: str
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +131,7 @@ class RuleBase:
     cases: tuple[Case, ...] = ()
     files: tuple[str, ...] = ()
     disabled: tuple[str, ...] = ()
+    needs: tuple[Need, ...] = ()
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]

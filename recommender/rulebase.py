@@ -15,7 +15,7 @@ from typing import Any
 from recommender import schema
 from recommender.conditions import Always, Condition, compile_condition
 from recommender.errors import UserError, UserErrors, did_you_mean
-from recommender.model import Case, Companion, Fact, Framework, Option, Origin, Question, Rule, RuleBase
+from recommender.model import Case, Companion, Fact, Framework, Need, Option, Origin, Question, Rule, RuleBase
 from recommender.yamlio import Map, Seq, load_yaml
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
@@ -103,6 +103,7 @@ class _Builder:
         self.rules: dict[str, tuple[Map, str]] = {}
         self.disable: list[tuple[str, str, tuple[int, int]]] = []
         self.cases: list[tuple[Map, str]] = []
+        self.needs: dict[str, tuple[Map, str]] = {}
         self.broken_rules: set[str] = set()  # rules with schema errors: kept for ids and references only
         self.files: list[str] = []
 
@@ -134,6 +135,8 @@ class _Builder:
         if not schema.check({"disable": ids}, {"disable": schema.RULE_FILE["disable"]}, name, "rule file"):
             self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
         self.cases.extend((c, name) for c in _good(doc, "cases", name))
+        for n in _good(doc, "needs", name):
+            self._add(self.needs, n, name, "need")
 
     def _add_question(self, q: Map, file: str) -> None:
         if q.get("extend"):
@@ -171,13 +174,22 @@ class _Builder:
                       for rid, (r, file) in self.rules.items() if rid not in disabled)
         rules = tuple(r for r in rules if r.id not in self.broken_rules)
         cases = tuple(self._case(c, file, framework_ids) for c, file in self.cases)
+        needs = tuple(self._need(n, file, options, framework_ids) for n, file in self.needs.values())
         if not frameworks and not self.errors:
             self.errors.append(UserError("no frameworks defined (expected a frameworks.yaml)"))
         if self.errors:
             order = {f: i for i, f in enumerate(self.files)}
             errors = sorted(self.errors, key=lambda e: (order.get(e.file or "", len(order)), e.line or 0, e.col or 0))
             raise UserErrors(errors) if len(errors) > 1 else errors[0]
-        return RuleBase(questions, frameworks, rules, cases, tuple(self.files), tuple(sorted(disabled)))
+        return RuleBase(questions, frameworks, rules, cases, tuple(self.files), tuple(sorted(disabled)), needs)
+
+    def _need(self, n: Map, file: str, options: dict, framework_ids: list[str]) -> Need:
+        for fid in n["checks"]:
+            if fid not in framework_ids:
+                self.errors.append(UserError(f'need "{n["id"]}": unknown framework "{fid}"'
+                                             f"{did_you_mean(fid, framework_ids)}", file, *n["checks"].key_at(fid)))
+        when = self._condition(n["when"], file, n.at("when"), options)
+        return Need(n["id"], when, n["need"], dict(n["checks"]), n["source"], _origin(file, n))
 
     def _questions(self) -> list[Question]:
         out = []
@@ -263,4 +275,5 @@ class _Builder:
                 self.errors.append(UserError(f'case "{c["name"]}": unknown framework "{c[key]}"'
                                              f"{did_you_mean(c[key], valid)}", file, *c.at(key)))
         return Case(c["name"], c["answers"] or {}, c["expect_winner"], tuple(c.get("must_not_win", [])),
-                    _text(c.get("source")), _origin(file, c))
+                    _text(c.get("source")), _origin(file, c),
+                    dict(c["probe"]) if "probe" in c else None)

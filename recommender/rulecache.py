@@ -16,16 +16,20 @@ from recommender import __version__, conditions, model
 from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
 from recommender.paths import cache_dir
-from recommender.rulebase import load_rules, rule_files, shipped_rules_dir
+from recommender.rulebase import _display, load_rules, rule_files, shipped_rules_dir
 
-FORMAT = 1
+FORMAT = 3
 _CLASSES = {cls.__name__: cls for cls in (
     model.Origin, model.Option, model.Question, model.Companion, model.Fact, model.Framework, model.Rule,
-    model.Case, model.RuleBase, conditions.Always, conditions.Is, conditions.Unanswered, conditions.ProbeFact,
+    model.Case, model.Need, model.RuleBase, conditions.Always, conditions.Is, conditions.Unanswered, conditions.ProbeFact,
     conditions.All, conditions.AnyOf, conditions.Not)}
 
 
 def _encode(obj: object) -> object:
+    if isinstance(obj, model.Origin):  # stored absolute, shown relative to wherever the next run starts
+        return {"$": "Origin", "file": os.path.abspath(obj.file), "line": obj.line, "col": obj.col}
+    if isinstance(obj, model.RuleBase):
+        obj = dataclasses.replace(obj, files=tuple(os.path.abspath(f) for f in obj.files))
     if dataclasses.is_dataclass(obj):
         return {"$": type(obj).__name__,
                 **{f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
@@ -52,7 +56,12 @@ def _decode(obj: object) -> object:
     if "$d" in obj:
         return {k: _decode(v) for k, v in obj["$d"]}
     cls = _CLASSES[obj["$"]]
-    return cls(**{k: _decode(v) for k, v in obj.items() if k != "$"})
+    fields = {k: _decode(v) for k, v in obj.items() if k != "$"}
+    if cls is model.Origin:
+        fields["file"] = str(_display(Path(fields["file"])))
+    elif cls is model.RuleBase:
+        fields["files"] = tuple(str(_display(Path(f))) for f in fields["files"])
+    return cls(**fields)
 
 
 def _key(files: list[str]) -> str:

@@ -155,11 +155,19 @@ CASE = {
     "expect_winner": Field(ident, required=True),
     "must_not_win": Field(ident, many=True),
     "source": Field(text),
+    "probe": Field(mapping_of(choice("ok", "failed", "unavailable", "skipped", "absent", "crashed", "timeout"))),
 }
 RESUME = {  # what `ask` keeps on Ctrl-C: a profile plus the questions already put (answered or skipped)
     "name": Field(text),
     "answers": Field(anything),
     "asked": Field(ident, many=True),
+}
+NEED = {
+    "id": Field(ident, required=True),
+    "when": Field(condition, required=True),
+    "need": Field(text, required=True),  # what the user needs, as the evidence table names it
+    "checks": Field(mapping_of(ident), required=True),  # framework -> probe check that verifies it
+    "source": Field(text, required=True),
 }
 RULE_FILE = {
     "questions": Field(QUESTION, many=True),
@@ -167,6 +175,7 @@ RULE_FILE = {
     "rules": Field(RULE, many=True),
     "disable": Field(ident, many=True),  # overlay: rule ids switched off
     "cases": Field(CASE, many=True),
+    "needs": Field(NEED, many=True),  # stated needs the probe can verify (`--probe`)
 }
 PROFILE = {
     "name": Field(text),

@@ -15,6 +15,20 @@ MINI = ROOT / "tests" / "data" / "mini"
 SHIPPED = ROOT / "rules"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_user_dirs(tmp_path_factory: pytest.TempPathFactory):
+    """No test reads or writes the real user's cache or state (subprocesses inherit these too)."""
+    saved = {k: os.environ.get(k) for k in ("RECOMMENDER_CACHE_DIR", "RECOMMENDER_STATE_DIR")}
+    os.environ["RECOMMENDER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["RECOMMENDER_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def mini() -> recommender.RuleBase:
     return recommender.load_rules(base=MINI)

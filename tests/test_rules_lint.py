@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from recommender.conditions import PROBE_STATUSES
 from recommender.engine import Scorer, decide
 from recommender.lint.backends import BACKENDS
 from recommender.lint.checks import CHECKS
@@ -52,7 +53,7 @@ def _every_profile(rules: RuleBase):
             per_question.append([s or None for s in subsets])
         else:
             per_question.append([None, *(frozenset((o,)) for o in q.option_ids)])
-    statuses = ["ok", "failed", "unavailable", "skipped", "absent"]
+    statuses = list(PROBE_STATUSES)
     for answers in itertools.product(*per_question):
         for fact_values in itertools.product(statuses, repeat=len(facts)):
             yield ({q.id: a for q, a in zip(rules.questions, answers) if a is not None},
@@ -116,15 +117,15 @@ def test_unread_questions_are_not_enumerated_and_alike_answers_merge(overlay):
     assert [(c.label, c.weight) for c in space.dims[space.index("audience")].choices] == [
         ("(unanswered) (+1 alike)", 2), ("beginner", 1), ("researcher", 1)]
     assert [(c.label, c.weight) for c in space.dims[space.index("probe:pytorch.gpu")].choices] == [
-        ("absent (+3 alike)", 4), ("ok", 1)]
-    assert (space.size, space.full_size) == (1728, 38880)
+        ("absent (+5 alike)", 6), ("ok", 1)]
+    assert (space.size, space.full_size) == (1728, 54432)
 
 
 def test_lint_output_and_exit_code(mini, overlay, capsys):
     rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
     lines = out.splitlines()
     assert lines[:8] == [
-        'overlay/lint.yaml:3:5: [warning] framework "candle" never wins; it only ties for first, in 0.9% of '
+        'overlay/lint.yaml:3:5: [warning] framework "candle" never wins; it only ties for first, in 1.0% of '
         "profiles (never-wins)",
         'overlay/lint.yaml:15:5: [warning] rule "never" never fires: its condition holds in no profile (never-true)',
         f'{MINI}/scoring.yaml:27:5: [warning] rule "mcu-no-jax" is dead: it fires in 16.7% of profiles but removing '
@@ -135,12 +136,12 @@ def test_lint_output_and_exit_code(mini, overlay, capsys):
         "it (no-effect)",
         'overlay/lint.yaml:17:5: [warning] rules "team-up" and "team-down" fire in exactly the same profiles and '
         "give tensorflow opposite points (+1 and -1): merge them (opposing)",
-        "[info] 13.6% of profiles end in a tie (ties)",
-        "answer space: 38,880 profiles (7 questions, 1 probe fact); 6 questions read by conditions, "
+        "[info] 14.1% of profiles end in a tie (ties)",
+        "answer space: 54,432 profiles (7 questions, 1 probe fact); 6 questions read by conditions, "
         "1,728 distinct profiles once interchangeable answers are merged",
     ]
     assert lines[8].startswith("scored all 1,728 distinct profiles (the whole space) in ")
-    assert lines[9:] == ["winners: tensorflow 46.7%, pytorch 35.1%, jax 1.9%, mlx 2.8%, candle 0.0%, tie 13.6%, "
+    assert lines[9:] == ["winners: tensorflow 47.4%, pytorch 33.5%, jax 2.0%, mlx 3.0%, candle 0.0%, tie 14.1%, "
                          "none 0.0%", "6 warnings"]
     assert rc == 1
 

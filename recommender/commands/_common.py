@@ -5,6 +5,8 @@ import argparse
 import sys
 
 from recommender.atomic import write_text_atomic
+from recommender.engine import Recommendation, rank
+from recommender.evidence import Evidence
 from recommender.model import RuleBase
 from recommender.profiles import Normal, load_profile, normalize_answers, parse_answer_flags
 from recommender.rulecache import load_rules_cached
@@ -35,3 +37,21 @@ def read_answers(args: argparse.Namespace, rules: RuleBase) -> tuple[str | None,
         if not value.strip():
             answers.pop(qid.strip(), None)
     return name, answers
+
+
+def add_probe_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--probe", action="store_true",
+                        help="add evidence from this machine: runs `recommender probe` (or reuses its cache) and "
+                             "lets rules on probe facts fire")
+
+
+def score(args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str | None
+          ) -> tuple[Recommendation, Evidence | None]:
+    """Rank the answers; with ``--probe``, on this machine's probe facts, and gather the evidence."""
+    if not getattr(args, "probe", False):
+        return rank(answers, rules, profile=name), None
+    from recommender.evidence import gather, probe_facts
+
+    facts, installed = probe_facts(rules)
+    result = rank(answers, rules, profile=name, facts=facts)
+    return result, gather(rules, answers, result, facts, installed)

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from recommender import resume
 from recommender.atomic import write_text_atomic
-from recommender.commands._common import rulebase
-from recommender.engine import rank
+from recommender.commands._common import add_probe_argument, rulebase, score
 from recommender.errors import UserError
 from recommender.interview import Progress, run_interview
 from recommender.model import RuleBase
 from recommender.profiles import Normal, load_profile, profile_yaml
+from recommender.render import render
 
 if TYPE_CHECKING:  # questionary is imported only once a terminal is known to be there
     from recommender.prompts import QuestionaryPrompter
@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--from", dest="from_file", metavar="FILE", help="pre-fill the answers from a profile")
     start.add_argument("--resume", action="store_true", help="carry on from an interrupted questionnaire")
+    add_probe_argument(parser)
 
 
 def require_terminal() -> None:
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         answers = run_interview(rules, prompter, progress, defaults=defaults, short=args.short)
         name = Path(args.save).stem if args.save else name
-        sys.stdout.write("\n" + _report(answers, rules, name) + "\n")
+        sys.stdout.write("\n" + _report(args, answers, rules, name) + "\n")
         _save(args.save, name, answers, rules, prompter)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at the save prompt: keep what was answered
         return _interrupted(progress, rules, args)
@@ -82,10 +83,12 @@ def _intro(rules: RuleBase, args: argparse.Namespace, progress: Progress) -> Non
           "Answer what you know, skip the rest; Ctrl-C keeps your answers for `ask --resume`.\n")
 
 
-def _report(answers: Normal, rules: RuleBase, name: str) -> str:
-    from recommender.render.table import render_table  # the `recommend --format table` report itself
-
-    return render_table(rank(answers, rules, profile=name), rules)
+def _report(args: argparse.Namespace, answers: Normal, rules: RuleBase, name: str) -> str:
+    """The `recommend --format table` report itself, with the evidence section under ``--probe``."""
+    if args.probe:
+        print("Probing the installed frameworks (cached after the first run)...", flush=True)
+    result, evidence = score(args, rules, answers, name)
+    return render("table", result, rules, evidence)
 
 
 def _check_writable(path: str) -> None:

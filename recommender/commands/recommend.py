@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from recommender.commands._common import emit, read_answers, rulebase
-from recommender.engine import rank
+from recommender.commands._common import add_probe_argument, emit, read_answers, rulebase, score
 from recommender.render import FORMATS, render
 
 
@@ -14,11 +13,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="an answer (repeatable; overrides the profile; multi answers as a,b)")
     parser.add_argument("--format", "-f", choices=list(FORMATS), default="table")
     parser.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout")
+    add_probe_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     rules = rulebase(args)
     name, answers = read_answers(args, rules)
-    result = rank(answers, rules, profile=name)
-    emit(render(args.format, result, rules), args.output)
+    result, evidence = score(args, rules, answers, name)
+    emit(render(args.format, result, rules, evidence), args.output)
     return 0

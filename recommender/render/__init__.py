@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 
 from recommender.engine import Recommendation
+from recommender.evidence import Evidence
 from recommender.model import RuleBase
 
 # name -> (module, function); a new format is a module and a line here.
@@ -14,6 +15,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-def render(fmt: str, rec: Recommendation, rules: RuleBase) -> str:
+def render(fmt: str, rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
+    """``rec`` in format ``fmt``; ``evidence`` (from ``--probe``) adds the section on this machine."""
     module, function = FORMATS[fmt]
-    return getattr(importlib.import_module(module), function)(rec, rules)
+    return getattr(importlib.import_module(module), function)(rec, rules, evidence)

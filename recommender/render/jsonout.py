@@ -4,8 +4,12 @@ from __future__ import annotations
 import json
 
 from recommender.engine import Recommendation
+from recommender.evidence import Evidence
 from recommender.model import RuleBase
 
 
-def render_json(rec: Recommendation, rules: RuleBase) -> str:
-    return json.dumps(rec.to_dict(), indent=2, ensure_ascii=False) + "\n"
+def render_json(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
+    data = rec.to_dict()
+    if evidence is not None:
+        data["evidence"] = evidence.to_dict()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

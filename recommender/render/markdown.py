@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from recommender.engine import Recommendation
+from recommender.evidence import Evidence
 from recommender.model import RuleBase
 from recommender.render.text import avoid_line, change_line, companion_line, grouped_changes, headline, name_of
 
@@ -10,7 +11,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(rec: Recommendation, rules: RuleBase) -> str:
+def render_markdown(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
     out = [f"## {headline(rec, rules)}", ""]
     if rec.profile:
         out += [f"Profile: `{rec.profile}`", ""]
@@ -42,4 +43,9 @@ def render_markdown(rec: Recommendation, rules: RuleBase) -> str:
     if rec.open_questions:
         out += ["", "Unanswered questions that could still change the result: "
                 + ", ".join(f"`{q}`" for q in rec.open_questions)]
+    if evidence is not None:
+        from recommender.render.evidence import render_evidence
+
+        section = render_evidence(evidence, rules, rec.winner).strip("\n").split("\n", 1)
+        out += ["", "### " + section[0].rstrip(":"), "", "```text", section[1] if len(section) > 1 else "", "```"]
     return "\n".join(out) + "\n"

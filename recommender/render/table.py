@@ -5,6 +5,7 @@ import shutil
 import textwrap
 
 from recommender.engine import Recommendation
+from recommender.evidence import Evidence
 from recommender.model import RuleBase
 from recommender.render.text import (avoid_line, change_line, companion_line, grouped_changes, headline,
                                      name_of)
@@ -36,7 +37,7 @@ def _bars(rec: Recommendation, rules: RuleBase) -> list[str]:
     return lines
 
 
-def render_table(rec: Recommendation, rules: RuleBase) -> str:
+def render_table(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
     width = min(shutil.get_terminal_size((100, 24)).columns, 110)
     wrap = textwrap.TextWrapper(width=width, subsequent_indent="        ")
     out = [f"Profile: {rec.profile}" if rec.profile else "Profile: (from --answer)", ""]
@@ -74,4 +75,9 @@ def render_table(rec: Recommendation, rules: RuleBase) -> str:
         out += ["", "What would change this: no single different answer changes the outcome."]
     if rec.open_questions:
         out += ["", "Unanswered questions that could still change the result: " + ", ".join(rec.open_questions)]
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    if evidence is not None:
+        from recommender.render.evidence import render_evidence
+
+        text += render_evidence(evidence, rules, rec.winner)
+    return text

@@ -1,0 +1,101 @@
+"""Evidence from this machine: which stated needs the probe verified, and whether the knowledge is older than
+what is installed. Pure: it reads a RuleBase, answers, a Recommendation and probe facts; it runs nothing."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from recommender.engine import Recommendation
+from recommender.model import RuleBase
+from recommender.profiles import Normal
+
+USABLE_PROBE = ("ok",)
+
+
+@dataclass(frozen=True)
+class NeedCheck:
+    need: str  # a Need id
+    text: str
+    framework: str
+    fact: str  # "pytorch.gpu"
+    status: str  # the probe's status, or "not probed"
+
+    @property
+    def verified(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("failed", "unavailable", "absent", "crashed", "timeout")
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    framework: str
+    installed: str | None
+    checked_against: str | None  # the newest version the rule base's facts were checked against
+    stale: bool  # the installed version is newer than what the knowledge was checked against
+
+
+@dataclass(frozen=True)
+class Evidence:
+    needs: tuple[NeedCheck, ...]
+    versions: tuple[VersionCheck, ...]
+    probe_status: dict[str, str]  # framework -> installed/probe status summary
+
+    def problems(self, framework: str) -> tuple[NeedCheck, ...]:
+        return tuple(c for c in self.needs if c.framework == framework and c.failed)
+
+    def usable(self, framework: str | None) -> bool:
+        """Installed, probed fine, and no stated need failed for it here."""
+        if framework is None:
+            return False
+        return self.probe_status.get(framework) == "ok" and not self.problems(framework)
+
+    def to_dict(self) -> dict:
+        return {
+            "needs": [{"need": c.need, "text": c.text, "framework": c.framework, "fact": c.fact,
+                       "status": c.status} for c in self.needs],
+            "versions": [{"framework": v.framework, "installed": v.installed,
+                          "checked_against": v.checked_against, "stale": v.stale} for v in self.versions],
+            "probe": self.probe_status,
+        }
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", version.split("+")[0])[:2])
+
+
+def _checked_against(rules: RuleBase, framework: str) -> str | None:
+    versions = [r.versions[framework] for r in rules.rules if framework in r.versions]
+    versions += [f.versions[framework] for fw in rules.frameworks for f in fw.facts if framework in f.versions]
+    return max(versions, key=_version_key, default=None)
+
+
+def gather(rules: RuleBase, answers: Normal, result: Recommendation, facts: Mapping[str, str],
+           installed: Mapping[str, str | None]) -> Evidence:
+    """Check every need the answers state against the probe facts, for every framework not excluded."""
+    candidates = [s.framework for s in result.ranking if not s.excluded]
+    needs = tuple(NeedCheck(n.id, n.need, fid, f"{fid}.{n.checks[fid]}",
+                            facts.get(f"{fid}.{n.checks[fid]}", "not probed"))
+                  for n in rules.needs if n.when.test(answers, facts)
+                  for fid in candidates if fid in n.checks)
+    versions = []
+    for fw in rules.frameworks:
+        checked = _checked_against(rules, fw.id)
+        have = installed.get(fw.id)
+        stale = bool(have and checked and _version_key(have) > _version_key(checked))
+        versions.append(VersionCheck(fw.id, have, checked, stale))
+    status = {fw.id: facts.get(f"{fw.id}.probe", facts.get(f"{fw.id}.installed", "not probed"))
+              for fw in rules.frameworks}
+    return Evidence(needs, tuple(versions), status)
+
+
+def probe_facts(rules: RuleBase, refresh: bool = False) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Run (or reuse the cache of) ``recommender probe`` for the rule base's frameworks."""
+    from recommender.probe import TARGETS, run_probe
+
+    names = [fw.id for fw in rules.frameworks if fw.id in TARGETS]
+    report = run_probe(names, refresh=refresh)
+    return report.facts(), {r.name: r.version for r in report.frameworks}

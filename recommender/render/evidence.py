@@ -1,0 +1,48 @@
+"""The evidence section of a report: stated needs verified or failed on this machine, versions vs knowledge."""
+from __future__ import annotations
+
+from recommender.evidence import Evidence
+from recommender.model import RuleBase
+
+MARK = {"ok": "✓", "skipped": "–", "not probed": "?"}
+
+
+def _cell(status: str) -> str:
+    return f"{MARK.get(status, '✗')} {status}"
+
+
+def render_evidence(evidence: Evidence, rules: RuleBase, winner: str | None) -> str:
+    out = ["", "Evidence from this machine (recommender probe):"]
+    frameworks = list(dict.fromkeys(c.framework for c in evidence.needs))
+    if evidence.needs:
+        width = max(len(c.text) for c in evidence.needs)
+        names = [rules.framework(f).name for f in frameworks]
+        out.append(f"  {'you need':<{width}}  " + "".join(f"{n:<16}" for n in names).rstrip())
+        by_need: dict[str, dict[str, str]] = {}
+        texts = {}
+        for c in evidence.needs:
+            by_need.setdefault(c.need, {})[c.framework] = c.status
+            texts[c.need] = c.text
+        for need, cells in by_need.items():
+            row = "".join(f"{_cell(cells[f]) if f in cells else '':<16}" for f in frameworks)
+            out.append(f"  {texts[need]:<{width}}  {row}".rstrip())
+    else:
+        out.append("  None of your answers states a need the probe can check.")
+    if winner:
+        name = rules.framework(winner).name
+        for c in evidence.problems(winner):
+            out.append(f"  ! You need {c.text}; on this machine {name}'s {c.fact.split('.', 1)[1]} check says "
+                       f"{c.status}.")
+        if evidence.probe_status.get(winner) != "ok":
+            out.append(f"  ! {name} is {evidence.probe_status.get(winner)} here: install it to verify the rest.")
+    skipped = sorted({c.fact for c in evidence.needs if c.status == "skipped"})
+    if skipped:
+        out.append(f"  – skipped: {', '.join(skipped)} (run `recommender probe --deep` to check them)")
+    out.append("  Installed here, beside the versions the rule base was checked against:")
+    for v in evidence.versions:
+        name = rules.framework(v.framework).name
+        have = v.installed or "not installed"
+        note = " — newer than the knowledge: some facts may be stale" if v.stale else ""
+        against = v.checked_against or "no version recorded"
+        out.append(f"    {name}: {have} (knowledge checked against {against}){note}")
+    return "\n".join(out) + "\n"
