@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "recommend": ("recommender.commands.recommend", "score one project profile"),
     "compare": ("recommender.commands.compare", "print the comparison table, 2021 versus installed"),
     "rules": ("recommender.commands.rules", "list, show, validate, lint and test the rule files"),
+    "batch": ("recommender.commands.batch", "score a file of profiles (YAML, JSON, JSONL, CSV) in one run"),
 }
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from math import fsum
 from typing import Any
 
 from recommender.conditions import (AnyOf, All, Always, Condition, Facts, Is, Not, ProbeFact, Unanswered)
@@ -158,6 +159,10 @@ class CompiledRules:
         self.nbits = n
         self.points = [tuple(r.score.get(f, 0.0) for f in self.ids) for r in rules.rules]
         self.breaks = [tuple(f in r.dealbreaker for f in self.ids) for r in rules.rules]
+        self.columns = [[p[k] for p in self.points] for k in range(len(self.ids))]  # framework -> points per rule
+        # Points like 2, -3 or 0.5 add up exactly in any order, so a C-level sum equals the engine's left-to-right
+        # float sum; other points (0.1) are summed left to right, as the engine does.
+        self.exact = all(_dyadic(x) for p in self.points for x in p) and len(self.points) < 1 << 20
         self._programs: dict[frozenset, _Program] = {}
         self._sets: dict[tuple[str, frozenset], int] = {}
 
@@ -219,8 +224,15 @@ class CompiledRules:
         return Scored(scores, blocked, fired)
 
     def totals(self, fired: Sequence[int]) -> tuple[list[float], list[bool]]:
-        """Scores and deal-breaker flags of one fired set, summed in rule order exactly as ``Scorer.totals``."""
+        """Scores and deal-breaker flags of one fired set, equal to ``Scorer.totals`` to the last bit."""
         k = len(self.ids)
+        if self.exact:
+            breaks = self.breaks
+            blocked = [False] * k
+            for r in fired:
+                if True in breaks[r]:
+                    blocked = [a or b for a, b in zip(blocked, breaks[r])]
+            return [fsum(map(col.__getitem__, fired)) for col in self.columns], blocked
         scores, blocked = [0.0] * k, [False] * k
         for r in fired:
             vector, mask = self.points[r], self.breaks[r]
@@ -250,6 +262,11 @@ class CompiledRules:
         if program is None:
             program = self._programs[key] = _Program(self, facts)  # type: ignore[index]
         return program
+
+
+def _dyadic(x: float) -> bool:
+    """A multiple of 1/1024 below 2**20: sums of up to 2**20 of them are exact in a float64."""
+    return abs(x) < 1 << 20 and (x * 1024).is_integer()
 
 
 class _Program:

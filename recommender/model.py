@@ -37,8 +37,9 @@ class Question:
     ask_when: Condition | None = None
     origin: Origin | None = None
 
-    @property
+    @cached_property
     def option_ids(self) -> tuple[str, ...]:
+        # cached: normalize_answers asks for it once per answer, and batch normalises millions of answers
         return tuple(o.id for o in self.options)
 
     def label(self, option_id: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from recommender.compiled import CACHE_LIMIT, CompiledRules, lower, py_test
 from recommender.conditions import Facts
-from recommender.engine import Recommendation, _num, decide, standings, why_not
+from recommender.engine import Recommendation, _num, decide
 from recommender.model import RuleBase
 from recommender.profiles import Normal
 
@@ -40,14 +40,6 @@ def error_record(row: int, name: str | None, message: str) -> dict[str, Any]:
             "ignored": [], "margin": None, "error": message}
 
 
-def margin(ranking: Sequence[Any], winner: str | None) -> float | int | None:
-    """The winner's lead over the runner-up; 0 for a tie; None when fewer than two frameworks are in the running."""
-    open_ = [s.score for s in ranking if not s.excluded]
-    if len(open_) < 2:
-        return None
-    return 0 if winner is None else _num(open_[0] - open_[1])
-
-
 class RecordBuilder:
     """Turns chunks of (row, name, normalised answers) into records; counts how often each rule fired."""
 
@@ -69,6 +61,11 @@ class RecordBuilder:
                 (py_test(True if x.pick_when is None else lower(x.pick_when, c.bit, c.options, facts)),
                  Recommendation(None, {}, (), f.id, companion=x).to_dict()["companion"])
                 for x in f.companions if x.status == "active"]
+        self.names = [rules.framework(f).name for f in c.ids]
+        self.reason = [[{"rule": r.id, "points": _num(r.score[f]), "because": r.because, "source": r.source}
+                        if r.score.get(f) else None for f in c.ids] for r in rules.rules]
+        self.breaker = [{"rule": r.id, "points": 0, "because": r.because, "source": r.source} for r in rules.rules]
+        self.negative = [[-x for x in col] for col in c.columns]
         self.fired_count = [0] * len(rules.rules)
         self._outcomes: dict[tuple[int, ...], Outcome] = {}
         self._values: dict[tuple[str, int], Any] = {}
@@ -102,13 +99,39 @@ class RecordBuilder:
         return found
 
     def _build_outcome(self, fired: tuple[int, ...]) -> Outcome:
+        """Ranking, winner, tie, why-not and margin of one fired set.
+
+        This mirrors ``engine.standings`` + ``engine.why_not`` + ``Recommendation.to_dict`` on rule indices with
+        shared, prebuilt reason dicts (the engine's version costs ~40x more per record); the agreement test
+        (tests/test_batch_agreement.py) pins the two together record for record.
+        """
         c = self.compiled
+        points, breaks = c.points, c.breaks
         scores, blocked = c.totals(fired)
         winner, tie = decide(c.ids, scores, blocked)
-        ranking = standings(self.rules, c.ids, scores, [self.rules.rules[i] for i in fired])
-        as_dict = Recommendation(None, {}, ranking, winner, tie, why_not=why_not(ranking, winner)).to_dict()
-        return Outcome(winner, as_dict["tie"], as_dict["ranking"], as_dict["why_not"], margin(ranking, winner),
-                       self.avoid[winner] if winner else [])
+        rows = []
+        for k, col in enumerate(c.columns):
+            mine = [r for r in fired if col[r]]
+            mine.sort(key=self.negative[k].__getitem__)  # stable: equal points keep rule order, as in the engine
+            rows.append((k, mine, [r for r in fired if breaks[r][k]] if blocked[k] else []))
+        rows.sort(key=lambda x: (bool(x[2]), -round(scores[x[0]], 6), x[0]))
+        ranking = [{"framework": c.ids[k], "name": self.names[k], "score": _num(scores[k]), "excluded": bool(br),
+                    "reasons": [self.reason[r][k] for r in mine], "dealbreakers": [self.breaker[r] for r in br]}
+                   for k, mine, br in rows]
+        open_ = [(k, mine) for k, mine, br in rows if not br]
+        margin: float | int | None = None
+        why: dict[str, Any] | None = None
+        if len(open_) >= 2:
+            (k1, first), (k2, second) = open_[0], open_[1]
+            margin = 0 if winner is None else _num(scores[k1] - scores[k2])
+            if winner is not None:
+                diffs = [(points[r][k1] - points[r][k2], r) for r in dict.fromkeys([*first, *second])]
+                lost = sorted((d for d in diffs if d[0] > 0), key=lambda d: -d[0])[:5]
+                why = {"framework": c.ids[k2], "gap": _num(scores[k1] - scores[k2]),
+                       "lost_on": [{"rule": self.rules.rules[r].id, "points": _num(d),
+                                    "because": self.rules.rules[r].because, "source": self.rules.rules[r].source}
+                                   for d, r in lost]}
+        return Outcome(winner, list(tie), ranking, why, margin, self.avoid[winner] if winner else [])
 
     def _answers(self, sig: int) -> tuple[dict[str, Any], list[str]]:
         """The denormalised answers (as ``profiles.denormalize``) and the unanswered questions that are asked."""
