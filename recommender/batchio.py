@@ -9,6 +9,7 @@ spacer line is not a profile); messages still name the physical line.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
@@ -89,6 +90,9 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         out.duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
     return out
+
+
+_decode = json.JSONDecoder(object_pairs_hook=_pairs).decode
 
 
 def profile_of(item: Any, default_name: str | None = None) -> tuple[str | None, Mapping[str, Any], Any]:
@@ -184,11 +188,13 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """One JSON object per line; blank lines are skipped and are not rows."""
     n = 0
     for line_no, line in enumerate(source.lines(), 1):
+        if line_no == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
         if not line.strip():
             continue
         n += 1
         try:
-            name, answers, _ = profile_of(json.loads(line, object_pairs_hook=_pairs))
+            name, answers, _ = profile_of(_decode(line.decode("utf-8")))
         except UnicodeDecodeError as exc:
             yield Row(n, None, error=locate(source.name, n, f"not UTF-8 text (byte {exc.start})", line_no))
         except json.JSONDecodeError as exc:
