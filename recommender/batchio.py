@@ -198,7 +198,8 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         except UnicodeDecodeError as exc:
             yield Row(n, None, error=locate(source.name, n, f"not UTF-8 text (byte {exc.start})", line_no))
         except json.JSONDecodeError as exc:
-            yield Row(n, None, error=locate(source.name, n, f"invalid JSON: {exc.msg}", line_no, exc.colno))
+            col = exc.colno if exc.lineno == 1 else len(line.rstrip()) + 1  # past the end, not on the newline
+            yield Row(n, None, error=locate(source.name, n, f"invalid JSON: {exc.msg}", line_no, col))
         except ValueError as exc:
             yield Row(n, None, error=locate(source.name, n, str(exc), line_no))
         else:
