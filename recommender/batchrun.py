@@ -7,7 +7,7 @@ message with the fix. Under ``strict`` the first bad row stops the run with :cla
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
@@ -15,7 +15,8 @@ from typing import Any, Protocol
 from recommender.batchio import Row, locate
 from recommender.errors import UserError
 from recommender.model import RuleBase
-from recommender.profiles import normalize_answers
+from recommender.compiled import CACHE_LIMIT
+from recommender.profiles import Normal, normalize_answers
 from recommender.records import RecordBuilder, error_record
 
 CHUNK = 4096  # rows scored together: big enough to amortise numpy, small enough to keep memory flat
@@ -64,9 +65,10 @@ def run_batch(rows: Iterable[Row], rules: RuleBase, writer: Writer, *, source: s
               tick: Callable[[int], None] = lambda rows: None, chunk: int = CHUNK) -> Summary:
     """Score every row and hand the records to ``writer`` in input order; return the counts."""
     builder = builder or RecordBuilder(rules)
+    normalizer = Normalizer(rules)
     summary = Summary()
     for block in _chunks(iter(rows), chunk):
-        records, stop = _score(block, rules, builder, source, strict)
+        records, stop = _score(block, normalizer, builder, source, strict)
         for record in records:
             summary.count(record)
             if record["error"] is not None:
@@ -79,12 +81,44 @@ def run_batch(rows: Iterable[Row], rules: RuleBase, writer: Writer, *, source: s
     return summary
 
 
+class Normalizer:
+    """``normalize_answers`` remembered per (question, answer): a batch repeats the same answers endlessly.
+
+    Each distinct answer is checked by ``normalize_answers`` itself (the one validator), so results and error
+    messages are exactly its own; a bad answer is never remembered and is re-checked with its position.
+    """
+
+    SKIP = frozenset()  # an empty answer: the question stays unanswered
+
+    def __init__(self, rules: RuleBase) -> None:
+        self.rules = rules
+        self.known: dict[tuple[str, Any], frozenset] = {}
+
+    def __call__(self, raw: Mapping[str, Any], where: Any = None) -> Normal:
+        out: Normal = {}
+        known = self.known
+        for qid, value in raw.items():
+            kind = value.__class__
+            key = (qid, kind, value) if kind in _PLAIN else (qid, list, tuple(value)) if kind is list else None
+            chosen = known.get(key) if key is not None else None
+            if chosen is None:
+                chosen = normalize_answers({qid: value}, self.rules, None, where).get(qid, self.SKIP)
+                if key is not None and len(known) < CACHE_LIMIT:
+                    known[key] = chosen
+            if chosen:
+                out[qid] = chosen
+        return out
+
+
+_PLAIN = (str, bool, type(None))
+
+
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
     while block := list(islice(rows, size)):
         yield block
 
 
-def _score(block: list[Row], rules: RuleBase, builder: RecordBuilder, source: str,
+def _score(block: list[Row], normalizer: Normalizer, builder: RecordBuilder, source: str,
            strict: bool) -> tuple[list[dict[str, Any]], str | None]:
     """The records of one chunk; under ``strict``, only those before the first bad row, and its message."""
     slots: list[dict[str, Any] | None] = []
@@ -94,7 +128,7 @@ def _score(block: list[Row], rules: RuleBase, builder: RecordBuilder, source: st
         error = row.error
         if error is None:
             try:
-                good.append((row.row, row.name, normalize_answers(row.answers or {}, rules, None, row.where)))
+                good.append((row.row, row.name, normalizer(row.answers or {}, row.where)))
             except UserError as exc:
                 line, col = (exc.line, exc.col) if exc.line is not None else (row.line, None)
                 error = locate(source, row.row, exc.message, line, col)

@@ -63,7 +63,7 @@ class RecordBuilder:
                 for x in f.companions if x.status == "active"]
         self.names = [rules.framework(f).name for f in c.ids]
         self.reason = [[{"rule": r.id, "points": _num(r.score[f]), "because": r.because, "source": r.source}
-                        if r.score.get(f) else None for f in c.ids] for r in rules.rules]
+                        if r.score.get(f) else None for r in rules.rules] for f in c.ids]  # [framework][rule]
         self.breaker = [{"rule": r.id, "points": 0, "because": r.because, "source": r.source} for r in rules.rules]
         self.negative = [[-x for x in col] for col in c.columns]
         self.fired_count = [0] * len(rules.rules)
@@ -111,12 +111,13 @@ class RecordBuilder:
         winner, tie = decide(c.ids, scores, blocked)
         rows = []
         for k, col in enumerate(c.columns):
-            mine = [r for r in fired if col[r]]
+            mine = list(filter(col.__getitem__, fired))
             mine.sort(key=self.negative[k].__getitem__)  # stable: equal points keep rule order, as in the engine
             rows.append((k, mine, [r for r in fired if breaks[r][k]] if blocked[k] else []))
         rows.sort(key=lambda x: (bool(x[2]), -round(scores[x[0]], 6), x[0]))
+        reason, breaker = self.reason, self.breaker.__getitem__
         ranking = [{"framework": c.ids[k], "name": self.names[k], "score": _num(scores[k]), "excluded": bool(br),
-                    "reasons": [self.reason[r][k] for r in mine], "dealbreakers": [self.breaker[r] for r in br]}
+                    "reasons": list(map(reason[k].__getitem__, mine)), "dealbreakers": list(map(breaker, br))}
                    for k, mine, br in rows]
         open_ = [(k, mine) for k, mine, br in rows if not br]
         margin: float | int | None = None
