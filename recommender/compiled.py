@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover - exercised by the no-numpy test in a su
 
 CACHE_LIMIT = 1 << 16  # distinct signatures remembered per program; bounds memory on endless streams
 WORD = 64
+VECTOR_CHUNK = 1 << 14  # signatures per matrix product in outcomes(): ~R x 16k bytes of booleans at a time
 BACKENDS = ("auto", "numpy", "python")
 
 
@@ -209,13 +210,12 @@ class CompiledRules:
         """Scores, deal-breaker masks and fired rules of a chunk of signatures."""
         fired = self.fired(sigs, facts)
         if self.backend == "numpy":
-            shape = (len(self.rule_ids), len(self.ids))
-            matrix = np.zeros((len(fired), shape[0]), dtype=np.float64)
+            matrix = np.zeros((len(fired), len(self.rule_ids)), dtype=np.float64)
             for i, rows in enumerate(fired):
                 matrix[i, list(rows)] = 1.0
-            points = np.array(self.points, dtype=np.float64).reshape(shape)
-            breaks = np.array(self.breaks, dtype=np.float64).reshape(shape)
-            return Scored(matrix @ points, (matrix @ breaks) > 0, fired)
+            points, breaks = self._arrays()
+            scores = matrix @ points if self.exact else np.array([self.totals(rows)[0] for rows in fired])
+            return Scored(scores.reshape(len(fired), len(self.ids)), (matrix @ breaks) > 0, fired)
         scores, blocked = [], []
         for rows in fired:
             s, b = self.totals(rows)
@@ -247,6 +247,9 @@ class CompiledRules:
         Outcomes are memoised per distinct fired set, and each is decided once with ``engine.decide`` on scores
         summed in rule order, so they match ``rank()`` exactly under both backends.
         """
+        vector = self._program(facts).vector
+        if vector is not None and self.exact:
+            return self._vector_outcomes(vector, sigs)
         memo: dict[tuple[int, ...], tuple[str | None, tuple[str, ...]]] = {}
         out = []
         for rows in self.fired(sigs, facts):
@@ -255,6 +258,31 @@ class CompiledRules:
                 result = memo[rows] = decide(self.ids, *self.totals(rows))
             out.append(result)
         return out
+
+    def _vector_outcomes(self, vector: _Vector, sigs: Sequence[int]) -> list[tuple[str | None, tuple[str, ...]]]:
+        """numpy: scores by one matrix product per chunk, then the top set of each row as a K-bit code.
+
+        Only used when every point is dyadic (``self.exact``): then the product is exact in any summation order
+        and distinct totals differ by at least 1/1024, so exact equality is ``decide``'s rounded equality.
+        """
+        k = len(self.ids)
+        table = [decide(self.ids, [1.0 if code >> j & 1 else 0.0 for j in range(k)],
+                        [False] * k) if code else (None, ()) for code in range(1 << k)]
+        points, breaks = self._arrays()
+        weights = (1 << np.arange(k)).astype(np.int64)
+        out: list[tuple[str | None, tuple[str, ...]]] = []
+        for start in range(0, len(sigs), VECTOR_CHUNK):
+            fired = vector.fired_matrix(sigs[start:start + VECTOR_CHUNK]).astype(np.float64)
+            blocked = (fired @ breaks) > 0
+            scores = np.where(blocked, -np.inf, fired @ points)
+            top = (scores == scores.max(axis=1, keepdims=True)) & ~blocked
+            out.extend(map(table.__getitem__, (top @ weights).tolist()))
+        return out
+
+    def _arrays(self) -> tuple[Any, Any]:
+        shape = (len(self.rule_ids), len(self.ids))
+        return (np.array(self.points, dtype=np.float64).reshape(shape),
+                np.array(self.breaks, dtype=np.float64).reshape(shape))
 
     def _program(self, facts: Facts | None) -> _Program:
         key = frozenset(facts.items()) if facts is not None else None
@@ -339,6 +367,14 @@ class _Vector:
         return np.frombuffer(raw, dtype="<u8").reshape(len(sigs), self.words)
 
     def fired(self, sigs: Sequence[int]) -> list[tuple[int, ...]]:
+        fired = self.fired_matrix(sigs)
+        rows, cols = np.nonzero(fired)
+        bounds = np.searchsorted(rows, np.arange(len(sigs) + 1))
+        flat = cols.tolist()
+        return [tuple(flat[a:b]) for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+
+    def fired_matrix(self, sigs: Sequence[int]) -> Any:
+        """N x R booleans: rule r fired for signature i."""
         words = self.matrix(sigs)
         hit = np.zeros((len(sigs), self.nleaves), dtype=bool)
         for w, (cols, masks) in enumerate(self.by_word):
@@ -353,10 +389,7 @@ class _Vector:
                 fired[:, i] = True
             elif isinstance(node, Op):
                 fired[:, i] = self._eval(node, hit)
-        rows, cols = np.nonzero(fired)
-        bounds = np.searchsorted(rows, np.arange(len(sigs) + 1))
-        flat = cols.tolist()
-        return [tuple(flat[a:b]) for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+        return fired
 
     def _eval(self, node: Node, hit: Any) -> Any:
         if isinstance(node, Bits):
