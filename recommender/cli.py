@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("recommender.commands.ask", "answer the questions interactively, then see the recommendation"),
     "probe": ("recommender.commands.probe", "check what each installed framework really does on this machine"),
     "explain": ("recommender.commands.explain", "trace one profile: every rule, matched or not and why, and the scores"),
+    "batch": ("recommender.commands.batch", "score a file of profiles (YAML, JSON, JSONL, CSV) in one run"),
 }
 
 

@@ -160,14 +160,7 @@ def rank(answers: Normal, rules: RuleBase, *, profile: str | None = None, facts:
     answers = scorer.applicable(answers, facts)
     scores, blocked, fired = scorer.totals(answers, facts)
     winner, tie = decide(scorer.ids, scores, blocked)
-    standings = []
-    for i, fid in enumerate(scorer.ids):
-        reasons = sorted((Reason(r.id, r.score[fid], r.because, r.source) for r in fired if r.score.get(fid)),
-                         key=lambda x: -x.points)
-        breakers = tuple(Reason(r.id, 0.0, r.because, r.source) for r in fired if fid in r.dealbreaker)
-        standings.append(Standing(fid, rules.framework(fid).name, scores[i], tuple(reasons), breakers))
-    order = {f: i for i, f in enumerate(scorer.ids)}
-    ranking = tuple(sorted(standings, key=lambda s: (s.excluded, -round(s.score, 6), order[s.framework])))
+    ranking = standings(rules, scorer.ids, scores, fired)
     unanswered = tuple(q.id for q in rules.questions if q.id not in answers and _asked(q, answers, facts))
     companion, avoid = _companions(rules, winner, answers, facts)
     changes: tuple[Change, ...] = ()
@@ -179,6 +172,18 @@ def rank(answers: Normal, rules: RuleBase, *, profile: str | None = None, facts:
     return Recommendation(profile, denormalize(answers, rules), ranking, winner, tie, companion, avoid, unanswered,
                           open_questions, changes, why_not(ranking, winner),
                           tuple(q for q in given if q not in answers), tuple(r.id for r in fired))
+
+
+def standings(rules: RuleBase, ids: tuple[str, ...], scores: list[float], fired: list[Rule]) -> tuple[Standing, ...]:
+    """The frameworks ranked: excluded last, then by score, then in rule-base order; each with its reasons."""
+    out = []
+    for i, fid in enumerate(ids):
+        reasons = sorted((Reason(r.id, r.score[fid], r.because, r.source) for r in fired if r.score.get(fid)),
+                         key=lambda x: -x.points)
+        breakers = tuple(Reason(r.id, 0.0, r.because, r.source) for r in fired if fid in r.dealbreaker)
+        out.append(Standing(fid, rules.framework(fid).name, scores[i], tuple(reasons), breakers))
+    order = {f: i for i, f in enumerate(ids)}
+    return tuple(sorted(out, key=lambda s: (s.excluded, -round(s.score, 6), order[s.framework])))
 
 
 def _asked(q: Question, answers: Normal, facts: Facts | None) -> bool:

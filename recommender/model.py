@@ -39,8 +39,9 @@ class Question:
     lint_allow: tuple[str, ...] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
 
-    @property
+    @cached_property
     def option_ids(self) -> tuple[str, ...]:
+        # cached: normalize_answers asks for it once per answer, and batch normalises millions of answers
         return tuple(o.id for o in self.options)
 
     def label(self, option_id: str) -> str:

@@ -55,6 +55,7 @@ def normalize_answers(raw: Mapping[str, Any], rules: RuleBase, file: str | None 
                             f"{', '.join(q.option_ids)}", file, *pos)
         else:
             items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        chosen = []
         for item in items:
             item = _answer_value(item)
             if not isinstance(item, str):
@@ -63,7 +64,8 @@ def normalize_answers(raw: Mapping[str, Any], rules: RuleBase, file: str | None 
             if item not in q.option_ids:
                 raise UserError(f'unknown option "{item}" for question "{qid}"{did_you_mean(item, q.option_ids)}',
                                 file, *pos)
-        out[qid] = frozenset(_answer_value(i) for i in items)
+            chosen.append(item)
+        out[qid] = frozenset(chosen)
     return out
 
 

@@ -1,0 +1,94 @@
+"""Throughput of ``recommender batch`` JSONL -> JSONL against a json-module floor, measured in the same run.
+
+For each rule base (the mini test rules, and a synthetic 24-question / 160-rule base) it generates N seeded random
+profiles (multi answers, unanswered questions, stray follow-ups), then times, best of --repeat:
+
+* baseline: read the input, ``json.loads`` every line, ``json.dumps`` the batch's own output record for it, write;
+* batch in-process: ``cli.main(["batch", IN, "-o", OUT, "--quiet"])`` (rule loading included);
+* batch CLI: ``python -m recommender batch IN -o OUT --quiet`` as a subprocess (interpreter start included).
+
+    PYTHONPATH=. python benchmarks/bench_batch.py [--rows 100000] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+import _profiles  # noqa: E402
+
+from recommender.cli import main  # noqa: E402
+from recommender.rulebase import load_rules  # noqa: E402
+
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def baseline(src: Path, dst: Path, records: list[dict]) -> None:
+    """The floor: parse every input line and write the same output records, with nothing in between."""
+    with open(src, "rb") as inp, open(dst, "w", encoding="utf-8") as out:
+        chunk = []
+        for line, record in zip(inp, records):
+            json.loads(line)
+            chunk.append(_encode(record) + "\n")
+            if len(chunk) == 4096:
+                out.write("".join(chunk))
+                chunk = []
+        out.write("".join(chunk))
+
+
+def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path) -> None:
+    os.environ["RECOMMENDER_BASE_RULES"] = str(base)
+    rules = load_rules()
+    src, out = tmp / f"{label}.jsonl", tmp / f"{label}.out.jsonl"
+    size = _profiles.write_jsonl(src, rules, rows)
+    args = ["batch", str(src), "-o", str(out), "--quiet"]
+    in_process = best(lambda: main(args), repeat)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cli = best(lambda: subprocess.run([sys.executable, "-m", "recommender", *args], env=env, check=True), repeat)
+    with open(out, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    assert len(records) == rows, (len(records), rows)
+    floor = best(lambda: baseline(src, tmp / "baseline.jsonl", records), repeat)
+    fired = sum(len(s["reasons"]) for r in records[:1000] for s in r["ranking"]) / 1000
+    print(f"{label}: {len(rules.questions)} questions, {len(rules.rules)} rules, {rows:,} profiles, "
+          f"input {size / 1e6:.1f} MB, output {out.stat().st_size / 1e6:.1f} MB, {fired:.1f} reasons/record")
+    print(f"  baseline (json.loads + json.dumps)  {floor:7.2f} s  {rows / floor:9,.0f} rows/s")
+    print(f"  batch in-process                    {in_process:7.2f} s  {rows / in_process:9,.0f} rows/s"
+          f"  ratio {in_process / floor:.2f}x")
+    print(f"  batch CLI subprocess                {cli:7.2f} s  {rows / cli:9,.0f} rows/s  ratio {cli / floor:.2f}x")
+
+
+def run() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("mini", "synthetic"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bases = {"mini": ROOT / "tests" / "data" / "mini",
+                 "synthetic": _profiles.synthetic_rules(Path(tmp) / "synthetic-rules")}
+        for label, base in bases.items():
+            if args.only in (None, label):
+                bench(label, base, args.rows, args.repeat, Path(tmp))
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,91 @@
+"""Batch and recommend agree record for record: on an answer grid, and on random profiles of a bigger base."""
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from recommender.cli import main
+from recommender.compiled import CompiledRules, np
+from recommender.engine import Scorer, rank
+from recommender.profiles import normalize_answers
+from recommender.records import RecordBuilder, is_record_of
+from recommender.rulebase import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "data" / "mini"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import _profiles  # noqa: E402  (the benchmarks' seeded profile and synthetic-rule generators)
+
+BACKENDS = ["python", *(["numpy"] if np is not None else [])]
+
+
+def grid(rules, questions=None) -> list[dict]:
+    """Every combination of the questions' answers, unanswered included (multi: every subset)."""
+    chosen = [q for q in rules.questions if questions is None or q.id in questions]
+
+    def choices(q):
+        if q.kind == "multi":
+            return [None, *([*c] for n in range(1, len(q.option_ids) + 1)
+                            for c in itertools.combinations(q.option_ids, n))]
+        return [None, *q.option_ids]
+    return [{q.id: v for q, v in zip(chosen, combo) if v is not None}
+            for combo in itertools.product(*(choices(q) for q in chosen))]
+
+
+@pytest.fixture(autouse=True)
+def mini_rules(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
+    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+
+
+def test_batch_output_equals_rank_on_the_whole_answer_grid(tmp_path, capsys):
+    """Through the real CLI: every record is ``rank(...).to_dict()`` (what-ifs off) plus row, margin, error."""
+    rules = load_rules()
+    profiles = grid(rules)
+    Path("grid.jsonl").write_text("".join(json.dumps({"name": f"g{i}", **p}) + "\n" for i, p in enumerate(profiles)))
+    assert main(["batch", "grid.jsonl", "-q"]) == 0
+    got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(got) == len(profiles) == 864
+    scorer = Scorer(rules)
+    for i, (p, record) in enumerate(zip(profiles, got)):
+        expected = rank(normalize_answers(p, rules), rules, profile=f"g{i}", scorer=scorer, explore=False)
+        assert record["row"] == i + 1
+        assert is_record_of(record, expected), p
+
+
+def test_batch_agrees_with_recommend_format_json(tmp_path, capsys):
+    """Winner, tie and scores against the real ``recommend --format json`` on a grid of three questions."""
+    rules = load_rules()
+    profiles = grid(rules, {"audience", "deployment", "os"})
+    Path("grid.jsonl").write_text("".join(json.dumps(p) + "\n" for p in profiles))
+    assert main(["batch", "grid.jsonl", "-q"]) == 0
+    got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(got) == len(profiles) == 96
+    for p, record in zip(profiles, got):
+        flags = [f"--answer={q}={','.join(v) if isinstance(v, list) else v}" for q, v in p.items()]
+        assert main(["recommend", "--format", "json", *flags]) == 0
+        single = json.loads(capsys.readouterr().out)
+        assert (record["winner"], record["tie"]) == (single["winner"], single["tie"]), p
+        assert record["ranking"] == single["ranking"] and record["why_not"] == single["why_not"], p
+        assert record["companion"] == single["companion"] and record["unanswered"] == single["unanswered"], p
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_records_equal_rank_on_random_profiles_of_a_bigger_rule_base(tmp_path, backend):
+    """160 rules of every condition form, follow-ups, deal-breakers; records built per fired set must still match."""
+    rules = load_rules(base=_profiles.synthetic_rules(tmp_path / "rules"))
+    profiles = list(_profiles.profiles(rules, 1500, seed=11))
+    normals = [normalize_answers({k: v for k, v in p.items() if k != "name"}, rules) for p in profiles]
+    builder = RecordBuilder(rules, CompiledRules(rules, backend=backend))
+    got = builder.records([(i + 1, p["name"], n) for i, (p, n) in enumerate(zip(profiles, normals))])
+    scorer = Scorer(rules)
+    outcomes = {(r.winner, tuple(r.tie)) for r in map(lambda x: rank(x, rules, scorer=scorer, explore=False),
+                                                      normals[:200])}
+    assert len(outcomes) > 2, "the synthetic base should produce varied outcomes"
+    for p, n, record in zip(profiles, normals, got):
+        assert is_record_of(record, rank(n, rules, profile=p["name"], scorer=scorer, explore=False)), p

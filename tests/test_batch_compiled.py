@@ -1,0 +1,135 @@
+"""CompiledRules: both backends agree with the engine's Scorer on every profile of an answer grid."""
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from recommender.compiled import CompiledRules, np
+from recommender.engine import Scorer
+from recommender.profiles import normalize_answers
+from recommender.rulebase import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "data" / "mini"
+BACKENDS = ["python", *(["numpy"] if np is not None else [])]
+
+CONDITIONS = """
+questions:
+  - {id: a, text: A?, help: h, kind: single, options: [{id: x, label: X}, {id: y, label: Y}, {id: z, label: Z}]}
+  - {id: m, text: M?, help: h, kind: multi, options: [{id: p, label: P}, {id: q, label: Q}]}
+  - {id: f, text: F?, help: h, kind: yes_no, ask_when: {m: q}}
+rules:
+  - {id: is, when: {a: x}, score: {tensorflow: 1}, because: b, source: s}
+  - {id: is-any, when: {a: [y, z]}, score: {pytorch: 1}, because: b, source: s}
+  - {id: and, when: {a: x, m: p}, score: {jax: 2}, because: b, source: s}
+  - {id: all, when: {all: [{m: p}, {m: q}]}, score: {jax: 1}, because: b, source: s}
+  - {id: any, when: {any: [{a: z}, {f: yes}]}, score: {tensorflow: 0.5}, because: b, source: s}
+  - {id: not, when: {not: {a: x}}, score: {pytorch: 0.5}, because: b, source: s}
+  - {id: not-all, when: {not: {all: [{a: y}, {m: q}]}}, score: {jax: 0.25}, because: b, source: s}
+  - {id: unanswered, when: {unanswered: [a, m]}, score: {tensorflow: 3}, because: b, source: s}
+  - {id: answered, when: {answered: f}, score: {pytorch: -1}, because: b, source: s}
+  - {id: probe, when: {probe: {"jax.gpu": ok}}, score: {jax: 5}, because: b, source: s}
+  - {id: not-probe, when: {all: [{a: x}, {not: {probe: {"jax.gpu": [ok, failed]}}}]}, dealbreaker: [jax],
+     because: b, source: s}
+"""
+
+
+def grid(rules) -> list[dict]:
+    """Every combination of every question's answers, unanswered included."""
+    def choices(q):
+        if q.kind == "multi":
+            return [None, *([*c] for n in range(1, len(q.option_ids) + 1)
+                            for c in itertools.combinations(q.option_ids, n))]
+        return [None, *q.option_ids]
+    return [{q.id: v for q, v in zip(rules.questions, combo) if v is not None}
+            for combo in itertools.product(*(choices(q) for q in rules.questions))]
+
+
+@pytest.fixture(scope="module")
+def condition_rules(tmp_path_factory):
+    d = tmp_path_factory.mktemp("conditions")
+    (d / "frameworks.yaml").write_text((MINI / "frameworks.yaml").read_text().replace(
+        "pick_when: {audience: [beginner, production]}", "pick_when: {a: x}"))
+    (d / "scoring.yaml").write_text(CONDITIONS)
+    return load_rules(base=d)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("facts", [None, {}, {"jax.gpu": "ok"}, {"jax.gpu": "failed"}])
+@pytest.mark.parametrize("base", ["mini", "conditions"])
+def test_fired_and_outcomes_agree_with_the_engine(base, facts, backend, condition_rules):
+    rules = load_rules(base=MINI) if base == "mini" else condition_rules
+    scorer, compiled = Scorer(rules), CompiledRules(rules, backend=backend)
+    normals = [normalize_answers(g, rules) for g in grid(rules)]
+    sigs = [compiled.signature(n, facts) for n in normals]
+    fired = compiled.fired(sigs, facts)
+    outcomes = compiled.outcomes(sigs, facts)
+    scored = compiled.score(sigs, facts)
+    for i, answers in enumerate(normals):
+        scores, blocked, rules_fired = scorer.totals(answers, facts)
+        assert [compiled.rule_ids[r] for r in fired[i]] == [r.id for r in rules_fired], answers
+        assert outcomes[i] == scorer.outcome(answers, facts), answers
+        assert list(scored.scores[i]) == scores and list(scored.blocked[i]) == blocked, answers
+
+
+def test_the_grid_covers_every_rule(condition_rules):
+    compiled = CompiledRules(condition_rules, backend="python")
+    sigs = [compiled.signature(normalize_answers(g, condition_rules)) for g in grid(condition_rules)]
+    seen = {r for rows in compiled.fired(sigs, {"jax.gpu": "ok"}) for r in rows}
+    seen |= {r for rows in compiled.fired(sigs) for r in rows}
+    assert sorted(compiled.rule_ids[r] for r in seen) == sorted(compiled.rule_ids)
+
+
+def test_follow_ups_that_do_not_apply_are_dropped_before_scoring():
+    rules = load_rules(base=MINI)
+    compiled = CompiledRules(rules)
+    stray = normalize_answers({"edge_target": "microcontroller"}, rules)
+    assert compiled.signature(stray) == 0
+    kept = normalize_answers({"deployment": "edge", "edge_target": "microcontroller"}, rules)
+    assert compiled.answered(compiled.signature(kept), "edge_target")
+
+
+def test_a_signature_refuses_answers_that_were_not_normalised():
+    compiled = CompiledRules(load_rules(base=MINI))
+    with pytest.raises(ValueError, match=r"not a normalised answer: audience='wizard'"):
+        compiled.signature({"audience": frozenset({"wizard"})})
+
+
+def test_an_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="backend must be one of auto, numpy, python, got 'gpu'"):
+        CompiledRules(load_rules(base=MINI), backend="gpu")
+
+
+def test_non_dyadic_points_are_summed_left_to_right_like_the_engine(tmp_path):
+    (tmp_path / "frameworks.yaml").write_text((MINI / "frameworks.yaml").read_text())
+    (tmp_path / "questions.yaml").write_text((MINI / "questions.yaml").read_text())
+    (tmp_path / "scoring.yaml").write_text("rules:\n" + "".join(
+        f"  - {{id: r{i}, when: {{audience: beginner}}, score: {{pytorch: 0.1, jax: {0.3 if i % 2 else 0.2}}}, "
+        f"because: b, source: s}}\n" for i in range(7)))
+    rules = load_rules(base=tmp_path)
+    compiled = CompiledRules(rules)
+    assert not compiled.exact
+    answers = normalize_answers({"audience": "beginner"}, rules)
+    assert compiled.totals(compiled.fired([compiled.signature(answers)])[0])[0] == Scorer(rules).totals(answers)[0]
+
+
+def test_batch_runs_without_numpy(tmp_path):
+    """numpy is optional: with it unimportable the python backend is chosen and the output is the same."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"audience": "beginner", "deployment": ["mobile", "edge"], "edge_target": "microcontroller"}\n'
+                   '{"audience": "researcher", "custom_gradients": true}\n')
+    code = ("import sys; sys.modules['numpy'] = None\n"
+            "from recommender.compiled import CompiledRules, np; assert np is None\n"
+            "from recommender.cli import main; sys.exit(main(sys.argv[1:]))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
+    outputs = []
+    for prefix in (["-c", code], ["-m", "recommender"]):
+        done = subprocess.run([sys.executable, *prefix, "batch", str(src), "-q"], env=env, capture_output=True,
+                              text=True, check=True)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") == 2
