@@ -53,6 +53,9 @@ def summary_lines(summary: Summary, rules: RuleBase) -> list[str]:
     wins += [f"tie {summary.ties:,}"] + ([f"no fit {summary.no_fit:,}"] if summary.no_fit else [])
     out = [f"batch: {summary.rows:,} rows: {summary.scored:,} scored, {summary.failed:,} failed",
            "winners: " + " · ".join(wins)]
+    if summary.unusable:
+        out.append("winners not usable on this machine (--probe): "
+                   + " · ".join(f"{name_of(f, rules)} {n:,}" for f, n in summary.unusable.most_common()))
     if summary.top_rules:
         out.append("rules fired most: " + " · ".join(f"{rid} {n:,}" for rid, n in summary.top_rules))
     return out

@@ -41,6 +41,7 @@ class Summary:
     winners: Counter = field(default_factory=Counter)  # framework id -> rows it won
     ties: int = 0
     no_fit: int = 0  # every framework excluded by a deal-breaker
+    unusable: Counter = field(default_factory=Counter)  # with --probe: winner -> rows it cannot serve here
     top_rules: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -53,6 +54,8 @@ class Summary:
             self.failed += 1
         elif record["winner"] is not None:
             self.winners[record["winner"]] += 1
+            if record.get("usable_here") is False:
+                self.unusable[record["winner"]] += 1
         elif record["tie"]:
             self.ties += 1
         else:

@@ -17,7 +17,7 @@ from recommender.atomic import atomic_writer
 from recommender.batchio import READERS, input_format, open_source
 from recommender.batchout import EXTENSIONS, WRITERS, summary_lines
 from recommender.batchrun import Stopped, run_batch
-from recommender.commands._common import rulebase
+from recommender.commands._common import add_probe_argument, rulebase
 from recommender.errors import UserError
 from recommender.progress import Progress
 from recommender.records import RecordBuilder
@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: from the -o extension, else jsonl)")
     parser.add_argument("--input-format", choices=list(READERS), help="input format (default: from the extension)")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 1)")
+    add_probe_argument(parser)
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary, no row errors")
 
 
@@ -45,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
     questions = {q.id: q.kind for q in rules.questions}
     progress = Progress.for_terminal(sys.stderr, quiet=args.quiet, total=source.size)
     shown = [0]
+    builder = RecordBuilder(rules)
+    if args.probe:
+        from recommender.batchprobe import ProbedRecordBuilder
+        from recommender.evidence import probe_facts
+
+        builder = ProbedRecordBuilder(rules, probe_facts(rules)[0])
 
     def on_error(message: str) -> None:
         shown[0] += 1
@@ -56,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         with contextlib.closing(source.stream), _output(args.output) as stream:
             writer = WRITERS[fmt](stream, rules)
             summary = run_batch(reader(source, questions), rules, writer, source=source.name,
-                                builder=RecordBuilder(rules), strict=args.strict, on_error=on_error,
+                                builder=builder, strict=args.strict, on_error=on_error,
                                 tick=lambda rows: progress.update(rows, source.bytes_read))
             writer.finish(summary)
     except Stopped as stop:

@@ -1,0 +1,100 @@
+"""Evidence from this machine: stated needs checked against probe facts, versions against the knowledge.
+
+The unit tests feed probe facts as data; the end-to-end tests run the real probe on the real frameworks and
+check that `recommend --probe` and `batch --probe` report exactly what `recommender probe` found."""
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+
+import pytest
+
+import recommender
+from conftest import SHIPPED, run_cli
+from recommender.evidence import gather
+
+RULES = recommender.load_rules(base=SHIPPED)
+
+
+def evidence_for(answers, facts, installed=None):
+    result = recommender.recommend(answers, rules=RULES, facts=facts)
+    from recommender.profiles import normalize_answers
+
+    return result, gather(RULES, normalize_answers(answers, RULES), result, facts, installed or {})
+
+
+ALL_OK = {f"{fw}.{x}": "ok" for fw in ("tensorflow", "pytorch", "jax") for x in ("probe", "installed")}
+
+
+def test_a_failed_need_makes_the_winner_unusable_here():
+    facts = {**ALL_OK, "pytorch.gpu": "unavailable", "tensorflow.gpu": "ok", "jax.gpu": "ok"}
+    result, ev = evidence_for({"audience": "researcher", "hardware": "nvidia_gpu"}, facts)
+    assert result.winner == "pytorch"
+    [problem] = ev.problems("pytorch")
+    assert (problem.need, problem.fact, problem.status) == ("accelerator", "pytorch.gpu", "unavailable")
+    assert not ev.usable("pytorch") and ev.usable("tensorflow")
+
+
+def test_needs_are_only_those_the_answers_state():
+    _, ev = evidence_for({"custom_gradients": "yes"}, ALL_OK)
+    assert {c.need for c in ev.needs} == {"custom-gradients"}
+    assert {c.status for c in ev.needs} == {"not probed"}  # no custom_gradient fact in these facts
+
+
+def test_probe_fact_rules_fire_only_with_facts():
+    answers = {"deployment": ["edge"], "edge_target": "embedded_linux"}
+    assert recommender.recommend(answers, rules=RULES).tie  # the shipped edge rules tie TF and PyTorch
+    verified = recommender.recommend(answers, rules=RULES, facts={"tensorflow.tflite": "ok"})
+    assert verified.winner == "tensorflow"
+    assert "tflite-verified-here" in [r.rule for r in verified.ranking[0].reasons]
+
+
+def test_an_installed_version_newer_than_the_knowledge_is_flagged():
+    _, ev = evidence_for({}, ALL_OK, {"tensorflow": "2.22.0", "pytorch": "2.13.0+cpu", "jax": "0.10.2"})
+    stale = {v.framework: (v.checked_against, v.stale) for v in ev.versions}
+    assert stale == {"tensorflow": ("2.21", True), "pytorch": ("2.13", False), "jax": ("0.10.2", False)}
+
+
+@pytest.fixture(scope="module")
+def probed():
+    """The real probe of the real frameworks (cached in the session's private cache dir afterwards)."""
+    proc = run_cli("probe", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_recommend_probe_reports_what_the_probe_found(probed):
+    proc = run_cli("recommend", "--probe", "-f", "json", "-a", "audience=researcher", "-a", "hardware=nvidia_gpu",
+                   "-a", "custom_gradients=yes", "-a", "deployment=mobile")
+    assert proc.returncode == 0, proc.stderr
+    evidence = json.loads(proc.stdout)["evidence"]
+    for row in evidence["needs"]:
+        assert row["status"] == probed["facts"].get(row["fact"], "not probed"), row
+    assert {r["need"] for r in evidence["needs"]} == {"accelerator", "custom-gradients", "mobile-edge-export"}
+    installed = {v["framework"]: v["installed"] for v in evidence["versions"]}
+    assert installed == {"pytorch": version("torch"), "tensorflow": version("tensorflow-cpu"),
+                         "jax": version("jax")}
+    # custom gradients really work in all three here
+    assert {r["status"] for r in evidence["needs"] if r["need"] == "custom-gradients"} == {"ok"}
+
+
+def test_recommend_probe_table_has_the_evidence_section(probed):
+    proc = run_cli("recommend", "--probe", "-a", "hardware=nvidia_gpu")
+    assert "Evidence from this machine (recommender probe):" in proc.stdout
+    gpu = probed["facts"]["pytorch.gpu"]
+    assert f"{'✓' if gpu == 'ok' else '✗'} {gpu}" in proc.stdout
+
+
+def test_batch_probe_marks_winners_not_usable_here(probed, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"name": "gpu-lab", "answers": {"audience": "researcher", "hardware": "nvidia_gpu"}}\n'
+                    '{"name": "phone", "answers": {"deployment": ["mobile"]}}\n')
+    proc = run_cli("batch", str(rows), "--probe")
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    lab = records[0]
+    gpu_ok = probed["facts"][f"{lab['winner']}.gpu"] == "ok"
+    assert lab["usable_here"] is gpu_ok
+    assert bool(lab["unusable_because"]) is not gpu_ok
+    if not gpu_ok:
+        assert "winners not usable on this machine (--probe)" in proc.stderr
