@@ -1,0 +1,134 @@
+"""The proof of issue 6 on the shipped knowledge base: one user rules directory, YAML only, adds a fourth
+framework (MLX) and a question with a follow-up, overrides a shipped rule and disables another; every front end
+(recommend, batch, ask with real keystrokes, rules lint, rules test) then shows all four changes."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from askkit import DOWN, ENTER
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+import recommender
+from conftest import SHIPPED, run_cli
+from recommender.interview import Progress, run_interview
+from recommender.prompts import QuestionaryPrompter
+
+OVERLAY = """\
+# A team on Apple silicon that also thinks Keras is the only sane start for beginners.
+frameworks:
+  - id: mlx
+    name: MLX
+    developed_by: Apple machine learning research
+    packages: [mlx]
+questions:
+  - id: apple_silicon
+    text: Will you train on an Apple-silicon Mac?
+    help: M-series Macs with unified memory.
+    kind: yes_no
+  - id: mac_memory
+    text: How much unified memory?
+    help: Large models need 64 GB or more.
+    kind: single
+    ask_when: {apple_silicon: "yes"}
+    options:
+      - {id: small, label: Under 64 GB}
+      - {id: large, label: 64 GB or more}
+rules:
+  - id: apple-mlx
+    when: {apple_silicon: "yes"}
+    score: {mlx: 12}
+    because: MLX is built for Apple silicon's unified memory (team overlay).
+    source: team overlay
+  - id: apple-large-mlx
+    when: {mac_memory: large}
+    score: {mlx: 3}
+    because: Unified memory holds large models without copies (team overlay).
+    source: team overlay
+  - id: beginner-keras
+    override: true
+    when: {audience: beginner}
+    score: {tensorflow: 6}
+    because: Keras is the gentlest start (team override).
+    source: team overlay
+disable: [default-pytorch-community]
+"""
+CASES = """\
+cases:
+  - name: mac-team
+    answers: {apple_silicon: "yes", mac_memory: large}
+    expect_winner: mlx
+  - name: beginners-get-keras
+    answers: {audience: beginner}
+    expect_winner: tensorflow
+"""
+
+
+@pytest.fixture(scope="module")
+def overlay(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("team-rules")
+    (root / "mac.yaml").write_text(OVERLAY)
+    (root / "tests").mkdir()
+    (root / "tests" / "cases.yaml").write_text(CASES)
+    return root
+
+
+def reasons(record: dict) -> set[str]:
+    return {r["rule"] for s in record["ranking"] for r in s["reasons"]}
+
+
+def test_recommend_sees_framework_question_override_and_disable(overlay):
+    mac = json.loads(run_cli("recommend", "--rules", str(overlay), "-a", "apple_silicon=yes",
+                             "-a", "mac_memory=large", "-f", "json").stdout)
+    assert mac["winner"] == "mlx" and {"apple-mlx", "apple-large-mlx"} <= reasons(mac)
+    beginner = json.loads(run_cli("recommend", "--rules", str(overlay), "-a", "audience=beginner", "-f", "json").stdout)
+    assert beginner["winner"] == "tensorflow"
+    assert "Keras is the gentlest start (team override)." in json.dumps(beginner)
+    assert "default-pytorch-community" not in reasons(beginner)
+    # without the overlay, the shipped rule fires and the shipped wording is used
+    plain = json.loads(run_cli("recommend", "-a", "audience=beginner", "-f", "json").stdout)
+    assert "default-pytorch-community" in reasons(plain)
+    assert "team override" not in json.dumps(plain)
+
+
+def test_batch_sees_the_overlay(overlay, tmp_path):
+    rows = tmp_path / "team.jsonl"
+    rows.write_text('{"name": "mac", "answers": {"apple_silicon": "yes", "mac_memory": "large"}}\n'
+                    '{"name": "new-hire", "answers": {"audience": "beginner"}}\n'
+                    '{"name": "typo", "answers": {"mac_memory": "huge"}}\n')
+    proc = run_cli("batch", str(rows), "--rules", str(overlay))
+    assert proc.returncode == 1  # the typo row
+    mac, hire, typo = (json.loads(line) for line in proc.stdout.splitlines())
+    assert mac["winner"] == "mlx" and hire["winner"] == "tensorflow"
+    assert "default-pytorch-community" not in reasons(hire)
+    assert 'unknown option "huge" for question "mac_memory"' in typo["error"]
+
+
+def test_ask_asks_the_new_question_and_its_follow_up(overlay):
+    rules = recommender.load_rules(overlay, base=SHIPPED)
+    # every shipped question keeps its pre-filled default (Enter); the overlay's questions come last
+    defaults = recommender.profiles.normalize_answers({"audience": "researcher", "deployment": ["none"]}, rules)
+    shipped_asked = [q for q in rules.questions if q.id not in ("apple_silicon", "mac_memory", "edge_target")]
+    with create_pipe_input() as keys:
+        keys.send_text(ENTER * len(shipped_asked) + ENTER + DOWN + ENTER + ENTER)  # yes, 64 GB+, review ok
+        answers = run_interview(rules, QuestionaryPrompter(input=keys, output=DummyOutput()), Progress(),
+                                defaults=defaults)
+    assert answers["apple_silicon"] == frozenset({"yes"}) and answers["mac_memory"] == frozenset({"large"})
+    result = recommender.recommend(recommender.profiles.denormalize(answers, rules), rules=rules)
+    assert result.winner == "mlx"
+
+
+def test_rules_test_runs_the_overlay_cases(overlay):
+    proc = run_cli("rules", "test", "--rules", str(overlay), str(overlay), "-v")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "mac-team: mlx" in proc.stdout and "beginners-get-keras: tensorflow" in proc.stdout
+
+
+def test_rules_lint_covers_the_new_framework_and_question(overlay):
+    proc = run_cli("rules", "lint", "--rules", str(overlay))
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "mlx " in proc.stdout.split("winners:")[1]
+    assert "16 questions" in proc.stdout or "17 questions" in proc.stdout
+    assert 'question "apple_silicon" never changes' not in proc.stdout
