@@ -64,7 +64,10 @@ def build_parser(argv: Sequence[str], commands: dict[str, tuple[str, str]] | Non
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = _chosen(argv)
     module = None
-    for name, (module_name, help_text) in (commands or COMMANDS).items():
+    registry = commands or COMMANDS
+    if chosen in registry:  # the other subparsers only matter for `--help` and a mistyped command
+        registry = {chosen: registry[chosen]}
+    for name, (module_name, help_text) in registry.items():
         cmd = sub.add_parser(name, help=help_text, description=help_text, parents=[common_options(1)])
         if name == chosen:
             module = importlib.import_module(module_name)

@@ -7,6 +7,7 @@ loader builds: nothing in it is executed. A missing, corrupt or stale cache file
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import zlib
@@ -44,6 +45,12 @@ def _encode(obj: object) -> object:
     return str(obj)  # a date in a test case's raw answers; it fails validation either way
 
 
+@functools.lru_cache(maxsize=None)
+def _shown(path: str) -> str:
+    """An absolute path as the loader would show it from the current directory (few files, many origins)."""
+    return str(_display(Path(path)))
+
+
 def _decode(obj: object) -> object:
     if isinstance(obj, list):
         return [_decode(x) for x in obj]
@@ -58,9 +65,9 @@ def _decode(obj: object) -> object:
     cls = _CLASSES[obj["$"]]
     fields = {k: _decode(v) for k, v in obj.items() if k != "$"}
     if cls is model.Origin:
-        fields["file"] = str(_display(Path(fields["file"])))
+        fields["file"] = _shown(fields["file"])
     elif cls is model.RuleBase:
-        fields["files"] = tuple(str(_display(Path(f))) for f in fields["files"])
+        fields["files"] = tuple(_shown(f) for f in fields["files"])
     return cls(**fields)
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 import importlib
 
 from recommender.engine import Recommendation
-from recommender.evidence import Evidence
 from recommender.model import RuleBase
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from recommender.evidence import Evidence
 
 # name -> (module, function); a new format is a module and a line here.
 FORMATS: dict[str, tuple[str, str]] = {

@@ -4,8 +4,11 @@ from __future__ import annotations
 import json
 
 from recommender.engine import Recommendation
-from recommender.evidence import Evidence
 from recommender.model import RuleBase
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from recommender.evidence import Evidence
 
 
 def render_json(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
