@@ -5,28 +5,32 @@ No I/O happens here. :class:`Scorer` is the rule base compiled once into per-fra
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:
     from typing import Any
 
 from recommender.conditions import Facts
-from recommender.model import Companion, Question, Rule, RuleBase
+from recommender.model import Companion, Question, Record, Rule, RuleBase, record
 from recommender.profiles import Normal, denormalize
 
 UNANSWERED = "(unanswered)"
 
 
-@dataclass(frozen=True)
-class Reason:
+@record
+class Reason(Record):
+    """One rule's contribution to a framework's score, with its explanation and source."""
+
     rule: str
     points: float
     because: str
     source: str
 
 
-@dataclass(frozen=True)
-class Standing:
+@record
+class Standing(Record):
+    """A framework's place in the ranking: its score, the reasons, and any deal-breakers."""
+
     framework: str
     name: str
     score: float
@@ -38,8 +42,8 @@ class Standing:
         return bool(self.dealbreakers)
 
 
-@dataclass(frozen=True)
-class Change:
+@record
+class Change(Record):
     """One different answer to one question, and the outcome it would lead to."""
 
     question: str
@@ -48,15 +52,19 @@ class Change:
     tie: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class WhyNot:
+@record
+class WhyNot(Record):
+    """What the runner-up lost on: the rules that gave the winner the most points over it."""
+
     framework: str
     gap: float
     lost_on: tuple[Reason, ...]  # points = what the winner gained over it on that rule
 
 
-@dataclass(frozen=True)
-class Recommendation:
+@record
+class Recommendation(Record):
+    """The result for one profile: ranking, winner or tie, companion, and the explanations."""
+
     profile: str | None
     answers: dict[str, Any]
     ranking: tuple[Standing, ...]

@@ -19,7 +19,8 @@ from recommender.errors import UserError
 from recommender.paths import cache_dir
 from recommender.rulebase import _display, load_rules, rule_files, shipped_rules_dir
 
-FORMAT = 3
+FORMAT = 4
+KEEP = 16  # cache files kept: one per distinct set of rule directories
 _CLASSES = {cls.__name__: cls for cls in (
     model.Origin, model.Option, model.Question, model.Companion, model.Fact, model.Framework, model.Rule,
     model.Case, model.Need, model.RuleBase, conditions.Always, conditions.Is, conditions.Unanswered, conditions.ProbeFact,
@@ -31,6 +32,8 @@ def _encode(obj: object) -> object:
         return {"$": "Origin", "file": os.path.abspath(obj.file), "line": obj.line, "col": obj.col}
     if isinstance(obj, model.RuleBase):
         obj = dataclasses.replace(obj, files=tuple(os.path.abspath(f) for f in obj.files))
+    if isinstance(obj, conditions.Condition):
+        return {"$": type(obj).__name__, **{name: _encode(getattr(obj, name)) for name in obj._fields}}
     if dataclasses.is_dataclass(obj):
         return {"$": type(obj).__name__,
                 **{f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
@@ -51,24 +54,32 @@ def _shown(path: str) -> str:
     return str(_display(Path(path)))
 
 
-def _decode(obj: object) -> object:
-    if isinstance(obj, list):
-        return [_decode(x) for x in obj]
-    if not isinstance(obj, dict):
-        return obj
+def _decode_node(obj: dict) -> object:
+    """``json.loads`` object hook: children are already decoded, so each JSON object is turned back once."""
     if "$t" in obj:
-        return tuple(_decode(x) for x in obj["$t"])
+        return tuple(obj["$t"])
     if "$f" in obj:
         return frozenset(obj["$f"])
     if "$d" in obj:
-        return {k: _decode(v) for k, v in obj["$d"]}
-    cls = _CLASSES[obj["$"]]
-    fields = {k: _decode(v) for k, v in obj.items() if k != "$"}
+        return dict(obj["$d"])
+    name = obj.pop("$", None)
+    if name is None:
+        return obj
+    cls = _CLASSES[name]
+    if issubclass(cls, conditions.Condition):
+        return cls(*obj.values())
     if cls is model.Origin:
-        fields["file"] = _shown(fields["file"])
+        obj["file"] = _shown(obj["file"])
     elif cls is model.RuleBase:
-        fields["files"] = tuple(_shown(f) for f in fields["files"])
-    return cls(**fields)
+        obj["files"] = tuple(_shown(f) for f in obj["files"])
+    return cls(**obj)
+
+
+def _prune(directory: str) -> None:
+    """Each distinct set of overlay directories has its own cache file; keep only the newest ``KEEP``."""
+    files = [os.path.join(directory, f) for f in os.listdir(directory) if f.startswith("rules-")]
+    for old in sorted(files, key=os.path.getmtime)[:-KEEP]:
+        os.unlink(old)
 
 
 def _key(files: list[str]) -> str:
@@ -90,15 +101,16 @@ def load_rules_cached(*overlays: str) -> model.RuleBase:
     slot = os.path.join(cache_dir(), f"rules-{zlib.crc32(chr(0).join(dirs).encode()):08x}.json")
     try:
         with open(slot, encoding="utf-8") as handle:
-            data = json.load(handle)
-        if data.get("key") == key:
-            return _decode(data["rulebase"])  # type: ignore[return-value]
+            data = json.load(handle, object_hook=_decode_node)
+        if data.get("key") == key and isinstance(data.get("rulebase"), model.RuleBase):
+            return data["rulebase"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
     rules = load_rules(*overlays)
     try:
         os.makedirs(os.path.dirname(slot), exist_ok=True)
-        write_text_atomic(slot, json.dumps({"key": key, "rulebase": _encode(rules)}))
+        write_text_atomic(slot, json.dumps({"key": key, "rulebase": _encode(rules)}, separators=(",", ":")))
+        _prune(os.path.dirname(slot))
     except (OSError, UserError):
         pass  # a read-only cache directory only costs speed
     return rules

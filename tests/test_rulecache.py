@@ -1,6 +1,7 @@
 """The JSON cache of the rule base: same result as the loader, rebuilt when a file changes or is corrupt."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -48,7 +49,7 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(base):
     [slot] = cache_files(base)
     slot.write_text('{"key": ')
     assert load_rules_cached() == recommender.load_rules(base=base)
-    assert slot.read_text().startswith('{"key": "[')
+    assert json.loads(slot.read_text())["key"].startswith("[")
 
 
 def test_a_bad_rule_file_is_reported_not_cached(base):
@@ -56,3 +57,16 @@ def test_a_bad_rule_file_is_reported_not_cached(base):
     with pytest.raises(recommender.UserError, match='rule "x" is missing'):
         load_rules_cached()
     assert cache_files(base) == []
+
+
+def test_old_cache_files_are_pruned(base, tmp_path, monkeypatch):
+    from recommender import rulecache
+
+    monkeypatch.setattr(rulecache, "KEEP", 2)
+    overlays = []
+    for i in range(4):
+        overlay = tmp_path / f"overlay{i}"
+        overlay.mkdir()
+        overlays.append(str(overlay))
+        load_rules_cached(*overlays)
+    assert len(cache_files(base)) == 2
