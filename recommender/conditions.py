@@ -121,13 +121,19 @@ class ProbeFact(Condition):
         return f"probe {self.fact} is {want} ({'yes' if self.test(answers, facts) else 'no'}: {got})"
 
 
-class All(Condition):
+class _Parts(Condition):
+    """A condition made of others: ``all:`` or ``any:``."""
+
     __slots__ = _fields = ("parts",)
     parts: tuple[Condition, ...]
 
     @property
     def questions(self) -> frozenset[str]:  # type: ignore[override]
         return frozenset().union(*(p.questions for p in self.parts))
+
+
+class All(_Parts):
+    __slots__ = ()
 
     def test(self, answers: Answers, facts: Facts | None = None) -> bool:
         return all(p.test(answers, facts) for p in self.parts)
@@ -136,13 +142,8 @@ class All(Condition):
         return " and ".join(p.explain(answers, facts) for p in self.parts)
 
 
-class AnyOf(Condition):
-    __slots__ = _fields = ("parts",)
-    parts: tuple[Condition, ...]
-
-    @property
-    def questions(self) -> frozenset[str]:  # type: ignore[override]
-        return frozenset().union(*(p.questions for p in self.parts))
+class AnyOf(_Parts):
+    __slots__ = ()
 
     def test(self, answers: Answers, facts: Facts | None = None) -> bool:
         return any(p.test(answers, facts) for p in self.parts)
@@ -209,7 +210,7 @@ def _compile_key(key: Any, value: Any, raw: Any, options: Mapping[str, frozenset
     valid = options.get(question, EMPTY)
     clean = []
     for i, v in enumerate(values):
-        v = _yes_no(v)
+        v = yes_no(v)
         if not isinstance(v, str):
             errors.append(UserError(f'{question}: expected an option id, got {v!r}', file, *_at(value, i, pos)))
         elif question in options and v not in valid:
@@ -250,7 +251,7 @@ def _compile_probe(value: Any, file: str, pos: tuple[int, int], errors: list[Use
     return parts[0] if len(parts) == 1 else All(tuple(parts))
 
 
-def _yes_no(value: Any) -> Any:
+def yes_no(value: Any) -> Any:
     """YAML reads yes/no/true/false as booleans; a yes_no answer is the text "yes" or "no"."""
     if value is True:
         return "yes"

@@ -13,23 +13,22 @@ def _home(*parts: str) -> str:
     return os.path.join(os.path.expanduser("~"), *parts)
 
 
+def _user_dir(override: str, windows: str, macos: tuple[str, ...], xdg: str, xdg_default: tuple[str, ...]) -> str:
+    if os.environ.get(override):
+        return os.environ[override]
+    if sys.platform == "win32":
+        return os.path.join(os.environ.get("LOCALAPPDATA", _home("AppData", "Local")), "recommender", windows)
+    if sys.platform == "darwin":
+        return os.path.join(_home(*macos), "recommender")
+    return os.path.join(os.environ.get(xdg) or _home(*xdg_default), "recommender")
+
+
 def cache_dir() -> str:
     """``RECOMMENDER_CACHE_DIR``, else the user cache directory for recommender."""
-    if os.environ.get("RECOMMENDER_CACHE_DIR"):
-        return os.environ["RECOMMENDER_CACHE_DIR"]
-    if sys.platform == "win32":
-        return os.path.join(os.environ.get("LOCALAPPDATA", _home("AppData", "Local")), "recommender", "Cache")
-    if sys.platform == "darwin":
-        return _home("Library", "Caches", "recommender")
-    return os.path.join(os.environ.get("XDG_CACHE_HOME") or _home(".cache"), "recommender")
+    return _user_dir("RECOMMENDER_CACHE_DIR", "Cache", ("Library", "Caches"), "XDG_CACHE_HOME", (".cache",))
 
 
 def state_dir() -> str:
     """``RECOMMENDER_STATE_DIR``, else the user state directory for recommender (resume files live here)."""
-    if os.environ.get("RECOMMENDER_STATE_DIR"):
-        return os.environ["RECOMMENDER_STATE_DIR"]
-    if sys.platform == "win32":
-        return os.path.join(os.environ.get("LOCALAPPDATA", _home("AppData", "Local")), "recommender", "State")
-    if sys.platform == "darwin":
-        return _home("Library", "Application Support", "recommender")
-    return os.path.join(os.environ.get("XDG_STATE_HOME") or _home(".local", "state"), "recommender")
+    return _user_dir("RECOMMENDER_STATE_DIR", "State", ("Library", "Application Support"), "XDG_STATE_HOME",
+                     (".local", "state"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:
@@ -16,25 +15,20 @@ if TYPE_CHECKING:
 import yaml
 
 from recommender import schema
+from recommender.conditions import yes_no
 from recommender.errors import UserError, did_you_mean
-from recommender.model import RuleBase
+from recommender.model import Record, RuleBase, record
 from recommender.yamlio import load_yaml, read_text
 
 Normal = dict[str, frozenset]
 
 
-@dataclass(frozen=True)
-class Profile:
+@record
+class Profile(Record):
+    """A profile file: its name and its answers in normal form."""
+
     name: str | None
     answers: Normal
-
-
-def _answer_value(value: Any) -> Any:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return value
 
 
 def normalize_answers(raw: Mapping[str, Any], rules: RuleBase, file: str | None = None,
@@ -47,7 +41,7 @@ def normalize_answers(raw: Mapping[str, Any], rules: RuleBase, file: str | None 
         if qid not in questions:
             raise UserError(f'unknown question "{qid}"{did_you_mean(qid, questions)}', file, *pos)
         q = questions[qid]
-        value = _answer_value(value)
+        value = yes_no(value)
         if value is None or value == "" or value == []:
             continue
         if q.kind == "multi":
@@ -59,7 +53,7 @@ def normalize_answers(raw: Mapping[str, Any], rules: RuleBase, file: str | None 
             items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
         chosen = []
         for item in items:
-            item = _answer_value(item)
+            item = yes_no(item)
             if not isinstance(item, str):
                 raise UserError(f'question "{qid}": expected one of {", ".join(q.option_ids)}, '
                                 f"got {type(item).__name__} {item!r}", file, *pos)

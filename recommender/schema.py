@@ -13,6 +13,7 @@ TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings 
 if TYPE_CHECKING:
     from typing import Any
 
+from recommender.conditions import PROBE_STATUSES
 from recommender.errors import UserError, did_you_mean
 from recommender.yamlio import Map, Seq
 
@@ -153,7 +154,7 @@ CASE = {
     "expect_winner": Field(ident, required=True),
     "must_not_win": Field(ident, many=True),
     "source": Field(text),
-    "probe": Field(mapping_of(choice("ok", "failed", "unavailable", "skipped", "absent", "crashed", "timeout"))),
+    "probe": Field(mapping_of(choice(*PROBE_STATUSES))),
 }
 RESUME = {  # what `ask` keeps on Ctrl-C: a profile plus the questions already put (answered or skipped)
     "name": Field(text),

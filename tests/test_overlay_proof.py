@@ -119,9 +119,3 @@ def test_lint_sees_the_new_framework_question_and_override(overlay, capsys):
     assert "winners: tensorflow " in out and ", mlx " in out
     assert 'question "apple_silicon"' not in out  # it decides the winner, so no no-effect warning
     assert "server-any" not in out  # disabled: not linted
-
-
-def test_the_documented_example_overlay_validates_and_passes(mini, capsys):
-    example = Path(__file__).parent.parent / "docs" / "examples" / "mlx"
-    assert cli(capsys, "rules", "validate", str(example))[0] == 0
-    assert cli(capsys, "rules", "test", str(example))[0] == 0

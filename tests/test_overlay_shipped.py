@@ -12,67 +12,16 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 import recommender
-from conftest import SHIPPED, run_cli
+from conftest import ROOT, SHIPPED, run_cli
 from recommender.interview import Progress, run_interview
 from recommender.prompts import QuestionaryPrompter
 
-OVERLAY = """\
-# A team on Apple silicon that also thinks Keras is the only sane start for beginners.
-frameworks:
-  - id: mlx
-    name: MLX
-    developed_by: Apple machine learning research
-    packages: [mlx]
-questions:
-  - id: apple_silicon
-    text: Will you train on an Apple-silicon Mac?
-    help: M-series Macs with unified memory.
-    kind: yes_no
-  - id: mac_memory
-    text: How much unified memory?
-    help: Large models need 64 GB or more.
-    kind: single
-    ask_when: {apple_silicon: "yes"}
-    options:
-      - {id: small, label: Under 64 GB}
-      - {id: large, label: 64 GB or more}
-rules:
-  - id: apple-mlx
-    when: {apple_silicon: "yes"}
-    score: {mlx: 12}
-    because: MLX is built for Apple silicon's unified memory (team overlay).
-    source: team overlay
-  - id: apple-large-mlx
-    when: {mac_memory: large}
-    score: {mlx: 3}
-    because: Unified memory holds large models without copies (team overlay).
-    source: team overlay
-  - id: beginner-keras
-    override: true
-    when: {audience: beginner}
-    score: {tensorflow: 6}
-    because: Keras is the gentlest start (team override).
-    source: team overlay
-disable: [default-pytorch-community]
-"""
-CASES = """\
-cases:
-  - name: mac-team
-    answers: {apple_silicon: "yes", mac_memory: large}
-    expect_winner: mlx
-  - name: beginners-get-keras
-    answers: {audience: beginner}
-    expect_winner: tensorflow
-"""
+EXAMPLE = ROOT / "docs" / "examples" / "mlx"  # the overlay docs/extending.md walks through
 
 
 @pytest.fixture(scope="module")
-def overlay(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("team-rules")
-    (root / "mac.yaml").write_text(OVERLAY)
-    (root / "tests").mkdir()
-    (root / "tests" / "cases.yaml").write_text(CASES)
-    return root
+def overlay() -> Path:
+    return EXAMPLE
 
 
 def reasons(record: dict) -> set[str]:
@@ -118,6 +67,11 @@ def test_ask_asks_the_new_question_and_its_follow_up(overlay):
     assert answers["apple_silicon"] == frozenset({"yes"}) and answers["mac_memory"] == frozenset({"large"})
     result = recommender.recommend(recommender.profiles.denormalize(answers, rules), rules=rules)
     assert result.winner == "mlx"
+
+
+def test_the_example_validates_on_the_shipped_base(overlay):
+    proc = run_cli("rules", "validate", str(overlay))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_rules_test_runs_the_overlay_cases(overlay):
