@@ -14,7 +14,7 @@ from math import lcm
 import numpy as np
 
 DECIMALS = 10 ** 6  # decide() compares scores rounded to 6 decimals
-CHUNK = 1 << 22  # state pairs formed at once: bounds memory
+CHUNK = 1 << 20  # state pairs formed at once: bounds memory
 
 
 class NotExact(Exception):
@@ -69,15 +69,55 @@ def merge(scores: np.ndarray, blocked: np.ndarray, weight: np.ndarray) -> tuple[
     return Dist(scores[first], blocked[first], sum_by(inverse, weight, len(first))), inverse
 
 
-def convolve(a: Dist, b: Dist, cap: int) -> Dist:
-    """The distribution of the sum of two independent parts; NotExact if it has more than ``cap`` states."""
+@dataclass(frozen=True)
+class Reach:
+    """What parts still to come can do: ``gain[f, g]`` the most they can add to f's score minus g's (while f is
+    open; -inf if they always exclude f), ``sure`` the frameworks they never exclude."""
+
+    gain: np.ndarray  # (frameworks, frameworks) float
+    sure: np.ndarray  # (frameworks,) bool
+
+    @classmethod
+    def of(cls, scores: np.ndarray, blocked: np.ndarray) -> Reach:
+        """The reach of one part, from every state it can be in."""
+        open_ = _open(blocked, scores.shape[1])
+        diff = np.where(open_[:, :, None], (scores[:, :, None] - scores[:, None, :]).astype(float), -np.inf)
+        return cls(diff.max(axis=0), open_.all(axis=0))
+
+    @classmethod
+    def none(cls, frameworks: int) -> Reach:
+        return cls(np.zeros((frameworks, frameworks)), np.ones(frameworks, dtype=bool))
+
+    def __add__(self, other: Reach) -> Reach:
+        return Reach(self.gain + other.gain, self.sure & other.sure)
+
+
+def clamp(d: Dist, reach: Reach) -> Dist:
+    """Frameworks that no longer can reach first place, whatever is added within ``reach``, count as excluded.
+
+    Such a framework stays behind a framework that is never excluded, so it is in no outcome either way; marking
+    it excluded merges states that only differ in how far behind it is, which keeps distributions small.
+    """
+    open_ = _open(d.blocked, d.scores.shape[1])
+    hopeless = np.zeros_like(open_)
+    for g in np.flatnonzero(reach.sure):
+        behind = (d.scores[:, g:g + 1] - d.scores) > reach.gain[:, g][None, :]
+        behind[:, g] = False
+        hopeless |= behind & open_[:, g:g + 1]
+    blocked = d.blocked | mask(hopeless & open_)
+    return merge(canonical(d.scores, blocked), blocked, d.weight)[0]
+
+
+def convolve(a: Dist, b: Dist, reach: Reach, cap: int) -> Dist:
+    """The distribution of the sum of two independent parts, clamped to what parts still to come can do;
+    NotExact if it has more than ``cap`` states."""
     step = max(1, CHUNK // max(1, len(b)))
     pieces = []
     for i in range(0, len(a), step):
         s = (a.scores[i:i + step, None, :] + b.scores[None, :, :]).reshape(-1, a.scores.shape[1])
         m = (a.blocked[i:i + step, None] | b.blocked[None, :]).reshape(-1)
         w = (a.weight[i:i + step, None] * b.weight[None, :]).reshape(-1)
-        pieces.append(merge(canonical(s, m), m, w)[0])
+        pieces.append(clamp(merge(canonical(s, m), m, w)[0], reach))
         if len(pieces[-1]) > cap:
             break
     out = pieces[0] if len(pieces) == 1 else merge(np.concatenate([p.scores for p in pieces]),

@@ -15,15 +15,15 @@ from math import prod
 
 import numpy as np
 
-from recommender.lint.dist import (Dist, NotExact, canonical, codes, convolve, integer_points, mask, merge, sum_by,
-                                   unique_rows, unit)
+from recommender.lint.dist import (Dist, NotExact, Reach, canonical, codes, convolve, integer_points, mask, merge,
+                                   sum_by, unique_rows, unit)
 from recommender.lint.parts import Enumerated, Part, enumerate_part, split
 from recommender.lint.score import matrices
 from recommender.lint.space import AnswerSpace
 from recommender.model import RuleBase
 
 STATES = 1 << 22  # most states one combined distribution may hold
-BLOCK = 1 << 22  # (other parts' state, part state) outcomes computed at once
+BLOCK = 1 << 21  # (other parts' state, part state) outcomes computed at once
 
 
 @dataclass
@@ -45,11 +45,18 @@ class ExactTotals:
 
 @dataclass(frozen=True)
 class _Scored:
+    """One enumerated part, as states: every state a partial profile is in, or would be in without one rule."""
+
     en: Enumerated
-    scores: np.ndarray  # (size, frameworks) int64, raw
-    counts: np.ndarray  # (size, frameworks) deal-breakers fired
-    dist: Dist
-    state: np.ndarray  # (size,) each partial profile's state in dist
+    states: Dist  # the distinct states (weights: real profiles in each; 0 for "without a rule" states only)
+    state: np.ndarray  # (size,) each partial profile's state
+    without: list[np.ndarray]  # per rule of the part: for the profiles where it fires, their state without it
+    reach: Reach
+
+    @property
+    def dist(self) -> Dist:
+        used = self.states.weight > 0
+        return Dist(self.states.scores[used], self.states.blocked[used], self.states.weight[used])
 
 
 def exact(rules: RuleBase, space: AnswerSpace, limit: int) -> ExactTotals:
@@ -64,39 +71,60 @@ def exact(rules: RuleBase, space: AnswerSpace, limit: int) -> ExactTotals:
         raise NotExact("the answer space is too large to count in 64 bits")
     points, breaks = matrices(rules)
     ints = integer_points(points)
-    scored = [_score(enumerate_part(rules, space, p), ints, breaks) for p in parts]
-    rests, full = _leave_one_out([s.dist for s in scored], len(rules.framework_ids))
+    scored = [_score(enumerate_part(rules, space, p), ints, breaks.astype(np.int64)) for p in parts]
+    rests, full = _leave_one_out(scored, len(rules.framework_ids))
     factor = space.full_size // prod(d.size for d in space.dims)  # questions no condition reads, answered freely
     wins, tied, ties, nothing = _outcomes(full, factor)
     n = len(rules.rules)
     t = ExactTotals(points, space.full_size, wins, tied, ties, nothing, _fired(scored, factor, n),
                     np.zeros(n, dtype=np.int64), [b""] * n, [], parts)
     for s, rest in zip(scored, rests):
+        decisive, matters = _against_rest(s, rest)
         for j, r in enumerate(s.en.part.rules):
-            t.decisive[r] = _decisive(s, j, ints[r], breaks[r], rest) * factor
+            t.decisive[r] = decisive[j] * factor
             t.fire_keys[r] = _fire_key(s, j)
-        t.no_effect += [space.dims[d].name for c, d in enumerate(s.en.part.dims) if not _matters(s, c, rest)]
+        t.no_effect += [space.dims[d].name for d, m in zip(s.en.part.dims, matters) if not m]
     return t
 
 
 def _score(en: Enumerated, ints: np.ndarray, breaks: np.ndarray) -> _Scored:
     fire = en.fire.astype(np.int64)
     rows = list(en.part.rules)
-    scores, counts = fire @ ints[rows], fire @ breaks[rows].astype(np.int64)
-    blocked = mask(counts)
-    dist, state = merge(canonical(scores, blocked), blocked, en.weight)
-    return _Scored(en, scores, counts, dist, state)
+    scores, counts = fire @ ints[rows], fire @ breaks[rows]
+    all_scores, all_counts, weights = [scores], [counts], [en.weight]
+    for j, r in enumerate(rows):
+        fired = en.fire[:, j]
+        all_scores.append(scores[fired] - ints[r])
+        all_counts.append(counts[fired] - breaks[r])
+        weights.append(np.zeros(int(fired.sum()), dtype=np.int64))
+    blocked = mask(np.concatenate(all_counts))
+    states, index = merge(canonical(np.concatenate(all_scores), blocked), blocked, np.concatenate(weights))
+    bounds = np.cumsum([0, *(len(w) for w in weights)])
+    return _Scored(en, states, index[:len(en.weight)], [index[a:b] for a, b in zip(bounds[1:-1], bounds[2:])],
+                   Reach.of(states.scores, states.blocked))
 
 
-def _leave_one_out(dists: list[Dist], frameworks: int) -> tuple[list[Dist], Dist]:
-    """For each part the distribution of all the other parts together, and that of all parts."""
-    prefix, suffix = [unit(frameworks)], [unit(frameworks)]
-    for d in dists:
-        prefix.append(convolve(prefix[-1], d, STATES))
-    for d in reversed(dists):
-        suffix.append(convolve(d, suffix[-1], STATES))
-    suffix.reverse()
-    return [convolve(prefix[i], suffix[i + 1], STATES) for i in range(len(dists))], prefix[-1]
+def _leave_one_out(scored: list[_Scored], frameworks: int) -> tuple[list[Dist], Dist]:
+    """For each part the distribution of all the other parts together, and that of all parts; each clamped to
+    what the parts still to be added can do (see :func:`recommender.lint.dist.clamp`)."""
+    nothing = Reach.none(frameworks)
+    after = [nothing]  # after[i]: the reach of parts i.. (to be added to a prefix)
+    for s in reversed(scored):
+        after.append(after[-1] + s.reach)
+    after.reverse()
+    prefix = [unit(frameworks)]
+    for i, s in enumerate(scored):
+        prefix.append(convolve(prefix[-1], s.dist, after[i + 1], STATES))
+    before, suffix = nothing, [unit(frameworks)]  # suffix, built from the end: parts i.. without part i-1..
+    befores = [nothing]
+    for s in scored[:-1]:
+        before = before + s.reach
+        befores.append(before)
+    for i in range(len(scored) - 1, -1, -1):
+        suffix.append(convolve(scored[i].dist, suffix[-1], befores[i], STATES))
+    suffix.reverse()  # suffix[i]: parts i.. ; suffix[len] = unit
+    rests = [convolve(prefix[i], suffix[i + 1], scored[i].reach, STATES) for i in range(len(scored))]
+    return rests, prefix[-1]
 
 
 def _outcomes(full: Dist, factor: int) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -121,50 +149,42 @@ def _fired(scored: list[_Scored], factor: int, n_rules: int) -> np.ndarray:
     return fired
 
 
-def _decisive(s: _Scored, j: int, points: np.ndarray, breaks: np.ndarray, rest: Dist) -> int:
-    """Profiles (of the enumerated space) whose outcome changes when rule ``j`` of the part is removed."""
-    rows = s.en.fire[:, j]
-    if not rows.any():
-        return 0
-    with_s, with_c = s.scores[rows], s.counts[rows]
-    without_s, without_c = with_s - points, with_c - breaks
-    with_b, without_b = mask(with_c), mask(without_c)
-    pairs = np.column_stack([canonical(with_s, with_b), with_b, canonical(without_s, without_b), without_b])
-    first, inverse = unique_rows(pairs)
-    weight = sum_by(inverse, s.en.weight[rows], len(first))
-    half = with_s.shape[1] + 1
-    keep = (pairs[first, :half] != pairs[first, half:]).any(axis=1)  # the rule moved the state at all
-    first, weight = first[keep], weight[keep]
-    total = 0
-    step = max(1, BLOCK // len(rest))
-    for i in range(0, len(first), step):
-        f = first[i:i + step]
-        before = _outcome_grid(rest, with_s[f], with_b[f])
-        after = _outcome_grid(rest, without_s[f], without_b[f])
-        total += int(rest.weight @ (before != after).astype(np.int64) @ weight[i:i + step])
-    return total
+def _against_rest(s: _Scored, rest: Dist) -> tuple[list[int], list[bool]]:
+    """Per rule of the part, the profiles whose outcome changes without it; per dimension of the part, whether
+    changing it alone changes any outcome. Every part state meets every state of the other parts."""
+    pairs = [_pairs(s, j) for j in range(len(s.en.part.rules))]
+    runs = [_runs(s, c) for c in range(len(s.en.part.dims))]
+    decisive, matters = [0] * len(pairs), [False] * len(runs)
+    widest = max([len(s.states) * s.states.scores.shape[1], *(r.size for r in runs)])
+    step = max(1, BLOCK // max(1, widest))
+    for i in range(0, len(rest), step):
+        grid = codes(rest.scores[i:i + step, None, :] + s.states.scores[None, :, :],
+                     rest.blocked[i:i + step, None] | s.states.blocked[None, :])
+        weight = rest.weight[i:i + step]
+        for j, (a, b, w) in enumerate(pairs):
+            decisive[j] += int(weight @ (grid[:, a] != grid[:, b]).astype(np.int64) @ w)
+        for c, run in enumerate(runs):
+            if not matters[c]:
+                matters[c] = bool((grid[:, run] != grid[:, run[:, :1]]).any())
+    return decisive, matters
 
 
-def _matters(s: _Scored, column: int, rest: Dist) -> bool:
-    """Whether changing the part's dimension ``column`` alone changes the outcome of any profile."""
+def _pairs(s: _Scored, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(state with rule j, state without it, real profiles) for each distinct such pair that differs."""
+    with_, without = s.state[s.en.fire[:, j]], s.without[j]
+    first, inverse = unique_rows(np.column_stack([with_, without]))
+    weight = sum_by(inverse, s.en.weight[s.en.fire[:, j]], len(first))
+    keep = with_[first] != without[first]
+    return with_[first][keep], without[first][keep], weight[keep]
+
+
+def _runs(s: _Scored, column: int) -> np.ndarray:
+    """The distinct rows of states a partial profile goes through as dimension ``column`` takes every choice,
+    keeping only rows where the state moves."""
     shape = s.en.part.shape
     runs = np.moveaxis(s.state.reshape(shape), column, -1).reshape(-1, shape[column])
-    runs = runs[(runs != runs[:, :1]).any(axis=1)]  # partial profiles where the answer moves the state at all
-    if not len(runs):
-        return False
-    runs = runs[unique_rows(runs)[0]]
-    step = max(1, BLOCK // (len(rest) * runs.shape[1]))
-    for i in range(0, len(runs), step):
-        ids = runs[i:i + step].reshape(-1)
-        grid = _outcome_grid(rest, s.dist.scores[ids], s.dist.blocked[ids]).reshape(len(rest), -1, runs.shape[1])
-        if (grid != grid[:, :, :1]).any():
-            return True
-    return False
-
-
-def _outcome_grid(rest: Dist, scores: np.ndarray, blocked: np.ndarray) -> np.ndarray:
-    """(rest states, part states) outcomes of every combination."""
-    return codes(rest.scores[:, None, :] + scores[None, :, :], rest.blocked[:, None] | blocked[None, :])
+    runs = runs[(runs != runs[:, :1]).any(axis=1)]
+    return runs[unique_rows(runs)[0]] if len(runs) else runs.reshape(0, shape[column])
 
 
 def _fire_key(s: _Scored, j: int) -> bytes:
