@@ -220,3 +220,27 @@ def test_batch_compiled_scorer_fires_the_same_rules(overlay):
     space = build_space(rules)
     digits = np.stack(np.unravel_index(np.arange(space.size), space.shape), axis=1)
     assert (BACKENDS["compiled"](rules, space).fire(digits) == BACKENDS["vector"](rules, space).fire(digits)).all()
+
+
+def test_clamping_keeps_every_outcome():
+    """A framework marked hopeless must be in no outcome, whatever states within reach are added."""
+    from recommender.lint.dist import Dist, Reach, canonical, clamp, codes, mask
+
+    rng = np.random.default_rng(0)
+    frameworks = 4
+    rest_s = rng.integers(-6, 7, size=(400, frameworks))
+    rest_b = mask(rng.random((400, frameworks)) < 0.15)
+    part_s = rng.integers(-3, 4, size=(30, frameworks))
+    part_b = mask(rng.random((30, frameworks)) < 0.1)
+    rest = Dist(canonical(rest_s, rest_b), rest_b, np.ones(400, dtype=np.int64))
+    clamped = clamp(rest, Reach.of(part_s, part_b))
+    assert len(clamped) < len(rest) and clamped.weight.sum() == 400
+
+    def outcome_counts(d: Dist) -> dict:
+        grid = codes(d.scores[:, None, :] + part_s[None], d.blocked[:, None] | part_b[None])
+        counts: dict = {}
+        for row, w in zip(grid, d.weight):
+            counts[tuple(row)] = counts.get(tuple(row), 0) + int(w)
+        return counts
+
+    assert outcome_counts(clamped) == outcome_counts(rest)
