@@ -194,6 +194,13 @@ def test_points_finer_than_decide_rounds_fall_back_to_enumeration(mini, tmp_path
     assert "not exact: a rule gives points with more than 6 decimals\nscored all 288 distinct profiles" in out
 
 
+def test_too_many_score_states_fall_back_to_enumeration(mini, monkeypatch, capsys):
+    monkeypatch.setattr("recommender.lint.exact.STATES", 3)
+    rc, out, err = cli(capsys, "rules", "lint")
+    assert "not exact: the score distribution grows past 3 states\nscored all 288 distinct profiles" in out
+    assert 'rule "mcu-no-jax" is dead' in out
+
+
 @pytest.mark.skipif(not SHIPPED.is_dir(), reason="the shipped rules/ land on main later")
 def test_shipped_base_is_covered_exactly():
     report = lint(load_rules(base=SHIPPED))

@@ -13,8 +13,8 @@ import numpy as np
 
 from recommender.conditions import All, Always, AnyOf, Condition, Is, Not, ProbeFact, Unanswered
 from recommender.engine import Scorer
-from recommender.model import RuleBase
 from recommender.lint.space import AnswerSpace
+from recommender.model import RuleBase
 
 
 class Backend(Protocol):

@@ -112,14 +112,18 @@ def convolve(a: Dist, b: Dist, reach: Reach, cap: int) -> Dist:
     """The distribution of the sum of two independent parts, clamped to what parts still to come can do;
     NotExact if it has more than ``cap`` states."""
     step = max(1, CHUNK // max(1, len(b)))
-    pieces = []
+    pieces: list[Dist] = []
     for i in range(0, len(a), step):
         s = (a.scores[i:i + step, None, :] + b.scores[None, :, :]).reshape(-1, a.scores.shape[1])
         m = (a.blocked[i:i + step, None] | b.blocked[None, :]).reshape(-1)
         w = (a.weight[i:i + step, None] * b.weight[None, :]).reshape(-1)
         pieces.append(clamp(merge(canonical(s, m), m, w)[0], reach))
-        if len(pieces[-1]) > cap:
-            break
+        if sum(map(len, pieces)) > 2 * cap:  # merge as we go, so memory stays near the cap
+            pieces = [_union(pieces, cap)]
+    return _union(pieces, cap)
+
+
+def _union(pieces: list[Dist], cap: int) -> Dist:
     out = pieces[0] if len(pieces) == 1 else merge(np.concatenate([p.scores for p in pieces]),
                                                     np.concatenate([p.blocked for p in pieces]),
                                                     np.concatenate([p.weight for p in pieces]))[0]

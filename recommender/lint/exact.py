@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import pairwise
 from math import prod
 
 import numpy as np
@@ -100,31 +101,27 @@ def _score(en: Enumerated, ints: np.ndarray, breaks: np.ndarray) -> _Scored:
     blocked = mask(np.concatenate(all_counts))
     states, index = merge(canonical(np.concatenate(all_scores), blocked), blocked, np.concatenate(weights))
     bounds = np.cumsum([0, *(len(w) for w in weights)])
-    return _Scored(en, states, index[:len(en.weight)], [index[a:b] for a, b in zip(bounds[1:-1], bounds[2:])],
+    return _Scored(en, states, index[:len(en.weight)], [index[a:b] for a, b in pairwise(bounds[1:])],
                    Reach.of(states.scores, states.blocked))
 
 
 def _leave_one_out(scored: list[_Scored], frameworks: int) -> tuple[list[Dist], Dist]:
     """For each part the distribution of all the other parts together, and that of all parts; each clamped to
     what the parts still to be added can do (see :func:`recommender.lint.dist.clamp`)."""
-    nothing = Reach.none(frameworks)
-    after = [nothing]  # after[i]: the reach of parts i.. (to be added to a prefix)
+    n, nothing = len(scored), Reach.none(frameworks)
+    before, after = [nothing], [nothing]  # before[i]: the reach of parts ..i-1; after[i]: of parts i..
+    for s in scored:
+        before.append(before[-1] + s.reach)
     for s in reversed(scored):
-        after.append(after[-1] + s.reach)
-    after.reverse()
-    prefix = [unit(frameworks)]
+        after.insert(0, after[0] + s.reach)
+    prefix = [unit(frameworks)]  # prefix[i]: parts ..i-1, to which parts i.. will be added
     for i, s in enumerate(scored):
-        prefix.append(convolve(prefix[-1], s.dist, after[i + 1], STATES))
-    before, suffix = nothing, [unit(frameworks)]  # suffix, built from the end: parts i.. without part i-1..
-    befores = [nothing]
-    for s in scored[:-1]:
-        before = before + s.reach
-        befores.append(before)
-    for i in range(len(scored) - 1, -1, -1):
-        suffix.append(convolve(scored[i].dist, suffix[-1], befores[i], STATES))
-    suffix.reverse()  # suffix[i]: parts i.. ; suffix[len] = unit
-    rests = [convolve(prefix[i], suffix[i + 1], scored[i].reach, STATES) for i in range(len(scored))]
-    return rests, prefix[-1]
+        prefix.append(convolve(prefix[i], s.dist, after[i + 1], STATES))
+    suffix = [unit(frameworks)] * (n + 1)  # suffix[i]: parts i.., to which parts ..i-1 will be added
+    for i in reversed(range(n)):
+        suffix[i] = convolve(scored[i].dist, suffix[i + 1], before[i], STATES)
+    rests = [convolve(prefix[i], suffix[i + 1], scored[i].reach, STATES) for i in range(n)]
+    return rests, prefix[n]
 
 
 def _outcomes(full: Dist, factor: int) -> tuple[np.ndarray, np.ndarray, int, int]:

@@ -12,9 +12,9 @@ from math import prod
 
 import numpy as np
 
+from recommender.conditions import Condition, ProbeFact
 from recommender.lint.backends import VectorBackend
 from recommender.lint.space import AnswerSpace, atoms
-from recommender.conditions import Condition, ProbeFact
 from recommender.model import RuleBase
 
 
