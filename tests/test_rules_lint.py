@@ -1,21 +1,20 @@
-"""``rules lint``: its reductions are checked against brute force, its output and exit codes exactly."""
+"""``rules lint``: its exact method and its reductions are checked against brute force (engine.Scorer on every
+real profile), its output and exit codes exactly."""
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from recommender.conditions import PROBE_STATUSES
-from recommender.engine import Scorer, decide
 from recommender.lint.backends import BACKENDS
 from recommender.lint.checks import CHECKS
-from recommender.lint.run import lint
+from recommender.lint.run import LintReport, lint
 from recommender.lint.space import build_space
 from recommender.model import RuleBase
 from recommender.rulebase import load_rules
 from recommender.schema import LINT_CHECKS
+from lint_truth import brute_force, random_base
 from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
 
 OVERLAY = """\
@@ -42,65 +41,77 @@ rules:
 """
 
 
-def _every_profile(rules: RuleBase):
-    """The whole unmerged space: every answer or none to every question, every status of every probe fact."""
-    space = build_space(rules)
-    facts = [d.name[len("probe:"):] for d in space.dims if d.probe]
-    per_question = []
-    for q in rules.questions:
-        if q.kind == "multi":
-            subsets = [frozenset(c) for k in range(len(q.options) + 1) for c in itertools.combinations(q.option_ids, k)]
-            per_question.append([s or None for s in subsets])
-        else:
-            per_question.append([None, *(frozenset((o,)) for o in q.option_ids)])
-    statuses = list(PROBE_STATUSES)
-    for answers in itertools.product(*per_question):
-        for fact_values in itertools.product(statuses, repeat=len(facts)):
-            yield ({q.id: a for q, a in zip(rules.questions, answers) if a is not None},
-                   dict(zip(facts, fact_values)) if facts else None)
-
-
-def _brute_force(rules: RuleBase) -> dict:
-    scorer = Scorer(rules)
-    ids = scorer.ids
-    wins = dict.fromkeys(ids, 0)
-    ties = total = 0
-    decisive = dict.fromkeys((r.id for r in rules.rules), 0)
-    fired_any = dict.fromkeys((r.id for r in rules.rules), 0)
-    for answers, facts in _every_profile(rules):
-        scores, blocked, fired = scorer.totals(answers, facts)
-        outcome = decide(ids, scores, blocked)
-        total += 1
-        if outcome[0]:
-            wins[outcome[0]] += 1
-        ties += bool(outcome[1])
-        for r in fired:
-            fired_any[r.id] += 1
-            others = [x for x in fired if x is not r]
-            s = [sum(x.score.get(f, 0.0) for x in others) for f in ids]
-            b = [any(f in x.dealbreaker for x in others) for f in ids]
-            decisive[r.id] += decide(ids, s, b) != outcome
-    return {"total": total, "wins": wins, "ties": ties, "fired": fired_any, "decisive": decisive}
-
-
 @pytest.fixture
 def overlay(tmp_path: Path) -> Path:
     write(tmp_path / "overlay", "lint.yaml", OVERLAY)
     return tmp_path / "overlay"
 
 
-@pytest.mark.parametrize("with_overlay", [False, True], ids=["mini", "mini+overlay"])
-def test_merged_space_gives_the_brute_force_answers(with_overlay, overlay):
-    rules = load_rules(*([overlay] if with_overlay else []), base=MINI)
-    truth = _brute_force(rules)
-    report = lint(rules)
-    t = report.totals
-    assert report.exhaustive and report.space.full_size == truth["total"] == round(t.weight)
-    assert dict(zip(rules.framework_ids, np.round(t.wins).astype(int).tolist())) == truth["wins"]
-    assert round(t.ties) == truth["ties"]
-    assert dict(zip((r.id for r in rules.rules), np.round(t.fired).astype(int).tolist())) == truth["fired"]
+def _figures(report: LintReport) -> dict:
+    """Lint's figures in brute_force's terms (real profiles, by rule / framework / dimension id)."""
+    t, rules = report.totals, report.rules
+    ids, rule_ids = rules.framework_ids, [r.id for r in rules.rules]
+
+    def counts(values) -> list[int]:
+        return np.round(np.asarray(values, dtype=float)).astype(int).tolist()
+
+    return {"total": round(float(t.weight)), "wins": dict(zip(ids, counts(t.wins))),
+            "tied": dict(zip(ids, counts(t.tied))), "ties": round(float(t.ties)), "nothing": round(float(t.nothing)),
+            "fired": dict(zip(rule_ids, counts(t.fired))), "decisive": dict(zip(rule_ids, counts(t.decisive))),
+            "no_effect": {*report.no_effect, *report.space.unread}}
+
+
+def _opposing(truth: dict, rules: RuleBase) -> set[frozenset[str]]:
+    def clash(a: str, b: str) -> bool:
+        pa, pb = rules.rule(a).score, rules.rule(b).score
+        return any(pa.get(f, 0) * pb.get(f, 0) < 0 for f in rules.framework_ids)
+
+    return {pair for pair in truth["same_fire"] if clash(*pair)}
+
+
+def _bases(tmp_path: Path, which: str) -> RuleBase:
+    if which == "mini":
+        return load_rules(base=MINI)
+    if which == "mini+overlay":
+        write(tmp_path / "overlay", "lint.yaml", OVERLAY)
+        return load_rules(tmp_path / "overlay", base=MINI)
+    return load_rules(base=random_base(tmp_path / "base", int(which.removeprefix("random-"))))
+
+
+_TRUTH: dict[str, dict] = {}  # brute force is the slow part: once per base, shared by both methods
+
+
+# random-1, -4, -5: opposing pairs within a part; -3, -5: dead rules and no-effect questions; -11: every
+# framework excluded in some profiles; each has its two "fire everywhere" rules in different parts
+@pytest.mark.parametrize("which", ["mini", "mini+overlay", "random-1", "random-3", "random-4", "random-5",
+                                   "random-11"])
+@pytest.mark.parametrize("method", ["exact", "enumerate"])
+def test_lint_gives_the_brute_force_answers(which, method, tmp_path):
+    rules = _bases(tmp_path, which)
+    truth = _TRUTH[which] if which in _TRUTH else _TRUTH.setdefault(which, brute_force(rules))
+    report = lint(rules, method=method)
+    assert report.method == method and report.exhaustive and not report.fallback
+    figures = _figures(report)
+    assert figures == {k: truth[k] for k in figures}
+    assert figures["total"] == truth["total"] == report.space.full_size
     dead = {rid for rid, n in truth["decisive"].items() if n == 0 and truth["fired"][rid]}
     assert {f.subjects[0][5:] for f in report.findings if f.check == "dead"} == dead
+    assert {frozenset(s[5:] for s in f.subjects) for f in report.findings if f.check == "opposing"} == \
+        _opposing(truth, rules)
+
+
+def test_random_bases_cover_what_they_claim(tmp_path):
+    """The random bases exercise what the exact method must get right, not only easy cases."""
+    seen = {"parts": 0, "dead": 0, "no_effect": 0, "nothing": 0, "opposing": 0}
+    for seed in (1, 3, 4, 5, 11):
+        rules = load_rules(base=random_base(tmp_path / str(seed), seed))
+        report = lint(rules)
+        seen["parts"] = max(seen["parts"], len(report.totals.parts))
+        seen["nothing"] += report.totals.nothing > 0
+        for f in report.findings:
+            key = f.check.replace("-", "_")
+            seen[key] = seen.get(key, 0) + 1
+    assert seen["parts"] >= 3 and min(seen.values()) >= 1, seen
 
 
 def test_both_backends_fire_the_same_rules_on_every_profile(overlay):
@@ -140,7 +151,9 @@ def test_lint_output_and_exit_code(mini, overlay, capsys):
         "answer space: 54,432 profiles (7 questions, 1 probe fact); 6 questions read by conditions, "
         "1,728 distinct profiles once interchangeable answers are merged",
     ]
-    assert lines[8].startswith("scored all 1,728 distinct profiles (the whole space) in ")
+    assert lines[8].startswith("exhaustive (exact): all 54,432 profiles in ")
+    assert lines[8].endswith("; 5 independent parts, 58 partial profiles enumerated (largest part: deployment, "
+                             "edge_target, custom_gradients, 48)")
     assert lines[9:] == ["winners: tensorflow 47.4%, pytorch 33.5%, jax 2.0%, mlx 3.0%, candle 0.0%, tie 14.1%, "
                          "none 0.0%", "6 warnings"]
     assert rc == 1
@@ -165,10 +178,34 @@ def test_acknowledged_warnings_are_info_and_exit_0(mini, tmp_path, capsys):
     assert rc == 0
 
 
-def test_too_big_a_space_is_sampled_and_says_so(mini, capsys):
-    rc, out, err = cli(capsys, "rules", "lint", "--limit", "100", "--seed", "7")
-    assert "scored a random sample of 100 of 288 distinct profiles (34.72%; seed 7) in " in out
-    assert out.count("(in the 100 sampled profiles)") >= 1
+def test_too_big_a_part_is_sampled_and_says_so(mini, capsys):
+    rc, out, err = cli(capsys, "rules", "lint", "--limit", "10", "--seed", "7")
+    assert ("not exact: the part of the space read together by deployment, edge_target has 16 distinct profiles, "
+            "over the limit of 10\nscored a random sample of 10 of 288 distinct profiles (3.47%; seed 7) in ") in out
+    assert out.count("(in the 10 sampled profiles)") >= 1
+
+
+def test_points_finer_than_decide_rounds_fall_back_to_enumeration(mini, tmp_path, capsys):
+    write(tmp_path / "overlay", "fine.yaml", """\
+        rules:
+          - {id: fine, when: {os: linux}, score: {jax: 0.0000001}, because: b, source: s}
+        """)
+    rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
+    assert "not exact: a rule gives points with more than 6 decimals\nscored all 288 distinct profiles" in out
+
+
+def test_too_many_score_states_fall_back_to_enumeration(mini, monkeypatch, capsys):
+    monkeypatch.setattr("recommender.lint.exact.STATES", 3)
+    rc, out, err = cli(capsys, "rules", "lint")
+    assert "not exact: the score distribution grows past 3 states\nscored all 288 distinct profiles" in out
+    assert 'rule "mcu-no-jax" is dead' in out
+
+
+@pytest.mark.skipif(not SHIPPED.is_dir(), reason="the shipped rules/ land on main later")
+def test_shipped_base_is_covered_exactly():
+    report = lint(load_rules(base=SHIPPED))
+    assert report.method == "exact" and not report.fallback
+    assert report.totals.weight == report.space.full_size
 
 
 def test_every_check_can_be_acknowledged():
@@ -190,3 +227,27 @@ def test_batch_compiled_scorer_fires_the_same_rules(overlay):
     space = build_space(rules)
     digits = np.stack(np.unravel_index(np.arange(space.size), space.shape), axis=1)
     assert (BACKENDS["compiled"](rules, space).fire(digits) == BACKENDS["vector"](rules, space).fire(digits)).all()
+
+
+def test_clamping_keeps_every_outcome():
+    """A framework marked hopeless must be in no outcome, whatever states within reach are added."""
+    from recommender.lint.dist import Dist, Reach, canonical, clamp, codes, mask
+
+    rng = np.random.default_rng(0)
+    frameworks = 4
+    rest_s = rng.integers(-6, 7, size=(400, frameworks))
+    rest_b = mask(rng.random((400, frameworks)) < 0.15)
+    part_s = rng.integers(-3, 4, size=(30, frameworks))
+    part_b = mask(rng.random((30, frameworks)) < 0.1)
+    rest = Dist(canonical(rest_s, rest_b), rest_b, np.ones(400, dtype=np.int64))
+    clamped = clamp(rest, Reach.of(part_s, part_b))
+    assert len(clamped) < len(rest) and clamped.weight.sum() == 400
+
+    def outcome_counts(d: Dist) -> dict:
+        grid = codes(d.scores[:, None, :] + part_s[None], d.blocked[:, None] | part_b[None])
+        counts: dict = {}
+        for row, w in zip(grid, d.weight):
+            counts[tuple(row)] = counts.get(tuple(row), 0) + int(w)
+        return counts
+
+    assert outcome_counts(clamped) == outcome_counts(rest)

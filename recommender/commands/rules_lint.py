@@ -1,4 +1,4 @@
-"""``recommender rules lint``: exhaustive search of the answer space; exit 1 on any unacknowledged warning."""
+"""``recommender rules lint``: exact search of the whole answer space; exit 1 on any unacknowledged warning."""
 from __future__ import annotations
 
 import argparse
@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=LIMIT, metavar="N",
-                        help=f"score every distinct profile up to N of them, else a sample of N (default {LIMIT:,})")
+                        help="enumerate independent parts of the answer space of up to N distinct profiles each; "
+                             f"when a part is larger, score a random sample of N profiles (default {LIMIT:,})")
     parser.add_argument("--seed", type=int, default=0, help="the random seed of the sample (default 0)")
     parser.add_argument("--backend", default="vector", help=argparse.SUPPRESS)  # "engine": the slow reference
+    parser.add_argument("--method", default="exact", help=argparse.SUPPRESS)  # "enumerate": the reference walk
 
 
 def summary(report: LintReport) -> list[str]:
@@ -28,16 +30,30 @@ def summary(report: LintReport) -> list[str]:
              + (f", {probes} probe fact{'s' * (probes != 1)}" if probes else "") + f"); {questions} questions read by conditions, "
              f"{space.size:,} distinct profiles once interchangeable answers are merged"]
     rate = report.scored / report.seconds if report.seconds else float("inf")
-    if report.exhaustive:
+    if report.method == "exact":
+        lines.append(_exact_line(report))
+    elif report.exhaustive:
         lines.append(f"scored all {report.scored:,} distinct profiles (the whole space) in {report.seconds:.3f} s "
                      f"({rate:,.0f} profiles/s)")
     else:
         lines.append(f"scored a random sample of {report.scored:,} of {space.size:,} distinct profiles "
                      f"({report.scored / space.size:.2%}; seed {report.seed}) in {report.seconds:.3f} s "
                      f"({rate:,.0f} profiles/s): findings hold for the sample only")
+    if report.fallback:
+        lines.insert(1, f"not exact: {report.fallback}")
     wins = ", ".join(f"{f} {w / t.weight:.1%}" for f, w in zip(report.rules.framework_ids, t.wins))
     lines.append(f"winners: {wins}, tie {t.ties / t.weight:.1%}, none {t.nothing / t.weight:.1%}")
     return lines
+
+
+def _exact_line(report: LintReport) -> str:
+    parts = report.totals.parts
+    biggest = max(parts, key=lambda p: p.size)
+    names = ", ".join(report.space.dims[d].name for d in biggest.dims)
+    rate = report.space.full_size / report.seconds if report.seconds else float("inf")
+    return (f"exhaustive (exact): all {report.space.full_size:,} profiles in {report.seconds:.3f} s "
+            f"({rate:,.0f} profiles/s equivalent); {len(parts)} independent parts, {report.scored:,} partial "
+            f"profiles enumerated (largest part: {names}, {biggest.size:,})")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"rules lint needs {exc.name} (pip install 'recommender[lint]')") from None
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
-    report = lint(rulebase(args), limit=args.limit, seed=args.seed, backend=args.backend)
+    report = lint(rulebase(args), limit=args.limit, seed=args.seed, backend=args.backend, method=args.method)
     for finding in report.findings:
         print(finding)
     for line in summary(report):

@@ -1,9 +1,10 @@
-"""``rules lint``: search the whole answer space for rules and questions that cannot matter.
+"""``rules lint``: account for the whole answer space and find rules and questions that cannot matter.
 
-:func:`recommender.lint.run.lint` enumerates every distinct profile (or samples, when there are too many), scores
-them all through a backend from :data:`recommender.lint.backends.BACKENDS`, and runs every check in
-:data:`recommender.lint.checks.CHECKS`. numpy is needed; this package imports it only in those modules.
+:func:`recommender.lint.run.lint` covers every profile exactly (:mod:`recommender.lint.exact`: independent parts of
+the space enumerated alone, their score distributions combined), or, when it cannot, enumerates every distinct
+profile (or samples, when there are too many) through a backend from :data:`recommender.lint.backends.BACKENDS`;
+then it runs every check in :data:`recommender.lint.checks.CHECKS`. numpy is needed; only these modules import it.
 """
 from __future__ import annotations
 
-LIMIT = 1 << 20  # distinct profiles scored exhaustively; beyond it, a sample of this size
+LIMIT = 1 << 20  # the most distinct profiles enumerated at once: one independent part, or the whole space

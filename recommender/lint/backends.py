@@ -6,15 +6,15 @@ When the batch scorer (``recommender.compiled.CompiledRules``) lands, it becomes
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
 
 from recommender.conditions import All, Always, AnyOf, Condition, Is, Not, ProbeFact, Unanswered
 from recommender.engine import Scorer
-from recommender.model import RuleBase
 from recommender.lint.space import AnswerSpace
+from recommender.model import RuleBase
 
 
 class Backend(Protocol):
@@ -41,20 +41,28 @@ class EngineBackend:
 class VectorBackend:
     """Each condition atom becomes a lookup table over its dimension's choices; conditions become array logic."""
 
-    def __init__(self, rules: RuleBase, space: AnswerSpace) -> None:
+    def __init__(self, rules: RuleBase, space: AnswerSpace, dims: Sequence[int] | None = None,
+                 only: Sequence[int] | None = None) -> None:
+        """``dims``: the dimensions the digit columns stand for (default all); ``only``: the rules to evaluate.
+
+        Exact lint enumerates one independent part of the space at a time, so it passes that part's dimensions
+        and rules; follow-ups outside the part cannot touch it and are left out.
+        """
         self.space, self.rules = space, rules
-        self.dim = {d.name: i for i, d in enumerate(space.dims)}
+        self.columns = list(range(len(space.dims))) if dims is None else list(dims)
+        self.dim = {space.dims[d].name: c for c, d in enumerate(self.columns)}
+        self.only = list(range(len(rules.rules))) if only is None else list(only)
         self.follow_ups = [(self.dim[q.id], q.ask_when) for q in rules.questions
                            if q.ask_when is not None and q.id in self.dim]
 
     def fire(self, digits: np.ndarray) -> np.ndarray:
         digits = digits.copy()
-        for d, ask_when in self.follow_ups:  # same order and effect as Scorer.applicable
+        for c, ask_when in self.follow_ups:  # same order and effect as Scorer.applicable
             asked = self._eval(ask_when, digits)
-            digits[~asked, d] = self.space.dims[d].unanswered
-        out = np.empty((len(digits), len(self.rules.rules)), dtype=bool)
-        for i, rule in enumerate(self.rules.rules):
-            out[:, i] = self._eval(rule.when, digits)
+            digits[~asked, c] = self.space.dims[self.columns[c]].unanswered
+        out = np.empty((len(digits), len(self.only)), dtype=bool)
+        for i, r in enumerate(self.only):
+            out[:, i] = self._eval(self.rules.rules[r].when, digits)
         return out
 
     def _eval(self, cond: Condition, digits: np.ndarray) -> np.ndarray:
@@ -71,14 +79,15 @@ class VectorBackend:
     def _table(self, atom: Condition) -> tuple[int, np.ndarray]:
         """The atom's truth value for each choice of the one dimension it reads."""
         if isinstance(atom, ProbeFact):
-            d = self.dim[f"probe:{atom.fact}"]
-            return d, np.array([atom.test({}, {atom.fact: str(c.answer)}) for c in self.space.dims[d].choices])
+            c = self.dim[f"probe:{atom.fact}"]
+            choices = self.space.dims[self.columns[c]].choices
+            return c, np.array([atom.test({}, {atom.fact: str(ch.answer)}) for ch in choices])
         if not isinstance(atom, (Is, Unanswered)):
             raise TypeError(f"lint cannot vectorise the condition {atom!r}")
-        d = self.dim[atom.question]
-        dim = self.space.dims[d]
-        return d, np.array([atom.test({dim.name: c.answer} if c.answer is not None else {})  # type: ignore[dict-item]
-                            for c in dim.choices])
+        c = self.dim[atom.question]
+        dim = self.space.dims[self.columns[c]]
+        return c, np.array([atom.test({dim.name: ch.answer} if ch.answer is not None else {})  # type: ignore[dict-item]
+                            for ch in dim.choices])
 
 
 class CompiledBackend:

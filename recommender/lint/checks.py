@@ -72,9 +72,9 @@ def opposing(report: LintReport) -> Iterable[Finding]:
     """Rules that fire in exactly the same profiles yet push one framework in opposite directions."""
     t, rules = report.totals, report.rules.rules
     groups: dict[bytes, list[int]] = {}
-    for i in range(len(rules)):
+    for i, key in enumerate(t.fire_keys):
         if t.fired[i]:
-            groups.setdefault(t.column_hash[i].digest(), []).append(i)
+            groups.setdefault(key, []).append(i)
     for members in groups.values():
         for a, b in combinations(members, 2):
             clash = [(f, t.points[a, k], t.points[b, k]) for k, f in enumerate(report.rules.framework_ids)

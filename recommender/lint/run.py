@@ -1,4 +1,9 @@
-"""Walk the answer space (all of it, or a sample), then run every registered check on the totals."""
+"""Account for the answer space (exactly, by walking it, or by a sample), then run every registered check.
+
+``exact`` (the default, :mod:`recommender.lint.exact`) covers every profile without scoring them one by one.
+``enumerate`` walks every distinct profile: the reference the exact method is tested against, and the fallback
+(with sampling beyond ``limit``) when the exact method cannot run, which the report then says.
+"""
 from __future__ import annotations
 
 import time
@@ -10,12 +15,15 @@ import numpy as np
 from recommender.errors import UserError
 from recommender.lint import LIMIT
 from recommender.lint.backends import BACKENDS, DEFAULT, Backend
+from recommender.lint.dist import NotExact
+from recommender.lint.exact import ExactTotals, exact
 from recommender.lint.score import Totals
 from recommender.lint.space import AnswerSpace, build_space
 from recommender.model import Origin, RuleBase
 
 BLOCK = 1 << 15  # profiles scored at once: big enough for numpy to pay off, small enough to bound memory
 NEIGHBOURS = 2000  # sampled profiles whose every one-answer change is scored for the no-effect check
+METHODS = ("exact", "enumerate")
 
 
 @dataclass(frozen=True)
@@ -37,12 +45,14 @@ class Finding:
 class LintReport:
     rules: RuleBase
     space: AnswerSpace
-    totals: Totals
-    scored: int  # distinct profiles scored
+    totals: Totals | ExactTotals
+    scored: int  # distinct profiles scored (exact: partial profiles enumerated, over all parts)
     exhaustive: bool
     seed: int
     no_effect: list[str]  # dimensions whose answer never changed an outcome
     seconds: float = 0.0
+    method: str = "enumerate"  # "exact", "enumerate" (every distinct profile) or "sample"
+    fallback: str = ""  # why the exact method did not run, when it was asked for
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -50,16 +60,37 @@ class LintReport:
         return [f for f in self.findings if f.level == "warning"]
 
 
-def lint(rules: RuleBase, *, limit: int = LIMIT, seed: int = 0, backend: str = DEFAULT,
+def lint(rules: RuleBase, *, limit: int = LIMIT, seed: int = 0, backend: str = DEFAULT, method: str = "exact",
          clock: Callable[[], float] = time.perf_counter) -> LintReport:
-    """Score every distinct profile (or ``limit`` sampled ones) and run every check."""
+    """Account for every profile (exactly, or by scoring every distinct one, or ``limit`` sampled ones) and run
+    every check. ``limit`` bounds what is enumerated: one independent part (exact), or the whole space."""
     from recommender.lint.checks import CHECKS
 
     start = clock()
     space = build_space(rules)
     if backend not in BACKENDS:
         raise UserError(f'unknown lint backend "{backend}"; valid values: {", ".join(BACKENDS)}')
-    scorer = BACKENDS[backend](rules, space)
+    if method not in METHODS:
+        raise UserError(f'unknown lint method "{method}"; valid values: {", ".join(METHODS)}')
+    report, fallback = None, ""
+    if method == "exact":
+        try:
+            t = exact(rules, space, limit)
+            report = LintReport(rules, space, t, sum(p.size for p in t.parts), True, seed, t.no_effect,
+                                method="exact")
+        except NotExact as exc:
+            fallback = str(exc)
+    if report is None:
+        report = _walk(rules, space, limit, seed, BACKENDS[backend](rules, space))
+        report.fallback = fallback
+    for check in CHECKS.values():
+        report.findings.extend(_acknowledge(f, rules) for f in check.run(report))
+    report.seconds = clock() - start
+    return report
+
+
+def _walk(rules: RuleBase, space: AnswerSpace, limit: int, seed: int, scorer: Backend) -> LintReport:
+    """Score every distinct profile, or ``limit`` sampled ones."""
     totals = Totals(rules)
     exhaustive = space.size <= limit
     if exhaustive:
@@ -72,12 +103,8 @@ def lint(rules: RuleBase, *, limit: int = LIMIT, seed: int = 0, backend: str = D
         codes = np.concatenate([totals.add(scorer.fire(digits[i:i + BLOCK]), np.ones(len(digits[i:i + BLOCK])))
                                 for i in range(0, limit, BLOCK)])
         no_effect = _no_effect_sampled(space, scorer, totals, digits[:NEIGHBOURS], codes[:NEIGHBOURS])
-    report = LintReport(rules, space, totals, space.size if exhaustive else limit, exhaustive, seed,
-                        no_effect)
-    for check in CHECKS.values():
-        report.findings.extend(_acknowledge(f, rules) for f in check.run(report))
-    report.seconds = clock() - start
-    return report
+    return LintReport(rules, space, totals, space.size if exhaustive else limit, exhaustive, seed, no_effect,
+                      method="enumerate" if exhaustive else "sample")
 
 
 def _walk_all(space: AnswerSpace, scorer: Backend, totals: Totals) -> np.ndarray:

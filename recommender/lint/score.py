@@ -57,6 +57,11 @@ class Totals:
         self.reach = np.abs(self.points).max(axis=1) if n_frameworks else np.zeros(n_rules)
         self.excludes = self.breaks.any(axis=1) if n_frameworks else np.zeros(n_rules, dtype=bool)
 
+    @property
+    def fire_keys(self) -> list[bytes]:
+        """Equal keys = the rules fired in exactly the same profiles walked."""
+        return [h.digest() for h in self.column_hash]
+
     def add(self, fire: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Account for one block; returns its outcomes.
 

@@ -1,0 +1,93 @@
+"""The answer space split into independent parts, each small enough to enumerate.
+
+Two dimensions belong to one part when some rule's ``when`` reads both, or when one is a follow-up whose
+``ask_when`` reads the other (its answer is dropped when ``ask_when`` fails, so it depends on what that reads).
+Every rule then reads one part only, so a framework's score is a sum of one score vector per part, and the parts
+vary independently: lint enumerates each part alone and combines them (see :mod:`recommender.lint.exact`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+import numpy as np
+
+from recommender.conditions import Condition, ProbeFact
+from recommender.lint.backends import VectorBackend
+from recommender.lint.space import AnswerSpace, atoms
+from recommender.model import RuleBase
+
+
+@dataclass(frozen=True)
+class Part:
+    dims: tuple[int, ...]  # indices into space.dims
+    rules: tuple[int, ...]  # indices into rules.rules: the rules that read this part
+    shape: tuple[int, ...]  # merged choices per dimension
+
+    @property
+    def size(self) -> int:
+        """Distinct partial profiles: what enumerating this part costs."""
+        return prod(self.shape)
+
+
+@dataclass(frozen=True)
+class Enumerated:
+    """Every distinct partial profile of one part: its choice digits, real-profile weight and fired rules."""
+
+    part: Part
+    digits: np.ndarray  # (size, len(part.dims)) choice indices, C order over part.shape
+    weight: np.ndarray  # (size,) int64: real answers each stands for
+    fire: np.ndarray  # (size, len(part.rules)) booleans
+
+
+def split(rules: RuleBase, space: AnswerSpace) -> list[Part]:
+    """The independent parts, in dimension order; rules that read nothing share one part with no dimension."""
+    parent = list(range(len(space.dims)))
+
+    def root(d: int) -> int:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    def link(ds: list[int]) -> None:
+        for d in ds[1:]:
+            parent[root(d)] = root(ds[0])
+
+    for rule in rules.rules:
+        link(_dims_read(rule.when, space))
+    names = {d.name for d in space.dims}
+    for q in rules.questions:
+        if q.ask_when is not None and q.id in names:
+            link([space.index(q.id), *_dims_read(q.ask_when, space)])
+    groups: dict[int, list[int]] = {}
+    for d in range(len(space.dims)):
+        groups.setdefault(root(d), []).append(d)
+    owner: dict[int, list[int]] = {}
+    for i, rule in enumerate(rules.rules):
+        read = _dims_read(rule.when, space)
+        owner.setdefault(root(read[0]) if read else -1, []).append(i)
+    parts = [Part(tuple(ds), tuple(owner.get(key, ())), tuple(len(space.dims[d].choices) for d in ds))
+             for key, ds in groups.items()]
+    if -1 in owner:
+        parts.append(Part((), tuple(owner[-1]), ()))
+    return parts
+
+
+def enumerate_part(rules: RuleBase, space: AnswerSpace, part: Part) -> Enumerated:
+    digits = (np.indices(part.shape, dtype=np.int32).reshape(len(part.shape), -1).T if part.shape
+              else np.zeros((1, 0), dtype=np.int32))
+    weight = np.ones(len(digits), dtype=np.int64)
+    for column, d in enumerate(part.dims):
+        weight *= np.array([c.weight for c in space.dims[d].choices], dtype=np.int64)[digits[:, column]]
+    fire = VectorBackend(rules, space, dims=part.dims, only=part.rules).fire(digits)
+    return Enumerated(part, digits, weight, fire)
+
+
+def _dims_read(cond: Condition, space: AnswerSpace) -> list[int]:
+    out = []
+    for atom in atoms(cond):
+        name = f"probe:{atom.fact}" if isinstance(atom, ProbeFact) else getattr(atom, "question", None)
+        if name is not None:
+            out.append(space.index(name))
+    return list(dict.fromkeys(out))
