@@ -1,6 +1,6 @@
 """Throughput of ``recommender batch`` JSONL -> JSONL against a json-module floor, measured in the same run.
 
-For each rule base (the mini test rules, and a synthetic 24-question / 160-rule base) it generates N seeded random
+For each rule base (the shipped rules/, the mini test rules, and a synthetic 24-question / 160-rule base) it generates N seeded random
 profiles (multi answers, unanswered questions, stray follow-ups), then times, best of --repeat:
 
 * baseline: read the input, ``json.loads`` every line, ``json.dumps`` the batch's own output record for it, write;
@@ -80,10 +80,10 @@ def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=("mini", "synthetic"))
+    parser.add_argument("--only", choices=("shipped", "mini", "synthetic"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        bases = {"mini": ROOT / "tests" / "data" / "mini",
+        bases = {"shipped": ROOT / "rules", "mini": ROOT / "tests" / "data" / "mini",
                  "synthetic": _profiles.synthetic_rules(Path(tmp) / "synthetic-rules")}
         for label, base in bases.items():
             if args.only in (None, label):

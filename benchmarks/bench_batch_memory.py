@@ -1,7 +1,7 @@
 """Peak memory of ``recommender batch`` on a big streamed input: JSONL and CSV, 1,000,000 profiles by default.
 
 Each run is a child process (``python -m recommender batch IN -o OUT --quiet``); its peak RSS comes from
-``os.wait4``'s rusage for that child alone. Rules: the mini test base (the shipped one is not on this branch yet).
+``os.wait4``'s rusage for that child alone. Rules: the shipped base unless --rules names another.
 
     PYTHONPATH=. python benchmarks/bench_batch_memory.py [--rows 1000000] [--format jsonl csv]
 """
@@ -40,7 +40,7 @@ def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--format", nargs="+", choices=list(WRITERS), default=list(WRITERS))
-    parser.add_argument("--rules", default=str(ROOT / "tests" / "data" / "mini"), help="base rules directory")
+    parser.add_argument("--rules", default=str(ROOT / "rules"), help="base rules directory")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": args.rules}
     os.environ["RECOMMENDER_BASE_RULES"] = args.rules
