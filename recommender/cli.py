@@ -26,8 +26,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error exits 2 with one line and no usage dump."""
 
     def error(self, message: str):  # type: ignore[override]
-        raise UserError(f"{self.prog.removeprefix('recommender').strip() or 'usage'}: {message} "
-                        f"(see '{self.prog} --help')")
+        command = self.prog.removeprefix("recommender").strip()
+        raise UserError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
 
 
 def common_options(level: int = 0) -> argparse.ArgumentParser:
