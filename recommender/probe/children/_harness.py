@@ -61,6 +61,27 @@ class Context:
 Check = Callable[[Context], Outcome]
 
 
+def import_framework(ctx: Context, **modules: str) -> Outcome:
+    """Import ``modules`` (shared key -> module name) into ``ctx.shared``, timed; the first is the framework."""
+    import importlib
+
+    start = time.perf_counter()
+    for key, name in modules.items():
+        ctx.shared[key] = importlib.import_module(name)
+    seconds = time.perf_counter() - start
+    framework = ctx.shared[next(iter(modules))]
+    return ok(f"{framework.__name__} {framework.__version__} imported in {seconds:.2f} s",
+              version=framework.__version__, seconds=seconds)
+
+
+def accelerators(ctx: Context, label: Callable[[dict[str, Any]], str], none_visible: str) -> Outcome:
+    """The ``gpu`` check from the ``devices`` check's list: ok with the accelerators, or unavailable."""
+    accel = [d for d in ctx.shared["devices"] if d["kind"] != "CPU"]
+    if accel:
+        return ok(", ".join(label(d) for d in accel), count=len(accel))
+    return unavailable(none_visible)
+
+
 def expect(name: str, got: float, want: float, tol: float = 1e-4) -> Outcome:
     """ok when ``got`` matches the analytic ``want``, failed otherwise."""
     if abs(float(got) - want) <= tol * max(1.0, abs(want)):

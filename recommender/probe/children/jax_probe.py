@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import time
 
 import _harness as h
 
@@ -11,13 +10,7 @@ JAX2TF_NOTE = "jax2tf imports TensorFlow (about 2 s); run with --deep"
 
 
 def check_import(ctx: h.Context) -> h.Outcome:
-    start = time.perf_counter()
-    import jax
-    import jax.numpy as jnp
-
-    ctx.shared.update(jax=jax, jnp=jnp)
-    return h.ok(f"jax {jax.__version__} imported in {time.perf_counter() - start:.2f} s",
-                version=jax.__version__, seconds=time.perf_counter() - start)
+    return h.import_framework(ctx, jax="jax", jnp="jax.numpy")
 
 
 def check_devices(ctx: h.Context) -> h.Outcome:
@@ -32,10 +25,7 @@ def check_devices(ctx: h.Context) -> h.Outcome:
 
 
 def check_gpu(ctx: h.Context) -> h.Outcome:
-    accel = [d for d in ctx.shared["devices"] if d["kind"] != "CPU"]
-    if accel:
-        return h.ok(", ".join(f"{d['kind']}: {d['device_kind']}" for d in accel), count=len(accel))
-    return h.unavailable("jax.devices() lists only CPU")
+    return h.accelerators(ctx, lambda d: f"{d['kind']}: {d['device_kind']}", "jax.devices() lists only CPU")
 
 
 def check_eager(ctx: h.Context) -> h.Outcome:

@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 import math
-import time
 
 import _harness as h
 
 
 def check_import(ctx: h.Context) -> h.Outcome:
-    start = time.perf_counter()
-    import tensorflow as tf
-
-    ctx.shared["tf"] = tf
-    return h.ok(f"tensorflow {tf.__version__} imported in {time.perf_counter() - start:.2f} s",
-                version=tf.__version__, seconds=time.perf_counter() - start)
+    return h.import_framework(ctx, tf="tensorflow")
 
 
 def check_devices(ctx: h.Context) -> h.Outcome:
@@ -30,11 +24,8 @@ def check_devices(ctx: h.Context) -> h.Outcome:
 
 
 def check_gpu(ctx: h.Context) -> h.Outcome:
-    accel = [d for d in ctx.shared["devices"] if d["kind"] != "CPU"]
-    if accel:
-        return h.ok(", ".join(d["name"] for d in accel), count=len(accel))
     # TF answers an empty list, not an error, when it cannot load CUDA
-    return h.unavailable("tf.config.list_physical_devices lists no GPU or TPU")
+    return h.accelerators(ctx, lambda d: d["name"], "tf.config.list_physical_devices lists no GPU or TPU")
 
 
 def check_eager(ctx: h.Context) -> h.Outcome:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import time
 from collections.abc import Iterator
 
 import _harness as h
@@ -14,12 +13,7 @@ EXPORT_NOTE = "torch.export imports torch._dynamo (about 1 s); run with --deep"
 
 
 def check_import(ctx: h.Context) -> h.Outcome:
-    start = time.perf_counter()
-    import torch
-
-    ctx.shared["torch"] = torch
-    return h.ok(f"torch {torch.__version__} imported in {time.perf_counter() - start:.2f} s",
-                version=torch.__version__, seconds=time.perf_counter() - start)
+    return h.import_framework(ctx, torch="torch")
 
 
 def check_devices(ctx: h.Context) -> h.Outcome:
@@ -36,10 +30,7 @@ def check_devices(ctx: h.Context) -> h.Outcome:
 
 
 def check_gpu(ctx: h.Context) -> h.Outcome:
-    accel = [d for d in ctx.shared["devices"] if d["kind"] != "CPU"]
-    if accel:
-        return h.ok(", ".join(f"{d['kind']}: {d['name']}" for d in accel), count=len(accel))
-    return h.unavailable("no CUDA, ROCm or MPS device visible to torch")
+    return h.accelerators(ctx, lambda d: f"{d['kind']}: {d['name']}", "no CUDA, ROCm or MPS device visible to torch")
 
 
 def check_eager(ctx: h.Context) -> h.Outcome:
