@@ -19,7 +19,7 @@ from recommender.compiled import CACHE_LIMIT
 from recommender.profiles import Normal, normalize_answers
 from recommender.records import RecordBuilder, error_record
 
-CHUNK = 4096  # rows scored together: big enough to amortise numpy, small enough to keep memory flat
+CHUNK = 1024  # rows scored together: enough to amortise numpy; a chunk of rich records is ~10 MB of output
 
 
 class Writer(Protocol):

@@ -11,11 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from recommender.compiled import CACHE_LIMIT, CompiledRules, lower, py_test
+from recommender.compiled import CompiledRules, lower, py_test
 from recommender.conditions import Facts
 from recommender.engine import Recommendation, _num, decide
 from recommender.model import RuleBase
 from recommender.profiles import Normal
+
+# Outcomes remembered per distinct fired set. Each holds every reason of every framework (kilobytes on a rich
+# rule base), so this stays far below compiled.CACHE_LIMIT: 65,536 of them took batch's peak RSS to 431 MB.
+OUTCOME_LIMIT = 2048
 
 KEYS = ("row", "profile", "winner", "tie", "ranking", "companion", "avoid", "unanswered", "open_questions",
         "what_would_change", "why_not", "answers", "ignored", "margin", "error")
@@ -93,7 +97,7 @@ class RecordBuilder:
     def _outcome(self, fired: tuple[int, ...]) -> Outcome:
         found = self._outcomes.get(fired)
         if found is None:
-            if len(self._outcomes) >= CACHE_LIMIT:
+            if len(self._outcomes) >= OUTCOME_LIMIT:
                 self._outcomes.clear()
             found = self._outcomes[fired] = self._build_outcome(fired)
         return found
