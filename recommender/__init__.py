@@ -12,16 +12,34 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from collections.abc import Mapping
+
+from recommender.conditions import Facts
+from recommender.engine import (
+    Change,
+    Reason,
+    Recommendation,
+    Scorer,
+    Standing,
+    WhyNot,
+    rank,
+)
+from recommender.errors import UserError, UserErrors
+from recommender.model import (
+    Case,
+    Companion,
+    Fact,
+    Framework,
+    Option,
+    Question,
+    Rule,
+    RuleBase,
+)
+from recommender.profiles import normalize_answers
+from recommender.rulebase import load_rules
+
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:
     from typing import Any
-
-from recommender.conditions import Facts
-from recommender.engine import Change, Reason, Recommendation, Scorer, Standing, WhyNot, rank
-from recommender.errors import UserError, UserErrors
-from recommender.model import Case, Companion, Fact, Framework, Option, Question, Rule, RuleBase
-from recommender.profiles import normalize_answers
-from recommender.rulebase import load_rules
 
 __all__ = [
     "Case",

@@ -5,11 +5,12 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+
+from recommender.errors import UserError
+
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:
     from typing import IO
-
-from recommender.errors import UserError
 
 
 @contextlib.contextmanager

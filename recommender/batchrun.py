@@ -13,9 +13,9 @@ from itertools import islice
 from typing import Any, Protocol
 
 from recommender.batchio import Row, locate
+from recommender.compiled import CACHE_LIMIT
 from recommender.errors import UserError
 from recommender.model import RuleBase
-from recommender.compiled import CACHE_LIMIT
 from recommender.profiles import Normal, normalize_answers
 from recommender.records import RecordBuilder, error_record
 

@@ -27,7 +27,17 @@ from dataclasses import dataclass
 from math import fsum
 from typing import Any
 
-from recommender.conditions import All, Always, AnyOf, Condition, Facts, Is, Not, ProbeFact, Unanswered
+from recommender.conditions import (
+    All,
+    Always,
+    AnyOf,
+    Condition,
+    Facts,
+    Is,
+    Not,
+    ProbeFact,
+    Unanswered,
+)
 from recommender.engine import decide
 from recommender.model import RuleBase
 

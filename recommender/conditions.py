@@ -7,11 +7,12 @@ Nothing here evaluates text as code.
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from recommender.errors import UserError, did_you_mean
+
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:
     from typing import Any
-
-from recommender.errors import UserError, did_you_mean
 
 Answers = Mapping[str, frozenset]
 Facts = Mapping[str, str]

@@ -6,13 +6,14 @@ No I/O happens here. :class:`Scorer` is the rule base compiled once into per-fra
 from __future__ import annotations
 
 from dataclasses import asdict, field
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
 
 from recommender.conditions import Facts
 from recommender.model import Companion, Question, Record, Rule, RuleBase, record
 from recommender.profiles import Normal, denormalize
+
+TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
+if TYPE_CHECKING:
+    from typing import Any
 
 UNANSWERED = "(unanswered)"
 

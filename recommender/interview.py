@@ -15,6 +15,7 @@ from recommender.model import Question, RuleBase
 from recommender.profiles import Normal
 from recommender.relevance import could_change
 
+
 @dataclass(frozen=True)
 class Step:
     """Where a prompt stands: question ``number`` of about ``total``; ``again`` when edited from the review."""

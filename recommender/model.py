@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+
+from recommender.conditions import Condition
+
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:
     from typing import Any
-
-from recommender.conditions import Condition
 
 
 class Record:

@@ -8,9 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
 
 import yaml
 
@@ -19,6 +16,10 @@ from recommender.conditions import yes_no
 from recommender.errors import UserError, did_you_mean
 from recommender.model import Record, RuleBase, record
 from recommender.yamlio import load_yaml, read_text
+
+TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
+if TYPE_CHECKING:
+    from typing import Any
 
 Normal = dict[str, frozenset]
 

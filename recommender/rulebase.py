@@ -10,15 +10,27 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
 
 from recommender import schema
 from recommender.conditions import Always, Condition, compile_condition
 from recommender.errors import UserError, UserErrors, did_you_mean
-from recommender.model import Case, Companion, Fact, Framework, Need, Option, Origin, Question, Rule, RuleBase
+from recommender.model import (
+    Case,
+    Companion,
+    Fact,
+    Framework,
+    Need,
+    Option,
+    Origin,
+    Question,
+    Rule,
+    RuleBase,
+)
 from recommender.yamlio import Map, Seq, load_yaml
+
+TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
+if TYPE_CHECKING:
+    from typing import Any
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer to what they define

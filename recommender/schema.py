@@ -7,15 +7,16 @@ Cross-references (a rule naming a question that does not exist) are checked late
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from collections import namedtuple
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
+from collections.abc import Callable
 
 from recommender.conditions import PROBE_STATUSES
 from recommender.errors import UserError, did_you_mean
 from recommender.yamlio import Map, Seq
+
+TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
+if TYPE_CHECKING:
+    from typing import Any
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 

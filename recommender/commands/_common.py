@@ -7,12 +7,18 @@ import sys
 from recommender.atomic import write_text_atomic
 from recommender.engine import Recommendation, rank
 from recommender.model import RuleBase
-from recommender.profiles import Normal, load_profile, normalize_answers, parse_answer_flags
+from recommender.profiles import (
+    Normal,
+    load_profile,
+    normalize_answers,
+    parse_answer_flags,
+)
 from recommender.rulecache import load_rules_cached
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from recommender.evidence import Evidence  # imported only under --probe
+
 
 
 def rulebase(args: argparse.Namespace) -> RuleBase:

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import argparse
 
-from recommender.commands._common import add_probe_argument, emit, read_answers, rulebase, score
+from recommender.commands._common import (
+    add_probe_argument,
+    emit,
+    read_answers,
+    rulebase,
+    score,
+)
 from recommender.render import FORMATS, render
 
 

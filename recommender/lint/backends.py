@@ -11,7 +11,16 @@ from typing import Protocol
 
 import numpy as np
 
-from recommender.conditions import All, Always, AnyOf, Condition, Is, Not, ProbeFact, Unanswered
+from recommender.conditions import (
+    All,
+    Always,
+    AnyOf,
+    Condition,
+    Is,
+    Not,
+    ProbeFact,
+    Unanswered,
+)
 from recommender.engine import Scorer
 from recommender.lint.space import AnswerSpace
 from recommender.model import RuleBase

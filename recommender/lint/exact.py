@@ -16,8 +16,20 @@ from math import prod
 
 import numpy as np
 
-from recommender.lint.dist import (Dist, NotExact, Reach, canonical, codes, convolve, integer_points, mask, merge,
-                                   sum_by, unique_rows, unit)
+from recommender.lint.dist import (
+    Dist,
+    NotExact,
+    Reach,
+    canonical,
+    codes,
+    convolve,
+    integer_points,
+    mask,
+    merge,
+    sum_by,
+    unique_rows,
+    unit,
+)
 from recommender.lint.parts import Enumerated, Part, enumerate_part, split
 from recommender.lint.score import matrices
 from recommender.lint.space import AnswerSpace

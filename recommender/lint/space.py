@@ -12,7 +12,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import prod
 
-from recommender.conditions import PROBE_STATUSES, All, AnyOf, Condition, Is, Not, ProbeFact, Unanswered
+from recommender.conditions import (
+    PROBE_STATUSES,
+    All,
+    AnyOf,
+    Condition,
+    Is,
+    Not,
+    ProbeFact,
+    Unanswered,
+)
 from recommender.model import Question, RuleBase
 
 UNANSWERED = "(unanswered)"

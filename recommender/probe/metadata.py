@@ -1,8 +1,8 @@
 """Versions and companion libraries from package metadata: nothing here imports a framework."""
 from __future__ import annotations
 
-import importlib.metadata as md
 import importlib.machinery
+import importlib.metadata as md
 import sys
 from collections.abc import Sequence
 

@@ -10,6 +10,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from recommender.evidence import Evidence
 
+
 # name -> (module, function); a new format is a module and a line here.
 FORMATS: dict[str, tuple[str, str]] = {
     "table": ("recommender.render.table", "render_table"),

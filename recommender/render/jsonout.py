@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from recommender.evidence import Evidence
 
 
+
 def render_json(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
     data = rec.to_dict()
     if evidence is not None:

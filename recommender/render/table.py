@@ -7,8 +7,14 @@ import textwrap
 from recommender.engine import Recommendation
 from recommender.evidence import Evidence
 from recommender.model import RuleBase
-from recommender.render.text import (avoid_line, change_line, companion_line, grouped_changes, headline,
-                                     name_of)
+from recommender.render.text import (
+    avoid_line,
+    change_line,
+    companion_line,
+    grouped_changes,
+    headline,
+    name_of,
+)
 
 BAR = 24
 
