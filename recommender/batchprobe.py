@@ -9,24 +9,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from recommender.conditions import Facts
+from recommender.evidence import need_checks, probe_status
 from recommender.model import RuleBase
 from recommender.profiles import Normal
 from recommender.records import RecordBuilder
 
-FAILED = ("failed", "unavailable", "absent", "crashed", "timeout")
-
 
 def why_unusable(rules: RuleBase, framework: str, answers: Normal, facts: Facts) -> list[str]:
     """What stops ``framework`` on this machine for these answers; empty when nothing does."""
-    status = facts.get(f"{framework}.probe", facts.get(f"{framework}.installed", "absent"))
+    status = probe_status(facts, framework)
     if status != "ok":
-        return [f"{framework} is {'not installed' if status == 'absent' else status} here"]
-    out = []
-    for need in rules.needs:
-        check = need.checks.get(framework)
-        if check and need.when.test(answers, facts) and facts.get(f"{framework}.{check}") in FAILED:
-            out.append(f"{need.need}: {framework}.{check} is {facts[f'{framework}.{check}']}")
-    return out
+        return [f"{framework} is {'not installed' if status in ('absent', 'not probed') else status} here"]
+    return [f"{c.text}: {c.fact} is {c.status}" for c in need_checks(rules, answers, facts, [framework]) if c.failed]
 
 
 class ProbedRecordBuilder(RecordBuilder):

@@ -10,7 +10,7 @@ from recommender.engine import Recommendation
 from recommender.model import RuleBase
 from recommender.profiles import Normal
 
-USABLE_PROBE = ("ok",)
+FAILED = ("failed", "unavailable", "absent", "crashed", "timeout")  # probe statuses that mean "not here"
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,8 @@ class NeedCheck:
     status: str  # the probe's status, or "not probed"
 
     @property
-    def verified(self) -> bool:
-        return self.status == "ok"
-
-    @property
     def failed(self) -> bool:
-        return self.status in ("failed", "unavailable", "absent", "crashed", "timeout")
+        return self.status in FAILED
 
 
 @dataclass(frozen=True)
@@ -76,20 +72,29 @@ def _checked_against(rules: RuleBase, framework: str) -> str | None:
 def gather(rules: RuleBase, answers: Normal, result: Recommendation, facts: Mapping[str, str],
            installed: Mapping[str, str | None]) -> Evidence:
     """Check every need the answers state against the probe facts, for every framework not excluded."""
-    candidates = [s.framework for s in result.ranking if not s.excluded]
-    needs = tuple(NeedCheck(n.id, n.need, fid, f"{fid}.{n.checks[fid]}",
-                            facts.get(f"{fid}.{n.checks[fid]}", "not probed"))
-                  for n in rules.needs if n.when.test(answers, facts)
-                  for fid in candidates if fid in n.checks)
+    needs = need_checks(rules, answers, facts, [s.framework for s in result.ranking if not s.excluded])
     versions = []
     for fw in rules.frameworks:
         checked = _checked_against(rules, fw.id)
         have = installed.get(fw.id)
         stale = bool(have and checked and _version_key(have) > _version_key(checked))
         versions.append(VersionCheck(fw.id, have, checked, stale))
-    status = {fw.id: facts.get(f"{fw.id}.probe", facts.get(f"{fw.id}.installed", "not probed"))
-              for fw in rules.frameworks}
+    status = {fw.id: probe_status(facts, fw.id) for fw in rules.frameworks}
     return Evidence(needs, tuple(versions), status)
+
+
+def need_checks(rules: RuleBase, answers: Normal, facts: Mapping[str, str],
+                frameworks: list[str]) -> tuple[NeedCheck, ...]:
+    """Each need the answers state, checked against the probe facts for each of ``frameworks``."""
+    return tuple(NeedCheck(n.id, n.need, fid, f"{fid}.{n.checks[fid]}",
+                           facts.get(f"{fid}.{n.checks[fid]}", "not probed"))
+                 for n in rules.needs if n.when.test(answers, facts)
+                 for fid in frameworks if fid in n.checks)
+
+
+def probe_status(facts: Mapping[str, str], framework: str) -> str:
+    """How the framework's probe ended (``ok``, ``crashed``...), ``absent`` if not installed, or "not probed"."""
+    return facts.get(f"{framework}.probe", facts.get(f"{framework}.installed", "not probed"))
 
 
 def probe_facts(rules: RuleBase, refresh: bool = False) -> tuple[dict[str, str], dict[str, str | None]]:

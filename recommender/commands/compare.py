@@ -6,7 +6,7 @@ import json
 
 from recommender.commands._common import emit, rulebase
 from recommender.model import RuleBase
-from recommender.versions import installed_version
+from recommender.versions import installed_distribution
 
 ROWS = {
     "developed_by": "Developed by",
@@ -24,7 +24,7 @@ def comparison(rules: RuleBase) -> dict:
     """The table as data: per framework, per row, the 2021 value, today's value and its source."""
     out = {}
     for f in rules.frameworks:
-        installed = installed_version(f)
+        installed = installed_distribution(f.packages)
         rows = {key: dict(f.table.get(key, {})) for key in ROWS}
         rows["installed"] = {"package": installed[0], "version": installed[1]} if installed else None
         out[f.id] = {"name": f.name, **rows}

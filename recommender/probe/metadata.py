@@ -2,27 +2,18 @@
 from __future__ import annotations
 
 import importlib.machinery
-import importlib.metadata as md
 import sys
 from collections.abc import Sequence
 
 from recommender.probe.model import CheckResult
 from recommender.probe.targets import TARGETS, Companion, ProbeTarget
+from recommender.versions import installed_distribution
 
 
 def installed_version(distributions: Sequence[str], search_path: Sequence[str] = ()) -> str | None:
     """The version of the first of ``distributions`` that is installed, or None."""
-    for name in distributions:
-        if search_path:
-            found = next(iter(md.distributions(name=name, path=[*search_path, *sys.path])), None)
-            if found is not None:
-                return found.version
-            continue
-        try:
-            return md.version(name)
-        except md.PackageNotFoundError:
-            continue
-    return None
+    found = installed_distribution(distributions, search_path)
+    return found[1] if found else None
 
 
 def target_version(target: ProbeTarget) -> tuple[bool, str | None]:
