@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from recommender.model import RuleBase
+from recommender.rulebase.model import RuleBase
 
 FRAMEWORKS = Path(__file__).resolve().parent.parent / "tests" / "data" / "mini" / "frameworks.yaml"
 

@@ -19,7 +19,7 @@ import pexpect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recommender.rulebase import load_rules, shipped_rules_dir  # noqa: E402
+from recommender.rulebase.load import load_rules, shipped_rules_dir  # noqa: E402
 
 
 def first_prompt(env: dict[str, str], text: str) -> float:

@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 import _profiles  # noqa: E402
 
 from recommender.cli import main  # noqa: E402
-from recommender.rulebase import load_rules  # noqa: E402
+from recommender.rulebase.load import load_rules  # noqa: E402
 
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 

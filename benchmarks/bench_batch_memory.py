@@ -20,7 +20,7 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 import _profiles  # noqa: E402
 
-from recommender.rulebase import load_rules  # noqa: E402
+from recommender.rulebase.load import load_rules  # noqa: E402
 
 WRITERS = {"jsonl": _profiles.write_jsonl, "csv": _profiles.write_csv}
 

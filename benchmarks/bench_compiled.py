@@ -19,10 +19,10 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 import _profiles  # noqa: E402
 
-from recommender.compiled import CompiledRules, np  # noqa: E402
-from recommender.engine import Scorer  # noqa: E402
-from recommender.profiles import normalize_answers  # noqa: E402
-from recommender.rulebase import load_rules  # noqa: E402
+from recommender.scoring.compiled import CompiledRules, np  # noqa: E402
+from recommender.scoring.engine import Scorer  # noqa: E402
+from recommender.rulebase.profiles import normalize_answers  # noqa: E402
+from recommender.rulebase.load import load_rules  # noqa: E402
 
 
 def timed(label: str, rows: int, fn):

@@ -5,7 +5,7 @@
 
 Lint's per-profile cost is its whole run (every check included) divided by the real profiles its findings cover:
 all of them when it is exhaustive. The batch side scores a random sample of distinct profiles the way ``batch``
-does, in the same run: normalised answers -> signature -> outcome with ``recommender.compiled.CompiledRules``
+does, in the same run: normalised answers -> signature -> outcome with ``recommender.scoring.compiled.CompiledRules``
 (imported from the package, or from ``--compiled`` before the batch branch is merged). When CompiledRules is not
 available the baseline is ``engine.Scorer.outcome`` one profile at a time, and the output says so.
 """
@@ -18,22 +18,22 @@ import time
 
 import numpy as np
 
-from recommender.engine import Scorer
+from recommender.scoring.engine import Scorer
 from recommender.lint.run import BLOCK, LIMIT, METHODS, lint
-from recommender.rulebase import load_rules
+from recommender.rulebase.load import load_rules
 
 SAMPLE = 20_000  # profiles timed on the batch side: enough for a stable per-profile figure
 
 
 def _compiled(path: str | None):
     if path:
-        spec = importlib.util.spec_from_file_location("recommender.compiled", path)
+        spec = importlib.util.spec_from_file_location("recommender.scoring.compiled", path)
         module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["recommender.compiled"] = module
+        sys.modules["recommender.scoring.compiled"] = module
         spec.loader.exec_module(module)  # type: ignore[union-attr]
         return module.CompiledRules
     try:
-        from recommender.compiled import CompiledRules
+        from recommender.scoring.compiled import CompiledRules
     except ImportError:
         return None
     return CompiledRules

@@ -13,8 +13,8 @@ __version__ = "0.1.0"
 
 from collections.abc import Mapping
 
-from recommender.conditions import Facts
-from recommender.engine import (
+from recommender.rulebase.conditions import Facts
+from recommender.scoring.engine import (
     Change,
     Reason,
     Recommendation,
@@ -24,7 +24,7 @@ from recommender.engine import (
     rank,
 )
 from recommender.errors import UserError, UserErrors
-from recommender.model import (
+from recommender.rulebase.model import (
     Case,
     Companion,
     Fact,
@@ -34,8 +34,8 @@ from recommender.model import (
     Rule,
     RuleBase,
 )
-from recommender.profiles import normalize_answers
-from recommender.rulebase import load_rules
+from recommender.rulebase.profiles import normalize_answers
+from recommender.rulebase.load import load_rules
 
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:

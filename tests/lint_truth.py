@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from recommender.conditions import PROBE_STATUSES
-from recommender.engine import Scorer, decide
+from recommender.rulebase.conditions import PROBE_STATUSES
+from recommender.scoring.engine import Scorer, decide
 from recommender.lint.space import build_space
-from recommender.model import RuleBase
+from recommender.rulebase.model import RuleBase
 
 STATUSES = PROBE_STATUSES
 

@@ -10,8 +10,8 @@ import pytest
 from askkit import CTRL_C, DOWN, ENTER, IMPORT_RECORDER, MINI, ROOT, SPACE, env, spawn_ask
 
 from recommender import load_rules
-from recommender.engine import rank
-from recommender.profiles import load_profile, normalize_answers
+from recommender.scoring.engine import rank
+from recommender.rulebase.profiles import load_profile, normalize_answers
 from recommender.render.text import headline
 
 

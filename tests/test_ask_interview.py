@@ -9,12 +9,14 @@ from askkit import CTRL_C, DOWN, ENTER, MINI, SPACE, UP
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from recommender import load_rules, resume
-from recommender.engine import Scorer
-from recommender.interview import Progress, Step, run_interview
-from recommender.model import Question, RuleBase
-from recommender.profiles import load_profile, normalize_answers
-from recommender.prompts import QuestionaryPrompter
+from recommender import load_rules
+
+from recommender.ask import resume
+from recommender.scoring.engine import Scorer
+from recommender.ask.flow import Progress, Step, run_interview
+from recommender.rulebase.model import Question, RuleBase
+from recommender.rulebase.profiles import load_profile, normalize_answers
+from recommender.ask.prompts import QuestionaryPrompter
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +172,7 @@ def test_added_question_in_an_overlay_is_asked_with_no_code_change(tmp_path: Pat
 
 
 def test_short_decisions_come_from_the_engine(mini):
-    from recommender.relevance import could_change
+    from recommender.scoring.relevance import could_change
 
     scorer = Scorer(mini)
     os_q, grads = mini.question("os"), mini.question("custom_gradients")
@@ -179,7 +181,7 @@ def test_short_decisions_come_from_the_engine(mini):
 
 
 def test_short_looks_through_the_follow_up_an_answer_opens(tmp_path: Path):
-    from recommender.relevance import could_change
+    from recommender.scoring.relevance import could_change
 
     (tmp_path / "questions.yaml").write_text(
         "questions:\n"

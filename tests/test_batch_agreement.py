@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from recommender.cli import main
-from recommender.compiled import CompiledRules, np
-from recommender.engine import Scorer, rank
-from recommender.profiles import normalize_answers
-from recommender.records import RecordBuilder, is_record_of
-from recommender.rulebase import load_rules
+from recommender.scoring.compiled import CompiledRules, np
+from recommender.scoring.engine import Scorer, rank
+from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.records import RecordBuilder, is_record_of
+from recommender.rulebase.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from recommender.cli import main
-from recommender.progress import Progress
+from recommender.batch.progress import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"

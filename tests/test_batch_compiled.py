@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from recommender.compiled import CompiledRules, np
-from recommender.engine import Scorer
-from recommender.profiles import normalize_answers
-from recommender.rulebase import load_rules
+from recommender.scoring.compiled import CompiledRules, np
+from recommender.scoring.engine import Scorer
+from recommender.rulebase.profiles import normalize_answers
+from recommender.rulebase.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -124,7 +124,7 @@ def test_batch_runs_without_numpy(tmp_path):
     src.write_text('{"audience": "beginner", "deployment": ["mobile", "edge"], "edge_target": "microcontroller"}\n'
                    '{"audience": "researcher", "custom_gradients": true}\n')
     code = ("import sys; sys.modules['numpy'] = None\n"
-            "from recommender.compiled import CompiledRules, np; assert np is None\n"
+            "from recommender.scoring.compiled import CompiledRules, np; assert np is None\n"
             "from recommender.cli import main; sys.exit(main(sys.argv[1:]))")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
     outputs = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import recommender
-from recommender.engine import Change
+from recommender.scoring.engine import Change
 
 
 def scores(result: recommender.Recommendation) -> dict[str, float]:

@@ -11,14 +11,14 @@ import pytest
 
 import recommender
 from conftest import SHIPPED, run_cli
-from recommender.evidence import gather
+from recommender.scoring.evidence import gather
 
 RULES = recommender.load_rules(base=SHIPPED)
 
 
 def evidence_for(answers, facts, installed=None):
     result = recommender.recommend(answers, rules=RULES, facts=facts)
-    from recommender.profiles import normalize_answers
+    from recommender.rulebase.profiles import normalize_answers
 
     return result, gather(RULES, normalize_answers(answers, RULES), result, facts, installed or {})
 

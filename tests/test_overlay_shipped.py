@@ -13,8 +13,8 @@ from prompt_toolkit.output import DummyOutput
 
 import recommender
 from conftest import ROOT, SHIPPED, run_cli
-from recommender.interview import Progress, run_interview
-from recommender.prompts import QuestionaryPrompter
+from recommender.ask.flow import Progress, run_interview
+from recommender.ask.prompts import QuestionaryPrompter
 
 EXAMPLE = ROOT / "docs" / "examples" / "mlx"  # the overlay docs/extending.md walks through
 
@@ -58,14 +58,14 @@ def test_batch_sees_the_overlay(overlay, tmp_path):
 def test_ask_asks_the_new_question_and_its_follow_up(overlay):
     rules = recommender.load_rules(overlay, base=SHIPPED)
     # every shipped question keeps its pre-filled default (Enter); the overlay's questions come last
-    defaults = recommender.profiles.normalize_answers({"audience": "researcher", "deployment": ["none"]}, rules)
+    defaults = recommender.rulebase.profiles.normalize_answers({"audience": "researcher", "deployment": ["none"]}, rules)
     shipped_asked = [q for q in rules.questions if q.id not in ("apple_silicon", "mac_memory", "edge_target")]
     with create_pipe_input() as keys:
         keys.send_text(ENTER * len(shipped_asked) + ENTER + DOWN + ENTER + ENTER)  # yes, 64 GB+, review ok
         answers = run_interview(rules, QuestionaryPrompter(input=keys, output=DummyOutput()), Progress(),
                                 defaults=defaults)
     assert answers["apple_silicon"] == frozenset({"yes"}) and answers["mac_memory"] == frozenset({"large"})
-    result = recommender.recommend(recommender.profiles.denormalize(answers, rules), rules=rules)
+    result = recommender.recommend(recommender.rulebase.profiles.denormalize(answers, rules), rules=rules)
     assert result.winner == "mlx"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import recommender
 from conftest import MINI
-from recommender.rulecache import load_rules_cached
+from recommender.rulebase.cache import load_rules_cached
 
 
 @pytest.fixture()
@@ -60,7 +60,7 @@ def test_a_bad_rule_file_is_reported_not_cached(base):
 
 
 def test_old_cache_files_are_pruned(base, tmp_path, monkeypatch):
-    from recommender import rulecache
+    from recommender.rulebase import cache as rulecache
 
     monkeypatch.setattr(rulecache, "KEEP", 2)
     overlays = []

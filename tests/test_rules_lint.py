@@ -11,9 +11,9 @@ from recommender.lint.backends import BACKENDS
 from recommender.lint.checks import CHECKS
 from recommender.lint.run import LintReport, lint
 from recommender.lint.space import build_space
-from recommender.model import RuleBase
-from recommender.rulebase import load_rules
-from recommender.schema import LINT_CHECKS
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.load import load_rules
+from recommender.rulebase.schema import LINT_CHECKS
 from lint_truth import brute_force, random_base
 from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
 
@@ -222,7 +222,7 @@ def test_shipped_base_lints_clean(monkeypatch, capsys):
 
 def test_batch_compiled_scorer_fires_the_same_rules(overlay):
     """Once the batch branch lands, its CompiledRules can drive lint (`--backend compiled`)."""
-    pytest.importorskip("recommender.compiled")
+    pytest.importorskip("recommender.scoring.compiled")
     rules = load_rules(overlay, base=MINI)
     space = build_space(rules)
     digits = np.stack(np.unravel_index(np.arange(space.size), space.shape), axis=1)

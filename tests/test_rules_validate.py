@@ -6,7 +6,7 @@ import tracemalloc
 
 import pytest
 
-from recommender.rulebase import rule_files
+from recommender.rulebase.load import rule_files
 from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
 
 MOBILE = 'unknown option "moble" for question "deployment" (did you mean "mobile"?); valid values: edge, mobile, server'

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHIPPED, run_cli
-from recommender.casetest import run_case, uncovered_rules
-from recommender.engine import Scorer
-from recommender.rulebase import load_rules, rule_files
+from recommender.scoring.cases import run_case, uncovered_rules
+from recommender.scoring.engine import Scorer
+from recommender.rulebase.load import load_rules, rule_files
 
 RULES = load_rules(base=SHIPPED)
 SCORER = Scorer(RULES)
@@ -94,7 +94,7 @@ def test_example_case(case):
 
 def test_cases_are_many_and_cover_every_rule():
     assert len(RULES.cases) >= 30
-    from recommender.casetest import run_cases
+    from recommender.scoring.cases import run_cases
 
     assert uncovered_rules(RULES, run_cases(RULES)) == []
 

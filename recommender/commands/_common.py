@@ -5,19 +5,19 @@ import argparse
 import sys
 
 from recommender.atomic import write_text_atomic
-from recommender.engine import Recommendation, rank
-from recommender.model import RuleBase
-from recommender.profiles import (
+from recommender.scoring.engine import Recommendation, rank
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import (
     Normal,
     load_profile,
     normalize_answers,
     parse_answer_flags,
 )
-from recommender.rulecache import load_rules_cached
+from recommender.rulebase.cache import load_rules_cached
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from recommender.evidence import Evidence  # imported only under --probe
+    from recommender.scoring.evidence import Evidence  # imported only under --probe
 
 
 
@@ -59,7 +59,7 @@ def score(args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str 
     """Rank the answers; with ``--probe``, on this machine's probe facts, and gather the evidence."""
     if not getattr(args, "probe", False):
         return rank(answers, rules, profile=name), None
-    from recommender.evidence import gather, probe_facts
+    from recommender.scoring.evidence import gather, probe_facts
 
     facts, installed = probe_facts(rules)
     result = rank(answers, rules, profile=name, facts=facts)

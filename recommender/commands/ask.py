@@ -1,7 +1,7 @@
 """``recommender ask``: the interactive questionnaire, then the same report as ``recommend``.
 
 This module stays thin: the terminal check, where the answers start from (``--from``, ``--resume``), the one
-place Ctrl-C is handled, the result screen and saving. The flow itself is ``recommender.interview``.
+place Ctrl-C is handled, the result screen and saving. The flow itself is ``recommender.ask.flow``.
 """
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recommender import resume
+from recommender.ask import resume
 from recommender.atomic import write_text_atomic
 from recommender.commands._common import add_probe_argument, rulebase, score
 from recommender.errors import UserError
-from recommender.interview import Progress, run_interview
-from recommender.model import RuleBase
-from recommender.profiles import Normal, load_profile, profile_yaml
+from recommender.ask.flow import Progress, run_interview
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import Normal, load_profile, profile_yaml
 from recommender.render import render
 
 if TYPE_CHECKING:  # questionary is imported only once a terminal is known to be there
-    from recommender.prompts import QuestionaryPrompter
+    from recommender.ask.prompts import QuestionaryPrompter
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         _check_writable(args.save)  # before the questions, not after them
     rules = rulebase(args)
     progress, defaults, name = _start(args, rules)
-    from recommender.prompts import QuestionaryPrompter
+    from recommender.ask.prompts import QuestionaryPrompter
 
     prompter = QuestionaryPrompter()
     _intro(rules, args, progress)

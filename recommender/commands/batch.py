@@ -14,13 +14,13 @@ from pathlib import PurePath
 from typing import TextIO
 
 from recommender.atomic import atomic_writer
-from recommender.batchio import READERS, input_format, open_source
-from recommender.batchout import EXTENSIONS, WRITERS, summary_lines
-from recommender.batchrun import Stopped, run_batch
+from recommender.batch.readers import READERS, input_format, open_source
+from recommender.batch.writers import EXTENSIONS, WRITERS, summary_lines
+from recommender.batch.run import Stopped, run_batch
 from recommender.commands._common import add_probe_argument, rulebase
 from recommender.errors import UserError
-from recommender.progress import Progress
-from recommender.records import RecordBuilder
+from recommender.batch.progress import Progress
+from recommender.scoring.records import RecordBuilder
 
 SHOWN_ERRORS = 20  # bad rows echoed on stderr; every one of them is in the output anyway
 
@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
     shown = [0]
     builder = RecordBuilder(rules)
     if args.probe:
-        from recommender.batchprobe import ProbedRecordBuilder
-        from recommender.evidence import probe_facts
+        from recommender.batch.probe import ProbedRecordBuilder
+        from recommender.scoring.evidence import probe_facts
 
         builder = ProbedRecordBuilder(rules, probe_facts(rules)[0])
 

@@ -5,7 +5,7 @@ import argparse
 import json
 
 from recommender.commands._common import emit, rulebase
-from recommender.model import RuleBase
+from recommender.rulebase.model import RuleBase
 from recommender.versions import installed_distribution
 
 ROWS = {

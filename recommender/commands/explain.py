@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 
 from recommender.commands._common import emit, read_answers, rulebase
-from recommender.model import RuleBase
+from recommender.rulebase.model import RuleBase
 from recommender.render.text import headline
-from recommender.ruletext import points_text
-from recommender.trace import Trace, trace
+from recommender.rulebase.text import points_text
+from recommender.scoring.trace import Trace, trace
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,8 +5,8 @@ import argparse
 
 from recommender.commands._common import rulebase
 from recommender.errors import UserError, did_you_mean
-from recommender.model import Rule, RuleBase
-from recommender.ruletext import condition_text, points_text
+from recommender.rulebase.model import Rule, RuleBase
+from recommender.rulebase.text import condition_text, points_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,8 +5,8 @@ import argparse
 
 from recommender.commands._common import rulebase
 from recommender.errors import UserError, did_you_mean
-from recommender.model import Rule
-from recommender.ruletext import condition_text, points_text, source_lines
+from recommender.rulebase.model import Rule
+from recommender.rulebase.text import condition_text, points_text, source_lines
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,11 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from recommender.casetest import CaseResult, failure_diff, run_cases, uncovered_rules
+from recommender.scoring.cases import CaseResult, failure_diff, run_cases, uncovered_rules
 from recommender.errors import UserError, UserErrors
-from recommender.model import Rule
-from recommender.rulebase import load_rules
-from recommender.validation import plan
+from recommender.rulebase.model import Rule
+from recommender.rulebase.load import load_rules
+from recommender.rulebase.validate import plan
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

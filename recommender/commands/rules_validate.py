@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from recommender.validation import validate
+from recommender.rulebase.validate import validate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,8 +1,8 @@
 """How lint scores many profiles at once. A backend answers one question: which rules fire in each profile.
 
-``engine`` runs :class:`recommender.engine.Scorer` profile by profile: the reference, slow but obviously right.
+``engine`` runs :class:`recommender.scoring.engine.Scorer` profile by profile: the reference, slow but obviously right.
 ``vector`` evaluates each condition once for a whole block of profiles with numpy; a test keeps the two equal.
-When the batch scorer (``recommender.compiled.CompiledRules``) lands, it becomes one more entry here.
+When the batch scorer (``recommender.scoring.compiled.CompiledRules``) lands, it becomes one more entry here.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from recommender.conditions import (
+from recommender.rulebase.conditions import (
     All,
     Always,
     AnyOf,
@@ -21,9 +21,9 @@ from recommender.conditions import (
     ProbeFact,
     Unanswered,
 )
-from recommender.engine import Scorer
+from recommender.scoring.engine import Scorer
 from recommender.lint.space import AnswerSpace
-from recommender.model import RuleBase
+from recommender.rulebase.model import RuleBase
 
 
 class Backend(Protocol):
@@ -100,10 +100,10 @@ class VectorBackend:
 
 
 class CompiledBackend:
-    """batch's scorer (``recommender.compiled.CompiledRules``): signatures per profile, fired sets per chunk."""
+    """batch's scorer (``recommender.scoring.compiled.CompiledRules``): signatures per profile, fired sets per chunk."""
 
     def __init__(self, rules: RuleBase, space: AnswerSpace) -> None:
-        from recommender.compiled import CompiledRules  # lands with the batch branch
+        from recommender.scoring.compiled import CompiledRules  # lands with the batch branch
 
         self.space, self.compiled = space, CompiledRules(rules)
 

@@ -1,7 +1,7 @@
 """Score distributions: how many real profiles end in each (scores, excluded frameworks) state, exactly.
 
 Scores are integers (points scaled by a common factor), so sums and ties are exact. A state is kept in a
-canonical form that :func:`recommender.engine.decide` cannot tell apart from the original: the scores of excluded
+canonical form that :func:`recommender.scoring.engine.decide` cannot tell apart from the original: the scores of excluded
 frameworks are zeroed (nothing can un-exclude them) and the best open score is subtracted from every score (only
 differences decide). Two parts' distributions combine by adding every pair of states: a convolution.
 """

@@ -33,7 +33,7 @@ from recommender.lint.dist import (
 from recommender.lint.parts import Enumerated, Part, enumerate_part, split
 from recommender.lint.score import matrices
 from recommender.lint.space import AnswerSpace
-from recommender.model import RuleBase
+from recommender.rulebase.model import RuleBase
 
 STATES = 1 << 22  # most states one combined distribution may hold
 BLOCK = 1 << 21  # (other parts' state, part state) outcomes computed at once

@@ -12,10 +12,10 @@ from math import prod
 
 import numpy as np
 
-from recommender.conditions import Condition, ProbeFact
+from recommender.rulebase.conditions import Condition, ProbeFact
 from recommender.lint.backends import VectorBackend
 from recommender.lint.space import AnswerSpace, atoms
-from recommender.model import RuleBase
+from recommender.rulebase.model import RuleBase
 
 
 @dataclass(frozen=True)

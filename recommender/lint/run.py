@@ -19,7 +19,7 @@ from recommender.lint.dist import NotExact
 from recommender.lint.exact import ExactTotals, exact
 from recommender.lint.score import Totals
 from recommender.lint.space import AnswerSpace, build_space
-from recommender.model import Origin, RuleBase
+from recommender.rulebase.model import Origin, RuleBase
 
 BLOCK = 1 << 15  # profiles scored at once: big enough for numpy to pay off, small enough to bound memory
 NEIGHBOURS = 2000  # sampled profiles whose every one-answer change is scored for the no-effect check

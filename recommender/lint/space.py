@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import prod
 
-from recommender.conditions import (
+from recommender.rulebase.conditions import (
     PROBE_STATUSES,
     All,
     AnyOf,
@@ -22,7 +22,7 @@ from recommender.conditions import (
     ProbeFact,
     Unanswered,
 )
-from recommender.model import Question, RuleBase
+from recommender.rulebase.model import Question, RuleBase
 
 UNANSWERED = "(unanswered)"
 

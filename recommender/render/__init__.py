@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import importlib
 
-from recommender.engine import Recommendation
-from recommender.model import RuleBase
+from recommender.scoring.engine import Recommendation
+from recommender.rulebase.model import RuleBase
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from recommender.evidence import Evidence
+    from recommender.scoring.evidence import Evidence
 
 
 # name -> (module, function); a new format is a module and a line here.

@@ -1,8 +1,8 @@
 """The evidence section of a report: stated needs verified or failed on this machine, versions vs knowledge."""
 from __future__ import annotations
 
-from recommender.evidence import Evidence
-from recommender.model import RuleBase
+from recommender.scoring.evidence import Evidence
+from recommender.rulebase.model import RuleBase
 
 MARK = {"ok": "✓", "skipped": "–", "not probed": "?"}
 

@@ -1,9 +1,9 @@
 """The report as Markdown, for pasting into an issue, a design doc or a PR."""
 from __future__ import annotations
 
-from recommender.engine import Recommendation
-from recommender.evidence import Evidence
-from recommender.model import RuleBase
+from recommender.scoring.engine import Recommendation
+from recommender.scoring.evidence import Evidence
+from recommender.rulebase.model import RuleBase
 from recommender.render.text import (
     avoid_line,
     change_line,

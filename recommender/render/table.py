@@ -4,9 +4,9 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from recommender.engine import Recommendation
-from recommender.evidence import Evidence
-from recommender.model import RuleBase
+from recommender.scoring.engine import Recommendation
+from recommender.scoring.evidence import Evidence
+from recommender.rulebase.model import RuleBase
 from recommender.render.text import (
     avoid_line,
     change_line,

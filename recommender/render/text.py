@@ -1,8 +1,8 @@
 """Wording shared by the table and markdown renderers, so both say the same thing."""
 from __future__ import annotations
 
-from recommender.engine import Change, Recommendation
-from recommender.model import Companion, RuleBase
+from recommender.scoring.engine import Change, Recommendation
+from recommender.rulebase.model import Companion, RuleBase
 
 
 def name_of(framework: str | None, rules: RuleBase) -> str:

@@ -10,9 +10,9 @@ import re
 from collections import namedtuple
 from collections.abc import Callable
 
-from recommender.conditions import PROBE_STATUSES
+from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.errors import UserError, did_you_mean
-from recommender.yamlio import Map, Seq
+from recommender.rulebase.yamlio import Map, Seq
 
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ import csv
 import json
 from typing import Any, TextIO
 
-from recommender.batchrun import Summary
-from recommender.model import RuleBase
+from recommender.batch.run import Summary
+from recommender.rulebase.model import RuleBase
 from recommender.render.text import name_of
 
 TOP_REASONS = 3

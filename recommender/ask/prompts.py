@@ -16,8 +16,8 @@ from prompt_toolkit import print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
 from questionary import Choice, Separator, Style
 
-from recommender.interview import Step
-from recommender.model import Question
+from recommender.ask.flow import Step
+from recommender.rulebase.model import Question
 
 SKIP = "__skip__"
 DONE = "__done__"
@@ -121,7 +121,7 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
 
 
 class QuestionaryPrompter:
-    """The :class:`recommender.interview.Prompter` for a real terminal; ``kwargs`` go to every prompt."""
+    """The :class:`recommender.ask.flow.Prompter` for a real terminal; ``kwargs`` go to every prompt."""
 
     def __init__(self, **kwargs: Any) -> None:
         self.kwargs = kwargs

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recommender.conditions import Facts
-from recommender.engine import Recommendation, Scorer, rank
-from recommender.model import Rule, RuleBase
-from recommender.profiles import Normal
+from recommender.rulebase.conditions import Facts
+from recommender.scoring.engine import Recommendation, Scorer, rank
+from recommender.rulebase.model import Rule, RuleBase
+from recommender.rulebase.profiles import Normal
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from recommender.errors import UserError, UserErrors
-from recommender.model import RuleBase
-from recommender.rulebase import load_rules, rule_files, shipped_rules_dir
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.load import load_rules, rule_files, shipped_rules_dir
 
 PathLike = str | os.PathLike[str]
 

@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from recommender.engine import Recommendation
-from recommender.model import RuleBase
-from recommender.profiles import Normal
+from recommender.scoring.engine import Recommendation
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import Normal
 
 FAILED = ("failed", "unavailable", "absent", "crashed", "timeout")  # probe statuses that mean "not here"
 

@@ -11,10 +11,10 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from recommender import schema
-from recommender.conditions import Always, Condition, compile_condition
+from recommender.rulebase import schema
+from recommender.rulebase.conditions import Always, Condition, compile_condition
 from recommender.errors import UserError, UserErrors, did_you_mean
-from recommender.model import (
+from recommender.rulebase.model import (
     Case,
     Companion,
     Fact,
@@ -26,7 +26,7 @@ from recommender.model import (
     Rule,
     RuleBase,
 )
-from recommender.yamlio import Map, Seq, load_yaml
+from recommender.rulebase.yamlio import Map, Seq, load_yaml
 
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def shipped_rules_dir() -> Path:
     else the rules that ship with the package (the repo's ``rules/``, or the installed copy)."""
     if os.environ.get("RECOMMENDER_BASE_RULES"):
         return Path(os.environ["RECOMMENDER_BASE_RULES"])
-    repo = Path(__file__).resolve().parent.parent / "rules"
+    repo = Path(__file__).resolve().parents[2] / "rules"
     if repo.is_dir():
         return repo
     from importlib.resources import files

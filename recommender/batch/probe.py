@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from recommender.conditions import Facts
-from recommender.evidence import need_checks, probe_status
-from recommender.model import RuleBase
-from recommender.profiles import Normal
-from recommender.records import RecordBuilder
+from recommender.rulebase.conditions import Facts
+from recommender.scoring.evidence import need_checks, probe_status
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import Normal
+from recommender.scoring.records import RecordBuilder
 
 
 def why_unusable(rules: RuleBase, framework: str, answers: Normal, facts: Facts) -> list[str]:

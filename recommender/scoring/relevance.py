@@ -6,9 +6,9 @@ explored: that search grows exponentially, and the question is looked at again a
 """
 from __future__ import annotations
 
-from recommender.engine import Scorer, alternatives
-from recommender.model import Question
-from recommender.profiles import Normal
+from recommender.scoring.engine import Scorer, alternatives
+from recommender.rulebase.model import Question
+from recommender.rulebase.profiles import Normal
 
 
 def could_change(q: Question, answers: Normal, scorer: Scorer) -> bool:

@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import Any, BinaryIO, NamedTuple
 
 from recommender.errors import UserError, did_you_mean
-from recommender.yamlio import load_yaml
+from recommender.rulebase.yamlio import load_yaml
 
 MAX_DOCUMENT = 64 << 20  # YAML/JSON are parsed whole; bigger batches belong in JSONL or CSV, which stream
 PROFILE_KEYS = ("name", "answers", "description")

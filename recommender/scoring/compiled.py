@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from math import fsum
 from typing import Any
 
-from recommender.conditions import (
+from recommender.rulebase.conditions import (
     All,
     Always,
     AnyOf,
@@ -38,8 +38,8 @@ from recommender.conditions import (
     ProbeFact,
     Unanswered,
 )
-from recommender.engine import decide
-from recommender.model import RuleBase
+from recommender.scoring.engine import decide
+from recommender.rulebase.model import RuleBase
 
 try:  # an optional accelerator, never a dependency
     import numpy as np

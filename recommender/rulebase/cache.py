@@ -13,11 +13,15 @@ import os
 import zlib
 from pathlib import Path
 
-from recommender import __version__, conditions, model
+from recommender import __version__
+
+from recommender.rulebase import conditions
+
+from recommender.rulebase import model
 from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
 from recommender.paths import cache_dir
-from recommender.rulebase import _display, load_rules, rule_files, shipped_rules_dir
+from recommender.rulebase.load import _display, load_rules, rule_files, shipped_rules_dir
 
 FORMAT = 4
 KEEP = 16  # cache files kept: one per distinct set of rule directories

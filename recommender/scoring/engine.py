@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, field
 
-from recommender.conditions import Facts
-from recommender.model import Companion, Question, Record, Rule, RuleBase, record
-from recommender.profiles import Normal, denormalize
+from recommender.rulebase.conditions import Facts
+from recommender.rulebase.model import Companion, Question, Record, Rule, RuleBase, record
+from recommender.rulebase.profiles import Normal, denormalize
 
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import yaml
 
-from recommender import schema
-from recommender.conditions import yes_no
+from recommender.rulebase import schema
+from recommender.rulebase.conditions import yes_no
 from recommender.errors import UserError, did_you_mean
-from recommender.model import Record, RuleBase, record
-from recommender.yamlio import load_yaml, read_text
+from recommender.rulebase.model import Record, RuleBase, record
+from recommender.rulebase.yamlio import load_yaml, read_text
 
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:

@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from recommender.compiled import CompiledRules, lower, py_test
-from recommender.conditions import Facts
-from recommender.engine import Recommendation, _num, decide
-from recommender.model import RuleBase
-from recommender.profiles import Normal
+from recommender.scoring.compiled import CompiledRules, lower, py_test
+from recommender.rulebase.conditions import Facts
+from recommender.scoring.engine import Recommendation, _num, decide
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import Normal
 
 # Outcomes remembered per distinct fired set. Each holds every reason of every framework (kilobytes on a rich
 # rule base), so this stays far below compiled.CACHE_LIMIT: 65,536 of them took batch's peak RSS to 431 MB.

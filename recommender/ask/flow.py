@@ -1,6 +1,6 @@
 """The questionnaire's flow, with no terminal I/O: which question comes next, ``--short``, and the review.
 
-Every prompt goes through a :class:`Prompter` (the seam): ``recommender.prompts`` is the questionary one, and
+Every prompt goes through a :class:`Prompter` (the seam): ``recommender.ask.prompts`` is the questionary one, and
 tests pass it pipe input. The flow records progress in a :class:`Progress` it is given, so whoever catches
 Ctrl-C (``commands/ask.py``, in one place) still holds every answer given so far.
 """
@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from recommender.engine import Scorer
-from recommender.model import Question, RuleBase
-from recommender.profiles import Normal
-from recommender.relevance import could_change
+from recommender.scoring.engine import Scorer
+from recommender.rulebase.model import Question, RuleBase
+from recommender.rulebase.profiles import Normal
+from recommender.scoring.relevance import could_change
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def run_interview(rules: RuleBase, prompter: Prompter | None = None, progress: P
     (``input=``, ``output=``), which is how tests feed keystrokes.
     """
     if prompter is None:
-        from recommender.prompts import QuestionaryPrompter
+        from recommender.ask.prompts import QuestionaryPrompter
 
         prompter = QuestionaryPrompter(**prompt_kwargs)
     progress = progress if progress is not None else Progress()

@@ -8,14 +8,14 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from recommender import schema
+from recommender.rulebase import schema
 from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
-from recommender.interview import Progress
-from recommender.model import RuleBase
+from recommender.ask.flow import Progress
+from recommender.rulebase.model import RuleBase
 from recommender.paths import state_dir
-from recommender.profiles import normalize_answers, profile_yaml
-from recommender.yamlio import load_yaml
+from recommender.rulebase.profiles import normalize_answers, profile_yaml
+from recommender.rulebase.yamlio import load_yaml
 
 FILE_NAME = "ask-resume.yaml"
 

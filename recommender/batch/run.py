@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
 
-from recommender.batchio import Row, locate
-from recommender.compiled import CACHE_LIMIT
+from recommender.batch.readers import Row, locate
+from recommender.scoring.compiled import CACHE_LIMIT
 from recommender.errors import UserError
-from recommender.model import RuleBase
-from recommender.profiles import Normal, normalize_answers
-from recommender.records import RecordBuilder, error_record
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import Normal, normalize_answers
+from recommender.scoring.records import RecordBuilder, error_record
 
 CHUNK = 1024  # rows scored together: enough to amortise numpy; a chunk of rich records is ~10 MB of output
 

@@ -5,8 +5,8 @@ from typing import Any
 
 import yaml
 
-from recommender.model import Origin, Rule
-from recommender.yamlio import read_text
+from recommender.rulebase.model import Origin, Rule
+from recommender.rulebase.yamlio import read_text
 
 
 def plain(value: Any) -> Any:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from recommender.engine import Recommendation, Scorer, rank
+from recommender.scoring.engine import Recommendation, Scorer, rank
 from recommender.errors import UserError
-from recommender.model import Case, Rule, RuleBase
-from recommender.profiles import normalize_answers
+from recommender.rulebase.model import Case, Rule, RuleBase
+from recommender.rulebase.profiles import normalize_answers
 
 
 @dataclass(frozen=True)
