@@ -3,6 +3,7 @@
 The synthetic base (24 questions, 160 rules of every condition form) stands in for a grown knowledge base, so the
 figures do not depend on the tiny test rules, where nearly every profile repeats.
 """
+
 from __future__ import annotations
 
 import json
@@ -79,9 +80,16 @@ def synthetic_rules(directory: Path, questions: int = 24, rules: int = 160, seed
     qs = []
     for i in range(questions):
         kind = ("single", "multi", "single", "yes_no")[i % 4]
-        q: dict[str, Any] = {"id": f"q{i}", "text": f"Question {i}?", "help": "Synthetic.", "kind": kind}
+        q: dict[str, Any] = {
+            "id": f"q{i}",
+            "text": f"Question {i}?",
+            "help": "Synthetic.",
+            "kind": kind,
+        }
         if kind != "yes_no":
-            q["options"] = [{"id": f"o{j}", "label": f"Option {j}"} for j in range(rng.randint(3, 7))]
+            q["options"] = [
+                {"id": f"o{j}", "label": f"Option {j}"} for j in range(rng.randint(3, 7))
+            ]
         if i in (5, 11):
             q["ask_when"] = {f"q{i - 1}": "o0"}
         qs.append(q)
@@ -106,13 +114,20 @@ def synthetic_rules(directory: Path, questions: int = 24, rules: int = 160, seed
 
     out = []
     for i in range(rules):
-        rule: dict[str, Any] = {"id": f"r{i}", "when": when(), "because": f"Synthetic reason {i}.", "source": "bench"}
+        rule: dict[str, Any] = {
+            "id": f"r{i}",
+            "when": when(),
+            "because": f"Synthetic reason {i}.",
+            "source": "bench",
+        }
         if rng.random() < 0.04:
             rule["when"] = {"all": [leaf(), leaf()]}
             rule["dealbreaker"] = [rng.choice(["tensorflow", "pytorch", "jax"])]
         else:
-            rule["score"] = {f: rng.choice([-3, -2, -1, 0.5, 1, 2, 3, 4]) for f in
-                             rng.sample(["tensorflow", "pytorch", "jax"], rng.randint(1, 3))}
+            rule["score"] = {
+                f: rng.choice([-3, -2, -1, 0.5, 1, 2, 3, 4])
+                for f in rng.sample(["tensorflow", "pytorch", "jax"], rng.randint(1, 3))
+            }
         out.append(rule)
     (directory / "questions.yaml").write_text(yaml.safe_dump({"questions": qs}, sort_keys=False))
     (directory / "scoring.yaml").write_text(yaml.safe_dump({"rules": out}, sort_keys=False))

@@ -9,6 +9,7 @@ profiles (multi answers, unanswered questions, stray follow-ups), then times, be
 
     PYTHONPATH=. python benchmarks/bench_batch.py [--rows 100000] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,18 +63,27 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path) -> None:
     args = ["batch", str(src), "-o", str(out), "--quiet"]
     in_process = best(lambda: main(args), repeat)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cli = best(lambda: subprocess.run([sys.executable, "-m", "recommender", *args], env=env, check=True), repeat)
+    cli = best(
+        lambda: subprocess.run([sys.executable, "-m", "recommender", *args], env=env, check=True),
+        repeat,
+    )
     with open(out, encoding="utf-8") as f:
         records = [json.loads(line) for line in f]
     assert len(records) == rows, (len(records), rows)
     floor = best(lambda: baseline(src, tmp / "baseline.jsonl", records), repeat)
     fired = sum(len(s["reasons"]) for r in records[:1000] for s in r["ranking"]) / 1000
-    print(f"{label}: {len(rules.questions)} questions, {len(rules.rules)} rules, {rows:,} profiles, "
-          f"input {size / 1e6:.1f} MB, output {out.stat().st_size / 1e6:.1f} MB, {fired:.1f} reasons/record")
+    print(
+        f"{label}: {len(rules.questions)} questions, {len(rules.rules)} rules, {rows:,} profiles, "
+        f"input {size / 1e6:.1f} MB, output {out.stat().st_size / 1e6:.1f} MB, {fired:.1f} reasons/record"
+    )
     print(f"  baseline (json.loads + json.dumps)  {floor:7.2f} s  {rows / floor:9,.0f} rows/s")
-    print(f"  batch in-process                    {in_process:7.2f} s  {rows / in_process:9,.0f} rows/s"
-          f"  ratio {in_process / floor:.2f}x")
-    print(f"  batch CLI subprocess                {cli:7.2f} s  {rows / cli:9,.0f} rows/s  ratio {cli / floor:.2f}x")
+    print(
+        f"  batch in-process                    {in_process:7.2f} s  {rows / in_process:9,.0f} rows/s"
+        f"  ratio {in_process / floor:.2f}x"
+    )
+    print(
+        f"  batch CLI subprocess                {cli:7.2f} s  {rows / cli:9,.0f} rows/s  ratio {cli / floor:.2f}x"
+    )
 
 
 def run() -> None:
@@ -83,8 +93,11 @@ def run() -> None:
     parser.add_argument("--only", choices=("shipped", "mini", "synthetic"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        bases = {"shipped": ROOT / "rules", "mini": ROOT / "tests" / "data" / "mini",
-                 "synthetic": _profiles.synthetic_rules(Path(tmp) / "synthetic-rules")}
+        bases = {
+            "shipped": ROOT / "rules",
+            "mini": ROOT / "tests" / "data" / "mini",
+            "synthetic": _profiles.synthetic_rules(Path(tmp) / "synthetic-rules"),
+        }
         for label, base in bases.items():
             if args.only in (None, label):
                 bench(label, base, args.rows, args.repeat, Path(tmp))

@@ -5,6 +5,7 @@ Each run is a child process (``python -m recommender batch IN -o OUT --quiet``);
 
     PYTHONPATH=. python benchmarks/bench_batch_memory.py [--rows 1000000] [--format jsonl csv]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,17 +46,23 @@ def run() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": args.rules}
     os.environ["RECOMMENDER_BASE_RULES"] = args.rules
     rules = load_rules()
-    baseline, _, _ = peak_rss_mb([sys.executable, "-c", "import recommender.commands.batch, numpy"], env)
+    baseline, _, _ = peak_rss_mb(
+        [sys.executable, "-c", "import recommender.commands.batch, numpy"], env
+    )
     print(f"interpreter + recommender + numpy imported: peak RSS {baseline:.0f} MB")
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in args.format:
             src, out = Path(tmp) / f"in.{fmt}", Path(tmp) / "out.jsonl"
             size = WRITERS[fmt](src, rules, args.rows)
             rss, seconds, code = peak_rss_mb(
-                [sys.executable, "-m", "recommender", "batch", str(src), "-o", str(out), "--quiet"], env)
+                [sys.executable, "-m", "recommender", "batch", str(src), "-o", str(out), "--quiet"],
+                env,
+            )
             lines = sum(1 for _ in open(out, "rb"))
-            print(f"{fmt}: {args.rows:,} profiles, input {size / 1e6:.0f} MB, output {out.stat().st_size / 1e6:.0f} MB"
-                  f" ({lines:,} records), exit {code}, {seconds:.1f} s, peak RSS {rss:.0f} MB")
+            print(
+                f"{fmt}: {args.rows:,} profiles, input {size / 1e6:.0f} MB, output {out.stat().st_size / 1e6:.0f} MB"
+                f" ({lines:,} records), exit {code}, {seconds:.1f} s, peak RSS {rss:.0f} MB"
+            )
             src.unlink()
             out.unlink()
 

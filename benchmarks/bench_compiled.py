@@ -6,6 +6,7 @@ the engine's ``Scorer.outcome`` per profile for reference.
 
     PYTHONPATH=. python benchmarks/bench_compiled.py [--rows 100000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,10 +20,10 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 import _profiles  # noqa: E402
 
+from recommender.rulebase.load import load_rules  # noqa: E402
+from recommender.rulebase.profiles import normalize_answers  # noqa: E402
 from recommender.scoring.compiled import CompiledRules, np  # noqa: E402
 from recommender.scoring.engine import Scorer  # noqa: E402
-from recommender.rulebase.profiles import normalize_answers  # noqa: E402
-from recommender.rulebase.load import load_rules  # noqa: E402
 
 
 def timed(label: str, rows: int, fn):
@@ -39,8 +40,10 @@ def run() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rules = load_rules(base=_profiles.synthetic_rules(Path(tmp) / "rules"))
-    normals = [normalize_answers({k: v for k, v in p.items() if k != "name"}, rules)
-               for p in _profiles.profiles(rules, args.rows)]
+    normals = [
+        normalize_answers({k: v for k, v in p.items() if k != "name"}, rules)
+        for p in _profiles.profiles(rules, args.rows)
+    ]
     n = len(normals)
     print(f"synthetic: {len(rules.questions)} questions, {len(rules.rules)} rules, {n:,} profiles")
     expected = None
@@ -54,7 +57,9 @@ def run() -> None:
         assert expected is None or got == expected
         expected = got
     scorer = Scorer(rules)
-    engine = timed("engine: Scorer.outcome() per profile", n, lambda: [scorer.outcome(a) for a in normals])
+    engine = timed(
+        "engine: Scorer.outcome() per profile", n, lambda: [scorer.outcome(a) for a in normals]
+    )
     assert engine == expected
     print(f"  distinct signatures {len(set(sigs)):,}, distinct outcomes {len(set(expected))}")
 

@@ -2,6 +2,7 @@
 
 Run: ``PYTHONPATH=$PWD python benchmarks/bench_probe.py [--rounds N]``. Prints figures and ratios; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,8 +67,13 @@ def main() -> None:
     parser.add_argument("--cached-rounds", type=int, default=10)
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_CACHE_DIR": tmp,
-               "KERAS_HOME": str(Path(tmp) / "keras"), "TF_CPP_MIN_LOG_LEVEL": "3"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "RECOMMENDER_CACHE_DIR": tmp,
+            "KERAS_HOME": str(Path(tmp) / "keras"),
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+        }
         probe = [sys.executable, "-m", "recommender", "probe"]
         cold, naive, cold_cpu, naive_cpu = [], [], [], []
         for _ in range(opts.rounds):  # interleaved, so drift in machine load hits both alike
@@ -78,21 +84,35 @@ def main() -> None:
             cold_cpu.append(CPU[-1])
         cached = [wall(probe, env) for _ in range(opts.cached_rounds)]
         inproc = in_process_cached(tmp, opts.cached_rounds)
-    cold_s, naive_s, cached_ms = statistics.median(cold), statistics.median(naive), statistics.median(cached) * 1e3
-    print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, rounds: {opts.rounds} cold, "
-          f"{opts.cached_rounds} cached (medians)")
+    cold_s, naive_s, cached_ms = (
+        statistics.median(cold),
+        statistics.median(naive),
+        statistics.median(cached) * 1e3,
+    )
+    print(
+        f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, rounds: {opts.rounds} cold, "
+        f"{opts.cached_rounds} cached (medians)"
+    )
     print(f"(a) cold probe, all three, default checks:  {cold_s:6.2f} s   (runs: {_fmt(cold)})")
     print(f"    import torch; tensorflow; jax in turn:  {naive_s:6.2f} s   (runs: {_fmt(naive)})")
     per_round = statistics.median(c / n for c, n in zip(cold, naive))
-    print(f"    ratio cold probe / sequential imports:  {cold_s / naive_s:6.2f}   (target <= 1.00; "
-          f"median of per-round ratios {per_round:.2f})")
-    print(f"    CPU seconds, probe / imports:           {statistics.median(cold_cpu):6.2f} / "
-          f"{statistics.median(naive_cpu):.2f}   (the wall ratio needs that many free cores: the probe "
-          f"wins by running in parallel)")
-    print(f"(b) cached probe, `python -m recommender probe` end to end: {cached_ms:6.1f} ms, "
-          f"ratio to {CACHED_BUDGET_MS:.0f} ms budget: {cached_ms / CACHED_BUDGET_MS:.2f} (target <= 1.00)")
-    print(f"    cached run_probe() in process:          {inproc * 1e3:6.1f} ms, "
-          f"ratio to budget: {inproc * 1e3 / CACHED_BUDGET_MS:.2f}")
+    print(
+        f"    ratio cold probe / sequential imports:  {cold_s / naive_s:6.2f}   (target <= 1.00; "
+        f"median of per-round ratios {per_round:.2f})"
+    )
+    print(
+        f"    CPU seconds, probe / imports:           {statistics.median(cold_cpu):6.2f} / "
+        f"{statistics.median(naive_cpu):.2f}   (the wall ratio needs that many free cores: the probe "
+        f"wins by running in parallel)"
+    )
+    print(
+        f"(b) cached probe, `python -m recommender probe` end to end: {cached_ms:6.1f} ms, "
+        f"ratio to {CACHED_BUDGET_MS:.0f} ms budget: {cached_ms / CACHED_BUDGET_MS:.2f} (target <= 1.00)"
+    )
+    print(
+        f"    cached run_probe() in process:          {inproc * 1e3:6.1f} ms, "
+        f"ratio to budget: {inproc * 1e3 / CACHED_BUDGET_MS:.2f}"
+    )
 
 
 def _fmt(values: list[float]) -> str:

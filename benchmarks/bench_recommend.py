@@ -2,6 +2,7 @@
 
 Target (issue 2): ratio <= 2.0. Run: python benchmarks/bench_recommend.py [--runs N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,9 @@ PROFILE = ROOT / "examples" / "research-lab.yaml"
 
 
 # Bytecode must be written on the warm-up run, or every run recompiles the package (as a user's never does).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPATH": str(ROOT)}
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
+    "PYTHONPATH": str(ROOT)
+}
 
 
 def wall(cmd: list[str]) -> float:
@@ -31,15 +34,28 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     base = [sys.executable, "-c", "import yaml"]
-    ours = [sys.executable, "-m", "recommender", "recommend", "--profile", str(PROFILE), "--format", "json"]
+    ours = [
+        sys.executable,
+        "-m",
+        "recommender",
+        "recommend",
+        "--profile",
+        str(PROFILE),
+        "--format",
+        "json",
+    ]
     wall(base), wall(ours)  # warm the file cache
     base_t, ours_t = [], []
     for _ in range(args.runs):  # interleaved, so drift hits both alike
         base_t.append(wall(base))
         ours_t.append(wall(ours))
     b, o = statistics.median(base_t), statistics.median(ours_t)
-    print(f"python -c 'import yaml'                 median {b * 1000:7.1f} ms over {args.runs} runs")
-    print(f"recommender recommend --format json     median {o * 1000:7.1f} ms over {args.runs} runs")
+    print(
+        f"python -c 'import yaml'                 median {b * 1000:7.1f} ms over {args.runs} runs"
+    )
+    print(
+        f"recommender recommend --format json     median {o * 1000:7.1f} ms over {args.runs} runs"
+    )
     print(f"ratio {o / b:.2f}x (target <= 2.0x)")
 
 

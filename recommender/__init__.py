@@ -7,23 +7,16 @@ The Python API::
     result = recommender.recommend({"audience": "beginner", "deployment": "mobile"}, rules=rules)
     result.winner, result.ranking[0].reasons
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
 from collections.abc import Mapping
 
-from recommender.rulebase.conditions import Facts
-from recommender.scoring.engine import (
-    Change,
-    Reason,
-    Recommendation,
-    Scorer,
-    Standing,
-    WhyNot,
-    rank,
-)
 from recommender.errors import UserError, UserErrors
+from recommender.rulebase.conditions import Facts
+from recommender.rulebase.load import load_rules
 from recommender.rulebase.model import (
     Case,
     Companion,
@@ -35,7 +28,15 @@ from recommender.rulebase.model import (
     RuleBase,
 )
 from recommender.rulebase.profiles import normalize_answers
-from recommender.rulebase.load import load_rules
+from recommender.scoring.engine import (
+    Change,
+    Reason,
+    Recommendation,
+    Scorer,
+    Standing,
+    WhyNot,
+    rank,
+)
 
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
 if TYPE_CHECKING:
@@ -63,8 +64,13 @@ __all__ = [
 ]
 
 
-def recommend(answers: Mapping[str, Any], rules: RuleBase | None = None, *, profile: str | None = None,
-              facts: Facts | None = None) -> Recommendation:
+def recommend(
+    answers: Mapping[str, Any],
+    rules: RuleBase | None = None,
+    *,
+    profile: str | None = None,
+    facts: Facts | None = None,
+) -> Recommendation:
     """Rank the frameworks for ``answers`` ({question: value}); ``rules`` defaults to the shipped rule base."""
     rules = rules if rules is not None else load_rules()
     return rank(normalize_answers(answers, rules), rules, profile=profile, facts=facts)

@@ -1,4 +1,5 @@
 """``python -m recommender``."""
+
 from recommender.cli import main
 
 raise SystemExit(main())

@@ -1,4 +1,5 @@
 """Command line: parse arguments, dispatch to one module under ``commands/``, and own the exception boundary."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,12 +14,27 @@ from recommender.errors import UserError
 # startup cost of `recommender recommend` never includes questionary (ask) or the probe machinery.
 COMMANDS: dict[str, tuple[str, str]] = {
     "recommend": ("recommender.commands.recommend", "score one project profile"),
-    "compare": ("recommender.commands.compare", "print the comparison table, 2021 versus installed"),
+    "compare": (
+        "recommender.commands.compare",
+        "print the comparison table, 2021 versus installed",
+    ),
     "rules": ("recommender.commands.rules", "list, show, validate, lint and test the rule files"),
-    "ask": ("recommender.commands.ask", "answer the questions interactively, then see the recommendation"),
-    "probe": ("recommender.commands.probe", "check what each installed framework really does on this machine"),
-    "explain": ("recommender.commands.explain", "trace one profile: every rule, matched or not and why, and the scores"),
-    "batch": ("recommender.commands.batch", "score a file of profiles (YAML, JSON, JSONL, CSV) in one run"),
+    "ask": (
+        "recommender.commands.ask",
+        "answer the questions interactively, then see the recommendation",
+    ),
+    "probe": (
+        "recommender.commands.probe",
+        "check what each installed framework really does on this machine",
+    ),
+    "explain": (
+        "recommender.commands.explain",
+        "trace one profile: every rule, matched or not and why, and the scores",
+    ),
+    "batch": (
+        "recommender.commands.batch",
+        "score a file of profiles (YAML, JSON, JSONL, CSV) in one run",
+    ),
 }
 
 
@@ -37,10 +53,20 @@ def common_options(level: int = 0) -> argparse.ArgumentParser:
     parent's, so one shared list would keep only the innermost level's directories.
     """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--rules", action="append", dest=f"rules_{level}", default=argparse.SUPPRESS, metavar="DIR",
-                        help="overlay a rules directory on the shipped base (repeatable; also RECOMMENDER_RULES)")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show the traceback of unexpected errors")
+    common.add_argument(
+        "--rules",
+        action="append",
+        dest=f"rules_{level}",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="overlay a rules directory on the shipped base (repeatable; also RECOMMENDER_RULES)",
+    )
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of unexpected errors",
+    )
     return common
 
 
@@ -55,12 +81,18 @@ def _chosen(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(argv: Sequence[str], commands: dict[str, tuple[str, str]] | None = None
-                 ) -> tuple[argparse.ArgumentParser, object | None]:
+def build_parser(
+    argv: Sequence[str], commands: dict[str, tuple[str, str]] | None = None
+) -> tuple[argparse.ArgumentParser, object | None]:
     """The parser; only the chosen subcommand's module is imported to add its arguments."""
-    parser = _Parser(prog="recommender", parents=[common_options(0)],
-                     description="Which deep-learning framework fits your project: TensorFlow, PyTorch or JAX.")
-    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
+    parser = _Parser(
+        prog="recommender",
+        parents=[common_options(0)],
+        description="Which deep-learning framework fits your project: TensorFlow, PyTorch or JAX.",
+    )
+    parser.add_argument(
+        "--version", action=_VersionAction, nargs=0, help="show the version and exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = _chosen(argv)
     module = None
@@ -68,7 +100,9 @@ def build_parser(argv: Sequence[str], commands: dict[str, tuple[str, str]] | Non
     if chosen in registry:  # the other subparsers only matter for `--help` and a mistyped command
         registry = {chosen: registry[chosen]}
     for name, (module_name, help_text) in registry.items():
-        cmd = sub.add_parser(name, help=help_text, description=help_text, parents=[common_options(1)])
+        cmd = sub.add_parser(
+            name, help=help_text, description=help_text, parents=[common_options(1)]
+        )
         if name == chosen:
             module = importlib.import_module(module_name)
             module.add_arguments(cmd)
@@ -89,7 +123,9 @@ def _version() -> str:
     return __version__
 
 
-def main(argv: Sequence[str] | None = None, commands: dict[str, tuple[str, str]] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, commands: dict[str, tuple[str, str]] | None = None
+) -> int:
     """Run one command; ``commands`` replaces the registry (a seam for tests)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -99,7 +135,10 @@ def main(argv: Sequence[str] | None = None, commands: dict[str, tuple[str, str]]
         if module is None:
             parser.print_help()
             return 0
-        args.rules = [*(d for level in range(3) for d in getattr(args, f"rules_{level}", [])), *_env_rules()]
+        args.rules = [
+            *(d for level in range(3) for d in getattr(args, f"rules_{level}", [])),
+            *_env_rules(),
+        ]
         return int(module.run(args) or 0)
     except UserError as exc:
         for error in getattr(exc, "errors", None) or [exc]:
@@ -115,8 +154,10 @@ def main(argv: Sequence[str] | None = None, commands: dict[str, tuple[str, str]]
     except Exception as exc:  # the one place unexpected errors are caught
         if debug:
             raise
-        print(f"recommender: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-              file=sys.stderr)
+        print(
+            f"recommender: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 3
 
 

@@ -1,4 +1,5 @@
 """The one user-facing error type, and the formatting of its single line."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,8 +8,9 @@ from collections.abc import Iterable
 class UserError(Exception):
     """Bad input from the user: printed as one ``file:line:col: message`` line, exit code 2."""
 
-    def __init__(self, message: str, file: str | None = None, line: int | None = None,
-                 col: int | None = None) -> None:
+    def __init__(
+        self, message: str, file: str | None = None, line: int | None = None, col: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file

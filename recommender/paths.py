@@ -3,6 +3,7 @@
 Hand-written rather than platformdirs: importing platformdirs costs ~14 ms, a third of the startup budget of
 `recommender recommend`. The rules are the XDG base-directory spec on Linux and each OS's usual place elsewhere.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,11 +14,15 @@ def _home(*parts: str) -> str:
     return os.path.join(os.path.expanduser("~"), *parts)
 
 
-def _user_dir(override: str, windows: str, macos: tuple[str, ...], xdg: str, xdg_default: tuple[str, ...]) -> str:
+def _user_dir(
+    override: str, windows: str, macos: tuple[str, ...], xdg: str, xdg_default: tuple[str, ...]
+) -> str:
     if os.environ.get(override):
         return os.environ[override]
     if sys.platform == "win32":
-        return os.path.join(os.environ.get("LOCALAPPDATA", _home("AppData", "Local")), "recommender", windows)
+        return os.path.join(
+            os.environ.get("LOCALAPPDATA", _home("AppData", "Local")), "recommender", windows
+        )
     if sys.platform == "darwin":
         return os.path.join(_home(*macos), "recommender")
     return os.path.join(os.environ.get(xdg) or _home(*xdg_default), "recommender")
@@ -25,10 +30,17 @@ def _user_dir(override: str, windows: str, macos: tuple[str, ...], xdg: str, xdg
 
 def cache_dir() -> str:
     """``RECOMMENDER_CACHE_DIR``, else the user cache directory for recommender."""
-    return _user_dir("RECOMMENDER_CACHE_DIR", "Cache", ("Library", "Caches"), "XDG_CACHE_HOME", (".cache",))
+    return _user_dir(
+        "RECOMMENDER_CACHE_DIR", "Cache", ("Library", "Caches"), "XDG_CACHE_HOME", (".cache",)
+    )
 
 
 def state_dir() -> str:
     """``RECOMMENDER_STATE_DIR``, else the user state directory for recommender (resume files live here)."""
-    return _user_dir("RECOMMENDER_STATE_DIR", "State", ("Library", "Application Support"), "XDG_STATE_HOME",
-                     (".local", "state"))
+    return _user_dir(
+        "RECOMMENDER_STATE_DIR",
+        "State",
+        ("Library", "Application Support"),
+        "XDG_STATE_HOME",
+        (".local", "state"),
+    )

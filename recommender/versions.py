@@ -1,4 +1,5 @@
 """Installed versions from package metadata: no framework is imported."""
+
 from __future__ import annotations
 
 import importlib.metadata as md
@@ -6,7 +7,9 @@ import sys
 from collections.abc import Sequence
 
 
-def installed_distribution(distributions: Sequence[str], search_path: Sequence[str] = ()) -> tuple[str, str] | None:
+def installed_distribution(
+    distributions: Sequence[str], search_path: Sequence[str] = ()
+) -> tuple[str, str] | None:
     """(name, version) of the first of ``distributions`` that is installed (also on ``search_path``), else None."""
     for name in distributions:
         if search_path:

@@ -1,4 +1,5 @@
 """Shared by the ``ask`` tests: key codes, the mini rule base, and running the real ``recommender ask``."""
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,16 @@ ENTER, DOWN, UP, SPACE, CTRL_C = "\r", "\x1b[B", "\x1b[A", " ", "\x03"
 
 def env(state_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a real run: this checkout, the mini rules, a private state dir, no CPR wait."""
-    return {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI),
-            "RECOMMENDER_STATE_DIR": str(state_dir), "PROMPT_TOOLKIT_NO_CPR": "1", "RECOMMENDER_RULES": "",
-            "TERM": "xterm-256color", **extra}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RECOMMENDER_BASE_RULES": str(MINI),
+        "RECOMMENDER_STATE_DIR": str(state_dir),
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "RECOMMENDER_RULES": "",
+        "TERM": "xterm-256color",
+        **extra,
+    }
 
 
 def spawn_ask(args: Sequence[str], state_dir: Path, cwd: Path | None = None):
@@ -25,8 +33,15 @@ def spawn_ask(args: Sequence[str], state_dir: Path, cwd: Path | None = None):
 
     import pexpect
 
-    child = pexpect.spawn(sys.executable, ["-m", "recommender", "ask", *args], env=env(state_dir),
-                          cwd=str(cwd or ROOT), encoding="utf-8", timeout=20, dimensions=(50, 120))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", "ask", *args],
+        env=env(state_dir),
+        cwd=str(cwd or ROOT),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, 120),
+    )
     child.logfile_read = io.StringIO()  # the whole screen transcript, for checks after the run
     return child
 

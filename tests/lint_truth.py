@@ -4,6 +4,7 @@
 (every option subset of a multi question, every status of every probe fact a rule reads) and scores each profile
 the way ``recommend`` does. ``random_base`` writes a small rule base that uses every condition form.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -12,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from recommender.rulebase.conditions import PROBE_STATUSES
-from recommender.scoring.engine import Scorer, decide
 from recommender.lint.space import build_space
+from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.engine import Scorer, decide
 
 STATUSES = PROBE_STATUSES
 
@@ -25,7 +26,11 @@ def axes(rules: RuleBase) -> list[tuple[str, list]]:
     out = []
     for q in rules.questions:
         if q.kind == "multi":
-            subsets = [frozenset(c) for k in range(len(q.options) + 1) for c in itertools.combinations(q.option_ids, k)]
+            subsets = [
+                frozenset(c)
+                for k in range(len(q.options) + 1)
+                for c in itertools.combinations(q.option_ids, k)
+            ]
             out.append((q.id, [s or None for s in subsets]))
         else:
             out.append((q.id, [None, *(frozenset((o,)) for o in q.option_ids)]))
@@ -55,14 +60,31 @@ def brute_force(rules: RuleBase) -> dict:
         for r in fired:
             fired_in[r.id].add(n)
             others = [x for x in fired if x is not r]
-            decisive[r.id] += decide(ids, [sum(x.score.get(f, 0.0) for x in others) for f in ids],
-                                     [any(f in x.dealbreaker for x in others) for f in ids]) != got
+            decisive[r.id] += (
+                decide(
+                    ids,
+                    [sum(x.score.get(f, 0.0) for x in others) for f in ids],
+                    [any(f in x.dealbreaker for x in others) for f in ids],
+                )
+                != got
+            )
     wins.pop(None, None)
-    no_effect = {name for axis, (name, _) in enumerate(named)
-                 if (outcome == np.take(outcome, [0], axis=axis)).all()}
-    return {"total": int(np.prod(shape)), "wins": wins, "tied": tied, "ties": ties, "nothing": nothing,
-            "fired": {rid: len(s) for rid, s in fired_in.items()}, "decisive": decisive,
-            "same_fire": _same_fire(fired_in), "no_effect": no_effect}
+    no_effect = {
+        name
+        for axis, (name, _) in enumerate(named)
+        if (outcome == np.take(outcome, [0], axis=axis)).all()
+    }
+    return {
+        "total": int(np.prod(shape)),
+        "wins": wins,
+        "tied": tied,
+        "ties": ties,
+        "nothing": nothing,
+        "fired": {rid: len(s) for rid, s in fired_in.items()},
+        "decisive": decisive,
+        "same_fire": _same_fire(fired_in),
+        "no_effect": no_effect,
+    }
 
 
 def _profile(named: list[tuple[str, list]], index: tuple[int, ...]) -> tuple[dict, dict | None]:
@@ -71,7 +93,7 @@ def _profile(named: list[tuple[str, list]], index: tuple[int, ...]) -> tuple[dic
         value = values[i]
         if name.startswith("probe:"):
             facts = facts if facts is not None else {}
-            facts[name[len("probe:"):]] = value
+            facts[name[len("probe:") :]] = value
         elif value is not None:
             answers[name] = value
     return answers, facts
@@ -79,8 +101,11 @@ def _profile(named: list[tuple[str, list]], index: tuple[int, ...]) -> tuple[dic
 
 def _same_fire(fired_in: dict[str, set]) -> set[frozenset[str]]:
     """Pairs of rules that fire (somewhere) in exactly the same profiles."""
-    return {frozenset((a, b)) for a, b in itertools.combinations(fired_in, 2)
-            if fired_in[a] and fired_in[a] == fired_in[b]}
+    return {
+        frozenset((a, b))
+        for a, b in itertools.combinations(fired_in, 2)
+        if fired_in[a] and fired_in[a] == fired_in[b]
+    }
 
 
 FRAMEWORKS = """\
@@ -97,16 +122,28 @@ def random_base(directory: Path, seed: int) -> Path:
     """A rule base of single, multi, yes/no and follow-up questions (one asked only after another follow-up),
     a probe fact, deal-breakers, fractional points and every condition form; small enough to brute-force."""
     rng = random.Random(seed)
-    questions = {"a": ["a1", "a2"], "m": ["m1", "m2", "m3"], "y": ["yes", "no"], "f": ["f1", "f2"],
-                 "g": ["g1", "g2"], "b": ["b1", "b2", "b3"]}
+    questions = {
+        "a": ["a1", "a2"],
+        "m": ["m1", "m2", "m3"],
+        "y": ["yes", "no"],
+        "f": ["f1", "f2"],
+        "g": ["g1", "g2"],
+        "b": ["b1", "b2", "b3"],
+    }
     ask = {"f": "{m: m2}", "g": "{any: [{f: f1}, {a: a2}]}"}
     lines = ["questions:"]
     for q, options in questions.items():
         kind = "multi" if q == "m" else "yes_no" if q == "y" else "single"
-        lines.append(f"  - {{id: {q}, text: {q}?, help: h, kind: {kind}"
-                     + ("" if kind == "yes_no" else ", options: [" + ", ".join(f"{{id: {o}, label: {o}}}"
-                                                                            for o in options) + "]")
-                     + (f", ask_when: {ask[q]}" if q in ask else "") + "}")
+        lines.append(
+            f"  - {{id: {q}, text: {q}?, help: h, kind: {kind}"
+            + (
+                ""
+                if kind == "yes_no"
+                else ", options: [" + ", ".join(f"{{id: {o}, label: {o}}}" for o in options) + "]"
+            )
+            + (f", ask_when: {ask[q]}" if q in ask else "")
+            + "}"
+        )
     lines.append("rules:")
     for n in range(rng.randint(9, 14)):
         head = f"  - {{id: r{n}, when: {_condition(rng, questions, 2)}, "
@@ -117,10 +154,14 @@ def random_base(directory: Path, seed: int) -> Path:
             body = "score: {" + ", ".join(f"{f}: {rng.choice(POINTS)}" for f in picked) + "}"
         lines.append(head + body + ", because: b, source: s}")
     # fire everywhere, in two independent parts, with opposite points: an opposing pair across parts
-    lines.append("  - {id: always-a, when: {any: [{answered: b}, {unanswered: b}]}, score: {jax: 1}, because: b, "
-                 "source: s}")
-    lines.append("  - {id: always-y, when: {not: {all: [{y: 'yes'}, {y: 'no'}]}}, score: {jax: -1}, because: b, "
-                 "source: s}")
+    lines.append(
+        "  - {id: always-a, when: {any: [{answered: b}, {unanswered: b}]}, score: {jax: 1}, because: b, "
+        "source: s}"
+    )
+    lines.append(
+        "  - {id: always-y, when: {not: {all: [{y: 'yes'}, {y: 'no'}]}}, score: {jax: -1}, because: b, "
+        "source: s}"
+    )
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "frameworks.yaml").write_text(FRAMEWORKS, encoding="utf-8")
     (directory / "rules.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -129,7 +170,9 @@ def random_base(directory: Path, seed: int) -> Path:
 
 def _condition(rng: random.Random, questions: dict[str, list[str]], depth: int) -> str:
     q = rng.choice(list(questions))
-    roll = rng.random() * (0.6 if depth < 2 else 0.8)  # mostly one question per rule, so parts stay apart
+    roll = rng.random() * (
+        0.6 if depth < 2 else 0.8
+    )  # mostly one question per rule, so parts stay apart
     if roll < 0.3:
         return f"{{{q}: '{rng.choice(questions[q])}'}}"
     if roll < 0.4:

@@ -1,4 +1,5 @@
 """The real ``recommender ask``: in a pseudo-terminal with pexpect, and without a terminal at all."""
+
 from __future__ import annotations
 
 import subprocess
@@ -10,9 +11,9 @@ import pytest
 from askkit import CTRL_C, DOWN, ENTER, IMPORT_RECORDER, MINI, ROOT, SPACE, env, spawn_ask
 
 from recommender import load_rules
-from recommender.scoring.engine import rank
-from recommender.rulebase.profiles import load_profile, normalize_answers
 from recommender.render.text import headline
+from recommender.rulebase.profiles import load_profile, normalize_answers
+from recommender.scoring.engine import rank
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +32,15 @@ def finish(child: pexpect.spawn) -> str:
     return child.before
 
 
-def test_a_person_answers_in_a_terminal_and_the_saved_profile_gives_the_same_winner(tmp_path: Path, mini):
+def test_a_person_answers_in_a_terminal_and_the_saved_profile_gives_the_same_winner(
+    tmp_path: Path, mini
+):
     saved = tmp_path / "mine.yaml"
     child = spawn_ask(["--save", str(saved)], tmp_path)
-    answer(child, "Who is it for?", DOWN + ENTER)             # Researchers
-    answer(child, "Where will it run?", SPACE + ENTER)         # Server
-    answer(child, "Which OS?", DOWN + ENTER)                   # Windows
-    answer(child, "Custom gradients?", ENTER)                  # Yes
+    answer(child, "Who is it for?", DOWN + ENTER)  # Researchers
+    answer(child, "Where will it run?", SPACE + ENTER)  # Server
+    answer(child, "Which OS?", DOWN + ENTER)  # Windows
+    answer(child, "Custom gradients?", ENTER)  # Yes
     answer(child, "Your answers", ENTER)
     child.expect_exact("Saved to")
     finish(child)
@@ -46,18 +49,26 @@ def test_a_person_answers_in_a_terminal_and_the_saved_profile_gives_the_same_win
     profile = load_profile(str(saved), mini)
     assert profile.name == "mine"
     assert profile.answers == normalize_answers(
-        {"audience": "researcher", "deployment": ["server"], "os": "windows", "custom_gradients": "yes"}, mini)
+        {
+            "audience": "researcher",
+            "deployment": ["server"],
+            "os": "windows",
+            "custom_gradients": "yes",
+        },
+        mini,
+    )
     expected = rank(profile.answers, mini, profile=profile.name)
     assert expected.winner == "pytorch"  # hand-checked: 3 + 1 + 1 against JAX's 2 + 1
     screen = child.logfile_read.getvalue()
     assert headline(expected, mini) in screen
-    assert f"{mini.framework(expected.winner).name} " in next(line for line in screen.splitlines()
-                                                               if "◀ winner" in line)
+    assert f"{mini.framework(expected.winner).name} " in next(
+        line for line in screen.splitlines() if "◀ winner" in line
+    )
 
 
 def test_ctrl_c_keeps_the_answers_and_resume_carries_on(tmp_path: Path, mini):
     child = spawn_ask([], tmp_path)
-    answer(child, "Who is it for?", DOWN + DOWN + ENTER)       # A production team
+    answer(child, "Who is it for?", DOWN + DOWN + ENTER)  # A production team
     answer(child, "Where will it run?", DOWN + SPACE + ENTER)  # Mobile
     child.expect_exact("Which OS?")
     child.send(CTRL_C)
@@ -70,29 +81,43 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(tmp_path: Path, mini):
     saved = tmp_path / "done.yaml"
     child = spawn_ask(["--resume", "--save", str(saved)], tmp_path)
     child.expect_exact("Carrying on: 2 question(s)")
-    answer(child, "Which OS?", ENTER)                          # Linux: audience and deployment are not re-asked
-    answer(child, "Custom gradients?", DOWN + ENTER)           # No
+    answer(child, "Which OS?", ENTER)  # Linux: audience and deployment are not re-asked
+    answer(child, "Custom gradients?", DOWN + ENTER)  # No
     answer(child, "Your answers", ENTER)
     child.expect_exact("Saved to")
     finish(child)
     assert child.exitstatus == 0
     assert load_profile(str(saved), mini).answers == normalize_answers(
-        {"audience": "production", "deployment": ["mobile"], "os": "linux", "custom_gradients": "no"}, mini)
+        {
+            "audience": "production",
+            "deployment": ["mobile"],
+            "os": "linux",
+            "custom_gradients": "no",
+        },
+        mini,
+    )
     assert not kept.exists()  # finished: nothing left to resume
 
 
 def test_without_save_the_questionnaire_offers_to_save_at_the_end(tmp_path: Path, mini):
     child = spawn_ask([], tmp_path, cwd=tmp_path)
-    for prompt in ("Who is it for?", "Where will it run?", "Which OS?", "Custom gradients?", "Your answers"):
+    for prompt in (
+        "Who is it for?",
+        "Where will it run?",
+        "Which OS?",
+        "Custom gradients?",
+        "Your answers",
+    ):
         answer(child, prompt, ENTER)
     answer(child, "Save these answers as a profile?", "missing-dir/x.yaml" + ENTER)
-    child.expect_exact("the directory does not exist")          # said, then asked again
+    child.expect_exact("the directory does not exist")  # said, then asked again
     answer(child, "Save these answers as a profile?", "offered.yaml" + ENTER)
     child.expect_exact("Saved to offered.yaml")
     finish(child)
     assert child.exitstatus == 0
     assert load_profile(str(tmp_path / "offered.yaml"), mini).answers == normalize_answers(
-        {"audience": "beginner", "os": "linux", "custom_gradients": "yes"}, mini)
+        {"audience": "beginner", "os": "linux", "custom_gradients": "yes"}, mini
+    )
 
 
 def test_save_into_a_missing_directory_fails_before_any_question(tmp_path: Path):
@@ -106,16 +131,26 @@ def test_resume_with_nothing_kept_says_so(tmp_path: Path):
     child = spawn_ask(["--resume"], tmp_path)
     out = finish(child)
     assert child.exitstatus == 2
-    assert f"nothing to resume: no interrupted questionnaire at {tmp_path / 'ask-resume.yaml'}" in out
+    assert (
+        f"nothing to resume: no interrupted questionnaire at {tmp_path / 'ask-resume.yaml'}" in out
+    )
 
 
 def test_from_pre_fills_the_answers(tmp_path: Path, mini):
     start = tmp_path / "start.yaml"
-    start.write_text("name: start\nanswers: {audience: beginner, deployment: [mobile], os: windows, "
-                     "custom_gradients: no}\n")
+    start.write_text(
+        "name: start\nanswers: {audience: beginner, deployment: [mobile], os: windows, "
+        "custom_gradients: no}\n"
+    )
     saved = tmp_path / "out.yaml"
     child = spawn_ask(["--from", str(start), "--save", str(saved)], tmp_path)
-    for prompt in ("Who is it for?", "Where will it run?", "Which OS?", "Custom gradients?", "Your answers"):
+    for prompt in (
+        "Who is it for?",
+        "Where will it run?",
+        "Which OS?",
+        "Custom gradients?",
+        "Your answers",
+    ):
         answer(child, prompt, ENTER)
     child.expect_exact("Saved to")
     finish(child)
@@ -127,7 +162,8 @@ def test_a_question_added_in_an_overlay_is_asked(tmp_path: Path):
     overlay.mkdir()
     (overlay / "questions.yaml").write_text(
         "questions:\n  - id: licence\n    text: Must everything be Apache-2.0 licensed?\n"
-        "    help: Some legal teams insist.\n    kind: yes_no\n")
+        "    help: Some legal teams insist.\n    kind: yes_no\n"
+    )
     child = spawn_ask(["--rules", str(overlay)], tmp_path)
     for prompt in ("Who is it for?", "Where will it run?", "Which OS?", "Custom gradients?"):
         answer(child, prompt, ENTER)
@@ -140,8 +176,15 @@ def test_a_question_added_in_an_overlay_is_asked(tmp_path: Path):
 
 def test_the_first_question_comes_without_importing_a_framework(tmp_path: Path):
     record = tmp_path / "imports.txt"
-    child = pexpect.spawn(sys.executable, ["-c", IMPORT_RECORDER, str(record), "ask"], env=env(tmp_path),
-                          cwd=str(ROOT), encoding="utf-8", timeout=20, dimensions=(50, 120))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", IMPORT_RECORDER, str(record), "ask"],
+        env=env(tmp_path),
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, 120),
+    )
     child.expect_exact("Who is it for?")
     child.send(CTRL_C)
     finish(child)
@@ -152,32 +195,60 @@ def test_the_first_question_comes_without_importing_a_framework(tmp_path: Path):
 
 def test_recommend_never_imports_questionary(tmp_path: Path):
     record = tmp_path / "imports.txt"
-    done = subprocess.run([sys.executable, "-c", IMPORT_RECORDER, str(record), "recommend",
-                           "--answer", "deployment=mobile"], env=env(tmp_path), cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            IMPORT_RECORDER,
+            str(record),
+            "recommend",
+            "--answer",
+            "deployment=mobile",
+        ],
+        env=env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     tried = set(record.read_text().split())
     assert "yaml" in tried
     assert not tried & {"questionary", "prompt_toolkit"}
 
 
-@pytest.mark.parametrize("shell", [
-    "{ask} </dev/null",          # no terminal on stdin
-    "{ask} | cat",               # no terminal on stdout
-])
+@pytest.mark.parametrize(
+    "shell",
+    [
+        "{ask} </dev/null",  # no terminal on stdin
+        "{ask} | cat",  # no terminal on stdout
+    ],
+)
 def test_without_a_terminal_ask_says_so_in_one_line(tmp_path: Path, shell: str):
     ask = f"{sys.executable} -m recommender ask"
     script = f"set -o pipefail; {shell.format(ask=ask)}; echo rc=$?"
-    child = pexpect.spawn("bash", ["-c", script], env=env(tmp_path), cwd=str(ROOT), encoding="utf-8", timeout=20)
+    child = pexpect.spawn(
+        "bash", ["-c", script], env=env(tmp_path), cwd=str(ROOT), encoding="utf-8", timeout=20
+    )
     out = finish(child).replace("\r\n", "\n")
     lines = [line for line in out.splitlines() if line.strip()]
-    assert lines == ["recommender: ask needs an interactive terminal (stdin and stdout must be a terminal); "
-                     "without one, use: recommender recommend --answer QUESTION=VALUE ...", "rc=2"]
+    assert lines == [
+        "recommender: ask needs an interactive terminal (stdin and stdout must be a terminal); "
+        "without one, use: recommender recommend --answer QUESTION=VALUE ...",
+        "rc=2",
+    ]
 
 
 def test_without_a_terminal_at_all(tmp_path: Path):
-    done = subprocess.run([sys.executable, "-m", "recommender", "ask"], env=env(tmp_path), cwd=ROOT,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "recommender", "ask"],
+        env=env(tmp_path),
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "recommender recommend --answer" in done.stderr

@@ -1,4 +1,5 @@
 """The questionnaire flow with real keystrokes: prompt_toolkit pipe input and DummyOutput through the seam."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -10,13 +11,12 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from recommender import load_rules
-
 from recommender.ask import resume
-from recommender.scoring.engine import Scorer
 from recommender.ask.flow import Progress, Step, run_interview
+from recommender.ask.prompts import QuestionaryPrompter
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.profiles import load_profile, normalize_answers
-from recommender.ask.prompts import QuestionaryPrompter
+from recommender.scoring.engine import Scorer
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,9 @@ class Recording(QuestionaryPrompter):
         super().__init__(**kwargs)
         self.asked: list[str] = []
 
-    def question(self, q: Question, default: frozenset[str] | None, step: Step) -> frozenset[str] | None:
+    def question(
+        self, q: Question, default: frozenset[str] | None, step: Step
+    ) -> frozenset[str] | None:
         self.asked.append(q.id)
         return super().question(q, default, step)
 
@@ -55,33 +57,42 @@ def normal(rules: RuleBase, **raw) -> dict[str, frozenset]:
 
 
 def test_full_interview_answers_every_question_in_file_order(mini, keys):
-    typed = [DOWN + ENTER,           # audience: Researchers
-             DOWN + SPACE + ENTER,   # deployment: Mobile
-             DOWN + ENTER,           # os: Windows
-             ENTER,                  # custom_gradients: Yes
-             ENTER]                  # review: looks right
+    typed = [
+        DOWN + ENTER,  # audience: Researchers
+        DOWN + SPACE + ENTER,  # deployment: Mobile
+        DOWN + ENTER,  # os: Windows
+        ENTER,  # custom_gradients: Yes
+        ENTER,
+    ]  # review: looks right
     answers, asked, _ = interview(mini, keys, typed)
     assert asked == ["audience", "deployment", "os", "custom_gradients"]
-    assert answers == normal(mini, audience="researcher", deployment=["mobile"], os="windows",
-                             custom_gradients="yes")
+    assert answers == normal(
+        mini, audience="researcher", deployment=["mobile"], os="windows", custom_gradients="yes"
+    )
 
 
 def test_not_sure_leaves_the_question_unanswered(mini, keys):
-    typed = [UP + ENTER,             # audience: wraps round to "Not sure / skip"
-             ENTER,                  # deployment: nothing ticked
-             DOWN + DOWN + ENTER,    # os: past the separator to "Not sure / skip"
-             DOWN + ENTER,           # custom_gradients: No
-             ENTER]
+    typed = [
+        UP + ENTER,  # audience: wraps round to "Not sure / skip"
+        ENTER,  # deployment: nothing ticked
+        DOWN + DOWN + ENTER,  # os: past the separator to "Not sure / skip"
+        DOWN + ENTER,  # custom_gradients: No
+        ENTER,
+    ]
     answers, asked, progress = interview(mini, keys, typed)
     assert answers == normal(mini, custom_gradients="no")
     assert progress.visited == ["audience", "deployment", "os", "custom_gradients"]
 
 
 def test_multi_select_ticks_several_and_opens_the_follow_up(mini, keys):
-    typed = [ENTER,                          # audience: Beginners
-             SPACE + DOWN + DOWN + SPACE + ENTER,  # deployment: Server and Edge
-             DOWN + ENTER,                   # edge_target (asked because of Edge): Embedded Linux
-             ENTER, ENTER, ENTER]
+    typed = [
+        ENTER,  # audience: Beginners
+        SPACE + DOWN + DOWN + SPACE + ENTER,  # deployment: Server and Edge
+        DOWN + ENTER,  # edge_target (asked because of Edge): Embedded Linux
+        ENTER,
+        ENTER,
+        ENTER,
+    ]
     answers, asked, _ = interview(mini, keys, typed)
     assert asked == ["audience", "deployment", "edge_target", "os", "custom_gradients"]
     assert answers["deployment"] == {"server", "edge"}
@@ -89,37 +100,53 @@ def test_multi_select_ticks_several_and_opens_the_follow_up(mini, keys):
 
 
 def test_multi_select_refuses_options_together_with_not_sure(mini, keys):
-    typed = [ENTER,
-             SPACE + UP + SPACE + ENTER,     # Server and "Not sure / skip": refused, stays on the question
-             SPACE + ENTER,                  # untick "Not sure / skip": Server alone
-             ENTER, ENTER, ENTER]
+    typed = [
+        ENTER,
+        SPACE + UP + SPACE + ENTER,  # Server and "Not sure / skip": refused, stays on the question
+        SPACE + ENTER,  # untick "Not sure / skip": Server alone
+        ENTER,
+        ENTER,
+        ENTER,
+    ]
     answers, _, _ = interview(mini, keys, typed)
     assert answers["deployment"] == {"server"}
 
 
 def test_review_edits_an_answer_then_returns_to_the_review(mini, keys):
-    typed = [DOWN + ENTER, DOWN + SPACE + ENTER, ENTER, ENTER,
-             DOWN + ENTER,          # review: pick "Who is it for?" (the separator is skipped)
-             DOWN + ENTER,          # the pointer starts on Researchers; one down is A production team
-             ENTER]                 # review again: looks right
+    typed = [
+        DOWN + ENTER,
+        DOWN + SPACE + ENTER,
+        ENTER,
+        ENTER,
+        DOWN + ENTER,  # review: pick "Who is it for?" (the separator is skipped)
+        DOWN + ENTER,  # the pointer starts on Researchers; one down is A production team
+        ENTER,
+    ]  # review again: looks right
     answers, asked, _ = interview(mini, keys, typed)
     assert asked == ["audience", "deployment", "os", "custom_gradients", "audience"]
     assert answers["audience"] == {"production"}
 
 
 def test_review_edit_that_opens_a_follow_up_asks_it(mini, keys):
-    typed = [ENTER, DOWN + SPACE + ENTER, ENTER, ENTER,
-             DOWN + DOWN + ENTER,   # review: pick "Where will it run?"
-             DOWN + DOWN + SPACE + ENTER,  # also tick Edge
-             ENTER,                 # edge_target, now asked: Microcontroller
-             ENTER]
+    typed = [
+        ENTER,
+        DOWN + SPACE + ENTER,
+        ENTER,
+        ENTER,
+        DOWN + DOWN + ENTER,  # review: pick "Where will it run?"
+        DOWN + DOWN + SPACE + ENTER,  # also tick Edge
+        ENTER,  # edge_target, now asked: Microcontroller
+        ENTER,
+    ]
     answers, asked, _ = interview(mini, keys, typed)
     assert asked[-2:] == ["deployment", "edge_target"]
     assert answers["edge_target"] == {"microcontroller"}
 
 
 def test_ctrl_c_keeps_progress_and_resume_carries_on(mini, keys, tmp_path: Path):
-    keys.send_text(DOWN + ENTER + DOWN + SPACE + ENTER + CTRL_C)   # audience, deployment, then Ctrl-C on os
+    keys.send_text(
+        DOWN + ENTER + DOWN + SPACE + ENTER + CTRL_C
+    )  # audience, deployment, then Ctrl-C on os
     progress = Progress()
     with pytest.raises(KeyboardInterrupt):
         run_interview(mini, Recording(input=keys, output=DummyOutput()), progress)
@@ -130,14 +157,17 @@ def test_ctrl_c_keeps_progress_and_resume_carries_on(mini, keys, tmp_path: Path)
     assert again == progress
     answers, asked, _ = interview(mini, keys, [DOWN + ENTER, ENTER, ENTER], progress=again)
     assert asked == ["os", "custom_gradients"]
-    assert answers == normal(mini, audience="researcher", deployment=["mobile"], os="windows",
-                             custom_gradients="yes")
+    assert answers == normal(
+        mini, audience="researcher", deployment=["mobile"], os="windows", custom_gradients="yes"
+    )
 
 
 def test_from_profile_pre_selects_every_answer(mini, keys, tmp_path: Path):
     path = tmp_path / "p.yaml"
-    path.write_text("name: p\nanswers: {audience: production, deployment: [mobile, edge], "
-                    "edge_target: embedded_linux, os: windows, custom_gradients: no}\n")
+    path.write_text(
+        "name: p\nanswers: {audience: production, deployment: [mobile, edge], "
+        "edge_target: embedded_linux, os: windows, custom_gradients: no}\n"
+    )
     profile = load_profile(str(path), mini)
     answers, asked, _ = interview(mini, keys, [ENTER] * 6, defaults=profile.answers)
     assert len(asked) == 5
@@ -149,7 +179,8 @@ def test_short_skips_a_question_no_answer_of_which_changes_the_outcome(tmp_path:
     overlay.mkdir()
     (overlay / "questions.yaml").write_text(
         "questions:\n  - {id: team_size, text: How big is the team?, help: People., kind: single,\n"
-        "     options: [{id: small, label: Small}, {id: large, label: Large}]}\n")
+        "     options: [{id: small, label: Small}, {id: large, label: Large}]}\n"
+    )
     rules = load_rules(overlay, base=MINI)
     typed = [DOWN + ENTER, DOWN + SPACE + ENTER, DOWN + ENTER, ENTER, ENTER]
     answers, asked, _ = interview(rules, keys, typed, short=True)
@@ -164,7 +195,8 @@ def test_added_question_in_an_overlay_is_asked_with_no_code_change(tmp_path: Pat
     overlay.mkdir()
     (overlay / "questions.yaml").write_text(
         "questions:\n  - {id: licence, text: Must the licence be Apache-2.0?, help: Legal said so., "
-        "kind: yes_no}\n")
+        "kind: yes_no}\n"
+    )
     rules = load_rules(overlay, base=MINI)
     answers, asked, _ = interview(rules, keys, [ENTER, ENTER, ENTER, ENTER, DOWN + ENTER, ENTER])
     assert asked[-1] == "licence"
@@ -176,8 +208,10 @@ def test_short_decisions_come_from_the_engine(mini):
 
     scorer = Scorer(mini)
     os_q, grads = mini.question("os"), mini.question("custom_gradients")
-    assert could_change(os_q, {}, scorer)                       # Windows drops JAX's point: the tie breaks
-    assert not could_change(grads, normal(mini, deployment=["mobile"]), scorer)  # +1 cannot catch up 3.5
+    assert could_change(os_q, {}, scorer)  # Windows drops JAX's point: the tie breaks
+    assert not could_change(
+        grads, normal(mini, deployment=["mobile"]), scorer
+    )  # +1 cannot catch up 3.5
 
 
 def test_short_looks_through_the_follow_up_an_answer_opens(tmp_path: Path):
@@ -188,13 +222,16 @@ def test_short_looks_through_the_follow_up_an_answer_opens(tmp_path: Path):
         "  - {id: target, text: Where?, help: h, kind: multi, options: [{id: cloud, label: Cloud},"
         " {id: edge, label: Edge}]}\n"
         "  - {id: chip, text: Chip?, help: h, kind: single, ask_when: {target: edge},"
-        " options: [{id: mcu, label: MCU}, {id: soc, label: SoC}]}\n")
+        " options: [{id: mcu, label: MCU}, {id: soc, label: SoC}]}\n"
+    )
     (tmp_path / "frameworks.yaml").write_text(
         "frameworks:\n  - {id: tensorflow, name: TensorFlow, developed_by: G}\n"
-        "  - {id: jax, name: JAX, developed_by: G}\n")
+        "  - {id: jax, name: JAX, developed_by: G}\n"
+    )
     (tmp_path / "scoring.yaml").write_text(
         "rules:\n  - {id: base, when: {not: {chip: soc}}, score: {tensorflow: 1}, because: b, source: s}\n"
-        "  - {id: mcu, when: {chip: mcu}, score: {jax: 5}, because: b, source: s}\n")
+        "  - {id: mcu, when: {chip: mcu}, score: {jax: 5}, because: b, source: s}\n"
+    )
     rules = load_rules(base=tmp_path)
     # No answer to `target` alone moves a point, but Edge opens `chip`, whose MCU answer flips the winner.
     assert could_change(rules.question("target"), {}, Scorer(rules))

@@ -1,4 +1,5 @@
 """Batch and recommend agree record for record: on an answer grid, and on random profiles of a bigger base."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from recommender.cli import main
+from recommender.rulebase.load import load_rules
+from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.compiled import CompiledRules, np
 from recommender.scoring.engine import Scorer, rank
-from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.records import RecordBuilder, is_record_of
-from recommender.rulebase.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -29,11 +30,20 @@ def grid(rules, questions=None) -> list[dict]:
 
     def choices(q):
         if q.kind == "multi":
-            return [None, *([*c] for n in range(1, len(q.option_ids) + 1)
-                            for c in itertools.combinations(q.option_ids, n))]
+            return [
+                None,
+                *(
+                    [*c]
+                    for n in range(1, len(q.option_ids) + 1)
+                    for c in itertools.combinations(q.option_ids, n)
+                ),
+            ]
         return [None, *q.option_ids]
-    return [{q.id: v for q, v in zip(chosen, combo) if v is not None}
-            for combo in itertools.product(*(choices(q) for q in chosen))]
+
+    return [
+        {q.id: v for q, v in zip(chosen, combo) if v is not None}
+        for combo in itertools.product(*(choices(q) for q in chosen))
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -47,13 +57,17 @@ def test_batch_output_equals_rank_on_the_whole_answer_grid(tmp_path, capsys):
     """Through the real CLI: every record is ``rank(...).to_dict()`` (what-ifs off) plus row, margin, error."""
     rules = load_rules()
     profiles = grid(rules)
-    Path("grid.jsonl").write_text("".join(json.dumps({"name": f"g{i}", **p}) + "\n" for i, p in enumerate(profiles)))
+    Path("grid.jsonl").write_text(
+        "".join(json.dumps({"name": f"g{i}", **p}) + "\n" for i, p in enumerate(profiles))
+    )
     assert main(["batch", "grid.jsonl", "-q"]) == 0
     got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(got) == len(profiles) == 864
     scorer = Scorer(rules)
     for i, (p, record) in enumerate(zip(profiles, got)):
-        expected = rank(normalize_answers(p, rules), rules, profile=f"g{i}", scorer=scorer, explore=False)
+        expected = rank(
+            normalize_answers(p, rules), rules, profile=f"g{i}", scorer=scorer, explore=False
+        )
         assert record["row"] == i + 1
         assert is_record_of(record, expected), p
 
@@ -72,7 +86,10 @@ def test_batch_agrees_with_recommend_format_json(tmp_path, capsys):
         single = json.loads(capsys.readouterr().out)
         assert (record["winner"], record["tie"]) == (single["winner"], single["tie"]), p
         assert record["ranking"] == single["ranking"] and record["why_not"] == single["why_not"], p
-        assert record["companion"] == single["companion"] and record["unanswered"] == single["unanswered"], p
+        assert (
+            record["companion"] == single["companion"]
+            and record["unanswered"] == single["unanswered"]
+        ), p
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -80,12 +97,20 @@ def test_records_equal_rank_on_random_profiles_of_a_bigger_rule_base(tmp_path, b
     """160 rules of every condition form, follow-ups, deal-breakers; records built per fired set must still match."""
     rules = load_rules(base=_profiles.synthetic_rules(tmp_path / "rules"))
     profiles = list(_profiles.profiles(rules, 1500, seed=11))
-    normals = [normalize_answers({k: v for k, v in p.items() if k != "name"}, rules) for p in profiles]
+    normals = [
+        normalize_answers({k: v for k, v in p.items() if k != "name"}, rules) for p in profiles
+    ]
     builder = RecordBuilder(rules, CompiledRules(rules, backend=backend))
-    got = builder.records([(i + 1, p["name"], n) for i, (p, n) in enumerate(zip(profiles, normals))])
+    got = builder.records(
+        [(i + 1, p["name"], n) for i, (p, n) in enumerate(zip(profiles, normals))]
+    )
     scorer = Scorer(rules)
-    outcomes = {(r.winner, tuple(r.tie)) for r in map(lambda x: rank(x, rules, scorer=scorer, explore=False),
-                                                      normals[:200])}
+    outcomes = {
+        (r.winner, tuple(r.tie))
+        for r in map(lambda x: rank(x, rules, scorer=scorer, explore=False), normals[:200])
+    }
     assert len(outcomes) > 2, "the synthetic base should produce varied outcomes"
     for p, n, record in zip(profiles, normals, got):
-        assert is_record_of(record, rank(n, rules, profile=p["name"], scorer=scorer, explore=False)), p
+        assert is_record_of(
+            record, rank(n, rules, profile=p["name"], scorer=scorer, explore=False)
+        ), p

@@ -1,4 +1,5 @@
 """``recommender batch`` end to end through ``cli.main``: real files, exact messages, exit codes, formats."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from recommender.cli import main
 from recommender.batch.progress import Progress
+from recommender.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -20,7 +21,9 @@ MINI = ROOT / "tests" / "data" / "mini"
 
 @pytest.fixture(autouse=True)
 def mini_rules(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)  # messages name files as given: relative names keep them short and exact
+    monkeypatch.chdir(
+        tmp_path
+    )  # messages name files as given: relative names keep them short and exact
     monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
     monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
 
@@ -45,48 +48,101 @@ def records(out: str) -> list[dict]:
 # -- bad rows: one error record each, located, with the fix; every other row still scored --------------------
 
 BAD_ROWS = [
-    ("in.jsonl", '{"audience": "beginer"}\n',
-     'in.jsonl:1: row 1: unknown option "beginer" for question "audience" (did you mean "beginner"?); '
-     "valid values: beginner, production, researcher"),
-    ("in.jsonl", '{"audiense": "beginner"}\n',
-     'in.jsonl:1: row 1: unknown question "audiense" (did you mean "audience"?); '
-     "valid values: audience, custom_gradients, deployment, edge_target, os"),
-    ("in.jsonl", '{"audience": 3}\n',
-     'in.jsonl:1: row 1: question "audience": expected one of beginner, researcher, production, got int 3'),
-    ("in.jsonl", '{"audience": ["beginner", "researcher"]}\n',
-     "in.jsonl:1: row 1: question \"audience\" takes one answer, got a list ['beginner', 'researcher']; "
-     "valid values: beginner, researcher, production"),
-    ("in.jsonl", '{"audience": "beginner"\n', "in.jsonl:1:24: row 1: invalid JSON: Expecting ',' delimiter"),
-    ("in.jsonl", "[1, 2]\n", "in.jsonl:1: row 1: expected a mapping of question: answer, or "
-                             "{name: ..., answers: {question: answer}}, got a list"),
+    (
+        "in.jsonl",
+        '{"audience": "beginer"}\n',
+        'in.jsonl:1: row 1: unknown option "beginer" for question "audience" (did you mean "beginner"?); '
+        "valid values: beginner, production, researcher",
+    ),
+    (
+        "in.jsonl",
+        '{"audiense": "beginner"}\n',
+        'in.jsonl:1: row 1: unknown question "audiense" (did you mean "audience"?); '
+        "valid values: audience, custom_gradients, deployment, edge_target, os",
+    ),
+    (
+        "in.jsonl",
+        '{"audience": 3}\n',
+        'in.jsonl:1: row 1: question "audience": expected one of beginner, researcher, production, got int 3',
+    ),
+    (
+        "in.jsonl",
+        '{"audience": ["beginner", "researcher"]}\n',
+        "in.jsonl:1: row 1: question \"audience\" takes one answer, got a list ['beginner', 'researcher']; "
+        "valid values: beginner, researcher, production",
+    ),
+    (
+        "in.jsonl",
+        '{"audience": "beginner"\n',
+        "in.jsonl:1:24: row 1: invalid JSON: Expecting ',' delimiter",
+    ),
+    (
+        "in.jsonl",
+        "[1, 2]\n",
+        "in.jsonl:1: row 1: expected a mapping of question: answer, or "
+        "{name: ..., answers: {question: answer}}, got a list",
+    ),
     ("in.jsonl", '{"os": "linux", "os": "windows"}\n', 'in.jsonl:1: row 1: duplicate key "os"'),
-    ("in.jsonl", '{"answers": {"os": "linux"}, "nmae": "x"}\n',
-     'in.jsonl:1: row 1: unknown key "nmae" beside "answers" (did you mean "name"?); '
-     "valid values: answers, description, name"),
-    ("in.jsonl", '{"answers": ["os"]}\n',
-     "in.jsonl:1: row 1: answers: expected a mapping of question: answer, got a list"),
-    ("in.jsonl", '{"name": ["x"], "os": "linux"}\n', "in.jsonl:1: row 1: name: expected text, got a list"),
+    (
+        "in.jsonl",
+        '{"answers": {"os": "linux"}, "nmae": "x"}\n',
+        'in.jsonl:1: row 1: unknown key "nmae" beside "answers" (did you mean "name"?); '
+        "valid values: answers, description, name",
+    ),
+    (
+        "in.jsonl",
+        '{"answers": ["os"]}\n',
+        "in.jsonl:1: row 1: answers: expected a mapping of question: answer, got a list",
+    ),
+    (
+        "in.jsonl",
+        '{"name": ["x"], "os": "linux"}\n',
+        "in.jsonl:1: row 1: name: expected text, got a list",
+    ),
     ("in.jsonl", b'{"name": "caf\xe9"}\n', "in.jsonl:1: row 1: not UTF-8 text (byte 13)"),
-    ("in.yaml", "- audience: beginner\n  deployment: [server, moble]\n",
-     'in.yaml:2:15: row 1: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
-     "valid values: edge, mobile, server"),
-    ("in.yaml", "- 7\n", "in.yaml: row 1: expected a mapping of question: answer, or "
-                         "{name: ..., answers: {question: answer}}, got int 7"),
-    ("in.json", '{"p": {"os": "mac"}}', 'in.json: row 1: unknown option "mac" for question "os"; '
-                                        "valid values: linux, windows"),
-    ("in.csv", "name,audience\nx,beginner,extra\n", "in.csv:2: row 1: the row has 3 cells, the header has 2"),
-    ("in.csv", "name,audience,deployment\nx,,server;moble\n",
-     'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
-     "valid values: edge, mobile, server"),
+    (
+        "in.yaml",
+        "- audience: beginner\n  deployment: [server, moble]\n",
+        'in.yaml:2:15: row 1: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
+        "valid values: edge, mobile, server",
+    ),
+    (
+        "in.yaml",
+        "- 7\n",
+        "in.yaml: row 1: expected a mapping of question: answer, or "
+        "{name: ..., answers: {question: answer}}, got int 7",
+    ),
+    (
+        "in.json",
+        '{"p": {"os": "mac"}}',
+        'in.json: row 1: unknown option "mac" for question "os"; valid values: linux, windows',
+    ),
+    (
+        "in.csv",
+        "name,audience\nx,beginner,extra\n",
+        "in.csv:2: row 1: the row has 3 cells, the header has 2",
+    ),
+    (
+        "in.csv",
+        "name,audience,deployment\nx,,server;moble\n",
+        'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
+        "valid values: edge, mobile, server",
+    ),
     ("in.csv", b"name,os,audience\ncaf\xe9,linux,\n", "in.csv:2: row 1: not UTF-8 text"),
 ]
 
 
 @pytest.mark.parametrize(("name", "text", "message"), BAD_ROWS)
-def test_a_bad_row_becomes_an_error_record_and_the_next_row_is_still_scored(tmp_path, capsys, name, text,
-                                                                            message):
-    good = {"in.jsonl": '{"audience": "beginner"}\n', "in.yaml": "- {audience: beginner}\n", "in.json": None,
-            "in.csv": ",".join({"name": "y", "audience": "beginner"}.get(h, "") for h in _header(text)) + "\n"}[name]
+def test_a_bad_row_becomes_an_error_record_and_the_next_row_is_still_scored(
+    tmp_path, capsys, name, text, message
+):
+    good = {
+        "in.jsonl": '{"audience": "beginner"}\n',
+        "in.yaml": "- {audience: beginner}\n",
+        "in.json": None,
+        "in.csv": ",".join({"name": "y", "audience": "beginner"}.get(h, "") for h in _header(text))
+        + "\n",
+    }[name]
     if good is not None:
         text = text + (good.encode() if isinstance(text, bytes) else good)
     code, out, err = batch(tmp_path, capsys, name, text)
@@ -101,22 +157,56 @@ def test_a_bad_row_becomes_an_error_record_and_the_next_row_is_still_scored(tmp_
 # -- whole-input problems: exit 2, one line ------------------------------------------------------------------
 
 UNUSABLE = [
-    ("in.csv", "", "in.csv:1: the CSV has no header row; expected a column per question (and optionally name)"),
-    ("in.csv", "name,audiance\n", 'in.csv:1: header column 2: unknown question "audiance" (did you mean '
-                                  '"audience"?); valid values: audience, custom_gradients, deployment, '
-                                  "edge_target, os"),
+    (
+        "in.csv",
+        "",
+        "in.csv:1: the CSV has no header row; expected a column per question (and optionally name)",
+    ),
+    (
+        "in.csv",
+        "name,audiance\n",
+        'in.csv:1: header column 2: unknown question "audiance" (did you mean '
+        '"audience"?); valid values: audience, custom_gradients, deployment, '
+        "edge_target, os",
+    ),
     ("in.csv", "name,,os\n", "in.csv:1: header column 2 is empty; name the question it answers"),
     ("in.csv", "os,os\n", 'in.csv:1: header column 2: "os" appears twice'),
-    ("in.yaml", "", "in.yaml: expected a list of profiles or a mapping of name: answers, got an empty document"),
-    ("in.yaml", "just text\n", "in.yaml: expected a list of profiles or a mapping of name: answers, "
-                               "got text 'just text'"),
-    ("in.yaml", "- &a {os: linux}\n- *a\n",
-     "in.yaml:1:3: YAML anchors and aliases (&name / *name) are not allowed; write the value out"),
-    ("in.json", "", "in.json: the input is empty; expected a list of profiles or a mapping of name: answers"),
-    ("in.json", "[{]", "in.json:1:3: invalid JSON: Expecting property name enclosed in double quotes"),
-    ("in.json", "42", "in.json: expected a list of profiles or a mapping of name: answers, got int 42"),
-    ("in.txt", "x", 'in.txt: cannot tell the input format from ".txt"; use --input-format (yaml, json, jsonl, '
-                    "csv); known extensions: .yaml, .yml, .json, .jsonl, .ndjson, .csv"),
+    (
+        "in.yaml",
+        "",
+        "in.yaml: expected a list of profiles or a mapping of name: answers, got an empty document",
+    ),
+    (
+        "in.yaml",
+        "just text\n",
+        "in.yaml: expected a list of profiles or a mapping of name: answers, got text 'just text'",
+    ),
+    (
+        "in.yaml",
+        "- &a {os: linux}\n- *a\n",
+        "in.yaml:1:3: YAML anchors and aliases (&name / *name) are not allowed; write the value out",
+    ),
+    (
+        "in.json",
+        "",
+        "in.json: the input is empty; expected a list of profiles or a mapping of name: answers",
+    ),
+    (
+        "in.json",
+        "[{]",
+        "in.json:1:3: invalid JSON: Expecting property name enclosed in double quotes",
+    ),
+    (
+        "in.json",
+        "42",
+        "in.json: expected a list of profiles or a mapping of name: answers, got int 42",
+    ),
+    (
+        "in.txt",
+        "x",
+        'in.txt: cannot tell the input format from ".txt"; use --input-format (yaml, json, jsonl, '
+        "csv); known extensions: .yaml, .yml, .json, .jsonl, .ndjson, .csv",
+    ),
 ]
 
 
@@ -133,8 +223,9 @@ def test_a_missing_file_exits_2(tmp_path, capsys):
 
 def test_stdin_needs_an_input_format(capsys):
     assert main(["batch", "-"]) == 2
-    assert capsys.readouterr().err == ("recommender: reading profiles from stdin needs --input-format "
-                                       "(yaml, json, jsonl, csv)\n")
+    assert capsys.readouterr().err == (
+        "recommender: reading profiles from stdin needs --input-format (yaml, json, jsonl, csv)\n"
+    )
 
 
 def test_an_unusable_input_leaves_no_output_file(tmp_path, capsys):
@@ -145,35 +236,54 @@ def test_an_unusable_input_leaves_no_output_file(tmp_path, capsys):
 
 # -- nothing is dropped: one record per row, in order -----------------------------------------------------------
 
-MIXED_JSONL = ('{"name": "a", "audience": "beginner"}\n'
-               "\n"                                   # blank: not a row
-               '{"name": "b", "audience": "nope"}\n'  # bad
-               "   \n"                                # blank: not a row
-               "{oops\n"                              # unparsable
-               '{"name": "c", "answers": {"deployment": ["mobile", "edge"], "edge_target": "microcontroller"}}\n'
-               "{}\n")
+MIXED_JSONL = (
+    '{"name": "a", "audience": "beginner"}\n'
+    "\n"  # blank: not a row
+    '{"name": "b", "audience": "nope"}\n'  # bad
+    "   \n"  # blank: not a row
+    "{oops\n"  # unparsable
+    '{"name": "c", "answers": {"deployment": ["mobile", "edge"], "edge_target": "microcontroller"}}\n'
+    "{}\n"
+)
 
 
-def test_every_row_gets_exactly_one_record_in_input_order_and_blank_lines_are_not_rows(tmp_path, capsys):
+def test_every_row_gets_exactly_one_record_in_input_order_and_blank_lines_are_not_rows(
+    tmp_path, capsys
+):
     code, out, err = batch(tmp_path, capsys, "in.jsonl", MIXED_JSONL)
     got = records(out)
     assert code == 1
     assert [(r["row"], r["profile"], r["error"] is None) for r in got] == [
-        (1, "a", True), (2, "b", False), (3, None, False), (4, "c", True), (5, None, True)]
-    assert got[1]["error"].startswith("in.jsonl:3: row 2: ")  # the message names the physical line too
-    assert got[2]["error"] == "in.jsonl:5:2: row 3: invalid JSON: Expecting property name enclosed in double quotes"
-    assert err.splitlines()[-3:] == ["batch: 5 rows: 3 scored, 2 failed",
-                                     "winners: PyTorch 1 · TensorFlow 1 · tie 1",
-                                     "rules fired most: os-unknown 3 · not-windows 3 · beginner-keras 1 · "
-                                     "mobile-tf 1 · mcu-tf 1"]
+        (1, "a", True),
+        (2, "b", False),
+        (3, None, False),
+        (4, "c", True),
+        (5, None, True),
+    ]
+    assert got[1]["error"].startswith(
+        "in.jsonl:3: row 2: "
+    )  # the message names the physical line too
+    assert (
+        got[2]["error"]
+        == "in.jsonl:5:2: row 3: invalid JSON: Expecting property name enclosed in double quotes"
+    )
+    assert err.splitlines()[-3:] == [
+        "batch: 5 rows: 3 scored, 2 failed",
+        "winners: PyTorch 1 · TensorFlow 1 · tie 1",
+        "rules fired most: os-unknown 3 · not-windows 3 · beginner-keras 1 · "
+        "mobile-tf 1 · mcu-tf 1",
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "markdown", "table"])
 def test_every_format_has_one_line_per_row(tmp_path, capsys, fmt):
     code, out, _ = batch(tmp_path, capsys, "in.jsonl", MIXED_JSONL, "--format", fmt)
     lines = out.splitlines()
-    if fmt in ("markdown", "table"):  # a header (two lines in Markdown), the rows, a blank line, the summary
-        data = lines[2 if fmt == "markdown" else 1:lines.index("")]
+    if fmt in (
+        "markdown",
+        "table",
+    ):  # a header (two lines in Markdown), the rows, a blank line, the summary
+        data = lines[2 if fmt == "markdown" else 1 : lines.index("")]
     else:
         data = {"jsonl": lines, "json": lines[1:-1], "csv": lines[1:]}[fmt]
     assert code == 1 and len(data) == 5
@@ -186,43 +296,95 @@ def test_csv_output_flattens_records(tmp_path, capsys):
     code, out, _ = batch(tmp_path, capsys, "in.csv", text, "-f", "csv")
     assert code == 0
     assert list(csv.reader(io.StringIO(out))) == [
-        ["row", "name", "winner", "tie", "score_tensorflow", "score_pytorch", "score_jax", "excluded", "margin",
-         "companion", "top_reasons", "error"],
-        ["1", "x", "tensorflow", "", "6", "3", "-2.5", "", "3", "keras", "mobile-tf;beginner-keras", ""],
+        [
+            "row",
+            "name",
+            "winner",
+            "tie",
+            "score_tensorflow",
+            "score_pytorch",
+            "score_jax",
+            "excluded",
+            "margin",
+            "companion",
+            "top_reasons",
+            "error",
+        ],
+        [
+            "1",
+            "x",
+            "tensorflow",
+            "",
+            "6",
+            "3",
+            "-2.5",
+            "",
+            "3",
+            "keras",
+            "mobile-tf;beginner-keras",
+            "",
+        ],
         ["2", "y", "", "pytorch;jax", "0", "0.5", "0.5", "", "0", "", "os-unknown", ""],
         ["3", "", "pytorch", "", "0", "3", "2", "", "1", "torch-nn", "research-pytorch", ""],
     ]
 
 
 def test_yaml_mapping_names_rows_by_key_and_accepts_both_shapes(tmp_path, capsys):
-    text = "alpha: {audience: beginner}\nbeta:\n  answers: {custom_gradients: yes}\n  description: d\n"
+    text = (
+        "alpha: {audience: beginner}\nbeta:\n  answers: {custom_gradients: yes}\n  description: d\n"
+    )
     code, out, _ = batch(tmp_path, capsys, "in.yaml", text)
     got = records(out)
     assert code == 0 and [(r["profile"], r["answers"]) for r in got] == [
-        ("alpha", {"audience": "beginner"}), ("beta", {"custom_gradients": "yes"})]
+        ("alpha", {"audience": "beginner"}),
+        ("beta", {"custom_gradients": "yes"}),
+    ]
 
 
 def test_a_single_profile_document_is_one_row(tmp_path, capsys):
-    code, out, _ = batch(tmp_path, capsys, "in.json", '{"name": "solo", "answers": {"audience": "researcher"}}')
-    assert code == 0 and [(r["row"], r["profile"], r["winner"]) for r in records(out)] == [(1, "solo", "pytorch")]
+    code, out, _ = batch(
+        tmp_path, capsys, "in.json", '{"name": "solo", "answers": {"audience": "researcher"}}'
+    )
+    assert code == 0 and [(r["row"], r["profile"], r["winner"]) for r in records(out)] == [
+        (1, "solo", "pytorch")
+    ]
 
 
 def test_stdin_with_an_input_format(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
-    done = subprocess.run([sys.executable, "-m", "recommender", "batch", "-", "--input-format", "csv", "-f", "csv",
-                           "-q"], input="audience\nbeginner\n", env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "recommender",
+            "batch",
+            "-",
+            "--input-format",
+            "csv",
+            "-f",
+            "csv",
+            "-q",
+        ],
+        input="audience\nbeginner\n",
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines()[1].startswith("1,,pytorch,")
 
 
 # -- --strict, -o and --quiet ---------------------------------------------------------------------------------
 
+
 def test_strict_stops_at_the_first_bad_row_and_names_it(tmp_path, capsys):
     dst = tmp_path / "out.jsonl"
     code, out, err = batch(tmp_path, capsys, "in.jsonl", MIXED_JSONL, "--strict", "-o", str(dst))
     assert code == 1 and out == ""
-    assert err == ('recommender: in.jsonl:3: row 2: unknown option "nope" for question "audience"; valid values: '
-                   "beginner, production, researcher (stopped by --strict)\n")
+    assert err == (
+        'recommender: in.jsonl:3: row 2: unknown option "nope" for question "audience"; valid values: '
+        "beginner, production, researcher (stopped by --strict)\n"
+    )
     assert not dst.exists(), "a stopped run must not leave an output that looks complete"
 
 
@@ -236,7 +398,9 @@ def test_output_file_is_replaced_whole_and_no_temp_file_is_left(tmp_path, capsys
     dst.write_text("old\n")
     code, out, err = batch(tmp_path, capsys, "in.jsonl", '{"os": "linux"}\n', "-o", str(dst))
     assert code == 0 and out == "" and "batch: 1 rows: 1 scored, 0 failed" in err
-    assert dst.read_text().splitlines()[0].startswith("row,name,winner")  # format from the -o extension
+    assert (
+        dst.read_text().splitlines()[0].startswith("row,name,winner")
+    )  # format from the -o extension
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.csv"]
 
 
@@ -258,13 +422,18 @@ def test_the_output_may_not_replace_the_input(tmp_path, capsys):
     src = tmp_path / "in.jsonl"
     src.write_text('{"os": "linux"}\n')
     assert main(["batch", str(src), "-o", str(src), "-f", "jsonl"]) == 2
-    assert capsys.readouterr().err == f"{src}: the output would replace the input; choose another -o file\n"
+    assert (
+        capsys.readouterr().err
+        == f"{src}: the output would replace the input; choose another -o file\n"
+    )
 
 
 def test_an_unknown_output_extension_needs_format(tmp_path, capsys):
     code, _, err = batch(tmp_path, capsys, "in.jsonl", "{}\n", "-o", "out.xyz")
-    assert code == 2 and err == ('out.xyz: cannot tell the output format from ".xyz"; use --format '
-                                 "(jsonl, json, csv, markdown, table)\n")
+    assert code == 2 and err == (
+        'out.xyz: cannot tell the output format from ".xyz"; use --format '
+        "(jsonl, json, csv, markdown, table)\n"
+    )
 
 
 def test_quiet_silences_stderr_but_not_the_exit_code(tmp_path, capsys):
@@ -273,8 +442,9 @@ def test_quiet_silences_stderr_but_not_the_exit_code(tmp_path, capsys):
 
 
 def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
-    code, out, err = batch(tmp_path, capsys, "in.jsonl", '{"name": "a", "audience": "beginner"}\n{}\n', "-f",
-                           "table")
+    code, out, err = batch(
+        tmp_path, capsys, "in.jsonl", '{"name": "a", "audience": "beginner"}\n{}\n', "-f", "table"
+    )
     assert code == 0 and err == ""
     assert out.splitlines() == [
         "   row  name                  winner                  TensorFlow  PyTorch     JAX  margin  companion",
@@ -289,6 +459,7 @@ def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
 
 # -- the progress bar ---------------------------------------------------------------------------------------
 
+
 class FakeTerminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -298,16 +469,20 @@ def test_progress_draws_on_a_terminal_and_wipes_itself():
     ticks = iter([0.0, 1.0, 1.05, 2.0])
     stream = FakeTerminal()
     bar = Progress(stream, enabled=True, total=1000, clock=lambda: next(ticks))
-    bar.update(500, 250)   # t=1.0: drawn
-    bar.update(600, 300)   # t=1.05: too soon, skipped
+    bar.update(500, 250)  # t=1.0: drawn
+    bar.update(600, 300)  # t=1.05: too soon, skipped
     bar.update(1000, 1000)  # t=2.0: drawn
     bar.close()
-    assert stream.getvalue() == ("\rbatch: [######..................]  25%  500 rows  500 rows/s\x1b[K"
-                                 "\rbatch: [########################] 100%  1,000 rows  500 rows/s\x1b[K"
-                                 "\r\x1b[K")
+    assert stream.getvalue() == (
+        "\rbatch: [######..................]  25%  500 rows  500 rows/s\x1b[K"
+        "\rbatch: [########################] 100%  1,000 rows  500 rows/s\x1b[K"
+        "\r\x1b[K"
+    )
 
 
-@pytest.mark.parametrize(("stream", "quiet", "on"), [(FakeTerminal(), False, True), (FakeTerminal(), True, False),
-                                                     (io.StringIO(), False, False)])
+@pytest.mark.parametrize(
+    ("stream", "quiet", "on"),
+    [(FakeTerminal(), False, True), (FakeTerminal(), True, False), (io.StringIO(), False, False)],
+)
 def test_progress_is_on_only_for_a_terminal_without_quiet(stream, quiet, on):
     assert Progress.for_terminal(stream, quiet=quiet).enabled is on

@@ -1,4 +1,5 @@
 """CompiledRules: both backends agree with the engine's Scorer on every profile of an answer grid."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from recommender.rulebase.load import load_rules
+from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.compiled import CompiledRules, np
 from recommender.scoring.engine import Scorer
-from recommender.rulebase.profiles import normalize_answers
-from recommender.rulebase.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -41,20 +42,33 @@ rules:
 
 def grid(rules) -> list[dict]:
     """Every combination of every question's answers, unanswered included."""
+
     def choices(q):
         if q.kind == "multi":
-            return [None, *([*c] for n in range(1, len(q.option_ids) + 1)
-                            for c in itertools.combinations(q.option_ids, n))]
+            return [
+                None,
+                *(
+                    [*c]
+                    for n in range(1, len(q.option_ids) + 1)
+                    for c in itertools.combinations(q.option_ids, n)
+                ),
+            ]
         return [None, *q.option_ids]
-    return [{q.id: v for q, v in zip(rules.questions, combo) if v is not None}
-            for combo in itertools.product(*(choices(q) for q in rules.questions))]
+
+    return [
+        {q.id: v for q, v in zip(rules.questions, combo) if v is not None}
+        for combo in itertools.product(*(choices(q) for q in rules.questions))
+    ]
 
 
 @pytest.fixture(scope="module")
 def condition_rules(tmp_path_factory):
     d = tmp_path_factory.mktemp("conditions")
-    (d / "frameworks.yaml").write_text((MINI / "frameworks.yaml").read_text().replace(
-        "pick_when: {audience: [beginner, production]}", "pick_when: {a: x}"))
+    (d / "frameworks.yaml").write_text(
+        (MINI / "frameworks.yaml")
+        .read_text()
+        .replace("pick_when: {audience: [beginner, production]}", "pick_when: {a: x}")
+    )
     (d / "scoring.yaml").write_text(CONDITIONS)
     return load_rules(base=d)
 
@@ -79,7 +93,9 @@ def test_fired_and_outcomes_agree_with_the_engine(base, facts, backend, conditio
 
 def test_the_grid_covers_every_rule(condition_rules):
     compiled = CompiledRules(condition_rules, backend="python")
-    sigs = [compiled.signature(normalize_answers(g, condition_rules)) for g in grid(condition_rules)]
+    sigs = [
+        compiled.signature(normalize_answers(g, condition_rules)) for g in grid(condition_rules)
+    ]
     seen = {r for rows in compiled.fired(sigs, {"jax.gpu": "ok"}) for r in rows}
     seen |= {r for rows in compiled.fired(sigs) for r in rows}
     assert sorted(compiled.rule_ids[r] for r in seen) == sorted(compiled.rule_ids)
@@ -108,28 +124,45 @@ def test_an_unknown_backend_is_refused():
 def test_non_dyadic_points_are_summed_left_to_right_like_the_engine(tmp_path):
     (tmp_path / "frameworks.yaml").write_text((MINI / "frameworks.yaml").read_text())
     (tmp_path / "questions.yaml").write_text((MINI / "questions.yaml").read_text())
-    (tmp_path / "scoring.yaml").write_text("rules:\n" + "".join(
-        f"  - {{id: r{i}, when: {{audience: beginner}}, score: {{pytorch: 0.1, jax: {0.3 if i % 2 else 0.2}}}, "
-        f"because: b, source: s}}\n" for i in range(7)))
+    (tmp_path / "scoring.yaml").write_text(
+        "rules:\n"
+        + "".join(
+            f"  - {{id: r{i}, when: {{audience: beginner}}, score: {{pytorch: 0.1, jax: {0.3 if i % 2 else 0.2}}}, "
+            f"because: b, source: s}}\n"
+            for i in range(7)
+        )
+    )
     rules = load_rules(base=tmp_path)
     compiled = CompiledRules(rules)
     assert not compiled.exact
     answers = normalize_answers({"audience": "beginner"}, rules)
-    assert compiled.totals(compiled.fired([compiled.signature(answers)])[0])[0] == Scorer(rules).totals(answers)[0]
+    assert (
+        compiled.totals(compiled.fired([compiled.signature(answers)])[0])[0]
+        == Scorer(rules).totals(answers)[0]
+    )
 
 
 def test_batch_runs_without_numpy(tmp_path):
     """numpy is optional: with it unimportable the python backend is chosen and the output is the same."""
     src = tmp_path / "in.jsonl"
-    src.write_text('{"audience": "beginner", "deployment": ["mobile", "edge"], "edge_target": "microcontroller"}\n'
-                   '{"audience": "researcher", "custom_gradients": true}\n')
-    code = ("import sys; sys.modules['numpy'] = None\n"
-            "from recommender.scoring.compiled import CompiledRules, np; assert np is None\n"
-            "from recommender.cli import main; sys.exit(main(sys.argv[1:]))")
+    src.write_text(
+        '{"audience": "beginner", "deployment": ["mobile", "edge"], "edge_target": "microcontroller"}\n'
+        '{"audience": "researcher", "custom_gradients": true}\n'
+    )
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "from recommender.scoring.compiled import CompiledRules, np; assert np is None\n"
+        "from recommender.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
     outputs = []
     for prefix in (["-c", code], ["-m", "recommender"]):
-        done = subprocess.run([sys.executable, *prefix, "batch", str(src), "-q"], env=env, capture_output=True,
-                              text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, *prefix, "batch", str(src), "-q"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] and outputs[0].count("\n") == 2

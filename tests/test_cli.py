@@ -1,4 +1,5 @@
 """The CLI boundary: exit codes, the JSON contract, --debug, and what `recommend` must not import."""
+
 from __future__ import annotations
 
 import json
@@ -7,27 +8,43 @@ import sys
 import textwrap
 
 import pytest
+from conftest import MINI, ROOT, run_cli
 
 import recommender
 from recommender.cli import main
-from conftest import MINI, ROOT, run_cli
 
 MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI)}
 
 
 def test_recommend_json_matches_the_python_api(tmp_path, mini):
-    (tmp_path / "p.yaml").write_text("name: team-a\nanswers:\n  deployment: [mobile]\n  os: linux\n")
-    proc = run_cli("recommend", "--profile", "p.yaml", "--answer", "audience=researcher", "--format", "json",
-                   cwd=tmp_path, env=MINI_ENV)
+    (tmp_path / "p.yaml").write_text(
+        "name: team-a\nanswers:\n  deployment: [mobile]\n  os: linux\n"
+    )
+    proc = run_cli(
+        "recommend",
+        "--profile",
+        "p.yaml",
+        "--answer",
+        "audience=researcher",
+        "--format",
+        "json",
+        cwd=tmp_path,
+        env=MINI_ENV,
+    )
     assert proc.returncode == 0, proc.stderr
-    expected = recommender.recommend({"deployment": ["mobile"], "os": "linux", "audience": "researcher"},
-                                     rules=mini, profile="team-a").to_dict()
+    expected = recommender.recommend(
+        {"deployment": ["mobile"], "os": "linux", "audience": "researcher"},
+        rules=mini,
+        profile="team-a",
+    ).to_dict()
     assert json.loads(proc.stdout) == expected
 
 
 def test_answer_flag_overrides_and_clears_profile(tmp_path):
     (tmp_path / "p.yaml").write_text("answers: {os: windows, audience: beginner}\n")
-    proc = run_cli("recommend", "--profile", "p.yaml", "-a", "os=", "-f", "json", cwd=tmp_path, env=MINI_ENV)
+    proc = run_cli(
+        "recommend", "--profile", "p.yaml", "-a", "os=", "-f", "json", cwd=tmp_path, env=MINI_ENV
+    )
     assert json.loads(proc.stdout)["answers"] == {"audience": "beginner"}
 
 
@@ -41,14 +58,20 @@ def test_table_output_names_winner_reasons_and_changes():
 
 
 def test_markdown_output(tmp_path):
-    proc = run_cli("recommend", "-a", "audience=beginner", "-a", "os=windows", "-f", "markdown", env=MINI_ENV)
-    assert proc.stdout.startswith("## Tie between TensorFlow and PyTorch: the rules cannot separate them.")
+    proc = run_cli(
+        "recommend", "-a", "audience=beginner", "-a", "os=windows", "-f", "markdown", env=MINI_ENV
+    )
+    assert proc.stdout.startswith(
+        "## Tie between TensorFlow and PyTorch: the rules cannot separate them."
+    )
     assert "| 1 | TensorFlow | +2 | tied |" in proc.stdout
 
 
 def test_output_file_is_written_whole(tmp_path):
     out = tmp_path / "result.json"
-    proc = run_cli("recommend", "-a", "deployment=mobile", "-f", "json", "-o", str(out), env=MINI_ENV)
+    proc = run_cli(
+        "recommend", "-a", "deployment=mobile", "-f", "json", "-o", str(out), env=MINI_ENV
+    )
     assert proc.returncode == 0 and proc.stdout == ""
     assert json.loads(out.read_text())["winner"] == "tensorflow"
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
@@ -62,12 +85,14 @@ def test_usage_error_is_one_line_exit_2():
 
 @pytest.fixture()
 def boom(tmp_path, monkeypatch):
-    (tmp_path / "boom_command.py").write_text(textwrap.dedent("""
+    (tmp_path / "boom_command.py").write_text(
+        textwrap.dedent("""
         def add_arguments(parser):
             pass
         def run(args):
             raise RuntimeError("kaboom")
-    """))
+    """)
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     return {"boom": ("boom_command", "raises")}
 
@@ -75,7 +100,10 @@ def boom(tmp_path, monkeypatch):
 def test_unexpected_error_exits_3_without_traceback(boom, capsys):
     assert main(["boom"], commands=boom) == 3
     err = capsys.readouterr().err
-    assert err == "recommender: internal error: RuntimeError: kaboom (run with --debug for the traceback)\n"
+    assert (
+        err
+        == "recommender: internal error: RuntimeError: kaboom (run with --debug for the traceback)\n"
+    )
 
 
 def test_debug_shows_the_traceback(boom):
@@ -86,8 +114,9 @@ def test_debug_shows_the_traceback(boom):
 HEAVY = ("torch", "tensorflow", "jax", "questionary", "prompt_toolkit")
 
 
-@pytest.mark.parametrize("args", [["recommend", "-a", "deployment=mobile", "-f", "json"], ["compare"],
-                                  ["rules", "test"]])
+@pytest.mark.parametrize(
+    "args", [["recommend", "-a", "deployment=mobile", "-f", "json"], ["compare"], ["rules", "test"]]
+)
 def test_startup_imports_no_framework_and_no_questionary(args):
     code = textwrap.dedent(f"""
         import sys, io, contextlib
@@ -96,8 +125,13 @@ def test_startup_imports_no_framework_and_no_questionary(args):
             main({args!r})
         print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))
     """)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                          env={"PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI), "PATH": ""})
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI), "PATH": ""},
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
 

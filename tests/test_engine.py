@@ -1,5 +1,6 @@
 """The scoring core on the hand-checked mini rule base (tests/data/mini): every number here is worked out
 from those files by hand."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,8 +37,10 @@ def test_empty_profile_still_ranks(mini):
 
 
 def test_dealbreaker_excludes_and_ranks_last(mini):
-    result = recommender.recommend({"deployment": ["edge"], "edge_target": "microcontroller",
-                                    "custom_gradients": True}, rules=mini)
+    result = recommender.recommend(
+        {"deployment": ["edge"], "edge_target": "microcontroller", "custom_gradients": True},
+        rules=mini,
+    )
     jax = result.ranking[-1]
     assert jax.framework == "jax" and jax.excluded
     assert [d.rule for d in jax.dealbreakers] == ["mcu-no-jax"]
@@ -47,7 +50,9 @@ def test_dealbreaker_excludes_and_ranks_last(mini):
 
 
 def test_follow_up_answer_is_ignored_when_its_question_does_not_apply(mini):
-    result = recommender.recommend({"deployment": "mobile", "edge_target": "microcontroller"}, rules=mini)
+    result = recommender.recommend(
+        {"deployment": "mobile", "edge_target": "microcontroller"}, rules=mini
+    )
     assert result.ignored == ("edge_target",)
     assert not any(s.excluded for s in result.ranking)
 
@@ -82,8 +87,15 @@ def test_why_not_names_the_runner_up_and_what_it_lost_on(mini):
 def test_companion_pick_when_and_inactive_companions_are_warned(mini):
     pt = recommender.recommend({"audience": "production", "deployment": "server"}, rules=mini)
     assert pt.winner == "pytorch" and pt.companion.id == "lightning"
-    jx = recommender.recommend({"audience": "researcher", "custom_gradients": "yes", "os": "linux",
-                                "deployment": "server"}, rules=mini)
+    jx = recommender.recommend(
+        {
+            "audience": "researcher",
+            "custom_gradients": "yes",
+            "os": "linux",
+            "deployment": "server",
+        },
+        rules=mini,
+    )
     # PyTorch 3+1+1 = 5, JAX 2+1+.5 = 3.5
     assert jx.winner == "pytorch" and jx.companion.id == "torch-nn"
 
@@ -102,7 +114,9 @@ def test_yes_no_accepts_yaml_booleans(mini):
 
 
 def test_json_contract_shape(mini):
-    data = recommender.recommend({"deployment": ["mobile", "server"]}, rules=mini, profile="p").to_dict()
+    data = recommender.recommend(
+        {"deployment": ["mobile", "server"]}, rules=mini, profile="p"
+    ).to_dict()
     assert data["profile"] == "p"
     assert [r["framework"] for r in data["ranking"]] == ["tensorflow", "pytorch", "jax"]
     first = data["ranking"][0]
@@ -114,8 +128,24 @@ def test_json_contract_shape(mini):
 
 def test_public_api_is_pinned():
     assert recommender.__all__ == [
-        "Case", "Change", "Companion", "Fact", "Framework", "Option", "Question", "Reason", "Recommendation",
-        "Rule", "RuleBase", "Scorer", "Standing", "UserError", "UserErrors", "WhyNot", "load_rules", "recommend",
+        "Case",
+        "Change",
+        "Companion",
+        "Fact",
+        "Framework",
+        "Option",
+        "Question",
+        "Reason",
+        "Recommendation",
+        "Rule",
+        "RuleBase",
+        "Scorer",
+        "Standing",
+        "UserError",
+        "UserErrors",
+        "WhyNot",
+        "load_rules",
+        "recommend",
     ]
     for name in recommender.__all__:
         assert hasattr(recommender, name), name

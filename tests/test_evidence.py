@@ -2,15 +2,16 @@
 
 The unit tests feed probe facts as data; the end-to-end tests run the real probe on the real frameworks and
 check that `recommend --probe` and `batch --probe` report exactly what `recommender probe` found."""
+
 from __future__ import annotations
 
 import json
 from importlib.metadata import version
 
 import pytest
+from conftest import SHIPPED, run_cli
 
 import recommender
-from conftest import SHIPPED, run_cli
 from recommender.scoring.evidence import gather
 
 RULES = recommender.load_rules(base=SHIPPED)
@@ -23,7 +24,9 @@ def evidence_for(answers, facts, installed=None):
     return result, gather(RULES, normalize_answers(answers, RULES), result, facts, installed or {})
 
 
-ALL_OK = {f"{fw}.{x}": "ok" for fw in ("tensorflow", "pytorch", "jax") for x in ("probe", "installed")}
+ALL_OK = {
+    f"{fw}.{x}": "ok" for fw in ("tensorflow", "pytorch", "jax") for x in ("probe", "installed")
+}
 
 
 def test_a_failed_need_makes_the_winner_unusable_here():
@@ -31,7 +34,11 @@ def test_a_failed_need_makes_the_winner_unusable_here():
     result, ev = evidence_for({"audience": "researcher", "hardware": "nvidia_gpu"}, facts)
     assert result.winner == "pytorch"
     [problem] = ev.problems("pytorch")
-    assert (problem.need, problem.fact, problem.status) == ("accelerator", "pytorch.gpu", "unavailable")
+    assert (problem.need, problem.fact, problem.status) == (
+        "accelerator",
+        "pytorch.gpu",
+        "unavailable",
+    )
     assert not ev.usable("pytorch") and ev.usable("tensorflow")
 
 
@@ -43,16 +50,24 @@ def test_needs_are_only_those_the_answers_state():
 
 def test_probe_fact_rules_fire_only_with_facts():
     answers = {"deployment": ["edge"], "edge_target": "embedded_linux"}
-    assert recommender.recommend(answers, rules=RULES).tie  # the shipped edge rules tie TF and PyTorch
+    assert recommender.recommend(
+        answers, rules=RULES
+    ).tie  # the shipped edge rules tie TF and PyTorch
     verified = recommender.recommend(answers, rules=RULES, facts={"tensorflow.tflite": "ok"})
     assert verified.winner == "tensorflow"
     assert "tflite-verified-here" in [r.rule for r in verified.ranking[0].reasons]
 
 
 def test_an_installed_version_newer_than_the_knowledge_is_flagged():
-    _, ev = evidence_for({}, ALL_OK, {"tensorflow": "2.22.0", "pytorch": "2.13.0+cpu", "jax": "0.10.2"})
+    _, ev = evidence_for(
+        {}, ALL_OK, {"tensorflow": "2.22.0", "pytorch": "2.13.0+cpu", "jax": "0.10.2"}
+    )
     stale = {v.framework: (v.checked_against, v.stale) for v in ev.versions}
-    assert stale == {"tensorflow": ("2.21", True), "pytorch": ("2.13", False), "jax": ("0.10.2", False)}
+    assert stale == {
+        "tensorflow": ("2.21", True),
+        "pytorch": ("2.13", False),
+        "jax": ("0.10.2", False),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -64,16 +79,35 @@ def probed():
 
 
 def test_recommend_probe_reports_what_the_probe_found(probed):
-    proc = run_cli("recommend", "--probe", "-f", "json", "-a", "audience=researcher", "-a", "hardware=nvidia_gpu",
-                   "-a", "custom_gradients=yes", "-a", "deployment=mobile")
+    proc = run_cli(
+        "recommend",
+        "--probe",
+        "-f",
+        "json",
+        "-a",
+        "audience=researcher",
+        "-a",
+        "hardware=nvidia_gpu",
+        "-a",
+        "custom_gradients=yes",
+        "-a",
+        "deployment=mobile",
+    )
     assert proc.returncode == 0, proc.stderr
     evidence = json.loads(proc.stdout)["evidence"]
     for row in evidence["needs"]:
         assert row["status"] == probed["facts"].get(row["fact"], "not probed"), row
-    assert {r["need"] for r in evidence["needs"]} == {"accelerator", "custom-gradients", "mobile-edge-export"}
+    assert {r["need"] for r in evidence["needs"]} == {
+        "accelerator",
+        "custom-gradients",
+        "mobile-edge-export",
+    }
     installed = {v["framework"]: v["installed"] for v in evidence["versions"]}
-    assert installed == {"pytorch": version("torch"), "tensorflow": version("tensorflow-cpu"),
-                         "jax": version("jax")}
+    assert installed == {
+        "pytorch": version("torch"),
+        "tensorflow": version("tensorflow-cpu"),
+        "jax": version("jax"),
+    }
     # custom gradients really work in all three here
     assert {r["status"] for r in evidence["needs"] if r["need"] == "custom-gradients"} == {"ok"}
 
@@ -87,8 +121,10 @@ def test_recommend_probe_table_has_the_evidence_section(probed):
 
 def test_batch_probe_marks_winners_not_usable_here(probed, tmp_path):
     rows = tmp_path / "rows.jsonl"
-    rows.write_text('{"name": "gpu-lab", "answers": {"audience": "researcher", "hardware": "nvidia_gpu"}}\n'
-                    '{"name": "phone", "answers": {"deployment": ["mobile"]}}\n')
+    rows.write_text(
+        '{"name": "gpu-lab", "answers": {"audience": "researcher", "hardware": "nvidia_gpu"}}\n'
+        '{"name": "phone", "answers": {"deployment": ["mobile"]}}\n'
+    )
     proc = run_cli("batch", str(rows), "--probe")
     assert proc.returncode == 0, proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines()]

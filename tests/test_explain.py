@@ -1,12 +1,17 @@
 """``recommender explain``: every rule, matched or not, with Condition.explain, and the final scores."""
+
 from __future__ import annotations
 
 from tooling_support import MINI, cli, mini, write  # noqa: F401  (mini is a fixture)
 
 
 def test_explain_traces_every_rule(mini, tmp_path, capsys):
-    write(tmp_path, "p.yaml", "name: edge-researcher\nanswers: {audience: researcher, deployment: server, "
-                              "edge_target: microcontroller}\n")
+    write(
+        tmp_path,
+        "p.yaml",
+        "name: edge-researcher\nanswers: {audience: researcher, deployment: server, "
+        "edge_target: microcontroller}\n",
+    )
     rc, out, err = cli(capsys, "explain", "--profile", "p.yaml", "--answer", "os=linux")
     s = f"{MINI}/scoring.yaml"
     assert out.splitlines() == [
@@ -45,5 +50,7 @@ def test_explain_traces_every_rule(mini, tmp_path, capsys):
 
 
 def test_explain_names_the_deal_breaker(mini, capsys):
-    rc, out, err = cli(capsys, "explain", "-a", "deployment=edge", "-a", "edge_target=microcontroller")
+    rc, out, err = cli(
+        capsys, "explain", "-a", "deployment=edge", "-a", "edge_target=microcontroller"
+    )
     assert "  JAX          +0.5  excluded by mcu-no-jax" in out.splitlines()

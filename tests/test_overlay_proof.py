@@ -4,13 +4,13 @@ The overlay adds a fourth framework (mlx) and a question with a follow-up, overr
 another. Each command gets one entry in COMMANDS: argv and what its output must show. `batch` and `ask` join the
 table when their branches land. The base is tests/data/mini until the shipped rules/ are on main.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from tooling_support import cli, mini, write  # noqa: F401  (mini is a fixture)
 
 OVERLAY = """\
@@ -80,21 +80,48 @@ def _has(*parts: str) -> Callable[[int, str], None]:
 
 # command -> (argv after the overlay option, expected exit code, what the output shows)
 COMMANDS: dict[str, tuple[list[str], int, Callable[[int, str], None]]] = {
-    "recommend": (["recommend", "-a", "apple_silicon=yes", "-a", "mac_memory=large", "-f", "json"], 0,
-                  _has('"winner": "mlx"', '"rule": "apple-large-mlx"')),
-    "recommend-override": (["recommend", "-a", "audience=beginner", "-f", "json"], 0,
-                           _has('"winner": "tensorflow"', "Keras is the gentlest start (user override).")),
-    "explain": (["explain", "-a", "apple_silicon=no", "-a", "mac_memory=large", "-a", "deployment=server"], 0,
-                _has("Not asked, answer ignored: mac_memory", "  MLX ", "disabled by an overlay: server-any")),
-    "rules lint": (["rules", "lint"], 1, _has("mlx 26.4%", "answer space: 7,776 profiles (7 questions)")),
-    "rules test": (["rules", "test", "-v", "{overlay}"], 0,
-                   _has("mac-user: mlx", "beginner-prefers-tensorflow: tensorflow", "2 passed, 0 failed")),
+    "recommend": (
+        ["recommend", "-a", "apple_silicon=yes", "-a", "mac_memory=large", "-f", "json"],
+        0,
+        _has('"winner": "mlx"', '"rule": "apple-large-mlx"'),
+    ),
+    "recommend-override": (
+        ["recommend", "-a", "audience=beginner", "-f", "json"],
+        0,
+        _has('"winner": "tensorflow"', "Keras is the gentlest start (user override)."),
+    ),
+    "explain": (
+        ["explain", "-a", "apple_silicon=no", "-a", "mac_memory=large", "-a", "deployment=server"],
+        0,
+        _has(
+            "Not asked, answer ignored: mac_memory", "  MLX ", "disabled by an overlay: server-any"
+        ),
+    ),
+    "rules lint": (
+        ["rules", "lint"],
+        1,
+        _has("mlx 26.4%", "answer space: 7,776 profiles (7 questions)"),
+    ),
+    "rules test": (
+        ["rules", "test", "-v", "{overlay}"],
+        0,
+        _has("mac-user: mlx", "beginner-prefers-tensorflow: tensorflow", "2 passed, 0 failed"),
+    ),
     # the override really bites: a base case that expected a tie for beginners now sees TensorFlow win
-    "rules test (base cases)": (["rules", "test"], 1,
-                                _has("FAIL", "beginner-windows-tie: expected tie, got tensorflow",
-                                     "decided by (tensorflow over pytorch): beginner-keras +1")),
-    "rules list": (["rules", "list", "--framework", "mlx"], 0,
-                   _has("apple-mlx", "apple-large-mlx", "beginner-keras", "disabled: server-any")),
+    "rules test (base cases)": (
+        ["rules", "test"],
+        1,
+        _has(
+            "FAIL",
+            "beginner-windows-tie: expected tie, got tensorflow",
+            "decided by (tensorflow over pytorch): beginner-keras +1",
+        ),
+    ),
+    "rules list": (
+        ["rules", "list", "--framework", "mlx"],
+        0,
+        _has("apple-mlx", "apple-large-mlx", "beginner-keras", "disabled: server-any"),
+    ),
     "rules validate": (["rules", "validate"], 0, _has("")),
     "compare": (["compare", "-f", "json"], 0, _has('"mlx"', '"MLX"')),
 }

@@ -1,6 +1,7 @@
 """The proof of issue 6 on the shipped knowledge base: one user rules directory, YAML only, adds a fourth
 framework (MLX) and a question with a follow-up, overrides a shipped rule and disables another; every front end
 (recommend, batch, ask with real keystrokes, rules lint, rules test) then shows all four changes."""
+
 from __future__ import annotations
 
 import json
@@ -8,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from askkit import DOWN, ENTER
+from conftest import ROOT, SHIPPED, run_cli
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 import recommender
-from conftest import ROOT, SHIPPED, run_cli
 from recommender.ask.flow import Progress, run_interview
 from recommender.ask.prompts import QuestionaryPrompter
 
@@ -29,10 +30,25 @@ def reasons(record: dict) -> set[str]:
 
 
 def test_recommend_sees_framework_question_override_and_disable(overlay):
-    mac = json.loads(run_cli("recommend", "--rules", str(overlay), "-a", "apple_silicon=yes",
-                             "-a", "mac_memory=large", "-f", "json").stdout)
+    mac = json.loads(
+        run_cli(
+            "recommend",
+            "--rules",
+            str(overlay),
+            "-a",
+            "apple_silicon=yes",
+            "-a",
+            "mac_memory=large",
+            "-f",
+            "json",
+        ).stdout
+    )
     assert mac["winner"] == "mlx" and {"apple-mlx", "apple-large-mlx"} <= reasons(mac)
-    beginner = json.loads(run_cli("recommend", "--rules", str(overlay), "-a", "audience=beginner", "-f", "json").stdout)
+    beginner = json.loads(
+        run_cli(
+            "recommend", "--rules", str(overlay), "-a", "audience=beginner", "-f", "json"
+        ).stdout
+    )
     assert beginner["winner"] == "tensorflow"
     assert "Keras is the gentlest start (team override)." in json.dumps(beginner)
     assert "default-pytorch-community" not in reasons(beginner)
@@ -44,9 +60,11 @@ def test_recommend_sees_framework_question_override_and_disable(overlay):
 
 def test_batch_sees_the_overlay(overlay, tmp_path):
     rows = tmp_path / "team.jsonl"
-    rows.write_text('{"name": "mac", "answers": {"apple_silicon": "yes", "mac_memory": "large"}}\n'
-                    '{"name": "new-hire", "answers": {"audience": "beginner"}}\n'
-                    '{"name": "typo", "answers": {"mac_memory": "huge"}}\n')
+    rows.write_text(
+        '{"name": "mac", "answers": {"apple_silicon": "yes", "mac_memory": "large"}}\n'
+        '{"name": "new-hire", "answers": {"audience": "beginner"}}\n'
+        '{"name": "typo", "answers": {"mac_memory": "huge"}}\n'
+    )
     proc = run_cli("batch", str(rows), "--rules", str(overlay))
     assert proc.returncode == 1  # the typo row
     mac, hire, typo = (json.loads(line) for line in proc.stdout.splitlines())
@@ -58,14 +76,28 @@ def test_batch_sees_the_overlay(overlay, tmp_path):
 def test_ask_asks_the_new_question_and_its_follow_up(overlay):
     rules = recommender.load_rules(overlay, base=SHIPPED)
     # every shipped question keeps its pre-filled default (Enter); the overlay's questions come last
-    defaults = recommender.rulebase.profiles.normalize_answers({"audience": "researcher", "deployment": ["none"]}, rules)
-    shipped_asked = [q for q in rules.questions if q.id not in ("apple_silicon", "mac_memory", "edge_target")]
+    defaults = recommender.rulebase.profiles.normalize_answers(
+        {"audience": "researcher", "deployment": ["none"]}, rules
+    )
+    shipped_asked = [
+        q for q in rules.questions if q.id not in ("apple_silicon", "mac_memory", "edge_target")
+    ]
     with create_pipe_input() as keys:
-        keys.send_text(ENTER * len(shipped_asked) + ENTER + DOWN + ENTER + ENTER)  # yes, 64 GB+, review ok
-        answers = run_interview(rules, QuestionaryPrompter(input=keys, output=DummyOutput()), Progress(),
-                                defaults=defaults)
-    assert answers["apple_silicon"] == frozenset({"yes"}) and answers["mac_memory"] == frozenset({"large"})
-    result = recommender.recommend(recommender.rulebase.profiles.denormalize(answers, rules), rules=rules)
+        keys.send_text(
+            ENTER * len(shipped_asked) + ENTER + DOWN + ENTER + ENTER
+        )  # yes, 64 GB+, review ok
+        answers = run_interview(
+            rules,
+            QuestionaryPrompter(input=keys, output=DummyOutput()),
+            Progress(),
+            defaults=defaults,
+        )
+    assert answers["apple_silicon"] == frozenset({"yes"}) and answers["mac_memory"] == frozenset(
+        {"large"}
+    )
+    result = recommender.recommend(
+        recommender.rulebase.profiles.denormalize(answers, rules), rules=rules
+    )
     assert result.winner == "mlx"
 
 

@@ -1,4 +1,5 @@
 """The probe cache: real JAX probes (the fastest framework) for the round trips, plain files for the edge cases."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from recommender.probe import FrameworkResult, run_probe
-from recommender.probe import cache
+from recommender.probe import FrameworkResult, cache, run_probe
 from recommender.probe.model import CheckResult
 
 
@@ -56,7 +56,9 @@ def test_deep_flag_is_part_of_the_key(jax_cache: Path) -> None:
     assert cache.load(jax_cache / "probe", deep) is None
 
 
-@pytest.mark.parametrize("field", ["framework", "version", "executable", "python", "node", "machine", "deep"])
+@pytest.mark.parametrize(
+    "field", ["framework", "version", "executable", "python", "node", "machine", "deep"]
+)
 def test_every_key_field_matters(tmp_path: Path, field: str) -> None:
     key = cache.cache_key("jax", "0.10.2", False)
     cache.store(tmp_path, key, FrameworkResult("jax", True, "0.10.2", "ok"))
@@ -72,8 +74,12 @@ def test_key_names_the_interpreter_and_machine() -> None:
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
     key = cache.cache_key("jax", "1", False)
-    cache.store(tmp_path, key, FrameworkResult("jax", True, "1", "ok", checks=[CheckResult("import", "ok")]))
-    unserialisable = FrameworkResult("jax", True, "1", "ok", checks=[CheckResult("import", "ok", data={"x": {1j}})])
+    cache.store(
+        tmp_path, key, FrameworkResult("jax", True, "1", "ok", checks=[CheckResult("import", "ok")])
+    )
+    unserialisable = FrameworkResult(
+        "jax", True, "1", "ok", checks=[CheckResult("import", "ok", data={"x": {1j}})]
+    )
     with pytest.raises(TypeError):
         cache.store(tmp_path, key, unserialisable)
     assert [p.name.startswith(".tmp-") for p in tmp_path.iterdir()] == [False]
@@ -83,10 +89,16 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> 
 def test_unwritable_cache_dir_is_not_an_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    cache.store(blocker / "probe", cache.cache_key("jax", "1", False), FrameworkResult("jax", True, "1", "ok"))
+    cache.store(
+        blocker / "probe",
+        cache.cache_key("jax", "1", False),
+        FrameworkResult("jax", True, "1", "ok"),
+    )
 
 
-def test_env_var_overrides_the_user_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_var_overrides_the_user_cache_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(cache.ENV_VAR, str(tmp_path))
     assert cache.cache_dir() == tmp_path / "probe"
     assert cache.cache_dir(tmp_path / "explicit") == tmp_path / "explicit" / "probe"

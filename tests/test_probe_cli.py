@@ -1,4 +1,5 @@
 """`recommender probe` on the command line: options, one-line errors, and the public API of the probe package."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,28 +11,46 @@ from recommender.cli import main
 from recommender.probe.targets import TARGETS, resolve
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["probe", "--framework", "pytorc"],
-     'recommender: unknown framework "pytorc" (did you mean "pytorch"?); valid values: jax, pytorch, tensorflow'),
-    (["probe", "--framework", "mxnet"],
-     'recommender: unknown framework "mxnet"; valid values: jax, pytorch, tensorflow'),
-    (["probe", "--timeout", "0"], "recommender: --timeout must be a positive number of seconds, not 0"),
-    (["probe", "--format", "xml"], "recommender: probe: argument --format: invalid choice: 'xml' "
-                                   "(choose from 'table', 'json') (see 'recommender probe --help')"),
-])
-def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["probe", "--framework", "pytorc"],
+            'recommender: unknown framework "pytorc" (did you mean "pytorch"?); valid values: jax, pytorch, tensorflow',
+        ),
+        (
+            ["probe", "--framework", "mxnet"],
+            'recommender: unknown framework "mxnet"; valid values: jax, pytorch, tensorflow',
+        ),
+        (
+            ["probe", "--timeout", "0"],
+            "recommender: --timeout must be a positive number of seconds, not 0",
+        ),
+        (
+            ["probe", "--format", "xml"],
+            "recommender: probe: argument --format: invalid choice: 'xml' "
+            "(choose from 'table', 'json') (see 'recommender probe --help')",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 2
     assert capsys.readouterr().err == message + "\n"
 
 
-@pytest.mark.parametrize(("typed", "canonical"), [("torch", "pytorch"), ("TF", "tensorflow"), ("Jax", "jax"),
-                                                  ("pytorch", "pytorch")])
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [("torch", "pytorch"), ("TF", "tensorflow"), ("Jax", "jax"), ("pytorch", "pytorch")],
+)
 def test_framework_names_and_aliases(typed: str, canonical: str) -> None:
     assert resolve(typed, TARGETS) == canonical
 
 
-def test_table_for_one_real_framework(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_table_for_one_real_framework(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path))
     assert main(["probe", "--framework", "jax", "--timeout", "120"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -42,4 +61,11 @@ def test_table_for_one_real_framework(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_public_api_is_pinned() -> None:
     assert sorted(recommender.probe.__all__) == [
-        "CheckResult", "FrameworkResult", "ProbeReport", "ProbeTarget", "TARGETS", "default_timeout", "run_probe"]
+        "CheckResult",
+        "FrameworkResult",
+        "ProbeReport",
+        "ProbeTarget",
+        "TARGETS",
+        "default_timeout",
+        "run_probe",
+    ]

@@ -1,4 +1,5 @@
 """Frameworks that crash, hang, raise or print garbage: real subprocesses on tiny fake packages, one status each."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,8 @@ FAKES = {
     "crashy": "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
     "sleepy": "import time\ntime.sleep(1000)\n",
     "broken": "raise ImportError('libfake.so: cannot open shared object file')\n",
-    "noisy": "import sys\nprint('garbage {\"event\": \"result\"', flush=True)\n"
-             "sys.stdout.buffer.write(bytes(range(256)) * 64)\nprint('\\x00 more garbage')\n__version__ = '1.0'\n",
+    "noisy": 'import sys\nprint(\'garbage {"event": "result"\', flush=True)\n'
+    "sys.stdout.buffer.write(bytes(range(256)) * 64)\nprint('\\x00 more garbage')\n__version__ = '1.0'\n",
     "scribbler": "import sys\nopen(sys.argv[sys.argv.index('--out') + 1], 'a').write('not json\\n{\"torn\": \\n')\n",
     "quitter": "import os\nprint('bye')\nos._exit(7)\n",
     # the grandchild must die with the child, or a hung compile worker would outlive the probe
@@ -39,7 +40,11 @@ FAKES = {
 EXPECTED = {
     "crashy": ("crashed", "failed", "killed by SIGSEGV during check 'import'"),
     "sleepy": ("timeout", "failed", "during check 'import' (--timeout)"),
-    "broken": ("failed", "failed", "import failed: ImportError: libfake.so: cannot open shared object file"),
+    "broken": (
+        "failed",
+        "failed",
+        "import failed: ImportError: libfake.so: cannot open shared object file",
+    ),
     "noisy": ("ok", "ok", ""),
     "scribbler": ("ok", "ok", ""),
     "quitter": ("failed", "failed", "child exited with code 7 during check 'import': bye"),
@@ -52,18 +57,30 @@ def make_fake(root: Path, name: str, source: str) -> ProbeTarget:
     (root / name).mkdir(parents=True)
     (root / name / "__init__.py").write_text(source)
     (root / f"{name}-1.0.dist-info").mkdir()
-    (root / f"{name}-1.0.dist-info" / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
-    return ProbeTarget(name=name, import_name=name, distributions=(name,), child=CHILDREN / "import_probe.py",
-                       checks=("import",), search_path=(str(root),))
+    (root / f"{name}-1.0.dist-info" / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n"
+    )
+    return ProbeTarget(
+        name=name,
+        import_name=name,
+        distributions=(name,),
+        child=CHILDREN / "import_probe.py",
+        checks=("import",),
+        search_path=(str(root),),
+    )
 
 
 @pytest.fixture(scope="module")
 def fakes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ProbeTarget]:
     root = tmp_path_factory.mktemp("fakes")
     targets = {name: make_fake(root, name, source) for name, source in FAKES.items()}
-    targets["ghost"] = ProbeTarget(name="ghost", import_name="ghost_not_installed_anywhere",
-                                   distributions=("ghost-not-installed",), child=CHILDREN / "import_probe.py",
-                                   checks=("import",))
+    targets["ghost"] = ProbeTarget(
+        name="ghost",
+        import_name="ghost_not_installed_anywhere",
+        distributions=("ghost-not-installed",),
+        child=CHILDREN / "import_probe.py",
+        checks=("import",),
+    )
     return targets
 
 
@@ -94,18 +111,27 @@ def run(fakes: dict[str, ProbeTarget], tmp_path_factory: pytest.TempPathFactory)
 def test_each_fault_gets_a_status(run: Run, name: str) -> None:
     fw = run.report.get(name)
     status, import_status, detail = EXPECTED[name]
-    assert (fw.installed, fw.version, fw.status, fw.check("import").status) == (True, "1.0", status, import_status)
+    assert (fw.installed, fw.version, fw.status, fw.check("import").status) == (
+        True,
+        "1.0",
+        status,
+        import_status,
+    )
     assert detail in fw.detail
 
 
 def test_probe_finishes_within_the_timeout(run: Run) -> None:
-    assert run.seconds < TIMEOUT + 3.0  # the children run in parallel, so two hangs cost one timeout
+    assert (
+        run.seconds < TIMEOUT + 3.0
+    )  # the children run in parallel, so two hangs cost one timeout
 
 
 def test_crash_detail_names_the_check(run: Run) -> None:
     fw = run.report.get("crashy")
     assert (fw.detail, fw.check("import").detail) == (
-        "killed by SIGSEGV during check 'import'", "no result: killed by SIGSEGV during check 'import'")
+        "killed by SIGSEGV during check 'import'",
+        "no result: killed by SIGSEGV during check 'import'",
+    )
 
 
 def test_garbage_on_stdout_does_not_reach_the_result(run: Run) -> None:
@@ -126,7 +152,12 @@ def test_grandchildren_are_killed_on_timeout(run: Run) -> None:
 def test_absent_target_is_a_normal_result(run: Run) -> None:
     report = run.report
     ghost = report.get("ghost")
-    assert (ghost.installed, ghost.version, ghost.status, ghost.checks) == (False, None, "absent", [])
+    assert (ghost.installed, ghost.version, ghost.status, ghost.checks) == (
+        False,
+        None,
+        "absent",
+        [],
+    )
     assert report.facts()["ghost.installed"] == "absent"
     assert report.facts()["crashy.probe"] == "crashed"
     assert report.facts()["sleepy.import"] == "failed"
@@ -145,7 +176,8 @@ def test_ctrl_c_stops_the_children(fakes: dict[str, ProbeTarget], tmp_path: Path
     """The children run in their own sessions, out of reach of Ctrl-C; the parent must kill them itself."""
     pid_file = tmp_path / "grandchild"
     script = tmp_path / "interrupted.py"
-    script.write_text(textwrap.dedent(f"""\
+    script.write_text(
+        textwrap.dedent(f"""\
         import sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from pathlib import Path
@@ -153,8 +185,13 @@ def test_ctrl_c_stops_the_children(fakes: dict[str, ProbeTarget], tmp_path: Path
         from recommender.probe import run_probe
         target = make_fake(Path({str(tmp_path / "fakes")!r}), "forker", FAKES["forker"])
         run_probe(targets={{"forker": target}}, timeout=300, cache_dir={str(tmp_path / "cache")!r})
-    """))
-    env = {**os.environ, "FORKER_PID_FILE": str(pid_file), "PYTHONPATH": str(Path(__file__).parents[1])}
+    """)
+    )
+    env = {
+        **os.environ,
+        "FORKER_PID_FILE": str(pid_file),
+        "PYTHONPATH": str(Path(__file__).parents[1]),
+    }
     proc = subprocess.Popen([sys.executable, str(script)], env=env, stderr=subprocess.DEVNULL)
     for _ in range(100):
         if pid_file.exists() and pid_file.read_text():

@@ -1,4 +1,5 @@
 """The JSON cache of the rule base: same result as the loader, rebuilt when a file changes or is corrupt."""
+
 from __future__ import annotations
 
 import json
@@ -6,9 +7,9 @@ import os
 import shutil
 
 import pytest
+from conftest import MINI
 
 import recommender
-from conftest import MINI
 from recommender.rulebase.cache import load_rules_cached
 
 
@@ -31,14 +32,18 @@ def test_cached_rule_base_equals_the_loaded_one(base):
     cached = load_rules_cached()
     assert cached == fresh == recommender.load_rules(base=base)
     answers = {"deployment": ["edge"], "edge_target": "microcontroller"}
-    assert (recommender.recommend(answers, rules=cached).to_dict()
-            == recommender.recommend(answers, rules=fresh).to_dict())
+    assert (
+        recommender.recommend(answers, rules=cached).to_dict()
+        == recommender.recommend(answers, rules=fresh).to_dict()
+    )
 
 
 def test_a_changed_rule_file_is_reread(base):
     load_rules_cached()
     scoring = base / "scoring.yaml"
-    scoring.write_text(scoring.read_text().replace("score: {tensorflow: 4}", "score: {tensorflow: 9}"))
+    scoring.write_text(
+        scoring.read_text().replace("score: {tensorflow: 4}", "score: {tensorflow: 9}")
+    )
     st = scoring.stat()
     os.utime(scoring, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
     assert load_rules_cached().rule("mobile-tf").score == {"tensorflow": 9.0}

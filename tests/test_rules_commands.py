@@ -1,8 +1,8 @@
 """``rules test``, ``rules list``, ``rules show`` and the ``--rules`` option at every level, on real files."""
+
 from __future__ import annotations
 
 import pytest
-
 from tooling_support import MINI, cli, mini, write  # noqa: F401  (mini is a fixture)
 
 FAILING = """\
@@ -19,8 +19,10 @@ cases:
 def test_rules_test_passes_on_the_base(mini, capsys):
     rc, out, err = cli(capsys, "rules", "test")
     assert (rc, out) == (0, "3 passed, 0 failed\n")
-    assert err == ("coverage: 4/9 rules fire in at least one case\n"
-                   "  never fired: research-pytorch, server-any, mcu-tf, mcu-no-jax, custom-grad\n")
+    assert err == (
+        "coverage: 4/9 rules fire in at least one case\n"
+        "  never fired: research-pytorch, server-any, mcu-tf, mcu-no-jax, custom-grad\n"
+    )
 
 
 def test_a_failure_shows_expected_got_and_the_deciding_rules(mini, tmp_path, capsys):
@@ -48,27 +50,45 @@ def test_a_failure_shows_expected_got_and_the_deciding_rules(mini, tmp_path, cap
 def test_rules_test_path_without_cases_is_an_error(mini, tmp_path, capsys):
     write(tmp_path / "overlay", "x.yaml", "disable: [server-any]\n")
     rc, out, err = cli(capsys, "rules", "test", "overlay")
-    assert (rc, err) == (2, "recommender: no test cases in overlay (cases live under `cases:`, e.g. in "
-                            "tests/*.yaml)\n")
+    assert (rc, err) == (
+        2,
+        "recommender: no test cases in overlay (cases live under `cases:`, e.g. in tests/*.yaml)\n",
+    )
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["--framework", "jax"], ["beginner-keras    tensorflow +2, pytorch +2, jax -3  when {audience: beginner}  "
-                              f"({MINI}/scoring.yaml:2:5)"]),
-    (["--question", "edge_target"], ["mcu-tf      tensorflow +3  when {all: [{deployment: edge}, "
-                                     f"{{edge_target: microcontroller}}]}}  ({MINI}/scoring.yaml:22:5)",
-                                     "mcu-no-jax  deal-breaker for jax  when {edge_target: microcontroller}  "
-                                     f"({MINI}/scoring.yaml:27:5)"]),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (
+            ["--framework", "jax"],
+            [
+                "beginner-keras    tensorflow +2, pytorch +2, jax -3  when {audience: beginner}  "
+                f"({MINI}/scoring.yaml:2:5)"
+            ],
+        ),
+        (
+            ["--question", "edge_target"],
+            [
+                "mcu-tf      tensorflow +3  when {all: [{deployment: edge}, "
+                f"{{edge_target: microcontroller}}]}}  ({MINI}/scoring.yaml:22:5)",
+                "mcu-no-jax  deal-breaker for jax  when {edge_target: microcontroller}  "
+                f"({MINI}/scoring.yaml:27:5)",
+            ],
+        ),
+    ],
+)
 def test_rules_list_filters(mini, capsys, argv, expected):
     rc, out, err = cli(capsys, "rules", "list", *argv)
-    assert out.splitlines()[:len(expected)] == expected and rc == 0
+    assert out.splitlines()[: len(expected)] == expected and rc == 0
 
 
 def test_rules_list_unknown_framework(mini, capsys):
     rc, out, err = cli(capsys, "rules", "list", "--framework", "jaxx")
-    assert (rc, err) == (2, 'recommender: --framework: unknown framework "jaxx" (did you mean "jax"?); '
-                            "valid values: jax, pytorch, tensorflow\n")
+    assert (rc, err) == (
+        2,
+        'recommender: --framework: unknown framework "jaxx" (did you mean "jax"?); '
+        "valid values: jax, pytorch, tensorflow\n",
+    )
 
 
 def test_rules_show_prints_origin_points_and_source(mini, capsys):
@@ -92,13 +112,19 @@ def test_rules_show_prints_origin_points_and_source(mini, capsys):
 def test_rules_show_a_disabled_rule_says_so(mini, tmp_path, capsys):
     write(tmp_path / "overlay", "x.yaml", "disable: [server-any]\n")
     rc, out, err = cli(capsys, "rules", "show", "server-any", "--rules", "overlay")
-    assert (rc, err) == (2, 'recommender: unknown rule "server-any" (it is disabled by an overlay)\n')
+    assert (rc, err) == (
+        2,
+        'recommender: unknown rule "server-any" (it is disabled by an overlay)\n',
+    )
 
 
-@pytest.mark.parametrize("argv", [
-    ["--rules", "a", "rules", "--rules", "b", "list", "--rules", "c"],
-    ["rules", "list", "--rules", "a", "--rules", "b", "--rules", "c"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--rules", "a", "rules", "--rules", "b", "list", "--rules", "c"],
+        ["rules", "list", "--rules", "a", "--rules", "b", "--rules", "c"],
+    ],
+)
 def test_rules_option_at_every_level_adds_up(mini, tmp_path, capsys, argv):
     for name, rule in (("a", "server-any"), ("b", "mcu-tf"), ("c", "os-unknown")):
         write(tmp_path / name, "x.yaml", f"disable: [{rule}]\n")

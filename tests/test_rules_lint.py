@@ -1,21 +1,22 @@
 """``rules lint``: its exact method and its reductions are checked against brute force (engine.Scorer on every
 real profile), its output and exit codes exactly."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 import pytest
+from lint_truth import brute_force, random_base
+from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
 
 from recommender.lint.backends import BACKENDS
 from recommender.lint.checks import CHECKS
 from recommender.lint.run import LintReport, lint
 from recommender.lint.space import build_space
-from recommender.rulebase.model import RuleBase
 from recommender.rulebase.load import load_rules
+from recommender.rulebase.model import RuleBase
 from recommender.rulebase.schema import LINT_CHECKS
-from lint_truth import brute_force, random_base
-from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
 
 OVERLAY = """\
 frameworks:
@@ -55,10 +56,16 @@ def _figures(report: LintReport) -> dict:
     def counts(values) -> list[int]:
         return np.round(np.asarray(values, dtype=float)).astype(int).tolist()
 
-    return {"total": round(float(t.weight)), "wins": dict(zip(ids, counts(t.wins))),
-            "tied": dict(zip(ids, counts(t.tied))), "ties": round(float(t.ties)), "nothing": round(float(t.nothing)),
-            "fired": dict(zip(rule_ids, counts(t.fired))), "decisive": dict(zip(rule_ids, counts(t.decisive))),
-            "no_effect": {*report.no_effect, *report.space.unread}}
+    return {
+        "total": round(float(t.weight)),
+        "wins": dict(zip(ids, counts(t.wins))),
+        "tied": dict(zip(ids, counts(t.tied))),
+        "ties": round(float(t.ties)),
+        "nothing": round(float(t.nothing)),
+        "fired": dict(zip(rule_ids, counts(t.fired))),
+        "decisive": dict(zip(rule_ids, counts(t.decisive))),
+        "no_effect": {*report.no_effect, *report.space.unread},
+    }
 
 
 def _opposing(truth: dict, rules: RuleBase) -> set[frozenset[str]]:
@@ -83,8 +90,9 @@ _TRUTH: dict[str, dict] = {}  # brute force is the slow part: once per base, sha
 
 # random-1, -4, -5: opposing pairs within a part; -3, -5: dead rules and no-effect questions; -11: every
 # framework excluded in some profiles; each has its two "fire everywhere" rules in different parts
-@pytest.mark.parametrize("which", ["mini", "mini+overlay", "random-1", "random-3", "random-4", "random-5",
-                                   "random-11"])
+@pytest.mark.parametrize(
+    "which", ["mini", "mini+overlay", "random-1", "random-3", "random-4", "random-5", "random-11"]
+)
 @pytest.mark.parametrize("method", ["exact", "enumerate"])
 def test_lint_gives_the_brute_force_answers(which, method, tmp_path):
     rules = _bases(tmp_path, which)
@@ -96,8 +104,9 @@ def test_lint_gives_the_brute_force_answers(which, method, tmp_path):
     assert figures["total"] == truth["total"] == report.space.full_size
     dead = {rid for rid, n in truth["decisive"].items() if n == 0 and truth["fired"][rid]}
     assert {f.subjects[0][5:] for f in report.findings if f.check == "dead"} == dead
-    assert {frozenset(s[5:] for s in f.subjects) for f in report.findings if f.check == "opposing"} == \
-        _opposing(truth, rules)
+    assert {
+        frozenset(s[5:] for s in f.subjects) for f in report.findings if f.check == "opposing"
+    } == _opposing(truth, rules)
 
 
 def test_random_bases_cover_what_they_claim(tmp_path):
@@ -126,9 +135,14 @@ def test_unread_questions_are_not_enumerated_and_alike_answers_merge(overlay):
     space = build_space(load_rules(overlay, base=MINI))
     assert space.unread == ("notebook",)
     assert [(c.label, c.weight) for c in space.dims[space.index("audience")].choices] == [
-        ("(unanswered) (+1 alike)", 2), ("beginner", 1), ("researcher", 1)]
+        ("(unanswered) (+1 alike)", 2),
+        ("beginner", 1),
+        ("researcher", 1),
+    ]
     assert [(c.label, c.weight) for c in space.dims[space.index("probe:pytorch.gpu")].choices] == [
-        ("absent (+5 alike)", 6), ("ok", 1)]
+        ("absent (+5 alike)", 6),
+        ("ok", 1),
+    ]
     assert (space.size, space.full_size) == (1728, 54432)
 
 
@@ -152,15 +166,23 @@ def test_lint_output_and_exit_code(mini, overlay, capsys):
         "1,728 distinct profiles once interchangeable answers are merged",
     ]
     assert lines[8].startswith("exhaustive (exact): all 54,432 profiles in ")
-    assert lines[8].endswith("; 5 independent parts, 58 partial profiles enumerated (largest part: deployment, "
-                             "edge_target, custom_gradients, 48)")
-    assert lines[9:] == ["winners: tensorflow 47.4%, pytorch 33.5%, jax 2.0%, mlx 3.0%, candle 0.0%, tie 14.1%, "
-                         "none 0.0%", "6 warnings"]
+    assert lines[8].endswith(
+        "; 5 independent parts, 58 partial profiles enumerated (largest part: deployment, "
+        "edge_target, custom_gradients, 48)"
+    )
+    assert lines[9:] == [
+        "winners: tensorflow 47.4%, pytorch 33.5%, jax 2.0%, mlx 3.0%, candle 0.0%, tie 14.1%, "
+        "none 0.0%",
+        "6 warnings",
+    ]
     assert rc == 1
 
 
 def test_acknowledged_warnings_are_info_and_exit_0(mini, tmp_path, capsys):
-    write(tmp_path / "overlay", "ack.yaml", """\
+    write(
+        tmp_path / "overlay",
+        "ack.yaml",
+        """\
         rules:
           - id: mcu-no-jax
             override: true
@@ -169,35 +191,49 @@ def test_acknowledged_warnings_are_info_and_exit_0(mini, tmp_path, capsys):
             because: JAX has no microcontroller path.
             source: test
             lint: {allow: [dead], reason: "a safety net; points already rule JAX out"}
-        """)
+        """,
+    )
     rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
     assert out.splitlines()[0] == (
         'overlay/ack.yaml:2:5: [info] rule "mcu-no-jax" is dead: it fires in 16.7% of profiles but removing it '
-        "changes no winner or tie (allowed: a safety net; points already rule JAX out) (dead)")
+        "changes no winner or tie (allowed: a safety net; points already rule JAX out) (dead)"
+    )
     assert out.splitlines()[-1] == "0 warnings, 1 acknowledged in the rule files"
     assert rc == 0
 
 
 def test_too_big_a_part_is_sampled_and_says_so(mini, capsys):
     rc, out, err = cli(capsys, "rules", "lint", "--limit", "10", "--seed", "7")
-    assert ("not exact: the part of the space read together by deployment, edge_target has 16 distinct profiles, "
-            "over the limit of 10\nscored a random sample of 10 of 288 distinct profiles (3.47%; seed 7) in ") in out
+    assert (
+        "not exact: the part of the space read together by deployment, edge_target has 16 distinct profiles, "
+        "over the limit of 10\nscored a random sample of 10 of 288 distinct profiles (3.47%; seed 7) in "
+    ) in out
     assert out.count("(in the 10 sampled profiles)") >= 1
 
 
 def test_points_finer_than_decide_rounds_fall_back_to_enumeration(mini, tmp_path, capsys):
-    write(tmp_path / "overlay", "fine.yaml", """\
+    write(
+        tmp_path / "overlay",
+        "fine.yaml",
+        """\
         rules:
           - {id: fine, when: {os: linux}, score: {jax: 0.0000001}, because: b, source: s}
-        """)
+        """,
+    )
     rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
-    assert "not exact: a rule gives points with more than 6 decimals\nscored all 288 distinct profiles" in out
+    assert (
+        "not exact: a rule gives points with more than 6 decimals\nscored all 288 distinct profiles"
+        in out
+    )
 
 
 def test_too_many_score_states_fall_back_to_enumeration(mini, monkeypatch, capsys):
     monkeypatch.setattr("recommender.lint.exact.STATES", 3)
     rc, out, err = cli(capsys, "rules", "lint")
-    assert "not exact: the score distribution grows past 3 states\nscored all 288 distinct profiles" in out
+    assert (
+        "not exact: the score distribution grows past 3 states\nscored all 288 distinct profiles"
+        in out
+    )
     assert 'rule "mcu-no-jax" is dead' in out
 
 
@@ -226,7 +262,10 @@ def test_batch_compiled_scorer_fires_the_same_rules(overlay):
     rules = load_rules(overlay, base=MINI)
     space = build_space(rules)
     digits = np.stack(np.unravel_index(np.arange(space.size), space.shape), axis=1)
-    assert (BACKENDS["compiled"](rules, space).fire(digits) == BACKENDS["vector"](rules, space).fire(digits)).all()
+    assert (
+        BACKENDS["compiled"](rules, space).fire(digits)
+        == BACKENDS["vector"](rules, space).fire(digits)
+    ).all()
 
 
 def test_clamping_keeps_every_outcome():

@@ -1,89 +1,194 @@
 """``rules validate`` and the loader's messages: every error found in one pass, exact text, file:line:col."""
+
 from __future__ import annotations
 
 import time
 import tracemalloc
 
 import pytest
-
-from recommender.rulebase.load import rule_files
 from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
 
+from recommender.rulebase.load import rule_files
+
 MOBILE = 'unknown option "moble" for question "deployment" (did you mean "mobile"?); valid values: edge, mobile, server'
-QUESTIONS = ("valid values: all, answered, any, audience, custom_gradients, deployment, edge_target, not, os, "
-             "probe, unanswered")
+QUESTIONS = (
+    "valid values: all, answered, any, audience, custom_gradients, deployment, edge_target, not, os, "
+    "probe, unanswered"
+)
 
 # (name, files in the overlay directory, the exact lines validate prints)
 CASES = [
-    ("yaml-syntax", {"bad.yaml": "rules: [\n"},
-     ["overlay/bad.yaml:2:1: [error] invalid YAML: while parsing a flow node did not find expected node content"]),
-    ("unknown-question", {"bad.yaml": "rules:\n- {id: r, when: {deploymnt: mobile}, score: {jax: 1}, because: b, "
-                                      "source: s}\n"},
-     ['overlay/bad.yaml:2:18: [error] unknown question "deploymnt" in condition (did you mean "deployment"?); '
-      + QUESTIONS]),
-    ("unknown-option", {"bad.yaml": "rules:\n- {id: r, when: {deployment: moble}, score: {jax: 1}, because: b, "
-                                    "source: s}\n"},
-     ["overlay/bad.yaml:2:30: [error] " + MOBILE]),
-    ("unknown-framework", {"bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {tensorfow: 1}, because: b, "
-                                       "source: s}\n"},
-     ['overlay/bad.yaml:2:38: [error] rule "r": unknown framework "tensorfow" (did you mean "tensorflow"?); '
-      "valid values: jax, pytorch, tensorflow"]),
-    ("unknown-dealbreaker", {"bad.yaml": "rules:\n- {id: r, when: {os: linux}, dealbreaker: [jx], because: b, "
-                                         "source: s}\n"},
-     ['overlay/bad.yaml:2:44: [error] rule "r": unknown framework "jx" (did you mean "jax"?); '
-      "valid values: jax, pytorch, tensorflow"]),
-    ("non-numeric-score", {"bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: high}, because: b, "
-                                       "source: s}\n"},
-     ["overlay/bad.yaml:2:43: [error] rule \"r\" score: jax: expected a number, got str 'high'"]),
-    ("missing-when", {"bad.yaml": "rules:\n- {id: r, score: {jax: 1}, because: b, source: s}\n"},
-     ['overlay/bad.yaml:2:3: [error] rule "r" is missing "when"']),
-    ("missing-score", {"bad.yaml": "rules:\n- {id: r, when: {os: linux}, because: b, source: s}\n"},
-     ['overlay/bad.yaml:2:3: [error] rule "r" is missing "score" (or "dealbreaker")']),
-    ("missing-because", {"bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: 1}, source: s}\n"},
-     ['overlay/bad.yaml:2:3: [error] rule "r" is missing "because"']),
-    ("duplicate-id-across-files", {"a.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: 1}, because: b, "
-                                             "source: s}\n",
-                                   "b.yaml": "\nrules:\n- {id: r, when: {os: linux}, score: {jax: 2}, because: b, "
-                                             "source: s}\n"},
-     ['overlay/b.yaml:3:3: [error] duplicate rule id "r" (first defined at overlay/a.yaml:2:3); '
-      "add `override: true` to replace it on purpose"]),
-    ("duplicate-key", {"bad.yaml": "rules:\n- id: r\n  when: {os: linux}\n  score: {jax: 1}\n  because: b\n"
-                                   "  source: s\n  because: c\n"},
-     ['overlay/bad.yaml:7:3: [error] duplicate key "because" (first given at line 5:3)']),
-    ("python-tag", {"bad.yaml": 'rules: !!python/object/apply:os.system ["echo hi"]\n'},
-     ['overlay/bad.yaml:1:8: [error] the tag "!!python/object/apply:os.system" is not allowed; rule files and '
-      "profiles hold plain data only"]),
-    ("alias", {"bad.yaml": "rules:\n- &r {id: r, when: {os: linux}, score: {jax: 1}, because: b, source: s}\n"
-                           "- *r\n"},
-     ["overlay/bad.yaml:2:3: [error] YAML anchors and aliases (&name / *name) are not allowed; write the value out"]),
-    ("unknown-disable", {"bad.yaml": "disable: [mobil-tf]\n"},
-     ['overlay/bad.yaml:1:11: [error] disable: unknown rule id "mobil-tf" (did you mean "mobile-tf"?); '
-      "valid values: beginner-keras, custom-grad, mcu-no-jax, mcu-tf, mobile-tf, not-windows, os-unknown, "
-      "research-pytorch, server-any"]),
-    ("override-nothing", {"bad.yaml": "rules:\n- {id: mobile-t, override: true, when: {os: linux}, score: {jax: 1}, "
-                                      "because: b, source: s}\n"},
-     ['overlay/bad.yaml:2:3: [error] rule "mobile-t" has `override: true` but overrides nothing (did you mean '
-      '"mobile-tf"?); valid values: beginner-keras, custom-grad, mcu-no-jax, mcu-tf, mobile-tf, not-windows, '
-      "os-unknown, research-pytorch, server-any"]),
-    ("accidental-duplicate-of-shipped", {"bad.yaml": "rules:\n- {id: mobile-tf, when: {os: linux}, score: {jax: 1}, "
-                                                     "because: b, source: s}\n"},
-     [f'overlay/bad.yaml:2:3: [error] duplicate rule id "mobile-tf" (first defined at {MINI}/scoring.yaml:12:5); '
-      "add `override: true` to replace it on purpose"]),
-    ("bad-lint-allow", {"bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: 1}, because: b, source: s,\n"
-                                    "   lint: {allow: [ded]}}\n"},
-     ['overlay/bad.yaml:3:10: [error] rule "r" lint is missing "reason"',
-      "overlay/bad.yaml:3:19: [error] rule \"r\" lint allow[1]: unknown value 'ded' (did you mean \"dead\"?); "
-      "valid values: dead, never-true, never-wins, no-effect, opposing"]),
+    (
+        "yaml-syntax",
+        {"bad.yaml": "rules: [\n"},
+        [
+            "overlay/bad.yaml:2:1: [error] invalid YAML: while parsing a flow node did not find expected node content"
+        ],
+    ),
+    (
+        "unknown-question",
+        {
+            "bad.yaml": "rules:\n- {id: r, when: {deploymnt: mobile}, score: {jax: 1}, because: b, "
+            "source: s}\n"
+        },
+        [
+            'overlay/bad.yaml:2:18: [error] unknown question "deploymnt" in condition (did you mean "deployment"?); '
+            + QUESTIONS
+        ],
+    ),
+    (
+        "unknown-option",
+        {
+            "bad.yaml": "rules:\n- {id: r, when: {deployment: moble}, score: {jax: 1}, because: b, "
+            "source: s}\n"
+        },
+        ["overlay/bad.yaml:2:30: [error] " + MOBILE],
+    ),
+    (
+        "unknown-framework",
+        {
+            "bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {tensorfow: 1}, because: b, "
+            "source: s}\n"
+        },
+        [
+            'overlay/bad.yaml:2:38: [error] rule "r": unknown framework "tensorfow" (did you mean "tensorflow"?); '
+            "valid values: jax, pytorch, tensorflow"
+        ],
+    ),
+    (
+        "unknown-dealbreaker",
+        {
+            "bad.yaml": "rules:\n- {id: r, when: {os: linux}, dealbreaker: [jx], because: b, "
+            "source: s}\n"
+        },
+        [
+            'overlay/bad.yaml:2:44: [error] rule "r": unknown framework "jx" (did you mean "jax"?); '
+            "valid values: jax, pytorch, tensorflow"
+        ],
+    ),
+    (
+        "non-numeric-score",
+        {
+            "bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: high}, because: b, "
+            "source: s}\n"
+        },
+        ["overlay/bad.yaml:2:43: [error] rule \"r\" score: jax: expected a number, got str 'high'"],
+    ),
+    (
+        "missing-when",
+        {"bad.yaml": "rules:\n- {id: r, score: {jax: 1}, because: b, source: s}\n"},
+        ['overlay/bad.yaml:2:3: [error] rule "r" is missing "when"'],
+    ),
+    (
+        "missing-score",
+        {"bad.yaml": "rules:\n- {id: r, when: {os: linux}, because: b, source: s}\n"},
+        ['overlay/bad.yaml:2:3: [error] rule "r" is missing "score" (or "dealbreaker")'],
+    ),
+    (
+        "missing-because",
+        {"bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: 1}, source: s}\n"},
+        ['overlay/bad.yaml:2:3: [error] rule "r" is missing "because"'],
+    ),
+    (
+        "duplicate-id-across-files",
+        {
+            "a.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: 1}, because: b, "
+            "source: s}\n",
+            "b.yaml": "\nrules:\n- {id: r, when: {os: linux}, score: {jax: 2}, because: b, "
+            "source: s}\n",
+        },
+        [
+            'overlay/b.yaml:3:3: [error] duplicate rule id "r" (first defined at overlay/a.yaml:2:3); '
+            "add `override: true` to replace it on purpose"
+        ],
+    ),
+    (
+        "duplicate-key",
+        {
+            "bad.yaml": "rules:\n- id: r\n  when: {os: linux}\n  score: {jax: 1}\n  because: b\n"
+            "  source: s\n  because: c\n"
+        },
+        ['overlay/bad.yaml:7:3: [error] duplicate key "because" (first given at line 5:3)'],
+    ),
+    (
+        "python-tag",
+        {"bad.yaml": 'rules: !!python/object/apply:os.system ["echo hi"]\n'},
+        [
+            'overlay/bad.yaml:1:8: [error] the tag "!!python/object/apply:os.system" is not allowed; rule files and '
+            "profiles hold plain data only"
+        ],
+    ),
+    (
+        "alias",
+        {
+            "bad.yaml": "rules:\n- &r {id: r, when: {os: linux}, score: {jax: 1}, because: b, source: s}\n"
+            "- *r\n"
+        },
+        [
+            "overlay/bad.yaml:2:3: [error] YAML anchors and aliases (&name / *name) are not allowed; write the value out"
+        ],
+    ),
+    (
+        "unknown-disable",
+        {"bad.yaml": "disable: [mobil-tf]\n"},
+        [
+            'overlay/bad.yaml:1:11: [error] disable: unknown rule id "mobil-tf" (did you mean "mobile-tf"?); '
+            "valid values: beginner-keras, custom-grad, mcu-no-jax, mcu-tf, mobile-tf, not-windows, os-unknown, "
+            "research-pytorch, server-any"
+        ],
+    ),
+    (
+        "override-nothing",
+        {
+            "bad.yaml": "rules:\n- {id: mobile-t, override: true, when: {os: linux}, score: {jax: 1}, "
+            "because: b, source: s}\n"
+        },
+        [
+            'overlay/bad.yaml:2:3: [error] rule "mobile-t" has `override: true` but overrides nothing (did you mean '
+            '"mobile-tf"?); valid values: beginner-keras, custom-grad, mcu-no-jax, mcu-tf, mobile-tf, not-windows, '
+            "os-unknown, research-pytorch, server-any"
+        ],
+    ),
+    (
+        "accidental-duplicate-of-shipped",
+        {
+            "bad.yaml": "rules:\n- {id: mobile-tf, when: {os: linux}, score: {jax: 1}, "
+            "because: b, source: s}\n"
+        },
+        [
+            f'overlay/bad.yaml:2:3: [error] duplicate rule id "mobile-tf" (first defined at {MINI}/scoring.yaml:12:5); '
+            "add `override: true` to replace it on purpose"
+        ],
+    ),
+    (
+        "bad-lint-allow",
+        {
+            "bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: 1}, because: b, source: s,\n"
+            "   lint: {allow: [ded]}}\n"
+        },
+        [
+            'overlay/bad.yaml:3:10: [error] rule "r" lint is missing "reason"',
+            'overlay/bad.yaml:3:19: [error] rule "r" lint allow[1]: unknown value \'ded\' (did you mean "dead"?); '
+            "valid values: dead, never-true, never-wins, no-effect, opposing",
+        ],
+    ),
     # one pass: a broken rule hides neither its own references nor the other rules of the file
-    ("all-errors-in-one-pass", {"bad.yaml": "rules:\n"
-                                            "- {id: a, when: {deploymnt: mobile}, score: {jax: x}, because: b, "
-                                            "source: s}\n"
-                                            "- {id: b, when: {deployment: moble}, score: {jax: 1}, because: b, "
-                                            "source: s}\n"},
-     ['overlay/bad.yaml:2:18: [error] unknown question "deploymnt" in condition (did you mean "deployment"?); '
-      + QUESTIONS,
-      "overlay/bad.yaml:2:51: [error] rule \"a\" score: jax: expected a number, got str 'x'",
-      "overlay/bad.yaml:3:30: [error] " + MOBILE]),
+    (
+        "all-errors-in-one-pass",
+        {
+            "bad.yaml": "rules:\n"
+            "- {id: a, when: {deploymnt: mobile}, score: {jax: x}, because: b, "
+            "source: s}\n"
+            "- {id: b, when: {deployment: moble}, score: {jax: 1}, because: b, "
+            "source: s}\n"
+        },
+        [
+            'overlay/bad.yaml:2:18: [error] unknown question "deploymnt" in condition (did you mean "deployment"?); '
+            + QUESTIONS,
+            "overlay/bad.yaml:2:51: [error] rule \"a\" score: jax: expected a number, got str 'x'",
+            "overlay/bad.yaml:3:30: [error] " + MOBILE,
+        ],
+    ),
 ]
 
 
@@ -108,8 +213,11 @@ def test_clean_base_validates(mini, capsys):
 
 
 def test_a_file_is_checked_as_an_overlay_on_the_base(mini, tmp_path, capsys):
-    write(tmp_path, "extra.yaml", "rules:\n- {id: r, when: {deployment: mobile}, score: {jax: 1}, because: b, "
-                                  "source: s}\n")
+    write(
+        tmp_path,
+        "extra.yaml",
+        "rules:\n- {id: r, when: {deployment: mobile}, score: {jax: 1}, because: b, source: s}\n",
+    )
     rc, out, err = cli(capsys, "rules", "validate", "extra.yaml", str(MINI / "scoring.yaml"))
     assert (rc, err) == (0, "ok: 5 files, 5 questions, 3 frameworks, 10 rules, 3 cases\n")
 
@@ -117,15 +225,16 @@ def test_a_file_is_checked_as_an_overlay_on_the_base(mini, tmp_path, capsys):
 def test_missing_path_is_reported_with_the_rest(mini, tmp_path, capsys):
     write(tmp_path / "overlay", "bad.yaml", "rules: [\n")
     rc, out, err = cli(capsys, "rules", "validate", "nowhere", "overlay")
-    assert out.splitlines() == ["nowhere: [error] no such file or directory",
-                                CASES[0][2][0]]
+    assert out.splitlines() == ["nowhere: [error] no such file or directory", CASES[0][2][0]]
     assert rc == 2
 
 
 def test_file_over_the_size_cap_is_refused(mini, tmp_path, capsys):
     write(tmp_path / "overlay", "big.yaml", "# " + "x" * (1 << 20) + "\n")
     rc, out, err = cli(capsys, "rules", "validate", "overlay")
-    assert out == "overlay/big.yaml: [error] file is 1,048,579 bytes, over the 1,048,576-byte limit\n"
+    assert (
+        out == "overlay/big.yaml: [error] file is 1,048,579 bytes, over the 1,048,576-byte limit\n"
+    )
 
 
 def test_alias_bomb_is_refused_fast_in_bounded_memory(mini, tmp_path, capsys):
@@ -138,14 +247,19 @@ def test_alias_bomb_is_refused_fast_in_bounded_memory(mini, tmp_path, capsys):
     seconds = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert out == ("overlay/bomb.yaml:1:5: [error] YAML anchors and aliases (&name / *name) are not allowed; "
-                   "write the value out\n")
+    assert out == (
+        "overlay/bomb.yaml:1:5: [error] YAML anchors and aliases (&name / *name) are not allowed; "
+        "write the value out\n"
+    )
     assert seconds < 2 and peak < 20 * 2**20
 
 
 @pytest.mark.skipif(not SHIPPED.is_dir(), reason="the shipped rules/ land on main later")
-@pytest.mark.parametrize("path", sorted(SHIPPED.glob("**/*.yaml")) if SHIPPED.is_dir() else [],
-                         ids=lambda p: str(p.relative_to(SHIPPED)))
+@pytest.mark.parametrize(
+    "path",
+    sorted(SHIPPED.glob("**/*.yaml")) if SHIPPED.is_dir() else [],
+    ids=lambda p: str(p.relative_to(SHIPPED)),
+)
 def test_every_shipped_rule_file_validates(path, monkeypatch, capsys):
     monkeypatch.delenv("RECOMMENDER_BASE_RULES", raising=False)
     monkeypatch.delenv("RECOMMENDER_RULES", raising=False)

@@ -1,13 +1,14 @@
 """The shipped knowledge base is a product: it loads clean, every claim is cited and dated, every claim of the
 2021 seed article is on record, and every example case in rules/tests passes."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import SHIPPED, run_cli
+
+from recommender.rulebase.load import load_rules, rule_files
 from recommender.scoring.cases import run_case, uncovered_rules
 from recommender.scoring.engine import Scorer
-from recommender.rulebase.load import load_rules, rule_files
 
 RULES = load_rules(base=SHIPPED)
 SCORER = Scorer(RULES)
@@ -43,10 +44,15 @@ def test_every_seed_claim_is_on_record(claim):
     assert "seed" in fact.source.lower() or "2021" in fact.source
 
 
-@pytest.mark.parametrize(("claim", "status"), [
-    ("jax-flax-pytorch-ecosystem", "wrong"), ("jax-infancy-not-beginners", "stale"),
-    ("tf-lite-mobile-edge", "stale"), ("jax-libraries-objax-flax-elegy", "stale"),
-])
+@pytest.mark.parametrize(
+    ("claim", "status"),
+    [
+        ("jax-flax-pytorch-ecosystem", "wrong"),
+        ("jax-infancy-not-beginners", "stale"),
+        ("tf-lite-mobile-edge", "stale"),
+        ("jax-libraries-objax-flax-elegy", "stale"),
+    ],
+)
 def test_known_stale_and_wrong_claims_say_so(claim, status):
     fact = next(f for fw in RULES.frameworks for f in fw.facts if f.id == claim)
     assert fact.status == status and fact.correction
@@ -54,7 +60,12 @@ def test_known_stale_and_wrong_claims_say_so(claim, status):
 
 def test_comparison_table_rows_are_complete():
     for fw in RULES.frameworks:
-        assert set(fw.table) == {"developed_by", "target_audience", "api_level", "development_stage"}, fw.id
+        assert set(fw.table) == {
+            "developed_by",
+            "target_audience",
+            "api_level",
+            "development_stage",
+        }, fw.id
         assert all(cell.get("seed") and cell.get("now") for cell in fw.table.values())
 
 
@@ -72,7 +83,9 @@ def test_core_vocabulary_is_present():
         "hardware": {"cpu", "nvidia_gpu", "tpu", "apple_silicon", "amd_gpu"},
         "parallelism": {"single_device", "multi_gpu", "multi_node"},
         "programming_style": {"object_oriented", "functional"},
-        "custom_gradients": {"yes", "no"}, "debugging": {"yes", "no"}, "visualization": {"yes", "no"},
+        "custom_gradients": {"yes", "no"},
+        "debugging": {"yes", "no"},
+        "visualization": {"yes", "no"},
     }
     for qid, options in expected.items():
         assert options <= set(RULES.question(qid).option_ids), qid

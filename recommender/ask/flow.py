@@ -4,15 +4,16 @@ Every prompt goes through a :class:`Prompter` (the seam): ``recommender.ask.prom
 tests pass it pipe input. The flow records progress in a :class:`Progress` it is given, so whoever catches
 Ctrl-C (``commands/ask.py``, in one place) still holds every answer given so far.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from recommender.scoring.engine import Scorer
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.profiles import Normal
+from recommender.scoring.engine import Scorer
 from recommender.scoring.relevance import could_change
 
 
@@ -34,7 +35,9 @@ class Progress:
 
 
 class Prompter(Protocol):
-    def question(self, q: Question, default: frozenset[str] | None, step: Step) -> frozenset[str] | None:
+    def question(
+        self, q: Question, default: frozenset[str] | None, step: Step
+    ) -> frozenset[str] | None:
         """Ask ``q``; the chosen option ids, or None for "not sure / skip"."""
 
     def review(self, rows: Sequence[tuple[Question, frozenset[str] | None]]) -> str | None:
@@ -45,7 +48,9 @@ def applicable(q: Question, answers: Normal) -> bool:
     return q.ask_when is None or q.ask_when.test(answers, None)
 
 
-def next_question(rules: RuleBase, progress: Progress, scorer: Scorer, short: bool) -> Question | None:
+def next_question(
+    rules: RuleBase, progress: Progress, scorer: Scorer, short: bool
+) -> Question | None:
     """The first question, in file order, that applies, was not asked yet and (with ``short``) still matters."""
     for q in rules.questions:
         if q.id in progress.visited or not applicable(q, progress.answers):
@@ -57,7 +62,11 @@ def next_question(rules: RuleBase, progress: Progress, scorer: Scorer, short: bo
 
 
 def remaining(rules: RuleBase, progress: Progress) -> int:
-    return sum(1 for q in rules.questions if q.id not in progress.visited and applicable(q, progress.answers))
+    return sum(
+        1
+        for q in rules.questions
+        if q.id not in progress.visited and applicable(q, progress.answers)
+    )
 
 
 def review_rows(rules: RuleBase, answers: Normal) -> list[tuple[Question, frozenset[str] | None]]:
@@ -65,9 +74,16 @@ def review_rows(rules: RuleBase, answers: Normal) -> list[tuple[Question, frozen
     return [(q, answers.get(q.id)) for q in rules.questions if applicable(q, answers)]
 
 
-def run_interview(rules: RuleBase, prompter: Prompter | None = None, progress: Progress | None = None, *,
-                  defaults: Mapping[str, frozenset[str]] | None = None, short: bool = False,
-                  review: bool = True, **prompt_kwargs: Any) -> Normal:
+def run_interview(
+    rules: RuleBase,
+    prompter: Prompter | None = None,
+    progress: Progress | None = None,
+    *,
+    defaults: Mapping[str, frozenset[str]] | None = None,
+    short: bool = False,
+    review: bool = True,
+    **prompt_kwargs: Any,
+) -> Normal:
     """Ask, review, and return the answers in normal form (follow-ups that no longer apply dropped).
 
     ``defaults`` pre-select answers (``--from``); ``progress`` carries on from earlier answers (``--resume``)
@@ -92,14 +108,22 @@ def run_interview(rules: RuleBase, prompter: Prompter | None = None, progress: P
     return scorer.applicable(progress.answers)
 
 
-def _ask_all(rules: RuleBase, prompter: Prompter, progress: Progress, defaults: Mapping[str, frozenset[str]],
-             scorer: Scorer, short: bool) -> None:
+def _ask_all(
+    rules: RuleBase,
+    prompter: Prompter,
+    progress: Progress,
+    defaults: Mapping[str, frozenset[str]],
+    scorer: Scorer,
+    short: bool,
+) -> None:
     while (q := next_question(rules, progress, scorer, short)) is not None:
         step = Step(len(progress.visited) + 1, len(progress.visited) + remaining(rules, progress))
         _put(q, prompter, progress, defaults.get(q.id), step)
 
 
-def _put(q: Question, prompter: Prompter, progress: Progress, default: frozenset[str] | None, step: Step) -> None:
+def _put(
+    q: Question, prompter: Prompter, progress: Progress, default: frozenset[str] | None, step: Step
+) -> None:
     answer = prompter.question(q, default, step)
     if answer:
         progress.answers[q.id] = frozenset(answer)

@@ -4,6 +4,7 @@ Only ``recommender ask`` imports this module (questionary costs startup time). E
 ``unsafe_ask()``, so Ctrl-C arrives as KeyboardInterrupt and is handled once, in ``commands/ask.py``.
 Tests pass ``input=create_pipe_input()`` and ``output=DummyOutput()`` to type real keystrokes.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -23,17 +24,19 @@ SKIP = "__skip__"
 DONE = "__done__"
 SKIP_LABEL = "Not sure / skip"
 
-STYLE = Style([
-    ("qmark", "fg:#5f87ff bold"),
-    ("question", "bold"),
-    ("instruction", "fg:#808080"),
-    ("answer", "fg:#00afaf bold"),
-    ("pointer", "fg:#00afaf bold"),
-    ("highlighted", "fg:#00afaf bold"),
-    ("selected", "fg:#00afaf"),
-    ("separator", "fg:#585858"),
-    ("description", "fg:#808080 italic"),
-])
+STYLE = Style(
+    [
+        ("qmark", "fg:#5f87ff bold"),
+        ("question", "bold"),
+        ("instruction", "fg:#808080"),
+        ("answer", "fg:#00afaf bold"),
+        ("pointer", "fg:#00afaf bold"),
+        ("highlighted", "fg:#00afaf bold"),
+        ("selected", "fg:#00afaf"),
+        ("separator", "fg:#585858"),
+        ("description", "fg:#808080 italic"),
+    ]
+)
 
 
 def _qmark(step: Step) -> str:
@@ -49,20 +52,28 @@ def _instruction(q: Question, keys: str) -> str:
 
 
 def _choices(q: Question, checked: frozenset[str] = frozenset()) -> list[Any]:
-    return [Choice(o.label, o.id, checked=o.id in checked, description=o.help or None) for o in q.options]
+    return [
+        Choice(o.label, o.id, checked=o.id in checked, description=o.help or None)
+        for o in q.options
+    ]
 
 
-def ask_single(q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any) -> frozenset[str] | None:
+def ask_single(
+    q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any
+) -> frozenset[str] | None:
     """A select list with the options, then "not sure / skip"."""
     choices = [*_choices(q), Separator(), Choice(SKIP_LABEL, SKIP)]
     start = next(iter(default)) if default else (SKIP if step.again else None)
     keys = _instruction(q, "↑↓ to move, enter to pick")
-    picked = questionary.select(q.text, choices, default=start, qmark=_qmark(step), style=STYLE, instruction=keys,
-                                **kwargs).unsafe_ask()
+    picked = questionary.select(
+        q.text, choices, default=start, qmark=_qmark(step), style=STYLE, instruction=keys, **kwargs
+    ).unsafe_ask()
     return None if picked == SKIP else frozenset((picked,))
 
 
-def ask_yes_no(q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any) -> frozenset[str] | None:
+def ask_yes_no(
+    q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any
+) -> frozenset[str] | None:
     """Yes / No / not sure: a select rather than a confirm, because a confirm cannot be skipped."""
     return ask_single(q, default, step, **kwargs)
 
@@ -73,20 +84,34 @@ def _one_way(picked: list[str]) -> bool | str:
     return True
 
 
-def ask_multi(q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any) -> frozenset[str] | None:
+def ask_multi(
+    q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any
+) -> frozenset[str] | None:
     """A checkbox list; nothing ticked, or "not sure / skip", leaves the question unanswered."""
     choices = [*_choices(q, default or frozenset()), Separator(), Choice(SKIP_LABEL, SKIP)]
     # questionary sums up several ticks as "done (2 selections)": erase that line and print the labels instead.
     keys = _instruction(q, "space to tick, enter when done; none ticked = skip")
-    picked = questionary.checkbox(q.text, choices, qmark=_qmark(step), style=STYLE, validate=_one_way,
-                                  instruction=keys, erase_when_done=True, **kwargs).unsafe_ask()
+    picked = questionary.checkbox(
+        q.text,
+        choices,
+        qmark=_qmark(step),
+        style=STYLE,
+        validate=_one_way,
+        instruction=keys,
+        erase_when_done=True,
+        **kwargs,
+    ).unsafe_ask()
     chosen = frozenset(picked) - {SKIP}
     _answered(q, step, answer_text(q, chosen or None, skipped=SKIP_LABEL), kwargs.get("output"))
     return chosen or None
 
 
 def _answered(q: Question, step: Step, answer: str, output: Any) -> None:
-    tokens = [("class:qmark", _qmark(step)), ("class:question", f" {q.text} "), ("class:answer", answer)]
+    tokens = [
+        ("class:qmark", _qmark(step)),
+        ("class:question", f" {q.text} "),
+        ("class:answer", answer),
+    ]
     print_formatted_text(FormattedText(tokens), style=STYLE, output=output)
 
 
@@ -104,7 +129,7 @@ def answer_text(q: Question, answer: frozenset[str] | None, skipped: str = "— 
 
 
 def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any) -> str | None:
@@ -112,11 +137,20 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
     room = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120) - 6)
     width = min(max((len(q.text) for q, _ in rows), default=0), room * 11 // 20)
     choices: list[Any] = [Choice("Looks right: show the recommendation", DONE), Separator()]
-    choices += [Choice(f"{_fit(q.text, width):<{width}}  {_fit(answer_text(q, a), room - width - 2)}", q.id)
-                for q, a in rows]
+    choices += [
+        Choice(f"{_fit(q.text, width):<{width}}  {_fit(answer_text(q, a), room - width - 2)}", q.id)
+        for q, a in rows
+    ]
     # Erased once answered, so each return to the review shows one fresh list rather than a growing log.
-    picked = questionary.select("Your answers", choices, qmark="✔", style=STYLE, erase_when_done=True,
-                                instruction="\n  Pick an answer to change it, or go on.", **kwargs).unsafe_ask()
+    picked = questionary.select(
+        "Your answers",
+        choices,
+        qmark="✔",
+        style=STYLE,
+        erase_when_done=True,
+        instruction="\n  Pick an answer to change it, or go on.",
+        **kwargs,
+    ).unsafe_ask()
     return None if picked == DONE else picked
 
 
@@ -126,14 +160,20 @@ class QuestionaryPrompter:
     def __init__(self, **kwargs: Any) -> None:
         self.kwargs = kwargs
 
-    def question(self, q: Question, default: frozenset[str] | None, step: Step) -> frozenset[str] | None:
+    def question(
+        self, q: Question, default: frozenset[str] | None, step: Step
+    ) -> frozenset[str] | None:
         return KINDS[q.kind](q, default, step, **self.kwargs)
 
     def review(self, rows: Sequence[tuple[Question, frozenset[str] | None]]) -> str | None:
         return review(rows, **self.kwargs)
 
     def text(self, message: str, default: str = "") -> str:
-        return questionary.text(message, default=default, qmark="?", style=STYLE, **self.kwargs).unsafe_ask()
+        return questionary.text(
+            message, default=default, qmark="?", style=STYLE, **self.kwargs
+        ).unsafe_ask()
 
     def confirm(self, message: str, default: bool = False) -> bool:
-        return questionary.confirm(message, default=default, qmark="?", style=STYLE, **self.kwargs).unsafe_ask()
+        return questionary.confirm(
+            message, default=default, qmark="?", style=STYLE, **self.kwargs
+        ).unsafe_ask()

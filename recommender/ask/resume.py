@@ -3,17 +3,18 @@
 It lives in the user state directory (``RECOMMENDER_STATE_DIR`` overrides it, for tests) and holds a profile
 plus ``asked:``, the questions already put to the user, answered or skipped.
 """
+
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
 
-from recommender.rulebase import schema
+from recommender.ask.flow import Progress
 from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
-from recommender.ask.flow import Progress
-from recommender.rulebase.model import RuleBase
 from recommender.paths import state_dir
+from recommender.rulebase import schema
+from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers, profile_yaml
 from recommender.rulebase.yamlio import load_yaml
 

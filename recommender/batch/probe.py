@@ -3,15 +3,16 @@
 A winner is usable here when its framework is installed, its probe ran clean, and every need the row states
 (``rules/evidence.yaml``) passed its probe check for that framework.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from recommender.rulebase.conditions import Facts
-from recommender.scoring.evidence import need_checks, probe_status
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal
+from recommender.scoring.evidence import need_checks, probe_status
 from recommender.scoring.records import RecordBuilder
 
 
@@ -19,8 +20,14 @@ def why_unusable(rules: RuleBase, framework: str, answers: Normal, facts: Facts)
     """What stops ``framework`` on this machine for these answers; empty when nothing does."""
     status = probe_status(facts, framework)
     if status != "ok":
-        return [f"{framework} is {'not installed' if status in ('absent', 'not probed') else status} here"]
-    return [f"{c.text}: {c.fact} is {c.status}" for c in need_checks(rules, answers, facts, [framework]) if c.failed]
+        return [
+            f"{framework} is {'not installed' if status in ('absent', 'not probed') else status} here"
+        ]
+    return [
+        f"{c.text}: {c.fact} is {c.status}"
+        for c in need_checks(rules, answers, facts, [framework])
+        if c.failed
+    ]
 
 
 class ProbedRecordBuilder(RecordBuilder):

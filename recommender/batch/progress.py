@@ -1,4 +1,5 @@
 """A one-line progress bar on stderr for long batch runs; silent unless the stream is a terminal."""
+
 from __future__ import annotations
 
 import time
@@ -14,9 +15,22 @@ class Progress:
     ``stream`` and ``clock`` are seams: tests pass a StringIO and a fake clock.
     """
 
-    def __init__(self, stream: TextIO, *, enabled: bool, total: int | None = None,
-                 clock: Callable[[], float] = time.monotonic, every: float = 0.2) -> None:
-        self.stream, self.enabled, self.total, self.clock, self.every = stream, enabled, total, clock, every
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        enabled: bool,
+        total: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        every: float = 0.2,
+    ) -> None:
+        self.stream, self.enabled, self.total, self.clock, self.every = (
+            stream,
+            enabled,
+            total,
+            clock,
+            every,
+        )
         self.start = self.last = clock()
         self.drawn = False
 

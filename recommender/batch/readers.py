@@ -7,6 +7,7 @@ line by line; YAML and JSON are documents and are read whole (up to :data:`MAX_D
 Rows are numbered 1, 2, ... in input order. Blank lines in JSONL and CSV are not rows (a trailing newline or a
 spacer line is not a profile); messages still name the physical line.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -20,7 +21,9 @@ from typing import Any, BinaryIO, NamedTuple
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.yamlio import load_yaml
 
-MAX_DOCUMENT = 64 << 20  # YAML/JSON are parsed whole; bigger batches belong in JSONL or CSV, which stream
+MAX_DOCUMENT = (
+    64 << 20
+)  # YAML/JSON are parsed whole; bigger batches belong in JSONL or CSV, which stream
 PROFILE_KEYS = ("name", "answers", "description")
 SHAPE = "a mapping of question: answer, or {name: ..., answers: {question: answer}}"
 
@@ -52,8 +55,11 @@ class Source:
         data = self.stream.read(MAX_DOCUMENT + 1)
         self.bytes_read = len(data)
         if len(data) > MAX_DOCUMENT:
-            raise UserError(f"over the {MAX_DOCUMENT:,}-byte limit for a whole YAML/JSON document; "
-                            "use JSONL or CSV, which are streamed", self.name)
+            raise UserError(
+                f"over the {MAX_DOCUMENT:,}-byte limit for a whole YAML/JSON document; "
+                "use JSONL or CSV, which are streamed",
+                self.name,
+            )
         return data
 
 
@@ -73,7 +79,9 @@ def open_source(path: str, stdin: BinaryIO | None = None) -> Source:
     return Source(stream, path, stat.st_size if stat.st_size else None)
 
 
-def locate(source: str, row: int, message: str, line: int | None = None, col: int | None = None) -> str:
+def locate(
+    source: str, row: int, message: str, line: int | None = None, col: int | None = None
+) -> str:
     where = ":".join(str(p) for p in (source, line, col) if p is not None)
     return f"{where}: row {row}: {message}"
 
@@ -95,7 +103,9 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _decode = json.JSONDecoder(object_pairs_hook=_pairs).decode
 
 
-def profile_of(item: Any, default_name: str | None = None) -> tuple[str | None, Mapping[str, Any], Any]:
+def profile_of(
+    item: Any, default_name: str | None = None
+) -> tuple[str | None, Mapping[str, Any], Any]:
     """(name, raw answers, where) from a profile in either shape; ValueError says what is wrong with it.
 
     ``where`` is the mapping that holds the answers' positions (the item itself in the flat shape).
@@ -107,10 +117,14 @@ def profile_of(item: Any, default_name: str | None = None) -> tuple[str | None, 
     if "answers" in item:
         extra = [k for k in item if k not in PROFILE_KEYS]
         if extra:
-            raise ValueError(f'unknown key "{extra[0]}" beside "answers"{did_you_mean(extra[0], PROFILE_KEYS)}')
+            raise ValueError(
+                f'unknown key "{extra[0]}" beside "answers"{did_you_mean(extra[0], PROFILE_KEYS)}'
+            )
         answers = item["answers"] if item["answers"] is not None else {}
         if not isinstance(answers, dict):
-            raise ValueError(f"answers: expected a mapping of question: answer, got {_kind(answers)}")
+            raise ValueError(
+                f"answers: expected a mapping of question: answer, got {_kind(answers)}"
+            )
         if getattr(answers, "duplicate", None):
             raise ValueError(f'duplicate key "{answers.duplicate}"')  # type: ignore[attr-defined]
         where = answers
@@ -149,8 +163,11 @@ def _document_rows(doc: Any, source: Source, what: str) -> Iterator[Row]:
     elif isinstance(doc, list):
         items = [(item, None) for item in doc]
     else:
-        raise UserError(f"expected a list of profiles or a mapping of name: answers, got "
-                        f"{'an empty document' if doc is None else _kind(doc)}", source.name)
+        raise UserError(
+            f"expected a list of profiles or a mapping of name: answers, got "
+            f"{'an empty document' if doc is None else _kind(doc)}",
+            source.name,
+        )
     for n, (item, default) in enumerate(items, 1):
         line = getattr(item, "pos", (None,))[0] if what == "yaml" else None
         try:
@@ -173,8 +190,10 @@ def read_yaml(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
 def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     data = source.read_all()
     if not data.strip():
-        raise UserError("the input is empty; expected a list of profiles or a mapping of name: answers",
-                        source.name)
+        raise UserError(
+            "the input is empty; expected a list of profiles or a mapping of name: answers",
+            source.name,
+        )
     try:
         doc = json.loads(data, object_pairs_hook=_pairs)
     except UnicodeDecodeError as exc:
@@ -189,17 +208,23 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     n = 0
     for line_no, line in enumerate(source.lines(), 1):
         if line_no == 1 and line.startswith(codecs.BOM_UTF8):
-            line = line[len(codecs.BOM_UTF8):]
+            line = line[len(codecs.BOM_UTF8) :]
         if not line.strip():
             continue
         n += 1
         try:
             name, answers, _ = profile_of(_decode(line.decode("utf-8")))
         except UnicodeDecodeError as exc:
-            yield Row(n, None, error=locate(source.name, n, f"not UTF-8 text (byte {exc.start})", line_no))
+            yield Row(
+                n, None, error=locate(source.name, n, f"not UTF-8 text (byte {exc.start})", line_no)
+            )
         except json.JSONDecodeError as exc:
-            col = exc.colno if exc.lineno == 1 else len(line.rstrip()) + 1  # past the end, not on the newline
-            yield Row(n, None, error=locate(source.name, n, f"invalid JSON: {exc.msg}", line_no, col))
+            col = (
+                exc.colno if exc.lineno == 1 else len(line.rstrip()) + 1
+            )  # past the end, not on the newline
+            yield Row(
+                n, None, error=locate(source.name, n, f"invalid JSON: {exc.msg}", line_no, col)
+            )
         except ValueError as exc:
             yield Row(n, None, error=locate(source.name, n, str(exc), line_no))
         else:
@@ -221,8 +246,16 @@ def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         if any(first <= b <= last for b in bad_lines):
             yield Row(n, None, error=locate(source.name, n, "not UTF-8 text", first))
         elif len(cells) != len(header):
-            yield Row(n, None, error=locate(source.name, n, f"the row has {len(cells)} cells, the header has "
-                                                            f"{len(header)}", first))
+            yield Row(
+                n,
+                None,
+                error=locate(
+                    source.name,
+                    n,
+                    f"the row has {len(cells)} cells, the header has {len(header)}",
+                    first,
+                ),
+            )
         else:
             row = dict(zip(header, cells))
             name = row.pop("name", "").strip() or None
@@ -244,10 +277,15 @@ def _text_lines(source: Source, bad_lines: set[int]) -> Iterator[str]:
             yield line.decode("utf-8", "replace")
 
 
-def _check_header(header: list[str] | None, questions: Mapping[str, str], file: str,
-                  bad_lines: set[int]) -> list[str]:
+def _check_header(
+    header: list[str] | None, questions: Mapping[str, str], file: str, bad_lines: set[int]
+) -> list[str]:
     if not header or not any(h.strip() for h in header):
-        raise UserError("the CSV has no header row; expected a column per question (and optionally name)", file, 1)
+        raise UserError(
+            "the CSV has no header row; expected a column per question (and optionally name)",
+            file,
+            1,
+        )
     if 1 in bad_lines:
         raise UserError("the header is not UTF-8 text", file, 1)
     header = [h.strip() for h in header]
@@ -258,7 +296,9 @@ def _check_header(header: list[str] | None, questions: Mapping[str, str], file: 
         if h in seen:
             raise UserError(f'header column {col}: "{h}" appears twice', file, 1)
         if h != "name" and h not in questions:
-            raise UserError(f'header column {col}: unknown question "{h}"{did_you_mean(h, questions)}', file, 1)
+            raise UserError(
+                f'header column {col}: unknown question "{h}"{did_you_mean(h, questions)}', file, 1
+            )
         seen.add(h)
     return header
 
@@ -272,8 +312,14 @@ READERS: dict[str, Reader] = {
     "csv": read_csv,
 }
 
-EXTENSIONS: dict[str, str] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl",
-                              ".ndjson": "jsonl", ".csv": "csv"}
+EXTENSIONS: dict[str, str] = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
 
 
 def input_format(path: str, explicit: str | None) -> str:
@@ -284,7 +330,9 @@ def input_format(path: str, explicit: str | None) -> str:
         raise UserError(f"reading profiles from stdin needs --input-format ({', '.join(READERS)})")
     suffix = PurePath(path).suffix.lower()
     if suffix not in EXTENSIONS:
-        raise UserError(f'cannot tell the input format from "{suffix or "no extension"}"; '
-                        f"use --input-format ({', '.join(READERS)}); known extensions: {', '.join(EXTENSIONS)}",
-                        path)
+        raise UserError(
+            f'cannot tell the input format from "{suffix or "no extension"}"; '
+            f"use --input-format ({', '.join(READERS)}); known extensions: {', '.join(EXTENSIONS)}",
+            path,
+        )
     return EXTENSIONS[suffix]

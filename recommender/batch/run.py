@@ -4,6 +4,7 @@ Every row read becomes exactly one record. A row fails when it could not be read
 :func:`profiles.normalize_answers` (the one validator of answers) rejects it; its record carries the located
 message with the fix. Under ``strict`` the first bad row stops the run with :class:`Stopped`.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -13,10 +14,10 @@ from itertools import islice
 from typing import Any, Protocol
 
 from recommender.batch.readers import Row, locate
-from recommender.scoring.compiled import CACHE_LIMIT
 from recommender.errors import UserError
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal, normalize_answers
+from recommender.scoring.compiled import CACHE_LIMIT
 from recommender.scoring.records import RecordBuilder, error_record
 
 CHUNK = 1024  # rows scored together: enough to amortise numpy; a chunk of rich records is ~10 MB of output
@@ -41,7 +42,9 @@ class Summary:
     winners: Counter = field(default_factory=Counter)  # framework id -> rows it won
     ties: int = 0
     no_fit: int = 0  # every framework excluded by a deal-breaker
-    unusable: Counter = field(default_factory=Counter)  # with --probe: winner -> rows it cannot serve here
+    unusable: Counter = field(
+        default_factory=Counter
+    )  # with --probe: winner -> rows it cannot serve here
     top_rules: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -62,10 +65,18 @@ class Summary:
             self.no_fit += 1
 
 
-def run_batch(rows: Iterable[Row], rules: RuleBase, writer: Writer, *, source: str,
-              builder: RecordBuilder | None = None, strict: bool = False,
-              on_error: Callable[[str], None] = lambda message: None,
-              tick: Callable[[int], None] = lambda rows: None, chunk: int = CHUNK) -> Summary:
+def run_batch(
+    rows: Iterable[Row],
+    rules: RuleBase,
+    writer: Writer,
+    *,
+    source: str,
+    builder: RecordBuilder | None = None,
+    strict: bool = False,
+    on_error: Callable[[str], None] = lambda message: None,
+    tick: Callable[[int], None] = lambda rows: None,
+    chunk: int = CHUNK,
+) -> Summary:
     """Score every row and hand the records to ``writer`` in input order; return the counts."""
     builder = builder or RecordBuilder(rules)
     normalizer = Normalizer(rules)
@@ -102,10 +113,18 @@ class Normalizer:
         known = self.known
         for qid, value in raw.items():
             kind = value.__class__
-            key = (qid, kind, value) if kind in _PLAIN else (qid, list, tuple(value)) if kind is list else None
+            key = (
+                (qid, kind, value)
+                if kind in _PLAIN
+                else (qid, list, tuple(value))
+                if kind is list
+                else None
+            )
             chosen = known.get(key) if key is not None else None
             if chosen is None:
-                chosen = normalize_answers({qid: value}, self.rules, None, where).get(qid, self.SKIP)
+                chosen = normalize_answers({qid: value}, self.rules, None, where).get(
+                    qid, self.SKIP
+                )
                 if key is not None and len(known) < CACHE_LIMIT:
                     known[key] = chosen
             if chosen:
@@ -121,8 +140,9 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
         yield block
 
 
-def _score(block: list[Row], normalizer: Normalizer, builder: RecordBuilder, source: str,
-           strict: bool) -> tuple[list[dict[str, Any]], str | None]:
+def _score(
+    block: list[Row], normalizer: Normalizer, builder: RecordBuilder, source: str, strict: bool
+) -> tuple[list[dict[str, Any]], str | None]:
     """The records of one chunk; under ``strict``, only those before the first bad row, and its message."""
     slots: list[dict[str, Any] | None] = []
     good = []

@@ -1,11 +1,12 @@
 """Helpers shared by the front ends: loading the rule base with overlays, reading answers, writing output."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 
 from recommender.atomic import write_text_atomic
-from recommender.scoring.engine import Recommendation, rank
+from recommender.rulebase.cache import load_rules_cached
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import (
     Normal,
@@ -13,12 +14,11 @@ from recommender.rulebase.profiles import (
     normalize_answers,
     parse_answer_flags,
 )
-from recommender.rulebase.cache import load_rules_cached
+from recommender.scoring.engine import Recommendation, rank
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence  # imported only under --probe
-
 
 
 def rulebase(args: argparse.Namespace) -> RuleBase:
@@ -49,13 +49,17 @@ def read_answers(args: argparse.Namespace, rules: RuleBase) -> tuple[str | None,
 
 
 def add_probe_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--probe", action="store_true",
-                        help="add evidence from this machine: runs `recommender probe` (or reuses its cache) and "
-                             "lets rules on probe facts fire")
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="add evidence from this machine: runs `recommender probe` (or reuses its cache) and "
+        "lets rules on probe facts fire",
+    )
 
 
-def score(args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str | None
-          ) -> tuple[Recommendation, Evidence | None]:
+def score(
+    args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str | None
+) -> tuple[Recommendation, Evidence | None]:
     """Rank the answers; with ``--probe``, on this machine's probe facts, and gather the evidence."""
     if not getattr(args, "probe", False):
         return rank(answers, rules, profile=name), None

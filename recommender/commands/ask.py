@@ -3,6 +3,7 @@
 This module stays thin: the terminal check, where the answers start from (``--from``, ``--resume``), the one
 place Ctrl-C is handled, the result screen and saving. The flow itself is ``recommender.ask.flow``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,33 +13,44 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recommender.ask import resume
+from recommender.ask.flow import Progress, run_interview
 from recommender.atomic import write_text_atomic
 from recommender.commands._common import add_probe_argument, rulebase, score
 from recommender.errors import UserError
-from recommender.ask.flow import Progress, run_interview
+from recommender.render import render
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal, load_profile, profile_yaml
-from recommender.render import render
 
 if TYPE_CHECKING:  # questionary is imported only once a terminal is known to be there
     from recommender.ask.prompts import QuestionaryPrompter
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--short", action="store_true",
-                        help="skip questions whose answer can no longer change the recommendation")
-    parser.add_argument("--save", metavar="FILE", help="write the answers as a profile for `recommend --profile`")
+    parser.add_argument(
+        "--short",
+        action="store_true",
+        help="skip questions whose answer can no longer change the recommendation",
+    )
+    parser.add_argument(
+        "--save", metavar="FILE", help="write the answers as a profile for `recommend --profile`"
+    )
     start = parser.add_mutually_exclusive_group()
-    start.add_argument("--from", dest="from_file", metavar="FILE", help="pre-fill the answers from a profile")
-    start.add_argument("--resume", action="store_true", help="carry on from an interrupted questionnaire")
+    start.add_argument(
+        "--from", dest="from_file", metavar="FILE", help="pre-fill the answers from a profile"
+    )
+    start.add_argument(
+        "--resume", action="store_true", help="carry on from an interrupted questionnaire"
+    )
     add_probe_argument(parser)
 
 
 def require_terminal() -> None:
     """One clear line instead of a prompt_toolkit traceback when there is no one to ask."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UserError("ask needs an interactive terminal (stdin and stdout must be a terminal); "
-                        "without one, use: recommender recommend --answer QUESTION=VALUE ...")
+        raise UserError(
+            "ask needs an interactive terminal (stdin and stdout must be a terminal); "
+            "without one, use: recommender recommend --answer QUESTION=VALUE ..."
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
         name = Path(args.save).stem if args.save else name
         sys.stdout.write("\n" + _report(args, answers, rules, name) + "\n")
         _save(args.save, name, answers, rules, prompter)
-    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at the save prompt: keep what was answered
+    except (
+        KeyboardInterrupt,
+        EOFError,
+    ):  # Ctrl-C, or Ctrl-D at the save prompt: keep what was answered
         return _interrupted(progress, rules, args)
     if args.resume:  # finished: the kept answers have served their purpose
         resume.clear()
@@ -75,12 +90,16 @@ def _start(args: argparse.Namespace, rules: RuleBase) -> tuple[Progress, Normal,
 
 def _intro(rules: RuleBase, args: argparse.Namespace, progress: Progress) -> None:
     if progress.visited:
-        print(f"Carrying on: {len(progress.visited)} question(s) already put to you; "
-              "the review at the end shows every answer.\n")
+        print(
+            f"Carrying on: {len(progress.visited)} question(s) already put to you; "
+            "the review at the end shows every answer.\n"
+        )
         return
     more = "; --short leaves out those that cannot change the result" if args.short else ""
-    print(f"Which framework fits your project? Up to {len(rules.questions)} questions{more}.\n"
-          "Answer what you know, skip the rest; Ctrl-C keeps your answers for `ask --resume`.\n")
+    print(
+        f"Which framework fits your project? Up to {len(rules.questions)} questions{more}.\n"
+        "Answer what you know, skip the rest; Ctrl-C keeps your answers for `ask --resume`.\n"
+    )
 
 
 def _report(args: argparse.Namespace, answers: Normal, rules: RuleBase, name: str) -> str:
@@ -99,13 +118,21 @@ def _check_writable(path: str) -> None:
         raise UserError("cannot save here: the directory does not exist", path)
 
 
-def _save(path: str | None, name: str, answers: Normal, rules: RuleBase, prompter: QuestionaryPrompter) -> None:
+def _save(
+    path: str | None, name: str, answers: Normal, rules: RuleBase, prompter: QuestionaryPrompter
+) -> None:
     """Write to ``--save``, or offer to save (again, until it works or is declined) when it was not given."""
     if path is not None:
         _write(path, name, answers, rules)
         return
-    while path := prompter.text("Save these answers as a profile? File name (empty: don't save):").strip():
-        if os.path.exists(path) and not os.path.isdir(path) and not prompter.confirm(f"{path} exists. Replace it?"):
+    while path := prompter.text(
+        "Save these answers as a profile? File name (empty: don't save):"
+    ).strip():
+        if (
+            os.path.exists(path)
+            and not os.path.isdir(path)
+            and not prompter.confirm(f"{path} exists. Replace it?")
+        ):
             continue
         try:
             _check_writable(path)
@@ -127,8 +154,11 @@ def _interrupted(progress: Progress, rules: RuleBase, args: argparse.Namespace) 
         return 130
     path = resume.save(progress, rules)
     again = "".join(f" --rules {d}" for d in args.rules if d not in _env_rules())
-    print(f"\nrecommender: interrupted; {len(progress.answers)} answer(s) kept in {path}\n"
-          f"  carry on with: recommender ask --resume{again}", file=sys.stderr)
+    print(
+        f"\nrecommender: interrupted; {len(progress.answers)} answer(s) kept in {path}\n"
+        f"  carry on with: recommender ask --resume{again}",
+        file=sys.stderr,
+    )
     return 130
 
 

@@ -3,6 +3,7 @@
 Exit codes: 0 every row scored; 1 some rows failed (or ``--strict`` stopped at one); 2 the input or the
 command line is unusable as a whole.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,27 +15,40 @@ from pathlib import PurePath
 from typing import TextIO
 
 from recommender.atomic import atomic_writer
+from recommender.batch.progress import Progress
 from recommender.batch.readers import READERS, input_format, open_source
-from recommender.batch.writers import EXTENSIONS, WRITERS, summary_lines
 from recommender.batch.run import Stopped, run_batch
+from recommender.batch.writers import EXTENSIONS, WRITERS, summary_lines
 from recommender.commands._common import add_probe_argument, rulebase
 from recommender.errors import UserError
-from recommender.batch.progress import Progress
 from recommender.scoring.records import RecordBuilder
 
 SHOWN_ERRORS = 20  # bad rows echoed on stderr; every one of them is in the output anyway
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", metavar="INPUT",
-                        help="profiles: .yaml/.yml, .json, .jsonl/.ndjson or .csv; - reads stdin")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout")
-    parser.add_argument("--format", "-f", choices=list(WRITERS),
-                        help="output format (default: from the -o extension, else jsonl)")
-    parser.add_argument("--input-format", choices=list(READERS), help="input format (default: from the extension)")
+    parser.add_argument(
+        "input",
+        metavar="INPUT",
+        help="profiles: .yaml/.yml, .json, .jsonl/.ndjson or .csv; - reads stdin",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=list(WRITERS),
+        help="output format (default: from the -o extension, else jsonl)",
+    )
+    parser.add_argument(
+        "--input-format", choices=list(READERS), help="input format (default: from the extension)"
+    )
     parser.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 1)")
     add_probe_argument(parser)
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary, no row errors")
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar, no summary, no row errors"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,9 +76,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         with contextlib.closing(source.stream), _output(args.output) as stream:
             writer = WRITERS[fmt](stream, rules)
-            summary = run_batch(reader(source, questions), rules, writer, source=source.name,
-                                builder=builder, strict=args.strict, on_error=on_error,
-                                tick=lambda rows: progress.update(rows, source.bytes_read))
+            summary = run_batch(
+                reader(source, questions),
+                rules,
+                writer,
+                source=source.name,
+                builder=builder,
+                strict=args.strict,
+                on_error=on_error,
+                tick=lambda rows: progress.update(rows, source.bytes_read),
+            )
             writer.finish(summary)
     except Stopped as stop:
         progress.close()
@@ -73,7 +94,10 @@ def run(args: argparse.Namespace) -> int:
     progress.close()
     if not args.quiet:
         if shown[0] > SHOWN_ERRORS:
-            print(f"... and {shown[0] - SHOWN_ERRORS:,} more bad rows (see the error records)", file=sys.stderr)
+            print(
+                f"... and {shown[0] - SHOWN_ERRORS:,} more bad rows (see the error records)",
+                file=sys.stderr,
+            )
         if not writer.summary_inside or args.output:
             print("\n".join(summary_lines(summary, rules)), file=sys.stderr)
     return 1 if summary.failed else 0
@@ -86,8 +110,11 @@ def output_format(explicit: str | None, output: str | None) -> str:
         return "jsonl"
     suffix = PurePath(output).suffix.lower()
     if suffix not in EXTENSIONS:
-        raise UserError(f'cannot tell the output format from "{suffix or "no extension"}"; use --format '
-                        f"({', '.join(WRITERS)})", output)
+        raise UserError(
+            f'cannot tell the output format from "{suffix or "no extension"}"; use --format '
+            f"({', '.join(WRITERS)})",
+            output,
+        )
     return EXTENSIONS[suffix]
 
 
@@ -95,7 +122,9 @@ def _refuse_overwriting_input(input_path: str, output: str | None) -> None:
     if input_path != "-" and output and output != "-" and os.path.exists(output):
         with contextlib.suppress(OSError):
             if os.path.samefile(input_path, output):
-                raise UserError("the output would replace the input; choose another -o file", output)
+                raise UserError(
+                    "the output would replace the input; choose another -o file", output
+                )
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
 """``recommender compare``: the seed article's comparison table, 2021 beside now and beside what is installed."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,9 @@ def comparison(rules: RuleBase) -> dict:
     for f in rules.frameworks:
         installed = installed_distribution(f.packages)
         rows = {key: dict(f.table.get(key, {})) for key in ROWS}
-        rows["installed"] = {"package": installed[0], "version": installed[1]} if installed else None
+        rows["installed"] = (
+            {"package": installed[0], "version": installed[1]} if installed else None
+        )
         out[f.id] = {"name": f.name, **rows}
     return out
 
@@ -46,9 +49,13 @@ def _table(data: dict) -> str:
     for key, title in ROWS.items():
         lines.append(title)
         for d in data.values():
-            for label, when in ((f"  {d['name']:<{width}}  2021: ", "seed"), (f"  {'':<{width}}  now:  ", "now")):
-                lines += textwrap.wrap(d[key].get(when, "-"), columns, initial_indent=label,
-                                       subsequent_indent=indent)
+            for label, when in (
+                (f"  {d['name']:<{width}}  2021: ", "seed"),
+                (f"  {'':<{width}}  now:  ", "now"),
+            ):
+                lines += textwrap.wrap(
+                    d[key].get(when, "-"), columns, initial_indent=label, subsequent_indent=indent
+                )
         lines.append("")
     lines.append("Installed here (read from package metadata, nothing imported)")
     lines += [f"  {d['name']:<{width}}  {_installed(d['installed'])}" for d in data.values()]
@@ -64,9 +71,17 @@ def _markdown(data: dict) -> str:
     head = "| | " + " | ".join(d["name"] for d in data.values()) + " |"
     out = [head, "|---" * (len(data) + 1) + "|"]
     for key, title in ROWS.items():
-        out.append(f"| {title} (2021) | " + " | ".join(d[key].get("seed", "-") for d in data.values()) + " |")
-        out.append(f"| {title} (now) | " + " | ".join(d[key].get("now", "-") for d in data.values()) + " |")
-    out.append("| Installed here | " + " | ".join(_installed(d["installed"]) for d in data.values()) + " |")
+        out.append(
+            f"| {title} (2021) | "
+            + " | ".join(d[key].get("seed", "-") for d in data.values())
+            + " |"
+        )
+        out.append(
+            f"| {title} (now) | " + " | ".join(d[key].get("now", "-") for d in data.values()) + " |"
+        )
+    out.append(
+        "| Installed here | " + " | ".join(_installed(d["installed"]) for d in data.values()) + " |"
+    )
     return "\n".join(out) + "\n"
 
 

@@ -1,4 +1,5 @@
 """``recommender probe``: check what each installed framework really does on this machine."""
+
 from __future__ import annotations
 
 import argparse
@@ -9,14 +10,27 @@ from recommender.errors import UserError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The probe's options; the heavy probe package is imported only by ``run``."""
-    parser.add_argument("--framework", action="append", metavar="NAME",
-                        help="probe only this framework (repeatable): pytorch, tensorflow, jax")
-    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
-    parser.add_argument("--deep", action="store_true",
-                        help="also run the slow checks: torch.compile (about 16 s on CPU), jax2tf, ONNX export")
+    parser.add_argument(
+        "--framework",
+        action="append",
+        metavar="NAME",
+        help="probe only this framework (repeatable): pytorch, tensorflow, jax",
+    )
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
+    parser.add_argument(
+        "--deep",
+        action="store_true",
+        help="also run the slow checks: torch.compile (about 16 s on CPU), jax2tf, ONNX export",
+    )
     parser.add_argument("--refresh", action="store_true", help="ignore the cache and probe again")
-    parser.add_argument("--timeout", type=float, metavar="S",
-                        help="hard limit in seconds for each framework's probe (default 60, or 300 with --deep)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="hard limit in seconds for each framework's probe (default 60, or 300 with --deep)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
 """``recommender recommend``: score one profile given as a file and/or ``--answer`` flags."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,11 +15,21 @@ from recommender.render import FORMATS, render
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", metavar="FILE", help="a YAML or JSON profile: {name: ..., answers: {...}}")
-    parser.add_argument("--answer", "-a", action="append", default=[], metavar="QUESTION=VALUE",
-                        help="an answer (repeatable; overrides the profile; multi answers as a,b)")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="a YAML or JSON profile: {name: ..., answers: {...}}"
+    )
+    parser.add_argument(
+        "--answer",
+        "-a",
+        action="append",
+        default=[],
+        metavar="QUESTION=VALUE",
+        help="an answer (repeatable; overrides the profile; multi answers as a,b)",
+    )
     parser.add_argument("--format", "-f", choices=list(FORMATS), default="table")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
+    )
     add_probe_argument(parser)
 
 

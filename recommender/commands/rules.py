@@ -1,4 +1,5 @@
 """``recommender rules SUBCOMMAND``: work with the rule files themselves. One module per subcommand."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,19 +9,34 @@ from recommender.cli import common_options
 
 # name -> (module, one-line help); a module defines add_arguments(parser) and run(args) -> int
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("recommender.commands.rules_validate", "check rule files: schema and every reference, all errors"),
-    "lint": ("recommender.commands.rules_lint", "search every profile for dead rules, losing frameworks, ties"),
-    "test": ("recommender.commands.rules_test", "run the example cases in rules/tests and overlays"),
+    "validate": (
+        "recommender.commands.rules_validate",
+        "check rule files: schema and every reference, all errors",
+    ),
+    "lint": (
+        "recommender.commands.rules_lint",
+        "search every profile for dead rules, losing frameworks, ties",
+    ),
+    "test": (
+        "recommender.commands.rules_test",
+        "run the example cases in rules/tests and overlays",
+    ),
     "list": ("recommender.commands.rules_list", "list the rules, by framework or by question"),
-    "show": ("recommender.commands.rules_show", "show one rule: where it is, its source, condition and points"),
+    "show": (
+        "recommender.commands.rules_show",
+        "show one rule: where it is, its source, condition and points",
+    ),
 }
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", required=True,
-                                parser_class=type(parser))
+    sub = parser.add_subparsers(
+        dest="rules_command", metavar="SUBCOMMAND", required=True, parser_class=type(parser)
+    )
     for name, (module, help_text) in SUBCOMMANDS.items():
-        cmd = sub.add_parser(name, help=help_text, description=help_text, parents=[common_options(2)])
+        cmd = sub.add_parser(
+            name, help=help_text, description=help_text, parents=[common_options(2)]
+        )
         importlib.import_module(module).add_arguments(cmd)
 
 

@@ -1,4 +1,5 @@
 """``recommender rules lint``: exact search of the whole answer space; exit 1 on any unacknowledged warning."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,12 +14,23 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--limit", type=int, default=LIMIT, metavar="N",
-                        help="enumerate independent parts of the answer space of up to N distinct profiles each; "
-                             f"when a part is larger, score a random sample of N profiles (default {LIMIT:,})")
-    parser.add_argument("--seed", type=int, default=0, help="the random seed of the sample (default 0)")
-    parser.add_argument("--backend", default="vector", help=argparse.SUPPRESS)  # "engine": the slow reference
-    parser.add_argument("--method", default="exact", help=argparse.SUPPRESS)  # "enumerate": the reference walk
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=LIMIT,
+        metavar="N",
+        help="enumerate independent parts of the answer space of up to N distinct profiles each; "
+        f"when a part is larger, score a random sample of N profiles (default {LIMIT:,})",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="the random seed of the sample (default 0)"
+    )
+    parser.add_argument(
+        "--backend", default="vector", help=argparse.SUPPRESS
+    )  # "engine": the slow reference
+    parser.add_argument(
+        "--method", default="exact", help=argparse.SUPPRESS
+    )  # "enumerate": the reference walk
 
 
 def summary(report: LintReport) -> list[str]:
@@ -26,19 +38,26 @@ def summary(report: LintReport) -> list[str]:
     dims = [d.name for d in space.dims]
     questions = sum(not d.probe for d in space.dims)
     probes = len(dims) - questions
-    lines = [f"answer space: {space.full_size:,} profiles ({len(report.rules.questions)} questions"
-             + (f", {probes} probe fact{'s' * (probes != 1)}" if probes else "") + f"); {questions} questions read by conditions, "
-             f"{space.size:,} distinct profiles once interchangeable answers are merged"]
+    lines = [
+        f"answer space: {space.full_size:,} profiles ({len(report.rules.questions)} questions"
+        + (f", {probes} probe fact{'s' * (probes != 1)}" if probes else "")
+        + f"); {questions} questions read by conditions, "
+        f"{space.size:,} distinct profiles once interchangeable answers are merged"
+    ]
     rate = report.scored / report.seconds if report.seconds else float("inf")
     if report.method == "exact":
         lines.append(_exact_line(report))
     elif report.exhaustive:
-        lines.append(f"scored all {report.scored:,} distinct profiles (the whole space) in {report.seconds:.3f} s "
-                     f"({rate:,.0f} profiles/s)")
+        lines.append(
+            f"scored all {report.scored:,} distinct profiles (the whole space) in {report.seconds:.3f} s "
+            f"({rate:,.0f} profiles/s)"
+        )
     else:
-        lines.append(f"scored a random sample of {report.scored:,} of {space.size:,} distinct profiles "
-                     f"({report.scored / space.size:.2%}; seed {report.seed}) in {report.seconds:.3f} s "
-                     f"({rate:,.0f} profiles/s): findings hold for the sample only")
+        lines.append(
+            f"scored a random sample of {report.scored:,} of {space.size:,} distinct profiles "
+            f"({report.scored / space.size:.2%}; seed {report.seed}) in {report.seconds:.3f} s "
+            f"({rate:,.0f} profiles/s): findings hold for the sample only"
+        )
     if report.fallback:
         lines.insert(1, f"not exact: {report.fallback}")
     wins = ", ".join(f"{f} {w / t.weight:.1%}" for f, w in zip(report.rules.framework_ids, t.wins))
@@ -51,9 +70,11 @@ def _exact_line(report: LintReport) -> str:
     biggest = max(parts, key=lambda p: p.size)
     names = ", ".join(report.space.dims[d].name for d in biggest.dims)
     rate = report.space.full_size / report.seconds if report.seconds else float("inf")
-    return (f"exhaustive (exact): all {report.space.full_size:,} profiles in {report.seconds:.3f} s "
-            f"({rate:,.0f} profiles/s equivalent); {len(parts)} independent parts, {report.scored:,} partial "
-            f"profiles enumerated (largest part: {names}, {biggest.size:,})")
+    return (
+        f"exhaustive (exact): all {report.space.full_size:,} profiles in {report.seconds:.3f} s "
+        f"({rate:,.0f} profiles/s equivalent); {len(parts)} independent parts, {report.scored:,} partial "
+        f"profiles enumerated (largest part: {names}, {biggest.size:,})"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,13 +84,17 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"rules lint needs {exc.name} (pip install 'recommender[lint]')") from None
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
-    report = lint(rulebase(args), limit=args.limit, seed=args.seed, backend=args.backend, method=args.method)
+    report = lint(
+        rulebase(args), limit=args.limit, seed=args.seed, backend=args.backend, method=args.method
+    )
     for finding in report.findings:
         print(finding)
     for line in summary(report):
         print(line)
     warnings = len(report.warnings)
     allowed = sum(bool(f.allowed) for f in report.findings)
-    print(f"{warnings} warning{'s' * (warnings != 1)}" + (f", {allowed} acknowledged in the rule files" if allowed
-                                                           else ""))
+    print(
+        f"{warnings} warning{'s' * (warnings != 1)}"
+        + (f", {allowed} acknowledged in the rule files" if allowed else "")
+    )
     return 1 if warnings else 0

@@ -1,22 +1,29 @@
 """``recommender rules test [PATH ...]``: run example cases; a failure shows expected, got, and the deciding rules."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from recommender.scoring.cases import CaseResult, failure_diff, run_cases, uncovered_rules
 from recommender.errors import UserError, UserErrors
-from recommender.rulebase.model import Rule
 from recommender.rulebase.load import load_rules
+from recommender.rulebase.model import Rule
 from recommender.rulebase.validate import plan
+from recommender.scoring.cases import CaseResult, failure_diff, run_cases, uncovered_rules
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="case files or rule directories to test, each an overlay on the shipped base "
-                             "(default: every case of the base and the --rules overlays)")
-    parser.add_argument("--verbose", "-v", action="store_true", help="list every case, not only failures")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="case files or rule directories to test, each an overlay on the shipped base "
+        "(default: every case of the base and the --rules overlays)",
+    )
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="list every case, not only failures"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,9 +32,15 @@ def run(args: argparse.Namespace) -> int:
         raise UserErrors(errors) if len(errors) > 1 else errors[0]
     rules = load_rules(files=files)
     chosen = {str(p.resolve()) for p in _files_under(args.paths)}
-    cases = [c for c in rules.cases if not chosen or (c.origin and str(Path(c.origin.file).resolve()) in chosen)]
+    cases = [
+        c
+        for c in rules.cases
+        if not chosen or (c.origin and str(Path(c.origin.file).resolve()) in chosen)
+    ]
     if args.paths and not cases:
-        raise UserError(f"no test cases in {', '.join(args.paths)} (cases live under `cases:`, e.g. in tests/*.yaml)")
+        raise UserError(
+            f"no test cases in {', '.join(args.paths)} (cases live under `cases:`, e.g. in tests/*.yaml)"
+        )
     results = run_cases(rules, cases)
     failed = [r for r in results if not r.passed]
     for r in results:
@@ -51,6 +64,9 @@ def _files_under(paths: list[str]) -> list[Path]:
 def _report(rules: tuple[Rule, ...], results: list[CaseResult], failed: int) -> None:
     print(f"{len(results) - failed} passed, {failed} failed")
     uncovered = uncovered_rules(rules, results)
-    print(f"coverage: {len(rules) - len(uncovered)}/{len(rules)} rules fire in at least one case", file=sys.stderr)
+    print(
+        f"coverage: {len(rules) - len(uncovered)}/{len(rules)} rules fire in at least one case",
+        file=sys.stderr,
+    )
     if uncovered:
         print("  never fired: " + ", ".join(uncovered), file=sys.stderr)

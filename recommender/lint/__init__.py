@@ -5,6 +5,9 @@ the space enumerated alone, their score distributions combined), or, when it can
 profile (or samples, when there are too many) through a backend from :data:`recommender.lint.backends.BACKENDS`;
 then it runs every check in :data:`recommender.lint.checks.CHECKS`. numpy is needed; only these modules import it.
 """
+
 from __future__ import annotations
 
-LIMIT = 1 << 20  # the most distinct profiles enumerated at once: one independent part, or the whole space
+LIMIT = (
+    1 << 20
+)  # the most distinct profiles enumerated at once: one independent part, or the whole space

@@ -4,6 +4,7 @@
 ``vector`` evaluates each condition once for a whole block of profiles with numpy; a test keeps the two equal.
 When the batch scorer (``recommender.scoring.compiled.CompiledRules``) lands, it becomes one more entry here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -11,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from recommender.lint.space import AnswerSpace
 from recommender.rulebase.conditions import (
     All,
     Always,
@@ -21,9 +23,8 @@ from recommender.rulebase.conditions import (
     ProbeFact,
     Unanswered,
 )
-from recommender.scoring.engine import Scorer
-from recommender.lint.space import AnswerSpace
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.engine import Scorer
 
 
 class Backend(Protocol):
@@ -50,8 +51,13 @@ class EngineBackend:
 class VectorBackend:
     """Each condition atom becomes a lookup table over its dimension's choices; conditions become array logic."""
 
-    def __init__(self, rules: RuleBase, space: AnswerSpace, dims: Sequence[int] | None = None,
-                 only: Sequence[int] | None = None) -> None:
+    def __init__(
+        self,
+        rules: RuleBase,
+        space: AnswerSpace,
+        dims: Sequence[int] | None = None,
+        only: Sequence[int] | None = None,
+    ) -> None:
         """``dims``: the dimensions the digit columns stand for (default all); ``only``: the rules to evaluate.
 
         Exact lint enumerates one independent part of the space at a time, so it passes that part's dimensions
@@ -61,8 +67,11 @@ class VectorBackend:
         self.columns = list(range(len(space.dims))) if dims is None else list(dims)
         self.dim = {space.dims[d].name: c for c, d in enumerate(self.columns)}
         self.only = list(range(len(rules.rules))) if only is None else list(only)
-        self.follow_ups = [(self.dim[q.id], q.ask_when) for q in rules.questions
-                           if q.ask_when is not None and q.id in self.dim]
+        self.follow_ups = [
+            (self.dim[q.id], q.ask_when)
+            for q in rules.questions
+            if q.ask_when is not None and q.id in self.dim
+        ]
 
     def fire(self, digits: np.ndarray) -> np.ndarray:
         digits = digits.copy()
@@ -77,7 +86,11 @@ class VectorBackend:
     def _eval(self, cond: Condition, digits: np.ndarray) -> np.ndarray:
         if isinstance(cond, (All, AnyOf)):
             parts = [self._eval(p, digits) for p in cond.parts]
-            return np.logical_and.reduce(parts) if isinstance(cond, All) else np.logical_or.reduce(parts)
+            return (
+                np.logical_and.reduce(parts)
+                if isinstance(cond, All)
+                else np.logical_or.reduce(parts)
+            )
         if isinstance(cond, Not):
             return ~self._eval(cond.part, digits)
         if isinstance(cond, Always):
@@ -95,8 +108,12 @@ class VectorBackend:
             raise TypeError(f"lint cannot vectorise the condition {atom!r}")
         c = self.dim[atom.question]
         dim = self.space.dims[self.columns[c]]
-        return c, np.array([atom.test({dim.name: ch.answer} if ch.answer is not None else {})  # type: ignore[dict-item]
-                            for ch in dim.choices])
+        return c, np.array(
+            [
+                atom.test({dim.name: ch.answer} if ch.answer is not None else {})  # type: ignore[dict-item]
+                for ch in dim.choices
+            ]
+        )
 
 
 class CompiledBackend:

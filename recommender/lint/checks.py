@@ -3,6 +3,7 @@
 Shares are of real profiles: every answer (and "unanswered") to every question counts once, so a merged
 representative counts as many times as the answers it stands for.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -31,41 +32,72 @@ def never_wins(report: LintReport) -> Iterable[Finding]:
     t = report.totals
     for i, f in enumerate(report.rules.frameworks):
         if t.wins[i] == 0:
-            tie = f"; it only ties for first, in {_share(t.tied[i], report)} of profiles" if t.tied[i] else ""
-            yield Finding("never-wins", "warning", f'framework "{f.id}" never wins{_in(report)}{tie}', f.origin,
-                          (f"framework:{f.id}",))
+            tie = (
+                f"; it only ties for first, in {_share(t.tied[i], report)} of profiles"
+                if t.tied[i]
+                else ""
+            )
+            yield Finding(
+                "never-wins",
+                "warning",
+                f'framework "{f.id}" never wins{_in(report)}{tie}',
+                f.origin,
+                (f"framework:{f.id}",),
+            )
 
 
 def never_true(report: LintReport) -> Iterable[Finding]:
     for i, r in enumerate(report.rules.rules):
         if report.totals.fired[i] == 0:
-            yield Finding("never-true", "warning", f'rule "{r.id}" never fires: its condition holds in no '
-                          f"profile{_in(report)}", r.origin, (f"rule:{r.id}",))
+            yield Finding(
+                "never-true",
+                "warning",
+                f'rule "{r.id}" never fires: its condition holds in no profile{_in(report)}',
+                r.origin,
+                (f"rule:{r.id}",),
+            )
 
 
 def dead(report: LintReport) -> Iterable[Finding]:
     t = report.totals
     for i, r in enumerate(report.rules.rules):
         if t.fired[i] and t.decisive[i] == 0:
-            yield Finding("dead", "warning", f'rule "{r.id}" is dead: it fires in {_share(t.fired[i], report)} of '
-                          f"profiles but removing it changes no winner or tie{_in(report)}", r.origin, (f"rule:{r.id}",))
+            yield Finding(
+                "dead",
+                "warning",
+                f'rule "{r.id}" is dead: it fires in {_share(t.fired[i], report)} of '
+                f"profiles but removing it changes no winner or tie{_in(report)}",
+                r.origin,
+                (f"rule:{r.id}",),
+            )
 
 
 def no_effect(report: LintReport) -> Iterable[Finding]:
-    picks = {q for f in report.rules.frameworks for c in f.companions if c.pick_when is not None
-             for q in c.pick_when.questions}
+    picks = {
+        q
+        for f in report.rules.frameworks
+        for c in f.companions
+        if c.pick_when is not None
+        for q in c.pick_when.questions
+    }
     for q in report.rules.questions:
         if q.id in picks:  # it chooses the companion library, not the framework
             continue
         if q.id in report.space.unread:
             why = "no rule or ask_when reads it"
         elif q.id in report.no_effect:
-            why = "no change to it alone changes the outcome of any " + ("profile" if report.exhaustive
-                                                                          else "sampled profile")
+            why = "no change to it alone changes the outcome of any " + (
+                "profile" if report.exhaustive else "sampled profile"
+            )
         else:
             continue
-        yield Finding("no-effect", "warning", f'question "{q.id}" never changes the winner: {why}', q.origin,
-                      (f"question:{q.id}",))
+        yield Finding(
+            "no-effect",
+            "warning",
+            f'question "{q.id}" never changes the winner: {why}',
+            q.origin,
+            (f"question:{q.id}",),
+        )
 
 
 def opposing(report: LintReport) -> Iterable[Finding]:
@@ -77,26 +109,42 @@ def opposing(report: LintReport) -> Iterable[Finding]:
             groups.setdefault(key, []).append(i)
     for members in groups.values():
         for a, b in combinations(members, 2):
-            clash = [(f, t.points[a, k], t.points[b, k]) for k, f in enumerate(report.rules.framework_ids)
-                     if t.points[a, k] * t.points[b, k] < 0]
+            clash = [
+                (f, t.points[a, k], t.points[b, k])
+                for k, f in enumerate(report.rules.framework_ids)
+                if t.points[a, k] * t.points[b, k] < 0
+            ]
             if clash:
                 f, pa, pb = clash[0]
-                yield Finding("opposing", "warning", f'rules "{rules[a].id}" and "{rules[b].id}" fire in exactly '
-                              f"the same profiles{_in(report)} and give {f} opposite points ({pa:+g} and {pb:+g}): merge them",
-                              rules[b].origin, (f"rule:{rules[a].id}", f"rule:{rules[b].id}"))
+                yield Finding(
+                    "opposing",
+                    "warning",
+                    f'rules "{rules[a].id}" and "{rules[b].id}" fire in exactly '
+                    f"the same profiles{_in(report)} and give {f} opposite points ({pa:+g} and {pb:+g}): merge them",
+                    rules[b].origin,
+                    (f"rule:{rules[a].id}", f"rule:{rules[b].id}"),
+                )
 
 
 def ties(report: LintReport) -> Iterable[Finding]:
     t = report.totals
-    yield Finding("ties", "info", f"{_share(t.ties, report)} of profiles end in a tie{_in(report)}"
-                  + (f"; in {_share(t.nothing, report)} every framework is excluded" if t.nothing else ""))
+    yield Finding(
+        "ties",
+        "info",
+        f"{_share(t.ties, report)} of profiles end in a tie{_in(report)}"
+        + (f"; in {_share(t.nothing, report)} every framework is excluded" if t.nothing else ""),
+    )
 
 
 CHECKS: dict[str, Check] = {
     "never-wins": Check("a framework that is the sole winner of no profile", never_wins),
     "never-true": Check("a rule whose condition holds in no profile", never_true),
     "dead": Check("a rule whose removal changes the winner or tie of no profile", dead),
-    "no-effect": Check("a question no single answer change of which changes any winner or tie", no_effect),
-    "opposing": Check("two rules that fire in the same profiles and give a framework opposite points", opposing),
+    "no-effect": Check(
+        "a question no single answer change of which changes any winner or tie", no_effect
+    ),
+    "opposing": Check(
+        "two rules that fire in the same profiles and give a framework opposite points", opposing
+    ),
     "ties": Check("the share of profiles that end in a tie (information)", ties),
 }

@@ -5,6 +5,7 @@ canonical form that :func:`recommender.scoring.engine.decide` cannot tell apart 
 frameworks are zeroed (nothing can un-exclude them) and the best open score is subtracted from every score (only
 differences decide). Two parts' distributions combine by adding every pair of states: a convolution.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from math import lcm
 
 import numpy as np
 
-DECIMALS = 10 ** 6  # decide() compares scores rounded to 6 decimals
+DECIMALS = 10**6  # decide() compares scores rounded to 6 decimals
 CHUNK = 1 << 20  # state pairs formed at once: bounds memory
 
 
@@ -45,7 +46,9 @@ def integer_points(points: np.ndarray) -> np.ndarray:
 
 def mask(counts: np.ndarray) -> np.ndarray:
     """Deal-breaker counts (..., frameworks) to an excluded-frameworks bit mask (...)."""
-    return ((counts > 0) * (np.int64(1) << np.arange(counts.shape[-1], dtype=np.int64))).sum(axis=-1)
+    return ((counts > 0) * (np.int64(1) << np.arange(counts.shape[-1], dtype=np.int64))).sum(
+        axis=-1
+    )
 
 
 def canonical(scores: np.ndarray, blocked: np.ndarray) -> np.ndarray:
@@ -81,7 +84,9 @@ class Reach:
     def of(cls, scores: np.ndarray, blocked: np.ndarray) -> Reach:
         """The reach of one part, from every state it can be in."""
         open_ = _open(blocked, scores.shape[1])
-        diff = np.where(open_[:, :, None], (scores[:, :, None] - scores[:, None, :]).astype(float), -np.inf)
+        diff = np.where(
+            open_[:, :, None], (scores[:, :, None] - scores[:, None, :]).astype(float), -np.inf
+        )
         return cls(diff.max(axis=0), open_.all(axis=0))
 
     @classmethod
@@ -101,9 +106,9 @@ def clamp(d: Dist, reach: Reach) -> Dist:
     open_ = _open(d.blocked, d.scores.shape[1])
     hopeless = np.zeros_like(open_)
     for g in np.flatnonzero(reach.sure):
-        behind = (d.scores[:, g:g + 1] - d.scores) > reach.gain[:, g][None, :]
+        behind = (d.scores[:, g : g + 1] - d.scores) > reach.gain[:, g][None, :]
         behind[:, g] = False
-        hopeless |= behind & open_[:, g:g + 1]
+        hopeless |= behind & open_[:, g : g + 1]
     blocked = d.blocked | mask(hopeless & open_)
     return merge(canonical(d.scores, blocked), blocked, d.weight)[0]
 
@@ -114,9 +119,9 @@ def convolve(a: Dist, b: Dist, reach: Reach, cap: int) -> Dist:
     step = max(1, CHUNK // max(1, len(b)))
     pieces: list[Dist] = []
     for i in range(0, len(a), step):
-        s = (a.scores[i:i + step, None, :] + b.scores[None, :, :]).reshape(-1, a.scores.shape[1])
-        m = (a.blocked[i:i + step, None] | b.blocked[None, :]).reshape(-1)
-        w = (a.weight[i:i + step, None] * b.weight[None, :]).reshape(-1)
+        s = (a.scores[i : i + step, None, :] + b.scores[None, :, :]).reshape(-1, a.scores.shape[1])
+        m = (a.blocked[i : i + step, None] | b.blocked[None, :]).reshape(-1)
+        w = (a.weight[i : i + step, None] * b.weight[None, :]).reshape(-1)
         pieces.append(clamp(merge(canonical(s, m), m, w)[0], reach))
         if sum(map(len, pieces)) > 2 * cap:  # merge as we go, so memory stays near the cap
             pieces = [_union(pieces, cap)]
@@ -124,9 +129,15 @@ def convolve(a: Dist, b: Dist, reach: Reach, cap: int) -> Dist:
 
 
 def _union(pieces: list[Dist], cap: int) -> Dist:
-    out = pieces[0] if len(pieces) == 1 else merge(np.concatenate([p.scores for p in pieces]),
-                                                    np.concatenate([p.blocked for p in pieces]),
-                                                    np.concatenate([p.weight for p in pieces]))[0]
+    out = (
+        pieces[0]
+        if len(pieces) == 1
+        else merge(
+            np.concatenate([p.scores for p in pieces]),
+            np.concatenate([p.blocked for p in pieces]),
+            np.concatenate([p.weight for p in pieces]),
+        )[0]
+    )
     if len(out) > cap:
         raise NotExact(f"the score distribution grows past {cap:,} states")
     return out
@@ -134,7 +145,11 @@ def _union(pieces: list[Dist], cap: int) -> Dist:
 
 def unit(frameworks: int) -> Dist:
     """The distribution of no part at all: one profile, every score 0."""
-    return Dist(np.zeros((1, frameworks), dtype=np.int64), np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
+    return Dist(
+        np.zeros((1, frameworks), dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        np.ones(1, dtype=np.int64),
+    )
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,7 +158,7 @@ def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     low = rows.min(axis=0)
     span = rows.max(axis=0) - low + 1
-    if float(np.prod(span.astype(float))) < 2.0 ** 62:  # one int64 key per row: much faster than rows
+    if float(np.prod(span.astype(float))) < 2.0**62:  # one int64 key per row: much faster than rows
         stride = np.concatenate([np.cumprod(span[::-1])[::-1][1:], [1]]).astype(np.int64)
         _, first, inverse = np.unique((rows - low) @ stride, return_index=True, return_inverse=True)
     else:

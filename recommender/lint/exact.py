@@ -7,6 +7,7 @@ convolution. Winner shares and firing counts follow from the distributions; "doe
 question q ever change an outcome" is answered by testing r's (or q's) part states against every reachable
 state of the other parts, which is exactly every profile.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -63,7 +64,9 @@ class _Scored:
     en: Enumerated
     states: Dist  # the distinct states (weights: real profiles in each; 0 for "without a rule" states only)
     state: np.ndarray  # (size,) each partial profile's state
-    without: list[np.ndarray]  # per rule of the part: for the profiles where it fires, their state without it
+    without: list[
+        np.ndarray
+    ]  # per rule of the part: for the profiles where it fires, their state without it
     reach: Reach
 
     @property
@@ -78,19 +81,34 @@ def exact(rules: RuleBase, space: AnswerSpace, limit: int) -> ExactTotals:
     biggest = max(parts, key=lambda p: p.size, default=None)
     if biggest is not None and biggest.size > limit:
         names = ", ".join(space.dims[d].name for d in biggest.dims)
-        raise NotExact(f"the part of the space read together by {names} has {biggest.size:,} distinct profiles, "
-                       f"over the limit of {limit:,}")
+        raise NotExact(
+            f"the part of the space read together by {names} has {biggest.size:,} distinct profiles, "
+            f"over the limit of {limit:,}"
+        )
     if space.full_size >= 1 << 62:
         raise NotExact("the answer space is too large to count in 64 bits")
     points, breaks = matrices(rules)
     ints = integer_points(points)
     scored = [_score(enumerate_part(rules, space, p), ints, breaks.astype(np.int64)) for p in parts]
     rests, full = _leave_one_out(scored, len(rules.framework_ids))
-    factor = space.full_size // prod(d.size for d in space.dims)  # questions no condition reads, answered freely
+    factor = space.full_size // prod(
+        d.size for d in space.dims
+    )  # questions no condition reads, answered freely
     wins, tied, ties, nothing = _outcomes(full, factor)
     n = len(rules.rules)
-    t = ExactTotals(points, space.full_size, wins, tied, ties, nothing, _fired(scored, factor, n),
-                    np.zeros(n, dtype=np.int64), [b""] * n, [], parts)
+    t = ExactTotals(
+        points,
+        space.full_size,
+        wins,
+        tied,
+        ties,
+        nothing,
+        _fired(scored, factor, n),
+        np.zeros(n, dtype=np.int64),
+        [b""] * n,
+        [],
+        parts,
+    )
     for s, rest in zip(scored, rests):
         decisive, matters = _against_rest(s, rest)
         for j, r in enumerate(s.en.part.rules):
@@ -111,17 +129,27 @@ def _score(en: Enumerated, ints: np.ndarray, breaks: np.ndarray) -> _Scored:
         all_counts.append(counts[fired] - breaks[r])
         weights.append(np.zeros(int(fired.sum()), dtype=np.int64))
     blocked = mask(np.concatenate(all_counts))
-    states, index = merge(canonical(np.concatenate(all_scores), blocked), blocked, np.concatenate(weights))
+    states, index = merge(
+        canonical(np.concatenate(all_scores), blocked), blocked, np.concatenate(weights)
+    )
     bounds = np.cumsum([0, *(len(w) for w in weights)])
-    return _Scored(en, states, index[:len(en.weight)], [index[a:b] for a, b in pairwise(bounds[1:])],
-                   Reach.of(states.scores, states.blocked))
+    return _Scored(
+        en,
+        states,
+        index[: len(en.weight)],
+        [index[a:b] for a, b in pairwise(bounds[1:])],
+        Reach.of(states.scores, states.blocked),
+    )
 
 
 def _leave_one_out(scored: list[_Scored], frameworks: int) -> tuple[list[Dist], Dist]:
     """For each part the distribution of all the other parts together, and that of all parts; each clamped to
     what the parts still to be added can do (see :func:`recommender.lint.dist.clamp`)."""
     n, nothing = len(scored), Reach.none(frameworks)
-    before, after = [nothing], [nothing]  # before[i]: the reach of parts ..i-1; after[i]: of parts i..
+    before, after = (
+        [nothing],
+        [nothing],
+    )  # before[i]: the reach of parts ..i-1; after[i]: of parts i..
     for s in scored:
         before.append(before[-1] + s.reach)
     for s in reversed(scored):
@@ -129,7 +157,9 @@ def _leave_one_out(scored: list[_Scored], frameworks: int) -> tuple[list[Dist], 
     prefix = [unit(frameworks)]  # prefix[i]: parts ..i-1, to which parts i.. will be added
     for i, s in enumerate(scored):
         prefix.append(convolve(prefix[i], s.dist, after[i + 1], STATES))
-    suffix = [unit(frameworks)] * (n + 1)  # suffix[i]: parts i.., to which parts ..i-1 will be added
+    suffix = [unit(frameworks)] * (
+        n + 1
+    )  # suffix[i]: parts i.., to which parts ..i-1 will be added
     for i in reversed(range(n)):
         suffix[i] = convolve(scored[i].dist, suffix[i + 1], before[i], STATES)
     rests = [convolve(prefix[i], suffix[i + 1], scored[i].reach, STATES) for i in range(n)]
@@ -143,8 +173,12 @@ def _outcomes(full: Dist, factor: int) -> tuple[np.ndarray, np.ndarray, int, int
     frameworks = full.scores.shape[1]
     bits = (c[:, None] >> np.arange(frameworks)) & 1
     single = (c & (c - 1)) == 0
-    wins = np.array([int(w[single & (bits[:, f] == 1)].sum()) for f in range(frameworks)], dtype=np.int64)
-    tied = np.array([int(w[~single & (bits[:, f] == 1)].sum()) for f in range(frameworks)], dtype=np.int64)
+    wins = np.array(
+        [int(w[single & (bits[:, f] == 1)].sum()) for f in range(frameworks)], dtype=np.int64
+    )
+    tied = np.array(
+        [int(w[~single & (bits[:, f] == 1)].sum()) for f in range(frameworks)], dtype=np.int64
+    )
     return wins, tied, int(w[~single].sum()), int(w[c == 0].sum())
 
 
@@ -167,9 +201,11 @@ def _against_rest(s: _Scored, rest: Dist) -> tuple[list[int], list[bool]]:
     widest = max([len(s.states) * s.states.scores.shape[1], *(r.size for r in runs)])
     step = max(1, BLOCK // max(1, widest))
     for i in range(0, len(rest), step):
-        grid = codes(rest.scores[i:i + step, None, :] + s.states.scores[None, :, :],
-                     rest.blocked[i:i + step, None] | s.states.blocked[None, :])
-        weight = rest.weight[i:i + step]
+        grid = codes(
+            rest.scores[i : i + step, None, :] + s.states.scores[None, :, :],
+            rest.blocked[i : i + step, None] | s.states.blocked[None, :],
+        )
+        weight = rest.weight[i : i + step]
         for j, (a, b, w) in enumerate(pairs):
             decisive[j] += int(weight @ (grid[:, a] != grid[:, b]).astype(np.int64) @ w)
         for c, run in enumerate(runs):
@@ -203,4 +239,6 @@ def _fire_key(s: _Scored, j: int) -> bytes:
         return b"everywhere"
     if not column.any():
         return b"nowhere"
-    return hashlib.blake2b(repr(s.en.part.dims).encode() + np.packbits(column).tobytes(), digest_size=16).digest()
+    return hashlib.blake2b(
+        repr(s.en.part.dims).encode() + np.packbits(column).tobytes(), digest_size=16
+    ).digest()

@@ -5,6 +5,7 @@ Two dimensions belong to one part when some rule's ``when`` reads both, or when 
 Every rule then reads one part only, so a framework's score is a sum of one score vector per part, and the parts
 vary independently: lint enumerates each part alone and combines them (see :mod:`recommender.lint.exact`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,9 +13,9 @@ from math import prod
 
 import numpy as np
 
-from recommender.rulebase.conditions import Condition, ProbeFact
 from recommender.lint.backends import VectorBackend
 from recommender.lint.space import AnswerSpace, atoms
+from recommender.rulebase.conditions import Condition, ProbeFact
 from recommender.rulebase.model import RuleBase
 
 
@@ -67,19 +68,26 @@ def split(rules: RuleBase, space: AnswerSpace) -> list[Part]:
     for i, rule in enumerate(rules.rules):
         read = _dims_read(rule.when, space)
         owner.setdefault(root(read[0]) if read else -1, []).append(i)
-    parts = [Part(tuple(ds), tuple(owner.get(key, ())), tuple(len(space.dims[d].choices) for d in ds))
-             for key, ds in groups.items()]
+    parts = [
+        Part(tuple(ds), tuple(owner.get(key, ())), tuple(len(space.dims[d].choices) for d in ds))
+        for key, ds in groups.items()
+    ]
     if -1 in owner:
         parts.append(Part((), tuple(owner[-1]), ()))
     return parts
 
 
 def enumerate_part(rules: RuleBase, space: AnswerSpace, part: Part) -> Enumerated:
-    digits = (np.indices(part.shape, dtype=np.int32).reshape(len(part.shape), -1).T if part.shape
-              else np.zeros((1, 0), dtype=np.int32))
+    digits = (
+        np.indices(part.shape, dtype=np.int32).reshape(len(part.shape), -1).T
+        if part.shape
+        else np.zeros((1, 0), dtype=np.int32)
+    )
     weight = np.ones(len(digits), dtype=np.int64)
     for column, d in enumerate(part.dims):
-        weight *= np.array([c.weight for c in space.dims[d].choices], dtype=np.int64)[digits[:, column]]
+        weight *= np.array([c.weight for c in space.dims[d].choices], dtype=np.int64)[
+            digits[:, column]
+        ]
     fire = VectorBackend(rules, space, dims=part.dims, only=part.rules).fire(digits)
     return Enumerated(part, digits, weight, fire)
 
@@ -87,7 +95,9 @@ def enumerate_part(rules: RuleBase, space: AnswerSpace, part: Part) -> Enumerate
 def _dims_read(cond: Condition, space: AnswerSpace) -> list[int]:
     out = []
     for atom in atoms(cond):
-        name = f"probe:{atom.fact}" if isinstance(atom, ProbeFact) else getattr(atom, "question", None)
+        name = (
+            f"probe:{atom.fact}" if isinstance(atom, ProbeFact) else getattr(atom, "question", None)
+        )
         if name is not None:
             out.append(space.index(name))
     return list(dict.fromkeys(out))

@@ -4,6 +4,7 @@
 ``enumerate`` walks every distinct profile: the reference the exact method is tested against, and the fallback
 (with sampling beyond ``limit``) when the exact method cannot run, which the report then says.
 """
+
 from __future__ import annotations
 
 import time
@@ -21,8 +22,12 @@ from recommender.lint.score import Totals
 from recommender.lint.space import AnswerSpace, build_space
 from recommender.rulebase.model import Origin, RuleBase
 
-BLOCK = 1 << 15  # profiles scored at once: big enough for numpy to pay off, small enough to bound memory
-NEIGHBOURS = 2000  # sampled profiles whose every one-answer change is scored for the no-effect check
+BLOCK = (
+    1 << 15
+)  # profiles scored at once: big enough for numpy to pay off, small enough to bound memory
+NEIGHBOURS = (
+    2000  # sampled profiles whose every one-answer change is scored for the no-effect check
+)
 METHODS = ("exact", "enumerate")
 
 
@@ -60,8 +65,15 @@ class LintReport:
         return [f for f in self.findings if f.level == "warning"]
 
 
-def lint(rules: RuleBase, *, limit: int = LIMIT, seed: int = 0, backend: str = DEFAULT, method: str = "exact",
-         clock: Callable[[], float] = time.perf_counter) -> LintReport:
+def lint(
+    rules: RuleBase,
+    *,
+    limit: int = LIMIT,
+    seed: int = 0,
+    backend: str = DEFAULT,
+    method: str = "exact",
+    clock: Callable[[], float] = time.perf_counter,
+) -> LintReport:
     """Account for every profile (exactly, or by scoring every distinct one, or ``limit`` sampled ones) and run
     every check. ``limit`` bounds what is enumerated: one independent part (exact), or the whole space."""
     from recommender.lint.checks import CHECKS
@@ -76,8 +88,16 @@ def lint(rules: RuleBase, *, limit: int = LIMIT, seed: int = 0, backend: str = D
     if method == "exact":
         try:
             t = exact(rules, space, limit)
-            report = LintReport(rules, space, t, sum(p.size for p in t.parts), True, seed, t.no_effect,
-                                method="exact")
+            report = LintReport(
+                rules,
+                space,
+                t,
+                sum(p.size for p in t.parts),
+                True,
+                seed,
+                t.no_effect,
+                method="exact",
+            )
         except NotExact as exc:
             fallback = str(exc)
     if report is None:
@@ -89,31 +109,64 @@ def lint(rules: RuleBase, *, limit: int = LIMIT, seed: int = 0, backend: str = D
     return report
 
 
-def _walk(rules: RuleBase, space: AnswerSpace, limit: int, seed: int, scorer: Backend) -> LintReport:
+def _walk(
+    rules: RuleBase, space: AnswerSpace, limit: int, seed: int, scorer: Backend
+) -> LintReport:
     """Score every distinct profile, or ``limit`` sampled ones."""
     totals = Totals(rules)
     exhaustive = space.size <= limit
     if exhaustive:
         codes = _walk_all(space, scorer, totals)
-        no_effect = [d.name for i, d in enumerate(space.dims) if _constant_along(codes.reshape(space.shape), i)]
+        no_effect = [
+            d.name
+            for i, d in enumerate(space.dims)
+            if _constant_along(codes.reshape(space.shape), i)
+        ]
     else:
         rng = np.random.default_rng(seed)
-        digits = np.stack([rng.choice(len(d.choices), size=limit, p=[c.weight / d.size for c in d.choices])
-                           for d in space.dims], axis=1)
-        codes = np.concatenate([totals.add(scorer.fire(digits[i:i + BLOCK]), np.ones(len(digits[i:i + BLOCK])))
-                                for i in range(0, limit, BLOCK)])
-        no_effect = _no_effect_sampled(space, scorer, totals, digits[:NEIGHBOURS], codes[:NEIGHBOURS])
-    return LintReport(rules, space, totals, space.size if exhaustive else limit, exhaustive, seed, no_effect,
-                      method="enumerate" if exhaustive else "sample")
+        digits = np.stack(
+            [
+                rng.choice(len(d.choices), size=limit, p=[c.weight / d.size for c in d.choices])
+                for d in space.dims
+            ],
+            axis=1,
+        )
+        codes = np.concatenate(
+            [
+                totals.add(scorer.fire(digits[i : i + BLOCK]), np.ones(len(digits[i : i + BLOCK])))
+                for i in range(0, limit, BLOCK)
+            ]
+        )
+        no_effect = _no_effect_sampled(
+            space, scorer, totals, digits[:NEIGHBOURS], codes[:NEIGHBOURS]
+        )
+    return LintReport(
+        rules,
+        space,
+        totals,
+        space.size if exhaustive else limit,
+        exhaustive,
+        seed,
+        no_effect,
+        method="enumerate" if exhaustive else "sample",
+    )
 
 
 def _walk_all(space: AnswerSpace, scorer: Backend, totals: Totals) -> np.ndarray:
     weights_of = [np.array([c.weight for c in d.choices], dtype=float) for d in space.dims]
-    factor = space.full_size / float(np.prod([d.size for d in space.dims])) if space.dims else space.full_size
+    factor = (
+        space.full_size / float(np.prod([d.size for d in space.dims]))
+        if space.dims
+        else space.full_size
+    )
     codes = np.empty(space.size, dtype=np.int64)
     for begin in range(0, space.size, BLOCK):
         index = np.arange(begin, min(begin + BLOCK, space.size))
-        digits = np.stack(np.unravel_index(index, space.shape), axis=1) if space.dims else np.zeros((1, 0), int)
+        digits = (
+            np.stack(np.unravel_index(index, space.shape), axis=1)
+            if space.dims
+            else np.zeros((1, 0), int)
+        )
         weights = np.full(len(index), factor)
         for d, table in enumerate(weights_of):
             weights *= table[digits[:, d]]
@@ -125,8 +178,9 @@ def _constant_along(codes: np.ndarray, axis: int) -> bool:
     return bool((codes == np.take(codes, [0], axis=axis)).all())
 
 
-def _no_effect_sampled(space: AnswerSpace, scorer: Backend, totals: Totals, base: np.ndarray,
-                       codes: np.ndarray) -> list[str]:
+def _no_effect_sampled(
+    space: AnswerSpace, scorer: Backend, totals: Totals, base: np.ndarray, codes: np.ndarray
+) -> list[str]:
     """Dimensions where no single change to a sampled profile changes its outcome."""
     from recommender.lint.score import outcomes
 
@@ -137,7 +191,11 @@ def _no_effect_sampled(space: AnswerSpace, scorer: Backend, totals: Totals, base
             moved = base.copy()
             moved[:, d] = c
             fire = scorer.fire(moved)
-            changed = bool((outcomes(fire @ totals.points, fire.astype(np.int32) @ totals.breaks) != codes).any())
+            changed = bool(
+                (
+                    outcomes(fire @ totals.points, fire.astype(np.int32) @ totals.breaks) != codes
+                ).any()
+            )
             if changed:
                 break
         if not changed:
@@ -149,7 +207,9 @@ def _acknowledge(f: Finding, rules: RuleBase) -> Finding:
     """Mark a finding allowed when a rule, framework or question it names says `lint: {allow: [check]}`."""
     for subject in f.subjects:
         kind, _, sid = subject.partition(":")
-        lookup = {"rule": rules.rule, "framework": rules.framework, "question": rules.question}[kind]
+        lookup = {"rule": rules.rule, "framework": rules.framework, "question": rules.question}[
+            kind
+        ]
         try:
             item = lookup(sid)
         except KeyError:

@@ -3,6 +3,7 @@
 An outcome is a bit mask of the frameworks tied for first among those not excluded: one bit is a winner, several
 are a tie, none means every framework hit a deal-breaker. It is :func:`recommender.scoring.engine.decide`, vectorised.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,12 @@ from recommender.rulebase.model import RuleBase
 def matrices(rules: RuleBase) -> tuple[np.ndarray, np.ndarray]:
     """(points, deal-breakers): one row per rule, one column per framework."""
     ids = rules.framework_ids
-    points = np.array([[r.score.get(f, 0.0) for f in ids] for r in rules.rules], dtype=float).reshape(-1, len(ids))
-    breaks = np.array([[f in r.dealbreaker for f in ids] for r in rules.rules], dtype=np.int32).reshape(-1, len(ids))
+    points = np.array(
+        [[r.score.get(f, 0.0) for f in ids] for r in rules.rules], dtype=float
+    ).reshape(-1, len(ids))
+    breaks = np.array(
+        [[f in r.dealbreaker for f in ids] for r in rules.rules], dtype=np.int32
+    ).reshape(-1, len(ids))
     return points, breaks
 
 
@@ -87,8 +92,10 @@ class Totals:
         self.nothing += mass[codes == 0].sum()
         # Removing a rule moves any score by at most its largest points, so where the lead over the runner-up
         # is more than twice that (and the rule excludes nothing) the outcome provably stays: test the rest only.
-        candidates = sets & ((2 * self.reach[None, :] + 1e-6 >= _margin(scores, blocks)[:, None])
-                             | self.excludes[None, :])
+        candidates = sets & (
+            (2 * self.reach[None, :] + 1e-6 >= _margin(scores, blocks)[:, None])
+            | self.excludes[None, :]
+        )
         for r in np.flatnonzero(candidates.any(axis=0)):
             rows = candidates[:, r]
             if rows.any():
@@ -102,7 +109,7 @@ def _row_keys(fire: np.ndarray) -> np.ndarray:
     packed = np.packbits(fire, axis=1)
     width = -(-packed.shape[1] // 8) * 8
     padded = np.zeros((len(packed), width), dtype=np.uint8)
-    padded[:, :packed.shape[1]] = packed
+    padded[:, : packed.shape[1]] = packed
     if width == 8:
         return padded.view(np.uint64).reshape(-1)
     return np.ascontiguousarray(padded).view(np.dtype((np.void, width))).reshape(-1)

@@ -5,6 +5,7 @@ Two answers to a question are interchangeable when every condition atom on that 
 it carries the number of real answers it stands for (its weight). A question no ``when:`` or ``ask_when:`` reads
 is not a dimension at all: its answer cannot change any score.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -30,7 +31,9 @@ UNANSWERED = "(unanswered)"
 @dataclass(frozen=True)
 class Choice:
     label: str
-    answer: frozenset[str] | str | None  # options for a question, a status for a probe fact, None = unanswered
+    answer: (
+        frozenset[str] | str | None
+    )  # options for a question, a status for a probe fact, None = unanswered
     weight: int  # how many real answers this representative stands for
     members: tuple[str, ...] = ()  # the labels of the answers it stands for
 
@@ -67,7 +70,10 @@ def atoms(cond: Condition | None) -> Iterator[Condition]:
 
 def scoring_conditions(rules: RuleBase) -> list[Condition]:
     """Every condition that can change a score: rule ``when`` and question ``ask_when`` (not ``pick_when``)."""
-    return [*(r.when for r in rules.rules), *(q.ask_when for q in rules.questions if q.ask_when is not None)]
+    return [
+        *(r.when for r in rules.rules),
+        *(q.ask_when for q in rules.questions if q.ask_when is not None),
+    ]
 
 
 @dataclass(frozen=True)
@@ -88,14 +94,16 @@ class AnswerSpace:
     def index(self, name: str) -> int:
         return next(i for i, d in enumerate(self.dims) if d.name == name)
 
-    def profile(self, digits: tuple[int, ...] | list[int]) -> tuple[dict[str, frozenset], dict[str, str] | None]:
+    def profile(
+        self, digits: tuple[int, ...] | list[int]
+    ) -> tuple[dict[str, frozenset], dict[str, str] | None]:
         """(answers, probe facts) of one profile given as one choice index per dimension."""
         answers, facts = {}, None
         for dim, i in zip(self.dims, digits):
             answer = dim.choices[int(i)].answer
             if dim.probe:
                 facts = facts if facts is not None else {}
-                facts[dim.name[len("probe:"):]] = answer
+                facts[dim.name[len("probe:") :]] = answer
             elif answer is not None:
                 answers[dim.name] = answer
         return answers, facts
@@ -127,11 +135,17 @@ def _question_dim(q: Question, found: list[Condition]) -> Dimension:
     if q.kind == "multi":
         candidates = _multi_candidates(q, value_sets)
     else:
-        candidates = [Choice(UNANSWERED, None, 1), *(Choice(o, frozenset((o,)), 1) for o in q.option_ids)]
+        candidates = [
+            Choice(UNANSWERED, None, 1),
+            *(Choice(o, frozenset((o,)), 1) for o in q.option_ids),
+        ]
 
     def signature(c: Choice) -> tuple:
         got = c.answer or frozenset()
-        return (c.answer is not None if presence else None, tuple(not v.isdisjoint(got) for v in value_sets))
+        return (
+            c.answer is not None if presence else None,
+            tuple(not v.isdisjoint(got) for v in value_sets),
+        )
 
     return Dimension(q.id, _merge(candidates, signature))
 
@@ -146,15 +160,22 @@ def _multi_candidates(q: Question, value_sets: list[frozenset[str]]) -> list[Cho
     for k in range(1, len(groups) + 1):
         for combo in itertools.combinations(groups, k):
             weight = prod(2 ** len(g) - 1 for g in combo)
-            out.append(Choice("+".join(g[0] for g in combo), frozenset(g[0] for g in combo), weight))
+            out.append(
+                Choice("+".join(g[0] for g in combo), frozenset(g[0] for g in combo), weight)
+            )
     return out
 
 
 def _probe_dim(fact: str, found: list[ProbeFact]) -> Dimension:
     status_sets = list(dict.fromkeys(a.statuses for a in found))
-    candidates = [Choice(s, s, 1) for s in ("absent", *(s for s in PROBE_STATUSES if s != "absent"))]
-    return Dimension(f"probe:{fact}", _merge(candidates, lambda c: tuple(c.answer in s for s in status_sets)),
-                     probe=True)
+    candidates = [
+        Choice(s, s, 1) for s in ("absent", *(s for s in PROBE_STATUSES if s != "absent"))
+    ]
+    return Dimension(
+        f"probe:{fact}",
+        _merge(candidates, lambda c: tuple(c.answer in s for s in status_sets)),
+        probe=True,
+    )
 
 
 def _merge(candidates: list[Choice], signature: Callable[[Choice], tuple]) -> tuple[Choice, ...]:
@@ -165,6 +186,12 @@ def _merge(candidates: list[Choice], signature: Callable[[Choice], tuple]) -> tu
     out = []
     for members in groups.values():
         first = members[0]
-        out.append(Choice(first.label if len(members) == 1 else f"{first.label} (+{len(members) - 1} alike)",
-                          first.answer, sum(m.weight for m in members), tuple(m.label for m in members)))
+        out.append(
+            Choice(
+                first.label if len(members) == 1 else f"{first.label} (+{len(members) - 1} alike)",
+                first.answer,
+                sum(m.weight for m in members),
+                tuple(m.label for m in members),
+            )
+        )
     return tuple(out)

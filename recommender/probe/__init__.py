@@ -3,6 +3,7 @@
 The parent never imports torch, tensorflow or jax: versions come from package metadata, and everything else from
 child processes that run in parallel under a hard timeout.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,15 @@ from recommender.probe.model import CheckResult, FrameworkResult, ProbeReport
 from recommender.probe.runner import kill_running
 from recommender.probe.targets import TARGETS, ProbeTarget, resolve
 
-__all__ = ["TARGETS", "CheckResult", "FrameworkResult", "ProbeReport", "ProbeTarget", "default_timeout",
-           "run_probe"]
+__all__ = [
+    "TARGETS",
+    "CheckResult",
+    "FrameworkResult",
+    "ProbeReport",
+    "ProbeTarget",
+    "default_timeout",
+    "run_probe",
+]
 
 
 def default_timeout(deep: bool) -> float:
@@ -29,15 +37,25 @@ def default_timeout(deep: bool) -> float:
     return 300.0 if deep else 60.0
 
 
-def run_probe(frameworks: Iterable[str] | None = None, *, deep: bool = False, refresh: bool = False,
-              timeout: float | None = None, targets: Mapping[str, ProbeTarget] | None = None,
-              cache_dir: str | os.PathLike[str] | None = None) -> ProbeReport:
+def run_probe(
+    frameworks: Iterable[str] | None = None,
+    *,
+    deep: bool = False,
+    refresh: bool = False,
+    timeout: float | None = None,
+    targets: Mapping[str, ProbeTarget] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> ProbeReport:
     """Probe ``frameworks`` (default: every target), using cached results unless ``refresh``.
 
     An unknown framework name raises ``UserError``; a framework that is missing, crashes or hangs does not.
     """
     targets = TARGETS if targets is None else targets
-    names = list(targets) if frameworks is None else list(dict.fromkeys(resolve(n, targets) for n in frameworks))
+    names = (
+        list(targets)
+        if frameworks is None
+        else list(dict.fromkeys(resolve(n, targets) for n in frameworks))
+    )
     timeout = default_timeout(deep) if timeout is None else timeout
     directory = cache.cache_dir(cache_dir)
     results: dict[str, FrameworkResult] = {}
@@ -58,18 +76,32 @@ def run_probe(frameworks: Iterable[str] | None = None, *, deep: bool = False, re
     return ProbeReport([results[n] for n in names], deep=deep, environment=_environment())
 
 
-def _probe_all(todo: list[tuple[str, str | None]], targets: Mapping[str, ProbeTarget], *, deep: bool,
-               timeout: float, directory: Path) -> dict[str, FrameworkResult]:
+def _probe_all(
+    todo: list[tuple[str, str | None]],
+    targets: Mapping[str, ProbeTarget],
+    *,
+    deep: bool,
+    timeout: float,
+    directory: Path,
+) -> dict[str, FrameworkResult]:
     if not todo:
         return {}
-    with tempfile.TemporaryDirectory(prefix="recommender-probe-", ignore_cleanup_errors=True) as tmp, \
-            ThreadPoolExecutor(max_workers=len(todo)) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="recommender-probe-", ignore_cleanup_errors=True) as tmp,
+        ThreadPoolExecutor(max_workers=len(todo)) as pool,
+    ):
         lock = str(Path(tmp) / "benchmark.lock")
-        futures = {name: pool.submit(probe_target, targets[name], version, deep=deep, timeout=timeout, lock=lock)
-                   for name, version in todo}
+        futures = {
+            name: pool.submit(
+                probe_target, targets[name], version, deep=deep, timeout=timeout, lock=lock
+            )
+            for name, version in todo
+        }
         try:
             results = {name: future.result() for name, future in futures.items()}
-        except BaseException:  # Ctrl-C: the children do not get the SIGINT, so stop them before the pool waits
+        except (
+            BaseException
+        ):  # Ctrl-C: the children do not get the SIGINT, so stop them before the pool waits
             kill_running()
             raise
     for (name, version), result in zip(todo, results.values()):
@@ -79,5 +111,10 @@ def _probe_all(todo: list[tuple[str, str | None]], targets: Mapping[str, ProbeTa
 
 
 def _environment() -> dict[str, str]:
-    return {"python": sys.version.split()[0], "executable": sys.executable, "node": platform.node(),
-            "machine": platform.machine(), "system": platform.system()}
+    return {
+        "python": sys.version.split()[0],
+        "executable": sys.executable,
+        "node": platform.node(),
+        "machine": platform.machine(),
+        "system": platform.system(),
+    }

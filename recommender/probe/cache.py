@@ -1,4 +1,5 @@
 """The probe cache: one JSON file per (framework, version, interpreter, machine, deep), written atomically."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,16 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def cache_key(framework: str, version: str | None, deep: bool) -> dict[str, Any]:
     """What a cached result depends on; a change in any field means a fresh probe."""
-    return {"format": FORMAT, "framework": framework, "version": version, "executable": sys.executable,
-            "python": sys.version, "node": platform.node(), "machine": platform.machine(), "deep": deep}
+    return {
+        "format": FORMAT,
+        "framework": framework,
+        "version": version,
+        "executable": sys.executable,
+        "python": sys.version,
+        "node": platform.node(),
+        "machine": platform.machine(),
+        "deep": deep,
+    }
 
 
 def _path(directory: Path, key: dict[str, Any]) -> Path:
@@ -52,6 +61,8 @@ def store(directory: Path, key: dict[str, Any], result: FrameworkResult) -> None
     """Write atomically; a read-only cache is not an error."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(_path(directory, key), json.dumps({"key": key, "result": asdict(result)}, indent=1))
+        write_text_atomic(
+            _path(directory, key), json.dumps({"key": key, "result": asdict(result)}, indent=1)
+        )
     except (OSError, UserError):
         pass

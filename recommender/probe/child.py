@@ -1,4 +1,5 @@
 """Probe one framework in a child process and turn whatever it left behind into a ``FrameworkResult``."""
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,23 @@ from recommender.probe.runner import RunResult, run_command
 from recommender.probe.targets import COMMON_ENV, ProbeTarget
 
 
-def probe_target(target: ProbeTarget, version: str | None, *, deep: bool, timeout: float,
-                 lock: str | None = None) -> FrameworkResult:
+def probe_target(
+    target: ProbeTarget, version: str | None, *, deep: bool, timeout: float, lock: str | None = None
+) -> FrameworkResult:
     """Run ``target``'s child script with a hard timeout; a crash, hang or garbage becomes a status."""
     # a grandchild killed mid-write can leave files behind that rmtree trips over; never fail the probe on that
-    with tempfile.TemporaryDirectory(prefix=f"recommender-probe-{target.name}-", ignore_cleanup_errors=True) as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix=f"recommender-probe-{target.name}-", ignore_cleanup_errors=True
+    ) as tmp:
         out = Path(tmp) / "results.jsonl"
-        argv = [sys.executable, str(target.child), "--out", str(out), "--import-name", target.import_name]
+        argv = [
+            sys.executable,
+            str(target.child),
+            "--out",
+            str(out),
+            "--import-name",
+            target.import_name,
+        ]
         argv += ["--deep"] if deep else []
         argv += ["--lock", lock] if lock else []
         run = run_command(argv, timeout=timeout, env=child_env(target, tmp), cwd=tmp)
@@ -32,7 +43,9 @@ def child_env(target: ProbeTarget, tmp: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update({k: v.replace("{tmp}", tmp) for k, v in {**COMMON_ENV, **target.env}.items()})
     if target.search_path:
-        env["PYTHONPATH"] = os.pathsep.join([*target.search_path, *filter(None, [env.get("PYTHONPATH")])])
+        env["PYTHONPATH"] = os.pathsep.join(
+            [*target.search_path, *filter(None, [env.get("PYTHONPATH")])]
+        )
     return env
 
 
@@ -53,10 +66,15 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def to_result(target: ProbeTarget, version: str | None, run: RunResult,
-              records: list[dict[str, Any]]) -> FrameworkResult:
+def to_result(
+    target: ProbeTarget, version: str | None, run: RunResult, records: list[dict[str, Any]]
+) -> FrameworkResult:
     """Checks from the records; checks that never reported are marked with why the child stopped."""
-    done = {r["check"]: r for r in records if r.get("event") == "result" and isinstance(r.get("check"), str)}
+    done = {
+        r["check"]: r
+        for r in records
+        if r.get("event") == "result" and isinstance(r.get("check"), str)
+    }
     started = [r.get("check") for r in records if r.get("event") == "start"]
     finished = any(r.get("event") == "end" for r in records)
     status, detail = _framework_status(run, finished, started, done)
@@ -65,16 +83,31 @@ def to_result(target: ProbeTarget, version: str | None, run: RunResult,
     for name in target.checks:
         if name in done:
             r = done[name]
-            checks.append(CheckResult(name, str(r.get("status")), str(r.get("detail", "")),
-                                      float(r.get("seconds") or 0.0), dict(r.get("data") or {})))
+            checks.append(
+                CheckResult(
+                    name,
+                    str(r.get("status")),
+                    str(r.get("detail", "")),
+                    float(r.get("seconds") or 0.0),
+                    dict(r.get("data") or {}),
+                )
+            )
         else:
-            checks.append(CheckResult(name, "failed" if status != "ok" else "skipped",
-                                      f"no result: {detail}" if status != "ok" else "the child did not report it"))
-    return FrameworkResult(target.name, True, version, status, detail, checks, seconds=round(run.seconds, 3))
+            checks.append(
+                CheckResult(
+                    name,
+                    "failed" if status != "ok" else "skipped",
+                    f"no result: {detail}" if status != "ok" else "the child did not report it",
+                )
+            )
+    return FrameworkResult(
+        target.name, True, version, status, detail, checks, seconds=round(run.seconds, 3)
+    )
 
 
-def _framework_status(run: RunResult, finished: bool, started: list[Any],
-                      done: dict[str, dict[str, Any]]) -> tuple[str, str]:
+def _framework_status(
+    run: RunResult, finished: bool, started: list[Any], done: dict[str, dict[str, Any]]
+) -> tuple[str, str]:
     during = next((c for c in reversed(started) if c not in done), None)
     where = f" during check '{during}'" if during else ""
     if run.error:
@@ -85,7 +118,9 @@ def _framework_status(run: RunResult, finished: bool, started: list[Any],
         return "crashed", f"killed by {run.signal_name}{where}"
     if run.returncode != 0 or not finished:
         last = _last_line(run.stderr) or _last_line(run.stdout)
-        return "failed", f"child exited with code {run.returncode}{where}" + (f": {last}" if last else "")
+        return "failed", f"child exited with code {run.returncode}{where}" + (
+            f": {last}" if last else ""
+        )
     imported = done.get("import", {})
     if imported.get("status") != "ok":
         return "failed", f"import failed: {imported.get('detail', 'no result')}"

@@ -1,4 +1,5 @@
 """Versions and companion libraries from package metadata: nothing here imports a framework."""
+
 from __future__ import annotations
 
 import importlib.machinery
@@ -21,7 +22,9 @@ def target_version(target: ProbeTarget) -> tuple[bool, str | None]:
     version = installed_version(target.distributions, target.search_path)
     if version is not None:
         return True, version
-    spec = importlib.machinery.PathFinder.find_spec(target.import_name, [*target.search_path, *sys.path])
+    spec = importlib.machinery.PathFinder.find_spec(
+        target.import_name, [*target.search_path, *sys.path]
+    )
     return spec is not None, None
 
 
@@ -32,13 +35,21 @@ def companion_check(companion: Companion, framework: str) -> CheckResult:
         return CheckResult(companion.name, "unavailable", f"{companion.name} is not installed")
     note = f" ({companion.note})" if companion.note else ""
     if companion.min_major and _major(version) < companion.min_major:
-        return CheckResult(companion.name, "unavailable",
-                           f"{companion.name} {version} is installed but runs on {framework} only from "
-                           f"{companion.min_major}.0", data={"version": version})
+        return CheckResult(
+            companion.name,
+            "unavailable",
+            f"{companion.name} {version} is installed but runs on {framework} only from "
+            f"{companion.min_major}.0",
+            data={"version": version},
+        )
     backends = _keras_backends() if companion.name == "keras" else []
     extra = f"; backends installed: {', '.join(backends)}" if backends else ""
-    return CheckResult(companion.name, "ok", f"{companion.name} {version}{note}{extra}",
-                       data={"version": version, **({"backends": backends} if backends else {})})
+    return CheckResult(
+        companion.name,
+        "ok",
+        f"{companion.name} {version}{note}{extra}",
+        data={"version": version, **({"backends": backends} if backends else {})},
+    )
 
 
 def _keras_backends() -> list[str]:

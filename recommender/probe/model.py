@@ -1,4 +1,5 @@
 """The probe's results as plain dataclasses, their JSON form, and the flat facts rules match against."""
+
 from __future__ import annotations
 
 import json
@@ -79,8 +80,12 @@ class ProbeReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: the report plus its facts."""
-        return {"deep": self.deep, "environment": self.environment,
-                "frameworks": [asdict(f) for f in self.frameworks], "facts": self.facts()}
+        return {
+            "deep": self.deep,
+            "environment": self.environment,
+            "frameworks": [asdict(f) for f in self.frameworks],
+            "facts": self.facts(),
+        }
 
     def to_json(self) -> str:
         """The report as indented JSON."""

@@ -1,4 +1,5 @@
 """Output formats of ``recommender probe``: a side-by-side table, or JSON."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,7 +17,10 @@ def render_json(report: ProbeReport) -> str:
 def render_table(report: ProbeReport) -> str:
     """One column per framework, one row per check, then a note for every check that is not ok."""
     frameworks = report.frameworks
-    rows = [["check", *(_header(f) for f in frameworks)], ["probe", *(f.status for f in frameworks)]]
+    rows = [
+        ["check", *(_header(f) for f in frameworks)],
+        ["probe", *(f.status for f in frameworks)],
+    ]
     for name in _row_names(frameworks):
         rows.append([name, *(_cell(f, name) for f in frameworks)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -68,7 +72,11 @@ SUMMARIES: dict[str, Callable[[CheckResult], str]] = {
     "gpu": lambda c: f"ok ({c.data.get('count', '?')})",
     "benchmark": _benchmark,
     "benchmark_compiled": _benchmark,
-    "keras": _version, "flax": _version, "equinox": _version, "optax": _version, "lightning": _version,
+    "keras": _version,
+    "flax": _version,
+    "equinox": _version,
+    "optax": _version,
+    "lightning": _version,
     "tensorboard": _version,
 }
 

@@ -1,4 +1,5 @@
 """The one subprocess helper: run a command with a hard timeout and captured output; failure is a value."""
+
 from __future__ import annotations
 
 import os
@@ -38,16 +39,29 @@ class RunResult:
             return f"signal {-self.returncode}"
 
 
-def run_command(argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None,
-                cwd: str | None = None) -> RunResult:
+def run_command(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> RunResult:
     """Run ``argv`` in its own process group; on timeout kill the whole group (compile workers included)."""
     start = time.perf_counter()
     try:
-        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=dict(env) if env is not None else None, cwd=cwd,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            start_new_session=True,
+        )
     except OSError as exc:
-        return RunResult(None, "", "", time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
+        return RunResult(
+            None, "", "", time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}"
+        )
     timed_out = False
     with _RUNNING_LOCK:
         _RUNNING.add(proc.pid)
@@ -61,7 +75,9 @@ def run_command(argv: Sequence[str], *, timeout: float, env: Mapping[str, str] |
         _kill_group(proc.pid)  # stragglers a finished child left behind
         with _RUNNING_LOCK:
             _RUNNING.discard(proc.pid)
-    return RunResult(proc.returncode, _tail(out), _tail(err), time.perf_counter() - start, timed_out)
+    return RunResult(
+        proc.returncode, _tail(out), _tail(err), time.perf_counter() - start, timed_out
+    )
 
 
 def kill_running() -> None:

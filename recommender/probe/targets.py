@@ -1,4 +1,5 @@
 """The registry of probe targets: which frameworks are probed, by which child script, with which environment."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -31,7 +32,9 @@ class ProbeTarget:
     checks: tuple[str, ...]
     companions: tuple[Companion, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
-    search_path: tuple[str, ...] = ()  # extra sys.path entries, for metadata lookups and for the child
+    search_path: tuple[
+        str, ...
+    ] = ()  # extra sys.path entries, for metadata lookups and for the child
 
 
 # Shared by every child, set before the framework is imported. "{tmp}" is the child's private temp dir, removed
@@ -45,33 +48,69 @@ COMMON_ENV: dict[str, str] = {
     "TRITON_CACHE_DIR": "{tmp}/triton",
     "MPLCONFIGDIR": "{tmp}/matplotlib",
     # inductor keeps precompiled headers in tempfile.gettempdir(), ignoring TORCHINDUCTOR_CACHE_DIR
-    "TMPDIR": "{tmp}", "TEMP": "{tmp}", "TMP": "{tmp}",
+    "TMPDIR": "{tmp}",
+    "TEMP": "{tmp}",
+    "TMP": "{tmp}",
     "PYTHONWARNINGS": "ignore",
 }
 
-COMMON_CHECKS = ("import", "devices", "gpu", "eager", "autograd", "higher_order_grad", "custom_gradient", "jit",
-                 "vmap", "bf16")
+COMMON_CHECKS = (
+    "import",
+    "devices",
+    "gpu",
+    "eager",
+    "autograd",
+    "higher_order_grad",
+    "custom_gradient",
+    "jit",
+    "vmap",
+    "bf16",
+)
 
 _KERAS3 = Companion("keras", ("keras",), note="Keras 3 multi-backend", min_major=3)
 _TENSORBOARD = Companion("tensorboard", ("tensorboard",))
 
 TARGETS: dict[str, ProbeTarget] = {
     "pytorch": ProbeTarget(
-        name="pytorch", import_name="torch", distributions=("torch",), child=CHILDREN / "torch_probe.py",
+        name="pytorch",
+        import_name="torch",
+        distributions=("torch",),
+        child=CHILDREN / "torch_probe.py",
         checks=(*COMMON_CHECKS, "export", "onnx", "distributed", "benchmark", "benchmark_compiled"),
-        companions=(_KERAS3, Companion("lightning", ("lightning", "pytorch-lightning")),
-                    Companion("tensorboard", ("tensorboard",), note="for torch.utils.tensorboard"))),
+        companions=(
+            _KERAS3,
+            Companion("lightning", ("lightning", "pytorch-lightning")),
+            Companion("tensorboard", ("tensorboard",), note="for torch.utils.tensorboard"),
+        ),
+    ),
     "tensorflow": ProbeTarget(
-        name="tensorflow", import_name="tensorflow",
-        distributions=("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tensorflow-intel", "tf-nightly"),
+        name="tensorflow",
+        import_name="tensorflow",
+        distributions=(
+            "tensorflow",
+            "tensorflow-cpu",
+            "tensorflow-macos",
+            "tensorflow-intel",
+            "tf-nightly",
+        ),
         child=CHILDREN / "tf_probe.py",
         checks=(*COMMON_CHECKS, "savedmodel", "tflite", "distributed", "benchmark"),
-        companions=(Companion("keras", ("keras", "tf-keras")), _TENSORBOARD), env={"KERAS_BACKEND": "tensorflow"}),
+        companions=(Companion("keras", ("keras", "tf-keras")), _TENSORBOARD),
+        env={"KERAS_BACKEND": "tensorflow"},
+    ),
     "jax": ProbeTarget(
-        name="jax", import_name="jax", distributions=("jax",), child=CHILDREN / "jax_probe.py",
+        name="jax",
+        import_name="jax",
+        distributions=("jax",),
+        child=CHILDREN / "jax_probe.py",
         checks=(*COMMON_CHECKS, "export", "jax2tf", "distributed", "benchmark"),
-        companions=(_KERAS3, Companion("flax", ("flax",)), Companion("equinox", ("equinox",)),
-                    Companion("optax", ("optax",)))),
+        companions=(
+            _KERAS3,
+            Companion("flax", ("flax",)),
+            Companion("equinox", ("equinox",)),
+            Companion("optax", ("optax",)),
+        ),
+    ),
 }
 
 # Names people type for the frameworks; the registry keys stay the canonical fact prefixes.

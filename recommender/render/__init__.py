@@ -1,10 +1,11 @@
 """Output formats for a Recommendation, listed in one registry and imported only when used."""
+
 from __future__ import annotations
 
 import importlib
 
-from recommender.scoring.engine import Recommendation
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.engine import Recommendation
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

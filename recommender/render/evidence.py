@@ -1,8 +1,9 @@
 """The evidence section of a report: stated needs verified or failed on this machine, versions vs knowledge."""
+
 from __future__ import annotations
 
-from recommender.scoring.evidence import Evidence
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.evidence import Evidence
 
 MARK = {"ok": "✓", "skipped": "–", "not probed": "?"}
 
@@ -31,13 +32,19 @@ def render_evidence(evidence: Evidence, rules: RuleBase, winner: str | None) -> 
     if winner:
         name = rules.framework(winner).name
         for c in evidence.problems(winner):
-            out.append(f"  ! You need {c.text}; on this machine {name}'s {c.fact.split('.', 1)[1]} check says "
-                       f"{c.status}.")
+            out.append(
+                f"  ! You need {c.text}; on this machine {name}'s {c.fact.split('.', 1)[1]} check says "
+                f"{c.status}."
+            )
         if evidence.probe_status.get(winner) != "ok":
-            out.append(f"  ! {name} is {evidence.probe_status.get(winner)} here: install it to verify the rest.")
+            out.append(
+                f"  ! {name} is {evidence.probe_status.get(winner)} here: install it to verify the rest."
+            )
     skipped = sorted({c.fact for c in evidence.needs if c.status == "skipped"})
     if skipped:
-        out.append(f"  – skipped: {', '.join(skipped)} (run `recommender probe --deep` to check them)")
+        out.append(
+            f"  – skipped: {', '.join(skipped)} (run `recommender probe --deep` to check them)"
+        )
     out.append("  Installed here, beside the versions the rule base was checked against:")
     for v in evidence.versions:
         name = rules.framework(v.framework).name

@@ -1,15 +1,15 @@
 """The report as JSON: ``Recommendation.to_dict()``, the contract scripts rely on."""
+
 from __future__ import annotations
 
 import json
 
-from recommender.scoring.engine import Recommendation
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.engine import Recommendation
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
-
 
 
 def render_json(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:

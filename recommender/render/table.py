@@ -1,12 +1,10 @@
 """The human-readable report: ranking bars, winner and companion, reasons, deal-breakers, what-ifs."""
+
 from __future__ import annotations
 
 import shutil
 import textwrap
 
-from recommender.scoring.engine import Recommendation
-from recommender.scoring.evidence import Evidence
-from recommender.rulebase.model import RuleBase
 from recommender.render.text import (
     avoid_line,
     change_line,
@@ -15,6 +13,9 @@ from recommender.render.text import (
     headline,
     name_of,
 )
+from recommender.rulebase.model import RuleBase
+from recommender.scoring.engine import Recommendation
+from recommender.scoring.evidence import Evidence
 
 BAR = 24
 
@@ -80,7 +81,11 @@ def render_table(rec: Recommendation, rules: RuleBase, evidence: Evidence | None
     elif rec.what_would_change == () and rec.ranking:
         out += ["", "What would change this: no single different answer changes the outcome."]
     if rec.open_questions:
-        out += ["", "Unanswered questions that could still change the result: " + ", ".join(rec.open_questions)]
+        out += [
+            "",
+            "Unanswered questions that could still change the result: "
+            + ", ".join(rec.open_questions),
+        ]
     text = "\n".join(out) + "\n"
     if evidence is not None:
         from recommender.render.evidence import render_evidence

@@ -1,8 +1,9 @@
 """Wording shared by the table and markdown renderers, so both say the same thing."""
+
 from __future__ import annotations
 
-from recommender.scoring.engine import Change, Recommendation
 from recommender.rulebase.model import Companion, RuleBase
+from recommender.scoring.engine import Change, Recommendation
 
 
 def name_of(framework: str | None, rules: RuleBase) -> str:

@@ -4,6 +4,7 @@ The cache is keyed by every rule file's path, size and modification time, the pa
 format; any change re-reads the YAML. The cache holds plain JSON, decoded into the same frozen dataclasses the
 loader builds: nothing in it is executed. A missing, corrupt or stale cache file is simply rebuilt.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,35 +15,61 @@ import zlib
 from pathlib import Path
 
 from recommender import __version__
-
-from recommender.rulebase import conditions
-
-from recommender.rulebase import model
 from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
 from recommender.paths import cache_dir
+from recommender.rulebase import conditions, model
 from recommender.rulebase.load import _display, load_rules, rule_files, shipped_rules_dir
 
 FORMAT = 4
 KEEP = 16  # cache files kept: one per distinct set of rule directories
-_CLASSES = {cls.__name__: cls for cls in (
-    model.Origin, model.Option, model.Question, model.Companion, model.Fact, model.Framework, model.Rule,
-    model.Case, model.Need, model.RuleBase, conditions.Always, conditions.Is, conditions.Unanswered, conditions.ProbeFact,
-    conditions.All, conditions.AnyOf, conditions.Not)}
+_CLASSES = {
+    cls.__name__: cls
+    for cls in (
+        model.Origin,
+        model.Option,
+        model.Question,
+        model.Companion,
+        model.Fact,
+        model.Framework,
+        model.Rule,
+        model.Case,
+        model.Need,
+        model.RuleBase,
+        conditions.Always,
+        conditions.Is,
+        conditions.Unanswered,
+        conditions.ProbeFact,
+        conditions.All,
+        conditions.AnyOf,
+        conditions.Not,
+    )
+}
 
 
 def _encode(obj: object) -> object:
-    if isinstance(obj, model.Origin):  # stored absolute, shown relative to wherever the next run starts
+    if isinstance(
+        obj, model.Origin
+    ):  # stored absolute, shown relative to wherever the next run starts
         return {"$": "Origin", "file": os.path.abspath(obj.file), "line": obj.line, "col": obj.col}
     if isinstance(obj, model.RuleBase):
         obj = dataclasses.replace(obj, files=tuple(os.path.abspath(f) for f in obj.files))
     if isinstance(obj, conditions.Condition):
-        return {"$": type(obj).__name__, **{name: _encode(getattr(obj, name)) for name in obj._fields}}
+        return {
+            "$": type(obj).__name__,
+            **{name: _encode(getattr(obj, name)) for name in obj._fields},
+        }
     if dataclasses.is_dataclass(obj):
-        return {"$": type(obj).__name__,
-                **{f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
+        return {
+            "$": type(obj).__name__,
+            **{f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)},
+        }
     if isinstance(obj, (tuple, list)):
-        return {"$t": [_encode(x) for x in obj]} if isinstance(obj, tuple) else [_encode(x) for x in obj]
+        return (
+            {"$t": [_encode(x) for x in obj]}
+            if isinstance(obj, tuple)
+            else [_encode(x) for x in obj]
+        )
     if isinstance(obj, frozenset):
         return {"$f": sorted(obj)}
     if isinstance(obj, dict):
@@ -52,7 +79,7 @@ def _encode(obj: object) -> object:
     return str(obj)  # a date in a test case's raw answers; it fails validation either way
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _shown(path: str) -> str:
     """An absolute path as the loader would show it from the current directory (few files, many origins)."""
     return str(_display(Path(path)))
@@ -113,7 +140,9 @@ def load_rules_cached(*overlays: str) -> model.RuleBase:
     rules = load_rules(*overlays)
     try:
         os.makedirs(os.path.dirname(slot), exist_ok=True)
-        write_text_atomic(slot, json.dumps({"key": key, "rulebase": _encode(rules)}, separators=(",", ":")))
+        write_text_atomic(
+            slot, json.dumps({"key": key, "rulebase": _encode(rules)}, separators=(",", ":"))
+        )
         _prune(os.path.dirname(slot))
     except (OSError, UserError):
         pass  # a read-only cache directory only costs speed

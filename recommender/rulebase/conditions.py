@@ -4,6 +4,7 @@ Answers are normalised to ``{question_id: frozenset(option_ids)}`` before any te
 serves single, multi and yes/no questions alike. Probe facts are ``{"framework.check": status}``.
 Nothing here evaluates text as code.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -119,7 +120,9 @@ class ProbeFact(Condition):
     def explain(self, answers: Answers, facts: Facts | None = None) -> str:
         got = "not probed" if facts is None else facts.get(self.fact, "absent")
         want = "/".join(sorted(self.statuses))
-        return f"probe {self.fact} is {want} ({'yes' if self.test(answers, facts) else 'no'}: {got})"
+        return (
+            f"probe {self.fact} is {want} ({'yes' if self.test(answers, facts) else 'no'}: {got})"
+        )
 
 
 class _Parts(Condition):
@@ -168,14 +171,23 @@ class Not(Condition):
         return f"not [{self.part.explain(answers, facts)}]"
 
 
-def compile_condition(raw: Any, options: Mapping[str, frozenset[str]], file: str, pos: tuple[int, int],
-                      errors: list[UserError]) -> Condition:
+def compile_condition(
+    raw: Any,
+    options: Mapping[str, frozenset[str]],
+    file: str,
+    pos: tuple[int, int],
+    errors: list[UserError],
+) -> Condition:
     """Compile YAML data to a Condition; reference problems go to ``errors`` with their position.
 
     ``options`` maps each question id to its valid option ids.
     """
     if not isinstance(raw, dict) or not raw:
-        errors.append(UserError("a condition must be a non-empty mapping such as {deployment: mobile}", file, *pos))
+        errors.append(
+            UserError(
+                "a condition must be a non-empty mapping such as {deployment: mobile}", file, *pos
+            )
+        )
         return Always()
     parts = [_compile_key(key, value, raw, options, file, errors) for key, value in raw.items()]
     return parts[0] if len(parts) == 1 else All(tuple(parts))
@@ -189,20 +201,32 @@ def _at(container: Any, key: Any, default: tuple[int, int]) -> tuple[int, int]:
         return default
 
 
-def _compile_key(key: Any, value: Any, raw: Any, options: Mapping[str, frozenset[str]], file: str,
-                 errors: list[UserError]) -> Condition:
+def _compile_key(
+    key: Any,
+    value: Any,
+    raw: Any,
+    options: Mapping[str, frozenset[str]],
+    file: str,
+    errors: list[UserError],
+) -> Condition:
     pos = _at(raw, key, getattr(raw, "pos", (1, 1)))
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             errors.append(UserError(f"{key}: expected a non-empty list of conditions", file, *pos))
             return Always()
-        parts = tuple(compile_condition(c, options, file, _at(value, i, pos), errors) for i, c in enumerate(value))
+        parts = tuple(
+            compile_condition(c, options, file, _at(value, i, pos), errors)
+            for i, c in enumerate(value)
+        )
         return All(parts) if key == "all" else AnyOf(parts)
     if key == "not":
         return Not(compile_condition(value, options, file, pos, errors))
     if key in ("unanswered", "answered"):
         names = value if isinstance(value, list) else [value]
-        conds = [Unanswered(_question(n, options, file, pos, errors), negate=key == "answered") for n in names]
+        conds = [
+            Unanswered(_question(n, options, file, pos, errors), negate=key == "answered")
+            for n in names
+        ]
         return conds[0] if len(conds) == 1 else All(tuple(conds))
     if key == "probe":
         return _compile_probe(value, file, pos, errors)
@@ -213,10 +237,19 @@ def _compile_key(key: Any, value: Any, raw: Any, options: Mapping[str, frozenset
     for i, v in enumerate(values):
         v = yes_no(v)
         if not isinstance(v, str):
-            errors.append(UserError(f'{question}: expected an option id, got {v!r}', file, *_at(value, i, pos)))
+            errors.append(
+                UserError(
+                    f"{question}: expected an option id, got {v!r}", file, *_at(value, i, pos)
+                )
+            )
         elif question in options and v not in valid:
-            errors.append(UserError(f'unknown option "{v}" for question "{question}"{did_you_mean(v, valid)}',
-                                    file, *_at(value, i, pos)))
+            errors.append(
+                UserError(
+                    f'unknown option "{v}" for question "{question}"{did_you_mean(v, valid)}',
+                    file,
+                    *_at(value, i, pos),
+                )
+            )
         else:
             clean.append(v)
     return Is(question, frozenset(clean))
@@ -227,25 +260,41 @@ def _key_at(raw: Any, key: Any, default: tuple[int, int]) -> tuple[int, int]:
     return key_at(key) if key_at else default
 
 
-def _question(name: Any, options: Mapping[str, frozenset[str]], file: str, pos: tuple[int, int],
-              errors: list[UserError]) -> str:
+def _question(
+    name: Any,
+    options: Mapping[str, frozenset[str]],
+    file: str,
+    pos: tuple[int, int],
+    errors: list[UserError],
+) -> str:
     if name not in options:
         valid = [*options, *KEYWORDS]
-        errors.append(UserError(f'unknown question "{name}" in condition{did_you_mean(name, valid)}', file, *pos))
+        errors.append(
+            UserError(
+                f'unknown question "{name}" in condition{did_you_mean(name, valid)}', file, *pos
+            )
+        )
     return str(name)
 
 
-def _compile_probe(value: Any, file: str, pos: tuple[int, int], errors: list[UserError]) -> Condition:
+def _compile_probe(
+    value: Any, file: str, pos: tuple[int, int], errors: list[UserError]
+) -> Condition:
     if not isinstance(value, dict) or not value:
-        errors.append(UserError('probe: expected a mapping such as {"pytorch.gpu": ok}', file, *pos))
+        errors.append(
+            UserError('probe: expected a mapping such as {"pytorch.gpu": ok}', file, *pos)
+        )
         return Always()
     parts = []
     for fact, status in value.items():
         statuses = status if isinstance(status, list) else [status]
         bad = [s for s in statuses if s not in PROBE_STATUSES]
         if not isinstance(fact, str) or "." not in fact or bad:
-            problem = (f'unknown probe status "{bad[0]}"{did_you_mean(bad[0], PROBE_STATUSES)}' if bad
-                       else f'probe fact "{fact}" must be "framework.check", e.g. "pytorch.gpu"')
+            problem = (
+                f'unknown probe status "{bad[0]}"{did_you_mean(bad[0], PROBE_STATUSES)}'
+                if bad
+                else f'probe fact "{fact}" must be "framework.check", e.g. "pytorch.gpu"'
+            )
             errors.append(UserError(problem, file, *_at(value, fact, pos)))
             continue
         parts.append(ProbeFact(fact, frozenset(statuses)))

@@ -5,15 +5,16 @@ questions, options (``extend: true``), frameworks and rules, replace a question,
 (``override: true``) and switch rules off (``disable: [id, ...]``). Anything else that reuses an id is an error
 that names both places. Every problem in every file is collected and reported in one pass.
 """
+
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from recommender.errors import UserError, UserErrors, did_you_mean
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import Always, Condition, compile_condition
-from recommender.errors import UserError, UserErrors, did_you_mean
 from recommender.rulebase.model import (
     Case,
     Companion,
@@ -52,14 +53,21 @@ def shipped_rules_dir() -> Path:
 def rule_files(directory: Path) -> list[Path]:
     """The YAML files of one rules directory, definitions first, then tests."""
     if not directory.is_dir():
-        raise UserError("rules directory not found (give a directory holding *.yaml rule files)", str(directory))
-    main = sorted(directory.glob("*.yaml"), key=lambda p: (p.name not in FIRST, FIRST.index(p.name)
-                                                           if p.name in FIRST else 0, p.name))
+        raise UserError(
+            "rules directory not found (give a directory holding *.yaml rule files)", str(directory)
+        )
+    main = sorted(
+        directory.glob("*.yaml"),
+        key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
+    )
     return [*main, *sorted((directory / "tests").glob("*.yaml"))]
 
 
-def load_rules(*overlays: str | os.PathLike[str], base: str | os.PathLike[str] | None = None,
-               files: Sequence[str | os.PathLike[str]] | None = None) -> RuleBase:
+def load_rules(
+    *overlays: str | os.PathLike[str],
+    base: str | os.PathLike[str] | None = None,
+    files: Sequence[str | os.PathLike[str]] | None = None,
+) -> RuleBase:
     """Load and validate the rule base: ``base`` (default: shipped) plus ``overlays``, in order.
 
     ``files`` loads exactly those files instead (used by ``rules validate PATH``).
@@ -93,7 +101,11 @@ def _good(doc: Map, key: str, file: str) -> list[Map]:
     items = doc.get(key, [])
     if not isinstance(items, list):
         return []
-    return [item for item in items if not schema.check({key: [item]}, {key: schema.RULE_FILE[key]}, file, "")]
+    return [
+        item
+        for item in items
+        if not schema.check({key: [item]}, {key: schema.RULE_FILE[key]}, file, "")
+    ]
 
 
 def _lint(item: Map) -> tuple[tuple[str, ...], str]:
@@ -118,7 +130,9 @@ class _Builder:
         self.disable: list[tuple[str, str, tuple[int, int]]] = []
         self.cases: list[tuple[Map, str]] = []
         self.needs: dict[str, tuple[Map, str]] = {}
-        self.broken_rules: set[str] = set()  # rules with schema errors: kept for ids and references only
+        self.broken_rules: set[str] = (
+            set()
+        )  # rules with schema errors: kept for ids and references only
         self.files: list[str] = []
 
     def add_file(self, path: Path) -> None:
@@ -146,7 +160,9 @@ class _Builder:
                 if not any(r is g for g in good):
                     self.broken_rules.add(r["id"])
         ids = doc.get("disable", [])
-        if not schema.check({"disable": ids}, {"disable": schema.RULE_FILE["disable"]}, name, "rule file"):
+        if not schema.check(
+            {"disable": ids}, {"disable": schema.RULE_FILE["disable"]}, name, "rule file"
+        ):
             self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
         self.cases.extend((c, name) for c in _good(doc, "cases", name))
         for n in _good(doc, "needs", name):
@@ -158,71 +174,128 @@ class _Builder:
             return
         missing = [k for k in ("text", "help", "kind") if k not in q]
         if missing:
-            self.errors.append(UserError(f'question "{q["id"]}" is missing "{missing[0]}"', file, *q.pos))
+            self.errors.append(
+                UserError(f'question "{q["id"]}" is missing "{missing[0]}"', file, *q.pos)
+            )
         elif q["kind"] != "yes_no" and not q.get("options"):
-            self.errors.append(UserError(f'question "{q["id"]}" ({q["kind"]}) needs options', file, *q.pos))
+            self.errors.append(
+                UserError(f'question "{q["id"]}" ({q["kind"]}) needs options', file, *q.pos)
+            )
         self._add(self.questions, q, file, "question")
 
     def _add(self, table: dict[str, tuple[Map, str]], item: Map, file: str, what: str) -> None:
         key = item["id"]
         if key in table and not item.get("override"):
             first = _origin(table[key][1], table[key][0])
-            self.errors.append(UserError(
-                f'duplicate {what} id "{key}" (first defined at {first}); '
-                f"add `override: true` to replace it on purpose", file, *item.pos))
+            self.errors.append(
+                UserError(
+                    f'duplicate {what} id "{key}" (first defined at {first}); '
+                    f"add `override: true` to replace it on purpose",
+                    file,
+                    *item.pos,
+                )
+            )
             return
         if item.get("override") and key not in table:
-            self.errors.append(UserError(
-                f'{what} "{key}" has `override: true` but overrides nothing{did_you_mean(key, table)}',
-                file, *item.pos))
+            self.errors.append(
+                UserError(
+                    f'{what} "{key}" has `override: true` but overrides nothing{did_you_mean(key, table)}',
+                    file,
+                    *item.pos,
+                )
+            )
         table[key] = (item, file)
 
     def finish(self) -> RuleBase:
         questions = self._questions()
         options = {q.id: frozenset(q.option_ids) for q in questions}
         questions = tuple(self._with_ask_when(q, options) for q in questions)
-        frameworks = tuple(self._framework(f, file, options) for f, file in self.frameworks.values())
+        frameworks = tuple(
+            self._framework(f, file, options) for f, file in self.frameworks.values()
+        )
         framework_ids = [f.id for f in frameworks]
         disabled = self._disabled()
-        rules = tuple(self._rule(r, file, options, framework_ids)
-                      for rid, (r, file) in self.rules.items() if rid not in disabled)
+        rules = tuple(
+            self._rule(r, file, options, framework_ids)
+            for rid, (r, file) in self.rules.items()
+            if rid not in disabled
+        )
         rules = tuple(r for r in rules if r.id not in self.broken_rules)
         cases = tuple(self._case(c, file, framework_ids) for c, file in self.cases)
-        needs = tuple(self._need(n, file, options, framework_ids) for n, file in self.needs.values())
+        needs = tuple(
+            self._need(n, file, options, framework_ids) for n, file in self.needs.values()
+        )
         if not frameworks and not self.errors:
             self.errors.append(UserError("no frameworks defined (expected a frameworks.yaml)"))
         if self.errors:
             order = {f: i for i, f in enumerate(self.files)}
-            errors = sorted(self.errors, key=lambda e: (order.get(e.file or "", len(order)), e.line or 0, e.col or 0))
+            errors = sorted(
+                self.errors,
+                key=lambda e: (order.get(e.file or "", len(order)), e.line or 0, e.col or 0),
+            )
             raise UserErrors(errors) if len(errors) > 1 else errors[0]
-        return RuleBase(questions, frameworks, rules, cases, tuple(self.files), tuple(sorted(disabled)), needs)
+        return RuleBase(
+            questions, frameworks, rules, cases, tuple(self.files), tuple(sorted(disabled)), needs
+        )
 
     def _need(self, n: Map, file: str, options: dict, framework_ids: list[str]) -> Need:
         for fid in n["checks"]:
             if fid not in framework_ids:
-                self.errors.append(UserError(f'need "{n["id"]}": unknown framework "{fid}"'
-                                             f"{did_you_mean(fid, framework_ids)}", file, *n["checks"].key_at(fid)))
+                self.errors.append(
+                    UserError(
+                        f'need "{n["id"]}": unknown framework "{fid}"'
+                        f"{did_you_mean(fid, framework_ids)}",
+                        file,
+                        *n["checks"].key_at(fid),
+                    )
+                )
         when = self._condition(n["when"], file, n.at("when"), options)
         return Need(n["id"], when, n["need"], dict(n["checks"]), n["source"], _origin(file, n))
 
     def _questions(self) -> list[Question]:
         out = []
         for qid, (q, file) in self.questions.items():
-            opts = YES_NO if q.get("kind") == "yes_no" else tuple(
-                Option(o["id"], o["label"], _text(o.get("help"))) for o in q.get("options", []))
+            opts = (
+                YES_NO
+                if q.get("kind") == "yes_no"
+                else tuple(
+                    Option(o["id"], o["label"], _text(o.get("help"))) for o in q.get("options", [])
+                )
+            )
             for extra, extra_file in self.extra_options.pop(qid, []):
-                opts += tuple(Option(o["id"], o["label"], _text(o.get("help"))) for o in extra.get("options", []))
+                opts += tuple(
+                    Option(o["id"], o["label"], _text(o.get("help")))
+                    for o in extra.get("options", [])
+                )
             seen: set[str] = set()
             for o in opts:
                 if o.id in seen:
-                    self.errors.append(UserError(f'question "{qid}" has option "{o.id}" twice', file, *q.pos))
+                    self.errors.append(
+                        UserError(f'question "{qid}" has option "{o.id}" twice', file, *q.pos)
+                    )
                 seen.add(o.id)
-            out.append(Question(qid, _text(q.get("text")), _text(q.get("help")), _text(q.get("kind")), opts,
-                                None, _origin(file, q), *_lint(q)))
+            out.append(
+                Question(
+                    qid,
+                    _text(q.get("text")),
+                    _text(q.get("help")),
+                    _text(q.get("kind")),
+                    opts,
+                    None,
+                    _origin(file, q),
+                    *_lint(q),
+                )
+            )
         for qid, extras in self.extra_options.items():
             extra, file = extras[0]
-            self.errors.append(UserError(f'`extend: true` on unknown question "{qid}"'
-                                         f"{did_you_mean(qid, self.questions)}", file, *extra.pos))
+            self.errors.append(
+                UserError(
+                    f'`extend: true` on unknown question "{qid}"'
+                    f"{did_you_mean(qid, self.questions)}",
+                    file,
+                    *extra.pos,
+                )
+            )
         return out
 
     def _condition(self, raw: Any, file: str, pos: tuple[int, int], options: dict) -> Condition:
@@ -233,61 +306,135 @@ class _Builder:
         if "ask_when" not in raw:
             return q
         cond = self._condition(raw["ask_when"], file, raw.at("ask_when"), options)
-        return Question(q.id, q.text, q.help, q.kind, q.options, cond, q.origin, q.lint_allow, q.lint_reason)
+        return Question(
+            q.id, q.text, q.help, q.kind, q.options, cond, q.origin, q.lint_allow, q.lint_reason
+        )
 
     def _framework(self, f: Map, file: str, options: dict) -> Framework:
-        companions = tuple(Companion(
-            c["id"], c["name"], c["status"], _text(c["status_as_of"]), c["source"], _text(c.get("package")),
-            _text(c.get("note")),
-            self._condition(c["pick_when"], file, c.at("pick_when"), options) if "pick_when" in c else None,
-        ) for c in f.get("companions", []))
-        facts = tuple(Fact(x["id"], x["claim"], x["status"], _text(x["as_of"]), x["source"],
-                           _text(x.get("correction")), dict(x.get("versions", {})))
-                      for x in f.get("facts", []))
+        companions = tuple(
+            Companion(
+                c["id"],
+                c["name"],
+                c["status"],
+                _text(c["status_as_of"]),
+                c["source"],
+                _text(c.get("package")),
+                _text(c.get("note")),
+                self._condition(c["pick_when"], file, c.at("pick_when"), options)
+                if "pick_when" in c
+                else None,
+            )
+            for c in f.get("companions", [])
+        )
+        facts = tuple(
+            Fact(
+                x["id"],
+                x["claim"],
+                x["status"],
+                _text(x["as_of"]),
+                x["source"],
+                _text(x.get("correction")),
+                dict(x.get("versions", {})),
+            )
+            for x in f.get("facts", [])
+        )
         for x in f.get("facts", []):
             if x["status"] != "current" and not x.get("correction"):
-                self.errors.append(UserError(f'fact "{x["id"]}" is {x["status"]} but has no "correction" '
-                                             "(say what is true now, with its source)", file, *x.pos))
+                self.errors.append(
+                    UserError(
+                        f'fact "{x["id"]}" is {x["status"]} but has no "correction" '
+                        "(say what is true now, with its source)",
+                        file,
+                        *x.pos,
+                    )
+                )
         table = {k: {kk: str(vv) for kk, vv in v.items()} for k, v in f.get("table", {}).items()}
-        return Framework(f["id"], f["name"], f["developed_by"], tuple(f.get("packages", [])), table,
-                         companions, facts, _origin(file, f), *_lint(f))
+        return Framework(
+            f["id"],
+            f["name"],
+            f["developed_by"],
+            tuple(f.get("packages", [])),
+            table,
+            companions,
+            facts,
+            _origin(file, f),
+            *_lint(f),
+        )
 
     def _disabled(self) -> set[str]:
         ids = set()
         for rid, file, pos in self.disable:
             if rid not in self.rules:
-                self.errors.append(UserError(f'disable: unknown rule id "{rid}"{did_you_mean(rid, self.rules)}',
-                                             file, *pos))
+                self.errors.append(
+                    UserError(
+                        f'disable: unknown rule id "{rid}"{did_you_mean(rid, self.rules)}',
+                        file,
+                        *pos,
+                    )
+                )
             ids.add(rid)
         return ids
 
     def _rule(self, r: Map, file: str, options: dict, framework_ids: list[str]) -> Rule:
         """The compiled rule; a rule with schema errors still has its references checked, then is dropped."""
         if "score" not in r and "dealbreaker" not in r:
-            self.errors.append(UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos))
+            self.errors.append(
+                UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos)
+            )
         score = r.get("score") if isinstance(r.get("score"), Map) else Map()
         breakers = r.get("dealbreaker") if isinstance(r.get("dealbreaker"), list) else []
         named = [(fid, score.key_at(fid)) for fid in score]
-        named += [(b, breakers.at(i) if isinstance(breakers, Seq) else r.at("dealbreaker"))
-                  for i, b in enumerate(breakers) if isinstance(b, str)]
+        named += [
+            (b, breakers.at(i) if isinstance(breakers, Seq) else r.at("dealbreaker"))
+            for i, b in enumerate(breakers)
+            if isinstance(b, str)
+        ]
         for fid, pos in named:
             if fid not in framework_ids:
-                self.errors.append(UserError(f'rule "{r["id"]}": unknown framework "{fid}"'
-                                             f"{did_you_mean(fid, framework_ids)}", file, *pos))
+                self.errors.append(
+                    UserError(
+                        f'rule "{r["id"]}": unknown framework "{fid}"'
+                        f"{did_you_mean(fid, framework_ids)}",
+                        file,
+                        *pos,
+                    )
+                )
         if isinstance(r.get("when"), dict):
             when = self._condition(r["when"], file, r.at("when"), options)
         if r["id"] in self.broken_rules:
             return Rule(r["id"], Always(), "", "")
-        return Rule(r["id"], when, r["because"], r["source"], {k: float(v) for k, v in score.items()},
-                    tuple(breakers), _text(r.get("as_of")), dict(r.get("versions", {})),
-                    r["when"], _origin(file, r), *_lint(r))
+        return Rule(
+            r["id"],
+            when,
+            r["because"],
+            r["source"],
+            {k: float(v) for k, v in score.items()},
+            tuple(breakers),
+            _text(r.get("as_of")),
+            dict(r.get("versions", {})),
+            r["when"],
+            _origin(file, r),
+            *_lint(r),
+        )
 
     def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:
         valid = [*framework_ids, "tie"]
         for key in ("expect_winner",):
             if c[key] not in valid:
-                self.errors.append(UserError(f'case "{c["name"]}": unknown framework "{c[key]}"'
-                                             f"{did_you_mean(c[key], valid)}", file, *c.at(key)))
-        return Case(c["name"], c["answers"] or {}, c["expect_winner"], tuple(c.get("must_not_win", [])),
-                    _text(c.get("source")), _origin(file, c),
-                    dict(c["probe"]) if "probe" in c else None)
+                self.errors.append(
+                    UserError(
+                        f'case "{c["name"]}": unknown framework "{c[key]}"'
+                        f"{did_you_mean(c[key], valid)}",
+                        file,
+                        *c.at(key),
+                    )
+                )
+        return Case(
+            c["name"],
+            c["answers"] or {},
+            c["expect_winner"],
+            tuple(c.get("must_not_win", [])),
+            _text(c.get("source")),
+            _origin(file, c),
+            dict(c["probe"]) if "probe" in c else None,
+        )

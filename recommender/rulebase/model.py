@@ -1,4 +1,5 @@
 """The rule base as plain, frozen dataclasses: what the loader builds and the engine reads."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -71,7 +72,9 @@ class Question(Record):
     options: tuple[Option, ...]
     ask_when: Condition | None = None
     origin: Origin | None = None
-    lint_allow: tuple[str, ...] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
+    lint_allow: tuple[
+        str, ...
+    ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
 
     @cached_property
@@ -122,7 +125,9 @@ class Framework(Record):
     companions: tuple[Companion, ...] = ()
     facts: tuple[Fact, ...] = ()
     origin: Origin | None = None
-    lint_allow: tuple[str, ...] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
+    lint_allow: tuple[
+        str, ...
+    ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
 
 
@@ -140,7 +145,9 @@ class Rule(Record):
     versions: dict[str, str] = field(default_factory=dict)
     raw_when: Any = None
     origin: Origin | None = None
-    lint_allow: tuple[str, ...] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
+    lint_allow: tuple[
+        str, ...
+    ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
 
 
@@ -154,7 +161,9 @@ class Case(Record):
     must_not_win: tuple[str, ...] = ()
     source: str = ""
     origin: Origin | None = None
-    probe: dict[str, str] | None = None  # probe facts the case assumes ({"tensorflow.tflite": "ok"})
+    probe: dict[str, str] | None = (
+        None  # probe facts the case assumes ({"tensorflow.tflite": "ok"})
+    )
 
 
 @record

@@ -3,6 +3,7 @@
 The normal form is ``{question_id: frozenset(option_ids)}``; an unanswered question is simply absent.
 Every front end (recommend, batch, ask, rules test) goes through :func:`normalize_answers`.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from recommender.errors import UserError, did_you_mean
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import yes_no
-from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.model import Record, RuleBase, record
 from recommender.rulebase.yamlio import load_yaml, read_text
 
@@ -32,8 +33,9 @@ class Profile(Record):
     answers: Normal
 
 
-def normalize_answers(raw: Mapping[str, Any], rules: RuleBase, file: str | None = None,
-                      where: Any = None) -> Normal:
+def normalize_answers(
+    raw: Mapping[str, Any], rules: RuleBase, file: str | None = None, where: Any = None
+) -> Normal:
     """Check raw answers against the questions; raise UserError naming the question, option and fix."""
     questions = {q.id: q for q in rules.questions}
     out: Normal = {}
@@ -48,19 +50,30 @@ def normalize_answers(raw: Mapping[str, Any], rules: RuleBase, file: str | None 
         if q.kind == "multi":
             items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
         elif isinstance(value, (list, tuple, set, frozenset)) and len(value) != 1:
-            raise UserError(f'question "{qid}" takes one answer, got a list {value!r}; valid values: '
-                            f"{', '.join(q.option_ids)}", file, *pos)
+            raise UserError(
+                f'question "{qid}" takes one answer, got a list {value!r}; valid values: '
+                f"{', '.join(q.option_ids)}",
+                file,
+                *pos,
+            )
         else:
             items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
         chosen = []
         for item in items:
             item = yes_no(item)
             if not isinstance(item, str):
-                raise UserError(f'question "{qid}": expected one of {", ".join(q.option_ids)}, '
-                                f"got {type(item).__name__} {item!r}", file, *pos)
+                raise UserError(
+                    f'question "{qid}": expected one of {", ".join(q.option_ids)}, '
+                    f"got {type(item).__name__} {item!r}",
+                    file,
+                    *pos,
+                )
             if item not in q.option_ids:
-                raise UserError(f'unknown option "{item}" for question "{qid}"{did_you_mean(item, q.option_ids)}',
-                                file, *pos)
+                raise UserError(
+                    f'unknown option "{item}" for question "{qid}"{did_you_mean(item, q.option_ids)}',
+                    file,
+                    *pos,
+                )
             chosen.append(item)
         out[qid] = frozenset(chosen)
     return out
@@ -76,12 +89,15 @@ def denormalize(answers: Mapping[str, frozenset], rules: RuleBase) -> dict[str, 
     return out
 
 
-def profile_yaml(name: str | None, answers: Mapping[str, frozenset], rules: RuleBase,
-                 header: str = "") -> str:
+def profile_yaml(
+    name: str | None, answers: Mapping[str, frozenset], rules: RuleBase, header: str = ""
+) -> str:
     """A profile file's text, ``{name: ..., answers: {...}}``, as ``recommend --profile`` reads it."""
     doc: dict[str, Any] = {"name": name} if name else {}
     doc["answers"] = denormalize(answers, rules)
-    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return header + yaml.safe_dump(
+        doc, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
 
 
 def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
@@ -92,7 +108,9 @@ def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
         qid, sep, value = flag.partition("=")
         qid, value = qid.strip(), value.strip()
         if not sep or not qid:
-            raise UserError(f'--answer "{flag}": expected QUESTION=VALUE, e.g. --answer deployment=mobile')
+            raise UserError(
+                f'--answer "{flag}": expected QUESTION=VALUE, e.g. --answer deployment=mobile'
+            )
         q = questions.get(qid)
         if q is not None and q.kind == "multi":
             raw.setdefault(qid, []).extend(v for v in (s.strip() for s in value.split(",")) if v)
@@ -105,7 +123,9 @@ def read_profile_file(path: str) -> Any:
     """The profile document from YAML or JSON; mappings carry positions for error messages."""
     text = read_text(path)
     if not text.strip():
-        raise UserError("the profile is empty; expected {name: ..., answers: {question: value}}", path, 1, 1)
+        raise UserError(
+            "the profile is empty; expected {name: ..., answers: {question: value}}", path, 1, 1
+        )
     if path.endswith(".json"):
         try:
             doc = json.loads(text)
@@ -127,6 +147,13 @@ def load_profile(path: str, rules: RuleBase) -> Profile:
     answers = doc.get("answers") or {}
     if not isinstance(answers, dict):
         pos = doc.at("answers") if hasattr(doc, "at") else (None, None)
-        raise UserError(f"answers: expected a mapping of question: value, got {schema.kind_name(answers)}", path, *pos)
+        raise UserError(
+            f"answers: expected a mapping of question: value, got {schema.kind_name(answers)}",
+            path,
+            *pos,
+        )
     name = doc.get("name")
-    return Profile(str(name) if name is not None else Path(path).stem, normalize_answers(answers, rules, path, answers))
+    return Profile(
+        str(name) if name is not None else Path(path).stem,
+        normalize_answers(answers, rules, path, answers),
+    )

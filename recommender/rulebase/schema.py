@@ -4,14 +4,15 @@ A shape is a dict of field name -> :class:`Field`. :func:`check` walks a loaded 
 returns every problem it finds (it does not stop at the first), each located at ``file:line:col``.
 Cross-references (a rule naming a question that does not exist) are checked later, by the rule base.
 """
+
 from __future__ import annotations
 
 import re
 from collections import namedtuple
 from collections.abc import Callable
 
-from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.errors import UserError, did_you_mean
+from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.yamlio import Map, Seq
 
 TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
@@ -62,7 +63,7 @@ def date_text(value: Any) -> str | None:
 
     if isinstance(value, (datetime.date, int)) or (isinstance(value, str) and value.strip()):
         return None
-    return f"expected a date such as \"2024-09\", got {value!r}"
+    return f'expected a date such as "2024-09", got {value!r}'
 
 
 def choice(*values: str) -> Checker:
@@ -79,10 +80,20 @@ def mapping_of(values: Checker) -> MappingOf:
 
 
 def condition(value: Any) -> str | None:
-    return None if isinstance(value, dict) else "expected a condition mapping such as {deployment: mobile}"
+    return (
+        None
+        if isinstance(value, dict)
+        else "expected a condition mapping such as {deployment: mobile}"
+    )
 
 
-LINT_CHECKS = ("never-wins", "never-true", "dead", "no-effect", "opposing")  # what `lint: allow` may name
+LINT_CHECKS = (
+    "never-wins",
+    "never-true",
+    "dead",
+    "no-effect",
+    "opposing",
+)  # what `lint: allow` may name
 LINT = {
     "allow": Field(choice(*LINT_CHECKS), required=True, many=True),
     "reason": Field(text, required=True),
@@ -104,7 +115,11 @@ QUESTION = {
     "override": Field(boolean),  # overlay: replace a question defined elsewhere
     "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
-TABLE_CELL = {"seed": Field(text, required=True), "now": Field(text, required=True), "source": Field(text)}
+TABLE_CELL = {
+    "seed": Field(text, required=True),
+    "now": Field(text, required=True),
+    "source": Field(text),
+}
 COMPANION = {
     "id": Field(ident, required=True),
     "name": Field(text, required=True),
@@ -129,8 +144,12 @@ FRAMEWORK = {
     "name": Field(text, required=True),
     "developed_by": Field(text, required=True),
     "packages": Field(text, many=True),
-    "table": Field({k: Field(TABLE_CELL) for k in
-                    ("developed_by", "target_audience", "api_level", "development_stage")}),
+    "table": Field(
+        {
+            k: Field(TABLE_CELL)
+            for k in ("developed_by", "target_audience", "api_level", "development_stage")
+        }
+    ),
     "companions": Field(COMPANION, many=True),
     "facts": Field(FACT, many=True),
     "override": Field(boolean),
@@ -200,8 +219,13 @@ def check(doc: Any, shape: dict[str, Field], file: str, what: str) -> list[UserE
     errors: list[UserError] = []
     if not isinstance(doc, dict):
         got = "an empty file" if doc is None else kind_name(doc)
-        return [UserError(f"the top level must be a mapping with {_keys(shape)}; got {got}", file,
-                          *getattr(doc, "pos", (1, 1)))]
+        return [
+            UserError(
+                f"the top level must be a mapping with {_keys(shape)}; got {got}",
+                file,
+                *getattr(doc, "pos", (1, 1)),
+            )
+        ]
     _check_map(doc, shape, file, what, errors)
     return errors
 
@@ -210,12 +234,18 @@ def _keys(shape: dict[str, Field]) -> str:
     return ", ".join(f"{k}:" for k in shape)
 
 
-def _check_map(doc: Map, shape: dict[str, Field], file: str, what: str, errors: list[UserError]) -> None:
+def _check_map(
+    doc: Map, shape: dict[str, Field], file: str, what: str, errors: list[UserError]
+) -> None:
     pos = getattr(doc, "pos", (None, None))
     for key in doc:
         if key not in shape:
             line, col = doc.key_at(key) if isinstance(doc, Map) else pos
-            errors.append(UserError(f'unknown key "{key}" in {what}{did_you_mean(key, shape)}', file, line, col))
+            errors.append(
+                UserError(
+                    f'unknown key "{key}" in {what}{did_you_mean(key, shape)}', file, line, col
+                )
+            )
     for key, field in shape.items():
         if key not in doc:
             if field.required:
@@ -225,7 +255,9 @@ def _check_map(doc: Map, shape: dict[str, Field], file: str, what: str, errors: 
         _check_value(doc[key], field, file, f"{what} {key}", where, errors)
 
 
-def _check_value(value: Any, field: Field, file: str, what: str, where: tuple, errors: list[UserError]) -> None:
+def _check_value(
+    value: Any, field: Field, file: str, what: str, where: tuple, errors: list[UserError]
+) -> None:
     if field.many:
         if not isinstance(value, list):
             errors.append(UserError(f"{what}: expected a list", file, *where))
@@ -237,10 +269,14 @@ def _check_value(value: Any, field: Field, file: str, what: str, where: tuple, e
         _check_one(value, field.kind, file, what, where, errors)
 
 
-def _check_one(value: Any, kind: Any, file: str, what: str, where: tuple, errors: list[UserError]) -> None:
+def _check_one(
+    value: Any, kind: Any, file: str, what: str, where: tuple, errors: list[UserError]
+) -> None:
     if isinstance(kind, dict):
         if not isinstance(value, dict):
-            errors.append(UserError(f"{what}: expected a mapping, got {kind_name(value)}", file, *where))
+            errors.append(
+                UserError(f"{what}: expected a mapping, got {kind_name(value)}", file, *where)
+            )
             return
         base = what.rsplit(" ", 1)[-1].split("[")[0]
         singular = base[:-1] if base.endswith("s") else base
@@ -249,12 +285,17 @@ def _check_one(value: Any, kind: Any, file: str, what: str, where: tuple, errors
         return
     if isinstance(kind, MappingOf):
         if not isinstance(value, dict):
-            errors.append(UserError(f"{what}: expected a mapping, got {type(value).__name__}", file, *where))
+            errors.append(
+                UserError(f"{what}: expected a mapping, got {type(value).__name__}", file, *where)
+            )
             return
         for key, item in value.items():
             key_problem, item_problem = ident(key), kind.values(item)
-            at = value.key_at(key) if key_problem and isinstance(value, Map) else (
-                value.at(key) if isinstance(value, Map) else where)
+            at = (
+                value.key_at(key)
+                if key_problem and isinstance(value, Map)
+                else (value.at(key) if isinstance(value, Map) else where)
+            )
             if key_problem or item_problem:
                 errors.append(UserError(f"{what}: {key}: {key_problem or item_problem}", file, *at))
         return

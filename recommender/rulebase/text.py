@@ -1,4 +1,5 @@
 """Rules as text for people: the condition as flow YAML, the points, and the lines of the file that hold it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,7 +22,9 @@ def plain(value: Any) -> Any:
 
 
 def condition_text(raw: Any) -> str:
-    return yaml.safe_dump(plain(raw), default_flow_style=True, sort_keys=False, width=10_000).strip()
+    return yaml.safe_dump(
+        plain(raw), default_flow_style=True, sort_keys=False, width=10_000
+    ).strip()
 
 
 def points_text(rule: Rule) -> str:
@@ -36,7 +39,7 @@ def source_lines(origin: Origin) -> list[str]:
     lines = read_text(origin.file).splitlines()
     first = origin.line - 1
     out = [lines[first]]
-    for line in lines[first + 1:]:
+    for line in lines[first + 1 :]:
         if line.strip() and len(line) - len(line.lstrip()) < origin.col - 1:
             break
         out.append(line)

@@ -4,6 +4,7 @@ A directory is checked as an overlay on the shipped base (and on any ``--rules``
 it will be used: its rules may name shipped questions and frameworks. A file is checked the same way, alone on
 top of the base. A path that is already part of the base or an overlay adds nothing: it is checked in place.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,14 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from recommender.errors import UserError, UserErrors
-from recommender.rulebase.model import RuleBase
 from recommender.rulebase.load import load_rules, rule_files, shipped_rules_dir
+from recommender.rulebase.model import RuleBase
 
 PathLike = str | os.PathLike[str]
 
 
-def plan(paths: Sequence[PathLike], overlays: Sequence[PathLike] = (),
-         base: PathLike | None = None) -> tuple[list[Path], list[UserError]]:
+def plan(
+    paths: Sequence[PathLike], overlays: Sequence[PathLike] = (), base: PathLike | None = None
+) -> tuple[list[Path], list[UserError]]:
     """The files to load, in order, and the problems found while finding them (missing paths)."""
     dirs = [Path(base) if base is not None else shipped_rules_dir(), *map(Path, overlays)]
     files: list[Path] = []
@@ -44,8 +46,9 @@ def _same(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def validate(paths: Sequence[PathLike] = (), overlays: Sequence[PathLike] = (),
-             base: PathLike | None = None) -> tuple[RuleBase | None, list[Path], list[UserError]]:
+def validate(
+    paths: Sequence[PathLike] = (), overlays: Sequence[PathLike] = (), base: PathLike | None = None
+) -> tuple[RuleBase | None, list[Path], list[UserError]]:
     """(the rule base or None, the files read, every problem found)."""
     files, errors = plan(paths, overlays, base)
     try:

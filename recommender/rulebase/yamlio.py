@@ -3,6 +3,7 @@
 Mappings and sequences come back as :class:`Map` and :class:`Seq`, which remember where each key and item
 stood, so every later error can name ``file:line:col``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -65,7 +66,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 raise _located(key_node, "a mapping key must be a plain value") from None
             if key in data:
                 line, col = data.key_pos[key]
-                raise _located(key_node, f'duplicate key "{key}" (first given at line {line}:{col})')
+                raise _located(
+                    key_node, f'duplicate key "{key}" (first given at line {line}:{col})'
+                )
             data[key] = self.construct_object(value_node, deep=True)
             data.key_pos[key] = _pos(key_node)
             data.value_pos[key] = _pos(value_node)
@@ -79,7 +82,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def construct_undefined(self, node: yaml.Node):  # type: ignore[override]
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise _located(node, f'the tag "{tag}" is not allowed; rule files and profiles hold plain data only')
+        raise _located(
+            node, f'the tag "{tag}" is not allowed; rule files and profiles hold plain data only'
+        )
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
@@ -104,7 +109,10 @@ def _refuse_aliases(root: yaml.Node) -> None:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise _located(node, "YAML anchors and aliases (&name / *name) are not allowed; write the value out")
+            raise _located(
+                node,
+                "YAML anchors and aliases (&name / *name) are not allowed; write the value out",
+            )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:

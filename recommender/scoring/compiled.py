@@ -20,6 +20,7 @@ The fast path for "score N profiles -> winners" (``batch``, exhaustive ``rules l
 Probe facts are constant for a run, so ``{probe: ...}`` conditions fold to constants: every method takes an
 optional ``facts`` mapping ``{"framework.check": status}`` and keeps one compiled program per distinct facts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -38,21 +39,26 @@ from recommender.rulebase.conditions import (
     ProbeFact,
     Unanswered,
 )
-from recommender.scoring.engine import decide
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.engine import decide
 
 try:  # an optional accelerator, never a dependency
     import numpy as np
 except ImportError:  # pragma: no cover - exercised by the no-numpy test in a subprocess
     np = None
 
-CACHE_LIMIT = 1 << 16  # distinct signatures remembered per program; bounds memory on endless streams
+CACHE_LIMIT = (
+    1 << 16
+)  # distinct signatures remembered per program; bounds memory on endless streams
 WORD = 64
-VECTOR_CHUNK = 1 << 14  # signatures per matrix product in outcomes(): ~R x 16k bytes of booleans at a time
+VECTOR_CHUNK = (
+    1 << 14
+)  # signatures per matrix product in outcomes(): ~R x 16k bytes of booleans at a time
 BACKENDS = ("auto", "numpy", "python")
 
 
 # -- the lowered condition language: masks, and/or/not, constants ---------------------------------------------
+
 
 @dataclass(frozen=True)
 class Bits:
@@ -71,8 +77,12 @@ class Op:
 Node = Any  # Bits | Op | bool
 
 
-def lower(cond: Condition, bit: Mapping[tuple[str, str], int], options: Mapping[str, int],
-          facts: Facts | None) -> Node:
+def lower(
+    cond: Condition,
+    bit: Mapping[tuple[str, str], int],
+    options: Mapping[str, int],
+    facts: Facts | None,
+) -> Node:
     """A condition as mask tests on a signature; probe facts and constants are folded away."""
     if isinstance(cond, Always):
         return True
@@ -104,7 +114,9 @@ def lower(cond: Condition, bit: Mapping[tuple[str, str], int], options: Mapping[
         if not parts:
             return unit
         return parts[0] if len(parts) == 1 else Op(kind, tuple(parts))
-    raise TypeError(f"cannot compile condition {type(cond).__name__}; teach compiled.lower about it")
+    raise TypeError(
+        f"cannot compile condition {type(cond).__name__}; teach compiled.lower about it"
+    )
 
 
 def leaves(node: Node) -> list[Bits]:
@@ -132,6 +144,7 @@ def py_test(node: Node) -> Callable[[int], bool]:
 
 
 # -- the compiled rule base -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Scored:
@@ -170,7 +183,9 @@ class CompiledRules:
         self.nbits = n
         self.points = [tuple(r.score.get(f, 0.0) for f in self.ids) for r in rules.rules]
         self.breaks = [tuple(f in r.dealbreaker for f in self.ids) for r in rules.rules]
-        self.columns = [[p[k] for p in self.points] for k in range(len(self.ids))]  # framework -> points per rule
+        self.columns = [
+            [p[k] for p in self.points] for k in range(len(self.ids))
+        ]  # framework -> points per rule
         # Points like 2, -3 or 0.5 add up exactly in any order, so a C-level sum equals the engine's left-to-right
         # float sum; other points (0.1) are summed left to right, as the engine does.
         self.exact = all(_dyadic(x) for p in self.points for x in p) and len(self.points) < 1 << 20
@@ -224,7 +239,11 @@ class CompiledRules:
             for i, rows in enumerate(fired):
                 matrix[i, list(rows)] = 1.0
             points, breaks = self._arrays()
-            scores = matrix @ points if self.exact else np.array([self.totals(rows)[0] for rows in fired])
+            scores = (
+                matrix @ points
+                if self.exact
+                else np.array([self.totals(rows)[0] for rows in fired])
+            )
             return Scored(scores.reshape(len(fired), len(self.ids)), (matrix @ breaks) > 0, fired)
         scores, blocked = [], []
         for rows in fired:
@@ -251,7 +270,9 @@ class CompiledRules:
                 blocked[i] = blocked[i] or mask[i]
         return scores, blocked
 
-    def outcomes(self, sigs: Sequence[int], facts: Facts | None = None) -> list[tuple[str | None, tuple[str, ...]]]:
+    def outcomes(
+        self, sigs: Sequence[int], facts: Facts | None = None
+    ) -> list[tuple[str | None, tuple[str, ...]]]:
         """(winner, tie) per signature, as ``engine.decide``: the fast path for "N profiles -> winners".
 
         Outcomes are memoised per distinct fired set, and each is decided once with ``engine.decide`` on scores
@@ -269,20 +290,26 @@ class CompiledRules:
             out.append(result)
         return out
 
-    def _vector_outcomes(self, vector: _Vector, sigs: Sequence[int]) -> list[tuple[str | None, tuple[str, ...]]]:
+    def _vector_outcomes(
+        self, vector: _Vector, sigs: Sequence[int]
+    ) -> list[tuple[str | None, tuple[str, ...]]]:
         """numpy: scores by one matrix product per chunk, then the top set of each row as a K-bit code.
 
         Only used when every point is dyadic (``self.exact``): then the product is exact in any summation order
         and distinct totals differ by at least 1/1024, so exact equality is ``decide``'s rounded equality.
         """
         k = len(self.ids)
-        table = [decide(self.ids, [1.0 if code >> j & 1 else 0.0 for j in range(k)],
-                        [False] * k) if code else (None, ()) for code in range(1 << k)]
+        table = [
+            decide(self.ids, [1.0 if code >> j & 1 else 0.0 for j in range(k)], [False] * k)
+            if code
+            else (None, ())
+            for code in range(1 << k)
+        ]
         points, breaks = self._arrays()
         weights = (1 << np.arange(k)).astype(np.int64)
         out: list[tuple[str | None, tuple[str, ...]]] = []
         for start in range(0, len(sigs), VECTOR_CHUNK):
-            fired = vector.fired_matrix(sigs[start:start + VECTOR_CHUNK]).astype(np.float64)
+            fired = vector.fired_matrix(sigs[start : start + VECTOR_CHUNK]).astype(np.float64)
             blocked = (fired @ breaks) > 0
             scores = np.where(blocked, -np.inf, fired @ points)
             top = (scores == scores.max(axis=1, keepdims=True)) & ~blocked
@@ -291,8 +318,10 @@ class CompiledRules:
 
     def _arrays(self) -> tuple[Any, Any]:
         shape = (len(self.rule_ids), len(self.ids))
-        return (np.array(self.points, dtype=np.float64).reshape(shape),
-                np.array(self.breaks, dtype=np.float64).reshape(shape))
+        return (
+            np.array(self.points, dtype=np.float64).reshape(shape),
+            np.array(self.breaks, dtype=np.float64).reshape(shape),
+        )
 
     def _program(self, facts: Facts | None) -> _Program:
         key = frozenset(facts.items()) if facts is not None else None
@@ -313,8 +342,14 @@ class _Program:
     def __init__(self, compiled: CompiledRules, facts: Facts | None) -> None:
         rules = compiled.rules
         lowered = [lower(r.when, compiled.bit, compiled.options, facts) for r in rules.rules]
-        self.follow_ups = [(compiled.options[q.id], py_test(lower(q.ask_when, compiled.bit, compiled.options, facts)))
-                           for q in rules.questions if q.ask_when is not None]
+        self.follow_ups = [
+            (
+                compiled.options[q.id],
+                py_test(lower(q.ask_when, compiled.bit, compiled.options, facts)),
+            )
+            for q in rules.questions
+            if q.ask_when is not None
+        ]
         self.always = tuple(i for i, node in enumerate(lowered) if node is True)
         # inverted index: option bit -> rules that fire when it is set (plain `{question: value}` rules)
         self.index: dict[int, tuple[int, ...]] = {}
@@ -338,7 +373,11 @@ class _Program:
         if missing:
             if len(memo) + len(missing) > CACHE_LIMIT:
                 memo.clear()
-            found = self.vector.fired(missing) if self.vector is not None else map(self.fired_one, missing)
+            found = (
+                self.vector.fired(missing)
+                if self.vector is not None
+                else map(self.fired_one, missing)
+            )
             memo.update(zip(missing, found))
         return [memo[s] for s in sigs]
 
@@ -365,11 +404,15 @@ class _Vector:
         self.by_word = []
         for w in range(self.words):
             cols = [j for j, m in enumerate(distinct) if (m >> (WORD * w)) & 0xFFFF_FFFF_FFFF_FFFF]
-            masks = np.array([(distinct[j] >> (WORD * w)) & 0xFFFF_FFFF_FFFF_FFFF for j in cols], dtype=np.uint64)
+            masks = np.array(
+                [(distinct[j] >> (WORD * w)) & 0xFFFF_FFFF_FFFF_FFFF for j in cols], dtype=np.uint64
+            )
             self.by_word.append((np.array(cols, dtype=np.intp), masks))
         self.nleaves = len(distinct)
         self.lowered = lowered
-        self.plain = [(i, self.leaf_col[n.mask]) for i, n in enumerate(lowered) if isinstance(n, Bits)]
+        self.plain = [
+            (i, self.leaf_col[n.mask]) for i, n in enumerate(lowered) if isinstance(n, Bits)
+        ]
         self.negated = np.array([lowered[i].negate for i, _ in self.plain], dtype=bool)
 
     def matrix(self, sigs: Sequence[int]) -> Any:

@@ -3,6 +3,7 @@
 No I/O happens here. :class:`Scorer` is the rule base compiled once into per-framework score vectors, so the
 "what would change this?" search and batch scoring re-score many profiles cheaply.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, field
@@ -86,17 +87,29 @@ class Recommendation(Record):
             "profile": self.profile,
             "winner": self.winner,
             "tie": list(self.tie),
-            "ranking": [{"framework": s.framework, "name": s.name, "score": _num(s.score), "excluded": s.excluded,
-                         "reasons": [_reason(r) for r in s.reasons],
-                         "dealbreakers": [_reason(r) for r in s.dealbreakers]} for s in self.ranking],
+            "ranking": [
+                {
+                    "framework": s.framework,
+                    "name": s.name,
+                    "score": _num(s.score),
+                    "excluded": s.excluded,
+                    "reasons": [_reason(r) for r in s.reasons],
+                    "dealbreakers": [_reason(r) for r in s.dealbreakers],
+                }
+                for s in self.ranking
+            ],
             "companion": _companion(self.companion) if self.companion else None,
             "avoid": [_companion(c) for c in self.avoid],
             "unanswered": list(self.unanswered),
             "open_questions": list(self.open_questions),
             "what_would_change": [asdict(c) | {"tie": list(c.tie)} for c in self.what_would_change],
-            "why_not": None if self.why_not is None else {
-                "framework": self.why_not.framework, "gap": _num(self.why_not.gap),
-                "lost_on": [_reason(r) for r in self.why_not.lost_on]},
+            "why_not": None
+            if self.why_not is None
+            else {
+                "framework": self.why_not.framework,
+                "gap": _num(self.why_not.gap),
+                "lost_on": [_reason(r) for r in self.why_not.lost_on],
+            },
             "answers": self.answers,
             "ignored": list(self.ignored),
         }
@@ -111,8 +124,15 @@ def _reason(r: Reason) -> dict[str, Any]:
 
 
 def _companion(c: Companion) -> dict[str, Any]:
-    return {"id": c.id, "name": c.name, "package": c.package, "status": c.status, "status_as_of": c.status_as_of,
-            "note": c.note, "source": c.source}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "package": c.package,
+        "status": c.status,
+        "status_as_of": c.status_as_of,
+        "note": c.note,
+        "source": c.source,
+    }
 
 
 class Scorer:
@@ -121,9 +141,18 @@ class Scorer:
     def __init__(self, rules: RuleBase) -> None:
         self.rules = rules
         self.ids = rules.framework_ids
-        self.follow_ups = [(q.id, q.ask_when.test) for q in rules.questions if q.ask_when is not None]
-        self.compiled = [(r.when.test, tuple(r.score.get(f, 0.0) for f in self.ids),
-                          tuple(f in r.dealbreaker for f in self.ids), r) for r in rules.rules]
+        self.follow_ups = [
+            (q.id, q.ask_when.test) for q in rules.questions if q.ask_when is not None
+        ]
+        self.compiled = [
+            (
+                r.when.test,
+                tuple(r.score.get(f, 0.0) for f in self.ids),
+                tuple(f in r.dealbreaker for f in self.ids),
+                r,
+            )
+            for r in rules.rules
+        ]
 
     def applicable(self, answers: Normal, facts: Facts | None = None) -> Normal:
         """``answers`` without follow-up answers whose question no longer applies (edge_target without edge)."""
@@ -132,7 +161,9 @@ class Scorer:
                 answers = {k: v for k, v in answers.items() if k != qid}
         return answers
 
-    def totals(self, answers: Normal, facts: Facts | None = None) -> tuple[list[float], list[bool], list[Rule]]:
+    def totals(
+        self, answers: Normal, facts: Facts | None = None
+    ) -> tuple[list[float], list[bool], list[Rule]]:
         answers = self.applicable(answers, facts)
         scores = [0.0] * len(self.ids)
         blocked = [False] * len(self.ids)
@@ -145,12 +176,16 @@ class Scorer:
                     blocked[i] = blocked[i] or mask[i]
         return scores, blocked, fired
 
-    def outcome(self, answers: Normal, facts: Facts | None = None) -> tuple[str | None, tuple[str, ...]]:
+    def outcome(
+        self, answers: Normal, facts: Facts | None = None
+    ) -> tuple[str | None, tuple[str, ...]]:
         scores, blocked, _ = self.totals(answers, facts)
         return decide(self.ids, scores, blocked)
 
 
-def decide(ids: tuple[str, ...], scores: list[float], blocked: list[bool]) -> tuple[str | None, tuple[str, ...]]:
+def decide(
+    ids: tuple[str, ...], scores: list[float], blocked: list[bool]
+) -> tuple[str | None, tuple[str, ...]]:
     """(winner, tie): the one best framework not excluded, or None and the frameworks tied for first."""
     open_ = [(round(s, 6), f) for f, s, b in zip(ids, scores, blocked) if not b]
     if not open_:
@@ -160,8 +195,15 @@ def decide(ids: tuple[str, ...], scores: list[float], blocked: list[bool]) -> tu
     return (top[0], ()) if len(top) == 1 else (None, top)
 
 
-def rank(answers: Normal, rules: RuleBase, *, profile: str | None = None, facts: Facts | None = None,
-              scorer: Scorer | None = None, explore: bool = True) -> Recommendation:
+def rank(
+    answers: Normal,
+    rules: RuleBase,
+    *,
+    profile: str | None = None,
+    facts: Facts | None = None,
+    scorer: Scorer | None = None,
+    explore: bool = True,
+) -> Recommendation:
     """Rank the frameworks for one profile and explain the result.
 
     ``explore`` adds "what would change this" and the open questions (many re-scorings; batch turns it off).
@@ -172,7 +214,9 @@ def rank(answers: Normal, rules: RuleBase, *, profile: str | None = None, facts:
     scores, blocked, fired = scorer.totals(answers, facts)
     winner, tie = decide(scorer.ids, scores, blocked)
     ranking = standings(rules, scorer.ids, scores, fired)
-    unanswered = tuple(q.id for q in rules.questions if q.id not in answers and _asked(q, answers, facts))
+    unanswered = tuple(
+        q.id for q in rules.questions if q.id not in answers and _asked(q, answers, facts)
+    )
     companion, avoid = _companions(rules, winner, answers, facts)
     changes: tuple[Change, ...] = ()
     open_questions: tuple[str, ...] = ()
@@ -180,18 +224,36 @@ def rank(answers: Normal, rules: RuleBase, *, profile: str | None = None, facts:
         changes = tuple(what_would_change(answers, rules, scorer, facts))
         changed = {c.question for c in changes}
         open_questions = tuple(q for q in unanswered if q in changed)
-    return Recommendation(profile, denormalize(answers, rules), ranking, winner, tie, companion, avoid, unanswered,
-                          open_questions, changes, why_not(ranking, winner),
-                          tuple(q for q in given if q not in answers), tuple(r.id for r in fired))
+    return Recommendation(
+        profile,
+        denormalize(answers, rules),
+        ranking,
+        winner,
+        tie,
+        companion,
+        avoid,
+        unanswered,
+        open_questions,
+        changes,
+        why_not(ranking, winner),
+        tuple(q for q in given if q not in answers),
+        tuple(r.id for r in fired),
+    )
 
 
-def standings(rules: RuleBase, ids: tuple[str, ...], scores: list[float], fired: list[Rule]) -> tuple[Standing, ...]:
+def standings(
+    rules: RuleBase, ids: tuple[str, ...], scores: list[float], fired: list[Rule]
+) -> tuple[Standing, ...]:
     """The frameworks ranked: excluded last, then by score, then in rule-base order; each with its reasons."""
     out = []
     for i, fid in enumerate(ids):
-        reasons = sorted((Reason(r.id, r.score[fid], r.because, r.source) for r in fired if r.score.get(fid)),
-                         key=lambda x: -x.points)
-        breakers = tuple(Reason(r.id, 0.0, r.because, r.source) for r in fired if fid in r.dealbreaker)
+        reasons = sorted(
+            (Reason(r.id, r.score[fid], r.because, r.source) for r in fired if r.score.get(fid)),
+            key=lambda x: -x.points,
+        )
+        breakers = tuple(
+            Reason(r.id, 0.0, r.because, r.source) for r in fired if fid in r.dealbreaker
+        )
         out.append(Standing(fid, rules.framework(fid).name, scores[i], tuple(reasons), breakers))
     order = {f: i for i, f in enumerate(ids)}
     return tuple(sorted(out, key=lambda s: (s.excluded, -round(s.score, 6), order[s.framework])))
@@ -201,13 +263,20 @@ def _asked(q: Question, answers: Normal, facts: Facts | None) -> bool:
     return q.ask_when is None or q.ask_when.test(answers, facts)
 
 
-def _companions(rules: RuleBase, winner: str | None, answers: Normal,
-                facts: Facts | None) -> tuple[Companion | None, tuple[Companion, ...]]:
+def _companions(
+    rules: RuleBase, winner: str | None, answers: Normal, facts: Facts | None
+) -> tuple[Companion | None, tuple[Companion, ...]]:
     if winner is None:
         return None, ()
     companions = rules.framework(winner).companions
-    pick = next((c for c in companions if c.status == "active"
-                 and (c.pick_when is None or c.pick_when.test(answers, facts))), None)
+    pick = next(
+        (
+            c
+            for c in companions
+            if c.status == "active" and (c.pick_when is None or c.pick_when.test(answers, facts))
+        ),
+        None,
+    )
     return pick, tuple(c for c in companions if c.status != "active")
 
 
@@ -222,8 +291,10 @@ def why_not(ranking: tuple[Standing, ...], winner: str | None) -> WhyNot | None:
     rules = {r.rule: r for r in (*first.reasons, *second.reasons)}
     points_first = {r.rule: r.points for r in first.reasons}
     points_second = {r.rule: r.points for r in second.reasons}
-    diffs = [Reason(rid, points_first.get(rid, 0.0) - points_second.get(rid, 0.0), r.because, r.source)
-             for rid, r in rules.items()]
+    diffs = [
+        Reason(rid, points_first.get(rid, 0.0) - points_second.get(rid, 0.0), r.because, r.source)
+        for rid, r in rules.items()
+    ]
     lost_on = tuple(sorted((d for d in diffs if d.points > 0), key=lambda d: -d.points)[:5])
     return WhyNot(second.framework, first.score - second.score, lost_on)
 
@@ -251,8 +322,9 @@ def alternatives(q: Question, answers: Normal) -> list[tuple[str, Normal]]:
     return out
 
 
-def what_would_change(answers: Normal, rules: RuleBase, scorer: Scorer | None = None,
-                      facts: Facts | None = None) -> list[Change]:
+def what_would_change(
+    answers: Normal, rules: RuleBase, scorer: Scorer | None = None, facts: Facts | None = None
+) -> list[Change]:
     """For each question that is asked, the single different answers that would change the outcome."""
     scorer = scorer or Scorer(rules)
     now = scorer.outcome(answers, facts)

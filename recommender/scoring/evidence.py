@@ -1,16 +1,23 @@
 """Evidence from this machine: which stated needs the probe verified, and whether the knowledge is older than
 what is installed. Pure: it reads a RuleBase, answers, a Recommendation and probe facts; it runs nothing."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from recommender.scoring.engine import Recommendation
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal
+from recommender.scoring.engine import Recommendation
 
-FAILED = ("failed", "unavailable", "absent", "crashed", "timeout")  # probe statuses that mean "not here"
+FAILED = (
+    "failed",
+    "unavailable",
+    "absent",
+    "crashed",
+    "timeout",
+)  # probe statuses that mean "not here"
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,25 @@ class Evidence:
 
     def to_dict(self) -> dict:
         return {
-            "needs": [{"need": c.need, "text": c.text, "framework": c.framework, "fact": c.fact,
-                       "status": c.status} for c in self.needs],
-            "versions": [{"framework": v.framework, "installed": v.installed,
-                          "checked_against": v.checked_against, "stale": v.stale} for v in self.versions],
+            "needs": [
+                {
+                    "need": c.need,
+                    "text": c.text,
+                    "framework": c.framework,
+                    "fact": c.fact,
+                    "status": c.status,
+                }
+                for c in self.needs
+            ],
+            "versions": [
+                {
+                    "framework": v.framework,
+                    "installed": v.installed,
+                    "checked_against": v.checked_against,
+                    "stale": v.stale,
+                }
+                for v in self.versions
+            ],
             "probe": self.probe_status,
         }
 
@@ -65,14 +87,26 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 def _checked_against(rules: RuleBase, framework: str) -> str | None:
     versions = [r.versions[framework] for r in rules.rules if framework in r.versions]
-    versions += [f.versions[framework] for fw in rules.frameworks for f in fw.facts if framework in f.versions]
+    versions += [
+        f.versions[framework]
+        for fw in rules.frameworks
+        for f in fw.facts
+        if framework in f.versions
+    ]
     return max(versions, key=_version_key, default=None)
 
 
-def gather(rules: RuleBase, answers: Normal, result: Recommendation, facts: Mapping[str, str],
-           installed: Mapping[str, str | None]) -> Evidence:
+def gather(
+    rules: RuleBase,
+    answers: Normal,
+    result: Recommendation,
+    facts: Mapping[str, str],
+    installed: Mapping[str, str | None],
+) -> Evidence:
     """Check every need the answers state against the probe facts, for every framework not excluded."""
-    needs = need_checks(rules, answers, facts, [s.framework for s in result.ranking if not s.excluded])
+    needs = need_checks(
+        rules, answers, facts, [s.framework for s in result.ranking if not s.excluded]
+    )
     versions = []
     for fw in rules.frameworks:
         checked = _checked_against(rules, fw.id)
@@ -83,13 +117,23 @@ def gather(rules: RuleBase, answers: Normal, result: Recommendation, facts: Mapp
     return Evidence(needs, tuple(versions), status)
 
 
-def need_checks(rules: RuleBase, answers: Normal, facts: Mapping[str, str],
-                frameworks: list[str]) -> tuple[NeedCheck, ...]:
+def need_checks(
+    rules: RuleBase, answers: Normal, facts: Mapping[str, str], frameworks: list[str]
+) -> tuple[NeedCheck, ...]:
     """Each need the answers state, checked against the probe facts for each of ``frameworks``."""
-    return tuple(NeedCheck(n.id, n.need, fid, f"{fid}.{n.checks[fid]}",
-                           facts.get(f"{fid}.{n.checks[fid]}", "not probed"))
-                 for n in rules.needs if n.when.test(answers, facts)
-                 for fid in frameworks if fid in n.checks)
+    return tuple(
+        NeedCheck(
+            n.id,
+            n.need,
+            fid,
+            f"{fid}.{n.checks[fid]}",
+            facts.get(f"{fid}.{n.checks[fid]}", "not probed"),
+        )
+        for n in rules.needs
+        if n.when.test(answers, facts)
+        for fid in frameworks
+        if fid in n.checks
+    )
 
 
 def probe_status(facts: Mapping[str, str], framework: str) -> str:
@@ -97,7 +141,9 @@ def probe_status(facts: Mapping[str, str], framework: str) -> str:
     return facts.get(f"{framework}.probe", facts.get(f"{framework}.installed", "not probed"))
 
 
-def probe_facts(rules: RuleBase, refresh: bool = False) -> tuple[dict[str, str], dict[str, str | None]]:
+def probe_facts(
+    rules: RuleBase, refresh: bool = False
+) -> tuple[dict[str, str], dict[str, str | None]]:
     """Run (or reuse the cache of) ``recommender probe`` for the rule base's frameworks."""
     from recommender.probe import TARGETS, run_probe
 

@@ -2,14 +2,15 @@
 
 Pure: it returns data; ``recommender explain`` prints it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from recommender.rulebase.conditions import Facts
-from recommender.scoring.engine import Recommendation, Scorer, rank
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.profiles import Normal
+from recommender.scoring.engine import Recommendation, Scorer, rank
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,21 @@ class Trace:
     result: Recommendation
 
 
-def trace(answers: Normal, rules: RuleBase, *, profile: str | None = None, facts: Facts | None = None) -> Trace:
+def trace(
+    answers: Normal, rules: RuleBase, *, profile: str | None = None, facts: Facts | None = None
+) -> Trace:
     scorer = Scorer(rules)
     applied = scorer.applicable(answers, facts)
-    dropped = tuple((q.id, q.ask_when.explain(answers, facts)) for q in rules.questions
-                    if q.id in answers and q.id not in applied and q.ask_when is not None)
-    steps = tuple(Step(r, r.when.test(applied, facts), r.when.explain(applied, facts)) for r in rules.rules)
-    return Trace(dropped, steps, rank(answers, rules, profile=profile, facts=facts, scorer=scorer, explore=False))
+    dropped = tuple(
+        (q.id, q.ask_when.explain(answers, facts))
+        for q in rules.questions
+        if q.id in answers and q.id not in applied and q.ask_when is not None
+    )
+    steps = tuple(
+        Step(r, r.when.test(applied, facts), r.when.explain(applied, facts)) for r in rules.rules
+    )
+    return Trace(
+        dropped,
+        steps,
+        rank(answers, rules, profile=profile, facts=facts, scorer=scorer, explore=False),
+    )

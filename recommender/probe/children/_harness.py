@@ -4,6 +4,7 @@ Runs inside the child process, by path, so it imports nothing from ``recommender
 Each result is appended to the ``--out`` file as it finishes, so a segfault in one check keeps the earlier ones,
 and garbage a framework prints on stdout cannot corrupt the channel.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,11 +71,16 @@ def import_framework(ctx: Context, **modules: str) -> Outcome:
         ctx.shared[key] = importlib.import_module(name)
     seconds = time.perf_counter() - start
     framework = ctx.shared[next(iter(modules))]
-    return ok(f"{framework.__name__} {framework.__version__} imported in {seconds:.2f} s",
-              version=framework.__version__, seconds=seconds)
+    return ok(
+        f"{framework.__name__} {framework.__version__} imported in {seconds:.2f} s",
+        version=framework.__version__,
+        seconds=seconds,
+    )
 
 
-def accelerators(ctx: Context, label: Callable[[dict[str, Any]], str], none_visible: str) -> Outcome:
+def accelerators(
+    ctx: Context, label: Callable[[dict[str, Any]], str], none_visible: str
+) -> Outcome:
     """The ``gpu`` check from the ``devices`` check's list: ok with the accelerators, or unavailable."""
     accel = [d for d in ctx.shared["devices"] if d["kind"] != "CPU"]
     if accel:
@@ -86,11 +92,18 @@ def expect(name: str, got: float, want: float, tol: float = 1e-4) -> Outcome:
     """ok when ``got`` matches the analytic ``want``, failed otherwise."""
     if abs(float(got) - want) <= tol * max(1.0, abs(want)):
         return ok(f"{name} = {float(got):g} (analytic {want:g})", value=float(got), expected=want)
-    return failed(f"{name} = {float(got):g}, analytic value is {want:g}", value=float(got), expected=want)
+    return failed(
+        f"{name} = {float(got):g}, analytic value is {want:g}", value=float(got), expected=want
+    )
 
 
-def time_steps(step: Callable[[], Any], sync: Callable[[Any], Any], warmup: int = 3, repeat: int = 30,
-               label: str = "") -> Outcome:
+def time_steps(
+    step: Callable[[], Any],
+    sync: Callable[[Any], Any],
+    warmup: int = 3,
+    repeat: int = 30,
+    label: str = "",
+) -> Outcome:
     """Median wall time of ``step`` after ``warmup`` calls (the first includes tracing or compiling)."""
     t0 = time.perf_counter()
     sync(step())
@@ -103,9 +116,14 @@ def time_steps(step: Callable[[], Any], sync: Callable[[Any], Any], warmup: int 
         sync(step())
         times.append(time.perf_counter() - t)
     median_ms = statistics.median(times) * 1e3
-    return ok(f"{median_ms:.3f} ms/step median of {repeat} ({label}; first step {first:.2f} s)",
-              median_ms=round(median_ms, 4), min_ms=round(min(times) * 1e3, 4), first_step_s=round(first, 3),
-              steps=repeat, mode=label)
+    return ok(
+        f"{median_ms:.3f} ms/step median of {repeat} ({label}; first step {first:.2f} s)",
+        median_ms=round(median_ms, 4),
+        min_ms=round(min(times) * 1e3, 4),
+        first_step_s=round(first, 3),
+        steps=repeat,
+        mode=label,
+    )
 
 
 @contextlib.contextmanager
@@ -131,7 +149,7 @@ def _run_one(check: Check, ctx: Context) -> tuple[Outcome, float]:
     start = time.perf_counter()
     try:
         outcome = check(ctx)
-    except BaseException as exc:  # noqa: BLE001 - one check's failure must not stop the others
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
         message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
@@ -146,7 +164,11 @@ def run(checks: dict[str, Check], argv: list[str] | None = None) -> int:
     parser.add_argument("--deep", action="store_true")
     parser.add_argument("--lock")
     opts, _ = parser.parse_known_args(argv)
-    with tempfile.TemporaryDirectory(prefix="recommender-probe-") as tmp, open(opts.out, "a") as out:
+    with (
+        tempfile.TemporaryDirectory(prefix="recommender-probe-") as tmp,
+        open(opts.out, "a") as out,
+    ):
+
         def emit(**record: Any) -> None:
             out.write(json.dumps(record, default=str) + "\n")
             out.flush()
@@ -156,12 +178,20 @@ def run(checks: dict[str, Check], argv: list[str] | None = None) -> int:
         gate = ""
         for name, check in checks.items():
             if gate:
-                emit(event="result", check=name, status="skipped", detail=gate, seconds=0.0, data={})
+                emit(
+                    event="result", check=name, status="skipped", detail=gate, seconds=0.0, data={}
+                )
                 continue
             emit(event="start", check=name)
             outcome, seconds = _run_one(check, ctx)
-            emit(event="result", check=name, status=outcome.status, detail=outcome.detail,
-                 seconds=round(seconds, 4), data=outcome.data)
+            emit(
+                event="result",
+                check=name,
+                status=outcome.status,
+                detail=outcome.detail,
+                seconds=round(seconds, 4),
+                data=outcome.data,
+            )
             if name == "import" and outcome.status != "ok":
                 gate = "not run: the import failed"
         emit(event="end")

@@ -1,4 +1,5 @@
 """Child probe for any module: only the ``import`` check. Used for targets without a dedicated script."""
+
 from __future__ import annotations
 
 import importlib
@@ -14,8 +15,10 @@ def main() -> None:
     def check_import(ctx: h.Context) -> h.Outcome:
         start = time.perf_counter()
         module = importlib.import_module(name)
-        return h.ok(f"imported in {time.perf_counter() - start:.2f} s",
-                    version=str(getattr(module, "__version__", "")))
+        return h.ok(
+            f"imported in {time.perf_counter() - start:.2f} s",
+            version=str(getattr(module, "__version__", "")),
+        )
 
     h.main({"import": check_import})
 

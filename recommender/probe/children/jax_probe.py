@@ -1,4 +1,5 @@
 """Child probe for JAX: run by path in its own process, with the environment set by the parent."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -15,17 +16,26 @@ def check_import(ctx: h.Context) -> h.Outcome:
 
 def check_devices(ctx: h.Context) -> h.Outcome:
     jax = ctx.shared["jax"]
-    devices = [{"kind": d.platform.upper(), "name": str(d), "device_kind": d.device_kind} for d in jax.devices()]
+    devices = [
+        {"kind": d.platform.upper(), "name": str(d), "device_kind": d.device_kind}
+        for d in jax.devices()
+    ]
     ctx.shared["devices"] = devices
     kinds: dict[str, int] = {}
     for d in devices:
         kinds[d["kind"]] = kinds.get(d["kind"], 0) + 1
-    return h.ok(", ".join(f"{k} x{n}" for k, n in kinds.items()) + f" (default backend {jax.default_backend()})",
-                devices=devices, backend=jax.default_backend())
+    return h.ok(
+        ", ".join(f"{k} x{n}" for k, n in kinds.items())
+        + f" (default backend {jax.default_backend()})",
+        devices=devices,
+        backend=jax.default_backend(),
+    )
 
 
 def check_gpu(ctx: h.Context) -> h.Outcome:
-    return h.accelerators(ctx, lambda d: f"{d['kind']}: {d['device_kind']}", "jax.devices() lists only CPU")
+    return h.accelerators(
+        ctx, lambda d: f"{d['kind']}: {d['device_kind']}", "jax.devices() lists only CPU"
+    )
 
 
 def check_eager(ctx: h.Context) -> h.Outcome:
@@ -37,14 +47,14 @@ def check_autograd(ctx: h.Context) -> h.Outcome:
     jax, jnp = ctx.shared["jax"], ctx.shared["jnp"]
 
     def f(x):  # a user-defined Python function with control flow
-        return x ** 3 + jnp.sin(x) if x > 0 else -x
+        return x**3 + jnp.sin(x) if x > 0 else -x
 
     return h.expect("d/dx (x^3 + sin x) at 2", jax.grad(f)(2.0), 12 + math.cos(2.0))
 
 
 def check_higher_order(ctx: h.Context) -> h.Outcome:
     jax = ctx.shared["jax"]
-    return h.expect("d2/dx2 x^3 at 2", jax.grad(jax.grad(lambda x: x ** 3))(2.0), 12.0)
+    return h.expect("d2/dx2 x^3 at 2", jax.grad(jax.grad(lambda x: x**3))(2.0), 12.0)
 
 
 def check_custom_gradient(ctx: h.Context) -> h.Outcome:
@@ -80,7 +90,9 @@ def check_export(ctx: h.Context) -> h.Outcome:
     jax, jnp = ctx.shared["jax"], ctx.shared["jnp"]
     from jax import export
 
-    exported = export.export(jax.jit(lambda x: jnp.sin(x) * x))(jax.ShapeDtypeStruct((3,), jnp.float32))
+    exported = export.export(jax.jit(lambda x: jnp.sin(x) * x))(
+        jax.ShapeDtypeStruct((3,), jnp.float32)
+    )
     blob = exported.serialize()
     got = export.deserialize(blob).call(jnp.ones(3, jnp.float32))[0]
     return h.expect(f"jax.export StableHLO ({len(blob)} bytes) round trip at 1", got, math.sin(1.0))
@@ -96,7 +108,9 @@ def check_jax2tf(ctx: h.Context) -> h.Outcome:
     from jax.experimental import jax2tf
 
     fn = tf.function(jax2tf.convert(lambda x: jnp.sin(x) * x), autograph=False)
-    return h.expect("jax2tf.convert sin(x)*x at 1, run by TF", fn(tf.ones(1))[0].numpy(), math.sin(1.0))
+    return h.expect(
+        "jax2tf.convert sin(x)*x at 1, run by TF", fn(tf.ones(1))[0].numpy(), math.sin(1.0)
+    )
 
 
 def check_distributed(ctx: h.Context) -> h.Outcome:
@@ -107,8 +121,11 @@ def check_distributed(ctx: h.Context) -> h.Outcome:
     mesh = Mesh(np.array(jax.devices()), ("d",))
     n = len(jax.devices())
     array = jax.device_put(jnp.ones(4 * n), NamedSharding(mesh, PartitionSpec("d")))
-    return h.ok(f"jax.sharding: {len(array.sharding.device_set)} device(s) in the mesh, "
-                f"{jax.process_count()} process(es)", devices=n)
+    return h.ok(
+        f"jax.sharding: {len(array.sharding.device_set)} device(s) in the mesh, "
+        f"{jax.process_count()} process(es)",
+        devices=n,
+    )
 
 
 def check_benchmark(ctx: h.Context) -> h.Outcome:
@@ -117,9 +134,19 @@ def check_benchmark(ctx: h.Context) -> h.Outcome:
 
     # numpy, not jax.random: each eager jax.random call compiles its own XLA program, which costs more than the steps
     rng = np.random.default_rng(0)
-    params = [jnp.asarray(a, jnp.float32) for a in (rng.normal(0, 0.1, (64, 128)), np.zeros(128),
-                                                    rng.normal(0, 0.1, (128, 10)), np.zeros(10))]
-    x, y = jnp.asarray(rng.normal(size=(64, 64)), jnp.float32), jnp.asarray(rng.normal(size=(64, 10)), jnp.float32)
+    params = [
+        jnp.asarray(a, jnp.float32)
+        for a in (
+            rng.normal(0, 0.1, (64, 128)),
+            np.zeros(128),
+            rng.normal(0, 0.1, (128, 10)),
+            np.zeros(10),
+        )
+    ]
+    x, y = (
+        jnp.asarray(rng.normal(size=(64, 64)), jnp.float32),
+        jnp.asarray(rng.normal(size=(64, 10)), jnp.float32),
+    )
 
     def loss_fn(p):
         w1, b1, w2, b2 = p
@@ -141,10 +168,20 @@ def check_benchmark(ctx: h.Context) -> h.Outcome:
 
 
 CHECKS: dict[str, h.Check] = {
-    "import": check_import, "devices": check_devices, "gpu": check_gpu, "eager": check_eager,
-    "autograd": check_autograd, "higher_order_grad": check_higher_order, "custom_gradient": check_custom_gradient,
-    "jit": check_jit, "vmap": check_vmap, "bf16": check_bf16, "export": check_export, "jax2tf": check_jax2tf,
-    "distributed": check_distributed, "benchmark": check_benchmark,
+    "import": check_import,
+    "devices": check_devices,
+    "gpu": check_gpu,
+    "eager": check_eager,
+    "autograd": check_autograd,
+    "higher_order_grad": check_higher_order,
+    "custom_gradient": check_custom_gradient,
+    "jit": check_jit,
+    "vmap": check_vmap,
+    "bf16": check_bf16,
+    "export": check_export,
+    "jax2tf": check_jax2tf,
+    "distributed": check_distributed,
+    "benchmark": check_benchmark,
 }
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Child probe for TensorFlow: run by path in its own process, with the environment set by the parent."""
+
 from __future__ import annotations
 
 import math
@@ -25,21 +26,25 @@ def check_devices(ctx: h.Context) -> h.Outcome:
 
 def check_gpu(ctx: h.Context) -> h.Outcome:
     # TF answers an empty list, not an error, when it cannot load CUDA
-    return h.accelerators(ctx, lambda d: d["name"], "tf.config.list_physical_devices lists no GPU or TPU")
+    return h.accelerators(
+        ctx, lambda d: d["name"], "tf.config.list_physical_devices lists no GPU or TPU"
+    )
 
 
 def check_eager(ctx: h.Context) -> h.Outcome:
     tf = ctx.shared["tf"]
     if not tf.executing_eagerly():
         return h.failed("tf.executing_eagerly() is False")
-    return h.expect("reduce_sum(x * 3) for x = [1, 2]", tf.reduce_sum(tf.constant([1.0, 2.0]) * 3).numpy(), 9.0)
+    return h.expect(
+        "reduce_sum(x * 3) for x = [1, 2]", tf.reduce_sum(tf.constant([1.0, 2.0]) * 3).numpy(), 9.0
+    )
 
 
 def check_autograd(ctx: h.Context) -> h.Outcome:
     tf = ctx.shared["tf"]
 
     def f(x):  # a user-defined Python function with control flow
-        return x ** 3 + tf.sin(x) if x > 0 else -x
+        return x**3 + tf.sin(x) if x > 0 else -x
 
     x = tf.Variable(2.0)
     with tf.GradientTape() as tape:
@@ -52,7 +57,7 @@ def check_higher_order(ctx: h.Context) -> h.Outcome:
     x = tf.Variable(2.0)
     with tf.GradientTape() as outer:
         with tf.GradientTape() as inner:
-            y = x ** 3
+            y = x**3
         g = inner.gradient(y, x)
     return h.expect("d2/dx2 x^3 at 2", outer.gradient(g, x).numpy(), 12.0)
 
@@ -73,7 +78,11 @@ def check_custom_gradient(ctx: h.Context) -> h.Outcome:
 def check_jit(ctx: h.Context) -> h.Outcome:
     tf = ctx.shared["tf"]
     fn = tf.function(lambda x: tf.sin(x) * x, jit_compile=True)
-    return h.expect("tf.function(jit_compile=True) sin(x)*x at 1", fn(tf.constant([1.0])).numpy()[0], math.sin(1.0))
+    return h.expect(
+        "tf.function(jit_compile=True) sin(x)*x at 1",
+        fn(tf.constant([1.0])).numpy()[0],
+        math.sin(1.0),
+    )
 
 
 def check_vmap(ctx: h.Context) -> h.Outcome:
@@ -116,16 +125,22 @@ def check_savedmodel(ctx: h.Context) -> h.Outcome:
 def check_tflite(ctx: h.Context) -> h.Outcome:
     tf = ctx.shared["tf"]
     module = ctx.shared.get("module") or _module(tf)
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([module.__call__.get_concrete_function()], module)
+    converter = tf.lite.TFLiteConverter.from_concrete_functions(
+        [module.__call__.get_concrete_function()], module
+    )
     flatbuffer = converter.convert()
-    return h.ok(f"tf.lite.TFLiteConverter (LiteRT format): {len(flatbuffer)} bytes", bytes=len(flatbuffer))
+    return h.ok(
+        f"tf.lite.TFLiteConverter (LiteRT format): {len(flatbuffer)} bytes", bytes=len(flatbuffer)
+    )
 
 
 def check_distributed(ctx: h.Context) -> h.Outcome:
     tf = ctx.shared["tf"]
     strategy = tf.distribute.MirroredStrategy()
-    return h.ok(f"tf.distribute.MirroredStrategy: {strategy.num_replicas_in_sync} replica(s)",
-                replicas=strategy.num_replicas_in_sync)
+    return h.ok(
+        f"tf.distribute.MirroredStrategy: {strategy.num_replicas_in_sync} replica(s)",
+        replicas=strategy.num_replicas_in_sync,
+    )
 
 
 def check_benchmark(ctx: h.Context) -> h.Outcome:
@@ -149,10 +164,20 @@ def check_benchmark(ctx: h.Context) -> h.Outcome:
 
 
 CHECKS: dict[str, h.Check] = {
-    "import": check_import, "devices": check_devices, "gpu": check_gpu, "eager": check_eager,
-    "autograd": check_autograd, "higher_order_grad": check_higher_order, "custom_gradient": check_custom_gradient,
-    "jit": check_jit, "vmap": check_vmap, "bf16": check_bf16, "savedmodel": check_savedmodel,
-    "tflite": check_tflite, "distributed": check_distributed, "benchmark": check_benchmark,
+    "import": check_import,
+    "devices": check_devices,
+    "gpu": check_gpu,
+    "eager": check_eager,
+    "autograd": check_autograd,
+    "higher_order_grad": check_higher_order,
+    "custom_gradient": check_custom_gradient,
+    "jit": check_jit,
+    "vmap": check_vmap,
+    "bf16": check_bf16,
+    "savedmodel": check_savedmodel,
+    "tflite": check_tflite,
+    "distributed": check_distributed,
+    "benchmark": check_benchmark,
 }
 
 if __name__ == "__main__":

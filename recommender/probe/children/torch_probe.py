@@ -1,4 +1,5 @@
 """Child probe for PyTorch: run by path in its own process, with the environment set by the parent."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,7 +22,10 @@ def check_devices(ctx: h.Context) -> h.Outcome:
     devices = [{"kind": "CPU", "name": "cpu"}]
     if torch.cuda.is_available():
         kind = "ROCm" if getattr(torch.version, "hip", None) else "GPU"
-        devices += [{"kind": kind, "name": torch.cuda.get_device_name(i)} for i in range(torch.cuda.device_count())]
+        devices += [
+            {"kind": kind, "name": torch.cuda.get_device_name(i)}
+            for i in range(torch.cuda.device_count())
+        ]
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
         devices.append({"kind": "MPS", "name": "mps"})
@@ -30,7 +34,9 @@ def check_devices(ctx: h.Context) -> h.Outcome:
 
 
 def check_gpu(ctx: h.Context) -> h.Outcome:
-    return h.accelerators(ctx, lambda d: f"{d['kind']}: {d['name']}", "no CUDA, ROCm or MPS device visible to torch")
+    return h.accelerators(
+        ctx, lambda d: f"{d['kind']}: {d['name']}", "no CUDA, ROCm or MPS device visible to torch"
+    )
 
 
 def check_eager(ctx: h.Context) -> h.Outcome:
@@ -43,18 +49,19 @@ def check_autograd(ctx: h.Context) -> h.Outcome:
     torch = ctx.shared["torch"]
 
     def f(x):  # a user-defined Python function with control flow
-        return x ** 3 + torch.sin(x) if x > 0 else -x
+        return x**3 + torch.sin(x) if x > 0 else -x
 
     x = torch.tensor(2.0, requires_grad=True)
     (grad,) = torch.autograd.grad(f(x), x)
     import math
+
     return h.expect("d/dx (x^3 + sin x) at 2", grad.item(), 3 * 4 + math.cos(2.0))
 
 
 def check_higher_order(ctx: h.Context) -> h.Outcome:
     torch = ctx.shared["torch"]
     x = torch.tensor(2.0, requires_grad=True)
-    (g,) = torch.autograd.grad(x ** 3, x, create_graph=True)
+    (g,) = torch.autograd.grad(x**3, x, create_graph=True)
     (g2,) = torch.autograd.grad(g, x)
     return h.expect("d2/dx2 x^3 at 2", g2.item(), 12.0)
 
@@ -85,8 +92,11 @@ def check_jit(ctx: h.Context) -> h.Outcome:
     compiled = torch.compile(lambda x: torch.sin(x) * x)
     x = torch.linspace(0, 1, 8)
     err = (compiled(x) - torch.sin(x) * x).abs().max().item()
-    return h.ok(f"torch.compile matches eager (max error {err:.1e})") if err < 1e-5 else \
-        h.failed(f"torch.compile differs from eager by {err:.1e}")
+    return (
+        h.ok(f"torch.compile matches eager (max error {err:.1e})")
+        if err < 1e-5
+        else h.failed(f"torch.compile differs from eager by {err:.1e}")
+    )
 
 
 def check_vmap(ctx: h.Context) -> h.Outcome:
@@ -110,12 +120,16 @@ def check_export(ctx: h.Context) -> h.Outcome:
     program = torch.export.export(torch.nn.Linear(4, 2), (torch.ones(1, 4),))
     path = ctx.tmp / "linear.pt2"
     torch.export.save(program, str(path))
-    return h.ok(f"torch.export of nn.Linear: {len(program.graph.nodes)} graph nodes, {path.stat().st_size} bytes")
+    return h.ok(
+        f"torch.export of nn.Linear: {len(program.graph.nodes)} graph nodes, {path.stat().st_size} bytes"
+    )
 
 
 def check_onnx(ctx: h.Context) -> h.Outcome:
     if importlib.util.find_spec("onnxscript") is None:
-        return h.unavailable("torch.onnx (the dynamo exporter) needs the onnxscript package, not installed")
+        return h.unavailable(
+            "torch.onnx (the dynamo exporter) needs the onnxscript package, not installed"
+        )
     torch = ctx.shared["torch"]
     if not ctx.deep:
         # exporting once costs more than the rest of the probe; the dependency is what usually decides
@@ -131,15 +145,24 @@ def check_distributed(ctx: h.Context) -> h.Outcome:
     dist = torch.distributed
     if not dist.is_available():
         return h.unavailable("torch.distributed is not built into this wheel")
-    backends = [b for b, avail in (("gloo", dist.is_gloo_available()), ("nccl", dist.is_nccl_available()),
-                                   ("mpi", dist.is_mpi_available())) if avail]
+    backends = [
+        b
+        for b, avail in (
+            ("gloo", dist.is_gloo_available()),
+            ("nccl", dist.is_nccl_available()),
+            ("mpi", dist.is_mpi_available()),
+        )
+        if avail
+    ]
     return h.ok(f"torch.distributed backends: {', '.join(backends) or 'none'}", backends=backends)
 
 
 def _mlp_step(torch, compiled: bool):
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)).to(device)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)
+    ).to(device)
     params = list(model.parameters())
     x, y = torch.randn(64, 64, device=device), torch.randn(64, 10, device=device)
 
@@ -193,10 +216,21 @@ def _count(devices: list[dict[str, str]]) -> str:
 
 
 CHECKS: dict[str, h.Check] = {
-    "import": check_import, "devices": check_devices, "gpu": check_gpu, "eager": check_eager,
-    "autograd": check_autograd, "higher_order_grad": check_higher_order, "custom_gradient": check_custom_gradient,
-    "jit": check_jit, "vmap": check_vmap, "bf16": check_bf16, "export": check_export, "onnx": check_onnx,
-    "distributed": check_distributed, "benchmark": check_benchmark, "benchmark_compiled": check_benchmark_compiled,
+    "import": check_import,
+    "devices": check_devices,
+    "gpu": check_gpu,
+    "eager": check_eager,
+    "autograd": check_autograd,
+    "higher_order_grad": check_higher_order,
+    "custom_gradient": check_custom_gradient,
+    "jit": check_jit,
+    "vmap": check_vmap,
+    "bf16": check_bf16,
+    "export": check_export,
+    "onnx": check_onnx,
+    "distributed": check_distributed,
+    "benchmark": check_benchmark,
+    "benchmark_compiled": check_benchmark_compiled,
 }
 
 if __name__ == "__main__":
