@@ -1,43 +1,31 @@
-"""Benchmark ``rules lint``: answer-space size, time, profiles/second, and per-profile cost against batch's scorer.
+"""Benchmark ``rules lint``: answer-space size, time, profiles/second, and the per-profile cost
+against batch's scoring path, in the same run.
 
     python benchmarks/bench_lint.py [--rules DIR] [--limit N] [--method exact|enumerate]
-        [--compiled PATH/TO/compiled.py]
 
-Lint's per-profile cost is its whole run (every check included) divided by the real profiles its findings cover:
-all of them when it is exhaustive. The batch side scores a random sample of distinct profiles the way ``batch``
-does, in the same run: normalised answers -> signature -> outcome with ``recommender.scoring.compiled.CompiledRules``
-(imported from the package, or from ``--compiled`` before the batch branch is merged). When CompiledRules is not
-available the baseline is ``engine.Scorer.outcome`` one profile at a time, and the output says so.
+Lint's per-profile cost is its whole run (every check included) divided by the real profiles its
+findings cover: all of them when it is exhaustive. The batch side scores a random sample of distinct
+profiles the way ``batch`` does: signature -> fired rules -> decision, on the table's numpy path.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from recommender.lint.run import BLOCK, LIMIT, METHODS, lint
-from recommender.rulebase.load import load_rules
-from recommender.scoring.engine import Scorer
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from recommender.lint.run import BLOCK, LIMIT, METHODS, lint  # noqa: E402
+from recommender.lint.space import AnswerSpace  # noqa: E402
+from recommender.rulebase.load import load_rules  # noqa: E402
+from recommender.scoring.decide import top_codes  # noqa: E402
+from recommender.scoring.table import table_for  # noqa: E402
 
 SAMPLE = 20_000  # profiles timed on the batch side: enough for a stable per-profile figure
-
-
-def _compiled(path: str | None):
-    if path:
-        spec = importlib.util.spec_from_file_location("recommender.scoring.compiled", path)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["recommender.scoring.compiled"] = module
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-        return module.CompiledRules
-    try:
-        from recommender.scoring.compiled import CompiledRules
-    except ImportError:
-        return None
-    return CompiledRules
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,12 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules", action="append", default=[])
     parser.add_argument("--limit", type=int, default=LIMIT)
     parser.add_argument("--method", default="exact", choices=METHODS)
-    parser.add_argument(
-        "--compiled", help="path to batch's compiled.py, before the batch branch is merged"
-    )
     args = parser.parse_args(argv)
     rules = load_rules(*args.rules)
-    compiled_cls = _compiled(args.compiled)
 
     start = time.perf_counter()
     report = lint(rules, limit=args.limit, method=args.method)
@@ -78,30 +62,27 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
 
-    profiles = _profiles(space)
-    scorer = Scorer(rules)
+    table = table_for(rules)
+    vector = table.vector()
+    sigs = _signatures(space)
     start = time.perf_counter()
-    for answers, facts in profiles:
-        scorer.outcome(answers, facts)
-    engine_us = (time.perf_counter() - start) / len(profiles) * 1e6
-    print(f"engine.Scorer.outcome: {engine_us:.2f} us/profile ({len(profiles):,} profiles)")
-    if compiled_cls is None:
-        print(
-            "batch's CompiledRules: not available (pass --compiled PATH); baseline = engine.Scorer.outcome"
-        )
-        base_name, base_us = "engine.Scorer.outcome", engine_us
-    else:
-        base_name, base_us = "batch CompiledRules", _time_compiled(compiled_cls(rules), profiles)
-        print(
-            f"batch CompiledRules (signature + outcomes): {base_us:.2f} us/profile ({len(profiles):,} profiles)"
-        )
+    for i in range(0, len(sigs), BLOCK):
+        chunk = sigs[i : i + BLOCK]
+        words = vector.applicable(vector.matrix(chunk))
+        scores, blocked = vector.totals(vector.fired_matrix(words))
+        top_codes(scores, blocked)
+    base_us = (time.perf_counter() - start) / len(sigs) * 1e6
+    print(
+        f"batch's vector path (signature -> decision): {base_us:.2f} us/profile "
+        f"({len(sigs):,} profiles)"
+    )
     verdict = "lint is not slower" if lint_us <= base_us else "lint is SLOWER"
-    print(f"lint/{base_name} per-profile cost: {lint_us / base_us:.2g}x ({verdict}, target <= 1x)")
+    print(f"lint / batch per-profile cost: {lint_us / base_us:.2g}x ({verdict}, target <= 1x)")
     return 0
 
 
-def _profiles(space) -> list:
-    """Up to SAMPLE distinct profiles, drawn at random, for the batch-side timings."""
+def _signatures(space: AnswerSpace) -> list[int]:
+    """Up to SAMPLE distinct profiles, drawn at random, for the batch-side timing."""
     rng = np.random.default_rng(1)
     n = min(SAMPLE, space.size)
     index = (
@@ -112,19 +93,7 @@ def _profiles(space) -> list:
         if space.dims
         else np.zeros((1, 0), int)
     )
-    return [space.profile(row) for row in digits]
-
-
-def _time_compiled(compiled, profiles: list) -> float:
-    start = time.perf_counter()
-    by_facts: dict[tuple, tuple] = {}
-    for answers, facts in profiles:
-        key = tuple(sorted(facts.items())) if facts else ()
-        by_facts.setdefault(key, (facts, []))[1].append(compiled.signature(answers, facts))
-    for facts, sigs in by_facts.values():
-        for i in range(0, len(sigs), BLOCK):
-            compiled.outcomes(sigs[i : i + BLOCK], facts)
-    return (time.perf_counter() - start) / len(profiles) * 1e6
+    return [space.signature(row) for row in digits]
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ The Python API::
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 from collections.abc import Mapping
@@ -28,7 +30,7 @@ from recommender.rulebase.model import (
     RuleBase,
 )
 from recommender.rulebase.profiles import normalize_answers
-from recommender.scoring.engine import (
+from recommender.scoring.result import (
     Change,
     Reason,
     Recommendation,
@@ -37,10 +39,6 @@ from recommender.scoring.engine import (
     WhyNot,
     rank,
 )
-
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
 
 __all__ = [
     "Case",

@@ -1,4 +1,5 @@
-"""The ground truth exact lint is held to: engine.Scorer on every real profile, and random rule bases to try.
+"""The ground truth exact lint is held to: the scoring table's scalar path (as ``recommend`` scores) on
+every real profile, and random rule bases to try.
 
 ``brute_force`` knows nothing of merged answers, parts or distributions: it enumerates the unmerged answer space
 (every option subset of a multi question, every status of every probe fact a rule reads) and scores each profile
@@ -16,7 +17,8 @@ import numpy as np
 from recommender.lint.space import build_space
 from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.model import RuleBase
-from recommender.scoring.engine import Scorer, decide
+from recommender.scoring.decide import decide
+from recommender.scoring.table import table_for
 
 STATUSES = PROBE_STATUSES
 
@@ -34,13 +36,13 @@ def axes(rules: RuleBase) -> list[tuple[str, list]]:
             out.append((q.id, [s or None for s in subsets]))
         else:
             out.append((q.id, [None, *(frozenset((o,)) for o in q.option_ids)]))
-    facts = [d.name for d in build_space(rules).dims if d.probe]
+    facts = [d.name for d in build_space(table_for(rules)).dims if d.probe]
     return out + [(f, list(STATUSES)) for f in facts]
 
 
 def brute_force(rules: RuleBase) -> dict:
-    """Every figure lint reports, by scoring every real profile with engine.Scorer."""
-    scorer, ids = Scorer(rules), rules.framework_ids
+    """Every figure lint reports, by scoring every real profile as ``recommend`` does."""
+    table, ids = table_for(rules), rules.framework_ids
     named = axes(rules)
     shape = tuple(len(values) for _, values in named)
     outcome = np.empty(shape, dtype=object)
@@ -50,24 +52,17 @@ def brute_force(rules: RuleBase) -> dict:
     decisive = dict.fromkeys(fired_in, 0)
     for n, index in enumerate(itertools.product(*(range(k) for k in shape))):
         answers, facts = _profile(named, index)
-        scores, blocked, fired = scorer.totals(answers, facts)
-        got = outcome[index] = decide(ids, scores, blocked)
+        fired = table.fired_one(table.signature(answers, facts))
+        got = outcome[index] = decide(ids, *table.totals(fired))
         wins[got[0]] = wins.get(got[0], 0) + 1
         for f in got[1]:
             tied[f] += 1
         ties += bool(got[1])
         nothing += got == (None, ())
         for r in fired:
-            fired_in[r.id].add(n)
-            others = [x for x in fired if x is not r]
-            decisive[r.id] += (
-                decide(
-                    ids,
-                    [sum(x.score.get(f, 0.0) for x in others) for f in ids],
-                    [any(f in x.dealbreaker for x in others) for f in ids],
-                )
-                != got
-            )
+            rid = table.rule_ids[r]
+            fired_in[rid].add(n)
+            decisive[rid] += decide(ids, *table.totals(x for x in fired if x != r)) != got
     wins.pop(None, None)
     no_effect = {
         name

@@ -13,7 +13,7 @@ from askkit import CTRL_C, DOWN, ENTER, IMPORT_RECORDER, MINI, ROOT, SPACE, env,
 from recommender import load_rules
 from recommender.render.text import headline
 from recommender.rulebase.profiles import load_profile, normalize_answers
-from recommender.scoring.engine import rank
+from recommender.scoring.result import rank
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,8 @@ from recommender.ask.flow import Progress, Step, run_interview
 from recommender.ask.prompts import QuestionaryPrompter
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.profiles import load_profile, normalize_answers
-from recommender.scoring.engine import Scorer
+from recommender.scoring.explore import could_change
+from recommender.scoring.table import table_for
 
 
 @pytest.fixture(scope="module")
@@ -204,19 +205,14 @@ def test_added_question_in_an_overlay_is_asked_with_no_code_change(tmp_path: Pat
 
 
 def test_short_decisions_come_from_the_engine(mini):
-    from recommender.scoring.relevance import could_change
-
-    scorer = Scorer(mini)
+    table = table_for(mini)
     os_q, grads = mini.question("os"), mini.question("custom_gradients")
-    assert could_change(os_q, {}, scorer)  # Windows drops JAX's point: the tie breaks
-    assert not could_change(
-        grads, normal(mini, deployment=["mobile"]), scorer
-    )  # +1 cannot catch up 3.5
+    assert could_change(table, os_q, 0)  # Windows drops JAX's point: the tie breaks
+    mobile = table.signature(normal(mini, deployment=["mobile"]))
+    assert not could_change(table, grads, mobile)  # +1 cannot catch up 3.5
 
 
 def test_short_looks_through_the_follow_up_an_answer_opens(tmp_path: Path):
-    from recommender.scoring.relevance import could_change
-
     (tmp_path / "questions.yaml").write_text(
         "questions:\n"
         "  - {id: target, text: Where?, help: h, kind: multi, options: [{id: cloud, label: Cloud},"
@@ -234,4 +230,4 @@ def test_short_looks_through_the_follow_up_an_answer_opens(tmp_path: Path):
     )
     rules = load_rules(base=tmp_path)
     # No answer to `target` alone moves a point, but Edge opens `chip`, whose MCU answer flips the winner.
-    assert could_change(rules.question("target"), {}, Scorer(rules))
+    assert could_change(table_for(rules), rules.question("target"), 0)

@@ -12,16 +12,25 @@ import pytest
 from recommender.cli import main
 from recommender.rulebase.load import load_rules
 from recommender.rulebase.profiles import normalize_answers
-from recommender.scoring.compiled import CompiledRules, np
-from recommender.scoring.engine import Scorer, rank
-from recommender.scoring.records import RecordBuilder, is_record_of
+from recommender.scoring.result import Recommendation, Scorer, rank
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover
+    np = None
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import _profiles  # noqa: E402  (the benchmarks' seeded profile and synthetic-rule generators)
 
-BACKENDS = ["python", *(["numpy"] if np is not None else [])]
+PATHS = ["scalar", *(["numpy"] if np is not None else [])]
+
+
+def is_record_of(record: dict, recommendation: Recommendation) -> bool:
+    """True when ``record`` says what ``recommendation.to_dict()`` says (batch/recommend agree)."""
+    extra = ("row", "margin", "error")
+    return {k: v for k, v in record.items() if k not in extra} == recommendation.to_dict()
 
 
 def grid(rules, questions=None) -> list[dict]:
@@ -63,11 +72,8 @@ def test_batch_output_equals_rank_on_the_whole_answer_grid(tmp_path, capsys):
     assert main(["batch", "grid.jsonl", "-q"]) == 0
     got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(got) == len(profiles) == 864
-    scorer = Scorer(rules)
     for i, (p, record) in enumerate(zip(profiles, got)):
-        expected = rank(
-            normalize_answers(p, rules), rules, profile=f"g{i}", scorer=scorer, explore=False
-        )
+        expected = rank(normalize_answers(p, rules), rules, profile=f"g{i}", explore=False)
         assert record["row"] == i + 1
         assert is_record_of(record, expected), p
 
@@ -92,25 +98,22 @@ def test_batch_agrees_with_recommend_format_json(tmp_path, capsys):
         ), p
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_records_equal_rank_on_random_profiles_of_a_bigger_rule_base(tmp_path, backend):
-    """160 rules of every condition form, follow-ups, deal-breakers; records built per fired set must still match."""
+@pytest.mark.parametrize("path", PATHS)
+def test_records_equal_rank_on_random_profiles_of_a_bigger_rule_base(tmp_path, path):
+    """160 rules of every condition form, follow-ups, deal-breakers; results built per fired set
+    must still match."""
     rules = load_rules(base=_profiles.synthetic_rules(tmp_path / "rules"))
     profiles = list(_profiles.profiles(rules, 1500, seed=11))
     normals = [
         normalize_answers({k: v for k, v in p.items() if k != "name"}, rules) for p in profiles
     ]
-    builder = RecordBuilder(rules, CompiledRules(rules, backend=backend))
-    got = builder.records(
-        [(i + 1, p["name"], n) for i, (p, n) in enumerate(zip(profiles, normals))]
-    )
     scorer = Scorer(rules)
+    vector = scorer.table.vector() if path == "numpy" else None
+    got = scorer.recommend_many([(p["name"], n) for p, n in zip(profiles, normals)], None, vector)
     outcomes = {
-        (r.winner, tuple(r.tie))
-        for r in map(lambda x: rank(x, rules, scorer=scorer, explore=False), normals[:200])
+        (r.winner, tuple(r.tie)) for r in (rank(x, rules, explore=False) for x in normals[:200])
     }
     assert len(outcomes) > 2, "the synthetic base should produce varied outcomes"
-    for p, n, record in zip(profiles, normals, got):
-        assert is_record_of(
-            record, rank(n, rules, profile=p["name"], scorer=scorer, explore=False)
-        ), p
+    for p, n, result in zip(profiles, normals, got):
+        expected = rank(n, rules, profile=p["name"], explore=False)
+        assert result.to_dict() == expected.to_dict(), p

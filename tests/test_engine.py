@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import recommender
-from recommender.scoring.engine import Change
+from recommender.scoring.result import Change
 
 
 def scores(result: recommender.Recommendation) -> dict[str, float]:

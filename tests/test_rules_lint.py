@@ -1,5 +1,5 @@
-"""``rules lint``: its exact method and its reductions are checked against brute force (engine.Scorer on every
-real profile), its output and exit codes exactly."""
+"""``rules lint``: its exact method and its reductions are checked against brute force (the scoring
+table's scalar path on every real profile), its output and exit codes exactly."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from recommender.lint.space import build_space
 from recommender.rulebase.load import load_rules
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.schema import LINT_CHECKS
+from recommender.scoring.table import table_for
 
 OVERLAY = """\
 frameworks:
@@ -124,15 +125,15 @@ def test_random_bases_cover_what_they_claim(tmp_path):
 
 
 def test_both_backends_fire_the_same_rules_on_every_profile(overlay):
-    rules = load_rules(overlay, base=MINI)
-    space = build_space(rules)
+    table = table_for(load_rules(overlay, base=MINI))
+    space = build_space(table)
     digits = np.stack(np.unravel_index(np.arange(space.size), space.shape), axis=1)
-    fired = [BACKENDS[name](rules, space).fire(digits) for name in ("vector", "engine")]
+    fired = [BACKENDS[name](table, space).fire(digits) for name in ("vector", "scalar")]
     assert (fired[0] == fired[1]).all()
 
 
 def test_unread_questions_are_not_enumerated_and_alike_answers_merge(overlay):
-    space = build_space(load_rules(overlay, base=MINI))
+    space = build_space(table_for(load_rules(overlay, base=MINI)))
     assert space.unread == ("notebook",)
     assert [(c.label, c.weight) for c in space.dims[space.index("audience")].choices] == [
         ("(unanswered) (+1 alike)", 2),
@@ -211,7 +212,8 @@ def test_too_big_a_part_is_sampled_and_says_so(mini, capsys):
     assert out.count("(in the 10 sampled profiles)") >= 1
 
 
-def test_points_finer_than_decide_rounds_fall_back_to_enumeration(mini, tmp_path, capsys):
+def test_points_finer_than_the_tie_tolerance_are_refused(mini, tmp_path, capsys):
+    """Points are kept to 6 decimals (the tie tolerance), so lint is always exact on them."""
     write(
         tmp_path / "overlay",
         "fine.yaml",
@@ -221,10 +223,8 @@ def test_points_finer_than_decide_rounds_fall_back_to_enumeration(mini, tmp_path
         """,
     )
     rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
-    assert (
-        "not exact: a rule gives points with more than 6 decimals\nscored all 288 distinct profiles"
-        in out
-    )
+    assert rc == 2 and err.startswith("overlay/fine.yaml:2:")
+    assert "points are kept to 6 decimals; got 1e-07" in err
 
 
 def test_too_many_score_states_fall_back_to_enumeration(mini, monkeypatch, capsys):
@@ -254,18 +254,6 @@ def test_shipped_base_lints_clean(monkeypatch, capsys):
     monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
     rc, out, err = cli(capsys, "rules", "lint")
     assert rc == 0, out
-
-
-def test_batch_compiled_scorer_fires_the_same_rules(overlay):
-    """Once the batch branch lands, its CompiledRules can drive lint (`--backend compiled`)."""
-    pytest.importorskip("recommender.scoring.compiled")
-    rules = load_rules(overlay, base=MINI)
-    space = build_space(rules)
-    digits = np.stack(np.unravel_index(np.arange(space.size), space.shape), axis=1)
-    assert (
-        BACKENDS["compiled"](rules, space).fire(digits)
-        == BACKENDS["vector"](rules, space).fire(digits)
-    ).all()
 
 
 def test_clamping_keeps_every_outcome():

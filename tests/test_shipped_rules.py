@@ -8,7 +8,7 @@ from conftest import SHIPPED, run_cli
 
 from recommender.rulebase.load import load_rules, rule_files
 from recommender.scoring.cases import run_case, uncovered_rules
-from recommender.scoring.engine import Scorer
+from recommender.scoring.result import Scorer
 
 RULES = load_rules(base=SHIPPED)
 SCORER = Scorer(RULES)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.profiles import Normal
-from recommender.scoring.engine import Scorer
-from recommender.scoring.relevance import could_change
+from recommender.scoring.explore import could_change
+from recommender.scoring.table import Table, table_for
 
 
 @dataclass(frozen=True)
@@ -44,80 +44,76 @@ class Prompter(Protocol):
         """Show every answer; the id of the question to change, or None when the user is done."""
 
 
-def applicable(q: Question, answers: Normal) -> bool:
-    return q.ask_when is None or q.ask_when.test(answers, None)
+def applicable(table: Table, q: Question, answers: Normal) -> bool:
+    """Whether ``q`` is asked, given these answers (a follow-up's ``ask_when``)."""
+    return table.asked(q, table.encode(answers))
 
 
-def next_question(
-    rules: RuleBase, progress: Progress, scorer: Scorer, short: bool
-) -> Question | None:
-    """The first question, in file order, that applies, was not asked yet and (with ``short``) still matters."""
-    for q in rules.questions:
-        if q.id in progress.visited or not applicable(q, progress.answers):
+def next_question(table: Table, progress: Progress, short: bool) -> Question | None:
+    """The first question, in file order, that applies, was not asked yet and (with ``short``)
+    still matters."""
+    sig = table.signature(progress.answers)
+    for q in table.rules.questions:
+        if q.id in progress.visited or not applicable(table, q, progress.answers):
             continue
-        if short and not could_change(q, progress.answers, scorer):
+        if short and not could_change(table, q, sig):
             continue
         return q
     return None
 
 
-def remaining(rules: RuleBase, progress: Progress) -> int:
+def remaining(table: Table, progress: Progress) -> int:
     return sum(
         1
-        for q in rules.questions
-        if q.id not in progress.visited and applicable(q, progress.answers)
+        for q in table.rules.questions
+        if q.id not in progress.visited and applicable(table, q, progress.answers)
     )
 
 
-def review_rows(rules: RuleBase, answers: Normal) -> list[tuple[Question, frozenset[str] | None]]:
+def review_rows(table: Table, answers: Normal) -> list[tuple[Question, frozenset[str] | None]]:
     """Every question that applies to these answers, with its answer (None when unanswered)."""
-    return [(q, answers.get(q.id)) for q in rules.questions if applicable(q, answers)]
+    return [(q, answers.get(q.id)) for q in table.rules.questions if applicable(table, q, answers)]
 
 
 def run_interview(
     rules: RuleBase,
-    prompter: Prompter | None = None,
+    prompter: Prompter,
     progress: Progress | None = None,
     *,
     defaults: Mapping[str, frozenset[str]] | None = None,
     short: bool = False,
     review: bool = True,
-    **prompt_kwargs: Any,
 ) -> Normal:
     """Ask, review, and return the answers in normal form (follow-ups that no longer apply dropped).
 
-    ``defaults`` pre-select answers (``--from``); ``progress`` carries on from earlier answers (``--resume``)
-    and is updated in place. Without a ``prompter`` the questionary one is built with ``prompt_kwargs``
-    (``input=``, ``output=``), which is how tests feed keystrokes.
+    ``defaults`` pre-select answers (``--from``); ``progress`` carries on from earlier answers
+    (``--resume``) and is updated in place. ``prompter`` is the seam: ``ask`` passes the
+    questionary one, and tests pass it pipe input to type real keystrokes.
     """
-    if prompter is None:
-        from recommender.ask.prompts import QuestionaryPrompter
-
-        prompter = QuestionaryPrompter(**prompt_kwargs)
     progress = progress if progress is not None else Progress()
     defaults = defaults or {}
-    scorer = Scorer(rules)
-    _ask_all(rules, prompter, progress, defaults, scorer, short)
+    table = table_for(rules)
+    _ask_all(table, prompter, progress, defaults, short)
     while review:
-        chosen = prompter.review(review_rows(rules, progress.answers))
+        chosen = prompter.review(review_rows(table, progress.answers))
         if chosen is None:
             break
         q = rules.question(chosen)
         _put(q, prompter, progress, progress.answers.get(q.id), Step(0, 0, again=True))
-        _ask_all(rules, prompter, progress, defaults, scorer, short)
-    return scorer.applicable(progress.answers)
+        _ask_all(table, prompter, progress, defaults, short)
+    return table.normal(table.signature(progress.answers))
 
 
 def _ask_all(
-    rules: RuleBase,
+    table: Table,
     prompter: Prompter,
     progress: Progress,
     defaults: Mapping[str, frozenset[str]],
-    scorer: Scorer,
     short: bool,
 ) -> None:
-    while (q := next_question(rules, progress, scorer, short)) is not None:
-        step = Step(len(progress.visited) + 1, len(progress.visited) + remaining(rules, progress))
+    while (q := next_question(table, progress, short)) is not None:
+        done = len(progress.visited)
+        step = Step(done + 1, done + remaining(table, progress))
         _put(q, prompter, progress, defaults.get(q.id), step)
 
 

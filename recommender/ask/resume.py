@@ -10,8 +10,8 @@ import contextlib
 from pathlib import Path
 
 from recommender.ask.flow import Progress
-from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
+from recommender.fileio import write_text_atomic
 from recommender.paths import state_dir
 from recommender.rulebase import schema
 from recommender.rulebase.model import RuleBase

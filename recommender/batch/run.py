@@ -1,8 +1,9 @@
-"""The batch loop: rows in, records out, in input order, in chunks; bad rows become error records.
+"""The batch loop: rows in, results out, in input order, in chunks; bad rows become error results.
 
-Every row read becomes exactly one record. A row fails when it could not be read or when
-:func:`profiles.normalize_answers` (the one validator of answers) rejects it; its record carries the located
-message with the fix. Under ``strict`` the first bad row stops the run with :class:`Stopped`.
+Every row read becomes exactly one :class:`Item`. A row fails when it could not be read or when
+:func:`~recommender.rulebase.profiles.normalize_answers` (the one validator of answers) rejects it;
+its item carries the located message with the fix. Under ``strict`` the first bad row stops the run
+with :class:`Stopped`. Scoring is the core's: :meth:`~recommender.scoring.result.Scorer.recommend_many`.
 """
 
 from __future__ import annotations
@@ -15,18 +16,32 @@ from typing import Any, Protocol
 
 from recommender.batch.readers import Row, locate
 from recommender.errors import UserError
+from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal, normalize_answers
-from recommender.scoring.compiled import CACHE_LIMIT
-from recommender.scoring.records import RecordBuilder, error_record
+from recommender.scoring.result import Recommendation, Scorer
+from recommender.scoring.table import Vector
 
-CHUNK = 1024  # rows scored together: enough to amortise numpy; a chunk of rich records is ~10 MB of output
+CHUNK = 1024  # rows scored together: enough to amortise numpy; ~10 MB of rich records at a time
+KNOWN_ANSWERS = 1 << 16  # distinct (question, answer) pairs remembered by the Normalizer
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input row's outcome: its recommendation, or the error that kept it from being scored."""
+
+    row: int
+    name: str | None
+    result: Recommendation | None = None
+    error: str | None = None
+    usable: bool | None = None  # with --probe: whether the winner can serve this row here
+    unusable_because: tuple[str, ...] = ()
 
 
 class Writer(Protocol):
     summary_inside: bool
 
-    def write(self, records: list[dict[str, Any]]) -> None: ...
+    def write(self, items: list[Item]) -> None: ...
 
     def finish(self, summary: Summary) -> None: ...
 
@@ -39,30 +54,38 @@ class Stopped(Exception):
 class Summary:
     rows: int = 0
     failed: int = 0
-    winners: Counter = field(default_factory=Counter)  # framework id -> rows it won
+    winners: Counter[str] = field(default_factory=Counter)  # framework id -> rows it won
     ties: int = 0
     no_fit: int = 0  # every framework excluded by a deal-breaker
-    unusable: Counter = field(
-        default_factory=Counter
-    )  # with --probe: winner -> rows it cannot serve here
-    top_rules: list[tuple[str, int]] = field(default_factory=list)
+    unusable: Counter[str] = field(default_factory=Counter)  # --probe: winner -> rows not served
+    fired: Counter[str] = field(default_factory=Counter)  # rule id -> rows it fired in
 
     @property
     def scored(self) -> int:
         return self.rows - self.failed
 
-    def count(self, record: dict[str, Any]) -> None:
+    def count(self, item: Item) -> None:
         self.rows += 1
-        if record["error"] is not None:
+        rec = item.result
+        if rec is None:
             self.failed += 1
-        elif record["winner"] is not None:
-            self.winners[record["winner"]] += 1
-            if record.get("usable_here") is False:
-                self.unusable[record["winner"]] += 1
-        elif record["tie"]:
+            return
+        self.fired.update(rec.verdict.fired)
+        if rec.winner is not None:
+            self.winners[rec.winner] += 1
+            if item.usable is False:
+                self.unusable[rec.winner] += 1
+        elif rec.tie:
             self.ties += 1
         else:
             self.no_fit += 1
+
+    def top_rules(self, n: int = 5) -> list[tuple[str, int]]:
+        """The rules that fired most, most first."""
+        return self.fired.most_common(n)
+
+
+Probe = Callable[[Normal, Recommendation], tuple[bool | None, tuple[str, ...]]]
 
 
 def run_batch(
@@ -71,68 +94,81 @@ def run_batch(
     writer: Writer,
     *,
     source: str,
-    builder: RecordBuilder | None = None,
+    facts: Facts | None = None,
+    usable: Probe | None = None,
     strict: bool = False,
     on_error: Callable[[str], None] = lambda message: None,
     tick: Callable[[int], None] = lambda rows: None,
     chunk: int = CHUNK,
 ) -> Summary:
-    """Score every row and hand the records to ``writer`` in input order; return the counts."""
-    builder = builder or RecordBuilder(rules)
+    """Score every row and hand the items to ``writer`` in input order; return the counts.
+
+    ``facts`` are this machine's probe facts (``--probe``) and ``usable`` marks each winner usable
+    here or not.
+    """
+    scorer = Scorer(rules)
+    vector = _vector(scorer)
     normalizer = Normalizer(rules)
     summary = Summary()
     for block in _chunks(iter(rows), chunk):
-        records, stop = _score(block, normalizer, builder, source, strict)
-        for record in records:
-            summary.count(record)
-            if record["error"] is not None:
-                on_error(record["error"])
-        writer.write(records)
+        items, stop = _score(block, normalizer, scorer, vector, facts, usable, source, strict)
+        for item in items:
+            summary.count(item)
+            if item.error is not None:
+                on_error(item.error)
+        writer.write(items)
         tick(summary.rows)
         if stop:
             raise Stopped(stop)
-    summary.top_rules = builder.top_rules()
     return summary
 
 
-class Normalizer:
-    """``normalize_answers`` remembered per (question, answer): a batch repeats the same answers endlessly.
+def _vector(scorer: Scorer) -> Vector | None:
+    """numpy's path when numpy is importable (it is optional), else the scalar path."""
+    try:
+        return scorer.table.vector()
+    except ImportError:
+        return None
 
-    Each distinct answer is checked by ``normalize_answers`` itself (the one validator), so results and error
-    messages are exactly its own; a bad answer is never remembered and is re-checked with its position.
+
+class Normalizer:
+    """``normalize_answers`` remembered per (question, answer): a batch repeats the same answers.
+
+    Each distinct answer is checked by ``normalize_answers`` itself (the one validator), so results
+    and error messages are exactly its own; a bad answer is never remembered.
     """
 
-    SKIP = frozenset()  # an empty answer: the question stays unanswered
+    SKIP: frozenset[str] = frozenset()  # an empty answer: the question stays unanswered
 
     def __init__(self, rules: RuleBase) -> None:
         self.rules = rules
-        self.known: dict[tuple[str, Any], frozenset] = {}
+        self.known: dict[tuple[Any, ...], frozenset[str]] = {}
 
     def __call__(self, raw: Mapping[str, Any], where: Any = None) -> Normal:
         out: Normal = {}
         known = self.known
         for qid, value in raw.items():
-            kind = value.__class__
-            key = (
-                (qid, kind, value)
-                if kind in _PLAIN
-                else (qid, list, tuple(value))
-                if kind is list
-                else None
-            )
+            key = _key(qid, value)
             chosen = known.get(key) if key is not None else None
             if chosen is None:
                 chosen = normalize_answers({qid: value}, self.rules, None, where).get(
                     qid, self.SKIP
                 )
-                if key is not None and len(known) < CACHE_LIMIT:
+                if key is not None and len(known) < KNOWN_ANSWERS:
                     known[key] = chosen
             if chosen:
                 out[qid] = chosen
         return out
 
 
-_PLAIN = (str, bool, type(None))
+def _key(qid: str, value: Any) -> tuple[Any, ...] | None:
+    """A hashable key for an answer of a plain shape, else None (then it is not remembered)."""
+    kind = value.__class__
+    if kind in (str, bool, type(None)):
+        return (qid, kind, value)
+    if kind is list and all(type(v) in (str, bool) for v in value):
+        return (qid, list, tuple(value))
+    return None
 
 
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
@@ -141,11 +177,19 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 
 
 def _score(
-    block: list[Row], normalizer: Normalizer, builder: RecordBuilder, source: str, strict: bool
-) -> tuple[list[dict[str, Any]], str | None]:
-    """The records of one chunk; under ``strict``, only those before the first bad row, and its message."""
-    slots: list[dict[str, Any] | None] = []
-    good = []
+    block: list[Row],
+    normalizer: Normalizer,
+    scorer: Scorer,
+    vector: Vector | None,
+    facts: Facts | None,
+    usable: Probe | None,
+    source: str,
+    strict: bool,
+) -> tuple[list[Item], str | None]:
+    """The items of one chunk; under ``strict``, only those before the first bad row, and its
+    message."""
+    slots: list[Item | None] = []
+    good: list[tuple[int, str | None, Normal]] = []
     stop = None
     for row in block:
         error = row.error
@@ -159,8 +203,21 @@ def _score(
             if strict:
                 stop = error
                 break
-            slots.append(error_record(row.row, row.name, error))
+            slots.append(Item(row.row, row.name, error=error))
         else:
             slots.append(None)
-    scored = iter(builder.records(good))
+    results = scorer.recommend_many([(name, answers) for _, name, answers in good], facts, vector)
+    scored = iter(
+        _item(row, name, rec, answers, usable)
+        for (row, name, answers), rec in zip(good, results, strict=True)
+    )
     return [slot if slot is not None else next(scored) for slot in slots], stop
+
+
+def _item(
+    row: int, name: str | None, rec: Recommendation, answers: Normal, usable: Probe | None
+) -> Item:
+    if usable is None:
+        return Item(row, name, rec)
+    ok, why = usable(answers, rec)
+    return Item(row, name, rec, usable=ok, unusable_because=why)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from recommender.atomic import write_text_atomic
+from recommender.fileio import write_text_atomic
 from recommender.rulebase.cache import load_rules_cached
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import (
@@ -14,9 +15,8 @@ from recommender.rulebase.profiles import (
     normalize_answers,
     parse_answer_flags,
 )
-from recommender.scoring.engine import Recommendation, rank
+from recommender.scoring.result import Recommendation, rank
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence  # imported only under --probe
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from recommender.ask import resume
 from recommender.ask.flow import Progress, run_interview
-from recommender.atomic import write_text_atomic
 from recommender.commands._common import add_probe_argument, rulebase, score
 from recommender.errors import UserError
+from recommender.fileio import write_text_atomic
 from recommender.render import render
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal, load_profile, profile_yaml

@@ -14,14 +14,13 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import TextIO
 
-from recommender.atomic import atomic_writer
 from recommender.batch.progress import Progress
 from recommender.batch.readers import READERS, input_format, open_source
 from recommender.batch.run import Stopped, run_batch
 from recommender.batch.writers import EXTENSIONS, WRITERS, summary_lines
 from recommender.commands._common import add_probe_argument, rulebase
 from recommender.errors import UserError
-from recommender.scoring.records import RecordBuilder
+from recommender.fileio import atomic_writer
 
 SHOWN_ERRORS = 20  # bad rows echoed on stderr; every one of them is in the output anyway
 
@@ -60,12 +59,13 @@ def run(args: argparse.Namespace) -> int:
     questions = {q.id: q.kind for q in rules.questions}
     progress = Progress.for_terminal(sys.stderr, quiet=args.quiet, total=source.size)
     shown = [0]
-    builder = RecordBuilder(rules)
+    facts, usable = None, None
     if args.probe:
-        from recommender.batch.probe import ProbedRecordBuilder
+        from recommender.batch.probe import usable_here
         from recommender.scoring.evidence import probe_facts
 
-        builder = ProbedRecordBuilder(rules, probe_facts(rules)[0])
+        facts = probe_facts(rules)[0]
+        usable = usable_here(rules, facts)
 
     def on_error(message: str) -> None:
         shown[0] += 1
@@ -75,13 +75,14 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with contextlib.closing(source.stream), _output(args.output) as stream:
-            writer = WRITERS[fmt](stream, rules)
+            writer = WRITERS[fmt](stream, rules, probe=args.probe)
             summary = run_batch(
                 reader(source, questions),
                 rules,
                 writer,
                 source=source.name,
-                builder=builder,
+                facts=facts,
+                usable=usable,
                 strict=args.strict,
                 on_error=on_error,
                 tick=lambda rows: progress.update(rows, source.bytes_read),

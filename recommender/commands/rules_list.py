@@ -8,6 +8,7 @@ from recommender.commands._common import rulebase
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.text import condition_text, points_text
+from recommender.scoring.table import table_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,11 +30,12 @@ def select(rules: RuleBase, framework: str | None, question: str | None) -> list
         raise UserError(
             f'--question: unknown question "{question}"{did_you_mean(question, questions)}'
         )
+    table = table_for(rules)
     return [
         r
         for r in rules.rules
         if (framework is None or r.score.get(framework) or framework in r.dealbreaker)
-        and (question is None or question in r.when.questions)
+        and (question is None or question in table.reads(r.when))
     ]
 
 

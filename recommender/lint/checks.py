@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
-from recommender.lint.run import Finding, LintReport
+from recommender.lint.report import Finding, LintReport
+from recommender.scoring.table import table_for
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,13 @@ def dead(report: LintReport) -> Iterable[Finding]:
 
 
 def no_effect(report: LintReport) -> Iterable[Finding]:
+    table = table_for(report.rules)
     picks = {
         q
         for f in report.rules.frameworks
         for c in f.companions
         if c.pick_when is not None
-        for q in c.pick_when.questions
+        for q in table.reads(c.pick_when)
     }
     for q in report.rules.questions:
         if q.id in picks:  # it chooses the companion library, not the framework

@@ -1,20 +1,20 @@
 """Score distributions: how many real profiles end in each (scores, excluded frameworks) state, exactly.
 
-Scores are integers (points scaled by a common factor), so sums and ties are exact. A state is kept in a
-canonical form that :func:`recommender.scoring.engine.decide` cannot tell apart from the original: the scores of excluded
-frameworks are zeroed (nothing can un-exclude them) and the best open score is subtracted from every score (only
-differences decide). Two parts' distributions combine by adding every pair of states: a convolution.
+Scores are whole millionths (the scoring table's units), so sums and ties are exact. A state is kept
+in a canonical form that :mod:`recommender.scoring.decide` cannot tell apart from the original: the
+scores of excluded frameworks are zeroed (nothing can un-exclude them) and the best open score is
+subtracted from every score (only differences decide). Two parts' distributions combine by adding
+every pair of states: a convolution.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
-from math import lcm
 
 import numpy as np
 
-DECIMALS = 10**6  # decide() compares scores rounded to 6 decimals
+from recommender.scoring.decide import top_codes
+
 CHUNK = 1 << 20  # state pairs formed at once: bounds memory
 
 
@@ -22,7 +22,7 @@ class NotExact(Exception):
     """Why exact lint cannot run on this rule base; lint falls back to enumerating or sampling profiles."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dist:
     scores: np.ndarray  # (n, frameworks) int64, canonical
     blocked: np.ndarray  # (n,) int64: bit f set = framework f excluded
@@ -30,18 +30,6 @@ class Dist:
 
     def __len__(self) -> int:
         return len(self.weight)
-
-
-def integer_points(points: np.ndarray) -> np.ndarray:
-    """Points scaled to integers by the least common denominator of their decimal forms (exact for decide)."""
-    fractions = [Fraction(repr(float(p))) for p in points.flat]
-    scale = lcm(1, *(f.denominator for f in fractions))
-    if DECIMALS % scale:
-        raise NotExact("a rule gives points with more than 6 decimals")
-    out = np.array([int(f * scale) for f in fractions], dtype=object).reshape(points.shape)
-    if points.size and int(np.abs(out).sum()) >= 1 << 60:
-        raise NotExact("rule points are too large to add exactly")
-    return out.astype(np.int64)
 
 
 def mask(counts: np.ndarray) -> np.ndarray:
@@ -59,11 +47,10 @@ def canonical(scores: np.ndarray, blocked: np.ndarray) -> np.ndarray:
 
 
 def codes(scores: np.ndarray, blocked: np.ndarray) -> np.ndarray:
-    """decide() as a bit mask of the open frameworks tied for first: one bit a winner, several a tie, 0 none."""
-    open_ = _open(blocked, scores.shape[-1])
-    masked = np.where(open_, scores, np.iinfo(np.int64).min)
-    top = open_ & (masked == masked.max(axis=-1, keepdims=True))
-    return (top * (np.int64(1) << np.arange(scores.shape[-1], dtype=np.int64))).sum(axis=-1)
+    """The top code of each state (:func:`recommender.scoring.decide.top_codes`), for states of any
+    leading shape."""
+    flat = top_codes(scores.reshape(-1, scores.shape[-1]), blocked.reshape(-1))
+    return flat.reshape(blocked.shape)
 
 
 def merge(scores: np.ndarray, blocked: np.ndarray, weight: np.ndarray) -> tuple[Dist, np.ndarray]:
@@ -72,7 +59,7 @@ def merge(scores: np.ndarray, blocked: np.ndarray, weight: np.ndarray) -> tuple[
     return Dist(scores[first], blocked[first], sum_by(inverse, weight, len(first))), inverse
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reach:
     """What parts still to come can do: ``gain[f, g]`` the most they can add to f's score minus g's (while f is
     open; -inf if they always exclude f), ``sure`` the frameworks they never exclude."""

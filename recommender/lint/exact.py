@@ -24,7 +24,6 @@ from recommender.lint.dist import (
     canonical,
     codes,
     convolve,
-    integer_points,
     mask,
     merge,
     sum_by,
@@ -32,9 +31,9 @@ from recommender.lint.dist import (
     unit,
 )
 from recommender.lint.parts import Enumerated, Part, enumerate_part, split
-from recommender.lint.score import matrices
 from recommender.lint.space import AnswerSpace
-from recommender.rulebase.model import RuleBase
+from recommender.scoring.decide import SCALE
+from recommender.scoring.table import Table
 
 STATES = 1 << 22  # most states one combined distribution may hold
 BLOCK = 1 << 21  # (other parts' state, part state) outcomes computed at once
@@ -75,9 +74,10 @@ class _Scored:
         return Dist(self.states.scores[used], self.states.blocked[used], self.states.weight[used])
 
 
-def exact(rules: RuleBase, space: AnswerSpace, limit: int) -> ExactTotals:
-    """Raises :class:`NotExact` when a part has more than ``limit`` distinct profiles, or arithmetic won't fit."""
-    parts = split(rules, space)
+def exact(table: Table, space: AnswerSpace, limit: int) -> ExactTotals:
+    """Raises :class:`NotExact` when a part has more than ``limit`` distinct profiles, or the
+    arithmetic won't fit in 64 bits."""
+    parts = split(table, space)
     biggest = max(parts, key=lambda p: p.size, default=None)
     if biggest is not None and biggest.size > limit:
         names = ", ".join(space.dims[d].name for d in biggest.dims)
@@ -87,17 +87,22 @@ def exact(rules: RuleBase, space: AnswerSpace, limit: int) -> ExactTotals:
         )
     if space.full_size >= 1 << 62:
         raise NotExact("the answer space is too large to count in 64 bits")
-    points, breaks = matrices(rules)
-    ints = integer_points(points)
-    scored = [_score(enumerate_part(rules, space, p), ints, breaks.astype(np.int64)) for p in parts]
-    rests, full = _leave_one_out(scored, len(rules.framework_ids))
+    vector = table.vector()
+    # Scores only compare with each other, so points divided by their common factor decide alike;
+    # small integers keep the states' keys small (unique_rows' fast path).
+    common = int(np.gcd.reduce(np.abs(vector.units).ravel())) if vector.units.size else 1
+    ints, breaks = vector.units // max(common, 1), vector.excludes.astype(np.int64)
+    if ints.size and int(np.abs(ints).sum()) >= 1 << 60:
+        raise NotExact("rule points are too large to add exactly")
+    scored = [_score(enumerate_part(table, space, p), ints, breaks) for p in parts]
+    rests, full = _leave_one_out(scored, len(table.ids))
     factor = space.full_size // prod(
         d.size for d in space.dims
     )  # questions no condition reads, answered freely
     wins, tied, ties, nothing = _outcomes(full, factor)
-    n = len(rules.rules)
+    n = len(table.when)
     t = ExactTotals(
-        points,
+        vector.units / SCALE,
         space.full_size,
         wins,
         tied,

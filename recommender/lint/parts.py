@@ -14,9 +14,8 @@ from math import prod
 import numpy as np
 
 from recommender.lint.backends import VectorBackend
-from recommender.lint.space import AnswerSpace, atoms
-from recommender.rulebase.conditions import Condition, ProbeFact
-from recommender.rulebase.model import RuleBase
+from recommender.lint.space import AnswerSpace
+from recommender.scoring.table import Bits, Node, Table, leaves
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class Enumerated:
     fire: np.ndarray  # (size, len(part.rules)) booleans
 
 
-def split(rules: RuleBase, space: AnswerSpace) -> list[Part]:
+def split(table: Table, space: AnswerSpace) -> list[Part]:
     """The independent parts, in dimension order; rules that read nothing share one part with no dimension."""
     parent = list(range(len(space.dims)))
 
@@ -55,29 +54,30 @@ def split(rules: RuleBase, space: AnswerSpace) -> list[Part]:
         for d in ds[1:]:
             parent[root(d)] = root(ds[0])
 
-    for rule in rules.rules:
-        link(_dims_read(rule.when, space))
+    for node in table.when:
+        link(_dims_read(table, node, space))
     names = {d.name for d in space.dims}
-    for q in rules.questions:
-        if q.ask_when is not None and q.id in names:
-            link([space.index(q.id), *_dims_read(q.ask_when, space)])
+    for mask, node in table.asks:
+        question = table.owner(Bits(mask)).id
+        if question in names:
+            link([space.index(question), *_dims_read(table, node, space)])
     groups: dict[int, list[int]] = {}
     for d in range(len(space.dims)):
         groups.setdefault(root(d), []).append(d)
-    owner: dict[int, list[int]] = {}
-    for i, rule in enumerate(rules.rules):
-        read = _dims_read(rule.when, space)
-        owner.setdefault(root(read[0]) if read else -1, []).append(i)
+    rules_of: dict[int, list[int]] = {}
+    for i, node in enumerate(table.when):
+        read = _dims_read(table, node, space)
+        rules_of.setdefault(root(read[0]) if read else -1, []).append(i)
     parts = [
-        Part(tuple(ds), tuple(owner.get(key, ())), tuple(len(space.dims[d].choices) for d in ds))
+        Part(tuple(ds), tuple(rules_of.get(key, ())), tuple(len(space.dims[d].choices) for d in ds))
         for key, ds in groups.items()
     ]
-    if -1 in owner:
-        parts.append(Part((), tuple(owner[-1]), ()))
+    if -1 in rules_of:
+        parts.append(Part((), tuple(rules_of[-1]), ()))
     return parts
 
 
-def enumerate_part(rules: RuleBase, space: AnswerSpace, part: Part) -> Enumerated:
+def enumerate_part(table: Table, space: AnswerSpace, part: Part) -> Enumerated:
     digits = (
         np.indices(part.shape, dtype=np.int32).reshape(len(part.shape), -1).T
         if part.shape
@@ -88,16 +88,10 @@ def enumerate_part(rules: RuleBase, space: AnswerSpace, part: Part) -> Enumerate
         weight *= np.array([c.weight for c in space.dims[d].choices], dtype=np.int64)[
             digits[:, column]
         ]
-    fire = VectorBackend(rules, space, dims=part.dims, only=part.rules).fire(digits)
+    fire = VectorBackend(table, space, dims=part.dims, only=part.rules).fire(digits)
     return Enumerated(part, digits, weight, fire)
 
 
-def _dims_read(cond: Condition, space: AnswerSpace) -> list[int]:
-    out = []
-    for atom in atoms(cond):
-        name = (
-            f"probe:{atom.fact}" if isinstance(atom, ProbeFact) else getattr(atom, "question", None)
-        )
-        if name is not None:
-            out.append(space.index(name))
-    return list(dict.fromkeys(out))
+def _dims_read(table: Table, node: Node, space: AnswerSpace) -> list[int]:
+    names = {table.owner(leaf).id for leaf in leaves(node)}
+    return [i for i, d in enumerate(space.dims) if d.name in names]

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from recommender.errors import UserError
 from recommender.lint import LIMIT
 from recommender.lint.backends import BACKENDS, DEFAULT, Backend
+from recommender.lint.checks import CHECKS
 from recommender.lint.dist import NotExact
-from recommender.lint.exact import ExactTotals, exact
-from recommender.lint.score import Totals
+from recommender.lint.exact import exact
+from recommender.lint.report import Finding, LintReport
+from recommender.lint.score import Totals, outcomes
 from recommender.lint.space import AnswerSpace, build_space
-from recommender.rulebase.model import Origin, RuleBase
+from recommender.rulebase.model import RuleBase
+from recommender.scoring.table import Table, table_for
 
 BLOCK = (
     1 << 15
@@ -29,40 +31,6 @@ NEIGHBOURS = (
     2000  # sampled profiles whose every one-answer change is scored for the no-effect check
 )
 METHODS = ("exact", "enumerate")
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    level: str  # "warning", or "info"
-    message: str
-    origin: Origin | None = None
-    subjects: tuple[str, ...] = ()  # rule, framework or question ids, for `lint: {allow: [...]}`
-    allowed: str = ""  # the reason given in the rule files, when acknowledged
-
-    def __str__(self) -> str:
-        where = f"{self.origin}: " if self.origin else ""
-        note = f" (allowed: {self.allowed})" if self.allowed else ""
-        return f"{where}[{self.level}] {self.message}{note} ({self.check})"
-
-
-@dataclass
-class LintReport:
-    rules: RuleBase
-    space: AnswerSpace
-    totals: Totals | ExactTotals
-    scored: int  # distinct profiles scored (exact: partial profiles enumerated, over all parts)
-    exhaustive: bool
-    seed: int
-    no_effect: list[str]  # dimensions whose answer never changed an outcome
-    seconds: float = 0.0
-    method: str = "enumerate"  # "exact", "enumerate" (every distinct profile) or "sample"
-    fallback: str = ""  # why the exact method did not run, when it was asked for
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "warning"]
 
 
 def lint(
@@ -76,10 +44,9 @@ def lint(
 ) -> LintReport:
     """Account for every profile (exactly, or by scoring every distinct one, or ``limit`` sampled ones) and run
     every check. ``limit`` bounds what is enumerated: one independent part (exact), or the whole space."""
-    from recommender.lint.checks import CHECKS
-
     start = clock()
-    space = build_space(rules)
+    table = table_for(rules)
+    space = build_space(table)
     if backend not in BACKENDS:
         raise UserError(f'unknown lint backend "{backend}"; valid values: {", ".join(BACKENDS)}')
     if method not in METHODS:
@@ -87,7 +54,7 @@ def lint(
     report, fallback = None, ""
     if method == "exact":
         try:
-            t = exact(rules, space, limit)
+            t = exact(table, space, limit)
             report = LintReport(
                 rules,
                 space,
@@ -101,7 +68,7 @@ def lint(
         except NotExact as exc:
             fallback = str(exc)
     if report is None:
-        report = _walk(rules, space, limit, seed, BACKENDS[backend](rules, space))
+        report = _walk(table, space, limit, seed, BACKENDS[backend](table, space))
         report.fallback = fallback
     for check in CHECKS.values():
         report.findings.extend(_acknowledge(f, rules) for f in check.run(report))
@@ -109,11 +76,9 @@ def lint(
     return report
 
 
-def _walk(
-    rules: RuleBase, space: AnswerSpace, limit: int, seed: int, scorer: Backend
-) -> LintReport:
+def _walk(table: Table, space: AnswerSpace, limit: int, seed: int, scorer: Backend) -> LintReport:
     """Score every distinct profile, or ``limit`` sampled ones."""
-    totals = Totals(rules)
+    totals = Totals(table)
     exhaustive = space.size <= limit
     if exhaustive:
         codes = _walk_all(space, scorer, totals)
@@ -141,7 +106,7 @@ def _walk(
             space, scorer, totals, digits[:NEIGHBOURS], codes[:NEIGHBOURS]
         )
     return LintReport(
-        rules,
+        table.rules,
         space,
         totals,
         space.size if exhaustive else limit,
@@ -182,8 +147,6 @@ def _no_effect_sampled(
     space: AnswerSpace, scorer: Backend, totals: Totals, base: np.ndarray, codes: np.ndarray
 ) -> list[str]:
     """Dimensions where no single change to a sampled profile changes its outcome."""
-    from recommender.lint.score import outcomes
-
     out = []
     for d, dim in enumerate(space.dims):
         changed = False
@@ -193,7 +156,10 @@ def _no_effect_sampled(
             fire = scorer.fire(moved)
             changed = bool(
                 (
-                    outcomes(fire @ totals.points, fire.astype(np.int32) @ totals.breaks) != codes
+                    outcomes(
+                        fire.astype(np.int64) @ totals.units, fire.astype(np.int32) @ totals.breaks
+                    )
+                    != codes
                 ).any()
             )
             if changed:

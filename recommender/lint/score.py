@@ -10,36 +10,24 @@ import hashlib
 
 import numpy as np
 
-from recommender.rulebase.model import RuleBase
-
-
-def matrices(rules: RuleBase) -> tuple[np.ndarray, np.ndarray]:
-    """(points, deal-breakers): one row per rule, one column per framework."""
-    ids = rules.framework_ids
-    points = np.array(
-        [[r.score.get(f, 0.0) for f in ids] for r in rules.rules], dtype=float
-    ).reshape(-1, len(ids))
-    breaks = np.array(
-        [[f in r.dealbreaker for f in ids] for r in rules.rules], dtype=np.int32
-    ).reshape(-1, len(ids))
-    return points, breaks
+from recommender.lint.dist import mask
+from recommender.scoring.decide import SCALE, top_codes
+from recommender.scoring.table import Table
 
 
 def outcomes(scores: np.ndarray, blocks: np.ndarray) -> np.ndarray:
-    """One outcome mask per profile from its (frameworks,) scores and deal-breaker counts."""
-    open_ = blocks == 0
-    rounded = np.where(open_, np.round(scores, 6), -np.inf)
-    best = rounded.max(axis=1, keepdims=True) if rounded.shape[1] else rounded
-    top = open_ & (rounded == best)
-    return (top * (np.int64(1) << np.arange(top.shape[1], dtype=np.int64))).sum(axis=1)
+    """One top code per profile from its (frameworks,) scores in whole millionths and
+    deal-breaker counts: :func:`recommender.scoring.decide.top_codes`."""
+    return top_codes(scores, mask(blocks))
 
 
 def _margin(scores: np.ndarray, blocks: np.ndarray) -> np.ndarray:
-    """Per profile, the lead of the best open score over the next (0 for a tie, inf with one contender)."""
-    rounded = np.where(blocks == 0, np.round(scores, 6), -np.inf)
-    if rounded.shape[1] < 2:
-        return np.full(len(rounded), np.inf)
-    top2 = -np.partition(-rounded, 1, axis=1)[:, :2]
+    """Per profile, the lead of the best open score over the next (0 for a tie, inf with one
+    contender), in whole millionths."""
+    open_scores = np.where(blocks == 0, scores.astype(float), -np.inf)
+    if open_scores.shape[1] < 2:
+        return np.full(len(open_scores), np.inf)
+    top2 = -np.partition(-open_scores, 1, axis=1)[:, :2]
     with np.errstate(invalid="ignore"):
         margin = top2[:, 0] - top2[:, 1]
     return np.where(np.isfinite(top2[:, 1]), margin, np.inf)
@@ -48,9 +36,12 @@ def _margin(scores: np.ndarray, blocks: np.ndarray) -> np.ndarray:
 class Totals:
     """What every check needs, summed over all blocks of profiles (weights are real profiles)."""
 
-    def __init__(self, rules: RuleBase) -> None:
-        self.points, self.breaks = matrices(rules)
-        n_rules, n_frameworks = self.points.shape
+    def __init__(self, table: Table) -> None:
+        vector = table.vector()
+        self.units = vector.units  # (rules, frameworks) whole millionths: what is summed
+        self.points = self.units / SCALE  # as written, for messages
+        self.breaks = vector.excludes.astype(np.int32)
+        n_rules, n_frameworks = self.units.shape
         self.weight = 0.0
         self.wins = np.zeros(n_frameworks)  # sole winner
         self.tied = np.zeros(n_frameworks)  # one of several tied for first
@@ -59,7 +50,7 @@ class Totals:
         self.fired = np.zeros(n_rules)
         self.decisive = np.zeros(n_rules)  # removing the rule changes the outcome
         self.column_hash = [hashlib.blake2b(digest_size=16) for _ in range(n_rules)]
-        self.reach = np.abs(self.points).max(axis=1) if n_frameworks else np.zeros(n_rules)
+        self.reach = np.abs(self.units).max(axis=1) if n_frameworks else np.zeros(n_rules)
         self.excludes = self.breaks.any(axis=1) if n_frameworks else np.zeros(n_rules, dtype=bool)
 
     @property
@@ -81,10 +72,10 @@ class Totals:
             self.column_hash[r].update(column.tobytes())
         self.fired += mass @ sets
         self.weight += weights.sum()
-        scores = sets @ self.points
+        scores = sets.astype(np.int64) @ self.units
         blocks = sets.astype(np.int32) @ self.breaks
         codes = outcomes(scores, blocks)
-        bits = (codes[:, None] >> np.arange(self.points.shape[1])) & 1
+        bits = (codes[:, None] >> np.arange(self.units.shape[1])) & 1
         single = (codes & (codes - 1)) == 0
         self.wins += (bits * (mass * (single & (codes != 0)))[:, None]).sum(axis=0)
         self.tied += (bits * (mass * ~single)[:, None]).sum(axis=0)
@@ -93,13 +84,12 @@ class Totals:
         # Removing a rule moves any score by at most its largest points, so where the lead over the runner-up
         # is more than twice that (and the rule excludes nothing) the outcome provably stays: test the rest only.
         candidates = sets & (
-            (2 * self.reach[None, :] + 1e-6 >= _margin(scores, blocks)[:, None])
-            | self.excludes[None, :]
+            (2 * self.reach[None, :] >= _margin(scores, blocks)[:, None]) | self.excludes[None, :]
         )
         for r in np.flatnonzero(candidates.any(axis=0)):
             rows = candidates[:, r]
             if rows.any():
-                without = outcomes(scores[rows] - self.points[r], blocks[rows] - self.breaks[r])
+                without = outcomes(scores[rows] - self.units[r], blocks[rows] - self.breaks[r])
                 self.decisive[r] += mass[rows][without != codes[rows]].sum()
         return codes[inverse]
 

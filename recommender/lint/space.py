@@ -1,9 +1,10 @@
-"""The answer space lint searches: one dimension per question (or probe fact) that some condition reads.
+"""The answer space lint searches: one dimension per question (or probe fact) that some condition
+reads, on the scoring table's signature bits.
 
-Two answers to a question are interchangeable when every condition atom on that question (``{q: [a, b]}``,
-``{unanswered: q}``) gives the same result for both, so only one representative of each such class is scored and
-it carries the number of real answers it stands for (its weight). A question no ``when:`` or ``ask_when:`` reads
-is not a dimension at all: its answer cannot change any score.
+Two answers to a question are interchangeable when every mask test on that question gives the same
+result for both, so only one representative of each such class is scored and it carries the number
+of real answers it stands for (its weight). A question no ``when:`` or ``ask_when:`` reads is not a
+dimension at all: its answer cannot change any score.
 """
 
 from __future__ import annotations
@@ -13,32 +14,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import prod
 
-from recommender.rulebase.conditions import (
-    PROBE_STATUSES,
-    All,
-    AnyOf,
-    Condition,
-    Is,
-    Not,
-    ProbeFact,
-    Unanswered,
-)
-from recommender.rulebase.model import Question, RuleBase
+from recommender.rulebase.conditions import PROBE_STATUSES
+from recommender.rulebase.model import Question
+from recommender.scoring.table import Dim, Node, Table, leaves
 
 UNANSWERED = "(unanswered)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     label: str
-    answer: (
-        frozenset[str] | str | None
-    )  # options for a question, a status for a probe fact, None = unanswered
+    bits: int  # the option bits this answer sets in a signature (0: unanswered)
     weight: int  # how many real answers this representative stands for
     members: tuple[str, ...] = ()  # the labels of the answers it stands for
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dimension:
     name: str  # a question id, or "probe:framework.check"
     choices: tuple[Choice, ...]
@@ -55,31 +46,28 @@ class Dimension:
         return sum(c.weight for c in self.choices)
 
 
-def atoms(cond: Condition | None) -> Iterator[Condition]:
-    """The leaves of a compiled condition."""
-    if cond is None:
-        return
-    if isinstance(cond, (All, AnyOf)):
-        for part in cond.parts:
-            yield from atoms(part)
-    elif isinstance(cond, Not):
-        yield from atoms(cond.part)
-    else:
-        yield cond
+def scoring_nodes(table: Table) -> list[Node]:
+    """Every lowered condition that can change a score: rules' ``when`` and follow-ups' ``ask_when``
+    (not ``pick_when``, which only picks a companion)."""
+    return [*table.when, *(node for _, node in table.asks)]
 
 
-def scoring_conditions(rules: RuleBase) -> list[Condition]:
-    """Every condition that can change a score: rule ``when`` and question ``ask_when`` (not ``pick_when``)."""
-    return [
-        *(r.when for r in rules.rules),
-        *(q.ask_when for q in rules.questions if q.ask_when is not None),
-    ]
+def masks_by_dim(table: Table, nodes: list[Node]) -> dict[str, list[int]]:
+    """Per dimension of the table, the distinct mask tests the nodes make on it."""
+    out: dict[str, list[int]] = {}
+    for node in nodes:
+        for leaf in leaves(node):
+            dim = table.owner(leaf)
+            masks = out.setdefault(dim.id, [])
+            if leaf.mask not in masks:
+                masks.append(leaf.mask)
+    return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnswerSpace:
     dims: tuple[Dimension, ...]
-    full_size: int  # every real profile: each answer (and unanswered) of every question, probe outcomes too
+    full_size: int  # every real profile: each answer (and unanswered) of every question, probes too
     unread: tuple[str, ...]  # questions no scoring condition reads
 
     @property
@@ -94,34 +82,25 @@ class AnswerSpace:
     def index(self, name: str) -> int:
         return next(i for i, d in enumerate(self.dims) if d.name == name)
 
-    def profile(
-        self, digits: tuple[int, ...] | list[int]
-    ) -> tuple[dict[str, frozenset], dict[str, str] | None]:
-        """(answers, probe facts) of one profile given as one choice index per dimension."""
-        answers, facts = {}, None
-        for dim, i in zip(self.dims, digits):
-            answer = dim.choices[int(i)].answer
-            if dim.probe:
-                facts = facts if facts is not None else {}
-                facts[dim.name[len("probe:") :]] = answer
-            elif answer is not None:
-                answers[dim.name] = answer
-        return answers, facts
+    def signature(self, digits: Iterator[int] | list[int] | tuple[int, ...]) -> int:
+        """The signature of one profile given as one choice index per dimension."""
+        sig = 0
+        for dim, i in zip(self.dims, digits, strict=True):
+            sig |= dim.choices[int(i)].bits
+        return sig
 
 
-def build_space(rules: RuleBase) -> AnswerSpace:
-    by_question: dict[str, list[Condition]] = {}
-    by_fact: dict[str, list[ProbeFact]] = {}
-    for cond in scoring_conditions(rules):
-        for atom in atoms(cond):
-            if isinstance(atom, (Is, Unanswered)):
-                by_question.setdefault(atom.question, []).append(atom)
-            elif isinstance(atom, ProbeFact):
-                by_fact.setdefault(atom.fact, []).append(atom)
-    dims = [_question_dim(q, by_question[q.id]) for q in rules.questions if q.id in by_question]
-    dims += [_probe_dim(fact, by_fact[fact]) for fact in sorted(by_fact)]
-    unread = tuple(q.id for q in rules.questions if q.id not in by_question)
-    full = prod(_answer_count(q) for q in rules.questions) * len(PROBE_STATUSES) ** len(by_fact)
+def build_space(table: Table) -> AnswerSpace:
+    read = masks_by_dim(table, scoring_nodes(table))
+    dims = [
+        _question_dim(q, table.dim[q.id], read[q.id]) for q in table.rules.questions if q.id in read
+    ]
+    probes = [d for d in table.dims if d.probe and d.id in read]
+    dims += [_probe_dim(d, read[d.id]) for d in probes]
+    unread = tuple(q.id for q in table.rules.questions if q.id not in read)
+    full = prod(_answer_count(q) for q in table.rules.questions) * len(PROBE_STATUSES) ** len(
+        probes
+    )
     return AnswerSpace(tuple(dims), full, unread)
 
 
@@ -129,69 +108,50 @@ def _answer_count(q: Question) -> int:
     return 2 ** len(q.options) if q.kind == "multi" else len(q.options) + 1
 
 
-def _question_dim(q: Question, found: list[Condition]) -> Dimension:
-    value_sets = list(dict.fromkeys(a.values for a in found if isinstance(a, Is)))
-    presence = any(isinstance(a, Unanswered) for a in found)
-    if q.kind == "multi":
-        candidates = _multi_candidates(q, value_sets)
+def _question_dim(q: Question, dim: Dim, masks: list[int]) -> Dimension:
+    if dim.multi:
+        candidates = _multi_candidates(dim, masks)
     else:
-        candidates = [
-            Choice(UNANSWERED, None, 1),
-            *(Choice(o, frozenset((o,)), 1) for o in q.option_ids),
-        ]
-
-    def signature(c: Choice) -> tuple:
-        got = c.answer or frozenset()
-        return (
-            c.answer is not None if presence else None,
-            tuple(not v.isdisjoint(got) for v in value_sets),
-        )
-
-    return Dimension(q.id, _merge(candidates, signature))
+        candidates = [Choice(UNANSWERED, 0, 1), *(Choice(o, b, 1) for b, o in dim.options)]
+    return Dimension(q.id, _merge(candidates, lambda c: tuple(bool(c.bits & m) for m in masks)))
 
 
-def _multi_candidates(q: Question, value_sets: list[frozenset[str]]) -> list[Choice]:
-    """One candidate per set of option classes hit; options in one class are read alike by every atom."""
-    classes: dict[tuple, list[str]] = {}
-    for o in q.option_ids:
-        classes.setdefault(tuple(o in v for v in value_sets), []).append(o)
+def _multi_candidates(dim: Dim, masks: list[int]) -> list[Choice]:
+    """One candidate per set of option classes hit; options in one class are read alike by every
+    mask test."""
+    classes: dict[tuple[bool, ...], list[tuple[int, str]]] = {}
+    for bit, o in dim.options:
+        classes.setdefault(tuple(bool(bit & m) for m in masks), []).append((bit, o))
     groups = list(classes.values())
-    out = [Choice(UNANSWERED, None, 1)]
+    out = [Choice(UNANSWERED, 0, 1)]
     for k in range(1, len(groups) + 1):
         for combo in itertools.combinations(groups, k):
             weight = prod(2 ** len(g) - 1 for g in combo)
-            out.append(
-                Choice("+".join(g[0] for g in combo), frozenset(g[0] for g in combo), weight)
-            )
+            label = "+".join(g[0][1] for g in combo)
+            out.append(Choice(label, sum(g[0][0] for g in combo), weight))
     return out
 
 
-def _probe_dim(fact: str, found: list[ProbeFact]) -> Dimension:
-    status_sets = list(dict.fromkeys(a.statuses for a in found))
-    candidates = [
-        Choice(s, s, 1) for s in ("absent", *(s for s in PROBE_STATUSES if s != "absent"))
-    ]
-    return Dimension(
-        f"probe:{fact}",
-        _merge(candidates, lambda c: tuple(c.answer in s for s in status_sets)),
-        probe=True,
-    )
+def _probe_dim(dim: Dim, masks: list[int]) -> Dimension:
+    statuses = {o: b for b, o in dim.options}
+    order = ("absent", *(s for s in PROBE_STATUSES if s != "absent"))
+    candidates = [Choice(s, statuses[s], 1) for s in order]
+    merged = _merge(candidates, lambda c: tuple(bool(c.bits & m) for m in masks))
+    return Dimension(dim.id, merged, probe=True)
 
 
-def _merge(candidates: list[Choice], signature: Callable[[Choice], tuple]) -> tuple[Choice, ...]:
-    """One representative per signature (the first), weighted by how many candidates it stands for."""
-    groups: dict[tuple, list[Choice]] = {}
+def _merge(
+    candidates: list[Choice], signature: Callable[[Choice], tuple[bool, ...]]
+) -> tuple[Choice, ...]:
+    """One representative per signature (the first), weighted by how many it stands for."""
+    groups: dict[tuple[bool, ...], list[Choice]] = {}
     for c in candidates:
         groups.setdefault(signature(c), []).append(c)
     out = []
     for members in groups.values():
         first = members[0]
-        out.append(
-            Choice(
-                first.label if len(members) == 1 else f"{first.label} (+{len(members) - 1} alike)",
-                first.answer,
-                sum(m.weight for m in members),
-                tuple(m.label for m in members),
-            )
-        )
+        alike = len(members) - 1
+        label = first.label if not alike else f"{first.label} (+{alike} alike)"
+        weight = sum(m.weight for m in members)
+        out.append(Choice(label, first.bits, weight, tuple(m.label for m in members)))
     return tuple(out)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from recommender import paths
-from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
+from recommender.fileio import write_text_atomic
 from recommender.probe.model import FrameworkResult
 
 ENV_VAR = "RECOMMENDER_CACHE_DIR"

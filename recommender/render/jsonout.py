@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from recommender.rulebase.model import RuleBase
-from recommender.scoring.engine import Recommendation
+from recommender.scoring.result import Recommendation
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
 

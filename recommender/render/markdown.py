@@ -11,8 +11,8 @@ from recommender.render.text import (
     name_of,
 )
 from recommender.rulebase.model import RuleBase
-from recommender.scoring.engine import Recommendation
 from recommender.scoring.evidence import Evidence
+from recommender.scoring.result import Recommendation
 
 
 def _cell(text: str) -> str:

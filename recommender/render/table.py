@@ -14,8 +14,8 @@ from recommender.render.text import (
     name_of,
 )
 from recommender.rulebase.model import RuleBase
-from recommender.scoring.engine import Recommendation
 from recommender.scoring.evidence import Evidence
+from recommender.scoring.result import Recommendation
 
 BAR = 24
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from recommender.rulebase.model import Companion, RuleBase
-from recommender.scoring.engine import Change, Recommendation
+from recommender.scoring.result import Change, Recommendation
 
 
 def name_of(framework: str | None, rules: RuleBase) -> str:

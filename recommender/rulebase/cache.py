@@ -1,92 +1,85 @@
-"""A JSON cache of the validated rule base, so a command does not re-parse and re-check every YAML file.
+"""A JSON cache of the validated rule base, so a command does not re-parse and re-check every YAML
+file. Derived data: any doubt about it means it is rebuilt, never an error.
 
-The cache is keyed by every rule file's path, size and modification time, the package version and the cache
-format; any change re-reads the YAML. The cache holds plain JSON, decoded into the same frozen dataclasses the
-loader builds: nothing in it is executed. A missing, corrupt or stale cache file is simply rebuilt.
+The cache is keyed by the SHA-256 of every rule file's path and content, the package version and the
+cache format, and it carries the SHA-256 of its own payload: a cache that does not decode, does not
+match its sources or was edited by hand is ignored and rewritten. It holds plain JSON, decoded into
+the same frozen dataclasses the loader builds: nothing in it is executed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import os
-import zlib
 from pathlib import Path
+from typing import Any
 
 from recommender import __version__
-from recommender.atomic import write_text_atomic
 from recommender.errors import UserError
+from recommender.fileio import read_bytes, write_text_atomic
 from recommender.paths import cache_dir
 from recommender.rulebase import conditions, model
-from recommender.rulebase.load import _display, load_rules, rule_files, shipped_rules_dir
+from recommender.rulebase.load import display, load_rules, rule_files, shipped_rules_dir
+from recommender.rulebase.yamlio import MAX_BYTES
 
-FORMAT = 4
+FORMAT = 5
 KEEP = 16  # cache files kept: one per distinct set of rule directories
-_CLASSES = {
-    cls.__name__: cls
-    for cls in (
-        model.Origin,
-        model.Option,
-        model.Question,
-        model.Companion,
-        model.Fact,
-        model.Framework,
-        model.Rule,
-        model.Case,
-        model.Need,
-        model.RuleBase,
-        conditions.Always,
-        conditions.Is,
-        conditions.Unanswered,
-        conditions.ProbeFact,
-        conditions.All,
-        conditions.AnyOf,
-        conditions.Not,
-    )
+MAX_CACHE = 64 << 20  # a cache file larger than this is not ours
+_CLASSES: dict[str, type] = {
+    **conditions.CLASSES,
+    **{
+        cls.__name__: cls
+        for cls in (
+            model.Origin,
+            model.Option,
+            model.Question,
+            model.Companion,
+            model.Fact,
+            model.Framework,
+            model.Rule,
+            model.Case,
+            model.Need,
+            model.RuleBase,
+        )
+    },
 }
 
 
 def _encode(obj: object) -> object:
     if isinstance(
         obj, model.Origin
-    ):  # stored absolute, shown relative to wherever the next run starts
+    ):  # stored absolute, shown relative to where the next run starts
         return {"$": "Origin", "file": os.path.abspath(obj.file), "line": obj.line, "col": obj.col}
     if isinstance(obj, model.RuleBase):
         obj = dataclasses.replace(obj, files=tuple(os.path.abspath(f) for f in obj.files))
-    if isinstance(obj, conditions.Condition):
-        return {
-            "$": type(obj).__name__,
-            **{name: _encode(getattr(obj, name)) for name in obj._fields},
-        }
-    if dataclasses.is_dataclass(obj):
-        return {
-            "$": type(obj).__name__,
-            **{f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)},
-        }
-    if isinstance(obj, (tuple, list)):
-        return (
-            {"$t": [_encode(x) for x in obj]}
-            if isinstance(obj, tuple)
-            else [_encode(x) for x in obj]
-        )
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = (f.name for f in dataclasses.fields(obj) if f.init)
+        return {"$": type(obj).__name__, **{name: _encode(getattr(obj, name)) for name in fields}}
+    if isinstance(obj, tuple):
+        return {"$t": [_encode(x) for x in obj]}
+    if isinstance(obj, list):
+        return [_encode(x) for x in obj]
     if isinstance(obj, frozenset):
         return {"$f": sorted(obj)}
     if isinstance(obj, dict):
         return {"$d": [[k, _encode(v)] for k, v in obj.items()]}
-    if obj is None or isinstance(obj, (str, int, float, bool)):
+    if obj is None or isinstance(obj, str | int | float | bool):
         return obj
     return str(obj)  # a date in a test case's raw answers; it fails validation either way
 
 
 @functools.cache
 def _shown(path: str) -> str:
-    """An absolute path as the loader would show it from the current directory (few files, many origins)."""
-    return str(_display(Path(path)))
+    """An absolute path as the loader shows it from the current directory (few files, many uses)."""
+    return str(display(Path(path)))
 
 
-def _decode_node(obj: dict) -> object:
-    """``json.loads`` object hook: children are already decoded, so each JSON object is turned back once."""
+def _decode_node(obj: dict[str, Any]) -> object:
+    """``json.loads`` object hook: children are already decoded, so each object is turned back
+    once. Anything unexpected raises, and the cache is rebuilt."""
     if "$t" in obj:
         return tuple(obj["$t"])
     if "$f" in obj:
@@ -97,8 +90,6 @@ def _decode_node(obj: dict) -> object:
     if name is None:
         return obj
     cls = _CLASSES[name]
-    if issubclass(cls, conditions.Condition):
-        return cls(*obj.values())
     if cls is model.Origin:
         obj["file"] = _shown(obj["file"])
     elif cls is model.RuleBase:
@@ -107,43 +98,69 @@ def _decode_node(obj: dict) -> object:
 
 
 def _prune(directory: str) -> None:
-    """Each distinct set of overlay directories has its own cache file; keep only the newest ``KEEP``."""
+    """Each distinct set of overlay directories has its own cache file; keep the newest ``KEEP``."""
     files = [os.path.join(directory, f) for f in os.listdir(directory) if f.startswith("rules-")]
     for old in sorted(files, key=os.path.getmtime)[:-KEEP]:
         os.unlink(old)
 
 
 def _key(files: list[str]) -> str:
-    stats = []
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}".encode())
     for name in files:
-        st = os.stat(name)
-        stats.append([os.path.abspath(name), st.st_size, st.st_mtime_ns])
-    return json.dumps([FORMAT, __version__, stats])
+        digest.update(b"\0" + os.path.abspath(name).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.sha256(read_bytes(name, MAX_BYTES + 1)).digest())
+    return digest.hexdigest()
+
+
+def _slot(dirs: list[str]) -> str:
+    name = hashlib.sha256("\0".join(dirs).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return os.path.join(cache_dir(), f"rules-{name}.json")
+
+
+def _read(slot: str, key: str) -> model.RuleBase | None:
+    """The cached rule base when the file is ours, intact and for these sources; else None."""
+    try:
+        head, _, payload = read_bytes(slot, MAX_CACHE).partition(b"\n")
+        meta = json.loads(head)
+        if meta != {"key": key, "sha256": hashlib.sha256(payload).hexdigest()}:
+            return None
+        rules = json.loads(payload, object_hook=_decode_node)
+    except (OSError, UserError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+    return rules if isinstance(rules, model.RuleBase) else None
+
+
+def _write(slot: str, key: str, rules: model.RuleBase) -> None:
+    payload = json.dumps(_encode(rules), separators=(",", ":"))
+    meta = {"key": key, "sha256": hashlib.sha256(payload.encode()).hexdigest()}
+    try:
+        os.makedirs(os.path.dirname(slot), exist_ok=True)
+        write_text_atomic(slot, json.dumps(meta) + "\n" + payload)
+        _prune(os.path.dirname(slot))
+    except (OSError, UserError):
+        pass  # a read-only cache directory only costs speed
 
 
 def load_rules_cached(*overlays: str) -> model.RuleBase:
     """Like ``load_rules(*overlays)``, served from the cache when no rule file has changed."""
     dirs = [str(shipped_rules_dir()), *overlays]
     try:
-        files = [str(p) for d in dirs for p in rule_files(Path(d))]
-        key = _key(files)
+        key = _key([str(p) for d in dirs for p in rule_files(Path(d))])
     except (UserError, OSError):
         return load_rules(*overlays)  # let the loader report the problem
-    slot = os.path.join(cache_dir(), f"rules-{zlib.crc32(chr(0).join(dirs).encode()):08x}.json")
-    try:
-        with open(slot, encoding="utf-8") as handle:
-            data = json.load(handle, object_hook=_decode_node)
-        if data.get("key") == key and isinstance(data.get("rulebase"), model.RuleBase):
-            return data["rulebase"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    slot = _slot(dirs)
+    cached = _read(slot, key)
+    if cached is not None:
+        return cached
     rules = load_rules(*overlays)
-    try:
-        os.makedirs(os.path.dirname(slot), exist_ok=True)
-        write_text_atomic(
-            slot, json.dumps({"key": key, "rulebase": _encode(rules)}, separators=(",", ":"))
-        )
-        _prune(os.path.dirname(slot))
-    except (OSError, UserError):
-        pass  # a read-only cache directory only costs speed
+    _write(slot, key, rules)
     return rules
+
+
+def refresh(*overlays: str) -> None:
+    """Forget the cached rule base of these overlays (``rules validate --refresh``)."""
+    dirs = [str(shipped_rules_dir()), *overlays]
+    try:
+        os.unlink(_slot(dirs))
+    except OSError:
+        pass

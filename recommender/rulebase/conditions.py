@@ -1,174 +1,148 @@
-"""The condition language of ``when:``, ``ask_when:`` and ``pick_when:``: YAML data compiled to objects.
+"""The condition language of ``when:``, ``ask_when:`` and ``pick_when:``: YAML data compiled to values.
 
-Answers are normalised to ``{question_id: frozenset(option_ids)}`` before any test, so one membership test
-serves single, multi and yes/no questions alike. Probe facts are ``{"framework.check": status}``.
-Nothing here evaluates text as code.
+Conditions are plain frozen dataclasses, built from data; nothing here evaluates text as code.
+
+:func:`core` is the one walk over the language: it rewrites every condition into the core forms
+``Is``/``All``/``AnyOf``/``Not``/``bool``, reading a probe fact as an answer to the pseudo-question
+``probe:<fact>`` whose options are the probe statuses, and ``unanswered: q`` as "q has none of its
+options". Every consumer (the scoring table, lint) reads only the core forms, so a new kind of
+condition is one class here and one case in :func:`core`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from recommender.errors import UserError, did_you_mean
 
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
-
-Answers = Mapping[str, frozenset]
+Answers = Mapping[str, frozenset[str]]
 Facts = Mapping[str, str]
-EMPTY: frozenset = frozenset()
+EMPTY: frozenset[str] = frozenset()
 PROBE_STATUSES = ("ok", "failed", "unavailable", "skipped", "absent", "crashed", "timeout")
+PROBE = "probe:"  # the pseudo-question prefix a probe fact is answered under
 KEYWORDS = ("all", "any", "not", "unanswered", "answered", "probe")
 
 
-class Condition:
-    """A compiled condition: ``test`` is the fast path, ``explain`` says why it held or not.
+@dataclass(frozen=True, slots=True)
+class Always:
+    """Holds for every profile (what a rule with a broken condition falls back to)."""
 
-    Conditions are small immutable value objects: plain classes with ``__slots__`` rather than dataclasses,
-    because every start of ``recommend`` defines them and each dataclass definition costs ~0.4 ms. ``_fields``
-    names the values, for equality, ``repr`` and the rule-base cache.
-    """
-
-    __slots__ = ()
-    _fields: tuple[str, ...] = ()
-    questions: frozenset[str] = EMPTY
-
-    def __init__(self, *values: Any) -> None:
-        for name, value in zip(self._fields, values, strict=True):
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._values() == self._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self._values()))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{n}={v!r}' for n, v in zip(self._fields, self._values()))})"
-
-    def test(self, answers: Answers, facts: Facts | None = None) -> bool:
-        raise NotImplementedError
-
-    def explain(self, answers: Answers, facts: Facts | None = None) -> str:
-        raise NotImplementedError
-
-
-class Always(Condition):
-    __slots__ = _fields = ()
-
-    def test(self, answers: Answers, facts: Facts | None = None) -> bool:
-        return True
-
-    def explain(self, answers: Answers, facts: Facts | None = None) -> str:
+    def explain(self, holds: Holds, answers: Answers) -> str:
         return "always"
 
 
-class Is(Condition):
-    __slots__ = _fields = ("question", "values")
+@dataclass(frozen=True, slots=True)
+class Is:
+    """``{question: value}`` or ``{question: [a, b]}``: the answer includes one of ``values``."""
+
     question: str
     values: frozenset[str]
 
-    @property
-    def questions(self) -> frozenset[str]:  # type: ignore[override]
-        return frozenset((self.question,))
-
-    def test(self, answers: Answers, facts: Facts | None = None) -> bool:
-        return not self.values.isdisjoint(answers.get(self.question, EMPTY))
-
-    def explain(self, answers: Answers, facts: Facts | None = None) -> str:
+    def explain(self, holds: Holds, answers: Answers) -> str:
         want = "/".join(sorted(self.values))
         got = answers.get(self.question)
         got_text = "unanswered" if got is None else "/".join(sorted(got)) or "nothing"
-        return f"{self.question} is {want} ({'yes' if self.test(answers) else 'no'}: {got_text})"
+        return f"{self.question} is {want} ({_yes(holds(self))}: {got_text})"
 
 
-class Unanswered(Condition):
-    __slots__ = _fields = ("question", "negate")
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """``unanswered: q``, or ``answered: q`` when ``negate``."""
+
     question: str
-    negate: bool  # `answered:`
+    negate: bool = False
 
-    def __init__(self, question: str, negate: bool = False) -> None:
-        super().__init__(question, negate)
-
-    @property
-    def questions(self) -> frozenset[str]:  # type: ignore[override]
-        return frozenset((self.question,))
-
-    def test(self, answers: Answers, facts: Facts | None = None) -> bool:
-        return (self.question in answers) is self.negate
-
-    def explain(self, answers: Answers, facts: Facts | None = None) -> str:
+    def explain(self, holds: Holds, answers: Answers) -> str:
         word = "answered" if self.negate else "unanswered"
-        return f"{self.question} is {word} ({'yes' if self.test(answers) else 'no'})"
+        return f"{self.question} is {word} ({_yes(holds(self))})"
 
 
-class ProbeFact(Condition):
-    __slots__ = _fields = ("fact", "statuses")
+@dataclass(frozen=True, slots=True)
+class ProbeFact:
+    """``probe: {"framework.check": status}``: what ``recommender probe`` found on this machine."""
+
     fact: str
     statuses: frozenset[str]
 
-    def test(self, answers: Answers, facts: Facts | None = None) -> bool:
-        return facts is not None and facts.get(self.fact, "absent") in self.statuses
-
-    def explain(self, answers: Answers, facts: Facts | None = None) -> str:
-        got = "not probed" if facts is None else facts.get(self.fact, "absent")
+    def explain(self, holds: Holds, answers: Answers) -> str:
         want = "/".join(sorted(self.statuses))
-        return (
-            f"probe {self.fact} is {want} ({'yes' if self.test(answers, facts) else 'no'}: {got})"
-        )
+        got = answers.get(PROBE + self.fact)
+        got_text = "not probed" if got is None else "/".join(sorted(got))
+        return f"probe {self.fact} is {want} ({_yes(holds(self))}: {got_text})"
 
 
-class _Parts(Condition):
-    """A condition made of others: ``all:`` or ``any:``."""
-
-    __slots__ = _fields = ("parts",)
+@dataclass(frozen=True, slots=True)
+class All:
     parts: tuple[Condition, ...]
 
-    @property
-    def questions(self) -> frozenset[str]:  # type: ignore[override]
-        return frozenset().union(*(p.questions for p in self.parts))
+    def explain(self, holds: Holds, answers: Answers) -> str:
+        return " and ".join(p.explain(holds, answers) for p in self.parts)
 
 
-class All(_Parts):
-    __slots__ = ()
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
 
-    def test(self, answers: Answers, facts: Facts | None = None) -> bool:
-        return all(p.test(answers, facts) for p in self.parts)
-
-    def explain(self, answers: Answers, facts: Facts | None = None) -> str:
-        return " and ".join(p.explain(answers, facts) for p in self.parts)
+    def explain(self, holds: Holds, answers: Answers) -> str:
+        return "any of (" + "; ".join(p.explain(holds, answers) for p in self.parts) + ")"
 
 
-class AnyOf(_Parts):
-    __slots__ = ()
-
-    def test(self, answers: Answers, facts: Facts | None = None) -> bool:
-        return any(p.test(answers, facts) for p in self.parts)
-
-    def explain(self, answers: Answers, facts: Facts | None = None) -> str:
-        return "any of (" + "; ".join(p.explain(answers, facts) for p in self.parts) + ")"
-
-
-class Not(Condition):
-    __slots__ = _fields = ("part",)
+@dataclass(frozen=True, slots=True)
+class Not:
     part: Condition
 
-    @property
-    def questions(self) -> frozenset[str]:  # type: ignore[override]
-        return self.part.questions
+    def explain(self, holds: Holds, answers: Answers) -> str:
+        return f"not [{self.part.explain(holds, answers)}]"
 
-    def test(self, answers: Answers, facts: Facts | None = None) -> bool:
-        return not self.part.test(answers, facts)
 
-    def explain(self, answers: Answers, facts: Facts | None = None) -> str:
-        return f"not [{self.part.explain(answers, facts)}]"
+Condition = Always | Is | Unanswered | ProbeFact | All | AnyOf | Not
+Core = Is | All | AnyOf | Not | bool
+Holds = Callable[[Condition], bool]
+CLASSES: dict[str, type] = {
+    c.__name__: c for c in (Always, Is, Unanswered, ProbeFact, All, AnyOf, Not)
+}
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def core(cond: Condition, options: Mapping[str, frozenset[str]]) -> Core:
+    """``cond`` in the core forms (see the module docstring); ``options`` maps question -> option ids."""
+    if isinstance(cond, Always):
+        return True
+    if isinstance(cond, Is):
+        return cond
+    if isinstance(cond, Unanswered):
+        answered = Is(cond.question, options.get(cond.question, EMPTY))
+        return answered if cond.negate else Not(answered)
+    if isinstance(cond, ProbeFact):
+        return Is(PROBE + cond.fact, cond.statuses)
+    if isinstance(cond, Not):
+        return Not(core(cond.part, options))
+    parts = tuple(core(p, options) for p in cond.parts)
+    return All(parts) if isinstance(cond, All) else AnyOf(parts)
+
+
+def probe_facts_read(cond: Condition | None) -> set[str]:
+    """The probe facts a condition reads (each becomes a pseudo-question of the scoring table)."""
+    if isinstance(cond, ProbeFact):
+        return {cond.fact}
+    if isinstance(cond, Not):
+        return probe_facts_read(cond.part)
+    if isinstance(cond, All | AnyOf):
+        return set().union(*(probe_facts_read(p) for p in cond.parts))
+    return set()
+
+
+def as_answers(facts: Facts | None, read: set[str] | frozenset[str]) -> dict[str, frozenset[str]]:
+    """Probe facts as answers to their pseudo-questions: a fact not reported reads as ``absent``;
+    with no probe at all (``facts`` None) nothing is answered, so no probe condition holds."""
+    if facts is None:
+        return {}
+    return {PROBE + f: frozenset((facts.get(f, "absent"),)) for f in read}
 
 
 def compile_condition(
@@ -183,11 +157,8 @@ def compile_condition(
     ``options`` maps each question id to its valid option ids.
     """
     if not isinstance(raw, dict) or not raw:
-        errors.append(
-            UserError(
-                "a condition must be a non-empty mapping such as {deployment: mobile}", file, *pos
-            )
-        )
+        message = "a condition must be a non-empty mapping such as {deployment: mobile}"
+        errors.append(UserError(message, file, *pos))
         return Always()
     parts = [_compile_key(key, value, raw, options, file, errors) for key, value in raw.items()]
     return parts[0] if len(parts) == 1 else All(tuple(parts))
@@ -222,12 +193,7 @@ def _compile_key(
     if key == "not":
         return Not(compile_condition(value, options, file, pos, errors))
     if key in ("unanswered", "answered"):
-        names = value if isinstance(value, list) else [value]
-        conds = [
-            Unanswered(_question(n, options, file, pos, errors), negate=key == "answered")
-            for n in names
-        ]
-        return conds[0] if len(conds) == 1 else All(tuple(conds))
+        return _compile_unanswered(key, value, options, file, pos, errors)
     if key == "probe":
         return _compile_probe(value, file, pos, errors)
     question = _question(key, options, file, _key_at(raw, key, pos), errors)
@@ -236,23 +202,49 @@ def _compile_key(
     clean = []
     for i, v in enumerate(values):
         v = yes_no(v)
+        where = _at(value, i, pos)
         if not isinstance(v, str):
-            errors.append(
-                UserError(
-                    f"{question}: expected an option id, got {v!r}", file, *_at(value, i, pos)
-                )
-            )
+            errors.append(UserError(f"{question}: expected an option id, got {v!r}", file, *where))
         elif question in options and v not in valid:
-            errors.append(
-                UserError(
-                    f'unknown option "{v}" for question "{question}"{did_you_mean(v, valid)}',
-                    file,
-                    *_at(value, i, pos),
-                )
-            )
+            hint = did_you_mean(v, valid)
+            message = f'unknown option "{v}" for question "{question}"{hint}'
+            errors.append(UserError(message, file, *where))
         else:
             clean.append(v)
     return Is(question, frozenset(clean))
+
+
+def _compile_unanswered(
+    key: str,
+    value: Any,
+    options: Mapping[str, frozenset[str]],
+    file: str,
+    pos: tuple[int, int],
+    errors: list[UserError],
+) -> Condition:
+    names = value if isinstance(value, list) else [value]
+    conds: list[Condition] = []
+    for i, name in enumerate(names):
+        where = _at(value, i, pos) if isinstance(value, list) else pos
+        if not isinstance(name, str):
+            message = f"{key}: expected a question id, got {_kind(name)}"
+            errors.append(UserError(message, file, *where))
+            continue
+        question = _question(name, options, file, where, errors)
+        conds.append(Unanswered(question, negate=key == "answered"))
+    if not conds:
+        return Always()
+    return conds[0] if len(conds) == 1 else All(tuple(conds))
+
+
+def _kind(value: Any) -> str:
+    return (
+        "a mapping"
+        if isinstance(value, dict)
+        else "a list"
+        if isinstance(value, list)
+        else (f"{type(value).__name__} {value!r}")
+    )
 
 
 def _key_at(raw: Any, key: Any, default: tuple[int, int]) -> tuple[int, int]:
@@ -268,12 +260,8 @@ def _question(
     errors: list[UserError],
 ) -> str:
     if name not in options:
-        valid = [*options, *KEYWORDS]
-        errors.append(
-            UserError(
-                f'unknown question "{name}" in condition{did_you_mean(name, valid)}', file, *pos
-            )
-        )
+        hint = did_you_mean(name, [*options, *KEYWORDS])
+        errors.append(UserError(f'unknown question "{name}" in condition{hint}', file, *pos))
     return str(name)
 
 
@@ -281,14 +269,13 @@ def _compile_probe(
     value: Any, file: str, pos: tuple[int, int], errors: list[UserError]
 ) -> Condition:
     if not isinstance(value, dict) or not value:
-        errors.append(
-            UserError('probe: expected a mapping such as {"pytorch.gpu": ok}', file, *pos)
-        )
+        message = 'probe: expected a mapping such as {"pytorch.gpu": ok}'
+        errors.append(UserError(message, file, *pos))
         return Always()
-    parts = []
+    parts: list[Condition] = []
     for fact, status in value.items():
         statuses = status if isinstance(status, list) else [status]
-        bad = [s for s in statuses if s not in PROBE_STATUSES]
+        bad = [s for s in statuses if not isinstance(s, str) or s not in PROBE_STATUSES]
         if not isinstance(fact, str) or "." not in fact or bad:
             problem = (
                 f'unknown probe status "{bad[0]}"{did_you_mean(bad[0], PROBE_STATUSES)}'
@@ -298,6 +285,8 @@ def _compile_probe(
             errors.append(UserError(problem, file, *_at(value, fact, pos)))
             continue
         parts.append(ProbeFact(fact, frozenset(statuses)))
+    if not parts:
+        return Always()
     return parts[0] if len(parts) == 1 else All(tuple(parts))
 
 

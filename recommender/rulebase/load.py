@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from recommender.errors import UserError, UserErrors, did_you_mean
 from recommender.rulebase import schema
@@ -28,10 +29,6 @@ from recommender.rulebase.model import (
     RuleBase,
 )
 from recommender.rulebase.yamlio import Map, Seq, load_yaml
-
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer to what they define
@@ -79,11 +76,11 @@ def load_rules(
         paths = [Path(f) for f in files]
     builder = _Builder()
     for path in paths:
-        builder.add_file(_display(path))
+        builder.add_file(display(path))
     return builder.finish()
 
 
-def _display(path: Path) -> Path:
+def display(path: Path) -> Path:
     """A path relative to the working directory when it lies below it: shorter messages."""
     try:
         return path.resolve().relative_to(Path.cwd())

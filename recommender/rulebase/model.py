@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from functools import cached_property
+from dataclasses import dataclass, field
+from typing import Any
 
 from recommender.rulebase.conditions import Condition
 
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
 
-
-class Record:
-    """Equality, hashing and repr for the frozen dataclasses below, written once.
-
-    ``record`` is ``dataclass(frozen=True)`` with these three inherited instead of generated: a generated method
-    is compiled with ``exec`` when the class is defined, which made importing this package ~4 ms slower.
-    """
-
-    __slots__ = ()
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__ and other._values() == self._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((self.__class__.__name__, self._values()))
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
-        return f"{self.__class__.__name__}({inner})"
-
-
-def record(cls: type) -> type:
-    """A frozen dataclass whose ``__eq__``, ``__hash__`` and ``__repr__`` come from :class:`Record`."""
-    return dataclass(frozen=True, eq=False, repr=False)(cls)
-
-
-@record
-class Origin(Record):
+@dataclass(frozen=True, slots=True)
+class Origin:
     """Where something was defined, for messages and ``rules show``."""
 
     file: str
@@ -52,8 +20,8 @@ class Origin(Record):
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@record
-class Option(Record):
+@dataclass(frozen=True, slots=True)
+class Option:
     """One answer a question offers."""
 
     id: str
@@ -61,8 +29,8 @@ class Option(Record):
     help: str = ""
 
 
-@record
-class Question(Record):
+@dataclass(frozen=True, slots=True)
+class Question:
     """A question of the questionnaire; ``ask_when`` makes it a follow-up."""
 
     id: str
@@ -77,17 +45,18 @@ class Question(Record):
     ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
 
-    @cached_property
-    def option_ids(self) -> tuple[str, ...]:
-        # cached: normalize_answers asks for it once per answer, and batch normalises millions of answers
-        return tuple(o.id for o in self.options)
+    option_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # kept: normalize_answers asks for it once per answer, and batch normalises millions
+        object.__setattr__(self, "option_ids", tuple(o.id for o in self.options))
 
     def label(self, option_id: str) -> str:
         return next((o.label for o in self.options if o.id == option_id), option_id)
 
 
-@record
-class Companion(Record):
+@dataclass(frozen=True, slots=True)
+class Companion:
     """A high-level library that goes with a framework, with its dated status."""
 
     id: str
@@ -100,8 +69,8 @@ class Companion(Record):
     pick_when: Condition | None = None
 
 
-@record
-class Fact(Record):
+@dataclass(frozen=True, slots=True)
+class Fact:
     """A dated, cited claim about a framework; stale or wrong ones carry the correction."""
 
     id: str
@@ -113,8 +82,8 @@ class Fact(Record):
     versions: dict[str, str] = field(default_factory=dict)
 
 
-@record
-class Framework(Record):
+@dataclass(frozen=True, slots=True)
+class Framework:
     """A candidate: the comparison table, companion libraries and facts."""
 
     id: str
@@ -131,8 +100,8 @@ class Framework(Record):
     lint_reason: str = ""
 
 
-@record
-class Rule(Record):
+@dataclass(frozen=True, slots=True)
+class Rule:
     """A scoring rule or deal-breaker: when ``when`` holds, add ``score`` / exclude ``dealbreaker``."""
 
     id: str
@@ -151,8 +120,8 @@ class Rule(Record):
     lint_reason: str = ""
 
 
-@record
-class Case(Record):
+@dataclass(frozen=True, slots=True)
+class Case:
     """An example profile with the expected winner (``rules/tests``)."""
 
     name: str
@@ -166,8 +135,8 @@ class Case(Record):
     )
 
 
-@record
-class Need(Record):
+@dataclass(frozen=True, slots=True)
+class Need:
     """A stated need the probe can verify: when ``when`` holds, ``checks[framework]`` must be ok here."""
 
     id: str
@@ -178,8 +147,8 @@ class Need(Record):
     origin: Origin | None = None
 
 
-@record
-class RuleBase(Record):
+@dataclass(frozen=True, slots=True)
+class RuleBase:
     """Everything loaded from the rule files, validated; look-ups by id are cached."""
 
     questions: tuple[Question, ...]
@@ -190,27 +159,25 @@ class RuleBase(Record):
     disabled: tuple[str, ...] = ()
     needs: tuple[Need, ...] = ()
 
+    # look-ups by id, derived from the tuples above
+    question_by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
+    framework_by_id: dict[str, Framework] = field(init=False, repr=False, compare=False)
+    rule_by_id: dict[str, Rule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "question_by_id", {q.id: q for q in self.questions})
+        object.__setattr__(self, "framework_by_id", {f.id: f for f in self.frameworks})
+        object.__setattr__(self, "rule_by_id", {r.id: r for r in self.rules})
+
     def question(self, question_id: str) -> Question:
-        return self._questions[question_id]
+        return self.question_by_id[question_id]
 
     def framework(self, framework_id: str) -> Framework:
-        return self._frameworks[framework_id]
+        return self.framework_by_id[framework_id]
 
     def rule(self, rule_id: str) -> Rule:
-        return self._rules[rule_id]
+        return self.rule_by_id[rule_id]
 
     @property
     def framework_ids(self) -> tuple[str, ...]:
         return tuple(f.id for f in self.frameworks)
-
-    @cached_property
-    def _questions(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
-
-    @cached_property
-    def _frameworks(self) -> dict[str, Framework]:
-        return {f.id: f for f in self.frameworks}
-
-    @cached_property
-    def _rules(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}

@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import yes_no
-from recommender.rulebase.model import Record, RuleBase, record
+from recommender.rulebase.model import RuleBase
 from recommender.rulebase.yamlio import load_yaml, read_text
-
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
 
 Normal = dict[str, frozenset]
 
 
-@record
-class Profile(Record):
+@dataclass(frozen=True, slots=True)
+class Profile:
     """A profile file: its name and its answers in normal form."""
 
     name: str | None

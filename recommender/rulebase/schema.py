@@ -7,31 +7,37 @@ Cross-references (a rule naming a question that does not exist) are checked late
 
 from __future__ import annotations
 
+import math
 import re
-from collections import namedtuple
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.yamlio import Map, Seq
 
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
-
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
-if TYPE_CHECKING:
-    Checker = Callable[[Any], "str | None"]
+Checker = Callable[[Any], "str | None"]
 
 
-# Named tuples, not dataclasses: these are defined on every start, and a dataclass definition costs ~0.4 ms.
-MappingOf = namedtuple("MappingOf", "values")
-MappingOf.__doc__ = """A mapping of id -> value (``score: {tensorflow: 4}``); each bad entry is reported at its own
-position. ``values`` checks each value."""
-Field = namedtuple("Field", "kind required many", defaults=(False, False))
-Field.__doc__ = """One key of a shape. ``kind``: a value checker, a MappingOf, or a nested shape (a dict of
-Fields); ``required``: the key must be there; ``many``: a list of ``kind``."""
+@dataclass(frozen=True, slots=True)
+class MappingOf:
+    """A mapping of id -> value (``score: {tensorflow: 4}``); each bad entry is reported at its own
+    position. ``values`` checks each value."""
+
+    values: Checker
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One key of a shape. ``kind``: a value checker, a MappingOf, or a nested shape (a dict of
+    Fields); ``required``: the key must be there; ``many``: a list of ``kind``."""
+
+    kind: Any
+    required: bool = False
+    many: bool = False
 
 
 def text(value: Any) -> str | None:
@@ -44,9 +50,26 @@ def ident(value: Any) -> str | None:
     return None
 
 
+MAX_POINTS = 1000  # a rule's points per framework; far beyond any sensible weight
+
+
 def number(value: Any) -> str | None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
     return None if ok else f"expected a number, got {type(value).__name__} {value!r}"
+
+
+def points(value: Any) -> str | None:
+    """A score: a finite number within +-MAX_POINTS with at most 6 decimals (the tie tolerance)."""
+    problem = number(value)
+    if problem:
+        return problem
+    if not math.isfinite(value) if isinstance(value, float) else abs(value) > MAX_POINTS:
+        return f"expected points between -{MAX_POINTS} and {MAX_POINTS}, got {value!r}"
+    if abs(value) > MAX_POINTS:
+        return f"expected points between -{MAX_POINTS} and {MAX_POINTS}, got {value!r}"
+    if abs(round(value * 10**6) - value * 10**6) > 1e-6 * max(1.0, abs(value)):
+        return f"points are kept to 6 decimals; got {value!r}"
+    return None
 
 
 def boolean(value: Any) -> str | None:
@@ -158,7 +181,7 @@ FRAMEWORK = {
 RULE = {
     "id": Field(ident, required=True),
     "when": Field(condition, required=True),
-    "score": Field(mapping_of(number)),
+    "score": Field(mapping_of(points)),
     "dealbreaker": Field(ident, many=True),
     "because": Field(text, required=True),
     "source": Field(text, required=True),

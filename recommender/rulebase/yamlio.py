@@ -7,14 +7,11 @@ stood, so every later error can name ``file:line:col``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from recommender.errors import UserError
-
-TYPE_CHECKING = False  # typing costs ~2 ms of startup; annotations are strings (PEP 563) anyway
-if TYPE_CHECKING:
-    from typing import Any
 
 MAX_BYTES = 1 << 20  # rule files and profiles are small; a bigger file is a mistake or an attack
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from recommender.errors import UserError
 from recommender.rulebase.model import Case, Rule, RuleBase
 from recommender.rulebase.profiles import normalize_answers
-from recommender.scoring.engine import Recommendation, Scorer, rank
+from recommender.scoring.result import Recommendation, Scorer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseResult:
     case: Case
     result: Recommendation | None
@@ -36,7 +36,7 @@ def run_case(case: Case, rules: RuleBase, scorer: Scorer) -> CaseResult:
         )
     except UserError as exc:
         return CaseResult(case, None, f"bad answers: {exc.message}")
-    result = rank(answers, rules, profile=case.name, facts=case.probe, scorer=scorer, explore=False)
+    result = scorer.recommend(answers, profile=case.name, facts=case.probe, explore=False)
     got = result.winner or ("tie" if result.tie else "none")
     problems = []
     if got != case.expect_winner:
@@ -61,7 +61,8 @@ def uncovered_rules(rules: Iterable[Rule] | RuleBase, results: list[CaseResult])
 
 
 def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
-    """Expected against got, the scores, and the rules that put the winner ahead of the expected framework."""
+    """Expected against got, the scores, and the rules that put the winner ahead of the expected
+    framework."""
     lines = [f"FAIL {r.case.origin}: {r.case.name}: {r.problem}"]
     if r.result is None:
         return lines
@@ -78,32 +79,23 @@ def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
             for s in r.result.ranking
         ),
     ]
-    fired = [rules.rule(rid) for rid in r.result.fired]
+    scorer = Scorer(rules)
+    ids = rules.framework_ids
+    fired_ids = set(r.result.fired)
+    fired = [i for i, rid in enumerate(scorer.table.rule_ids) if rid in fired_ids]
     expected = r.case.expect_winner
-    for top in [r.result.winner] if r.result.winner else list(r.result.tie):
-        if top is None or top == expected:
-            continue
-        if expected in rules.framework_ids:
-            gains = sorted(
-                ((x.score.get(top, 0.0) - x.score.get(expected, 0.0), x.id) for x in fired),
-                reverse=True,
-            )
-            decided = ", ".join(f"{rid} {gap:+g}" for gap, rid in gains if gap > 0) or "no rule"
-            breakers = [x.id for x in fired if expected in x.dealbreaker]
-            lines.append(
-                f"  decided by ({top} over {expected}): {decided}"
-                + (f"; {expected} excluded by {', '.join(breakers)}" if breakers else "")
-            )
-    if expected == "tie" and r.result.winner:
-        ranking = [s for s in r.result.ranking if not s.excluded]
-        if len(ranking) > 1:
-            first, second = ranking[0].framework, ranking[1].framework
-            gains = sorted(
-                ((x.score.get(first, 0.0) - x.score.get(second, 0.0), x.id) for x in fired),
-                reverse=True,
-            )
-            lines.append(
-                f"  decided by ({first} over {second}): "
-                + (", ".join(f"{rid} {gap:+g}" for gap, rid in gains if gap > 0) or "no rule")
-            )
+    pairs = [
+        (top, expected)
+        for top in ([r.result.winner] if r.result.winner else r.result.tie)
+        if top is not None and top != expected and expected in ids
+    ]
+    contenders = [s.framework for s in r.result.ranking if not s.excluded]
+    if expected == "tie" and r.result.winner and len(contenders) > 1:
+        pairs.append((contenders[0], contenders[1]))
+    for top, other in pairs:
+        gains = scorer.gains(fired, ids.index(top), ids.index(other))
+        decided = ", ".join(f"{g.rule} {g.points:+g}" for g in gains) or "no rule"
+        breakers = [rid for rid in r.result.fired if other in rules.rule(rid).dealbreaker]
+        excluded = f"; {other} excluded by {', '.join(breakers)}" if breakers else ""
+        lines.append(f"  decided by ({top} over {other}): {decided}{excluded}")
     return lines

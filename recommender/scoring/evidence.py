@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal
-from recommender.scoring.engine import Recommendation
+from recommender.scoring.result import Recommendation
+from recommender.scoring.table import table_for
 
 FAILED = (
     "failed",
@@ -129,8 +130,7 @@ def need_checks(
             f"{fid}.{n.checks[fid]}",
             facts.get(f"{fid}.{n.checks[fid]}", "not probed"),
         )
-        for n in rules.needs
-        if n.when.test(answers, facts)
+        for n in table_for(rules).needs(table_for(rules).signature(answers, facts))
         for fid in frameworks
         if fid in n.checks
     )

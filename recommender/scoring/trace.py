@@ -1,26 +1,24 @@
-"""The full trace of one scoring: every follow-up question kept or dropped, every rule matched or not, and why.
-
-Pure: it returns data; ``recommender explain`` prints it.
-"""
+"""The full trace of one scoring: every follow-up question kept or dropped, every rule matched or not,
+and why. Pure: it returns data; ``recommender explain`` prints it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recommender.rulebase.conditions import Facts
+from recommender.rulebase.conditions import Condition, Facts
 from recommender.rulebase.model import Rule, RuleBase
-from recommender.rulebase.profiles import Normal
-from recommender.scoring.engine import Recommendation, Scorer, rank
+from recommender.scoring.result import Recommendation, Scorer
+from recommender.scoring.table import Normal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     rule: Rule
     matched: bool
-    why: str  # Condition.explain on the answers the engine scored
+    why: str  # the condition explained on the answers the engine scored
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trace:
     dropped: tuple[tuple[str, str], ...]  # (follow-up question, why it is not asked)
     steps: tuple[Step, ...]
@@ -31,17 +29,22 @@ def trace(
     answers: Normal, rules: RuleBase, *, profile: str | None = None, facts: Facts | None = None
 ) -> Trace:
     scorer = Scorer(rules)
-    applied = scorer.applicable(answers, facts)
+    table = scorer.table
+    given = table.encode(answers, facts)
+    sig = table.applicable(given)
+    result = scorer.recommend(answers, profile=profile, facts=facts, explore=False)
+
+    def explain(cond: Condition, at: int) -> str:
+        shown = {
+            d.id: frozenset(o for b, o in d.options if b & at) for d in table.dims if at & d.mask
+        }
+        return cond.explain(lambda c: table.holds(c, at), shown)
+
     dropped = tuple(
-        (q.id, q.ask_when.explain(answers, facts))
+        (q.id, explain(q.ask_when, given))
         for q in rules.questions
-        if q.id in answers and q.id not in applied and q.ask_when is not None
+        if q.ask_when is not None and table.answered(given, q.id) and not table.answered(sig, q.id)
     )
-    steps = tuple(
-        Step(r, r.when.test(applied, facts), r.when.explain(applied, facts)) for r in rules.rules
-    )
-    return Trace(
-        dropped,
-        steps,
-        rank(answers, rules, profile=profile, facts=facts, scorer=scorer, explore=False),
-    )
+    fired = set(result.fired)
+    steps = tuple(Step(r, r.id in fired, explain(r.when, sig)) for r in rules.rules)
+    return Trace(dropped, steps, result)

@@ -1,4 +1,5 @@
-"""CompiledRules: both backends agree with the engine's Scorer on every profile of an answer grid."""
+"""The scoring table: its scalar and numpy paths agree with the reference scorer on every profile of
+an answer grid, for every condition form."""
 
 from __future__ import annotations
 
@@ -9,15 +10,21 @@ import sys
 from pathlib import Path
 
 import pytest
+import reference
 
 from recommender.rulebase.load import load_rules
 from recommender.rulebase.profiles import normalize_answers
-from recommender.scoring.compiled import CompiledRules, np
-from recommender.scoring.engine import Scorer
+from recommender.scoring.decide import SCALE
+from recommender.scoring.table import Table
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover
+    np = None
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
-BACKENDS = ["python", *(["numpy"] if np is not None else [])]
+PATHS = ["scalar", *(["numpy"] if np is not None else [])]
 
 CONDITIONS = """
 questions:
@@ -73,55 +80,51 @@ def condition_rules(tmp_path_factory):
     return load_rules(base=d)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("facts", [None, {}, {"jax.gpu": "ok"}, {"jax.gpu": "failed"}])
 @pytest.mark.parametrize("base", ["mini", "conditions"])
-def test_fired_and_outcomes_agree_with_the_engine(base, facts, backend, condition_rules):
+def test_fired_and_outcomes_agree_with_the_reference(base, facts, path, condition_rules):
     rules = load_rules(base=MINI) if base == "mini" else condition_rules
-    scorer, compiled = Scorer(rules), CompiledRules(rules, backend=backend)
+    table = Table(rules)
     normals = [normalize_answers(g, rules) for g in grid(rules)]
-    sigs = [compiled.signature(n, facts) for n in normals]
-    fired = compiled.fired(sigs, facts)
-    outcomes = compiled.outcomes(sigs, facts)
-    scored = compiled.score(sigs, facts)
+    sigs = [table.signature(n, facts) for n in normals]
+    fired = table.fired(sigs, table.vector() if path == "numpy" else None)
     for i, answers in enumerate(normals):
-        scores, blocked, rules_fired = scorer.totals(answers, facts)
-        assert [compiled.rule_ids[r] for r in fired[i]] == [r.id for r in rules_fired], answers
-        assert outcomes[i] == scorer.outcome(answers, facts), answers
-        assert list(scored.scores[i]) == scores and list(scored.blocked[i]) == blocked, answers
+        ref = reference.score(rules, answers, facts)
+        assert [table.rule_ids[r] for r in fired[i]] == list(ref.fired), answers
+        outcome = table.outcome(fired[i])
+        assert table.verdict(outcome) == (ref.winner, ref.tie), answers
+        scores = [int(ref.scores[f] * SCALE) for f in rules.framework_ids]
+        excluded = [f in ref.excluded for f in rules.framework_ids]
+        assert list(outcome.scores) == scores, answers
+        assert [bool(outcome.blocked >> k & 1) for k in range(len(scores))] == excluded, answers
 
 
 def test_the_grid_covers_every_rule(condition_rules):
-    compiled = CompiledRules(condition_rules, backend="python")
-    sigs = [
-        compiled.signature(normalize_answers(g, condition_rules)) for g in grid(condition_rules)
-    ]
-    seen = {r for rows in compiled.fired(sigs, {"jax.gpu": "ok"}) for r in rows}
-    seen |= {r for rows in compiled.fired(sigs) for r in rows}
-    assert sorted(compiled.rule_ids[r] for r in seen) == sorted(compiled.rule_ids)
+    table = Table(condition_rules)
+    normals = [normalize_answers(g, condition_rules) for g in grid(condition_rules)]
+    seen = {r for n in normals for r in table.fired_one(table.signature(n, {"jax.gpu": "ok"}))}
+    seen |= {r for n in normals for r in table.fired_one(table.signature(n))}
+    assert sorted(table.rule_ids[r] for r in seen) == sorted(table.rule_ids)
 
 
 def test_follow_ups_that_do_not_apply_are_dropped_before_scoring():
     rules = load_rules(base=MINI)
-    compiled = CompiledRules(rules)
+    table = Table(rules)
     stray = normalize_answers({"edge_target": "microcontroller"}, rules)
-    assert compiled.signature(stray) == 0
+    assert table.signature(stray) == 0
     kept = normalize_answers({"deployment": "edge", "edge_target": "microcontroller"}, rules)
-    assert compiled.answered(compiled.signature(kept), "edge_target")
+    assert table.answered(table.signature(kept), "edge_target")
 
 
 def test_a_signature_refuses_answers_that_were_not_normalised():
-    compiled = CompiledRules(load_rules(base=MINI))
+    table = Table(load_rules(base=MINI))
     with pytest.raises(ValueError, match=r"not a normalised answer: audience='wizard'"):
-        compiled.signature({"audience": frozenset({"wizard"})})
+        table.signature({"audience": frozenset({"wizard"})})
 
 
-def test_an_unknown_backend_is_refused():
-    with pytest.raises(ValueError, match="backend must be one of auto, numpy, python, got 'gpu'"):
-        CompiledRules(load_rules(base=MINI), backend="gpu")
-
-
-def test_non_dyadic_points_are_summed_left_to_right_like_the_engine(tmp_path):
+def test_fractional_points_add_up_exactly(tmp_path):
+    """0.1 and 0.3 have no exact binary form; kept as whole millionths they add up exactly."""
     (tmp_path / "frameworks.yaml").write_text((MINI / "frameworks.yaml").read_text())
     (tmp_path / "questions.yaml").write_text((MINI / "questions.yaml").read_text())
     (tmp_path / "scoring.yaml").write_text(
@@ -133,17 +136,16 @@ def test_non_dyadic_points_are_summed_left_to_right_like_the_engine(tmp_path):
         )
     )
     rules = load_rules(base=tmp_path)
-    compiled = CompiledRules(rules)
-    assert not compiled.exact
+    table = Table(rules)
     answers = normalize_answers({"audience": "beginner"}, rules)
-    assert (
-        compiled.totals(compiled.fired([compiled.signature(answers)])[0])[0]
-        == Scorer(rules).totals(answers)[0]
-    )
+    scores, _ = table.totals(table.fired_one(table.signature(answers)))
+    ref = reference.score(rules, answers)
+    assert list(scores) == [int(ref.scores[f] * SCALE) for f in rules.framework_ids]
+    assert scores[1] == 700_000 and scores[2] == 1_700_000
 
 
 def test_batch_runs_without_numpy(tmp_path):
-    """numpy is optional: with it unimportable the python backend is chosen and the output is the same."""
+    """numpy is optional: without it the scalar path is chosen and the output is the same."""
     src = tmp_path / "in.jsonl"
     src.write_text(
         '{"audience": "beginner", "deployment": ["mobile", "edge"], "edge_target": "microcontroller"}\n'
@@ -151,7 +153,9 @@ def test_batch_runs_without_numpy(tmp_path):
     )
     code = (
         "import sys; sys.modules['numpy'] = None\n"
-        "from recommender.scoring.compiled import CompiledRules, np; assert np is None\n"
+        "from recommender.batch.run import Scorer, _vector\n"
+        "from recommender.rulebase.load import load_rules\n"
+        "assert _vector(Scorer(load_rules())) is None\n"
         "from recommender.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}

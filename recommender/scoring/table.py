@@ -1,0 +1,500 @@
+"""The rule base compiled once into a table: option bits, points, exclusions and lowered conditions.
+
+A profile is a *signature*: one ``int`` with one bit per (question, option). Probe facts are answers
+to pseudo-questions (``probe:pytorch.gpu``, one option per probe status), so a signature holds
+everything a condition can read. Every condition is lowered, through the one walk
+:func:`recommender.rulebase.conditions.core`, to mask tests on that integer (:class:`Bits`), combined
+with and/or/not (:class:`Op`); nothing is evaluated as code.
+
+"Which rules fire" has two paths over the same lowered conditions:
+
+* :meth:`Table.fired_one`: one signature, a closure per condition (``recommend``, ``ask``, what-ifs);
+* :class:`Vector`: N signatures at once as an N x words ``uint64`` matrix, one vectorised AND per
+  distinct mask (batch and lint, when numpy is importable).
+
+Property tests (``tests/test_scoring_core.py``) pin the two together on random rule bases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from recommender.rulebase.conditions import (
+    PROBE,
+    PROBE_STATUSES,
+    All,
+    Condition,
+    Core,
+    Facts,
+    Is,
+    Not,
+    as_answers,
+    core,
+    probe_facts_read,
+)
+from recommender.rulebase.model import Companion, Need, Question, RuleBase
+from recommender.scoring.decide import top_code, units, verdict
+
+Normal = Mapping[str, frozenset[str]]
+MEMO_LIMIT = 1 << 16  # fired sets remembered per table; bounds memory on endless streams
+WORD = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Bits:
+    """Holds when the signature has any bit of ``mask`` (none of them, when ``negate``)."""
+
+    mask: int
+    negate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    kind: str  # "and" | "or" | "not"
+    parts: tuple[Node, ...]
+
+
+Node = Bits | Op | bool
+Test = Callable[[int], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Dim:
+    """One question of the signature (a real one, or a probe fact's pseudo-question)."""
+
+    id: str
+    mask: int  # all of its option bits
+    options: tuple[tuple[int, str], ...]  # (bit, option id) in option order
+    multi: bool
+    probe: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What follows from one fired set alone, shared by every profile that fires the same rules.
+
+    ``scores`` are whole millionths (see :mod:`recommender.scoring.decide`); ``blocked`` has bit k
+    set when framework k is excluded; ``code`` is the top code; ``order`` the ranking as framework
+    indices: excluded last, then by score, then in rule-base order.
+    """
+
+    fired: tuple[int, ...]
+    scores: tuple[int, ...]
+    blocked: int
+    code: int
+    order: tuple[int, ...]
+
+    @property
+    def contenders(self) -> tuple[int, ...]:
+        return tuple(k for k in self.order if not self.blocked >> k & 1)
+
+    @property
+    def margin(self) -> int | None:
+        """The lead of the first over the second contender (0 in a tie); None with fewer than two."""
+        open_ = self.contenders
+        if len(open_) < 2:
+            return None
+        return self.scores[open_[0]] - self.scores[open_[1]]
+
+
+class Table:
+    """The compiled rule base; build it once per rule base (see :func:`table_for`)."""
+
+    def __init__(self, rules: RuleBase) -> None:
+        self.rules = rules
+        self.ids = rules.framework_ids
+        self.rule_ids = tuple(r.id for r in rules.rules)
+        conditions = _conditions(rules)
+        self.facts_read = frozenset().union(*map(probe_facts_read, conditions))
+        self.dims = _dims(rules.questions, sorted(self.facts_read))
+        self.dim = {d.id: d for d in self.dims}
+        self.bit = {(d.id, o): b for d in self.dims for b, o in d.options}
+        self.nbits = sum(len(d.options) for d in self.dims)
+        self.options = {d.id: frozenset(o for _, o in d.options) for d in self.dims}
+        self.points = tuple(
+            tuple(units(r.score.get(f, 0.0)) for f in self.ids) for r in rules.rules
+        )
+        self.breaks = tuple(
+            sum(1 << k for k, f in enumerate(self.ids) if f in r.dealbreaker) for r in rules.rules
+        )
+        self.when = tuple(self.lower(r.when) for r in rules.rules)
+        self.tests = tuple(map(compile_test, self.when))
+        # follow-ups, in question order: (the question's option bits, its lowered ask_when)
+        self.asks = tuple(
+            (self.dim[q.id].mask, self.lower(q.ask_when))
+            for q in rules.questions
+            if q.ask_when is not None
+        )
+        self.follow_ups = tuple((mask, compile_test(node)) for mask, node in self.asks)
+        self._holds: dict[Condition, Test] = {}
+        self._memo: dict[int, tuple[int, ...]] = {}
+        self._outcomes: dict[tuple[int, ...], Outcome] = {}
+        self._values: dict[tuple[str, int], Any] = {}
+
+    # -- conditions -------------------------------------------------------------------------------
+    def lower(self, cond: Condition) -> Node:
+        """A condition as mask tests on a signature, constants folded."""
+        return _lower(core(cond, self.options), self.bit)
+
+    def holds(self, cond: Condition, sig: int) -> bool:
+        """Whether ``cond`` holds for the signature (lowered once per condition)."""
+        test = self._holds.get(cond)
+        if test is None:
+            test = self._holds[cond] = compile_test(self.lower(cond))
+        return test(sig)
+
+    def reads(self, cond: Condition) -> frozenset[str]:
+        """The questions (and ``probe:`` pseudo-questions) a condition reads."""
+        return frozenset(self.owner(leaf).id for leaf in leaves(self.lower(cond)))
+
+    def owner(self, leaf: Bits) -> Dim:
+        """The one question a mask test reads (a condition atom names one question)."""
+        return next(d for d in self.dims if d.mask & leaf.mask)
+
+    # -- signatures -------------------------------------------------------------------------------
+    def encode(self, answers: Normal, facts: Facts | None = None) -> int:
+        """Normalised answers (and probe facts) as a signature, follow-ups kept even when they do
+        not apply (see :meth:`signature`)."""
+        sig = 0
+        for qid, chosen in (*answers.items(), *as_answers(facts, self.facts_read).items()):
+            for opt in chosen:
+                bit = self.bit.get((qid, opt))
+                if bit is None:
+                    raise ValueError(f"not a normalised answer: {qid}={opt!r}")
+                sig |= bit
+        return sig
+
+    def applicable(self, sig: int) -> int:
+        """``sig`` without answers to follow-ups whose ``ask_when`` fails, in question order."""
+        for mask, asked in self.follow_ups:
+            if sig & mask and not asked(sig):
+                sig &= ~mask
+        return sig
+
+    def signature(self, answers: Normal, facts: Facts | None = None) -> int:
+        """What the rules are scored on: the answers and facts, follow-ups that apply only."""
+        return self.applicable(self.encode(answers, facts))
+
+    def answered(self, sig: int, question: str) -> bool:
+        return bool(sig & self.dim[question].mask)
+
+    def answers(self, sig: int) -> dict[str, Any]:
+        """The real questions answered in ``sig``, as a profile file holds them (a list for multi)."""
+        out: dict[str, Any] = {}
+        for q in self.rules.questions:
+            d = self.dim[q.id]
+            chosen = sig & d.mask
+            if chosen:
+                value = self._values.get((q.id, chosen))
+                if value is None:
+                    picked = [o for b, o in d.options if b & chosen]
+                    value = self._values[(q.id, chosen)] = picked if d.multi else picked[0]
+                out[q.id] = value
+        return out
+
+    def normal(self, sig: int) -> dict[str, frozenset[str]]:
+        """The real questions answered in ``sig``, in normal form."""
+        return {
+            d.id: frozenset(o for b, o in d.options if b & sig)
+            for d in self.dims
+            if not d.probe and sig & d.mask
+        }
+
+    def unanswered(self, sig: int) -> tuple[str, ...]:
+        """The questions left unanswered that are asked, given the answers in ``sig``."""
+        return tuple(
+            q.id
+            for q in self.rules.questions
+            if not sig & self.dim[q.id].mask and self.asked(q, sig)
+        )
+
+    def asked(self, q: Question, sig: int) -> bool:
+        return q.ask_when is None or self.holds(q.ask_when, sig)
+
+    # -- which rules fire -------------------------------------------------------------------------
+    def fired_one(self, sig: int) -> tuple[int, ...]:
+        """The indices of the rules whose ``when`` holds for ``sig``, in rule order."""
+        return tuple(i for i, test in enumerate(self.tests) if test(sig))
+
+    def fired(self, sigs: Sequence[int], vector: Vector | None = None) -> list[tuple[int, ...]]:
+        """:meth:`fired_one` for many signatures, remembered per distinct signature; ``vector``
+        (from :meth:`vector`) computes the new ones with numpy."""
+        memo = self._memo
+        out = [memo.get(s) for s in sigs]
+        missing = list(dict.fromkeys(s for s, f in zip(sigs, out, strict=True) if f is None))
+        if not missing:
+            return out  # type: ignore[return-value]
+        found = dict(
+            zip(
+                missing,
+                vector.fired(missing) if vector else map(self.fired_one, missing),
+                strict=True,
+            )
+        )
+        if len(memo) + len(found) > MEMO_LIMIT:
+            memo.clear()  # only after every look-up above is done
+        if len(found) <= MEMO_LIMIT:
+            memo.update(found)
+        return [f if f is not None else found[s] for s, f in zip(sigs, out, strict=True)]
+
+    def forget(self) -> None:
+        """Drop the memos (for benchmarks that time cold runs)."""
+        self._memo.clear()
+        self._outcomes.clear()
+
+    def vector(self) -> Vector:
+        """The numpy path (raises ImportError without numpy)."""
+        return Vector(self)
+
+    # -- outcomes ---------------------------------------------------------------------------------
+    def totals(self, fired: Iterable[int]) -> tuple[tuple[int, ...], int]:
+        """(scores in whole millionths, excluded-framework bits) of a fired set."""
+        fired = tuple(fired)
+        scores = tuple(sum(self.points[r][k] for r in fired) for k in range(len(self.ids)))
+        blocked = 0
+        for r in fired:
+            blocked |= self.breaks[r]
+        return scores, blocked
+
+    def outcome(self, fired: tuple[int, ...]) -> Outcome:
+        """Scores, exclusions, the decision and the ranking order of a fired set (remembered)."""
+        found = self._outcomes.get(fired)
+        if found is None:
+            scores, blocked = self.totals(fired)
+            order = tuple(
+                sorted(range(len(self.ids)), key=lambda k: (blocked >> k & 1, -scores[k], k))
+            )
+            found = Outcome(fired, scores, blocked, top_code(scores, blocked), order)
+            if len(self._outcomes) >= MEMO_LIMIT // 8:
+                self._outcomes.clear()
+            self._outcomes[fired] = found
+        return found
+
+    def verdict(self, outcome: Outcome) -> tuple[str | None, tuple[str, ...]]:
+        return verdict(self.ids, outcome.code)
+
+    def decision(self, sig: int) -> tuple[str | None, tuple[str, ...]]:
+        """(winner, tie) for one signature."""
+        return verdict(self.ids, self.outcome(self.fired([sig])[0]).code)
+
+    # -- what goes with a winner ------------------------------------------------------------------
+    def companion(self, framework: str, sig: int) -> Companion | None:
+        """The framework's first active companion whose ``pick_when`` holds (or has none)."""
+        return next(
+            (
+                c
+                for c in self.rules.framework(framework).companions
+                if c.status == "active" and (c.pick_when is None or self.holds(c.pick_when, sig))
+            ),
+            None,
+        )
+
+    def avoid(self, framework: str) -> tuple[Companion, ...]:
+        return tuple(c for c in self.rules.framework(framework).companions if c.status != "active")
+
+    def needs(self, sig: int) -> tuple[Need, ...]:
+        """The needs (``rules/evidence.yaml``) these answers state."""
+        return tuple(n for n in self.rules.needs if self.holds(n.when, sig))
+
+
+_TABLES: dict[int, tuple[RuleBase, Table]] = {}
+
+
+def table_for(rules: RuleBase) -> Table:
+    """The one table of a rule base, built on first use (a few recent rule bases are kept)."""
+    hit = _TABLES.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    if len(_TABLES) >= 8:
+        _TABLES.clear()
+    table = Table(rules)
+    _TABLES[id(rules)] = (rules, table)
+    return table
+
+
+def _conditions(rules: RuleBase) -> list[Condition]:
+    out: list[Condition] = [r.when for r in rules.rules]
+    out += [q.ask_when for q in rules.questions if q.ask_when is not None]
+    out += [c.pick_when for f in rules.frameworks for c in f.companions if c.pick_when is not None]
+    out += [n.when for n in rules.needs]
+    return out
+
+
+def _dims(questions: Sequence[Question], facts: Sequence[str]) -> tuple[Dim, ...]:
+    dims, n = [], 0
+    for qid, options, multi, probe in (
+        *((q.id, q.option_ids, q.kind == "multi", False) for q in questions),
+        *((PROBE + f, PROBE_STATUSES, False, True) for f in facts),
+    ):
+        bits = tuple((1 << (n + i), o) for i, o in enumerate(options))
+        n += len(options)
+        dims.append(Dim(qid, sum(b for b, _ in bits), bits, multi, probe))
+    return tuple(dims)
+
+
+def _lower(node: Core, bit: Mapping[tuple[str, str], int]) -> Node:
+    if isinstance(node, bool):
+        return node
+    if isinstance(node, Is):
+        mask = sum(bit.get((node.question, v), 0) for v in node.values)
+        return Bits(mask) if mask else False
+    if isinstance(node, Not):
+        part = _lower(node.part, bit)  # type: ignore[arg-type]
+        if isinstance(part, bool):
+            return not part
+        return Bits(part.mask, not part.negate) if isinstance(part, Bits) else Op("not", (part,))
+    kind, unit = ("and", True) if isinstance(node, All) else ("or", False)
+    parts = []
+    for p in node.parts:
+        low = _lower(p, bit)  # type: ignore[arg-type]
+        if isinstance(low, bool):
+            if low is not unit:
+                return low  # a false part of an `and`, a true part of an `or`
+            continue
+        parts.append(low)
+    if not parts:
+        return unit
+    return parts[0] if len(parts) == 1 else Op(kind, tuple(parts))
+
+
+def leaves(node: Node) -> list[Bits]:
+    """The mask tests of a lowered condition."""
+    if isinstance(node, Bits):
+        return [node]
+    if isinstance(node, Op):
+        return [leaf for p in node.parts for leaf in leaves(p)]
+    return []
+
+
+def compile_test(node: Node) -> Test:
+    """A closure testing one signature (built from data; nothing is evaluated as code)."""
+    if isinstance(node, bool):
+        return (lambda s: True) if node else (lambda s: False)
+    if isinstance(node, Bits):
+        m = node.mask
+        return (lambda s: not s & m) if node.negate else (lambda s: bool(s & m))
+    parts = tuple(compile_test(p) for p in node.parts)
+    if node.kind == "not":
+        inner = parts[0]
+        return lambda s: not inner(s)
+    if node.kind == "and":
+        return lambda s: all(p(s) for p in parts)
+    return lambda s: any(p(s) for p in parts)
+
+
+class Vector:
+    """The numpy path: every rule over a chunk of signatures, one uint64 AND per distinct mask word.
+
+    Kept beside :meth:`Table.fired_one` for speed (batch: ~10x fewer Python calls per profile);
+    ``tests/test_scoring_core.py`` pins the two together.
+    """
+
+    def __init__(self, table: Table) -> None:
+        import numpy as np
+
+        self.np = np
+        self.table = table
+        self.words = max(1, -(-table.nbits // WORD))
+        distinct = list(dict.fromkeys(leaf.mask for node in table.when for leaf in leaves(node)))
+        self.column = {mask: j for j, mask in enumerate(distinct)}
+        word_mask = (1 << WORD) - 1
+        self.by_word = []  # per word: the leaf columns with bits in it, and those bits
+        for w in range(self.words):
+            cols = [j for j, m in enumerate(distinct) if (m >> (WORD * w)) & word_mask]
+            masks = [(distinct[j] >> (WORD * w)) & word_mask for j in cols]
+            self.by_word.append((np.array(cols, dtype=np.intp), np.array(masks, dtype=np.uint64)))
+        self.nleaves = len(distinct)
+        self.plain = [
+            (i, self.column[n.mask], n.negate)
+            for i, n in enumerate(table.when)
+            if isinstance(n, Bits)
+        ]
+        k = len(table.ids)
+        # the points and exclusions as matrices, one row per rule: built here only
+        self.units = np.array(table.points, dtype=np.int64).reshape(-1, k)
+        self.points = self.units.astype(np.float64)
+        self.breaks = np.array(table.breaks, dtype=np.int64)
+        self.excludes = (self.breaks[:, None] >> np.arange(k, dtype=np.int64)) & 1 == 1
+
+    def matrix(self, sigs: Sequence[int]) -> Any:
+        """Signatures as an N x words uint64 matrix."""
+        raw = b"".join(s.to_bytes(8 * self.words, "little") for s in sigs)
+        return self.np.frombuffer(raw, dtype="<u8").reshape(len(sigs), self.words)
+
+    def words_of(self, mask: int) -> Any:
+        """An int mask as one row of uint64 words."""
+        return self.matrix([mask])[0]
+
+    def holds(self, node: Node, words: Any) -> Any:
+        """N booleans: ``node`` tested on each row of an N x words signature matrix."""
+        np = self.np
+        if isinstance(node, bool):
+            return np.full(len(words), node)
+        if isinstance(node, Bits):
+            hit = ((words & self.words_of(node.mask)[None, :]) != 0).any(axis=1)
+            return ~hit if node.negate else hit
+        parts = [self.holds(p, words) for p in node.parts]
+        if node.kind == "not":
+            return ~parts[0]
+        reduce = np.logical_and if node.kind == "and" else np.logical_or
+        return reduce.reduce(parts)
+
+    def applicable(self, words: Any) -> Any:
+        """:meth:`Table.applicable` on each row of a signature matrix (a new matrix)."""
+        out = words.copy()
+        for mask, node in self.table.asks:
+            m = self.words_of(mask)
+            drop = ((out & m[None, :]) != 0).any(axis=1) & ~self.holds(node, out)
+            out[drop] &= ~m
+        return out
+
+    def fired_matrix(self, words: Any) -> Any:
+        """N x R booleans, rule r fired for profile i, from an N x words signature matrix."""
+        np = self.np
+        hit = np.zeros((len(words), self.nleaves), dtype=bool)
+        for w, (cols, masks) in enumerate(self.by_word):
+            if len(cols):
+                hit[:, cols] |= (words[:, w, None] & masks[None, :]) != 0
+        fired = np.zeros((len(words), len(self.table.when)), dtype=bool)
+        for i, col, negate in self.plain:
+            fired[:, i] = ~hit[:, col] if negate else hit[:, col]
+        for i, node in enumerate(self.table.when):
+            if node is True:
+                fired[:, i] = True
+            elif isinstance(node, Op):
+                fired[:, i] = self._eval(node, hit)
+        return fired
+
+    def fired(self, sigs: Sequence[int]) -> list[tuple[int, ...]]:
+        """:meth:`Table.fired_one` for each signature."""
+        np = self.np
+        fired = self.fired_matrix(self.matrix(sigs))
+        rows, cols = np.nonzero(fired)
+        bounds = np.searchsorted(rows, np.arange(len(sigs) + 1)).tolist()
+        flat = cols.tolist()
+        return [tuple(flat[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def totals(self, fired: Any) -> tuple[Any, Any]:
+        """(N x K scores in whole millionths, N excluded-framework masks) of an N x R fired matrix.
+
+        The product runs in float64: every partial sum is a whole number below 2**53, so it is
+        exact in any order and equals :meth:`Table.totals`.
+        """
+        np = self.np
+        scores = (fired.astype(np.float64) @ self.points).astype(np.int64)
+        blocked = np.bitwise_or.reduce(np.where(fired, self.breaks[None, :], 0), axis=1)
+        return scores, blocked
+
+    def _eval(self, node: Node, hit: Any) -> Any:
+        np = self.np
+        if isinstance(node, Bits):
+            col = hit[:, self.column[node.mask]]
+            return ~col if node.negate else col
+        assert isinstance(node, Op)
+        parts = [self._eval(p, hit) for p in node.parts]
+        if node.kind == "not":
+            return ~parts[0]
+        reduce = np.logical_and if node.kind == "and" else np.logical_or
+        return reduce.reduce(parts)

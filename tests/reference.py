@@ -1,0 +1,75 @@
+"""A reference scorer for the tests: the rule format's meaning, written as plainly as possible.
+
+It reads the condition values directly on answer dicts and sums points as exact fractions, knowing
+nothing of signatures, masks, units or memos, so the scoring core can be checked against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from recommender.rulebase.conditions import (
+    All,
+    Always,
+    AnyOf,
+    Condition,
+    Is,
+    Not,
+    ProbeFact,
+    Unanswered,
+)
+from recommender.rulebase.model import RuleBase
+
+Answers = Mapping[str, frozenset[str]]
+
+
+def holds(cond: Condition, answers: Answers, facts: Mapping[str, str] | None) -> bool:
+    if isinstance(cond, Always):
+        return True
+    if isinstance(cond, Is):
+        return bool(cond.values & answers.get(cond.question, frozenset()))
+    if isinstance(cond, Unanswered):
+        return (cond.question in answers) is cond.negate
+    if isinstance(cond, ProbeFact):
+        return facts is not None and facts.get(cond.fact, "absent") in cond.statuses
+    if isinstance(cond, All):
+        return all(holds(p, answers, facts) for p in cond.parts)
+    if isinstance(cond, AnyOf):
+        return any(holds(p, answers, facts) for p in cond.parts)
+    assert isinstance(cond, Not)
+    return not holds(cond.part, answers, facts)
+
+
+def applicable(rules: RuleBase, answers: Answers, facts: Mapping[str, str] | None) -> dict:
+    """Follow-up answers whose ask_when fails are dropped, in question order."""
+    out = dict(answers)
+    for q in rules.questions:
+        if q.ask_when is not None and q.id in out and not holds(q.ask_when, out, facts):
+            del out[q.id]
+    return out
+
+
+@dataclass(frozen=True)
+class Result:
+    winner: str | None
+    tie: tuple[str, ...]
+    scores: dict[str, Fraction]
+    excluded: frozenset[str]
+    fired: tuple[str, ...]
+
+
+def score(rules: RuleBase, answers: Answers, facts: Mapping[str, str] | None = None) -> Result:
+    kept = applicable(rules, answers, facts)
+    fired = [r for r in rules.rules if holds(r.when, kept, facts)]
+    scores = {
+        f: sum((Fraction(str(r.score.get(f, 0))) for r in fired), Fraction(0))
+        for f in rules.framework_ids
+    }
+    excluded = frozenset(f for r in fired for f in r.dealbreaker)
+    open_ = [f for f in rules.framework_ids if f not in excluded]
+    best = max((scores[f] for f in open_), default=None)
+    top = tuple(f for f in open_ if scores[f] == best)
+    winner, tie = (top[0], ()) if len(top) == 1 else (None, top)
+    return Result(winner, tie, scores, excluded, tuple(r.id for r in fired))

@@ -1,0 +1,329 @@
+"""The one scoring core, proved on random rule bases: the scalar path, the vectorised path, batch
+records, ``recommend`` and lint agree exactly, with each other and with the plain reference scorer
+(tests/reference.py), including runs with more distinct profiles than any memo holds."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+import reference
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lint_truth import brute_force
+
+from recommender.batch.readers import Row
+from recommender.batch.run import run_batch
+from recommender.batch.writers import JsonlWriter
+from recommender.cli import main
+from recommender.lint.run import lint
+from recommender.rulebase.conditions import PROBE_STATUSES
+from recommender.rulebase.load import load_rules
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring import result as result_module
+from recommender.scoring import table as table_module
+from recommender.scoring.decide import SCALE, top_code, top_codes
+from recommender.scoring.result import Scorer, batch_record, rank
+from recommender.scoring.table import Table
+
+np = pytest.importorskip("numpy")
+
+FRAMEWORKS = ("tensorflow", "pytorch", "jax")
+FACTS = ("pytorch.gpu", "jax.tpu")
+POINTS = (-3, -1, -0.5, -0.25, 0.1, 0.2, 0.3, 0.5, 1, 1.5, 2, 3, 0.000001, -0.000002, 2.75)
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+# -- random rule bases ------------------------------------------------------------------------------
+@st.composite
+def questions(draw: st.DrawFn) -> list[dict]:
+    out: list[dict] = []
+    for i in range(draw(st.integers(2, 5))):
+        kind = draw(st.sampled_from(["single", "multi", "yes_no"]))
+        options = (
+            ["yes", "no"] if kind == "yes_no" else [f"o{j}" for j in range(draw(st.integers(2, 3)))]
+        )
+        q = {"id": f"q{i}", "kind": kind, "options": options}
+        if out and draw(st.booleans()):  # a follow-up of an earlier question (chains allowed)
+            parent = draw(st.sampled_from(out))
+            q["ask_when"] = {parent["id"]: draw(st.sampled_from(parent["options"]))}
+        out.append(q)
+    return out
+
+
+def condition(draw: st.DrawFn, qs: list[dict], depth: int) -> dict:
+    roll = draw(st.integers(0, 9 if depth else 5))
+    q = draw(st.sampled_from(qs))
+    if roll <= 2:
+        picked = draw(st.lists(st.sampled_from(q["options"]), min_size=1, max_size=2, unique=True))
+        return {q["id"]: picked if len(picked) > 1 else picked[0]}
+    if roll == 3:
+        return {draw(st.sampled_from(["unanswered", "answered"])): q["id"]}
+    if roll in (4, 5):
+        statuses = draw(
+            st.lists(st.sampled_from(PROBE_STATUSES), min_size=1, max_size=3, unique=True)
+        )
+        return {"probe": {draw(st.sampled_from(FACTS)): statuses}}
+    if roll == 6:
+        return {"not": condition(draw, qs, depth - 1)}
+    key = draw(st.sampled_from(["all", "any"]))
+    return {key: [condition(draw, qs, depth - 1) for _ in range(draw(st.integers(1, 3)))]}
+
+
+@st.composite
+def rule_bases(draw: st.DrawFn) -> tuple[list[dict], list[dict]]:
+    qs = draw(questions())
+    rules = []
+    for n in range(draw(st.integers(1, 10))):
+        rule = {"id": f"r{n}", "when": condition(draw, qs, 2), "because": "b", "source": "s"}
+        if draw(st.integers(0, 5)) == 0:
+            rule["dealbreaker"] = [draw(st.sampled_from(FRAMEWORKS))]
+        else:
+            picked = draw(
+                st.lists(st.sampled_from(FRAMEWORKS), min_size=1, max_size=3, unique=True)
+            )
+            rule["score"] = {f: draw(st.sampled_from(POINTS)) for f in picked}
+        rules.append(rule)
+    return qs, rules
+
+
+def write_base(directory: Path, qs: list[dict], rules: list[dict]) -> RuleBase:
+    directory.mkdir(parents=True, exist_ok=True)
+    pick = {qs[0]["id"]: qs[0]["options"][0]}
+    frameworks = {
+        "frameworks": [
+            {
+                "id": f,
+                "name": f.title(),
+                "developed_by": "x",
+                "companions": [
+                    {
+                        "id": f"{f}-a",
+                        "name": "A",
+                        "status": "active",
+                        "status_as_of": "2026-11",
+                        "source": "s",
+                        "pick_when": dict(pick),
+                    },
+                    {
+                        "id": f"{f}-b",
+                        "name": "B",
+                        "status": "active",
+                        "status_as_of": "2026-11",
+                        "source": "s",
+                    },
+                    {
+                        "id": f"{f}-old",
+                        "name": "Old",
+                        "status": "inactive",
+                        "status_as_of": "2023-01",
+                        "source": "s",
+                    },
+                ],
+            }
+            for f in FRAMEWORKS
+        ]
+    }
+    shaped = [
+        {"id": q["id"], "text": "?", "help": "h", "kind": q["kind"]}
+        | (
+            {}
+            if q["kind"] == "yes_no"
+            else {"options": [{"id": o, "label": o} for o in q["options"]]}
+        )
+        | ({"ask_when": q["ask_when"]} if "ask_when" in q else {})
+        for q in qs
+    ]
+    (directory / "frameworks.yaml").write_text(yaml.safe_dump(frameworks))
+    (directory / "questions.yaml").write_text(yaml.safe_dump({"questions": shaped}))
+    (directory / "rules.yaml").write_text(yaml.safe_dump({"rules": rules}))
+    return load_rules(base=directory)
+
+
+@st.composite
+def profiles(draw: st.DrawFn, qs: list[dict]) -> dict:
+    out: dict = {}
+    for q in qs:
+        if draw(st.booleans()):
+            continue
+        if q["kind"] == "multi":
+            out[q["id"]] = draw(st.lists(st.sampled_from(q["options"]), min_size=1, unique=True))
+        else:
+            out[q["id"]] = draw(st.sampled_from(q["options"]))
+    return out
+
+
+facts_strategy = st.one_of(
+    st.none(),
+    st.just({}),
+    st.dictionaries(st.sampled_from(FACTS), st.sampled_from(PROBE_STATUSES)),
+)
+
+
+def units(x: float) -> int:
+    return round(x * SCALE)
+
+
+# -- the properties ---------------------------------------------------------------------------------
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, data, base):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    table = scorer.table
+    vector = table.vector()
+    facts = data.draw(facts_strategy)
+    raws = data.draw(st.lists(profiles(base[0]), min_size=1, max_size=12))
+    normals = [normalize_answers(r, rules) for r in raws]
+    sigs = [table.signature(n, facts) for n in normals]
+    assert vector.fired(sigs) == [table.fired_one(s) for s in sigs]
+    words = vector.applicable(vector.matrix([table.encode(n, facts) for n in normals]))
+    assert words.tolist() == vector.matrix(sigs).tolist()
+    batch = scorer.recommend_many([(None, n) for n in normals], facts, vector)
+    for normal, rec, many in zip(normals, (rank(n, rules, facts=facts) for n in normals), batch):
+        ref = reference.score(rules, normal, facts)
+        assert (rec.winner, rec.tie, rec.fired) == (ref.winner, ref.tie, ref.fired)
+        assert {s.framework: units(s.score) for s in rec.ranking} == {
+            f: int(v * SCALE) for f, v in ref.scores.items()
+        }
+        assert {s.framework for s in rec.ranking if s.excluded} == ref.excluded
+        assert batch_record(1, many) == batch_record(1, rec) | {
+            "what_would_change": [],
+            "open_questions": [],
+        }
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_what_would_change_is_every_single_answer_that_changes_the_reference(
+    tmp_path_factory, data, base
+):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    raw = data.draw(profiles(base[0]))
+    rec = rank(normalize_answers(raw, rules), rules)
+    normal = normalize_answers(rec.answers, rules)
+    now = (rec.winner, rec.tie)
+    for change in rec.what_would_change:
+        assert (change.winner, change.tie) != now
+    expected = set()
+    for q in rules.questions:
+        if q.ask_when is not None and not reference.holds(q.ask_when, normal, None):
+            continue
+        for label, changed in _alternatives(q, normal):
+            ref = reference.score(rules, changed)
+            if (ref.winner, ref.tie) != now:
+                expected.add((q.id, label, ref.winner, ref.tie))
+    assert {(c.question, c.answer, c.winner, c.tie) for c in rec.what_would_change} == expected
+
+
+def _alternatives(q, answers):
+    current = answers.get(q.id, frozenset())
+    rest = {k: v for k, v in answers.items() if k != q.id}
+    for opt in q.option_ids:
+        if q.kind == "multi":
+            new = current ^ {opt}
+            yield (f"-{opt}" if opt in current else f"+{opt}"), rest | ({q.id: new} if new else {})
+        elif opt not in current:
+            yield opt, rest | {q.id: frozenset((opt,))}
+    if current and q.kind != "multi":
+        yield "(unanswered)", rest
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(base=rule_bases())
+def test_lint_agrees_with_every_profile(tmp_path_factory, base):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    truth = brute_force(rules)
+    report = lint(rules)
+    t = report.totals
+    assert report.method == "exact" and int(t.weight) == truth["total"]
+    assert dict(zip(rules.framework_ids, map(int, t.wins))) == {
+        f: truth["wins"].get(f, 0) for f in rules.framework_ids
+    }
+    assert int(t.ties) == truth["ties"] and int(t.nothing) == truth["nothing"]
+    assert dict(zip((r.id for r in rules.rules), map(int, t.fired))) == truth["fired"]
+    assert dict(zip((r.id for r in rules.rules), map(int, t.decisive))) == truth["decisive"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scores=st.lists(st.lists(st.integers(-5, 5), min_size=3, max_size=3), min_size=1, max_size=20),
+    blocked=st.lists(st.integers(0, 7), min_size=20, max_size=20),
+)
+def test_the_vectorised_decision_is_the_scalar_one(scores, blocked):
+    blocked = blocked[: len(scores)]
+    codes = top_codes(np.array(scores, dtype=np.int64), np.array(blocked, dtype=np.int64))
+    assert codes.tolist() == [top_code(s, b) for s, b in zip(scores, blocked)]
+
+
+# -- more distinct profiles than any memo holds -------------------------------------------------
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_batch_equals_recommend_past_every_memo(tmp_path_factory, monkeypatch, data, base):
+    monkeypatch.setattr(table_module, "MEMO_LIMIT", 4)
+    monkeypatch.setattr(result_module, "VERDICT_LIMIT", 2)
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    raws = data.draw(st.lists(profiles(base[0]), min_size=1, max_size=40))
+    raws += raws[: len(raws) // 2]  # repeats, after the memo has been cleared
+    facts = data.draw(facts_strategy)
+    out = io.StringIO()
+    rows = [Row(i + 1, f"p{i}", raw) for i, raw in enumerate(raws)]
+    run_batch(rows, rules, JsonlWriter(out, rules), source="t", facts=facts, chunk=7)
+    got = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(got) == len(raws)
+    for i, (raw, record) in enumerate(zip(raws, got)):
+        rec = rank(
+            normalize_answers(raw, rules), rules, profile=f"p{i}", facts=facts, explore=False
+        )
+        assert record == json.loads(json.dumps(batch_record(i + 1, rec)))
+
+
+def test_the_survey_that_crashed_batch(tmp_path, capsys, monkeypatch):
+    """The issue's reproducer: over 70,000 distinct profiles with repeats, more than the memo holds."""
+    monkeypatch.chdir(tmp_path)
+    rnd = random.Random(7)
+    v = {
+        "audience": ["beginner", "researcher", "production"],
+        "api_level": ["high", "low", "both"],
+        "hardware": ["cpu", "nvidia_gpu", "tpu", "apple_silicon", "amd_gpu"],
+        "parallelism": ["single_device", "multi_gpu", "multi_node"],
+        "programming_style": ["object_oriented", "functional"],
+        "custom_gradients": ["yes", "no"],
+        "debugging": ["yes", "no"],
+        "visualization": ["yes", "no"],
+    }
+    lines = []
+    for i in range(100_000):
+        a = {q: rnd.choice(o) for q, o in v.items() if rnd.random() < 0.8}
+        if rnd.random() < 0.8:
+            a["deployment"] = rnd.sample(
+                ["server", "mobile", "edge", "browser", "none"], rnd.randint(1, 2)
+            )
+        lines.append(json.dumps({"name": f"p{i}", "answers": a}))
+    distinct = len({json.dumps(json.loads(line)["answers"], sort_keys=True) for line in lines})
+    assert distinct > table_module.MEMO_LIMIT
+    Path("100k.jsonl").write_text("\n".join(lines) + "\n")
+    assert main(["batch", "100k.jsonl", "-o", "out.jsonl", "-q"]) == 0
+    out = Path("out.jsonl").read_text().splitlines()
+    assert len(out) == 100_000
+    rules = load_rules()
+    for n in (0, 65_537, 99_999):
+        record = json.loads(out[n])
+        answers = normalize_answers(json.loads(lines[n])["answers"], rules)
+        rec = rank(answers, rules, profile=f"p{n}", explore=False)
+        assert record == json.loads(json.dumps(batch_record(n + 1, rec)))
+
+
+def test_a_table_is_built_once_per_rule_base():
+    rules = load_rules()
+    assert Scorer(rules).table is Scorer(rules).table
+    assert isinstance(Scorer(rules).table, Table)
