@@ -7,7 +7,16 @@ from typing import Any
 
 from recommender.batch.run import Item
 from recommender.rulebase.model import RuleBase
-from recommender.scoring.result import Verdict, batch_record, error_record, number, verdict_dict
+from recommender.scoring.decide import points
+from recommender.scoring.result import (
+    Reason,
+    Recommendation,
+    batch_record,
+    error_record,
+    number,
+    reason_dict,
+    verdict_dict,
+)
 
 TOP_REASONS = 3
 VERDICTS = 2048  # verdict dicts remembered: each holds every reason of every framework
@@ -19,25 +28,33 @@ class Records:
 
     def __init__(self, probe: bool = False) -> None:
         self.probe = probe
-        self._verdicts: dict[int, tuple[Verdict, dict[str, Any]]] = {}
+        self._verdicts: dict[tuple[int, ...], dict[str, Any]] = {}
+        self._reasons: dict[Reason, dict[str, Any]] = {}
 
     def record(self, item: Item) -> dict[str, Any]:
         if item.result is None:
             return error_record(item.row, item.name, item.error or "")
-        record = batch_record(item.row, item.result, self._verdict(item.result.verdict))
+        record = batch_record(item.row, item.result, self._verdict(item.result))
         if self.probe:
             record["usable_here"] = item.usable
             record["unusable_because"] = list(item.unusable_because)
         return record
 
-    def _verdict(self, v: Verdict) -> dict[str, Any]:
-        hit = self._verdicts.get(id(v))
-        if hit is not None and hit[0] is v:
-            return hit[1]
-        if len(self._verdicts) >= VERDICTS:
-            self._verdicts.clear()
-        made = verdict_dict(v)
-        self._verdicts[id(v)] = (v, made)
+    def _verdict(self, rec: Recommendation) -> dict[str, Any]:
+        key = rec.outcome.fired
+        made = self._verdicts.get(key)
+        if made is None:
+            if len(self._verdicts) >= VERDICTS:
+                self._verdicts.clear()
+            made = self._verdicts[key] = verdict_dict(rec, self._reason)
+        return made
+
+    def _reason(self, r: Reason) -> dict[str, Any]:
+        made = self._reasons.get(r)
+        if made is None:
+            if len(self._reasons) >= VERDICTS:
+                self._reasons.clear()
+            made = self._reasons[r] = reason_dict(r)
         return made
 
 
@@ -57,23 +74,33 @@ def columns(rules: RuleBase) -> list[str]:
     ]
 
 
-def flat(item: Item, rules: RuleBase) -> dict[str, Any]:
-    """One row: winner, tie, a score per framework, margin, companion, top reasons, error."""
-    out: dict[str, Any] = {"row": item.row, "name": item.name or ""}
+def flat(item: Item, rules: RuleBase) -> list[Any]:
+    """One row, in :func:`columns` order: winner, tie, a score per framework, what is excluded,
+    the margin, the companion, the top reasons and the error. Read off the outcome alone: no
+    reason is built."""
     rec = item.result
     if rec is None:
-        out.update({c: "" for c in columns(rules)[2:-1]})
-        out["error"] = item.error or ""
-        return out
-    v = rec.verdict
-    scores = {s.framework: number(s.score) for s in v.ranking}
-    lead = v.ranking[0] if v.ranking and (v.winner or v.tie) else None
-    out["winner"] = v.winner or ""
-    out["tie"] = ";".join(v.tie)
-    out.update({f"score_{f}": scores.get(f, "") for f in rules.framework_ids})
-    out["excluded"] = ";".join(s.framework for s in v.ranking if s.excluded)
-    out["margin"] = "" if v.margin is None else number(v.margin)
-    out["companion"] = rec.companion.id if rec.companion else ""
-    out["top_reasons"] = ";".join(r.rule for r in lead.reasons[:TOP_REASONS]) if lead else ""
-    out["error"] = ""
-    return out
+        return [item.row, item.name or "", *[""] * (len(rules.framework_ids) + 6), item.error]
+    o = rec.outcome
+    ids = rules.framework_ids
+    margin = rec.margin
+    lead = o.order[0] if o.winner or o.tie else None
+    reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
+    companion = rec.companion
+    return [
+        item.row,
+        item.name or "",
+        o.winner or "",
+        ";".join(o.tie),
+        *(number(points(score)) for score in o.scores),
+        ";".join(f for k, f in enumerate(ids) if o.blocked >> k & 1),
+        "" if margin is None else number(margin),
+        companion.id if companion else "",
+        ";".join(reasons),
+        "",
+    ]
+
+
+def flat_dict(item: Item, rules: RuleBase) -> dict[str, Any]:
+    """:func:`flat` keyed by column name."""
+    return dict(zip(columns(rules), flat(item, rules), strict=True))

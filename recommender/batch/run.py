@@ -58,7 +58,7 @@ class Summary:
     ties: int = 0
     no_fit: int = 0  # every framework excluded by a deal-breaker
     unusable: Counter[str] = field(default_factory=Counter)  # --probe: winner -> rows not served
-    fired: Counter[str] = field(default_factory=Counter)  # rule id -> rows it fired in
+    fired: Counter[int] = field(default_factory=Counter)  # rule index -> rows it fired in
 
     @property
     def scored(self) -> int:
@@ -70,7 +70,7 @@ class Summary:
         if rec is None:
             self.failed += 1
             return
-        self.fired.update(rec.verdict.fired)
+        self.fired.update(rec.outcome.fired)
         if rec.winner is not None:
             self.winners[rec.winner] += 1
             if item.usable is False:
@@ -80,9 +80,10 @@ class Summary:
         else:
             self.no_fit += 1
 
-    def top_rules(self, n: int = 5) -> list[tuple[str, int]]:
-        """The rules that fired most, most first."""
-        return self.fired.most_common(n)
+    def top_rules(self, rules: RuleBase, n: int = 5) -> list[tuple[str, int]]:
+        """The rules that fired most, most first (ties in rule order)."""
+        top = sorted(self.fired.items(), key=lambda item: (-item[1], item[0]))[:n]
+        return [(rules.rules[r].id, count) for r, count in top]
 
 
 Probe = Callable[[Normal, Recommendation], tuple[bool | None, tuple[str, ...]]]
@@ -148,7 +149,7 @@ class Normalizer:
         out: Normal = {}
         known = self.known
         for qid, value in raw.items():
-            key = _key(qid, value)
+            key = (qid, value) if value.__class__ in _PLAIN else _key(qid, value)
             chosen = known.get(key) if key is not None else None
             if chosen is None:
                 chosen = normalize_answers({qid: value}, self.rules, None, where).get(
@@ -161,12 +162,12 @@ class Normalizer:
         return out
 
 
+_PLAIN = (str, bool, type(None))  # a key of (question, value): "yes" and True normalise alike
+
+
 def _key(qid: str, value: Any) -> tuple[Any, ...] | None:
-    """A hashable key for an answer of a plain shape, else None (then it is not remembered)."""
-    kind = value.__class__
-    if kind in (str, bool, type(None)):
-        return (qid, kind, value)
-    if kind is list and all(type(v) in (str, bool) for v in value):
+    """A hashable key for a list answer of plain items, else None (then it is not remembered)."""
+    if value.__class__ is list and all(v.__class__ in _PLAIN for v in value):
         return (qid, list, tuple(value))
     return None
 

@@ -11,7 +11,7 @@ import csv
 import json
 from typing import Any, TextIO
 
-from recommender.batch.records import Records, columns, flat
+from recommender.batch.records import Records, columns, flat, flat_dict
 from recommender.batch.run import Item, Summary
 from recommender.render.text import name_of
 from recommender.rulebase.model import RuleBase
@@ -44,7 +44,7 @@ def summary_lines(summary: Summary, rules: RuleBase) -> list[str]:
             "winners not usable on this machine (--probe): "
             + " · ".join(f"{name_of(f, rules)} {n:,}" for f, n in unusable)
         )
-    top = summary.top_rules()
+    top = summary.top_rules(rules)
     if top:
         out.append("rules fired most: " + " · ".join(f"{rid} {n:,}" for rid, n in top))
     return out
@@ -90,11 +90,11 @@ class CsvWriter:
 
     def __init__(self, stream: TextIO, rules: RuleBase, probe: bool = False) -> None:
         self.rules = rules
-        self.out = csv.DictWriter(stream, columns(rules), lineterminator="\n")
-        self.out.writeheader()
+        self.out = csv.writer(stream, lineterminator="\n")
+        self.out.writerow(columns(rules))
 
     def write(self, items: list[Item]) -> None:
-        self.out.writerows(flat(item, self.rules) for item in items)
+        self.out.writerows([flat(item, self.rules) for item in items])
 
     def finish(self, summary: Summary) -> None:
         pass
@@ -116,7 +116,7 @@ class MarkdownWriter:
         self.stream.write("".join(self._line(item) for item in items))
 
     def _line(self, item: Item) -> str:
-        f = flat(item, self.rules)
+        f = flat_dict(item, self.rules)
         cells = [
             str(f["row"]),
             f["name"],
@@ -156,7 +156,7 @@ class TableWriter:
         self.stream.write("".join(self._line(item) for item in items))
 
     def _line(self, item: Item) -> str:
-        f = flat(item, self.rules)
+        f = flat_dict(item, self.rules)
         name = f"{_cut(f['name'], self.NAME):<{self.NAME}}"
         if item.error is not None:
             return f"{f['row']:>6}  {name}  error: {item.error}\n"

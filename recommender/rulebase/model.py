@@ -163,11 +163,13 @@ class RuleBase:
     question_by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
     framework_by_id: dict[str, Framework] = field(init=False, repr=False, compare=False)
     rule_by_id: dict[str, Rule] = field(init=False, repr=False, compare=False)
+    framework_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "question_by_id", {q.id: q for q in self.questions})
         object.__setattr__(self, "framework_by_id", {f.id: f for f in self.frameworks})
         object.__setattr__(self, "rule_by_id", {r.id: r for r in self.rules})
+        object.__setattr__(self, "framework_ids", tuple(f.id for f in self.frameworks))
 
     def question(self, question_id: str) -> Question:
         return self.question_by_id[question_id]
@@ -178,6 +180,3 @@ class RuleBase:
     def rule(self, rule_id: str) -> Rule:
         return self.rule_by_id[rule_id]
 
-    @property
-    def framework_ids(self) -> tuple[str, ...]:
-        return tuple(f.id for f in self.frameworks)

@@ -1,9 +1,10 @@
 """The result of scoring one profile, built in one place, and its one JSON record.
 
-:class:`Scorer` turns normalised answers into a :class:`Recommendation`. What follows from the fired
-rules alone (winner, tie, ranking with reasons, why-not, margin) is a :class:`Verdict`, built once per
-distinct fired set by :meth:`Scorer.verdict` and shared by every profile that fires the same rules;
-the rest (answers, unanswered questions, companion) is read off the profile's signature.
+:class:`Scorer` turns normalised answers into a :class:`Recommendation`. Its numbers (scores,
+exclusions, winner or tie, margin) are the table's :class:`~recommender.scoring.table.Outcome` of
+the fired rules; the explained part (ranking with reasons, why-not) is a :class:`Verdict`, built on
+first use by :meth:`Scorer.verdict`, once per distinct fired set, and shared. The rest (answers,
+unanswered questions, companion) is read off the profile's signature.
 
 :func:`to_dict` is the JSON contract of ``recommend --format json``; :func:`batch_record` and
 :func:`error_record` give batch's records the same keys from the same code.
@@ -11,8 +12,9 @@ the rest (answers, unanswered questions, companion) is read off the profile's si
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
 from recommender.rulebase.conditions import Facts
@@ -70,37 +72,70 @@ class WhyNot:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """What follows from one fired set alone."""
+    """The explained part of an outcome: the ranking with its reasons, and why-not."""
 
-    winner: str | None
-    tie: tuple[str, ...]
     ranking: tuple[Standing, ...]
     why_not: WhyNot | None
-    margin: float | None  # the first contender's lead over the second (0 in a tie)
-    fired: tuple[str, ...]  # rule ids, in rule order
 
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
-    """The result for one profile: its verdict, companion, and the explanations."""
+    """The result for one profile: its outcome, companion, and the explanations.
+
+    ``outcome`` holds the numbers (scores, exclusions, winner or tie) of the fired rules; the
+    reasons (:attr:`verdict`) are built on first use and shared by every profile with the same
+    fired rules, so a batch that writes CSV never builds them.
+    """
 
     profile: str | None
-    answers: dict[str, Any]
-    verdict: Verdict
-    companion: Companion | None = None
-    avoid: tuple[Companion, ...] = ()
-    unanswered: tuple[str, ...] = ()
+    sig: int  # the signature scored: the answers and facts, follow-ups that apply only
+    given: int  # the signature as given, follow-ups that do not apply included
+    outcome: Outcome
+    scorer: Scorer = field(repr=False, compare=False)
     open_questions: tuple[str, ...] = ()
     what_would_change: tuple[Change, ...] = ()
-    ignored: tuple[str, ...] = ()  # answered follow-ups whose question does not apply
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers scored, as a profile file holds them."""
+        return self.scorer.table.answers(self.sig)
+
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        """The questions asked but not answered."""
+        return self.scorer.table.unanswered(self.sig)
+
+    @property
+    def ignored(self) -> tuple[str, ...]:
+        """Answered follow-ups whose question does not apply."""
+        if self.given == self.sig:
+            return ()
+        return tuple(d.id for d in self.scorer.table.dims
+                     if self.given & d.mask and not self.sig & d.mask)
+
+    @property
+    def companion(self) -> Companion | None:
+        """The winner's high-level library for these answers."""
+        winner = self.outcome.winner
+        return self.scorer.table.companion(winner, self.sig) if winner else None
+
+    @property
+    def avoid(self) -> tuple[Companion, ...]:
+        """The winner's inactive or maintenance-mode libraries."""
+        winner = self.outcome.winner
+        return self.scorer.table.avoid(winner) if winner else ()
 
     @property
     def winner(self) -> str | None:
-        return self.verdict.winner
+        return self.outcome.winner
 
     @property
     def tie(self) -> tuple[str, ...]:
-        return self.verdict.tie
+        return self.outcome.tie
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.scorer.verdict(self.outcome)
 
     @property
     def ranking(self) -> tuple[Standing, ...]:
@@ -111,8 +146,16 @@ class Recommendation:
         return self.verdict.why_not
 
     @property
+    def margin(self) -> float | None:
+        """The first contender's lead over the second (0 in a tie); None with fewer than two."""
+        margin = self.outcome.margin
+        return None if margin is None else points(margin)
+
+    @property
     def fired(self) -> tuple[str, ...]:
-        return self.verdict.fired
+        """The ids of the rules that fired, in rule order."""
+        ids = self.scorer.table.rule_ids
+        return tuple(ids[r] for r in self.outcome.fired)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``recommend --format json``."""
@@ -137,6 +180,7 @@ class Scorer:
             for k in range(len(t.ids))
         )
         self.breakers = tuple(Reason(r.id, 0.0, r.because, r.source) for r in rules.rules)
+        self.order_keys = tuple(tuple(-p for p in column) for column in t.columns)
         self._verdicts: dict[tuple[int, ...], Verdict] = {}
 
     # -- one profile ------------------------------------------------------------------------------
@@ -155,7 +199,7 @@ class Scorer:
         t = self.table
         given = t.encode(answers, facts)
         sig = t.applicable(given)
-        result = self.result(profile, sig, self.verdict(t.fired([sig])[0]), given)
+        result = Recommendation(profile, sig, given, t.outcome(t.fired([sig])[0]), self)
         if not explore:
             return result
         from recommender.scoring.explore import what_would_change
@@ -163,37 +207,7 @@ class Scorer:
         changes = tuple(what_would_change(self, sig, facts))
         changed = {c.question for c in changes}
         open_questions = tuple(q for q in result.unanswered if q in changed)
-        return Recommendation(
-            result.profile,
-            result.answers,
-            result.verdict,
-            result.companion,
-            result.avoid,
-            result.unanswered,
-            open_questions,
-            changes,
-            result.ignored,
-        )
-
-    def result(self, profile: str | None, sig: int, verdict: Verdict, given: int) -> Recommendation:
-        """The profile-dependent parts around a verdict (``given``: the signature before
-        follow-ups that do not apply were dropped)."""
-        t = self.table
-        winner = verdict.winner
-        ignored = (
-            ()
-            if given == sig
-            else tuple(d.id for d in t.dims if given & d.mask and not sig & d.mask)
-        )
-        return Recommendation(
-            profile,
-            t.answers(sig),
-            verdict,
-            t.companion(winner, sig) if winner else None,
-            t.avoid(winner) if winner else (),
-            t.unanswered(sig),
-            ignored=ignored,
-        )
+        return dataclasses.replace(result, open_questions=open_questions, what_would_change=changes)
 
     # -- many profiles ----------------------------------------------------------------------------
     def recommend_many(
@@ -209,31 +223,35 @@ class Scorer:
         sigs = [t.applicable(s) for s in given]
         fired = t.fired(sigs, vector)
         return [
-            self.result(name, sig, self.verdict(f), raw)
+            Recommendation(name, sig, raw, t.outcome(f), self)
             for (name, _), raw, sig, f in zip(profiles, given, sigs, fired, strict=True)
         ]
 
-    # -- the verdict of a fired set ---------------------------------------------------------------
-    def verdict(self, fired: tuple[int, ...]) -> Verdict:
-        """Winner, tie, ranking, why-not and margin of a fired set (remembered)."""
-        found = self._verdicts.get(fired)
+    # -- the reasons of an outcome ----------------------------------------------------------------
+    def verdict(self, outcome: Outcome) -> Verdict:
+        """The ranking with its reasons, and why-not, of an outcome (remembered)."""
+        found = self._verdicts.get(outcome.fired)
         if found is None:
             if len(self._verdicts) >= VERDICT_LIMIT:
                 self._verdicts.clear()
-            found = self._verdicts[fired] = self._build(self.table.outcome(fired))
+            ranking = tuple(self._standing(outcome, k) for k in outcome.order)
+            why_not = self._why_not(outcome) if outcome.winner else None
+            found = self._verdicts[outcome.fired] = Verdict(ranking, why_not)
         return found
 
-    def _build(self, o: Outcome) -> Verdict:
-        t = self.table
-        winner, tie = t.verdict(o)
-        ranking = tuple(self._standing(o, k) for k in o.order)
-        margin = None if o.margin is None else points(o.margin)
-        fired = tuple(t.rule_ids[r] for r in o.fired)
-        return Verdict(winner, tie, ranking, self._why_not(o) if winner else None, margin, fired)
+    def top_reasons(self, outcome: Outcome, k: int, n: int) -> list[str]:
+        """The ids of the ``n`` rules that gave framework ``k`` the most points; what a flat batch
+        row shows, without building the verdict."""
+        return [self.table.rule_ids[r] for r in self._reasons_of(outcome, k)[:n]]
+
+    def _reasons_of(self, o: Outcome, k: int) -> list[int]:
+        """The fired rules that give framework ``k`` points, most first (ties keep rule order)."""
+        mine = [r for r in o.fired if r in self.reasons[k]]
+        mine.sort(key=self.order_keys[k].__getitem__)
+        return mine
 
     def _standing(self, o: Outcome, k: int) -> Standing:
-        mine = [r for r in o.fired if r in self.reasons[k]]
-        mine.sort(key=lambda r: -self.table.points[r][k])  # stable: ties keep rule order
+        mine = self._reasons_of(o, k)
         breakers = tuple(self.breakers[r] for r in o.fired if self.table.breaks[r] >> k & 1)
         reasons = tuple(self.reasons[k][r] for r in mine)
         return Standing(self.table.ids[k], self.names[k], points(o.scores[k]), reasons, breakers)
@@ -243,16 +261,18 @@ class Scorer:
         if len(open_) < 2:
             return None
         first, second = open_[0], open_[1]
-        lost_on = self.gains(o.fired, first, second)[:WHY_NOT_RULES]
+        lost_on = self.gains(o.fired, first, second, WHY_NOT_RULES)
         gap = points(o.scores[first] - o.scores[second])
         return WhyNot(self.table.ids[second], gap, lost_on)
 
-    def gains(self, fired: Iterable[int], a: int, b: int) -> tuple[Reason, ...]:
-        """The fired rules that gave framework ``a`` more points than ``b``, most first; each
-        Reason's points are that net gain."""
-        pts, rules = self.table.points, self.rules.rules
-        nets = [(pts[r][a] - pts[r][b], r) for r in fired]
-        ahead = sorted((n for n in nets if n[0] > 0), key=lambda n: -n[0])  # stable: rule order
+    def gains(
+        self, fired: Iterable[int], a: int, b: int, limit: int | None = None
+    ) -> tuple[Reason, ...]:
+        """The fired rules that gave framework ``a`` more points than ``b``, most first (at most
+        ``limit``); each Reason's points are that net gain."""
+        col_a, col_b, rules = self.table.columns[a], self.table.columns[b], self.rules.rules
+        nets = [(col_a[r] - col_b[r], r) for r in fired]
+        ahead = sorted((n for n in nets if n[0] > 0), key=lambda n: -n[0])[:limit]  # stable
         return tuple(
             Reason(rules[r].id, points(net), rules[r].because, rules[r].source) for net, r in ahead
         )
@@ -298,19 +318,23 @@ def companion_dict(c: Companion) -> dict[str, Any]:
     }
 
 
-def verdict_dict(v: Verdict) -> dict[str, Any]:
-    """The keys of a record that follow from the verdict alone."""
+def verdict_dict(
+    rec: Recommendation, reason: Callable[[Reason], dict[str, Any]] = reason_dict
+) -> dict[str, Any]:
+    """The keys of a record that follow from the fired rules alone; ``reason`` serialises each
+    reason (batch passes a remembering one)."""
+    v = rec.verdict
     return {
-        "winner": v.winner,
-        "tie": list(v.tie),
+        "winner": rec.winner,
+        "tie": list(rec.tie),
         "ranking": [
             {
                 "framework": s.framework,
                 "name": s.name,
                 "score": number(s.score),
                 "excluded": s.excluded,
-                "reasons": list(map(reason_dict, s.reasons)),
-                "dealbreakers": list(map(reason_dict, s.dealbreakers)),
+                "reasons": list(map(reason, s.reasons)),
+                "dealbreakers": list(map(reason, s.dealbreakers)),
             }
             for s in v.ranking
         ],
@@ -319,15 +343,15 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
         else {
             "framework": v.why_not.framework,
             "gap": number(v.why_not.gap),
-            "lost_on": list(map(reason_dict, v.why_not.lost_on)),
+            "lost_on": list(map(reason, v.why_not.lost_on)),
         },
     }
 
 
 def to_dict(rec: Recommendation, verdict: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON contract of ``recommend --format json``; ``verdict`` is ``verdict_dict(rec.verdict)``
-    when the caller already has it (batch shares one per distinct verdict)."""
-    v = verdict_dict(rec.verdict) if verdict is None else verdict
+    """The JSON contract of ``recommend --format json``; ``verdict`` is ``verdict_dict(rec)`` when
+    the caller already has it (batch shares one per distinct outcome)."""
+    v = verdict_dict(rec) if verdict is None else verdict
     return {
         "profile": rec.profile,
         "winner": v["winner"],
@@ -351,7 +375,7 @@ def batch_record(
     row: int, rec: Recommendation, verdict: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """A batch record: :func:`to_dict` plus the row number, the margin and ``error: None``."""
-    margin = rec.verdict.margin
+    margin = rec.margin
     record = {"row": row, **to_dict(rec, verdict)}
     record["margin"] = None if margin is None else number(margin)
     record["error"] = None
@@ -373,10 +397,3 @@ def error_record(row: int, name: str | None, message: str) -> dict[str, Any]:
         "ignored": [],
     }
     return {key: empty.get(key) for key in RECORD_KEYS} | {"error": message}
-
-
-def fired_counts(recs: Iterable[Recommendation], counts: dict[str, int]) -> None:
-    """Add how often each rule fired in ``recs`` to ``counts``."""
-    for rec in recs:
-        for rule in rec.verdict.fired:
-            counts[rule] = counts.get(rule, 0) + 1

@@ -76,15 +76,16 @@ class Outcome:
     """What follows from one fired set alone, shared by every profile that fires the same rules.
 
     ``scores`` are whole millionths (see :mod:`recommender.scoring.decide`); ``blocked`` has bit k
-    set when framework k is excluded; ``code`` is the top code; ``order`` the ranking as framework
-    indices: excluded last, then by score, then in rule-base order.
+    set when framework k is excluded; ``order`` is the ranking as framework indices: excluded last,
+    then by score, then in rule-base order.
     """
 
     fired: tuple[int, ...]
     scores: tuple[int, ...]
     blocked: int
-    code: int
     order: tuple[int, ...]
+    winner: str | None
+    tie: tuple[str, ...]
 
     @property
     def contenders(self) -> tuple[int, ...]:
@@ -116,6 +117,7 @@ class Table:
         self.points = tuple(
             tuple(units(r.score.get(f, 0.0)) for f in self.ids) for r in rules.rules
         )
+        self.columns = tuple(tuple(p[k] for p in self.points) for k in range(len(self.ids)))
         self.breaks = tuple(
             sum(1 << k for k, f in enumerate(self.ids) if f in r.dealbreaker) for r in rules.rules
         )
@@ -132,6 +134,7 @@ class Table:
         self._memo: dict[int, tuple[int, ...]] = {}
         self._outcomes: dict[tuple[int, ...], Outcome] = {}
         self._values: dict[tuple[str, int], Any] = {}
+        self._bits: dict[tuple[str, frozenset[str]], int] = {}
 
     # -- conditions -------------------------------------------------------------------------------
     def lower(self, cond: Condition) -> Node:
@@ -158,13 +161,24 @@ class Table:
         """Normalised answers (and probe facts) as a signature, follow-ups kept even when they do
         not apply (see :meth:`signature`)."""
         sig = 0
-        for qid, chosen in (*answers.items(), *as_answers(facts, self.facts_read).items()):
-            for opt in chosen:
-                bit = self.bit.get((qid, opt))
-                if bit is None:
-                    raise ValueError(f"not a normalised answer: {qid}={opt!r}")
-                sig |= bit
+        bits = self._bits
+        for item in (*answers.items(), *as_answers(facts, self.facts_read).items()):
+            found = bits.get(item)
+            if found is None:
+                found = self._encode_one(*item)
+                if len(bits) < MEMO_LIMIT:  # a batch repeats the same answers endlessly
+                    bits[item] = found
+            sig |= found
         return sig
+
+    def _encode_one(self, qid: str, chosen: frozenset[str]) -> int:
+        out = 0
+        for opt in chosen:
+            bit = self.bit.get((qid, opt))
+            if bit is None:
+                raise ValueError(f"not a normalised answer: {qid}={opt!r}")
+            out |= bit
+        return out
 
     def applicable(self, sig: int) -> int:
         """``sig`` without answers to follow-ups whose ``ask_when`` fails, in question order."""
@@ -252,7 +266,7 @@ class Table:
     def totals(self, fired: Iterable[int]) -> tuple[tuple[int, ...], int]:
         """(scores in whole millionths, excluded-framework bits) of a fired set."""
         fired = tuple(fired)
-        scores = tuple(sum(self.points[r][k] for r in fired) for k in range(len(self.ids)))
+        scores = tuple(sum(map(column.__getitem__, fired)) for column in self.columns)
         blocked = 0
         for r in fired:
             blocked |= self.breaks[r]
@@ -266,18 +280,17 @@ class Table:
             order = tuple(
                 sorted(range(len(self.ids)), key=lambda k: (blocked >> k & 1, -scores[k], k))
             )
-            found = Outcome(fired, scores, blocked, top_code(scores, blocked), order)
+            winner, tie = verdict(self.ids, top_code(scores, blocked))
+            found = Outcome(fired, scores, blocked, order, winner, tie)
             if len(self._outcomes) >= MEMO_LIMIT // 8:
                 self._outcomes.clear()
             self._outcomes[fired] = found
         return found
 
-    def verdict(self, outcome: Outcome) -> tuple[str | None, tuple[str, ...]]:
-        return verdict(self.ids, outcome.code)
-
     def decision(self, sig: int) -> tuple[str | None, tuple[str, ...]]:
         """(winner, tie) for one signature."""
-        return verdict(self.ids, self.outcome(self.fired([sig])[0]).code)
+        outcome = self.outcome(self.fired([sig])[0])
+        return outcome.winner, outcome.tie
 
     # -- what goes with a winner ------------------------------------------------------------------
     def companion(self, framework: str, sig: int) -> Companion | None:
