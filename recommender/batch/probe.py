@@ -27,12 +27,13 @@ def why_unusable(rules: RuleBase, framework: str, answers: Normal, facts: Facts)
 
 def usable_here(
     rules: RuleBase, facts: Facts
-) -> Callable[[Normal, Recommendation], tuple[bool | None, tuple[str, ...]]]:
+) -> Callable[[Recommendation], tuple[bool | None, tuple[str, ...]]]:
     """For ``run_batch(usable=...)``: (winner usable here, or None without a winner; why not)."""
 
-    def usable(answers: Normal, rec: Recommendation) -> tuple[bool | None, tuple[str, ...]]:
+    def usable(rec: Recommendation) -> tuple[bool | None, tuple[str, ...]]:
         if rec.winner is None:
             return None, ()
+        answers = rec.scorer.table.normal(rec.sig)
         reasons = tuple(why_unusable(rules, rec.winner, answers, facts))
         return not reasons, reasons
 

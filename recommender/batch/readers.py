@@ -127,11 +127,9 @@ def profile_of(
             )
         if getattr(answers, "duplicate", None):
             raise ValueError(f'duplicate key "{answers.duplicate}"')  # type: ignore[attr-defined]
-        where = answers
-    else:
-        answers = {k: v for k, v in item.items() if k != "name"} if "name" in item else item
-        where = item
-    return _name(item.get("name", default_name)), answers, where
+        return _name(item.get("name", default_name)), answers, answers
+    name = _name(item.pop("name", default_name))  # the flat shape: the rest are the answers
+    return name, item, item
 
 
 def _name(value: Any) -> str | None:

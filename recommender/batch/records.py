@@ -82,19 +82,18 @@ def flat(item: Item, rules: RuleBase) -> list[Any]:
     if rec is None:
         return [item.row, item.name or "", *[""] * (len(rules.framework_ids) + 6), item.error]
     o = rec.outcome
-    ids = rules.framework_ids
-    margin = rec.margin
     lead = o.order[0] if o.winner or o.tie else None
     reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
     companion = rec.companion
+    excluded = ";".join(f for k, f in enumerate(rules.framework_ids) if o.blocked >> k & 1)
     return [
         item.row,
         item.name or "",
         o.winner or "",
         ";".join(o.tie),
         *(number(points(score)) for score in o.scores),
-        ";".join(f for k, f in enumerate(ids) if o.blocked >> k & 1),
-        "" if margin is None else number(margin),
+        excluded,
+        "" if o.margin is None else number(points(o.margin)),
         companion.id if companion else "",
         ";".join(reasons),
         "",

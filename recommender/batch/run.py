@@ -8,19 +8,21 @@ with :class:`Stopped`. Scoring is the core's: :meth:`~recommender.scoring.result
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Protocol
 
 from recommender.batch.readers import Row, locate
 from recommender.errors import UserError
 from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import RuleBase
-from recommender.rulebase.profiles import Normal, normalize_answers
+from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.result import Recommendation, Scorer
-from recommender.scoring.table import Vector
+from recommender.scoring.table import Table, Vector
 
 CHUNK = 1024  # rows scored together: enough to amortise numpy; ~10 MB of rich records at a time
 KNOWN_ANSWERS = 1 << 16  # distinct (question, answer) pairs remembered by the Normalizer
@@ -64,21 +66,20 @@ class Summary:
     def scored(self) -> int:
         return self.rows - self.failed
 
-    def count(self, item: Item) -> None:
-        self.rows += 1
-        rec = item.result
-        if rec is None:
-            self.failed += 1
-            return
-        self.fired.update(rec.outcome.fired)
-        if rec.winner is not None:
-            self.winners[rec.winner] += 1
-            if item.usable is False:
-                self.unusable[rec.winner] += 1
-        elif rec.tie:
-            self.ties += 1
-        else:
-            self.no_fit += 1
+    def count(self, items: list[Item]) -> None:
+        """Add a chunk's items."""
+        self.rows += len(items)
+        scored = [item.result for item in items if item.result is not None]
+        self.failed += len(items) - len(scored)
+        self.fired.update(chain.from_iterable(rec.outcome.fired for rec in scored))
+        self.winners.update(rec.outcome.winner for rec in scored if rec.outcome.winner)
+        self.unusable.update(
+            item.result.winner
+            for item in items
+            if item.usable is False and item.result and item.result.winner
+        )
+        self.ties += sum(1 for rec in scored if rec.outcome.tie)
+        self.no_fit += sum(1 for rec in scored if not rec.outcome.winner and not rec.outcome.tie)
 
     def top_rules(self, rules: RuleBase, n: int = 5) -> list[tuple[str, int]]:
         """The rules that fired most, most first (ties in rule order)."""
@@ -86,7 +87,7 @@ class Summary:
         return [(rules.rules[r].id, count) for r, count in top]
 
 
-Probe = Callable[[Normal, Recommendation], tuple[bool | None, tuple[str, ...]]]
+Probe = Callable[[Recommendation], tuple[bool | None, tuple[str, ...]]]
 
 
 def run_batch(
@@ -109,19 +110,33 @@ def run_batch(
     """
     scorer = Scorer(rules)
     vector = _vector(scorer)
-    normalizer = Normalizer(rules)
+    encoder = Encoder(rules, scorer.table, facts)
     summary = Summary()
-    for block in _chunks(iter(rows), chunk):
-        items, stop = _score(block, normalizer, scorer, vector, facts, usable, source, strict)
-        for item in items:
-            summary.count(item)
-            if item.error is not None:
-                on_error(item.error)
-        writer.write(items)
-        tick(summary.rows)
-        if stop:
-            raise Stopped(stop)
+    with _young_collections_less_often():
+        for block in _chunks(iter(rows), chunk):
+            items, stop = _score(block, encoder, scorer, vector, usable, source, strict)
+            summary.count(items)
+            for item in items:
+                if item.error is not None:
+                    on_error(item.error)
+            writer.write(items)
+            tick(summary.rows)
+            if stop:
+                raise Stopped(stop)
     return summary
+
+
+@contextlib.contextmanager
+def _young_collections_less_often() -> Iterator[None]:
+    """Batch makes ~15 short-lived containers per row and no cycles; at the collector's default
+    threshold (700) it walked the young generation every ~50 rows, 15% of a CSV batch's CPU
+    (``benchmarks/bench_batch.py``). Every 50,000 allocations keeps memory flat all the same."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _vector(scorer: Scorer) -> Vector | None:
@@ -132,44 +147,48 @@ def _vector(scorer: Scorer) -> Vector | None:
         return None
 
 
-class Normalizer:
-    """``normalize_answers`` remembered per (question, answer): a batch repeats the same answers.
+class Encoder:
+    """Raw answers to a signature, each distinct (question, answer) checked once: a batch repeats
+    the same answers endlessly.
 
-    Each distinct answer is checked by ``normalize_answers`` itself (the one validator), so results
-    and error messages are exactly its own; a bad answer is never remembered.
+    Each distinct answer is checked by ``normalize_answers`` (the one validator) and encoded by the
+    scoring table, so results and error messages are exactly theirs; a bad answer is never
+    remembered. ``facts`` (``--probe``) are encoded once and go into every signature.
     """
 
-    SKIP: frozenset[str] = frozenset()  # an empty answer: the question stays unanswered
+    def __init__(self, rules: RuleBase, table: Table, facts: Facts | None = None) -> None:
+        self.rules, self.table = rules, table
+        self.facts = table.encode({}, facts)
+        self.known: dict[tuple[Any, ...], int] = {}
 
-    def __init__(self, rules: RuleBase) -> None:
-        self.rules = rules
-        self.known: dict[tuple[Any, ...], frozenset[str]] = {}
-
-    def __call__(self, raw: Mapping[str, Any], where: Any = None) -> Normal:
-        out: Normal = {}
+    def __call__(self, raw: Mapping[str, Any], where: Any = None) -> int:
+        sig = self.facts
         known = self.known
         for qid, value in raw.items():
             key = (qid, value) if value.__class__ in _PLAIN else _key(qid, value)
-            chosen = known.get(key) if key is not None else None
-            if chosen is None:
-                chosen = normalize_answers({qid: value}, self.rules, None, where).get(
-                    qid, self.SKIP
-                )
+            bits = known.get(key) if key is not None else None
+            if bits is None:
+                bits = self.table.encode(normalize_answers({qid: value}, self.rules, None, where))
                 if key is not None and len(known) < KNOWN_ANSWERS:
-                    known[key] = chosen
-            if chosen:
-                out[qid] = chosen
-        return out
+                    known[key] = bits
+            sig |= bits
+        return sig
 
 
 _PLAIN = (str, bool, type(None))  # a key of (question, value): "yes" and True normalise alike
 
 
 def _key(qid: str, value: Any) -> tuple[Any, ...] | None:
-    """A hashable key for a list answer of plain items, else None (then it is not remembered)."""
-    if value.__class__ is list and all(v.__class__ in _PLAIN for v in value):
-        return (qid, list, tuple(value))
-    return None
+    """A hashable key for a list answer, else None (then it is not remembered). The item types
+    are part of the key, since ``True == 1`` but only ``True`` is an answer."""
+    if value.__class__ is not list:
+        return None
+    key = (qid, tuple(value), tuple(map(type, value)))
+    try:
+        hash(key)
+    except TypeError:  # an unhashable item: normalize_answers will say what is wrong
+        return None
+    return key
 
 
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
@@ -179,10 +198,9 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 
 def _score(
     block: list[Row],
-    normalizer: Normalizer,
+    encoder: Encoder,
     scorer: Scorer,
     vector: Vector | None,
-    facts: Facts | None,
     usable: Probe | None,
     source: str,
     strict: bool,
@@ -190,13 +208,13 @@ def _score(
     """The items of one chunk; under ``strict``, only those before the first bad row, and its
     message."""
     slots: list[Item | None] = []
-    good: list[tuple[int, str | None, Normal]] = []
+    good: list[tuple[int, str | None, int]] = []
     stop = None
     for row in block:
         error = row.error
         if error is None:
             try:
-                good.append((row.row, row.name, normalizer(row.answers or {}, row.where)))
+                good.append((row.row, row.name, encoder(row.answers or {}, row.where)))
             except UserError as exc:
                 line, col = (exc.line, exc.col) if exc.line is not None else (row.line, None)
                 error = locate(source, row.row, exc.message, line, col)
@@ -207,18 +225,16 @@ def _score(
             slots.append(Item(row.row, row.name, error=error))
         else:
             slots.append(None)
-    results = scorer.recommend_many([(name, answers) for _, name, answers in good], facts, vector)
-    scored = iter(
-        _item(row, name, rec, answers, usable)
-        for (row, name, answers), rec in zip(good, results, strict=True)
-    )
+    results = scorer.recommend_signatures([(name, sig) for _, name, sig in good], vector)
+    if usable is None:
+        scored = iter([Item(row, name, rec) for (row, name, _), rec in zip(good, results)])
+    else:
+        scored = iter(
+            [_probed(row, name, rec, usable) for (row, name, _), rec in zip(good, results)]
+        )
     return [slot if slot is not None else next(scored) for slot in slots], stop
 
 
-def _item(
-    row: int, name: str | None, rec: Recommendation, answers: Normal, usable: Probe | None
-) -> Item:
-    if usable is None:
-        return Item(row, name, rec)
-    ok, why = usable(answers, rec)
+def _probed(row: int, name: str | None, rec: Recommendation, usable: Probe) -> Item:
+    ok, why = usable(rec)
     return Item(row, name, rec, usable=ok, unusable_because=why)

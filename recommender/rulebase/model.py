@@ -179,4 +179,3 @@ class RuleBase:
 
     def rule(self, rule_id: str) -> Rule:
         return self.rule_by_id[rule_id]
-

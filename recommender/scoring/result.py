@@ -12,8 +12,8 @@ unanswered questions, companion) is read off the profile's signature.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
 import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,8 +110,9 @@ class Recommendation:
         """Answered follow-ups whose question does not apply."""
         if self.given == self.sig:
             return ()
-        return tuple(d.id for d in self.scorer.table.dims
-                     if self.given & d.mask and not self.sig & d.mask)
+        return tuple(
+            d.id for d in self.scorer.table.dims if self.given & d.mask and not self.sig & d.mask
+        )
 
     @property
     def companion(self) -> Companion | None:
@@ -180,7 +181,9 @@ class Scorer:
             for k in range(len(t.ids))
         )
         self.breakers = tuple(Reason(r.id, 0.0, r.because, r.source) for r in rules.rules)
-        self.order_keys = tuple(tuple(-p for p in column) for column in t.columns)
+        # per framework: the rules that give it points, and a sort key (most points, then rule order)
+        self.giving = tuple(frozenset(r for r, p in enumerate(column) if p) for column in t.columns)
+        self.rank_keys = tuple(tuple((-p, r) for r, p in enumerate(column)) for column in t.columns)
         self._verdicts: dict[tuple[int, ...], Verdict] = {}
 
     # -- one profile ------------------------------------------------------------------------------
@@ -219,12 +222,24 @@ class Scorer:
         """:meth:`recommend` without what-ifs for a chunk of profiles, equal result for result;
         ``vector`` (``Scorer.table.vector()``) finds the fired rules with numpy."""
         t = self.table
-        given = [t.encode(answers, facts) for _, answers in profiles]
+        return self.recommend_signatures(
+            [(name, t.encode(answers, facts)) for name, answers in profiles], vector
+        )
+
+    def recommend_signatures(
+        self, profiles: Sequence[tuple[str | None, int]], vector: Vector | None = None
+    ) -> list[Recommendation]:
+        """:meth:`recommend_many` of profiles already encoded (``Table.encode``, facts included)."""
+        t = self.table
+        given = [sig for _, sig in profiles]
         sigs = [t.applicable(s) for s in given]
-        fired = t.fired(sigs, vector)
+        if vector is None:
+            outcomes = [t.outcome(f) for f in t.fired(sigs)]
+        else:
+            outcomes = vector.outcomes(sigs)
         return [
-            Recommendation(name, sig, raw, t.outcome(f), self)
-            for (name, _), raw, sig, f in zip(profiles, given, sigs, fired, strict=True)
+            Recommendation(name, sig, raw, outcome, self)
+            for (name, raw), sig, outcome in zip(profiles, sigs, outcomes, strict=True)
         ]
 
     # -- the reasons of an outcome ----------------------------------------------------------------
@@ -246,9 +261,7 @@ class Scorer:
 
     def _reasons_of(self, o: Outcome, k: int) -> list[int]:
         """The fired rules that give framework ``k`` points, most first (ties keep rule order)."""
-        mine = [r for r in o.fired if r in self.reasons[k]]
-        mine.sort(key=self.order_keys[k].__getitem__)
-        return mine
+        return sorted(self.giving[k].intersection(o.fired), key=self.rank_keys[k].__getitem__)
 
     def _standing(self, o: Outcome, k: int) -> Standing:
         mine = self._reasons_of(o, k)

@@ -35,7 +35,7 @@ from recommender.rulebase.conditions import (
     probe_facts_read,
 )
 from recommender.rulebase.model import Companion, Need, Question, RuleBase
-from recommender.scoring.decide import top_code, units, verdict
+from recommender.scoring.decide import top_code, top_codes, units, verdict
 
 Normal = Mapping[str, frozenset[str]]
 MEMO_LIMIT = 1 << 16  # fired sets remembered per table; bounds memory on endless streams
@@ -86,18 +86,11 @@ class Outcome:
     order: tuple[int, ...]
     winner: str | None
     tie: tuple[str, ...]
+    margin: int | None  # the first contender's lead over the second (0 in a tie)
 
     @property
     def contenders(self) -> tuple[int, ...]:
         return tuple(k for k in self.order if not self.blocked >> k & 1)
-
-    @property
-    def margin(self) -> int | None:
-        """The lead of the first over the second contender (0 in a tie); None with fewer than two."""
-        open_ = self.contenders
-        if len(open_) < 2:
-            return None
-        return self.scores[open_[0]] - self.scores[open_[1]]
 
 
 class Table:
@@ -130,11 +123,21 @@ class Table:
             if q.ask_when is not None
         )
         self.follow_ups = tuple((mask, compile_test(node)) for mask, node in self.asks)
+        # per framework, its active companions in order, each with its lowered pick_when
+        self.picks = {
+            f.id: tuple(
+                (c, compile_test(True if c.pick_when is None else self.lower(c.pick_when)))
+                for c in f.companions
+                if c.status == "active"
+            )
+            for f in rules.frameworks
+        }
         self._holds: dict[Condition, Test] = {}
         self._memo: dict[int, tuple[int, ...]] = {}
         self._outcomes: dict[tuple[int, ...], Outcome] = {}
         self._values: dict[tuple[str, int], Any] = {}
         self._bits: dict[tuple[str, frozenset[str]], int] = {}
+        self._codes: dict[int, tuple[str | None, tuple[str, ...]]] = {}
 
     # -- conditions -------------------------------------------------------------------------------
     def lower(self, cond: Condition) -> Node:
@@ -277,14 +280,22 @@ class Table:
         found = self._outcomes.get(fired)
         if found is None:
             scores, blocked = self.totals(fired)
-            order = tuple(
-                sorted(range(len(self.ids)), key=lambda k: (blocked >> k & 1, -scores[k], k))
-            )
-            winner, tie = verdict(self.ids, top_code(scores, blocked))
-            found = Outcome(fired, scores, blocked, order, winner, tie)
+            ranked = sorted((blocked >> k & 1, -s, k) for k, s in enumerate(scores))
+            order = tuple(k for _, _, k in ranked)
+            open_ = [-s for excluded, s, _ in ranked if not excluded]
+            margin = open_[0] - open_[1] if len(open_) > 1 else None
+            winner, tie = self.verdict(top_code(scores, blocked))
+            found = Outcome(fired, scores, blocked, order, winner, tie, margin)
             if len(self._outcomes) >= MEMO_LIMIT // 8:
                 self._outcomes.clear()
             self._outcomes[fired] = found
+        return found
+
+    def verdict(self, code: int) -> tuple[str | None, tuple[str, ...]]:
+        """(winner, tie) of a top code (remembered: there are few codes)."""
+        found = self._codes.get(code)
+        if found is None:
+            found = self._codes[code] = verdict(self.ids, code)
         return found
 
     def decision(self, sig: int) -> tuple[str | None, tuple[str, ...]]:
@@ -295,14 +306,10 @@ class Table:
     # -- what goes with a winner ------------------------------------------------------------------
     def companion(self, framework: str, sig: int) -> Companion | None:
         """The framework's first active companion whose ``pick_when`` holds (or has none)."""
-        return next(
-            (
-                c
-                for c in self.rules.framework(framework).companions
-                if c.status == "active" and (c.pick_when is None or self.holds(c.pick_when, sig))
-            ),
-            None,
-        )
+        for companion, test in self.picks[framework]:
+            if test(sig):
+                return companion
+        return None
 
     def avoid(self, framework: str) -> tuple[Companion, ...]:
         return tuple(c for c in self.rules.framework(framework).companions if c.status != "active")
@@ -482,12 +489,38 @@ class Vector:
 
     def fired(self, sigs: Sequence[int]) -> list[tuple[int, ...]]:
         """:meth:`Table.fired_one` for each signature."""
-        np = self.np
-        fired = self.fired_matrix(self.matrix(sigs))
-        rows, cols = np.nonzero(fired)
-        bounds = np.searchsorted(rows, np.arange(len(sigs) + 1)).tolist()
+        return self._tuples(self.fired_matrix(self.matrix(sigs)))
+
+    def _tuples(self, fired: Any) -> list[tuple[int, ...]]:
+        rows, cols = self.np.nonzero(fired)
+        bounds = self.np.searchsorted(rows, self.np.arange(len(fired) + 1)).tolist()
         flat = cols.tolist()
         return [tuple(flat[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def outcomes(self, sigs: Sequence[int]) -> list[Outcome]:
+        """:meth:`Table.outcome` of each signature's fired rules, computed for the whole list at
+        once (batch: the per-profile Python work of :meth:`Table.outcome` was a third of a CSV
+        batch's time). ``tests/test_scoring_core.py`` pins the two together."""
+        np = self.np
+        distinct = list(dict.fromkeys(sigs))
+        fired = self.fired_matrix(self.matrix(distinct))
+        scores, blocked = self.totals(fired)
+        k = scores.shape[1]
+        excluded = (blocked[:, None] >> np.arange(k, dtype=np.int64)[None, :]) & 1
+        index = np.broadcast_to(np.arange(k), scores.shape)
+        order = np.lexsort((index, -scores, excluded), axis=1)
+        open_scores = np.sort(np.where(excluded == 1, np.iinfo(np.int64).min, scores), axis=1)
+        open_count = k - excluded.sum(axis=1)
+        margins = (open_scores[:, -1] - open_scores[:, -2]) if k > 1 else np.zeros(len(distinct))
+        codes = top_codes(scores, blocked).tolist()
+        made = {}
+        for sig, fired_, row, b, o, m, n, code in zip(
+            distinct, self._tuples(fired), scores.tolist(), blocked.tolist(), order.tolist(),
+            margins.tolist(), open_count.tolist(), codes, strict=True,
+        ):  # fmt: skip
+            winner, tie = self.table.verdict(code)
+            made[sig] = Outcome(fired_, tuple(row), b, tuple(o), winner, tie, m if n > 1 else None)
+        return [made[s] for s in sigs]
 
     def totals(self, fired: Any) -> tuple[Any, Any]:
         """(N x K scores in whole millionths, N excluded-framework masks) of an N x R fired matrix.
