@@ -48,14 +48,24 @@ def test_needs_are_only_those_the_answers_state():
     assert {c.status for c in ev.needs} == {"not probed"}  # no custom_gradient fact in these facts
 
 
+def fired(result) -> set[str]:
+    return {r.rule for s in result.ranking for r in s.reasons}
+
+
 def test_probe_fact_rules_fire_only_with_facts():
-    answers = {"deployment": ["edge"], "edge_target": "embedded_linux"}
-    assert recommender.recommend(
-        answers, rules=RULES
-    ).tie  # the shipped edge rules tie TF and PyTorch
-    verified = recommender.recommend(answers, rules=RULES, facts={"tensorflow.tflite": "ok"})
-    assert verified.winner == "tensorflow"
-    assert "tflite-verified-here" in [r.rule for r in verified.ranking[0].reasons]
+    # Probe honesty (issue 11): only a repeatable failure (failed, crashed) moves a score; a timeout or a
+    # converter that merely happens to be installed does not.
+    answers = {"audience": "researcher"}
+    plain = recommender.recommend(answers, rules=RULES)
+    assert "broken-install-pytorch" not in fired(plain)
+    crashed = recommender.recommend(answers, rules=RULES, facts={"pytorch.probe": "crashed"})
+    assert "broken-install-pytorch" in fired(crashed)
+    for transient in (
+        {"pytorch.probe": "timeout"},
+        {"tensorflow.tflite": "ok", "jax.export": "ok"},
+    ):
+        result = recommender.recommend(answers, rules=RULES, facts=transient)
+        assert result.to_dict()["ranking"] == plain.to_dict()["ranking"], transient
 
 
 def test_an_installed_version_newer_than_the_knowledge_is_flagged():
