@@ -21,7 +21,7 @@ from recommender.paths import cache_dir
 from recommender.rulebase import conditions, model
 from recommender.rulebase.load import _display, load_rules, rule_files, shipped_rules_dir
 
-FORMAT = 4
+FORMAT = 5  # 5: package claims, and origins on companions and facts
 KEEP = 16  # cache files kept: one per distinct set of rule directories
 _CLASSES = {
     cls.__name__: cls
@@ -35,6 +35,7 @@ _CLASSES = {
         model.Rule,
         model.Case,
         model.Need,
+        model.PackageClaim,
         model.RuleBase,
         conditions.Always,
         conditions.Is,

@@ -98,6 +98,7 @@ class Companion(Record):
     package: str = ""
     note: str = ""
     pick_when: Condition | None = None
+    origin: Origin | None = None
 
 
 @record
@@ -111,6 +112,8 @@ class Fact(Record):
     source: str
     correction: str = ""
     versions: dict[str, str] = field(default_factory=dict)
+    packages: tuple[str, ...] = ()  # the packages the claim is about (`rules freshness`)
+    origin: Origin | None = None
 
 
 @record
@@ -149,6 +152,7 @@ class Rule(Record):
         str, ...
     ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
+    packages: tuple[str, ...] = ()  # the packages the rule's claim is about (`rules freshness`)
 
 
 @record
@@ -179,6 +183,18 @@ class Need(Record):
 
 
 @record
+class PackageClaim(Record):
+    """A dated claim about a package no framework or companion names (a runtime, a plugin)."""
+
+    package: str
+    status: str  # active | maintenance | inactive
+    as_of: str
+    claim: str
+    source: str
+    origin: Origin | None = None
+
+
+@record
 class RuleBase(Record):
     """Everything loaded from the rule files, validated; look-ups by id are cached."""
 
@@ -189,6 +205,7 @@ class RuleBase(Record):
     files: tuple[str, ...] = ()
     disabled: tuple[str, ...] = ()
     needs: tuple[Need, ...] = ()
+    packages: tuple[PackageClaim, ...] = ()
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]
