@@ -21,11 +21,12 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from recommender import __version__
 from recommender.freshness.simple import ACCEPT, BadAnswer
 
-TIMED_OUT = "timed out (the run's --timeout ran out)"
+TIMED_OUT = "timed out"  # one wording whether a socket or the run's deadline ran out first
 
 MAX_BYTES = 16 << 20  # PyPI's largest pages (tensorflow, torch) are under 1 MB
 TIMEOUT = 10.0  # seconds for one connect or read; the run's deadline bounds the whole
 CHUNK = 1 << 16
+REFUSED_REDIRECT = "a redirect in a loop, past the fifth, or away from http(s)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         old, new = urlsplit(req.full_url).scheme, urlsplit(newurl).scheme
         if new not in ("http", "https") or (old, new) == ("https", "http"):
-            raise BadAnswer(f"refused a redirect from {old} to {new or 'a relative URL'}")
+            raise BadAnswer(f"refused a redirect from {old} to {new}")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -69,6 +70,8 @@ def http_fetch(deadline: float, max_bytes: int = MAX_BYTES, timeout: float = TIM
                 return Response(answer.status, kind, _read(answer, max_bytes, deadline))
         except urllib.error.HTTPError as exc:
             exc.close()
+            if 300 <= exc.code < 400:  # urllib refused to follow it
+                raise BadAnswer(f"HTTP {exc.code}: {REFUSED_REDIRECT}") from None
             return Response(exc.code, reason=str(exc.reason))
         except urllib.error.URLError as exc:
             raise Unreachable(_why(exc.reason)) from None

@@ -16,6 +16,7 @@ from recommender.freshness.releases import Releases, summarize
 from recommender.freshness.simple import ACCEPT, BadAnswer, parse_page
 
 WORKERS = 8  # a small pool: an index is one server, and a rule base names a few dozen packages
+MAX_PROBLEM = 160
 STATES = ("found", "missing", "error", "unreachable")
 
 
@@ -54,9 +55,15 @@ def look_up(fetch: Fetch, index_url: str, package: str) -> Entry:
             )
         return Entry(name, "found", summarize(parse_page(answer.body)))
     except Unreachable as exc:
-        return Entry(name, "unreachable", problem=str(exc))
+        return Entry(name, "unreachable", problem=one_line(exc))
     except BadAnswer as exc:
-        return Entry(name, "error", problem=str(exc))
+        return Entry(name, "error", problem=one_line(exc))
+
+
+def one_line(problem: Exception) -> str:
+    """A problem as one short line: it ends up in a table cell and in the one-line error."""
+    text = " ".join(str(problem).split())
+    return text if len(text) <= MAX_PROBLEM else text[: MAX_PROBLEM - 3] + "..."
 
 
 def look_up_all(

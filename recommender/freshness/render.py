@@ -8,6 +8,7 @@ from collections.abc import Callable
 from recommender.freshness.index import Entry
 from recommender.freshness.report import Report, undated
 
+CELL = 60  # a problem longer than this is cut short in the table
 HEADER = ("package", "latest release", "newest upload", "claims", "flags")
 
 
@@ -83,7 +84,8 @@ def _dates(entry: Entry) -> tuple[str, str]:
     if entry.state == "missing":
         return "not on the index", ""
     if entry.state != "found" or entry.releases is None:
-        return f"{entry.state}: {entry.problem}", ""
+        problem = entry.problem if len(entry.problem) <= CELL else entry.problem[: CELL - 3] + "..."
+        return f"{entry.state}: {problem}", ""  # in full in JSON and in the closing error line
     latest, newest = entry.releases.latest, entry.releases.newest
     if undated(entry):
         return f"{latest.version if latest else '?'} (no upload-time)", ""

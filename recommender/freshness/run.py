@@ -31,12 +31,12 @@ def conclude(report: Report, text: str, emit: Callable[[str], None]) -> int:
     flagged.
 
     UserError (exit 2, one line) when the index could not be asked: instead of the report when it
-    answered for no package, after the report when it failed for some.
+    dated no package at all, after the report when it failed for some.
     """
     unchecked, entries = report.unchecked, report.entries
-    if entries and len(unchecked) == len(entries):
-        raise UserError(_nothing_checked(report))
-    if entries and all(e.state == "missing" for e in entries):
+    if entries and not any(e.state == "found" and not undated(e) for e in entries):
+        if unchecked:
+            raise UserError(_nothing_checked(report))
         raise UserError(
             f"{_where(report)} has none of the {len(entries)} packages: "
             "is it a simple index (a URL ending in /simple/)?"
