@@ -149,7 +149,7 @@ JSON_SCHEMA = {
         },
         "claim": {
             "type": "object",
-            "required": ["package", "subject", "origin", "status", "as_of"],
+            "required": ["package", "subject", "origin", "status", "as_of", "version"],
             "properties": {"status": {"enum": ["active", "maintenance", "inactive", None]}},
         },
     },
@@ -170,6 +170,8 @@ def test_json_output_fits_its_contract(capsys):
     }
     assert by_name["beta-kit"]["files"] == 2  # the yanked wheel is not counted
     assert by_name["no-such-package"]["state"] == "missing"
+    version_claim = by_name["alpha-core"]["claims"][3]
+    assert (version_claim["subject"], version_claim["version"]) == ('fact "alpha-version"', "1.2")
     assert [f["check"] for f in doc["findings"]] == [
         line.split("[")[1].split("]")[0] for line in FINDINGS
     ]

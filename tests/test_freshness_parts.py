@@ -95,7 +95,7 @@ JSONISH = st.recursive(
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
     ),
-    max_leaves=20,
+    max_leaves=8,
 )
 FILE_FIELDS = st.fixed_dictionaries(
     {},
@@ -127,7 +127,7 @@ def test_any_bytes_give_files_or_a_bad_answer(body):
         summarize(files)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(PAGES)
 def test_near_valid_pages_give_files_or_a_bad_answer(page):
     try:

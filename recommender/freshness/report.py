@@ -97,6 +97,7 @@ def _claim(claim: Claim) -> dict:
         "origin": claim.origin or None,
         "status": claim.status or None,
         "as_of": claim.as_of or None,
+        "version": claim.version or None,
     }
 
 

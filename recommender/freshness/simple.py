@@ -69,12 +69,19 @@ def _file(item: Any, number: int) -> IndexFile:
     if not isinstance(item, dict):
         raise BadAnswer(f"file {number} is not an object")
     name = item.get("filename")
-    if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME:
+    if not isinstance(name, str) or not _usable(name):
         raise BadAnswer(f"file {number} has no usable filename")
     yanked = item.get("yanked", False)
+    if yanked is None:  # not PEP 691 (false, true or a reason), but plainly "not yanked"
+        yanked = False
     if not isinstance(yanked, (bool, str)):
         raise BadAnswer(f"{name[:80]}: yanked is neither true/false nor a reason")
     return IndexFile(name, _uploaded(item.get("upload-time"), name), yanked is not False)
+
+
+def _usable(name: str) -> bool:
+    """A distribution file name: short, printable, no spaces (it is shown in messages)."""
+    return 0 < len(name) <= MAX_NAME and name.isprintable() and not any(c.isspace() for c in name)
 
 
 def _uploaded(value: Any, name: str) -> datetime | None:
