@@ -1,5 +1,4 @@
-"""A real package index on loopback for tests: http.server on 127.0.0.1, an ephemeral port, PEP 691
-JSON.
+"""A real package index for tests: http.server on 127.0.0.1, an ephemeral port, PEP 691 JSON.
 
 Upload times are days before :data:`TODAY`, the day the tests pass to ``rules freshness
 --today``, so the findings do not depend on the calendar."""

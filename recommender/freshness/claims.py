@@ -20,9 +20,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """One claim about one package: who makes it, where, the status it gives and when it was
-    checked.
-    """
+    """One claim about one package: who makes it, where, its status and when it was checked."""
 
     package: str  # as the rule file writes it
     subject: str  # 'companion "flax-nnx" of jax', 'rule "apple-silicon-mps"', ...

@@ -1,5 +1,4 @@
-"""The HTTP transport: a :data:`Fetch` is any function from URL to :class:`Response` (a seam for
-tests).
+"""The HTTP transport. A :data:`Fetch` is any function from URL to :class:`Response`: a seam.
 
 :func:`http_fetch` is the real one, on urllib: it asks for PEP 691 JSON, bounds the answer's size
 and its time (every read checks the run's deadline), follows at most a few redirects and only to

@@ -1,6 +1,4 @@
-"""Ask the index about every package, in parallel, under one deadline; every outcome becomes a
-value.
-"""
+"""Ask the index about every package, in parallel, under one deadline; every outcome is a value."""
 
 from __future__ import annotations
 
@@ -22,9 +20,7 @@ STATES = ("found", "missing", "error", "unreachable")
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What the index said about one package: its releases, that it has none, or why it could not
-    say.
-    """
+    """What the index said about a package: its releases, that it has none, or why it can't say."""
 
     package: str  # normalized (PEP 503)
     state: str  # one of STATES
@@ -38,9 +34,7 @@ def normalize(name: str) -> str:
 
 
 def look_up(fetch: Fetch, index_url: str, package: str) -> Entry:
-    """One project page, read and dated; a missing project, a bad answer or no answer are values
-    too.
-    """
+    """One project page, read and dated; a missing project, a bad answer, no answer: values too."""
     name = normalize(package)
     try:
         answer = fetch(f"{index_url.rstrip('/')}/{name}/")

@@ -26,9 +26,7 @@ _SECTIONS = ("global", "install")  # later wins: `pip install` reads [install] o
 
 @dataclass(frozen=True, slots=True)
 class IndexChoice:
-    """The index to ask, where that choice came from, and why pip's own index was passed over (if it
-    was).
-    """
+    """The index to ask, where that choice came from, and why pip's own index was passed over."""
 
     url: str
     origin: str

@@ -38,9 +38,7 @@ class Upload:
 
 @dataclass(frozen=True, slots=True)
 class Releases:
-    """What one project page says: the latest release, the newest upload, and how many files are
-    dated.
-    """
+    """What a project page says: the latest release, the newest upload, how many files are dated."""
 
     latest: Upload | None
     newest: Upload | None
@@ -49,9 +47,7 @@ class Releases:
 
 
 def final_key(version: str) -> FinalKey | None:
-    """A sort key for a final release (epoch, release, post); None for pre/dev releases and non-PEP
-    440.
-    """
+    """The sort key of a final release (epoch, release, post); None for pre/dev and non-PEP 440."""
     match = _VERSION.fullmatch(version) if len(version) <= MAX_VERSION else None
     if match is None or match["pre"] or match["dev"]:
         return None

@@ -1,6 +1,4 @@
-"""One freshness run: the claims, the index's answer for each package, the findings, and the exit
-code.
-"""
+"""One freshness run: the claims, the index's answers, the findings, and the exit code."""
 
 from __future__ import annotations
 
@@ -27,8 +25,7 @@ def freshness(
 
 
 def conclude(report: Report, text: str, emit: Callable[[str], None]) -> int:
-    """Emit ``text`` (the rendered report) and return the exit code: 0 all clear, 1 something
-    flagged.
+    """Emit ``text`` (the rendered report); the exit code is 0 when all is clear, 1 if flagged.
 
     UserError (exit 2, one line) when the index could not be asked: instead of the report when it
     dated no package at all, after the report when it failed for some.

@@ -1,5 +1,4 @@
-"""Read one project page of a package index's JSON simple API (PEP 691, with PEP 700's
-``upload-time``).
+"""Read one project page of a package index's JSON simple API (PEP 691, PEP 700 upload-time).
 
 The page comes from the network, so nothing in it is trusted: anything that is not the documented
 shape is a :class:`BadAnswer` naming what was wrong, never another exception.
