@@ -77,7 +77,7 @@ def http_url(url: str, origin: str) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL without its credentials (user, password or token), for output: ``https://***@host/``."""
+    """The URL without its credentials (user, password, token), for output: https://***@host/."""
     return _USERINFO.sub(r"\1***@", url)
 
 
