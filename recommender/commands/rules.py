@@ -26,6 +26,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "recommender.commands.rules_show",
         "show one rule: where it is, its source, condition and points",
     ),
+    "freshness": (
+        "recommender.commands.rules_freshness",
+        "check the rules' package claims against a package index's release dates",
+    ),
 }
 
 

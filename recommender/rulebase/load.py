@@ -24,6 +24,7 @@ from recommender.rulebase.model import (
     Need,
     Option,
     Origin,
+    PackageClaim,
     Question,
     Rule,
     RuleBase,
@@ -111,6 +112,12 @@ def _lint(item: Map) -> tuple[tuple[str, ...], str]:
     return tuple(acknowledged.get("allow", ())), _text(acknowledged.get("reason"))
 
 
+def _package(p: Map, file: str) -> PackageClaim:
+    return PackageClaim(
+        p["package"], p["status"], _text(p["as_of"]), p["claim"], p["source"], _origin(file, p)
+    )
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -127,6 +134,7 @@ class _Builder:
         self.disable: list[tuple[str, str, tuple[int, int]]] = []
         self.cases: list[tuple[Map, str]] = []
         self.needs: dict[str, tuple[Map, str]] = {}
+        self.packages: dict[str, tuple[Map, str]] = {}
         self.broken_rules: set[str] = (
             set()
         )  # rules with schema errors: kept for ids and references only
@@ -164,6 +172,8 @@ class _Builder:
         self.cases.extend((c, name) for c in _good(doc, "cases", name))
         for n in _good(doc, "needs", name):
             self._add(self.needs, n, name, "need")
+        for p in _good(doc, "packages", name):
+            self._add(self.packages, p, name, "package claim", key="package")
 
     def _add_question(self, q: Map, file: str) -> None:
         if q.get("extend"):
@@ -180,8 +190,10 @@ class _Builder:
             )
         self._add(self.questions, q, file, "question")
 
-    def _add(self, table: dict[str, tuple[Map, str]], item: Map, file: str, what: str) -> None:
-        key = item["id"]
+    def _add(
+        self, table: dict[str, tuple[Map, str]], item: Map, file: str, what: str, key: str = "id"
+    ) -> None:
+        key = item[key]
         if key in table and not item.get("override"):
             first = _origin(table[key][1], table[key][0])
             self.errors.append(
@@ -231,8 +243,16 @@ class _Builder:
                 key=lambda e: (order.get(e.file or "", len(order)), e.line or 0, e.col or 0),
             )
             raise UserErrors(errors) if len(errors) > 1 else errors[0]
+        packages = tuple(_package(p, file) for p, file in self.packages.values())
         return RuleBase(
-            questions, frameworks, rules, cases, tuple(self.files), tuple(sorted(disabled)), needs
+            questions,
+            frameworks,
+            rules,
+            cases,
+            tuple(self.files),
+            tuple(sorted(disabled)),
+            needs,
+            packages,
         )
 
     def _need(self, n: Map, file: str, options: dict, framework_ids: list[str]) -> Need:
@@ -320,6 +340,7 @@ class _Builder:
                 self._condition(c["pick_when"], file, c.at("pick_when"), options)
                 if "pick_when" in c
                 else None,
+                _origin(file, c),
             )
             for c in f.get("companions", [])
         )
@@ -332,6 +353,8 @@ class _Builder:
                 x["source"],
                 _text(x.get("correction")),
                 dict(x.get("versions", {})),
+                tuple(x.get("packages", [])),
+                _origin(file, x),
             )
             for x in f.get("facts", [])
         )
@@ -412,6 +435,7 @@ class _Builder:
             r["when"],
             _origin(file, r),
             *_lint(r),
+            packages=tuple(r.get("packages", [])),
         )
 
     def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:

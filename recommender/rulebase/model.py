@@ -67,6 +67,7 @@ class Companion:
     package: str = ""
     note: str = ""
     pick_when: Condition | None = None
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ class Fact:
     source: str
     correction: str = ""
     versions: dict[str, str] = field(default_factory=dict)
+    packages: tuple[str, ...] = ()  # the packages the claim is about (`rules freshness`)
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,7 @@ class Rule:
         str, ...
     ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
+    packages: tuple[str, ...] = ()  # the packages the rule's claim is about (`rules freshness`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,18 @@ class Need:
 
 
 @dataclass(frozen=True, slots=True)
+class PackageClaim:
+    """A dated claim about a package no framework or companion names (a runtime, a plugin)."""
+
+    package: str
+    status: str  # active | maintenance | inactive
+    as_of: str
+    claim: str
+    source: str
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RuleBase:
     """Everything loaded from the rule files, validated; look-ups by id are cached."""
 
@@ -158,6 +174,7 @@ class RuleBase:
     files: tuple[str, ...] = ()
     disabled: tuple[str, ...] = ()
     needs: tuple[Need, ...] = ()
+    packages: tuple[PackageClaim, ...] = ()
 
     # look-ups by id, derived from the tuples above
     question_by_id: dict[str, Question] = field(init=False, repr=False, compare=False)

@@ -89,6 +89,15 @@ def date_text(value: Any) -> str | None:
     return f'expected a date such as "2024-09", got {value!r}'
 
 
+PACKAGE_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")  # PEP 508 names
+
+
+def package_name(value: Any) -> str | None:
+    if isinstance(value, str) and PACKAGE_RE.match(value):
+        return None
+    return f"expected a package name such as tensorflow-metal (PEP 508), got {value!r}"
+
+
 def choice(*values: str) -> Checker:
     def check(value: Any) -> str | None:
         if value in values:
@@ -143,11 +152,12 @@ TABLE_CELL = {
     "now": Field(text, required=True),
     "source": Field(text),
 }
+PACKAGE_STATUSES = ("active", "maintenance", "inactive")
 COMPANION = {
     "id": Field(ident, required=True),
     "name": Field(text, required=True),
     "package": Field(text),
-    "status": Field(choice("active", "maintenance", "inactive"), required=True),
+    "status": Field(choice(*PACKAGE_STATUSES), required=True),
     "status_as_of": Field(date_text, required=True),
     "pick_when": Field(condition),
     "note": Field(text),
@@ -161,6 +171,7 @@ FACT = {
     "correction": Field(text),
     "source": Field(text, required=True),
     "versions": Field(mapping_of(text)),
+    "packages": Field(package_name, many=True),  # what `rules freshness` checks the claim against
 }
 FRAMEWORK = {
     "id": Field(ident, required=True),
@@ -187,6 +198,7 @@ RULE = {
     "source": Field(text, required=True),
     "as_of": Field(date_text),
     "versions": Field(mapping_of(text)),
+    "packages": Field(package_name, many=True),  # what `rules freshness` checks the rule against
     "note": Field(text),
     "override": Field(boolean),
     "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
@@ -211,6 +223,14 @@ NEED = {
     "checks": Field(mapping_of(ident), required=True),  # framework -> probe check that verifies it
     "source": Field(text, required=True),
 }
+PACKAGE = {  # a dated claim about a package nothing else names: a runtime, a plugin, a converter
+    "package": Field(package_name, required=True),
+    "status": Field(choice(*PACKAGE_STATUSES), required=True),
+    "as_of": Field(date_text, required=True),
+    "claim": Field(text, required=True),
+    "source": Field(text, required=True),
+    "override": Field(boolean),
+}
 RULE_FILE = {
     "questions": Field(QUESTION, many=True),
     "frameworks": Field(FRAMEWORK, many=True),
@@ -218,6 +238,7 @@ RULE_FILE = {
     "disable": Field(ident, many=True),  # overlay: rule ids switched off
     "cases": Field(CASE, many=True),
     "needs": Field(NEED, many=True),  # stated needs the probe can verify (`--probe`)
+    "packages": Field(PACKAGE, many=True),  # package claims `rules freshness` checks
 }
 PROFILE = {
     "name": Field(text),

@@ -1,0 +1,83 @@
+"""``recommender rules freshness``: check what the rules say about packages against a package index.
+
+This module is imported whenever ``rules`` is chosen, so it only declares arguments; the network
+code is imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import date
+
+FORMATS = (
+    "table",
+    "json",
+    "markdown",
+)  # recommender.freshness.render.FORMATS; a test keeps them equal
+TIMEOUT = 30.0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--index-url",
+        metavar="URL",
+        help="the package index to ask (PEP 691 JSON simple API); default: pip's, else PyPI",
+    )
+    parser.add_argument(
+        "--today",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="judge the claims as of this day (default: today, UTC)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up on the index after this long in all (default {TIMEOUT:g})",
+    )
+    parser.add_argument("--format", "-f", choices=FORMATS, default="table")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+    import time
+    from datetime import datetime, timezone
+
+    from recommender.commands._common import emit, rulebase
+    from recommender.freshness.fetch import http_fetch
+    from recommender.freshness.pipconf import choose_index
+    from recommender.freshness.render import FORMATS as RENDER
+    from recommender.freshness.run import conclude, freshness
+
+    index = choose_index(args.index_url, os.environ)
+    rules = rulebase(args)
+    today = args.today or datetime.now(timezone.utc).date()
+    deadline = time.monotonic() + args.timeout
+    report = freshness(rules, index, today, http_fetch(deadline), deadline)
+    return conclude(report, RENDER[args.format](report), lambda text: emit(text, args.output))
+
+
+def _day(text: str) -> date:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 3600, got {text!r}")
+    return value

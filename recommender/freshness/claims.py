@@ -1,0 +1,85 @@
+"""Every claim the rule base makes about a package, found in one place: :func:`claims_from`.
+
+A framework's ``packages`` are implicitly claimed active (the tool recommends them); a companion
+claims its ``package`` has ``status`` as of ``status_as_of``; a fact or rule makes a claim, dated
+``as_of``, about the packages it names in ``packages:`` and about the packages of each framework in
+its ``versions:``; a ``packages:`` entry claims a status for a package nothing else names (a
+runtime, a plugin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recommender.rulebase.model import Fact, Origin, RuleBase
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claim about one package: who makes it, where, its status and when it was checked."""
+
+    package: str  # as the rule file writes it
+    subject: str  # 'companion "flax-nnx" of jax', 'rule "apple-silicon-mps"', ...
+    origin: str  # file:line:col, or "" when unknown
+    status: str = ""  # active | maintenance | inactive; "" when the claim says nothing about it
+    as_of: str = ""  # when it was checked; "" when undated
+    version: str = ""  # the version it was checked against (``versions:``); "" when none
+
+
+def claims_from(rules: RuleBase) -> tuple[Claim, ...]:
+    """Every claim about a package, in rule-file order, each once."""
+    found = [
+        *_frameworks(rules),
+        *(c for fw in rules.frameworks for fact in fw.facts for c in _fact(fact, fw.origin, rules)),
+        *_rules(rules),
+        *(
+            Claim(p.package, "package claim", _where(p.origin), p.status, p.as_of)
+            for p in rules.packages
+        ),
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+def _frameworks(rules: RuleBase) -> Iterator[Claim]:
+    for fw in rules.frameworks:
+        where = _where(fw.origin)
+        for package in fw.packages:
+            yield Claim(package, f'framework "{fw.id}"', where, "active")
+        for c in fw.companions:
+            if c.package:
+                subject = f'companion "{c.id}" of {fw.id}'
+                yield Claim(
+                    c.package, subject, _where(c.origin or fw.origin), c.status, c.status_as_of
+                )
+
+
+def _fact(fact: Fact, framework_origin: Origin | None, rules: RuleBase) -> Iterator[Claim]:
+    where = _where(fact.origin or framework_origin)
+    for package, version in _named(fact.packages, fact.versions, rules).items():
+        yield Claim(package, f'fact "{fact.id}"', where, as_of=fact.as_of, version=version)
+
+
+def _rules(rules: RuleBase) -> Iterator[Claim]:
+    for rule in rules.rules:
+        for package, version in _named(rule.packages, rule.versions, rules).items():
+            subject, where = f'rule "{rule.id}"', _where(rule.origin)
+            yield Claim(package, subject, where, as_of=rule.as_of, version=version)
+
+
+def _named(packages: tuple[str, ...], versions: dict[str, str], rules: RuleBase) -> dict[str, str]:
+    """package -> the version it was checked against ("" if none): the packages named outright,
+    then those of each framework in ``versions:`` (a key that is no framework id is a package)."""
+    ids = rules.framework_ids
+    named = dict.fromkeys(packages, "")
+    for key, version in versions.items():
+        for package in rules.framework(key).packages if key in ids else (key,):
+            named[package] = str(version)
+    return named
+
+
+def _where(origin: Origin | None) -> str:
+    return "" if origin is None else str(origin)
