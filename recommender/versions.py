@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import importlib.metadata as md
+import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Installed:
+    """One installed copy of a distribution: its name as its metadata spells it, version and directory."""
+
+    name: str
+    version: str
+    location: str
 
 
 def installed_distribution(
     distributions: Sequence[str], search_path: Sequence[str] = ()
 ) -> tuple[str, str] | None:
-    """(name, version) of the first of ``distributions`` that is installed (also on ``search_path``), else None."""
+    """(name, version) of the first of ``distributions`` that is installed (also on ``search_path``)."""
     for name in distributions:
         if search_path:
             found = next(iter(md.distributions(name=name, path=[*search_path, *sys.path])), None)
@@ -22,3 +33,17 @@ def installed_distribution(
         except md.PackageNotFoundError:
             continue
     return None
+
+
+def installed_copies(
+    distributions: Sequence[str], search_path: Sequence[str] = ()
+) -> list[Installed]:
+    """Every installed copy of any of ``distributions``: two means a clash (``tensorflow`` beside
+    ``tensorflow-cpu``, or one package in two site directories)."""
+    found: dict[tuple[str, str], Installed] = {}
+    for name in distributions:
+        for dist in md.distributions(name=name, path=[*search_path, *sys.path]):
+            where = os.path.realpath(str(dist.locate_file("")))
+            spelled = dist.metadata["Name"] or name
+            found.setdefault((spelled.lower(), where), Installed(spelled, dist.version, where))
+    return list(found.values())

@@ -28,8 +28,8 @@ from recommender.probe.targets import TARGETS, resolve
         ),
         (
             ["probe", "--format", "xml"],
-            "recommender: probe: argument --format: invalid choice: 'xml' "
-            "(choose from 'table', 'json') (see 'recommender probe --help')",
+            "recommender: probe: argument --format/-f: invalid choice: 'xml' "
+            "(choose from 'table', 'json', 'markdown') (see 'recommender probe --help')",
         ),
     ],
 )
@@ -65,6 +65,7 @@ def test_public_api_is_pinned() -> None:
         "FrameworkResult",
         "ProbeReport",
         "ProbeTarget",
+        "ProgressEvent",
         "TARGETS",
         "default_timeout",
         "run_probe",

@@ -60,6 +60,17 @@ class Context:
 
 
 Check = Callable[[Context], Outcome]
+Build = Callable[[Context], dict[str, Any]]  # the CUDA/cuDNN/ROCm versions a framework was built with
+
+PARENT_VAR = "RECOMMENDER_PROBE_PARENT"
+MAPS_LIMIT = 16 << 20  # bytes of /proc/self/maps read (TensorFlow maps about 0.5 MB)
+LIBRARY_LIMIT = 60
+# shared libraries worth naming in a bug report: the CUDA/ROCm stack, BLAS, and the frameworks' own
+LIBRARY_WORDS = (
+    "cuda", "cudnn", "cublas", "cufft", "curand", "cusolver", "cusparse", "nccl", "nvrtc",
+    "nvjitlink", "cupti", "libtorch", "libc10", "tensorflow", "xla", "jaxlib", "pjrt", "tpu",
+    "rocm", "hip", "miopen", "mkl", "openblas", "gomp", "iomp",
+)  # fmt: skip
 
 
 def import_framework(ctx: Context, **modules: str) -> Outcome:
@@ -70,7 +81,7 @@ def import_framework(ctx: Context, **modules: str) -> Outcome:
     for key, name in modules.items():
         ctx.shared[key] = importlib.import_module(name)
     seconds = time.perf_counter() - start
-    framework = ctx.shared[next(iter(modules))]
+    framework = ctx.shared["framework"] = ctx.shared[next(iter(modules))]
     return ok(
         f"{framework.__name__} {framework.__version__} imported in {seconds:.2f} s",
         version=framework.__version__,
@@ -145,6 +156,51 @@ def serialized(lock: str | None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def die_with_parent() -> None:
+    """Linux: ask for SIGKILL when the parent dies, so a killed probe (or Ray worker) leaves no orphan."""
+    parent = os.environ.get(PARENT_VAR, "")
+    if not sys.platform.startswith("linux") or not parent.isdigit():
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != int(parent):  # the parent died before the request took effect
+        os._exit(1)
+
+
+def runtime(ctx: Context, build: Build | None) -> dict[str, Any]:
+    """What this process really loaded: the framework's file, its shared libraries, its build versions."""
+    module = ctx.shared.get("framework")
+    info: dict[str, Any] = {
+        "file": str(getattr(module, "__file__", "") or ""),
+        "version": str(getattr(module, "__version__", "") or ""),
+        "libraries": loaded_libraries(),
+    }
+    if build is not None:
+        try:
+            info["build"] = build(ctx)
+        except Exception as exc:  # a half-broken install: say so, keep the rest
+            info["build"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    return info
+
+
+def loaded_libraries(maps: str = "/proc/self/maps") -> list[str]:
+    """Shared libraries of interest mapped into this process, in load order (Linux; empty elsewhere)."""
+    try:
+        with open(maps, "rb") as handle:
+            text = handle.read(MAPS_LIMIT).decode("utf-8", "replace")
+    except OSError:
+        return []
+    paths = dict.fromkeys(
+        line.split(None, 5)[5] for line in text.splitlines() if line.count(" ") >= 5 and ".so" in line
+    )
+    wanted = [p for p in paths if any(w in os.path.basename(p).lower() for w in LIBRARY_WORDS)]
+    return wanted[:LIBRARY_LIMIT]
+
+
 def _run_one(check: Check, ctx: Context) -> tuple[Outcome, float]:
     start = time.perf_counter()
     try:
@@ -157,8 +213,13 @@ def _run_one(check: Check, ctx: Context) -> tuple[Outcome, float]:
     return outcome, time.perf_counter() - start
 
 
-def run(checks: dict[str, Check], argv: list[str] | None = None) -> int:
-    """Run ``checks`` in order, appending one JSON line per event to ``--out``."""
+def run(
+    checks: dict[str, Check], argv: list[str] | None = None, build: Build | None = None
+) -> int:
+    """Run ``checks`` in order, appending one JSON line per event to ``--out``.
+
+    A ``runtime`` record follows the import and again the last check (later checks may load CUDA).
+    """
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--deep", action="store_true")
@@ -194,13 +255,18 @@ def run(checks: dict[str, Check], argv: list[str] | None = None) -> int:
             )
             if name == "import" and outcome.status != "ok":
                 gate = "not run: the import failed"
+            elif name == "import":
+                emit(event="runtime", **runtime(ctx, build))
+        if not gate:
+            emit(event="runtime", **runtime(ctx, build))
         emit(event="end")
     return 0
 
 
-def main(checks: dict[str, Check]) -> None:
+def main(checks: dict[str, Check], build: Build | None = None) -> None:
     """Run the checks, then leave at once: framework teardown (about 0.5 s for TensorFlow) adds nothing."""
-    code = run(checks)
+    die_with_parent()
+    code = run(checks, build=build)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

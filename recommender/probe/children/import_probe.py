@@ -14,7 +14,7 @@ def main() -> None:
 
     def check_import(ctx: h.Context) -> h.Outcome:
         start = time.perf_counter()
-        module = importlib.import_module(name)
+        module = ctx.shared["framework"] = importlib.import_module(name)
         return h.ok(
             f"imported in {time.perf_counter() - start:.2f} s",
             version=str(getattr(module, "__version__", "")),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import sys
+from typing import Any
 
 import _harness as h
 
@@ -184,5 +186,28 @@ CHECKS: dict[str, h.Check] = {
     "benchmark": check_benchmark,
 }
 
+# jaxlib is CPU-only; CUDA, ROCm and TPU support come as plugin distributions named after the CUDA major
+PLUGINS = (
+    "jax-cuda13-plugin", "jax-cuda13-pjrt", "jax-cuda12-plugin", "jax-cuda12-pjrt",
+    "jax-rocm7-plugin", "jax-rocm7-pjrt", "jax-rocm6-plugin", "jax-rocm6-pjrt", "libtpu",
+)  # fmt: skip
+
+
+def build(ctx: h.Context) -> dict[str, Any]:
+    """jaxlib's version and the accelerator plugins installed beside it (their names give the CUDA major)."""
+    import importlib.metadata as md
+
+    plugins = {}
+    for name in PLUGINS:
+        try:
+            plugins[name] = md.version(name)
+        except md.PackageNotFoundError:
+            continue
+    cuda = next((n.split("-")[1][4:] for n in plugins if n.startswith("jax-cuda")), None)
+    rocm = next((n.split("-")[1][4:] for n in plugins if n.startswith("jax-rocm")), None)
+    jaxlib = getattr(sys.modules.get("jaxlib.version"), "__version__", None)  # the one jax loaded
+    return {"cuda": cuda, "rocm": rocm, "cudnn": None, "jaxlib": jaxlib, "plugins": plugins}
+
+
 if __name__ == "__main__":
-    h.main(CHECKS)
+    h.main(CHECKS, build=build)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import _harness as h
 
@@ -180,5 +181,15 @@ CHECKS: dict[str, h.Check] = {
     "benchmark": check_benchmark,
 }
 
+def build(ctx: h.Context) -> dict[str, Any]:
+    """The CUDA (or ROCm) and cuDNN versions this TensorFlow was built with, from its build info."""
+    info = dict(ctx.shared["tf"].sysconfig.get_build_info())
+    return {
+        "cuda": info.get("cuda_version") if info.get("is_cuda_build") else None,
+        "rocm": info.get("rocm_version") if info.get("is_rocm_build") else None,
+        "cudnn": info.get("cudnn_version") if info.get("is_cuda_build") else None,
+    }
+
+
 if __name__ == "__main__":
-    h.main(CHECKS)
+    h.main(CHECKS, build=build)

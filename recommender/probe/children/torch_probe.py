@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 from collections.abc import Iterator
+from typing import Any
 
 import _harness as h
 
@@ -233,5 +234,23 @@ CHECKS: dict[str, h.Check] = {
     "benchmark_compiled": check_benchmark_compiled,
 }
 
+def build(ctx: h.Context) -> dict[str, Any]:
+    """The CUDA (or ROCm) and cuDNN versions this torch was built with; None on a CPU build."""
+    torch = ctx.shared["torch"]
+    cudnn = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
+    return {
+        "cuda": torch.version.cuda,
+        "rocm": getattr(torch.version, "hip", None),
+        "cudnn": _dotted(cudnn) if cudnn else None,
+    }
+
+
+def _dotted(number: int) -> str:
+    """cuDNN's integer version as text: 90100 -> 9.1.0 (8.x used 8902 for 8.9.2)."""
+    major, rest = (number // 10000, number % 10000) if number >= 10000 else divmod(number, 1000)
+    minor, patch = (rest // 100, rest % 100) if number >= 10000 else divmod(rest, 100)
+    return f"{major}.{minor}.{patch}"
+
+
 if __name__ == "__main__":
-    h.main(CHECKS)
+    h.main(CHECKS, build=build)
