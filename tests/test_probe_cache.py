@@ -153,10 +153,18 @@ def test_variables_that_change_imports_change_the_key(variable: str, value: str)
     )
 
 
-def test_sys_path_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_site_entries_of_sys_path_are_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .pth file or a user site adds entries after the standard library: children see them too."""
     before = cache.cache_key("jax", "1", False)
-    monkeypatch.setattr(sys, "path", [*sys.path, "/an/extra/entry"])
+    monkeypatch.setattr(sys, "path", [*sys.path, "/an/extra/site"])
     assert cache.cache_key("jax", "1", False) != before
+
+
+def test_this_processs_own_path_entries_are_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script's directory or pytest's insertion at the front never reaches a probe child."""
+    before = cache.cache_key("jax", "1", False)
+    monkeypatch.setattr(sys, "path", ["/my/script/dir", *sys.path])
+    assert cache.cache_key("jax", "1", False) == before
 
 
 def test_unrelated_variables_keep_the_key() -> None:

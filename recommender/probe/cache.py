@@ -54,10 +54,24 @@ def cache_key(
         "node": platform.node(),
         "machine": platform.machine(),
         "deep": deep,
-        "sys_path": _digest(sys.path),
+        "sys_path": _digest(interpreter_path()),
         "env": _digest(import_vars(env)),
         "target": _digest(_target(target)),
     }
+
+
+def interpreter_path(path: list[str] | None = None) -> list[str]:
+    """The part of ``sys.path`` a fresh interpreter (a probe child) shares with this one.
+
+    A child's path is its script's directory, then ``$PYTHONPATH`` (keyed with the variables), then what the
+    interpreter and ``site`` add, from the standard library's zip entry on: site-packages, the user site,
+    ``.pth`` entries. Entries before that are this process's own (its script dir, pytest's insertions) and
+    reach no child.
+    """
+    path = sys.path if path is None else path
+    stdlib = f"python{sys.version_info[0]}{sys.version_info[1]}.zip"
+    start = next((i for i, p in enumerate(path) if p.endswith(stdlib)), 0)
+    return path[start:]
 
 
 def _target(target: ProbeTarget | None) -> list[Any]:

@@ -118,7 +118,7 @@ class ProbeReport:
             "schema_version": SCHEMA_VERSION,
             "kind": "machine",
             "deep": self.deep,
-            "environment": dict(self.environment),
+            "environment": plain(self.environment),
             "frameworks": [f.to_dict() for f in self.frameworks],
             "facts": self.facts(),
         }
@@ -127,9 +127,22 @@ class ProbeReport:
         """The report as indented JSON."""
         return json.dumps(self.to_dict(), indent=2)
 
+    @classmethod
+    def from_dict(cls, raw: object) -> ProbeReport:
+        """Rebuild from ``to_dict`` output (what a cluster node sends back); a wrong shape raises ValueError."""
+        raw = _mapping(raw, "report", REPORT_FIELDS)
+        if raw.get("schema_version") != SCHEMA_VERSION or raw.get("kind") != "machine":
+            raise ValueError(f"not a version {SCHEMA_VERSION} machine report")
+        return cls(
+            tuple(FrameworkResult.from_dict(f) for f in _get(raw, "frameworks", list)),
+            _get(raw, "deep", bool, False),
+            _get(raw, "environment", dict, {}),
+        )
+
 
 CHECK_FIELDS = frozenset(CheckResult.__dataclass_fields__)
 FRAMEWORK_FIELDS = frozenset(FrameworkResult.__dataclass_fields__)
+REPORT_FIELDS = frozenset(("schema_version", "kind", "deep", "environment", "frameworks", "facts"))
 
 
 def facts_of(frameworks: tuple[FrameworkResult, ...]) -> dict[str, str]:

@@ -39,7 +39,7 @@ def render_markdown(report: ProbeReport) -> str:
     """A block to paste into a bug report: the checks, the flags, and the environment in detail."""
     out = ["### recommender probe", "", *markdown_table(grid(report.frameworks)), ""]
     notes = _notes(report.frameworks)
-    out += ["**Notes**", "", *(f"- {_md(n)}" for n in notes), ""] if notes else []
+    out += ["**Notes**", "", *(f"- {md_cell(n)}" for n in notes), ""] if notes else []
     return "\n".join(out + markdown_environment(report)) + "\n"
 
 
@@ -64,8 +64,8 @@ def aligned(rows: list[list[str]]) -> list[str]:
 def markdown_table(rows: list[list[str]]) -> list[str]:
     """``rows`` (header first) as a markdown table."""
     head, *body = rows
-    lines = ["| " + " | ".join(_md(c) for c in head) + " |", "|" + " --- |" * len(head)]
-    return lines + ["| " + " | ".join(_md(c) for c in row) + " |" for row in body]
+    lines = ["| " + " | ".join(md_cell(c) for c in head) + " |", "|" + " --- |" * len(head)]
+    return lines + ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in body]
 
 
 def header(fw: FrameworkResult) -> str:
@@ -106,13 +106,13 @@ def markdown_environment(report: ProbeReport) -> list[str]:
     driver = env.get("driver") or {}
     flags = env.get("flags", [])
     out = ["**Flags**", ""]
-    out += [f"- {_md(f['framework'])}: {_md(f['message'])}" for f in flags] or ["- none"]
+    out += [f"- {md_cell(f['framework'])}: {md_cell(f['message'])}" for f in flags] or ["- none"]
     out += ["", "**Environment**", ""]
     out += [
-        f"- Python {_md(env.get('python'))} ({_md(env.get('implementation'))}): "
-        f"`{_md(env.get('executable'))}`",
-        f"- {_md(env.get('system'))} {_md(env.get('release'))} {_md(env.get('machine'))}",
-        f"- NVIDIA: {_md(driver.get('detail', 'unknown'))}",
+        f"- Python {md_cell(env.get('python'))} ({md_cell(env.get('implementation'))}): "
+        f"`{md_cell(env.get('executable'))}`",
+        f"- {md_cell(env.get('system'))} {md_cell(env.get('release'))} {md_cell(env.get('machine'))}",
+        f"- NVIDIA: {md_cell(driver.get('detail', 'unknown'))}",
         "",
     ]
     rows = [["framework", "version", "module file", "built with", "libraries loaded"]]
@@ -189,7 +189,8 @@ def _notes(frameworks: Sequence[FrameworkResult]) -> list[str]:
     return notes
 
 
-def _md(text: object) -> str:
+def md_cell(text: object) -> str:
+    """``text`` safe in a markdown table cell."""
     return safe(text).replace("|", "\\|")
 
 
