@@ -16,6 +16,7 @@ import pytest
 
 from probe_fakes import fake_target, make_fake, processes_with, still_alive
 from recommender.probe import ProbeReport, ProbeTarget, run_probe
+from recommender.probe.render import render_markdown, render_table
 from recommender.probe.runner import run_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,3 +271,14 @@ def test_run_command_keeps_the_tail_of_each_stream() -> None:
         "…" + "a" * 47 + "END",
         "e" * 10 + "ERR",
     )
+
+
+def test_escape_sequences_from_a_child_never_reach_the_terminal(tmp_path: Path) -> None:
+    target = make_fake(tmp_path, "painter", "raise ImportError('\\x1b[2J\\x1b[31mred\\nsecond line')\n")
+    report = run_probe(targets={"painter": target}, cache_dir=tmp_path / "cache", timeout=30)
+    fw = report.get("painter")
+    assert fw is not None and "\x1b[2J" in fw.detail  # the data keeps what the child said
+    for render in (render_table, render_markdown):
+        text = render(report)
+        assert "\x1b" not in text
+        assert "import failed: ImportError: \\x1b[2J\\x1b[31mred" in text

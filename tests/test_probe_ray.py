@@ -191,6 +191,15 @@ def test_every_node_is_a_row_with_its_status(
     assert all(n["seconds"] > 0 for n in report["nodes"])
 
 
+def test_the_json_validates_against_the_published_schema(hang_and_leave: dict[str, Any]) -> None:
+    import jsonschema
+
+    from recommender.schemas import load
+
+    validator = jsonschema.Draft202012Validator(load("probe"))
+    assert [e.message for e in validator.iter_errors(json.loads(hang_and_leave["json"]))] == []
+
+
 def test_consistency_names_the_nodes_that_differ(
     ray_cluster: LocalCluster, hang_and_leave: dict[str, Any]
 ) -> None:
@@ -205,7 +214,8 @@ def test_consistency_names_the_nodes_that_differ(
     }
 
 
-def test_the_table_shows_the_matrix(ray_cluster: LocalCluster, hang_and_leave: dict[str, Any]) -> None:
+def test_the_table_shows_the_matrix(hang_and_leave: dict[str, Any]) -> None:
+    print(hang_and_leave["table"])  # the README's matrix: pytest -s tests/test_probe_ray.py
     lines = hang_and_leave["table"].splitlines()
     assert lines[0].split()[0] == "node" and lines[0].count("(127.0.0.1)") == 3
     status = lines[2].split()

@@ -102,7 +102,7 @@ def _gather(
             finish(handle, Outcome("lost", "the node left the cluster while probing"))
     _cancel(backend, pending)
     for handle in list(pending):
-        finish(handle, Outcome("timeout", f"no answer within {limit:.0f} s"))
+        finish(handle, Outcome("timeout", f"no answer within {limit:g} s"))
     return results
 
 

@@ -1,0 +1,28 @@
+"""JSON Schemas (draft 2020-12) of recommender's JSON outputs, shipped in the package: ``NAME.schema.json``.
+
+``recommender schema NAME`` prints one; ``load(NAME)`` returns it parsed.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+
+def names() -> list[str]:
+    """The schemas shipped, by name (``probe``...)."""
+    files = resources.files(__name__).iterdir()
+    return sorted(f.name.removesuffix(".schema.json") for f in files if f.name.endswith(".schema.json"))
+
+
+def text(name: str) -> str:
+    """The schema ``name`` as shipped (JSON text); KeyError when there is none."""
+    if name not in names():
+        raise KeyError(name)
+    return resources.files(__name__).joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
+
+
+def load(name: str) -> dict[str, Any]:
+    """The schema ``name``, parsed."""
+    return json.loads(text(name))  # type: ignore[no-any-return]
