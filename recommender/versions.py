@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Installed:
-    """One installed copy of a distribution: its name as its metadata spells it, version and directory."""
+    """One installed copy of a distribution: its name as spelled in its metadata, version, place."""
 
     name: str
     version: str
@@ -21,7 +21,7 @@ class Installed:
 def installed_distribution(
     distributions: Sequence[str], search_path: Sequence[str] = ()
 ) -> tuple[str, str] | None:
-    """(name, version) of the first of ``distributions`` that is installed (also on ``search_path``)."""
+    """(name, version) of the first of ``distributions`` installed (also on ``search_path``)."""
     for name in distributions:
         if search_path:
             found = next(iter(md.distributions(name=name, path=[*search_path, *sys.path])), None)

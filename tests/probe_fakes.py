@@ -1,4 +1,4 @@
-"""Fake frameworks for the probe's tests: tiny real packages with real metadata, probed by real children.
+"""Fake frameworks for the probe's tests: tiny real packages with metadata, probed by real children.
 
 Also the /proc helpers the tests use to prove that nothing is left running.
 """
@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from recommender.probe import ProbeTarget
+from recommender.probe import CheckResult, FrameworkResult, ProbeReport, ProbeTarget
 from recommender.probe.targets import CHILDREN
 
 
@@ -77,7 +77,7 @@ def still_alive(pids: Iterable[int], seconds: float = 5.0) -> list[int]:
 
 
 def processes_with(marker: str) -> list[int]:
-    """Live processes (other than this one) whose environment or command line mentions ``marker``."""
+    """Live processes (not this one) whose environment or command line mentions ``marker``."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -88,4 +88,18 @@ def processes_with(marker: str) -> list[int]:
             continue
         if marker.encode() in text and alive(int(entry.name)):
             found.append(int(entry.name))
+    return found
+
+
+def get_fw(report: ProbeReport, name: str) -> FrameworkResult:
+    """The framework ``name`` of ``report``, which must be there."""
+    found = report.get(name)
+    assert found is not None, f"{name} was not probed"
+    return found
+
+
+def get_check(fw: FrameworkResult, name: str) -> CheckResult:
+    """The check ``name`` of ``fw``, which must be there."""
+    found = fw.check(name)
+    assert found is not None, f"{fw.name} has no check {name}"
     return found

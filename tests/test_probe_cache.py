@@ -1,5 +1,5 @@
-"""The probe cache: real JAX probes (the fastest framework) for the round trips, fakes and plain files for the
-edge cases. A cache file is derived data: whatever it holds, a bad one is ignored and rewritten."""
+"""The probe cache: real JAX probes (the quickest framework) for the round trips, fakes and plain
+files for the edge cases. A cache file is derived data: a bad one is ignored and rewritten."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from probe_fakes import get_check, get_fw, make_fake
 
-from probe_fakes import make_fake
 from recommender.probe import FrameworkResult, ProbeTarget, cache, run_probe
 from recommender.probe.model import CheckResult
 
@@ -25,24 +25,22 @@ def jax_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache dir holding one real JAX probe."""
     directory = tmp_path_factory.mktemp("cache")
     first = run_probe(["jax"], cache_dir=directory)
-    assert (first.get("jax").status, first.get("jax").cached) == ("ok", False)
+    assert (get_fw(first, "jax").status, get_fw(first, "jax").cached) == ("ok", False)
     return directory
 
 
 def test_second_run_reads_the_cache(jax_cache: Path) -> None:
     before = [p.stat().st_mtime_ns for p in cache_files(jax_cache)]
-    again = run_probe(["jax"], cache_dir=jax_cache).get("jax")
-    assert again is not None
+    again = get_fw(run_probe(["jax"], cache_dir=jax_cache), "jax")
     assert (again.status, again.cached) == ("ok", True)
-    assert again.check("autograd").status == "ok"
+    assert get_check(again, "autograd").status == "ok"
     assert [p.stat().st_mtime_ns for p in cache_files(jax_cache)] == before
 
 
 def test_refresh_probes_again_and_rewrites(jax_cache: Path) -> None:
     (path,) = cache_files(jax_cache)
     before = path.stat().st_mtime_ns
-    fresh = run_probe(["jax"], refresh=True, cache_dir=jax_cache).get("jax")
-    assert fresh is not None
+    fresh = get_fw(run_probe(["jax"], refresh=True, cache_dir=jax_cache), "jax")
     assert (fresh.status, fresh.cached) == ("ok", False)
     assert path.stat().st_mtime_ns > before
 
@@ -50,8 +48,7 @@ def test_refresh_probes_again_and_rewrites(jax_cache: Path) -> None:
 def test_corrupt_file_is_ignored_and_rewritten(jax_cache: Path) -> None:
     (path,) = cache_files(jax_cache)
     path.write_text('{"key": {"framework": "jax"}, "result": [truncated')
-    result = run_probe(["jax"], cache_dir=jax_cache).get("jax")
-    assert result is not None
+    result = get_fw(run_probe(["jax"], cache_dir=jax_cache), "jax")
     assert (result.status, result.cached) == ("ok", False)
     assert json.loads(path.read_text())["result"]["name"] == "jax"
 
@@ -59,8 +56,7 @@ def test_corrupt_file_is_ignored_and_rewritten(jax_cache: Path) -> None:
 def test_deep_flag_is_part_of_the_key(jax_cache: Path) -> None:
     from recommender.probe import TARGETS
 
-    found = run_probe(["jax"], cache_dir=jax_cache).get("jax")
-    assert found is not None
+    found = get_fw(run_probe(["jax"], cache_dir=jax_cache), "jax")
     target = TARGETS["jax"]
     shallow = cache.cache_key("jax", found.version, False, target)
     deep = cache.cache_key("jax", found.version, True, target)
@@ -98,9 +94,8 @@ def test_key_names_the_interpreter_and_machine() -> None:
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
     key = cache.cache_key("jax", "1", False)
-    cache.store(
-        tmp_path, key, FrameworkResult("jax", True, "1", "ok", checks=(CheckResult("import", "ok"),))
-    )
+    good = FrameworkResult("jax", True, "1", "ok", checks=(CheckResult("import", "ok"),))
+    cache.store(tmp_path, key, good)
     unserialisable = FrameworkResult(
         "jax", True, "1", "ok", checks=(CheckResult("import", "ok", data={"x": {1j}}),)
     )
@@ -182,7 +177,7 @@ def nested(depth: int) -> str:
 
 
 # Each writes something odd where the fake's cache entry lives (the key is passed in as JSON text).
-CORRUPT: dict[str, Callable[[Path, str], None]] = {
+CORRUPT: dict[str, Callable[[Path, str], object]] = {
     "null": lambda p, key: p.write_text("null"),
     "empty list": lambda p, key: p.write_text("[]"),
     "a string": lambda p, key: p.write_text('"cached!"'),
@@ -206,15 +201,21 @@ CORRUPT: dict[str, Callable[[Path, str], None]] = {
         '{"key": ' + key + ', "result": ' + json.dumps({**VALID, "checks": "import"}) + "}"
     ),
     "check without a name": lambda p, key: p.write_text(
-        '{"key": ' + key + ', "result": ' + json.dumps({**VALID, "checks": [{"status": "ok"}]}) + "}"
+        '{"key": '
+        + key
+        + ', "result": '
+        + json.dumps({**VALID, "checks": [{"status": "ok"}]})
+        + "}"
     ),
     "seconds a string": lambda p, key: p.write_text(
         '{"key": ' + key + ', "result": ' + json.dumps({**VALID, "seconds": "slow"}) + "}"
     ),
     "data a list": lambda p, key: p.write_text(
-        '{"key": ' + key + ', "result": ' + json.dumps(
-            {**VALID, "checks": [{"name": "import", "status": "ok", "data": [1]}]}
-        ) + "}"
+        '{"key": '
+        + key
+        + ', "result": '
+        + json.dumps({**VALID, "checks": [{"name": "import", "status": "ok", "data": [1]}]})
+        + "}"
     ),
     "NaN seconds": lambda p, key: p.write_text(
         '{"key": ' + key + ', "result": ' + json.dumps({**VALID, "seconds": float("nan")}) + "}"
@@ -235,9 +236,11 @@ CORRUPT: dict[str, Callable[[Path, str], None]] = {
         '{"key": ' + key + ', "result": ' + json.dumps({**VALID, "status": "crashed"}) + "}"
     ),
     "an unknown check status": lambda p, key: p.write_text(
-        '{"key": ' + key + ', "result": ' + json.dumps(
-            {**VALID, "checks": [{"name": "import", "status": "great"}]}
-        ) + "}"
+        '{"key": '
+        + key
+        + ', "result": '
+        + json.dumps({**VALID, "checks": [{"name": "import", "status": "great"}]})
+        + "}"
     ),
     "over the size limit": lambda p, key: p.write_text(" " * (cache.LIMIT + 1)),
     "a FIFO": lambda p, key: os.mkfifo(p),
@@ -260,7 +263,7 @@ def test_an_odd_cache_file_is_ignored_and_rebuilt(
     path = cache.path_for(directory, key)
     CORRUPT[case](path, json.dumps(key))
     assert cache.load(directory, key, fake.checks) is None
-    result = run_probe(targets={"fake": fake}, cache_dir=tmp_path, timeout=60).get("fake")
-    assert result is not None and (result.status, result.cached) == ("ok", False)
+    result = get_fw(run_probe(targets={"fake": fake}, cache_dir=tmp_path, timeout=60), "fake")
+    assert (result.status, result.cached) == ("ok", False)
     rebuilt = cache.load(directory, key, fake.checks)
     assert rebuilt is not None and rebuilt.check("import") == result.check("import")

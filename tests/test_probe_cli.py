@@ -1,4 +1,4 @@
-"""`recommender probe` on the command line: options, one-line errors, and the public API of the probe package."""
+"""`recommender probe` on the command line: options, one-line errors, and the probe's public API."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from recommender.probe.targets import TARGETS, resolve
     [
         (
             ["probe", "--framework", "pytorc"],
-            'recommender: unknown framework "pytorc" (did you mean "pytorch"?); valid values: jax, pytorch, tensorflow',
+            'recommender: unknown framework "pytorc" (did you mean "pytorch"?); '
+            "valid values: jax, pytorch, tensorflow",
         ),
         (
             ["probe", "--framework", "mxnet"],

@@ -1,5 +1,5 @@
-"""The cluster probe's logic without a cluster: statuses through the ``backend`` seam, consistency, need
-coverage with the real rule base, and the ray extra staying optional. The real cluster: test_probe_ray.py."""
+"""The cluster probe's logic without a cluster: statuses through the ``backend`` seam, consistency,
+need coverage with the real rule base, ray staying optional. A real cluster: test_probe_ray.py."""
 
 from __future__ import annotations
 
@@ -82,12 +82,20 @@ class ScriptedBackend:
         self.cancelled.append((handle, force))
 
 
-SCRIPT = {"n-ok": "ok", "n-garbage": "garbage", "n-raise": "raise", "n-leave": "leave", "n-never": "never"}
+SCRIPT = {
+    "n-ok": "ok",
+    "n-garbage": "garbage",
+    "n-raise": "raise",
+    "n-leave": "leave",
+    "n-never": "never",
+}
 
 
 def test_every_node_gets_a_row_with_its_status() -> None:
     backend = ScriptedBackend(SCRIPT)
-    cluster = probe_cluster("x:1", targets=FAKE, timeout=0.2, grace=0.3, backend=backend)
+    cluster = probe_cluster(
+        "x:1", targets=FAKE, timeout=0.2, grace=0.3, cancel_wait=0.1, backend=backend
+    )
     rows = {n.node: (n.status, n.detail) for n in cluster.nodes}
     assert rows == {
         "n-ok": ("ok", ""),
@@ -96,8 +104,9 @@ def test_every_node_gets_a_row_with_its_status() -> None:
         "n-leave": ("lost", "the node left the cluster while probing"),
         "n-never": ("timeout", "no answer within 0.5 s"),
     }
-    assert [n.node for n in cluster.nodes] == list(SCRIPT)  # the cluster's order, not finishing order
-    assert cluster.get("n-ok") is not None and cluster.get("n-ok").seconds == 1.5  # type: ignore[union-attr]
+    assert [n.node for n in cluster.nodes] == list(SCRIPT)  # the cluster's order, not the finish
+    ok = cluster.get("n-ok")
+    assert ok is not None and ok.seconds == 1.5
     assert backend.cancelled == [("n-never", False), ("n-never", True)]  # politely, then by force
     assert not backend.open
 
@@ -116,7 +125,9 @@ def test_an_interrupt_cancels_every_node_still_probing() -> None:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        probe_cluster("x:1", targets=FAKE, timeout=60, backend=backend, progress=interrupt)
+        probe_cluster(
+            "x:1", targets=FAKE, timeout=60, cancel_wait=0.1, backend=backend, progress=interrupt
+        )
     assert sorted(backend.cancelled) == [
         ("n-leave", False),
         ("n-leave", True),
@@ -151,7 +162,7 @@ def test_no_majority_lists_every_node() -> None:
 
 
 def test_need_coverage_with_the_real_rule_base() -> None:
-    """What `recommend --probe --ray` will report: the GPU need verified on some nodes, per framework."""
+    """What `recommend --probe --ray` will report: the GPU need verified on some nodes."""
     rules = recommender.load_rules()
     answers = normalize_answers({"hardware": "nvidia_gpu"}, rules)
 
@@ -203,7 +214,7 @@ def run_python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_without_ray_the_flag_says_how_to_install_it(tmp_path: Path) -> None:
     code = (
-        "import sys; sys.modules['ray'] = None\n"  # import ray now fails, as when it is not installed
+        "import sys; sys.modules['ray'] = None\n"  # import ray fails, as when it is not installed
         "from recommender.cli import main\n"
         "sys.exit(main(['probe', '--ray', '127.0.0.1:6379']))\n"
     )
@@ -238,5 +249,6 @@ def test_ray_flag_without_an_address_is_a_user_error(tmp_path: Path) -> None:
     proc = run_python(code, tmp_path)
     assert (proc.returncode, proc.stderr) == (
         2,
-        "recommender: --ray needs an ADDRESS (host:port of the cluster's head), or set RAY_ADDRESS\n",
+        "recommender: --ray needs an ADDRESS (host:port of the cluster's head), "
+        "or set RAY_ADDRESS\n",
     )

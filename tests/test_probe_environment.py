@@ -1,8 +1,9 @@
-"""The environment report: each flag raised by real children on fake installs, the driver read through a fake
-``nvidia-smi`` and a fake ``/proc`` file, secrets redacted, and the markdown block for a bug report."""
+"""The environment report: each flag raised by real children on fake installs, the driver read
+through a fake ``nvidia-smi`` and ``/proc`` file, secrets redacted, markdown for a bug report."""
 
 from __future__ import annotations
 
+import _ctypes
 import json
 import os
 import shutil
@@ -10,10 +11,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import _ctypes
 import pytest
-
 from probe_fakes import add_metadata, fake_target, make_package
+
 from recommender.probe import ProbeReport, run_probe
 from recommender.probe.driver import Driver, detect
 from recommender.probe.envvars import REDACTED, is_secret, redact, reported
@@ -64,7 +64,7 @@ class sysconfig:
 
 @pytest.fixture(scope="module")
 def fake_driver(tmp_path_factory: pytest.TempPathFactory) -> Driver:
-    """The driver as read from a fake /proc file and a fake nvidia-smi, both real files run for real."""
+    """The driver as read from a fake /proc file and a fake nvidia-smi, really run."""
     root = tmp_path_factory.mktemp("driver")
     (root / "version").write_text(PROC)
     smi = root / "nvidia-smi"
@@ -91,7 +91,8 @@ def test_without_nvidia_smi_the_proc_file_gives_the_version(tmp_path: Path) -> N
 
 def test_a_failing_nvidia_smi_without_a_driver_is_no_driver(tmp_path: Path) -> None:
     smi = tmp_path / "nvidia-smi"
-    smi.write_text("#!/bin/sh\necho 'NVIDIA-SMI has failed because it could not talk to the driver'\nexit 9\n")
+    failure = "NVIDIA-SMI has failed because it could not talk to the driver"
+    smi.write_text(f"#!/bin/sh\necho '{failure}'\nexit 9\n")
     smi.chmod(0o755)
     found = detect(tmp_path / "absent", [str(smi)])
     assert found == Driver(
@@ -124,8 +125,9 @@ class Fakes:
         make_package(other, "shadow", "__version__ = '1.0'\n", dist="unrelated")
         # loads a shared library called libcudart, as a CUDA build does
         shutil.copy(_ctypes.__file__ or "", root / "libcudart.so.12")
-        make_package(site, "loader", f"import ctypes\nctypes.CDLL({str(root / 'libcudart.so.12')!r})\n"
-                     "__version__ = '1.0'\n")  # fmt: skip
+        library = str(root / "libcudart.so.12")
+        loader = f"import ctypes\nctypes.CDLL({library!r})\n__version__ = '1.0'\n"
+        make_package(site, "loader", loader)
         # torch and tensorflow look-alikes, probed by the real children, report CUDA builds
         make_package(root / "torch", "torch", FAKE_TORCH, dist="faketorch", version="2.99.0")
         make_package(root / "tf", "tensorflow", FAKE_TF, dist="faketf", version="2.99.0")
@@ -138,7 +140,10 @@ class Fakes:
                 "torch", root / "torch", distributions=("faketorch",), child="torch_probe.py"
             ),
             "tf": fake_target(
-                "tf", root / "tf", import_name="tensorflow", distributions=("faketf",),
+                "tf",
+                root / "tf",
+                import_name="tensorflow",
+                distributions=("faketf",),
                 child="tf_probe.py",
             ),  # fmt: skip
         }
@@ -191,8 +196,8 @@ def test_a_module_imported_from_elsewhere_than_its_metadata(fakes: Fakes) -> Non
     [(kind, message)] = fakes.flags()["shadow"]
     assert (kind, message) == (
         "shadowed",
-        f"imported from {other / 'shadow' / '__init__.py'}, not from where its metadata is installed "
-        f"({site}): an editable install, or a path that shadows the installed package",
+        f"imported from {other / 'shadow' / '__init__.py'}, not from where its metadata is "
+        f"installed ({site}): an editable install, or a path that shadows the installed package",
     )
 
 
@@ -223,8 +228,7 @@ def test_a_cuda_build_without_any_driver(fakes: Fakes) -> None:
     assert fakes.flags(fakes.no_driver)["torch"] == [
         (
             "cuda-driver",
-            "built with CUDA 12.8, but there is no NVIDIA driver (no NVIDIA driver): it can only "
-            "use the CPU",
+            "built with CUDA 12.8, but no NVIDIA driver: it can only use the CPU",
         )
     ]
 
@@ -233,9 +237,10 @@ def test_the_real_frameworks_here_raise_no_flag(tmp_path: Path) -> None:
     """CPU builds, one distribution each, metadata and module agreeing: a clean install is quiet."""
     report = run_probe(["jax"], cache_dir=tmp_path)
     assert report.environment["flags"] == []
-    assert report.environment["driver"]["detail"] in ("no NVIDIA driver",) or report.environment[
-        "driver"
-    ]["version"]
+    assert (
+        report.environment["driver"]["detail"] in ("no NVIDIA driver",)
+        or report.environment["driver"]["version"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Frameworks that crash, hang, raise or print garbage: real subprocesses on tiny fake packages, one status each."""
+"""Frameworks that crash, hang, raise or print garbage: real children on tiny fake packages."""
 
 from __future__ import annotations
 
@@ -13,8 +13,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from probe_fakes import (
+    fake_target,
+    get_check,
+    get_fw,
+    make_fake,
+    processes_with,
+    still_alive,
+)
 
-from probe_fakes import fake_target, make_fake, processes_with, still_alive
 from recommender.probe import ProbeReport, ProbeTarget, run_probe
 from recommender.probe.render import render_markdown, render_table
 from recommender.probe.runner import run_command
@@ -28,8 +35,10 @@ FAKES = {
     "sleepy": "import time\ntime.sleep(1000)\n",
     "broken": "raise ImportError('libfake.so: cannot open shared object file')\n",
     "noisy": 'import sys\nprint(\'garbage {"event": "result"\', flush=True)\n'
-    "sys.stdout.buffer.write(bytes(range(256)) * 64)\nprint('\\x00 more garbage')\n__version__ = '1.0'\n",
-    "scribbler": "import sys\nopen(sys.argv[sys.argv.index('--out') + 1], 'a').write('not json\\n{\"torn\": \\n')\n",
+    "sys.stdout.buffer.write(bytes(range(256)) * 64)\nprint('\\x00 more garbage')\n"
+    "__version__ = '1.0'\n",
+    "scribbler": "import sys\nout = sys.argv[sys.argv.index('--out') + 1]\n"
+    "open(out, 'a').write('not json\\n{\"torn\": \\n')\n",
     "quitter": "import os\nprint('bye')\nos._exit(7)\n",
     # the grandchild must die with the child, or a hung compile worker would outlive the probe
     "forker": textwrap.dedent("""\
@@ -112,9 +121,9 @@ def run(fakes: dict[str, ProbeTarget], tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_each_fault_gets_a_status(run: Run, name: str) -> None:
-    fw = run.report.get(name)
+    fw = get_fw(run.report, name)
     status, import_status, detail = EXPECTED[name]
-    assert (fw.installed, fw.version, fw.status, fw.check("import").status) == (
+    assert (fw.installed, fw.version, fw.status, get_check(fw, "import").status) == (
         True,
         "1.0",
         status,
@@ -130,15 +139,15 @@ def test_probe_finishes_within_the_timeout(run: Run) -> None:
 
 
 def test_crash_detail_names_the_check(run: Run) -> None:
-    fw = run.report.get("crashy")
-    assert (fw.detail, fw.check("import").detail) == (
+    fw = get_fw(run.report, "crashy")
+    assert (fw.detail, get_check(fw, "import").detail) == (
         "killed by SIGSEGV during check 'import'",
         "no result: killed by SIGSEGV during check 'import'",
     )
 
 
 def test_garbage_on_stdout_does_not_reach_the_result(run: Run) -> None:
-    assert run.report.get("noisy").check("import").data == {"version": "1.0"}
+    assert get_check(get_fw(run.report, "noisy"), "import").data == {"version": "1.0"}
 
 
 def test_grandchildren_are_killed_on_timeout(run: Run) -> None:
@@ -147,7 +156,7 @@ def test_grandchildren_are_killed_on_timeout(run: Run) -> None:
 
 
 def test_setsid_grandchild_and_daemon_are_killed_on_timeout(run: Run) -> None:
-    """Both escaped the child's process group; the /proc walk and the environment token find them."""
+    """Both left the child's process group; the /proc walk and the environment token find them."""
     pids = [int(p) for p in run.escaper_pid_file.read_text().split()]
     assert len(pids) == 2
     assert still_alive(pids, seconds=1.0) == []
@@ -159,7 +168,7 @@ def test_nothing_from_the_run_is_left_running(run: Run) -> None:
 
 def test_absent_target_is_a_normal_result(run: Run) -> None:
     report = run.report
-    ghost = report.get("ghost")
+    ghost = get_fw(report, "ghost")
     assert (ghost.installed, ghost.version, ghost.status, ghost.checks) == (
         False,
         None,
@@ -181,7 +190,7 @@ def test_only_successful_probes_are_cached(run: Run) -> None:
 
 
 def test_ctrl_c_stops_the_children(fakes: dict[str, ProbeTarget], tmp_path: Path) -> None:
-    """The children run in their own sessions, out of reach of Ctrl-C; the parent must kill them itself."""
+    """The children run in their own sessions, out of Ctrl-C's reach: the parent kills them."""
     pid_file = tmp_path / "grandchild"
     script = tmp_path / "interrupted.py"
     script.write_text(
@@ -248,7 +257,7 @@ __version__ = "1.0"
 
 
 def test_300_mb_of_child_output_leaves_the_parent_small(tmp_path: Path) -> None:
-    """The parent keeps only the tail of what a child prints, as it streams (it used to reach 1.8 GB)."""
+    """The parent keeps only the tail of a child's output, as it streams (it reached 1.8 GB)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
     proc = subprocess.run(
         [sys.executable, "-c", PEAK_SCRIPT, str(tmp_path), SPEW],
@@ -274,9 +283,10 @@ def test_run_command_keeps_the_tail_of_each_stream() -> None:
 
 
 def test_escape_sequences_from_a_child_never_reach_the_terminal(tmp_path: Path) -> None:
-    target = make_fake(tmp_path, "painter", "raise ImportError('\\x1b[2J\\x1b[31mred\\nsecond line')\n")
+    source = "raise ImportError('\\x1b[2J\\x1b[31mred\\nsecond line')\n"
+    target = make_fake(tmp_path, "painter", source)
     report = run_probe(targets={"painter": target}, cache_dir=tmp_path / "cache", timeout=30)
-    fw = report.get("painter")
+    fw = get_fw(report, "painter")
     assert fw is not None and "\x1b[2J" in fw.detail  # the data keeps what the child said
     for render in (render_table, render_markdown):
         text = render(report)

@@ -1,5 +1,5 @@
-"""Progress while probing: events through the ``progress`` seam, and a line per framework on stderr only when
-stderr is a terminal (a real pseudo-terminal here), never under --quiet or when piped."""
+"""Progress while probing: events through the ``progress`` seam, and a line per framework on stderr
+only when stderr is a terminal (a real pseudo-terminal here), never under --quiet or when piped."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from probe_fakes import make_fake
+
 from recommender.probe import ProgressEvent, run_probe
 from recommender.probe.progress import TerminalProgress, for_stream, silent
 

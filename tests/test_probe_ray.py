@@ -1,42 +1,33 @@
-"""``recommender probe --ray`` on a real three-node Ray cluster on loopback (``ray.cluster_utils.Cluster``).
+"""``recommender probe --ray`` on a real three-node Ray cluster on loopback (``cluster_utils``).
 
-Every node binds to 127.0.0.1 only and the dashboard and usage stats are off, so nothing is sent to any other
-address. Each node has its own fake framework on its own ``PYTHONPATH``: on the head it answers at once, on
-``hang`` it never returns from its import, on ``leave`` it is slow, and that node is removed mid-run.
-Afterwards nothing of the cluster, and no probe child, may be left running.
+Every node binds to 127.0.0.1 only, and the dashboard and usage stats are off: nothing is sent to
+any other address. Each node has its own fake framework on its own ``PYTHONPATH``: on the head it
+answers at once, on ``hang`` it never returns from its import, on ``leave`` it is slow, and that
+node is removed mid-run. Afterwards nothing of the cluster, and no probe child, may be running.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
-
 from probe_fakes import make_package, processes_with, still_alive
+from ray_local import LocalCluster, local_cluster
 
 pytestmark = pytest.mark.ray
 
-if os.environ.get("RECOMMENDER_REQUIRE_RAY") != "1":  # scripts/test installs the extra and requires it
+# scripts/test installs the extra and requires the test; elsewhere it may be missing
+if os.environ.get("RECOMMENDER_REQUIRE_RAY") != "1":
     pytest.importorskip("ray", reason="the ray extra is not installed: pip install '.[ray]'")
 
-ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 4.0  # each framework's probe, on every node
-LOOPBACK = {
-    "RAY_USAGE_STATS_ENABLED": "0",
-    "RAY_NODE_IP_ADDRESS": "127.0.0.1",
-    # Ray turns a 127.0.0.1 bootstrap address into the machine's own address, where a loopback-only cluster
-    # does not listen; off, it keeps to loopback (the driver script gets it too)
-    "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
-}
 SOURCES = {
     "head": "__version__ = '1.0'\n",
     "hang": "import time\ntime.sleep(1000)\n",
@@ -56,76 +47,19 @@ print(json.dumps({f: FORMATS[f](report) for f in FORMATS}))
 """
 
 
-class LocalCluster(NamedTuple):
-    cluster: Any
-    address: str
-    node_ids: dict[str, str]  # "head", "hang", "leave" -> Ray node id
-    nodes: dict[str, Any]
-    tmp: Path
-    env: dict[str, str]
-
-
-def ray_processes(tmp: Path) -> list[int]:
-    """Processes of this test's cluster (raylets, GCS, workers) and of its probes."""
-    return processes_with(str(tmp))
-
-
 @pytest.fixture(scope="module")
-def ray_cluster() -> Iterator[LocalCluster]:
-    import ray  # noqa: F401  (only this module needs it)
-    from ray.cluster_utils import Cluster
-
-    tmp = Path(tempfile.mkdtemp(prefix="rp-", dir="/tmp"))  # short: Ray's socket paths must fit 107 bytes
-    (tmp / "ray").mkdir()
-    saved = dict(os.environ)
-    env = {
-        **LOOPBACK,
-        "RAY_TMPDIR": str(tmp / "ray"),
-        "RECOMMENDER_CACHE_DIR": str(tmp / "cache"),
-        "LEAVE_MARKER": str(tmp / "leave-started"),
-    }
-    os.environ.update(env)
+def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    """Three nodes, ``head``, ``hang`` and ``leave``, each with its own fake framework."""
+    sites = tmp_path_factory.mktemp("sites")
     for name, source in SOURCES.items():
-        make_package(tmp / name, "fakefw", source)
-    common = {
-        "num_cpus": 1,
-        "node_ip_address": "127.0.0.1",
-        "include_dashboard": False,
-        "object_store_memory": 80 << 20,
-    }
-
-    def node_env(name: str) -> dict[str, str]:
-        (tmp / f"t-{name}").mkdir()
-        path = os.pathsep.join([str(ROOT), str(tmp / name)])
-        return {**env, "PYTHONPATH": path, "TMPDIR": str(tmp / f"t-{name}")}
-
-    cluster = Cluster(
-        initialize_head=True,
-        head_node_args={
-            **common,
-            "env_vars": node_env("head"),
-            # a removed node is declared dead within seconds, not the default half minute
-            "_system_config": {"health_check_period_ms": 1000, "health_check_failure_threshold": 3},
-        },
-    )
-    try:
-        nodes = {"head": cluster.head_node}
-        nodes["hang"] = cluster.add_node(**common, env_vars=node_env("hang"))
-        nodes["leave"] = cluster.add_node(**common, env_vars=node_env("leave"))
-        cluster.wait_for_nodes()
-        ids = {name: node.node_id for name, node in nodes.items()}
-        yield LocalCluster(cluster, cluster.address, ids, nodes, tmp, env)
-    finally:
-        cluster.shutdown()
-        os.environ.clear()
-        os.environ.update(saved)
-        left = still_alive(ray_processes(tmp), seconds=20)
-        shutil.rmtree(tmp, ignore_errors=True)
-        assert left == [], f"left running after the cluster's shutdown: {left}"
-
-
-def driver_env(cluster: LocalCluster) -> dict[str, str]:
-    return {**os.environ, **cluster.env, "PYTHONPATH": str(ROOT)}
+        make_package(sites / name, "fakefw", source)
+    paths = {name: sites / name for name in SOURCES}
+    marker = str(tmp_path_factory.mktemp("marker") / "leave-started")
+    cache = str(tmp_path_factory.mktemp("cache"))
+    with local_cluster(
+        tuple(SOURCES), paths, LEAVE_MARKER=marker, RECOMMENDER_CACHE_DIR=cache
+    ) as c:
+        yield c
 
 
 def test_cli_probes_every_node_with_the_real_framework(ray_cluster: LocalCluster) -> None:
@@ -135,7 +69,7 @@ def test_cli_probes_every_node_with_the_real_framework(ray_cluster: LocalCluster
         + ["--framework", "jax", "--format", "json", "--refresh"],
         capture_output=True,
         text=True,
-        env=driver_env(ray_cluster),
+        env=ray_cluster.driver_env(),
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
@@ -153,7 +87,7 @@ def test_cli_probes_every_node_with_the_real_framework(ray_cluster: LocalCluster
 
 @pytest.fixture(scope="module")
 def hang_and_leave(ray_cluster: LocalCluster) -> dict[str, Any]:
-    """The fake probe on all three nodes; the ``leave`` node is removed once its probe has started."""
+    """The fake probe on all three nodes; ``leave`` is removed once its probe has started."""
     marker = Path(ray_cluster.env["LEAVE_MARKER"])
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -161,7 +95,7 @@ def hang_and_leave(ray_cluster: LocalCluster) -> dict[str, Any]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=driver_env(ray_cluster),
+        env=ray_cluster.driver_env(),
     )
     try:
         deadline = time.monotonic() + 120
@@ -220,7 +154,8 @@ def test_the_table_shows_the_matrix(hang_and_leave: dict[str, Any]) -> None:
     assert lines[0].split()[0] == "node" and lines[0].count("(127.0.0.1)") == 3
     status = lines[2].split()
     assert status[0] == "status" and sorted(status[1::3]) == ["lost", "ok", "ok"]
-    assert [line.split()[0] for line in lines[3:6]] == ["fakefw.version", "fakefw.probe", "fakefw.import"]
+    rows = [line.split()[0] for line in lines[3:6]]
+    assert rows == ["fakefw.version", "fakefw.probe", "fakefw.import"]
     assert "nodes (" in hang_and_leave["table"] and "1 lost" in hang_and_leave["table"]
 
 
@@ -233,9 +168,9 @@ def test_markdown_has_the_matrix_and_each_node(hang_and_leave: dict[str, Any]) -
 def test_nothing_of_the_probe_is_left_running(
     ray_cluster: LocalCluster, hang_and_leave: dict[str, Any]
 ) -> None:
-    """No probe child on any node; no temp dir on the nodes that stayed (a killed worker cannot clean up:
-    the removed node's are left, as on a machine that was switched off)."""
-    children = [p for p in ray_processes(ray_cluster.tmp) if _is_probe_child(p)]
+    """No probe child on any node; no temp dir on the nodes that stayed (a killed worker cannot
+    clean up: the removed node's are left, as on a machine that was switched off)."""
+    children = [p for p in processes_with(str(ray_cluster.tmp)) if _is_probe_child(p)]
     assert still_alive(children, seconds=10) == []
     for name in ("head", "hang"):
         assert list((ray_cluster.tmp / f"t-{name}").iterdir()) == []

@@ -1,4 +1,4 @@
-"""The probe's JSON against its published schema (recommender/schemas/probe.schema.json), on real output."""
+"""The probe's JSON against its published schema (recommender/schemas/probe.schema.json)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from probe_fakes import make_fake
+
 from recommender.probe import run_probe
 from recommender.probe.cluster.model import NODE_STATUSES
 from recommender.probe.flags import FLAG_KINDS

@@ -1,5 +1,5 @@
-"""Signals to a real ``python -m recommender probe --refresh``: children's trees ended, temp dirs removed,
-exit 128 + signum with one line on stderr."""
+"""Signals to a real ``python -m recommender probe --refresh``: children's trees ended, temp dirs
+removed, exit 128 + signum with one line on stderr."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from probe_fakes import processes_with, still_alive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +44,7 @@ def start_probe(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
 
 
 def wait_for_children(proc: subprocess.Popen[str], marker: str, count: int) -> list[int]:
-    """The probe's processes (its children carry ``marker`` in their environment) once ``count`` run."""
+    """The probe's children (``marker`` is in their environment) once ``count`` of them run."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         children = [p for p in processes_with(marker) if p != proc.pid]

@@ -1,5 +1,5 @@
-"""``recommender probe``: check what each installed framework really does on this machine, or on every node
-of a Ray cluster (``--ray``)."""
+"""``recommender probe``: what each installed framework really does on this machine, or on every
+node of a Ray cluster (``--ray``)."""
 
 from __future__ import annotations
 
@@ -35,9 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="hard limit in seconds for each framework's probe (default 60, or 300 with --deep)",
     )
-    parser.add_argument(
-        "--quiet", "-q", action="store_true", help="no progress lines on stderr"
-    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     parser.add_argument(
         "--ray",
         nargs="?",
@@ -48,9 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Probe, print, exit 0: a crashed or missing framework is a finding, not an error of the command.
+    """Probe, print, exit 0: a crashed or missing framework is a finding, not a failed command.
 
-    A signal ends every child's process tree and removes the temporary directories, then exits 128 + signum.
+    A signal ends every child's process tree and removes the temporary directories, then exits
+    128 + signum.
     """
     from recommender.probe.signals import Terminated, raised_on_signals
 
@@ -89,7 +88,9 @@ def _cluster(args: argparse.Namespace) -> str:
 
     address = args.ray or os.environ.get("RAY_ADDRESS", "")
     if not address:
-        raise UserError("--ray needs an ADDRESS (host:port of the cluster's head), or set RAY_ADDRESS")
+        raise UserError(
+            "--ray needs an ADDRESS (host:port of the cluster's head), or set RAY_ADDRESS"
+        )
     report = probe_cluster(
         address,
         args.framework,

@@ -1,7 +1,7 @@
-"""Probe the installed frameworks, each in its own subprocess, and report what they really do on this machine.
+"""Probe the installed frameworks, each in its own subprocess: what they really do on this machine.
 
-The parent never imports torch, tensorflow or jax: versions come from package metadata, and everything else
-from child processes that run in parallel under a hard timeout.
+The parent never imports torch, tensorflow or jax: versions come from package metadata, everything
+else from child processes that run in parallel under a hard timeout.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def run_probe(
 ) -> ProbeReport:
     """Probe ``frameworks`` (default: every target), using cached results unless ``refresh``.
 
-    An unknown framework name raises ``UserError``; a framework that is missing, crashes or hangs does not.
-    ``progress`` hears about each framework as it starts and ends; ``driver`` finds the NVIDIA driver.
+    An unknown framework name raises ``UserError``; a missing, crashing or hanging one does not.
+    ``progress`` hears about each framework as it starts and ends; ``driver`` finds the NVIDIA
+    driver.
     """
     targets = TARGETS if targets is None else targets
     names = _names(frameworks, targets)
@@ -61,7 +62,8 @@ def run_probe(
     known, todo = _known(names, targets, deep, refresh, directory, progress)
     probed = _probe_all(todo, targets, deep=deep, timeout=timeout, progress=progress)
     for name, version in todo:
-        if probed[name].status == "ok":  # a crash or timeout may be transient: probe again next time
+        # a crash or timeout may be transient: only a clean probe is kept
+        if probed[name].status == "ok":
             key = cache.cache_key(name, version, deep, targets[name])
             cache.store(directory, key, probed[name])
     results = [_with_companions({**known, **probed}[n], targets[n]) for n in names]
@@ -84,13 +86,14 @@ def _known(
     directory: Path,
     progress: Progress,
 ) -> tuple[dict[str, FrameworkResult], list[tuple[str, str | None]]]:
-    """Results that need no child (absent, or cached), and the (name, version) pairs left to probe."""
+    """Results that need no child (absent or cached), and the (name, version) pairs to probe."""
     known: dict[str, FrameworkResult] = {}
     todo: list[tuple[str, str | None]] = []
     for name in names:
         installed, version = target_version(targets[name])
         key = cache.cache_key(name, version, deep, targets[name])
-        hit = None if refresh or not installed else cache.load(directory, key, targets[name].checks)
+        fresh = refresh or not installed
+        hit = None if fresh else cache.load(directory, key, targets[name].checks)
         if not installed:
             known[name] = FrameworkResult(name, False, None, "absent", "not installed")
         elif hit is not None:

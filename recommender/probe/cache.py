@@ -1,6 +1,7 @@
-"""The probe cache: one JSON file per framework and everything that decides what it imports, written atomically.
+"""The probe cache: one JSON file per framework and what decides its imports, written atomically.
 
-Cache files are derived data: one that does not decode, validate and match its key is ignored and rewritten.
+Cache files are derived data: one that does not decode, validate and match its key is ignored and
+rewritten.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ LIMIT = 4 << 20  # bytes; a real entry is about 20 KB
 
 
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """``override``, else the user cache dir (``$RECOMMENDER_CACHE_DIR`` first); files live in ``probe/``."""
+    """``override``, else the user cache dir (``$RECOMMENDER_CACHE_DIR`` first), then ``probe/``."""
     return Path(override or paths.cache_dir()) / "probe"
 
 
@@ -41,8 +42,8 @@ def cache_key(
 ) -> dict[str, Any]:
     """What a cached result depends on; a change in any field means a fresh probe.
 
-    Besides the framework and the interpreter: ``sys.path`` and the variables that change what imports
-    (``envvars.IMPORT_VARS``), hashed, and the target's own search path, environment and child script.
+    Besides the framework and the interpreter, hashed: the path a child inherits, the variables that
+    change what imports (``envvars.IMPORT_VARS``), and the target's search path, env and script.
     """
     env = os.environ if env is None else env
     return {
@@ -63,10 +64,10 @@ def cache_key(
 def interpreter_path(path: list[str] | None = None) -> list[str]:
     """The part of ``sys.path`` a fresh interpreter (a probe child) shares with this one.
 
-    A child's path is its script's directory, then ``$PYTHONPATH`` (keyed with the variables), then what the
-    interpreter and ``site`` add, from the standard library's zip entry on: site-packages, the user site,
-    ``.pth`` entries. Entries before that are this process's own (its script dir, pytest's insertions) and
-    reach no child.
+    A child's path is its script's directory, ``$PYTHONPATH`` (keyed with the variables), then what
+    the interpreter and ``site`` add from the standard library's zip entry on: site-packages, the
+    user site, ``.pth`` entries. Entries before that are this process's own (its script's
+    directory, pytest's insertions) and reach no child.
     """
     path = sys.path if path is None else path
     stdlib = f"python{sys.version_info[0]}{sys.version_info[1]}.zip"
@@ -94,8 +95,8 @@ def load(
 ) -> FrameworkResult | None:
     """The cached result for ``key``; a missing, corrupt, odd or mismatched file reads as None.
 
-    Only a clean probe is stored, so anything else (another framework, a status other than ok, checks
-    other than ``checks`` or with unknown statuses) is a hand-edited or foreign file.
+    Only a clean probe is stored, so anything else (another framework, a status other than ok,
+    checks other than ``checks`` or with unknown statuses) is a hand-edited or foreign file.
     """
     try:
         raw = load_json(path_for(directory, key), LIMIT)
@@ -107,7 +108,9 @@ def load(
     return result.but(cached=True) if _plausible(result, key, checks) else None
 
 
-def _plausible(result: FrameworkResult, key: dict[str, Any], checks: tuple[str, ...] | None) -> bool:
+def _plausible(
+    result: FrameworkResult, key: dict[str, Any], checks: tuple[str, ...] | None
+) -> bool:
     names = tuple(c.name for c in result.checks)
     return (
         (result.name, result.status, result.installed) == (key["framework"], "ok", True)

@@ -1,4 +1,4 @@
-"""Probe one framework in a child process and turn whatever it left behind into a ``FrameworkResult``."""
+"""Probe one framework in a child process; whatever it left behind becomes a ``FrameworkResult``."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from recommender.probe.model import CheckResult, FrameworkResult
 from recommender.probe.runner import RunResult, Supervisor, run_command
 from recommender.probe.targets import COMMON_ENV, ProbeTarget
 
-PARENT_VAR = "RECOMMENDER_PROBE_PARENT"  # the harness asks to die with this pid (children/_harness.py)
-RECORDS_LIMIT = 16 << 20  # bytes of the child's results file read; the real children write about 20 KB
+# The harness asks to die with this pid (children/_harness.py, which cannot import this module).
+PARENT_VAR = "RECOMMENDER_PROBE_PARENT"
+RECORDS_LIMIT = 16 << 20  # bytes of a child's results read; the real children write about 20 KB
 
 
 def probe_target(
@@ -26,8 +27,8 @@ def probe_target(
     lock: str | None = None,
     supervisor: Supervisor | None = None,
 ) -> FrameworkResult:
-    """Run ``target``'s child script with a hard timeout; a crash, hang or garbage becomes a status."""
-    # a grandchild killed mid-write can leave files behind that rmtree trips over; never fail the probe on that
+    """Run ``target``'s child script under a hard timeout; a crash, hang or garbage is a status."""
+    # a grandchild killed mid-write can leave files that rmtree trips over: never fail on that
     with tempfile.TemporaryDirectory(
         prefix=f"recommender-probe-{target.name}-", ignore_cleanup_errors=True
     ) as tmp:
@@ -52,7 +53,7 @@ def child_argv(target: ProbeTarget, out: Path, deep: bool, lock: str | None) -> 
 
 
 def child_env(target: ProbeTarget, tmp: str) -> dict[str, str]:
-    """The parent's environment plus the probe settings, which must be in place before the framework imports."""
+    """The parent's environment plus the probe settings, in place before the framework imports."""
     env = dict(os.environ)
     env.update({k: v.replace("{tmp}", tmp) for k, v in {**COMMON_ENV, **target.env}.items()})
     env[PARENT_VAR] = str(os.getpid())
@@ -129,16 +130,20 @@ def _missing(name: str, status: str, detail: str) -> CheckResult:
 
 
 def _runtime(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """The child's last ``runtime`` record: the module file, libraries and build it really loaded."""
-    last = next((r for r in reversed(records) if r.get("event") == "runtime"), {})
+    """The child's last ``runtime`` record: the module file, libraries and build it loaded."""
+    last: dict[str, Any] = next((r for r in reversed(records) if r.get("event") == "runtime"), {})
     libraries = last.get("libraries")
     build = last.get("build")
-    return {
-        "file": str(last.get("file") or ""),
-        "version": str(last.get("version") or ""),
-        "libraries": [str(x) for x in libraries] if isinstance(libraries, list) else [],
-        "build": {str(k): v for k, v in build.items()} if isinstance(build, dict) else {},
-    } if last else {}
+    return (
+        {
+            "file": str(last.get("file") or ""),
+            "version": str(last.get("version") or ""),
+            "libraries": [str(x) for x in libraries] if isinstance(libraries, list) else [],
+            "build": {str(k): v for k, v in build.items()} if isinstance(build, dict) else {},
+        }
+        if last
+        else {}
+    )
 
 
 def _framework_status(

@@ -1,7 +1,8 @@
 """The NVIDIA driver on this machine, read without importing a framework.
 
-``/proc/driver/nvidia/version`` says whether a driver is loaded and which; only then is ``nvidia-smi`` run
-(with a timeout, through the one subprocess helper), for the newest CUDA version the driver supports.
+``/proc/driver/nvidia/version`` says whether a driver is loaded, and which. ``nvidia-smi``, when
+present, is run (with a timeout, through the one subprocess helper) for the newest CUDA version the
+driver supports.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Driver:
 
 
 def detect(proc_version: Path = PROC_VERSION, smi: Sequence[str] | None = None) -> Driver:
-    """The NVIDIA driver, or ``Driver()`` ("no NVIDIA driver"); ``smi`` is the nvidia-smi command (a seam)."""
+    """The NVIDIA driver, or ``Driver()`` ("no NVIDIA driver"); ``smi``: the nvidia-smi command."""
     found = read_bounded(proc_version, 4096)
     module = _KERNEL_MODULE.search(found[0]) if found else None
     if smi is None:

@@ -1,5 +1,5 @@
-"""The environment report of one machine: interpreter, platform, NVIDIA driver, installed copies of each
-framework, the variables that matter (secrets redacted), and the flags raised on all of it."""
+"""The environment report of one machine: interpreter, platform, NVIDIA driver, installed copies of
+each framework, the variables that matter (secrets redacted), and the flags raised on all of it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from recommender.probe.targets import ProbeTarget
 from recommender.versions import Installed, installed_copies
 
 
-def copies_of(targets: Mapping[str, ProbeTarget], names: Sequence[str]) -> dict[str, list[Installed]]:
+def copies_of(
+    targets: Mapping[str, ProbeTarget], names: Sequence[str]
+) -> dict[str, list[Installed]]:
     """Every installed copy of each named framework's distributions."""
     return {n: installed_copies(targets[n].distributions, targets[n].search_path) for n in names}
 
@@ -33,9 +35,7 @@ def report(
     return {
         **machine(),
         "driver": driver.to_dict(),
-        "distributions": {
-            name: [asdict(c) for c in found] for name, found in copies.items()
-        },
+        "distributions": {name: [asdict(c) for c in found] for name, found in copies.items()},
         "variables": reported(os.environ if env is None else env),
         "flags": [f.to_dict() for f in flags(frameworks, copies, driver)],
     }

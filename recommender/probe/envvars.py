@@ -1,7 +1,7 @@
-"""Environment variables: which decide what imports (the cache key), which a bug report shows, redacted.
+"""Environment variables: which decide what imports (the cache key), which a report shows, redacted.
 
-Values of variables whose name suggests a secret are replaced whole, and a ``user:password@`` in any URL is
-replaced too, so the report can be pasted into a public issue.
+Values of variables whose name suggests a secret are replaced whole, and a ``user:password@`` or a
+secret query parameter in any URL too, so the report can be pasted into a public issue.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def reported(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def redact(name: str, value: str) -> str:
-    """``value`` safe to publish: whole when the name looks secret, else with URL credentials removed."""
+    """``value`` safe to publish: all of it when the name looks secret, else URL credentials."""
     if is_secret(name):
         return REDACTED
     cleaned = _USERINFO.sub(lambda m: f"{m['scheme']}{REDACTED}@", value)
@@ -55,6 +55,6 @@ def redact(name: str, value: str) -> str:
 
 
 def is_secret(name: str) -> bool:
-    """Whether a variable's name says it holds a secret (``HF_TOKEN``, ``AWS_SECRET_ACCESS_KEY``...)."""
+    """Whether a name says it holds a secret (``HF_TOKEN``, ``AWS_SECRET_ACCESS_KEY``...)."""
     words = re.split(r"[^A-Z0-9]+", name.upper())
     return any(word.startswith(SECRET_WORDS) or word.endswith(SECRET_WORDS) for word in words)

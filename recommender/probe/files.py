@@ -1,7 +1,7 @@
-"""Bounded reads for the probe: cache files and child results are read whole only when small and regular.
+"""Bounded reads: cache files and child results are read whole only when small and regular.
 
-A FIFO in place of a cache file would block a plain ``open``; ``/dev/zero`` would never end. Both read here as
-nothing, and a file over the limit is cut at the limit.
+A FIFO in place of a cache file would block a plain ``open``; ``/dev/zero`` would never end. Both
+read here as nothing, and a file over the limit is cut at the limit.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ MAX_DEPTH = 32  # nesting of a JSON record or cache file; the probe's own output
 
 
 def read_bounded(path: str | os.PathLike[str], limit: int) -> tuple[bytes, bool] | None:
-    """(up to ``limit`` bytes, whether the file was longer), or None if it is missing or not a regular file."""
+    """(up to ``limit`` bytes, whether there was more), or None: missing, or not a regular file."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -40,7 +40,7 @@ def load_json(path: Path, limit: int) -> Any:
 
 
 def loads(data: bytes | str, nan_as_none: bool = False) -> Any:
-    """``json.loads`` that refuses duplicate keys, nesting deeper than ``MAX_DEPTH`` and NaN (ValueError).
+    """``json.loads`` refusing duplicate keys, NaN, and nesting past ``MAX_DEPTH`` (ValueError).
 
     ``nan_as_none`` reads NaN and infinity as None instead: a check that computed NaN still reports.
     """
@@ -62,8 +62,10 @@ def depth(value: Any) -> int:
         deepest = max(deepest, level)
         if level > MAX_DEPTH:
             break
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        stack.extend((child, level + 1) for child in children)
+        if isinstance(item, dict):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
     return deepest
 
 

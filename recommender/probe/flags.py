@@ -1,4 +1,4 @@
-"""Problems in an installation worth a line in a bug report, from the probe's results and package metadata.
+"""Problems in an installation worth a line in a bug report, from probe results and metadata.
 
 Pure: it reads framework results, the installed copies of each framework and the NVIDIA driver.
 """
@@ -82,7 +82,7 @@ def _cuda(fw: FrameworkResult, driver: Driver) -> Flag | None:
         return None
     built = f"built with CUDA {cuda}"
     if driver.version is None:
-        message = f"{built}, but there is no NVIDIA driver ({driver.detail}): it can only use the CPU"
+        message = f"{built}, but {driver.detail}: it can only use the CPU"
         return Flag(fw.name, "cuda-driver", message)
     if driver.cuda and _numbers(cuda) > _numbers(driver.cuda):
         message = (

@@ -10,14 +10,14 @@ from typing import Any
 
 SCHEMA_VERSION = 1  # of the JSON output; recommender/schemas/probe.schema.json describes it
 CHECK_STATUSES = ("ok", "failed", "unavailable", "skipped")
-# ok: probed and working; absent: not installed; failed: import raised or the child exited with an error;
-# crashed: killed by a signal (a segfault); timeout: killed after --timeout seconds.
+# ok: probed and working; absent: not installed; failed: the import raised or the child exited with
+# an error; crashed: killed by a signal (a segfault); timeout: killed after --timeout seconds.
 FRAMEWORK_STATUSES = ("ok", "absent", "failed", "crashed", "timeout")
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """One named capability: its status, a one-line detail, how long it took, and any structured data."""
+    """One named capability: its status, a one-line detail, its time, and any structured data."""
 
     name: str
     status: str
@@ -42,8 +42,8 @@ class CheckResult:
 class FrameworkResult:
     """Everything learned about one framework; ``checks`` is in the registry's order.
 
-    ``runtime`` is what the child saw after importing: the module's file, the shared libraries it loaded and
-    the CUDA/cuDNN versions it was built with.
+    ``runtime`` is what the child saw after importing: the module's file, the shared libraries it
+    loaded and the CUDA/cuDNN versions it was built with.
     """
 
     name: str
@@ -73,7 +73,7 @@ class FrameworkResult:
 
     @classmethod
     def from_dict(cls, raw: object) -> FrameworkResult:
-        """Rebuild from ``asdict`` output (the cache file); anything of the wrong shape raises ValueError."""
+        """Rebuild from ``to_dict`` output (the cache file); a wrong shape raises ValueError."""
         raw = _mapping(raw, "framework", FRAMEWORK_FIELDS)
         version = raw.get("version")
         if version is not None and not isinstance(version, str):
@@ -93,12 +93,13 @@ class FrameworkResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists, not tuples)."""
-        return plain(asdict(self))  # type: ignore[no-any-return]
+        data: dict[str, Any] = plain(asdict(self))
+        return data
 
 
 @dataclass(frozen=True, slots=True)
 class ProbeReport:
-    """The probe of several frameworks, with the environment it ran in (``environment.Environment``)."""
+    """The probe of several frameworks, and the environment it ran in (``environment.report``)."""
 
     frameworks: tuple[FrameworkResult, ...]
     deep: bool = False
@@ -109,7 +110,7 @@ class ProbeReport:
         return next((f for f in self.frameworks if f.name == name), None)
 
     def facts(self) -> dict[str, str]:
-        """``"framework.check" -> status``, e.g. ``{"pytorch.gpu": "unavailable", "jax.installed": "ok"}``."""
+        """``"framework.check" -> status``: ``{"pytorch.gpu": "unavailable", "jax.jit": "ok"}``."""
         return facts_of(self.frameworks)
 
     def to_dict(self) -> dict[str, Any]:
@@ -129,7 +130,7 @@ class ProbeReport:
 
     @classmethod
     def from_dict(cls, raw: object) -> ProbeReport:
-        """Rebuild from ``to_dict`` output (what a cluster node sends back); a wrong shape raises ValueError."""
+        """Rebuild from ``to_dict`` output (a cluster node's answer); a wrong shape: ValueError."""
         raw = _mapping(raw, "report", REPORT_FIELDS)
         if raw.get("schema_version") != SCHEMA_VERSION or raw.get("kind") != "machine":
             raise ValueError(f"not a version {SCHEMA_VERSION} machine report")
@@ -178,7 +179,7 @@ def _mapping(raw: object, what: str, fields: frozenset[str]) -> Mapping[str, Any
 def _get(raw: Mapping[str, Any], key: str, kind: Any, *default: Any) -> Any:
     if key not in raw and default:
         return default[0]
-    value = raw[key] if key in raw else None
+    value = raw.get(key)
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise ValueError(f"{key} has the wrong type")
     return value

@@ -1,13 +1,14 @@
-"""End a child's whole process tree, including grandchildren that left its session with ``setsid()``.
+"""End a child's whole process tree, grandchildren that left its session with ``setsid()`` included.
 
-Process groups miss a grandchild in a new session, so on Linux the tree is found in ``/proc``: every process
-whose parent chain leads to the child, plus every process carrying the child's token in its environment (that
-catches daemons re-parented to init). The walk is repeated until nothing is left. Elsewhere only the
-process group is killed.
+Process groups miss a grandchild in a new session, so on Linux the tree is found in ``/proc``: every
+process whose parent chain leads to the child, plus every process with the child's token in its
+environment (that catches daemons re-parented to init). The walk is repeated until nothing is left.
+Elsewhere only the process group is killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -20,10 +21,12 @@ ENVIRON_LIMIT = 1 << 20  # bytes of /proc/PID/environ read; a real environment i
 ROUNDS = 100  # walks before giving up; each kills what it finds, so two or three usually suffice
 
 
-def kill_tree(root: int, token: str | None = None, *, reaped: bool = False, proc: Path = PROC) -> int:
-    """SIGKILL ``root``, its group and every live descendant until none is left; the walks it took.
+def kill_tree(
+    root: int, token: str | None = None, *, reaped: bool = False, proc: Path = PROC
+) -> int:
+    """SIGKILL ``root``, its group and every live descendant until none is left; the walks taken.
 
-    Once ``root`` has been reaped its pid may be reused, so only its group and the token are followed.
+    Once ``root`` has been reaped its pid may be reused: only its group and the token are followed.
     """
     _kill_group(root)
     for rounds in range(1, ROUNDS + 1):
@@ -32,14 +35,14 @@ def kill_tree(root: int, token: str | None = None, *, reaped: bool = False, proc
             return rounds
         for pid in found:
             _kill(pid)
-        time.sleep(0.005 * rounds)  # SIGKILL is asynchronous: let the kernel finish before walking again
+        time.sleep(0.005 * rounds)  # SIGKILL is asynchronous: let the kernel finish first
     return ROUNDS
 
 
 def tree(root: int | None, token: str | None = None, proc: Path = PROC) -> set[int]:
-    """Live (not zombie) ``root`` and processes under it by parent links or with ``token`` in their environment."""
+    """Live (not zombie) ``root`` and processes under it, by parent links or ``token``."""
     table = process_table(proc)
-    found = {root} & table.keys()
+    found = {root} & table.keys() if root is not None else set()
     frontier = set(found)
     while frontier:
         frontier = {pid for pid, (ppid, _) in table.items() if ppid in frontier} - found
@@ -51,7 +54,7 @@ def tree(root: int | None, token: str | None = None, proc: Path = PROC) -> set[i
 
 
 def process_table(proc: Path = PROC) -> dict[int, tuple[int, str]]:
-    """pid -> (parent pid, state letter) for every process in ``/proc``; empty where there is no /proc."""
+    """pid -> (parent pid, state letter) for every process in ``/proc``; empty without /proc."""
     table = {}
     for pid in _pids(proc):
         stat = _read(proc / str(pid) / "stat", 4096)
@@ -83,14 +86,11 @@ def _read(path: Path, limit: int) -> bytes:
 
 
 def _kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # gone, or not ours
         os.kill(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    # gone, not ours, or no killpg (Windows)
+    with contextlib.suppress(ProcessLookupError, PermissionError, AttributeError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, AttributeError):  # gone, not ours, or no killpg
-        pass

@@ -1,7 +1,7 @@
-"""Progress of a probe, as events to a callback: ``run_probe(progress=...)`` and the cluster probe call it.
+"""Progress of a probe as events to a callback, which ``run_probe`` and the cluster probe call.
 
-The seam is a plain callable, so ``recommend --probe`` (or a test) can pass its own. ``for_stream`` gives the
-one the command line uses: a line per framework (or node) on stderr, only when stderr is a terminal.
+The seam is a plain callable, so ``recommend --probe`` (or a test) can pass its own. ``for_stream``
+gives the command line's: a line per framework (or node) on stderr, only when it is a terminal.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TextIO
 
 @dataclass(frozen=True, slots=True)
 class ProgressEvent:
-    """``subject`` (a framework, or a node) has started, or is done with ``status`` after ``seconds``."""
+    """``subject`` (a framework or a node) has started, or is done: ``status`` after ``seconds``."""
 
     subject: str
     state: str  # "start" or "done"
@@ -43,6 +43,6 @@ class TerminalProgress:
 
 
 def for_stream(stream: TextIO, quiet: bool = False) -> Progress:
-    """Terminal progress on ``stream`` when it is a terminal and not ``quiet``; otherwise silence."""
+    """Progress lines on ``stream`` when it is a terminal and not ``quiet``; otherwise silence."""
     isatty = getattr(stream, "isatty", None)
     return TerminalProgress(stream) if not quiet and isatty is not None and isatty() else silent

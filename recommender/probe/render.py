@@ -1,7 +1,7 @@
-"""Output formats of ``recommender probe``: a side-by-side table, JSON, or markdown for a bug report.
+"""Output formats of ``recommender probe``: a side-by-side table, JSON, or markdown for a bug.
 
-Text that comes from a child (details, paths) passes through ``safe``: an escape sequence a framework prints
-must not reach the terminal raw.
+Text that comes from a child (details, paths) passes through ``safe``: an escape sequence a
+framework prints must not reach the terminal raw.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def render_json(report: ProbeReport) -> str:
 
 
 def render_table(report: ProbeReport) -> str:
-    """One column per framework, one row per check; then the notes, the flags and the environment."""
+    """One column per framework, one row per check; then notes, flags and the environment."""
     notes = _notes(report.frameworks)
     lines = aligned(grid(report.frameworks))
     lines += [""] + notes if notes else []
@@ -56,7 +56,9 @@ def grid(frameworks: Sequence[FrameworkResult]) -> list[list[str]]:
 def aligned(rows: list[list[str]]) -> list[str]:
     """Columns padded to their widest cell, with a rule under the header."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return lines
 
@@ -83,7 +85,7 @@ def cell(fw: FrameworkResult, name: str) -> str:
         return safe(check.status)
     try:
         return safe(SUMMARIES.get(name, lambda _: "ok")(check))
-    except (KeyError, TypeError, ValueError):  # a hand-edited cache: show the status, not a traceback
+    except (KeyError, TypeError, ValueError):  # odd data: show the status, not a traceback
         return "ok"
 
 
@@ -111,7 +113,7 @@ def markdown_environment(report: ProbeReport) -> list[str]:
     out += [
         f"- Python {md_cell(env.get('python'))} ({md_cell(env.get('implementation'))}): "
         f"`{md_cell(env.get('executable'))}`",
-        f"- {md_cell(env.get('system'))} {md_cell(env.get('release'))} {md_cell(env.get('machine'))}",
+        "- " + " ".join(md_cell(env.get(k)) for k in ("system", "release", "machine")),
         f"- NVIDIA: {md_cell(driver.get('detail', 'unknown'))}",
         "",
     ]
@@ -126,7 +128,8 @@ def _runtime_row(fw: FrameworkResult) -> list[str]:
     build = runtime.get("build") or {}
     built = ", ".join(f"{k} {v}" for k, v in build.items() if v and k != "plugins") or "CPU only"
     libraries = [str(p).rsplit("/", 1)[-1] for p in runtime.get("libraries") or []]
-    return [fw.name, fw.version or "?", str(runtime.get("file") or "?"), built, ", ".join(libraries)]
+    file = str(runtime.get("file") or "?")
+    return [fw.name, fw.version or "?", file, built, ", ".join(libraries)]
 
 
 def _details(env: Mapping[str, Any]) -> list[str]:
@@ -137,7 +140,7 @@ def _details(env: Mapping[str, Any]) -> list[str]:
     variables = env.get("variables") or {}
     lines += ["", *(f"{k}={v}" for k, v in variables.items())] if variables else []
     body = [safe(line) for line in lines]
-    summary = "<summary>Installed distributions and environment variables (secrets redacted)</summary>"
+    summary = "<summary>Distributions installed, environment variables (secrets redacted)</summary>"
     return ["<details>", summary, "", "```text", *body, "```", "</details>"]
 
 

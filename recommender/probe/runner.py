@@ -1,7 +1,8 @@
-"""The one subprocess helper: run a command with a hard timeout and bounded output; failure is a value.
+"""The one subprocess helper: a command under a hard timeout, bounded output; failure is a value.
 
-Each command runs in its own session, so the terminal's Ctrl-C does not reach it; the parent ends it instead,
-with its whole process tree (``proctree``), at the timeout, when it exits, and when a ``Supervisor`` stops.
+Each command runs in its own session, so the terminal's Ctrl-C does not reach it. The parent ends it
+instead, with its whole process tree (``proctree``): at the timeout, when it exits, and when a
+``Supervisor`` stops.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import IO
 
 from recommender.probe.proctree import TOKEN_VAR, kill_tree
 
-TAIL = 2000  # characters of stdout/stderr kept; a child printing megabytes of garbage must not bloat the report
+TAIL = 2000  # characters of stdout/stderr kept: megabytes of garbage must not bloat the report
 CHUNK = 1 << 16
 DRAIN = 2.0  # seconds to wait for the pipes to close once the tree is dead
 
@@ -75,7 +76,7 @@ class Supervisor:
 
 
 class _Tail:
-    """The last ``limit`` bytes of a stream, read as it arrives, so memory stays flat whatever is printed."""
+    """The last ``limit`` bytes of a stream, read as it arrives: memory stays flat."""
 
     def __init__(self, stream: IO[bytes], limit: int) -> None:
         self.data = bytearray()
@@ -95,7 +96,7 @@ class _Tail:
             pass
 
     def finish(self, deadline: float) -> None:
-        """Wait for EOF until ``deadline``; a holder that escaped the kill keeps the pipe (and this thread)."""
+        """Wait for EOF until ``deadline``; a holder that escaped the kill keeps pipe and thread."""
         self.thread.join(max(0.0, deadline - time.monotonic()))
         if not self.thread.is_alive():
             self._stream.close()
@@ -115,7 +116,7 @@ def run_command(
     tail: int = TAIL,
     supervisor: Supervisor | None = None,
 ) -> RunResult:
-    """Run ``argv`` in a new session; at the timeout (or when it exits) end its whole process tree."""
+    """Run ``argv`` in a new session; at the timeout, or when it exits, end its whole tree."""
     start = time.perf_counter()
     token = uuid.uuid4().hex
     try:

@@ -1,7 +1,7 @@
-"""SIGTERM, SIGHUP and SIGINT as an exception in the main thread, so every cleanup runs on the way out.
+"""SIGTERM, SIGHUP and SIGINT as an exception in the main thread: every cleanup runs on the way out.
 
-The probe's children run in their own sessions: a signal to the probe reaches only the parent, which must
-kill the children's trees and remove its temporary directories before it exits with 128 + the signal number.
+The probe's children run in their own sessions: a signal to the probe reaches only the parent, which
+must kill the children's trees and remove its temporary directories, then exit with 128 + signum.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ SIGNALS = tuple(
 
 
 class Terminated(BaseException):
-    """A signal asked the process to stop; ``exit_code`` follows the shell's 128 + signum convention."""
+    """A signal asked the process to stop; ``exit_code`` is the shell's 128 + signum."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -36,7 +36,7 @@ class Terminated(BaseException):
 
 @contextlib.contextmanager
 def raised_on_signals() -> Iterator[None]:
-    """Inside: the first of ``SIGNALS`` raises ``Terminated``; later ones are ignored so cleanup can finish."""
+    """Inside, the first of ``SIGNALS`` raises ``Terminated``; later ones are ignored (cleanup)."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         for s in SIGNALS:

@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) of recommender's JSON outputs, shipped in the package: ``NAME.schema.json``.
+"""JSON Schemas (draft 2020-12) of recommender's JSON outputs, shipped as ``NAME.schema.json``.
 
 ``recommender schema NAME`` prints one; ``load(NAME)`` returns it parsed.
 """
@@ -13,7 +13,8 @@ from typing import Any
 def names() -> list[str]:
     """The schemas shipped, by name (``probe``...)."""
     files = resources.files(__name__).iterdir()
-    return sorted(f.name.removesuffix(".schema.json") for f in files if f.name.endswith(".schema.json"))
+    suffix = ".schema.json"
+    return sorted(f.name.removesuffix(suffix) for f in files if f.name.endswith(suffix))
 
 
 def text(name: str) -> str:
@@ -25,4 +26,5 @@ def text(name: str) -> str:
 
 def load(name: str) -> dict[str, Any]:
     """The schema ``name``, parsed."""
-    return json.loads(text(name))  # type: ignore[no-any-return]
+    schema: dict[str, Any] = json.loads(text(name))
+    return schema

@@ -1,8 +1,8 @@
-"""Shared by the child probe scripts: run named checks, time each, catch per check, stream results as JSON lines.
+"""Shared by the child probes: run named checks, time and catch each, stream results as JSON lines.
 
 Runs inside the child process, by path, so it imports nothing from ``recommender`` and no framework.
-Each result is appended to the ``--out`` file as it finishes, so a segfault in one check keeps the earlier ones,
-and garbage a framework prints on stdout cannot corrupt the channel.
+Each result is appended to the ``--out`` file as it finishes, so a segfault in one check keeps the
+earlier ones, and garbage a framework prints on stdout cannot corrupt the channel.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def failed(detail: str, **data: Any) -> Outcome:
 
 @dataclass
 class Context:
-    """What every check may use: options, a private temp dir, and values earlier checks left behind."""
+    """What every check may use: options, a private temp dir, and what earlier checks left."""
 
     deep: bool
     tmp: Path
@@ -60,7 +60,8 @@ class Context:
 
 
 Check = Callable[[Context], Outcome]
-Build = Callable[[Context], dict[str, Any]]  # the CUDA/cuDNN/ROCm versions a framework was built with
+# The CUDA/cuDNN/ROCm versions a framework was built with.
+Build = Callable[[Context], dict[str, Any]]
 
 PARENT_VAR = "RECOMMENDER_PROBE_PARENT"
 MAPS_LIMIT = 16 << 20  # bytes of /proc/self/maps read (TensorFlow maps about 0.5 MB)
@@ -74,7 +75,7 @@ LIBRARY_WORDS = (
 
 
 def import_framework(ctx: Context, **modules: str) -> Outcome:
-    """Import ``modules`` (shared key -> module name) into ``ctx.shared``, timed; the first is the framework."""
+    """Import ``modules`` (key -> name) into ``ctx.shared``, timed; the first is the framework."""
     import importlib
 
     start = time.perf_counter()
@@ -92,7 +93,7 @@ def import_framework(ctx: Context, **modules: str) -> Outcome:
 def accelerators(
     ctx: Context, label: Callable[[dict[str, Any]], str], none_visible: str
 ) -> Outcome:
-    """The ``gpu`` check from the ``devices`` check's list: ok with the accelerators, or unavailable."""
+    """The ``gpu`` check from the ``devices`` list: ok with the accelerators, or unavailable."""
     accel = [d for d in ctx.shared["devices"] if d["kind"] != "CPU"]
     if accel:
         return ok(", ".join(label(d) for d in accel), count=len(accel))
@@ -115,7 +116,7 @@ def time_steps(
     repeat: int = 30,
     label: str = "",
 ) -> Outcome:
-    """Median wall time of ``step`` after ``warmup`` calls (the first includes tracing or compiling)."""
+    """Median wall time of ``step`` after ``warmup`` calls (the first traces or compiles)."""
     t0 = time.perf_counter()
     sync(step())
     first = time.perf_counter() - t0
@@ -157,7 +158,7 @@ def serialized(lock: str | None) -> Iterator[None]:
 
 
 def die_with_parent() -> None:
-    """Linux: ask for SIGKILL when the parent dies, so a killed probe (or Ray worker) leaves no orphan."""
+    """Linux: SIGKILL this child when its parent dies, so a killed probe leaves no orphan."""
     parent = os.environ.get(PARENT_VAR, "")
     if not sys.platform.startswith("linux") or not parent.isdigit():
         return
@@ -172,7 +173,7 @@ def die_with_parent() -> None:
 
 
 def runtime(ctx: Context, build: Build | None) -> dict[str, Any]:
-    """What this process really loaded: the framework's file, its shared libraries, its build versions."""
+    """What this process really loaded: the framework's file, libraries and build versions."""
     module = ctx.shared.get("framework")
     info: dict[str, Any] = {
         "file": str(getattr(module, "__file__", "") or ""),
@@ -188,15 +189,14 @@ def runtime(ctx: Context, build: Build | None) -> dict[str, Any]:
 
 
 def loaded_libraries(maps: str = "/proc/self/maps") -> list[str]:
-    """Shared libraries of interest mapped into this process, in load order (Linux; empty elsewhere)."""
+    """Shared libraries of interest mapped into this process, in load order (Linux only)."""
     try:
         with open(maps, "rb") as handle:
             text = handle.read(MAPS_LIMIT).decode("utf-8", "replace")
     except OSError:
         return []
-    paths = dict.fromkeys(
-        line.split(None, 5)[5] for line in text.splitlines() if line.count(" ") >= 5 and ".so" in line
-    )
+    fields = (line.split(None, 5) for line in text.splitlines() if ".so" in line)
+    paths = dict.fromkeys(f[5] for f in fields if len(f) == 6)
     wanted = [p for p in paths if any(w in os.path.basename(p).lower() for w in LIBRARY_WORDS)]
     return wanted[:LIBRARY_LIMIT]
 
@@ -213,9 +213,7 @@ def _run_one(check: Check, ctx: Context) -> tuple[Outcome, float]:
     return outcome, time.perf_counter() - start
 
 
-def run(
-    checks: dict[str, Check], argv: list[str] | None = None, build: Build | None = None
-) -> int:
+def run(checks: dict[str, Check], argv: list[str] | None = None, build: Build | None = None) -> int:
     """Run ``checks`` in order, appending one JSON line per event to ``--out``.
 
     A ``runtime`` record follows the import and again the last check (later checks may load CUDA).
@@ -264,7 +262,7 @@ def run(
 
 
 def main(checks: dict[str, Check], build: Build | None = None) -> None:
-    """Run the checks, then leave at once: framework teardown (about 0.5 s for TensorFlow) adds nothing."""
+    """Run the checks, then leave at once: teardown (about 0.5 s for TensorFlow) adds nothing."""
     die_with_parent()
     code = run(checks, build=build)
     sys.stdout.flush()

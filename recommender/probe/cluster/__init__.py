@@ -1,5 +1,5 @@
-"""Probe every node of a Ray cluster (``recommender probe --ray``): one pinned task per node runs the
-one-machine probe there, with the same per-framework subprocesses and timeouts.
+"""Probe every node of a Ray cluster (``recommender probe --ray``): one pinned task per node runs
+the one-machine probe there, with the same per-framework subprocesses and timeouts.
 
 Nothing in this package imports ray except ``ray_backend``, which only ``probe_cluster`` loads.
 """

@@ -1,6 +1,6 @@
-"""The seam between the cluster probe and the cluster: what a backend must do, and the values it returns.
+"""The seam between the cluster probe and a cluster: what a backend does, and the values it returns.
 
-``ray_backend.RayBackend`` is the real one; tests of the orchestration may pass any object of this shape.
+``ray_backend.RayBackend`` is the real one; tests pass any object of this shape.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class NodeInfo:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """How one node's task ended: a ``NODE_STATUSES`` status, a one-line detail, and the node's answer."""
+    """How one node's task ended: a ``NODE_STATUSES`` status, a one-line detail, the answer."""
 
     status: str
     detail: str = ""
@@ -33,7 +33,7 @@ class Outcome:
 
 
 class Backend(Protocol):
-    """Connect on ``__enter__``, disconnect on ``__exit__``; handles are whatever ``start`` returns."""
+    """Connects on enter, disconnects on exit; a handle is whatever ``start`` returns."""
 
     def __enter__(self) -> Backend: ...
 
@@ -50,7 +50,7 @@ class Backend(Protocol):
         ...
 
     def wait(self, handles: Collection[Any], timeout: float) -> list[Any]:
-        """The handles (of ``handles``) that have finished, waiting up to ``timeout`` for the first."""
+        """Those of ``handles`` that have finished, waiting up to ``timeout`` for the first."""
         ...
 
     def outcome(self, handle: Any, node: NodeInfo) -> Outcome:

@@ -11,8 +11,8 @@ from recommender.probe.cluster.model import Difference, NodeResult
 def differences(nodes: Sequence[NodeResult]) -> tuple[Difference, ...]:
     """One ``Difference`` per (framework, field) on which the nodes that reported do not all agree.
 
-    Fields are each framework's version and every fact (``probe``, each check and companion). Nodes that sent
-    no report are left out: their status already says why.
+    Fields are each framework's version and every fact (``probe``, each check and companion).
+    Nodes that sent no report are left out: their status already says why.
     """
     values: dict[tuple[str, str], dict[str, str]] = {}
     for node in nodes:

@@ -1,8 +1,8 @@
 """On which nodes of a cluster each stated need was verified: all, some or none. Pure.
 
 Which needs the answers state, and which probe fact checks each, is the rule engine's business
-(``recommender.scoring.evidence.need_checks``). It is passed in as ``checks_for``, a function of one node's
-facts, so this module depends on nothing but the cluster report::
+(``recommender.scoring.evidence.need_checks``). It comes in as ``checks_for``, a function of one
+node's facts, so this module depends on nothing but the cluster report::
 
     coverage = need_coverage(cluster, lambda facts: need_checks(rules, answers, facts, frameworks))
 """
@@ -33,14 +33,14 @@ class NeedLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class NeedCoverage:
-    """One need for one framework across the cluster: where its fact was ok, and what it was elsewhere."""
+    """One need for one framework across the cluster: where its fact was ok, and what elsewhere."""
 
     need: str
     text: str
     framework: str
     fact: str
     verified: tuple[str, ...]  # node ids where the fact is ok
-    elsewhere: Mapping[str, str]  # node id -> the fact's status, or the node's status if it sent nothing
+    elsewhere: Mapping[str, str]  # node id -> the fact's status, or "node lost" and the like
 
     @property
     def coverage(self) -> str:
@@ -65,16 +65,20 @@ class NeedCoverage:
 def need_coverage(
     cluster: ClusterReport, checks_for: Callable[[Mapping[str, str]], Iterable[NeedLike]]
 ) -> tuple[NeedCoverage, ...]:
-    """Each (need, framework) that ``checks_for`` finds on any node, with the nodes it was verified on.
+    """Each (need, framework) that ``checks_for`` finds on any node, and where it was verified.
 
-    A node that sent no report (lost, timed out, failed) verifies nothing; its status stands in for the fact.
+    A node that sent no report (lost, timed out, failed) verifies nothing; its status stands in.
     """
-    per_node = {n.node: {(c.need, c.framework): c for c in checks_for(n.facts())} for n in cluster.nodes}
+    per_node = {n.node: _by_need(checks_for(n.facts())) for n in cluster.nodes}
     order: dict[tuple[str, str], NeedLike] = {}
     for checks in per_node.values():
         for key, check in checks.items():
             order.setdefault(key, check)
     return tuple(_cover(key, first, cluster, per_node) for key, first in order.items())
+
+
+def _by_need(checks: Iterable[NeedLike]) -> dict[tuple[str, str], NeedLike]:
+    return {(c.need, c.framework): c for c in checks}
 
 
 def _cover(
@@ -93,4 +97,5 @@ def _cover(
             verified.append(node.node)
         else:
             elsewhere[node.node] = status
-    return NeedCoverage(first.need, first.text, first.framework, first.fact, tuple(verified), elsewhere)
+    where = (tuple(verified), elsewhere)
+    return NeedCoverage(first.need, first.text, first.framework, first.fact, *where)

@@ -1,4 +1,4 @@
-"""A cluster probe as frozen values: one ``NodeResult`` per node, each holding that node's ``ProbeReport``."""
+"""A cluster probe as frozen values: one ``NodeResult`` per node, each with that node's report."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from typing import Any
 
 from recommender.probe.model import SCHEMA_VERSION, ProbeReport, plain
 
-# ok: the node sent back its report; failed: its task raised or sent something unreadable; timeout: no
-# answer before the node deadline; lost: the node died or left the cluster while probing.
+# ok: the node sent back its report; failed: its task raised or sent something unreadable;
+# timeout: no answer before the node deadline; lost: the node died or left while probing.
 NODE_STATUSES = ("ok", "failed", "timeout", "lost")
 
 
 @dataclass(frozen=True, slots=True)
 class NodeResult:
-    """One node: who it is, how its task ended, how long it took, and its report when it sent one."""
+    """One node: who it is, how its task ended, how long it took, and its report if it sent one."""
 
     node: str  # Ray's node id (hex)
     ip: str
@@ -73,7 +73,7 @@ class Difference:
 
 @dataclass(frozen=True, slots=True)
 class ClusterReport:
-    """Every node that was alive when the probe started, in Ray's order, and the consistency across them."""
+    """Every node alive when the probe started, in Ray's order, and where they differ."""
 
     address: str
     nodes: tuple[NodeResult, ...]

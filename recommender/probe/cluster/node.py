@@ -1,6 +1,6 @@
 """What runs on each node, inside a Ray worker: the one-machine probe, sent back as plain data.
 
-Nothing here imports ray. The node imports this module by name, so recommender must be installed there.
+Nothing here imports ray. The node imports this module by name: recommender must be installed there.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class NodeRequest:
 
 
 def probe_node(request: NodeRequest) -> dict[str, Any]:
-    """Probe this node; its report as ``ProbeReport.to_dict()`` data, with the node's own wall time."""
+    """Probe this node: its report as ``ProbeReport.to_dict()`` data, and its own wall time."""
     start = time.perf_counter()
     report = run_probe(
         request.frameworks,

@@ -1,11 +1,13 @@
-"""The Ray backend of the cluster probe: the only module that imports ray (only under ``probe --ray``).
+"""The Ray backend of the cluster probe: the only module that imports ray, under ``probe --ray``.
 
-Each node gets one task, pinned with ``NodeAffinitySchedulingStrategy(node_id, soft=False)``, that needs no
-CPU (so it runs beside a busy training job instead of queueing behind it) and is never retried elsewhere.
+Each node gets one task, pinned with ``NodeAffinitySchedulingStrategy(node_id, soft=False)``. It
+needs no CPU (so it runs beside a busy training job instead of queueing behind it) and is never
+retried elsewhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Collection
@@ -97,14 +99,12 @@ class RayBackend:
 
     def cancel(self, handle: Any, force: bool) -> None:
         """Stop a task; already finished or gone is fine."""
-        try:
+        with contextlib.suppress(rex.RayError, ValueError, TypeError):
             ray.cancel(handle, force=force)
-        except (rex.RayError, ValueError, TypeError):
-            pass
 
 
 def _line(exc: BaseException) -> str:
-    """The first line of an exception, which for Ray's errors is the useful one."""
-    text = str(exc).strip().splitlines()
-    first = next((line.strip() for line in text if line.strip()), "")
+    """The first sentence of an exception: Ray's errors go on for a paragraph."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    first = lines[0].split(". ")[0] if lines else ""
     return f"{type(exc).__name__}: {first}"[:300]

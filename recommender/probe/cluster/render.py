@@ -1,10 +1,10 @@
-"""Output formats of ``recommender probe --ray``: the node × framework × check matrix as a table, JSON or
-markdown, then the nodes that failed, the consistency section and each node's flags."""
+"""Output formats of ``recommender probe --ray``: the node × framework × check matrix as a table,
+JSON or markdown, then the nodes that failed, the consistency section and each node's flags."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from recommender.probe.cluster.model import ClusterReport, NodeResult
 from recommender.probe.render import aligned, cell, markdown_table, md_cell, safe
@@ -23,7 +23,7 @@ def render_table(report: ClusterReport) -> str:
 
 
 def render_markdown(report: ClusterReport) -> str:
-    """The matrix and the notes for a bug report, with each node's environment in a details block."""
+    """The matrix and the notes for a bug report, and each node's environment in a details block."""
     out = ["### recommender probe --ray", "", *markdown_table(matrix(report)), ""]
     out += [f"- {md_cell(n)}" for n in notes(report)]
     for node in report.nodes:
@@ -67,7 +67,9 @@ def _node_notes(node: NodeResult) -> list[str]:
     return lines + [f"{node.label}: ! {f['framework']}: {f['message']}" for f in flags]
 
 
-def _difference(framework: str, field: str, majority: str | None, differs: dict[str, str]) -> str:
+def _difference(
+    framework: str, field: str, majority: str | None, differs: Mapping[str, str]
+) -> str:
     where = ", ".join(f"{node[:8]} {value}" for node, value in differs.items())
     if majority is None:
         return f"differs: {framework}.{field}: no majority ({where})"

@@ -1,10 +1,11 @@
-"""Run the probe on every alive node at once and keep whatever comes back: a node that fails, times out or
-leaves mid-run becomes a row with that status, never an abort."""
+"""Run the probe on every alive node at once and keep whatever comes back: a node that fails, times
+out or leaves mid-run becomes a row with that status, never an abort."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from recommender.errors import UserError
@@ -34,20 +35,25 @@ def probe_cluster(
     cache_dir: str | None = None,
     progress: Progress = silent,
     grace: float = GRACE,
+    cancel_wait: float = CANCEL_WAIT,
     backend: Backend | None = None,
 ) -> ClusterReport:
-    """Probe every node alive at ``address``, in parallel, each as ``run_probe`` would on that machine.
+    """Probe every node alive at ``address`` in parallel, each as ``run_probe`` would there.
 
-    ``backend`` is the seam to the cluster (default: Ray, imported only here). Each node has ``timeout``
-    plus ``grace`` seconds to answer.
+    ``backend`` is the seam to the cluster (default: Ray, imported only here). Each node has
+    ``timeout`` plus ``grace`` seconds to answer; a node cancelled then has ``cancel_wait`` seconds
+    to end its children before its worker is killed.
     """
     known = TARGETS if targets is None else targets
-    names = None if frameworks is None else tuple(dict.fromkeys(resolve(n, known) for n in frameworks))
+    names = None
+    if frameworks is not None:  # checked here, before any connection
+        names = tuple(dict.fromkeys(resolve(n, known) for n in frameworks))
     timeout = default_timeout(deep) if timeout is None else timeout
     request = NodeRequest(names, deep, refresh, timeout, targets, cache_dir)
     start = time.perf_counter()
     with backend or ray_backend(address) as connected:
-        nodes = _run(connected, connected.nodes(), request, timeout + grace, progress)
+        limits = Limits(timeout + grace, cancel_wait)
+        nodes = _run(connected, connected.nodes(), request, limits, progress)
     return ClusterReport(address, nodes, time.perf_counter() - start, deep, differences(nodes))
 
 
@@ -60,11 +66,19 @@ def ray_backend(address: str) -> Backend:
     return RayBackend(address)
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Seconds a node has to answer, and then to end its children once cancelled."""
+
+    answer: float
+    cancel: float
+
+
 def _run(
     backend: Backend,
     nodes: list[NodeInfo],
     request: NodeRequest,
-    limit: float,
+    limits: Limits,
     progress: Progress,
 ) -> tuple[NodeResult, ...]:
     started = time.perf_counter()
@@ -73,9 +87,9 @@ def _run(
         for node in nodes:
             progress(ProgressEvent(_label(node), "start"))
             pending[backend.start(node, request)] = node
-        results = _gather(backend, pending, started, limit, progress)
+        results = _gather(backend, pending, started, limits, progress)
     except BaseException:  # Ctrl-C or SIGTERM: ask every node to end its children before leaving
-        _cancel(backend, pending)
+        _cancel(backend, pending, limits.cancel)
         raise
     return tuple(results[n.node] for n in nodes)
 
@@ -84,7 +98,7 @@ def _gather(
     backend: Backend,
     pending: dict[Any, NodeInfo],
     started: float,
-    limit: float,
+    limits: Limits,
     progress: Progress,
 ) -> dict[str, NodeResult]:
     results: dict[str, NodeResult] = {}
@@ -94,26 +108,26 @@ def _gather(
         result = results[node.node] = _result(node, outcome, time.perf_counter() - started)
         progress(ProgressEvent(_label(node), "done", result.status, result.seconds))
 
-    while pending and (left := limit - (time.perf_counter() - started)) > 0:
+    while pending and (left := limits.answer - (time.perf_counter() - started)) > 0:
         for handle in backend.wait(pending, min(POLL, left)):
             finish(handle, backend.outcome(handle, pending[handle]))
         alive = backend.alive() if pending else set()
         for handle in [h for h, n in pending.items() if n.node not in alive]:
             finish(handle, Outcome("lost", "the node left the cluster while probing"))
-    _cancel(backend, pending)
+    _cancel(backend, pending, limits.cancel)
     for handle in list(pending):
-        finish(handle, Outcome("timeout", f"no answer within {limit:g} s"))
+        finish(handle, Outcome("timeout", f"no answer within {limits.answer:g} s"))
     return results
 
 
-def _cancel(backend: Backend, pending: Mapping[Any, NodeInfo]) -> None:
+def _cancel(backend: Backend, pending: Mapping[Any, NodeInfo], wait: float) -> None:
     """Politely first (the node's probe kills its children's trees), then by killing the worker."""
     if not pending:
         return
     for handle in pending:
         backend.cancel(handle, force=False)
     left = list(pending)
-    deadline = time.perf_counter() + CANCEL_WAIT
+    deadline = time.perf_counter() + wait
     while left and time.perf_counter() < deadline:
         done = backend.wait(left, deadline - time.perf_counter())
         left = [h for h in left if h not in done]
