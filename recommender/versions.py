@@ -44,6 +44,7 @@ def installed_copies(
     for name in distributions:
         for dist in md.distributions(name=name, path=[*search_path, *sys.path]):
             where = os.path.realpath(str(dist.locate_file("")))
-            spelled = dist.metadata["Name"] or name
-            found.setdefault((spelled.lower(), where), Installed(spelled, dist.version, where))
+            meta = dist.metadata  # parsed anew on every access: read it once
+            spelled = meta["Name"] or name
+            found.setdefault((spelled.lower(), where), Installed(spelled, meta["Version"], where))
     return list(found.values())

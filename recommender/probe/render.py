@@ -126,7 +126,8 @@ def markdown_environment(report: ProbeReport) -> list[str]:
 def _runtime_row(fw: FrameworkResult) -> list[str]:
     runtime = fw.runtime
     build = runtime.get("build") or {}
-    built = ", ".join(f"{k} {v}" for k, v in build.items() if v and k != "plugins") or "CPU only"
+    built = ", ".join(f"{k} {build[k]}" for k in ("cuda", "cudnn", "rocm") if build.get(k))
+    built = built or "CPU only"
     libraries = [str(p).rsplit("/", 1)[-1] for p in runtime.get("libraries") or []]
     file = str(runtime.get("file") or "?")
     return [fw.name, fw.version or "?", file, built, ", ".join(libraries)]
