@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,12 @@ class Installed:
     name: str
     version: str
     location: str
+    requires: tuple[str, ...] = ()  # normalized names of the distributions it depends on
+
+
+def normalized(name: str) -> str:
+    """A distribution name as PEP 503 compares them: ``Tensorflow_CPU`` -> ``tensorflow-cpu``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def installed_distribution(
@@ -38,13 +45,20 @@ def installed_distribution(
 def installed_copies(
     distributions: Sequence[str], search_path: Sequence[str] = ()
 ) -> list[Installed]:
-    """Every installed copy of any of ``distributions``: two means a clash (``tensorflow`` beside
-    ``tensorflow-cpu``, or one package in two site directories)."""
+    """Every installed copy of any of ``distributions`` (``tensorflow`` beside ``tensorflow-cpu``,
+    or one package in two site directories), with what each depends on."""
     found: dict[tuple[str, str], Installed] = {}
     for name in distributions:
         for dist in md.distributions(name=name, path=[*search_path, *sys.path]):
             where = os.path.realpath(str(dist.locate_file("")))
             meta = dist.metadata  # parsed anew on every access: read it once
             spelled = meta["Name"] or name
-            found.setdefault((spelled.lower(), where), Installed(spelled, meta["Version"], where))
+            requires = tuple(_requirement(r) for r in meta.get_all("Requires-Dist") or [])
+            copy = Installed(spelled, meta["Version"], where, requires)
+            found.setdefault((normalized(spelled), where), copy)
     return list(found.values())
+
+
+def _requirement(spec: str) -> str:
+    """The distribution a ``Requires-Dist`` line names: ``tf-intel==2.21; ...`` -> ``tf-intel``."""
+    return normalized(re.split(r"[\s;<>=!~\[(]", spec.strip(), maxsplit=1)[0])

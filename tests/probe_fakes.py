@@ -24,11 +24,12 @@ def make_package(
     return root / name
 
 
-def add_metadata(root: Path, dist: str, version: str) -> None:
+def add_metadata(root: Path, dist: str, version: str, requires: tuple[str, ...] = ()) -> None:
     """A ``.dist-info`` for ``dist`` at ``version`` under ``root``: what pip leaves behind."""
     info = root / f"{dist.replace('-', '_')}-{version}.dist-info"
     info.mkdir(parents=True, exist_ok=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+    lines = [f"Name: {dist}", f"Version: {version}", *(f"Requires-Dist: {r}" for r in requires)]
+    (info / "METADATA").write_text("Metadata-Version: 2.1\n" + "\n".join(lines) + "\n")
 
 
 def fake_target(

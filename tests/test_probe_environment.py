@@ -118,6 +118,9 @@ class Fakes:
         # two distributions of one framework, as tensorflow and tensorflow-cpu side by side
         make_package(site, "twins", "__version__ = '1.0'\n")
         add_metadata(site, "twins-cpu", "1.0")
+        # a wrapper and the distribution it installs, as tensorflow and tensorflow-intel on Windows
+        make_package(site, "wrapped", "__version__ = '1.0'\n")
+        add_metadata(site, "wrapped-impl", "1.0", requires=("wrapped==1.0",))
         # metadata says 1.0, the module says 2.0: a stale install
         make_package(site, "stale", "__version__ = '2.0'\n")
         # metadata in one site, the module imported from another that comes first
@@ -133,6 +136,7 @@ class Fakes:
         make_package(root / "tf", "tensorflow", FAKE_TF, dist="faketf", version="2.99.0")
         self.targets = {
             "twins": fake_target("twins", site, distributions=("twins", "twins-cpu")),
+            "wrapped": fake_target("wrapped", site, distributions=("wrapped-impl", "wrapped")),
             "stale": fake_target("stale", site),
             "shadow": fake_target("shadow", other, distributions=("shadow",)),
             "loader": fake_target("loader", site),
@@ -183,6 +187,11 @@ def test_several_distributions_of_one_framework(fakes: Fakes) -> None:
             f"several installed distributions: twins 1.0 ({site}), twins-cpu 1.0 ({site})",
         )
     ]
+
+
+def test_a_wrapper_and_what_it_installs_are_one_install(fakes: Fakes) -> None:
+    assert len(fakes.report.environment["distributions"]["wrapped"]) == 2
+    assert "wrapped" not in fakes.flags()
 
 
 def test_metadata_that_disagrees_with_the_imported_version(fakes: Fakes) -> None:

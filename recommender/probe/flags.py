@@ -13,7 +13,7 @@ from typing import Any
 
 from recommender.probe.driver import Driver
 from recommender.probe.model import FrameworkResult
-from recommender.versions import Installed
+from recommender.versions import Installed, normalized
 
 FLAG_KINDS = ("several-distributions", "version-mismatch", "cuda-driver", "shadowed")
 
@@ -46,7 +46,9 @@ def flags(
 
 
 def _several(fw: FrameworkResult, copies: Sequence[Installed]) -> Flag | None:
-    if len(copies) < 2:
+    # a wrapper that depends on another (Windows' tensorflow on tensorflow-intel) is one install
+    required = {name for c in copies for name in c.requires}
+    if len([c for c in copies if normalized(c.name) not in required]) < 2:
         return None
     listed = ", ".join(f"{c.name} {c.version} ({c.location})" for c in copies)
     return Flag(fw.name, "several-distributions", f"several installed distributions: {listed}")
