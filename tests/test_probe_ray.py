@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from probe_fakes import make_package, processes_with, still_alive
-from ray_local import LocalCluster, local_cluster
+from ray_local import LOOPBACK, ROOT, LocalCluster, local_cluster
 
 pytestmark = pytest.mark.ray
 
@@ -60,6 +60,26 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalClust
         tuple(SOURCES), paths, LEAVE_MARKER=marker, RECOMMENDER_CACHE_DIR=cache
     ) as c:
         yield c
+
+
+def test_an_unreachable_cluster_is_one_line_at_once(tmp_path: Path) -> None:
+    """ray.init would retry for minutes, flooding stderr; a TCP check of the head answers first."""
+    env = {**os.environ, **LOOPBACK, "PYTHONPATH": str(ROOT), "RAY_TMPDIR": str(tmp_path)}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "recommender", "probe", "--ray", "127.0.0.1:1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        2,
+        "",
+        "recommender: cannot reach the Ray cluster at 127.0.0.1:1: "
+        "127.0.0.1:1: Connection refused\n",
+    )
+    assert time.perf_counter() - start < 20
 
 
 def test_cli_probes_every_node_with_the_real_framework(ray_cluster: LocalCluster) -> None:

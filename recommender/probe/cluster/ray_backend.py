@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
+import socket
 from collections.abc import Collection
 from types import TracebackType
 from typing import Any
 
 import ray
 import ray.exceptions as rex
+from ray._private import services
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from recommender.errors import UserError
 from recommender.probe.cluster.backend import NodeInfo, Outcome
 from recommender.probe.cluster.node import NodeRequest, probe_node
 
+CONNECT_TIMEOUT = 5.0  # seconds for the TCP check of the head's GCS port
+LOOPBACK_HINT = (
+    " (Ray dials this machine's address for 127.0.0.1; for a cluster bound to loopback only,"
+    " set RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0)"
+)
 _LOST = (rex.NodeDiedError, rex.LocalRayletDiedError, rex.TaskUnschedulableError)
 _probe_node = ray.remote(probe_node)
 
@@ -33,7 +39,9 @@ class RayBackend:
         self.address = address
 
     def __enter__(self) -> RayBackend:
-        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")  # the core worker's C++ warnings
+        why = unreachable(self.address)
+        if why:
+            raise UserError(f"cannot reach the Ray cluster at {self.address}: {why}")
         try:
             ray.init(
                 address=self.address,
@@ -101,6 +109,25 @@ class RayBackend:
         """Stop a task; already finished or gone is fine."""
         with contextlib.suppress(rex.RayError, ValueError, TypeError):
             ray.cancel(handle, force=force)
+
+
+def unreachable(address: str) -> str:
+    """Why the cluster's GCS cannot be reached ("" if it can): ``ray.init`` would retry for minutes.
+
+    The address is first turned into what ``ray.init`` dials (``auto`` looked up, 127.0.0.1
+    replaced by this machine's address), through a private Ray function the tests pin.
+    """
+    try:
+        target = services.canonicalize_bootstrap_address(address) or address
+    except (ValueError, ConnectionError, RuntimeError) as exc:  # "auto" with no cluster here
+        return _line(exc)
+    host, _, port = target.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT):
+            return ""
+    except (OSError, ValueError) as exc:
+        hint = LOOPBACK_HINT if target != address and address.startswith("127.") else ""
+        return f"{target}: {getattr(exc, 'strerror', None) or exc}{hint}"
 
 
 def _line(exc: BaseException) -> str:
