@@ -104,3 +104,20 @@ def get_check(fw: FrameworkResult, name: str) -> CheckResult:
     found = fw.check(name)
     assert found is not None, f"{fw.name} has no check {name}"
     return found
+
+
+def schema_errors(document: object) -> list[str]:
+    """Every error of ``document`` against the probe's schema, those under ``oneOf`` included."""
+    import jsonschema
+
+    from recommender.schemas import load
+
+    validator = jsonschema.Draft202012Validator(load("probe"))
+    found, stack = [], list(validator.iter_errors(document))
+    while stack:
+        error = stack.pop()
+        if error.context:  # "not valid under any of the given schemas": its reasons say more
+            stack.extend(error.context)
+        else:
+            found.append(f"{list(error.absolute_path)}: {error.message}")
+    return found

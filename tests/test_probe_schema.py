@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from probe_fakes import make_fake
+from probe_fakes import make_fake, schema_errors
 
 from recommender.probe import run_probe
 from recommender.probe.cluster.model import NODE_STATUSES
@@ -25,14 +25,7 @@ SCHEMA = load("probe")
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
-def errors(document: Any) -> list[str]:
-    """Every error, including those under ``oneOf`` (machine or cluster)."""
-    found, stack = [], list(VALIDATOR.iter_errors(document))
-    while stack:
-        error = stack.pop()
-        found.append(f"{list(error.absolute_path)}: {error.message}")
-        stack.extend(error.context or [])
-    return found
+errors = schema_errors
 
 
 def test_the_schema_is_valid_2020_12_and_shipped() -> None:

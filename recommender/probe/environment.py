@@ -7,7 +7,6 @@ import os
 import platform
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from recommender.probe.driver import Driver
@@ -35,10 +34,14 @@ def report(
     return {
         **machine(),
         "driver": driver.to_dict(),
-        "distributions": {name: [asdict(c) for c in found] for name, found in copies.items()},
+        "distributions": {name: [_copy(c) for c in found] for name, found in copies.items()},
         "variables": reported(os.environ if env is None else env),
         "flags": [f.to_dict() for f in flags(frameworks, copies, driver)],
     }
+
+
+def _copy(installed: Installed) -> dict[str, str]:
+    return {"name": installed.name, "version": installed.version, "location": installed.location}
 
 
 def machine() -> dict[str, str]:
