@@ -58,7 +58,7 @@ __version__ = "2.99.0"
 class sysconfig:
     @staticmethod
     def get_build_info():
-        return {"is_cuda_build": True, "cuda_version": "12.5.1", "cudnn_version": "9"}
+        return {"is_cuda_build": True, "cuda_version": "13.0.1", "cudnn_version": "9"}
 """
 
 
@@ -218,19 +218,26 @@ def test_the_library_files_actually_loaded(fakes: Fakes) -> None:
 
 
 def test_cuda_builds_against_the_driver(fakes: Fakes) -> None:
-    """torch built for 12.8 on a driver that supports 12.4 is flagged; TF built for 12.5 too."""
+    """torch built for 12.8 on a driver for 12.4 runs, mostly; TF built for 13.0 cannot use it."""
     torch, tf = fakes.report.get("torch"), fakes.report.get("tf")
     assert torch is not None and tf is not None
     assert torch.runtime["build"] == {"cuda": "12.8", "rocm": None, "cudnn": "9.1.0"}
-    assert tf.runtime["build"] == {"cuda": "12.5.1", "rocm": None, "cudnn": "9"}
+    assert tf.runtime["build"] == {"cuda": "13.0.1", "rocm": None, "cudnn": "9"}
     assert fakes.flags()["torch"] == [
         (
             "cuda-driver",
-            "built with CUDA 12.8, but driver 550.54.14 supports CUDA up to 12.4: update the "
-            "driver, or install a torch build for CUDA 12.4",
+            "built with CUDA 12.8, but driver 550.54.14 supports CUDA up to 12.4: it "
+            "runs through CUDA minor-version compatibility, but kernels compiled from PTX at run "
+            "time may fail; update the driver",
         )
     ]
-    assert [kind for kind, _ in fakes.flags()["tf"]] == ["cuda-driver"]
+    assert fakes.flags()["tf"] == [
+        (
+            "cuda-driver",
+            "built with CUDA 13.0.1, but driver 550.54.14 supports CUDA up to 12.4: it cannot use "
+            "the GPU; update the driver, or install a tf build for CUDA 12",
+        )
+    ]
 
 
 def test_a_cuda_build_without_any_driver(fakes: Fakes) -> None:

@@ -86,13 +86,20 @@ def _cuda(fw: FrameworkResult, driver: Driver) -> Flag | None:
     if driver.version is None:
         message = f"{built}, but {driver.detail}: it can only use the CPU"
         return Flag(fw.name, "cuda-driver", message)
-    if driver.cuda and _numbers(cuda) > _numbers(driver.cuda):
+    if not driver.cuda or _numbers(cuda) <= _numbers(driver.cuda):
+        return None
+    supports = f"driver {driver.version} supports CUDA up to {driver.cuda}"
+    if _numbers(cuda)[0] > _numbers(driver.cuda)[0]:  # a new major needs a new driver
         message = (
-            f"{built}, but driver {driver.version} supports CUDA up to {driver.cuda}: "
-            f"update the driver, or install a {fw.name} build for CUDA {driver.cuda}"
+            f"{built}, but {supports}: it cannot use the GPU; update the driver, or install "
+            f"a {fw.name} build for CUDA {_numbers(driver.cuda)[0]}"
         )
-        return Flag(fw.name, "cuda-driver", message)
-    return None
+    else:  # CUDA's minor-version compatibility runs it, except code compiled from PTX
+        message = (
+            f"{built}, but {supports}: it runs through CUDA minor-version "
+            "compatibility, but kernels compiled from PTX at run time may fail; update the driver"
+        )
+    return Flag(fw.name, "cuda-driver", message)
 
 
 def _numbers(version: str) -> tuple[int, ...]:

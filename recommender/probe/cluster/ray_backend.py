@@ -16,7 +16,6 @@ from typing import Any
 
 import ray
 import ray.exceptions as rex
-from ray._private import services
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from recommender.errors import UserError
@@ -118,7 +117,7 @@ def unreachable(address: str) -> str:
     replaced by this machine's address), through a private Ray function the tests pin.
     """
     try:
-        target = services.canonicalize_bootstrap_address(address) or address
+        target = _dialled(address)
     except (ValueError, ConnectionError, RuntimeError) as exc:  # "auto" with no cluster here
         return _line(exc)
     host, _, port = target.rpartition(":")
@@ -128,6 +127,14 @@ def unreachable(address: str) -> str:
     except (OSError, ValueError) as exc:
         hint = LOOPBACK_HINT if target != address and address.startswith("127.") else ""
         return f"{target}: {getattr(exc, 'strerror', None) or exc}{hint}"
+
+
+def _dialled(address: str) -> str:
+    try:
+        from ray._private.services import canonicalize_bootstrap_address
+    except ImportError:  # moved in a newer Ray: check the address as given
+        return address
+    return canonicalize_bootstrap_address(address) or address
 
 
 def _line(exc: BaseException) -> str:
