@@ -1,6 +1,7 @@
-"""Speed of ``recommender probe``: cold versus importing the three frameworks one after another, and cached.
+"""Speed of ``recommender probe``: cold against importing the three frameworks in turn, and cached.
 
-Run: ``PYTHONPATH=$PWD python benchmarks/bench_probe.py [--rounds N]``. Prints figures and ratios; asserts nothing.
+Run: ``PYTHONPATH=$PWD python benchmarks/bench_probe.py [--rounds N]``. Prints figures and ratios;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ CPU: list[float] = []  # CPU seconds (user + sys, all descendants) of the last w
 
 
 def wall(argv: list[str], env: dict[str, str]) -> float:
-    """Seconds one command takes, end to end; a failure stops the benchmark. Its CPU time goes to ``CPU``."""
+    """Seconds one command takes end to end (a failure stops the benchmark); CPU time to ``CPU``."""
     before = _children_cpu()
     start = time.perf_counter()
     subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -39,7 +40,7 @@ def _children_cpu() -> float:
 
 
 def sequential_imports(env: dict[str, str]) -> tuple[float, float]:
-    """``python -c "import X"`` for each framework in turn (what a naive probe costs): wall and CPU seconds."""
+    """``python -c "import X"`` for each framework in turn (a naive probe): wall and CPU seconds."""
     total_wall = total_cpu = 0.0
     for name in FRAMEWORKS:
         total_wall += wall([sys.executable, "-c", f"import {name}"], env)
@@ -95,19 +96,20 @@ def main() -> None:
     )
     print(f"(a) cold probe, all three, default checks:  {cold_s:6.2f} s   (runs: {_fmt(cold)})")
     print(f"    import torch; tensorflow; jax in turn:  {naive_s:6.2f} s   (runs: {_fmt(naive)})")
-    per_round = statistics.median(c / n for c, n in zip(cold, naive))
+    per_round = statistics.median(c / n for c, n in zip(cold, naive, strict=True))
     print(
         f"    ratio cold probe / sequential imports:  {cold_s / naive_s:6.2f}   (target <= 1.00; "
         f"median of per-round ratios {per_round:.2f})"
     )
     print(
         f"    CPU seconds, probe / imports:           {statistics.median(cold_cpu):6.2f} / "
-        f"{statistics.median(naive_cpu):.2f}   (the wall ratio needs that many free cores: the probe "
-        f"wins by running in parallel)"
+        f"{statistics.median(naive_cpu):.2f}   (the wall ratio needs that many free cores: "
+        f"the probe wins by running in parallel)"
     )
     print(
         f"(b) cached probe, `python -m recommender probe` end to end: {cached_ms:6.1f} ms, "
-        f"ratio to {CACHED_BUDGET_MS:.0f} ms budget: {cached_ms / CACHED_BUDGET_MS:.2f} (target <= 1.00)"
+        f"ratio to {CACHED_BUDGET_MS:.0f} ms budget: {cached_ms / CACHED_BUDGET_MS:.2f} "
+        "(target <= 1.00)"
     )
     print(
         f"    cached run_probe() in process:          {inproc * 1e3:6.1f} ms, "

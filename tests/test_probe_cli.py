@@ -1,4 +1,4 @@
-"""`recommender probe` on the command line: options, one-line errors, and the public API of the probe package."""
+"""`recommender probe` on the command line: options, one-line errors, and the probe's public API."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from recommender.probe.targets import TARGETS, resolve
     [
         (
             ["probe", "--framework", "pytorc"],
-            'recommender: unknown framework "pytorc" (did you mean "pytorch"?); valid values: jax, pytorch, tensorflow',
+            'recommender: unknown framework "pytorc" (did you mean "pytorch"?); '
+            "valid values: jax, pytorch, tensorflow",
         ),
         (
             ["probe", "--framework", "mxnet"],
@@ -28,8 +29,8 @@ from recommender.probe.targets import TARGETS, resolve
         ),
         (
             ["probe", "--format", "xml"],
-            "recommender: probe: argument --format: invalid choice: 'xml' "
-            "(choose from 'table', 'json') (see 'recommender probe --help')",
+            "recommender: probe: argument --format/-f: invalid choice: 'xml' "
+            "(choose from 'table', 'json', 'markdown') (see 'recommender probe --help')",
         ),
     ],
 )
@@ -65,6 +66,7 @@ def test_public_api_is_pinned() -> None:
         "FrameworkResult",
         "ProbeReport",
         "ProbeTarget",
+        "ProgressEvent",
         "TARGETS",
         "default_timeout",
         "run_probe",

@@ -1,4 +1,4 @@
-"""The probe against the real installed frameworks: one shared run, checked against the frameworks' own answers."""
+"""The probe on the real installed frameworks: one shared run, checked against their own answers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from probe_fakes import get_fw
 
 from recommender.probe import TARGETS, ProbeReport, run_probe
 from recommender.probe.metadata import installed_version
@@ -20,7 +21,7 @@ from recommender.probe.render import render_table
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("torch", "tensorflow", "jax", "jaxlib", "keras", "numpy")
 
-# What each framework says about itself, each asked in its own process (import order has segfaulted before).
+# What each framework says about itself, each in its own process (import order has segfaulted).
 ASK = {
     "pytorch": "import json, torch; print(json.dumps({'version': torch.__version__, "
     "'accelerators': torch.cuda.device_count()}))",
@@ -43,7 +44,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def report(home: Path, cache_dir: Path) -> ProbeReport:
-    """One real probe of all three, shared by the module; HOME points at an empty dir to catch stray writes."""
+    """One real probe of all three, shared; HOME is an empty dir, to catch stray writes."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HOME", str(home))
         mp.delenv("KERAS_HOME", raising=False)
@@ -76,7 +77,7 @@ def own_answers(home: Path) -> dict[str, dict]:
 
 
 def check(report: ProbeReport, framework: str, name: str):
-    fw = report.get(framework)
+    fw = get_fw(report, framework)
     assert fw is not None
     found = fw.check(name)
     assert found is not None, f"{framework} has no check {name}"
@@ -85,7 +86,7 @@ def check(report: ProbeReport, framework: str, name: str):
 
 @pytest.mark.parametrize("framework", list(TARGETS))
 def test_every_framework_is_installed_and_probed_ok(report: ProbeReport, framework: str) -> None:
-    fw = report.get(framework)
+    fw = get_fw(report, framework)
     assert (fw.installed, fw.status, fw.detail, fw.cached) == (True, "ok", "", False)
     assert [c.name for c in fw.checks] == list(TARGETS[framework].checks)
     assert all(c.status in CHECK_STATUSES for c in fw.checks + fw.companions)
@@ -95,7 +96,7 @@ def test_every_framework_is_installed_and_probed_ok(report: ProbeReport, framewo
 def test_versions_agree_with_the_frameworks_own(
     report: ProbeReport, own_answers: dict, framework: str
 ) -> None:
-    assert report.get(framework).version == own_answers[framework]["version"]
+    assert get_fw(report, framework).version == own_answers[framework]["version"]
     assert check(report, framework, "import").data["version"] == own_answers[framework]["version"]
 
 
@@ -191,7 +192,7 @@ def test_companions_follow_package_metadata(
 
 @pytest.mark.parametrize("framework", list(TARGETS))
 def test_benchmark_reports_a_median_step_time(report: ProbeReport, framework: str) -> None:
-    bench = report.get(framework).benchmark
+    bench = get_fw(report, framework).benchmark
     assert 0 < bench["min_ms"] <= bench["median_ms"] < 1000
     assert bench["steps"] == 30
 
@@ -223,7 +224,7 @@ def test_nothing_is_written_to_home(report: ProbeReport, home: Path) -> None:
 def test_cached_command_is_fast_path_and_agrees(
     report: ProbeReport, cache_dir: Path, home: Path
 ) -> None:
-    """`recommender probe` end to end on the cache this module filled: same facts, no heavy import."""
+    """`recommender probe` end to end on the cache this module filled: same facts, no import."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),

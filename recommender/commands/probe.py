@@ -1,11 +1,15 @@
-"""``recommender probe``: check what each installed framework really does on this machine."""
+"""``recommender probe``: what each installed framework really does on this machine, or on every
+node of a Ray cluster (``--ray``)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from recommender.errors import UserError
+
+FORMATS = ("table", "json", "markdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="probe only this framework (repeatable): pytorch, tensorflow, jax",
     )
     parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
+        "--format", "-f", choices=FORMATS, default="table", help="output format (default: table)"
     )
     parser.add_argument(
         "--deep",
@@ -31,15 +35,68 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="hard limit in seconds for each framework's probe (default 60, or 300 with --deep)",
     )
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    parser.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="probe every node of this Ray cluster (default: $RAY_ADDRESS); needs recommender[ray]",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Probe, print, exit 0: a crashed or missing framework is a finding, not an error of the command."""
-    from recommender.probe import run_probe
-    from recommender.probe.render import FORMATS
+    """Probe, print, exit 0: a crashed or missing framework is a finding, not a failed command.
+
+    A signal ends every child's process tree and removes the temporary directories, then exits
+    128 + signum.
+    """
+    from recommender.probe.signals import Terminated, raised_on_signals
 
     if args.timeout is not None and not args.timeout > 0:
         raise UserError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
-    report = run_probe(args.framework, deep=args.deep, refresh=args.refresh, timeout=args.timeout)
-    sys.stdout.write(FORMATS[args.format](report))
+    try:
+        with raised_on_signals():
+            text = _cluster(args) if args.ray is not None else _machine(args)
+    except Terminated as stop:
+        what = "interrupted" if stop.name == "SIGINT" else f"stopped by {stop.name}"
+        print(f"recommender: probe {what}; its children were ended", file=sys.stderr)
+        return stop.exit_code
+    sys.stdout.write(text)
     return 0
+
+
+def _machine(args: argparse.Namespace) -> str:
+    from recommender.probe import run_probe
+    from recommender.probe.progress import for_stream
+    from recommender.probe.render import FORMATS as RENDER
+
+    report = run_probe(
+        args.framework,
+        deep=args.deep,
+        refresh=args.refresh,
+        timeout=args.timeout,
+        progress=for_stream(sys.stderr, args.quiet),
+    )
+    return RENDER[args.format](report)
+
+
+def _cluster(args: argparse.Namespace) -> str:
+    from recommender.probe.cluster import probe_cluster
+    from recommender.probe.cluster.render import FORMATS as RENDER
+    from recommender.probe.progress import for_stream
+
+    address = args.ray or os.environ.get("RAY_ADDRESS", "")
+    if not address:
+        raise UserError(
+            "--ray needs an ADDRESS (host:port of the cluster's head), or set RAY_ADDRESS"
+        )
+    report = probe_cluster(
+        address,
+        args.framework,
+        deep=args.deep,
+        refresh=args.refresh,
+        timeout=args.timeout,
+        progress=for_stream(sys.stderr, args.quiet),
+    )
+    return RENDER[args.format](report)

@@ -1,4 +1,8 @@
-"""The probe cache: one JSON file per (framework, version, interpreter, machine, deep), written atomically."""
+"""The probe cache: one JSON file per framework and what decides its imports, written atomically.
+
+Cache files are derived data: one that does not decode, validate and match its key is ignored and
+rewritten.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,41 @@ import json
 import os
 import platform
 import sys
-from dataclasses import asdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from recommender import paths
 from recommender.errors import UserError
 from recommender.fileio import write_text_atomic
-from recommender.probe.model import FrameworkResult
+from recommender.probe.envvars import import_vars
+from recommender.probe.files import load_json
+from recommender.probe.model import CHECK_STATUSES, FrameworkResult
+from recommender.probe.targets import ProbeTarget
 
 ENV_VAR = "RECOMMENDER_CACHE_DIR"
-FORMAT = 1  # bump when the cached shape changes, so old files are ignored rather than misread
+FORMAT = 2  # bump when the cached shape changes, so old files are ignored rather than misread
+LIMIT = 4 << 20  # bytes; a real entry is about 20 KB
 
 
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """``override``, else the user cache dir (``$RECOMMENDER_CACHE_DIR`` first); probe files live in ``probe/``."""
+    """``override``, else the user cache dir (``$RECOMMENDER_CACHE_DIR`` first), then ``probe/``."""
     return Path(override or paths.cache_dir()) / "probe"
 
 
-def cache_key(framework: str, version: str | None, deep: bool) -> dict[str, Any]:
-    """What a cached result depends on; a change in any field means a fresh probe."""
+def cache_key(
+    framework: str,
+    version: str | None,
+    deep: bool,
+    target: ProbeTarget | None = None,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """What a cached result depends on; a change in any field means a fresh probe.
+
+    Besides the framework and the interpreter, hashed: the path a child inherits, the variables that
+    change what imports (``envvars.IMPORT_VARS``), and the target's search path, env and script.
+    """
+    env = os.environ if env is None else env
     return {
         "format": FORMAT,
         "framework": framework,
@@ -36,25 +55,68 @@ def cache_key(framework: str, version: str | None, deep: bool) -> dict[str, Any]
         "node": platform.node(),
         "machine": platform.machine(),
         "deep": deep,
+        "sys_path": _digest(interpreter_path()),
+        "env": _digest(import_vars(env)),
+        "target": _digest(_target(target)),
     }
 
 
-def _path(directory: Path, key: dict[str, Any]) -> Path:
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-    return directory / f"{key['framework']}-{digest}.json"
+def interpreter_path(path: list[str] | None = None) -> list[str]:
+    """The part of ``sys.path`` a fresh interpreter (a probe child) shares with this one.
+
+    A child's path is its script's directory, ``$PYTHONPATH`` (keyed with the variables), then what
+    the interpreter and ``site`` add from the standard library's zip entry on: site-packages, the
+    user site, ``.pth`` entries. Entries before that are this process's own (its script's
+    directory, pytest's insertions) and reach no child.
+    """
+    path = sys.path if path is None else path
+    stdlib = f"python{sys.version_info[0]}{sys.version_info[1]}.zip"
+    start = next((i for i, p in enumerate(path) if p.endswith(stdlib)), 0)
+    return path[start:]
 
 
-def load(directory: Path, key: dict[str, Any]) -> FrameworkResult | None:
-    """The cached result for ``key``; a missing, corrupt or mismatched file reads as None (and gets rewritten)."""
+def _target(target: ProbeTarget | None) -> list[Any]:
+    if target is None:
+        return []
+    return [target.import_name, str(target.child), list(target.search_path), dict(target.env)]
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def path_for(directory: Path, key: dict[str, Any]) -> Path:
+    """The file holding the entry for ``key``."""
+    return directory / f"{key['framework']}-{_digest(key)}.json"
+
+
+def load(
+    directory: Path, key: dict[str, Any], checks: tuple[str, ...] | None = None
+) -> FrameworkResult | None:
+    """The cached result for ``key``; a missing, corrupt, odd or mismatched file reads as None.
+
+    Only a clean probe is stored, so anything else (another framework, a status other than ok,
+    checks other than ``checks`` or with unknown statuses) is a hand-edited or foreign file.
+    """
     try:
-        raw = json.loads(_path(directory, key).read_text(encoding="utf-8"))
-        if raw.get("key") != key:
+        raw = load_json(path_for(directory, key), LIMIT)
+        if not isinstance(raw, dict) or raw.get("key") != key:
             return None
-        result = FrameworkResult.from_dict(raw["result"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        result = FrameworkResult.from_dict(raw.get("result"))
+    except (ValueError, TypeError):
         return None
-    result.cached = True
-    return result
+    return result.but(cached=True) if _plausible(result, key, checks) else None
+
+
+def _plausible(
+    result: FrameworkResult, key: dict[str, Any], checks: tuple[str, ...] | None
+) -> bool:
+    names = tuple(c.name for c in result.checks)
+    return (
+        (result.name, result.status, result.installed) == (key["framework"], "ok", True)
+        and all(c.status in CHECK_STATUSES for c in (*result.checks, *result.companions))
+        and (checks is None or names == checks)
+    )
 
 
 def store(directory: Path, key: dict[str, Any], result: FrameworkResult) -> None:
@@ -62,7 +124,7 @@ def store(directory: Path, key: dict[str, Any], result: FrameworkResult) -> None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         write_text_atomic(
-            _path(directory, key), json.dumps({"key": key, "result": asdict(result)}, indent=1)
+            path_for(directory, key), json.dumps({"key": key, "result": result.to_dict()}, indent=1)
         )
     except (OSError, UserError):
         pass

@@ -1,47 +1,62 @@
-"""Probe one framework in a child process and turn whatever it left behind into a ``FrameworkResult``."""
+"""Probe one framework in a child process; whatever it left behind becomes a ``FrameworkResult``."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from recommender.probe.files import loads, read_bounded
 from recommender.probe.model import CheckResult, FrameworkResult
-from recommender.probe.runner import RunResult, run_command
+from recommender.probe.runner import RunResult, Supervisor, run_command
 from recommender.probe.targets import COMMON_ENV, ProbeTarget
+
+# The harness asks to die with this pid (children/_harness.py, which cannot import this module).
+PARENT_VAR = "RECOMMENDER_PROBE_PARENT"
+RECORDS_LIMIT = 16 << 20  # bytes of a child's results read; the real children write about 20 KB
 
 
 def probe_target(
-    target: ProbeTarget, version: str | None, *, deep: bool, timeout: float, lock: str | None = None
+    target: ProbeTarget,
+    version: str | None,
+    *,
+    deep: bool,
+    timeout: float,
+    lock: str | None = None,
+    supervisor: Supervisor | None = None,
 ) -> FrameworkResult:
-    """Run ``target``'s child script with a hard timeout; a crash, hang or garbage becomes a status."""
-    # a grandchild killed mid-write can leave files behind that rmtree trips over; never fail the probe on that
+    """Run ``target``'s child script under a hard timeout; a crash, hang or garbage is a status."""
+    # a grandchild killed mid-write can leave files that rmtree trips over: never fail on that
     with tempfile.TemporaryDirectory(
         prefix=f"recommender-probe-{target.name}-", ignore_cleanup_errors=True
     ) as tmp:
         out = Path(tmp) / "results.jsonl"
-        argv = [
-            sys.executable,
-            str(target.child),
-            "--out",
-            str(out),
-            "--import-name",
-            target.import_name,
-        ]
-        argv += ["--deep"] if deep else []
-        argv += ["--lock", lock] if lock else []
-        run = run_command(argv, timeout=timeout, env=child_env(target, tmp), cwd=tmp)
+        run = run_command(
+            child_argv(target, out, deep, lock),
+            timeout=timeout,
+            env=child_env(target, tmp),
+            cwd=tmp,
+            supervisor=supervisor,
+        )
         records = read_records(out)
     return to_result(target, version, run, records)
 
 
+def child_argv(target: ProbeTarget, out: Path, deep: bool, lock: str | None) -> list[str]:
+    """The command line of ``target``'s child script."""
+    argv = [sys.executable, str(target.child), "--out", str(out)]
+    argv += ["--import-name", target.import_name]
+    argv += ["--deep"] if deep else []
+    return argv + (["--lock", lock] if lock else [])
+
+
 def child_env(target: ProbeTarget, tmp: str) -> dict[str, str]:
-    """The parent's environment plus the probe settings, which must be in place before the framework imports."""
+    """The parent's environment plus the probe settings, in place before the framework imports."""
     env = dict(os.environ)
     env.update({k: v.replace("{tmp}", tmp) for k, v in {**COMMON_ENV, **target.env}.items()})
+    env[PARENT_VAR] = str(os.getpid())
     if target.search_path:
         env["PYTHONPATH"] = os.pathsep.join(
             [*target.search_path, *filter(None, [env.get("PYTHONPATH")])]
@@ -50,15 +65,17 @@ def child_env(target: ProbeTarget, tmp: str) -> dict[str, str]:
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
-    """The JSON lines the child managed to write; a torn last line (the child died mid-write) is dropped."""
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    """The JSON lines the child managed to write; a torn, garbled or too deep line is dropped."""
+    found = read_bounded(path, RECORDS_LIMIT)
+    if found is None:
         return []
+    lines = found[0].splitlines()
+    if found[1]:  # cut at the limit: the last line is torn
+        lines = lines[:-1]
     records = []
     for line in lines:
         try:
-            record = json.loads(line)
+            record = loads(line, nan_as_none=True)
         except ValueError:
             continue
         if isinstance(record, dict):
@@ -78,30 +95,54 @@ def to_result(
     started = [r.get("check") for r in records if r.get("event") == "start"]
     finished = any(r.get("event") == "end" for r in records)
     status, detail = _framework_status(run, finished, started, done)
-    detail = detail or _version_note(version, done)
-    checks = []
-    for name in target.checks:
-        if name in done:
-            r = done[name]
-            checks.append(
-                CheckResult(
-                    name,
-                    str(r.get("status")),
-                    str(r.get("detail", "")),
-                    float(r.get("seconds") or 0.0),
-                    dict(r.get("data") or {}),
-                )
-            )
-        else:
-            checks.append(
-                CheckResult(
-                    name,
-                    "failed" if status != "ok" else "skipped",
-                    f"no result: {detail}" if status != "ok" else "the child did not report it",
-                )
-            )
+    checks = tuple(
+        _check(name, done[name]) if name in done else _missing(name, status, detail)
+        for name in target.checks
+    )
     return FrameworkResult(
-        target.name, True, version, status, detail, checks, seconds=round(run.seconds, 3)
+        target.name,
+        True,
+        version,
+        status,
+        detail,
+        checks,
+        seconds=round(run.seconds, 3),
+        runtime=_runtime(records),
+    )
+
+
+def _check(name: str, record: dict[str, Any]) -> CheckResult:
+    seconds = record.get("seconds")
+    data = record.get("data")
+    return CheckResult(
+        name,
+        str(record.get("status")),
+        str(record.get("detail", "")),
+        float(seconds) if isinstance(seconds, (int, float)) else 0.0,
+        data if isinstance(data, dict) else {},
+    )
+
+
+def _missing(name: str, status: str, detail: str) -> CheckResult:
+    if status == "ok":
+        return CheckResult(name, "skipped", "the child did not report it")
+    return CheckResult(name, "failed", f"no result: {detail}")
+
+
+def _runtime(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The child's last ``runtime`` record: the module file, libraries and build it loaded."""
+    last: dict[str, Any] = next((r for r in reversed(records) if r.get("event") == "runtime"), {})
+    libraries = last.get("libraries")
+    build = last.get("build")
+    return (
+        {
+            "file": str(last.get("file") or ""),
+            "version": str(last.get("version") or ""),
+            "libraries": [str(x) for x in libraries] if isinstance(libraries, list) else [],
+            "build": {str(k): v for k, v in build.items()} if isinstance(build, dict) else {},
+        }
+        if last
+        else {}
     )
 
 
@@ -125,14 +166,6 @@ def _framework_status(
     if imported.get("status") != "ok":
         return "failed", f"import failed: {imported.get('detail', 'no result')}"
     return "ok", ""
-
-
-def _version_note(version: str | None, done: dict[str, dict[str, Any]]) -> str:
-    """A stale install can leave metadata and ``__version__`` disagreeing; say so rather than pick one."""
-    runtime = (done.get("import", {}).get("data") or {}).get("version")
-    if version and runtime and runtime != version:
-        return f"package metadata says {version}, but the module says {runtime}"
-    return ""
 
 
 def _last_line(text: str) -> str:

@@ -18,7 +18,7 @@ def installed_version(distributions: Sequence[str], search_path: Sequence[str] =
 
 
 def target_version(target: ProbeTarget) -> tuple[bool, str | None]:
-    """(installed, version) for a target; a module without metadata (a source checkout) counts, version unknown."""
+    """(installed, version); a module without metadata (a source checkout) counts, version None."""
     version = installed_version(target.distributions, target.search_path)
     if version is not None:
         return True, version
@@ -29,7 +29,7 @@ def target_version(target: ProbeTarget) -> tuple[bool, str | None]:
 
 
 def companion_check(companion: Companion, framework: str) -> CheckResult:
-    """ok when the companion is installed (and, for Keras 3, can run on ``framework``), else unavailable."""
+    """ok when the companion is installed (and Keras can run on ``framework``), else unavailable."""
     version = installed_version(companion.distributions)
     if version is None:
         return CheckResult(companion.name, "unavailable", f"{companion.name} is not installed")

@@ -1,4 +1,4 @@
-"""The registry of probe targets: which frameworks are probed, by which child script, with which environment."""
+"""The registry of probe targets: which frameworks, probed by which child script, in which env."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Companion:
 
 @dataclass(frozen=True)
 class ProbeTarget:
-    """One framework to probe: its distributions (for the version), its module and the child script that probes it."""
+    """One framework to probe: its distributions (for the version), its module, its child script."""
 
     name: str
     import_name: str
@@ -37,10 +37,10 @@ class ProbeTarget:
     ] = ()  # extra sys.path entries, for metadata lookups and for the child
 
 
-# Shared by every child, set before the framework is imported. "{tmp}" is the child's private temp dir, removed
-# when the child ends, so nothing lands in the user's ~/.keras, ~/.cache or /tmp/torchinductor_<user>.
+# Shared by every child, set before the framework is imported. "{tmp}" is the child's private temp
+# dir, removed when the child ends: nothing lands in ~/.keras, ~/.cache or /tmp/torchinductor_*.
 COMMON_ENV: dict[str, str] = {
-    "XLA_PYTHON_CLIENT_PREALLOCATE": "false",  # JAX would otherwise grab most GPU memory on its first op
+    "XLA_PYTHON_CLIENT_PREALLOCATE": "false",  # else JAX grabs most GPU memory on its first op
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "TF_FORCE_GPU_ALLOW_GROWTH": "true",
     "KERAS_HOME": "{tmp}/keras",  # importing tensorflow imports keras, which writes keras.json
@@ -118,7 +118,7 @@ ALIASES: dict[str, str] = {"torch": "pytorch", "tf": "tensorflow"}
 
 
 def resolve(name: str, targets: Mapping[str, ProbeTarget]) -> str:
-    """The registry key for a typed framework name (case and aliases forgiven), or a one-line UserError."""
+    """The registry key for a typed name (case and aliases forgiven), or a one-line UserError."""
     for key in (name, name.lower(), ALIASES.get(name.lower(), "")):
         if key in targets:
             return key

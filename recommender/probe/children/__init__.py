@@ -1,1 +1,1 @@
-"""Child probe scripts. They run by path in a subprocess and import only ``_harness`` and their framework."""
+"""Child probe scripts: run by path in a subprocess, importing only ``_harness`` and a framework."""

@@ -1,8 +1,8 @@
-"""Shared by the child probe scripts: run named checks, time each, catch per check, stream results as JSON lines.
+"""Shared by the child probes: run named checks, time and catch each, stream results as JSON lines.
 
 Runs inside the child process, by path, so it imports nothing from ``recommender`` and no framework.
-Each result is appended to the ``--out`` file as it finishes, so a segfault in one check keeps the earlier ones,
-and garbage a framework prints on stdout cannot corrupt the channel.
+Each result is appended to the ``--out`` file as it finishes, so a segfault in one check keeps the
+earlier ones, and garbage a framework prints on stdout cannot corrupt the channel.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def failed(detail: str, **data: Any) -> Outcome:
 
 @dataclass
 class Context:
-    """What every check may use: options, a private temp dir, and values earlier checks left behind."""
+    """What every check may use: options, a private temp dir, and what earlier checks left."""
 
     deep: bool
     tmp: Path
@@ -60,17 +60,29 @@ class Context:
 
 
 Check = Callable[[Context], Outcome]
+# The CUDA/cuDNN/ROCm versions a framework was built with.
+Build = Callable[[Context], dict[str, Any]]
+
+PARENT_VAR = "RECOMMENDER_PROBE_PARENT"
+MAPS_LIMIT = 16 << 20  # bytes of /proc/self/maps read (TensorFlow maps about 0.5 MB)
+LIBRARY_LIMIT = 60
+# shared libraries worth naming in a bug report: the CUDA/ROCm stack, BLAS, and the frameworks' own
+LIBRARY_WORDS = (
+    "cuda", "cudnn", "cublas", "cufft", "curand", "cusolver", "cusparse", "nccl", "nvrtc",
+    "nvjitlink", "cupti", "libtorch", "libc10", "tensorflow", "xla", "jaxlib", "pjrt", "tpu",
+    "rocm", "hip", "miopen", "mkl", "openblas", "gomp", "iomp",
+)  # fmt: skip
 
 
 def import_framework(ctx: Context, **modules: str) -> Outcome:
-    """Import ``modules`` (shared key -> module name) into ``ctx.shared``, timed; the first is the framework."""
+    """Import ``modules`` (key -> name) into ``ctx.shared``, timed; the first is the framework."""
     import importlib
 
     start = time.perf_counter()
     for key, name in modules.items():
         ctx.shared[key] = importlib.import_module(name)
     seconds = time.perf_counter() - start
-    framework = ctx.shared[next(iter(modules))]
+    framework = ctx.shared["framework"] = ctx.shared[next(iter(modules))]
     return ok(
         f"{framework.__name__} {framework.__version__} imported in {seconds:.2f} s",
         version=framework.__version__,
@@ -81,7 +93,7 @@ def import_framework(ctx: Context, **modules: str) -> Outcome:
 def accelerators(
     ctx: Context, label: Callable[[dict[str, Any]], str], none_visible: str
 ) -> Outcome:
-    """The ``gpu`` check from the ``devices`` check's list: ok with the accelerators, or unavailable."""
+    """The ``gpu`` check from the ``devices`` list: ok with the accelerators, or unavailable."""
     accel = [d for d in ctx.shared["devices"] if d["kind"] != "CPU"]
     if accel:
         return ok(", ".join(label(d) for d in accel), count=len(accel))
@@ -104,7 +116,7 @@ def time_steps(
     repeat: int = 30,
     label: str = "",
 ) -> Outcome:
-    """Median wall time of ``step`` after ``warmup`` calls (the first includes tracing or compiling)."""
+    """Median wall time of ``step`` after ``warmup`` calls (the first traces or compiles)."""
     t0 = time.perf_counter()
     sync(step())
     first = time.perf_counter() - t0
@@ -145,6 +157,50 @@ def serialized(lock: str | None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def die_with_parent() -> None:
+    """Linux: SIGKILL this child when its parent dies, so a killed probe leaves no orphan."""
+    parent = os.environ.get(PARENT_VAR, "")
+    if not sys.platform.startswith("linux") or not parent.isdigit():
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != int(parent):  # the parent died before the request took effect
+        os._exit(1)
+
+
+def runtime(ctx: Context, build: Build | None) -> dict[str, Any]:
+    """What this process really loaded: the framework's file, libraries and build versions."""
+    module = ctx.shared.get("framework")
+    info: dict[str, Any] = {
+        "file": str(getattr(module, "__file__", "") or ""),
+        "version": str(getattr(module, "__version__", "") or ""),
+        "libraries": loaded_libraries(),
+    }
+    if build is not None:
+        try:
+            info["build"] = build(ctx)
+        except Exception as exc:  # a half-broken install: say so, keep the rest
+            info["build"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    return info
+
+
+def loaded_libraries(maps: str = "/proc/self/maps") -> list[str]:
+    """Shared libraries of interest mapped into this process, in load order (Linux only)."""
+    try:
+        with open(maps, "rb") as handle:
+            text = handle.read(MAPS_LIMIT).decode("utf-8", "replace")
+    except OSError:
+        return []
+    fields = (line.split(None, 5) for line in text.splitlines() if ".so" in line)
+    paths = dict.fromkeys(f[5] for f in fields if len(f) == 6)
+    wanted = [p for p in paths if any(w in os.path.basename(p).lower() for w in LIBRARY_WORDS)]
+    return wanted[:LIBRARY_LIMIT]
+
+
 def _run_one(check: Check, ctx: Context) -> tuple[Outcome, float]:
     start = time.perf_counter()
     try:
@@ -157,8 +213,11 @@ def _run_one(check: Check, ctx: Context) -> tuple[Outcome, float]:
     return outcome, time.perf_counter() - start
 
 
-def run(checks: dict[str, Check], argv: list[str] | None = None) -> int:
-    """Run ``checks`` in order, appending one JSON line per event to ``--out``."""
+def run(checks: dict[str, Check], argv: list[str] | None = None, build: Build | None = None) -> int:
+    """Run ``checks`` in order, appending one JSON line per event to ``--out``.
+
+    A ``runtime`` record follows the import and again the last check (later checks may load CUDA).
+    """
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--deep", action="store_true")
@@ -194,13 +253,18 @@ def run(checks: dict[str, Check], argv: list[str] | None = None) -> int:
             )
             if name == "import" and outcome.status != "ok":
                 gate = "not run: the import failed"
+            elif name == "import":
+                emit(event="runtime", **runtime(ctx, build))
+        if not gate:
+            emit(event="runtime", **runtime(ctx, build))
         emit(event="end")
     return 0
 
 
-def main(checks: dict[str, Check]) -> None:
-    """Run the checks, then leave at once: framework teardown (about 0.5 s for TensorFlow) adds nothing."""
-    code = run(checks)
+def main(checks: dict[str, Check], build: Build | None = None) -> None:
+    """Run the checks, then leave at once: teardown (about 0.5 s for TensorFlow) adds nothing."""
+    die_with_parent()
+    code = run(checks, build=build)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

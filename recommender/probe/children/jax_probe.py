@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import sys
+from typing import TYPE_CHECKING, Any
 
-import _harness as h
+if TYPE_CHECKING:  # mypy sees the package; the child, run by path, imports its sibling
+    from recommender.probe.children import _harness as h
+else:
+    import _harness as h
 
 JAX2TF_NOTE = "jax2tf imports TensorFlow (about 2 s); run with --deep"
 
@@ -46,7 +51,7 @@ def check_eager(ctx: h.Context) -> h.Outcome:
 def check_autograd(ctx: h.Context) -> h.Outcome:
     jax, jnp = ctx.shared["jax"], ctx.shared["jnp"]
 
-    def f(x):  # a user-defined Python function with control flow
+    def f(x: Any) -> Any:  # a user-defined Python function with control flow
         return x**3 + jnp.sin(x) if x > 0 else -x
 
     return h.expect("d/dx (x^3 + sin x) at 2", jax.grad(f)(2.0), 12 + math.cos(2.0))
@@ -61,7 +66,7 @@ def check_custom_gradient(ctx: h.Context) -> h.Outcome:
     jax = ctx.shared["jax"]
 
     @jax.custom_vjp
-    def clipped(x):
+    def clipped(x: Any) -> Any:
         return x
 
     clipped.defvjp(lambda x: (x, None), lambda _, g: (0.5 * g,))
@@ -132,7 +137,8 @@ def check_benchmark(ctx: h.Context) -> h.Outcome:
     jax, jnp = ctx.shared["jax"], ctx.shared["jnp"]
     import numpy as np
 
-    # numpy, not jax.random: each eager jax.random call compiles its own XLA program, which costs more than the steps
+    # numpy, not jax.random: each eager jax.random call compiles its own XLA program, which costs
+    # more than the steps
     rng = np.random.default_rng(0)
     params = [
         jnp.asarray(a, jnp.float32)
@@ -148,18 +154,18 @@ def check_benchmark(ctx: h.Context) -> h.Outcome:
         jnp.asarray(rng.normal(size=(64, 10)), jnp.float32),
     )
 
-    def loss_fn(p):
+    def loss_fn(p: Any) -> Any:
         w1, b1, w2, b2 = p
         return jnp.mean((jax.nn.relu(x @ w1 + b1) @ w2 + b2 - y) ** 2)
 
     @jax.jit
-    def update(p):
+    def update(p: Any) -> Any:
         loss, grads = jax.value_and_grad(loss_fn)(p)
-        return [w - 0.01 * g for w, g in zip(p, grads)], loss
+        return [w - 0.01 * g for w, g in zip(p, grads, strict=True)], loss
 
     state = {"p": params}
 
-    def step():
+    def step() -> Any:
         state["p"], loss = update(state["p"])
         return loss
 
@@ -184,5 +190,28 @@ CHECKS: dict[str, h.Check] = {
     "benchmark": check_benchmark,
 }
 
+# jaxlib is CPU-only; CUDA, ROCm and TPU come as plugin distributions named after the CUDA major
+PLUGINS = (
+    "jax-cuda13-plugin", "jax-cuda13-pjrt", "jax-cuda12-plugin", "jax-cuda12-pjrt",
+    "jax-rocm7-plugin", "jax-rocm7-pjrt", "jax-rocm6-plugin", "jax-rocm6-pjrt", "libtpu",
+)  # fmt: skip
+
+
+def build(ctx: h.Context) -> dict[str, Any]:
+    """jaxlib's version and the accelerator plugins beside it (their names give the CUDA major)."""
+    import importlib.metadata as md
+
+    plugins = {}
+    for name in PLUGINS:
+        try:
+            plugins[name] = md.version(name)
+        except md.PackageNotFoundError:
+            continue
+    cuda = next((n.split("-")[1][4:] for n in plugins if n.startswith("jax-cuda")), None)
+    rocm = next((n.split("-")[1][4:] for n in plugins if n.startswith("jax-rocm")), None)
+    jaxlib = getattr(sys.modules.get("jaxlib.version"), "__version__", None)  # the one jax loaded
+    return {"cuda": cuda, "rocm": rocm, "cudnn": None, "jaxlib": jaxlib, "plugins": plugins}
+
+
 if __name__ == "__main__":
-    h.main(CHECKS)
+    h.main(CHECKS, build=build)

@@ -1,10 +1,14 @@
-"""Child probe for TensorFlow: run by path in its own process, with the environment set by the parent."""
+"""Child probe for TensorFlow: run by path in its own process, in the environment the parent set."""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
-import _harness as h
+if TYPE_CHECKING:  # mypy sees the package; the child, run by path, imports its sibling
+    from recommender.probe.children import _harness as h
+else:
+    import _harness as h
 
 
 def check_import(ctx: h.Context) -> h.Outcome:
@@ -43,7 +47,7 @@ def check_eager(ctx: h.Context) -> h.Outcome:
 def check_autograd(ctx: h.Context) -> h.Outcome:
     tf = ctx.shared["tf"]
 
-    def f(x):  # a user-defined Python function with control flow
+    def f(x: Any) -> Any:  # a user-defined Python function with control flow
         return x**3 + tf.sin(x) if x > 0 else -x
 
     x = tf.Variable(2.0)
@@ -66,7 +70,7 @@ def check_custom_gradient(ctx: h.Context) -> h.Outcome:
     tf = ctx.shared["tf"]
 
     @tf.custom_gradient
-    def clipped(x):
+    def clipped(x: Any) -> Any:
         return tf.identity(x), lambda g: 0.5 * g
 
     x = tf.Variable(3.0)
@@ -97,16 +101,18 @@ def check_bf16(ctx: h.Context) -> h.Outcome:
     return h.expect("bfloat16 4x4 matmul", tf.cast(tf.matmul(a, a)[0, 0], tf.float32).numpy(), 4.0)
 
 
-def _module(tf):
-    class Linear(tf.Module):
+def _module(tf: Any) -> Any:
+    module: Any = tf.Module
+
+    class Linear(module):
         """A 4 -> 2 linear layer with a fixed signature: the smallest exportable model."""
 
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.w = tf.Variable(tf.ones((4, 2)))
 
         @tf.function(input_signature=[tf.TensorSpec([None, 4], tf.float32)])
-        def __call__(self, x):
+        def __call__(self, x: Any) -> Any:
             return tf.matmul(x, self.w)
 
     return Linear()
@@ -152,10 +158,11 @@ def check_benchmark(ctx: h.Context) -> h.Outcome:
     x, y = tf.random.normal((64, 64)), tf.random.normal((64, 10))
 
     @tf.function
-    def step():
+    def step() -> Any:
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean((tf.matmul(tf.nn.relu(tf.matmul(x, w1) + b1), w2) + b2 - y) ** 2)
-        for p, g in zip(params, tape.gradient(loss, params)):
+        # strict= would break autograph, which converts zip inside tf.function
+        for p, g in zip(params, tape.gradient(loss, params)):  # noqa: B905
             p.assign_sub(0.01 * g)
         return loss
 
@@ -180,5 +187,16 @@ CHECKS: dict[str, h.Check] = {
     "benchmark": check_benchmark,
 }
 
+
+def build(ctx: h.Context) -> dict[str, Any]:
+    """The CUDA (or ROCm) and cuDNN versions this TensorFlow was built with, from its build info."""
+    info = dict(ctx.shared["tf"].sysconfig.get_build_info())
+    return {
+        "cuda": info.get("cuda_version") if info.get("is_cuda_build") else None,
+        "rocm": info.get("rocm_version") if info.get("is_rocm_build") else None,
+        "cudnn": info.get("cudnn_version") if info.get("is_cuda_build") else None,
+    }
+
+
 if __name__ == "__main__":
-    h.main(CHECKS)
+    h.main(CHECKS, build=build)

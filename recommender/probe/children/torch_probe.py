@@ -1,15 +1,19 @@
-"""Child probe for PyTorch: run by path in its own process, with the environment set by the parent."""
+"""Child probe for PyTorch: run by path in its own process, in the environment the parent set."""
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-import _harness as h
+if TYPE_CHECKING:  # mypy sees the package; the child, run by path, imports its sibling
+    from recommender.probe.children import _harness as h
+else:
+    import _harness as h
 
 COMPILE_NOTE = "torch.compile builds C++ on its first call (about 16 s on CPU); run with --deep"
-# Measured: 1.1 s of CPU in a cold child, most of it importing torch._dynamo; a quarter of the default budget.
+# Measured: 1.1 s of CPU in a cold child, mostly importing torch._dynamo; a quarter of the budget.
 EXPORT_NOTE = "torch.export imports torch._dynamo (about 1 s); run with --deep"
 
 
@@ -48,7 +52,7 @@ def check_eager(ctx: h.Context) -> h.Outcome:
 def check_autograd(ctx: h.Context) -> h.Outcome:
     torch = ctx.shared["torch"]
 
-    def f(x):  # a user-defined Python function with control flow
+    def f(x: Any) -> Any:  # a user-defined Python function with control flow
         return x**3 + torch.sin(x) if x > 0 else -x
 
     x = torch.tensor(2.0, requires_grad=True)
@@ -69,15 +73,17 @@ def check_higher_order(ctx: h.Context) -> h.Outcome:
 def check_custom_gradient(ctx: h.Context) -> h.Outcome:
     torch = ctx.shared["torch"]
 
-    class Clipped(torch.autograd.Function):
+    function: Any = torch.autograd.Function
+
+    class Clipped(function):
         """Identity forward, gradient replaced by a constant 0.5: proves the custom rule is used."""
 
         @staticmethod
-        def forward(_, x):
+        def forward(_: Any, x: Any) -> Any:
             return x.clone()
 
         @staticmethod
-        def backward(_, g):
+        def backward(_: Any, g: Any) -> Any:
             return 0.5 * g
 
     x = torch.tensor(3.0, requires_grad=True)
@@ -121,7 +127,8 @@ def check_export(ctx: h.Context) -> h.Outcome:
     path = ctx.tmp / "linear.pt2"
     torch.export.save(program, str(path))
     return h.ok(
-        f"torch.export of nn.Linear: {len(program.graph.nodes)} graph nodes, {path.stat().st_size} bytes"
+        f"torch.export of nn.Linear: {len(program.graph.nodes)} graph nodes, "
+        f"{path.stat().st_size} bytes"
     )
 
 
@@ -132,7 +139,7 @@ def check_onnx(ctx: h.Context) -> h.Outcome:
         )
     torch = ctx.shared["torch"]
     if not ctx.deep:
-        # exporting once costs more than the rest of the probe; the dependency is what usually decides
+        # exporting once costs more than the rest of the probe; the dependency usually decides
         return h.ok("onnxscript installed; run with --deep to export a model")
     program = torch.onnx.export(torch.nn.Linear(4, 2), (torch.ones(1, 4),), dynamo=True)
     path = ctx.tmp / "linear.onnx"
@@ -157,7 +164,7 @@ def check_distributed(ctx: h.Context) -> h.Outcome:
     return h.ok(f"torch.distributed backends: {', '.join(backends) or 'none'}", backends=backends)
 
 
-def _mlp_step(torch, compiled: bool):
+def _mlp_step(torch: Any, compiled: bool) -> Any:
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.manual_seed(0)
     model = torch.nn.Sequential(
@@ -166,13 +173,13 @@ def _mlp_step(torch, compiled: bool):
     params = list(model.parameters())
     x, y = torch.randn(64, 64, device=device), torch.randn(64, 10, device=device)
 
-    # Plain SGD by hand, as in the TF and JAX probes: constructing torch.optim.SGD imports torch._dynamo
-    # (measured: 0.9 s), which would cost more than the rest of the PyTorch checks together.
-    def step():
+    # Plain SGD by hand, as in the TF and JAX probes: constructing torch.optim.SGD imports
+    # torch._dynamo (measured: 0.9 s), more than the rest of the PyTorch checks together.
+    def step() -> Any:
         loss = torch.nn.functional.mse_loss(model(x), y)
         grads = torch.autograd.grad(loss, params)
         with torch.no_grad():
-            for p, g in zip(params, grads):
+            for p, g in zip(params, grads, strict=True):
                 p.sub_(0.01 * g)
         return loss
 
@@ -197,9 +204,9 @@ def check_benchmark_compiled(ctx: h.Context) -> h.Outcome:
 
 
 @contextlib.contextmanager
-def _one_thread(torch) -> Iterator[None]:
-    # The other probes run at the same time; torch's OpenMP threads spin-wait for busy cores, which made a
-    # 0.2 ms step read 12 ms. TF and XLA thread pools block instead, so only torch needs this.
+def _one_thread(torch: Any) -> Iterator[None]:
+    # The other probes run at the same time; torch's OpenMP threads spin-wait for busy cores, which
+    # made a 0.2 ms step read 12 ms. TF and XLA thread pools block instead: only torch needs this.
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -233,5 +240,24 @@ CHECKS: dict[str, h.Check] = {
     "benchmark_compiled": check_benchmark_compiled,
 }
 
+
+def build(ctx: h.Context) -> dict[str, Any]:
+    """The CUDA (or ROCm) and cuDNN versions this torch was built with; None on a CPU build."""
+    torch = ctx.shared["torch"]
+    cudnn = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
+    return {
+        "cuda": torch.version.cuda,
+        "rocm": getattr(torch.version, "hip", None),
+        "cudnn": _dotted(cudnn) if cudnn else None,
+    }
+
+
+def _dotted(number: int) -> str:
+    """cuDNN's integer version as text: 90100 -> 9.1.0 (8.x used 8902 for 8.9.2)."""
+    major, rest = (number // 10000, number % 10000) if number >= 10000 else divmod(number, 1000)
+    minor, patch = (rest // 100, rest % 100) if number >= 10000 else divmod(rest, 100)
+    return f"{major}.{minor}.{patch}"
+
+
 if __name__ == "__main__":
-    h.main(CHECKS)
+    h.main(CHECKS, build=build)

@@ -1,0 +1,144 @@
+"""The Ray backend of the cluster probe: the only module that imports ray, under ``probe --ray``.
+
+Each node gets one task, pinned with ``NodeAffinitySchedulingStrategy(node_id, soft=False)``. It
+needs no CPU (so it runs beside a busy training job instead of queueing behind it) and is never
+retried elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+from collections.abc import Collection
+from types import TracebackType
+from typing import Any
+
+import ray
+import ray.exceptions as rex
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+from recommender.errors import UserError
+from recommender.probe.cluster.backend import NodeInfo, Outcome
+from recommender.probe.cluster.node import NodeRequest, probe_node
+
+CONNECT_TIMEOUT = 5.0  # seconds for the TCP check of the head's GCS port
+LOOPBACK_HINT = (
+    " (Ray dials this machine's address for 127.0.0.1; for a cluster bound to loopback only,"
+    " set RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0)"
+)
+_LOST = (rex.NodeDiedError, rex.LocalRayletDiedError, rex.TaskUnschedulableError)
+_probe_node = ray.remote(probe_node)
+
+
+class RayBackend:
+    """Connects to an existing cluster at ``address``; starts nothing on it but the probe tasks."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def __enter__(self) -> RayBackend:
+        why = unreachable(self.address)
+        if why:
+            raise UserError(f"cannot reach the Ray cluster at {self.address}: {why}")
+        try:
+            ray.init(
+                address=self.address,
+                logging_level=logging.ERROR,
+                log_to_driver=False,
+                namespace="recommender-probe",
+            )
+        except (ConnectionError, ValueError, RuntimeError) as exc:
+            raise UserError(f"cannot connect to the Ray cluster at {self.address}: {exc}") from None
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        ray.shutdown()
+
+    def nodes(self) -> list[NodeInfo]:
+        """The alive nodes, in the order Ray lists them."""
+        return [
+            NodeInfo(
+                n["NodeID"],
+                n.get("NodeManagerAddress", ""),
+                n.get("NodeManagerHostname", ""),
+                {k: float(v) for k, v in (n.get("Resources") or {}).items()},
+            )
+            for n in ray.nodes()
+            if n.get("Alive")
+        ]
+
+    def start(self, node: NodeInfo, request: NodeRequest) -> Any:
+        """One task pinned to ``node``."""
+        strategy = NodeAffinitySchedulingStrategy(node.node, soft=False)
+        options = {"scheduling_strategy": strategy, "num_cpus": 0, "max_retries": 0}
+        return _probe_node.options(**options).remote(request)
+
+    def wait(self, handles: Collection[Any], timeout: float) -> list[Any]:
+        """The finished handles, waiting up to ``timeout`` for the first."""
+        ready, _ = ray.wait(list(handles), num_returns=1, timeout=max(0.0, timeout))
+        if ready:  # collect everything else that is done too, without waiting
+            more, _ = ray.wait(list(handles), num_returns=len(handles), timeout=0)
+            ready = list(dict.fromkeys([*ready, *more]))
+        return ready
+
+    def outcome(self, handle: Any, node: NodeInfo) -> Outcome:
+        """The node's answer, or why there is none."""
+        try:
+            return Outcome("ok", payload=ray.get(handle, timeout=30))
+        except rex.TaskCancelledError:
+            return Outcome("timeout", "cancelled after the node deadline")
+        except _LOST as exc:
+            return Outcome("lost", _line(exc))
+        except rex.WorkerCrashedError as exc:  # the node left, or its worker was killed (OOM)
+            status = "failed" if node.node in self.alive() else "lost"
+            return Outcome(status, f"its worker died: {_line(exc)}")
+        except rex.RayTaskError as exc:
+            return Outcome("failed", _line(exc.cause) if exc.cause else _line(exc))
+        except (rex.RayError, TimeoutError) as exc:
+            return Outcome("failed", _line(exc))
+
+    def alive(self) -> set[str]:
+        """Ids of the nodes alive now."""
+        return {n["NodeID"] for n in ray.nodes() if n.get("Alive")}
+
+    def cancel(self, handle: Any, force: bool) -> None:
+        """Stop a task; already finished or gone is fine."""
+        with contextlib.suppress(rex.RayError, ValueError, TypeError):
+            ray.cancel(handle, force=force)
+
+
+def unreachable(address: str) -> str:
+    """Why the cluster's GCS cannot be reached ("" if it can): ``ray.init`` would retry for minutes.
+
+    The address is first turned into what ``ray.init`` dials (``auto`` looked up, 127.0.0.1
+    replaced by this machine's address), through a private Ray function the tests pin.
+    """
+    try:
+        target = _dialled(address)
+    except (ValueError, ConnectionError, RuntimeError) as exc:  # "auto" with no cluster here
+        return _line(exc)
+    host, _, port = target.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT):
+            return ""
+    except (OSError, ValueError) as exc:
+        hint = LOOPBACK_HINT if target != address and address.startswith("127.") else ""
+        return f"{target}: {getattr(exc, 'strerror', None) or exc}{hint}"
+
+
+def _dialled(address: str) -> str:
+    try:
+        from ray._private.services import canonicalize_bootstrap_address
+    except ImportError:  # moved in a newer Ray: check the address as given
+        return address
+    return canonicalize_bootstrap_address(address) or address
+
+
+def _line(exc: BaseException) -> str:
+    """The first sentence of an exception: Ray's errors go on for a paragraph."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    first = lines[0].split(". ")[0] if lines else ""
+    return f"{type(exc).__name__}: {first}"[:300]
