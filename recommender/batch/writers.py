@@ -11,6 +11,7 @@ import json
 from typing import Any, TextIO
 
 from recommender.batch.run import Summary
+from recommender.render.html import HtmlWriter
 from recommender.render.text import name_of
 from recommender.rulebase.model import RuleBase
 
@@ -229,6 +230,7 @@ WRITERS: dict[str, type] = {
     "csv": CsvWriter,
     "markdown": MarkdownWriter,
     "table": TableWriter,
+    "html": HtmlWriter,
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -238,4 +240,5 @@ EXTENSIONS: dict[str, str] = {
     ".csv": "csv",
     ".md": "markdown",
     ".txt": "table",
+    ".html": "html",
 }
