@@ -32,7 +32,7 @@ class Names:
         )
 
     def framework(self, fid: Any) -> str:
-        return self.frameworks.get(fid, str(fid)) if fid is not None else "no framework"
+        return "no framework" if fid is None else self.frameworks.get(str(fid), str(fid))
 
     def index(self, fid: Any) -> int:
         """The framework's place in the rule base (its colour); unknown ones share the last."""
@@ -40,10 +40,10 @@ class Names:
         return order.index(fid) if fid in order else 5
 
     def question(self, qid: Any) -> str:
-        return self.questions.get(qid, str(qid))
+        return self.questions.get(str(qid), str(qid))
 
     def option(self, qid: Any, oid: Any) -> str:
-        return self.options.get((qid, oid), str(oid))
+        return self.options.get((str(qid), str(oid)), str(oid))
 
     def answer(self, qid: Any, value: Any) -> str:
         """A profile answer (text or list) as option labels."""
@@ -53,8 +53,8 @@ class Names:
     def outcome(self, winner: Any, tie: Any) -> str:
         if winner:
             return self.framework(winner)
-        if tie:
-            return "a tie between " + and_list([self.framework(f) for f in tie])
+        if strings(tie):
+            return "a tie between " + and_list([self.framework(f) for f in strings(tie)])
         return "no framework (every one is excluded)"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recommender.render.html.labels import Names, and_list, dicts, mapping, signed
+from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
 from recommender.render.html.markup import Markup, el, join
 
@@ -49,7 +49,7 @@ def _negative(x: Any) -> bool:
 
 def why(data: dict[str, Any], names: Names) -> Markup:
     """ "Why X" for the winner, or for each tied framework; the others' reasons folded below."""
-    leaders = [data.get("winner")] if data.get("winner") else list(data.get("tie") or [])
+    leaders = [str(data["winner"])] if data.get("winner") else strings(data.get("tie"))
     parts = []
     others = []
     for s in dicts(data.get("ranking")):
@@ -195,7 +195,7 @@ def _change(c: dict[str, Any], names: Names) -> str:
 
 
 def open_questions(data: dict[str, Any], names: Names) -> Markup:
-    qs = [names.question(q) for q in data.get("open_questions") or []]
+    qs = [names.question(q) for q in strings(data.get("open_questions"))]
     if not qs:
         return Markup("")
     return el(

@@ -87,8 +87,8 @@ def _body(data: dict[str, Any], names: Names) -> Markup:
 def _verdict(data: dict[str, Any], names: Names) -> str:
     if data.get("winner"):
         return names.framework(data["winner"])
-    if data.get("tie"):
-        return "tie between " + " and ".join(names.framework(f) for f in data["tie"])
+    if strings(data.get("tie")):
+        return "tie between " + " and ".join(names.framework(f) for f in strings(data["tie"]))
     if data.get("confidence") == "none":
         return "no recommendation yet"
     return "no framework fits"
@@ -104,7 +104,7 @@ def _header(data: dict[str, Any], names: Names) -> Markup:
             _headline(data, names),
             cls="headline",
             id="headline",
-            data_winner=data.get("winner") or "",
+            data_winner=str(data.get("winner") or ""),
             data_tie=" ".join(strings(data.get("tie"))),
         ),
         _stack(data, names),
@@ -194,7 +194,7 @@ def _bar(s: dict[str, Any], data: dict[str, Any], names: Names) -> Bar:
         if s.get("excluded")
         else "\u25c0 winner"
         if fid == data.get("winner")
-        else ("tied" if fid in (data.get("tie") or []) else "")
+        else ("tied" if fid in strings(data.get("tie")) else "")
     )
     kind = "excluded" if s.get("excluded") else f"fw-{names.index(fid)}"
     return Bar(names.framework(fid), value, kind, note, signed(score))

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from recommender.batch.run import Summary
 from recommender.render.html.export import export_rules
 from recommender.render.html.labels import Names, dicts, label_of, mapping, strings
-from recommender.render.html.markup import SCRIPT_SAFE, json_script
+from recommender.render.html.markup import json_script, script_safe
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.tally import Tally, outcome
 from recommender.render.html.team_page import body
@@ -45,7 +45,7 @@ class TeamWriter:
     def write(self, records: list[dict[str, Any]]) -> None:
         if not records:
             return
-        text = ",".join([_encode(r) for r in records]).translate(SCRIPT_SAFE)
+        text = script_safe(",".join([_encode(r) for r in records]))
         self.spool.write(text if self.first else "," + text)
         self.first = False
         for r in records:

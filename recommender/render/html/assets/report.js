@@ -7,8 +7,12 @@
   const model = readJson("rules-data");
   const form = document.getElementById("whatif-form");
   if (!model || !form) return;
-  const initial = RecommenderScorer.answerMap(model, data.answers);
-  const reported = { winner: data.winner || null, tie: data.tie || [] };
+  const given = data.answers && typeof data.answers === "object" ? data.answers : {};
+  const initial = RecommenderScorer.answerMap(model, given);
+  const reported = {
+    winner: typeof data.winner === "string" ? data.winner : null,
+    tie: Array.isArray(data.tie) ? data.tie.map(String) : [],
+  };
   const names = new Map(model.frameworks.map((f) => [f.id, f.name]));
   const nameOf = (id) => names.get(id) || id;
 
