@@ -14,6 +14,10 @@ from hypothesis import strategies as st
 from recommender.rulebase.conditions import Condition, ProbeFact
 from recommender.rulebase.model import RuleBase
 
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "data" / "mini"
+MLX = ROOT / "docs" / "examples" / "mlx"
+
 # Hostile text: closes the script element, opens a comment, breaks out of an attribute, and the two
 # characters that end a JavaScript line.
 XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)><!-- \u2028\u2029 &amp;'
@@ -43,7 +47,7 @@ def hostile_overlay(tmp_path: Path) -> Path:
         "rules:\n"
         "  - id: hostile-text\n"
         "    when: {audience: beginner}\n"
-        "    score: {jax: 1}\n"
+        "    score: {pytorch: 1}\n"
         f"    because: {text}\n"
         f'    source: {json.dumps(XSS + " javascript:alert(3) https://example.org/x?a=<b>")}\n',
         encoding="utf-8",

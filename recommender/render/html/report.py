@@ -98,7 +98,12 @@ def _header(data: dict[str, Any], names: Names) -> Markup:
     profile = data.get("profile")
     return el(
         "header",
-        el("p", "Framework recommendation", f" \u00b7 {profile}" if profile else "", cls="kicker"),
+        el(
+            "p",
+            "Framework recommendation",
+            join([" \u00b7 ", el("span", profile, id="profile-name")]) if profile else None,
+            cls="kicker",
+        ),
         el(
             "h1",
             _headline(data, names),
