@@ -4,6 +4,7 @@ reference evaluator of the exported rules written straight from scoring/engine.p
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,14 +50,31 @@ def hostile_overlay(tmp_path: Path) -> Path:
         "    when: {audience: beginner}\n"
         "    score: {pytorch: 1}\n"
         f"    because: {text}\n"
-        f'    source: {json.dumps(XSS + " javascript:alert(3) https://example.org/x?a=<b>")}\n',
+        f"    source: {json.dumps(XSS + ' javascript:alert(3) https://example.org/x?a=<b>')}\n",
         encoding="utf-8",
     )
     return overlay
 
 
+def random_rows(rules: RuleBase, n: int, seed: int = 1) -> list[dict[str, Any]]:
+    """``n`` batch input rows: ~30% of questions left out, follow-ups sometimes answered anyway."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        row: dict[str, Any] = {"name": f"team-{i:05d}"}
+        for q in rules.questions:
+            if rng.random() < 0.3:
+                continue
+            if q.kind == "multi":
+                row[q.id] = rng.sample(q.option_ids, rng.choice((1, 1, 2)))
+            else:
+                row[q.id] = rng.choice(q.option_ids)
+        rows.append(row)
+    return rows
+
+
 def answers_for(rules: RuleBase) -> st.SearchStrategy[dict[str, frozenset[str]]]:
-    """Normalised answers: any question may be left out; follow-ups are drawn even when not asked."""
+    """Normalised answers: any question may be left out; follow-ups drawn even when not asked."""
     parts = {}
     for q in rules.questions:
         if q.kind == "multi":
@@ -97,7 +115,7 @@ def facts_for(rules: RuleBase) -> st.SearchStrategy[dict[str, str] | None]:
     return st.one_of(st.none(), some)
 
 
-# -- a reference evaluator of export_rules' format, independent of assets/scorer.js -----------------
+# -- a reference evaluator of export_rules' format, independent of assets/scorer.js ---------------
 
 
 def holds(node: Any, answers: Mapping[str, frozenset[str]]) -> bool:
@@ -125,7 +143,7 @@ def score_exported(model: dict[str, Any], given: Mapping[str, frozenset[str]]) -
         if q["ask_when"] is not None and q["id"] in answers and not holds(q["ask_when"], answers):
             del answers[q["id"]]
     ids = [f["id"] for f in model["frameworks"]]
-    scores = {f: 0.0 for f in ids}
+    scores = dict.fromkeys(ids, 0.0)
     blocked = dict.fromkeys(ids, False)
     for rule in model["rules"]:
         if holds(rule["when"], answers):

@@ -7,9 +7,9 @@ import json
 
 import pytest
 from conftest import MINI, ROOT
+from html_support import answers_for, engine_view, facts_for, score_exported
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from html_support import answers_for, engine_view, facts_for, score_exported
 
 import recommender
 from recommender.render.html.export import FORMAT, export_rules, lower
@@ -80,8 +80,11 @@ def test_the_mini_base_exports_in_rule_base_order(mini):
         (ProbeFact("jax.export", frozenset({"ok"})), {"jax.export": "ok"}, True),
         (ProbeFact("jax.export", frozenset({"ok"})), {"jax.export": "failed"}, False),
         (ProbeFact("jax.gpu", frozenset({"absent"})), {}, True),  # a fact not probed is absent
-        (Not(AnyOf((Always(), Is("os", frozenset({"linux"}))))), None,
-         {"not": {"any": [True, {"any_of": ["os", ["linux"]]}]}}),
+        (
+            Not(AnyOf((Always(), Is("os", frozenset({"linux"}))))),
+            None,
+            {"not": {"any": [True, {"any_of": ["os", ["linux"]]}]}},
+        ),
         (All(()), None, {"all": []}),
     ],
 )

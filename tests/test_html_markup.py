@@ -6,16 +6,19 @@ import json
 import re
 
 import pytest
+from html_support import XSS, block
 from hypothesis import given
 from hypothesis import strategies as st
-from html_support import XSS, block
 
 from recommender.render.html.links import linkify, links_in
 from recommender.render.html.markup import Markup, el, esc, json_script, safe_inline, script_json
 from recommender.render.html.page import asset, policy
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=12,
@@ -55,16 +58,22 @@ def test_text_and_attributes_are_escaped_and_markup_is_not():
 @pytest.mark.parametrize(
     ("source", "hrefs"),
     [
-        ("LiteRT migration guide (ai.google.dev/edge/litert/migration); KNOWLEDGE.md",
-         ["https://ai.google.dev/edge/litert/migration"]),
-        ("quoted in tensorflow/tensorflow#102071 (2025-10)",
-         ["https://github.com/tensorflow/tensorflow/issues/102071"]),
+        (
+            "LiteRT migration guide (ai.google.dev/edge/litert/migration); KNOWLEDGE.md",
+            ["https://ai.google.dev/edge/litert/migration"],
+        ),
+        (
+            "quoted in tensorflow/tensorflow#102071 (2025-10)",
+            ["https://github.com/tensorflow/tensorflow/issues/102071"],
+        ),
         ("see https://example.org/a_(b). Then", ["https://example.org/a_(b)"]),
         ("http://example.org/x, and more", ["http://example.org/x"]),
         ("torch.utils.tensorboard and jax.export and TF 2.20/2.21", []),
         ("javascript:alert(1) and data:text/html,<script>x</script>", []),
-        ("(github.com/tensorflow/tensorflow/releases/tag/v2.11.1)",
-         ["https://github.com/tensorflow/tensorflow/releases/tag/v2.11.1"]),
+        (
+            "(github.com/tensorflow/tensorflow/releases/tag/v2.11.1)",
+            ["https://github.com/tensorflow/tensorflow/releases/tag/v2.11.1"],
+        ),
     ],
 )
 def test_sources_link_only_what_names_a_web_page(source, hrefs):

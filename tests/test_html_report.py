@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
 from conftest import MINI, ROOT, run_cli
+from html_support import XSS, block, hostile_overlay, outside_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from html_support import XSS, block, hostile_overlay, outside_data
 
 import recommender
 from recommender.render.html.export import export_rules
@@ -62,8 +61,13 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path):
     profile.write_text(f"name: {json.dumps(XSS)}\nanswers: {{audience: beginner}}\n")
     out = tmp_path / "x.html"
     done = run_cli(
-        "recommend", "--rules", str(hostile_overlay(tmp_path)), "--profile", str(profile),
-        "-o", str(out),
+        "recommend",
+        "--rules",
+        str(hostile_overlay(tmp_path)),
+        "--profile",
+        str(profile),
+        "-o",
+        str(out),
     )
     assert done.returncode == 0, done.stderr
     page = out.read_text(encoding="utf-8")
@@ -80,8 +84,12 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path):
 def test_no_network_in_the_page(mini):
     page = render_html(recommender.recommend({"audience": "beginner"}, mini), mini)
     markup = outside_data(page)
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", re.sub(r'<a href="https?://', "", markup))
-    assert re.search(r"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#x27;none", page)
+    assert not re.search(
+        r"""(src|href)=["']?(https?:)?//""", re.sub(r'<a href="https?://', "", markup)
+    )
+    assert re.search(
+        r"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#x27;none", page
+    )
 
 
 def _record(mini) -> dict:
@@ -93,15 +101,45 @@ def test_fields_of_the_later_issues_are_shown(mini):
     data = _record(mini) | {
         "schema_version": 2,
         "confidence": "close",
-        "stack": {"framework": "tensorflow", "companion": {"id": "keras", "name": "Keras 3"},
-                  "deploy": ["LiteRT", {"name": "ExecuTorch"}], "hardware": {"train": "GPU"}},
-        "why_not": {"framework": "pytorch", "gap": 1, "by_question": [
-            {"question": "deployment", "answer": ["mobile"], "net": 4, "rules": [{"rule": "mobile-tf"}]},
-            {"question": "audience", "answer": "beginner", "net": -3, "rules": ["beginner-keras"]},
-        ]},
+        "stack": {
+            "framework": "tensorflow",
+            "companion": {"id": "keras", "name": "Keras 3"},
+            "deploy": ["LiteRT", {"name": "ExecuTorch"}],
+            "hardware": {"train": "GPU"},
+        },
+        "why_not": {
+            "framework": "pytorch",
+            "gap": 1,
+            "by_question": [
+                {
+                    "question": "deployment",
+                    "answer": ["mobile"],
+                    "net": 4,
+                    "rules": [{"rule": "mobile-tf"}],
+                },
+                {
+                    "question": "audience",
+                    "answer": "beginner",
+                    "net": -3,
+                    "rules": ["beginner-keras"],
+                },
+            ],
+        },
         "what_would_change": [
-            {"question": "deployment", "change": "add", "answer": "server", "winner": "pytorch", "tie": []},
-            {"question": "audience", "change": "clear", "answer": None, "winner": None, "tie": ["a", "b"]},
+            {
+                "question": "deployment",
+                "change": "add",
+                "answer": "server",
+                "winner": "pytorch",
+                "tie": [],
+            },
+            {
+                "question": "audience",
+                "change": "clear",
+                "answer": None,
+                "winner": None,
+                "tie": ["a", "b"],
+            },
         ],
     }
     page = report_page(data, export_rules(mini))
@@ -111,15 +149,35 @@ def test_fields_of_the_later_issues_are_shown(mini):
         assert f"<li>{chip}</li>" in page
     assert "the nets add up to the gap" in page and "<td>Android / iOS app" not in page
     assert "<td>Mobile</td>" in page and "mobile-tf" in page
-    assert "adding Server → PyTorch" in page and "leaving it unanswered → a tie between a and b" in page
+    assert (
+        "adding Server → PyTorch" in page
+        and "leaving it unanswered → a tie between a and b" in page
+    )
 
 
 MISSING = st.sampled_from(
-    ["winner", "tie", "ranking", "companion", "avoid", "why_not", "answers", "ignored",
-     "what_would_change", "open_questions", "profile", "unanswered"]
+    [
+        "winner",
+        "tie",
+        "ranking",
+        "companion",
+        "avoid",
+        "why_not",
+        "answers",
+        "ignored",
+        "what_would_change",
+        "open_questions",
+        "profile",
+        "unanswered",
+    ]
 )
-JUNK = st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=2),
-                 st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2))
+JUNK = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -131,22 +189,42 @@ def test_a_record_with_missing_or_odd_fields_still_renders(mini, drop, junk):
 
 
 def test_evidence_is_shown_when_given(mini):
-    data = _record(mini) | {"evidence": {
-        "needs": [{"need": "gpu", "text": "GPU training", "framework": "tensorflow",
-                   "fact": "tensorflow.gpu", "status": "unavailable"},
-                  {"need": "gpu", "text": "GPU training", "framework": "pytorch",
-                   "fact": "pytorch.gpu", "status": "ok"}],
-        "versions": [{"framework": "tensorflow", "installed": "2.22.0", "checked_against": "2.21",
-                      "stale": True}],
-        "probe": {"tensorflow": "ok"},
-    }}
+    data = _record(mini) | {
+        "evidence": {
+            "needs": [
+                {
+                    "need": "gpu",
+                    "text": "GPU training",
+                    "framework": "tensorflow",
+                    "fact": "tensorflow.gpu",
+                    "status": "unavailable",
+                },
+                {
+                    "need": "gpu",
+                    "text": "GPU training",
+                    "framework": "pytorch",
+                    "fact": "pytorch.gpu",
+                    "status": "ok",
+                },
+            ],
+            "versions": [
+                {
+                    "framework": "tensorflow",
+                    "installed": "2.22.0",
+                    "checked_against": "2.21",
+                    "stale": True,
+                }
+            ],
+            "probe": {"tensorflow": "ok"},
+        }
+    }
     page = report_page(data, export_rules(mini))
     assert 'id="evidence"' in page and 'data-status="unavailable"' in page
     assert "✓ ok" in page and "newer than the knowledge" in page
 
 
-@pytest.mark.skipif(not hasattr(tomllib, "loads"), reason="tomllib")
 def test_the_assets_ship_as_package_data():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     patterns = config["package-data"]["recommender.render.html"]
     assets = sorted(p.name for p in (ROOT / "recommender/render/html/assets").iterdir())

@@ -49,8 +49,15 @@ def test_the_table_rows_are_read_off_the_records(team: Path):
     assert [f["id"] for f in table["frameworks"]] == ["tensorflow", "pytorch", "jax"]
     rows = {r[1]: dict(zip(COLUMNS, r, strict=True)) for r in table["rows"]}
     assert rows["lab"] | {"scores": None} == {
-        "row": 1, "profile": "lab", "outcome": "pytorch", "tie": [], "margin": 2,
-        "confidence": None, "stack": "PyTorch + torch.nn", "error": None, "scores": None,
+        "row": 1,
+        "profile": "lab",
+        "outcome": "pytorch",
+        "tie": [],
+        "margin": 2,
+        "confidence": None,
+        "stack": "PyTorch + torch.nn",
+        "error": None,
+        "scores": None,
     }
     assert rows["lab"]["scores"] == [0, 4.5, 2.5]  # os unanswered: +0.5 each
     assert rows["tied"]["outcome"] == "tie" and rows["tied"]["tie"] == ["tensorflow", "pytorch"]
@@ -80,14 +87,27 @@ def test_user_text_is_escaped(team: Path, tmp_path: Path):
 
 
 def _record(**extra) -> dict:
-    base = {"row": 1, "profile": "p", "winner": "jax", "tie": [], "ranking": [], "error": None,
-            "margin": 3, "answers": {"hardware": "tpu"}, "companion": None}
+    base = {
+        "row": 1,
+        "profile": "p",
+        "winner": "jax",
+        "tie": [],
+        "ranking": [],
+        "error": None,
+        "margin": 3,
+        "answers": {"hardware": "tpu"},
+        "companion": None,
+    }
     return base | extra
 
 
 def test_deciders_prefer_the_per_question_why_not_and_else_credit_rule_questions():
-    per_question = {"by_question": [{"question": "hardware", "answer": "tpu", "net": 4},
-                                    {"question": "audience", "answer": None, "net": -1}]}
+    per_question = {
+        "by_question": [
+            {"question": "hardware", "answer": "tpu", "net": 4},
+            {"question": "audience", "answer": None, "net": -1},
+        ]
+    }
     assert deciders(per_question, {}, {}) == {"hardware": ("tpu",)}
     lost_on = {"lost_on": [{"rule": "tpu-jax", "points": 4}, {"rule": "gone", "points": 1}]}
     assert deciders(lost_on, {"hardware": "tpu"}, {"tpu-jax": ("hardware", "os")}) == {
@@ -98,8 +118,13 @@ def test_deciders_prefer_the_per_question_why_not_and_else_credit_rule_questions
 
 def test_the_tally_counts_outcomes_margins_and_confidence():
     tally = Tally()
-    for r in (_record(), _record(margin=0.5, confidence="close"), _record(winner=None, tie=["a", "b"]),
-              _record(winner=None, error="bad row"), _record(winner=None, margin=None)):
+    for r in (
+        _record(),
+        _record(margin=0.5, confidence="close"),
+        _record(winner=None, tie=["a", "b"]),
+        _record(winner=None, error="bad row"),
+        _record(winner=None, margin=None),
+    ):
         tally.add(r)
     assert tally.outcomes == {"jax": 2, "tie": 1, "error": 1, "none": 1}
     assert tally.margins == {"2\u20133": 1, "\u2264 1": 1, "tie": 1}
@@ -111,8 +136,12 @@ def test_the_writer_keeps_compact_rows_and_spools_the_records(mini):
     out = io.StringIO()
     writer = TeamWriter(out, mini)
     big = "x" * 10_000
-    writer.write([_record(row=i, profile=f"p{i}", why_not={"lost_on": [], "big": big})
-                  for i in range(1, 201)])
+    writer.write(
+        [
+            _record(row=i, profile=f"p{i}", why_not={"lost_on": [], "big": big})
+            for i in range(1, 201)
+        ]
+    )
     assert out.getvalue() == ""  # nothing is written before finish()
     assert sum(len(json.dumps(r)) for r in writer.rows) < 200 * 200  # the big field stays on disk
     writer.finish(Summary(rows=200))
@@ -136,8 +165,9 @@ def test_an_empty_batch_still_makes_a_page(tmp_path: Path):
 
 
 def test_recommend_with_no_html_never_imports_the_html_package(tmp_path: Path):
-    done = run_cli("recommend", "-a", "audience=beginner", "-f", "json", env={
-        **MINI_ENV, "PYTHONVERBOSE": "1"})
+    done = run_cli(
+        "recommend", "-a", "audience=beginner", "-f", "json", env={**MINI_ENV, "PYTHONVERBOSE": "1"}
+    )
     assert done.returncode == 0
     assert "recommender.render.html" not in done.stderr
     assert recommender  # the package itself imports fine in-process

@@ -25,7 +25,7 @@ class Watched:
         page.on("request", lambda r: watched.requests.append(r.url))
         page.on("console", watched._console)
         page.on("pageerror", lambda e: watched.problems.append(f"page error: {e}"))
-        page.on("dialog", lambda d: (watched.dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", watched._dialog)
         return watched
 
     @classmethod
@@ -40,6 +40,10 @@ class Watched:
         self.page.goto(path.as_uri() + query)
         self.page.wait_for_selector("html[data-ready='1']")
         return self
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def _console(self, message: Any) -> None:
         if message.type in ("error", "warning"):

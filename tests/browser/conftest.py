@@ -45,7 +45,9 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the playwright package is not installed (pip install -c constraints.txt '.[test]')")
+        _unavailable(
+            "the playwright package is not installed (pip install -c constraints.txt '.[test]')"
+        )
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         yield chromium

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import Watched
+from browser.browserkit import Watched
+from html_support import MINI, MLX, ROOT, XSS, answers_for, engine_view, facts_for, hostile_overlay
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from html_support import MINI, MLX, ROOT, XSS, answers_for, engine_view, facts_for, hostile_overlay
 
 import recommender
 from recommender.render.html.report import render_html
@@ -40,7 +40,7 @@ def rules(request: pytest.FixtureRequest) -> RuleBase:
 
 @pytest.fixture(scope="module")
 def tab(browser):
-    """One page for the property tests, which visit a new file per example (a context costs ~1 s)."""
+    """One page for the property tests, which visit a file per example (a context costs ~1 s)."""
     seen = Watched.start(browser)
     yield seen
     seen.close()
@@ -60,7 +60,9 @@ def test_the_report_shows_the_winner_chart_and_reasons(browser, artifacts, tmp_p
     )
     path = write(tmp_path, rules, profile.answers, profile=profile.name)
     for scheme in ("light", "dark"):
-        seen = Watched.open(browser, path, color_scheme=scheme, viewport={"width": 1100, "height": 900})
+        seen = Watched.open(
+            browser, path, color_scheme=scheme, viewport={"width": 1100, "height": 900}
+        )
         page = seen.page
         assert page.get_attribute("#headline", "data-winner") == "pytorch"
         assert page.inner_text("#headline").startswith("Recommended: PyTorch")
@@ -112,7 +114,7 @@ def test_hostile_text_stays_text(browser, artifacts, tmp_path: Path):
 
 
 def ui_answers(page: Any, rules: RuleBase, before: dict, after: dict) -> None:
-    """Change the what-if's controls from ``before`` to ``after`` through the UI, as a person would."""
+    """Change the what-if's controls from ``before`` to ``after`` in the UI, as a person would."""
     for q in rules.questions:
         old, new = before.get(q.id, frozenset()), after.get(q.id, frozenset())
         if old == new:
@@ -164,7 +166,9 @@ def test_a_what_if_change_ranks_as_recommend(tab, rules, tmp_path_factory, data)
     assert page_view(seen.page) == engine_view(rank(shown, rules, facts=facts))
     after = dict(shown)
     for question, value in changes:
-        after = {k: v for k, v in after.items() if k != question} | ({question: value} if value else {})
+        after = {k: v for k, v in after.items() if k != question} | (
+            {question: value} if value else {}
+        )
     ui_answers(seen.page, rules, shown, after)
     assert page_view(seen.page) == engine_view(rank(after, rules, facts=facts, explore=False))
     seen.assert_clean(path)
@@ -195,8 +199,22 @@ BULK = """profiles => {
 }"""
 
 
-TRICKY = [0.0078125, -0.0078125, 2.5e-7, 5e-7, -5e-7, 1.0000005, 0.1 + 0.2, 1 / 3, 2**33 + 2**-19,
-          1e15 + 0.5, 123456.0000005, 0.0, -0.0, 7.0]
+TRICKY = [
+    0.0078125,
+    -0.0078125,
+    2.5e-7,
+    5e-7,
+    -5e-7,
+    1.0000005,
+    0.1 + 0.2,
+    1 / 3,
+    2**33 + 2**-19,
+    1e15 + 0.5,
+    123456.0000005,
+    0.0,
+    -0.0,
+    7.0,
+]
 
 
 def test_round6_is_pythons_round(browser, tmp_path: Path):

@@ -214,7 +214,8 @@ def _companion(data: dict[str, Any], names: Names) -> Markup:
     if c:
         pkg = el("code", f"pip install {c['package']}") if c.get("package") else None
         parts += [
-            el("p", el("b", c.get("name", c.get("id", ""))), " ", pkg),
+            el("p", el("b", c.get("name", c.get("id", "")))),
+            el("p", pkg) if pkg else None,
             el(
                 "p",
                 f"{c.get('status', '')} as of {c.get('status_as_of', '?')}. {c.get('note') or ''}",

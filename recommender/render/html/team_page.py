@@ -124,7 +124,7 @@ def _deciding(tally: Tally, names: Names) -> Markup:
     if not top:
         return Markup("")
     bars = [Bar(q, n, "fw-3", tip=_deciding_tip(tally, q, names)) for q, n in top]
-    frame = Frame(CHART.width, 10 + 7 * max(len(q) for q, _ in top))
+    frame = Frame(CHART.width, max(CHART.label, 16 + 8 * max(len(q) for q, _ in top)))
     desc = "Rows whose winner gained points over the runner-up through this question: " + "; ".join(
         f"{q} {n}" for q, n in top
     )
