@@ -133,5 +133,6 @@
 
   build();
   update();
+  performance.mark("report-ready");
   document.documentElement.dataset.ready = "1";
 })();
