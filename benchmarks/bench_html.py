@@ -1,5 +1,5 @@
-"""Size and load time of the html reports in headless chromium, each against a baseline page measured
-in the same run: a plain HTML file with the same JSON inlined and nothing else.
+"""Size and load time of the html reports in headless chromium, each against a baseline page
+measured in the same run: a plain HTML file with the same JSON inlined and nothing else.
 
 Cases (the shipped rules, seeded random profiles):
 
