@@ -38,7 +38,9 @@ def _unavailable(why: str) -> None:
     pytest.fail(f"{why}; {HOW}", pytrace=False)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is open it keeps an asyncio loop running
+# in the main thread, and the ask tests' prompt_toolkit (asyncio.run) fails under a running loop.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
         _unavailable(f"no chromium at {CHROMIUM}")

@@ -144,7 +144,8 @@ def _table(bars: Sequence[Bar]) -> Markup:
 
 
 def _value(b: Bar) -> str:
-    return f"{b.shown or _number(b.value)}{' ' + b.note if b.note else ''}"
+    shown = b.shown or (f"{int(b.value):,}" if float(b.value).is_integer() else _number(b.value))
+    return f"{shown}{' ' + b.note if b.note else ''}"
 
 
 def _number(value: float) -> str:
