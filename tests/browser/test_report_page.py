@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.browserkit import Watched
 from html_support import MINI, MLX, ROOT, XSS, answers_for, engine_view, facts_for, hostile_overlay
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import recommender
+from browser.browserkit import Watched
 from recommender.render.html.report import render_html
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers

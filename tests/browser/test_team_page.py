@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.browserkit import Watched
 from html_support import MINI, ROOT, XSS, block, random_rows
 
 import recommender
+from browser.browserkit import Watched
 
 
 def team_page(directory: Path, rows: list[dict[str, Any]], base: Path | None = None) -> Path:
