@@ -230,3 +230,19 @@ def test_the_assets_ship_as_package_data():
     assets = sorted(p.name for p in (ROOT / "recommender/render/html/assets").iterdir())
     assert all(any(Path("assets", a).match(p) for p in patterns) for a in assets)
     assert "recommender.render.html" in config["packages"]
+
+
+def test_under_probe_the_page_scores_with_the_facts_recommend_used(tmp_path: Path):
+    """The real probe (cached after the first run): the what-if's rules fold the same facts."""
+    probe = run_cli("probe", "--format", "json")
+    assert probe.returncode == 0, probe.stderr
+    facts = json.loads(probe.stdout)["facts"]
+    args = ["recommend", "--probe", "-a", "deployment=mobile", "-a", "hardware=nvidia_gpu"]
+    out = tmp_path / "probed.html"
+    assert run_cli(*args, "-o", str(out)).returncode == 0
+    page = out.read_text(encoding="utf-8")
+    assert block(page, "report-data") == json.loads(run_cli(*args, "-f", "json").stdout)
+    model = block(page, "rules-data")
+    assert model["probed"] is True
+    assert model == json.loads(json.dumps(export_rules(recommender.load_rules(), facts)))
+    assert 'id="evidence"' in page
