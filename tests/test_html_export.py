@@ -98,7 +98,7 @@ def test_the_export_is_json_and_carries_every_rule(rules):
     assert [f["name"] for f in model["frameworks"]] == [f.name for f in rules.frameworks]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_exported_rules_score_as_the_engine(rules, data):
     answers = data.draw(answers_for(rules), label="answers")

@@ -37,7 +37,7 @@ class Names:
     def index(self, fid: Any) -> int:
         """The framework's place in the rule base (its colour); unknown ones share the last."""
         order = list(self.frameworks)
-        return order.index(fid) if fid in order else 5
+        return order.index(fid) % 6 if fid in order else 5
 
     def question(self, qid: Any) -> str:
         return self.questions.get(str(qid), str(qid))
