@@ -43,6 +43,7 @@ def test_a_person_answers_in_a_terminal_and_the_saved_profile_gives_the_same_win
     answer(child, "Custom gradients?", ENTER)  # Yes
     answer(child, "Your answers", ENTER)
     child.expect_exact("Saved to")
+    answer(child, "as a web page", ENTER)  # declined
     finish(child)
     assert child.exitstatus == 0
 
@@ -85,6 +86,7 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(tmp_path: Path, mini):
     answer(child, "Custom gradients?", DOWN + ENTER)  # No
     answer(child, "Your answers", ENTER)
     child.expect_exact("Saved to")
+    answer(child, "as a web page", ENTER)  # declined
     finish(child)
     assert child.exitstatus == 0
     assert load_profile(str(saved), mini).answers == normalize_answers(
@@ -113,6 +115,7 @@ def test_without_save_the_questionnaire_offers_to_save_at_the_end(tmp_path: Path
     child.expect_exact("the directory does not exist")  # said, then asked again
     answer(child, "Save these answers as a profile?", "offered.yaml" + ENTER)
     child.expect_exact("Saved to offered.yaml")
+    answer(child, "as a web page", ENTER)  # declined
     finish(child)
     assert child.exitstatus == 0
     assert load_profile(str(tmp_path / "offered.yaml"), mini).answers == normalize_answers(
@@ -153,6 +156,7 @@ def test_from_pre_fills_the_answers(tmp_path: Path, mini):
     ):
         answer(child, prompt, ENTER)
     child.expect_exact("Saved to")
+    answer(child, "as a web page", ENTER)  # declined
     finish(child)
     assert load_profile(str(saved), mini).answers == load_profile(str(start), mini).answers
 

@@ -432,7 +432,7 @@ def test_an_unknown_output_extension_needs_format(tmp_path, capsys):
     code, _, err = batch(tmp_path, capsys, "in.jsonl", "{}\n", "-o", "out.xyz")
     assert code == 2 and err == (
         'out.xyz: cannot tell the output format from ".xyz"; use --format '
-        "(jsonl, json, csv, markdown, table)\n"
+        "(jsonl, json, csv, markdown, table, html)\n"
     )
 
 

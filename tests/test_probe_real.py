@@ -225,12 +225,9 @@ def test_cached_command_is_fast_path_and_agrees(
     report: ProbeReport, cache_dir: Path, home: Path
 ) -> None:
     """`recommender probe` end to end on the cache this module filled: same facts, no import."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "RECOMMENDER_CACHE_DIR": str(cache_dir),
-        "HOME": str(home),
-    }
+    # The same import environment as this process (PYTHONPATH is part of the probe's cache key):
+    # the package imports from the installed (editable) checkout.
+    env = {**os.environ, "RECOMMENDER_CACHE_DIR": str(cache_dir), "HOME": str(home)}
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "recommender", "probe", "--format", "json"],
         capture_output=True,

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from recommender.batch.records import Records, columns, flat, flat_dict
 from recommender.batch.run import Item, Summary
+from recommender.render.html import HtmlWriter
 from recommender.render.text import name_of
 from recommender.rulebase.model import RuleBase
 
@@ -190,6 +191,7 @@ WRITERS: dict[str, type] = {
     "csv": CsvWriter,
     "markdown": MarkdownWriter,
     "table": TableWriter,
+    "html": HtmlWriter,
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -199,4 +201,5 @@ EXTENSIONS: dict[str, str] = {
     ".csv": "csv",
     ".md": "markdown",
     ".txt": "table",
+    ".html": "html",
 }

@@ -61,10 +61,18 @@ def score(
     args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str | None
 ) -> tuple[Recommendation, Evidence | None]:
     """Rank the answers; with ``--probe``, on this machine's probe facts, and gather the evidence."""
+    result, evidence, _ = score_with_facts(args, rules, answers, name)
+    return result, evidence
+
+
+def score_with_facts(
+    args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str | None
+) -> tuple[Recommendation, Evidence | None, dict[str, str] | None]:
+    """:func:`score`, and the probe facts it scored with (the html what-if folds them in)."""
     if not getattr(args, "probe", False):
-        return rank(answers, rules, profile=name), None
+        return rank(answers, rules, profile=name), None, None
     from recommender.scoring.evidence import gather, probe_facts
 
     facts, installed = probe_facts(rules)
     result = rank(answers, rules, profile=name, facts=facts)
-    return result, gather(rules, answers, result, facts, installed)
+    return result, gather(rules, answers, result, facts, installed), facts

@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recommender.ask import resume
 from recommender.ask.flow import Progress, run_interview
-from recommender.commands._common import add_probe_argument, rulebase, score
+from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
 from recommender.errors import UserError
 from recommender.fileio import write_text_atomic
 from recommender.render import render
@@ -33,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--save", metavar="FILE", help="write the answers as a profile for `recommend --profile`"
+    )
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the report as a web page (otherwise offered at the end)",
     )
     start = parser.add_mutually_exclusive_group()
     start.add_argument(
@@ -55,8 +61,9 @@ def require_terminal() -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_terminal()
-    if args.save:
-        _check_writable(args.save)  # before the questions, not after them
+    for path in (args.save, args.html):
+        if path:
+            _check_writable(path)  # before the questions, not after them
     rules = rulebase(args)
     progress, defaults, name = _start(args, rules)
     from recommender.ask.prompts import QuestionaryPrompter
@@ -66,8 +73,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         answers = run_interview(rules, prompter, progress, defaults=defaults, short=args.short)
         name = Path(args.save).stem if args.save else name
-        sys.stdout.write("\n" + _report(args, answers, rules, name) + "\n")
+        text, page = _report(args, answers, rules, name)
+        sys.stdout.write("\n" + text + "\n")
         _save(args.save, name, answers, rules, prompter)
+        _html(args.html, page, prompter)
     except (
         KeyboardInterrupt,
         EOFError,
@@ -102,12 +111,20 @@ def _intro(rules: RuleBase, args: argparse.Namespace, progress: Progress) -> Non
     )
 
 
-def _report(args: argparse.Namespace, answers: Normal, rules: RuleBase, name: str) -> str:
-    """The `recommend --format table` report itself, with the evidence section under ``--probe``."""
+def _report(
+    args: argparse.Namespace, answers: Normal, rules: RuleBase, name: str
+) -> tuple[str, Callable[[], str]]:
+    """The `recommend --format table` report (with the evidence under ``--probe``), and the page."""
     if args.probe:
         print("Probing the installed frameworks (cached after the first run)...", flush=True)
-    result, evidence = score(args, rules, answers, name)
-    return render("table", result, rules, evidence)
+    result, evidence, facts = score_with_facts(args, rules, answers, name)
+
+    def page() -> str:
+        from recommender.render.html.report import render_html
+
+        return render_html(result, rules, evidence, facts)
+
+    return render("table", result, rules, evidence), page
 
 
 def _check_writable(path: str) -> None:
@@ -121,13 +138,37 @@ def _check_writable(path: str) -> None:
 def _save(
     path: str | None, name: str, answers: Normal, rules: RuleBase, prompter: QuestionaryPrompter
 ) -> None:
-    """Write to ``--save``, or offer to save (again, until it works or is declined) when it was not given."""
+    """Write to ``--save``, or offer to save (again, until it works or is declined)."""
     if path is not None:
         _write(path, name, answers, rules)
         return
-    while path := prompter.text(
-        "Save these answers as a profile? File name (empty: don't save):"
-    ).strip():
+    _offer(
+        prompter,
+        "Save these answers as a profile? File name (empty: don't save):",
+        lambda path: _write(path, Path(path).stem, answers, rules),
+    )
+
+
+def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompter) -> None:
+    """Write the report's web page to ``--html``, or offer to."""
+
+    def write(path: str) -> None:
+        write_text_atomic(path, page())
+        print(f"Wrote the report to {path}; open it in a browser to try other answers.")
+
+    if path is not None:
+        write(path)
+        return
+    _offer(
+        prompter,
+        "Write the report as a web page too? File name, e.g. report.html (empty: no):",
+        write,
+    )
+
+
+def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], None]) -> None:
+    """Ask for a file name until writing to it works or the answer is empty."""
+    while path := prompter.text(message).strip():
         if (
             os.path.exists(path)
             and not os.path.isdir(path)
@@ -136,7 +177,7 @@ def _save(
             continue
         try:
             _check_writable(path)
-            _write(path, Path(path).stem, answers, rules)
+            write(path)
             return
         except UserError as exc:
             print(f"recommender: {exc}", file=sys.stderr)

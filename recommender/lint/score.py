@@ -1,7 +1,7 @@
 """Scores, outcomes and the running totals lint keeps while it walks the answer space, block by block.
 
 An outcome is a bit mask of the frameworks tied for first among those not excluded: one bit is a winner, several
-are a tie, none means every framework hit a deal-breaker. It is :func:`recommender.scoring.engine.decide`, vectorised.
+are a tie, none means every framework hit a deal-breaker. It is :func:`recommender.scoring.decide.top_codes`.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "table": ("recommender.render.table", "render_table"),
     "json": ("recommender.render.jsonout", "render_json"),
     "markdown": ("recommender.render.markdown", "render_markdown"),
+    "html": ("recommender.render.html.report", "render_html"),
 }
 
 

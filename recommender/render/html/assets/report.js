@@ -1,0 +1,138 @@
+/* The report's what-if: a control per question, and the ranking recomputed in the page on every change
+   by RecommenderScorer from the exported rules (script#rules-data). */
+"use strict";
+
+(() => {
+  const data = readJson("report-data") || {};
+  const model = readJson("rules-data");
+  const form = document.getElementById("whatif-form");
+  if (!model || !form) return;
+  const given = data.answers && typeof data.answers === "object" ? data.answers : {};
+  const initial = RecommenderScorer.answerMap(model, given);
+  const reported = {
+    winner: typeof data.winner === "string" ? data.winner : null,
+    tie: Array.isArray(data.tie) ? data.tie.map(String) : [],
+  };
+  const names = new Map(model.frameworks.map((f) => [f.id, f.name]));
+  const nameOf = (id) => names.get(id) || id;
+
+  function control(q) {
+    const current = initial.get(q.id) || [];
+    if (q.kind === "multi") {
+      const boxes = q.options.map((o) =>
+        h("label", {},
+          h("input", { type: "checkbox", value: o.id, "data-question": q.id, checked: current.includes(o.id) }),
+          " " + o.label)
+      );
+      return h("fieldset", { "aria-label": q.text }, boxes);
+    }
+    const select = h("select", { "data-question": q.id, "aria-label": q.text },
+      h("option", { value: "" }, "\u2014 not answered"),
+      q.options.map((o) => h("option", { value: o.id, selected: current.includes(o.id) }, o.label)));
+    return select;
+  }
+
+  function build() {
+    for (const q of model.questions) {
+      form.append(h("div", { class: "q", "data-q": q.id, title: q.help || null },
+        h("span", { class: "qtext" }, q.text), control(q), h("span", { class: "note" })));
+    }
+    form.addEventListener("change", update);
+    document.getElementById("whatif-reset").addEventListener("click", reset);
+  }
+
+  function answers() {
+    const out = new Map();
+    for (const q of model.questions) {
+      const chosen = [...form.querySelectorAll("[data-question]")]
+        .filter((n) => n.dataset.question === q.id)
+        .flatMap((n) => (n.type === "checkbox" ? (n.checked ? [n.value] : []) : n.value ? [n.value] : []));
+      if (chosen.length) out.set(q.id, chosen);
+    }
+    return out;
+  }
+
+  function same(a, b) {
+    return (a || []).slice().sort().join(" ") === (b || []).slice().sort().join(" ");
+  }
+
+  function outcome(result) {
+    if (result.winner) return nameOf(result.winner);
+    if (result.tie.length) return "a tie between " + result.tie.map(nameOf).join(", ");
+    return "no framework (every one is excluded)";
+  }
+
+  function update() {
+    const given = answers();
+    const result = RecommenderScorer.score(model, given);
+    markQuestions(given, result);
+    render(result);
+  }
+
+  function markQuestions(given, result) {
+    for (const box of form.querySelectorAll(".q")) {
+      const id = box.dataset.q;
+      const q = model.questions.find((x) => x.id === id);
+      const asked = q.ask_when === null || RecommenderScorer.holds(q.ask_when, result.answers);
+      box.classList.toggle("changed", !same(given.get(id), initial.get(id)));
+      box.classList.toggle("not-asked", !asked);
+      box.querySelector(".note").textContent = asked ? "" : result.ignored.includes(id)
+        ? "not asked with these answers: ignored" : "not asked with these answers";
+    }
+  }
+
+  function render(result) {
+    const moved = result.winner !== reported.winner || !same(result.tie, reported.tie);
+    const head = document.getElementById("whatif-winner");
+    head.textContent = "With these answers: " + outcome(result) +
+      (moved ? " (the report says " + outcome(reported) + ")" : " (as in the report)");
+    head.dataset.winner = result.winner || "";
+    head.dataset.tie = result.tie.join(" ");
+    head.classList.toggle("changed", moved);
+    renderRanking(result);
+    renderReasons(result);
+  }
+
+  function renderRanking(result) {
+    const top = Math.max(1, ...result.ranking.map((s) => Math.abs(s.score)));
+    const items = result.ranking.map((s) =>
+      h("li", { "data-framework": s.framework, "data-score": String(s.score), "data-excluded": String(s.excluded) },
+        h("b", {}, s.name), " ", signed(s.score),
+        s.excluded ? " \u2014 excluded by a deal-breaker (" + s.dealbreakers.join(", ") + ")" : "",
+        s.framework === result.winner ? " \u25C0 winner" : "",
+        barFor(s, top)));
+    document.getElementById("whatif-ranking").replaceChildren(...items);
+  }
+
+  function barFor(standing, top) {
+    const bar = h("span", { class: "bar", "aria-hidden": "true" });
+    bar.style.width = (Math.abs(standing.score) / top) * 12 + "rem";
+    bar.style.background = standing.excluded ? "var(--muted)" : "var(--fw-" + (standing.index % 6) + ")";
+    return bar;
+  }
+
+  function renderReasons(result) {
+    const lead = result.ranking.find((s) => s.framework === result.winner);
+    const list = document.getElementById("whatif-reasons");
+    const pick = result.companion ? "Companion: " + result.companion.name + ". " : "";
+    const reasons = lead ? lead.reasons.slice(0, 5) : [];
+    list.replaceChildren(
+      h("p", { class: "muted" }, pick + (lead ? "Top reasons for " + lead.name + ":" : "")),
+      h("ul", {}, reasons.map((r) => h("li", {}, h("b", {}, signed(r.points)), " " + r.because)))
+    );
+  }
+
+  function reset() {
+    for (const node of form.querySelectorAll("[data-question]")) {
+      const chosen = initial.get(node.dataset.question) || [];
+      if (node.type === "checkbox") node.checked = chosen.includes(node.value);
+      else node.value = chosen[0] || "";
+    }
+    update();
+  }
+
+  build();
+  update();
+  performance.mark("report-ready");
+  document.documentElement.dataset.ready = "1";
+})();

@@ -1,0 +1,92 @@
+"""Names for ids, read from the exported rule base, and the small wording helpers of both pages.
+
+The pages are rendered from JSON data only (the record and :func:`export.export_rules`), so
+every look-up here tolerates ids it does not know (an overlay removed since, a newer record) by
+showing the id itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Framework names, question texts and option labels by id, with the framework order."""
+
+    frameworks: dict[str, str] = field(default_factory=dict)
+    questions: dict[str, str] = field(default_factory=dict)
+    options: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model: Mapping[str, Any]) -> Names:
+        return cls(
+            {f["id"]: f["name"] for f in model.get("frameworks", [])},
+            {q["id"]: q["text"] for q in model.get("questions", [])},
+            {
+                (q["id"], o["id"]): o["label"]
+                for q in model.get("questions", [])
+                for o in q["options"]
+            },
+        )
+
+    def framework(self, fid: Any) -> str:
+        return "no framework" if fid is None else self.frameworks.get(str(fid), str(fid))
+
+    def index(self, fid: Any) -> int:
+        """The framework's place in the rule base (its colour); unknown ones share the last."""
+        order = list(self.frameworks)
+        return order.index(fid) % 6 if fid in order else 5
+
+    def question(self, qid: Any) -> str:
+        return self.questions.get(str(qid), str(qid))
+
+    def option(self, qid: Any, oid: Any) -> str:
+        return self.options.get((str(qid), str(oid)), str(oid))
+
+    def answer(self, qid: Any, value: Any) -> str:
+        """A profile answer (text or list) as option labels."""
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(self.option(qid, v) for v in values) or "nothing"
+
+    def outcome(self, winner: Any, tie: Any) -> str:
+        if winner:
+            return self.framework(winner)
+        if strings(tie):
+            return "a tie between " + and_list([self.framework(f) for f in strings(tie)])
+        return "no framework (every one is excluded)"
+
+
+def and_list(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def signed(x: Any) -> str:
+    """A score or points as +6 / −1.5 (a typographic minus); anything else as text."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return "" if x is None else str(x)
+    text = f"{x:+g}"
+    return text.replace("-", "\u2212")
+
+
+def dicts(value: Any) -> list[dict[str, Any]]:
+    """The mappings in ``value`` if it is a list: a record from a newer writer never crashes us."""
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def strings(value: Any) -> list[str]:
+    return [str(x) for x in value] if isinstance(value, list) else []
+
+
+def label_of(value: Any) -> str:
+    """A stack part given as text or as ``{name, id, ...}``."""
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("id") or "")
+    return "" if value is None else str(value)

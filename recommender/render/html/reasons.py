@@ -1,0 +1,207 @@
+"""The report's explanations: reasons with their sources, why-not, deal-breakers, what-ifs.
+
+Each function takes the record (``recommend --format json``) and returns Markup, or nothing when
+its part of the record is absent or empty; fields added later (issue 12's
+``why_not.by_question``, structured what-ifs) are shown when present and the older shapes still
+render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
+from recommender.render.html.links import linkify
+from recommender.render.html.markup import Markup, el, join
+
+MULTI_SIGNS = {"+": "adding", "-": "dropping"}
+
+
+def reason_list(reasons: list[dict[str, Any]]) -> Markup:
+    """Points, the ``because`` text, the source with its links, and the rule id."""
+    return el("ul", *(_reason(r) for r in reasons), cls="reasons")
+
+
+def _reason(r: dict[str, Any]) -> Markup:
+    points = r.get("points")
+    tone = "pos" if _positive(points) else "neg" if _negative(points) else ""
+    return el(
+        "li",
+        el("span", signed(points), cls=f"pts {tone}".strip()),
+        el("span", r.get("because", ""), " ", el("span", r.get("rule", ""), cls="rule-id mono")),
+        el("span", "Source: ", linkify(str(r.get("source", ""))), cls="source")
+        if r.get("source")
+        else None,
+        data_rule=r.get("rule"),
+    )
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _positive(x: Any) -> bool:
+    return isinstance(x, (int, float)) and x > 0
+
+
+def _negative(x: Any) -> bool:
+    return isinstance(x, (int, float)) and x < 0
+
+
+def why(data: dict[str, Any], names: Names) -> Markup:
+    """ "Why X" for the winner, or for each tied framework; the others' reasons folded below."""
+    leaders = [str(data["winner"])] if data.get("winner") else strings(data.get("tie"))
+    parts = []
+    others = []
+    for s in dicts(data.get("ranking")):
+        reasons = dicts(s.get("reasons"))
+        if s.get("framework") in leaders:
+            title = f"Why {names.framework(s.get('framework'))} ({signed(s.get('score'))})"
+            parts.append(
+                join(
+                    [
+                        el("h3", title),
+                        reason_list(reasons)
+                        if reasons
+                        else el("p", "No rule gave it points.", cls="muted"),
+                    ]
+                )
+            )
+        elif reasons:
+            title = f"{names.framework(s.get('framework'))} ({signed(s.get('score'))})"
+            others.append(join([el("h3", title), reason_list(reasons)]))
+    if others:
+        parts.append(el("details", el("summary", "The other frameworks' reasons"), *others))
+    if not parts:
+        return Markup("")
+    return el("section", el("h2", "Reasons"), *parts, cls="card", id="reasons")
+
+
+def why_not(data: dict[str, Any], names: Names) -> Markup:
+    """The gap to the runner-up: per question when the record has it, else the rules lost on."""
+    w = mapping(data.get("why_not"))
+    if not w:
+        return Markup("")
+    gap = w.get("gap")
+    behind = f" ({gap:g} point{'s' if gap != 1 else ''} behind)" if _number(gap) else ""
+    title = f"Why not {names.framework(w.get('framework'))}{behind}"
+    body = _by_question(w, names, gap) if "by_question" in w else _lost_on(w)
+    return el("section", el("h2", title), body, cls="card", id="why-not")
+
+
+def _by_question(w: dict[str, Any], names: Names, gap: Any) -> Markup:
+    rows = [
+        el(
+            "tr",
+            el("td", names.question(q.get("question"))),
+            el(
+                "td",
+                names.answer(q.get("question"), q.get("answer"))
+                if q.get("answer") is not None
+                else "unanswered",
+            ),
+            el("td", signed(q.get("net")), cls="num"),
+            el("td", ", ".join(_rule_ids(q.get("rules"))), cls="mono"),
+        )
+        for q in dicts(w.get("by_question"))
+    ]
+    total = el("tr", el("th", "The gap", colspan=2), el("td", signed(gap), cls="num"), el("td"))
+    head = el(
+        "tr",
+        el("th", "question"),
+        el("th", "answer"),
+        el("th", "net", cls="num"),
+        el("th", "rules"),
+    )
+    note = el(
+        "p",
+        "What the winner gained over it, question by question; the nets add up to the gap.",
+        cls="muted",
+    )
+    return join([note, el("table", el("thead", head), el("tbody", *rows, total))])
+
+
+def _rule_ids(rules: Any) -> list[str]:
+    if not isinstance(rules, list):
+        return []
+    return [str(r.get("rule", "")) if isinstance(r, dict) else str(r) for r in rules]
+
+
+def _lost_on(w: dict[str, Any]) -> Markup:
+    lost = dicts(w.get("lost_on"))
+    if not lost:
+        return el("p", "No single rule separates them.", cls="muted")
+    note = el(
+        "p",
+        "The rules on which it lost the most (points: what the winner gained over it).",
+        cls="muted",
+    )
+    return join([note, reason_list(lost)])
+
+
+def dealbreakers(data: dict[str, Any], names: Names) -> Markup:
+    items = [
+        el(
+            "li",
+            el("b", names.framework(s.get("framework"))),
+            ": ",
+            b.get("because", ""),
+            el("span", " Source: ", linkify(str(b.get("source", ""))), cls="source")
+            if b.get("source")
+            else None,
+        )
+        for s in dicts(data.get("ranking"))
+        for b in dicts(s.get("dealbreakers"))
+    ]
+    if not items:
+        return Markup("")
+    return el("section", el("h2", "Deal-breakers"), el("ul", *items), cls="card", id="dealbreakers")
+
+
+def what_would_change(data: dict[str, Any], names: Names) -> Markup:
+    """Grouped by question: each single different answer and the outcome it leads to."""
+    groups: dict[str, list[str]] = {}
+    for c in dicts(data.get("what_would_change")):
+        q = c.get("question")
+        phrase = f"{_change(c, names)} \u2192 {names.outcome(c.get('winner'), c.get('tie'))}"
+        groups.setdefault(str(q), []).append(phrase)
+    if not groups and not data.get("open_questions"):
+        return Markup("")
+    items = [el("li", el("b", names.question(q)), ": ", "; ".join(p)) for q, p in groups.items()]
+    return el(
+        "section",
+        el("h2", "What would change this (one answer at a time)"),
+        el("ul", *items) if items else el("p", "No single answer changes the winner.", cls="muted"),
+        open_questions(data, names),
+        cls="card",
+        id="what-would-change",
+    )
+
+
+def _change(c: dict[str, Any], names: Names) -> str:
+    """Issue 12's ``{change: set|add|remove|clear, answer}``, or "+opt"/"-opt"/"(unanswered)"."""
+    q, answer, change = c.get("question"), c.get("answer"), c.get("change")
+    if change is not None:
+        verb = {"add": "adding", "remove": "dropping", "clear": "leaving it unanswered"}.get(change)
+        if change == "clear":
+            return "leaving it unanswered"
+        label = names.answer(q, answer)
+        return f"{verb} {label}" if verb else label
+    text = str(answer)
+    if text == "(unanswered)":
+        return "leaving it unanswered"
+    if text[:1] in MULTI_SIGNS and (q, text[1:]) in names.options:
+        return f"{MULTI_SIGNS[text[0]]} {names.option(q, text[1:])}"
+    return names.option(q, text)
+
+
+def open_questions(data: dict[str, Any], names: Names) -> Markup:
+    qs = [names.question(q) for q in strings(data.get("open_questions"))]
+    if not qs:
+        return Markup("")
+    return el(
+        "p",
+        "Unanswered questions that could still change the result: ",
+        and_list(qs),
+        ".",
+        cls="open-questions",
+    )

@@ -1,0 +1,297 @@
+"""``recommend --format html``: one self-contained page for one recommendation.
+
+:func:`report_page` is a pure function of two JSON values, both inlined in the page: the record
+exactly as ``recommend --format json`` prints it (``script#report-data``) and the exported rule
+base (``script#rules-data``, see :mod:`export`) that the in-page what-if scores with. Fields the
+record may gain (``confidence``, ``stack``, a per-question ``why_not``) are shown when present;
+a missing one drops its part."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recommender import __version__
+from recommender.render.html import reasons
+from recommender.render.html.evidence import evidence as evidence_section
+from recommender.render.html.labels import Names, dicts, label_of, mapping, signed, strings
+from recommender.render.html.markup import Markup, el, join, json_script
+from recommender.render.html.page import TAIL, head, script, script_text
+from recommender.render.html.svg import Bar, Frame, bar_chart
+from recommender.rulebase.model import RuleBase
+from recommender.scoring.export import export_rules
+from recommender.scoring.result import Recommendation
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from recommender.scoring.evidence import Evidence
+
+SCRIPTS = ("dom.js", "scorer.js", "report.js")
+CONFIDENCE = {
+    "clear": "a clear call",
+    "close": "a close call: one answer could swing it",
+    "none": "no real preference: your answers do not separate the frameworks",
+}
+
+
+def render_html(
+    rec: Recommendation,
+    rules: RuleBase,
+    evidence: Evidence | None = None,
+    facts: Mapping[str, str] | None = None,
+) -> str:
+    """The page for ``rec``; ``facts`` (``--probe``) fold the probe tests of the what-if's rules."""
+    data = rec.to_dict()
+    if evidence is not None:
+        data["evidence"] = evidence.to_dict()
+    return report_page(data, export_rules(rules, facts))
+
+
+def report_page(data: dict[str, Any], model: dict[str, Any]) -> str:
+    """The whole page from the record and the exported rules."""
+    names = Names.of(model)
+    code = script_text(*SCRIPTS)
+    title = f"recommender: {_verdict(data, names)}"
+    if data.get("profile"):
+        title += f" for {data['profile']}"
+    return join(
+        [
+            head(title, [code]),
+            _body(data, names),
+            json_script("report-data", data),
+            json_script("rules-data", model),
+            script(code),
+            TAIL,
+        ]
+    )
+
+
+def _body(data: dict[str, Any], names: Names) -> Markup:
+    return join(
+        [
+            _header(data, names),
+            el("div", _scores(data, names), _companion(data, names), cls="grid"),
+            reasons.why(data, names),
+            reasons.why_not(data, names),
+            reasons.dealbreakers(data, names),
+            reasons.what_would_change(data, names),
+            evidence_section(data, names),
+            _answers(data, names),
+            _whatif(),
+            _footer(),
+        ]
+    )
+
+
+def _verdict(data: dict[str, Any], names: Names) -> str:
+    if data.get("winner"):
+        return names.framework(data["winner"])
+    if strings(data.get("tie")):
+        return "tie between " + " and ".join(names.framework(f) for f in strings(data["tie"]))
+    if data.get("confidence") == "none":
+        return "no recommendation yet"
+    return "no framework fits"
+
+
+def _header(data: dict[str, Any], names: Names) -> Markup:
+    profile = data.get("profile")
+    return el(
+        "header",
+        el(
+            "p",
+            "Framework recommendation",
+            join([" \u00b7 ", el("span", profile, id="profile-name")]) if profile else None,
+            cls="kicker",
+        ),
+        el(
+            "h1",
+            _headline(data, names),
+            cls="headline",
+            id="headline",
+            data_winner=str(data.get("winner") or ""),
+            data_tie=" ".join(strings(data.get("tie"))),
+        ),
+        _stack(data, names),
+        _confidence(data, names),
+        cls="top",
+    )
+
+
+def _headline(data: dict[str, Any], names: Names) -> Markup:
+    winner = data.get("winner")
+    if winner:
+        companion = mapping(data.get("companion"))
+        with_ = (
+            el("span", f" with {companion['name']}", cls="with") if companion.get("name") else None
+        )
+        return join(["Recommended: ", names.framework(winner), with_])
+    tie = strings(data.get("tie"))
+    if tie:
+        return join(
+            [
+                "Tie: ",
+                " and ".join(names.framework(f) for f in tie),
+                el("span", " \u2014 the rules cannot separate them", cls="with"),
+            ]
+        )
+    if data.get("confidence") == "none":
+        return join(
+            ["No recommendation yet", el("span", " \u2014 answer more questions", cls="with")]
+        )
+    return join(
+        ["No framework fits", el("span", " \u2014 every one hits a deal-breaker", cls="with")]
+    )
+
+
+def _stack(data: dict[str, Any], names: Names) -> Markup:
+    """Issue 11's ``stack``: framework, companion, deployment runtimes and hardware, as chips."""
+    stack = mapping(data.get("stack"))
+    if not stack:
+        return Markup("")
+    chips = [names.framework(stack["framework"])] if stack.get("framework") else []
+    chips += [label_of(stack.get("companion"))] if stack.get("companion") else []
+    deploy = stack.get("deploy")
+    chips += [f"deploy: {label_of(d)}" for d in (deploy if isinstance(deploy, list) else [])]
+    chips += [f"{k}: {label_of(v)}" for k, v in mapping(stack.get("hardware")).items()]
+    return el("ul", *(el("li", c) for c in chips if c), cls="stack", id="stack", aria_label="stack")
+
+
+def _confidence(data: dict[str, Any], names: Names) -> Markup:
+    """The record's ``confidence`` when it has one, and the margin over the runner-up."""
+    parts: list[Any] = []
+    level = data.get("confidence")
+    if isinstance(level, str):
+        parts += [
+            "Confidence: ",
+            el("span", level, cls=f"badge {level}", id="confidence"),
+            " ",
+            CONFIDENCE.get(level, ""),
+        ]
+    w = mapping(data.get("why_not"))
+    gap = w.get("gap")
+    if isinstance(gap, (int, float)) and data.get("winner"):
+        sep = ". " if parts else ""
+        parts += [
+            sep,
+            f"Margin: {gap:g} point{'s' if gap != 1 else ''} over ",
+            names.framework(w.get("framework")),
+            ".",
+        ]
+    return el("p", *parts, cls="confidence") if parts else Markup("")
+
+
+def _scores(data: dict[str, Any], names: Names) -> Markup:
+    bars = [_bar(s, data, names) for s in dicts(data.get("ranking"))]
+    if not bars:
+        return Markup("")
+    desc = "; ".join(f"{b.label} {b.shown}{' ' + b.note if b.note else ''}" for b in bars)
+    chart = bar_chart("score-chart", "Score per framework", desc, bars, Frame(440, 100))
+    return el("section", chart, cls="card", id="scores")
+
+
+def _bar(s: dict[str, Any], data: dict[str, Any], names: Names) -> Bar:
+    fid = s.get("framework")
+    score = s.get("score")
+    value = float(score) if isinstance(score, (int, float)) else 0.0
+    note = (
+        "excluded"
+        if s.get("excluded")
+        else "\u25c0 winner"
+        if fid == data.get("winner")
+        else ("tied" if fid in strings(data.get("tie")) else "")
+    )
+    kind = "excluded" if s.get("excluded") else f"fw-{names.index(fid)}"
+    return Bar(names.framework(fid), value, kind, note, signed(score))
+
+
+def _companion(data: dict[str, Any], names: Names) -> Markup:
+    c = mapping(data.get("companion"))
+    avoid = dicts(data.get("avoid"))
+    if not c and not avoid:
+        return Markup("")
+    parts: list[Any] = [el("h2", "Companion library")]
+    if c:
+        pkg = el("code", f"pip install {c['package']}") if c.get("package") else None
+        parts += [
+            el("p", el("b", c.get("name", c.get("id", "")))),
+            el("p", pkg) if pkg else None,
+            el(
+                "p",
+                f"{c.get('status', '')} as of {c.get('status_as_of', '?')}. {c.get('note') or ''}",
+                cls="muted",
+            ),
+        ]
+    if avoid:
+        parts += [
+            el("h3", f"Avoid for new {names.framework(data.get('winner'))} projects"),
+            el(
+                "ul",
+                *(
+                    el(
+                        "li",
+                        el("b", a.get("name", "")),
+                        f": {a.get('status', '')} as of "
+                        f"{a.get('status_as_of', '?')}. {a.get('note') or ''}",
+                    )
+                    for a in avoid
+                ),
+            ),
+        ]
+    return el("section", *parts, cls="card", id="companion")
+
+
+def _answers(data: dict[str, Any], names: Names) -> Markup:
+    answers = mapping(data.get("answers"))
+    rows = [
+        el("tr", el("th", names.question(q), scope="row"), el("td", names.answer(q, v)))
+        for q, v in answers.items()
+    ]
+    ignored = strings(data.get("ignored"))
+    note = (
+        el(
+            "p",
+            "Not asked, so ignored: ",
+            ", ".join(names.question(q) for q in ignored),
+            cls="muted",
+        )
+        if ignored
+        else None
+    )
+    body = el("table", el("tbody", *rows)) if rows else el("p", "No answers given.", cls="muted")
+    return el("section", el("h2", "Your answers"), body, note, cls="card", id="answers")
+
+
+def _whatif() -> Markup:
+    return el(
+        "section",
+        el("h2", "What if? Change any answer"),
+        el(
+            "p",
+            "The ranking below is recomputed in this page from the rules inlined in it, the same "
+            "way ",
+            el("code", "recommender recommend"),
+            " scores.",
+            cls="muted",
+        ),
+        el("noscript", el("p", "The what-if needs JavaScript.")),
+        el("form", id="whatif-form", aria_label="answers"),
+        el(
+            "div",
+            el("p", id="whatif-winner", aria_live="polite"),
+            el("ol", id="whatif-ranking", cls="ranking"),
+            el("div", id="whatif-reasons"),
+            id="whatif-result",
+        ),
+        el("p", el("button", "Back to the report's answers", type="button", id="whatif-reset")),
+        cls="card no-print",
+        id="whatif",
+    )
+
+
+def _footer() -> Markup:
+    return el(
+        "footer",
+        f"Made by recommender {__version__}. The record is in script#report-data (the "
+        "recommend --format json output); the rules the what-if uses are in script#rules-data.",
+    )

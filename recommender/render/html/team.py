@@ -1,0 +1,113 @@
+"""``batch --format html``: the team page, written by a streaming batch writer.
+
+Records stream into a temporary file as they come (the writer keeps only a :class:`Tally` and one
+compact row per record, ~100 bytes each), and :meth:`TeamWriter.finish` writes the page: charts,
+the table's rows as compact JSON (``script#rows-data``), the table script, and last the records
+themselves, equal to ``batch --format json`` (``script#records``). The records go last so that the
+charts and the first page of the table are on screen while the browser is still reading them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from typing import Any, TextIO
+
+from recommender.batch.records import Records
+from recommender.batch.run import Item, Summary
+from recommender.render.html.labels import Names, dicts, label_of, mapping, strings
+from recommender.render.html.markup import json_script, script_safe
+from recommender.render.html.page import TAIL, head, script, script_text
+from recommender.render.html.tally import Tally, outcome
+from recommender.render.html.team_page import body
+from recommender.rulebase.model import RuleBase
+from recommender.scoring.export import export_rules
+from recommender.scoring.table import table_for
+
+SCRIPTS = ("dom.js", "team.js")
+COLUMNS = ("row", "profile", "outcome", "tie", "margin", "confidence", "stack", "error", "scores")
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+
+
+class TeamWriter:
+    """A batch writer (``write(records)`` per chunk, then ``finish(summary)``) for one HTML file."""
+
+    summary_inside = True
+
+    def __init__(self, stream: TextIO, rules: RuleBase, probe: bool = False) -> None:
+        self.stream, self.rules = stream, rules
+        self.records = Records(probe)
+        self.names = Names.of(export_rules(rules))
+        table = table_for(rules)
+        self.tally = Tally({r.id: tuple(sorted(table.reads(r.when))) for r in rules.rules})
+        self.rows: list[list[Any]] = []
+        # open from the first chunk to finish(); the OS deletes it when closed or collected
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.first = True
+
+    def write(self, items: list[Item]) -> None:
+        self.write_records([self.records.record(item) for item in items])
+
+    def write_records(self, records: list[dict[str, Any]]) -> None:
+        """Records as ``batch -f json`` writes them (kept apart so any record can be rendered)."""
+        if not records:
+            return
+        text = script_safe(",".join([_encode(r) for r in records]))
+        self.spool.write(text if self.first else "," + text)
+        self.first = False
+        for r in records:
+            self.tally.add(r)
+            self.rows.append(self.compact(r))
+
+    def compact(self, r: dict[str, Any]) -> list[Any]:
+        """One table row, in :data:`COLUMNS` order."""
+        scores = {s.get("framework"): s.get("score") for s in dicts(r.get("ranking"))}
+        return [
+            r.get("row"),
+            r.get("profile"),
+            outcome(r),
+            strings(r.get("tie")),
+            r.get("margin"),
+            r.get("confidence") if isinstance(r.get("confidence"), str) else None,
+            stack_label(r, self.names),
+            r.get("error"),
+            [scores.get(f) for f in self.names.frameworks],
+        ]
+
+    def finish(self, summary: Summary) -> None:
+        code = script_text(*SCRIPTS)
+        table = {
+            "columns": list(COLUMNS),
+            "frameworks": [{"id": f, "name": n} for f, n in self.names.frameworks.items()],
+            "rows": self.rows,
+        }
+        out = self.stream
+        out.write(head(_title(self.tally), [code]))
+        out.write(body(self.tally, summary, self.names, summary.top_rules(self.rules)))
+        out.write(json_script("rows-data", table) + "\n")
+        out.write(script(code))
+        out.write('<script type="application/json" id="records">[')
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, out)
+        self.spool.close()
+        out.write("]</script>\n" + TAIL)
+
+
+def stack_label(r: dict[str, Any], names: Names) -> str:
+    """Issue 11's ``stack`` when the record has one, else the winner and its companion library."""
+    stack = mapping(r.get("stack"))
+    if stack:
+        parts = [names.framework(stack["framework"])] if stack.get("framework") else []
+        parts += [label_of(stack.get("companion"))] if stack.get("companion") else []
+        deploy = stack.get("deploy")
+        parts += [label_of(d) for d in (deploy if isinstance(deploy, list) else [])]
+        return " + ".join(p for p in parts if p)
+    if not r.get("winner"):
+        return ""
+    companion = label_of(r.get("companion"))
+    return names.framework(r["winner"]) + (f" + {companion}" if companion else "")
+
+
+def _title(tally: Tally) -> str:
+    return f"recommender: team report, {tally.rows:,} profiles"

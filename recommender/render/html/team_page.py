@@ -1,0 +1,243 @@
+"""The visible part of the team page: the counts, the charts and the table's frame.
+
+Everything is drawn from a :class:`tally.Tally` (and the batch's :class:`Summary` for the rules
+that fired most); the table's rows are filled in by ``assets/team.js`` from the compact rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recommender.batch.run import Summary
+from recommender.render.html.labels import Names
+from recommender.render.html.markup import Markup, el, join
+from recommender.render.html.svg import Bar, Frame, bar_chart, column_chart
+from recommender.render.html.tally import BUCKETS, OVER, Tally
+
+DECIDING_SHOWN = 8
+CONFIDENCE_ORDER = ("clear", "close", "none")
+CHART = Frame(460, 130)
+
+
+def body(tally: Tally, summary: Summary, names: Names, top_rules: list[tuple[str, int]]) -> Markup:
+    return join(
+        [
+            _header(tally, names),
+            _stats(tally),
+            el("div", _winners(tally, names), _margins(tally), cls="grid"),
+            el(
+                "div",
+                _confidence(tally),
+                _deciding(tally, names),
+                _top_rules(top_rules),
+                cls="grid",
+            ),
+            _table(names, tally),
+            el(
+                "footer",
+                "Made by recommender. Every record is in script#records at the end of this "
+                "file, as batch --format json writes it; the table reads the compact copy in "
+                "script#rows-data.",
+            ),
+        ]
+    )
+
+
+def _header(tally: Tally, names: Names) -> Markup:
+    scored = tally.rows - tally.outcomes["error"]
+    lead = max(
+        (f for f in tally.outcomes if f not in ("error", "tie", "none")),
+        key=lambda f: tally.outcomes[f],
+        default=None,
+    )
+    line = (
+        "No profile could be scored."
+        if lead is None
+        else (
+            f"{names.framework(lead)} fits {tally.outcomes[lead]:,} of {scored:,} scored profiles"
+            f" ({100 * tally.outcomes[lead] / max(scored, 1):.0f}%)."
+        )
+    )
+    return el(
+        "header",
+        el("p", "Team report", cls="kicker"),
+        el("h1", f"Which framework fits which team: {tally.rows:,} profiles"),
+        el("p", line, cls="lede"),
+        cls="top",
+    )
+
+
+def _stats(tally: Tally) -> Markup:
+    items = [
+        ("profiles", tally.rows),
+        ("scored", tally.rows - tally.outcomes["error"]),
+        ("ties", tally.outcomes["tie"]),
+        ("close calls (margin \u2264 1 or tie)", tally.close),
+        ("failed rows", tally.outcomes["error"]),
+    ]
+    return el(
+        "ul",
+        *(el("li", el("b", f"{n:,}"), label, data_stat=label.split()[0]) for label, n in items),
+        cls="stats",
+        id="stats",
+    )
+
+
+def _winners(tally: Tally, names: Names) -> Markup:
+    bars = [Bar(names.framework(f), n, f"fw-{names.index(f)}") for f, n in _by_count(tally, names)]
+    for kind, label in (("tie", "tie"), ("none", "none fits"), ("error", "error")):
+        if tally.outcomes[kind]:
+            bars.append(Bar(label, tally.outcomes[kind], kind))
+    desc = "; ".join(f"{b.label}: {b.value:g} rows" for b in bars) or "no rows"
+    return el("section", bar_chart("winners-chart", "Winners", desc, bars, CHART), cls="card")
+
+
+def _by_count(tally: Tally, names: Names) -> list[tuple[str, int]]:
+    found = [(f, tally.outcomes[f]) for f in names.frameworks if tally.outcomes[f]]
+    found += [
+        (f, n)
+        for f, n in tally.outcomes.items()
+        if f not in names.frameworks and f not in ("tie", "none", "error")
+    ]
+    return sorted(found, key=lambda x: -x[1])
+
+
+def _margins(tally: Tally) -> Markup:
+    labels = ["tie", *(label for _, label in BUCKETS), OVER]
+    bars = [
+        Bar(label, tally.margins[label], "tie" if label == "tie" else "fw-2") for label in labels
+    ]
+    desc = "Winning margin in points (winner minus runner-up): " + "; ".join(
+        f"{b.label}: {b.value:g} rows" for b in bars
+    )
+    chart = column_chart(
+        "margin-chart", "How close the calls are (margin, points)", desc, bars, Frame(460)
+    )
+    return el("section", chart, cls="card")
+
+
+def _confidence(tally: Tally) -> Markup:
+    if not tally.confidence:
+        return Markup("")
+    levels = [c for c in CONFIDENCE_ORDER if c in tally.confidence]
+    levels += sorted(c for c in tally.confidence if c not in CONFIDENCE_ORDER)
+    bars = [Bar(c, tally.confidence[c], c) for c in levels]
+    desc = "; ".join(f"{b.label}: {b.value:g} rows" for b in bars)
+    return el("section", bar_chart("confidence-chart", "Confidence", desc, bars, CHART), cls="card")
+
+
+def _deciding(tally: Tally, names: Names) -> Markup:
+    top = tally.deciding.most_common(DECIDING_SHOWN)
+    if not top:
+        return Markup("")
+    bars = [Bar(q, n, "fw-3", tip=_deciding_tip(tally, q, names)) for q, n in top]
+    frame = Frame(CHART.width, max(CHART.label, 16 + 8 * max(len(q) for q, _ in top)))
+    desc = "Rows whose winner gained points over the runner-up through this question: " + "; ".join(
+        f"{q} {n}" for q, n in top
+    )
+    chart = bar_chart("deciding-chart", "Which answers decide most", desc, bars, frame)
+    return el(
+        "section",
+        chart,
+        el(
+            "p",
+            "Rows where the question's answer gave the winner points over "
+            "the runner-up; hover a bar for the most common deciding answer.",
+            cls="muted",
+        ),
+        cls="card",
+    )
+
+
+def _deciding_tip(tally: Tally, question: str, names: Names) -> str:
+    answer, n = tally.deciding_answers[question].most_common(1)[0]
+    said = names.answer(question, list(answer)) if answer else "unanswered"
+    return f"{names.question(question)} \u2014 most often: {said} ({n:,} rows)"
+
+
+def _top_rules(top_rules: list[tuple[str, int]]) -> Markup:
+    if not top_rules:
+        return Markup("")
+    items = [el("li", el("code", rule), f" \u2014 {n:,} rows") for rule, n in top_rules]
+    return el("section", el("h2", "Rules that fired most"), el("ol", *items), cls="card")
+
+
+def _table(names: Names, tally: Tally) -> Markup:
+    return el(
+        "section",
+        el("h2", "Every profile"),
+        _filters(names, tally),
+        el("p", id="table-status", aria_live="polite", cls="muted"),
+        el(
+            "div",
+            el("table", el("thead", _head(names, bool(tally.confidence))), el("tbody"), id="rows"),
+            cls="table-wrap",
+        ),
+        el(
+            "div",
+            el("button", "\u2190 previous", type="button", data_page="prev"),
+            el("span", id="page-label"),
+            el("button", "next \u2192", type="button", data_page="next"),
+            cls="pager",
+        ),
+        el("noscript", el("p", "The table needs JavaScript; the records are in script#records.")),
+        cls="card",
+        id="table",
+    )
+
+
+def _filters(names: Names, tally: Tally) -> Markup:
+    winners: list[tuple[str, str]] = [
+        ("", "all"),
+        *names.frameworks.items(),
+        ("tie", "tie"),
+        ("none", "none fits"),
+        ("error", "errors"),
+    ]
+    controls: list[Any] = [
+        _select("winner", "Winner", winners),
+        el(
+            "label",
+            "Profile name contains",
+            el("input", type="search", name="q", data_filter="q", autocomplete="off"),
+        ),
+        _select("close", "Margin", [("", "any"), ("1", "close calls (\u2264 1 or tie)")]),
+    ]
+    if tally.confidence:
+        levels = [(c, c) for c in (*CONFIDENCE_ORDER, *tally.confidence) if c in tally.confidence]
+        controls.append(_select("confidence", "Confidence", [("", "any"), *dict(levels).items()]))
+    return el("form", *controls, cls="filters", id="filters", aria_label="filters")
+
+
+def _select(key: str, label: str, options: list[tuple[str, str]]) -> Markup:
+    return el(
+        "label",
+        label,
+        el(
+            "select",
+            *(el("option", text, value=value) for value, text in options),
+            name=key,
+            data_filter=key,
+        ),
+    )
+
+
+def _head(names: Names, confidence: bool) -> Markup:
+    cols = [
+        ("row", "row", True),
+        ("profile", "profile", False),
+        ("winner", "winner", False),
+        ("stack", "stack", False),
+        ("margin", "margin", True),
+    ]
+    if confidence:
+        cols.append(("confidence", "confidence", False))
+    cells = [
+        el("th", el("button", label, type="button", data_sort=key), cls="num" if num else None)
+        for key, label, num in cols
+    ]
+    cells += [
+        el("th", el("button", name, type="button", data_sort=f"score:{fid}"), cls="num")
+        for fid, name in names.frameworks.items()
+    ]
+    cells.append(el("th", "notes"))
+    return el("tr", *cells)

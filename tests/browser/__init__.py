@@ -1,0 +1,1 @@
+"""Browser tests: the html reports in a real chromium (see conftest.py)."""

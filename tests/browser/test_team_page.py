@@ -1,0 +1,182 @@
+"""The team page in a real chromium, from file://: charts, every row, filters and sort kept in the
+URL, error rows with their messages, and a 10,000-row page that filters and pages at once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from html_support import MINI, ROOT, XSS, block, random_rows
+
+import recommender
+from browser.browserkit import Watched
+
+
+def team_page(directory: Path, rows: list[dict[str, Any]], base: Path | None = None) -> Path:
+    """``batch -o team.html`` for real on ``rows`` (the shipped rules, or ``base``)."""
+    source = directory / "team.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = directory / "team.html"
+    subprocess.run(
+        [sys.executable, "-m", "recommender", "batch", str(source), "-o", str(out), "-q"],
+        env={"PYTHONPATH": str(ROOT), "RECOMMENDER_RULES": "", "PATH": "/usr/bin:/bin"}
+        | ({"RECOMMENDER_BASE_RULES": str(base)} if base else {}),
+        check=False,
+        timeout=300,
+    )
+    assert out.is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rows = random_rows(recommender.load_rules(), 300)
+    rows += [{"name": XSS, "audience": "beginner"}, {"name": "typo", "audience": "novice"}]
+    return team_page(tmp_path_factory.mktemp("team"), rows)
+
+
+@pytest.fixture(scope="module")
+def records(team: Path) -> list[dict[str, Any]]:
+    return block(team.read_text(encoding="utf-8"), "records")
+
+
+@pytest.fixture()
+def seen(browser, team: Path):
+    watched = Watched.open(browser, team, viewport={"width": 1100, "height": 900})
+    yield watched
+    watched.close()
+
+
+def shown_rows(page: Any) -> list[dict[str, str]]:
+    return page.eval_on_selector_all(
+        "#rows tbody tr",
+        "trs => trs.map(tr => ({row: tr.dataset.row, outcome: tr.dataset.outcome, "
+        "cells: [...tr.cells].map(c => c.textContent)}))",
+    )
+
+
+def column(page: Any, name: str) -> int:
+    heads = page.eval_on_selector_all("#rows thead th", "ths => ths.map(t => t.textContent)")
+    return heads.index(name)
+
+
+def test_the_page_shows_charts_and_every_row(seen, team: Path, artifacts: Path):
+    page = seen.page
+    assert page.text_content("#table-status") == "Showing 1–100 of 302 matching rows (302 in all)."
+    assert len(shown_rows(page)) == 100 and page.text_content("#page-label") == "page 1 of 4"
+    for chart in ("winners-chart", "margin-chart", "deciding-chart"):
+        assert page.locator(f"#{chart} svg[role=img] > title").count() == 1
+        assert page.locator(f"#{chart} svg > desc").text_content()
+    assert page.locator("img").count() == 0
+    seen.shot(artifacts, "team-light")
+    seen.shot(artifacts, "team-light-full", full_page=True)
+    seen.assert_clean(team)
+
+
+def test_dark_and_print(browser, team: Path, artifacts: Path):
+    dark = Watched.open(browser, team, color_scheme="dark", viewport={"width": 1100, "height": 900})
+    dark.shot(artifacts, "team-dark")
+    dark.page.emulate_media(media="print", color_scheme="light")
+    assert not dark.page.is_visible("#filters")
+    dark.shot(artifacts, "team-print", full_page=True)
+    dark.assert_clean(team)
+    dark.close()
+
+
+def test_a_filter_shows_only_its_rows_and_goes_into_the_url(seen, records, artifacts: Path):
+    page = seen.page
+    page.select_option("select[data-filter=winner]", "jax")
+    jax = [r for r in records if r["winner"] == "jax"]
+    assert page.url.endswith("?winner=jax")
+    assert page.text_content("#table-status").endswith(f"of {len(jax)} matching rows (302 in all).")
+    assert {r["outcome"] for r in shown_rows(page)} == {"jax"}
+    assert [int(r["row"]) for r in shown_rows(page)] == [r["row"] for r in jax][:100]
+    page.fill("input[data-filter=q]", "team-0001")
+    wanted = [r["row"] for r in jax if "team-0001" in r["profile"]]
+    assert [int(r["row"]) for r in shown_rows(page)] == wanted
+    assert "q=team-0001" in page.url and "winner=jax" in page.url
+    page.select_option("select[data-filter=close]", "1")
+    close = [r["row"] for r in jax if "team-0001" in r["profile"] and r["margin"] <= 1]
+    assert [int(r["row"]) for r in shown_rows(page)] == close
+    page.locator("#table").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('table').scrollIntoView()")
+    seen.shot(artifacts, "team-filtered")
+
+
+def test_sort_by_margin_both_ways(seen, records):
+    page = seen.page
+    at = column(page, "margin")
+    page.click("#rows th button[data-sort=margin]")
+    assert page.url.endswith("?sort=margin")
+    margins = [r["cells"][at] for r in shown_rows(page)]
+    numbers = [float(m) for m in margins if m]
+    assert numbers == sorted(numbers) and numbers[0] == 0
+    page.click("#rows th button[data-sort=margin]")
+    assert page.url.endswith("?sort=-margin")
+    top = max(r["margin"] for r in records if r["margin"] is not None)
+    assert float(shown_rows(page)[0]["cells"][at]) == top
+    assert page.get_attribute("#rows th button[data-sort=margin]", "aria-sort") == "descending"
+
+
+def test_the_url_restores_filters_sort_and_page(browser, team: Path, records):
+    seen = Watched.open(browser, team, "?winner=pytorch&sort=-score:pytorch&page=2")
+    page = seen.page
+    assert page.input_value("select[data-filter=winner]") == "pytorch"
+    pytorch = sorted(
+        (r for r in records if r["winner"] == "pytorch"),
+        key=lambda r: (
+            -next(s["score"] for s in r["ranking"] if s["framework"] == "pytorch"),
+            r["row"],
+        ),
+    )
+    assert [int(r["row"]) for r in shown_rows(page)] == [r["row"] for r in pytorch][100:200]
+    assert page.text_content("#page-label").startswith("page 2 of ")
+    seen.assert_clean(team)
+    seen.close()
+
+
+def test_error_rows_are_marked_with_their_message(browser, team: Path):
+    seen = Watched.open(browser, team, "?winner=error")
+    rows = shown_rows(seen.page)
+    assert len(rows) == 1 and rows[0]["outcome"] == "error"
+    assert seen.page.locator("#rows tbody tr.error").count() == 1
+    assert 'unknown option "novice" for question "audience"' in rows[0]["cells"][-1]
+    seen.close()
+
+
+def test_hostile_names_stay_text(browser, team: Path):
+    seen = Watched.open(browser, team, "?q=alert")
+    rows = shown_rows(seen.page)
+    assert [r["cells"][1] for r in rows] == [XSS]
+    assert seen.page.locator("img").count() == 0 and seen.dialogs == []
+    seen.close()
+
+
+def test_ten_thousand_rows_filter_and_page_at_once(browser, tmp_path_factory, artifacts: Path):
+    mini = recommender.load_rules(base=MINI)
+    directory = tmp_path_factory.mktemp("big")
+    path = team_page(directory, random_rows(mini, 10_000, seed=3), MINI)
+    seen = Watched.open(browser, path)
+    page = seen.page
+    assert page.text_content("#table-status").endswith("(10,000 in all).")
+    assert len(shown_rows(page)) == 100
+    took = page.evaluate(
+        """() => {
+          const t = performance.now();
+          const select = document.querySelector("select[data-filter=winner]");
+          select.value = "jax";
+          select.dispatchEvent(new Event("input"));
+          const filtered = performance.now() - t;
+          document.querySelector("#rows th button[data-sort=margin]").click();
+          return [filtered, performance.now() - t - filtered];
+        }"""
+    )
+    assert max(took) < 500, took  # milliseconds for a filter and a sort over 10,000 rows
+    assert "winner=jax&sort=margin" in page.url
+    seen.shot(artifacts, "team-10000")
+    seen.assert_clean(path)
+    seen.close()

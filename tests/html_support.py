@@ -1,0 +1,155 @@
+"""Shared by the html tests: reading the pages' data blocks, random answers, hostile text, and a
+reference evaluator of the exported rules written straight from the scoring core's semantics."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+from recommender.scoring.table import table_for
+from recommender.rulebase.model import RuleBase
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "data" / "mini"
+MLX = ROOT / "docs" / "examples" / "mlx"
+
+# Hostile text: closes the script element, opens a comment, breaks out of an attribute, and the two
+# characters that end a JavaScript line.
+XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)><!-- \u2028\u2029 &amp;'
+PROBE_STATUSES = ("ok", "failed", "unavailable", "skipped", "absent")
+
+
+def block(page: str, element_id: str) -> Any:
+    """The JSON value of ``<script type="application/json" id=element_id>``."""
+    m = re.search(
+        rf'<script type="application/json" id="{re.escape(element_id)}">(.*?)</script>', page, re.S
+    )
+    assert m, f"no data block {element_id}"
+    return json.loads(m.group(1))
+
+
+def outside_data(page: str) -> str:
+    """The page without its JSON blocks: what the browser parses as markup."""
+    return re.sub(r'<script type="application/json" id="[^"]+">.*?</script>', "", page, flags=re.S)
+
+
+def hostile_overlay(tmp_path: Path) -> Path:
+    """An overlay whose rule carries XSS in its id-free text fields, firing for beginners."""
+    overlay = tmp_path / "hostile"
+    overlay.mkdir()
+    text = json.dumps(XSS)
+    (overlay / "hostile.yaml").write_text(
+        "rules:\n"
+        "  - id: hostile-text\n"
+        "    when: {audience: beginner}\n"
+        "    score: {pytorch: 1}\n"
+        f"    because: {text}\n"
+        f"    source: {json.dumps(XSS + ' javascript:alert(3) https://example.org/x?a=<b>')}\n",
+        encoding="utf-8",
+    )
+    return overlay
+
+
+def random_rows(rules: RuleBase, n: int, seed: int = 1) -> list[dict[str, Any]]:
+    """``n`` batch input rows: ~30% of questions left out, follow-ups sometimes answered anyway."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        row: dict[str, Any] = {"name": f"team-{i:05d}"}
+        for q in rules.questions:
+            if rng.random() < 0.3:
+                continue
+            if q.kind == "multi":
+                row[q.id] = rng.sample(q.option_ids, rng.choice((1, 1, 2)))
+            else:
+                row[q.id] = rng.choice(q.option_ids)
+        rows.append(row)
+    return rows
+
+
+def answers_for(rules: RuleBase) -> st.SearchStrategy[dict[str, frozenset[str]]]:
+    """Normalised answers: any question may be left out; follow-ups drawn even when not asked."""
+    parts = {}
+    for q in rules.questions:
+        if q.kind == "multi":
+            value = st.frozensets(st.sampled_from(q.option_ids), min_size=1)
+        else:
+            value = st.sampled_from(q.option_ids).map(lambda o: frozenset((o,)))
+        parts[q.id] = st.one_of(st.none(), value)
+    return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v})
+
+
+def probe_facts_in(rules: RuleBase) -> list[str]:
+    """Every probe fact a rule, follow-up or companion tests."""
+    return sorted(table_for(rules).facts_read)
+
+
+def facts_for(rules: RuleBase) -> st.SearchStrategy[dict[str, str] | None]:
+    names = probe_facts_in(rules)
+    some = st.fixed_dictionaries({n: st.sampled_from(PROBE_STATUSES) for n in names})
+    return st.one_of(st.none(), some)
+
+
+# -- a reference evaluator of export_rules' format, independent of assets/scorer.js ---------------
+
+
+def holds(node: Any, answers: Mapping[str, frozenset[str]]) -> bool:
+    if isinstance(node, bool):
+        return node
+    ((key, value),) = node.items()
+    if key == "any_of":
+        question, options = value
+        return bool(answers.get(question, frozenset()) & set(options))
+    if key == "unanswered":
+        return value not in answers
+    if key == "all":
+        return all(holds(p, answers) for p in value)
+    if key == "any":
+        return any(holds(p, answers) for p in value)
+    if key == "not":
+        return not holds(value, answers)
+    raise AssertionError(f"unknown node {node!r}")
+
+
+def score_exported(model: dict[str, Any], given: Mapping[str, frozenset[str]]) -> dict[str, Any]:
+    """winner, tie, the ranking's framework order, scores and exclusions, from the exported data."""
+    answers = dict(given)
+    for q in model["questions"]:
+        if q["ask_when"] is not None and q["id"] in answers and not holds(q["ask_when"], answers):
+            del answers[q["id"]]
+    ids = [f["id"] for f in model["frameworks"]]
+    scores = dict.fromkeys(ids, 0.0)
+    blocked = dict.fromkeys(ids, False)
+    for rule in model["rules"]:
+        if holds(rule["when"], answers):
+            for f in ids:
+                scores[f] += rule["points"].get(f, 0.0)
+                blocked[f] = blocked[f] or f in rule["dealbreaker"]
+    open_ = {f: round(scores[f], 6) for f in ids if not blocked[f]}
+    best = max(open_.values(), default=None)
+    top = [f for f in ids if f in open_ and open_[f] == best]
+    order = sorted(ids, key=lambda f: (blocked[f], -round(scores[f], 6), ids.index(f)))
+    return {
+        "winner": top[0] if len(top) == 1 else None,
+        "tie": top if len(top) > 1 else [],
+        "order": order,
+        "scores": scores,
+        "excluded": blocked,
+    }
+
+
+def engine_view(rec: Any) -> dict[str, Any]:
+    """The same fields from a Recommendation."""
+    return {
+        "winner": rec.winner,
+        "tie": list(rec.tie),
+        "order": [s.framework for s in rec.ranking],
+        "scores": {s.framework: s.score for s in rec.ranking},
+        "excluded": {s.framework: s.excluded for s in rec.ranking},
+    }

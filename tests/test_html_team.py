@@ -1,0 +1,173 @@
+"""batch --format html: the records in the page equal batch --format json, the table rows and the
+summary are read off the records, error rows keep their messages, user text is escaped."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import MINI, run_cli
+from html_support import XSS, block, hostile_overlay, outside_data
+
+import recommender
+from recommender.batch.run import Summary
+from recommender.render.html.tally import Tally, bucket, deciders
+from recommender.render.html.team import COLUMNS, TeamWriter
+
+MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
+ROWS = [
+    {"name": "lab", "audience": "researcher", "deployment": ["server"]},
+    {"name": "phone", "audience": "beginner", "deployment": ["mobile"]},
+    {"name": "tied", "audience": "beginner", "os": "windows"},
+    {"name": "bad", "audience": "novice"},
+    {"name": XSS, "deployment": ["edge"], "edge_target": "microcontroller"},
+]
+
+
+@pytest.fixture()
+def team(tmp_path: Path) -> Path:
+    path = tmp_path / "team.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in ROWS))
+    return path
+
+
+def test_the_page_carries_the_batch_json_output_exactly(team: Path, tmp_path: Path):
+    as_json = run_cli("batch", str(team), "-f", "json", env=MINI_ENV)
+    done = run_cli("batch", str(team), "-o", str(tmp_path / "team.html"), env=MINI_ENV)
+    assert done.returncode == as_json.returncode == 1  # one bad row
+    page = (tmp_path / "team.html").read_text(encoding="utf-8")
+    assert block(page, "records") == json.loads(as_json.stdout)
+    assert "batch: 5 rows: 4 scored, 1 failed" in done.stderr
+
+
+def test_the_table_rows_are_read_off_the_records(team: Path):
+    page = run_cli("batch", str(team), "-f", "html", env=MINI_ENV).stdout
+    table = block(page, "rows-data")
+    assert table["columns"] == list(COLUMNS)
+    assert [f["id"] for f in table["frameworks"]] == ["tensorflow", "pytorch", "jax"]
+    rows = {r[1]: dict(zip(COLUMNS, r, strict=True)) for r in table["rows"]}
+    assert rows["lab"] | {"scores": None} == {
+        "row": 1,
+        "profile": "lab",
+        "outcome": "pytorch",
+        "tie": [],
+        "margin": 2,
+        "confidence": None,
+        "stack": "PyTorch + torch.nn",
+        "error": None,
+        "scores": None,
+    }
+    assert rows["lab"]["scores"] == [0, 4.5, 2.5]  # os unanswered: +0.5 each
+    assert rows["tied"]["outcome"] == "tie" and rows["tied"]["tie"] == ["tensorflow", "pytorch"]
+    assert rows["bad"]["outcome"] == "error" and 'unknown option "novice"' in rows["bad"]["error"]
+    assert rows[XSS]["outcome"] == "tensorflow"  # JAX excluded on a microcontroller
+
+
+def test_the_summary_counts_and_charts(team: Path):
+    page = run_cli("batch", str(team), "-f", "html", env=MINI_ENV).stdout
+    for stat, n in (("profiles", 5), ("scored", 4), ("ties", 1), ("failed", 1)):
+        assert f'<li data-stat="{stat}"><b>{n}</b>' in page
+    for chart in ("winners-chart", "margin-chart", "deciding-chart"):
+        assert f'<figure class="chart" id="{chart}">' in page
+        assert f'<title id="{chart}-title">' in page and f'<desc id="{chart}-desc">' in page
+    assert '<g class="row" data-label="TensorFlow" data-value="2">' in page
+    assert "confidence-chart" not in page  # no record has a confidence yet
+
+
+def test_user_text_is_escaped(team: Path, tmp_path: Path):
+    rows = tmp_path / "hostile.jsonl"
+    rows.write_text(json.dumps({"name": XSS, "audience": "beginner"}) + "\n")
+    done = run_cli("batch", str(rows), "--rules", str(hostile_overlay(tmp_path)), "-f", "html")
+    assert done.returncode == 0, done.stderr
+    markup = outside_data(done.stdout)
+    assert "<img" not in markup and markup.count("<script>") == 1
+    assert block(done.stdout, "records")[0]["profile"] == XSS
+
+
+def _record(**extra) -> dict:
+    base = {
+        "row": 1,
+        "profile": "p",
+        "winner": "jax",
+        "tie": [],
+        "ranking": [],
+        "error": None,
+        "margin": 3,
+        "answers": {"hardware": "tpu"},
+        "companion": None,
+    }
+    return base | extra
+
+
+def test_deciders_prefer_the_per_question_why_not_and_else_credit_rule_questions():
+    per_question = {
+        "by_question": [
+            {"question": "hardware", "answer": "tpu", "net": 4},
+            {"question": "audience", "answer": None, "net": -1},
+        ]
+    }
+    assert deciders(per_question, {}, {}) == {"hardware": ("tpu",)}
+    lost_on = {"lost_on": [{"rule": "tpu-jax", "points": 4}, {"rule": "gone", "points": 1}]}
+    assert deciders(lost_on, {"hardware": "tpu"}, {"tpu-jax": ("hardware", "os")}) == {
+        "hardware": ("tpu",),
+        "os": (),
+    }
+
+
+def test_the_tally_counts_outcomes_margins_and_confidence():
+    tally = Tally()
+    for r in (
+        _record(),
+        _record(margin=0.5, confidence="close"),
+        _record(winner=None, tie=["a", "b"]),
+        _record(winner=None, error="bad row"),
+        _record(winner=None, margin=None),
+    ):
+        tally.add(r)
+    assert tally.outcomes == {"jax": 2, "tie": 1, "error": 1, "none": 1}
+    assert tally.margins == {"2\u20133": 1, "\u2264 1": 1, "tie": 1}
+    assert tally.close == 2 and tally.confidence == {"close": 1}
+    assert [bucket(m) for m in (0.5, 1, 1.5, 10, 11)] == ["≤ 1", "≤ 1", "1–2", "5–10", "> 10"]
+
+
+def test_the_writer_keeps_compact_rows_and_spools_the_records(mini):
+    out = io.StringIO()
+    writer = TeamWriter(out, mini)
+    big = "x" * 10_000
+    writer.write_records(
+        [
+            _record(row=i, profile=f"p{i}", why_not={"lost_on": [], "big": big})
+            for i in range(1, 201)
+        ]
+    )
+    assert out.getvalue() == ""  # nothing is written before finish()
+    assert sum(len(json.dumps(r)) for r in writer.rows) < 200 * 200  # the big field stays on disk
+    writer.finish(Summary(rows=200))
+    page = out.getvalue()
+    assert len(block(page, "records")) == 200 and block(page, "records")[7]["why_not"]["big"] == big
+    assert page.index('id="rows-data"') < page.index("<script>") < page.index('id="records"')
+
+
+def test_html_is_picked_by_extension(team: Path, tmp_path: Path):
+    out = tmp_path / "Team.HTML"
+    run_cli("batch", str(team), "-o", str(out), env=MINI_ENV)
+    assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_an_empty_batch_still_makes_a_page(tmp_path: Path):
+    empty = tmp_path / "none.jsonl"
+    empty.write_text("")
+    done = run_cli("batch", str(empty), "-f", "html", env=MINI_ENV)
+    assert done.returncode == 0 and block(done.stdout, "records") == []
+    assert "No profile could be scored." in done.stdout
+
+
+def test_recommend_with_no_html_never_imports_the_html_package(tmp_path: Path):
+    done = run_cli(
+        "recommend", "-a", "audience=beginner", "-f", "json", env={**MINI_ENV, "PYTHONVERBOSE": "1"}
+    )
+    assert done.returncode == 0
+    assert "recommender.render.html" not in done.stderr
+    assert recommender  # the package itself imports fine in-process
