@@ -1,17 +1,21 @@
-"""Command line: parse arguments, dispatch to one module under ``commands/``, and own the exception boundary."""
+"""Command line: parse arguments, dispatch to one module under ``commands/``, and own the one
+boundary where errors and signals become an exit code and one line."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from types import FrameType
 
-from recommender.errors import UserError
+from recommender.errors import STOP_SIGNALS, ExitCode, Terminated, UserError
 
-# One line per subcommand: name -> (module, one-line help). Modules are imported only when chosen, so the
-# startup cost of `recommender recommend` never includes questionary (ask) or the probe machinery.
+# One line per subcommand: name -> (module, one-line help). Modules are imported only when chosen,
+# so the startup cost of `recommender recommend` never includes questionary or the probe.
 COMMANDS: dict[str, tuple[str, str]] = {
     "recommend": ("recommender.commands.recommend", "score one project profile"),
     "compare": (
@@ -47,10 +51,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def common_options(level: int = 0) -> argparse.ArgumentParser:
-    """``--rules`` and ``--debug``, accepted at every level (``recommender --rules D rules --rules E lint``).
+    """``--rules`` and ``--debug``, accepted at every level
+    (``recommender --rules D rules --rules E lint``).
 
-    Each level appends to its own destination with no default: argparse copies a subparser's namespace over its
-    parent's, so one shared list would keep only the innermost level's directories.
+    Each level appends to its own destination with no default: argparse copies a subparser's
+    namespace over its parent's, so one shared list would keep only the innermost level's.
     """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -126,15 +131,30 @@ def _version() -> str:
 def main(
     argv: Sequence[str] | None = None, commands: dict[str, tuple[str, str]] | None = None
 ) -> int:
-    """Run one command; ``commands`` replaces the registry (a seam for tests)."""
+    """Run one command; ``commands`` replaces the registry (a seam for tests).
+
+    The one boundary: a user error exits 2 with one line, a signal 128 + signum with one line
+    once every ``finally`` has run (temporary files removed, children ended), a bug 3.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in argv
+    _replace_unencodable()
+    with raised_on_signals():
+        try:
+            return _dispatch(argv, commands)
+        except Terminated as stop:
+            note = f"; {stop.note}" if stop.note else ""
+            command = _chosen(argv) or "recommender"
+            print(f"recommender: {command} {stop.what()}{note}", file=sys.stderr)
+            return stop.exit_code
+
+
+def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> int:
     try:
         parser, module = build_parser(argv, commands)
         args = parser.parse_args(argv)
         if module is None:
             parser.print_help()
-            return 0
+            return ExitCode.OK
         args.rules = [
             *(d for level in range(3) for d in getattr(args, f"rules_{level}", [])),
             *_env_rules(),
@@ -143,22 +163,57 @@ def main(
     except UserError as exc:
         for error in getattr(exc, "errors", None) or [exc]:
             print(f"recommender: {error}" if error.file is None else str(error), file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         print("\nrecommender: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # `recommender ... | head` closed the pipe; that is the reader's choice, not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # the machine's, not a bug: a full disk, a permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"recommender: {where}{exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.USAGE
     except Exception as exc:  # the one place unexpected errors are caught
-        if debug:
+        if "--debug" in argv:
             raise
         print(
-            f"recommender: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            f"recommender: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for the traceback)",
             file=sys.stderr,
         )
-        return 3
+        return ExitCode.INTERNAL
+
+
+@contextlib.contextmanager
+def raised_on_signals() -> Iterator[None]:
+    """Inside, the first of ``STOP_SIGNALS`` raises :class:`Terminated` in the main thread; later
+    ones are ignored, so the cleanup it sets off is not cut short."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        for s in STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+        raise Terminated(signum)
+
+    try:
+        previous = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
+    except ValueError:  # not the main thread: signals stay as they are
+        previous = {}
+    try:
+        yield
+    finally:
+        for s, action in previous.items():
+            signal.signal(s, action)
+
+
+def _replace_unencodable() -> None:
+    """Output that the console's encoding cannot hold (cp1252 and a bar chart) is replaced with
+    '?' rather than ending the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
 
 
 def _env_rules() -> list[str]:

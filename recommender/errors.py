@@ -1,8 +1,54 @@
-"""The one user-facing error type, and the formatting of its single line."""
+"""The user-facing error types, the signal that stops a command, and the exit codes."""
 
 from __future__ import annotations
 
+import enum
+import signal
 from collections.abc import Iterable
+
+
+class ExitCode(enum.IntEnum):
+    """What the process tells its caller; a signal gives 128 + signum (:class:`Terminated`)."""
+
+    OK = 0
+    FINDINGS = 1  # the command ran and found something: bad rows, lint warnings, failed cases
+    USAGE = 2  # the input or the command line is unusable: one line says why
+    INTERNAL = 3  # a bug: one line, the traceback under --debug
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+
+
+# The signals that stop a command cleanly: each raises Terminated in the main thread.
+STOP_SIGNALS = tuple(
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+    if hasattr(signal, name)
+)
+
+
+class Terminated(BaseException):
+    """A signal asked the process to stop; every ``finally`` runs on the way out.
+
+    A BaseException, like KeyboardInterrupt, so no ``except Exception`` swallows it. ``note``
+    is what the command adds to its one line ("its children were ended").
+    """
+
+    def __init__(self, signum: int, note: str = "") -> None:
+        super().__init__(signum)
+        self.signum, self.note = signum, note
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal number: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP."""
+        return 128 + self.signum
+
+    @property
+    def name(self) -> str:
+        """``SIGTERM``."""
+        return signal.Signals(self.signum).name
+
+    def what(self) -> str:
+        """``interrupted`` for Ctrl-C, else ``stopped by SIGTERM``."""
+        return "interrupted" if self.signum == signal.SIGINT else f"stopped by {self.name}"
 
 
 class UserError(Exception):

@@ -1,70 +1,417 @@
-"""Files in and out, in one place: bounded reads that never hang on a FIFO or device, and atomic
-output (a temporary file beside the target, renamed over it)."""
+"""Files in and out, in one place, with every bound on what is read.
+
+Reads take a regular file or ``-`` (stdin), never a device, FIFO or socket (opened non-blocking,
+so naming one never hangs), and never more than a stated number of bytes. Lines are read in
+bounded pieces. JSON is read with no duplicate keys, NaN, deep nesting or long numbers.
+
+Writes (``-o``) are checked before any work, then go to a temporary file beside the target that
+is renamed over it (a symlink's target is replaced, the link stays), or straight into a device
+or FIFO, which is never replaced. The limits are documented in docs/limits.md.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
+import math
 import os
+import signal
 import stat
-from collections.abc import Iterator
-from pathlib import Path
-from typing import IO
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any, BinaryIO, TextIO
 
-from recommender.errors import UserError
+from recommender.errors import STOP_SIGNALS, UserError
+
+MAX_BYTES = 1 << 20  # a profile, rule file or resume file: small by nature
+MAX_DOCUMENT = 64 << 20  # a batch YAML or JSON document (read one profile at a time)
+MAX_LINE = 1 << 20  # a JSONL or CSV line; a profile is a few hundred bytes
+MAX_DEPTH = 64  # nesting of a YAML or JSON value; rule files need about 12
+MAX_DIGITS = 100  # characters in one number (Python itself stops at 4,300 digits)
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def kind_of(mode: int) -> str:
+    """What a file is, in words: "a directory", "a FIFO (named pipe)", ..., "a regular file"."""
+    return next((name for test, name in _KINDS if test(mode)), "a regular file")
+
+
+def open_regular(path: str | os.PathLike[str]) -> int:
+    """A read-only descriptor on a regular file; UserError naming the file otherwise.
+
+    Opened non-blocking, so a FIFO with no writer is refused at once instead of hanging.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise _read_error(exc, path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise UserError(
+            f"is {kind_of(mode)}, not a regular file; give a file, or - to read stdin", str(path)
+        )
+    return fd
+
+
+def _read_error(exc: OSError, path: str | os.PathLike[str]) -> UserError:
+    if isinstance(exc, FileNotFoundError):
+        return UserError("no such file", str(path))
+    if isinstance(exc, IsADirectoryError):
+        return UserError("is a directory, expected a file", str(path))
+    return UserError(exc.strerror or str(exc), str(path))
+
+
+def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, or of stdin for ``-``; UserError when over ``limit``."""
+    if str(path) == "-":
+        return _bounded(sys.stdin.buffer.read, limit, "<stdin>")
+    fd = open_regular(path)
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise UserError(f"file is {size:,} bytes, over the {limit:,}-byte limit", str(path))
+        return _bounded(lambda n: os.read(fd, n), limit, str(path))
+    finally:
+        os.close(fd)
+
+
+def _bounded(read: Callable[[int], bytes], limit: int, name: str) -> bytes:
+    """Read to the end in pieces; a source that grows past ``limit`` is refused."""
+    chunks, size = [], 0
+    while chunk := read(min(1 << 20, limit + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise UserError(f"over the {limit:,}-byte limit", name)
+    return b"".join(chunks)
+
+
+def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> str:
+    """A small UTF-8 text file (or stdin for ``-``); UserError naming the file otherwise."""
+    data = read_bytes(path, limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int) -> tuple[bytes, bool] | None:
+    """(up to ``limit`` bytes, whether there was more), or None when missing or not a regular
+    file: for derived data (caches, a child's output), where any doubt means "not there"."""
+    try:
+        fd = open_regular(path)
+    except UserError:
+        return None
+    try:
+        data = _bounded_prefix(fd, limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data[:limit], len(data) > limit
+
+
+def _bounded_prefix(fd: int, n: int) -> bytes:
+    chunks, size = [], 0
+    while size < n and (chunk := os.read(fd, min(1 << 20, n - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def lines(stream: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes | int]:
+    """Each line of ``stream`` with its newline; a line over ``limit`` bytes comes as its length
+    (an int) instead, its rest read and dropped in bounded pieces, never held whole."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit:
+            yield line
+            continue
+        length = len(line)
+        while not line.endswith(b"\n") and (line := stream.readline(1 << 20)):
+            length += len(line)
+        yield length
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+
+class JsonProblem(ValueError):
+    """JSON that is not plain data within the bounds; ``line``/``col`` when known (1-based)."""
+
+    def __init__(self, message: str, line: int | None = None, col: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+class JsonObject(dict):  # type: ignore[type-arg]
+    """A JSON object that had a repeated key: the first repeated key, and every pair in order."""
+
+    duplicate: str = ""
+    pairs: list[tuple[str, Any]]
+
+
+def keep_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An ``object_pairs_hook`` for readers that report a repeated key where it stands."""
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out
+    found = JsonObject(out)
+    seen: set[str] = set()
+    found.duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+    found.pairs = pairs
+    return found
+
+
+def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An ``object_pairs_hook`` that refuses a repeated key (``json`` keeps the last silently)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise JsonProblem(f'duplicate key "{key}"')
+    return out
+
+
+def _number_text(text: str) -> str:
+    if len(text) > MAX_DIGITS:
+        raise JsonProblem(f"a number of {len(text):,} characters, over the {MAX_DIGITS} limit")
+    return text
+
+
+def _int(text: str) -> int:
+    return int(_number_text(text))
+
+
+def _float(text: str) -> float:
+    value = float(_number_text(text))
+    if not math.isfinite(value):
+        raise JsonProblem(f"the number {text} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonProblem(f"{name} is not a JSON number")
+
+
+def json_decoder(
+    hook: Callable[[list[tuple[str, Any]]], Any] = refuse_duplicates, nan_as_none: bool = False
+) -> json.JSONDecoder:
+    """A decoder with the bounds on numbers; NaN and infinity refused, or read as None."""
+    constant = (lambda _: None) if nan_as_none else _no_constant
+    return json.JSONDecoder(
+        object_pairs_hook=hook, parse_int=_int, parse_float=_float, parse_constant=constant
+    )
+
+
+_STRICT = json_decoder()
+_LENIENT = json_decoder(nan_as_none=True)
+
+
+def loads_json(
+    data: bytes | str, decoder: json.JSONDecoder | None = None, *, nan_as_none: bool = False
+) -> Any:
+    """One JSON value within the bounds; JsonProblem (a ValueError) says what is wrong and where.
+
+    ``nan_as_none`` reads NaN and infinity as None: a probe check that computed NaN still reports.
+    """
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise JsonProblem(f"not UTF-8 text (byte {exc.start})") from None
+    decoder = decoder or (_LENIENT if nan_as_none else _STRICT)
+    try:
+        value = decoder.decode(data)
+    except json.JSONDecodeError as exc:
+        raise JsonProblem(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels") from None
+    if data.count("[") + data.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
+        raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """Nesting depth of a JSON value (a scalar is 0), without recursion; stops past ``limit``."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > limit:
+            break
+        if isinstance(item, dict):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where ``-o`` writes: ``path`` replaced atomically, or written straight into (``direct``)
+    when it is a character device or FIFO, which must never be replaced by a regular file."""
+
+    path: str
+    direct: bool = False
+
+
+def output_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
+    """Check ``-o PATH`` before any work; UserError (exit 2) for what it must not replace.
+
+    A symlink is followed to its target. A directory, socket or block device is refused, and so is
+    a file that is also one of ``inputs`` (the profile or batch file being read).
+    """
+    try:
+        st: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        st = None  # a new file, or a symlink to one
+    except OSError as exc:
+        raise UserError(f"cannot write here: {exc.strerror}", path) from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return _special(path, st.st_mode)
+    if st is not None:
+        _refuse_inputs(path, inputs)
+    real = os.path.realpath(path)
+    parent = os.path.dirname(real) or "."
+    if not os.path.isdir(parent):
+        raise UserError(f"cannot write here: the directory {parent} does not exist", path)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write here: no permission to write in {parent}", path)
+    return Target(real)
+
+
+def _special(path: str, mode: int) -> Target:
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return Target(path, direct=True)
+    what = kind_of(mode)
+    hint = "a file name such as results.jsonl" if stat.S_ISDIR(mode) else "a regular file"
+    raise UserError(f"is {what}; -o needs {hint}", path)
+
+
+def _refuse_inputs(path: str, inputs: Iterable[str | None]) -> None:
+    for name in inputs:
+        if not name or name == "-":
+            continue
+        with contextlib.suppress(OSError):
+            if os.path.samefile(name, path):
+                raise UserError("the output would replace the input; choose another -o file", path)
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
-    """Yield a file object; on success it replaces ``path`` whole, on any error nothing is left behind."""
+def output_stream(path: str, inputs: Iterable[str | None] = ()) -> Iterator[TextIO]:
+    """Text to ``-o PATH``: checked first (:func:`output_target`), then written atomically, or
+    straight into a device or FIFO. Text that cannot be encoded (a lone surrogate) is replaced."""
+    target = output_target(path, inputs)
+    if target.direct:
+        with _direct(target.path) as handle:
+            yield handle
+    else:
+        with atomic_writer(target.path) as handle:
+            yield handle  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def _direct(path: str) -> Iterator[TextIO]:
+    """Open a device or FIFO for writing; a FIFO nobody reads is refused rather than waited on."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        reason = "no process is reading the FIFO" if exc.errno == errno.ENXIO else exc.strerror
+        raise UserError(f"cannot write here: {reason}", path) from None
+    _blocking(fd)
+    with open(fd, "w", encoding="utf-8", errors="replace") as handle:
+        yield handle
+
+
+def _blocking(fd: int) -> None:
+    """Writes wait for a slow reader instead of failing with EAGAIN."""
+    with contextlib.suppress(ImportError, OSError):
+        import fcntl
+
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+
+
+def write_output(path: str, text: str, inputs: Iterable[str | None] = ()) -> None:
+    """``text`` to ``-o PATH`` (see :func:`output_stream`)."""
+    with output_stream(path, inputs) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Signals wait while a temporary file is made and noted, so none can strand it."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    old = mask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+    """Yield a file object; on success it replaces ``path`` whole (a symlink's target, the link
+    kept). On any error or signal the temporary file is removed and ``path`` is left as it was."""
     import tempfile  # costs ~5 ms of imports; only paid when something is written
 
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    target = os.path.realpath(path)
+    directory, name = os.path.split(target)
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise UserError(f"cannot write here: {exc.strerror}", str(path)) from None
-    try:
-        os.chmod(tmp, _mode_for(target))
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
+        with _signals_held():
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+            except OSError as exc:
+                raise UserError(f"cannot write here: {exc.strerror}", str(path)) from None
+        _chmod(fd, target)
+        text = "b" not in mode
+        with os.fdopen(
+            fd, mode, encoding="utf-8" if text else None, errors="replace" if text else None
+        ) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        tmp = None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
-def _mode_for(target: Path) -> int:
-    """Keep an existing file's mode; a new file gets the usual 0o666 less the umask (mkstemp makes 0o600)."""
+def _chmod(fd: int, target: str) -> None:
+    """An existing file keeps its permission bits, less setuid, setgid and sticky; a new file
+    gets 0o666 less the umask (mkstemp makes 0o600)."""
     try:
-        return target.stat().st_mode & 0o7777
+        mode = os.stat(target).st_mode & 0o777
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        mode = 0o666 & ~umask
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     with atomic_writer(path) as handle:
         handle.write(text)
-
-
-def read_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
-    """A regular file's bytes, at most ``limit`` of them; OSError (or UserError past the limit)
-    otherwise. Opened non-blocking, so a FIFO with no writer or a device never hangs the read."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"not a regular file: {path}")
-        chunks, size = [], 0
-        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                raise UserError(f"file is over the {limit:,}-byte limit", str(path))
-        return b"".join(chunks)
-    finally:
-        os.close(fd)

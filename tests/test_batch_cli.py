@@ -109,13 +109,25 @@ BAD_ROWS = [
     (
         "in.yaml",
         "- 7\n",
-        "in.yaml: row 1: expected a mapping of question: answer, or "
+        "in.yaml:1: row 1: expected a mapping of question: answer, or "
         "{name: ..., answers: {question: answer}}, got int 7",
     ),
     (
         "in.json",
         '{"p": {"os": "mac"}}',
-        'in.json: row 1: unknown option "mac" for question "os"; valid values: linux, windows',
+        'in.json:1: row 1: unknown option "mac" for question "os"; valid values: linux, windows',
+    ),
+    (
+        "in.yaml",
+        "- &a {os: linux}\n",
+        "in.yaml:1:3: row 1: YAML anchors and aliases (&name / *name) are not allowed; "
+        "write the value out",
+    ),
+    (
+        "in.yaml",
+        "- *a\n",
+        "in.yaml:1:3: row 1: YAML anchors and aliases (&name / *name) are not allowed; "
+        "write the value out",
     ),
     (
         "in.csv",
@@ -180,11 +192,6 @@ UNUSABLE = [
         "in.yaml",
         "just text\n",
         "in.yaml: expected a list of profiles or a mapping of name: answers, got text 'just text'",
-    ),
-    (
-        "in.yaml",
-        "- &a {os: linux}\n- *a\n",
-        "in.yaml:1:3: YAML anchors and aliases (&name / *name) are not allowed; write the value out",
     ),
     (
         "in.json",

@@ -1,11 +1,14 @@
 """Batch input: read profiles from YAML, JSON, JSONL or CSV as a stream of :class:`Row`.
 
-Each reader is a generator listed in :data:`READERS`. A row that cannot be read becomes a Row with ``error`` set
-(the batch goes on); an input that is unusable as a whole raises UserError (exit 2). JSONL and CSV are streamed
-line by line; YAML and JSON are documents and are read whole (up to :data:`MAX_DOCUMENT` bytes).
+Each reader is a generator listed in :data:`READERS`. A row that cannot be read becomes a Row with
+``error`` set (the batch goes on); an input that is unusable as a whole raises UserError (exit 2).
+Every read is bounded (:mod:`recommender.fileio`): JSONL and CSV are read a line at a time, each
+line at most :data:`~recommender.fileio.MAX_LINE` bytes; a YAML or JSON document is at most
+:data:`~recommender.fileio.MAX_DOCUMENT` bytes and is turned into rows one profile at a time, so
+memory holds one profile, not the document.
 
-Rows are numbered 1, 2, ... in input order. Blank lines in JSONL and CSV are not rows (a trailing newline or a
-spacer line is not a profile); messages still name the physical line.
+Rows are numbered 1, 2, ... in input order. Blank lines in JSONL and CSV are not rows (a trailing
+newline or a spacer line is not a profile); messages still name the physical line.
 """
 
 from __future__ import annotations
@@ -14,18 +17,30 @@ import codecs
 import csv
 import json
 import os
+import re
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePath
 from typing import Any, BinaryIO, NamedTuple
 
 from recommender.errors import UserError, did_you_mean
-from recommender.rulebase.yamlio import load_yaml
+from recommender.fileio import (
+    MAX_DEPTH,
+    MAX_DOCUMENT,
+    MAX_LINE,
+    JsonProblem,
+    depth,
+    json_decoder,
+    keep_duplicates,
+    lines,
+    loads_json,
+    open_regular,
+)
+from recommender.rulebase.yamlio import Item, ItemStream
 
-MAX_DOCUMENT = (
-    64 << 20
-)  # YAML/JSON are parsed whole; bigger batches belong in JSONL or CSV, which stream
 PROFILE_KEYS = ("name", "answers", "description")
 SHAPE = "a mapping of question: answer, or {name: ..., answers: {question: answer}}"
+TOO_BIG = "use JSONL or CSV, which have no size limit"
 
 
 class Row(NamedTuple):
@@ -46,37 +61,43 @@ class Source:
         self.stream, self.name, self.size = stream, name, size
         self.bytes_read = 0
 
-    def lines(self) -> Iterator[bytes]:
-        for line in self.stream:
-            self.bytes_read += len(line)
+    def lines(self) -> Iterator[bytes | int]:
+        """Each line; a line over MAX_LINE bytes comes as its length (an int), never held."""
+        for line in lines(self.stream, MAX_LINE):
+            self.bytes_read += line if isinstance(line, int) else len(line)
             yield line
 
-    def read_all(self) -> bytes:
-        data = self.stream.read(MAX_DOCUMENT + 1)
-        self.bytes_read = len(data)
-        if len(data) > MAX_DOCUMENT:
-            raise UserError(
-                f"over the {MAX_DOCUMENT:,}-byte limit for a whole YAML/JSON document; "
-                "use JSONL or CSV, which are streamed",
-                self.name,
-            )
+    def read(self, size: int = -1) -> bytes:
+        """A piece of a whole document (YAML's parser pulls these); past MAX_DOCUMENT, refused."""
+        want = MAX_DOCUMENT + 1 - self.bytes_read
+        data = self.stream.read(want if size < 0 else min(size, want))
+        self.bytes_read += len(data)
+        if self.bytes_read > MAX_DOCUMENT:
+            raise self.too_big()
         return data
+
+    def read_all(self) -> bytes:
+        if self.size and self.size > MAX_DOCUMENT:
+            raise self.too_big()
+        return self.read()
+
+    def too_big(self) -> UserError:
+        size = f"is {self.size:,} bytes, " if self.size and self.size > MAX_DOCUMENT else ""
+        return UserError(
+            f"{size}over the {MAX_DOCUMENT >> 20} MiB limit for a YAML or JSON document; "
+            + TOO_BIG,
+            self.name,
+        )
 
 
 def open_source(path: str, stdin: BinaryIO | None = None) -> Source:
-    """``path`` opened for reading, or ``stdin`` for ``-``; a missing or unreadable file is a UserError."""
+    """``path`` opened for reading, or ``stdin`` for ``-``; a missing or unreadable file, or one
+    that is not a regular file (a FIFO, a device), is a UserError."""
     if path == "-":
         return Source(stdin, "<stdin>")  # type: ignore[arg-type]
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 - closed by the command
-    except FileNotFoundError:
-        raise UserError("no such file", path) from None
-    except IsADirectoryError:
-        raise UserError("is a directory, expected a file of profiles", path) from None
-    except OSError as exc:
-        raise UserError(exc.strerror or str(exc), path) from None
-    stat = os.fstat(stream.fileno())
-    return Source(stream, path, stat.st_size if stat.st_size else None)
+    stream = os.fdopen(open_regular(path), "rb")
+    size = os.fstat(stream.fileno()).st_size
+    return Source(stream, path, size or None)
 
 
 def locate(
@@ -86,29 +107,16 @@ def locate(
     return f"{where}: row {row}: {message}"
 
 
-class _JsonObject(dict):
-    duplicate: str | None = None
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """JSON objects as dicts that remember a duplicate key (the json module keeps the last one silently)."""
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        out = _JsonObject(out)
-        seen: set[str] = set()
-        out.duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-    return out
-
-
-_decode = json.JSONDecoder(object_pairs_hook=_pairs).decode
+_JSONL = json_decoder(keep_duplicates)  # a repeated key is the row's error, not the file's
 
 
 def profile_of(
     item: Any, default_name: str | None = None
 ) -> tuple[str | None, Mapping[str, Any], Any]:
-    """(name, raw answers, where) from a profile in either shape; ValueError says what is wrong with it.
+    """(name, raw answers, where) from a profile in either shape; ValueError says what is wrong.
 
-    ``where`` is the mapping that holds the answers' positions (the item itself in the flat shape).
+    ``where`` is the mapping that holds the answers' positions (the item itself in the flat
+    shape).
     """
     if not isinstance(item, dict):
         raise ValueError(f"expected {SHAPE}, got {_kind(item)}")
@@ -152,40 +160,91 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def _document_rows(doc: Any, source: Source, what: str) -> Iterator[Row]:
-    """Rows from a whole document: a list of profiles, a mapping of name: answers, or one profile."""
-    if isinstance(doc, dict) and "answers" in doc:
-        items: list[tuple[Any, str | None]] = [(doc, None)]
-    elif isinstance(doc, dict):
-        items = [(answers, str(name)) for name, answers in doc.items()]
-    elif isinstance(doc, list):
-        items = [(item, None) for item in doc]
-    else:
-        raise UserError(
-            f"expected a list of profiles or a mapping of name: answers, got "
-            f"{'an empty document' if doc is None else _kind(doc)}",
-            source.name,
-        )
-    for n, (item, default) in enumerate(items, 1):
-        line = getattr(item, "pos", (None,))[0] if what == "yaml" else None
-        try:
-            name, answers, where = profile_of(item, default)
-        except ValueError as exc:
-            yield Row(n, default, error=locate(source.name, n, str(exc), line))
+def _document_rows(kind: str, items: Iterator[Item], value: Any, source: Source) -> Iterator[Row]:
+    """Rows from a whole document: a list of profiles, a mapping of name: answers, or one
+    profile."""
+    if kind == "sequence":
+        return _item_rows(items, source)
+    if kind == "mapping":
+        return _mapping_rows(items, source)
+    raise UserError(
+        "expected a list of profiles or a mapping of name: answers, got "
+        f"{'an empty document' if value is None else _kind(value)}",
+        source.name,
+    )
+
+
+def _item_rows(items: Iterator[Item], source: Source, first: int = 1) -> Iterator[Row]:
+    for n, item in enumerate(items, first):
+        default = None if item.key is None else str(item.key)
+        if item.error is not None:
+            yield Row(n, default, error=_row_error(source.name, n, item.error))
             continue
-        yield Row(n, name, answers, where=where, line=line)
+        try:
+            name, answers, where = profile_of(item.value, default)
+        except ValueError as exc:
+            yield Row(n, default, error=locate(source.name, n, str(exc), item.pos[0]))
+            continue
+        yield Row(n, name, answers, where=where, line=item.pos[0])
+
+
+def _row_error(source: str, n: int, message: str) -> str:
+    """``file:line:col: problem`` as ``file:line:col: row n: problem``."""
+    where, sep, problem = message.partition(": ")
+    return f"{where}: row {n}: {problem}" if sep and where.startswith(source) else message
+
+
+def _mapping_rows(items: Iterator[Item], source: Source) -> Iterator[Row]:
+    """A top-level mapping is one profile when its keys are a profile's (name, answers,
+    description) and include ``answers``; else each key names a profile. The first keys are held
+    until that is clear, so a mapping of a million names still streams."""
+    head: list[Item] = []
+    for item in items:
+        head.append(item)
+        if item.key not in PROFILE_KEYS:
+            break
+    keys = [item.key for item in head]
+    if "answers" not in keys:
+        yield from _item_rows(_chain(head, items), source)
+        return
+    if head[-1].key in PROFILE_KEYS:
+        yield _profile_row(head, source)
+        return
+    for _ in items:  # a profile with an unknown key: one row; the rest is read and dropped
+        pass
+    extra = str(head[-1].key)
+    message = f'unknown key "{extra}" beside "answers"{did_you_mean(extra, PROFILE_KEYS)}'
+    yield Row(1, None, error=locate(source.name, 1, message, head[0].pos[0]))
+
+
+def _chain(head: list[Item], rest: Iterator[Item]) -> Iterator[Item]:
+    yield from head
+    yield from rest
+
+
+def _profile_row(head: list[Item], source: Source) -> Row:
+    """One ``{name: ..., answers: {...}}`` document as its one row."""
+    line = head[0].pos[0]
+    bad = next((item.error for item in head if item.error), None)
+    if bad is not None:
+        return Row(1, None, error=_row_error(source.name, 1, bad))
+    try:
+        name, answers, where = profile_of({item.key: item.value for item in head})
+    except ValueError as exc:
+        return Row(1, None, error=locate(source.name, 1, str(exc), line))
+    return Row(1, name, answers, where=where, line=line)
 
 
 def read_yaml(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
-    data = source.read_all()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start})", source.name) from None
-    yield from _document_rows(load_yaml(source.name, text, max_bytes=MAX_DOCUMENT), source, "yaml")
+    """A YAML document, one top-level item at a time."""
+    if source.size and source.size > MAX_DOCUMENT:
+        raise source.too_big()
+    stream = ItemStream(source, source.name)  # type: ignore[arg-type]
+    yield from _document_rows(stream.kind, stream.items(), stream.value, source)
 
 
 def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
+    """A JSON document, read whole (within MAX_DOCUMENT) but decoded one profile at a time."""
     data = source.read_all()
     if not data.strip():
         raise UserError(
@@ -193,72 +252,214 @@ def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
             source.name,
         )
     try:
-        doc = json.loads(data, object_pairs_hook=_pairs)
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(f"not UTF-8 text (byte {exc.start})", source.name) from None
-    except json.JSONDecodeError as exc:
-        raise UserError(f"invalid JSON: {exc.msg}", source.name, exc.lineno, exc.colno) from None
-    yield from _document_rows(doc, source, "json")
+    del data
+    doc = JsonItems(text, source.name)
+    yield from _document_rows(doc.kind, doc.items(), doc.value, source)
+
+
+_TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
+_SPACE = re.compile(r"[ \t\n\r]*")
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SCALAR = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s,\]}]+')
+
+
+class JsonItems:
+    """A JSON document's top-level items, decoded one at a time from its text: a list's items, or
+    a mapping's name: value pairs. A bad item (a bound, a repeated name) is an Item with
+    ``error``; a syntax error ends the document (UserError)."""
+
+    def __init__(self, text: str, name: str) -> None:
+        self.text, self.name = text, name
+        self.at = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+        self.line, self.line_at = 1, 0
+        opener = text[self.at : self.at + 1]
+        self.kind = {"[": "sequence", "{": "mapping"}.get(opener, "other")
+        self.value: Any = None
+        if self.kind == "other":
+            try:
+                self.value = loads_json(text)
+            except JsonProblem as exc:
+                raise UserError(exc.message, name, exc.line, exc.col) from None
+        else:
+            self.at += 1
+
+    def items(self) -> Iterator[Item]:
+        close = "]" if self.kind == "sequence" else "}"
+        seen: dict[str, tuple[int, int]] = {}
+        self._space()
+        while not self.text.startswith(close, self.at):
+            yield self._pair(seen) if self.kind == "mapping" else self._value(None)
+            self._space()
+            if self.text.startswith(close, self.at):
+                break
+            self._expect(",", f"',' or '{close}'")
+            self._space()
+        self.at += 1
+        self._space()
+        if self.at < len(self.text):
+            self._fail("Extra data")
+
+    def _pair(self, seen: dict[str, tuple[int, int]]) -> Item:
+        pos = self._pos()
+        if not self.text.startswith('"', self.at):
+            self._fail("Expecting property name enclosed in double quotes")
+        key, self.at = json.decoder.scanstring(self.text, self.at + 1)
+        self._space()
+        self._expect(":", "':'")
+        self._space()
+        item = self._value(key)
+        if key in seen:
+            line, col = seen[key]
+            message = f'duplicate name "{key}" (first given at line {line}:{col})'
+            return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {message}")
+        seen[key] = pos
+        return item
+
+    def _value(self, key: str | None) -> Item:
+        pos, start = self._pos(), self.at
+        try:
+            value, self.at = _JSONL.raw_decode(self.text, self.at)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"invalid JSON: {exc.msg}", self.name, exc.lineno, exc.colno) from None
+        except (JsonProblem, RecursionError) as exc:
+            self.at = self._skip(start)
+            problem = exc.message if isinstance(exc, JsonProblem) else _TOO_DEEP
+            return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {problem}")
+        opened = self.text.count("[", start, self.at) + self.text.count("{", start, self.at)
+        if opened > MAX_DEPTH and depth(value) > MAX_DEPTH:
+            return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {_TOO_DEEP}")
+        return Item(key, value, pos)
+
+    def _skip(self, start: int) -> int:
+        """The end of the value at ``start``, found by brackets and strings alone."""
+        if self.text[start] not in "[{":
+            found = _SCALAR.match(self.text, start)
+            return found.end() if found else start + 1
+        level = 0
+        for token in _TOKEN.finditer(self.text, start):
+            mark = token.group()
+            level += mark in "[{"
+            level -= mark in "]}"
+            if level == 0:
+                return token.end()
+        self.at = len(self.text)
+        self._fail("the document ends inside a list or mapping")
+        raise AssertionError("unreachable")
+
+    def _space(self) -> None:
+        self.at = _SPACE.match(self.text, self.at).end()  # type: ignore[union-attr]
+
+    def _expect(self, mark: str, what: str) -> None:
+        if not self.text.startswith(mark, self.at):
+            self._fail(f"Expecting {what} delimiter" if mark == "," else f"Expecting {what}")
+        self.at += 1
+
+    def _pos(self) -> tuple[int, int]:
+        """Line and column of the reading point, counted on from the last one asked for."""
+        self.line += self.text.count("\n", self.line_at, self.at)
+        self.line_at = self.at
+        return self.line, self.at - self.text.rfind("\n", 0, self.at)
+
+    def _fail(self, message: str) -> None:
+        line, col = self._pos()
+        raise UserError(f"invalid JSON: {message}", self.name, line, col)
 
 
 def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """One JSON object per line; blank lines are skipped and are not rows."""
     n = 0
     for line_no, line in enumerate(source.lines(), 1):
+        if isinstance(line, int):
+            n += 1
+            yield Row(n, None, error=locate(source.name, n, _too_long(line), line_no))
+            continue
         if line_no == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8) :]
         if not line.strip():
             continue
         n += 1
         try:
-            name, answers, _ = profile_of(_decode(line.decode("utf-8")))
-        except UnicodeDecodeError as exc:
-            yield Row(
-                n, None, error=locate(source.name, n, f"not UTF-8 text (byte {exc.start})", line_no)
-            )
-        except json.JSONDecodeError as exc:
-            col = (
-                exc.colno if exc.lineno == 1 else len(line.rstrip()) + 1
-            )  # past the end, not on the newline
-            yield Row(
-                n, None, error=locate(source.name, n, f"invalid JSON: {exc.msg}", line_no, col)
-            )
+            name, answers, _ = profile_of(loads_json(line, _JSONL))
+        except JsonProblem as exc:
+            col = exc.col if exc.line == 1 else None if exc.col is None else len(line.rstrip()) + 1
+            yield Row(n, None, error=locate(source.name, n, exc.message, line_no, col))
         except ValueError as exc:
             yield Row(n, None, error=locate(source.name, n, str(exc), line_no))
         else:
             yield Row(n, name, answers, line=line_no)
 
 
+def _too_long(length: int) -> str:
+    return (
+        f"the line is {length:,} bytes, over the {MAX_LINE >> 20} MiB limit for one profile; "
+        "split it"
+    )
+
+
 def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
-    """A header with a column per question (and optionally ``name``); multi answers as ``a;b``."""
-    bad_lines: set[int] = set()
-    reader = csv.reader(_text_lines(source, bad_lines))
-    header = next(reader, None)
-    header = _check_header(header, questions, source.name, bad_lines)
+    """A header with a column per question (and optionally ``name``); multi answers as ``a;b``.
+
+    A line that is not UTF-8 or is over MAX_LINE, and a row the csv module cannot read (a bare
+    CR, a field over the limit), are error rows; the rows after them are still read.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
+    bad: deque[tuple[int, str]] = deque()
+    reader = csv.reader(_text_lines(source, bad))
+    header = _check_header(_header(reader, source.name), questions, source.name, bad)
     n, last = 0, reader.line_num
-    for cells in reader:
+    while True:
+        try:
+            cells: list[str] | None = next(reader)
+            problem = None
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            cells, problem = None, _csv_problem(exc)
         first, last = last + 1, reader.line_num
-        if not cells or not any(c.strip() for c in cells) and len(cells) == 1:
+        problem = _passed(bad, last) or problem
+        if cells is not None and _blank(cells) and problem is None:
             continue
         n += 1
-        if any(first <= b <= last for b in bad_lines):
-            yield Row(n, None, error=locate(source.name, n, "not UTF-8 text", first))
-        elif len(cells) != len(header):
-            yield Row(
-                n,
-                None,
-                error=locate(
-                    source.name,
-                    n,
-                    f"the row has {len(cells)} cells, the header has {len(header)}",
-                    first,
-                ),
-            )
-        else:
-            row = dict(zip(header, cells))
-            name = row.pop("name", "").strip() or None
-            answers = {q: _cell(v) for q, v in row.items() if v.strip()}
-            yield Row(n, name, answers, line=first)
+        if problem is None and cells is not None and len(cells) != len(header):
+            problem = f"the row has {len(cells)} cells, the header has {len(header)}"
+        if problem is not None or cells is None:
+            yield Row(n, None, error=locate(source.name, n, problem or "not valid CSV", first))
+            continue
+        row = dict(zip(header, cells, strict=True))
+        name = row.pop("name", "").strip() or None
+        answers = {q: _cell(v) for q, v in row.items() if v.strip()}
+        yield Row(n, name, answers, line=first)
+
+
+def _blank(cells: list[str]) -> bool:
+    return not cells or len(cells) == 1 and not cells[0].strip()
+
+
+def _header(reader: Any, file: str) -> list[str] | None:
+    try:
+        return next(reader, None)  # type: ignore[no-any-return]
+    except csv.Error as exc:
+        raise UserError(f"the header row: {_csv_problem(exc)}", file, 1) from None
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "new-line character" in text:
+        return "a carriage return (CR) inside an unquoted field; quote the field or remove the CR"
+    if "field limit" in text:
+        return f"a field over the {MAX_LINE >> 20} MiB limit"
+    return f"not valid CSV: {text}"
+
+
+def _passed(bad: deque[tuple[int, str]], last: int) -> str | None:
+    """The first problem noted on a line up to ``last``; those lines are then forgotten."""
+    problem = None
+    while bad and bad[0][0] <= last:
+        problem = problem or bad.popleft()[1]
+    return problem
 
 
 def _cell(text: str) -> Any:
@@ -266,26 +467,37 @@ def _cell(text: str) -> Any:
     return [p.strip() for p in text.split(";") if p.strip()] if ";" in text else text
 
 
-def _text_lines(source: Source, bad_lines: set[int]) -> Iterator[str]:
+def _text_lines(source: Source, bad: deque[tuple[int, str]]) -> Iterator[str]:
+    """Lines as text for the csv module; a line that cannot be read is noted in ``bad`` and
+    stands as a one-cell placeholder, so its row is reported rather than skipped."""
     for n, line in enumerate(source.lines(), 1):
+        if isinstance(line, int):
+            bad.append((n, _too_long(line)))
+            yield "-\n"
+            continue
         try:
             yield line.decode("utf-8-sig" if n == 1 else "utf-8")
         except UnicodeDecodeError:
-            bad_lines.add(n)
+            bad.append((n, "not UTF-8 text"))
             yield line.decode("utf-8", "replace")
 
 
 def _check_header(
-    header: list[str] | None, questions: Mapping[str, str], file: str, bad_lines: set[int]
+    header: list[str] | None,
+    questions: Mapping[str, str],
+    file: str,
+    bad: deque[tuple[int, str]],
 ) -> list[str]:
+    if bad and bad[0][0] == 1:
+        problem = bad[0][1]
+        message = f"the header is {problem}" if problem.startswith("not") else problem
+        raise UserError(message, file, 1)
     if not header or not any(h.strip() for h in header):
         raise UserError(
             "the CSV has no header row; expected a column per question (and optionally name)",
             file,
             1,
         )
-    if 1 in bad_lines:
-        raise UserError("the header is not UTF-8 text", file, 1)
     header = [h.strip() for h in header]
     seen: set[str] = set()
     for col, h in enumerate(header, 1):

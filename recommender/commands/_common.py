@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from recommender.fileio import write_text_atomic
+from recommender.fileio import write_output
 from recommender.rulebase.cache import load_rules_cached
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import (
@@ -26,10 +27,10 @@ def rulebase(args: argparse.Namespace) -> RuleBase:
     return load_rules_cached(*getattr(args, "rules", []))
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print ``text``, or write it atomically to ``output``."""
+def emit(text: str, output: str | None, inputs: Iterable[str | None] = ()) -> None:
+    """Print ``text``, or write it to ``-o output`` (atomically; never over one of ``inputs``)."""
     if output and output != "-":
-        write_text_atomic(output, text)
+        write_output(output, text, inputs)
     else:
         sys.stdout.write(text)
 

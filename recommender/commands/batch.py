@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import PurePath
@@ -19,8 +18,8 @@ from recommender.batch.readers import READERS, input_format, open_source
 from recommender.batch.run import Stopped, run_batch
 from recommender.batch.writers import EXTENSIONS, WRITERS, summary_lines
 from recommender.commands._common import add_probe_argument, rulebase
-from recommender.errors import UserError
-from recommender.fileio import atomic_writer
+from recommender.errors import ExitCode, UserError
+from recommender.fileio import output_stream, output_target
 
 SHOWN_ERRORS = 20  # bad rows echoed on stderr; every one of them is in the output anyway
 
@@ -51,10 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    rules = rulebase(args)
     fmt = output_format(args.format, args.output)
     reader = READERS[input_format(args.input, args.input_format)]
-    _refuse_overwriting_input(args.input, args.output)
+    if args.output and args.output != "-":
+        output_target(args.output, [args.input])  # before any work: a directory, the input
+    rules = rulebase(args)
     source = open_source(args.input, sys.stdin.buffer)
     questions = {q.id: q.kind for q in rules.questions}
     progress = Progress.for_terminal(sys.stderr, quiet=args.quiet, total=source.size)
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
 
     try:
-        with contextlib.closing(source.stream), _output(args.output) as stream:
+        with contextlib.closing(source.stream), _output(args.output, args.input) as stream:
             writer = WRITERS[fmt](stream, rules, probe=args.probe)
             summary = run_batch(
                 reader(source, questions),
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     except Stopped as stop:
         progress.close()
         print(f"recommender: {stop} (stopped by --strict)", file=sys.stderr)
-        return 1
+        return ExitCode.FINDINGS
     progress.close()
     if not args.quiet:
         if shown[0] > SHOWN_ERRORS:
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             )
         if not writer.summary_inside or args.output:
             print("\n".join(summary_lines(summary, rules)), file=sys.stderr)
-    return 1 if summary.failed else 0
+    return ExitCode.FINDINGS if summary.failed else ExitCode.OK
 
 
 def output_format(explicit: str | None, output: str | None) -> str:
@@ -119,19 +119,11 @@ def output_format(explicit: str | None, output: str | None) -> str:
     return EXTENSIONS[suffix]
 
 
-def _refuse_overwriting_input(input_path: str, output: str | None) -> None:
-    if input_path != "-" and output and output != "-" and os.path.exists(output):
-        with contextlib.suppress(OSError):
-            if os.path.samefile(input_path, output):
-                raise UserError(
-                    "the output would replace the input; choose another -o file", output
-                )
-
-
 @contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
+def _output(path: str | None, input_path: str) -> Iterator[TextIO]:
+    """``-o``'s file, written atomically (removed on any error or signal), else stdout."""
     if path and path != "-":
-        with atomic_writer(path) as handle:
+        with output_stream(path, [input_path]) as handle:
             yield handle
     else:
         yield sys.stdout

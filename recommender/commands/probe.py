@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from recommender.errors import UserError
+from recommender.errors import ExitCode, Terminated, UserError
 
 FORMATS = ("table", "json", "markdown")
 
@@ -51,19 +51,15 @@ def run(args: argparse.Namespace) -> int:
     A signal ends every child's process tree and removes the temporary directories, then exits
     128 + signum.
     """
-    from recommender.probe.signals import Terminated, raised_on_signals
-
     if args.timeout is not None and not args.timeout > 0:
         raise UserError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
     try:
-        with raised_on_signals():
-            text = _cluster(args) if args.ray is not None else _machine(args)
-    except Terminated as stop:
-        what = "interrupted" if stop.name == "SIGINT" else f"stopped by {stop.name}"
-        print(f"recommender: probe {what}; its children were ended", file=sys.stderr)
-        return stop.exit_code
+        text = _cluster(args) if args.ray is not None else _machine(args)
+    except Terminated as stop:  # the children's trees were ended on the way here
+        stop.note = "its children were ended"
+        raise
     sys.stdout.write(text)
-    return 0
+    return ExitCode.OK
 
 
 def _machine(args: argparse.Namespace) -> str:

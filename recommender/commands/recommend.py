@@ -12,6 +12,8 @@ from recommender.commands._common import (
     rulebase,
     score_with_facts,
 )
+from recommender.errors import ExitCode
+from recommender.fileio import output_target
 from recommender.render import FORMATS, render
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.result import Recommendation
@@ -49,12 +51,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output and args.output != "-":
+        output_target(args.output, [args.profile])  # before any work: never over the profile
     rules = rulebase(args)
     name, answers = read_answers(args, rules)
     fmt = output_format(args.format, args.output)
     result, evidence, facts = score_with_facts(args, rules, answers, name)
-    emit(_render(fmt, result, rules, evidence, facts), args.output)
-    return 0
+    emit(_render(fmt, result, rules, evidence, facts), args.output, [args.profile])
+    return ExitCode.OK
 
 
 def output_format(explicit: str | None, output: str | None) -> str:

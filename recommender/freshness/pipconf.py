@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from recommender.errors import UserError
-from recommender.rulebase.yamlio import read_text
+from recommender.fileio import read_text
 
 PYPI = "https://pypi.org/simple/"
 MAX_CONFIG_BYTES = 1 << 20
@@ -97,7 +97,7 @@ def _index_urls(path: str) -> dict[str, tuple[str, str]]:
         return {}
     parser = configparser.RawConfigParser()
     try:
-        parser.read_string(read_text(path, max_bytes=MAX_CONFIG_BYTES), source=path)
+        parser.read_string(read_text(path, MAX_CONFIG_BYTES), source=path)
     except configparser.Error as exc:
         problem = str(exc).splitlines()[0]
         raise UserError(f"pip cannot read this config file either: {problem}", path) from None

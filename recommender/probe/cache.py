@@ -19,7 +19,7 @@ from recommender import paths
 from recommender.errors import UserError
 from recommender.fileio import write_text_atomic
 from recommender.probe.envvars import import_vars
-from recommender.probe.files import load_json
+from recommender.fileio import loads_json, read_bounded
 from recommender.probe.model import CHECK_STATUSES, FrameworkResult
 from recommender.probe.targets import ProbeTarget
 
@@ -98,8 +98,11 @@ def load(
     Only a clean probe is stored, so anything else (another framework, a status other than ok,
     checks other than ``checks`` or with unknown statuses) is a hand-edited or foreign file.
     """
+    found = read_bounded(path_for(directory, key), LIMIT)
+    if found is None or found[1]:
+        return None
     try:
-        raw = load_json(path_for(directory, key), LIMIT)
+        raw = loads_json(found[0])
         if not isinstance(raw, dict) or raw.get("key") != key:
             return None
         result = FrameworkResult.from_dict(raw.get("result"))

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from recommender.probe.files import loads, read_bounded
+from recommender.fileio import loads_json, read_bounded
 from recommender.probe.model import CheckResult, FrameworkResult
 from recommender.probe.runner import RunResult, Supervisor, run_command
 from recommender.probe.targets import COMMON_ENV, ProbeTarget
@@ -75,7 +75,7 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     records = []
     for line in lines:
         try:
-            record = loads(line, nan_as_none=True)
+            record = loads_json(line, nan_as_none=True)
         except ValueError:
             continue
         if isinstance(record, dict):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from recommender.probe.files import read_bounded
+from recommender.fileio import read_bounded
 from recommender.probe.runner import RunResult, run_command
 
 PROC_VERSION = Path("/proc/driver/nvidia/version")

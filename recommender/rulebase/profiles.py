@@ -1,12 +1,11 @@
 """Project profiles: read a profile file, and turn raw answers into the engine's normal form.
 
-The normal form is ``{question_id: frozenset(option_ids)}``; an unanswered question is simply absent.
+The normal form is ``{question_id: frozenset(option_ids)}``; an unanswered question is absent.
 Every front end (recommend, batch, ask, rules test) goes through :func:`normalize_answers`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +14,11 @@ from typing import Any
 import yaml
 
 from recommender.errors import UserError, did_you_mean
+from recommender.fileio import JsonProblem, loads_json, read_text
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import yes_no
 from recommender.rulebase.model import RuleBase
-from recommender.rulebase.yamlio import load_yaml, read_text
+from recommender.rulebase.yamlio import load_yaml
 
 Normal = dict[str, frozenset]
 
@@ -34,7 +34,7 @@ class Profile:
 def normalize_answers(
     raw: Mapping[str, Any], rules: RuleBase, file: str | None = None, where: Any = None
 ) -> Normal:
-    """Check raw answers against the questions; raise UserError naming the question, option and fix."""
+    """Check raw answers against the questions; UserError names the question, option and fix."""
     questions = {q.id: q for q in rules.questions}
     out: Normal = {}
     for qid, value in raw.items():
@@ -67,11 +67,8 @@ def normalize_answers(
                     *pos,
                 )
             if item not in q.option_ids:
-                raise UserError(
-                    f'unknown option "{item}" for question "{qid}"{did_you_mean(item, q.option_ids)}',
-                    file,
-                    *pos,
-                )
+                hint = did_you_mean(item, q.option_ids)
+                raise UserError(f'unknown option "{item}" for question "{qid}"{hint}', file, *pos)
             chosen.append(item)
         out[qid] = frozenset(chosen)
     return out
@@ -90,7 +87,8 @@ def denormalize(answers: Mapping[str, frozenset], rules: RuleBase) -> dict[str, 
 def profile_yaml(
     name: str | None, answers: Mapping[str, frozenset], rules: RuleBase, header: str = ""
 ) -> str:
-    """A profile file's text, ``{name: ..., answers: {...}}``, as ``recommend --profile`` reads it."""
+    """A profile file's text, ``{name: ..., answers: {...}}``, as ``recommend --profile``
+    reads it."""
     doc: dict[str, Any] = {"name": name} if name else {}
     doc["answers"] = denormalize(answers, rules)
     return header + yaml.safe_dump(
@@ -118,22 +116,29 @@ def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
 
 
 def read_profile_file(path: str) -> Any:
-    """The profile document from YAML or JSON; mappings carry positions for error messages."""
+    """The profile document from YAML or JSON (``-`` reads stdin); mappings carry positions for
+    error messages. JSON is held to JSON's rules first: no repeated key, NaN or huge number."""
     text = read_text(path)
     if not text.strip():
         raise UserError(
             "the profile is empty; expected {name: ..., answers: {question: value}}", path, 1, 1
         )
     if path.endswith(".json"):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
-        try:  # JSON is YAML: reading it again through the YAML loader gives line numbers
-            return load_yaml(path, text)
-        except UserError:
-            return doc
+        return _json_profile(path, text)
     return load_yaml(path, text)
+
+
+def _json_profile(path: str, text: str) -> Any:
+    try:
+        doc = loads_json(text)
+    except JsonProblem as exc:
+        if exc.line is None:  # a repeated key has no position in json: YAML's reader has one
+            load_yaml(path, text)
+        raise UserError(exc.message, path, exc.line, exc.col) from None
+    try:  # JSON is YAML: reading it again through the YAML loader gives line numbers
+        return load_yaml(path, text)
+    except UserError:  # JSON that YAML 1.1 reads differently; already checked as JSON
+        return doc
 
 
 def load_profile(path: str, rules: RuleBase) -> Profile:

@@ -1,8 +1,9 @@
 """The shapes of every YAML file, declared as data, and the one validator that checks them.
 
-A shape is a dict of field name -> :class:`Field`. :func:`check` walks a loaded document against a shape and
-returns every problem it finds (it does not stop at the first), each located at ``file:line:col``.
-Cross-references (a rule naming a question that does not exist) are checked later, by the rule base.
+A shape is a dict of field name -> :class:`Field`. :func:`check` walks a loaded document against a
+shape and returns every problem it finds (it does not stop at the first), each located at
+``file:line:col``. Cross-references (a rule naming a question that does not exist) are checked
+later, by the rule base.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ MAX_POINTS = 1000  # a rule's points per framework; far beyond any sensible weig
 
 
 def number(value: Any) -> str | None:
+    """A finite number: YAML's .nan and .inf are numbers to Python, not to a score."""
     ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if ok and isinstance(value, float) and not math.isfinite(value):
+        return f"expected a finite number, got {value!r}"
     return None if ok else f"expected a number, got {type(value).__name__} {value!r}"
 
 
@@ -80,8 +84,16 @@ def anything(value: Any) -> str | None:
     return None
 
 
+def answers(value: Any) -> str | None:
+    """A profile's answers: a mapping of question: answer, or nothing at all."""
+    if value is None or isinstance(value, dict):
+        return None
+    return f"expected a mapping of question: answer, got {kind_name(value)}"
+
+
 def date_text(value: Any) -> str | None:
-    """Dates are kept as text ("2024-09", "2021"); YAML turns 2024-09-04 into a date, which is fine too."""
+    """Dates are kept as text ("2024-09", "2021"); YAML turns 2024-09-04 into a date, which is
+    fine too."""
     import datetime
 
     if isinstance(value, (datetime.date, int)) or (isinstance(value, str) and value.strip()):
@@ -205,15 +217,15 @@ RULE = {
 }
 CASE = {
     "name": Field(text, required=True),
-    "answers": Field(anything, required=True),
+    "answers": Field(answers, required=True),
     "expect_winner": Field(ident, required=True),
     "must_not_win": Field(ident, many=True),
     "source": Field(text),
     "probe": Field(mapping_of(choice(*PROBE_STATUSES))),
 }
-RESUME = {  # what `ask` keeps on Ctrl-C: a profile plus the questions already put (answered or skipped)
+RESUME = {  # what `ask` keeps on Ctrl-C: a profile plus the questions already put (even if skipped)
     "name": Field(text),
-    "answers": Field(anything),
+    "answers": Field(answers),
     "asked": Field(ident, many=True),
 }
 NEED = {
@@ -242,7 +254,7 @@ RULE_FILE = {
 }
 PROFILE = {
     "name": Field(text),
-    "answers": Field(anything),
+    "answers": Field(anything),  # load_profile says what is wrong with answers that are no mapping
     "description": Field(text),
 }
 

@@ -1,26 +1,41 @@
-"""All YAML goes through :func:`load_yaml`: safe loader, no duplicate keys, no aliases, a size cap.
+"""All YAML goes through this module: the safe loader, no duplicate keys, no anchors or aliases,
+no tags but the plain ones, and bounds on size, nesting and numbers.
 
-Mappings and sequences come back as :class:`Map` and :class:`Seq`, which remember where each key and item
-stood, so every later error can name ``file:line:col``.
+Nodes are composed here from the parser's events, with a stack rather than recursion, instead of by
+libyaml's composer: that one recurses once per nesting level with no limit, and 60 KB of ``[``
+crashed the process. Nesting past :data:`~recommender.fileio.MAX_DEPTH` is refused where it is met.
+
+Mappings and sequences come back as :class:`Map` and :class:`Seq`, which remember where each key and
+item stood, so every later error can name ``file:line:col``. :func:`load_yaml` reads one document
+whole; :class:`ItemStream` reads a batch document one top-level item at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
 from recommender.errors import UserError
+from recommender.fileio import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, read_text
 
-MAX_BYTES = 1 << 20  # rule files and profiles are small; a bigger file is a mistake or an attack
+__all__ = ["MAX_BYTES", "Item", "ItemStream", "Map", "Seq", "load_yaml", "read_text"]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Pos = tuple[int, int]  # 1-based line and column
 
+_YAML = "tag:yaml.org,2002:"
+# Explicit tags a plain value may carry; each value is checked by its constructor.
+SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+NUMBER_TAGS = frozenset((_YAML + "int", _YAML + "float"))
+ALIASES = "YAML anchors and aliases (&name / *name) are not allowed; write the value out"
 
-class Map(dict):
+
+class Map(dict):  # type: ignore[type-arg]
     """A YAML mapping that knows the position of itself, of each key and of each value."""
 
     pos: Pos = (0, 0)
@@ -34,7 +49,7 @@ class Map(dict):
         return getattr(self, "key_pos", {}).get(key, self.pos)
 
 
-class Seq(list):
+class Seq(list):  # type: ignore[type-arg]
     """A YAML sequence that knows the position of itself and of each item."""
 
     pos: Pos = (0, 0)
@@ -45,12 +60,30 @@ class Seq(list):
         return items[index] if 0 <= index < len(items) else self.pos
 
 
-def _pos(node: yaml.Node) -> Pos:
+def _pos(node: yaml.Node | yaml.Event) -> Pos:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _Located(Exception):
+    def __init__(self, pos: Pos, message: str) -> None:
+        super().__init__(message)
+        self.pos, self.message = pos, message
+
+
+def _located(node: yaml.Node | yaml.Event, message: str) -> _Located:
+    return _Located(_pos(node), message)
+
+
+def _tag_name(tag: str) -> str:
+    return tag.replace(_YAML, "!!")
+
+
+def _refused(tag: str) -> str:
+    return f'the tag "{_tag_name(tag)}" is not allowed; rule files and profiles hold plain data only'
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[override]
+    def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[no-untyped-def, override]
         data = Map()
         data.pos = _pos(node)
         data.key_pos, data.value_pos = {}, {}
@@ -70,95 +103,265 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             data.key_pos[key] = _pos(key_node)
             data.value_pos[key] = _pos(value_node)
 
-    def construct_yaml_seq(self, node: yaml.SequenceNode):  # type: ignore[override]
+    def construct_yaml_seq(self, node: yaml.SequenceNode):  # type: ignore[no-untyped-def, override]
         data = Seq()
         data.pos = _pos(node)
         data.item_pos = [_pos(child) for child in node.value]
         yield data
         data.extend(self.construct_object(child, deep=True) for child in node.value)
 
-    def construct_undefined(self, node: yaml.Node):  # type: ignore[override]
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise _located(
-            node, f'the tag "{tag}" is not allowed; rule files and profiles hold plain data only'
-        )
+    def construct_undefined(self, node: yaml.Node):  # type: ignore[no-untyped-def, override]
+        raise _located(node, _refused(node.tag))
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_yaml_seq)
-_Loader.add_constructor(None, _Loader.construct_undefined)
+def _checked(construct: Callable[[Any, yaml.Node], Any]) -> Callable[[Any, yaml.Node], Any]:
+    """A scalar constructor whose failure on a bad value (``!!int x``, a 13th month) is one
+    located line instead of the constructor's own exception."""
 
-
-class _Located(Exception):
-    def __init__(self, pos: Pos, message: str) -> None:
-        super().__init__(message)
-        self.pos, self.message = pos, message
-
-
-def _located(node: yaml.Node, message: str) -> _Located:
-    return _Located(_pos(node), message)
-
-
-def _refuse_aliases(root: yaml.Node) -> None:
-    """An alias makes one node reachable twice; refusing them keeps alias bombs out in linear time."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
+    def run(self: Any, node: yaml.Node) -> Any:
+        try:
+            return construct(self, node)
+        except (ValueError, OverflowError, TypeError, KeyError, IndexError, AttributeError):
             raise _located(
-                node,
-                "YAML anchors and aliases (&name / *name) are not allowed; write the value out",
+                node, f'"{node.value}" is not a valid {_tag_name(node.tag)}; write a plain value'
+            ) from None
+
+    return run
+
+
+_Loader.add_constructor(_YAML + "map", _Loader.construct_yaml_map)
+_Loader.add_constructor(_YAML + "seq", _Loader.construct_yaml_seq)
+_Loader.add_constructor(None, _Loader.construct_undefined)
+for _tag in sorted(SCALAR_TAGS - {_YAML + "str"}):
+    _Loader.add_constructor(_tag, _checked(_BaseLoader.yaml_constructors[_tag]))
+
+
+class _Composer:
+    """Nodes from a loader's events, iteratively, with every structural bound checked.
+
+    With ``skip``, a problem inside a node is raised only once the node's remaining events are
+    read, so a batch can go on with the next item; without, it is raised at once.
+    """
+
+    def __init__(self, loader: Any, skip: bool = False) -> None:
+        self.loader, self.skip = loader, skip
+
+    def node(self) -> yaml.Node:
+        """The next whole node."""
+        stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
+        while True:
+            event = self.loader.get_event()
+            try:
+                node = self._one(event, stack)
+            except _Located:
+                if self.skip:
+                    self._skip(len(stack) + isinstance(event, yaml.CollectionStartEvent))
+                raise
+            if node is None:
+                continue  # a collection opened: its items come next
+            if not stack:
+                return node
+            stack[-1][1].append(node)
+
+    def _skip(self, levels: int) -> None:
+        """Read and drop events until ``levels`` open collections have closed."""
+        while levels:
+            event = self.loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                levels += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                levels -= 1
+
+    def _one(
+        self, event: yaml.Event, stack: list[tuple[yaml.Node, list[yaml.Node]]]
+    ) -> yaml.Node | None:
+        """The node ``event`` completes, or None when it opens a collection."""
+        if isinstance(event, yaml.CollectionEndEvent):
+            node, items = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                node.value = list(zip(items[::2], items[1::2], strict=True))
+            else:
+                node.value = items
+            return node
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _located(event, ALIASES)
+        if isinstance(event, yaml.ScalarEvent):
+            return self._scalar(event)
+        if len(stack) >= MAX_DEPTH:
+            raise _located(
+                event, f"nested deeper than {MAX_DEPTH} levels; a profile or rule is never so deep"
             )
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+        kind = yaml.MappingNode if isinstance(event, yaml.MappingStartEvent) else yaml.SequenceNode
+        default = _YAML + ("map" if kind is yaml.MappingNode else "seq")
+        if event.tag not in (None, "!", default):
+            raise _located(event, _refused(event.tag))
+        stack.append((kind(default, [], event.start_mark, event.end_mark), []))
+        return None
+
+    def _scalar(self, event: yaml.ScalarEvent) -> yaml.ScalarNode:
+        if event.tag in (None, "!"):
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        elif event.tag in SCALAR_TAGS:
+            tag = event.tag
+        else:
+            raise _located(event, _refused(event.tag))
+        if tag in NUMBER_TAGS and len(event.value) > MAX_DIGITS:
+            raise _located(
+                event,
+                f"a number of {len(event.value):,} characters, over the {MAX_DIGITS} limit "
+                "(quote it if it is text)",
+            )
+        return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
 
 
-def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Read a small text file, or raise UserError naming it."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise UserError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", str(path))
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError("no such file", str(path)) from None
-    except IsADirectoryError:
-        raise UserError("is a directory, expected a file", str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
-    except OSError as exc:
-        raise UserError(exc.strerror or str(exc), str(path)) from None
+def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
+    """One located line for a parser or reader error."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        what = (
+            "not UTF-8 text" if exc.encoding else f"a character YAML does not allow: {exc.reason}"
+        )
+        return UserError(f"{what} (byte {exc.position})", name)
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        problem = " ".join(problem.split())
+        if mark is not None:
+            return UserError(f"invalid YAML: {problem}", name, mark.line + 1, mark.column + 1)
+        return UserError(f"invalid YAML: {problem}", name)
+    return UserError(f"invalid YAML: {' '.join(str(exc).split())}", name)
 
 
 def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
-    """Parse one YAML document safely; ``None`` for an empty file. Errors are UserError with file:line:col."""
+    """Parse one YAML document safely; ``None`` for an empty file. Errors are UserError with
+    file:line:col."""
     name = str(path)
     if text is None:
-        text = read_text(path, max_bytes=max_bytes)
-    elif len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        text = read_text(path, max_bytes)
+    elif len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise UserError(f"input is over the {max_bytes:,}-byte limit", name)
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
+        loader.get_event()  # the stream's start
+        if loader.check_event(yaml.StreamEndEvent):
             return None
-        _refuse_aliases(node)
+        loader.get_event()  # the document's start
+        node = _Composer(loader).node()
+        loader.get_event()  # the document's end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise _located(loader.get_event(), "expected one YAML document, found another")
         return loader.construct_document(node)
     except _Located as exc:
         raise UserError(exc.message, name, *exc.pos) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        if mark is None:
-            raise UserError(f"invalid YAML: {problem}", name) from None
-        raise UserError(f"invalid YAML: {problem}", name, mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as exc:
-        raise UserError(f"invalid YAML: {exc}", name) from None
+        raise _yaml_error(exc, name) from None
     finally:
         loader.dispose()
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One top-level item of a batch document: its key (None in a sequence), its value, where it
+    starts, and why it cannot be used (``error``, already a full message) if it cannot."""
+
+    key: Any
+    value: Any
+    pos: Pos
+    error: str | None = None
+
+
+class ItemStream:
+    """One YAML document, read from a stream one top-level item at a time: memory holds one item,
+    not the document. ``kind`` is "sequence", "mapping", or "other" (with ``value``)."""
+
+    def __init__(self, stream: IO[Any] | str, name: str) -> None:
+        self.name = name
+        self.loader = _Loader(stream)
+        self.composer = _Composer(self.loader, skip=True)
+        self.kind, self.value, self.pos = self._start()
+
+    def _start(self) -> tuple[str, Any, Pos]:
+        with self._errors():
+            self.loader.get_event()
+            if self.loader.check_event(yaml.StreamEndEvent):
+                return "other", None, (1, 1)
+            self.loader.get_event()
+            event = self.loader.peek_event()
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                if event.anchor is not None or event.tag not in (None, "!"):
+                    raise _located(event, "the top level must be a plain list or mapping")
+                self.loader.get_event()
+                seq = isinstance(event, yaml.SequenceStartEvent)
+                return "sequence" if seq else "mapping", None, _pos(event)
+            node = self.composer.node()
+            return "other", self.loader.construct_document(node), _pos(node)
+
+    def items(self) -> Iterator[Item]:
+        """Each item in turn; a bad item (too deep, a refused tag, a repeated name) is an Item
+        with ``error`` set, and the items after it still come."""
+        seen: dict[Any, Pos] = {}
+        try:
+            while not self._at_end():
+                if self.kind == "mapping":
+                    yield self._pair(seen)
+                else:
+                    yield self._item(None)
+            self._finish()
+        finally:
+            self.loader.dispose()
+
+    def _at_end(self) -> bool:
+        with self._errors():
+            return bool(self.loader.check_event(yaml.SequenceEndEvent, yaml.MappingEndEvent))
+
+    def _finish(self) -> None:
+        with self._errors():
+            self.loader.get_event()  # the collection's end
+            self.loader.get_event()  # the document's end
+            if not self.loader.check_event(yaml.StreamEndEvent):
+                raise _located(self.loader.get_event(), "expected one YAML document, found another")
+
+    def _pair(self, seen: dict[Any, Pos]) -> Item:
+        key = self._item(None)
+        value = self._item(key.value)
+        if key.error or value.error:
+            return Item(key.value, None, key.pos, key.error or value.error)
+        try:
+            hash(key.value)
+        except TypeError:
+            return Item(None, None, key.pos, self._message(key.pos, "a name must be plain text"))
+        if key.value in seen:
+            line, col = seen[key.value]
+            message = f'duplicate name "{key.value}" (first given at line {line}:{col})'
+            return Item(key.value, None, key.pos, self._message(key.pos, message))
+        seen[key.value] = key.pos
+        return value
+
+    def _item(self, key: Any) -> Item:
+        with self._errors():
+            try:
+                node = self.composer.node()
+                return Item(key, self.loader.construct_document(node), _pos(node))
+            except _Located as exc:
+                return Item(key, None, exc.pos, self._message(exc.pos, exc.message))
+
+    def _message(self, pos: Pos, message: str) -> str:
+        return f"{self.name}:{pos[0]}:{pos[1]}: {message}"
+
+    def _errors(self) -> _Translated:
+        return _Translated(self.name)
+
+
+class _Translated:
+    """Parser and structural errors as one located UserError: the stream cannot go on."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, _Located):
+            raise UserError(exc.message, self.name, *exc.pos) from None
+        if isinstance(exc, yaml.YAMLError):
+            raise _yaml_error(exc, self.name) from None
