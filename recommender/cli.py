@@ -211,7 +211,8 @@ def _replace_unencodable() -> None:
     """Output that the console's encoding cannot hold (cp1252 and a bar chart) is replaced with
     '?' rather than ending the command with UnicodeEncodeError."""
     for stream in (sys.stdout, sys.stderr):
-        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+        errors = getattr(stream, "errors", None)  # surrogateescape: the C locale's default
+        if errors in ("strict", "surrogateescape") and hasattr(stream, "reconfigure"):
             with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors="replace")
 

@@ -271,12 +271,19 @@ class Target:
     direct: bool = False
 
 
+# A process's own streams: written into (appended to), whatever they turn out to be.
+STREAM_DIRS = ("/dev/std", "/dev/fd/", "/proc/")
+
+
 def output_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
     """Check ``-o PATH`` before any work; UserError (exit 2) for what it must not replace.
 
-    A symlink is followed to its target. A directory, socket or block device is refused, and so is
-    a file that is also one of ``inputs`` (the profile or batch file being read).
+    A symlink is followed to its target. A character device or FIFO, and a process's own stream
+    (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written straight into. A directory, socket or block device is refused, and so is a
+    file that is also one of ``inputs`` (the profile or batch file being read).
     """
+    if os.path.abspath(path).startswith(STREAM_DIRS):
+        return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
     try:
         st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
@@ -370,12 +377,15 @@ def _signals_held() -> Iterator[None]:
 
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
-    """Yield a file object; on success it replaces ``path`` whole (a symlink's target, the link
-    kept). On any error or signal the temporary file is removed and ``path`` is left as it was."""
+    """Yield a file object; on success it replaces ``path`` whole (a symlink itself, not what it
+    points at: :func:`output_target` resolves ``-o`` links first). On any error or signal the
+    temporary file is removed and ``path`` is left as it was. Only a regular file or a symlink
+    is ever replaced: renaming over ``/dev/null`` as root would destroy the device."""
     import tempfile  # costs ~5 ms of imports; only paid when something is written
 
-    target = os.path.realpath(path)
-    directory, name = os.path.split(target)
+    target = os.fspath(path)
+    _replaceable(target)
+    directory, name = os.path.split(os.path.abspath(target))
     tmp = None
     try:
         with _signals_held():
@@ -399,12 +409,25 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[
                 os.unlink(tmp)
 
 
+def _replaceable(path: str) -> None:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return  # nothing there yet (or nothing we can see): mkstemp will say
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise UserError(f"is {kind_of(mode)}; only a regular file is ever replaced", path)
+
+
 def _chmod(fd: int, target: str) -> None:
     """An existing file keeps its permission bits, less setuid, setgid and sticky; a new file
     gets 0o666 less the umask (mkstemp makes 0o600)."""
     try:
-        mode = os.stat(target).st_mode & 0o777
+        st: os.stat_result | None = os.lstat(target)
     except OSError:
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        mode = st.st_mode & 0o777
+    else:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask

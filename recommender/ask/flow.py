@@ -17,13 +17,16 @@ from recommender.scoring.explore import could_change
 from recommender.scoring.table import Table, table_for
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
-    """Where a prompt stands: question ``number`` of about ``total``; ``again`` when edited from the review."""
+    """Where a prompt stands: question ``number`` of about ``total``; ``again`` when edited from
+    the review; ``prefilled`` when the answers came from a profile (``--from``), so a question it
+    leaves out starts on "Not sure / skip" and Enter keeps it unanswered instead of inventing one."""
 
     number: int
     total: int
     again: bool = False
+    prefilled: bool = False
 
 
 @dataclass
@@ -91,16 +94,17 @@ def run_interview(
     questionary one, and tests pass it pipe input to type real keystrokes.
     """
     progress = progress if progress is not None else Progress()
+    prefilled = defaults is not None
     defaults = defaults or {}
     table = table_for(rules)
-    _ask_all(table, prompter, progress, defaults, short)
+    _ask_all(table, prompter, progress, defaults, short, prefilled)
     while review:
         chosen = prompter.review(review_rows(table, progress.answers))
         if chosen is None:
             break
         q = rules.question(chosen)
         _put(q, prompter, progress, progress.answers.get(q.id), Step(0, 0, again=True))
-        _ask_all(table, prompter, progress, defaults, short)
+        _ask_all(table, prompter, progress, defaults, short, prefilled)
     return table.normal(table.signature(progress.answers))
 
 
@@ -110,10 +114,11 @@ def _ask_all(
     progress: Progress,
     defaults: Mapping[str, frozenset[str]],
     short: bool,
+    prefilled: bool,
 ) -> None:
     while (q := next_question(table, progress, short)) is not None:
         done = len(progress.visited)
-        step = Step(done + 1, done + remaining(table, progress))
+        step = Step(done + 1, done + remaining(table, progress), prefilled=prefilled)
         _put(q, prompter, progress, defaults.get(q.id), step)
 
 

@@ -63,7 +63,7 @@ def ask_single(
 ) -> frozenset[str] | None:
     """A select list with the options, then "not sure / skip"."""
     choices = [*_choices(q), Separator(), Choice(SKIP_LABEL, SKIP)]
-    start = next(iter(default)) if default else (SKIP if step.again else None)
+    start = next(iter(default)) if default else (SKIP if step.again or step.prefilled else None)
     keys = _instruction(q, "↑↓ to move, enter to pick")
     picked = questionary.select(
         q.text, choices, default=start, qmark=_qmark(step), style=STYLE, instruction=keys, **kwargs

@@ -1,7 +1,8 @@
 """The resume file: what ``ask`` keeps when it is interrupted, so ``ask --resume`` can carry on.
 
-It lives in the user state directory (``RECOMMENDER_STATE_DIR`` overrides it, for tests) and holds a profile
-plus ``asked:``, the questions already put to the user, answered or skipped.
+It lives in the user state directory (``RECOMMENDER_STATE_DIR`` overrides it, for tests) and holds
+a profile plus ``asked:``, the questions already put to the user, answered or skipped. A kept file
+is never replaced by another questionnaire's answers: a second one is kept beside it.
 """
 
 from __future__ import annotations
@@ -19,25 +20,45 @@ from recommender.rulebase.profiles import normalize_answers, profile_yaml
 from recommender.rulebase.yamlio import load_yaml
 
 FILE_NAME = "ask-resume.yaml"
+HEADER = (
+    "# Kept by `recommender ask` when it was interrupted; "
+    "`recommender ask --resume` carries on.\n"
+)
 
 
 def resume_path() -> Path:
     return Path(state_dir()) / FILE_NAME
 
 
+def pending() -> list[Path]:
+    """Every kept questionnaire, oldest name first: ask-resume.yaml, ask-resume-2.yaml, ..."""
+    directory = Path(state_dir())
+    found = [p for p in directory.glob("ask-resume*.yaml") if p.is_file()]
+    return sorted(found, key=lambda p: (len(p.name), p.name))
+
+
+def free_path() -> Path:
+    """Where a new questionnaire's answers go: the usual file, or the first free numbered one."""
+    path, n = resume_path(), 1
+    while path.exists() or path.is_symlink():
+        n += 1
+        path = resume_path().with_name(f"ask-resume-{n}.yaml")
+    return path
+
+
 def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
-    """Write the progress atomically; the path written."""
-    path = path or resume_path()
+    """Write the progress atomically to ``path`` (default: a free path); the path written."""
+    path = path or free_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = "# Kept by `recommender ask` when it was interrupted; `recommender ask --resume` carries on.\n"
-    text = profile_yaml("resumed", progress.answers, rules, header)
+    text = profile_yaml("resumed", progress.answers, rules, HEADER)
     asked = "".join(f"- {q.id}\n" for q in rules.questions if q.id in progress.visited)
     write_text_atomic(path, f"{text}asked:\n{asked}" if asked else text)
     return path
 
 
 def load(rules: RuleBase, path: Path | None = None) -> Progress:
-    """The progress kept by an interrupted ``ask``; a UserError when there is none or it does not fit the rules."""
+    """The progress kept by an interrupted ``ask``; a UserError when there is none or it does not
+    fit the rules."""
     path = path or resume_path()
     if not path.is_file():
         raise UserError(f"nothing to resume: no interrupted questionnaire at {path}")

@@ -74,13 +74,29 @@ def columns(rules: RuleBase) -> list[str]:
     ]
 
 
-def flat(item: Item, rules: RuleBase) -> list[Any]:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as a formula
+
+
+def neutral(text: str) -> str:
+    """User text made inert in a spreadsheet, as OWASP advises for CSV: a cell that would start a
+    formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``) gets a leading ``'``. A lone CR
+    becomes a newline: the csv module quotes a field for a newline but not for a CR, and an
+    unquoted CR splits the row for whoever reads the file."""
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]:
     """One row, in :func:`columns` order: winner, tie, a score per framework, what is excluded,
     the margin, the companion, the top reasons and the error. Read off the outcome alone: no
-    reason is built."""
+    reason is built. ``spreadsheet`` (CSV) neutralises the cells of user text, the name and the
+    error; rule ids cannot start a formula, and numbers stay numbers."""
     rec = item.result
+    text = neutral if spreadsheet else str
     if rec is None:
-        return [item.row, item.name or "", *[""] * (len(rules.framework_ids) + 6), item.error]
+        blank = [""] * (len(rules.framework_ids) + 6)
+        return [item.row, text(item.name or ""), *blank, text(item.error or "")]
     o = rec.outcome
     lead = o.order[0] if o.winner or o.tie else None
     reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
@@ -88,7 +104,7 @@ def flat(item: Item, rules: RuleBase) -> list[Any]:
     excluded = ";".join(f for k, f in enumerate(rules.framework_ids) if o.blocked >> k & 1)
     return [
         item.row,
-        item.name or "",
+        text(item.name or ""),
         o.winner or "",
         ";".join(o.tie),
         *(number(points(score)) for score in o.scores),

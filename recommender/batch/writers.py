@@ -95,7 +95,7 @@ class CsvWriter:
         self.out.writerow(columns(rules))
 
     def write(self, items: list[Item]) -> None:
-        self.out.writerows([flat(item, self.rules) for item in items])
+        self.out.writerows([flat(item, self.rules, spreadsheet=True) for item in items])
 
     def finish(self, summary: Summary) -> None:
         pass

@@ -1,7 +1,8 @@
 """``recommender ask``: the interactive questionnaire, then the same report as ``recommend``.
 
-This module stays thin: the terminal check, where the answers start from (``--from``, ``--resume``), the one
-place Ctrl-C is handled, the result screen and saving. The flow itself is ``recommender.ask.flow``.
+This module stays thin: the terminal check, where the answers start from (``--from``,
+``--resume``), the one place an interruption is handled (Ctrl-C, SIGTERM, SIGHUP: the answers are
+kept), the result screen and saving. The flow itself is ``recommender.ask.flow``.
 """
 
 from __future__ import annotations
@@ -9,21 +10,34 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recommender.ask import resume
 from recommender.ask.flow import Progress, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
-from recommender.errors import UserError
-from recommender.fileio import write_text_atomic
+from recommender.errors import ExitCode, Terminated, UserError
+from recommender.fileio import output_target, write_output
 from recommender.render import render
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal, load_profile, profile_yaml
 
 if TYPE_CHECKING:  # questionary is imported only once a terminal is known to be there
     from recommender.ask.prompts import QuestionaryPrompter
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Where the answers start: progress to carry on from (and the file it came from), default
+    answers from ``--from`` (None without it), and the profile name for the report."""
+
+    progress: Progress
+    kept: Path | None
+    defaults: Normal | None
+    name: str
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--from", dest="from_file", metavar="FILE", help="pre-fill the answers from a profile"
     )
     start.add_argument(
-        "--resume", action="store_true", help="carry on from an interrupted questionnaire"
+        "--resume",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="carry on from an interrupted questionnaire (the file it was kept in, if not the "
+        "usual one)",
     )
     add_probe_argument(parser)
 
@@ -65,42 +84,44 @@ def run(args: argparse.Namespace) -> int:
         if path:
             _check_writable(path)  # before the questions, not after them
     rules = rulebase(args)
-    progress, defaults, name = _start(args, rules)
+    start = _start(args, rules)
     from recommender.ask.prompts import QuestionaryPrompter
 
     prompter = QuestionaryPrompter()
-    _intro(rules, args, progress)
+    _intro(rules, args, start)
+    progress = start.progress
     try:
-        answers = run_interview(rules, prompter, progress, defaults=defaults, short=args.short)
-        name = Path(args.save).stem if args.save else name
+        answers = run_interview(
+            rules, prompter, progress, defaults=start.defaults, short=args.short
+        )
+        name = Path(args.save).stem if args.save else start.name
         text, page = _report(args, answers, rules, name)
         sys.stdout.write("\n" + text + "\n")
         _save(args.save, name, answers, rules, prompter)
         _html(args.html, page, prompter)
-    except (
-        KeyboardInterrupt,
-        EOFError,
-    ):  # Ctrl-C, or Ctrl-D at the save prompt: keep what was answered
-        return _interrupted(progress, rules, args)
-    if args.resume:  # finished: the kept answers have served their purpose
-        resume.clear()
-    return 0
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
+        return _interrupted(progress, rules, args, start.kept, "interrupted", ExitCode.INTERRUPTED)
+    except Terminated as stop:  # SIGTERM or SIGHUP: the answers are kept all the same
+        return _interrupted(progress, rules, args, start.kept, stop.what(), stop.exit_code)
+    if start.kept is not None:  # finished: the kept answers have served their purpose
+        resume.clear(start.kept)
+    return ExitCode.OK
 
 
-def _start(args: argparse.Namespace, rules: RuleBase) -> tuple[Progress, Normal, str]:
-    """Progress to carry on from, default answers, and the profile name for the report."""
-    if args.resume:
-        return resume.load(rules), {}, "your answers"
+def _start(args: argparse.Namespace, rules: RuleBase) -> Start:
+    if args.resume is not None:
+        kept = Path(args.resume) if args.resume else resume.resume_path()
+        return Start(resume.load(rules, kept), kept, None, "your answers")
     if args.from_file:
         profile = load_profile(args.from_file, rules)
-        return Progress(), profile.answers, profile.name or "your answers"
-    return Progress(), {}, "your answers"
+        return Start(Progress(), None, profile.answers, profile.name or "your answers")
+    return Start(Progress(), None, None, "your answers")
 
 
-def _intro(rules: RuleBase, args: argparse.Namespace, progress: Progress) -> None:
-    if progress.visited:
+def _intro(rules: RuleBase, args: argparse.Namespace, start: Start) -> None:
+    if start.progress.visited:
         print(
-            f"Carrying on: {len(progress.visited)} question(s) already put to you; "
+            f"Carrying on: {len(start.progress.visited)} question(s) already put to you; "
             "the review at the end shows every answer.\n"
         )
         return
@@ -109,6 +130,13 @@ def _intro(rules: RuleBase, args: argparse.Namespace, progress: Progress) -> Non
         f"Which framework fits your project? Up to {len(rules.questions)} questions{more}.\n"
         "Answer what you know, skip the rest; Ctrl-C keeps your answers for `ask --resume`.\n"
     )
+    for kept in resume.pending():
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(kept.stat().st_mtime))
+        again = "" if kept == resume.resume_path() else f" {kept}"
+        print(
+            f"An interrupted questionnaire from {when} is kept in {kept}; "
+            f"`recommender ask --resume{again}` carries on with it (this one leaves it as it is).\n"
+        )
 
 
 def _report(
@@ -128,11 +156,8 @@ def _report(
 
 
 def _check_writable(path: str) -> None:
-    target = Path(path)
-    if target.is_dir():
-        raise UserError("is a directory; give a file name such as my-project.yaml", path)
-    if not (target.parent if str(target.parent) else Path(".")).is_dir():
-        raise UserError("cannot save here: the directory does not exist", path)
+    """``--save``/``--html`` checked before any question: a directory, a missing one."""
+    output_target(path)
 
 
 def _save(
@@ -153,7 +178,7 @@ def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompt
     """Write the report's web page to ``--html``, or offer to."""
 
     def write(path: str) -> None:
-        write_text_atomic(path, page())
+        write_output(path, page())
         print(f"Wrote the report to {path}; open it in a browser to try other answers.")
 
     if path is not None:
@@ -184,23 +209,32 @@ def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], N
 
 
 def _write(path: str, name: str, answers: Normal, rules: RuleBase) -> None:
-    write_text_atomic(path, profile_yaml(name, answers, rules, "# Written by `recommender ask`.\n"))
+    write_output(path, profile_yaml(name, answers, rules, "# Written by `recommender ask`.\n"))
     print(f"Saved to {path}; use it with: recommender recommend --profile {path}")
 
 
-def _interrupted(progress: Progress, rules: RuleBase, args: argparse.Namespace) -> int:
-    """Ctrl-C, handled here only: keep what was answered, say where, exit 130."""
+def _interrupted(
+    progress: Progress,
+    rules: RuleBase,
+    args: argparse.Namespace,
+    kept: Path | None,
+    what: str,
+    code: int,
+) -> int:
+    """Keep what was answered, say where, and exit ``code``: 130 for Ctrl-C, 128 + signum for a
+    signal. Answers resumed from a file go back to it; new ones never replace a kept file."""
     if not progress.visited:
-        print("\nrecommender: interrupted (nothing answered, nothing kept)", file=sys.stderr)
-        return 130
-    path = resume.save(progress, rules)
+        print(f"\nrecommender: ask {what} (nothing answered, nothing kept)", file=sys.stderr)
+        return code
+    path = resume.save(progress, rules, kept)
     again = "".join(f" --rules {d}" for d in args.rules if d not in _env_rules())
+    which = "" if path == resume.resume_path() else f" {path}"
     print(
-        f"\nrecommender: interrupted; {len(progress.answers)} answer(s) kept in {path}\n"
-        f"  carry on with: recommender ask --resume{again}",
+        f"\nrecommender: ask {what}; {len(progress.answers)} answer(s) kept in {path}\n"
+        f"  carry on with: recommender ask --resume{which}{again}",
         file=sys.stderr,
     )
-    return 130
+    return code
 
 
 def _env_rules() -> list[str]:

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output and args.output != "-":
         output_target(args.output, [args.input])  # before any work: a directory, the input
     rules = rulebase(args)
-    source = open_source(args.input, sys.stdin.buffer)
+    source = open_source(args.input, sys.stdin.buffer)  # closed below, on every way out
     questions = {q.id: q.kind for q in rules.questions}
     progress = Progress.for_terminal(sys.stderr, quiet=args.quiet, total=source.size)
     shown = [0]
@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
         print(f"recommender: {stop} (stopped by --strict)", file=sys.stderr)
         return ExitCode.FINDINGS
-    progress.close()
+    finally:  # also on an error or a signal: the bar is wiped before the one line about it
+        progress.close()
     if not args.quiet:
         if shown[0] > SHOWN_ERRORS:
             print(

@@ -1,10 +1,13 @@
-"""``recommender rules validate [PATH ...]``: every schema and reference problem, as ``file:line:col``."""
+"""``recommender rules validate [PATH ...]``: every schema and reference problem, as
+``file:line:col``. ``--refresh`` also forgets the cached rule bases, so the next command reads the
+rule files afresh."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from recommender.errors import ExitCode
 from recommender.rulebase.validate import validate
 
 
@@ -16,9 +19,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="rule files or directories, each checked as an overlay on the shipped base "
         "(default: the shipped base and every --rules overlay)",
     )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="also forget the cached rule bases (they are rebuilt from the rule files)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.refresh:
+        from recommender.rulebase.cache import refresh
+
+        gone = refresh()
+        print(f"rules cache: {gone} cached rule base(s) forgotten", file=sys.stderr)
     rules, files, errors = validate(args.paths, args.rules)
     for error in errors:
         where = ":".join(str(p) for p in (error.file, error.line, error.col) if p is not None)
@@ -29,11 +42,11 @@ def run(args: argparse.Namespace) -> int:
             f"{len(errors)} error{'s' * (len(errors) != 1)} in {bad} of {len(files)} files",
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.USAGE
     assert rules is not None
     print(
-        f"ok: {len(files)} files, {len(rules.questions)} questions, {len(rules.frameworks)} frameworks, "
-        f"{len(rules.rules)} rules, {len(rules.cases)} cases",
+        f"ok: {len(files)} files, {len(rules.questions)} questions, "
+        f"{len(rules.frameworks)} frameworks, {len(rules.rules)} rules, {len(rules.cases)} cases",
         file=sys.stderr,
     )
-    return 0
+    return ExitCode.OK

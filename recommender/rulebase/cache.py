@@ -1,18 +1,22 @@
 """A JSON cache of the validated rule base, so a command does not re-parse and re-check every YAML
 file. Derived data: any doubt about it means it is rebuilt, never an error.
 
-The cache is keyed by the SHA-256 of every rule file's path and content, the package version and the
-cache format, and it carries the SHA-256 of its own payload: a cache that does not decode, does not
-match its sources or was edited by hand is ignored and rewritten. It holds plain JSON, decoded into
-the same frozen dataclasses the loader builds: nothing in it is executed.
+The cache is keyed by the SHA-256 of every rule file's path and content (never size or mtime),
+the package version and the cache format, and it carries the SHA-256 of its own payload: a cache
+that does not decode, does not match its sources or was edited by hand is ignored and rewritten.
+It holds plain JSON, decoded into the same frozen dataclasses the loader builds: nothing in it is
+executed, and what scoring reads (scores, conditions) is checked, so even a payload written with a
+valid checksum by something else (a text score) is ignored rather than trusted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -98,6 +102,27 @@ def _decode_node(obj: dict[str, Any]) -> object:
     return cls(**obj)
 
 
+def _plausible(rules: object) -> bool:
+    """What scoring reads, checked on a payload that passed its checksum: a cache written by
+    something other than this module (a text score) is rebuilt instead of failing the command."""
+    if not isinstance(rules, model.RuleBase):
+        return False
+    forms = tuple(conditions.CLASSES.values())
+    return all(
+        isinstance(r, model.Rule)
+        and isinstance(r.when, forms)
+        and isinstance(r.score, dict)
+        and all(isinstance(k, str) and _finite(v) for k, v in r.score.items())
+        and all(isinstance(f, str) for f in r.dealbreaker)
+        for r in rules.rules
+    )
+
+
+def _finite(value: object) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and math.isfinite(value)  # type: ignore[arg-type]
+
+
 def _prune(directory: str) -> None:
     """Each distinct set of overlay directories has its own cache file; keep the newest ``KEEP``."""
     files = [os.path.join(directory, f) for f in os.listdir(directory) if f.startswith("rules-")]
@@ -128,7 +153,7 @@ def _read(slot: str, key: str) -> model.RuleBase | None:
         rules = json.loads(payload, object_hook=_decode_node)
     except (OSError, UserError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
-    return rules if isinstance(rules, model.RuleBase) else None
+    return rules if _plausible(rules) else None
 
 
 def _write(slot: str, key: str, rules: model.RuleBase) -> None:
@@ -158,10 +183,16 @@ def load_rules_cached(*overlays: str) -> model.RuleBase:
     return rules
 
 
-def refresh(*overlays: str) -> None:
-    """Forget the cached rule base of these overlays (``rules validate --refresh``)."""
-    dirs = [str(shipped_rules_dir()), *overlays]
+def refresh() -> int:
+    """Forget every cached rule base (``rules validate --refresh``); how many files went."""
+    directory = cache_dir()
     try:
-        os.unlink(_slot(dirs))
+        names = [f for f in os.listdir(directory) if f.startswith("rules-")]
     except OSError:
-        pass
+        return 0
+    gone = 0
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(directory, name))
+            gone += 1
+    return gone

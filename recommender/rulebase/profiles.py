@@ -133,12 +133,22 @@ def _json_profile(path: str, text: str) -> Any:
         doc = loads_json(text)
     except JsonProblem as exc:
         if exc.line is None:  # a repeated key has no position in json: YAML's reader has one
-            load_yaml(path, text)
+            _located_by_yaml(path, text, exc.message)
         raise UserError(exc.message, path, exc.line, exc.col) from None
     try:  # JSON is YAML: reading it again through the YAML loader gives line numbers
         return load_yaml(path, text)
     except UserError:  # JSON that YAML 1.1 reads differently; already checked as JSON
         return doc
+
+
+def _located_by_yaml(path: str, text: str, problem: str) -> None:
+    """Raise YAML's error for ``problem`` when YAML finds the same one: it knows the line."""
+    try:
+        load_yaml(path, text)
+    except UserError as exc:
+        if exc.message.split()[:2] == problem.split()[:2]:
+            raise
+    return None
 
 
 def load_profile(path: str, rules: RuleBase) -> Profile:

@@ -1,0 +1,543 @@
+"""Issue 10's hostile inputs, one named regression test each: every one ends in exit 0, 1 or 2
+with one clear line, never a signal, a traceback or exit 3.
+
+Most run ``cli.main`` in process on the mini rule base; the crashes that killed the process
+(the segfault) and the console encoding run the real command in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import MINI, run_cli
+
+from recommender.cli import main
+
+DEEP_BRACKETS = "[" * 30_000 + "]" * 30_000 + "\n"  # 60 KB: libyaml's composer overflowed the stack
+
+
+@pytest.fixture(autouse=True)
+def mini_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # messages name files as given: relative names keep them exact
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
+    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def overlay(tmp_path: Path, text: str, name: str = "x.yaml") -> str:
+    directory = tmp_path / "overlay"
+    directory.mkdir(exist_ok=True)
+    (directory / name).write_text(text)
+    return "overlay"
+
+
+def temp_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.rglob(".*.tmp"))
+
+
+# -- 1. the segfault: deep nesting through every entry ---------------------------------------------
+
+
+def test_deep_brackets_in_a_profile_exit_2_in_a_real_process(tmp_path: Path) -> None:
+    (tmp_path / "n.yaml").write_text(DEEP_BRACKETS)
+    done = run_cli("recommend", "--profile", "n.yaml", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "n.yaml:1:65: nested deeper than 64 levels; a profile or rule is never so deep\n"
+    )
+
+
+DEEP_OVERLAY = "overlay/x.yaml:1:65: nested deeper than 64 levels; a profile or rule is never so deep"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("recommend", "--rules", "overlay", "-a", "audience=beginner"),
+        ("rules", "list", "--rules", "overlay"),
+        ("explain", "--rules", "overlay", "-a", "audience=beginner"),
+    ],
+)
+def test_deep_brackets_in_an_overlay_exit_2(capsys, tmp_path: Path, args: tuple[str, ...]) -> None:
+    overlay(tmp_path, DEEP_BRACKETS)
+    assert cli(capsys, *args) == (2, "", DEEP_OVERLAY + "\n")
+
+
+def test_a_broken_recommender_rules_overlay_is_one_line_for_every_command(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    overlay(tmp_path, DEEP_BRACKETS)
+    monkeypatch.setenv("RECOMMENDER_RULES", "overlay")
+    for args in (["recommend"], ["rules", "list"], ["rules", "test"], ["compare"]):
+        assert cli(capsys, *args) == (2, "", DEEP_OVERLAY + "\n"), args
+
+
+def test_deep_brackets_in_rules_validate(capsys, tmp_path: Path) -> None:
+    (tmp_path / "n.yaml").write_text(DEEP_BRACKETS)
+    code, out, err = cli(capsys, "rules", "validate", "n.yaml")
+    assert (code, err) == (2, "1 error in 1 of 5 files\n")
+    assert out == (
+        "n.yaml:1:65: [error] nested deeper than 64 levels; a profile or rule is never so deep\n"
+    )
+
+
+def test_deep_brackets_in_a_batch_are_an_error_row_and_leave_no_temp_file(
+    capsys, tmp_path: Path
+) -> None:
+    (tmp_path / "n.yaml").write_text(DEEP_BRACKETS)
+    code, out, err = cli(capsys, "batch", "n.yaml", "-o", "o.jsonl")
+    assert (code, out) == (1, "")
+    record = json.loads((tmp_path / "o.jsonl").read_text())
+    assert record["error"] == "n.yaml:1:66: row 1: nested deeper than 64 levels; " + (
+        "a profile or rule is never so deep"
+    )
+    assert temp_files(tmp_path) == []
+
+
+def test_deep_brackets_in_the_ask_resume_file(tmp_path: Path) -> None:
+    from recommender import load_rules
+    from recommender.ask import resume
+    from recommender.errors import UserError
+
+    (tmp_path / "ask-resume.yaml").write_text(DEEP_BRACKETS)
+    with pytest.raises(UserError) as raised:
+        resume.load(load_rules(base=MINI), tmp_path / "ask-resume.yaml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'ask-resume.yaml'}:1:65: nested deeper than 64 levels; "
+        "a profile or rule is never so deep"
+    )
+
+
+# -- 3. other exit-3 crashes ---------------------------------------------------------------------
+
+BAD_PROFILES = [
+    ("yaml-250-deep", "a:\n" + "".join("  " * i + f"b{i}:\n" for i in range(1, 251)),
+     "p.yaml:65:129: nested deeper than 64 levels; a profile or rule is never so deep"),
+    ("tag-int", "name: !!int x\n", 'p.yaml:1:7: "x" is not a valid !!int; write a plain value'),
+    ("tag-int-empty", "name: !!int\n", 'p.yaml:1:7: "" is not a valid !!int; write a plain value'),
+    ("tag-float", "name: !!float x\n",
+     'p.yaml:1:7: "x" is not a valid !!float; write a plain value'),
+    ("tag-bool", "name: !!bool x\n", 'p.yaml:1:7: "x" is not a valid !!bool; write a plain value'),
+    ("tag-timestamp", "name: !!timestamp x\n",
+     'p.yaml:1:7: "x" is not a valid !!timestamp; write a plain value'),
+    ("bad-date", "name: 2024-13-45\n",
+     'p.yaml:1:7: "2024-13-45" is not a valid !!timestamp; write a plain value'),
+    ("tag-map", "name: !!map x\n",
+     'p.yaml:1:7: the tag "!!map" is not allowed; rule files and profiles hold plain data only'),
+    ("tag-seq", "name: !!seq x\n",
+     'p.yaml:1:7: the tag "!!seq" is not allowed; rule files and profiles hold plain data only'),
+    ("tag-binary", "name: !!binary x\n",
+     'p.yaml:1:7: the tag "!!binary" is not allowed; rule files and profiles hold plain data '
+     "only"),
+    ("number-5000-digits", "name: " + "9" * 5000 + "\n",
+     "p.yaml:1:7: a number of 5,000 characters, over the 100 limit (quote it if it is text)"),
+    ("nan-name", "name: .nan\n", "p.yaml:1:7: profile name: expected non-empty text"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "text", "message"), BAD_PROFILES, ids=[c[0] for c in BAD_PROFILES])
+def test_a_hostile_profile_is_one_located_line(
+    capsys, tmp_path: Path, case: str, text: str, message: str
+) -> None:
+    (tmp_path / "p.yaml").write_text(text)
+    assert cli(capsys, "recommend", "--profile", "p.yaml") == (2, "", message + "\n")
+
+
+def test_a_plain_tag_on_a_fitting_value_is_fine(capsys, tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("name: !!str 12\nanswers: {custom_gradients: !!bool yes}\n")
+    code, out, _ = cli(capsys, "recommend", "--profile", "p.yaml", "-f", "json")
+    assert code == 0 and json.loads(out)["profile"] == "12"
+
+
+def test_a_json_profile_with_a_5000_digit_number(capsys, tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text('{"name": ' + "9" * 5000 + "}")
+    assert cli(capsys, "recommend", "--profile", "p.json") == (
+        2,
+        "",
+        "p.json:1:10: a number of 5,000 characters, over the 100 limit (quote it if it is text)\n",
+    )
+
+
+BAD_OVERLAYS = [
+    ("unanswered-mapping", "rules:\n  - {id: x, when: {unanswered: [{a: 1}]}, score: {jax: 1}, "
+     "because: b, source: s}\n",
+     ["overlay/x.yaml:2:33: [error] unanswered: expected a question id, got a mapping"]),
+    ("score-10-400", "rules:\n  - {id: x, when: {os: linux}, score: {jax: 1" + "0" * 400 + "}, "
+     "because: b, source: s}\n",
+     ["overlay/x.yaml:2:45: [error] a number of 401 characters, over the 100 limit "
+      "(quote it if it is text)"]),
+    ("score-1e400", "rules:\n  - {id: x, when: {os: linux}, score: {jax: 1.0e+400}, "
+     "because: b, source: s}\n",
+     ["overlay/x.yaml:2:45: [error] rule \"x\" score: jax: expected a finite number, got inf"]),
+    ("score-nan", "rules:\n  - {id: x, when: {os: linux}, score: {jax: .nan}, because: b, "
+     "source: s}\n",
+     ["overlay/x.yaml:2:45: [error] rule \"x\" score: jax: expected a finite number, got nan"]),
+    ("score-inf", "rules:\n  - {id: x, when: {os: linux}, score: {jax: -.inf}, because: b, "
+     "source: s}\n",
+     ["overlay/x.yaml:2:45: [error] rule \"x\" score: jax: expected a finite number, got -inf"]),
+    ("case-answers-list", "cases:\n  - {name: c, answers: [os, linux], expect_winner: jax}\n",
+     ["overlay/x.yaml:2:24: [error] rule file cases[1] answers: expected a mapping of question: "
+      "answer, got a list"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "text", "lines"), BAD_OVERLAYS, ids=[c[0] for c in BAD_OVERLAYS])
+def test_a_hostile_overlay_is_reported_by_rules_validate(
+    capsys, tmp_path: Path, case: str, text: str, lines: list[str]
+) -> None:
+    overlay(tmp_path, text)
+    code, out, _ = cli(capsys, "rules", "validate", "overlay")
+    assert (code, out.splitlines()) == (2, lines)
+    code, out, err = cli(capsys, "recommend", "--rules", "overlay", "-a", "os=linux")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [line.replace(" [error]", "") for line in lines]
+
+
+def test_a_resume_file_whose_answers_are_a_list(tmp_path: Path) -> None:
+    from recommender import load_rules
+    from recommender.ask import resume
+    from recommender.errors import UserError
+
+    (tmp_path / "r.yaml").write_text("answers: [1, 2]\n")
+    with pytest.raises(UserError) as raised:
+        resume.load(load_rules(base=MINI), tmp_path / "r.yaml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'r.yaml'}:1:10: resume file answers: expected a mapping of question: "
+        "answer, got a list"
+    )
+
+
+# -- 4. unbounded reads ----------------------------------------------------------------------------
+
+
+def test_dev_zero_as_a_profile_is_refused_at_once(capsys) -> None:
+    assert cli(capsys, "recommend", "--profile", "/dev/zero") == (
+        2,
+        "",
+        "/dev/zero: is a character device, not a regular file; give a file, or - to read stdin\n",
+    )
+
+
+def test_a_fifo_with_no_writer_as_a_profile_does_not_hang(capsys, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "f.yaml")
+    assert cli(capsys, "recommend", "--profile", "f.yaml") == (
+        2,
+        "",
+        "f.yaml: is a FIFO (named pipe), not a regular file; give a file, or - to read stdin\n",
+    )
+
+
+def test_an_overlay_file_that_links_to_dev_zero(capsys, tmp_path: Path) -> None:
+    overlay(tmp_path, "{}\n")
+    (tmp_path / "overlay" / "z.yaml").symlink_to("/dev/zero")
+    code, _, err = cli(capsys, "recommend", "--rules", "overlay", "-a", "os=linux")
+    assert (code, err) == (
+        2,
+        "overlay/z.yaml: is a character device, not a regular file; give a file, or - to read "
+        "stdin\n",
+    )
+
+
+def test_a_fifo_as_batch_input_is_refused(capsys, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "f.jsonl")
+    assert cli(capsys, "batch", "f.jsonl") == (
+        2,
+        "",
+        "f.jsonl: is a FIFO (named pipe), not a regular file; give a file, or - to read stdin\n",
+    )
+
+
+def test_a_yaml_batch_over_the_document_limit_is_refused_before_reading(
+    capsys, tmp_path: Path
+) -> None:
+    with open(tmp_path / "big.yaml", "wb") as sparse:  # 65 MiB that takes no disk
+        sparse.truncate(65 << 20)
+    assert cli(capsys, "batch", "big.yaml") == (
+        2,
+        "",
+        "big.yaml: is 68,157,440 bytes, over the 64 MiB limit for a YAML or JSON document; "
+        "use JSONL or CSV, which have no size limit\n",
+    )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_overlong_line_is_an_error_row_read_in_bounded_pieces(
+    capsys, tmp_path: Path, fmt: str
+) -> None:
+    head = "name,os\n" if fmt == "csv" else ""
+    long_line = "x" * (3 << 20)
+    good = "ok,linux\n" if fmt == "csv" else '{"name": "ok", "os": "linux"}\n'
+    (tmp_path / f"in.{fmt}").write_text(head + long_line + "\n" + good)
+    code, out, _ = cli(capsys, "batch", f"in.{fmt}")
+    got = [json.loads(line) for line in out.splitlines()]
+    line = 2 if fmt == "csv" else 1
+    assert code == 1 and [r["error"] for r in got] == [
+        f"in.{fmt}:{line}: row 1: the line is 3,145,729 bytes, over the 1 MiB limit for one "
+        "profile; split it",
+        None,
+    ]
+
+
+# -- 2. batch contains bad rows: rows in = records out ---------------------------------------------
+
+BAD_ROWS = [
+    ("team-knows-mapping", "in.jsonl", '{"team_knows": [{}]}\n',
+     'in.jsonl:1: row 1: unknown question "team_knows"; valid values: audience, '
+     "custom_gradients, deployment, edge_target, os"),
+    ("bare-cr", "in.csv", "name,os\na\rb,linux\n",
+     "in.csv:2: row 1: a carriage return (CR) inside an unquoted field; quote the field or "
+     "remove the CR"),
+    ("json-1000-deep", "in.jsonl", "[" * 1000 + "]" * 1000 + "\n",
+     "in.jsonl:1: row 1: nested deeper than 64 levels"),
+    ("json-5000-digits", "in.jsonl", '{"os": ' + "1" * 5000 + "}\n",
+     "in.jsonl:1: row 1: a number of 5,000 characters, over the 100 limit"),
+    ("json-nan", "in.jsonl", '{"name": NaN}\n', "in.jsonl:1: row 1: NaN is not a JSON number"),
+    ("json-1e400", "in.jsonl", '{"name": 1e400}\n',
+     "in.jsonl:1: row 1: the number 1e400 is out of range"),
+    ("yaml-item-tag", "in.yaml", "- {name: !!int x}\n",
+     'in.yaml:1:10: row 1: "x" is not a valid !!int; write a plain value'),
+    ("yaml-item-deep", "in.yaml", "- " + "[" * 100 + "]" * 100 + "\n",
+     "in.yaml:1:67: row 1: nested deeper than 64 levels; a profile or rule is never so deep"),
+    ("json-item-deep", "in.json", "[" + "[" * 100 + "]" * 100 + "]",
+     "in.json:1:2: row 1: nested deeper than 64 levels"),
+    ("json-duplicate-name", "in.json", '{"a": {"os": "linux"}, "a": {"os": "windows"}}',
+     'in.json:1:24: row 2: duplicate name "a" (first given at line 1:2)'),
+    ("yaml-duplicate-name", "in.yaml", "a: {os: linux}\na: {os: windows}\n",
+     'in.yaml:2:1: row 2: duplicate name "a" (first given at line 1:1)'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "name", "text", "message"), BAD_ROWS, ids=[r[0] for r in BAD_ROWS])
+def test_a_hostile_row_is_an_error_record_and_the_rest_are_scored(
+    capsys, tmp_path: Path, case: str, name: str, text: str, message: str
+) -> None:
+    good = {
+        "in.jsonl": '{"name": "ok", "os": "linux"}\n',
+        "in.csv": "ok,linux\n",
+        "in.yaml": "- {name: ok, os: linux}\n" if text.startswith("-") else "ok: {os: linux}\n",
+        "in.json": None,
+    }[name]
+    (tmp_path / name).write_bytes((text + (good or "")).encode("utf-8", "surrogatepass"))
+    code, out, err = cli(capsys, "batch", name)
+    got = [json.loads(line) for line in out.splitlines()]
+    errors = [r["error"] for r in got if r["error"]]
+    assert code == 1 and message in errors, errors
+    assert err.splitlines()[0] == message
+    if good is not None:
+        assert got[-1]["profile"] == "ok" and got[-1]["winner"] is not None
+
+
+def test_a_csv_field_over_128_kib_is_read(capsys, tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text("name,os\n" + "n" * (200 << 10) + ",linux\nok,linux\n")
+    code, out, _ = cli(capsys, "batch", "in.csv", "-f", "csv")
+    rows = out.splitlines()[1:]
+    assert code == 0 and len(rows) == 2 and rows[0].startswith("1," + "n" * 100)
+
+
+def test_a_lone_surrogate_in_a_name_is_replaced_in_the_output(capsys, tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"name": "a\\ud800b", "os": "linux"}\n')
+    code, _, _ = cli(capsys, "batch", "in.jsonl", "-o", "out.jsonl")
+    assert code == 0
+    assert json.loads((tmp_path / "out.jsonl").read_text())["profile"] == "a?b"
+    done = run_cli("batch", "in.jsonl", cwd=tmp_path, env={"RECOMMENDER_BASE_RULES": str(MINI)})
+    assert (done.returncode, json.loads(done.stdout)["profile"]) == (0, "a?b")
+
+
+def test_a_batch_mapping_with_a_repeated_name_keeps_both_rows(capsys, tmp_path: Path) -> None:
+    (tmp_path / "in.json").write_text('{"a": {"os": "linux"}, "a": {"os": "windows"}}')
+    code, out, _ = cli(capsys, "batch", "in.json")
+    got = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and [(r["row"], r["profile"], bool(r["error"])) for r in got] == [
+        (1, "a", False),
+        (2, "a", True),
+    ]
+
+
+# -- 11. duplicate keys ----------------------------------------------------------------------------
+
+
+def test_a_json_profile_with_a_repeated_answer_is_refused(capsys, tmp_path: Path) -> None:
+    (tmp_path / "d.json").write_text(
+        '{"answers": {"audience": "beginner", "audience": "researcher"}}'
+    )
+    assert cli(capsys, "recommend", "--profile", "d.json") == (
+        2,
+        "",
+        'd.json:1:38: duplicate key "audience" (first given at line 1:14)\n',
+    )
+
+
+def test_a_json_profile_that_yaml_reads_differently_still_refuses_duplicates(
+    capsys, tmp_path: Path
+) -> None:
+    (tmp_path / "d.json").write_text(
+        '{"answers": {"os": "linux", "os": "windows"}, "name": "x\\ud800"}'
+    )
+    assert cli(capsys, "recommend", "--profile", "d.json") == (
+        2,
+        "",
+        'd.json: duplicate key "os"\n',
+    )
+
+
+# -- 10. injection: CSV formulas -------------------------------------------------------------------
+
+
+def test_formula_names_are_neutralised_in_csv_and_numbers_stay_numbers(
+    capsys, tmp_path: Path
+) -> None:
+    names = ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2", "\tx", "\rx"]
+    rows = [{"name": n, "os": "linux"} for n in names] + [{"name": "=bad", "os": "mac"}]
+    (tmp_path / "in.json").write_text(json.dumps(rows))
+    code, out, _ = cli(capsys, "batch", "in.json", "-f", "csv")
+    import csv
+    import io
+
+    got = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert code == 1
+    assert [r["name"] for r in got] == ["'" + n for n in names[:-1]] + ["'\nx", "'=bad"]
+    assert (got[0]["score_pytorch"], got[0]["score_jax"]) == ("0", "0.5")  # numbers as numbers
+    assert got[-1]["error"].startswith("in.json:1:")
+
+
+def test_a_formula_in_the_error_cell_is_neutralised(capsys, tmp_path: Path) -> None:
+    (tmp_path / "=x.jsonl").write_text('{"os": "mac"}\n')
+    code, out, _ = cli(capsys, "batch", "=x.jsonl", "-f", "csv")
+    assert code == 1 and out.splitlines()[1].endswith(',"\'=x.jsonl:1: row 1: unknown option ""mac"" '
+                                                      'for question ""os""; valid values: linux, '
+                                                      'windows"')
+
+
+# -- 12. any console encoding ------------------------------------------------------------------------
+
+
+def test_a_cp1252_console_gets_replacements_not_a_crash(tmp_path: Path) -> None:
+    done = run_cli("recommend", "-a", "audience=beginner", env={"PYTHONIOENCODING": "cp1252"})
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "winner" in done.stdout
+
+
+# -- 5. -o never destroys ---------------------------------------------------------------------------
+
+
+def test_o_follows_a_symlink_and_replaces_its_target(capsys, tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    (tmp_path / "target.csv").write_text("old\n")
+    (tmp_path / "link.csv").symlink_to("target.csv")
+    assert cli(capsys, "batch", "in.jsonl", "-o", "link.csv")[0] == 0
+    assert (tmp_path / "link.csv").is_symlink()
+    assert (tmp_path / "target.csv").read_text().startswith("row,name,winner")
+
+
+def test_o_into_a_fifo_writes_into_it(capsys, tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    os.mkfifo(tmp_path / "out.fifo")
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append((tmp_path / "out.fifo").read_text()))
+    reader.start()
+    try:
+        code = main(["batch", "in.jsonl", "-o", "out.fifo", "-f", "jsonl"])
+    finally:
+        reader.join(timeout=30)
+    assert code == 0 and json.loads(got[0])["winner"] == "jax"
+    assert (tmp_path / "out.fifo").is_fifo()
+
+
+def test_o_into_a_fifo_nobody_reads_is_refused(capsys, tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    os.mkfifo(tmp_path / "out.fifo")
+    code, _, err = cli(capsys, "batch", "in.jsonl", "-o", "out.fifo", "-f", "jsonl")
+    assert (code, err) == (2, "out.fifo: cannot write here: no process is reading the FIFO\n")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_o_into_a_character_device_writes_into_it(capsys, tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    os.mknod(tmp_path / "null", 0o666 | 0o020000, os.makedev(1, 3))  # a /dev/null of our own
+    for args in (["batch", "in.jsonl", "-f", "csv"], ["recommend", "-a", "os=linux"]):
+        assert cli(capsys, *args, "-o", "null")[0] == 0
+        assert (tmp_path / "null").is_char_device()
+
+
+def test_o_dev_stdout_writes_to_stdout(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    env = {"RECOMMENDER_BASE_RULES": str(MINI)}
+    done = run_cli("batch", "in.jsonl", "-o", "/dev/stdout", "-f", "csv", "-q", cwd=tmp_path, env=env)
+    assert (done.returncode, done.stdout.splitlines()[1][:10]) == (0, "1,,jax,,0,")
+    assert os.path.islink("/dev/stdout")
+
+
+def test_o_a_directory_is_refused_before_any_work(capsys, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "in.jsonl").write_text("not json\n" * 10)
+    assert cli(capsys, "batch", "in.jsonl", "-o", "out", "-f", "csv") == (
+        2,
+        "",
+        "out: is a directory; -o needs a file name such as results.jsonl\n",
+    )
+    assert cli(capsys, "recommend", "-a", "os=linux", "-o", "out")[0] == 2
+
+
+def test_a_new_output_gets_a_new_files_mode_and_an_old_one_loses_setuid(
+    capsys, tmp_path: Path
+) -> None:
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    old = tmp_path / "old.csv"
+    old.write_text("x\n")
+    old.chmod(0o6754)
+    assert cli(capsys, "batch", "in.jsonl", "-o", "old.csv")[0] == 0
+    assert cli(capsys, "batch", "in.jsonl", "-o", "new.csv")[0] == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (old.stat().st_mode & 0o7777, (tmp_path / "new.csv").stat().st_mode & 0o7777) == (
+        0o754,
+        0o666 & ~umask,
+    )
+
+
+def test_recommend_o_its_own_profile_is_refused(capsys, tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("answers: {os: linux}\n")
+    assert cli(capsys, "recommend", "--profile", "p.yaml", "-o", "p.yaml") == (
+        2,
+        "",
+        "p.yaml: the output would replace the input; choose another -o file\n",
+    )
+    assert (tmp_path / "p.yaml").read_text() == "answers: {os: linux}\n"
+
+
+def test_batch_input_as_output_through_a_symlink_is_refused(capsys, tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    (tmp_path / "same.jsonl").symlink_to("in.jsonl")
+    code, _, err = cli(capsys, "batch", "in.jsonl", "-o", "same.jsonl")
+    assert (code, err) == (
+        2,
+        "same.jsonl: the output would replace the input; choose another -o file\n",
+    )
+
+
+def test_a_missing_output_directory_is_refused_before_any_work(capsys, tmp_path: Path) -> None:
+    code, _, err = cli(capsys, "recommend", "-a", "os=linux", "-o", "nope/r.json")
+    assert (code, err) == (
+        2,
+        f"nope/r.json: cannot write here: the directory {tmp_path / 'nope'} does not exist\n",
+    )
+
+
+def test_no_rule_cache_or_output_write_ever_replaces_a_device(tmp_path: Path) -> None:
+    from recommender.errors import UserError
+    from recommender.fileio import write_text_atomic
+
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(UserError, match="only a regular file is ever replaced"):
+        write_text_atomic(tmp_path / "fifo", "x")
+    assert (tmp_path / "fifo").is_fifo() and temp_files(tmp_path) == []
