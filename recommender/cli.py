@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
-from recommender.errors import STOP_SIGNALS, ExitCode, Terminated, UserError
+from recommender.errors import SHOWN, STOP_SIGNALS, ExitCode, Terminated, UserError
 
 # One line per subcommand: name -> (module, one-line help). Modules are imported only when chosen,
 # so the startup cost of `recommender recommend` never includes questionary or the probe.
@@ -161,8 +161,12 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
         ]
         return int(module.run(args) or 0)
     except UserError as exc:
-        for error in getattr(exc, "errors", None) or [exc]:
+        errors = getattr(exc, "errors", None) or [exc]
+        for error in errors[:SHOWN]:
             print(f"recommender: {error}" if error.file is None else str(error), file=sys.stderr)
+        if len(errors) > SHOWN:
+            more = f"{len(errors) - SHOWN:,} more errors; `recommender rules validate` lists all"
+            print(f"recommender: ... and {more}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print("\nrecommender: interrupted", file=sys.stderr)

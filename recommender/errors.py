@@ -51,12 +51,25 @@ class Terminated(BaseException):
         return "interrupted" if self.signum == signal.SIGINT else f"stopped by {self.name}"
 
 
+SHOWN = 20  # errors printed for one failed command; `rules validate` lists every one
+MAX_MESSAGE = 2000  # characters: a message quotes user data, which may be a megabyte long
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out: one line stays one
+    readable line when it quotes a huge value."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 40]}... ({len(text) - limit + 40:,} more characters)"
+
+
 class UserError(Exception):
     """Bad input from the user: printed as one ``file:line:col: message`` line, exit code 2."""
 
     def __init__(
         self, message: str, file: str | None = None, line: int | None = None, col: int | None = None
     ) -> None:
+        message = shorten(message)
         super().__init__(message)
         self.message = message
         self.file = file
@@ -72,7 +85,7 @@ class UserErrors(UserError):
     """Several user errors found in one pass (``rules validate`` reports them all)."""
 
     def __init__(self, errors: list[UserError]) -> None:
-        super().__init__("\n".join(str(e) for e in errors))
+        super().__init__("\n".join(str(e) for e in errors[:SHOWN]))
         self.errors = errors
 
 
@@ -81,6 +94,6 @@ def did_you_mean(value: object, valid: Iterable[str]) -> str:
     import difflib  # only on the error path
 
     valid = sorted(valid)
-    close = difflib.get_close_matches(str(value), valid, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(value)[:100], valid, n=1, cutoff=0.6)
     hint = f' (did you mean "{close[0]}"?)' if close else ""
     return f"{hint}; valid values: {', '.join(valid)}" if valid else hint

@@ -112,7 +112,7 @@ def test_without_save_the_questionnaire_offers_to_save_at_the_end(tmp_path: Path
     ):
         answer(child, prompt, ENTER)
     answer(child, "Save these answers as a profile?", "missing-dir/x.yaml" + ENTER)
-    child.expect_exact("the directory does not exist")  # said, then asked again
+    child.expect_exact("missing-dir does not exist")  # said, then asked again
     answer(child, "Save these answers as a profile?", "offered.yaml" + ENTER)
     child.expect_exact("Saved to offered.yaml")
     answer(child, "as a web page", ENTER)  # declined
@@ -127,7 +127,8 @@ def test_save_into_a_missing_directory_fails_before_any_question(tmp_path: Path)
     child = spawn_ask(["--save", str(tmp_path / "nope" / "x.yaml")], tmp_path)
     out = finish(child)
     assert child.exitstatus == 2
-    assert "cannot save here: the directory does not exist" in out and "Who is it for?" not in out
+    missing = f"cannot write here: the directory {tmp_path / 'nope'} does not exist"
+    assert missing in out and "Who is it for?" not in out
 
 
 def test_resume_with_nothing_kept_says_so(tmp_path: Path):

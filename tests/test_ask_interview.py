@@ -175,6 +175,23 @@ def test_from_profile_pre_selects_every_answer(mini, keys, tmp_path: Path):
     assert answers == profile.answers
 
 
+def test_from_a_profile_enter_on_a_question_it_leaves_out_keeps_it_unanswered(
+    mini, keys, tmp_path: Path
+):
+    """Issue 10: Enter on such a question picked the first option, an answer nobody gave."""
+    path = tmp_path / "p.yaml"
+    path.write_text("name: p\nanswers: {audience: researcher}\n")
+    profile = load_profile(str(path), mini)
+    answers, asked, _ = interview(mini, keys, [ENTER] * 5, defaults=profile.answers)
+    assert asked == ["audience", "deployment", "os", "custom_gradients"]
+    assert answers == normal(mini, audience="researcher")
+
+
+def test_without_a_profile_enter_still_picks_the_highlighted_first_option(mini, keys):
+    answers, _, _ = interview(mini, keys, [ENTER] * 5)
+    assert answers == normal(mini, audience="beginner", os="linux", custom_gradients="yes")
+
+
 def test_short_skips_a_question_no_answer_of_which_changes_the_outcome(tmp_path: Path, keys):
     overlay = tmp_path / "overlay"
     overlay.mkdir()

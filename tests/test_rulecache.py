@@ -75,3 +75,96 @@ def test_old_cache_files_are_pruned(base, tmp_path, monkeypatch):
         overlays.append(str(overlay))
         load_rules_cached(*overlays)
     assert len(cache_files(base)) == 2
+
+
+# -- issue 10: a cache is derived data; any doubt and it is rebuilt -------------------------------
+
+
+def _slot_and_key(base) -> tuple[str, str]:
+    from pathlib import Path
+
+    from recommender.rulebase import cache as rulecache
+    from recommender.rulebase.load import rule_files
+
+    dirs = [str(base)]
+    return rulecache._slot(dirs), rulecache._key([str(p) for p in rule_files(Path(base))])
+
+
+def _with_checksum(key: str, payload: str) -> str:
+    import hashlib
+
+    meta = {"key": key, "sha256": hashlib.sha256(payload.encode()).hexdigest()}
+    return json.dumps(meta) + "\n" + payload
+
+
+def _string_score(base) -> str:
+    load_rules_cached()
+    slot, _ = _slot_and_key(base)
+    payload = open(slot).read().split("\n", 1)[1]
+    edited = payload.replace('["tensorflow",4.0]', '["tensorflow","4"]', 1)
+    assert edited != payload
+    return edited
+
+
+BAD_PAYLOADS = {
+    "null": lambda base: "null",
+    "a list": lambda base: "[]",
+    "a string": lambda base: '"rules"',
+    "deeply nested": lambda base: "[" * 100_000 + "]" * 100_000,
+    "a text score": _string_score,
+    "an unknown class": lambda base: '{"$": "os.system", "command": "true"}',
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_PAYLOADS))
+@pytest.mark.parametrize("checksum", [False, True], ids=["as-written", "with-a-valid-checksum"])
+def test_a_hostile_cache_payload_is_ignored_and_rebuilt(base, capsys, case, checksum):
+    from recommender.cli import main
+
+    slot, key = _slot_and_key(base)
+    payload = BAD_PAYLOADS[case](base)
+    os.makedirs(os.path.dirname(slot), exist_ok=True)
+    with open(slot, "w") as handle:
+        handle.write(_with_checksum(key, payload) if checksum else payload)
+    assert load_rules_cached() == recommender.load_rules(base=base)
+    assert main(["recommend", "-a", "deployment=mobile", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["winner"] == "tensorflow"
+    assert json.loads(open(slot).readline())["key"] == key  # rewritten from the sources
+
+
+def test_a_hand_edited_cache_does_not_change_the_recommendation(base):
+    load_rules_cached()
+    slot, _ = _slot_and_key(base)
+    text = open(slot).read()
+    edited = text.replace('["tensorflow",4.0]', '["tensorflow",-40.0]', 1)
+    assert edited != text
+    with open(slot, "w") as handle:
+        handle.write(edited)
+    assert load_rules_cached().rule("mobile-tf").score == {"tensorflow": 4.0}
+
+
+def test_an_overlay_replaced_by_a_same_size_file_with_the_old_mtime_is_reread(base, tmp_path):
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    rule = (
+        "rules:\n  - {id: extra, when: {os: linux}, score: {jax: %d}, because: b, source: s}\n"
+    )
+    path = overlay / "extra.yaml"
+    path.write_text(rule % 5)
+    before = path.stat()
+    assert load_rules_cached(str(overlay)).rule("extra").score == {"jax": 5.0}
+    path.write_text(rule % 7)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert load_rules_cached(str(overlay)).rule("extra").score == {"jax": 7.0}
+
+
+def test_rules_validate_refresh_forgets_the_cached_rule_bases(base, capsys):
+    from recommender.cli import main
+
+    load_rules_cached()
+    assert len(cache_files(base)) == 1
+    assert main(["rules", "validate", "--refresh"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("rules cache: 1 cached rule base(s) forgotten\nok: ")
+    assert cache_files(base) == []

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePath
 from typing import Any, BinaryIO, NamedTuple
 
-from recommender.errors import UserError, did_you_mean
+from recommender.errors import UserError, did_you_mean, shorten
 from recommender.fileio import (
     MAX_DEPTH,
     MAX_DOCUMENT,
@@ -104,7 +104,7 @@ def locate(
     source: str, row: int, message: str, line: int | None = None, col: int | None = None
 ) -> str:
     where = ":".join(str(p) for p in (source, line, col) if p is not None)
-    return f"{where}: row {row}: {message}"
+    return f"{where}: row {row}: {shorten(message)}"
 
 
 _JSONL = json_decoder(keep_duplicates)  # a repeated key is the row's error, not the file's
@@ -274,7 +274,7 @@ class JsonItems:
     def __init__(self, text: str, name: str) -> None:
         self.text, self.name = text, name
         self.at = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
-        self.line, self.line_at = 1, 0
+        self.line, self.line_at, self.line_start = 1, 0, 0
         opener = text[self.at : self.at + 1]
         self.kind = {"[": "sequence", "{": "mapping"}.get(opener, "other")
         self.value: Any = None
@@ -306,7 +306,10 @@ class JsonItems:
         pos = self._pos()
         if not self.text.startswith('"', self.at):
             self._fail("Expecting property name enclosed in double quotes")
-        key, self.at = json.decoder.scanstring(self.text, self.at + 1)
+        try:
+            key, self.at = json.decoder.scanstring(self.text, self.at + 1)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"invalid JSON: {exc.msg}", self.name, exc.lineno, exc.colno) from None
         self._space()
         self._expect(":", "':'")
         self._space()
@@ -358,10 +361,14 @@ class JsonItems:
         self.at += 1
 
     def _pos(self) -> tuple[int, int]:
-        """Line and column of the reading point, counted on from the last one asked for."""
-        self.line += self.text.count("\n", self.line_at, self.at)
+        """Line and column of the reading point, counted on from the last one asked for (never
+        from the start: a one-line document of a million profiles would take quadratic time)."""
+        newlines = self.text.count("\n", self.line_at, self.at)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.text.rfind("\n", self.line_at, self.at) + 1
         self.line_at = self.at
-        return self.line, self.at - self.text.rfind("\n", 0, self.at)
+        return self.line, self.at - self.line_start + 1
 
     def _fail(self, message: str) -> None:
         line, col = self._pos()

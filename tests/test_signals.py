@@ -1,0 +1,119 @@
+"""Signals to real commands: one line, exit 128 + signum, no temporary file, nothing lost.
+
+``batch -o`` is stopped while it waits on its input (stdin is a pipe we hold open), so the signal
+lands mid-run every time. ``ask`` runs in a pseudo-terminal (pexpect) and keeps its answers on
+SIGTERM and SIGHUP as it does on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from askkit import DOWN, ENTER, MINI, ROOT, spawn_ask
+
+SIGNALS = {
+    signal.SIGINT: "interrupted",
+    signal.SIGTERM: "stopped by SIGTERM",
+    signal.SIGHUP: "stopped by SIGHUP",
+    signal.SIGQUIT: "stopped by SIGQUIT",
+}
+
+
+def wait_for(predicate, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("signum", list(SIGNALS), ids=[s.name for s in SIGNALS])
+def test_a_signal_during_batch_o_leaves_no_temp_file_and_the_old_output(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl"]
+        + ["-o", str(out), "-q"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        text=True,
+    )
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write('{"os": "linux"}\n' * 5000)  # a chunk is scored and written
+        proc.stdin.flush()
+        wait_for(lambda: any(tmp_path.glob(".out.jsonl.*.tmp")))
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert (proc.returncode, err) == (128 + signum, f"recommender: batch {SIGNALS[signum]}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+    assert out.read_text() == "previous results\n"
+
+
+# -- ask ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_ask_keeps_the_answers_on_sigterm_and_sighup(tmp_path: Path, signum: int) -> None:
+    child = spawn_ask([], tmp_path)
+    child.expect_exact("Who is it for?")
+    child.send(DOWN + ENTER)  # Researchers
+    child.expect_exact("Where will it run?")
+    child.kill(signum)
+    child.expect_exact("carry on with: recommender ask --resume")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.signalstatus is None and child.exitstatus == 128 + signum
+    kept = (tmp_path / "ask-resume.yaml").read_text()
+    assert "audience: researcher" in kept and "- audience" in kept
+    name = signal.Signals(signum).name
+    assert f"recommender: ask stopped by {name}; 1 answer(s) kept in" in child.logfile_read.getvalue()
+
+
+def pexpect_eof():  # type: ignore[no-untyped-def]
+    import pexpect
+
+    return pexpect.EOF
+
+
+def test_a_kept_questionnaire_is_mentioned_and_never_replaced(tmp_path: Path) -> None:
+    first = tmp_path / "ask-resume.yaml"
+    first.write_text(
+        "name: resumed\nanswers: {audience: production, os: windows}\nasked: [audience, os]\n"
+    )
+    child = spawn_ask([], tmp_path)
+    child.expect_exact("An interrupted questionnaire from")
+    child.expect_exact(f"is kept in {first}; `recommender ask --resume` carries on with it")
+    child.expect_exact("Who is it for?")
+    child.send(ENTER)  # Beginners
+    child.expect_exact("Where will it run?")
+    child.sendcontrol("c")
+    second = tmp_path / "ask-resume-2.yaml"
+    child.expect_exact(f"carry on with: recommender ask --resume {second}")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 130
+    assert "audience: production" in first.read_text()  # the first is as it was
+    assert "audience: beginner" in second.read_text()
+
+    child = spawn_ask(["--resume", str(second)], tmp_path)  # the second carries on by name
+    child.expect_exact("Carrying on: 1 question(s)")
+    child.expect_exact("Where will it run?")
+    child.sendcontrol("c")
+    child.expect_exact(f"1 answer(s) kept in {second}")
+    child.expect(pexpect_eof())
+    child.close()
+    assert {p.name for p in tmp_path.glob("ask-resume*")} == {first.name, second.name}
