@@ -122,6 +122,10 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _option(o: Map) -> Option:
+    return Option(o["id"], o["label"], _text(o.get("help")), o.get("exclusive") is True)
+
+
 class _Builder:
     """Collects definitions file by file, then compiles conditions once every question is known."""
 
@@ -276,13 +280,12 @@ class _Builder:
                 YES_NO
                 if q.get("kind") == "yes_no"
                 else tuple(
-                    Option(o["id"], o["label"], _text(o.get("help"))) for o in q.get("options", [])
+                    _option(o) for o in q.get("options", [])
                 )
             )
             for extra, extra_file in self.extra_options.pop(qid, []):
                 opts += tuple(
-                    Option(o["id"], o["label"], _text(o.get("help")))
-                    for o in extra.get("options", [])
+                    _option(o) for o in extra.get("options", [])
                 )
             seen: set[str] = set()
             for o in opts:
@@ -419,6 +422,14 @@ class _Builder:
                         *pos,
                     )
                 )
+        if r.get("lean") is True and breakers:
+            self.errors.append(
+                UserError(
+                    f'rule "{r["id"]}": a lean only breaks ties; it cannot be a deal-breaker',
+                    file,
+                    *r.at("lean"),
+                )
+            )
         if isinstance(r.get("when"), dict):
             when = self._condition(r["when"], file, r.at("when"), options)
         if r["id"] in self.broken_rules:
@@ -436,6 +447,7 @@ class _Builder:
             _origin(file, r),
             *_lint(r),
             packages=tuple(r.get("packages", [])),
+            lean=r.get("lean") is True,
         )
 
     def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:

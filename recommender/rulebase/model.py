@@ -27,6 +27,7 @@ class Option:
     id: str
     label: str
     help: str = ""
+    exclusive: bool = False  # cannot be combined with another option ("none" of a multi question)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ class Rule:
     ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
     packages: tuple[str, ...] = ()  # the packages the rule's claim is about (`rules freshness`)
+    lean: bool = False  # the default lean: breaks exact ties, is not a reason (`confidence`)
 
 
 @dataclass(frozen=True, slots=True)

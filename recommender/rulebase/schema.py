@@ -134,6 +134,7 @@ OPTION = {
     "id": Field(ident, required=True),
     "label": Field(text, required=True),
     "help": Field(text),
+    "exclusive": Field(boolean),  # a multi question's option that stands alone ("none")
 }
 QUESTION = {
     "id": Field(ident, required=True),
@@ -200,6 +201,7 @@ RULE = {
     "versions": Field(mapping_of(text)),
     "packages": Field(package_name, many=True),  # what `rules freshness` checks the rule against
     "note": Field(text),
+    "lean": Field(boolean),  # the default lean: it breaks ties and is not evidence (`confidence`)
     "override": Field(boolean),
     "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
