@@ -114,6 +114,7 @@ class Table:
         self.breaks = tuple(
             sum(1 << k for k, f in enumerate(self.ids) if f in r.dealbreaker) for r in rules.rules
         )
+        self.lean = tuple(i for i, r in enumerate(rules.rules) if r.lean)  # the default lean
         self.when = tuple(self.lower(r.when) for r in rules.rules)
         self.tests = tuple(map(compile_test, self.when))
         # follow-ups, in question order: (the question's option bits, its lowered ask_when)
@@ -298,10 +299,33 @@ class Table:
             found = self._codes[code] = verdict(self.ids, code)
         return found
 
+    def real(self, o: Outcome) -> tuple[int, ...]:
+        """An outcome's scores without the points of the lean (rules marked ``lean: true``)."""
+        fired = [r for r in self.lean if r in o.fired]
+        if not fired:
+            return o.scores
+        return tuple(s - sum(self.columns[k][r] for r in fired) for k, s in enumerate(o.scores))
+
+    def lean_only(self, o: Outcome) -> bool:
+        """Nothing but the lean separates the frameworks: none is excluded and, without the
+        lean's points, every framework scores the same."""
+        return len(self.ids) > 1 and not o.blocked and len(set(self.real(o))) == 1
+
+    def reported(self, o: Outcome) -> tuple[str | None, tuple[str, ...]]:
+        """(winner, tie) as reported: when only the lean separates them, no winner, and every
+        framework tied (the lean breaks exact ties between real reasons, never decides alone)."""
+        return (None, self.ids) if self.lean_only(o) else (o.winner, o.tie)
+
     def decision(self, sig: int) -> tuple[str | None, tuple[str, ...]]:
-        """(winner, tie) for one signature."""
-        outcome = self.outcome(self.fired([sig])[0])
-        return outcome.winner, outcome.tie
+        """(winner, tie) as reported, for one signature."""
+        return self.reported(self.outcome(self.fired([sig])[0]))
+
+    def explain(self, cond: Condition, sig: int) -> str:
+        """``cond`` explained on the answers (and facts) in ``sig``: each part, held or not."""
+        shown = {
+            d.id: frozenset(o for b, o in d.options if b & sig) for d in self.dims if sig & d.mask
+        }
+        return cond.explain(lambda c: self.holds(c, sig), shown)
 
     # -- what goes with a winner ------------------------------------------------------------------
     def companion(self, framework: str, sig: int) -> Companion | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recommender.rulebase.conditions import Condition, Facts
+from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.scoring.result import Recommendation, Scorer
 from recommender.scoring.table import Normal
@@ -34,17 +34,11 @@ def trace(
     sig = table.applicable(given)
     result = scorer.recommend(answers, profile=profile, facts=facts, explore=False)
 
-    def explain(cond: Condition, at: int) -> str:
-        shown = {
-            d.id: frozenset(o for b, o in d.options if b & at) for d in table.dims if at & d.mask
-        }
-        return cond.explain(lambda c: table.holds(c, at), shown)
-
     dropped = tuple(
-        (q.id, explain(q.ask_when, given))
+        (q.id, table.explain(q.ask_when, given))
         for q in rules.questions
         if q.ask_when is not None and table.answered(given, q.id) and not table.answered(sig, q.id)
     )
     fired = set(result.fired)
-    steps = tuple(Step(r, r.id in fired, explain(r.when, sig)) for r in rules.rules)
+    steps = tuple(Step(r, r.id in fired, table.explain(r.when, sig)) for r in rules.rules)
     return Trace(dropped, steps, result)
