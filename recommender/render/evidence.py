@@ -1,7 +1,9 @@
-"""The evidence section of a report: stated needs verified or failed on this machine, versions vs knowledge."""
+"""The evidence section of a report: stated needs verified or failed on this machine, versions
+beside the knowledge's. Long lines wrap at ``width`` (None: not wrapped)."""
 
 from __future__ import annotations
 
+from recommender.render.terminal import wrap
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.evidence import Evidence
 
@@ -12,7 +14,9 @@ def _cell(status: str) -> str:
     return f"{MARK.get(status, '✗')} {status}"
 
 
-def render_evidence(evidence: Evidence, rules: RuleBase, winner: str | None) -> str:
+def render_evidence(
+    evidence: Evidence, rules: RuleBase, winner: str | None, width: int | None = None
+) -> str:
     out = ["", "Evidence from this machine (recommender probe):"]
     frameworks = list(dict.fromkeys(c.framework for c in evidence.needs))
     if evidence.needs:
@@ -32,24 +36,22 @@ def render_evidence(evidence: Evidence, rules: RuleBase, winner: str | None) -> 
     if winner:
         name = rules.framework(winner).name
         for c in evidence.problems(winner):
-            out.append(
-                f"  ! You need {c.text}; on this machine {name}'s {c.fact.split('.', 1)[1]} check says "
-                f"{c.status}."
-            )
-        if evidence.probe_status.get(winner) != "ok":
-            out.append(
-                f"  ! {name} is {evidence.probe_status.get(winner)} here: install it to verify the rest."
-            )
+            check = c.fact.split(".", 1)[1]
+            text = f"! You need {c.text}; on this machine {name}'s {check} check says {c.status}."
+            out += wrap(text, width, "  ", "    ")
+        status = evidence.probe_status.get(winner)
+        if status != "ok":
+            out += wrap(f"! {name} is {status} here: install it to verify the rest.", width, "  ")
     skipped = sorted({c.fact for c in evidence.needs if c.status == "skipped"})
     if skipped:
-        out.append(
-            f"  – skipped: {', '.join(skipped)} (run `recommender probe --deep` to check them)"
-        )
+        text = f"– skipped: {', '.join(skipped)} (run `recommender probe --deep` to check them)"
+        out += wrap(text, width, "  ", "    ")
     out.append("  Installed here, beside the versions the rule base was checked against:")
     for v in evidence.versions:
         name = rules.framework(v.framework).name
         have = v.installed or "not installed"
         note = " — newer than the knowledge: some facts may be stale" if v.stale else ""
         against = v.checked_against or "no version recorded"
-        out.append(f"    {name}: {have} (knowledge checked against {against}){note}")
+        text = f"{name}: {have} (knowledge checked against {against}){note}"
+        out += wrap(text, width, "    ", "      ")
     return "\n".join(out) + "\n"

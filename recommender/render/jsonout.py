@@ -1,9 +1,11 @@
-"""The report as JSON: ``Recommendation.to_dict()``, the contract scripts rely on."""
+"""The report as JSON: ``Recommendation.to_dict()``, the contract scripts rely on
+(``recommender schema recommend``), and :func:`json_text`, the one way JSON is printed."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.result import Recommendation
@@ -12,8 +14,25 @@ if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
 
 
-def render_json(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
+C1 = re.compile("[\x80-\x9f]")
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON, non-ASCII kept, and C1 controls escaped as well (``json``
+    escapes C0 ones only), so no string in it acts on a terminal."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def render_json(
+    rec: Recommendation,
+    rules: RuleBase,
+    evidence: Evidence | None = None,
+    *,
+    full: bool = True,
+    width: int | None = None,
+) -> str:
     data = rec.to_dict()
     if evidence is not None:
         data["evidence"] = evidence.to_dict()
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from recommender.errors import UserError, did_you_mean
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import yes_no
 from recommender.rulebase.model import Question, RuleBase
-from recommender.rulebase.yamlio import load_yaml, read_text
+from recommender.rulebase.yamlio import MAX_BYTES, load_yaml, read_text
 
 Normal = dict[str, frozenset]
 
@@ -154,8 +155,14 @@ def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
     return raw
 
 
+STDIN = "<stdin>"
+
+
 def read_profile_file(path: str) -> Any:
-    """The profile document from YAML or JSON; mappings carry positions for error messages."""
+    """The profile document from YAML or JSON (``-``: standard input); mappings carry positions
+    for error messages."""
+    if path == "-":
+        return _read_stdin()
     text = read_text(path)
     if not text.strip():
         raise UserError(
@@ -173,9 +180,26 @@ def read_profile_file(path: str) -> Any:
     return load_yaml(path, text)
 
 
+def _read_stdin() -> Any:
+    """A profile piped in (``--profile -``): YAML, which JSON also is, with the files' size cap."""
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UserError(f"input is over the {MAX_BYTES:,}-byte limit", STDIN)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start})", STDIN) from None
+    if not text.strip():
+        raise UserError(
+            "the profile is empty; expected {name: ..., answers: {question: value}}", STDIN, 1, 1
+        )
+    return load_yaml(STDIN, text)
+
+
 def load_profile(path: str, rules: RuleBase) -> Profile:
     """Read ``{name: ..., answers: {...}}`` from YAML or JSON and check every answer."""
     doc = read_profile_file(path)
+    path = STDIN if path == "-" else path
     problems = schema.check(doc, schema.PROFILE, path, "profile")
     if problems:
         raise problems[0]
@@ -189,6 +213,6 @@ def load_profile(path: str, rules: RuleBase) -> Profile:
         )
     name = doc.get("name")
     return Profile(
-        str(name) if name is not None else Path(path).stem,
+        str(name) if name is not None else None if path == STDIN else Path(path).stem,
         normalize_answers(answers, rules, path, answers),
     )

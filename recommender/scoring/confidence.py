@@ -71,6 +71,15 @@ def _quick(table: Table, o: Outcome) -> str | None:
     return CLOSE if max(rivals) >= real[win] else None
 
 
+def by_lean(table: Table, o: Outcome) -> bool:
+    """The winner leads only by the lean: without it, a rival scores as much."""
+    if o.winner is None or table.lean_only(o):
+        return False
+    real = table.real(o)
+    rivals = [real[k] for k in _rivals(table, o)]
+    return bool(rivals) and max(rivals) >= real[table.ids.index(o.winner)]
+
+
 def _rivals(table: Table, o: Outcome) -> list[int]:
     """The frameworks not excluded now, other than the winner."""
     return [k for k in o.contenders if table.ids[k] != o.winner]

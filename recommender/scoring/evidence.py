@@ -12,6 +12,10 @@ from recommender.rulebase.profiles import Normal
 from recommender.scoring.result import Recommendation
 from recommender.scoring.table import table_for
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from recommender.probe.progress import Progress
+
 FAILED = (
     "failed",
     "unavailable",
@@ -142,11 +146,13 @@ def probe_status(facts: Mapping[str, str], framework: str) -> str:
 
 
 def probe_facts(
-    rules: RuleBase, refresh: bool = False
+    rules: RuleBase, refresh: bool = False, progress: Progress | None = None
 ) -> tuple[dict[str, str], dict[str, str | None]]:
-    """Run (or reuse the cache of) ``recommender probe`` for the rule base's frameworks."""
+    """Run (or reuse the cache of) ``recommender probe`` for the rule base's frameworks;
+    ``progress`` hears of each framework (``recommender.probe.progress.for_stream``)."""
     from recommender.probe import TARGETS, run_probe
+    from recommender.probe.progress import silent
 
     names = [fw.id for fw in rules.frameworks if fw.id in TARGETS]
-    report = run_probe(names, refresh=refresh)
+    report = run_probe(names, refresh=refresh, progress=progress or silent)
     return report.facts(), {r.name: r.version for r in report.frameworks}

@@ -170,6 +170,11 @@ class Recommendation:
         return self.level or conf.level(self.table, self.sig, self.outcome)
 
     @property
+    def by_lean(self) -> bool:
+        """The winner leads only by the default lean (a close call)."""
+        return conf.by_lean(self.table, self.outcome)
+
+    @property
     def winner(self) -> str | None:
         return self.table.reported(self.outcome)[0]
 

@@ -40,8 +40,12 @@ def render_html(
     rules: RuleBase,
     evidence: Evidence | None = None,
     facts: Mapping[str, str] | None = None,
+    *,
+    full: bool = True,
+    width: int | None = None,
 ) -> str:
-    """The page for ``rec``; ``facts`` (``--probe``) fold the probe tests of the what-if's rules."""
+    """The page for ``rec``; ``facts`` (``--probe``) fold the probe tests of the what-if's rules.
+    (``full`` and ``width`` are the terminal's: a page is always whole.)"""
     data = rec.to_dict()
     if evidence is not None:
         data["evidence"] = evidence.to_dict()
