@@ -35,6 +35,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "recommender.commands.batch",
         "score a file of profiles (YAML, JSON, JSONL, CSV) in one run",
     ),
+    "questions": (
+        "recommender.commands.questions",
+        "list the questions, their option ids, follow-ups and exclusive options",
+    ),
+    "schema": (
+        "recommender.commands.schema",
+        "print the JSON Schema of a profile or of a command's JSON output",
+    ),
 }
 
 

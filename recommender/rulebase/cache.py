@@ -25,7 +25,7 @@ from recommender.rulebase import conditions, model
 from recommender.rulebase.load import display, load_rules, rule_files, shipped_rules_dir
 from recommender.rulebase.yamlio import MAX_BYTES
 
-FORMAT = 7  # 7: Option.exclusive, Rule.lean
+FORMAT = 8  # 8: Option.exclusive, Rule.lean, Question.raw_ask_when
 KEEP = 16  # cache files kept: one per distinct set of rule directories
 MAX_CACHE = 64 << 20  # a cache file larger than this is not ours
 _CLASSES: dict[str, type] = {

@@ -8,6 +8,8 @@ that names both places. Every problem in every file is collected and reported in
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -284,9 +286,7 @@ class _Builder:
                 )
             )
             for extra, extra_file in self.extra_options.pop(qid, []):
-                opts += tuple(
-                    _option(o) for o in extra.get("options", [])
-                )
+                opts += tuple(_option(o) for o in extra.get("options", []))
             seen: set[str] = set()
             for o in opts:
                 if o.id in seen:
@@ -326,9 +326,7 @@ class _Builder:
         if "ask_when" not in raw:
             return q
         cond = self._condition(raw["ask_when"], file, raw.at("ask_when"), options)
-        return Question(
-            q.id, q.text, q.help, q.kind, q.options, cond, q.origin, q.lint_allow, q.lint_reason
-        )
+        return dataclasses.replace(q, ask_when=cond, raw_ask_when=raw["ask_when"])
 
     def _framework(self, f: Map, file: str, options: dict) -> Framework:
         companions = tuple(

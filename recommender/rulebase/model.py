@@ -45,6 +45,7 @@ class Question:
         str, ...
     ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
+    raw_ask_when: Any = None  # ask_when as written, for people (``recommender questions``)
 
     option_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
