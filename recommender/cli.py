@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from recommender.errors import UserError
+from recommender.render.terminal import printable
 
 # One line per subcommand: name -> (module, one-line help). Modules are imported only when chosen, so the
 # startup cost of `recommender recommend` never includes questionary (ask) or the probe machinery.
@@ -137,6 +138,7 @@ def main(
     """Run one command; ``commands`` replaces the registry (a seam for tests)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    code = 0
     try:
         parser, module = build_parser(argv, commands)
         args = parser.parse_args(argv)
@@ -147,23 +149,30 @@ def main(
             *(d for level in range(3) for d in getattr(args, f"rules_{level}", [])),
             *_env_rules(),
         ]
-        return int(module.run(args) or 0)
+        code = int(module.run(args) or 0)
+        sys.stdout.flush()  # a closed pipe surfaces here, inside the boundary, with the code known
+        return code
     except UserError as exc:
         for error in getattr(exc, "errors", None) or [exc]:
-            print(f"recommender: {error}" if error.file is None else str(error), file=sys.stderr)
+            line = f"recommender: {error}" if error.file is None else str(error)
+            print(printable(line), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\nrecommender: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # `recommender ... | head` closed the pipe; that is the reader's choice, not an error.
+    except BrokenPipeError as exc:
+        # `recommender ... | head` closed the pipe: the reader's choice, not an error. A run that
+        # found failures keeps its exit code (commands._output.keeping, or the one returned).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return int(getattr(exc, "exit_code", code))
     except Exception as exc:  # the one place unexpected errors are caught
         if debug:
             raise
         print(
-            f"recommender: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            printable(
+                f"recommender: internal error: {type(exc).__name__}: {exc} (run with --debug for "
+                "the traceback)"
+            ),
             file=sys.stderr,
         )
         return 3

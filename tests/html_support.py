@@ -134,6 +134,13 @@ def score_exported(model: dict[str, Any], given: Mapping[str, frozenset[str]]) -
     open_ = {f: round(scores[f], 6) for f in ids if not blocked[f]}
     best = max(open_.values(), default=None)
     top = [f for f in ids if f in open_ and open_[f] == best]
+    real = dict.fromkeys(ids, 0.0)  # without the lean's points
+    for rule in model["rules"]:
+        if holds(rule["when"], answers) and not rule["lean"]:
+            for f in ids:
+                real[f] += rule["points"].get(f, 0.0)
+    if len(ids) > 1 and not any(blocked.values()) and len({round(v, 6) for v in real.values()}) == 1:
+        top = ids  # nothing but the lean separates them: no winner, every framework tied
     order = sorted(ids, key=lambda f: (blocked[f], -round(scores[f], 6), ids.index(f)))
     return {
         "winner": top[0] if len(top) == 1 else None,

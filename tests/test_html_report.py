@@ -77,7 +77,7 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)" in markup
     assert 'href="javascript' not in page and "https://example.org/x?a=" in markup
     data = block(page, "report-data")
-    assert data["profile"] == XSS  # the data block still holds the exact text
+    assert data["name"] == XSS  # the data block still holds the exact text
     assert any(r["because"] == XSS for s in data["ranking"] for r in s["reasons"])
 
 
@@ -167,8 +167,11 @@ MISSING = st.sampled_from(
         "ignored",
         "what_would_change",
         "open_questions",
-        "profile",
+        "name",
         "unanswered",
+        "confidence",
+        "swing",
+        "deciding",
     ]
 )
 JUNK = st.one_of(

@@ -65,6 +65,7 @@ def columns(rules: RuleBase) -> list[str]:
         "name",
         "winner",
         "tie",
+        "confidence",
         *scores,
         "excluded",
         "margin",
@@ -75,22 +76,24 @@ def columns(rules: RuleBase) -> list[str]:
 
 
 def flat(item: Item, rules: RuleBase) -> list[Any]:
-    """One row, in :func:`columns` order: winner, tie, a score per framework, what is excluded,
-    the margin, the companion, the top reasons and the error. Read off the outcome alone: no
-    reason is built."""
+    """One row, in :func:`columns` order: winner, tie and confidence as reported, a score per
+    framework, what is excluded, the margin, the companion, the top reasons and the error. Read
+    off the outcome alone: no reason is built."""
     rec = item.result
     if rec is None:
-        return [item.row, item.name or "", *[""] * (len(rules.framework_ids) + 6), item.error]
+        return [item.row, item.name or "", *[""] * (len(rules.framework_ids) + 7), item.error]
     o = rec.outcome
     lead = o.order[0] if o.winner or o.tie else None
     reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
     companion = rec.companion
     excluded = ";".join(f for k, f in enumerate(rules.framework_ids) if o.blocked >> k & 1)
+    winner, tie = rec.scorer.table.reported(o)
     return [
         item.row,
         item.name or "",
-        o.winner or "",
-        ";".join(o.tie),
+        winner or "",
+        ";".join(tie),
+        rec.confidence,
         *(number(points(score)) for score in o.scores),
         excluded,
         "" if o.margin is None else number(points(o.margin)),

@@ -5,8 +5,9 @@ at, and writing the text (atomically to a file)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 
 from recommender.errors import UserError
@@ -86,3 +87,15 @@ def emit(text: str, output: str | None) -> None:
         write_text_atomic(str(output), text)
     else:
         sys.stdout.write(text)
+
+
+@contextlib.contextmanager
+def keeping(code: int) -> Iterator[None]:
+    """Write the output of a run that ends with exit code ``code``: when the reader closes the
+    pipe early (``| head``), the BrokenPipeError carries the code to ``cli.main``, so a run that
+    found failures still exits with them."""
+    try:
+        yield
+    except BrokenPipeError as exc:
+        exc.exit_code = code  # type: ignore[attr-defined]
+        raise

@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from recommender.commands._output import add_output_arguments, chosen_format, emit
 from recommender.errors import UserError
 
 FORMATS = ("table", "json", "markdown")
@@ -20,9 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="probe only this framework (repeatable): pytorch, tensorflow, jax",
     )
-    parser.add_argument(
-        "--format", "-f", choices=FORMATS, default="table", help="output format (default: table)"
-    )
+    add_output_arguments(parser, FORMATS, "table")
     parser.add_argument(
         "--deep",
         action="store_true",
@@ -53,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from recommender.probe.signals import Terminated, raised_on_signals
 
+    args.format = chosen_format(args, FORMATS, "table")
     if args.timeout is not None and not args.timeout > 0:
         raise UserError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
     try:
@@ -62,8 +62,16 @@ def run(args: argparse.Namespace) -> int:
         what = "interrupted" if stop.name == "SIGINT" else f"stopped by {stop.name}"
         print(f"recommender: probe {what}; its children were ended", file=sys.stderr)
         return stop.exit_code
-    sys.stdout.write(text)
+    emit(_safe(text, args.format), args.output)
     return 0
+
+
+def _safe(text: str, fmt: str) -> str:
+    """Notes come from the frameworks' own output: no control character reaches the terminal."""
+    from recommender.render.jsonout import c1_escaped
+    from recommender.render.terminal import printable
+
+    return c1_escaped(text) if fmt == "json" else printable(text)
 
 
 def _machine(args: argparse.Namespace) -> str:

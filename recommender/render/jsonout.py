@@ -18,10 +18,14 @@ C1 = re.compile("[\x80-\x9f]")
 
 
 def json_text(data: Any) -> str:
-    """``data`` as indented JSON, non-ASCII kept, and C1 controls escaped as well (``json``
-    escapes C0 ones only), so no string in it acts on a terminal."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    """``data`` as indented JSON, non-ASCII kept, C1 controls escaped (:func:`c1_escaped`)."""
+    return c1_escaped(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def c1_escaped(text: str) -> str:
+    """JSON text with C1 controls escaped too (``json`` escapes C0 ones only), so no string in
+    it acts on a terminal; they can only stand inside strings, so the JSON means the same."""
+    return C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_json(

@@ -1,5 +1,5 @@
-"""The full trace of one scoring: every follow-up question kept or dropped, every rule matched or not,
-and why. Pure: it returns data; ``recommender explain`` prints it."""
+"""The full trace of one scoring: every rule matched or not, and why. Pure: it returns data;
+``recommender explain`` prints it."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Trace:
-    dropped: tuple[tuple[str, str], ...]  # (follow-up question, why it is not asked)
+    """Every rule, matched or not and why; the result holds the rest (answers ignored with why,
+    scores, confidence)."""
+
     steps: tuple[Step, ...]
     result: Recommendation
 
@@ -29,16 +31,9 @@ def trace(
     answers: Normal, rules: RuleBase, *, profile: str | None = None, facts: Facts | None = None
 ) -> Trace:
     scorer = Scorer(rules)
-    table = scorer.table
-    given = table.encode(answers, facts)
-    sig = table.applicable(given)
     result = scorer.recommend(answers, profile=profile, facts=facts, explore=False)
-
-    dropped = tuple(
-        (q.id, table.explain(q.ask_when, given))
-        for q in rules.questions
-        if q.ask_when is not None and table.answered(given, q.id) and not table.answered(sig, q.id)
-    )
     fired = set(result.fired)
-    steps = tuple(Step(r, r.id in fired, table.explain(r.when, sig)) for r in rules.rules)
-    return Trace(dropped, steps, result)
+    steps = tuple(
+        Step(r, r.id in fired, scorer.table.explain(r.when, result.sig)) for r in rules.rules
+    )
+    return Trace(steps, result)

@@ -57,8 +57,8 @@ def report_page(data: dict[str, Any], model: dict[str, Any]) -> str:
     names = Names.of(model)
     code = script_text(*SCRIPTS)
     title = f"recommender: {_verdict(data, names)}"
-    if data.get("profile"):
-        title += f" for {data['profile']}"
+    if _name(data):
+        title += f" for {_name(data)}"
     return join(
         [
             head(title, [code]),
@@ -88,9 +88,16 @@ def _body(data: dict[str, Any], names: Names) -> Markup:
     )
 
 
+def _name(data: dict[str, Any]) -> Any:
+    """The profile's name (``profile`` in records before schema_version 1)."""
+    return data.get("name", data.get("profile"))
+
+
 def _verdict(data: dict[str, Any], names: Names) -> str:
     if data.get("winner"):
         return names.framework(data["winner"])
+    if data.get("confidence") == "none":
+        return "no recommendation yet"
     if strings(data.get("tie")):
         return "tie between " + " and ".join(names.framework(f) for f in strings(data["tie"]))
     if data.get("confidence") == "none":
@@ -99,7 +106,7 @@ def _verdict(data: dict[str, Any], names: Names) -> str:
 
 
 def _header(data: dict[str, Any], names: Names) -> Markup:
-    profile = data.get("profile")
+    profile = _name(data)
     return el(
         "header",
         el(
@@ -131,7 +138,7 @@ def _headline(data: dict[str, Any], names: Names) -> Markup:
         )
         return join(["Recommended: ", names.framework(winner), with_])
     tie = strings(data.get("tie"))
-    if tie:
+    if tie and data.get("confidence") != "none":
         return join(
             [
                 "Tie: ",
@@ -251,17 +258,12 @@ def _answers(data: dict[str, Any], names: Names) -> Markup:
         el("tr", el("th", names.question(q), scope="row"), el("td", names.answer(q, v)))
         for q, v in answers.items()
     ]
-    ignored = strings(data.get("ignored"))
-    note = (
-        el(
-            "p",
-            "Not asked, so ignored: ",
-            ", ".join(names.question(q) for q in ignored),
-            cls="muted",
-        )
-        if ignored
-        else None
-    )
+    ignored = [
+        names.question(d.get("question")) + (f" ({d['why']})" if d.get("why") else "")
+        for d in dicts(data.get("ignored"))
+    ]
+    ignored += [names.question(q) for q in data.get("ignored") or [] if isinstance(q, str)]
+    note = el("p", "Not asked, so ignored: ", "; ".join(ignored), cls="muted") if ignored else None
     body = el("table", el("tbody", *rows)) if rows else el("p", "No answers given.", cls="muted")
     return el("section", el("h2", "Your answers"), body, note, cls="card", id="answers")
 

@@ -65,7 +65,7 @@ class TeamWriter:
         scores = {s.get("framework"): s.get("score") for s in dicts(r.get("ranking"))}
         return [
             r.get("row"),
-            r.get("profile"),
+            r.get("name", r.get("profile")),
             outcome(r),
             strings(r.get("tie")),
             r.get("margin"),
