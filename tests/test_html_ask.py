@@ -18,6 +18,7 @@ def interview(child: pexpect.spawn) -> None:
     answer(child, "Who is it for?", DOWN + ENTER)  # Researchers
     for prompt in ("Where will it run?", "Which OS?", "Custom gradients?", "Your answers"):
         answer(child, prompt, ENTER)
+    answer(child, "Show the full report?", ENTER)
 
 
 def test_ask_offers_the_web_page_and_writes_it(tmp_path: Path):
