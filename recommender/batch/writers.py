@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from recommender.batch.records import Records, columns, flat, flat_dict
 from recommender.batch.run import Item, Summary
 from recommender.render.html import HtmlWriter
+from recommender.render.jsonout import safe_json
 from recommender.render.terminal import printable
 from recommender.render.text import name_of
 from recommender.scoring.confidence import LEVELS
@@ -68,7 +69,7 @@ class JsonlWriter:
         self.records = Records(probe)
 
     def encoded(self, items: list[Item]) -> list[str]:
-        return [_encode(self.records.record(item)) for item in items]
+        return [safe_json(_encode(self.records.record(item))) for item in items]
 
     def write(self, items: list[Item]) -> None:
         self.stream.write("".join([line + "\n" for line in self.encoded(items)]))

@@ -68,10 +68,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _safe(text: str, fmt: str) -> str:
     """Notes come from the frameworks' own output: no control character reaches the terminal."""
-    from recommender.render.jsonout import c1_escaped
+    from recommender.render.jsonout import safe_json
     from recommender.render.terminal import printable
 
-    return c1_escaped(text) if fmt == "json" else printable(text)
+    return safe_json(text) if fmt == "json" else printable(text)
 
 
 def _machine(args: argparse.Namespace) -> str:

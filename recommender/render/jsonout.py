@@ -14,18 +14,20 @@ if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
 
 
-C1 = re.compile("[\x80-\x9f]")
+# what json leaves as it is but a terminal acts on: C1 controls, bidirectional overrides
+UNSAFE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def json_text(data: Any) -> str:
-    """``data`` as indented JSON, non-ASCII kept, C1 controls escaped (:func:`c1_escaped`)."""
-    return c1_escaped(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    """``data`` as indented JSON, non-ASCII kept, controls escaped (:func:`safe_json`)."""
+    return safe_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
-def c1_escaped(text: str) -> str:
-    """JSON text with C1 controls escaped too (``json`` escapes C0 ones only), so no string in
-    it acts on a terminal; they can only stand inside strings, so the JSON means the same."""
-    return C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def safe_json(text: str) -> str:
+    """JSON text with C1 controls and bidirectional overrides escaped too (``json`` escapes C0
+    ones only), so no string in it acts on a terminal; they stand only inside strings, so the
+    JSON means the same."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_json(
