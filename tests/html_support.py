@@ -65,20 +65,28 @@ def random_rows(rules: RuleBase, n: int, seed: int = 1) -> list[dict[str, Any]]:
         for q in rules.questions:
             if rng.random() < 0.3:
                 continue
-            if q.kind == "multi":
-                row[q.id] = rng.sample(q.option_ids, rng.choice((1, 1, 2)))
+            if q.kind == "multi":  # an exclusive option ("none") stands alone
+                many = rng.choice((1, 1, 2))
+                row[q.id] = rng.sample(q.option_ids if many == 1 else _combinable(q), many)
             else:
                 row[q.id] = rng.choice(q.option_ids)
         rows.append(row)
     return rows
 
 
+def _combinable(q: Any) -> list[str]:
+    return [o.id for o in q.options if not o.exclusive]
+
+
 def answers_for(rules: RuleBase) -> st.SearchStrategy[dict[str, frozenset[str]]]:
     """Normalised answers: any question may be left out; follow-ups drawn even when not asked."""
     parts = {}
     for q in rules.questions:
-        if q.kind == "multi":
-            value = st.frozensets(st.sampled_from(q.option_ids), min_size=1)
+        if q.kind == "multi":  # an exclusive option ("none") stands alone
+            alone = [o for o in q.option_ids if o not in _combinable(q)]
+            value = st.frozensets(st.sampled_from(_combinable(q)), min_size=1)
+            if alone:
+                value = st.one_of(value, st.sampled_from(alone).map(lambda o: frozenset((o,))))
         else:
             value = st.sampled_from(q.option_ids).map(lambda o: frozenset((o,)))
         parts[q.id] = st.one_of(st.none(), value)

@@ -196,7 +196,9 @@ def test_the_page_scorer_agrees_with_the_engine_in_bulk(tab, rules, tmp_path_fac
     got = seen.page.evaluate(BULK, [{k: sorted(v) for k, v in p.items()} for p in profiles])
     for answers, page in zip(profiles, got, strict=True):
         rec = rank(answers, rules, facts=facts, explore=False)
-        assert page == {**engine_view(rec), "ignored": sorted(rec.ignored)}, answers
+        assert page == {**engine_view(rec), "ignored": sorted(d.question for d in rec.ignored)}, (
+            answers
+        )
 
 
 BULK = """profiles => {
