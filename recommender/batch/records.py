@@ -8,6 +8,7 @@ from typing import Any
 from recommender.batch.run import Item
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import points
+from recommender.scoring.stack import stack_line
 from recommender.scoring.result import (
     Reason,
     Recommendation,
@@ -69,6 +70,7 @@ def columns(rules: RuleBase) -> list[str]:
         "excluded",
         "margin",
         "companion",
+        "stack",
         "top_reasons",
         "error",
     ]
@@ -80,7 +82,8 @@ def flat(item: Item, rules: RuleBase) -> list[Any]:
     reason is built."""
     rec = item.result
     if rec is None:
-        return [item.row, item.name or "", *[""] * (len(rules.framework_ids) + 6), item.error]
+        blanks = len(rules.framework_ids) + 7  # every column but row, name and error
+        return [item.row, item.name or "", *[""] * blanks, item.error]
     o = rec.outcome
     lead = o.order[0] if o.winner or o.tie else None
     reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
@@ -95,6 +98,7 @@ def flat(item: Item, rules: RuleBase) -> list[Any]:
         excluded,
         "" if o.margin is None else number(points(o.margin)),
         companion.id if companion else "",
+        stack_line(rec.stack, rec.scorer.table_names),
         ";".join(reasons),
         "",
     ]

@@ -6,6 +6,7 @@ from recommender.render.text import (
     avoid_line,
     change_line,
     companion_line,
+    stack_lines,
     grouped_changes,
     headline,
     name_of,
@@ -37,6 +38,9 @@ def render_markdown(rec: Recommendation, rules: RuleBase, evidence: Evidence | N
         out.append(f"| {i} | {s.name} | {s.score:+g} | {status} |")
     if rec.companion:
         out += ["", f"**Companion library:** {_cell(companion_line(rec.companion))}"]
+    stack = stack_lines(rec.stack)
+    if stack:
+        out += ["", "**Stack:**", ""] + [f"- {_cell(line)}" for line in stack]
     if rec.avoid:
         out += ["", f"**Avoid for new {name_of(rec.winner, rules)} projects:**", ""]
         out += [f"- {_cell(avoid_line(c))}" for c in rec.avoid]

@@ -9,6 +9,7 @@ from recommender.render.text import (
     avoid_line,
     change_line,
     companion_line,
+    stack_lines,
     grouped_changes,
     headline,
     name_of,
@@ -52,6 +53,11 @@ def render_table(rec: Recommendation, rules: RuleBase, evidence: Evidence | None
     out += ["", headline(rec, rules)]
     if rec.companion:
         out += wrap.wrap(f"  with {companion_line(rec.companion)}")
+    stack = stack_lines(rec.stack)
+    if stack:
+        out += ["", "Stack:"]
+        for line in stack:
+            out += wrap.wrap(f"  {line}")
     if rec.avoid:
         out += ["", f"Avoid for new {name_of(rec.winner, rules)} projects:"]
         for c in rec.avoid:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from recommender.rulebase.model import Companion, RuleBase
+from recommender.scoring.stack import Stack
 from recommender.scoring.result import Change, Recommendation
 
 
@@ -29,6 +30,25 @@ def headline(rec: Recommendation, rules: RuleBase) -> str:
         names = and_list([name_of(f, rules) for f in rec.tie])
         return f"Tie between {names}: the rules cannot separate them. Answering more questions may."
     return "No framework fits: every candidate hits a deal-breaker."
+
+
+def stack_lines(stack: Stack | None) -> list[str]:
+    """The stack, one line per deployment target and one for the training hardware."""
+    if stack is None:
+        return []
+    out = []
+    for d in stack.deploy:
+        if d.route is None:
+            out.append(f"{d.target}: no route known for this framework")
+            continue
+        r = d.route
+        also = f"; also {', '.join(a.runtime for a in d.alternatives)}" if d.alternatives else ""
+        out.append(f"{d.target}: {r.runtime} ({r.support}): {r.path}{also}")
+    if stack.hardware is not None:
+        answer, route = stack.hardware
+        out.append(f"training on {answer}: " + (f"{route.route} ({route.support})" if route
+                                                 else "no route known"))
+    return out
 
 
 def companion_line(c: Companion) -> str:

@@ -25,7 +25,7 @@ from recommender.rulebase import conditions, model
 from recommender.rulebase.load import display, load_rules, rule_files, shipped_rules_dir
 from recommender.rulebase.yamlio import MAX_BYTES
 
-FORMAT = 6
+FORMAT = 7
 KEEP = 16  # cache files kept: one per distinct set of rule directories
 MAX_CACHE = 64 << 20  # a cache file larger than this is not ours
 _CLASSES: dict[str, type] = {
@@ -43,6 +43,9 @@ _CLASSES: dict[str, type] = {
             model.Case,
             model.Need,
             model.PackageClaim,
+            model.Route,
+            model.DeployRoutes,
+            model.HardwareRoute,
             model.RuleBase,
         )
     },

@@ -164,6 +164,46 @@ class PackageClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class Route:
+    """One way to run a framework's model on a deployment target, with its support level."""
+
+    runtime: str
+    path: str
+    support: str  # supported | limited | experimental | unsupported | deprecated
+    source: str
+    as_of: str
+    note: str = ""
+    packages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeployRoutes:
+    """Framework x deployment target: the routes, the first one recommended; ``when`` narrows."""
+
+    framework: str
+    target: str
+    routes: tuple[Route, ...]
+    when: Condition | None = None
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HardwareRoute:
+    """Framework x training hardware: how it runs there, and how well."""
+
+    framework: str
+    answer: str
+    route: str
+    support: str
+    source: str
+    as_of: str
+    note: str = ""
+    packages: tuple[str, ...] = ()
+    when: Condition | None = None
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RuleBase:
     """Everything loaded from the rule files, validated; look-ups by id are cached."""
 
@@ -175,6 +215,8 @@ class RuleBase:
     disabled: tuple[str, ...] = ()
     needs: tuple[Need, ...] = ()
     packages: tuple[PackageClaim, ...] = ()
+    deploy: tuple[DeployRoutes, ...] = ()  # later files first, so an overlay's entries win
+    hardware: tuple[HardwareRoute, ...] = ()
 
     # look-ups by id, derived from the tuples above
     question_by_id: dict[str, Question] = field(init=False, repr=False, compare=False)

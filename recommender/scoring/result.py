@@ -20,6 +20,7 @@ from typing import Any
 from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import Companion, RuleBase
 from recommender.scoring.decide import points
+from recommender.scoring.stack import Stack, stack_dict, stack_of
 from recommender.scoring.table import Normal, Outcome, Table, Vector, table_for
 
 WHY_NOT_RULES = 5  # the rules why-not lists
@@ -127,6 +128,14 @@ class Recommendation:
         return self.scorer.table.avoid(winner) if winner else ()
 
     @property
+    def stack(self) -> Stack | None:
+        """The winner as a stack: companion, runtimes per target, training route; None in a tie."""
+        winner = self.outcome.winner
+        if winner is None:
+            return None
+        return stack_of(self.scorer.table, winner, self.sig, self.companion)
+
+    @property
     def winner(self) -> str | None:
         return self.outcome.winner
 
@@ -171,6 +180,7 @@ class Scorer:
         self.table: Table = table_for(rules)
         t = self.table
         self.names = tuple(rules.framework(f).name for f in t.ids)
+        self.table_names = dict(zip(t.ids, self.names, strict=True))  # framework id -> name
         # Every reason a rule can give, built once: a verdict only picks them.
         self.reasons = tuple(
             {
@@ -306,7 +316,8 @@ def rank(
 # -- the JSON record ------------------------------------------------------------------------------
 RECORD_KEYS = (
     "row", "profile", "winner", "tie", "ranking", "companion", "avoid", "unanswered",
-    "open_questions", "what_would_change", "why_not", "answers", "ignored", "margin", "error",
+    "open_questions", "what_would_change", "why_not", "answers", "ignored", "stack", "margin",
+    "error",
 )  # fmt: skip
 
 
@@ -381,6 +392,7 @@ def to_dict(rec: Recommendation, verdict: Mapping[str, Any] | None = None) -> di
         "why_not": v["why_not"],
         "answers": rec.answers,
         "ignored": list(rec.ignored),
+        "stack": stack_dict(rec.stack),
     }
 
 

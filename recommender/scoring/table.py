@@ -34,7 +34,14 @@ from recommender.rulebase.conditions import (
     core,
     probe_facts_read,
 )
-from recommender.rulebase.model import Companion, Need, Question, RuleBase
+from recommender.rulebase.model import (
+    Companion,
+    DeployRoutes,
+    HardwareRoute,
+    Need,
+    Question,
+    RuleBase,
+)
 from recommender.scoring.decide import top_code, top_codes, units, verdict
 
 Normal = Mapping[str, frozenset[str]]
@@ -132,6 +139,13 @@ class Table:
             )
             for f in rules.frameworks
         }
+        # the stack's entries per (framework, deployment target or hardware answer), in order
+        self.deploy_entries: dict[tuple[str, str], list[DeployRoutes]] = {}
+        for d in rules.deploy:
+            self.deploy_entries.setdefault((d.framework, d.target), []).append(d)
+        self.hardware_entries: dict[tuple[str, str], list[HardwareRoute]] = {}
+        for h in rules.hardware:
+            self.hardware_entries.setdefault((h.framework, h.answer), []).append(h)
         self._holds: dict[Condition, Test] = {}
         self._memo: dict[int, tuple[int, ...]] = {}
         self._outcomes: dict[tuple[int, ...], Outcome] = {}
@@ -339,6 +353,7 @@ def _conditions(rules: RuleBase) -> list[Condition]:
     out += [q.ask_when for q in rules.questions if q.ask_when is not None]
     out += [c.pick_when for f in rules.frameworks for c in f.companions if c.pick_when is not None]
     out += [n.when for n in rules.needs]
+    out += [e.when for e in (*rules.deploy, *rules.hardware) if e.when is not None]
     return out
 
 
