@@ -8,7 +8,6 @@ from typing import Any
 from recommender.batch.run import Item
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import points
-from recommender.scoring.stack import stack_line
 from recommender.scoring.result import (
     Reason,
     Recommendation,
@@ -18,6 +17,7 @@ from recommender.scoring.result import (
     reason_dict,
     verdict_dict,
 )
+from recommender.scoring.stack import stack_line
 
 TOP_REASONS = 3
 VERDICTS = 2048  # verdict dicts remembered: each holds every reason of every framework

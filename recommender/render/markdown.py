@@ -6,10 +6,10 @@ from recommender.render.text import (
     avoid_line,
     change_line,
     companion_line,
-    stack_lines,
     grouped_changes,
     headline,
     name_of,
+    stack_lines,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.evidence import Evidence

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from recommender.rulebase.model import Companion, RuleBase
-from recommender.scoring.stack import Stack
 from recommender.scoring.result import Change, Recommendation
+from recommender.scoring.stack import Stack
 
 
 def name_of(framework: str | None, rules: RuleBase) -> str:
@@ -46,8 +46,10 @@ def stack_lines(stack: Stack | None) -> list[str]:
         out.append(f"{d.target}: {r.runtime} ({r.support}): {r.path}{also}")
     if stack.hardware is not None:
         answer, route = stack.hardware
-        out.append(f"training on {answer}: " + (f"{route.route} ({route.support})" if route
-                                                 else "no route known"))
+        out.append(
+            f"training on {answer}: "
+            + (f"{route.route} ({route.support})" if route else "no route known")
+        )
     return out
 
 

@@ -51,8 +51,8 @@ def shipped_rules_dir() -> Path:
     return Path(str(files("recommender") / "rules"))
 
 
-def rule_files(directory: Path) -> list[Path]:
-    """The YAML files of one rules directory, definitions first, then tests."""
+def rule_files(directory: Path, cases: bool = True) -> list[Path]:
+    """The YAML files of one rules directory, definitions first, then (``cases``) the tests."""
     if not directory.is_dir():
         raise UserError(
             "rules directory not found (give a directory holding *.yaml rule files)", str(directory)
@@ -61,21 +61,24 @@ def rule_files(directory: Path) -> list[Path]:
         directory.glob("*.yaml"),
         key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
     )
-    return [*main, *sorted((directory / "tests").glob("*.yaml"))]
+    tests = sorted((directory / "tests").glob("*.yaml")) if cases else []
+    return [*main, *tests]
 
 
 def load_rules(
     *overlays: str | os.PathLike[str],
     base: str | os.PathLike[str] | None = None,
     files: Sequence[str | os.PathLike[str]] | None = None,
+    cases: bool = True,
 ) -> RuleBase:
     """Load and validate the rule base: ``base`` (default: shipped) plus ``overlays``, in order.
 
-    ``files`` loads exactly those files instead (used by ``rules validate PATH``).
+    ``files`` loads exactly those files instead (used by ``rules validate PATH``); ``cases=False``
+    leaves out the example cases of ``tests/`` (only ``rules test`` reads them).
     """
     if files is None:
         dirs = [Path(base) if base is not None else shipped_rules_dir(), *map(Path, overlays)]
-        paths = [p for d in dirs for p in rule_files(d)]
+        paths = [p for d in dirs for p in rule_files(d, cases)]
     else:
         paths = [Path(f) for f in files]
     builder = _Builder()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from recommender.rulebase.conditions import Condition
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+@frozen
+class Origin(Value):
     """Where something was defined, for messages and ``rules show``."""
 
     file: str
@@ -20,8 +21,8 @@ class Origin:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+@frozen
+class Option(Value):
     """One answer a question offers."""
 
     id: str
@@ -29,8 +30,8 @@ class Option:
     help: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+@frozen
+class Question(Value):
     """A question of the questionnaire; ``ask_when`` makes it a follow-up."""
 
     id: str
@@ -55,8 +56,8 @@ class Question:
         return next((o.label for o in self.options if o.id == option_id), option_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Companion:
+@frozen
+class Companion(Value):
     """A high-level library that goes with a framework, with its dated status."""
 
     id: str
@@ -70,8 +71,8 @@ class Companion:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+@frozen
+class Fact(Value):
     """A dated, cited claim about a framework; stale or wrong ones carry the correction."""
 
     id: str
@@ -85,8 +86,8 @@ class Fact:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Framework:
+@frozen
+class Framework(Value):
     """A candidate: the comparison table, companion libraries and facts."""
 
     id: str
@@ -103,8 +104,8 @@ class Framework:
     lint_reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+@frozen
+class Rule(Value):
     """A scoring rule or deal-breaker: when ``when`` holds, add ``score`` / exclude ``dealbreaker``."""
 
     id: str
@@ -124,8 +125,8 @@ class Rule:
     packages: tuple[str, ...] = ()  # the packages the rule's claim is about (`rules freshness`)
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
+@frozen
+class Case(Value):
     """An example profile with the expected winner (``rules/tests``)."""
 
     name: str
@@ -139,8 +140,8 @@ class Case:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Need:
+@frozen
+class Need(Value):
     """A stated need the probe can verify: when ``when`` holds, ``checks[framework]`` must be ok here."""
 
     id: str
@@ -151,8 +152,8 @@ class Need:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PackageClaim:
+@frozen
+class PackageClaim(Value):
     """A dated claim about a package no framework or companion names (a runtime, a plugin)."""
 
     package: str
@@ -163,8 +164,8 @@ class PackageClaim:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+@frozen
+class Route(Value):
     """One way to run a framework's model on a deployment target, with its support level."""
 
     runtime: str
@@ -176,8 +177,8 @@ class Route:
     packages: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DeployRoutes:
+@frozen
+class DeployRoutes(Value):
     """Framework x deployment target: the routes, the first one recommended; ``when`` narrows."""
 
     framework: str
@@ -187,8 +188,8 @@ class DeployRoutes:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class HardwareRoute:
+@frozen
+class HardwareRoute(Value):
     """Framework x training hardware: how it runs there, and how well."""
 
     framework: str
@@ -203,8 +204,8 @@ class HardwareRoute:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RuleBase:
+@frozen
+class RuleBase(Value):
     """Everything loaded from the rule files, validated; look-ups by id are cached."""
 
     questions: tuple[Question, ...]

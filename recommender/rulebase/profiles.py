@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,13 @@ from recommender.rulebase import schema
 from recommender.rulebase.conditions import yes_no
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.yamlio import load_yaml, read_text
+from recommender.values import Value, frozen
 
 Normal = dict[str, frozenset]
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+@frozen
+class Profile(Value):
     """A profile file: its name and its answers in normal form."""
 
     name: str | None

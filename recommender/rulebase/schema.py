@@ -10,28 +10,28 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.yamlio import Map, Seq
+from recommender.values import Value, frozen
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 Checker = Callable[[Any], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class MappingOf:
+@frozen
+class MappingOf(Value):
     """A mapping of id -> value (``score: {tensorflow: 4}``); each bad entry is reported at its own
     position. ``values`` checks each value."""
 
     values: Checker
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+@frozen
+class Field(Value):
     """One key of a shape. ``kind``: a value checker, a MappingOf, or a nested shape (a dict of
     Fields); ``required``: the key must be there; ``many``: a list of ``kind``."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from recommender.rulebase.conditions import Facts
@@ -22,13 +22,14 @@ from recommender.rulebase.model import Companion, RuleBase
 from recommender.scoring.decide import points
 from recommender.scoring.stack import Stack, stack_dict, stack_of
 from recommender.scoring.table import Normal, Outcome, Table, Vector, table_for
+from recommender.values import Value, frozen
 
 WHY_NOT_RULES = 5  # the rules why-not lists
 VERDICT_LIMIT = 2048  # verdicts remembered per scorer: each holds every reason (bounds memory)
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+@frozen
+class Reason(Value):
     """One rule's contribution to a framework's score, with its explanation and source."""
 
     rule: str
@@ -37,8 +38,8 @@ class Reason:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
+@frozen
+class Standing(Value):
     """A framework's place in the ranking: its score, the reasons, and any deal-breakers."""
 
     framework: str
@@ -52,8 +53,8 @@ class Standing:
         return bool(self.dealbreakers)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+@frozen
+class Change(Value):
     """One different answer to one question, and the outcome it would lead to."""
 
     question: str
@@ -62,8 +63,8 @@ class Change:
     tie: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class WhyNot:
+@frozen
+class WhyNot(Value):
     """What the runner-up lost on: the rules that gave the winner the most points over it."""
 
     framework: str
@@ -71,16 +72,16 @@ class WhyNot:
     lost_on: tuple[Reason, ...]  # points = what the winner gained over it on that rule
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+@frozen
+class Verdict(Value):
     """The explained part of an outcome: the ranking with its reasons, and why-not."""
 
     ranking: tuple[Standing, ...]
     why_not: WhyNot | None
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
+@frozen
+class Recommendation(Value):
     """The result for one profile: its outcome, companion, and the explanations.
 
     ``outcome`` holds the numbers (scores, exclusions, winner or tie) of the fired rules; the

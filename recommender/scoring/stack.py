@@ -7,18 +7,18 @@ Read from the rule base's ``deploy:`` and ``hardware:`` entries (``rules/stack.y
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.rulebase.model import Companion, HardwareRoute, Route
 from recommender.scoring.table import Table
+from recommender.values import Value, frozen
 
 DEPLOYMENT, HARDWARE = "deployment", "hardware"  # the questions the stack reads (core ids)
 NO_TARGET = "none"  # "Nowhere: research only": no runtime to name
 
 
-@dataclass(frozen=True, slots=True)
-class Deploy:
+@frozen
+class Deploy(Value):
     """One deployment target answered: the route recommended, and the alternatives."""
 
     target: str
@@ -26,8 +26,8 @@ class Deploy:
     alternatives: tuple[Route, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Stack:
+@frozen
+class Stack(Value):
     framework: str
     companion: Companion | None
     deploy: tuple[Deploy, ...]
@@ -67,11 +67,22 @@ def stack_dict(stack: Stack | None) -> dict[str, Any] | None:
     hardware = None
     if stack.hardware is not None:
         answer, route = stack.hardware
-        hardware = {"answer": answer, "route": None, "support": "unknown", "source": None,
-                    "as_of": None, "note": ""}
+        hardware = {
+            "answer": answer,
+            "route": None,
+            "support": "unknown",
+            "source": None,
+            "as_of": None,
+            "note": "",
+        }
         if route is not None:
-            hardware.update(route=route.route, support=route.support, source=route.source,
-                            as_of=route.as_of, note=route.note)
+            hardware.update(
+                route=route.route,
+                support=route.support,
+                source=route.source,
+                as_of=route.as_of,
+                note=route.note,
+            )
     return {
         "framework": stack.framework,
         "companion": None if c is None else {"id": c.id, "name": c.name, "package": c.package},
@@ -82,8 +93,16 @@ def stack_dict(stack: Stack | None) -> dict[str, Any] | None:
 
 def _deploy_dict(d: Deploy) -> dict[str, Any]:
     if d.route is None:
-        return {"target": d.target, "runtime": None, "path": None, "support": "unknown",
-                "source": None, "as_of": None, "note": "", "alternatives": []}
+        return {
+            "target": d.target,
+            "runtime": None,
+            "path": None,
+            "support": "unknown",
+            "source": None,
+            "as_of": None,
+            "note": "",
+            "alternatives": [],
+        }
     r = d.route
     return {
         "target": d.target, "runtime": r.runtime, "path": r.path, "support": r.support,
@@ -101,9 +120,11 @@ def stack_line(stack: Stack | None, names: dict[str, str]) -> str:
     if stack.companion is not None:
         head += f" + {stack.companion.name}"
     parts = [head]
-    parts += [f"{d.target}: {d.route.runtime if d.route else 'no route known'}"
-              + (f" ({d.route.support})" if d.route and d.route.support != "supported" else "")
-              for d in stack.deploy]
+    parts += [
+        f"{d.target}: {d.route.runtime if d.route else 'no route known'}"
+        + (f" ({d.route.support})" if d.route and d.route.support != "supported" else "")
+        for d in stack.deploy
+    ]
     if stack.hardware is not None:
         answer, route = stack.hardware
         parts.append(f"{answer}: {route.support if route else 'unknown'}")

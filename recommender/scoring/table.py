@@ -18,7 +18,6 @@ Property tests (``tests/test_scoring_core.py``) pin the two together on random r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.rulebase.conditions import (
@@ -43,22 +42,23 @@ from recommender.rulebase.model import (
     RuleBase,
 )
 from recommender.scoring.decide import top_code, top_codes, units, verdict
+from recommender.values import Value, frozen
 
 Normal = Mapping[str, frozenset[str]]
 MEMO_LIMIT = 1 << 16  # fired sets remembered per table; bounds memory on endless streams
 WORD = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Bits:
+@frozen
+class Bits(Value):
     """Holds when the signature has any bit of ``mask`` (none of them, when ``negate``)."""
 
     mask: int
     negate: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Op:
+@frozen
+class Op(Value):
     kind: str  # "and" | "or" | "not"
     parts: tuple[Node, ...]
 
@@ -67,8 +67,8 @@ Node = Bits | Op | bool
 Test = Callable[[int], bool]
 
 
-@dataclass(frozen=True, slots=True)
-class Dim:
+@frozen
+class Dim(Value):
     """One question of the signature (a real one, or a probe fact's pseudo-question)."""
 
     id: str
@@ -78,8 +78,8 @@ class Dim:
     probe: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+@frozen
+class Outcome(Value):
     """What follows from one fired set alone, shared by every profile that fires the same rules.
 
     ``scores`` are whole millionths (see :mod:`recommender.scoring.decide`); ``blocked`` has bit k

@@ -3,23 +3,22 @@ and why. Pure: it returns data; ``recommender explain`` prints it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from recommender.rulebase.conditions import Condition, Facts
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.scoring.result import Recommendation, Scorer
 from recommender.scoring.table import Normal
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+@frozen
+class Step(Value):
     rule: Rule
     matched: bool
     why: str  # the condition explained on the answers the engine scored
 
 
-@dataclass(frozen=True, slots=True)
-class Trace:
+@frozen
+class Trace(Value):
     dropped: tuple[tuple[str, str], ...]  # (follow-up question, why it is not asked)
     steps: tuple[Step, ...]
     result: Recommendation
