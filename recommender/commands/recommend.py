@@ -46,6 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
     )
     add_probe_argument(parser)
+    parser.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="with --probe: check each stated need on every node of this Ray cluster "
+        "(default: $RAY_ADDRESS); needs recommender[ray]",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

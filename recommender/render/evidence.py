@@ -45,6 +45,7 @@ def render_evidence(evidence: Evidence, rules: RuleBase, winner: str | None) -> 
         out.append(
             f"  – skipped: {', '.join(skipped)} (run `recommender probe --deep` to check them)"
         )
+    out += _cluster_lines(evidence, rules)
     out.append("  Installed here, beside the versions the rule base was checked against:")
     for v in evidence.versions:
         name = rules.framework(v.framework).name
@@ -53,3 +54,20 @@ def render_evidence(evidence: Evidence, rules: RuleBase, winner: str | None) -> 
         against = v.checked_against or "no version recorded"
         out.append(f"    {name}: {have} (knowledge checked against {against}){note}")
     return "\n".join(out) + "\n"
+
+
+def _cluster_lines(evidence: Evidence, rules: RuleBase) -> list[str]:
+    """--ray: each stated need per framework, verified on all, some or none of the nodes."""
+    if not evidence.nodes:
+        return []
+    out = [f"  On the Ray cluster ({evidence.nodes} nodes), each need checked node by node:"]
+    if not evidence.cluster:
+        out.append("    None of your answers states a need the probe can check.")
+    for c in evidence.cluster:
+        name = rules.framework(c.framework).name
+        where = {"all": "on every node", "none": "on no node"}.get(
+            c.coverage, f"on {len(c.verified)} of {evidence.nodes} nodes"
+        )
+        others = "; ".join(f"{node[:8]}: {status}" for node, status in c.elsewhere.items())
+        out.append(f"    {c.text}, {name}: {where}" + (f" ({others})" if others else ""))
+    return out
