@@ -58,9 +58,11 @@ def main() -> None:
     for i, label in ((0, "wall"), (1, "CPU")):
         b = statistics.median(t[i] for t in base_t)
         o = statistics.median(t[i] for t in ours_t)
-        print(f"{label:>4}: python -c 'import yaml' median {b * 1000:6.1f} ms; recommender recommend "
-              f"--format json median {o * 1000:6.1f} ms over {args.runs} runs; "
-              f"ratio {o / b:.2f}x (target <= 2.0x)")
+        print(
+            f"{label:>4}: python -c 'import yaml' median {b * 1000:6.1f} ms; recommender recommend "
+            f"--format json median {o * 1000:6.1f} ms over {args.runs} runs; "
+            f"ratio {o / b:.2f}x (target <= 2.0x)"
+        )
 
 
 if __name__ == "__main__":

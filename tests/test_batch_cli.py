@@ -328,8 +328,21 @@ def test_csv_output_flattens_records(tmp_path, capsys):
             "",
         ],
         ["2", "y", "", "pytorch;jax", "0", "0.5", "0.5", "", "0", "", "", "os-unknown", ""],
-        ["3", "", "pytorch", "", "0", "3", "2", "", "1", "torch-nn", "PyTorch + torch.nn",
-         "research-pytorch", ""],
+        [
+            "3",
+            "",
+            "pytorch",
+            "",
+            "0",
+            "3",
+            "2",
+            "",
+            "1",
+            "torch-nn",
+            "PyTorch + torch.nn",
+            "research-pytorch",
+            "",
+        ],
     ]
 
 

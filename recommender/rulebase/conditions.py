@@ -75,26 +75,26 @@ class ProbeFact(Value):
 
 @frozen
 class All(Value):
-    parts: tuple[Condition, ...]
+    parts: tuple[Condition | bool, ...]  # bool only in the core forms (see core)
 
     def explain(self, holds: Holds, answers: Answers) -> str:
-        return " and ".join(p.explain(holds, answers) for p in self.parts)
+        return " and ".join(_explain(p, holds, answers) for p in self.parts)
 
 
 @frozen
 class AnyOf(Value):
-    parts: tuple[Condition, ...]
+    parts: tuple[Condition | bool, ...]
 
     def explain(self, holds: Holds, answers: Answers) -> str:
-        return "any of (" + "; ".join(p.explain(holds, answers) for p in self.parts) + ")"
+        return "any of (" + "; ".join(_explain(p, holds, answers) for p in self.parts) + ")"
 
 
 @frozen
 class Not(Value):
-    part: Condition
+    part: Condition | bool
 
     def explain(self, holds: Holds, answers: Answers) -> str:
-        return f"not [{self.part.explain(holds, answers)}]"
+        return f"not [{_explain(self.part, holds, answers)}]"
 
 
 Condition = Always | Is | Unanswered | ProbeFact | All | AnyOf | Not
@@ -103,6 +103,12 @@ Holds = Callable[[Condition], bool]
 CLASSES: dict[str, type] = {
     c.__name__: c for c in (Always, Is, Unanswered, ProbeFact, All, AnyOf, Not)
 }
+
+
+def _explain(part: Condition | bool, holds: Holds, answers: Answers) -> str:
+    if isinstance(part, bool):  # a constant of the core forms
+        return "always" if part else "never"
+    return part.explain(holds, answers)
 
 
 def _yes(flag: bool) -> str:

@@ -353,7 +353,8 @@ def _conditions(rules: RuleBase) -> list[Condition]:
     out += [q.ask_when for q in rules.questions if q.ask_when is not None]
     out += [c.pick_when for f in rules.frameworks for c in f.companions if c.pick_when is not None]
     out += [n.when for n in rules.needs]
-    out += [e.when for e in (*rules.deploy, *rules.hardware) if e.when is not None]
+    out += [d.when for d in rules.deploy if d.when is not None]
+    out += [h.when for h in rules.hardware if h.when is not None]
     return out
 
 
