@@ -133,6 +133,7 @@ def test_recommend_checks_each_stated_need_on_every_node(ray_cluster: LocalClust
         env=ray_cluster.driver_env(),
         timeout=600,
     ).stdout
+    print(table)  # the README's example: pytest -s tests/test_probe_ray.py -k recommend
     assert "On the Ray cluster (3 nodes)" in table and "on every node" in table
 
 

@@ -13,7 +13,8 @@ def _cell(status: str) -> str:
 
 
 def render_evidence(evidence: Evidence, rules: RuleBase, winner: str | None) -> str:
-    out = ["", "Evidence from this machine (recommender probe):"]
+    where = "the Ray cluster (the facts all its nodes agree on)" if evidence.nodes else "this machine"
+    out = ["", f"Evidence from {where} (recommender probe):"]
     frameworks = list(dict.fromkeys(c.framework for c in evidence.needs))
     if evidence.needs:
         width = max(len(c.text) for c in evidence.needs)
