@@ -12,8 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from recommender.scoring.table import table_for
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.table import table_for
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"

@@ -25,7 +25,9 @@ from recommender.rulebase.model import RuleBase
 Answers = Mapping[str, frozenset[str]]
 
 
-def holds(cond: Condition, answers: Answers, facts: Mapping[str, str] | None) -> bool:
+def holds(cond: Condition | bool, answers: Answers, facts: Mapping[str, str] | None) -> bool:
+    if isinstance(cond, bool):
+        return cond
     if isinstance(cond, Always):
         return True
     if isinstance(cond, Is):

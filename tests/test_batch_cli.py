@@ -328,6 +328,7 @@ def test_csv_output_flattens_records(tmp_path, capsys):
             "excluded",
             "margin",
             "companion",
+            "stack",
             "top_reasons",
             "error",
         ],
@@ -343,11 +344,28 @@ def test_csv_output_flattens_records(tmp_path, capsys):
             "",
             "3",
             "keras",
+            # the mini base names no routes: the stack says so rather than inventing one
+            "TensorFlow + Keras 3; server: no route known; mobile: no route known",
             "mobile-tf;beginner-keras",
             "",
         ],
-        ["2", "y", "", "pytorch;jax", two, "0", "0.5", "0.5", "", "0", "", "os-unknown", ""],
-        ["3", "", "pytorch", "", three, "0", "3", "2", "", "1", "torch-nn", "research-pytorch", ""],
+        ["2", "y", "", "pytorch;jax", two, "0", "0.5", "0.5", "", "0", "", "", "os-unknown", ""],
+        [
+            "3",
+            "",
+            "pytorch",
+            "",
+            three,
+            "0",
+            "3",
+            "2",
+            "",
+            "1",
+            "torch-nn",
+            "PyTorch + torch.nn",
+            "research-pytorch",
+            "",
+        ],
     ]
 
 

@@ -8,6 +8,7 @@ import io
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 import reference
@@ -43,15 +44,16 @@ SETTINGS = settings(
 
 # -- random rule bases ------------------------------------------------------------------------------
 @st.composite
-def questions(draw: st.DrawFn) -> list[dict]:
-    out: list[dict] = []
+def questions(draw: st.DrawFn) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for i in range(draw(st.integers(2, 5))):
         kind = draw(st.sampled_from(["single", "multi", "yes_no"]))
         options = (
             ["yes", "no"] if kind == "yes_no" else [f"o{j}" for j in range(draw(st.integers(2, 3)))]
         )
-        q = {"id": f"q{i}", "kind": kind, "options": options}
-        if out and draw(st.booleans()):  # a follow-up of an earlier question (chains allowed)
+        q: dict[str, Any] = {"id": f"q{i}", "kind": kind, "options": options}
+        follow_up: bool = draw(st.booleans())
+        if out and follow_up:  # a follow-up of an earlier question (chains allowed)
             parent = draw(st.sampled_from(out))
             q["ask_when"] = {parent["id"]: draw(st.sampled_from(parent["options"]))}
         out.append(q)
@@ -162,7 +164,7 @@ def profiles(draw: st.DrawFn, qs: list[dict]) -> dict:
     return out
 
 
-facts_strategy = st.one_of(
+facts_strategy: st.SearchStrategy[dict[str, str] | None] = st.one_of(
     st.none(),
     st.just({}),
     st.dictionaries(st.sampled_from(FACTS), st.sampled_from(PROBE_STATUSES)),
@@ -382,7 +384,9 @@ def test_the_survey_that_crashed_batch(tmp_path, capsys, monkeypatch):
     }
     lines = []
     for i in range(100_000):
-        a = {q: rnd.choice(o) for q, o in v.items() if rnd.random() < 0.8}
+        a: dict[str, str | list[str]] = {
+            q: rnd.choice(o) for q, o in v.items() if rnd.random() < 0.8
+        }
         if rnd.random() < 0.8:
             targets = rnd.sample(["server", "mobile", "edge", "browser"], rnd.randint(1, 2))
             a["deployment"] = rnd.choice([["none"], targets])  # "none" stands alone

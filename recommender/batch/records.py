@@ -17,6 +17,7 @@ from recommender.scoring.result import (
     reason_dict,
     verdict_dict,
 )
+from recommender.scoring.stack import stack_line
 
 TOP_REASONS = 3
 VERDICTS = 2048  # verdict dicts remembered: each holds every reason of every framework
@@ -70,6 +71,7 @@ def columns(rules: RuleBase) -> list[str]:
         "excluded",
         "margin",
         "companion",
+        "stack",
         "top_reasons",
         "error",
     ]
@@ -81,7 +83,8 @@ def flat(item: Item, rules: RuleBase) -> list[Any]:
     off the outcome alone: no reason is built."""
     rec = item.result
     if rec is None:
-        return [item.row, item.name or "", *[""] * (len(rules.framework_ids) + 7), item.error]
+        blanks = len(rules.framework_ids) + 8  # every column but row, name and error
+        return [item.row, item.name or "", *[""] * blanks, item.error]
     o = rec.outcome
     lead = o.order[0] if o.winner or o.tie else None
     reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
@@ -98,6 +101,7 @@ def flat(item: Item, rules: RuleBase) -> list[Any]:
         excluded,
         "" if o.margin is None else number(points(o.margin)),
         companion.id if companion else "",
+        stack_line(rec.stack, rec.scorer.table_names),
         ";".join(reasons),
         "",
     ]

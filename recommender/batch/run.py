@@ -23,13 +23,14 @@ from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.result import Recommendation, Scorer
 from recommender.scoring.table import Table, Vector
+from recommender.values import Value, frozen
 
 CHUNK = 1024  # rows scored together: enough to amortise numpy; ~10 MB of rich records at a time
 KNOWN_ANSWERS = 1 << 16  # distinct (question, answer) pairs remembered by the Normalizer
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+@frozen
+class Item(Value):
     """One input row's outcome: its recommendation, or the error that kept it from being scored."""
 
     row: int

@@ -134,7 +134,7 @@ class MarkdownWriter:
             verdict(item, self.rules),
             *(_signed(f[f"score_{fid}"]) for fid in self.rules.framework_ids),
             str(f["margin"]),
-            f["companion"],
+            f["stack"],
             f["error"] or f["top_reasons"].replace(";", ", "),
         ]
         line = " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells)

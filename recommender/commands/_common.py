@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
+from recommender.errors import UserError
 from recommender.rulebase.cache import load_rules_cached
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import (
@@ -95,10 +97,28 @@ def score_with_facts(
     args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str | None
 ) -> tuple[Recommendation, Evidence | None, dict[str, str] | None]:
     """:func:`score`, and the probe facts it scored with (the html what-if folds them in)."""
-    if not getattr(args, "probe", False):
+    ray = getattr(args, "ray", None)
+    if not getattr(args, "probe", False) and ray is None:
         return rank(answers, rules, profile=name), None, None
-    from recommender.scoring.evidence import gather
+    from recommender.scoring import evidence
 
-    facts, installed = probe_facts(args, rules)
+    if ray is None:
+        facts, installed = probe_facts(args, rules)
+        result = rank(answers, rules, profile=name, facts=facts)
+        return result, evidence.gather(rules, answers, result, facts, installed), facts
+    # --ray: scored on the facts every node agrees on; each need is shown node by node
+    facts, installed, cluster = evidence.cluster_facts(rules, ray_address(ray))
     result = rank(answers, rules, profile=name, facts=facts)
-    return result, gather(rules, answers, result, facts, installed), facts
+    found = evidence.gather(rules, answers, result, facts, installed)
+    frameworks = [s.framework for s in result.ranking if not s.excluded]
+    return result, evidence.with_cluster(found, rules, answers, frameworks, cluster), facts
+
+
+def ray_address(given: str) -> str:
+    """``--ray ADDRESS``, else ``$RAY_ADDRESS``; one line when there is neither."""
+    address = given or os.environ.get("RAY_ADDRESS", "")
+    if not address:
+        raise UserError(
+            "--ray needs an ADDRESS (host:port of the cluster's head), or set RAY_ADDRESS"
+        )
+    return address

@@ -22,6 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_output_arguments(parser, list(FORMATS), DEFAULT)
     add_full_argument(parser)
     add_probe_argument(parser)
+    parser.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="with --probe: check each stated need on every node of this Ray cluster "
+        "(default: $RAY_ADDRESS); needs recommender[ray]",
+    )
 
 
 def add_full_argument(parser: argparse.ArgumentParser) -> None:

@@ -50,7 +50,7 @@ def _head(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
     title = headline(rec, rules) + (f" ({rec.profile})" if rec.profile else "")
     out = wrap(title, width)
     out += wrap("Scores: " + " · ".join(_score(s, rec) for s in rec.ranking), width, INDENT, INDENT)
-    stack = stack_line(rec, rules)
+    stack = stack_line(rec)
     return out + (wrap(stack, width, INDENT, INDENT * 2) if stack else [])
 
 

@@ -17,7 +17,7 @@ from recommender.render.text import (
     name_of,
     net_label,
     points_text,
-    stack_line,
+    stack_lines,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.result import Recommendation, WhyNot
@@ -43,9 +43,9 @@ def render_markdown(
     if rec.profile:
         out += [f"Profile: `{cell(rec.profile)}`", ""]
     out += _ranking(rec)
-    stack = stack_line(rec, rules)
+    stack = stack_lines(rec.stack)
     if stack:
-        out += ["", f"**{cell(stack)}**"]
+        out += ["", "**Stack:**", ""] + [f"- {cell(line)}" for line in stack]
     note = confidence_note(rec, rules)
     if note:
         out += ["", cell(note)]

@@ -20,7 +20,7 @@ from recommender.render.text import (
     name_of,
     net_label,
     points_text,
-    stack_line,
+    stack_lines,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.result import Reason, Recommendation, WhyNot
@@ -82,11 +82,13 @@ def _bars(rec: Recommendation) -> list[str]:
 
 def _companion(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
     out = []
-    stack = stack_line(rec, rules)
-    if stack and not rec.companion:
-        out += wrap(stack, width, "  ", "  ")
     if rec.companion:
         out += wrap(f"with {companion_line(rec.companion)}", width, "  ", HANG)
+    stack = stack_lines(rec.stack)
+    if stack:
+        out += ["", "Stack:"]
+        for line in stack:
+            out += wrap(line, width, "  ", "    ")
     if rec.avoid:
         out += ["", f"Avoid for new {name_of(rec.winner, rules)} projects:"]
         for c in rec.avoid:

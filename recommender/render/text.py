@@ -10,6 +10,8 @@ from typing import Any
 
 from recommender.rulebase.model import Companion, Question, RuleBase
 from recommender.scoring.result import Change, Dropped, Net, Recommendation
+from recommender.scoring.stack import Stack
+from recommender.scoring.stack import stack_line as stack_text
 
 CALLS = {
     "clear": "a clear call",
@@ -79,6 +81,27 @@ def deciding_note(rec: Recommendation) -> str:
     return f"Answer these to get a recommendation; they would decide most: {names}."
 
 
+def stack_lines(stack: Stack | None) -> list[str]:
+    """The stack, one line per deployment target and one for the training hardware."""
+    if stack is None:
+        return []
+    out = []
+    for d in stack.deploy:
+        if d.route is None:
+            out.append(f"{d.target}: no route known for this framework")
+            continue
+        r = d.route
+        also = f"; also {', '.join(a.runtime for a in d.alternatives)}" if d.alternatives else ""
+        out.append(f"{d.target}: {r.runtime} ({r.support}): {r.path}{also}")
+    if stack.hardware is not None:
+        answer, route = stack.hardware
+        out.append(
+            f"training on {answer}: "
+            + (f"{route.route} ({route.support})" if route else "no route known")
+        )
+    return out
+
+
 def companion_line(c: Companion) -> str:
     pkg = f" (pip install {c.package})" if c.package else ""
     note = f". {c.note}" if c.note else ""
@@ -89,39 +112,11 @@ def avoid_line(c: Companion) -> str:
     return f"{c.name}: {c.status} as of {c.status_as_of}. {c.note}".rstrip()
 
 
-def stack_line(rec: Recommendation, rules: RuleBase) -> str:
-    """The stack: the record's ``stack`` when the rule base gives one, else the framework and
-    its companion library; empty without a winner."""
-    stack = getattr(rec, "stack", None) or rec.to_dict().get("stack")
-    if isinstance(stack, dict) and stack:
-        return "Stack: " + " · ".join(_stack_parts(stack, rules))
-    if not rec.winner:
-        return ""
-    c = rec.companion
-    pkg = f" (pip install {c.package})" if c and c.package else ""
-    return f"Stack: {name_of(rec.winner, rules)}" + (f" · {c.name}{pkg}" if c else "")
-
-
-def _stack_parts(stack: dict[str, Any], rules: RuleBase) -> list[str]:
-    parts = []
-    if stack.get("framework"):
-        parts.append(name_of(str(stack["framework"]), rules))
-    if stack.get("companion"):
-        c = stack["companion"]
-        parts.append(str(c.get("name") or c.get("id")) if isinstance(c, dict) else str(c))
-    deploy = stack.get("deploy")
-    if isinstance(deploy, list) and deploy:
-        parts.append("deploy: " + ", ".join(map(_label, deploy)))
-    hardware = stack.get("hardware")
-    if isinstance(hardware, dict):
-        parts += [f"{k}: {_label(v)}" for k, v in hardware.items()]
-    return parts
-
-
-def _label(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("name") or value.get("id") or value)
-    return str(value)
+def stack_line(rec: Recommendation) -> str:
+    """The stack in a line (``Stack: PyTorch + Lightning; mobile: ExecuTorch``); empty without a
+    winner."""
+    text = stack_text(rec.stack, rec.scorer.table_names)
+    return f"Stack: {text}" if text else ""
 
 
 def answer_text(q: Question, value: Any) -> str:

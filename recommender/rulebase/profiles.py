@@ -10,7 +10,6 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,13 @@ from recommender.rulebase import schema
 from recommender.rulebase.conditions import yes_no
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.yamlio import MAX_BYTES, load_yaml, read_text
+from recommender.values import Value, frozen
 
 Normal = dict[str, frozenset]
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+@frozen
+class Profile(Value):
     """A profile file: its name and its answers in normal form."""
 
     name: str | None

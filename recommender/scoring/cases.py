@@ -8,16 +8,16 @@ only the lean separates (``confidence: none``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from recommender.errors import UserError
 from recommender.rulebase.model import Case, Rule, RuleBase
 from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.result import Recommendation, Scorer
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class CaseResult:
+@frozen
+class CaseResult(Value):
     case: Case
     result: Recommendation | None
     problem: str = ""  # empty when the case passed

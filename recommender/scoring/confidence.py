@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.rulebase.model import Question
 from recommender.scoring.explore import Alternative, Change, every_alternative
 from recommender.scoring.table import Node, Outcome, Table, Vector
+from recommender.values import Value, frozen
 
 NONE, CLOSE, CLEAR = "none", "close", "clear"
 LEVELS = (NONE, CLOSE, CLEAR)
@@ -124,8 +124,8 @@ def deciding(table: Table, sig: int, n: int = DECIDING) -> tuple[str, ...]:
 
 
 # -- the numpy path ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Reach:
+@frozen
+class Reach(Value):
     """What changing one question's answer can touch: the follow-ups it can open or close (in
     question order, as (option bits, lowered ask_when)) and the rules that read either."""
 

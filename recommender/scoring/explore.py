@@ -8,17 +8,17 @@ ticked or unticked in a multi answer (``add``, ``remove``), or the answer cleare
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from recommender.rulebase.model import Question
 from recommender.scoring.table import Table
+from recommender.values import Value, frozen
 
 SET, ADD, REMOVE, CLEAR = "set", "add", "remove", "clear"
 CHANGES = (SET, ADD, REMOVE, CLEAR)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+@frozen
+class Change(Value):
     """One different answer to one question, and the outcome it would lead to."""
 
     question: str
@@ -28,8 +28,8 @@ class Change:
     tie: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Alternative:
+@frozen
+class Alternative(Value):
     """A single different answer, and the signature it gives (follow-ups re-checked)."""
 
     question: str

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from recommender.rulebase.conditions import PROBE, Facts
@@ -24,7 +24,9 @@ from recommender.rulebase.model import Companion, RuleBase
 from recommender.scoring import confidence as conf
 from recommender.scoring.decide import points
 from recommender.scoring.explore import Change, what_would_change
+from recommender.scoring.stack import Stack, stack_dict, stack_of
 from recommender.scoring.table import Normal, Outcome, Table, Vector, leaves, table_for
+from recommender.values import Value, frozen
 
 __all__ = ["Change"]  # re-exported: the what-if entry lives with the what-ifs
 
@@ -32,8 +34,8 @@ SCHEMA_VERSION = 1  # of every JSON record (recommend, batch); recommender/schem
 VERDICT_LIMIT = 2048  # verdicts remembered per scorer: each holds every reason (bounds memory)
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+@frozen
+class Reason(Value):
     """One rule's contribution to a framework's score, with its explanation and source."""
 
     rule: str
@@ -42,8 +44,8 @@ class Reason:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
+@frozen
+class Standing(Value):
     """A framework's place in the ranking: its score, the reasons, and any deal-breakers."""
 
     framework: str
@@ -57,8 +59,8 @@ class Standing:
         return bool(self.dealbreakers)
 
 
-@dataclass(frozen=True, slots=True)
-class Share:
+@frozen
+class Share(Value):
     """One fired rule's part in the gap: what it gave the winner and the runner-up."""
 
     rule: str
@@ -69,8 +71,8 @@ class Share:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class Net:
+@frozen
+class Net(Value):
     """What the winner gained over the runner-up through the rules that read the same inputs.
 
     ``reads`` are those inputs: one question (most rules), several (a combined condition), probe
@@ -88,8 +90,8 @@ class Net:
         return self.reads[0] if one else None
 
 
-@dataclass(frozen=True, slots=True)
-class WhyNot:
+@frozen
+class WhyNot(Value):
     """Why the runner-up lost: the gap, and the nets by question that add up to it exactly."""
 
     framework: str
@@ -97,16 +99,16 @@ class WhyNot:
     by_question: tuple[Net, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+@frozen
+class Verdict(Value):
     """The explained part of an outcome: the ranking with its reasons, and why-not."""
 
     ranking: tuple[Standing, ...]
     why_not: WhyNot | None
 
 
-@dataclass(frozen=True, slots=True)
-class Dropped:
+@frozen
+class Dropped(Value):
     """An answer that was not scored: a follow-up whose question does not apply."""
 
     question: str
@@ -114,8 +116,8 @@ class Dropped:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
+@frozen
+class Recommendation(Value):
     """The result for one profile: its outcome, confidence, companion, and the explanations.
 
     ``outcome`` holds the numbers (scores, exclusions, the decision on points) of the fired
@@ -195,6 +197,15 @@ class Recommendation:
         return self.table.avoid(winner) if winner else ()
 
     @property
+    def stack(self) -> Stack | None:
+        """The winner as a stack: companion, runtimes per target, training route; None without a
+        winner."""
+        winner = self.winner
+        if winner is None:
+            return None
+        return stack_of(self.table, winner, self.sig, self.companion)
+
+    @property
     def verdict(self) -> Verdict:
         return self.scorer.verdict(self.outcome)
 
@@ -239,6 +250,7 @@ class Scorer:
         self.table: Table = table_for(rules)
         t = self.table
         self.names = tuple(rules.framework(f).name for f in t.ids)
+        self.table_names = dict(zip(t.ids, self.names, strict=True))  # framework id -> name
         # Every reason a rule can give, built once: a verdict only picks them.
         self.reasons = tuple(
             {
@@ -425,7 +437,7 @@ def rank(
 # -- the JSON record ------------------------------------------------------------------------------
 RECORD_KEYS = (
     "schema_version", "row", "name", "winner", "tie", "confidence", "swing", "deciding",
-    "ranking", "companion", "avoid", "why_not", "what_would_change", "unanswered",
+    "ranking", "companion", "avoid", "stack", "why_not", "what_would_change", "unanswered",
     "open_questions", "answers", "ignored", "margin", "error",
 )  # fmt: skip
 
@@ -539,6 +551,7 @@ def to_dict(rec: Recommendation, verdict: Mapping[str, Any] | None = None) -> di
         "ranking": v["ranking"],
         "companion": companion_dict(rec.companion) if rec.companion else None,
         "avoid": [companion_dict(c) for c in rec.avoid],
+        "stack": stack_dict(rec.stack),
         "why_not": _with_answers(v["why_not"], answers),
         "what_would_change": [change_dict(c) for c in rec.what_would_change],
         "unanswered": list(rec.unanswered),

@@ -3,23 +3,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.scoring.result import Recommendation, Scorer
 from recommender.scoring.table import Normal
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+@frozen
+class Step(Value):
     rule: Rule
     matched: bool
     why: str  # the condition explained on the answers the engine scored
 
 
-@dataclass(frozen=True, slots=True)
-class Trace:
+@frozen
+class Trace(Value):
     """Every rule, matched or not and why; the result holds the rest (answers ignored with why,
     scores, confidence)."""
 

@@ -3,9 +3,8 @@ text stays text, and that its what-if ranks exactly as ``recommend`` does."""
 
 from __future__ import annotations
 
-import re
-
 import random
+import re
 from pathlib import Path
 from typing import Any
 

@@ -13,7 +13,15 @@ from typing import Any
 from recommender import __version__
 from recommender.render.html import reasons
 from recommender.render.html.evidence import evidence as evidence_section
-from recommender.render.html.labels import Names, dicts, label_of, mapping, signed, strings
+from recommender.render.html.labels import (
+    Names,
+    dicts,
+    label_of,
+    mapping,
+    route_label,
+    signed,
+    strings,
+)
 from recommender.render.html.markup import Markup, el, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
@@ -163,8 +171,8 @@ def _stack(data: dict[str, Any], names: Names) -> Markup:
     chips = [names.framework(stack["framework"])] if stack.get("framework") else []
     chips += [label_of(stack.get("companion"))] if stack.get("companion") else []
     deploy = stack.get("deploy")
-    chips += [f"deploy: {label_of(d)}" for d in (deploy if isinstance(deploy, list) else [])]
-    chips += [f"{k}: {label_of(v)}" for k, v in mapping(stack.get("hardware")).items()]
+    chips += [route_label(d) for d in (deploy if isinstance(deploy, list) else [])]
+    chips += [f"training on {route_label(stack['hardware'])}"] if stack.get("hardware") else []
     return el("ul", *(el("li", c) for c in chips if c), cls="stack", id="stack", aria_label="stack")
 
 
