@@ -9,7 +9,6 @@ import sys
 from collections.abc import Sequence
 
 from recommender.errors import UserError
-from recommender.render.terminal import printable
 
 # One line per subcommand: name -> (module, one-line help). Modules are imported only when chosen, so the
 # startup cost of `recommender recommend` never includes questionary (ask) or the probe machinery.
@@ -153,6 +152,8 @@ def main(
         sys.stdout.flush()  # a closed pipe surfaces here, inside the boundary, with the code known
         return code
     except UserError as exc:
+        from recommender.render.terminal import printable
+
         for error in getattr(exc, "errors", None) or [exc]:
             line = f"recommender: {error}" if error.file is None else str(error)
             print(printable(line), file=sys.stderr)
@@ -168,6 +169,8 @@ def main(
     except Exception as exc:  # the one place unexpected errors are caught
         if debug:
             raise
+        from recommender.render.terminal import printable
+
         print(
             printable(
                 f"recommender: internal error: {type(exc).__name__}: {exc} (run with --debug for "

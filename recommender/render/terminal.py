@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import textwrap
 from typing import TextIO
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates
@@ -50,6 +49,8 @@ def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list
     ``indent``, the rest by ``hang``."""
     if width is None:
         return [indent + text]
+    import textwrap  # only when wrapping: not on the path of --format json
+
     lines = textwrap.wrap(
         text, max(width, 20), initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False
     )
