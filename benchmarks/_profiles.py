@@ -64,7 +64,9 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return ";".join(value)
-    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def synthetic_rules(directory: Path, questions: int = 24, rules: int = 160, seed: int = 7) -> Path:

@@ -39,6 +39,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "recommender.commands.batch",
         "score a file of profiles (YAML, JSON, JSONL, CSV) in one run",
     ),
+    "questions": (
+        "recommender.commands.questions",
+        "list the questions, their option ids, follow-ups and exclusive options",
+    ),
+    "schema": (
+        "recommender.commands.schema",
+        "print the JSON Schema of a profile or of a command's JSON output",
+    ),
 }
 
 
@@ -149,6 +157,7 @@ def main(
 
 
 def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> int:
+    code = 0
     try:
         parser, module = build_parser(argv, commands)
         args = parser.parse_args(argv)
@@ -159,11 +168,16 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
             *(d for level in range(3) for d in getattr(args, f"rules_{level}", [])),
             *_env_rules(),
         ]
-        return int(module.run(args) or 0)
+        code = int(module.run(args) or 0)
+        sys.stdout.flush()  # a closed pipe surfaces here, inside the boundary, with the code known
+        return code
     except UserError as exc:
+        from recommender.render.terminal import printable
+
         errors = getattr(exc, "errors", None) or [exc]
         for error in errors[:SHOWN]:
-            print(f"recommender: {error}" if error.file is None else str(error), file=sys.stderr)
+            line = f"recommender: {error}" if error.file is None else str(error)
+            print(printable(line), file=sys.stderr)
         if len(errors) > SHOWN:
             more = f"{len(errors) - SHOWN:,} more errors; `recommender rules validate` lists all"
             print(f"recommender: ... and {more}", file=sys.stderr)
@@ -171,10 +185,11 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
     except KeyboardInterrupt:
         print("\nrecommender: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        # `recommender ... | head` closed the pipe; that is the reader's choice, not an error.
+    except BrokenPipeError as exc:
+        # `recommender ... | head` closed the pipe: the reader's choice, not an error. A run that
+        # found failures keeps its exit code (commands._output.keeping, or the one returned).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return int(getattr(exc, "exit_code", code))
     except OSError as exc:  # the machine's, not a bug: a full disk, a permission
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"recommender: {where}{exc.strerror or exc}", file=sys.stderr)
@@ -182,9 +197,13 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
     except Exception as exc:  # the one place unexpected errors are caught
         if "--debug" in argv:
             raise
+        from recommender.render.terminal import printable
+
         print(
-            f"recommender: internal error: {type(exc).__name__}: {exc} "
-            "(run with --debug for the traceback)",
+            printable(
+                f"recommender: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback)"
+            ),
             file=sys.stderr,
         )
         return ExitCode.INTERNAL

@@ -103,9 +103,10 @@ def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> str:
     """A small UTF-8 text file (or stdin for ``-``); UserError naming the file otherwise."""
     data = read_bytes(path, limit)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is dropped
     except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
+        name = "<stdin>" if str(path) == "-" else str(path)
+        raise UserError(f"not UTF-8 text (byte {exc.start})", name) from None
 
 
 def read_bounded(path: str | os.PathLike[str], limit: int) -> tuple[bytes, bool] | None:

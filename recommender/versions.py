@@ -7,11 +7,12 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Installed:
+@frozen
+class Installed(Value):
     """One installed copy of a distribution: its name as spelled in its metadata, version, place."""
 
     name: str

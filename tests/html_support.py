@@ -12,8 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from recommender.scoring.table import table_for
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.table import table_for
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -65,20 +65,28 @@ def random_rows(rules: RuleBase, n: int, seed: int = 1) -> list[dict[str, Any]]:
         for q in rules.questions:
             if rng.random() < 0.3:
                 continue
-            if q.kind == "multi":
-                row[q.id] = rng.sample(q.option_ids, rng.choice((1, 1, 2)))
+            if q.kind == "multi":  # an exclusive option ("none") stands alone
+                many = rng.choice((1, 1, 2))
+                row[q.id] = rng.sample(q.option_ids if many == 1 else _combinable(q), many)
             else:
                 row[q.id] = rng.choice(q.option_ids)
         rows.append(row)
     return rows
 
 
+def _combinable(q: Any) -> list[str]:
+    return [o.id for o in q.options if not o.exclusive]
+
+
 def answers_for(rules: RuleBase) -> st.SearchStrategy[dict[str, frozenset[str]]]:
     """Normalised answers: any question may be left out; follow-ups drawn even when not asked."""
     parts = {}
     for q in rules.questions:
-        if q.kind == "multi":
-            value = st.frozensets(st.sampled_from(q.option_ids), min_size=1)
+        if q.kind == "multi":  # an exclusive option ("none") stands alone
+            alone = [o for o in q.option_ids if o not in _combinable(q)]
+            value = st.frozensets(st.sampled_from(_combinable(q)), min_size=1)
+            if alone:
+                value = st.one_of(value, st.sampled_from(alone).map(lambda o: frozenset((o,))))
         else:
             value = st.sampled_from(q.option_ids).map(lambda o: frozenset((o,)))
         parts[q.id] = st.one_of(st.none(), value)
@@ -134,6 +142,13 @@ def score_exported(model: dict[str, Any], given: Mapping[str, frozenset[str]]) -
     open_ = {f: round(scores[f], 6) for f in ids if not blocked[f]}
     best = max(open_.values(), default=None)
     top = [f for f in ids if f in open_ and open_[f] == best]
+    real = dict.fromkeys(ids, 0.0)  # without the lean's points
+    for rule in model["rules"]:
+        if holds(rule["when"], answers) and not rule["lean"]:
+            for f in ids:
+                real[f] += rule["points"].get(f, 0.0)
+    if len(ids) > 1 and not any(blocked.values()) and len({round(v, 6) for v in real.values()}) == 1:
+        top = ids  # nothing but the lean separates them: no winner, every framework tied
     order = sorted(ids, key=lambda f: (blocked[f], -round(scores[f], 6), ids.index(f)))
     return {
         "winner": top[0] if len(top) == 1 else None,

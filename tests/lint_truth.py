@@ -46,9 +46,10 @@ def brute_force(rules: RuleBase) -> dict:
     named = axes(rules)
     shape = tuple(len(values) for _, values in named)
     outcome = np.empty(shape, dtype=object)
-    wins, tied = dict.fromkeys(ids, 0), dict.fromkeys(ids, 0)
+    wins: dict[str | None, int] = dict.fromkeys(ids, 0)
+    tied = dict.fromkeys(ids, 0)
     ties = nothing = 0
-    fired_in = {r.id: set() for r in rules.rules}
+    fired_in: dict[str, set[int]] = {r.id: set() for r in rules.rules}
     decisive = dict.fromkeys(fired_in, 0)
     for n, index in enumerate(itertools.product(*(range(k) for k in shape))):
         answers, facts = _profile(named, index)

@@ -25,7 +25,9 @@ from recommender.rulebase.model import RuleBase
 Answers = Mapping[str, frozenset[str]]
 
 
-def holds(cond: Condition, answers: Answers, facts: Mapping[str, str] | None) -> bool:
+def holds(cond: Condition | bool, answers: Answers, facts: Mapping[str, str] | None) -> bool:
+    if isinstance(cond, bool):
+        return cond
     if isinstance(cond, Always):
         return True
     if isinstance(cond, Is):
@@ -58,18 +60,34 @@ class Result:
     scores: dict[str, Fraction]
     excluded: frozenset[str]
     fired: tuple[str, ...]
+    real: dict[str, Fraction]  # the scores without the points of rules marked `lean: true`
+
+    @property
+    def lean_only(self) -> bool:
+        """Nothing but the lean separates the frameworks."""
+        return len(self.real) > 1 and not self.excluded and len(set(self.real.values())) == 1
+
+    @property
+    def reported(self) -> tuple[str | None, tuple[str, ...]]:
+        """(winner, tie) as the report states it: no winner when only the lean separates them."""
+        return (None, tuple(self.scores)) if self.lean_only else (self.winner, self.tie)
 
 
 def score(rules: RuleBase, answers: Answers, facts: Mapping[str, str] | None = None) -> Result:
     kept = applicable(rules, answers, facts)
     fired = [r for r in rules.rules if holds(r.when, kept, facts)]
-    scores = {
-        f: sum((Fraction(str(r.score.get(f, 0))) for r in fired), Fraction(0))
-        for f in rules.framework_ids
-    }
+    scores = _sums(rules, fired)
+    real = _sums(rules, [r for r in fired if not r.lean])
     excluded = frozenset(f for r in fired for f in r.dealbreaker)
     open_ = [f for f in rules.framework_ids if f not in excluded]
     best = max((scores[f] for f in open_), default=None)
     top = tuple(f for f in open_ if scores[f] == best)
     winner, tie = (top[0], ()) if len(top) == 1 else (None, top)
-    return Result(winner, tie, scores, excluded, tuple(r.id for r in fired))
+    return Result(winner, tie, scores, excluded, tuple(r.id for r in fired), real)
+
+
+def _sums(rules: RuleBase, fired: list) -> dict[str, Fraction]:
+    return {
+        f: sum((Fraction(str(r.score.get(f, 0))) for r in fired), Fraction(0))
+        for f in rules.framework_ids
+    }

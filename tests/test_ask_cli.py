@@ -42,6 +42,8 @@ def test_a_person_answers_in_a_terminal_and_the_saved_profile_gives_the_same_win
     answer(child, "Which OS?", DOWN + ENTER)  # Windows
     answer(child, "Custom gradients?", ENTER)  # Yes
     answer(child, "Your answers", ENTER)
+    child.expect_exact("More: --full shows")  # the brief screen first
+    answer(child, "Show the full report?", "y")
     child.expect_exact("Saved to")
     answer(child, "as a web page", ENTER)  # declined
     finish(child)
@@ -61,9 +63,11 @@ def test_a_person_answers_in_a_terminal_and_the_saved_profile_gives_the_same_win
     expected = rank(profile.answers, mini, profile=profile.name)
     assert expected.winner == "pytorch"  # hand-checked: 3 + 1 + 1 against JAX's 2 + 1
     screen = child.logfile_read.getvalue()
-    assert headline(expected, mini) in screen
+    brief, full = screen.split("Show the full report?", 1)
+    assert headline(expected, mini) in brief and "More: --full shows" in brief
+    assert "◀ winner" not in brief  # the bars are the full report's
     assert f"{mini.framework(expected.winner).name} " in next(
-        line for line in screen.splitlines() if "◀ winner" in line
+        line for line in full.splitlines() if "◀ winner" in line
     )
 
 
@@ -85,6 +89,7 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(tmp_path: Path, mini):
     answer(child, "Which OS?", ENTER)  # Linux: audience and deployment are not re-asked
     answer(child, "Custom gradients?", DOWN + ENTER)  # No
     answer(child, "Your answers", ENTER)
+    answer(child, "Show the full report?", ENTER)  # declined
     child.expect_exact("Saved to")
     answer(child, "as a web page", ENTER)  # declined
     finish(child)
@@ -109,6 +114,7 @@ def test_without_save_the_questionnaire_offers_to_save_at_the_end(tmp_path: Path
         "Which OS?",
         "Custom gradients?",
         "Your answers",
+        "Show the full report?",
     ):
         answer(child, prompt, ENTER)
     answer(child, "Save these answers as a profile?", "missing-dir/x.yaml" + ENTER)
@@ -154,6 +160,7 @@ def test_from_pre_fills_the_answers(tmp_path: Path, mini):
         "Which OS?",
         "Custom gradients?",
         "Your answers",
+        "Show the full report?",
     ):
         answer(child, prompt, ENTER)
     child.expect_exact("Saved to")

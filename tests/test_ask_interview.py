@@ -100,17 +100,37 @@ def test_multi_select_ticks_several_and_opens_the_follow_up(mini, keys):
     assert answers["edge_target"] == {"embedded_linux"}
 
 
-def test_multi_select_refuses_options_together_with_not_sure(mini, keys):
+def test_ticking_not_sure_unticks_the_options_and_an_option_unticks_not_sure(mini, keys):
     typed = [
         ENTER,
-        SPACE + UP + SPACE + ENTER,  # Server and "Not sure / skip": refused, stays on the question
-        SPACE + ENTER,  # untick "Not sure / skip": Server alone
+        SPACE + UP + SPACE + DOWN + SPACE + ENTER,  # Server, then skip (Server unticked), Server
         ENTER,
         ENTER,
         ENTER,
     ]
     answers, _, _ = interview(mini, keys, typed)
     assert answers["deployment"] == {"server"}
+
+
+def test_an_exclusive_option_unticks_the_others_and_back(keys):
+    from recommender.ask.prompts import alone, ask_multi
+
+    rules = load_rules()
+    q = rules.question("deployment")
+    exclusive = [o.id for o in q.options if o.exclusive]
+    assert exclusive == ["none"] and "none" in alone(q)
+    last = len(q.options) - 1  # "none" is the last option
+    keys.send_text(SPACE + DOWN + SPACE + DOWN * (last - 1) + SPACE + ENTER)  # two, then none
+    assert ask_multi(q, None, Step(1, 1), input=keys, output=DummyOutput()) == {"none"}
+
+
+def test_an_option_unticks_an_exclusive_one(keys):
+    from recommender.ask.prompts import ask_multi
+
+    q = load_rules().question("deployment")
+    keys.send_text(UP + UP + SPACE + DOWN * 2 + SPACE + ENTER)  # none, skip, wrap to the first
+    picked = ask_multi(q, None, Step(1, 1), input=keys, output=DummyOutput())
+    assert picked == {q.options[0].id}
 
 
 def test_review_edits_an_answer_then_returns_to_the_review(mini, keys):

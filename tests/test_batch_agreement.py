@@ -6,6 +6,7 @@ import itertools
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -14,6 +15,7 @@ from recommender.rulebase.load import load_rules
 from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.result import Recommendation, Scorer, rank
 
+np: ModuleType | None
 try:
     import numpy as np
 except ImportError:  # pragma: no cover

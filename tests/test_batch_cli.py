@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+import recommender
+
 from recommender.batch.progress import Progress
 from recommender.cli import main
 
@@ -39,6 +41,15 @@ def batch(tmp_path: Path, capsys, name: str, text: str | bytes, *args: str) -> t
 def _header(text: str | bytes) -> list[str]:
     first = text.splitlines()[0]
     return (first.decode("utf-8", "replace") if isinstance(first, bytes) else first).split(",")
+
+
+def confidence_line(records: list[dict]) -> str:
+    """The summary's confidence line, from recommend's confidence of each record's answers."""
+    import recommender
+
+    rules = recommender.load_rules(base=MINI)
+    levels = [recommender.recommend(r["answers"], rules).confidence for r in records]
+    return "confidence: " + " · ".join(f"{k} {levels.count(k)}" for k in ("none", "close", "clear"))
 
 
 def records(out: str) -> list[dict]:
@@ -260,7 +271,7 @@ def test_every_row_gets_exactly_one_record_in_input_order_and_blank_lines_are_no
     code, out, err = batch(tmp_path, capsys, "in.jsonl", MIXED_JSONL)
     got = records(out)
     assert code == 1
-    assert [(r["row"], r["profile"], r["error"] is None) for r in got] == [
+    assert [(r["row"], r["name"], r["error"] is None) for r in got] == [
         (1, "a", True),
         (2, "b", False),
         (3, None, False),
@@ -274,9 +285,10 @@ def test_every_row_gets_exactly_one_record_in_input_order_and_blank_lines_are_no
         got[2]["error"]
         == "in.jsonl:5:2: row 3: invalid JSON: Expecting property name enclosed in double quotes"
     )
-    assert err.splitlines()[-3:] == [
+    assert err.splitlines()[-4:] == [
         "batch: 5 rows: 3 scored, 2 failed",
         "winners: PyTorch 1 · TensorFlow 1 · tie 1",
+        confidence_line([r for r in got if r["error"] is None]),
         "rules fired most: os-unknown 3 · not-windows 3 · beginner-keras 1 · "
         "mobile-tf 1 · mcu-tf 1",
     ]
@@ -302,18 +314,28 @@ def test_csv_output_flattens_records(tmp_path, capsys):
     text = "name,audience,deployment,os\nx,beginner,mobile;server,linux\ny,,edge,\n,researcher,,windows\n"
     code, out, _ = batch(tmp_path, capsys, "in.csv", text, "-f", "csv")
     assert code == 0
+    rows = [
+        {"audience": "beginner", "deployment": ["mobile", "server"], "os": "linux"},
+        {"deployment": ["edge"]},
+        {"audience": "researcher", "os": "windows"},
+    ]
+    one, two, three = [
+        recommender.recommend(r, recommender.load_rules(base=MINI)).confidence for r in rows
+    ]
     assert list(csv.reader(io.StringIO(out))) == [
         [
             "row",
             "name",
             "winner",
             "tie",
+            "confidence",
             "score_tensorflow",
             "score_pytorch",
             "score_jax",
             "excluded",
             "margin",
             "companion",
+            "stack",
             "top_reasons",
             "error",
         ],
@@ -322,17 +344,35 @@ def test_csv_output_flattens_records(tmp_path, capsys):
             "x",
             "tensorflow",
             "",
+            one,
             "6",
             "3",
             "-2.5",
             "",
             "3",
             "keras",
+            # the mini base names no routes: the stack says so rather than inventing one
+            "TensorFlow + Keras 3; server: no route known; mobile: no route known",
             "mobile-tf;beginner-keras",
             "",
         ],
-        ["2", "y", "", "pytorch;jax", "0", "0.5", "0.5", "", "0", "", "os-unknown", ""],
-        ["3", "", "pytorch", "", "0", "3", "2", "", "1", "torch-nn", "research-pytorch", ""],
+        ["2", "y", "", "pytorch;jax", two, "0", "0.5", "0.5", "", "0", "", "", "os-unknown", ""],
+        [
+            "3",
+            "",
+            "pytorch",
+            "",
+            three,
+            "0",
+            "3",
+            "2",
+            "",
+            "1",
+            "torch-nn",
+            "PyTorch + torch.nn",
+            "research-pytorch",
+            "",
+        ],
     ]
 
 
@@ -342,7 +382,7 @@ def test_yaml_mapping_names_rows_by_key_and_accepts_both_shapes(tmp_path, capsys
     )
     code, out, _ = batch(tmp_path, capsys, "in.yaml", text)
     got = records(out)
-    assert code == 0 and [(r["profile"], r["answers"]) for r in got] == [
+    assert code == 0 and [(r["name"], r["answers"]) for r in got] == [
         ("alpha", {"audience": "beginner"}),
         ("beta", {"custom_gradients": "yes"}),
     ]
@@ -352,7 +392,7 @@ def test_a_single_profile_document_is_one_row(tmp_path, capsys):
     code, out, _ = batch(
         tmp_path, capsys, "in.json", '{"name": "solo", "answers": {"audience": "researcher"}}'
     )
-    assert code == 0 and [(r["row"], r["profile"], r["winner"]) for r in records(out)] == [
+    assert code == 0 and [(r["row"], r["name"], r["winner"]) for r in records(out)] == [
         (1, "solo", "pytorch")
     ]
 
@@ -453,6 +493,7 @@ def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
         tmp_path, capsys, "in.jsonl", '{"name": "a", "audience": "beginner"}\n{}\n', "-f", "table"
     )
     assert code == 0 and err == ""
+    answers = [{"audience": "beginner"}, {}]
     assert out.splitlines() == [
         "   row  name                  winner                  TensorFlow  PyTorch     JAX  margin  companion",
         "     1  a                     PyTorch                         +2     +2.5    -2.5     0.5  lightning",
@@ -460,6 +501,7 @@ def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
         "",
         "batch: 2 rows: 2 scored, 0 failed",
         "winners: PyTorch 1 · tie 1",
+        confidence_line([{"answers": a} for a in answers]),
         "rules fired most: os-unknown 2 · not-windows 2 · beginner-keras 1",
     ]
 

@@ -52,9 +52,12 @@ def test_table_output_names_winner_reasons_and_changes():
     proc = run_cli("recommend", "-a", "deployment=mobile", env=MINI_ENV)
     assert proc.returncode == 0
     assert "Recommended: TensorFlow" in proc.stdout
-    assert "with Keras 3" in proc.stdout
+    assert "Stack: TensorFlow · Keras 3" in proc.stdout
     assert "+4  LiteRT." in proc.stdout
-    assert "deployment: dropping Mobile → a tie between PyTorch and JAX" in proc.stdout
+    assert "More: --full shows" in proc.stdout
+    full = run_cli("recommend", "-a", "deployment=mobile", "--full", env=MINI_ENV).stdout
+    assert "with Keras 3" in full and "source: test" in full
+    assert "deployment: dropping Mobile → a tie between PyTorch and JAX" in full
 
 
 def test_markdown_output(tmp_path):
@@ -62,7 +65,7 @@ def test_markdown_output(tmp_path):
         "recommend", "-a", "audience=beginner", "-a", "os=windows", "-f", "markdown", env=MINI_ENV
     )
     assert proc.stdout.startswith(
-        "## Tie between TensorFlow and PyTorch: the rules cannot separate them."
+        "## Tie between TensorFlow and PyTorch: the rules cannot separate them\n"
     )
     assert "| 1 | TensorFlow | +2 | tied |" in proc.stdout
 

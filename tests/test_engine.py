@@ -53,16 +53,23 @@ def test_follow_up_answer_is_ignored_when_its_question_does_not_apply(mini):
     result = recommender.recommend(
         {"deployment": "mobile", "edge_target": "microcontroller"}, rules=mini
     )
-    assert result.ignored == ("edge_target",)
+    [dropped] = result.ignored
+    assert (dropped.question, dropped.answer) == ("edge_target", "microcontroller")
+    assert dropped.why == "asked only when deployment is edge (no: mobile)"
+    assert result.to_dict()["ignored"] == [
+        {"question": "edge_target", "answer": "microcontroller", "why": dropped.why}
+    ]
     assert not any(s.excluded for s in result.ranking)
 
 
 def test_what_would_change_lists_single_answer_flips(mini):
     result = recommender.recommend({"deployment": "mobile"}, rules=mini)
-    flips = {(c.question, c.answer): (c.winner, c.tie) for c in result.what_would_change}
+    flips = {
+        (c.question, c.change, c.answer): (c.winner, c.tie) for c in result.what_would_change
+    }
     # dropping mobile leaves os-unknown vs not-windows: a PyTorch/JAX tie
-    assert flips[("deployment", "-mobile")] == (None, ("pytorch", "jax"))
-    assert ("deployment", "+server") not in flips  # TF still wins at 4 vs 1.5
+    assert flips[("deployment", "remove", "mobile")] == (None, ("pytorch", "jax"))
+    assert ("deployment", "add", "server") not in flips  # TF still wins at 4 vs 1.5
     assert all(isinstance(c, Change) for c in result.what_would_change)
 
 
@@ -81,7 +88,14 @@ def test_why_not_names_the_runner_up_and_what_it_lost_on(mini):
     assert result.winner == "pytorch"
     assert result.why_not.framework == "jax"
     assert result.why_not.gap == pytest.approx(0.5)
-    assert [(r.rule, r.points) for r in result.why_not.lost_on] == [("research-pytorch", 1.0)]
+    # audience: research-pytorch 3 - 2 = +1; os: not-windows 0 - .5 = -.5; +1 - .5 = the gap
+    nets = [(n.question, n.net, [(s.rule, s.winner, s.runner_up)]) for n in result.why_not.by_question for s in n.rules]
+    assert nets == [
+        ("audience", 1.0, [("research-pytorch", 3.0, 2.0)]),
+        ("os", -0.5, [("not-windows", 0.0, 0.5)]),
+    ]
+    assert result.runner_up.framework == "jax"
+    assert [r.rule for r in result.runner_up.reasons] == ["research-pytorch", "not-windows"]
 
 
 def test_companion_pick_when_and_inactive_companions_are_warned(mini):
@@ -117,7 +131,7 @@ def test_json_contract_shape(mini):
     data = recommender.recommend(
         {"deployment": ["mobile", "server"]}, rules=mini, profile="p"
     ).to_dict()
-    assert data["profile"] == "p"
+    assert data["schema_version"] == 1 and data["name"] == "p"
     assert [r["framework"] for r in data["ranking"]] == ["tensorflow", "pytorch", "jax"]
     first = data["ranking"][0]
     assert set(first) >= {"framework", "score", "reasons"}

@@ -123,7 +123,9 @@ def test_recommend_probe_reports_what_the_probe_found(probed):
 
 
 def test_recommend_probe_table_has_the_evidence_section(probed):
-    proc = run_cli("recommend", "--probe", "-a", "hardware=nvidia_gpu")
+    brief = run_cli("recommend", "--probe", "-a", "hardware=nvidia_gpu")
+    assert "This machine: " in brief.stdout and "stated needs verified" in brief.stdout
+    proc = run_cli("recommend", "--probe", "--full", "-a", "hardware=nvidia_gpu")
     assert "Evidence from this machine (recommender probe):" in proc.stdout
     gpu = probed["facts"]["pytorch.gpu"]
     assert f"{'✓' if gpu == 'ok' else '✗'} {gpu}" in proc.stdout

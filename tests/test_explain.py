@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tooling_support import MINI, cli, mini, write  # noqa: F401  (mini is a fixture)
 
 
@@ -17,7 +19,7 @@ def test_explain_traces_every_rule(mini, tmp_path, capsys):
     assert out.splitlines() == [
         "Profile: edge-researcher",
         "Answers: audience=researcher, deployment=server, os=linux",
-        "Not asked, answer ignored: edge_target (ask_when: deployment is edge (no: server))",
+        "Not asked, answer ignored: edge_target (asked only when deployment is edge (no: server))",
         "",
         "Rules (3 of 9 matched)",
         "  [ ] beginner-keras: no effect",
@@ -44,7 +46,7 @@ def test_explain_traces_every_rule(mini, tmp_path, capsys):
         "  JAX          +2.5",
         "  TensorFlow   +0",
         "",
-        "Recommended: PyTorch",
+        "Recommended: PyTorch, a close call",  # adding mobile: TensorFlow +4 ties PyTorch's 4
     ]
     assert rc == 0
 
@@ -54,3 +56,27 @@ def test_explain_names_the_deal_breaker(mini, capsys):
         capsys, "explain", "-a", "deployment=edge", "-a", "edge_target=microcontroller"
     )
     assert "  JAX          +0.5  excluded by mcu-no-jax" in out.splitlines()
+
+
+def test_explain_json_and_markdown(mini, tmp_path, capsys):
+    rc, out, err = cli(
+        capsys,
+        "explain",
+        "-a",
+        "deployment=mobile",
+        "-a",
+        "edge_target=microcontroller",
+        "-f",
+        "json",
+    )
+    data = json.loads(out)
+    assert (rc, data["schema_version"], data["winner"]) == (0, 1, "tensorflow")
+    assert [r["rule"] for r in data["rules"] if r["matched"]] == [
+        "mobile-tf",
+        "os-unknown",
+        "not-windows",
+    ]
+    assert data["ignored"][0]["question"] == "edge_target"
+    rc, out, err = cli(capsys, "explain", "-a", "deployment=mobile", "-o", str(tmp_path / "e.md"))
+    text = (tmp_path / "e.md").read_text()
+    assert text.startswith("## Recommended: TensorFlow") and "| x | `mobile-tf` |" in text

@@ -12,7 +12,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema
 import pytest
 from conftest import ROOT, run_cli
 from indexkit import TODAY, Index, answer, page, standard_routes

@@ -18,6 +18,7 @@ def interview(child: pexpect.spawn) -> None:
     answer(child, "Who is it for?", DOWN + ENTER)  # Researchers
     for prompt in ("Where will it run?", "Which OS?", "Custom gradients?", "Your answers"):
         answer(child, prompt, ENTER)
+    answer(child, "Show the full report?", ENTER)
 
 
 def test_ask_offers_the_web_page_and_writes_it(tmp_path: Path):
@@ -33,7 +34,7 @@ def test_ask_offers_the_web_page_and_writes_it(tmp_path: Path):
     assert child.exitstatus == 0
     data = block((tmp_path / "mine.html").read_text(encoding="utf-8"), "report-data")
     assert data["answers"] == {"audience": "researcher", "os": "linux", "custom_gradients": "yes"}
-    assert data["winner"] == "pytorch" and data["profile"] == "your answers"
+    assert data["winner"] == "pytorch" and data["name"] == "your answers"
 
 
 def test_html_flag_writes_without_asking(tmp_path: Path):
@@ -44,7 +45,7 @@ def test_html_flag_writes_without_asking(tmp_path: Path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert block(out.read_text(encoding="utf-8"), "report-data")["profile"] == "p"
+    assert block(out.read_text(encoding="utf-8"), "report-data")["name"] == "p"
 
 
 def test_html_into_a_missing_directory_fails_before_any_question(tmp_path: Path):

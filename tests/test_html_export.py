@@ -46,6 +46,7 @@ def test_the_mini_base_exports_in_rule_base_order(mini):
         "when": {"any_of": ["edge_target", ["microcontroller"]]},
         "points": {},
         "dealbreaker": ["jax"],
+        "lean": False,
         "because": "JAX has no microcontroller path.",
         "source": "test",
     }

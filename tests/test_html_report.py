@@ -77,7 +77,7 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)" in markup
     assert 'href="javascript' not in page and "https://example.org/x?a=" in markup
     data = block(page, "report-data")
-    assert data["profile"] == XSS  # the data block still holds the exact text
+    assert data["name"] == XSS  # the data block still holds the exact text
     assert any(r["because"] == XSS for s in data["ranking"] for r in s["reasons"])
 
 
@@ -104,8 +104,11 @@ def test_fields_of_the_later_issues_are_shown(mini):
         "stack": {
             "framework": "tensorflow",
             "companion": {"id": "keras", "name": "Keras 3"},
-            "deploy": ["LiteRT", {"name": "ExecuTorch"}],
-            "hardware": {"train": "GPU"},
+            "deploy": [
+                {"target": "mobile", "runtime": "LiteRT", "support": "supported"},
+                {"target": "browser", "runtime": "TensorFlow.js", "support": "deprecated"},
+            ],
+            "hardware": {"answer": "nvidia_gpu", "route": "CUDA wheels", "support": "supported"},
         },
         "why_not": {
             "framework": "pytorch",
@@ -145,7 +148,12 @@ def test_fields_of_the_later_issues_are_shown(mini):
     page = report_page(data, export_rules(mini))
     assert block(page, "report-data") == data
     assert 'class="badge close"' in page and "a close call" in page
-    for chip in ("Keras 3", "deploy: LiteRT", "deploy: ExecuTorch", "train: GPU"):
+    for chip in (
+        "Keras 3",
+        "mobile: LiteRT",
+        "browser: TensorFlow.js (deprecated)",
+        "training on nvidia_gpu: CUDA wheels",
+    ):
         assert f"<li>{chip}</li>" in page
     assert "the nets add up to the gap" in page and "<td>Android / iOS app" not in page
     assert "<td>Mobile</td>" in page and "mobile-tf" in page
@@ -167,8 +175,11 @@ MISSING = st.sampled_from(
         "ignored",
         "what_would_change",
         "open_questions",
-        "profile",
+        "name",
         "unanswered",
+        "confidence",
+        "swing",
+        "deciding",
     ]
 )
 JUNK = st.one_of(

@@ -48,13 +48,15 @@ def test_the_table_rows_are_read_off_the_records(team: Path):
     assert table["columns"] == list(COLUMNS)
     assert [f["id"] for f in table["frameworks"]] == ["tensorflow", "pytorch", "jax"]
     rows = {r[1]: dict(zip(COLUMNS, r, strict=True)) for r in table["rows"]}
+    answers = {k: v for k, v in ROWS[0].items() if k != "name"}
+    lab = recommender.recommend(answers, recommender.load_rules(base=MINI))
     assert rows["lab"] | {"scores": None} == {
         "row": 1,
         "profile": "lab",
         "outcome": "pytorch",
         "tie": [],
         "margin": 2,
-        "confidence": None,
+        "confidence": lab.confidence,
         "stack": "PyTorch + torch.nn",
         "error": None,
         "scores": None,
@@ -73,7 +75,7 @@ def test_the_summary_counts_and_charts(team: Path):
         assert f'<figure class="chart" id="{chart}">' in page
         assert f'<title id="{chart}-title">' in page and f'<desc id="{chart}-desc">' in page
     assert '<g class="row" data-label="TensorFlow" data-value="2">' in page
-    assert "confidence-chart" not in page  # no record has a confidence yet
+    assert 'id="confidence-chart"' in page  # every scored record has a confidence
 
 
 def test_user_text_is_escaped(team: Path, tmp_path: Path):
@@ -83,7 +85,7 @@ def test_user_text_is_escaped(team: Path, tmp_path: Path):
     assert done.returncode == 0, done.stderr
     markup = outside_data(done.stdout)
     assert "<img" not in markup and markup.count("<script>") == 1
-    assert block(done.stdout, "records")[0]["profile"] == XSS
+    assert block(done.stdout, "records")[0]["name"] == XSS
 
 
 def _record(**extra) -> dict:

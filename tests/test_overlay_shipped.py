@@ -98,7 +98,9 @@ def test_ask_asks_the_new_question_and_its_follow_up(overlay):
     assert answers["apple_silicon"] == frozenset({"yes"}) and answers["mac_memory"] == frozenset(
         {"large"}
     )
-    result = recommender.recommend(recommender.rulebase.profiles.denormalize(answers, rules), rules=rules)
+    result = recommender.recommend(
+        recommender.rulebase.profiles.denormalize(answers, rules), rules=rules
+    )
     assert result.winner == "mlx"
 
 

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 import zipfile
 
 import pytest
 from conftest import ROOT
 
-try:
-    import tomllib
-except ImportError:  # Python 3.10
-    tomllib = None
 
-
-@pytest.mark.skipif(tomllib is None, reason="tomllib needs Python 3.11")
 def test_every_subpackage_is_listed_in_pyproject():
     listed = set(
         tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]

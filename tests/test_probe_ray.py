@@ -105,6 +105,38 @@ def test_cli_probes_every_node_with_the_real_framework(ray_cluster: LocalCluster
     )
 
 
+def test_recommend_checks_each_stated_need_on_every_node(ray_cluster: LocalCluster) -> None:
+    """`recommend --probe --ray`: each need per framework is verified on all, some or none of the
+    nodes, and the report says which (the real frameworks, on the three nodes)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "recommender", "recommend", "--probe", "--ray", ray_cluster.address]
+        + ["-a", "custom_gradients=yes", "-a", "hardware=nvidia_gpu", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=ray_cluster.driver_env(),
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    cluster = json.loads(proc.stdout)["evidence"]["cluster"]
+    assert cluster["nodes"] == 3
+    by = {(c["need"], c["framework"]): c for c in cluster["needs"]}
+    every = sorted(ray_cluster.node_ids.values())
+    custom = by[("custom-gradients", "jax")]
+    assert (custom["coverage"], sorted(custom["verified"])) == ("all", every)
+    gpu = by[("accelerator", "jax")]  # CPU-only nodes: the need is verified nowhere
+    assert gpu["coverage"] == "none" and sorted(gpu["elsewhere"]) == every
+    table = subprocess.run(
+        [sys.executable, "-m", "recommender", "recommend", "--probe", "--ray", ray_cluster.address]
+        + ["-a", "custom_gradients=yes", "-a", "hardware=nvidia_gpu"],
+        capture_output=True,
+        text=True,
+        env=ray_cluster.driver_env(),
+        timeout=600,
+    ).stdout
+    print(table)  # the README's example: pytest -s tests/test_probe_ray.py -k recommend
+    assert "On the Ray cluster (3 nodes)" in table and "on every node" in table
+
+
 @pytest.fixture(scope="module")
 def hang_and_leave(ray_cluster: LocalCluster) -> dict[str, Any]:
     """The fake probe on all three nodes; ``leave`` is removed once its probe has started."""

@@ -12,6 +12,7 @@ from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini
 
 from recommender.lint.backends import BACKENDS
 from recommender.lint.checks import CHECKS
+from recommender.lint.exact import ExactTotals
 from recommender.lint.run import LintReport, lint
 from recommender.lint.space import build_space
 from recommender.rulebase.load import load_rules
@@ -116,6 +117,7 @@ def test_random_bases_cover_what_they_claim(tmp_path):
     for seed in (1, 3, 4, 5, 11):
         rules = load_rules(base=random_base(tmp_path / str(seed), seed))
         report = lint(rules)
+        assert isinstance(report.totals, ExactTotals)
         seen["parts"] = max(seen["parts"], len(report.totals.parts))
         seen["nothing"] += report.totals.nothing > 0
         for f in report.findings:

@@ -8,6 +8,7 @@ import io
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 import reference
@@ -43,15 +44,16 @@ SETTINGS = settings(
 
 # -- random rule bases ------------------------------------------------------------------------------
 @st.composite
-def questions(draw: st.DrawFn) -> list[dict]:
-    out: list[dict] = []
+def questions(draw: st.DrawFn) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for i in range(draw(st.integers(2, 5))):
         kind = draw(st.sampled_from(["single", "multi", "yes_no"]))
         options = (
             ["yes", "no"] if kind == "yes_no" else [f"o{j}" for j in range(draw(st.integers(2, 3)))]
         )
-        q = {"id": f"q{i}", "kind": kind, "options": options}
-        if out and draw(st.booleans()):  # a follow-up of an earlier question (chains allowed)
+        q: dict[str, Any] = {"id": f"q{i}", "kind": kind, "options": options}
+        follow_up: bool = draw(st.booleans())
+        if out and follow_up:  # a follow-up of an earlier question (chains allowed)
             parent = draw(st.sampled_from(out))
             q["ask_when"] = {parent["id"]: draw(st.sampled_from(parent["options"]))}
         out.append(q)
@@ -90,6 +92,8 @@ def rule_bases(draw: st.DrawFn) -> tuple[list[dict], list[dict]]:
                 st.lists(st.sampled_from(FRAMEWORKS), min_size=1, max_size=3, unique=True)
             )
             rule["score"] = {f: draw(st.sampled_from(POINTS)) for f in picked}
+            if draw(st.integers(0, 4)) == 0:
+                rule["lean"] = True  # a default lean: its points break ties, never decide alone
         rules.append(rule)
     return qs, rules
 
@@ -160,7 +164,7 @@ def profiles(draw: st.DrawFn, qs: list[dict]) -> dict:
     return out
 
 
-facts_strategy = st.one_of(
+facts_strategy: st.SearchStrategy[dict[str, str] | None] = st.one_of(
     st.none(),
     st.just({}),
     st.dictionaries(st.sampled_from(FACTS), st.sampled_from(PROBE_STATUSES)),
@@ -189,7 +193,8 @@ def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, 
     batch = scorer.recommend_many([(None, n) for n in normals], facts, vector)
     for normal, rec, many in zip(normals, (rank(n, rules, facts=facts) for n in normals), batch):
         ref = reference.score(rules, normal, facts)
-        assert (rec.winner, rec.tie, rec.fired) == (ref.winner, ref.tie, ref.fired)
+        assert (rec.outcome.winner, rec.outcome.tie, rec.fired) == (ref.winner, ref.tie, ref.fired)
+        assert (rec.winner, rec.tie) == ref.reported
         assert {s.framework: units(s.score) for s in rec.ranking} == {
             f: int(v * SCALE) for f, v in ref.scores.items()
         }
@@ -197,6 +202,8 @@ def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, 
         assert batch_record(1, many) == batch_record(1, rec) | {
             "what_would_change": [],
             "open_questions": [],
+            "swing": [],
+            "deciding": [],
         }
 
 
@@ -213,27 +220,101 @@ def test_what_would_change_is_every_single_answer_that_changes_the_reference(
     for change in rec.what_would_change:
         assert (change.winner, change.tie) != now
     expected = set()
+    for q, change, answer, changed in alternatives(rules, normal):
+        ref = reference.score(rules, changed)
+        if ref.reported != now:
+            expected.add((q, change, answer, *ref.reported))
+    got = {(c.question, c.change, c.answer, c.winner, c.tie) for c in rec.what_would_change}
+    assert got == expected
+
+
+def alternatives(rules, answers, facts=None):
+    """Every single different answer to every question that is asked, on answer dicts:
+    (question, change, option, the answers it gives)."""
     for q in rules.questions:
-        if q.ask_when is not None and not reference.holds(q.ask_when, normal, None):
+        if q.ask_when is not None and not reference.holds(q.ask_when, answers, facts):
             continue
-        for label, changed in _alternatives(q, normal):
-            ref = reference.score(rules, changed)
-            if (ref.winner, ref.tie) != now:
-                expected.add((q.id, label, ref.winner, ref.tie))
-    assert {(c.question, c.answer, c.winner, c.tie) for c in rec.what_would_change} == expected
+        current = answers.get(q.id, frozenset())
+        rest = {k: v for k, v in answers.items() if k != q.id}
+        for opt in q.option_ids:
+            if q.kind == "multi":
+                new = current ^ {opt}
+                change = "remove" if opt in current else "add"
+                yield q.id, change, opt, rest | ({q.id: new} if new else {})
+            elif opt not in current:
+                yield q.id, "set", opt, rest | {q.id: frozenset((opt,))}
+        if current and q.kind != "multi":
+            yield q.id, "clear", None, rest
 
 
-def _alternatives(q, answers):
-    current = answers.get(q.id, frozenset())
-    rest = {k: v for k, v in answers.items() if k != q.id}
-    for opt in q.option_ids:
-        if q.kind == "multi":
-            new = current ^ {opt}
-            yield (f"-{opt}" if opt in current else f"+{opt}"), rest | ({q.id: new} if new else {})
-        elif opt not in current:
-            yield opt, rest | {q.id: frozenset((opt,))}
-    if current and q.kind != "multi":
-        yield "(unanswered)", rest
+def reference_level(rules, answers, facts=None) -> str:
+    """The confidence from its definition (docs/confidence.md), on the reference scorer."""
+    ref = reference.score(rules, answers, facts)
+    if ref.lean_only:
+        return "none"
+    if ref.tie:
+        return "close"
+    rivals = [f for f in rules.framework_ids if f not in ref.excluded and f != ref.winner]
+    if ref.winner is None or not rivals:
+        return "clear"
+    kept = reference.applicable(rules, answers, facts)
+    for *_, changed in [(None, None, None, kept), *alternatives(rules, kept, facts)]:
+        real = reference.score(rules, changed, facts).real
+        if max(real[f] for f in rivals) >= real[ref.winner]:
+            return "close"
+    return "clear"
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_confidence_is_its_definition_on_both_paths(tmp_path_factory, data, base):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    facts = data.draw(facts_strategy)
+    normals = [
+        normalize_answers(r, rules) for r in data.draw(st.lists(profiles(base[0]), max_size=12))
+    ]
+    expected = [reference_level(rules, n, facts) for n in normals]
+    scalar = [rank(n, rules, facts=facts).confidence for n in normals]
+    lazy = [rank(n, rules, facts=facts, explore=False).confidence for n in normals]
+    vector = [
+        r.confidence
+        for r in scorer.recommend_many([(None, n) for n in normals], facts, scorer.table.vector())
+    ]
+    plain = [r.confidence for r in scorer.recommend_many([(None, n) for n in normals], facts)]
+    assert scalar == lazy == vector == plain == expected
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_why_not_adds_up_to_the_gap(tmp_path_factory, data, base):
+    """Per question, the nets add up to the gap exactly; each net is its rules' nets; every fired
+    rule that gave the winner or the runner-up points is in exactly one group."""
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    facts = data.draw(facts_strategy)
+    normal = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = rank(normal, rules, facts=facts)
+    ref = reference.score(rules, normal, facts)
+    if rec.why_not is None:
+        assert rec.winner is None or len(set(rules.framework_ids) - ref.excluded) < 2
+        return
+    a, b = rec.winner, rec.why_not.framework
+    assert units(rec.why_not.gap) == int((ref.scores[a] - ref.scores[b]) * SCALE)
+    assert sum(units(n.net) for n in rec.why_not.by_question) == units(rec.why_not.gap)
+    shares = [s for n in rec.why_not.by_question for s in n.rules]
+    for n in rec.why_not.by_question:
+        assert units(n.net) == sum(units(s.net) for s in n.rules)
+    by_id = {r.id: r for r in rules.rules}
+    giving = [r for r in ref.fired if by_id[r].score.get(a) or by_id[r].score.get(b)]
+    assert sorted(s.rule for s in shares) == sorted(giving)
+    for s in shares:
+        rule = by_id[s.rule]
+        assert (s.winner, s.runner_up) == (rule.score.get(a, 0), rule.score.get(b, 0))
+        assert units(s.net) == units(s.winner) - units(s.runner_up)
+    record = rec.to_dict()["why_not"]
+    assert sum(units(q["net"]) for q in record["by_question"]) == units(record["gap"])
+    for q in record["by_question"]:
+        assert q["answer"] == (rec.answers.get(q["question"]) if q["question"] else None)
 
 
 @settings(
@@ -303,11 +384,12 @@ def test_the_survey_that_crashed_batch(tmp_path, capsys, monkeypatch):
     }
     lines = []
     for i in range(100_000):
-        a = {q: rnd.choice(o) for q, o in v.items() if rnd.random() < 0.8}
+        a: dict[str, str | list[str]] = {
+            q: rnd.choice(o) for q, o in v.items() if rnd.random() < 0.8
+        }
         if rnd.random() < 0.8:
-            a["deployment"] = rnd.sample(
-                ["server", "mobile", "edge", "browser", "none"], rnd.randint(1, 2)
-            )
+            targets = rnd.sample(["server", "mobile", "edge", "browser"], rnd.randint(1, 2))
+            a["deployment"] = rnd.choice([["none"], targets])  # "none" stands alone
         lines.append(json.dumps({"name": f"p{i}", "answers": a}))
     distinct = len({json.dumps(json.loads(line)["answers"], sort_keys=True) for line in lines})
     assert distinct > table_module.MEMO_LIMIT

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import reference
@@ -17,6 +18,7 @@ from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.decide import SCALE
 from recommender.scoring.table import Table
 
+np: ModuleType | None
 try:
     import numpy as np
 except ImportError:  # pragma: no cover

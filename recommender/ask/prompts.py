@@ -78,10 +78,29 @@ def ask_yes_no(
     return ask_single(q, default, step, **kwargs)
 
 
-def _one_way(picked: list[str]) -> bool | str:
-    if SKIP in picked and len(picked) > 1:
-        return f'tick options or "{SKIP_LABEL}", not both'
-    return True
+def alone(q: Question) -> frozenset[str]:
+    """The choices that stand alone: options marked ``exclusive`` ("none"), and the skip."""
+    return frozenset(o.id for o in q.options if o.exclusive) | {SKIP}
+
+
+def unticking(q: Question) -> tuple[Callable[[list[str]], bool], dict[str, Any]]:
+    """A checkbox validator that keeps the ticks consistent: ticking a choice that stands alone
+    unticks the others, and ticking another unticks those that stand alone. questionary calls
+    it after every toggle; it acts on the prompt's control, handed in through the dict."""
+    held: dict[str, Any] = {}
+    lone = alone(q)
+
+    def validate(picked: list[str]) -> bool:
+        control = held.get("control")
+        if control is None or len(picked) < 2:
+            return True
+        ticked = control.get_pointed_at().value
+        if ticked in picked:
+            keep = {ticked} if ticked in lone else set(picked) - lone
+            control.selected_options[:] = [v for v in control.selected_options if v in keep]
+        return True
+
+    return validate, held
 
 
 def ask_multi(
@@ -89,21 +108,33 @@ def ask_multi(
 ) -> frozenset[str] | None:
     """A checkbox list; nothing ticked, or "not sure / skip", leaves the question unanswered."""
     choices = [*_choices(q, default or frozenset()), Separator(), Choice(SKIP_LABEL, SKIP)]
-    # questionary sums up several ticks as "done (2 selections)": erase that line and print the labels instead.
+    # questionary sums up several ticks as "done (2 selections)": erase that line and print the
+    # labels instead.
     keys = _instruction(q, "space to tick, enter when done; none ticked = skip")
-    picked = questionary.checkbox(
+    validate, held = unticking(q)
+    prompt = questionary.checkbox(
         q.text,
         choices,
         qmark=_qmark(step),
         style=STYLE,
-        validate=_one_way,
+        validate=validate,
         instruction=keys,
         erase_when_done=True,
         **kwargs,
-    ).unsafe_ask()
+    )
+    held["control"] = _control(prompt)
+    picked = prompt.unsafe_ask()
     chosen = frozenset(picked) - {SKIP}
     _answered(q, step, answer_text(q, chosen or None, skipped=SKIP_LABEL), kwargs.get("output"))
     return chosen or None
+
+
+def _control(prompt: Any) -> Any:
+    """The checkbox's InquirerControl (which holds the ticks), found in the prompt's layout."""
+    from questionary.prompts.common import InquirerControl
+
+    windows = prompt.application.layout.find_all_windows()
+    return next((w.content for w in windows if isinstance(w.content, InquirerControl)), None)
 
 
 def _answered(q: Question, step: Step, answer: str, output: Any) -> None:

@@ -17,6 +17,7 @@ from recommender.scoring.result import (
     reason_dict,
     verdict_dict,
 )
+from recommender.scoring.stack import stack_line
 
 TOP_REASONS = 3
 VERDICTS = 2048  # verdict dicts remembered: each holds every reason of every framework
@@ -65,10 +66,12 @@ def columns(rules: RuleBase) -> list[str]:
         "name",
         "winner",
         "tie",
+        "confidence",
         *scores,
         "excluded",
         "margin",
         "companion",
+        "stack",
         "top_reasons",
         "error",
     ]
@@ -88,29 +91,32 @@ def neutral(text: str) -> str:
 
 
 def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]:
-    """One row, in :func:`columns` order: winner, tie, a score per framework, what is excluded,
-    the margin, the companion, the top reasons and the error. Read off the outcome alone: no
-    reason is built. ``spreadsheet`` (CSV) neutralises the cells of user text, the name and the
+    """One row, in :func:`columns` order: winner, tie and confidence as reported, a score per
+    framework, what is excluded, the margin, the companion, the top reasons and the error. Read
+    off the outcome alone: no reason is built. ``spreadsheet`` (CSV) neutralises the cells of user text, the name and the
     error; rule ids cannot start a formula, and numbers stay numbers."""
     rec = item.result
     text = neutral if spreadsheet else str
     if rec is None:
-        blank = [""] * (len(rules.framework_ids) + 6)
-        return [item.row, text(item.name or ""), *blank, text(item.error or "")]
+        blanks = len(rules.framework_ids) + 8  # every column but row, name and error
+        return [item.row, text(item.name or ""), *[""] * blanks, text(item.error or "")]
     o = rec.outcome
     lead = o.order[0] if o.winner or o.tie else None
     reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
     companion = rec.companion
     excluded = ";".join(f for k, f in enumerate(rules.framework_ids) if o.blocked >> k & 1)
+    winner, tie = rec.scorer.table.reported(o)
     return [
         item.row,
         text(item.name or ""),
-        o.winner or "",
-        ";".join(o.tie),
+        winner or "",
+        ";".join(tie),
+        rec.confidence,
         *(number(points(score)) for score in o.scores),
         excluded,
         "" if o.margin is None else number(points(o.margin)),
         companion.id if companion else "",
+        stack_line(rec.stack, rec.scorer.table_names),
         ";".join(reasons),
         "",
     ]

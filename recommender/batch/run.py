@@ -23,13 +23,14 @@ from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.result import Recommendation, Scorer
 from recommender.scoring.table import Table, Vector
+from recommender.values import Value, frozen
 
 CHUNK = 1024  # rows scored together: enough to amortise numpy; ~10 MB of rich records at a time
 KNOWN_ANSWERS = 1 << 16  # distinct (question, answer) pairs remembered by the Normalizer
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+@frozen
+class Item(Value):
     """One input row's outcome: its recommendation, or the error that kept it from being scored."""
 
     row: int
@@ -59,6 +60,7 @@ class Summary:
     winners: Counter[str] = field(default_factory=Counter)  # framework id -> rows it won
     ties: int = 0
     no_fit: int = 0  # every framework excluded by a deal-breaker
+    levels: Counter[str] = field(default_factory=Counter)  # confidence -> rows
     unusable: Counter[str] = field(default_factory=Counter)  # --probe: winner -> rows not served
     fired: Counter[int] = field(default_factory=Counter)  # rule index -> rows it fired in
 
@@ -72,13 +74,14 @@ class Summary:
         scored = [item.result for item in items if item.result is not None]
         self.failed += len(items) - len(scored)
         self.fired.update(chain.from_iterable(rec.outcome.fired for rec in scored))
-        self.winners.update(rec.outcome.winner for rec in scored if rec.outcome.winner)
+        self.levels.update(rec.confidence for rec in scored)
+        self.winners.update(rec.winner for rec in scored if rec.winner)
         self.unusable.update(
             item.result.winner
             for item in items
             if item.usable is False and item.result and item.result.winner
         )
-        self.ties += sum(1 for rec in scored if rec.outcome.tie)
+        self.ties += sum(1 for rec in scored if rec.tie and rec.confidence != "none")
         self.no_fit += sum(1 for rec in scored if not rec.outcome.winner and not rec.outcome.tie)
 
     def top_rules(self, rules: RuleBase, n: int = 5) -> list[tuple[str, int]]:

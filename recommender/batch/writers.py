@@ -14,7 +14,10 @@ from typing import Any, TextIO
 from recommender.batch.records import Records, columns, flat, flat_dict
 from recommender.batch.run import Item, Summary
 from recommender.render.html import HtmlWriter
+from recommender.render.jsonout import safe_json
+from recommender.render.terminal import printable
 from recommender.render.text import name_of
+from recommender.scoring.confidence import LEVELS
 from recommender.rulebase.model import RuleBase
 
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
@@ -26,6 +29,8 @@ def verdict(item: Item, rules: RuleBase) -> str:
         return "error"
     if rec.winner:
         return name_of(rec.winner, rules)
+    if rec.confidence == "none":
+        return "no recommendation"
     if rec.tie:
         return "tie: " + ", ".join(name_of(f, rules) for f in rec.tie)
     return "none (all excluded)"
@@ -35,10 +40,15 @@ def summary_lines(summary: Summary, rules: RuleBase) -> list[str]:
     """rows scored/failed, winner counts, ties, the rules that fired most."""
     wins = [f"{name_of(f, rules)} {n:,}" for f, n in summary.winners.most_common()]
     wins += [f"tie {summary.ties:,}"] + ([f"no fit {summary.no_fit:,}"] if summary.no_fit else [])
+    undecided = summary.levels["none"]
+    wins += [f"no recommendation {undecided:,}"] if undecided else []
     out = [
         f"batch: {summary.rows:,} rows: {summary.scored:,} scored, {summary.failed:,} failed",
         "winners: " + " · ".join(wins),
     ]
+    if summary.scored:
+        levels = [f"{level} {summary.levels[level]:,}" for level in LEVELS]
+        out.append("confidence: " + " · ".join(levels))
     if summary.unusable:
         unusable = summary.unusable.most_common()
         out.append(
@@ -59,7 +69,7 @@ class JsonlWriter:
         self.records = Records(probe)
 
     def encoded(self, items: list[Item]) -> list[str]:
-        return [_encode(self.records.record(item)) for item in items]
+        return [safe_json(_encode(self.records.record(item))) for item in items]
 
     def write(self, items: list[Item]) -> None:
         self.stream.write("".join([line + "\n" for line in self.encoded(items)]))
@@ -124,10 +134,11 @@ class MarkdownWriter:
             verdict(item, self.rules),
             *(_signed(f[f"score_{fid}"]) for fid in self.rules.framework_ids),
             str(f["margin"]),
-            f["companion"],
+            f["stack"],
             f["error"] or f["top_reasons"].replace(";", ", "),
         ]
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |\n"
+        line = " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells)
+        return printable(f"| {line} |\n")
 
     def finish(self, summary: Summary) -> None:
         lines = summary_lines(summary, self.rules)
@@ -160,7 +171,7 @@ class TableWriter:
         f = flat_dict(item, self.rules)
         name = f"{_cut(f['name'], self.NAME):<{self.NAME}}"
         if item.error is not None:
-            return f"{f['row']:>6}  {name}  error: {item.error}\n"
+            return printable(f"{f['row']:>6}  {name}  error: {item.error}\n")
         scores = zip(self.rules.framework_ids, self.widths, strict=True)
         cells = [
             f"{f['row']:>6}",
@@ -170,7 +181,7 @@ class TableWriter:
             f"{f['margin']:>6}",
             f["companion"],
         ]
-        return "  ".join(cells).rstrip() + "\n"
+        return printable("  ".join(cells).rstrip() + "\n")
 
     def finish(self, summary: Summary) -> None:
         lines = summary_lines(summary, self.rules)
@@ -192,14 +203,4 @@ WRITERS: dict[str, type] = {
     "markdown": MarkdownWriter,
     "table": TableWriter,
     "html": HtmlWriter,
-}
-
-EXTENSIONS: dict[str, str] = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".csv": "csv",
-    ".md": "markdown",
-    ".txt": "table",
-    ".html": "html",
 }

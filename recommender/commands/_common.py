@@ -1,13 +1,13 @@
-"""Helpers shared by the front ends: loading the rule base with overlays, reading answers, writing output."""
+"""Helpers shared by the front ends: the rule base with overlays, the answers, the probe."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from recommender.fileio import write_output
+from recommender.errors import UserError
 from recommender.rulebase.cache import load_rules_cached
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import (
@@ -23,20 +23,31 @@ if TYPE_CHECKING:
 
 
 def rulebase(args: argparse.Namespace) -> RuleBase:
-    """The shipped rule base plus every ``--rules`` / ``RECOMMENDER_RULES`` overlay (cached when unchanged)."""
+    """The shipped rule base plus every ``--rules`` / ``RECOMMENDER_RULES`` overlay (cached when
+    unchanged)."""
     return load_rules_cached(*getattr(args, "rules", []))
 
 
-def emit(text: str, output: str | None, inputs: Iterable[str | None] = ()) -> None:
-    """Print ``text``, or write it to ``-o output`` (atomically; never over one of ``inputs``)."""
-    if output and output != "-":
-        write_output(output, text, inputs)
-    else:
-        sys.stdout.write(text)
+def add_answer_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--profile FILE`` (``-``: stdin) and ``--answer QUESTION=VALUE``."""
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="a YAML or JSON profile, {name: ..., answers: {...}}; - reads it from stdin",
+    )
+    parser.add_argument(
+        "--answer",
+        "-a",
+        action="append",
+        default=[],
+        metavar="QUESTION=VALUE",
+        help="an answer (repeatable; overrides the profile; multi answers as a,b; yes/no)",
+    )
 
 
 def read_answers(args: argparse.Namespace, rules: RuleBase) -> tuple[str | None, Normal]:
-    """(profile name, answers) from ``--profile FILE`` and ``--answer q=v`` flags; ``--answer q=`` clears one."""
+    """(profile name, answers) from ``--profile FILE`` and ``--answer q=v`` flags; ``--answer q=``
+    clears one."""
     name, answers = None, {}
     if args.profile:
         profile = load_profile(args.profile, rules)
@@ -49,13 +60,29 @@ def read_answers(args: argparse.Namespace, rules: RuleBase) -> tuple[str | None,
     return name, answers
 
 
-def add_probe_argument(parser: argparse.ArgumentParser) -> None:
+def add_probe_argument(parser: argparse.ArgumentParser, quiet: bool = True) -> None:
+    """``--probe``, and ``--quiet`` for its progress lines (unless the command has its own)."""
     parser.add_argument(
         "--probe",
         action="store_true",
         help="add evidence from this machine: runs `recommender probe` (or reuses its cache) and "
         "lets rules on probe facts fire",
     )
+    if quiet:
+        parser.add_argument(
+            "--quiet", "-q", action="store_true", help="no progress lines on stderr (--probe)"
+        )
+
+
+def probe_facts(
+    args: argparse.Namespace, rules: RuleBase
+) -> tuple[dict[str, str], dict[str, str | None]]:
+    """This machine's probe facts, with a progress line per framework on a terminal's stderr."""
+    from recommender.probe.progress import for_stream
+    from recommender.scoring.evidence import probe_facts
+
+    progress = for_stream(sys.stderr, getattr(args, "quiet", False))
+    return probe_facts(rules, progress=progress)
 
 
 def score(
@@ -70,10 +97,28 @@ def score_with_facts(
     args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str | None
 ) -> tuple[Recommendation, Evidence | None, dict[str, str] | None]:
     """:func:`score`, and the probe facts it scored with (the html what-if folds them in)."""
-    if not getattr(args, "probe", False):
+    ray = getattr(args, "ray", None)
+    if not getattr(args, "probe", False) and ray is None:
         return rank(answers, rules, profile=name), None, None
-    from recommender.scoring.evidence import gather, probe_facts
+    from recommender.scoring import evidence
 
-    facts, installed = probe_facts(rules)
+    if ray is None:
+        facts, installed = probe_facts(args, rules)
+        result = rank(answers, rules, profile=name, facts=facts)
+        return result, evidence.gather(rules, answers, result, facts, installed), facts
+    # --ray: scored on the facts every node agrees on; each need is shown node by node
+    facts, installed, cluster = evidence.cluster_facts(rules, ray_address(ray))
     result = rank(answers, rules, profile=name, facts=facts)
-    return result, gather(rules, answers, result, facts, installed), facts
+    found = evidence.gather(rules, answers, result, facts, installed)
+    frameworks = [s.framework for s in result.ranking if not s.excluded]
+    return result, evidence.with_cluster(found, rules, answers, frameworks, cluster), facts
+
+
+def ray_address(given: str) -> str:
+    """``--ray ADDRESS``, else ``$RAY_ADDRESS``; one line when there is neither."""
+    address = given or os.environ.get("RAY_ADDRESS", "")
+    if not address:
+        raise UserError(
+            "--ray needs an ADDRESS (host:port of the cluster's head), or set RAY_ADDRESS"
+        )
+    return address

@@ -1,4 +1,5 @@
-"""``recommender ask``: the interactive questionnaire, then the same report as ``recommend``.
+"""``recommender ask``: the interactive questionnaire, then the same brief screen as
+``recommend``, with the full report on offer.
 
 This module stays thin: the terminal check, where the answers start from (``--from``,
 ``--resume``), the one place an interruption is handled (Ctrl-C, SIGTERM, SIGHUP: the answers are
@@ -19,9 +20,11 @@ from typing import TYPE_CHECKING
 from recommender.ask import resume
 from recommender.ask.flow import Progress, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
+from recommender.commands.recommend import add_full_argument
 from recommender.errors import ExitCode, Terminated, UserError
 from recommender.fileio import output_target, write_output
 from recommender.render import render
+from recommender.render.terminal import width_of
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal, load_profile, profile_yaml
 
@@ -66,6 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="carry on from an interrupted questionnaire (the file it was kept in, if not the "
         "usual one)",
     )
+    add_full_argument(parser)
     add_probe_argument(parser)
 
 
@@ -79,6 +83,8 @@ def require_terminal() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.from_file == "-":
+        raise UserError("ask reads its answers from the terminal, so --from needs a file, not -")
     require_terminal()
     for path in (args.save, args.html):
         if path:
@@ -95,8 +101,10 @@ def run(args: argparse.Namespace) -> int:
             rules, prompter, progress, defaults=start.defaults, short=args.short
         )
         name = Path(args.save).stem if args.save else start.name
-        text, page = _report(args, answers, rules, name)
-        sys.stdout.write("\n" + text + "\n")
+        screen, page = _report(args, answers, rules, name)
+        sys.stdout.write("\n" + screen(args.full) + "\n")
+        if not args.full and prompter.confirm("Show the full report?"):
+            sys.stdout.write("\n" + screen(True) + "\n")
         _save(args.save, name, answers, rules, prompter)
         _html(args.html, page, prompter)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
@@ -141,18 +149,22 @@ def _intro(rules: RuleBase, args: argparse.Namespace, start: Start) -> None:
 
 def _report(
     args: argparse.Namespace, answers: Normal, rules: RuleBase, name: str
-) -> tuple[str, Callable[[], str]]:
-    """The `recommend --format table` report (with the evidence under ``--probe``), and the page."""
+) -> tuple[Callable[[bool], str], Callable[[], str]]:
+    """The report on the terminal, brief or full (with the evidence under ``--probe``), and the
+    page."""
     if args.probe:
         print("Probing the installed frameworks (cached after the first run)...", flush=True)
     result, evidence, facts = score_with_facts(args, rules, answers, name)
+
+    def screen(full: bool) -> str:
+        return render("table", result, rules, evidence, full=full, width=width_of(sys.stdout))
 
     def page() -> str:
         from recommender.render.html.report import render_html
 
         return render_html(result, rules, evidence, facts)
 
-    return render("table", result, rules, evidence), page
+    return screen, page
 
 
 def _check_writable(path: str) -> None:

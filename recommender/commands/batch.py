@@ -10,17 +10,19 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterator
-from pathlib import PurePath
 from typing import TextIO
 
 from recommender.batch.progress import Progress
 from recommender.batch.readers import READERS, input_format, open_source
 from recommender.batch.run import Stopped, run_batch
-from recommender.batch.writers import EXTENSIONS, WRITERS, summary_lines
-from recommender.commands._common import add_probe_argument, rulebase
-from recommender.errors import ExitCode, UserError
+from recommender.batch.writers import WRITERS, summary_lines
+from recommender.commands._common import add_probe_argument, probe_facts, rulebase
+from recommender.commands._output import add_output_arguments, output_format, to_file
+from recommender.errors import ExitCode
 from recommender.fileio import output_stream, output_target
+from recommender.render.terminal import printable
 
+DEFAULT = "jsonl"
 SHOWN_ERRORS = 20  # bad rows echoed on stderr; every one of them is in the output anyway
 
 
@@ -30,29 +32,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="INPUT",
         help="profiles: .yaml/.yml, .json, .jsonl/.ndjson or .csv; - reads stdin",
     )
-    parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
-    )
-    parser.add_argument(
-        "--format",
-        "-f",
-        choices=list(WRITERS),
-        help="output format (default: from the -o extension, else jsonl)",
-    )
+    add_output_arguments(parser, list(WRITERS), DEFAULT)
     parser.add_argument(
         "--input-format", choices=list(READERS), help="input format (default: from the extension)"
     )
     parser.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 1)")
-    add_probe_argument(parser)
+    add_probe_argument(parser, quiet=False)
     parser.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar, no summary, no row errors"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    fmt = output_format(args.format, args.output)
+    fmt = output_format(args.format, args.output, list(WRITERS), DEFAULT)
     reader = READERS[input_format(args.input, args.input_format)]
-    if args.output and args.output != "-":
+    if to_file(args.output):
         output_target(args.output, [args.input])  # before any work: a directory, the input
     rules = rulebase(args)
     source = open_source(args.input, sys.stdin.buffer)  # closed below, on every way out
@@ -62,16 +56,15 @@ def run(args: argparse.Namespace) -> int:
     facts, usable = None, None
     if args.probe:
         from recommender.batch.probe import usable_here
-        from recommender.scoring.evidence import probe_facts
 
-        facts = probe_facts(rules)[0]
+        facts = probe_facts(args, rules)[0]
         usable = usable_here(rules, facts)
 
     def on_error(message: str) -> None:
         shown[0] += 1
         if not args.quiet and shown[0] <= SHOWN_ERRORS:
             progress.close()
-            print(message, file=sys.stderr)
+            print(printable(message), file=sys.stderr)
 
     try:
         with contextlib.closing(source.stream), _output(args.output, args.input) as stream:
@@ -90,8 +83,11 @@ def run(args: argparse.Namespace) -> int:
             writer.finish(summary)
     except Stopped as stop:
         progress.close()
-        print(f"recommender: {stop} (stopped by --strict)", file=sys.stderr)
+        print(printable(f"recommender: {stop} (stopped by --strict)"), file=sys.stderr)
         return ExitCode.FINDINGS
+    except BrokenPipeError as exc:  # the reader closed the pipe: rows that failed still count
+        exc.exit_code = ExitCode.FINDINGS if shown[0] else ExitCode.OK  # type: ignore[attr-defined]
+        raise
     finally:  # also on an error or a signal: the bar is wiped before the one line about it
         progress.close()
     if not args.quiet:
@@ -103,21 +99,6 @@ def run(args: argparse.Namespace) -> int:
         if not writer.summary_inside or args.output:
             print("\n".join(summary_lines(summary, rules)), file=sys.stderr)
     return ExitCode.FINDINGS if summary.failed else ExitCode.OK
-
-
-def output_format(explicit: str | None, output: str | None) -> str:
-    if explicit:
-        return explicit
-    if not output or output == "-":
-        return "jsonl"
-    suffix = PurePath(output).suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise UserError(
-            f'cannot tell the output format from "{suffix or "no extension"}"; use --format '
-            f"({', '.join(WRITERS)})",
-            output,
-        )
-    return EXTENSIONS[suffix]
 
 
 @contextlib.contextmanager

@@ -1,11 +1,12 @@
-"""``recommender compare``: the seed article's comparison table, 2021 beside now and beside what is installed."""
+"""``recommender compare``: the seed article's comparison table, 2021 beside now and beside what
+is installed (``recommender schema compare``)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 
-from recommender.commands._common import emit, rulebase
+from recommender.commands._common import rulebase
+from recommender.commands._output import add_output_arguments, chosen_format, emit, width
 from recommender.rulebase.model import RuleBase
 from recommender.versions import installed_distribution
 
@@ -18,7 +19,10 @@ ROWS = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", "-f", choices=["table", "json", "markdown"], default="table")
+    add_output_arguments(parser, FORMATS, "table")
+
+
+FORMATS = ("table", "json", "markdown")
 
 
 def comparison(rules: RuleBase) -> dict:
@@ -38,12 +42,10 @@ def _installed(cell: dict | None) -> str:
     return f"{cell['package']} {cell['version']}" if cell else "not installed"
 
 
-def _table(data: dict) -> str:
-    import shutil
-    import textwrap
+def _table(data: dict, columns: int | None) -> str:
+    from recommender.render.terminal import wrap
 
     width = max(len(d["name"]) for d in data.values())
-    columns = min(shutil.get_terminal_size((100, 24)).columns, 110)
     indent = " " * (width + 10)
     lines = []
     for key, title in ROWS.items():
@@ -53,9 +55,7 @@ def _table(data: dict) -> str:
                 (f"  {d['name']:<{width}}  2021: ", "seed"),
                 (f"  {'':<{width}}  now:  ", "now"),
             ):
-                lines += textwrap.wrap(
-                    d[key].get(when, "-"), columns, initial_indent=label, subsequent_indent=indent
-                )
+                lines += wrap(d[key].get(when, "-"), columns, label, indent)
         lines.append("")
     lines.append("Installed here (read from package metadata, nothing imported)")
     lines += [f"  {d['name']:<{width}}  {_installed(d['installed'])}" for d in data.values()]
@@ -86,10 +86,16 @@ def _markdown(data: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from recommender.render.terminal import printable
+
+    fmt = chosen_format(args, FORMATS, "table")
     data = comparison(rulebase(args))
-    if args.format == "json":
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "json":
+        from recommender.render.jsonout import json_text
+
+        text = json_text({"schema_version": 1, "frameworks": data})
     else:
-        text = _markdown(data) if args.format == "markdown" else _table(data)
-    emit(text, None)
+        text = _markdown(data) if fmt == "markdown" else _table(data, width(args.output))
+        text = printable(text)
+    emit(text, args.output)
     return 0

@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from recommender.commands._output import add_output_arguments, chosen_format, emit
 from recommender.errors import ExitCode, Terminated, UserError
 
 FORMATS = ("table", "json", "markdown")
@@ -20,9 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="probe only this framework (repeatable): pytorch, tensorflow, jax",
     )
-    parser.add_argument(
-        "--format", "-f", choices=FORMATS, default="table", help="output format (default: table)"
-    )
+    add_output_arguments(parser, FORMATS, "table")
     parser.add_argument(
         "--deep",
         action="store_true",
@@ -51,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     A signal ends every child's process tree and removes the temporary directories, then exits
     128 + signum.
     """
+    args.format = chosen_format(args, FORMATS, "table")
     if args.timeout is not None and not args.timeout > 0:
         raise UserError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
     try:
@@ -58,8 +58,16 @@ def run(args: argparse.Namespace) -> int:
     except Terminated as stop:  # the children's trees were ended on the way here
         stop.note = "its children were ended"
         raise
-    sys.stdout.write(text)
+    emit(_safe(text, args.format), args.output)
     return ExitCode.OK
+
+
+def _safe(text: str, fmt: str) -> str:
+    """Notes come from the frameworks' own output: no control character reaches the terminal."""
+    from recommender.render.jsonout import safe_json
+    from recommender.render.terminal import printable
+
+    return safe_json(text) if fmt == "json" else printable(text)
 
 
 def _machine(args: argparse.Namespace) -> str:

@@ -3,81 +3,55 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import PurePath
 
 from recommender.commands._common import (
+    add_answer_arguments,
     add_probe_argument,
-    emit,
     read_answers,
     rulebase,
     score_with_facts,
 )
+from recommender.commands._output import add_output_arguments, chosen_format, emit, width
 from recommender.errors import ExitCode
-from recommender.fileio import output_target
 from recommender.render import FORMATS, render
-from recommender.rulebase.model import RuleBase
-from recommender.scoring.result import Recommendation
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from recommender.scoring.evidence import Evidence
-
-# -o FILE picks the format from its extension unless --format says otherwise; others get the table.
-EXTENSIONS = {".json": "json", ".md": "markdown", ".html": "html", ".htm": "html", ".txt": "table"}
+DEFAULT = "table"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--profile", metavar="FILE", help="a YAML or JSON profile: {name: ..., answers: {...}}"
-    )
-    parser.add_argument(
-        "--answer",
-        "-a",
-        action="append",
-        default=[],
-        metavar="QUESTION=VALUE",
-        help="an answer (repeatable; overrides the profile; multi answers as a,b)",
-    )
-    parser.add_argument(
-        "--format",
-        "-f",
-        choices=list(FORMATS),
-        help="output format (default: from the -o extension, else table)",
-    )
-    parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
-    )
+    add_answer_arguments(parser)
+    add_output_arguments(parser, list(FORMATS), DEFAULT)
+    add_full_argument(parser)
     add_probe_argument(parser)
+    parser.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="with --probe: check each stated need on every node of this Ray cluster "
+        "(default: $RAY_ADDRESS); needs recommender[ray]",
+    )
+
+
+def add_full_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="the whole report: every reason with its source, why not the runner-up question by "
+        "question, what would change this (default: the brief screen)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.output and args.output != "-":
-        output_target(args.output, [args.profile])  # before any work: never over the profile
+    fmt = chosen_format(args, list(FORMATS), DEFAULT, [args.profile])  # -o checked first
     rules = rulebase(args)
     name, answers = read_answers(args, rules)
-    fmt = output_format(args.format, args.output)
     result, evidence, facts = score_with_facts(args, rules, answers, name)
-    emit(_render(fmt, result, rules, evidence, facts), args.output, [args.profile])
-    return ExitCode.OK
-
-
-def output_format(explicit: str | None, output: str | None) -> str:
-    if explicit:
-        return explicit
-    if not output or output == "-":
-        return "table"
-    return EXTENSIONS.get(PurePath(output).suffix.lower(), "table")
-
-
-def _render(
-    fmt: str,
-    result: Recommendation,
-    rules: RuleBase,
-    evidence: Evidence | None,
-    facts: dict[str, str] | None,
-) -> str:
     if fmt == "html":  # the page's what-if re-scores, so it needs the probe facts as well
         from recommender.render.html.report import render_html
 
-        return render_html(result, rules, evidence, facts)
-    return render(fmt, result, rules, evidence)
+        text = render_html(result, rules, evidence, facts)
+    else:
+        text = render(fmt, result, rules, evidence, full=args.full, width=width(args.output))
+    emit(text, args.output, [args.profile])
+    return ExitCode.OK

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from recommender.commands._output import add_output_arguments
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import date
@@ -39,10 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"give up on the index after this long in all (default {TIMEOUT:g})",
     )
-    parser.add_argument("--format", "-f", choices=FORMATS, default="table")
-    parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
-    )
+    add_output_arguments(parser, FORMATS, "table")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,18 +49,21 @@ def run(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime, timezone
 
-    from recommender.commands._common import emit, rulebase
+    from recommender.commands._common import rulebase
+    from recommender.commands._output import chosen_format, emit, keeping
     from recommender.freshness.fetch import http_fetch
     from recommender.freshness.pipconf import choose_index
     from recommender.freshness.render import FORMATS as RENDER
     from recommender.freshness.run import conclude, freshness
 
+    fmt = chosen_format(args, FORMATS, "table")
     index = choose_index(args.index_url, os.environ)
     rules = rulebase(args)
     today = args.today or datetime.now(timezone.utc).date()
     deadline = time.monotonic() + args.timeout
     report = freshness(rules, index, today, http_fetch(deadline), deadline)
-    return conclude(report, RENDER[args.format](report), lambda text: emit(text, args.output))
+    with keeping(1 if report.findings else 0):
+        return conclude(report, RENDER[fmt](report), lambda text: emit(text, args.output))
 
 
 def _day(text: str) -> date:

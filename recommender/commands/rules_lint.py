@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from recommender.commands._common import rulebase
+from recommender.commands._output import add_output_arguments, chosen_format, emit, keeping
 from recommender.errors import UserError
 from recommender.lint import LIMIT
 
@@ -31,6 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--method", default="exact", help=argparse.SUPPRESS
     )  # "enumerate": the reference walk
+    add_output_arguments(parser, FORMATS, "table")
+
+
+FORMATS = ("table", "json", "markdown")
 
 
 def summary(report: LintReport) -> list[str]:
@@ -78,6 +83,7 @@ def _exact_line(report: LintReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    fmt = chosen_format(args, FORMATS, "table")
     try:
         from recommender.lint.run import lint
     except ModuleNotFoundError as exc:
@@ -87,14 +93,71 @@ def run(args: argparse.Namespace) -> int:
     report = lint(
         rulebase(args), limit=args.limit, seed=args.seed, backend=args.backend, method=args.method
     )
-    for finding in report.findings:
-        print(finding)
-    for line in summary(report):
-        print(line)
-    warnings = len(report.warnings)
-    allowed = sum(bool(f.allowed) for f in report.findings)
-    print(
+    code = 1 if report.warnings else 0
+    with keeping(code):
+        emit(RENDER[fmt](report), args.output)
+    return code
+
+
+def _counts(report: LintReport) -> tuple[int, int]:
+    return len(report.warnings), sum(bool(f.allowed) for f in report.findings)
+
+
+def lint_table(report: LintReport) -> str:
+    from recommender.render.terminal import printable
+
+    warnings, allowed = _counts(report)
+    lines = [str(f) for f in report.findings] + summary(report)
+    lines.append(
         f"{warnings} warning{'s' * (warnings != 1)}"
         + (f", {allowed} acknowledged in the rule files" if allowed else "")
     )
-    return 1 if warnings else 0
+    return printable("\n".join(lines) + "\n")
+
+
+def lint_dict(report: LintReport) -> dict[str, Any]:
+    warnings, allowed = _counts(report)
+    return {
+        "schema_version": 1,
+        "findings": [
+            {
+                "check": f.check,
+                "level": f.level,
+                "message": f.message,
+                "origin": str(f.origin) if f.origin else None,
+                "subjects": list(f.subjects),
+                "allowed": f.allowed or None,
+            }
+            for f in report.findings
+        ],
+        "summary": summary(report),
+        "warnings": warnings,
+        "acknowledged": allowed,
+    }
+
+
+def lint_json(report: LintReport) -> str:
+    from recommender.render.jsonout import json_text
+
+    return json_text(lint_dict(report))
+
+
+def lint_markdown(report: LintReport) -> str:
+    from recommender.render.terminal import printable
+
+    data = lint_dict(report)
+    out = [f"## rules lint: {data['warnings']} warnings", ""]
+    out += [f"- {line}" for line in data["summary"]]
+    if data["findings"]:
+        out += ["", "| level | check | where | message |", "| --- | --- | --- | --- |"]
+        out += [
+            f"| {f['level']} | {f['check']} | {f['origin'] or ''} | "
+            f"{f['message'].replace('|', '/')}"
+            + (f" (allowed: {f['allowed']})" if f["allowed"] else "")
+            + " |"
+            for f in data["findings"]
+        ]
+    return printable("\n".join(out) + "\n")
+
+
+RENDER = {"table": lint_table, "json": lint_json, "markdown": lint_markdown}

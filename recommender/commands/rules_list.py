@@ -1,14 +1,17 @@
-"""``recommender rules list``: one line per rule, optionally only those for a framework or reading a question."""
+"""``recommender rules list``: one line per rule, optionally only those for a framework or reading
+a question."""
 
 from __future__ import annotations
 
 import argparse
 
 from recommender.commands._common import rulebase
+from recommender.commands._output import add_output_arguments, chosen_format, emit
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.model import Rule, RuleBase
-from recommender.rulebase.text import condition_text, points_text
 from recommender.scoring.table import table_for
+
+FORMATS = ("table", "json", "markdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,12 +21,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--question", metavar="ID", help="only rules whose condition reads this question"
     )
+    add_output_arguments(parser, FORMATS, "table")
 
 
 def select(rules: RuleBase, framework: str | None, question: str | None) -> list[Rule]:
-    if framework is not None and framework not in rules.framework_ids:
+    ids = rules.framework_ids
+    if framework is not None and framework not in ids:
         raise UserError(
-            f'--framework: unknown framework "{framework}"{did_you_mean(framework, rules.framework_ids)}'
+            f'--framework: unknown framework "{framework}"{did_you_mean(framework, ids)}'
         )
     questions = [q.id for q in rules.questions]
     if question is not None and question not in questions:
@@ -40,13 +45,18 @@ def select(rules: RuleBase, framework: str | None, question: str | None) -> list
 
 
 def run(args: argparse.Namespace) -> int:
+    from recommender.render import rules as render
+
     rules = rulebase(args)
+    fmt = chosen_format(args, FORMATS, "table")
     chosen = select(rules, args.framework, args.question)
-    width = max((len(r.id) for r in chosen), default=0)
-    for r in chosen:
-        print(f"{r.id:<{width}}  {points_text(r)}  when {condition_text(r.raw_when)}  ({r.origin})")
-    print(
-        f"{len(chosen)} of {len(rules.rules)} rules"
-        + (f"; disabled: {', '.join(rules.disabled)}" if rules.disabled else "")
-    )
+    if fmt == "json":
+        from recommender.render.jsonout import json_text
+
+        text = json_text(render.rules_dict(chosen, rules))
+    elif fmt == "markdown":
+        text = render.rules_markdown(chosen, rules)
+    else:
+        text = render.rules_table(chosen, rules)
+    emit(text, args.output)
     return 0

@@ -1,50 +1,41 @@
-"""``recommender rules show ID``: one rule, where it is defined, its source text, condition and points."""
+"""``recommender rules show ID``: one rule, where it is defined, its source text, condition and
+points."""
 
 from __future__ import annotations
 
 import argparse
 
 from recommender.commands._common import rulebase
+from recommender.commands._output import add_output_arguments, chosen_format, emit
 from recommender.errors import UserError, did_you_mean
-from recommender.rulebase.model import Rule
-from recommender.rulebase.text import condition_text, points_text, source_lines
+
+FORMATS = ("table", "json", "markdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rule_id", metavar="ID", help="a rule id (see `recommender rules list`)")
-
-
-def describe(rule: Rule) -> list[str]:
-    lines = [
-        f"rule {rule.id}  ({rule.origin})",
-        f"  when:    {condition_text(rule.raw_when)}",
-        f"  points:  {points_text(rule)}",
-        f"  because: {rule.because}",
-        f"  source:  {rule.source}",
-    ]
-    if rule.as_of:
-        lines.append(f"  as of:   {rule.as_of}")
-    if rule.lint_allow:
-        lines.append(f"  lint allows {', '.join(rule.lint_allow)}: {rule.lint_reason}")
-    if rule.origin is not None:
-        lines += [
-            "",
-            f"{rule.origin.file}:",
-            *(
-                f"  {rule.origin.line + i:4}  {text}"
-                for i, text in enumerate(source_lines(rule.origin))
-            ),
-        ]
-    return lines
+    add_output_arguments(parser, FORMATS, "table")
 
 
 def run(args: argparse.Namespace) -> int:
+    from recommender.render import rules as render
+    from recommender.render.terminal import printable
+
     rules = rulebase(args)
+    fmt = chosen_format(args, FORMATS, "table")
     ids = [r.id for r in rules.rules]
     if args.rule_id not in ids:
         off = " (it is disabled by an overlay)" if args.rule_id in rules.disabled else ""
-        raise UserError(
-            f'unknown rule "{args.rule_id}"{off}{did_you_mean(args.rule_id, ids) if not off else ""}'
-        )
-    print("\n".join(describe(rules.rule(args.rule_id))))
+        hint = did_you_mean(args.rule_id, ids) if not off else ""
+        raise UserError(f'unknown rule "{args.rule_id}"{off}{hint}')
+    rule = rules.rule(args.rule_id)
+    if fmt == "json":
+        from recommender.render.jsonout import json_text
+
+        text = json_text({"schema_version": 1, "rules": [render.rule_dict(rule, lines=True)]})
+    elif fmt == "markdown":
+        text = render.show_markdown(rule)
+    else:
+        text = printable("\n".join(render.describe(rule)) + "\n")
+    emit(text, args.output)
     return 0

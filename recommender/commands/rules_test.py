@@ -1,16 +1,21 @@
-"""``recommender rules test [PATH ...]``: run example cases; a failure shows expected, got, and the deciding rules."""
+"""``recommender rules test [PATH ...]``: run example cases; a failure shows expected, got, and the
+deciding rules. Exit 1 when any case fails, even when the reader closes the pipe early."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
+from recommender.commands._output import add_output_arguments, chosen_format, emit, keeping
 from recommender.errors import UserError, UserErrors
 from recommender.rulebase.load import load_rules
-from recommender.rulebase.model import Rule
+from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.validate import plan
 from recommender.scoring.cases import CaseResult, failure_diff, run_cases, uncovered_rules
+
+FORMATS = ("table", "json", "markdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,9 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="list every case, not only failures"
     )
+    add_output_arguments(parser, FORMATS, "table")
 
 
 def run(args: argparse.Namespace) -> int:
+    fmt = chosen_format(args, FORMATS, "table")
     files, errors = plan(args.paths, args.rules)
     if errors:
         raise UserErrors(errors) if len(errors) > 1 else errors[0]
@@ -39,19 +46,26 @@ def run(args: argparse.Namespace) -> int:
     ]
     if args.paths and not cases:
         raise UserError(
-            f"no test cases in {', '.join(args.paths)} (cases live under `cases:`, e.g. in tests/*.yaml)"
+            f"no test cases in {', '.join(args.paths)} (cases live under `cases:`, e.g. in "
+            "tests/*.yaml)"
         )
     results = run_cases(rules, cases)
-    failed = [r for r in results if not r.passed]
-    for r in results:
-        if not r.passed:
-            print("\n".join(failure_diff(r, rules)))
-        elif args.verbose:
-            print(f"ok   {r.case.origin}: {r.case.name}: {r.got}")
-    # With PATHs that define rules, coverage is of those rules: the base's rules are its own cases' business.
+    failed = sum(not r.passed for r in results)
+    # With PATHs that define rules, coverage is of those rules: the base's are its own cases'.
     own = [r for r in rules.rules if r.origin and str(Path(r.origin.file).resolve()) in chosen]
-    _report(tuple(own) or rules.rules, results, len(failed))
-    return 1 if failed else 0
+    covered = tuple(own) or rules.rules
+    code = 1 if failed else 0
+    with keeping(code):
+        if fmt == "json":
+            from recommender.render.jsonout import json_text
+
+            emit(json_text(cases_dict(results, covered)), args.output)
+        elif fmt == "markdown":
+            emit(cases_markdown(results, covered, rules), args.output)
+        else:
+            emit(cases_table(results, rules, args.verbose), args.output)
+            _coverage(covered, results)
+    return code
 
 
 def _files_under(paths: list[str]) -> list[Path]:
@@ -61,8 +75,65 @@ def _files_under(paths: list[str]) -> list[Path]:
     return out
 
 
-def _report(rules: tuple[Rule, ...], results: list[CaseResult], failed: int) -> None:
-    print(f"{len(results) - failed} passed, {failed} failed")
+def _case(r: CaseResult) -> dict[str, Any]:
+    tie = list(r.result.outcome.tie) if r.result else []
+    return {
+        "name": r.case.name,
+        "origin": str(r.case.origin) if r.case.origin else None,
+        "expected": r.case.expect_winner,
+        "got": r.got,
+        "tie": tie,
+        "passed": r.passed,
+        "problem": r.problem or None,
+    }
+
+
+def cases_dict(results: list[CaseResult], covered: tuple[Rule, ...]) -> dict[str, Any]:
+    never = uncovered_rules(covered, results)
+    return {
+        "schema_version": 1,
+        "passed": sum(r.passed for r in results),
+        "failed": sum(not r.passed for r in results),
+        "cases": [_case(r) for r in results],
+        "coverage": {"rules": len(covered), "fired": len(covered) - len(never), "never": never},
+    }
+
+
+def cases_table(results: list[CaseResult], rules: RuleBase, verbose: bool) -> str:
+    from recommender.render.terminal import printable
+
+    lines = []
+    for r in results:
+        if not r.passed:
+            lines += failure_diff(r, rules)
+        elif verbose:
+            lines.append(f"ok   {r.case.origin}: {r.case.name}: {r.got}")
+    failed = sum(not r.passed for r in results)
+    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    return printable("\n".join(lines) + "\n")
+
+
+def cases_markdown(results: list[CaseResult], covered: tuple[Rule, ...], rules: RuleBase) -> str:
+    from recommender.render.terminal import printable
+
+    data = cases_dict(results, covered)
+    out = [f"## Rule cases: {data['passed']} passed, {data['failed']} failed", ""]
+    out += ["| case | expected | got | |", "| --- | --- | --- | --- |"]
+    out += [
+        f"| {c['name']} | {c['expected']} | {c['got']} | {'ok' if c['passed'] else 'FAIL'} |"
+        for c in data["cases"]
+    ]
+    failures = [r for r in results if not r.passed]
+    if failures:
+        out += ["", "### Failures", "", "```text"]
+        out += [line for r in failures for line in failure_diff(r, rules)]
+        out.append("```")
+    cover = data["coverage"]
+    out += ["", f"Coverage: {cover['fired']}/{cover['rules']} rules fire in at least one case."]
+    return printable("\n".join(out) + "\n")
+
+
+def _coverage(rules: tuple[Rule, ...], results: list[CaseResult]) -> None:
     uncovered = uncovered_rules(rules, results)
     print(
         f"coverage: {len(rules) - len(uncovered)}/{len(rules)} rules fire in at least one case",

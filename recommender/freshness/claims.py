@@ -9,13 +9,10 @@ runtime, a plugin).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from recommender.rulebase.model import Fact, Origin, RuleBase
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +37,7 @@ def claims_from(rules: RuleBase) -> tuple[Claim, ...]:
             Claim(p.package, "package claim", _where(p.origin), p.status, p.as_of)
             for p in rules.packages
         ),
+        *_stack(rules),
     ]
     return tuple(dict.fromkeys(found))
 
@@ -55,6 +53,25 @@ def _frameworks(rules: RuleBase) -> Iterator[Claim]:
                 yield Claim(
                     c.package, subject, _where(c.origin or fw.origin), c.status, c.status_as_of
                 )
+
+
+# a stack route's support level, as the status it claims for the packages it names
+ROUTE_STATUS = {"supported": "active", "limited": "active", "experimental": "active",
+                "deprecated": "maintenance", "unsupported": "inactive"}  # fmt: skip
+
+
+def _stack(rules: RuleBase) -> Iterator[Claim]:
+    """The packages a stack route or training route names (``rules/stack.yaml``)."""
+    for d in rules.deploy:
+        where = _where(d.origin)
+        for r in d.routes:
+            subject = f'route "{r.runtime}" ({d.framework}, {d.target})'
+            for package in r.packages:
+                yield Claim(package, subject, where, ROUTE_STATUS[r.support], r.as_of)
+    for h in rules.hardware:
+        subject = f"training route ({h.framework}, {h.answer})"
+        for package in h.packages:
+            yield Claim(package, subject, _where(h.origin), ROUTE_STATUS[h.support], h.as_of)
 
 
 def _fact(fact: Fact, framework_origin: Origin | None, rules: RuleBase) -> Iterator[Claim]:

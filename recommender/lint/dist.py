@@ -74,7 +74,7 @@ class Reach:
         diff = np.where(
             open_[:, :, None], (scores[:, :, None] - scores[:, None, :]).astype(float), -np.inf
         )
-        return cls(diff.max(axis=0), open_.all(axis=0))
+        return cls(diff.max(axis=0), np.asarray(open_.all(axis=0)))
 
     @classmethod
     def none(cls, frameworks: int) -> Reach:

@@ -8,10 +8,11 @@ from recommender.lint.exact import ExactTotals
 from recommender.lint.score import Totals
 from recommender.lint.space import AnswerSpace
 from recommender.rulebase.model import Origin, RuleBase
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+@frozen
+class Finding(Value):
     check: str
     level: str  # "warning", or "info"
     message: str

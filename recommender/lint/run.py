@@ -21,7 +21,7 @@ from recommender.lint.exact import exact
 from recommender.lint.report import Finding, LintReport
 from recommender.lint.score import Totals, outcomes
 from recommender.lint.space import AnswerSpace, build_space
-from recommender.rulebase.model import RuleBase
+from recommender.rulebase.model import Framework, Question, Rule, RuleBase
 from recommender.scoring.table import Table, table_for
 
 BLOCK = (
@@ -173,11 +173,13 @@ def _acknowledge(f: Finding, rules: RuleBase) -> Finding:
     """Mark a finding allowed when a rule, framework or question it names says `lint: {allow: [check]}`."""
     for subject in f.subjects:
         kind, _, sid = subject.partition(":")
-        lookup = {"rule": rules.rule, "framework": rules.framework, "question": rules.question}[
-            kind
-        ]
+        lookups: dict[str, Callable[[str], Rule | Framework | Question]] = {
+            "rule": rules.rule,
+            "framework": rules.framework,
+            "question": rules.question,
+        }
         try:
-            item = lookup(sid)
+            item = lookups[kind](sid)
         except KeyError:
             continue
         if f.check in item.lint_allow:

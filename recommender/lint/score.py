@@ -86,7 +86,7 @@ class Totals:
         candidates = sets & (
             (2 * self.reach[None, :] >= _margin(scores, blocks)[:, None]) | self.excludes[None, :]
         )
-        for r in np.flatnonzero(candidates.any(axis=0)):
+        for r in np.flatnonzero(candidates.any(axis=0)).tolist():
             rows = candidates[:, r]
             if rows.any():
                 without = outcomes(scores[rows] - self.units[r], blocks[rows] - self.breaks[r])

@@ -21,7 +21,17 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-def render(fmt: str, rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
-    """``rec`` in format ``fmt``; ``evidence`` (from ``--probe``) adds the section on this machine."""
+def render(
+    fmt: str,
+    rec: Recommendation,
+    rules: RuleBase,
+    evidence: Evidence | None = None,
+    *,
+    full: bool = True,
+    width: int | None = None,
+) -> str:
+    """``rec`` in format ``fmt``; ``evidence`` (from ``--probe``) adds the section on this machine.
+    The table is the brief screen unless ``full``, wrapped at ``width`` (None: not wrapped)."""
     module, function = FORMATS[fmt]
-    return getattr(importlib.import_module(module), function)(rec, rules, evidence)
+    draw = getattr(importlib.import_module(module), function)
+    return str(draw(rec, rules, evidence, full=full, width=width))

@@ -1,9 +1,11 @@
-"""The report as JSON: ``Recommendation.to_dict()``, the contract scripts rely on."""
+"""The report as JSON: ``Recommendation.to_dict()``, the contract scripts rely on
+(``recommender schema recommend``), and :func:`json_text`, the one way JSON is printed."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.result import Recommendation
@@ -12,8 +14,31 @@ if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
 
 
-def render_json(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
+# what json leaves as it is but a terminal acts on: C1 controls, bidirectional overrides
+UNSAFE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON, non-ASCII kept, controls escaped (:func:`safe_json`)."""
+    return safe_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def safe_json(text: str) -> str:
+    """JSON text with C1 controls and bidirectional overrides escaped too (``json`` escapes C0
+    ones only), so no string in it acts on a terminal; they stand only inside strings, so the
+    JSON means the same."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def render_json(
+    rec: Recommendation,
+    rules: RuleBase,
+    evidence: Evidence | None = None,
+    *,
+    full: bool = True,
+    width: int | None = None,
+) -> str:
     data = rec.to_dict()
     if evidence is not None:
         data["evidence"] = evidence.to_dict()
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)

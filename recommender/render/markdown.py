@@ -1,29 +1,69 @@
-"""The report as Markdown, for pasting into an issue, a design doc or a PR."""
+"""The report as Markdown, for pasting into an issue, a design doc or a PR: always the whole
+report (the brief screen is for terminals)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from recommender.render.terminal import printable
 from recommender.render.text import (
     avoid_line,
     change_line,
     companion_line,
+    confidence_note,
     grouped_changes,
     headline,
+    ignored_line,
     name_of,
+    net_label,
+    points_text,
+    stack_lines,
 )
 from recommender.rulebase.model import RuleBase
-from recommender.scoring.evidence import Evidence
-from recommender.scoring.result import Recommendation
+from recommender.scoring.result import Recommendation, WhyNot
+
+if TYPE_CHECKING:
+    from recommender.scoring.evidence import Evidence
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
+    """Text for a table cell or a list item: pipes escaped, on one line."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
-    out = [f"## {headline(rec, rules)}", ""]
+def render_markdown(
+    rec: Recommendation,
+    rules: RuleBase,
+    evidence: Evidence | None = None,
+    *,
+    full: bool = True,
+    width: int | None = None,
+) -> str:
+    out = [f"## {cell(headline(rec, rules))}", ""]
     if rec.profile:
-        out += [f"Profile: `{rec.profile}`", ""]
-    out += ["| rank | framework | score | status |", "| ---: | --- | ---: | --- |"]
+        out += [f"Profile: `{cell(rec.profile)}`", ""]
+    out += _ranking(rec)
+    stack = stack_lines(rec.stack)
+    if stack:
+        out += ["", "**Stack:**", ""] + [f"- {cell(line)}" for line in stack]
+    note = confidence_note(rec, rules)
+    if note:
+        out += ["", cell(note)]
+    if rec.ignored:
+        out += ["", "**Ignored (not scored):**", ""]
+        out += [f"- {cell(ignored_line(d, rules))}" for d in rec.ignored]
+    out += _companion(rec, rules)
+    out += _reasons(rec)
+    if rec.why_not:
+        out += _why_not(rec, rec.why_not, rules)
+    out += _more(rec, rules)
+    if evidence is not None:
+        out += _evidence(rec, rules, evidence)
+    return printable("\n".join(out) + "\n")
+
+
+def _ranking(rec: Recommendation) -> list[str]:
+    out = ["| rank | framework | score | status |", "| ---: | --- | ---: | --- |"]
     for i, s in enumerate(rec.ranking, 1):
         status = (
             "excluded (deal-breaker)"
@@ -31,58 +71,71 @@ def render_markdown(rec: Recommendation, rules: RuleBase, evidence: Evidence | N
             else "winner"
             if s.framework == rec.winner
             else "tied"
-            if s.framework in rec.tie
+            if s.framework in rec.tie and rec.confidence != "none"
             else ""
         )
-        out.append(f"| {i} | {s.name} | {s.score:+g} | {status} |")
+        out.append(f"| {i} | {cell(s.name)} | {s.score:+g} | {status} |")
+    return out
+
+
+def _companion(rec: Recommendation, rules: RuleBase) -> list[str]:
+    out = []
     if rec.companion:
-        out += ["", f"**Companion library:** {_cell(companion_line(rec.companion))}"]
+        out += ["", f"**Companion library:** {cell(companion_line(rec.companion))}"]
     if rec.avoid:
         out += ["", f"**Avoid for new {name_of(rec.winner, rules)} projects:**", ""]
-        out += [f"- {_cell(avoid_line(c))}" for c in rec.avoid]
+        out += [f"- {cell(avoid_line(c))}" for c in rec.avoid]
+    return out
+
+
+def _reasons(rec: Recommendation) -> list[str]:
+    out = []
     for s in rec.ranking:
         if s.framework in (rec.winner, *rec.tie) and s.reasons:
-            out += [
-                "",
-                f"### Why {s.name}",
-                "",
-                "| points | reason | source |",
-                "| ---: | --- | --- |",
-            ]
-            out += [
-                f"| {r.points:+g} | {_cell(r.because)} | {_cell(r.source)} |" for r in s.reasons
-            ]
-    if rec.why_not and rec.why_not.lost_on:
-        out += [
-            "",
-            f"### Why not {name_of(rec.why_not.framework, rules)} ({-rec.why_not.gap:+g})",
-            "",
-        ]
-        out += [f"- {r.points:+g}: {_cell(r.because)}" for r in rec.why_not.lost_on]
+            out += ["", f"### Why {cell(s.name)}", ""]
+            out += ["| points | reason | source |", "| ---: | --- | --- |"]
+            out += [f"| {r.points:+g} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons]
+    return out
+
+
+def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
+    """The nets by question (they add up to the gap), then the runner-up's own reasons."""
+    loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
+    out = ["", f"### Why not {cell(loser)} ({w.gap:g} behind)", ""]
+    out += [f"What {cell(winner)} gained over it, question by question:", ""]
+    out += ["| net | question = answer | rules |", "| ---: | --- | --- |"]
+    for n in w.by_question:
+        shares = ", ".join(
+            f"{s.rule} ({points_text(s.winner)} / {points_text(s.runner_up)})" for s in n.rules
+        )
+        out.append(f"| {n.net:+g} | {cell(net_label(n, rec, rules))} | {cell(shares)} |")
+    out.append(f"| **{w.gap:+g}** | in all | |")
+    runner = rec.runner_up
+    if runner is not None and runner.reasons:
+        out += ["", f"{cell(loser)}'s own reasons ({runner.score:+g}):", ""]
+        out += [f"- {r.points:+g}: {cell(r.because)}" for r in runner.reasons]
+    return out
+
+
+def _more(rec: Recommendation, rules: RuleBase) -> list[str]:
+    out = []
     breakers = [(s, r) for s in rec.ranking for r in s.dealbreakers]
     if breakers:
         out += ["", "### Deal-breakers", ""]
-        out += [f"- **{s.name}**: {_cell(r.because)} ({_cell(r.source)})" for s, r in breakers]
+        out += [f"- **{cell(s.name)}**: {cell(r.because)} ({cell(r.source)})" for s, r in breakers]
     groups = grouped_changes(rec)
     if groups:
         out += ["", "### What would change this", ""]
-        out += [f"- {_cell(change_line(q, cs, rec, rules))}" for q, cs in groups.items()]
+        out += [f"- {cell(change_line(q, cs, rec, rules))}" for q, cs in groups.items()]
     if rec.open_questions:
-        out += [
-            "",
-            "Unanswered questions that could still change the result: "
-            + ", ".join(f"`{q}`" for q in rec.open_questions),
-        ]
-    if evidence is not None:
-        from recommender.render.evidence import render_evidence
+        questions = ", ".join(f"`{q}`" for q in rec.open_questions)
+        out += ["", f"Unanswered questions that could still change the result: {questions}"]
+    return out
 
-        section = render_evidence(evidence, rules, rec.winner).strip("\n").split("\n", 1)
-        out += [
-            "",
-            "### " + section[0].rstrip(":"),
-            "",
-            "```text",
-            section[1] if len(section) > 1 else "",
-            "```",
-        ]
-    return "\n".join(out) + "\n"
+
+def _evidence(rec: Recommendation, rules: RuleBase, evidence: Evidence) -> list[str]:
+    from recommender.render.evidence import render_evidence
+
+    section = render_evidence(evidence, rules, rec.winner).strip("\n").split("\n", 1)
+    body = section[1] if len(section) > 1 else ""
+    return ["", "### " + section[0].rstrip(":"), "", "```text", body, "```"]

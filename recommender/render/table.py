@@ -1,30 +1,66 @@
-"""The human-readable report: ranking bars, winner and companion, reasons, deal-breakers, what-ifs."""
+"""The report for people: the brief screen by default (:mod:`recommender.render.brief`), or with
+``full`` every part: ranking bars, winner and companion, every reason with its source, why not
+the runner-up question by question with its own reasons, deal-breakers, what would change this,
+and what was ignored. Lines wrap at ``width`` (None: not wrapped)."""
 
 from __future__ import annotations
 
-import shutil
-import textwrap
+from typing import TYPE_CHECKING
 
+from recommender.render.brief import render_brief
+from recommender.render.terminal import printable, wrap
 from recommender.render.text import (
     avoid_line,
     change_line,
     companion_line,
+    confidence_note,
     grouped_changes,
     headline,
+    ignored_line,
     name_of,
+    net_label,
+    points_text,
+    stack_lines,
 )
 from recommender.rulebase.model import RuleBase
-from recommender.scoring.evidence import Evidence
-from recommender.scoring.result import Recommendation
+from recommender.scoring.result import Reason, Recommendation, WhyNot
+
+if TYPE_CHECKING:
+    from recommender.scoring.evidence import Evidence
 
 BAR = 24
+HANG = " " * 8  # under a reason's text
 
 
-def _fmt(points: float) -> str:
-    return f"{points:+g}"
+def render_table(
+    rec: Recommendation,
+    rules: RuleBase,
+    evidence: Evidence | None = None,
+    *,
+    full: bool = True,
+    width: int | None = None,
+) -> str:
+    if not full:
+        return render_brief(rec, rules, evidence, width)
+    out = [f"Profile: {rec.profile}" if rec.profile else "Profile: (from --answer)", ""]
+    out += _bars(rec)
+    out += ["", *wrap(headline(rec, rules), width)]
+    out += _companion(rec, rules, width)
+    out += _notes(rec, rules, width)
+    out += _reasons(rec, width)
+    if rec.why_not:
+        out += _why_not(rec, rec.why_not, rules, width)
+    out += _dealbreakers(rec, width)
+    out += _what_would_change(rec, rules, width)
+    text = "\n".join(out) + "\n"
+    if evidence is not None:
+        from recommender.render.evidence import render_evidence
+
+        text += render_evidence(evidence, rules, rec.winner, width)
+    return printable(text)
 
 
-def _bars(rec: Recommendation, rules: RuleBase) -> list[str]:
+def _bars(rec: Recommendation) -> list[str]:
     scores = [s.score for s in rec.ranking]
     low, high = min(0.0, *scores), max(0.0, *scores)
     span = (high - low) or 1.0
@@ -38,57 +74,95 @@ def _bars(rec: Recommendation, rules: RuleBase) -> list[str]:
             mark = "  ✗ excluded (deal-breaker)"
         elif s.framework == rec.winner:
             mark = "  ◀ winner"
-        elif s.framework in rec.tie:
+        elif s.framework in rec.tie and rec.confidence != "none":
             mark = "  = tied for first"
-        lines.append(f"  {s.name:<{width}}  {bar}  {_fmt(s.score):>5}{mark}")
+        lines.append(f"  {s.name:<{width}}  {bar}  {points_text(s.score):>5}{mark}")
     return lines
 
 
-def render_table(rec: Recommendation, rules: RuleBase, evidence: Evidence | None = None) -> str:
-    width = min(shutil.get_terminal_size((100, 24)).columns, 110)
-    wrap = textwrap.TextWrapper(width=width, subsequent_indent="        ")
-    out = [f"Profile: {rec.profile}" if rec.profile else "Profile: (from --answer)", ""]
-    out += _bars(rec, rules)
-    out += ["", headline(rec, rules)]
+def _companion(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
+    out = []
     if rec.companion:
-        out += wrap.wrap(f"  with {companion_line(rec.companion)}")
+        out += wrap(f"with {companion_line(rec.companion)}", width, "  ", HANG)
+    stack = stack_lines(rec.stack)
+    if stack:
+        out += ["", "Stack:"]
+        for line in stack:
+            out += wrap(line, width, "  ", "    ")
     if rec.avoid:
         out += ["", f"Avoid for new {name_of(rec.winner, rules)} projects:"]
         for c in rec.avoid:
-            out += wrap.wrap(f"  ! {avoid_line(c)}")
+            out += wrap(f"! {avoid_line(c)}", width, "  ", HANG)
+    return out
+
+
+def _notes(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
+    out = []
+    note = confidence_note(rec, rules)
+    if note:
+        out += ["", *wrap(note, width, "", "  ")]
+    if rec.ignored:
+        out += ["", "Ignored (not scored):"]
+        for d in rec.ignored:
+            out += wrap(ignored_line(d, rules), width, "  ", HANG)
+    return out
+
+
+def _reason(r: Reason, width: int | None, source: bool = True) -> list[str]:
+    out = wrap(f"{points_text(r.points):>4}  {r.because}", width, "  ", HANG)
+    return out + (wrap(f"source: {r.source}", width, HANG, HANG) if source else [])
+
+
+def _reasons(rec: Recommendation, width: int | None) -> list[str]:
+    out = []
     for s in rec.ranking:
         if s.framework in (rec.winner, *rec.tie) and s.reasons:
-            out += ["", f"Why {s.name} ({_fmt(s.score)}):"]
+            out += ["", f"Why {s.name} ({points_text(s.score)}):"]
             for r in s.reasons:
-                out += wrap.wrap(f"  {_fmt(r.points):>4}  {r.because}")
-                out += wrap.wrap(f"        source: {r.source}")
-    if rec.why_not and rec.why_not.lost_on:
-        loser = name_of(rec.why_not.framework, rules)
-        out += ["", f"Why not {loser} ({_fmt(-rec.why_not.gap)} behind): it lost most on"]
-        for r in rec.why_not.lost_on:
-            out += wrap.wrap(f"  {_fmt(r.points):>4}  {r.because}")
+                out += _reason(r, width)
+    return out
+
+
+def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None) -> list[str]:
+    """Per question, what the winner gained over the runner-up (the nets add up to the gap),
+    each with its rules' points on both sides; then the runner-up's own reasons."""
+    loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
+    out = ["", f"Why not {loser} ({w.gap:g} behind): {winner}'s gain, question by question"]
+    for n in w.by_question:
+        out += wrap(f"{points_text(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
+        for s in n.rules:
+            sides = f"{winner} {points_text(s.winner)}, {loser} {points_text(s.runner_up)}"
+            out += wrap(f"{s.rule}: {sides}", width, HANG, HANG + "  ")
+    out.append(f" {points_text(w.gap):>5}  in all")
+    runner = rec.runner_up
+    if runner is not None and runner.reasons:
+        out += ["", f"{loser}'s own reasons ({points_text(runner.score)}):"]
+        for r in runner.reasons:
+            out += _reason(r, width, source=False)
+    return out
+
+
+def _dealbreakers(rec: Recommendation, width: int | None) -> list[str]:
     breakers = [(s, r) for s in rec.ranking for r in s.dealbreakers]
-    if breakers:
-        out += ["", "Deal-breakers:"]
-        for s, r in breakers:
-            out += wrap.wrap(f"  ✗ {s.name}: {r.because}")
-            out += wrap.wrap(f"        source: {r.source}")
+    if not breakers:
+        return []
+    out = ["", "Deal-breakers:"]
+    for s, r in breakers:
+        out += wrap(f"✗ {s.name}: {r.because}", width, "  ", HANG)
+        out += wrap(f"source: {r.source}", width, HANG, HANG)
+    return out
+
+
+def _what_would_change(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
     groups = grouped_changes(rec)
+    out = []
     if groups:
         out += ["", "What would change this (one answer at a time):"]
         for question, changes in groups.items():
-            out += wrap.wrap(f"  {change_line(question, changes, rec, rules)}")
-    elif rec.what_would_change == () and rec.ranking:
+            out += wrap(change_line(question, changes, rec, rules), width, "  ", "    ")
+    elif rec.ranking:
         out += ["", "What would change this: no single different answer changes the outcome."]
     if rec.open_questions:
-        out += [
-            "",
-            "Unanswered questions that could still change the result: "
-            + ", ".join(rec.open_questions),
-        ]
-    text = "\n".join(out) + "\n"
-    if evidence is not None:
-        from recommender.render.evidence import render_evidence
-
-        text += render_evidence(evidence, rules, rec.winner)
-    return text
+        text = "Unanswered questions that could still change the result: "
+        out += ["", *wrap(text + ", ".join(rec.open_questions), width, "", "  ")]
+    return out

@@ -1,9 +1,22 @@
-"""Wording shared by the table and markdown renderers, so both say the same thing."""
+"""Wording shared by the brief screen, the full report and Markdown, so all say the same thing.
+
+Everything here reads a :class:`~recommender.scoring.result.Recommendation`; nothing is computed
+that the scoring core does not already hold.
+"""
 
 from __future__ import annotations
 
-from recommender.rulebase.model import Companion, RuleBase
-from recommender.scoring.result import Change, Recommendation
+from typing import Any
+
+from recommender.rulebase.model import Companion, Question, RuleBase
+from recommender.scoring.result import Change, Dropped, Net, Recommendation
+from recommender.scoring.stack import Stack
+from recommender.scoring.stack import stack_line as stack_text
+
+CALLS = {
+    "clear": "a clear call",
+    "close": "a close call",
+}
 
 
 def name_of(framework: str | None, rules: RuleBase) -> str:
@@ -23,12 +36,70 @@ def outcome(winner: str | None, tie: tuple[str, ...], rules: RuleBase) -> str:
 
 
 def headline(rec: Recommendation, rules: RuleBase) -> str:
+    """The verdict and how sure it is."""
+    if rec.confidence == "none":
+        return "No recommendation yet: nothing you answered separates the frameworks"
     if rec.winner:
-        return f"Recommended: {name_of(rec.winner, rules)}"
+        return f"Recommended: {name_of(rec.winner, rules)}, {CALLS[rec.confidence]}"
     if rec.tie:
         names = and_list([name_of(f, rules) for f in rec.tie])
-        return f"Tie between {names}: the rules cannot separate them. Answering more questions may."
-    return "No framework fits: every candidate hits a deal-breaker."
+        return f"Tie between {names}: the rules cannot separate them"
+    return "No framework fits: every candidate hits a deal-breaker"
+
+
+def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = None) -> str:
+    """Why the call is close (the answers that would change it, ``limit`` of them), or what
+    would decide it; empty for a clear call."""
+    if rec.confidence == "none":
+        return deciding_note(rec)
+    if rec.confidence != "close" or not rec.winner or not rec.why_not:
+        return ""
+    if rec.by_lean:
+        runner = name_of(rec.why_not.framework, rules)
+        return f"Close call: {name_of(rec.winner, rules)} leads {runner} only by the default lean."
+    shown = rec.swing[:limit] if limit is not None else rec.swing
+    parts = [f"{change_text(c, rules)} → {_swing_outcome(c, rec, rules)}" for c in shown]
+    more = len(rec.swing) - len(shown)
+    return (
+        "Close call: one answer could change it: "
+        + "; ".join(parts)
+        + (f" (and {more} more)." if more else ".")
+    )
+
+
+def _swing_outcome(c: Change, rec: Recommendation, rules: RuleBase) -> str:
+    if c.winner is not None and c.winner == rec.winner:
+        return f"level on the real reasons, {name_of(c.winner, rules)} ahead by the lean alone"
+    return outcome(c.winner, c.tie, rules)
+
+
+def deciding_note(rec: Recommendation) -> str:
+    """For ``confidence: none``: the questions that would decide most."""
+    if not rec.deciding:
+        return "No single answer separates them: the rules cannot decide for this profile."
+    names = ", ".join(rec.deciding)
+    return f"Answer these to get a recommendation; they would decide most: {names}."
+
+
+def stack_lines(stack: Stack | None) -> list[str]:
+    """The stack, one line per deployment target and one for the training hardware."""
+    if stack is None:
+        return []
+    out = []
+    for d in stack.deploy:
+        if d.route is None:
+            out.append(f"{d.target}: no route known for this framework")
+            continue
+        r = d.route
+        also = f"; also {', '.join(a.runtime for a in d.alternatives)}" if d.alternatives else ""
+        out.append(f"{d.target}: {r.runtime} ({r.support}): {r.path}{also}")
+    if stack.hardware is not None:
+        answer, route = stack.hardware
+        out.append(
+            f"training on {answer}: "
+            + (f"{route.route} ({route.support})" if route else "no route known")
+        )
+    return out
 
 
 def companion_line(c: Companion) -> str:
@@ -41,18 +112,36 @@ def avoid_line(c: Companion) -> str:
     return f"{c.name}: {c.status} as of {c.status_as_of}. {c.note}".rstrip()
 
 
+def stack_line(rec: Recommendation) -> str:
+    """The stack in a line (``Stack: PyTorch + Lightning; mobile: ExecuTorch``); empty without a
+    winner."""
+    text = stack_text(rec.stack, rec.scorer.table_names)
+    return f"Stack: {text}" if text else ""
+
+
+def answer_text(q: Question, value: Any) -> str:
+    """An answer as a profile holds it (an option id or a list), in the question's labels."""
+    if value is None:
+        return "unanswered"
+    ids = value if isinstance(value, list) else [value]
+    return ", ".join(q.label(str(o)) for o in ids)
+
+
+def change_text(c: Change, rules: RuleBase) -> str:
+    """``question: what changes`` for a what-if entry."""
+    return f"{c.question}: {change_phrase(c, rules.question(c.question))}"
+
+
+def change_phrase(c: Change, q: Question) -> str:
+    if c.change == "clear" or c.answer is None:
+        return "leaving it unanswered"
+    label = q.label(c.answer)
+    return {"add": f"adding {label}", "remove": f"dropping {label}"}.get(c.change, label)
+
+
 def change_line(question: str, changes: list[Change], rec: Recommendation, rules: RuleBase) -> str:
     q = rules.question(question)
-    parts = []
-    for c in changes:
-        if c.answer.startswith(("+", "-")) and q.kind == "multi":
-            verb = "adding" if c.answer[0] == "+" else "dropping"
-            answer = f"{verb} {q.label(c.answer[1:])}"
-        elif c.answer == "(unanswered)":
-            answer = "leaving it unanswered"
-        else:
-            answer = q.label(c.answer)
-        parts.append(f"{answer} → {outcome(c.winner, c.tie, rules)}")
+    parts = [f"{change_phrase(c, q)} → {outcome(c.winner, c.tie, rules)}" for c in changes]
     return f"{question}: " + "; ".join(parts)
 
 
@@ -61,3 +150,27 @@ def grouped_changes(rec: Recommendation) -> dict[str, list[Change]]:
     for c in rec.what_would_change:
         groups.setdefault(c.question, []).append(c)
     return groups
+
+
+def net_label(n: Net, rec: Recommendation, rules: RuleBase) -> str:
+    """What a why-not group's rules read, with the answers: ``debugging = Yes``."""
+    if not n.reads:
+        return "(rules that always fire)"
+    answers = rec.answers
+    parts = []
+    for read in n.reads:
+        if read in rules.question_by_id:
+            value = answer_text(rules.question(read), answers.get(read))
+            parts.append(f"{read} = {value}")
+        else:
+            parts.append(read)  # a probe fact: probe:pytorch.gpu
+    return " & ".join(parts)
+
+
+def ignored_line(d: Dropped, rules: RuleBase) -> str:
+    value = answer_text(rules.question(d.question), d.answer)
+    return f"{d.question} = {value}: {d.why}"
+
+
+def points_text(points: float) -> str:
+    return f"{points:+g}"

@@ -12,10 +12,10 @@ condition is one class here and one case in :func:`core`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.errors import UserError, did_you_mean
+from recommender.values import Value, frozen
 
 Answers = Mapping[str, frozenset[str]]
 Facts = Mapping[str, str]
@@ -25,16 +25,16 @@ PROBE = "probe:"  # the pseudo-question prefix a probe fact is answered under
 KEYWORDS = ("all", "any", "not", "unanswered", "answered", "probe")
 
 
-@dataclass(frozen=True, slots=True)
-class Always:
+@frozen
+class Always(Value):
     """Holds for every profile (what a rule with a broken condition falls back to)."""
 
     def explain(self, holds: Holds, answers: Answers) -> str:
         return "always"
 
 
-@dataclass(frozen=True, slots=True)
-class Is:
+@frozen
+class Is(Value):
     """``{question: value}`` or ``{question: [a, b]}``: the answer includes one of ``values``."""
 
     question: str
@@ -47,8 +47,8 @@ class Is:
         return f"{self.question} is {want} ({_yes(holds(self))}: {got_text})"
 
 
-@dataclass(frozen=True, slots=True)
-class Unanswered:
+@frozen
+class Unanswered(Value):
     """``unanswered: q``, or ``answered: q`` when ``negate``."""
 
     question: str
@@ -59,8 +59,8 @@ class Unanswered:
         return f"{self.question} is {word} ({_yes(holds(self))})"
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeFact:
+@frozen
+class ProbeFact(Value):
     """``probe: {"framework.check": status}``: what ``recommender probe`` found on this machine."""
 
     fact: str
@@ -73,28 +73,28 @@ class ProbeFact:
         return f"probe {self.fact} is {want} ({_yes(holds(self))}: {got_text})"
 
 
-@dataclass(frozen=True, slots=True)
-class All:
-    parts: tuple[Condition, ...]
+@frozen
+class All(Value):
+    parts: tuple[Condition | bool, ...]  # bool only in the core forms (see core)
 
     def explain(self, holds: Holds, answers: Answers) -> str:
-        return " and ".join(p.explain(holds, answers) for p in self.parts)
+        return " and ".join(_explain(p, holds, answers) for p in self.parts)
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
-    parts: tuple[Condition, ...]
-
-    def explain(self, holds: Holds, answers: Answers) -> str:
-        return "any of (" + "; ".join(p.explain(holds, answers) for p in self.parts) + ")"
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    part: Condition
+@frozen
+class AnyOf(Value):
+    parts: tuple[Condition | bool, ...]
 
     def explain(self, holds: Holds, answers: Answers) -> str:
-        return f"not [{self.part.explain(holds, answers)}]"
+        return "any of (" + "; ".join(_explain(p, holds, answers) for p in self.parts) + ")"
+
+
+@frozen
+class Not(Value):
+    part: Condition | bool
+
+    def explain(self, holds: Holds, answers: Answers) -> str:
+        return f"not [{_explain(self.part, holds, answers)}]"
 
 
 Condition = Always | Is | Unanswered | ProbeFact | All | AnyOf | Not
@@ -103,6 +103,12 @@ Holds = Callable[[Condition], bool]
 CLASSES: dict[str, type] = {
     c.__name__: c for c in (Always, Is, Unanswered, ProbeFact, All, AnyOf, Not)
 }
+
+
+def _explain(part: Condition | bool, holds: Holds, answers: Answers) -> str:
+    if isinstance(part, bool):  # a constant of the core forms
+        return "always" if part else "never"
+    return part.explain(holds, answers)
 
 
 def _yes(flag: bool) -> str:

@@ -8,6 +8,8 @@ that names both places. Every problem in every file is collected and reported in
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -19,13 +21,16 @@ from recommender.rulebase.conditions import Always, Condition, compile_condition
 from recommender.rulebase.model import (
     Case,
     Companion,
+    DeployRoutes,
     Fact,
     Framework,
+    HardwareRoute,
     Need,
     Option,
     Origin,
     PackageClaim,
     Question,
+    Route,
     Rule,
     RuleBase,
 )
@@ -48,8 +53,8 @@ def shipped_rules_dir() -> Path:
     return Path(str(files("recommender") / "rules"))
 
 
-def rule_files(directory: Path) -> list[Path]:
-    """The YAML files of one rules directory, definitions first, then tests."""
+def rule_files(directory: Path, cases: bool = True) -> list[Path]:
+    """The YAML files of one rules directory, definitions first, then (``cases``) the tests."""
     if not directory.is_dir():
         raise UserError(
             "rules directory not found (give a directory holding *.yaml rule files)", str(directory)
@@ -58,21 +63,24 @@ def rule_files(directory: Path) -> list[Path]:
         directory.glob("*.yaml"),
         key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
     )
-    return [*main, *sorted((directory / "tests").glob("*.yaml"))]
+    tests = sorted((directory / "tests").glob("*.yaml")) if cases else []
+    return [*main, *tests]
 
 
 def load_rules(
     *overlays: str | os.PathLike[str],
     base: str | os.PathLike[str] | None = None,
     files: Sequence[str | os.PathLike[str]] | None = None,
+    cases: bool = True,
 ) -> RuleBase:
     """Load and validate the rule base: ``base`` (default: shipped) plus ``overlays``, in order.
 
-    ``files`` loads exactly those files instead (used by ``rules validate PATH``).
+    ``files`` loads exactly those files instead (used by ``rules validate PATH``); ``cases=False``
+    leaves out the example cases of ``tests/`` (only ``rules test`` reads them).
     """
     if files is None:
         dirs = [Path(base) if base is not None else shipped_rules_dir(), *map(Path, overlays)]
-        paths = [p for d in dirs for p in rule_files(d)]
+        paths = [p for d in dirs for p in rule_files(d, cases)]
     else:
         paths = [Path(f) for f in files]
     builder = _Builder()
@@ -122,6 +130,10 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _option(o: Map) -> Option:
+    return Option(o["id"], o["label"], _text(o.get("help")), o.get("exclusive") is True)
+
+
 class _Builder:
     """Collects definitions file by file, then compiles conditions once every question is known."""
 
@@ -135,6 +147,8 @@ class _Builder:
         self.cases: list[tuple[Map, str]] = []
         self.needs: dict[str, tuple[Map, str]] = {}
         self.packages: dict[str, tuple[Map, str]] = {}
+        self.deploy: list[tuple[Map, str]] = []
+        self.hardware: list[tuple[Map, str]] = []
         self.broken_rules: set[str] = (
             set()
         )  # rules with schema errors: kept for ids and references only
@@ -174,6 +188,9 @@ class _Builder:
             self._add(self.needs, n, name, "need")
         for p in _good(doc, "packages", name):
             self._add(self.packages, p, name, "package claim", key="package")
+        # the stack: a later file's entries come first, so an overlay's routes win
+        self.deploy[:0] = [(d, name) for d in _good(doc, "deploy", name)]
+        self.hardware[:0] = [(h, name) for h in _good(doc, "hardware", name)]
 
     def _add_question(self, q: Map, file: str) -> None:
         if q.get("extend"):
@@ -231,6 +248,10 @@ class _Builder:
         )
         rules = tuple(r for r in rules if r.id not in self.broken_rules)
         cases = tuple(self._case(c, file, framework_ids) for c, file in self.cases)
+        deploy = tuple(self._deploy(d, file, options, framework_ids) for d, file in self.deploy)
+        hardware = tuple(
+            self._hardware(h, file, options, framework_ids) for h, file in self.hardware
+        )
         needs = tuple(
             self._need(n, file, options, framework_ids) for n, file in self.needs.values()
         )
@@ -253,6 +274,60 @@ class _Builder:
             tuple(sorted(disabled)),
             needs,
             packages,
+            deploy,
+            hardware,
+        )
+
+    def _stack_refs(
+        self, item: Map, file: str, options: dict, framework_ids: list[str], key: str, question: str
+    ) -> Condition | None:
+        """Check a stack entry's framework and option, and compile its ``when``."""
+        fid, value = item["framework"], item[key]
+        if fid not in framework_ids:
+            hint = did_you_mean(fid, framework_ids)
+            section = "deploy" if key == "target" else "hardware"
+            message = f'{section} entry: unknown framework "{fid}"{hint}'
+            self.errors.append(UserError(message, file, *item.at("framework")))
+        valid = options.get(question, frozenset())
+        if question in options and value not in valid:
+            hint = did_you_mean(value, valid)
+            message = f'{key}: "{value}" is not an option of question "{question}"{hint}'
+            self.errors.append(UserError(message, file, *item.at(key)))
+        if "when" not in item:
+            return None
+        return self._condition(item["when"], file, item.at("when"), options)
+
+    def _deploy(self, d: Map, file: str, options: dict, framework_ids: list[str]) -> DeployRoutes:
+        when = self._stack_refs(d, file, options, framework_ids, "target", "deployment")
+        routes = tuple(
+            Route(
+                r["runtime"],
+                r["path"],
+                r["support"],
+                r["source"],
+                _text(r["as_of"]),
+                _text(r.get("note")),
+                tuple(r.get("packages", [])),
+            )
+            for r in d["routes"]
+        )
+        return DeployRoutes(d["framework"], d["target"], routes, when, _origin(file, d))
+
+    def _hardware(
+        self, h: Map, file: str, options: dict, framework_ids: list[str]
+    ) -> HardwareRoute:
+        when = self._stack_refs(h, file, options, framework_ids, "answer", "hardware")
+        return HardwareRoute(
+            h["framework"],
+            h["answer"],
+            h["route"],
+            h["support"],
+            h["source"],
+            _text(h["as_of"]),
+            _text(h.get("note")),
+            tuple(h.get("packages", [])),
+            when,
+            _origin(file, h),
         )
 
     def _need(self, n: Map, file: str, options: dict, framework_ids: list[str]) -> Need:
@@ -276,14 +351,11 @@ class _Builder:
                 YES_NO
                 if q.get("kind") == "yes_no"
                 else tuple(
-                    Option(o["id"], o["label"], _text(o.get("help"))) for o in q.get("options", [])
+                    _option(o) for o in q.get("options", [])
                 )
             )
             for extra, extra_file in self.extra_options.pop(qid, []):
-                opts += tuple(
-                    Option(o["id"], o["label"], _text(o.get("help")))
-                    for o in extra.get("options", [])
-                )
+                opts += tuple(_option(o) for o in extra.get("options", []))
             seen: set[str] = set()
             for o in opts:
                 if o.id in seen:
@@ -323,9 +395,7 @@ class _Builder:
         if "ask_when" not in raw:
             return q
         cond = self._condition(raw["ask_when"], file, raw.at("ask_when"), options)
-        return Question(
-            q.id, q.text, q.help, q.kind, q.options, cond, q.origin, q.lint_allow, q.lint_reason
-        )
+        return dataclasses.replace(q, ask_when=cond, raw_ask_when=raw["ask_when"])
 
     def _framework(self, f: Map, file: str, options: dict) -> Framework:
         companions = tuple(
@@ -419,6 +489,14 @@ class _Builder:
                         *pos,
                     )
                 )
+        if r.get("lean") is True and breakers:
+            self.errors.append(
+                UserError(
+                    f'rule "{r["id"]}": a lean only breaks ties; it cannot be a deal-breaker',
+                    file,
+                    *r.at("lean"),
+                )
+            )
         if isinstance(r.get("when"), dict):
             when = self._condition(r["when"], file, r.at("when"), options)
         if r["id"] in self.broken_rules:
@@ -436,6 +514,7 @@ class _Builder:
             _origin(file, r),
             *_lint(r),
             packages=tuple(r.get("packages", [])),
+            lean=r.get("lean") is True,
         )
 
     def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from recommender.rulebase.conditions import Condition
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+@frozen
+class Origin(Value):
     """Where something was defined, for messages and ``rules show``."""
 
     file: str
@@ -20,17 +21,18 @@ class Origin:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+@frozen
+class Option(Value):
     """One answer a question offers."""
 
     id: str
     label: str
     help: str = ""
+    exclusive: bool = False  # cannot be combined with another option ("none" of a multi question)
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+@frozen
+class Question(Value):
     """A question of the questionnaire; ``ask_when`` makes it a follow-up."""
 
     id: str
@@ -44,6 +46,7 @@ class Question:
         str, ...
     ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
+    raw_ask_when: Any = None  # ask_when as written, for people (``recommender questions``)
 
     option_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -55,8 +58,8 @@ class Question:
         return next((o.label for o in self.options if o.id == option_id), option_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Companion:
+@frozen
+class Companion(Value):
     """A high-level library that goes with a framework, with its dated status."""
 
     id: str
@@ -70,8 +73,8 @@ class Companion:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+@frozen
+class Fact(Value):
     """A dated, cited claim about a framework; stale or wrong ones carry the correction."""
 
     id: str
@@ -85,8 +88,8 @@ class Fact:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Framework:
+@frozen
+class Framework(Value):
     """A candidate: the comparison table, companion libraries and facts."""
 
     id: str
@@ -103,8 +106,8 @@ class Framework:
     lint_reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+@frozen
+class Rule(Value):
     """A scoring rule or deal-breaker: when ``when`` holds, add ``score`` / exclude ``dealbreaker``."""
 
     id: str
@@ -122,10 +125,11 @@ class Rule:
     ] = ()  # lint checks acknowledged in the rule file (`lint: {allow: [...]}`)
     lint_reason: str = ""
     packages: tuple[str, ...] = ()  # the packages the rule's claim is about (`rules freshness`)
+    lean: bool = False  # the default lean: breaks exact ties, is not a reason (`confidence`)
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
+@frozen
+class Case(Value):
     """An example profile with the expected winner (``rules/tests``)."""
 
     name: str
@@ -139,8 +143,8 @@ class Case:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Need:
+@frozen
+class Need(Value):
     """A stated need the probe can verify: when ``when`` holds, ``checks[framework]`` must be ok here."""
 
     id: str
@@ -151,8 +155,8 @@ class Need:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PackageClaim:
+@frozen
+class PackageClaim(Value):
     """A dated claim about a package no framework or companion names (a runtime, a plugin)."""
 
     package: str
@@ -163,8 +167,48 @@ class PackageClaim:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RuleBase:
+@frozen
+class Route(Value):
+    """One way to run a framework's model on a deployment target, with its support level."""
+
+    runtime: str
+    path: str
+    support: str  # supported | limited | experimental | unsupported | deprecated
+    source: str
+    as_of: str
+    note: str = ""
+    packages: tuple[str, ...] = ()
+
+
+@frozen
+class DeployRoutes(Value):
+    """Framework x deployment target: the routes, the first one recommended; ``when`` narrows."""
+
+    framework: str
+    target: str
+    routes: tuple[Route, ...]
+    when: Condition | None = None
+    origin: Origin | None = None
+
+
+@frozen
+class HardwareRoute(Value):
+    """Framework x training hardware: how it runs there, and how well."""
+
+    framework: str
+    answer: str
+    route: str
+    support: str
+    source: str
+    as_of: str
+    note: str = ""
+    packages: tuple[str, ...] = ()
+    when: Condition | None = None
+    origin: Origin | None = None
+
+
+@frozen
+class RuleBase(Value):
     """Everything loaded from the rule files, validated; look-ups by id are cached."""
 
     questions: tuple[Question, ...]
@@ -175,6 +219,8 @@ class RuleBase:
     disabled: tuple[str, ...] = ()
     needs: tuple[Need, ...] = ()
     packages: tuple[PackageClaim, ...] = ()
+    deploy: tuple[DeployRoutes, ...] = ()  # later files first, so an overlay's entries win
+    hardware: tuple[HardwareRoute, ...] = ()
 
     # look-ups by id, derived from the tuples above
     question_by_id: dict[str, Question] = field(init=False, repr=False, compare=False)

@@ -6,8 +6,8 @@ Every front end (recommend, batch, ask, rules test) goes through :func:`normaliz
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,61 +17,101 @@ from recommender.errors import UserError, did_you_mean
 from recommender.fileio import JsonProblem, loads_json, read_text
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import yes_no
-from recommender.rulebase.model import RuleBase
+from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.yamlio import load_yaml
+from recommender.values import Value, frozen
 
 Normal = dict[str, frozenset]
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+@frozen
+class Profile(Value):
     """A profile file: its name and its answers in normal form."""
 
     name: str | None
     answers: Normal
 
 
+SEPARATORS = re.compile(r"[,;]")  # a multi answer as text: "a,b" (command line) or "a;b" (CSV)
+YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}  # any case
+
+
 def normalize_answers(
     raw: Mapping[str, Any], rules: RuleBase, file: str | None = None, where: Any = None
 ) -> Normal:
-    """Check raw answers against the questions; UserError names the question, option and fix."""
-    questions = {q.id: q for q in rules.questions}
+    """Check raw answers against the questions; raise UserError naming the question, option and fix.
+
+    One syntax everywhere: a multi answer is a list or text split at ``,`` or ``;`` (option ids
+    hold neither), a yes/no answer is yes/no/true/false in any case or a YAML boolean, and an
+    option marked ``exclusive`` ("none") stands alone.
+    """
+    questions = rules.question_by_id
     out: Normal = {}
     for qid, value in raw.items():
         pos = where.at(qid) if hasattr(where, "at") else (None, None)
-        if qid not in questions:
+        q = questions.get(qid)
+        if q is None:
             raise UserError(f'unknown question "{qid}"{did_you_mean(qid, questions)}', file, *pos)
-        q = questions[qid]
-        value = yes_no(value)
-        if value is None or value == "" or value == []:
-            continue
-        if q.kind == "multi":
-            items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
-        elif isinstance(value, (list, tuple, set, frozenset)) and len(value) != 1:
-            raise UserError(
-                f'question "{qid}" takes one answer, got a list {value!r}; valid values: '
-                f"{', '.join(q.option_ids)}",
-                file,
-                *pos,
-            )
-        else:
-            items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
-        chosen = []
-        for item in items:
-            item = yes_no(item)
-            if not isinstance(item, str):
-                raise UserError(
-                    f'question "{qid}": expected one of {", ".join(q.option_ids)}, '
-                    f"got {type(item).__name__} {item!r}",
-                    file,
-                    *pos,
-                )
-            if item not in q.option_ids:
-                hint = did_you_mean(item, q.option_ids)
-                raise UserError(f'unknown option "{item}" for question "{qid}"{hint}', file, *pos)
-            chosen.append(item)
-        out[qid] = frozenset(chosen)
+        try:
+            chosen = _chosen(q, value)
+        except ValueError as exc:
+            raise UserError(str(exc), file, *pos) from None
+        if chosen:
+            out[qid] = chosen
     return out
+
+
+def _chosen(q: Question, value: Any) -> frozenset[str]:
+    """The option ids of one raw answer (empty when unanswered); ValueError says what is wrong."""
+    items = _items(q, yes_no(value))
+    if q.kind != "multi" and len(items) > 1:
+        got = f"several: {value!r}" if isinstance(value, str) else f"a list {list(value)!r}"
+        raise ValueError(
+            f'question "{q.id}" takes one answer, got {got}; valid values: '
+            f"{', '.join(q.option_ids)}"
+        )
+    chosen = frozenset(_option_id(q, item) for item in items)
+    _alone(q, chosen)
+    return chosen
+
+
+def _items(q: Question, value: Any) -> list[Any]:
+    if value is None or value == "" or value == []:
+        return []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    if isinstance(value, str) and SEPARATORS.search(value):
+        return [p.strip() for p in SEPARATORS.split(value) if p.strip()]
+    return [value]
+
+
+def _option_id(q: Question, item: Any) -> str:
+    item = yes_no(item)
+    if not isinstance(item, str):
+        raise ValueError(
+            f'question "{q.id}": expected one of {", ".join(q.option_ids)}, '
+            f"got {type(item).__name__} {item!r}"
+        )
+    if q.kind == "yes_no":
+        item = YES_NO.get(item.strip().lower(), item)
+    if item not in q.option_ids:
+        raise ValueError(
+            f'unknown option "{item}" for question "{q.id}"{did_you_mean(item, q.option_ids)}'
+        )
+    return item
+
+
+def _alone(q: Question, chosen: frozenset[str]) -> None:
+    """An exclusive option ("none", "None of them yet") cannot be combined with another."""
+    if len(chosen) < 2:
+        return
+    for o in q.options:
+        if o.exclusive and o.id in chosen:
+            others = ", ".join(i for i in q.option_ids if i in chosen and i != o.id)
+            raise ValueError(
+                f'question "{q.id}": "{o.id}" ({o.label}) cannot be combined with other options; '
+                f"got {o.id} with {others}"
+            )
 
 
 def denormalize(answers: Mapping[str, frozenset], rules: RuleBase) -> dict[str, Any]:
@@ -87,8 +127,8 @@ def denormalize(answers: Mapping[str, frozenset], rules: RuleBase) -> dict[str, 
 def profile_yaml(
     name: str | None, answers: Mapping[str, frozenset], rules: RuleBase, header: str = ""
 ) -> str:
-    """A profile file's text, ``{name: ..., answers: {...}}``, as ``recommend --profile``
-    reads it."""
+    """A profile file's text, ``{name: ..., answers: {...}}``, as ``recommend --profile`` reads
+    it."""
     doc: dict[str, Any] = {"name": name} if name else {}
     doc["answers"] = denormalize(answers, rules)
     return header + yaml.safe_dump(
@@ -97,8 +137,7 @@ def profile_yaml(
 
 
 def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
-    """``--answer question=value`` (a multi answer may be ``a,b`` or given twice)."""
-    questions = {q.id: q for q in rules.questions}
+    """``--answer question=value``; a multi answer may be ``a,b`` (or ``a;b``) or given twice."""
     raw: dict[str, Any] = {}
     for flag in flags:
         qid, sep, value = flag.partition("=")
@@ -107,25 +146,30 @@ def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
             raise UserError(
                 f'--answer "{flag}": expected QUESTION=VALUE, e.g. --answer deployment=mobile'
             )
-        q = questions.get(qid)
-        if q is not None and q.kind == "multi":
-            raw.setdefault(qid, []).extend(v for v in (s.strip() for s in value.split(",")) if v)
+        q = rules.question_by_id.get(qid)
+        if q is not None and q.kind == "multi" and qid in raw and value:
+            raw[qid] = f"{raw[qid]},{value}" if raw[qid] else value
         else:
             raw[qid] = value
     return raw
 
 
+STDIN = "<stdin>"
+
+
 def read_profile_file(path: str) -> Any:
-    """The profile document from YAML or JSON (``-`` reads stdin); mappings carry positions for
-    error messages. JSON is held to JSON's rules first: no repeated key, NaN or huge number."""
+    """The profile document from YAML or JSON (``-``: standard input, read as YAML, which JSON
+    also is); mappings carry positions for error messages. A ``.json`` file is held to JSON's
+    rules first: no repeated key, NaN or huge number."""
+    name = STDIN if path == "-" else path
     text = read_text(path)
     if not text.strip():
         raise UserError(
-            "the profile is empty; expected {name: ..., answers: {question: value}}", path, 1, 1
+            "the profile is empty; expected {name: ..., answers: {question: value}}", name, 1, 1
         )
     if path.endswith(".json"):
         return _json_profile(path, text)
-    return load_yaml(path, text)
+    return load_yaml(name, text)
 
 
 def _json_profile(path: str, text: str) -> Any:
@@ -148,12 +192,12 @@ def _located_by_yaml(path: str, text: str, problem: str) -> None:
     except UserError as exc:
         if exc.message.split()[:2] == problem.split()[:2]:
             raise
-    return None
 
 
 def load_profile(path: str, rules: RuleBase) -> Profile:
     """Read ``{name: ..., answers: {...}}`` from YAML or JSON and check every answer."""
     doc = read_profile_file(path)
+    path = STDIN if path == "-" else path
     problems = schema.check(doc, schema.PROFILE, path, "profile")
     if problems:
         raise problems[0]
@@ -167,6 +211,6 @@ def load_profile(path: str, rules: RuleBase) -> Profile:
         )
     name = doc.get("name")
     return Profile(
-        str(name) if name is not None else Path(path).stem,
+        str(name) if name is not None else None if path == STDIN else Path(path).stem,
         normalize_answers(answers, rules, path, answers),
     )

@@ -11,28 +11,28 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.yamlio import Map, Seq
+from recommender.values import Value, frozen
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 Checker = Callable[[Any], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class MappingOf:
+@frozen
+class MappingOf(Value):
     """A mapping of id -> value (``score: {tensorflow: 4}``); each bad entry is reported at its own
     position. ``values`` checks each value."""
 
     values: Checker
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+@frozen
+class Field(Value):
     """One key of a shape. ``kind``: a value checker, a MappingOf, or a nested shape (a dict of
     Fields); ``required``: the key must be there; ``many``: a list of ``kind``."""
 
@@ -146,6 +146,7 @@ OPTION = {
     "id": Field(ident, required=True),
     "label": Field(text, required=True),
     "help": Field(text),
+    "exclusive": Field(boolean),  # a multi question's option that stands alone ("none")
 }
 QUESTION = {
     "id": Field(ident, required=True),
@@ -212,6 +213,7 @@ RULE = {
     "versions": Field(mapping_of(text)),
     "packages": Field(package_name, many=True),  # what `rules freshness` checks the rule against
     "note": Field(text),
+    "lean": Field(boolean),  # the default lean: it breaks ties and is not evidence (`confidence`)
     "override": Field(boolean),
     "lint": Field(LINT),  # acknowledge a known lint warning, with the reason
 }
@@ -243,6 +245,33 @@ PACKAGE = {  # a dated claim about a package nothing else names: a runtime, a pl
     "source": Field(text, required=True),
     "override": Field(boolean),
 }
+SUPPORT = ("supported", "limited", "experimental", "unsupported", "deprecated")
+ROUTE = {  # one way to run a framework's model on a deployment target
+    "runtime": Field(text, required=True),
+    "path": Field(text, required=True),  # the export steps, e.g. "torch.export → ExecuTorch .pte"
+    "support": Field(choice(*SUPPORT), required=True),
+    "source": Field(text, required=True),
+    "as_of": Field(date_text, required=True),
+    "note": Field(text),
+    "packages": Field(package_name, many=True),
+}
+DEPLOY = {  # framework x deployment target -> routes, the first one recommended
+    "framework": Field(ident, required=True),
+    "target": Field(ident, required=True),  # an option of the `deployment` question
+    "when": Field(condition),  # narrows the entry (e.g. {edge_target: microcontroller})
+    "routes": Field(ROUTE, required=True, many=True),
+}
+HARDWARE = {  # framework x training hardware -> how it runs there
+    "framework": Field(ident, required=True),
+    "answer": Field(ident, required=True),  # an option of the `hardware` question
+    "when": Field(condition),
+    "route": Field(text, required=True),
+    "support": Field(choice(*SUPPORT), required=True),
+    "source": Field(text, required=True),
+    "as_of": Field(date_text, required=True),
+    "note": Field(text),
+    "packages": Field(package_name, many=True),
+}
 RULE_FILE = {
     "questions": Field(QUESTION, many=True),
     "frameworks": Field(FRAMEWORK, many=True),
@@ -251,6 +280,8 @@ RULE_FILE = {
     "cases": Field(CASE, many=True),
     "needs": Field(NEED, many=True),  # stated needs the probe can verify (`--probe`)
     "packages": Field(PACKAGE, many=True),  # package claims `rules freshness` checks
+    "deploy": Field(DEPLOY, many=True),  # the stack: runtimes and export paths per target
+    "hardware": Field(HARDWARE, many=True),  # the stack: training routes per accelerator
 }
 PROFILE = {
     "name": Field(text),

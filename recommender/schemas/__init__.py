@@ -1,6 +1,8 @@
-"""JSON Schemas (draft 2020-12) of recommender's JSON outputs, shipped as ``NAME.schema.json``.
+"""JSON Schemas (draft 2020-12) of recommender's JSON: profile files and every command's
+``--format json`` output, shipped as ``NAME.schema.json``.
 
-``recommender schema NAME`` prints one; ``load(NAME)`` returns it parsed.
+``recommender schema NAME`` prints one; ``load(NAME)`` returns it parsed; :func:`registry`
+resolves the references between them (``batch`` builds on ``recommend``).
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 from typing import Any
+
+BASE = "https://github.com/recommender/recommender/schemas/"
 
 
 def names() -> list[str]:
@@ -28,3 +32,17 @@ def load(name: str) -> dict[str, Any]:
     """The schema ``name``, parsed."""
     schema: dict[str, Any] = json.loads(text(name))
     return schema
+
+
+def title(name: str) -> str:
+    return str(load(name).get("title", ""))
+
+
+def registry() -> Any:
+    """Every shipped schema by its ``$id``, for a validator (needs the ``referencing`` package,
+    which ``jsonschema`` brings)."""
+    from referencing import Registry, Resource
+
+    return Registry().with_resources(
+        (BASE + f"{n}.schema.json", Resource.from_contents(load(n))) for n in names()
+    )

@@ -1,18 +1,23 @@
-"""Run the rule base's example cases (``rules/tests/*.yaml``): expected winner, must-not-win, coverage."""
+"""Run the rule base's example cases (``rules/tests/*.yaml``): expected winner, must-not-win,
+coverage.
+
+A case checks the decision on points (:class:`~recommender.scoring.table.Outcome`), the default
+lean included: the rule base's arithmetic, before the report names no winner for a profile that
+only the lean separates (``confidence: none``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from recommender.errors import UserError
 from recommender.rulebase.model import Case, Rule, RuleBase
 from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.result import Recommendation, Scorer
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class CaseResult:
+@frozen
+class CaseResult(Value):
     case: Case
     result: Recommendation | None
     problem: str = ""  # empty when the case passed
@@ -25,7 +30,7 @@ class CaseResult:
     def got(self) -> str:
         if self.result is None:
             return "error"
-        return self.result.winner or ("tie" if self.result.tie else "none")
+        return _got(self.result)
 
 
 def run_case(case: Case, rules: RuleBase, scorer: Scorer) -> CaseResult:
@@ -37,14 +42,21 @@ def run_case(case: Case, rules: RuleBase, scorer: Scorer) -> CaseResult:
     except UserError as exc:
         return CaseResult(case, None, f"bad answers: {exc.message}")
     result = scorer.recommend(answers, profile=case.name, facts=case.probe, explore=False)
-    got = result.winner or ("tie" if result.tie else "none")
+    got = _got(result)
     problems = []
     if got != case.expect_winner:
         problems.append(f"expected {case.expect_winner}, got {got}")
-    banned = [f for f in case.must_not_win if f == result.winner or f in result.tie]
+    o = result.outcome
+    banned = [f for f in case.must_not_win if f == o.winner or f in o.tie]
     if banned:
         problems.append(f"{', '.join(banned)} must not win")
     return CaseResult(case, result, "; ".join(problems))
+
+
+def _got(result: Recommendation) -> str:
+    """The decision on points: a framework id, "tie", or "none" (every framework excluded)."""
+    o = result.outcome
+    return o.winner or ("tie" if o.tie else "none")
 
 
 def run_cases(rules: RuleBase, cases: Sequence[Case] | None = None) -> list[CaseResult]:
@@ -72,7 +84,8 @@ def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
     lines += [
         f"  answers:  {answers or '(none)'}",
         f"  expected: {r.case.expect_winner}",
-        f"  got:      {r.got}" + (f" ({', '.join(r.result.tie)})" if r.result.tie else ""),
+        f"  got:      {r.got}"
+        + (f" ({', '.join(r.result.outcome.tie)})" if r.result.outcome.tie else ""),
         "  scores:   "
         + ", ".join(
             f"{s.framework} {s.score:+g}" + (" (excluded)" if s.excluded else "")
@@ -86,11 +99,11 @@ def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
     expected = r.case.expect_winner
     pairs = [
         (top, expected)
-        for top in ([r.result.winner] if r.result.winner else r.result.tie)
+        for top in ([r.result.outcome.winner] if r.result.outcome.winner else r.result.outcome.tie)
         if top is not None and top != expected and expected in ids
     ]
     contenders = [s.framework for s in r.result.ranking if not s.excluded]
-    if expected == "tie" and r.result.winner and len(contenders) > 1:
+    if expected == "tie" and r.result.outcome.winner and len(contenders) > 1:
         pairs.append((contenders[0], contenders[1]))
     for top, other in pairs:
         gains = scorer.gains(fired, ids.index(top), ids.index(other))

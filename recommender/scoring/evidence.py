@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal
 from recommender.scoring.result import Recommendation
 from recommender.scoring.table import table_for
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from recommender.probe.progress import Progress
 
 FAILED = (
     "failed",
@@ -47,6 +52,9 @@ class Evidence:
     needs: tuple[NeedCheck, ...]
     versions: tuple[VersionCheck, ...]
     probe_status: dict[str, str]  # framework -> installed/probe status summary
+    # --ray: each stated need per framework across the cluster (probe.cluster.coverage)
+    cluster: tuple[Any, ...] = ()
+    nodes: int = 0  # the cluster's nodes, when probed with --ray
 
     def problems(self, framework: str) -> tuple[NeedCheck, ...]:
         return tuple(c for c in self.needs if c.framework == framework and c.failed)
@@ -79,6 +87,11 @@ class Evidence:
                 for v in self.versions
             ],
             "probe": self.probe_status,
+            "cluster": (
+                {"nodes": self.nodes, "needs": [c.to_dict() for c in self.cluster]}
+                if self.nodes
+                else None
+            ),
         }
 
 
@@ -141,12 +154,46 @@ def probe_status(facts: Mapping[str, str], framework: str) -> str:
     return facts.get(f"{framework}.probe", facts.get(f"{framework}.installed", "not probed"))
 
 
-def probe_facts(
-    rules: RuleBase, refresh: bool = False
-) -> tuple[dict[str, str], dict[str, str | None]]:
-    """Run (or reuse the cache of) ``recommender probe`` for the rule base's frameworks."""
-    from recommender.probe import TARGETS, run_probe
+def cluster_facts(
+    rules: RuleBase, address: str, refresh: bool = False
+) -> tuple[dict[str, str], dict[str, str | None], Any]:
+    """``recommender probe --ray`` for the rule base's frameworks: (the facts every node that
+    reported agrees on, the versions most nodes have, the cluster report)."""
+    from recommender.probe import TARGETS
+    from recommender.probe.cluster import probe_cluster
 
     names = [fw.id for fw in rules.frameworks if fw.id in TARGETS]
-    report = run_probe(names, refresh=refresh)
+    cluster = probe_cluster(address, names, refresh=refresh)
+    reports = [n.report for n in cluster.nodes if n.report is not None]
+    every = [r.facts() for r in reports]
+    facts = (
+        {k: v for k, v in every[0].items() if all(f.get(k) == v for f in every)} if every else {}
+    )
+    installed: dict[str, str | None] = {}
+    for name in names:
+        versions = [r.get(name).version for r in reports if r.get(name) is not None]  # type: ignore[union-attr]
+        installed[name] = max(set(versions), key=versions.count) if versions else None
+    return facts, installed, cluster
+
+
+def with_cluster(
+    evidence: Evidence, rules: RuleBase, answers: Normal, frameworks: list[str], cluster: Any
+) -> Evidence:
+    """``evidence`` with each stated need checked on every node of the cluster."""
+    from recommender.probe.cluster.coverage import need_coverage
+
+    coverage = need_coverage(cluster, lambda f: need_checks(rules, answers, f, frameworks))
+    return replace(evidence, cluster=coverage, nodes=len(cluster.nodes))
+
+
+def probe_facts(
+    rules: RuleBase, refresh: bool = False, progress: Progress | None = None
+) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Run (or reuse the cache of) ``recommender probe`` for the rule base's frameworks;
+    ``progress`` hears of each framework (``recommender.probe.progress.for_stream``)."""
+    from recommender.probe import TARGETS, run_probe
+    from recommender.probe.progress import silent
+
+    names = [fw.id for fw in rules.frameworks if fw.id in TARGETS]
+    report = run_probe(names, refresh=refresh, progress=progress or silent)
     return report.facts(), {r.name: r.version for r in report.frameworks}

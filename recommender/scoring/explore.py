@@ -1,44 +1,74 @@
 """What-ifs: the single different answers that would change a result, and whether a question can
-still matter (``ask --short``). Every outcome comes from the scoring table, on signatures."""
+still matter (``ask --short``). Every outcome comes from the scoring table, on signatures.
+
+A *single different answer* to a question that is asked is another option (``set``), one option
+ticked or unticked in a multi answer (``add``, ``remove``), or the answer cleared (``clear``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import Question
-from recommender.scoring.result import Change, Scorer
 from recommender.scoring.table import Table
+from recommender.values import Value, frozen
 
-UNANSWERED = "(unanswered)"
+SET, ADD, REMOVE, CLEAR = "set", "add", "remove", "clear"
+CHANGES = (SET, ADD, REMOVE, CLEAR)
 
 
-def alternatives(table: Table, q: Question, sig: int) -> Iterator[tuple[str, int]]:
-    """Every single different answer to ``q``: each other option, each toggle of a multi option,
-    or no answer; as (label, signature before follow-ups are re-checked)."""
+@frozen
+class Change(Value):
+    """One different answer to one question, and the outcome it would lead to."""
+
+    question: str
+    change: str  # set | add | remove | clear
+    answer: str | None  # the option set, added or removed; None for clear
+    winner: str | None
+    tie: tuple[str, ...] = ()
+
+
+@frozen
+class Alternative(Value):
+    """A single different answer, and the signature it gives (follow-ups re-checked)."""
+
+    question: str
+    change: str
+    answer: str | None
+    sig: int
+
+
+def alternatives(table: Table, q: Question, sig: int) -> Iterator[tuple[str, str | None, int]]:
+    """Every single different answer to ``q``: (change, option, signature before follow-ups are
+    re-checked)."""
     dim = table.dim[q.id]
     current = sig & dim.mask
     rest = sig & ~dim.mask
     for bit, opt in dim.options:
         if dim.multi:
-            yield (f"-{opt}" if current & bit else f"+{opt}"), rest | (current ^ bit)
+            yield (REMOVE if current & bit else ADD), opt, rest | (current ^ bit)
         elif not current & bit:
-            yield opt, rest | bit
+            yield SET, opt, rest | bit
     if current and not dim.multi:
-        yield UNANSWERED, rest
+        yield CLEAR, None, rest
 
 
-def what_would_change(scorer: Scorer, sig: int, facts: Facts | None = None) -> Iterator[Change]:
-    """For each question that is asked, the single different answers that change the outcome."""
-    table = scorer.table
+def every_alternative(table: Table, sig: int) -> Iterator[Alternative]:
+    """The single different answers to every question that is asked, in question order."""
+    for q in table.rules.questions:
+        if table.asked(q, sig):
+            for change, answer, changed in alternatives(table, q, sig):
+                yield Alternative(q.id, change, answer, table.applicable(changed))
+
+
+def what_would_change(table: Table, sig: int) -> Iterator[Change]:
+    """For each question that is asked, the single different answers that change the outcome
+    (winner or tie, as reported: see :meth:`Table.decision`)."""
     now = table.decision(sig)
-    for q in scorer.rules.questions:
-        if not table.asked(q, sig):
-            continue
-        for label, changed in alternatives(table, q, sig):
-            outcome = table.decision(table.applicable(changed))
-            if outcome != now:
-                yield Change(q.id, label, *outcome)
+    for alt in every_alternative(table, sig):
+        outcome = table.decision(alt.sig)
+        if outcome != now:
+            yield Change(alt.question, alt.change, alt.answer, *outcome)
 
 
 def could_change(table: Table, q: Question, sig: int) -> bool:
@@ -48,12 +78,12 @@ def could_change(table: Table, q: Question, sig: int) -> bool:
     ``ask`` asks again after every new answer.
     """
     now = table.decision(sig)
-    for _, changed in alternatives(table, q, sig):
+    for _, _, changed in alternatives(table, q, sig):
         changed = table.applicable(changed)
         if table.decision(changed) != now:
             return True
         for follow_up in _opened(table, sig, changed):
-            for _, deeper in alternatives(table, follow_up, changed):
+            for _, _, deeper in alternatives(table, follow_up, changed):
                 if table.decision(table.applicable(deeper)) != now:
                     return True
     return False

@@ -8,7 +8,7 @@ language), so the page tests exactly what the engine tests. The format, version 
                      "companions": [{"id", "name", "package", "status", "pick_when"}]}],
      "questions": [{"id", "text", "help", "kind", "options": [{"id", "label"}], "ask_when"}],
      "rules": [{"id", "when", "points": {framework: number}, "dealbreaker": [framework],
-                "because", "source"}],
+                "lean": bool, "because", "source"}],
      "probed": bool}
 
 Frameworks, questions and rules keep the rule base's order, which the scoring depends on. A
@@ -24,7 +24,9 @@ condition (``when``, ``ask_when``, ``pick_when``) is a tree of:
 ...]}``, an unanswered question absent. The scoring that reads this (``assets/scorer.js``)
 follows :mod:`recommender.scoring`: follow-up answers whose ``ask_when`` fails are dropped in question
 order, fired rules' points are summed per framework in rule order, a fired deal-breaker
-excludes, and the winner is the single best score not excluded, compared rounded to 6 decimals."""
+excludes, and the winner is the single best score not excluded, compared rounded to 6 decimals;
+when nothing is excluded and, without the points of ``lean`` rules, every framework scores the
+same, there is no winner and every framework is tied (``Table.reported``)."""
 
 from __future__ import annotations
 
@@ -118,6 +120,7 @@ def _rule(r: Rule, order: tuple[str, ...], ex: _Exporter) -> dict[str, Any]:
         "when": ex(r.when),
         "points": {f: r.score[f] for f in order if r.score.get(f)},
         "dealbreaker": [f for f in order if f in r.dealbreaker],
+        "lean": r.lean,
         "because": r.because,
         "source": r.source,
     }

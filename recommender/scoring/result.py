@@ -2,32 +2,40 @@
 
 :class:`Scorer` turns normalised answers into a :class:`Recommendation`. Its numbers (scores,
 exclusions, winner or tie, margin) are the table's :class:`~recommender.scoring.table.Outcome` of
-the fired rules; the explained part (ranking with reasons, why-not) is a :class:`Verdict`, built on
-first use by :meth:`Scorer.verdict`, once per distinct fired set, and shared. The rest (answers,
-unanswered questions, companion) is read off the profile's signature.
+the fired rules; the explained part (ranking with reasons, why-not question by question) is a
+:class:`Verdict`, built on first use by :meth:`Scorer.verdict`, once per distinct fired set, and
+shared. The confidence is :mod:`recommender.scoring.confidence`'s. The rest (answers, ignored
+answers, unanswered questions, companion) is read off the profile's signature.
 
-:func:`to_dict` is the JSON contract of ``recommend --format json``; :func:`batch_record` and
-:func:`error_record` give batch's records the same keys from the same code.
+:func:`to_dict` is the JSON contract of ``recommend --format json`` (``recommender schema
+recommend``); :func:`batch_record` and :func:`error_record` give batch's records the same keys
+from the same code (``recommender schema batch``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
-from recommender.rulebase.conditions import Facts
+from recommender.rulebase.conditions import PROBE, Facts
 from recommender.rulebase.model import Companion, RuleBase
+from recommender.scoring import confidence as conf
 from recommender.scoring.decide import points
-from recommender.scoring.table import Normal, Outcome, Table, Vector, table_for
+from recommender.scoring.explore import Change, what_would_change
+from recommender.scoring.stack import Stack, stack_dict, stack_of
+from recommender.scoring.table import Normal, Outcome, Table, Vector, leaves, table_for
+from recommender.values import Value, frozen
 
-WHY_NOT_RULES = 5  # the rules why-not lists
+__all__ = ["Change"]  # re-exported: the what-if entry lives with the what-ifs
+
+SCHEMA_VERSION = 1  # of every JSON record (recommend, batch); recommender/schemas/*.schema.json
 VERDICT_LIMIT = 2048  # verdicts remembered per scorer: each holds every reason (bounds memory)
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+@frozen
+class Reason(Value):
     """One rule's contribution to a framework's score, with its explanation and source."""
 
     rule: str
@@ -36,8 +44,8 @@ class Reason:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
+@frozen
+class Standing(Value):
     """A framework's place in the ranking: its score, the reasons, and any deal-breakers."""
 
     framework: str
@@ -51,40 +59,73 @@ class Standing:
         return bool(self.dealbreakers)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One different answer to one question, and the outcome it would lead to."""
+@frozen
+class Share(Value):
+    """One fired rule's part in the gap: what it gave the winner and the runner-up."""
 
-    question: str
-    answer: str  # an option id, "+opt"/"-opt" for a multi question, or "(unanswered)"
-    winner: str | None
-    tie: tuple[str, ...] = ()
+    rule: str
+    winner: float
+    runner_up: float
+    net: float  # winner - runner_up, computed exactly
+    because: str
+    source: str
 
 
-@dataclass(frozen=True, slots=True)
-class WhyNot:
-    """What the runner-up lost on: the rules that gave the winner the most points over it."""
+@frozen
+class Net(Value):
+    """What the winner gained over the runner-up through the rules that read the same inputs.
+
+    ``reads`` are those inputs: one question (most rules), several (a combined condition), probe
+    facts (``probe:pytorch.gpu``), or none (a rule that always fires).
+    """
+
+    reads: tuple[str, ...]
+    net: float
+    rules: tuple[Share, ...]
+
+    @property
+    def question(self) -> str | None:
+        """The one question the rules read, or None for a combination or for no question."""
+        one = len(self.reads) == 1 and not self.reads[0].startswith(PROBE)
+        return self.reads[0] if one else None
+
+
+@frozen
+class WhyNot(Value):
+    """Why the runner-up lost: the gap, and the nets by question that add up to it exactly."""
 
     framework: str
     gap: float
-    lost_on: tuple[Reason, ...]  # points = what the winner gained over it on that rule
+    by_question: tuple[Net, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+@frozen
+class Verdict(Value):
     """The explained part of an outcome: the ranking with its reasons, and why-not."""
 
     ranking: tuple[Standing, ...]
     why_not: WhyNot | None
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
-    """The result for one profile: its outcome, companion, and the explanations.
+@frozen
+class Dropped(Value):
+    """An answer that was not scored: a follow-up whose question does not apply."""
 
-    ``outcome`` holds the numbers (scores, exclusions, winner or tie) of the fired rules; the
-    reasons (:attr:`verdict`) are built on first use and shared by every profile with the same
-    fired rules, so a batch that writes CSV never builds them.
+    question: str
+    answer: Any  # as a profile file holds it
+    why: str
+
+
+@frozen
+class Recommendation(Value):
+    """The result for one profile: its outcome, confidence, companion, and the explanations.
+
+    ``outcome`` holds the numbers (scores, exclusions, the decision on points) of the fired
+    rules; :attr:`winner` and :attr:`tie` are the decision as reported (no winner when only the
+    lean separates the frameworks). The reasons (:attr:`verdict`) are built on first use and
+    shared by every profile with the same fired rules, so a batch that writes CSV never builds
+    them. ``what_would_change``, ``open_questions``, ``swing`` and ``deciding`` are filled when
+    the scorer explores (``recommend``, ``ask``), empty otherwise.
     """
 
     profile: str | None
@@ -94,45 +135,75 @@ class Recommendation:
     scorer: Scorer = field(repr=False, compare=False)
     open_questions: tuple[str, ...] = ()
     what_would_change: tuple[Change, ...] = ()
+    swing: tuple[Change, ...] = ()  # when close: the answers that would let a rival catch up
+    deciding: tuple[str, ...] = ()  # when none: the questions that would separate them most
+    level: str | None = None  # the confidence, when computed up front (batch)
+
+    @property
+    def table(self) -> Table:
+        return self.scorer.table
 
     @property
     def answers(self) -> dict[str, Any]:
         """The answers scored, as a profile file holds them."""
-        return self.scorer.table.answers(self.sig)
+        return self.table.answers(self.sig)
 
     @property
     def unanswered(self) -> tuple[str, ...]:
         """The questions asked but not answered."""
-        return self.scorer.table.unanswered(self.sig)
+        return self.table.unanswered(self.sig)
 
     @property
-    def ignored(self) -> tuple[str, ...]:
-        """Answered follow-ups whose question does not apply."""
+    def ignored(self) -> tuple[Dropped, ...]:
+        """Answered follow-ups whose question does not apply, with why."""
         if self.given == self.sig:
             return ()
+        t = self.table
+        given = t.answers(self.given)
         return tuple(
-            d.id for d in self.scorer.table.dims if self.given & d.mask and not self.sig & d.mask
+            Dropped(q.id, given[q.id], f"asked only when {t.explain(q.ask_when, self.given)}")
+            for q in t.rules.questions
+            if q.ask_when is not None and t.answered(self.given, q.id) and q.id not in self.answers
         )
+
+    @property
+    def confidence(self) -> str:
+        """``none``, ``close`` or ``clear`` (see :mod:`recommender.scoring.confidence`)."""
+        return self.level or conf.level(self.table, self.sig, self.outcome)
+
+    @property
+    def by_lean(self) -> bool:
+        """The winner leads only by the default lean (a close call)."""
+        return conf.by_lean(self.table, self.outcome)
+
+    @property
+    def winner(self) -> str | None:
+        return self.table.reported(self.outcome)[0]
+
+    @property
+    def tie(self) -> tuple[str, ...]:
+        return self.table.reported(self.outcome)[1]
 
     @property
     def companion(self) -> Companion | None:
         """The winner's high-level library for these answers."""
-        winner = self.outcome.winner
-        return self.scorer.table.companion(winner, self.sig) if winner else None
+        winner = self.winner
+        return self.table.companion(winner, self.sig) if winner else None
 
     @property
     def avoid(self) -> tuple[Companion, ...]:
         """The winner's inactive or maintenance-mode libraries."""
-        winner = self.outcome.winner
-        return self.scorer.table.avoid(winner) if winner else ()
+        winner = self.winner
+        return self.table.avoid(winner) if winner else ()
 
     @property
-    def winner(self) -> str | None:
-        return self.outcome.winner
-
-    @property
-    def tie(self) -> tuple[str, ...]:
-        return self.outcome.tie
+    def stack(self) -> Stack | None:
+        """The winner as a stack: companion, runtimes per target, training route; None without a
+        winner."""
+        winner = self.winner
+        if winner is None:
+            return None
+        return stack_of(self.table, winner, self.sig, self.companion)
 
     @property
     def verdict(self) -> Verdict:
@@ -147,6 +218,14 @@ class Recommendation:
         return self.verdict.why_not
 
     @property
+    def runner_up(self) -> Standing | None:
+        """The runner-up's standing (with its own reasons) when there is a winner."""
+        why_not = self.why_not
+        if why_not is None:
+            return None
+        return next(s for s in self.ranking if s.framework == why_not.framework)
+
+    @property
     def margin(self) -> float | None:
         """The first contender's lead over the second (0 in a tie); None with fewer than two."""
         margin = self.outcome.margin
@@ -155,7 +234,7 @@ class Recommendation:
     @property
     def fired(self) -> tuple[str, ...]:
         """The ids of the rules that fired, in rule order."""
-        ids = self.scorer.table.rule_ids
+        ids = self.table.rule_ids
         return tuple(ids[r] for r in self.outcome.fired)
 
     def to_dict(self) -> dict[str, Any]:
@@ -171,6 +250,7 @@ class Scorer:
         self.table: Table = table_for(rules)
         t = self.table
         self.names = tuple(rules.framework(f).name for f in t.ids)
+        self.table_names = dict(zip(t.ids, self.names, strict=True))  # framework id -> name
         # Every reason a rule can give, built once: a verdict only picks them.
         self.reasons = tuple(
             {
@@ -181,9 +261,14 @@ class Scorer:
             for k in range(len(t.ids))
         )
         self.breakers = tuple(Reason(r.id, 0.0, r.because, r.source) for r in rules.rules)
-        # per framework: the rules that give it points, and a sort key (most points, then rule order)
+        # per framework: the rules giving it points, and a sort key (most points, then rule order)
         self.giving = tuple(frozenset(r for r, p in enumerate(column) if p) for column in t.columns)
         self.rank_keys = tuple(tuple((-p, r) for r, p in enumerate(column)) for column in t.columns)
+        # per rule: the inputs its condition reads, in question order (why-not groups by them)
+        self.reads = tuple(
+            tuple(d.id for d in t.dims if any(d.mask & leaf.mask for leaf in leaves(node)))
+            for node in t.when
+        )
         self._verdicts: dict[tuple[int, ...], Verdict] = {}
 
     # -- one profile ------------------------------------------------------------------------------
@@ -197,20 +282,29 @@ class Scorer:
     ) -> Recommendation:
         """Rank the frameworks for one profile and explain the result.
 
-        ``explore`` adds "what would change this" and the open questions (many re-scorings).
+        ``explore`` adds what would change it, the open questions, and what makes it close or
+        what would decide it (many re-scorings).
         """
         t = self.table
         given = t.encode(answers, facts)
         sig = t.applicable(given)
         result = Recommendation(profile, sig, given, t.outcome(t.fired([sig])[0]), self)
-        if not explore:
-            return result
-        from recommender.scoring.explore import what_would_change
+        return self.explore(result) if explore else result
 
-        changes = tuple(what_would_change(self, sig, facts))
+    def explore(self, rec: Recommendation) -> Recommendation:
+        """``rec`` with its what-ifs, open questions, confidence, swing and deciding questions."""
+        t, sig, o = self.table, rec.sig, rec.outcome
+        changes = tuple(what_would_change(t, sig))
         changed = {c.question for c in changes}
-        open_questions = tuple(q for q in result.unanswered if q in changed)
-        return dataclasses.replace(result, open_questions=open_questions, what_would_change=changes)
+        level = conf.level(t, sig, o)
+        return dataclasses.replace(
+            rec,
+            open_questions=tuple(q for q in rec.unanswered if q in changed),
+            what_would_change=changes,
+            swing=conf.swings(t, sig, o) if level == conf.CLOSE else (),
+            deciding=conf.deciding(t, sig) if level == conf.NONE else (),
+            level=level,
+        )
 
     # -- many profiles ----------------------------------------------------------------------------
     def recommend_many(
@@ -219,7 +313,7 @@ class Scorer:
         facts: Facts | None = None,
         vector: Vector | None = None,
     ) -> list[Recommendation]:
-        """:meth:`recommend` without what-ifs for a chunk of profiles, equal result for result;
+        """:meth:`recommend` without exploring for a chunk of profiles, equal result for result;
         ``vector`` (``Scorer.table.vector()``) finds the fired rules with numpy."""
         t = self.table
         return self.recommend_signatures(
@@ -227,9 +321,13 @@ class Scorer:
         )
 
     def recommend_signatures(
-        self, profiles: Sequence[tuple[str | None, int]], vector: Vector | None = None
+        self,
+        profiles: Sequence[tuple[str | None, int]],
+        vector: Vector | None = None,
+        confidence: bool = True,
     ) -> list[Recommendation]:
-        """:meth:`recommend_many` of profiles already encoded (``Table.encode``, facts included)."""
+        """:meth:`recommend_many` of profiles already encoded (``Table.encode``, facts included);
+        ``confidence`` computes every confidence up front, for the chunk at once."""
         t = self.table
         given = [sig for _, sig in profiles]
         sigs = [t.applicable(s) for s in given]
@@ -237,9 +335,14 @@ class Scorer:
             outcomes = [t.outcome(f) for f in t.fired(sigs)]
         else:
             outcomes = vector.outcomes(sigs)
+        levels = (
+            conf.levels(t, sigs, outcomes, vector) if confidence else [None] * len(sigs)
+        )
         return [
-            Recommendation(name, sig, raw, outcome, self)
-            for (name, raw), sig, outcome in zip(profiles, sigs, outcomes, strict=True)
+            Recommendation(name, sig, raw, outcome, self, level=level)
+            for (name, raw), sig, outcome, level in zip(
+                profiles, sigs, outcomes, levels, strict=True
+            )
         ]
 
     # -- the reasons of an outcome ----------------------------------------------------------------
@@ -250,8 +353,7 @@ class Scorer:
             if len(self._verdicts) >= VERDICT_LIMIT:
                 self._verdicts.clear()
             ranking = tuple(self._standing(outcome, k) for k in outcome.order)
-            why_not = self._why_not(outcome) if outcome.winner else None
-            found = self._verdicts[outcome.fired] = Verdict(ranking, why_not)
+            found = self._verdicts[outcome.fired] = Verdict(ranking, self._why_not(outcome))
         return found
 
     def top_reasons(self, outcome: Outcome, k: int, n: int) -> list[str]:
@@ -270,13 +372,42 @@ class Scorer:
         return Standing(self.table.ids[k], self.names[k], points(o.scores[k]), reasons, breakers)
 
     def _why_not(self, o: Outcome) -> WhyNot | None:
+        """The runner-up, the gap, and the nets by question: every fired rule that gave either
+        framework points, grouped by what it reads; the nets are whole millionths, so they add
+        up to the gap exactly."""
         open_ = o.contenders
-        if len(open_) < 2:
+        if self.table.reported(o)[0] is None or len(open_) < 2:
             return None
         first, second = open_[0], open_[1]
-        lost_on = self.gains(o.fired, first, second, WHY_NOT_RULES)
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for r in o.fired:
+            if self.table.columns[first][r] or self.table.columns[second][r]:
+                groups.setdefault(self.reads[r], []).append(r)
+        nets = [self._net(reads, rules, first, second) for reads, rules in groups.items()]
+        order = {d.id: i for i, d in enumerate(self.table.dims)}
+        nets.sort(key=lambda n: (-n[0], order[n[1].reads[0]] if n[1].reads else len(order)))
         gap = points(o.scores[first] - o.scores[second])
-        return WhyNot(self.table.ids[second], gap, lost_on)
+        return WhyNot(self.table.ids[second], gap, tuple(net for _, net in nets))
+
+    def _net(self, reads: tuple[str, ...], rules: list[int], a: int, b: int) -> tuple[int, Net]:
+        col_a, col_b, given = self.table.columns[a], self.table.columns[b], self.rules.rules
+        shares = sorted(rules, key=lambda r: (col_b[r] - col_a[r], r))
+        total = sum(col_a[r] - col_b[r] for r in rules)
+        return total, Net(
+            reads,
+            points(total),
+            tuple(
+                Share(
+                    given[r].id,
+                    points(col_a[r]),
+                    points(col_b[r]),
+                    points(col_a[r] - col_b[r]),
+                    given[r].because,
+                    given[r].source,
+                )
+                for r in shares
+            ),
+        )
 
     def gains(
         self, fired: Iterable[int], a: int, b: int, limit: int | None = None
@@ -305,14 +436,15 @@ def rank(
 
 # -- the JSON record ------------------------------------------------------------------------------
 RECORD_KEYS = (
-    "row", "profile", "winner", "tie", "ranking", "companion", "avoid", "unanswered",
-    "open_questions", "what_would_change", "why_not", "answers", "ignored", "margin", "error",
+    "schema_version", "row", "name", "winner", "tie", "confidence", "swing", "deciding",
+    "ranking", "companion", "avoid", "stack", "why_not", "what_would_change", "unanswered",
+    "open_questions", "answers", "ignored", "margin", "error",
 )  # fmt: skip
 
 
 def number(x: float) -> float | int:
-    """A score for JSON: a whole number as an int, else rounded to 3 decimals."""
-    return int(x) if float(x).is_integer() else round(x, 3)
+    """Points for JSON: a whole number as an int, else to 6 decimals (the tie tolerance)."""
+    return int(x) if float(x).is_integer() else round(x, 6)
 
 
 def reason_dict(r: Reason) -> dict[str, Any]:
@@ -331,11 +463,22 @@ def companion_dict(c: Companion) -> dict[str, Any]:
     }
 
 
+def change_dict(c: Change) -> dict[str, Any]:
+    return {
+        "question": c.question,
+        "change": c.change,
+        "answer": c.answer,
+        "winner": c.winner,
+        "tie": list(c.tie),
+    }
+
+
 def verdict_dict(
     rec: Recommendation, reason: Callable[[Reason], dict[str, Any]] = reason_dict
 ) -> dict[str, Any]:
     """The keys of a record that follow from the fired rules alone; ``reason`` serialises each
-    reason (batch passes a remembering one)."""
+    reason (batch passes a remembering one). ``why_not`` has no answers yet (:func:`to_dict`
+    adds them: they are the profile's)."""
     v = rec.verdict
     return {
         "winner": rec.winner,
@@ -351,13 +494,44 @@ def verdict_dict(
             }
             for s in v.ranking
         ],
-        "why_not": None
-        if v.why_not is None
-        else {
-            "framework": v.why_not.framework,
-            "gap": number(v.why_not.gap),
-            "lost_on": list(map(reason, v.why_not.lost_on)),
-        },
+        "why_not": None if v.why_not is None else _why_not_dict(v.why_not, rec),
+    }
+
+
+def _why_not_dict(w: WhyNot, rec: Recommendation) -> dict[str, Any]:
+    ids = (rec.outcome.winner, w.framework)
+    return {
+        "framework": w.framework,
+        "gap": number(w.gap),
+        "by_question": [
+            {
+                "question": n.question,
+                "reads": list(n.reads),
+                "net": number(n.net),
+                "rules": [
+                    {
+                        "rule": s.rule,
+                        "net": number(s.net),
+                        "points": {ids[0]: number(s.winner), ids[1]: number(s.runner_up)},
+                    }
+                    for s in n.rules
+                ],
+            }
+            for n in w.by_question
+        ],
+    }
+
+
+def _with_answers(why_not: Mapping[str, Any] | None, answers: Mapping[str, Any]) -> Any:
+    """A why-not dict with each question's answer (the shared verdict dict is left as it is)."""
+    if why_not is None:
+        return None
+    return {
+        **why_not,
+        "by_question": [
+            {"question": n["question"], "answer": answers.get(n["question"] or "")} | n
+            for n in why_not["by_question"]
+        ],
     }
 
 
@@ -365,22 +539,27 @@ def to_dict(rec: Recommendation, verdict: Mapping[str, Any] | None = None) -> di
     """The JSON contract of ``recommend --format json``; ``verdict`` is ``verdict_dict(rec)`` when
     the caller already has it (batch shares one per distinct outcome)."""
     v = verdict_dict(rec) if verdict is None else verdict
+    answers = rec.answers
     return {
-        "profile": rec.profile,
+        "schema_version": SCHEMA_VERSION,
+        "name": rec.profile,
         "winner": v["winner"],
         "tie": v["tie"],
+        "confidence": rec.confidence,
+        "swing": [change_dict(c) for c in rec.swing],
+        "deciding": list(rec.deciding),
         "ranking": v["ranking"],
         "companion": companion_dict(rec.companion) if rec.companion else None,
         "avoid": [companion_dict(c) for c in rec.avoid],
+        "stack": stack_dict(rec.stack),
+        "why_not": _with_answers(v["why_not"], answers),
+        "what_would_change": [change_dict(c) for c in rec.what_would_change],
         "unanswered": list(rec.unanswered),
         "open_questions": list(rec.open_questions),
-        "what_would_change": [
-            {"question": c.question, "answer": c.answer, "winner": c.winner, "tie": list(c.tie)}
-            for c in rec.what_would_change
+        "answers": answers,
+        "ignored": [
+            {"question": d.question, "answer": d.answer, "why": d.why} for d in rec.ignored
         ],
-        "why_not": v["why_not"],
-        "answers": rec.answers,
-        "ignored": list(rec.ignored),
     }
 
 
@@ -389,24 +568,22 @@ def batch_record(
 ) -> dict[str, Any]:
     """A batch record: :func:`to_dict` plus the row number, the margin and ``error: None``."""
     margin = rec.margin
-    record = {"row": row, **to_dict(rec, verdict)}
+    record = {"schema_version": SCHEMA_VERSION, "row": row, **to_dict(rec, verdict)}
     record["margin"] = None if margin is None else number(margin)
     record["error"] = None
     return record
 
 
+LISTS = (
+    "tie", "swing", "deciding", "ranking", "avoid", "what_would_change", "unanswered",
+    "open_questions", "ignored",
+)  # fmt: skip
+
+
 def error_record(row: int, name: str | None, message: str) -> dict[str, Any]:
     """A row that could not be scored: the same keys, empty values, and the error text."""
-    empty = {
-        "row": row,
-        "profile": name,
-        "ranking": [],
-        "tie": [],
-        "avoid": [],
-        "unanswered": [],
-        "open_questions": [],
-        "what_would_change": [],
-        "answers": {},
-        "ignored": [],
-    }
-    return {key: empty.get(key) for key in RECORD_KEYS} | {"error": message}
+    record: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
+    record |= {"schema_version": SCHEMA_VERSION, "row": row, "name": name, "answers": {}}
+    record |= {key: [] for key in LISTS}
+    record["error"] = message
+    return record

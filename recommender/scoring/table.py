@@ -18,7 +18,6 @@ Property tests (``tests/test_scoring_core.py``) pin the two together on random r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.rulebase.conditions import (
@@ -34,24 +33,32 @@ from recommender.rulebase.conditions import (
     core,
     probe_facts_read,
 )
-from recommender.rulebase.model import Companion, Need, Question, RuleBase
+from recommender.rulebase.model import (
+    Companion,
+    DeployRoutes,
+    HardwareRoute,
+    Need,
+    Question,
+    RuleBase,
+)
 from recommender.scoring.decide import top_code, top_codes, units, verdict
+from recommender.values import Value, frozen
 
 Normal = Mapping[str, frozenset[str]]
 MEMO_LIMIT = 1 << 16  # fired sets remembered per table; bounds memory on endless streams
 WORD = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Bits:
+@frozen
+class Bits(Value):
     """Holds when the signature has any bit of ``mask`` (none of them, when ``negate``)."""
 
     mask: int
     negate: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Op:
+@frozen
+class Op(Value):
     kind: str  # "and" | "or" | "not"
     parts: tuple[Node, ...]
 
@@ -60,8 +67,8 @@ Node = Bits | Op | bool
 Test = Callable[[int], bool]
 
 
-@dataclass(frozen=True, slots=True)
-class Dim:
+@frozen
+class Dim(Value):
     """One question of the signature (a real one, or a probe fact's pseudo-question)."""
 
     id: str
@@ -71,8 +78,8 @@ class Dim:
     probe: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+@frozen
+class Outcome(Value):
     """What follows from one fired set alone, shared by every profile that fires the same rules.
 
     ``scores`` are whole millionths (see :mod:`recommender.scoring.decide`); ``blocked`` has bit k
@@ -114,6 +121,7 @@ class Table:
         self.breaks = tuple(
             sum(1 << k for k, f in enumerate(self.ids) if f in r.dealbreaker) for r in rules.rules
         )
+        self.lean = tuple(i for i, r in enumerate(rules.rules) if r.lean)  # the default lean
         self.when = tuple(self.lower(r.when) for r in rules.rules)
         self.tests = tuple(map(compile_test, self.when))
         # follow-ups, in question order: (the question's option bits, its lowered ask_when)
@@ -132,6 +140,13 @@ class Table:
             )
             for f in rules.frameworks
         }
+        # the stack's entries per (framework, deployment target or hardware answer), in order
+        self.deploy_entries: dict[tuple[str, str], list[DeployRoutes]] = {}
+        for d in rules.deploy:
+            self.deploy_entries.setdefault((d.framework, d.target), []).append(d)
+        self.hardware_entries: dict[tuple[str, str], list[HardwareRoute]] = {}
+        for h in rules.hardware:
+            self.hardware_entries.setdefault((h.framework, h.answer), []).append(h)
         self._holds: dict[Condition, Test] = {}
         self._memo: dict[int, tuple[int, ...]] = {}
         self._outcomes: dict[tuple[int, ...], Outcome] = {}
@@ -298,10 +313,33 @@ class Table:
             found = self._codes[code] = verdict(self.ids, code)
         return found
 
+    def real(self, o: Outcome) -> tuple[int, ...]:
+        """An outcome's scores without the points of the lean (rules marked ``lean: true``)."""
+        fired = [r for r in self.lean if r in o.fired]
+        if not fired:
+            return o.scores
+        return tuple(s - sum(self.columns[k][r] for r in fired) for k, s in enumerate(o.scores))
+
+    def lean_only(self, o: Outcome) -> bool:
+        """Nothing but the lean separates the frameworks: none is excluded and, without the
+        lean's points, every framework scores the same."""
+        return len(self.ids) > 1 and not o.blocked and len(set(self.real(o))) == 1
+
+    def reported(self, o: Outcome) -> tuple[str | None, tuple[str, ...]]:
+        """(winner, tie) as reported: when only the lean separates them, no winner, and every
+        framework tied (the lean breaks exact ties between real reasons, never decides alone)."""
+        return (None, self.ids) if self.lean_only(o) else (o.winner, o.tie)
+
     def decision(self, sig: int) -> tuple[str | None, tuple[str, ...]]:
-        """(winner, tie) for one signature."""
-        outcome = self.outcome(self.fired([sig])[0])
-        return outcome.winner, outcome.tie
+        """(winner, tie) as reported, for one signature."""
+        return self.reported(self.outcome(self.fired([sig])[0]))
+
+    def explain(self, cond: Condition, sig: int) -> str:
+        """``cond`` explained on the answers (and facts) in ``sig``: each part, held or not."""
+        shown = {
+            d.id: frozenset(o for b, o in d.options if b & sig) for d in self.dims if sig & d.mask
+        }
+        return cond.explain(lambda c: self.holds(c, sig), shown)
 
     # -- what goes with a winner ------------------------------------------------------------------
     def companion(self, framework: str, sig: int) -> Companion | None:
@@ -339,6 +377,8 @@ def _conditions(rules: RuleBase) -> list[Condition]:
     out += [q.ask_when for q in rules.questions if q.ask_when is not None]
     out += [c.pick_when for f in rules.frameworks for c in f.companions if c.pick_when is not None]
     out += [n.when for n in rules.needs]
+    out += [d.when for d in rules.deploy if d.when is not None]
+    out += [h.when for h in rules.hardware if h.when is not None]
     return out
 
 

@@ -1,26 +1,27 @@
-"""The full trace of one scoring: every follow-up question kept or dropped, every rule matched or not,
-and why. Pure: it returns data; ``recommender explain`` prints it."""
+"""The full trace of one scoring: every rule matched or not, and why. Pure: it returns data;
+``recommender explain`` prints it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from recommender.rulebase.conditions import Condition, Facts
+from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.scoring.result import Recommendation, Scorer
 from recommender.scoring.table import Normal
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+@frozen
+class Step(Value):
     rule: Rule
     matched: bool
     why: str  # the condition explained on the answers the engine scored
 
 
-@dataclass(frozen=True, slots=True)
-class Trace:
-    dropped: tuple[tuple[str, str], ...]  # (follow-up question, why it is not asked)
+@frozen
+class Trace(Value):
+    """Every rule, matched or not and why; the result holds the rest (answers ignored with why,
+    scores, confidence)."""
+
     steps: tuple[Step, ...]
     result: Recommendation
 
@@ -29,22 +30,9 @@ def trace(
     answers: Normal, rules: RuleBase, *, profile: str | None = None, facts: Facts | None = None
 ) -> Trace:
     scorer = Scorer(rules)
-    table = scorer.table
-    given = table.encode(answers, facts)
-    sig = table.applicable(given)
     result = scorer.recommend(answers, profile=profile, facts=facts, explore=False)
-
-    def explain(cond: Condition, at: int) -> str:
-        shown = {
-            d.id: frozenset(o for b, o in d.options if b & at) for d in table.dims if at & d.mask
-        }
-        return cond.explain(lambda c: table.holds(c, at), shown)
-
-    dropped = tuple(
-        (q.id, explain(q.ask_when, given))
-        for q in rules.questions
-        if q.ask_when is not None and table.answered(given, q.id) and not table.answered(sig, q.id)
-    )
     fired = set(result.fired)
-    steps = tuple(Step(r, r.id in fired, explain(r.when, sig)) for r in rules.rules)
-    return Trace(dropped, steps, result)
+    steps = tuple(
+        Step(r, r.id in fired, scorer.table.explain(r.when, result.sig)) for r in rules.rules
+    )
+    return Trace(steps, result)

@@ -3,9 +3,8 @@ text stays text, and that its what-if ranks exactly as ``recommend`` does."""
 
 from __future__ import annotations
 
-import re
-
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +195,9 @@ def test_the_page_scorer_agrees_with_the_engine_in_bulk(tab, rules, tmp_path_fac
     got = seen.page.evaluate(BULK, [{k: sorted(v) for k, v in p.items()} for p in profiles])
     for answers, page in zip(profiles, got, strict=True):
         rec = rank(answers, rules, facts=facts, explore=False)
-        assert page == {**engine_view(rec), "ignored": sorted(rec.ignored)}, answers
+        assert page == {**engine_view(rec), "ignored": sorted(d.question for d in rec.ignored)}, (
+            answers
+        )
 
 
 BULK = """profiles => {

@@ -96,11 +96,11 @@ def test_a_filter_shows_only_its_rows_and_goes_into_the_url(seen, records, artif
     assert {r["outcome"] for r in shown_rows(page)} == {"jax"}
     assert [int(r["row"]) for r in shown_rows(page)] == [r["row"] for r in jax][:100]
     page.fill("input[data-filter=q]", "team-0001")
-    wanted = [r["row"] for r in jax if "team-0001" in r["profile"]]
+    wanted = [r["row"] for r in jax if "team-0001" in r["name"]]
     assert [int(r["row"]) for r in shown_rows(page)] == wanted
     assert "q=team-0001" in page.url and "winner=jax" in page.url
     page.select_option("select[data-filter=close]", "1")
-    close = [r["row"] for r in jax if "team-0001" in r["profile"] and r["margin"] <= 1]
+    close = [r["row"] for r in jax if "team-0001" in r["name"] and r["margin"] <= 1]
     assert [int(r["row"]) for r in shown_rows(page)] == close
     page.locator("#table").scroll_into_view_if_needed()
     page.evaluate("document.getElementById('table').scrollIntoView()")

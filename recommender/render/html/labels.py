@@ -85,6 +85,16 @@ def strings(value: Any) -> list[str]:
     return [str(x) for x in value] if isinstance(value, list) else []
 
 
+def route_label(value: Any) -> str:
+    """A stack entry (``deploy[]`` or ``hardware``) as ``target: runtime (support)``."""
+    entry = mapping(value)
+    where = entry.get("target") or entry.get("answer") or ""
+    what = entry.get("runtime") or entry.get("route") or "no route known"
+    support = entry.get("support")
+    text = f"{where}: {what}" if where else str(what)
+    return f"{text} ({support})" if support and support != "supported" else text
+
+
 def label_of(value: Any) -> str:
     """A stack part given as text or as ``{name, id, ...}``."""
     if isinstance(value, dict):

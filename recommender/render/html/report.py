@@ -13,7 +13,15 @@ from typing import Any
 from recommender import __version__
 from recommender.render.html import reasons
 from recommender.render.html.evidence import evidence as evidence_section
-from recommender.render.html.labels import Names, dicts, label_of, mapping, signed, strings
+from recommender.render.html.labels import (
+    Names,
+    dicts,
+    label_of,
+    mapping,
+    route_label,
+    signed,
+    strings,
+)
 from recommender.render.html.markup import Markup, el, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
@@ -40,8 +48,12 @@ def render_html(
     rules: RuleBase,
     evidence: Evidence | None = None,
     facts: Mapping[str, str] | None = None,
+    *,
+    full: bool = True,
+    width: int | None = None,
 ) -> str:
-    """The page for ``rec``; ``facts`` (``--probe``) fold the probe tests of the what-if's rules."""
+    """The page for ``rec``; ``facts`` (``--probe``) fold the probe tests of the what-if's rules.
+    (``full`` and ``width`` are the terminal's: a page is always whole.)"""
     data = rec.to_dict()
     if evidence is not None:
         data["evidence"] = evidence.to_dict()
@@ -53,8 +65,8 @@ def report_page(data: dict[str, Any], model: dict[str, Any]) -> str:
     names = Names.of(model)
     code = script_text(*SCRIPTS)
     title = f"recommender: {_verdict(data, names)}"
-    if data.get("profile"):
-        title += f" for {data['profile']}"
+    if _name(data):
+        title += f" for {_name(data)}"
     return join(
         [
             head(title, [code]),
@@ -84,9 +96,16 @@ def _body(data: dict[str, Any], names: Names) -> Markup:
     )
 
 
+def _name(data: dict[str, Any]) -> Any:
+    """The profile's name (``profile`` in records before schema_version 1)."""
+    return data.get("name", data.get("profile"))
+
+
 def _verdict(data: dict[str, Any], names: Names) -> str:
     if data.get("winner"):
         return names.framework(data["winner"])
+    if data.get("confidence") == "none":
+        return "no recommendation yet"
     if strings(data.get("tie")):
         return "tie between " + " and ".join(names.framework(f) for f in strings(data["tie"]))
     if data.get("confidence") == "none":
@@ -95,7 +114,7 @@ def _verdict(data: dict[str, Any], names: Names) -> str:
 
 
 def _header(data: dict[str, Any], names: Names) -> Markup:
-    profile = data.get("profile")
+    profile = _name(data)
     return el(
         "header",
         el(
@@ -127,7 +146,7 @@ def _headline(data: dict[str, Any], names: Names) -> Markup:
         )
         return join(["Recommended: ", names.framework(winner), with_])
     tie = strings(data.get("tie"))
-    if tie:
+    if tie and data.get("confidence") != "none":
         return join(
             [
                 "Tie: ",
@@ -152,8 +171,8 @@ def _stack(data: dict[str, Any], names: Names) -> Markup:
     chips = [names.framework(stack["framework"])] if stack.get("framework") else []
     chips += [label_of(stack.get("companion"))] if stack.get("companion") else []
     deploy = stack.get("deploy")
-    chips += [f"deploy: {label_of(d)}" for d in (deploy if isinstance(deploy, list) else [])]
-    chips += [f"{k}: {label_of(v)}" for k, v in mapping(stack.get("hardware")).items()]
+    chips += [route_label(d) for d in (deploy if isinstance(deploy, list) else [])]
+    chips += [f"training on {route_label(stack['hardware'])}"] if stack.get("hardware") else []
     return el("ul", *(el("li", c) for c in chips if c), cls="stack", id="stack", aria_label="stack")
 
 
@@ -247,17 +266,13 @@ def _answers(data: dict[str, Any], names: Names) -> Markup:
         el("tr", el("th", names.question(q), scope="row"), el("td", names.answer(q, v)))
         for q, v in answers.items()
     ]
-    ignored = strings(data.get("ignored"))
-    note = (
-        el(
-            "p",
-            "Not asked, so ignored: ",
-            ", ".join(names.question(q) for q in ignored),
-            cls="muted",
-        )
-        if ignored
-        else None
-    )
+    ignored = [
+        names.question(d.get("question")) + (f" ({d['why']})" if d.get("why") else "")
+        for d in dicts(data.get("ignored"))
+    ]
+    raw = data.get("ignored")
+    ignored += [names.question(q) for q in (raw if isinstance(raw, list) else []) if isinstance(q, str)]
+    note = el("p", "Not asked, so ignored: ", "; ".join(ignored), cls="muted") if ignored else None
     body = el("table", el("tbody", *rows)) if rows else el("p", "No answers given.", cls="muted")
     return el("section", el("h2", "Your answers"), body, note, cls="card", id="answers")
 

@@ -39,7 +39,7 @@ class Tally:
         self.outcomes[kind] += 1
         if isinstance(record.get("confidence"), str):
             self.confidence[record["confidence"]] += 1
-        if kind not in ("error", "none"):
+        if kind not in ("error", "none", UNDECIDED):
             self._margin(kind, record.get("margin"))
         if record.get("winner"):
             self._decided(record)
@@ -60,12 +60,18 @@ class Tally:
             self.deciding_answers.setdefault(question, Counter())[answer] += 1
 
 
+UNDECIDED = "undecided"  # confidence "none": nothing but the default lean separates them
+
+
 def outcome(record: Mapping[str, Any]) -> str:
-    """``error``, the winner's id, ``tie`` or ``none`` (every framework excluded)."""
+    """``error``, the winner's id, ``undecided`` (no recommendation), ``tie`` or ``none``
+    (every framework excluded)."""
     if record.get("error") is not None:
         return "error"
     if record.get("winner"):
         return str(record["winner"])
+    if record.get("confidence") == "none":
+        return UNDECIDED
     return "tie" if record.get("tie") else "none"
 
 
@@ -81,7 +87,7 @@ def deciders(
         return {
             str(q.get("question")): _key(q.get("answer"))
             for q in dicts(why_not.get("by_question"))
-            if isinstance(q.get("net"), (int, float)) and q["net"] > 0
+            if isinstance(q.get("net"), (int, float)) and q["net"] > 0 and q.get("question")
         }
     found: dict[str, tuple[str, ...]] = {}
     for reason in dicts(why_not.get("lost_on")):

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from recommender.batch.records import Records
 from recommender.batch.run import Item, Summary
-from recommender.render.html.labels import Names, dicts, label_of, mapping, strings
+from recommender.render.html.labels import Names, dicts, label_of, mapping, route_label, strings
 from recommender.render.html.markup import json_script, script_safe
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.tally import Tally, outcome
@@ -65,7 +65,7 @@ class TeamWriter:
         scores = {s.get("framework"): s.get("score") for s in dicts(r.get("ranking"))}
         return [
             r.get("row"),
-            r.get("profile"),
+            r.get("name", r.get("profile")),
             outcome(r),
             strings(r.get("tie")),
             r.get("margin"),
@@ -101,7 +101,10 @@ def stack_label(r: dict[str, Any], names: Names) -> str:
         parts = [names.framework(stack["framework"])] if stack.get("framework") else []
         parts += [label_of(stack.get("companion"))] if stack.get("companion") else []
         deploy = stack.get("deploy")
-        parts += [label_of(d) for d in (deploy if isinstance(deploy, list) else [])]
+        known = [
+            d for d in (deploy if isinstance(deploy, list) else []) if mapping(d).get("runtime")
+        ]
+        parts += [route_label(d) for d in known]
         return " + ".join(p for p in parts if p)
     if not r.get("winner"):
         return ""

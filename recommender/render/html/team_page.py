@@ -11,10 +11,18 @@ from recommender.batch.run import Summary
 from recommender.render.html.labels import Names
 from recommender.render.html.markup import Markup, el, join
 from recommender.render.html.svg import Bar, Frame, bar_chart, column_chart
-from recommender.render.html.tally import BUCKETS, OVER, Tally
+from recommender.render.html.tally import BUCKETS, OVER, UNDECIDED, Tally
 
 DECIDING_SHOWN = 8
 CONFIDENCE_ORDER = ("clear", "close", "none")
+# outcomes that are not a framework, as the charts and filters name them
+LABELS = (
+    ("tie", "tie"),
+    (UNDECIDED, "no recommendation"),
+    ("none", "none fits"),
+    ("error", "error"),
+)
+KINDS = tuple(kind for kind, _ in LABELS)
 CHART = Frame(460, 130)
 
 
@@ -45,7 +53,7 @@ def body(tally: Tally, summary: Summary, names: Names, top_rules: list[tuple[str
 def _header(tally: Tally, names: Names) -> Markup:
     scored = tally.rows - tally.outcomes["error"]
     lead = max(
-        (f for f in tally.outcomes if f not in ("error", "tie", "none")),
+        (f for f in tally.outcomes if f not in KINDS),
         key=lambda f: tally.outcomes[f],
         default=None,
     )
@@ -84,7 +92,7 @@ def _stats(tally: Tally) -> Markup:
 
 def _winners(tally: Tally, names: Names) -> Markup:
     bars = [Bar(names.framework(f), n, f"fw-{names.index(f)}") for f, n in _by_count(tally, names)]
-    for kind, label in (("tie", "tie"), ("none", "none fits"), ("error", "error")):
+    for kind, label in LABELS:
         if tally.outcomes[kind]:
             bars.append(Bar(label, tally.outcomes[kind], kind))
     desc = "; ".join(f"{b.label}: {b.value:g} rows" for b in bars) or "no rows"
@@ -96,7 +104,7 @@ def _by_count(tally: Tally, names: Names) -> list[tuple[str, int]]:
     found += [
         (f, n)
         for f, n in tally.outcomes.items()
-        if f not in names.frameworks and f not in ("tie", "none", "error")
+        if f not in names.frameworks and f not in KINDS
     ]
     return sorted(found, key=lambda x: -x[1])
 
@@ -189,8 +197,7 @@ def _filters(names: Names, tally: Tally) -> Markup:
     winners: list[tuple[str, str]] = [
         ("", "all"),
         *names.frameworks.items(),
-        ("tie", "tie"),
-        ("none", "none fits"),
+        *LABELS[:-1],
         ("error", "errors"),
     ]
     controls: list[Any] = [

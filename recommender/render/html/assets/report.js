@@ -58,6 +58,7 @@
 
   function outcome(result) {
     if (result.winner) return nameOf(result.winner);
+    if (result.undecided) return "no recommendation yet: nothing separates them but the default lean";
     if (result.tie.length) return "a tie between " + result.tie.map(nameOf).join(", ");
     return "no framework (every one is excluded)";
   }

@@ -50,6 +50,7 @@ const RecommenderScorer = (() => {
   function totals(model, answers) {
     const ids = model.frameworks.map((f) => f.id);
     const scores = ids.map(() => 0);
+    const real = ids.map(() => 0); // without the lean's points
     const blocked = ids.map(() => false);
     const fired = [];
     for (const rule of model.rules) {
@@ -57,10 +58,18 @@ const RecommenderScorer = (() => {
       fired.push(rule);
       ids.forEach((f, i) => {
         if (own(rule.points, f)) scores[i] += rule.points[f];
+        if (own(rule.points, f) && !rule.lean) real[i] += rule.points[f];
         if (rule.dealbreaker.includes(f)) blocked[i] = true;
       });
     }
-    return { ids, scores, blocked, fired };
+    return { ids, scores, real, blocked, fired };
+  }
+
+  /* Nothing but the lean separates them: none excluded, and the scores without the lean's points
+     all equal (Table.lean_only); then no winner, every framework tied. */
+  function leanOnly(t) {
+    const real = t.real.map(round6);
+    return t.ids.length > 1 && !t.blocked.some(Boolean) && real.every((s) => s === real[0]);
   }
 
   /* The one best framework not excluded, compared rounded to 6 decimals, else the tie (engine.decide). */
@@ -103,12 +112,16 @@ const RecommenderScorer = (() => {
   function score(model, given) {
     const { answers, ignored } = applicable(model, given);
     const t = totals(model, answers);
-    const { winner, tie } = decide(t.ids, t.scores, t.blocked);
+    const undecided = leanOnly(t);
+    const { winner, tie } = undecided
+      ? { winner: null, tie: t.ids.slice() }
+      : decide(t.ids, t.scores, t.blocked);
     return {
       answers,
       ignored,
       winner,
       tie,
+      undecided,
       ranking: standings(model, t),
       companion: companion(model, winner, answers),
       fired: t.fired.map((r) => r.id),

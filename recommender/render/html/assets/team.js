@@ -38,6 +38,7 @@
     const kind = r[col.outcome];
     if (kind === "tie") return "tie: " + r[col.tie].map(nameOf).join(", ");
     if (kind === "none") return "none fits";
+    if (kind === "undecided") return "no recommendation";
     if (kind === "error") return "error";
     return nameOf(kind);
   }

@@ -1,0 +1,32 @@
+"""``recommender questions``: the questions, their option ids, follow-ups and which options stand
+alone, in a table, JSON or Markdown."""
+
+from __future__ import annotations
+
+import argparse
+
+from recommender.commands._common import rulebase
+from recommender.commands._output import add_output_arguments, chosen_format, emit, width
+
+FORMATS = ("table", "json", "markdown")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_output_arguments(parser, FORMATS, "table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from recommender.render import questions as render
+
+    rules = rulebase(args)
+    fmt = chosen_format(args, FORMATS, "table")
+    if fmt == "json":
+        from recommender.render.jsonout import json_text
+
+        text = json_text(render.questions_dict(rules))
+    elif fmt == "markdown":
+        text = render.questions_markdown(rules)
+    else:
+        text = render.questions_table(rules, width(args.output))
+    emit(text, args.output)
+    return 0

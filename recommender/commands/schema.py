@@ -1,0 +1,45 @@
+"""``recommender schema [NAME]``: print a shipped JSON Schema (draft 2020-12), or list them.
+
+``profile`` describes a profile file (point an editor at it for autocompletion); the others
+describe a command's ``--format json`` output (``recommend``, ``batch``, ``probe``...).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from recommender.commands._output import emit
+from recommender.errors import UserError, did_you_mean
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", nargs="?", metavar="NAME", help="the schema; none: list them")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from recommender import schemas
+
+    known = schemas.names()
+    if args.name is None:
+        emit("".join(f"{n}\t{schemas.title(n)}\n" for n in known), args.output)
+        return 0
+    if args.name not in known:
+        raise UserError(f'unknown schema "{args.name}"{did_you_mean(args.name, known)}')
+    emit(_schema(args), args.output)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> str:
+    """The shipped text; the profile's is made from the rule base, overlays included."""
+    from recommender import schemas
+
+    if args.name != "profile":
+        return schemas.text(args.name)
+    from recommender.commands._common import rulebase
+    from recommender.render.jsonout import json_text
+    from recommender.schemas.profile import profile_schema
+
+    return json_text(profile_schema(rulebase(args)))

@@ -1,0 +1,134 @@
+"""The brief screen, ``recommend``'s default: the verdict and how sure it is, the scores, the
+stack, the top reasons one line each, why not the runner-up in one line, the close-call note or
+what would decide, and any answer that was ignored. ``--full`` gives the whole report
+(:mod:`recommender.render.table`). At 80 columns it fits in 25 lines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from recommender.render.terminal import cut, printable, wrap
+from recommender.render.text import (
+    confidence_note,
+    headline,
+    ignored_line,
+    name_of,
+    points_text,
+    stack_line,
+)
+from recommender.rulebase.model import RuleBase
+from recommender.scoring.result import Recommendation, Standing
+
+if TYPE_CHECKING:
+    from recommender.scoring.evidence import Evidence
+
+TOP = 5  # reasons shown
+NETS = 4  # why-not questions shown
+SWINGS = 2  # answers named in a close call
+INDENT = "  "
+
+
+def render_brief(
+    rec: Recommendation,
+    rules: RuleBase,
+    evidence: Evidence | None = None,
+    width: int | None = None,
+) -> str:
+    """The brief screen, wrapped at ``width`` (None: not wrapped, a reason per line)."""
+    blocks = [
+        _head(rec, rules, width),
+        _reasons(rec, rules, width),
+        _why_not(rec, rules, width),
+        _notes(rec, rules, evidence, width),
+        wrap(_more(rec, rules), width, "", INDENT),
+    ]
+    lines = [line for block in blocks if block for line in [*block, ""]]
+    return printable("\n".join(lines[:-1]) + "\n")
+
+
+def _head(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
+    title = headline(rec, rules) + (f" ({rec.profile})" if rec.profile else "")
+    out = wrap(title, width)
+    out += wrap("Scores: " + " · ".join(_score(s, rec) for s in rec.ranking), width, INDENT, INDENT)
+    stack = stack_line(rec)
+    return out + (wrap(stack, width, INDENT, INDENT * 2) if stack else [])
+
+
+def _score(s: Standing, rec: Recommendation) -> str:
+    mark = " ✗" if s.excluded else ""
+    return f"{s.name} {points_text(s.score)}{mark}"
+
+
+def _reasons(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
+    """The top reasons of the winner (or of each tied framework), one line each."""
+    leaders = [rec.winner] if rec.winner else list(rec.tie) if rec.confidence != "none" else []
+    out = []
+    top = TOP if len(leaders) < 2 else 2
+    for s in rec.ranking:
+        if s.framework in leaders and s.reasons:
+            out.append(f"Why {s.name}:")
+            out += [
+                cut(f"{INDENT}{points_text(r.points):>4}  {r.because}", width)
+                for r in s.reasons[:top]
+            ]
+            if len(s.reasons) > top:
+                out.append(f"{INDENT}      … {len(s.reasons) - top} more (--full)")
+    for s in rec.ranking:
+        out += [cut(f"Excluded: {s.name}: {b.because}", width) for b in s.dealbreakers[:1]]
+    return out
+
+
+def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
+    """Why not the runner-up in a line: the questions that moved the gap most, signed."""
+    w = rec.why_not
+    if w is None:
+        return []
+    moved = sorted((n for n in w.by_question if n.net), key=lambda n: -abs(n.net))
+    parts = [f"{_reads(n.reads)} {n.net:+g}" for n in moved[:NETS]]
+    if len(moved) > NETS:
+        parts.append(f"{len(moved) - NETS} more")
+    text = f"Why not {name_of(w.framework, rules)} ({w.gap:g} behind): " + " · ".join(parts)
+    return wrap(text, width, "", INDENT)
+
+
+def _reads(reads: tuple[str, ...]) -> str:
+    return "+".join(r.removeprefix("probe:") for r in reads) or "always"
+
+
+def _notes(
+    rec: Recommendation, rules: RuleBase, evidence: Evidence | None, width: int | None
+) -> list[str]:
+    out = []
+    note = confidence_note(rec, rules, SWINGS)
+    if note:
+        out += wrap(note, width, "", INDENT)
+    for d in rec.ignored:
+        out += wrap("Ignored: " + ignored_line(d, rules), width, "", INDENT)
+    if evidence is not None:
+        out += _evidence(rec, rules, evidence, width)
+    return out
+
+
+def _evidence(
+    rec: Recommendation, rules: RuleBase, evidence: Evidence, width: int | None
+) -> list[str]:
+    """On this machine, in a line: what was checked and what failed for the winner."""
+    checked = [c for c in evidence.needs if c.framework == rec.winner]
+    failed = [c for c in checked if c.failed]
+    text = f"This machine: {len(checked) - len(failed)} of {len(checked)} stated needs verified"
+    if rec.winner:
+        status = evidence.probe_status.get(rec.winner)
+        if status != "ok":
+            text += f"; {name_of(rec.winner, rules)} is {status} here"
+    out = wrap(text + ".", width, "", INDENT)
+    for c in failed:
+        out += wrap(f"! You need {c.text}: {c.fact} is {c.status}.", width, INDENT, INDENT * 2)
+    return out
+
+
+def _more(rec: Recommendation, rules: RuleBase) -> str:
+    parts = ["every reason with its source"]
+    if rec.why_not:
+        parts.append(f"why not {name_of(rec.why_not.framework, rules)} question by question")
+    parts.append("what would change this")
+    return "More: --full shows " + ", ".join(parts[:-1]) + " and " + parts[-1] + "."

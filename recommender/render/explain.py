@@ -1,0 +1,108 @@
+"""``recommender explain`` as a table, JSON or Markdown: every rule considered for one profile,
+matched or not and why, the ignored answers and the scores (``recommender schema explain``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recommender.render.terminal import printable
+from recommender.render.text import headline
+from recommender.rulebase.model import Rule, RuleBase
+from recommender.rulebase.text import points_text
+from recommender.scoring.result import number
+from recommender.scoring.trace import Trace
+
+SCHEMA_VERSION = 1
+
+
+def explain_dict(t: Trace, rules: RuleBase) -> dict[str, Any]:
+    rec = t.result
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "name": rec.profile,
+        "answers": rec.answers,
+        "ignored": [
+            {"question": d.question, "answer": d.answer, "why": d.why} for d in rec.ignored
+        ],
+        "rules": [
+            {
+                "rule": s.rule.id,
+                "matched": s.matched,
+                "why": s.why,
+                "points": {f: number(p) for f, p in s.rule.score.items()},
+                "dealbreaker": list(s.rule.dealbreaker),
+                "origin": str(s.rule.origin) if s.rule.origin else None,
+            }
+            for s in t.steps
+        ],
+        "disabled": list(rules.disabled),
+        "ranking": [
+            {
+                "framework": s.framework,
+                "name": s.name,
+                "score": number(s.score),
+                "excluded_by": [b.rule for b in s.dealbreakers],
+            }
+            for s in rec.ranking
+        ],
+        "winner": rec.winner,
+        "tie": list(rec.tie),
+        "confidence": rec.confidence,
+    }
+
+
+def _effect(rule: Rule, matched: bool) -> str:
+    return points_text(rule) if matched else "no effect"
+
+
+def _answers(t: Trace) -> str:
+    given = ", ".join(
+        f"{q}={'+'.join(v) if isinstance(v, list) else v}" for q, v in t.result.answers.items()
+    )
+    return given or "(none)"
+
+
+def explain_table(t: Trace, rules: RuleBase) -> str:
+    rec = t.result
+    lines = [f"Profile: {rec.profile or '(from --answer)'}", f"Answers: {_answers(t)}"]
+    lines += [f"Not asked, answer ignored: {d.question} ({d.why})" for d in rec.ignored]
+    lines += ["", f"Rules ({sum(s.matched for s in t.steps)} of {len(t.steps)} matched)"]
+    for s in t.steps:
+        mark = "[x]" if s.matched else "[ ]"
+        lines.append(f"  {mark} {s.rule.id}: {_effect(s.rule, s.matched)}")
+        lines.append(f"        when {s.why}  ({s.rule.origin})")
+    if rules.disabled:
+        lines.append(f"  disabled by an overlay: {', '.join(rules.disabled)}")
+    lines += ["", "Scores"]
+    for st in rec.ranking:
+        note = "  excluded by " + ", ".join(b.rule for b in st.dealbreakers) if st.excluded else ""
+        lines.append(f"  {st.name:<12} {st.score:+g}{note}")
+    lines += ["", headline(rec, rules)]
+    return printable("\n".join(lines) + "\n")
+
+
+def explain_markdown(t: Trace, rules: RuleBase) -> str:
+    rec = t.result
+    out = [f"## {headline(rec, rules)}", ""]
+    out += [f"Profile: `{rec.profile or '(from --answer)'}`; answers: `{_answers(t)}`"]
+    if rec.ignored:
+        out += ["", "Not asked, so ignored:", ""]
+        out += [f"- `{d.question}`: {_cell(d.why)}" for d in rec.ignored]
+    matched = sum(s.matched for s in t.steps)
+    out += ["", f"### Rules ({matched} of {len(t.steps)} matched)", ""]
+    out += ["| | rule | effect | when | where |", "| --- | --- | --- | --- | --- |"]
+    out += [
+        f"| {'x' if s.matched else ' '} | `{s.rule.id}` | {_cell(_effect(s.rule, s.matched))} "
+        f"| {_cell(s.why)} | {s.rule.origin or ''} |"
+        for s in t.steps
+    ]
+    out += ["", "### Scores", "", "| framework | score | excluded by |", "| --- | ---: | --- |"]
+    out += [
+        f"| {st.name} | {st.score:+g} | {', '.join(b.rule for b in st.dealbreakers)} |"
+        for st in rec.ranking
+    ]
+    return printable("\n".join(out) + "\n")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

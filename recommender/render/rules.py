@@ -1,0 +1,98 @@
+"""Rules for ``rules list`` and ``rules show`` as data, a table and Markdown
+(``recommender schema rules``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recommender.render.terminal import printable
+from recommender.rulebase.model import Rule, RuleBase
+from recommender.rulebase.text import condition_text, plain, points_text, source_lines
+from recommender.scoring.result import number
+
+SCHEMA_VERSION = 1
+
+
+def rule_dict(rule: Rule, lines: bool = False) -> dict[str, Any]:
+    out = {
+        "id": rule.id,
+        "when": plain(rule.raw_when) if rule.raw_when is not None else {},
+        "points": {f: number(p) for f, p in rule.score.items()},
+        "dealbreaker": list(rule.dealbreaker),
+        "lean": rule.lean,
+        "because": rule.because,
+        "source": rule.source,
+        "as_of": rule.as_of or None,
+        "origin": str(rule.origin) if rule.origin else None,
+    }
+    if lines:
+        out["lines"] = source_lines(rule.origin) if rule.origin else []
+    return out
+
+
+def rules_dict(chosen: list[Rule], rules: RuleBase) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "rules": [rule_dict(r) for r in chosen],
+        "total": len(rules.rules),
+        "disabled": list(rules.disabled),
+    }
+
+
+def rules_table(chosen: list[Rule], rules: RuleBase) -> str:
+    width = max((len(r.id) for r in chosen), default=0)
+    lines = [
+        f"{r.id:<{width}}  {points_text(r)}  when {condition_text(r.raw_when)}  ({r.origin})"
+        for r in chosen
+    ]
+    disabled = f"; disabled: {', '.join(rules.disabled)}" if rules.disabled else ""
+    lines.append(f"{len(chosen)} of {len(rules.rules)} rules{disabled}")
+    return printable("\n".join(lines) + "\n")
+
+
+def rules_markdown(chosen: list[Rule], rules: RuleBase) -> str:
+    out = ["| rule | points | when | because | where |", "| --- | --- | --- | --- | --- |"]
+    out += [
+        f"| `{r.id}` | {_cell(points_text(r))} | `{_cell(condition_text(r.raw_when))}` "
+        f"| {_cell(r.because)} | {r.origin or ''} |"
+        for r in chosen
+    ]
+    out += ["", f"{len(chosen)} of {len(rules.rules)} rules"]
+    return printable("\n".join(out) + "\n")
+
+
+def describe(rule: Rule) -> list[str]:
+    """``rules show`` for people: where, condition, points, text, source, and the YAML lines."""
+    lines = [
+        f"rule {rule.id}  ({rule.origin})",
+        f"  when:    {condition_text(rule.raw_when)}",
+        f"  points:  {points_text(rule)}" + ("  (the default lean)" if rule.lean else ""),
+        f"  because: {rule.because}",
+        f"  source:  {rule.source}",
+    ]
+    if rule.as_of:
+        lines.append(f"  as of:   {rule.as_of}")
+    if rule.lint_allow:
+        lines.append(f"  lint allows {', '.join(rule.lint_allow)}: {rule.lint_reason}")
+    if rule.origin is not None:
+        lines += ["", f"{rule.origin.file}:"]
+        lines += [
+            f"  {rule.origin.line + i:4}  {text}"
+            for i, text in enumerate(source_lines(rule.origin))
+        ]
+    return lines
+
+
+def show_markdown(rule: Rule) -> str:
+    out = [f"### Rule `{rule.id}`", "", f"- where: `{rule.origin}`"]
+    out += [f"- when: `{_cell(condition_text(rule.raw_when))}`", f"- points: {points_text(rule)}"]
+    out += [f"- because: {_cell(rule.because)}", f"- source: {_cell(rule.source)}"]
+    if rule.as_of:
+        out.append(f"- as of: {rule.as_of}")
+    if rule.origin is not None:
+        out += ["", "```yaml", *source_lines(rule.origin), "```"]
+    return printable("\n".join(out) + "\n")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

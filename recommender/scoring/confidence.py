@@ -1,0 +1,219 @@
+"""How sure a result is: ``none``, ``close`` or ``clear``, computed exactly from the scoring table.
+
+* ``none``: nothing but the default lean separates the frameworks (:meth:`Table.lean_only`): none
+  is excluded and, without the points of the rules marked ``lean: true``, all score the same. No
+  winner is named; :func:`deciding` names the questions whose answers would separate them most.
+* ``close``: a tie; or the winner leads by the lean alone; or one single different answer to a
+  question that is asked (another option, one option ticked or unticked, the answer cleared; see
+  :mod:`recommender.scoring.explore`) would give another framework that is not excluded now at
+  least the winner's points. The lean is not counted, and exclusions stay as they are: a
+  deal-breaker is a constraint, not a margin. :func:`swings` names those answers.
+* ``clear``: every other result, including "every framework is excluded".
+
+Points are whole millionths, so every comparison is exact. :func:`levels` decides a list of
+results; with a :class:`~recommender.scoring.table.Vector` it tests the single different answers
+of every profile at once with numpy (batch), and a property test pins that path to the scalar one.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from recommender.rulebase.model import Question
+from recommender.scoring.explore import Alternative, Change, every_alternative
+from recommender.scoring.table import Node, Outcome, Table, Vector
+from recommender.values import Value, frozen
+
+NONE, CLOSE, CLEAR = "none", "close", "clear"
+LEVELS = (NONE, CLOSE, CLEAR)
+DECIDING = 3  # questions named when nothing decides
+
+
+def level(table: Table, sig: int, o: Outcome) -> str:
+    """The confidence of one result (``o`` is the outcome of ``sig``)."""
+    return _quick(table, o) or (CLOSE if next(_swung(table, sig, o), None) else CLEAR)
+
+
+def levels(
+    table: Table, sigs: Sequence[int], outcomes: Sequence[Outcome], vector: Vector | None = None
+) -> list[str]:
+    """:func:`level` of each (signature, outcome); ``vector`` tests the alternatives with numpy."""
+    out = [_quick(table, o) for o in outcomes]
+    todo = [i for i, found in enumerate(out) if found is None]
+    if todo:
+        some = [sigs[i] for i in todo]
+        these = [outcomes[i] for i in todo]
+        if vector is None:
+            pairs = zip(some, these, strict=True)
+            caught = [next(_swung(table, s, o), None) is not None for s, o in pairs]
+        else:
+            caught = _caught_many(vector, some, these)
+        for i, close in zip(todo, caught, strict=True):
+            out[i] = CLOSE if close else CLEAR
+    return out  # type: ignore[return-value]
+
+
+def _quick(table: Table, o: Outcome) -> str | None:
+    """The level when no alternative answer needs scoring, else None."""
+    real = table.real(o)
+    if len(real) > 1 and not o.blocked and len(set(real)) == 1:  # Table.lean_only
+        return NONE
+    if o.tie:
+        return CLOSE
+    if o.winner is None:
+        return CLEAR
+    win = table.ids.index(o.winner)
+    rivals = [s for k, s in enumerate(real) if k != win and not o.blocked >> k & 1]
+    if not rivals:
+        return CLEAR
+    return CLOSE if max(rivals) >= real[win] else None
+
+
+def by_lean(table: Table, o: Outcome) -> bool:
+    """The winner leads only by the lean: without it, a rival scores as much."""
+    if o.winner is None or table.lean_only(o):
+        return False
+    real = table.real(o)
+    rivals = [real[k] for k in _rivals(table, o)]
+    return bool(rivals) and max(rivals) >= real[table.ids.index(o.winner)]
+
+
+def _rivals(table: Table, o: Outcome) -> list[int]:
+    """The frameworks not excluded now, other than the winner."""
+    return [k for k in o.contenders if table.ids[k] != o.winner]
+
+
+def _swung(table: Table, sig: int, o: Outcome) -> Iterator[tuple[int, Alternative, Outcome]]:
+    """(how far the best rival gets ahead, the answer, its outcome) for each single different
+    answer that lets a rival reach the winner's points (lean not counted, exclusions as now)."""
+    rivals = _rivals(table, o)
+    if o.winner is None or not rivals:
+        return
+    win = table.ids.index(o.winner)
+    for alt in every_alternative(table, sig):
+        changed = table.outcome(table.fired([alt.sig])[0])
+        real = table.real(changed)
+        ahead = max(real[k] for k in rivals) - real[win]
+        if ahead >= 0:
+            yield ahead, alt, changed
+
+
+def swings(table: Table, sig: int, o: Outcome) -> tuple[Change, ...]:
+    """The single different answers that would let another framework catch the winner, furthest
+    ahead first (then in question order), each with the outcome it would lead to."""
+    found = sorted(_swung(table, sig, o), key=lambda item: -item[0])
+    return tuple(
+        Change(alt.question, alt.change, alt.answer, *table.reported(changed))
+        for _, alt, changed in found
+    )
+
+
+def deciding(table: Table, sig: int, n: int = DECIDING) -> tuple[str, ...]:
+    """The questions whose single different answers would separate the frameworks most: by the
+    largest lead (lean not counted) one answer to them gives, then in question order."""
+    lead: dict[str, int] = {}
+    for alt in every_alternative(table, sig):
+        o = table.outcome(table.fired([alt.sig])[0])
+        real = sorted((table.real(o)[k] for k in o.contenders), reverse=True)
+        gap = real[0] - real[1] if len(real) > 1 else 0
+        lead[alt.question] = max(lead.get(alt.question, 0), gap)
+    ranked = sorted((q for q, gap in lead.items() if gap > 0), key=lambda q: -lead[q])
+    return tuple(ranked[:n])
+
+
+# -- the numpy path ---------------------------------------------------------------------------
+@frozen
+class Reach(Value):
+    """What changing one question's answer can touch: the follow-ups it can open or close (in
+    question order, as (option bits, lowered ask_when)) and the rules that read either."""
+
+    question: Question
+    asks: tuple[tuple[int, Node], ...]
+    rules: tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=8)
+def _reach(table: Table) -> tuple[Reach, ...]:
+    """Per question: the rules and follow-ups a different answer to it can change (built once
+    per table). A rule reading none of them fires alike before and after."""
+    reads = [table.reads(r.when) for r in table.rules.rules]
+    asked = {q.id: table.reads(q.ask_when) for q in table.rules.questions if q.ask_when}
+    out = []
+    for q in table.rules.questions:
+        moved = {q.id}
+        while grown := {f for f, on in asked.items() if on & moved} - moved:
+            moved |= grown
+        asks = tuple((table.dim[f].mask, table.lower(table.rules.question(f).ask_when))
+                     for f in asked if f in moved and f != q.id)  # fmt: skip
+        rules = tuple(r for r, on in enumerate(reads) if on & moved)
+        out.append(Reach(q, asks, rules))
+    return tuple(out)
+
+
+def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> list[bool]:
+    """For each result with a winner and a rival: whether a single different answer lets a rival
+    reach the winner's points (``next(_swung(...))`` for every row at once). Question by
+    question, only the rows not caught yet are tested, and only the rules the question can
+    touch are re-tested: the others' points stay as they are."""
+    np = vector.np
+    table = vector.table
+    k = len(table.ids)
+    words = vector.matrix(sigs)
+    win = np.array([table.ids.index(o.winner) for o in outcomes], dtype=np.intp)
+    blocked = np.array([o.blocked for o in outcomes], dtype=np.int64)
+    rival = (blocked[:, None] >> np.arange(k)[None, :]) & 1 == 0
+    rival[np.arange(len(sigs)), win] = False
+    real = np.array([table.real(o) for o in outcomes], dtype=np.int64).reshape(len(sigs), k)
+    caught = np.zeros(len(sigs), dtype=bool)
+    live = np.arange(len(sigs))
+    for reach in _reach(table):
+        if not len(live) or not reach.rules:
+            continue
+        changed = _real_after(vector, reach, words[live], real[live])
+        mine = np.take_along_axis(changed, win[live][None, :, None], axis=2)[:, :, 0]
+        best = np.where(rival[live][None, :, :], changed, np.iinfo(np.int64).min).max(axis=2)
+        hit = (best >= mine).any(axis=0)
+        caught[live[hit]] = True
+        live = live[~hit]
+    return caught.tolist()  # type: ignore[no-any-return]
+
+
+def _real_after(vector: Vector, reach: Reach, words: Any, real: Any) -> Any:
+    """Alternatives x rows x frameworks: the real scores after each single different answer to
+    the question, from the rules it can touch."""
+    np = vector.np
+    block = _alternatives(vector, reach, words)
+    rules = list(reach.rules)
+    now = np.stack([vector.holds(vector.table.when[r], words) for r in rules], axis=1)
+    after = np.stack([vector.holds(vector.table.when[r], block) for r in rules], axis=1)
+    points = vector.points[rules]
+    points[[i for i, r in enumerate(rules) if r in vector.table.lean]] = 0.0
+    moved = after.reshape(-1, len(words), len(rules)).astype(np.float64) - now[None, :, :]
+    return real[None, :, :] + (moved @ points).astype(np.int64)
+
+
+def _alternatives(vector: Vector, reach: Reach, words: Any) -> Any:
+    """The single different answers to the question of every row, stacked (alternatives x rows,
+    then words), follow-ups re-checked; a row whose question is not asked keeps its signature."""
+    np = vector.np
+    q = reach.question
+    dim = vector.table.dim[q.id]
+    rest = words & ~vector.words_of(dim.mask)[None, :]
+    made = []
+    for bit, _ in dim.options:
+        b = vector.words_of(bit)[None, :]
+        made.append(words ^ b if dim.multi else rest | b)
+    if not dim.multi:
+        made.append(rest)
+    block = np.stack(made)
+    if q.ask_when is not None:
+        asked = vector.holds(vector.table.lower(q.ask_when), words)
+        block[:, ~asked, :] = words[~asked]
+    block = block.reshape(-1, words.shape[1])
+    for mask, node in reach.asks:  # Table.applicable, for the follow-ups this answer can move
+        m = vector.words_of(mask)
+        drop = ((block & m[None, :]) != 0).any(axis=1) & ~vector.holds(node, block)
+        block[drop] &= ~m
+    return block

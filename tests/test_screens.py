@@ -1,0 +1,301 @@
+"""What people read: the brief screen fits 25 lines at 80 columns, wraps to the terminal and not
+at all in a pipe; headlines say how sure; dropped and contradictory answers are said in every
+format; control characters never reach the terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SHIPPED, run_cli
+
+import recommender
+from recommender.render import render
+from recommender.render.terminal import printable, width_of
+from recommender.rulebase.profiles import normalize_answers
+
+RULES = recommender.load_rules(base=SHIPPED)
+
+# Representative profiles: a clear call, close calls (one answer, the lean), none, a tie, a
+# deal-breaker, an ignored follow-up, and one answering every question.
+PROFILES = {
+    "research-lab": "examples/research-lab.yaml",
+    "empty": {},
+    "beginner-mobile": {"audience": "beginner", "deployment": ["mobile"]},
+    "windows-gpu": {"os": "windows", "hardware": "nvidia_gpu"},
+    "microcontroller": {
+        "audience": "production",
+        "deployment": ["edge"],
+        "edge_target": "microcontroller",
+    },
+    "ignored-follow-up": {"audience": "production", "edge_target": "microcontroller"},
+    "tpu-beginner": {"audience": "beginner", "hardware": "tpu"},
+    "llm": {"domain": "nlp_llm", "llm_stage": "fine_tune", "model_zoo": ["huggingface"]},
+    "everything": {
+        "audience": "researcher",
+        "domain": "scientific",
+        "team_knows": ["jax", "pytorch"],
+        "existing_code": "none",
+        "model_zoo": ["jax_native"],
+        "deployment": ["server", "browser"],
+        "project_lifetime": "long",
+        "hardware": "tpu",
+        "os": "linux",
+        "parallelism": "multi_node",
+        "api_level": "both",
+        "programming_style": "functional",
+        "custom_gradients": "yes",
+        "vectorization": "yes",
+        "debugging": "no",
+        "visualization": "yes",
+    },
+}
+
+
+def result(profile: str | dict) -> recommender.Recommendation:
+    if isinstance(profile, str):
+        loaded = recommender.rulebase.profiles.load_profile(str(ROOT / profile), RULES)
+        return recommender.recommend(
+            {q: sorted(v) for q, v in loaded.answers.items()}, RULES, profile=loaded.name
+        )
+    return recommender.recommend(profile, RULES)
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_the_brief_screen_fits_25_lines_at_80_columns(name):
+    rec = result(PROFILES[name])
+    screen = render("table", rec, RULES, full=False, width=80)
+    lines = screen.splitlines()
+    assert len(lines) <= 25, screen
+    assert max(len(line) for line in lines) <= 80, screen
+    assert lines[0].startswith(("Recommended:", "No recommendation yet", "Tie between", "No "))
+
+
+def test_the_brief_screen_says_what_the_full_report_says():
+    rec = result(PROFILES["research-lab"])
+    brief = render("table", rec, RULES, full=False, width=None)
+    full = render("table", rec, RULES, full=True, width=None)
+    assert len(full.splitlines()) > 2 * len(brief.splitlines())
+    top = rec.ranking[0].reasons[0]
+    assert f"+{top.points:g}  {top.because}" in brief  # one whole line: a pipe is not wrapped
+    assert f"source: {top.source}" in full and f"source: {top.source}" not in brief
+    assert f"Why not {RULES.framework(rec.why_not.framework).name}" in brief
+
+
+@pytest.mark.parametrize("level", ["clear", "close", "none"])
+def test_the_headline_says_how_sure(level):
+    found = next(
+        (rec for rec in map(result, PROFILES.values()) if rec.confidence == level), None
+    )
+    assert found is not None, f"no representative profile is {level}"
+    heads = [
+        render(fmt, found, RULES, full=False).splitlines()[0] for fmt in ("table", "markdown")
+    ]
+    word = {"clear": "a clear call", "close": "a close call", "none": "No recommendation yet"}
+    assert all(word[level] in head for head in heads), heads
+
+
+def test_none_names_the_questions_that_would_decide_most():
+    rec = result({})
+    assert (rec.confidence, rec.winner, rec.tie) == ("none", None, RULES.framework_ids)
+    assert rec.deciding and len(rec.deciding) <= 3
+    screen = render("table", rec, RULES, full=False)
+    assert "would decide most: " + ", ".join(rec.deciding) in screen
+    # each named question alone gives some framework a lead: answering it decides
+    for question in rec.deciding:
+        options = RULES.question(question).option_ids
+        decided = [recommender.recommend({question: o}, RULES).confidence for o in options]
+        assert any(level != "none" for level in decided), question
+
+
+def test_close_names_the_answers_that_would_change_it():
+    rec = result(PROFILES["beginner-mobile"])
+    assert rec.confidence == "close" and rec.swing
+    first = rec.swing[0]
+    screen = render("table", rec, RULES, full=False, width=None)
+    assert "Close call: one answer could change it: " in screen
+    label = RULES.question(first.question).label(first.answer)
+    assert f"{first.question}: " in screen and label in screen
+
+
+def test_piped_output_is_not_wrapped_and_a_terminal_s_is(tmp_path):
+    args = ("recommend", "--profile", "examples/research-lab.yaml")
+    piped = run_cli(*args, env={"COLUMNS": ""}).stdout
+    rec = result(PROFILES["research-lab"])
+    assert rec.ranking[0].reasons[0].because in piped  # whole, on one line
+    assert any(len(line) > 100 for line in piped.splitlines())
+    out = _in_a_terminal([sys.executable, "-m", "recommender", *args], columns=60)
+    assert max(len(line) for line in out.splitlines()) <= 60, out
+
+
+def _in_a_terminal(argv: list[str], columns: int) -> str:
+    """The program's output in a pseudo-terminal ``columns`` wide (no $COLUMNS)."""
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"} | {"PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(argv, stdout=follower, stderr=follower, cwd=ROOT, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_width_follows_columns_then_the_terminal_then_none(monkeypatch):
+    class Pipe:
+        def isatty(self) -> bool:
+            return False
+
+    monkeypatch.setenv("COLUMNS", "72")
+    assert width_of(Pipe()) == 72  # stated explicitly
+    monkeypatch.delenv("COLUMNS")
+    assert width_of(Pipe()) is None and width_of(None) is None
+
+
+# -- dropped and contradictory answers ------------------------------------------------------------
+def test_a_dropped_follow_up_is_said_in_every_format():
+    args = ("recommend", "-a", "edge_target=microcontroller", "-a", "audience=production")
+    why = "asked only when deployment is edge (no: unanswered)"
+    for fmt in ("table", "markdown"):
+        out = run_cli(*args, "-f", fmt).stdout
+        assert "edge_target = Microcontroller" in out and why in out, fmt
+    full = run_cli(*args, "--full").stdout
+    assert "Ignored (not scored):" in full and why in full
+    record = json.loads(run_cli(*args, "-f", "json").stdout)
+    assert record["ignored"] == [
+        {"question": "edge_target", "answer": "microcontroller", "why": why}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (
+            "deployment=mobile,none",
+            '--answer: question "deployment": "none" (Nowhere: research only) '
+            "cannot be combined with other options; got none with mobile",
+        ),
+        (
+            "team_knows=pytorch;none",
+            '--answer: question "team_knows": "none" (None of them yet) cannot be '
+            "combined with other options; got none with pytorch",
+        ),
+    ],
+)
+def test_an_exclusive_option_with_another_is_exit_2_with_one_line(answer, message):
+    done = run_cli("recommend", "-a", answer)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", message + "\n")
+
+
+def test_the_exclusive_options_are_data():
+    exclusive = {(q.id, o.id) for q in RULES.questions for o in q.options if o.exclusive}
+    assert exclusive == {("deployment", "none"), ("model_zoo", "none"), ("team_knows", "none")}
+    assert [r.id for r in RULES.rules if r.lean] == ["default-pytorch-community"]
+
+
+def test_one_answer_syntax_everywhere(tmp_path):
+    same = [
+        ["-a", "deployment=mobile,server", "-a", "debugging=Yes"],
+        ["-a", "deployment=mobile;server", "-a", "debugging=true"],
+        ["-a", "deployment=mobile", "-a", "deployment=server", "-a", "debugging=YES"],
+    ]
+    records = [json.loads(run_cli("recommend", "-f", "json", *a).stdout) for a in same]
+    assert all(r["answers"] == records[0]["answers"] for r in records)
+    assert records[0]["answers"] == {"deployment": ["server", "mobile"], "debugging": "yes"}
+    rows = tmp_path / "rows.csv"
+    rows.write_text('name,deployment,debugging\na,"mobile,server",Yes\nb,mobile;server,TRUE\n')
+    batch = [json.loads(line) for line in run_cli("batch", str(rows)).stdout.splitlines()]
+    assert [r["answers"] for r in batch] == [records[0]["answers"]] * 2
+
+
+# -- conventions -----------------------------------------------------------------------------------
+def test_profile_from_stdin():
+    text = (ROOT / "examples" / "research-lab.yaml").read_text()
+    piped = run_cli("recommend", "--profile", "-", "-f", "json", input=text)
+    from_file = run_cli("recommend", "--profile", "examples/research-lab.yaml", "-f", "json")
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout) == json.loads(from_file.stdout)
+    empty = run_cli("recommend", "--profile", "-", input="")
+    assert (empty.returncode, empty.stderr) == (
+        2,
+        "<stdin>:1:1: the profile is empty; expected {name: ..., answers: {question: value}}\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "suffix", "check"),
+    [
+        (["recommend"], ".json", lambda t: json.loads(t)["schema_version"] == 1),
+        (["recommend"], ".md", lambda t: t.startswith("## ")),
+        (["recommend"], ".html", lambda t: t.startswith("<!doctype html>")),
+        (["explain"], ".json", lambda t: "rules" in json.loads(t)),
+        (["questions"], ".md", lambda t: t.startswith("## Questions")),
+        (["compare"], ".json", lambda t: "frameworks" in json.loads(t)),
+        (["rules", "list"], ".json", lambda t: "rules" in json.loads(t)),
+        (["rules", "show", "api-low"], ".md", lambda t: t.startswith("### Rule `api-low`")),
+        (["schema", "recommend"], ".json", lambda t: "$schema" in json.loads(t)),
+    ],
+)
+def test_o_file_picks_the_format_from_its_extension(tmp_path, args, suffix, check):
+    out = tmp_path / f"out{suffix}"
+    done = run_cli(*args, "-o", str(out))
+    assert done.returncode == 0 and done.stdout == "", done.stderr
+    assert check(out.read_text(encoding="utf-8"))
+
+
+def test_an_unknown_extension_names_the_formats(tmp_path):
+    done = run_cli("explain", "-o", str(tmp_path / "x.xlsx"))
+    assert done.returncode == 2
+    assert done.stderr == (
+        f'{tmp_path / "x.xlsx"}: cannot tell the output format from ".xlsx"; use --format '
+        "(table, json, markdown)\n"
+    )
+
+
+# -- control characters ----------------------------------------------------------------------------
+HOSTILE = "lab\x1b]0;pwned\x07\x1b[2J\x9b31m\u202eevil"
+
+
+def test_printable_shows_controls_as_escapes():
+    assert printable(HOSTILE) == "lab\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202eevil"
+    assert printable("tab\tand\nnewline stay") == "tab\tand\nnewline stay"
+
+
+def test_no_control_character_reaches_the_terminal(tmp_path: Path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text(json.dumps({"name": HOSTILE, "answers": {"audience": "beginner"}}))
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"name,audience\n{HOSTILE},beginner\n{HOSTILE},x\x1b[2J\n")
+    outputs = [
+        run_cli("recommend", "--profile", str(profile)),
+        run_cli("recommend", "--profile", str(profile), "--full"),
+        run_cli("recommend", "--profile", str(profile), "-f", "markdown"),
+        run_cli("recommend", "--profile", str(profile), "-f", "json"),
+        run_cli("explain", "--profile", str(profile)),
+        run_cli("batch", str(rows), "-f", "table"),
+        run_cli("batch", str(rows)),
+        run_cli("recommend", "-a", f"audience={HOSTILE}"),
+    ]
+    for done in outputs:
+        text = done.stdout + done.stderr
+        assert not any(c in text for c in "\x1b\x07\x9b\u202e"), text
+    assert "lab\\x1b]0;pwned" in outputs[0].stdout  # shown, not hidden
+    record = json.loads(outputs[3].stdout)
+    assert record["name"] == HOSTILE  # JSON keeps the exact text, escaped
