@@ -52,7 +52,7 @@ def test_a_64_mib_line_is_an_error_row_in_flat_memory(tmp_path: Path, fmt: str) 
     _, baseline, _ = peak_mib(tmp_path, "batch", f"tiny.{fmt}", "-q")
     code, peak, out = peak_mib(tmp_path, "batch", f"huge.{fmt}", "-q")
     records = [json.loads(line) for line in out.splitlines()]
-    assert code == 1 and [r["profile"] for r in records] == [None, "ok"]
+    assert code == 1 and [r["name"] for r in records] == [None, "ok"]
     assert peak - baseline < 16, (baseline, peak)
 
 

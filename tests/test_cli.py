@@ -52,7 +52,7 @@ def test_table_output_names_winner_reasons_and_changes():
     proc = run_cli("recommend", "-a", "deployment=mobile", env=MINI_ENV)
     assert proc.returncode == 0
     assert "Recommended: TensorFlow" in proc.stdout
-    assert "Stack: TensorFlow · Keras 3" in proc.stdout
+    assert "Stack: TensorFlow + Keras 3" in proc.stdout
     assert "+4  LiteRT." in proc.stdout
     assert "More: --full shows" in proc.stdout
     full = run_cli("recommend", "-a", "deployment=mobile", "--full", env=MINI_ENV).stdout

@@ -89,7 +89,7 @@ def _slot_and_key(base) -> tuple[str, str]:
     from recommender.rulebase.load import rule_files
 
     dirs = [str(base)]
-    return rulecache._slot(dirs), rulecache._key([str(p) for p in rule_files(Path(base))])
+    return rulecache._slot(dirs), rulecache._key([str(p) for p in rule_files(Path(base), cases=False)])
 
 
 def _with_checksum(key: str, payload: str) -> str:
@@ -128,7 +128,7 @@ def test_a_hostile_cache_payload_is_ignored_and_rebuilt(base, capsys, case, chec
     os.makedirs(os.path.dirname(slot), exist_ok=True)
     with open(slot, "w") as handle:
         handle.write(_with_checksum(key, payload) if checksum else payload)
-    assert load_rules_cached() == recommender.load_rules(base=base)
+    assert load_rules_cached() == recommender.load_rules(base=base, cases=False)
     assert main(["recommend", "-a", "deployment=mobile", "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["winner"] == "tensorflow"
     assert json.loads(open(slot).readline())["key"] == key  # rewritten from the sources

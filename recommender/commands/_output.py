@@ -66,11 +66,14 @@ def chosen_format(
     args: argparse.Namespace, formats: Sequence[str], default: str, inputs: Iterable[str | None] = ()
 ) -> str:
     """The format, with ``-o FILE`` checked before any work: a directory, a socket, or one of
-    the ``inputs`` the command reads is refused here (:func:`recommender.fileio.output_target`)."""
+    the ``inputs`` the command reads is refused here (:func:`recommender.fileio.output_target`).
+    A device or FIFO without an extension gets the format stdout would."""
     if to_file(args.output):
         from recommender.fileio import output_target
 
-        output_target(args.output, inputs)
+        target = output_target(args.output, inputs)
+        if target.direct and not PurePath(args.output).suffix:
+            return args.format or default  # /dev/stdout, a FIFO: what stdout would get
     return output_format(args.format, args.output, formats, default)
 
 

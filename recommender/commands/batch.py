@@ -17,9 +17,9 @@ from recommender.batch.readers import READERS, input_format, open_source
 from recommender.batch.run import Stopped, run_batch
 from recommender.batch.writers import WRITERS, summary_lines
 from recommender.commands._common import add_probe_argument, probe_facts, rulebase
-from recommender.commands._output import add_output_arguments, output_format, to_file
+from recommender.commands._output import add_output_arguments, chosen_format
 from recommender.errors import ExitCode
-from recommender.fileio import output_stream, output_target
+from recommender.fileio import output_stream
 from recommender.render.terminal import printable
 
 DEFAULT = "jsonl"
@@ -44,10 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    fmt = output_format(args.format, args.output, list(WRITERS), DEFAULT)
+    fmt = chosen_format(args, list(WRITERS), DEFAULT, [args.input])  # -o checked first
     reader = READERS[input_format(args.input, args.input_format)]
-    if to_file(args.output):
-        output_target(args.output, [args.input])  # before any work: a directory, the input
     rules = rulebase(args)
     source = open_source(args.input, sys.stdin.buffer)  # closed below, on every way out
     questions = {q.id: q.kind for q in rules.questions}
