@@ -194,6 +194,16 @@ def test_the_example_profiles_validate_against_the_profile_schema():
             assert problems("profile", doc) == [], path
 
 
+def test_the_editor_schema_line_of_an_example_names_the_shipped_profile_schema():
+    """The README's autocompletion line: the path is relative to the profile and must resolve."""
+    for path in sorted(ROOT.glob("examples/*.yaml")):
+        first = path.read_text().splitlines()[0]
+        if first.startswith("# yaml-language-server: $schema="):
+            target = (path.parent / first.split("=", 1)[1]).resolve()
+            assert target == ROOT / "recommender" / "schemas" / "profile.schema.json", path
+            assert json.loads(target.read_text())["$schema"].endswith("2020-12/schema")
+
+
 @settings(max_examples=200, deadline=None)
 @given(data=st.data())
 def test_the_profile_schema_accepts_what_the_validator_accepts(data):
