@@ -494,10 +494,15 @@ def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
     )
     assert code == 0 and err == ""
     answers = [{"audience": "beginner"}, {}]
+    rules = recommender.load_rules(base=MINI)
+    a, b = (f"{recommender.recommend(x, rules).confidence:<10}" for x in answers)
     assert out.splitlines() == [
-        "   row  name                  winner                  TensorFlow  PyTorch     JAX  margin  companion",
-        "     1  a                     PyTorch                         +2     +2.5    -2.5     0.5  lightning",
-        "     2                        tie: PyTorch, JAX               +0     +0.5    +0.5       0",
+        "   row  name                  winner                  TensorFlow  PyTorch     JAX  margin"
+        "  confidence  companion",
+        f"     1  a                     PyTorch                         +2     +2.5    -2.5     0.5  {a}"
+        "  lightning",
+        f"     2                        tie: PyTorch, JAX               +0     +0.5    +0.5       0  {b}"
+        .rstrip(),
         "",
         "batch: 2 rows: 2 scored, 0 failed",
         "winners: PyTorch 1 · tie 1",

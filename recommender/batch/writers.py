@@ -160,6 +160,7 @@ class TableWriter:
             f"{'winner':<{self.VERDICT}}",
             *(f"{f.name:>{w}}" for f, w in zip(rules.frameworks, self.widths, strict=True)),
             f"{'margin':>6}",
+            f"{'confidence':<10}",
             "companion",
         ]
         stream.write("  ".join(head) + "\n")
@@ -179,6 +180,7 @@ class TableWriter:
             f"{_cut(verdict(item, self.rules), self.VERDICT):<{self.VERDICT}}",
             *(f"{_signed(f[f'score_{fid}']):>{w}}" for fid, w in scores),
             f"{f['margin']:>6}",
+            f"{f['confidence']:<10}",
             f["companion"],
         ]
         return printable("  ".join(cells).rstrip() + "\n")
