@@ -188,6 +188,10 @@ def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, 
     normals = [normalize_answers(r, rules) for r in raws]
     sigs = [table.signature(n, facts) for n in normals]
     assert vector.fired(sigs) == [table.fired_one(s) for s in sigs]
+    for base in sigs:  # the what-ifs' path, from a neighbour's fired set: any pair, any distance
+        assert [table.fired_near(s, base, table.fired_one(base)) for s in sigs] == [
+            table.fired_one(s) for s in sigs
+        ]
     words = vector.applicable(vector.matrix([table.encode(n, facts) for n in normals]))
     assert words.tolist() == vector.matrix(sigs).tolist()
     batch = scorer.recommend_many([(None, n) for n in normals], facts, vector)

@@ -93,7 +93,7 @@ def _swung(table: Table, sig: int, o: Outcome) -> Iterator[tuple[int, Alternativ
         return
     win = table.ids.index(o.winner)
     for alt in every_alternative(table, sig):
-        changed = table.outcome(table.fired([alt.sig])[0])
+        changed = table.outcome(table.fired([alt.sig], near=sig)[0])
         real = table.real(changed)
         ahead = max(real[k] for k in rivals) - real[win]
         if ahead >= 0:
@@ -115,7 +115,7 @@ def deciding(table: Table, sig: int, n: int = DECIDING) -> tuple[str, ...]:
     largest lead (lean not counted) one answer to them gives, then in question order."""
     lead: dict[str, int] = {}
     for alt in every_alternative(table, sig):
-        o = table.outcome(table.fired([alt.sig])[0])
+        o = table.outcome(table.fired([alt.sig], near=sig)[0])
         real = sorted((table.real(o)[k] for k in o.contenders), reverse=True)
         gap = real[0] - real[1] if len(real) > 1 else 0
         lead[alt.question] = max(lead.get(alt.question, 0), gap)

@@ -66,7 +66,7 @@ def what_would_change(table: Table, sig: int) -> Iterator[Change]:
     (winner or tie, as reported: see :meth:`Table.decision`)."""
     now = table.decision(sig)
     for alt in every_alternative(table, sig):
-        outcome = table.decision(alt.sig)
+        outcome = table.decision(alt.sig, near=sig)
         if outcome != now:
             yield Change(alt.question, alt.change, alt.answer, *outcome)
 
@@ -80,11 +80,11 @@ def could_change(table: Table, q: Question, sig: int) -> bool:
     now = table.decision(sig)
     for _, _, changed in alternatives(table, q, sig):
         changed = table.applicable(changed)
-        if table.decision(changed) != now:
+        if table.decision(changed, near=sig) != now:
             return True
         for follow_up in _opened(table, sig, changed):
             for _, _, deeper in alternatives(table, follow_up, changed):
-                if table.decision(table.applicable(deeper)) != now:
+                if table.decision(table.applicable(deeper), near=changed) != now:
                     return True
     return False
 

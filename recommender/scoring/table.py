@@ -8,11 +8,12 @@ with and/or/not (:class:`Op`); nothing is evaluated as code.
 
 "Which rules fire" has two paths over the same lowered conditions:
 
-* :meth:`Table.fired_one`: one signature, a closure per condition (``recommend``, ``ask``, what-ifs);
+* :meth:`Table.fired_one`: one signature, a closure per condition (``recommend``, ``ask``), and
+  :meth:`Table.fired_near`, the same from a neighbour's fired set (what-ifs);
 * :class:`Vector`: N signatures at once as an N x words ``uint64`` matrix, one vectorised AND per
   distinct mask (batch and lint, when numpy is importable).
 
-Property tests (``tests/test_scoring_core.py``) pin the two together on random rule bases.
+Property tests (``tests/test_scoring_core.py``) pin them together on random rule bases.
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ class Table:
         self.lean = tuple(i for i, r in enumerate(rules.rules) if r.lean)  # the default lean
         self.when = tuple(self.lower(r.when) for r in rules.rules)
         self.tests = tuple(map(compile_test, self.when))
+        # the signature bits each rule's test reads: it holds or not on ``sig & read[i]`` alone
+        self.read = tuple(_union(leaf.mask for leaf in leaves(node)) for node in self.when)
         # follow-ups, in question order: (the question's option bits, its lowered ask_when)
         self.asks = tuple(
             (self.dim[q.id].mask, self.lower(q.ask_when))
@@ -250,21 +253,39 @@ class Table:
         """The indices of the rules whose ``when`` holds for ``sig``, in rule order."""
         return tuple(i for i, test in enumerate(self.tests) if test(sig))
 
-    def fired(self, sigs: Sequence[int], vector: Vector | None = None) -> list[tuple[int, ...]]:
+    def fired_near(self, sig: int, base: int, base_fired: tuple[int, ...]) -> tuple[int, ...]:
+        """:meth:`fired_one` of ``sig``, from the fired set of a signature ``base`` close to it.
+
+        A rule's test reads only the bits in ``read``; only the rules reading a bit where ``sig``
+        and ``base`` differ are tested again. A what-if changes one answer, so ~5 of ~80 rules are
+        tested instead of all: the what-ifs, confidence and deciding questions of one
+        ``recommend`` took ~40% of its run before (``benchmarks/bench_recommend.py``). A property
+        test (``tests/test_scoring_core.py``) pins it to :meth:`fired_one`.
+        """
+        diff = sig ^ base
+        kept = [i for i in base_fired if not self.read[i] & diff]
+        tested = [i for i, m in enumerate(self.read) if m & diff and self.tests[i](sig)]
+        return tuple(sorted(kept + tested)) if tested else tuple(kept)
+
+    def fired(
+        self, sigs: Sequence[int], vector: Vector | None = None, near: int | None = None
+    ) -> list[tuple[int, ...]]:
         """:meth:`fired_one` for many signatures, remembered per distinct signature; ``vector``
-        (from :meth:`vector`) computes the new ones with numpy."""
+        (from :meth:`vector`) computes the new ones with numpy, and ``near``, a signature close to
+        them all (the profile of its what-ifs), with :meth:`fired_near`."""
         memo = self._memo
         out = [memo.get(s) for s in sigs]
         missing = list(dict.fromkeys(s for s, f in zip(sigs, out, strict=True) if f is None))
         if not missing:
             return out  # type: ignore[return-value]
-        found = dict(
-            zip(
-                missing,
-                vector.fired(missing) if vector else map(self.fired_one, missing),
-                strict=True,
-            )
-        )
+        if vector is not None:
+            computed = vector.fired(missing)
+        elif near is not None:
+            near_fired = self.fired([near])[0]
+            computed = [self.fired_near(s, near, near_fired) for s in missing]
+        else:
+            computed = list(map(self.fired_one, missing))
+        found = dict(zip(missing, computed, strict=True))
         if len(memo) + len(found) > MEMO_LIMIT:
             memo.clear()  # only after every look-up above is done
         if len(found) <= MEMO_LIMIT:
@@ -330,9 +351,9 @@ class Table:
         framework tied (the lean breaks exact ties between real reasons, never decides alone)."""
         return (None, self.ids) if self.lean_only(o) else (o.winner, o.tie)
 
-    def decision(self, sig: int) -> tuple[str | None, tuple[str, ...]]:
-        """(winner, tie) as reported, for one signature."""
-        return self.reported(self.outcome(self.fired([sig])[0]))
+    def decision(self, sig: int, near: int | None = None) -> tuple[str | None, tuple[str, ...]]:
+        """(winner, tie) as reported, for one signature (``near``: see :meth:`fired`)."""
+        return self.reported(self.outcome(self.fired([sig], near=near)[0]))
 
     def explain(self, cond: Condition, sig: int) -> str:
         """``cond`` explained on the answers (and facts) in ``sig``: each part, held or not."""
@@ -417,6 +438,13 @@ def _lower(node: Core, bit: Mapping[tuple[str, str], int]) -> Node:
     if not parts:
         return unit
     return parts[0] if len(parts) == 1 else Op(kind, tuple(parts))
+
+
+def _union(masks: Iterable[int]) -> int:
+    out = 0
+    for mask in masks:
+        out |= mask
+    return out
 
 
 def leaves(node: Node) -> list[Bits]:
