@@ -20,13 +20,16 @@ FRAMEWORKS = Path(__file__).resolve().parent.parent / "tests" / "data" / "mini" 
 
 
 def random_answers(rules: RuleBase, rng: random.Random) -> dict[str, Any]:
-    """One profile: ~25% of questions unanswered, multi questions get 1..n options, follow-ups sometimes stray."""
+    """One valid profile: ~25% of questions unanswered, multi questions get 1..n options (an
+    exclusive one alone), follow-ups sometimes stray."""
     answers: dict[str, Any] = {}
     for q in rules.questions:
         if rng.random() < 0.25:
             continue
         if q.kind == "multi":
-            answers[q.id] = rng.sample(q.option_ids, rng.choice((1, 1, 2, 3)))
+            picked = rng.sample(q.option_ids, rng.choice((1, 1, 2, 3)))
+            alone = [o.id for o in q.options if o.exclusive and o.id in picked]
+            answers[q.id] = alone[:1] if alone else picked  # "none" stands alone
         elif q.kind == "yes_no":
             answers[q.id] = rng.choice([True, False, "yes", "no"])
         else:

@@ -37,7 +37,9 @@ def test_the_stack_is_the_winners_with_one_entry_per_target_answered(data):
         if data.draw(st.booleans()):
             options = list(q.option_ids)
             if q.kind == "multi":
-                raw[q.id] = data.draw(st.lists(st.sampled_from(options), min_size=1, unique=True))
+                picked = data.draw(st.lists(st.sampled_from(options), min_size=1, unique=True))
+                alone = [o.id for o in q.options if o.exclusive and o.id in picked]
+                raw[q.id] = alone[:1] or picked  # an exclusive option stands alone
             else:
                 raw[q.id] = data.draw(st.sampled_from(options))
     rec = recommender.recommend(raw, rules=RULES)

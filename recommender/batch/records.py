@@ -103,9 +103,10 @@ def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]
     o = rec.outcome
     lead = o.order[0] if o.winner or o.tie else None
     reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
-    companion = rec.companion
-    excluded = ";".join(f for k, f in enumerate(rules.framework_ids) if o.blocked >> k & 1)
     winner, tie = rec.scorer.table.reported(o)
+    stack = rec.stack  # it holds the companion: computed once
+    companion = stack.companion if stack is not None else None
+    excluded = ";".join(f for k, f in enumerate(rules.framework_ids) if o.blocked >> k & 1)
     return [
         item.row,
         text(item.name or ""),
@@ -116,7 +117,7 @@ def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]
         excluded,
         "" if o.margin is None else number(points(o.margin)),
         companion.id if companion else "",
-        stack_line(rec.stack, rec.scorer.table_names),
+        stack_line(stack, rec.scorer.table_names),
         ";".join(reasons),
         "",
     ]

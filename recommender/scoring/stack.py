@@ -40,23 +40,18 @@ def stack_of(table: Table, framework: str, sig: int, companion: Companion | None
     for target in _answers(table, DEPLOYMENT, sig):
         if target == NO_TARGET:
             continue
-        entry = _first(table, sig, table.deploy_entries.get((framework, target), ()))
+        entry = table.deploy_route(framework, target, sig)
         routes = entry.routes if entry is not None else ()
         deploy.append(Deploy(target, routes[0] if routes else None, routes[1:]))
     hardware = None
     for answer in _answers(table, HARDWARE, sig):
-        entries = table.hardware_entries.get((framework, answer), ())
-        hardware = (answer, _first(table, sig, entries))
+        hardware = (answer, table.hardware_route(framework, answer, sig))
     return Stack(framework, companion, tuple(deploy), hardware)
 
 
 def _answers(table: Table, question: str, sig: int) -> list[str]:
     dim = table.dim.get(question)
     return [] if dim is None else [o for b, o in dim.options if b & sig]
-
-
-def _first(table: Table, sig: int, entries: Any) -> Any:
-    return next((e for e in entries if e.when is None or table.holds(e.when, sig)), None)
 
 
 def stack_dict(stack: Stack | None) -> dict[str, Any] | None:
