@@ -58,7 +58,8 @@ def run() -> None:
                 [sys.executable, "-m", "recommender", "batch", str(src), "-o", str(out), "--quiet"],
                 env,
             )
-            lines = sum(1 for _ in open(out, "rb"))
+            with open(out, "rb") as handle:
+                lines = sum(1 for _ in handle)
             print(
                 f"{fmt}: {args.rows:,} profiles, input {size / 1e6:.0f} MB, output {out.stat().st_size / 1e6:.0f} MB"
                 f" ({lines:,} records), exit {code}, {seconds:.1f} s, peak RSS {rss:.0f} MB"

@@ -19,11 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from recommender.lint.run import BLOCK, LIMIT, METHODS, lint  # noqa: E402
-from recommender.lint.space import AnswerSpace  # noqa: E402
-from recommender.rulebase.load import load_rules  # noqa: E402
-from recommender.scoring.decide import top_codes  # noqa: E402
-from recommender.scoring.table import table_for  # noqa: E402
+from recommender.lint.run import BLOCK, LIMIT, METHODS, lint
+from recommender.lint.space import AnswerSpace
+from recommender.rulebase.load import load_rules
+from recommender.scoring.decide import top_codes
+from recommender.scoring.table import table_for
 
 SAMPLE = 20_000  # profiles timed on the batch side: enough for a stable per-profile figure
 

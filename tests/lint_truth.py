@@ -85,7 +85,7 @@ def brute_force(rules: RuleBase) -> dict:
 
 def _profile(named: list[tuple[str, list]], index: tuple[int, ...]) -> tuple[dict, dict | None]:
     answers, facts = {}, None
-    for (name, values), i in zip(named, index):
+    for (name, values), i in zip(named, index, strict=True):
         value = values[i]
         if name.startswith("probe:"):
             facts = facts if facts is not None else {}

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 import recommender
-
 from recommender.batch.progress import Progress
 from recommender.cli import main
 

@@ -37,7 +37,7 @@ def problems(name: str, document: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(schemas.load(name), registry=REGISTRY)
     out = []
     for error in validator.iter_errors(document):
-        leaves = [e for e in error.context or ()] or [error]
+        leaves = list(error.context or ()) or [error]
         out += [f"{list(e.absolute_path)}: {e.message[:160]}" for e in leaves]
     return out
 

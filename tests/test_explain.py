@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tooling_support import MINI, cli, mini, write  # noqa: F401  (mini is a fixture)
+import tooling_support
+from tooling_support import MINI, cli, write
+
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
 
 def test_explain_traces_every_rule(mini, tmp_path, capsys):

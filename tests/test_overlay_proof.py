@@ -11,7 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tooling_support import cli, mini, write  # noqa: F401  (mini is a fixture)
+import tooling_support
+from tooling_support import cli, write
+
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
 OVERLAY = """\
 # A user's overlay: Apple-silicon teams, and a stricter view of beginners.

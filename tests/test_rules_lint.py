@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tooling_support
 from lint_truth import brute_force, random_base
-from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
+from tooling_support import MINI, SHIPPED, cli, write
 
 from recommender.lint.backends import BACKENDS
 from recommender.lint.checks import CHECKS
@@ -19,6 +20,8 @@ from recommender.rulebase.load import load_rules
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.schema import LINT_CHECKS
 from recommender.scoring.table import table_for
+
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
 OVERLAY = """\
 frameworks:
@@ -60,12 +63,12 @@ def _figures(report: LintReport) -> dict:
 
     return {
         "total": round(float(t.weight)),
-        "wins": dict(zip(ids, counts(t.wins))),
-        "tied": dict(zip(ids, counts(t.tied))),
+        "wins": dict(zip(ids, counts(t.wins), strict=True)),
+        "tied": dict(zip(ids, counts(t.tied), strict=True)),
         "ties": round(float(t.ties)),
         "nothing": round(float(t.nothing)),
-        "fired": dict(zip(rule_ids, counts(t.fired))),
-        "decisive": dict(zip(rule_ids, counts(t.decisive))),
+        "fired": dict(zip(rule_ids, counts(t.fired), strict=True)),
+        "decisive": dict(zip(rule_ids, counts(t.decisive), strict=True)),
         "no_effect": {*report.no_effect, *report.space.unread},
     }
 
@@ -275,7 +278,7 @@ def test_clamping_keeps_every_outcome():
     def outcome_counts(d: Dist) -> dict:
         grid = codes(d.scores[:, None, :] + part_s[None], d.blocked[:, None] | part_b[None])
         counts: dict = {}
-        for row, w in zip(grid, d.weight):
+        for row, w in zip(grid, d.weight, strict=True):
             counts[tuple(row)] = counts.get(tuple(row), 0) + int(w)
         return counts
 

@@ -6,9 +6,12 @@ import time
 import tracemalloc
 
 import pytest
-from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
+import tooling_support
+from tooling_support import MINI, SHIPPED, cli, write
 
 from recommender.rulebase.load import rule_files
+
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
 MOBILE = 'unknown option "moble" for question "deployment" (did you mean "mobile"?); valid values: edge, mobile, server'
 QUESTIONS = (

@@ -191,7 +191,7 @@ def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, 
     words = vector.applicable(vector.matrix([table.encode(n, facts) for n in normals]))
     assert words.tolist() == vector.matrix(sigs).tolist()
     batch = scorer.recommend_many([(None, n) for n in normals], facts, vector)
-    for normal, rec, many in zip(normals, (rank(n, rules, facts=facts) for n in normals), batch):
+    for normal, rec, many in zip(normals, (rank(n, rules, facts=facts) for n in normals), batch, strict=True):
         ref = reference.score(rules, normal, facts)
         assert (rec.outcome.winner, rec.outcome.tie, rec.fired) == (ref.winner, ref.tie, ref.fired)
         assert (rec.winner, rec.tie) == ref.reported
@@ -327,12 +327,12 @@ def test_lint_agrees_with_every_profile(tmp_path_factory, base):
     report = lint(rules)
     t = report.totals
     assert report.method == "exact" and int(t.weight) == truth["total"]
-    assert dict(zip(rules.framework_ids, map(int, t.wins))) == {
+    assert dict(zip(rules.framework_ids, map(int, t.wins), strict=True)) == {
         f: truth["wins"].get(f, 0) for f in rules.framework_ids
     }
     assert int(t.ties) == truth["ties"] and int(t.nothing) == truth["nothing"]
-    assert dict(zip((r.id for r in rules.rules), map(int, t.fired))) == truth["fired"]
-    assert dict(zip((r.id for r in rules.rules), map(int, t.decisive))) == truth["decisive"]
+    assert dict(zip((r.id for r in rules.rules), map(int, t.fired), strict=True)) == truth["fired"]
+    assert dict(zip((r.id for r in rules.rules), map(int, t.decisive), strict=True)) == truth["decisive"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -343,7 +343,7 @@ def test_lint_agrees_with_every_profile(tmp_path_factory, base):
 def test_the_vectorised_decision_is_the_scalar_one(scores, blocked):
     blocked = blocked[: len(scores)]
     codes = top_codes(np.array(scores, dtype=np.int64), np.array(blocked, dtype=np.int64))
-    assert codes.tolist() == [top_code(s, b) for s, b in zip(scores, blocked)]
+    assert codes.tolist() == [top_code(s, b) for s, b in zip(scores, blocked, strict=True)]
 
 
 # -- more distinct profiles than any memo holds -------------------------------------------------
@@ -361,7 +361,7 @@ def test_batch_equals_recommend_past_every_memo(tmp_path_factory, monkeypatch, d
     run_batch(rows, rules, JsonlWriter(out, rules), source="t", facts=facts, chunk=7)
     got = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(got) == len(raws)
-    for i, (raw, record) in enumerate(zip(raws, got)):
+    for i, (raw, record) in enumerate(zip(raws, got, strict=True)):
         rec = rank(
             normalize_answers(raw, rules), rules, profile=f"p{i}", facts=facts, explore=False
         )

@@ -65,7 +65,7 @@ def grid(rules) -> list[dict]:
         return [None, *q.option_ids]
 
     return [
-        {q.id: v for q, v in zip(rules.questions, combo) if v is not None}
+        {q.id: v for q, v in zip(rules.questions, combo, strict=True) if v is not None}
         for combo in itertools.product(*(choices(q) for q in rules.questions))
     ]
 

@@ -17,7 +17,6 @@ from conftest import ROOT, SHIPPED, run_cli
 import recommender
 from recommender.render import render
 from recommender.render.terminal import printable, width_of
-from recommender.rulebase.profiles import normalize_answers
 
 RULES = recommender.load_rules(base=SHIPPED)
 

@@ -230,10 +230,10 @@ def _score(
             slots.append(None)
     results = scorer.recommend_signatures([(name, sig) for _, name, sig in good], vector)
     if usable is None:
-        scored = iter([Item(row, name, rec) for (row, name, _), rec in zip(good, results)])
+        scored = iter([Item(row, name, rec) for (row, name, _), rec in zip(good, results, strict=True)])
     else:
         scored = iter(
-            [_probed(row, name, rec, usable) for (row, name, _), rec in zip(good, results)]
+            [_probed(row, name, rec, usable) for (row, name, _), rec in zip(good, results, strict=True)]
         )
     return [slot if slot is not None else next(scored) for slot in slots], stop
 

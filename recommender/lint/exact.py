@@ -114,12 +114,12 @@ def exact(table: Table, space: AnswerSpace, limit: int) -> ExactTotals:
         [],
         parts,
     )
-    for s, rest in zip(scored, rests):
+    for s, rest in zip(scored, rests, strict=True):
         decisive, matters = _against_rest(s, rest)
         for j, r in enumerate(s.en.part.rules):
             t.decisive[r] = decisive[j] * factor
             t.fire_keys[r] = _fire_key(s, j)
-        t.no_effect += [space.dims[d].name for d, m in zip(s.en.part.dims, matters) if not m]
+        t.no_effect += [space.dims[d].name for d, m in zip(s.en.part.dims, matters, strict=True) if not m]
     return t
 
 

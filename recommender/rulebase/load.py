@@ -9,7 +9,6 @@ that names both places. Every problem in every file is collected and reported in
 from __future__ import annotations
 
 import dataclasses
-
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -354,7 +353,7 @@ class _Builder:
                     _option(o) for o in q.get("options", [])
                 )
             )
-            for extra, extra_file in self.extra_options.pop(qid, []):
+            for extra, _file in self.extra_options.pop(qid, []):
                 opts += tuple(_option(o) for o in extra.get("options", []))
             seen: set[str] = set()
             for o in opts:
