@@ -64,9 +64,7 @@ def test_follow_up_answer_is_ignored_when_its_question_does_not_apply(mini):
 
 def test_what_would_change_lists_single_answer_flips(mini):
     result = recommender.recommend({"deployment": "mobile"}, rules=mini)
-    flips = {
-        (c.question, c.change, c.answer): (c.winner, c.tie) for c in result.what_would_change
-    }
+    flips = {(c.question, c.change, c.answer): (c.winner, c.tie) for c in result.what_would_change}
     # dropping mobile leaves os-unknown vs not-windows: a PyTorch/JAX tie
     assert flips[("deployment", "remove", "mobile")] == (None, ("pytorch", "jax"))
     assert ("deployment", "add", "server") not in flips  # TF still wins at 4 vs 1.5
@@ -89,7 +87,11 @@ def test_why_not_names_the_runner_up_and_what_it_lost_on(mini):
     assert result.why_not.framework == "jax"
     assert result.why_not.gap == pytest.approx(0.5)
     # audience: research-pytorch 3 - 2 = +1; os: not-windows 0 - .5 = -.5; +1 - .5 = the gap
-    nets = [(n.question, n.net, [(s.rule, s.winner, s.runner_up)]) for n in result.why_not.by_question for s in n.rules]
+    nets = [
+        (n.question, n.net, [(s.rule, s.winner, s.runner_up)])
+        for n in result.why_not.by_question
+        for s in n.rules
+    ]
     assert nets == [
         ("audience", 1.0, [("research-pytorch", 3.0, 2.0)]),
         ("os", -0.5, [("not-windows", 0.0, 0.5)]),

@@ -90,7 +90,9 @@ def _slot_and_key(base) -> tuple[str, str]:
     from recommender.rulebase.load import rule_files
 
     dirs = [str(base)]
-    return rulecache._slot(dirs), rulecache._key([str(p) for p in rule_files(Path(base), cases=False)])
+    return rulecache._slot(dirs), rulecache._key(
+        [str(p) for p in rule_files(Path(base), cases=False)]
+    )
 
 
 def _with_checksum(key: str, payload: str) -> str:
@@ -150,9 +152,7 @@ def test_a_hand_edited_cache_does_not_change_the_recommendation(base):
 def test_an_overlay_replaced_by_a_same_size_file_with_the_old_mtime_is_reread(base, tmp_path):
     overlay = tmp_path / "overlay"
     overlay.mkdir()
-    rule = (
-        "rules:\n  - {id: extra, when: {os: linux}, score: {jax: %d}, because: b, source: s}\n"
-    )
+    rule = "rules:\n  - {id: extra, when: {os: linux}, score: {jax: %d}, because: b, source: s}\n"
     path = overlay / "extra.yaml"
     path.write_text(rule % 5)
     before = path.stat()

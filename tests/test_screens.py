@@ -88,13 +88,9 @@ def test_the_brief_screen_says_what_the_full_report_says():
 
 @pytest.mark.parametrize("level", ["clear", "close", "none"])
 def test_the_headline_says_how_sure(level):
-    found = next(
-        (rec for rec in map(result, PROFILES.values()) if rec.confidence == level), None
-    )
+    found = next((rec for rec in map(result, PROFILES.values()) if rec.confidence == level), None)
     assert found is not None, f"no representative profile is {level}"
-    heads = [
-        render(fmt, found, RULES, full=False).splitlines()[0] for fmt in ("table", "markdown")
-    ]
+    heads = [render(fmt, found, RULES, full=False).splitlines()[0] for fmt in ("table", "markdown")]
     word = {"clear": "a clear call", "close": "a close call", "none": "No recommendation yet"}
     assert all(word[level] in head for head in heads), heads
 

@@ -349,9 +349,7 @@ class _Builder:
             opts = (
                 YES_NO
                 if q.get("kind") == "yes_no"
-                else tuple(
-                    _option(o) for o in q.get("options", [])
-                )
+                else tuple(_option(o) for o in q.get("options", []))
             )
             for extra, _file in self.extra_options.pop(qid, []):
                 opts += tuple(_option(o) for o in extra.get("options", []))
