@@ -1,7 +1,8 @@
-"""Peak memory of ``recommender batch`` on a big streamed input: JSONL and CSV, 1,000,000 profiles by default.
+"""Peak memory of ``recommender batch`` streaming a big JSONL or CSV input (default 1,000,000 rows).
 
-Each run is a child process (``python -m recommender batch IN -o OUT --quiet``); its peak RSS comes from
-``os.wait4``'s rusage for that child alone. Rules: the shipped base unless --rules names another.
+Each run is a child process (``python -m recommender batch IN -o OUT --quiet``); its peak RSS comes
+from ``os.wait4``'s rusage for that child alone. Rules: the shipped base unless --rules names
+another.
 
     PYTHONPATH=. python benchmarks/bench_batch_memory.py [--rows 1000000] [--format jsonl csv]
 """

@@ -1,9 +1,10 @@
-"""The ground truth exact lint is held to: the scoring table's scalar path (as ``recommend`` scores) on
-every real profile, and random rule bases to try.
+"""The ground truth exact lint is held to: the scoring table's scalar path (as ``recommend`` scores)
+on every real profile, and random rule bases to try.
 
-``brute_force`` knows nothing of merged answers, parts or distributions: it enumerates the unmerged answer space
-(every option subset of a multi question, every status of every probe fact a rule reads) and scores each profile
-the way ``recommend`` does. ``random_base`` writes a small rule base that uses every condition form.
+``brute_force`` knows nothing of merged answers, parts or distributions: it enumerates the unmerged
+answer space (every option subset of a multi question, every status of every probe fact a rule
+reads) and scores each profile the way ``recommend`` does. ``random_base`` writes a small rule base
+that uses every condition form.
 """
 
 from __future__ import annotations
@@ -115,8 +116,9 @@ POINTS = (-2, -1, -0.5, -0.3, 0.1, 0.2, 0.5, 1, 1.5, 2, 3)
 
 
 def random_base(directory: Path, seed: int) -> Path:
-    """A rule base of single, multi, yes/no and follow-up questions (one asked only after another follow-up),
-    a probe fact, deal-breakers, fractional points and every condition form; small enough to brute-force."""
+    """A rule base of single, multi, yes/no and follow-up questions (one asked only after another
+    follow-up), a probe fact, deal-breakers, fractional points and every condition form; small
+    enough to brute-force."""
     rng = random.Random(seed)
     questions = {
         "a": ["a1", "a2"],

@@ -1,4 +1,4 @@
-"""Batch and recommend agree record for record: on an answer grid, and on random profiles of a bigger base."""
+"""Batch and recommend agree record for record, on an answer grid and on a bigger base at random."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def mini_rules(monkeypatch, tmp_path):
 
 
 def test_batch_output_equals_rank_on_the_whole_answer_grid(tmp_path, capsys):
-    """Through the real CLI: every record is ``rank(...).to_dict()`` (what-ifs off) plus row, margin, error."""
+    """Real CLI: each record is ``rank(...).to_dict()`` (no what-ifs) plus row, margin, error."""
     rules = load_rules()
     profiles = grid(rules)
     Path("grid.jsonl").write_text(
@@ -81,7 +81,7 @@ def test_batch_output_equals_rank_on_the_whole_answer_grid(tmp_path, capsys):
 
 
 def test_batch_agrees_with_recommend_format_json(tmp_path, capsys):
-    """Winner, tie and scores against the real ``recommend --format json`` on a grid of three questions."""
+    """Winner, tie and scores against the real ``recommend --format json``, on a 3-question grid."""
     rules = load_rules()
     profiles = grid(rules, {"audience", "deployment", "os"})
     Path("grid.jsonl").write_text("".join(json.dumps(p) + "\n" for p in profiles))
@@ -111,7 +111,8 @@ def test_records_equal_rank_on_random_profiles_of_a_bigger_rule_base(tmp_path, p
     ]
     scorer = Scorer(rules)
     vector = scorer.table.vector() if path == "numpy" else None
-    got = scorer.recommend_many([(p["name"], n) for p, n in zip(profiles, normals, strict=True)], None, vector)
+    named = [(p["name"], n) for p, n in zip(profiles, normals, strict=True)]
+    got = scorer.recommend_many(named, None, vector)
     outcomes = {
         (r.winner, tuple(r.tie)) for r in (rank(x, rules, explore=False) for x in normals[:200])
     }

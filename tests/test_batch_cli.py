@@ -1,4 +1,4 @@
-"""``recommender batch`` end to end through ``cli.main``: real files, exact messages, exit codes, formats."""
+"""``recommender batch`` via ``cli.main``: real files, exact messages, exit codes, formats."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def records(out: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines()]
 
 
-# -- bad rows: one error record each, located, with the fix; every other row still scored --------------------
+# -- bad rows: one error record each, located, with the fix; every other row still scored ----------
 
 BAD_ROWS = [
     (
@@ -176,7 +176,7 @@ def test_a_bad_row_becomes_an_error_record_and_the_next_row_is_still_scored(
         assert len(got) == 2 and got[1]["error"] is None and got[1]["winner"] == "pytorch"
 
 
-# -- whole-input problems: exit 2, one line ------------------------------------------------------------------
+# -- whole-input problems: exit 2, one line --------------------------------------------------------
 
 UNUSABLE = [
     (
@@ -251,7 +251,7 @@ def test_an_unusable_input_leaves_no_output_file(tmp_path, capsys):
     assert code == 2 and not dst.exists() and [p.name for p in tmp_path.iterdir()] == ["in.csv"]
 
 
-# -- nothing is dropped: one record per row, in order -----------------------------------------------------------
+# -- nothing is dropped: one record per row, in order ----------------------------------------------
 
 MIXED_JSONL = (
     '{"name": "a", "audience": "beginner"}\n'
@@ -420,7 +420,7 @@ def test_stdin_with_an_input_format(tmp_path):
     assert done.stdout.splitlines()[1].startswith("1,,pytorch,")
 
 
-# -- --strict, -o and --quiet ---------------------------------------------------------------------------------
+# -- --strict, -o and --quiet ----------------------------------------------------------------------
 
 
 def test_strict_stops_at_the_first_bad_row_and_names_it(tmp_path, capsys):
@@ -505,7 +505,7 @@ def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
     ]
 
 
-# -- the progress bar ---------------------------------------------------------------------------------------
+# -- the progress bar ------------------------------------------------------------------------------
 
 
 class FakeTerminal(io.StringIO):

@@ -1,4 +1,4 @@
-"""The CLI boundary: exit codes, the JSON contract, --debug, and what `recommend` must not import."""
+"""The CLI boundary: exit codes, the JSON contract, --debug, what `recommend` must not import."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The scoring core on the hand-checked mini rule base (tests/data/mini): every number here is worked out
-from those files by hand."""
+"""The scoring core on the hand-checked mini rule base (tests/data/mini): every number here is
+worked out from those files by hand."""
 
 from __future__ import annotations
 
@@ -73,8 +73,9 @@ def test_what_would_change_lists_single_answer_flips(mini):
 
 def test_open_questions_are_unanswered_ones_that_matter(mini):
     result = recommender.recommend({"deployment": "server"}, rules=mini)
-    # PyTorch 1.5, JAX .5: audience=beginner makes TF 2 vs PyTorch 3.5 -> no flip; researcher -> still PyTorch
-    # os=windows -> PyTorch 1, JAX 0 -> no flip; custom_gradients yes -> PyTorch 2.5 vs JAX 1.5 -> no flip
+    # PyTorch 1.5, JAX .5: audience=beginner makes TF 2 vs PyTorch 3.5 -> no flip;
+    # researcher -> still PyTorch; os=windows -> PyTorch 1, JAX 0 -> no flip;
+    # custom_gradients yes -> PyTorch 2.5 vs JAX 1.5 -> no flip
     assert result.winner == "pytorch"
     assert result.open_questions == ()
     assert "audience" in result.unanswered

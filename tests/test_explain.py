@@ -1,4 +1,4 @@
-"""``recommender explain``: every rule, matched or not, with Condition.explain, and the final scores."""
+"""``recommender explain``: every rule, matched or not, with Condition.explain, and final scores."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Proof that a user rules directory, YAML only, reaches every command.
 
-The overlay adds a fourth framework (mlx) and a question with a follow-up, overrides one base rule and disables
-another. Each command gets one entry in COMMANDS: argv and what its output must show. `batch` and `ask` join the
-table when their branches land. The base is tests/data/mini until the shipped rules/ are on main.
+The overlay adds a fourth framework (mlx) and a question with a follow-up, overrides one base rule
+and disables another. Each command gets one entry in COMMANDS: argv and what its output must show.
+`batch` and `ask` join the table when their branches land. The base is tests/data/mini until the
+shipped rules/ are on main.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ COMMANDS: dict[str, tuple[list[str], int, Callable[[int, str], None]]] = {
         0,
         _has("mac-user: mlx", "beginner-prefers-tensorflow: tensorflow", "2 passed, 0 failed"),
     ),
-    # the override really bites: a base case that expected a tie for beginners now sees TensorFlow win
+    # the override bites: a base case that expected a tie for beginners now sees TensorFlow win
     "rules test (base cases)": (
         ["rules", "test"],
         1,

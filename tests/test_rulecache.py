@@ -1,4 +1,4 @@
-"""The JSON cache of the rule base: same result as the loader, rebuilt when a file changes or is corrupt."""
+"""The rule base's JSON cache: the loader's result, rebuilt when a file changes or is corrupt."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``rules test``, ``rules list``, ``rules show`` and the ``--rules`` option at every level, on real files."""
+"""``rules test``, ``rules list``, ``rules show`` and ``--rules`` at every level, on real files."""
 
 from __future__ import annotations
 

@@ -93,8 +93,9 @@ def _bases(tmp_path: Path, which: str) -> RuleBase:
 _TRUTH: dict[str, dict] = {}  # brute force is the slow part: once per base, shared by both methods
 
 
-# random-1, -4, -5: opposing pairs within a part; -3, -5: dead rules and no-effect questions; -11: every
-# framework excluded in some profiles; each has its two "fire everywhere" rules in different parts
+# random-1, -4, -5: opposing pairs within a part; -3, -5: dead rules and no-effect questions; -11:
+# every framework excluded in some profiles; each has its two "fire everywhere" rules in different
+# parts
 @pytest.mark.parametrize(
     "which", ["mini", "mini+overlay", "random-1", "random-3", "random-4", "random-5", "random-11"]
 )

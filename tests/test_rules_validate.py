@@ -1,4 +1,4 @@
-"""``rules validate`` and the loader's messages: every error found in one pass, exact text, file:line:col."""
+"""``rules validate`` and the loader's messages: all errors at once, exact text, file:line:col."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ SETTINGS = settings(
 )
 
 
-# -- random rule bases ------------------------------------------------------------------------------
+# -- random rule bases -----------------------------------------------------------------------------
 @st.composite
 def questions(draw: st.DrawFn) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
@@ -175,7 +175,7 @@ def units(x: float) -> int:
     return round(x * SCALE)
 
 
-# -- the properties ---------------------------------------------------------------------------------
+# -- the properties --------------------------------------------------------------------------------
 @SETTINGS
 @given(data=st.data(), base=rule_bases())
 def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, data, base):
@@ -191,7 +191,8 @@ def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, 
     words = vector.applicable(vector.matrix([table.encode(n, facts) for n in normals]))
     assert words.tolist() == vector.matrix(sigs).tolist()
     batch = scorer.recommend_many([(None, n) for n in normals], facts, vector)
-    for normal, rec, many in zip(normals, (rank(n, rules, facts=facts) for n in normals), batch, strict=True):
+    recs = (rank(n, rules, facts=facts) for n in normals)
+    for normal, rec, many in zip(normals, recs, batch, strict=True):
         ref = reference.score(rules, normal, facts)
         assert (rec.outcome.winner, rec.outcome.tie, rec.fired) == (ref.winner, ref.tie, ref.fired)
         assert (rec.winner, rec.tie) == ref.reported
@@ -331,8 +332,9 @@ def test_lint_agrees_with_every_profile(tmp_path_factory, base):
         f: truth["wins"].get(f, 0) for f in rules.framework_ids
     }
     assert int(t.ties) == truth["ties"] and int(t.nothing) == truth["nothing"]
-    assert dict(zip((r.id for r in rules.rules), map(int, t.fired), strict=True)) == truth["fired"]
-    assert dict(zip((r.id for r in rules.rules), map(int, t.decisive), strict=True)) == truth["decisive"]
+    rule_ids = [r.id for r in rules.rules]
+    assert dict(zip(rule_ids, map(int, t.fired), strict=True)) == truth["fired"]
+    assert dict(zip(rule_ids, map(int, t.decisive), strict=True)) == truth["decisive"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -369,7 +371,7 @@ def test_batch_equals_recommend_past_every_memo(tmp_path_factory, monkeypatch, d
 
 
 def test_the_survey_that_crashed_batch(tmp_path, capsys, monkeypatch):
-    """The issue's reproducer: over 70,000 distinct profiles with repeats, more than the memo holds."""
+    """The issue's reproducer: 70,000+ distinct profiles with repeats, more than the memo holds."""
     monkeypatch.chdir(tmp_path)
     rnd = random.Random(7)
     v = {

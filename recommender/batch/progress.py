@@ -10,7 +10,7 @@ WIDTH = 24
 
 
 class Progress:
-    """Redraws ``rows, percent of bytes, rate`` at most every ``every`` seconds; ``close`` wipes the line.
+    """Redraws ``rows, percent of bytes, rate`` at most every ``every`` seconds; ``close`` wipes it.
 
     ``stream`` and ``clock`` are seams: tests pass a StringIO and a fake clock.
     """

@@ -1,4 +1,4 @@
-"""The condition language of ``when:``, ``ask_when:`` and ``pick_when:``: YAML data compiled to values.
+"""The condition language of ``when:``, ``ask_when:`` and ``pick_when:``: YAML compiled to values.
 
 Conditions are plain frozen dataclasses, built from data; nothing here evaluates text as code.
 
@@ -116,7 +116,7 @@ def _yes(flag: bool) -> str:
 
 
 def core(cond: Condition, options: Mapping[str, frozenset[str]]) -> Core:
-    """``cond`` in the core forms (see the module docstring); ``options`` maps question -> option ids."""
+    """``cond`` in the core forms (module docstring); ``options`` maps question -> option ids."""
     if isinstance(cond, Always):
         return True
     if isinstance(cond, Is):

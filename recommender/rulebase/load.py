@@ -1,9 +1,10 @@
 """Load the shipped rule files and any overlay directories into one validated :class:`RuleBase`.
 
-Overlays (``--rules DIR``, ``RECOMMENDER_RULES``) are read after the shipped base, in order. They may add
-questions, options (``extend: true``), frameworks and rules, replace a question, framework or rule by id
-(``override: true``) and switch rules off (``disable: [id, ...]``). Anything else that reuses an id is an error
-that names both places. Every problem in every file is collected and reported in one pass.
+Overlays (``--rules DIR``, ``RECOMMENDER_RULES``) are read after the shipped base, in order. They
+may add questions, options (``extend: true``), frameworks and rules, replace a question, framework
+or rule by id (``override: true``) and switch rules off (``disable: [id, ...]``). Anything else that
+reuses an id is an error that names both places. Every problem in every file is collected and
+reported in one pass.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer 
 
 
 def shipped_rules_dir() -> Path:
-    """The base rule set: ``RECOMMENDER_BASE_RULES`` if set (a seam for testing the engine on other knowledge),
-    else the rules that ship with the package (the repo's ``rules/``, or the installed copy)."""
+    """The base rule set: ``RECOMMENDER_BASE_RULES`` if set (a seam for testing the engine on other
+    knowledge), else the rules that ship with the package (the repo's ``rules/``, or the installed
+    copy)."""
     if os.environ.get("RECOMMENDER_BASE_RULES"):
         return Path(os.environ["RECOMMENDER_BASE_RULES"])
     repo = Path(__file__).resolve().parents[2] / "rules"
@@ -102,7 +104,7 @@ def _origin(file: str, node: Any) -> Origin:
 
 
 def _good(doc: Map, key: str, file: str) -> list[Map]:
-    """The items under ``key`` that fit their shape on their own (their problems are already reported)."""
+    """The items under ``key`` that fit their shape on their own (the rest are already reported)."""
     items = doc.get(key, [])
     if not isinstance(items, list):
         return []
@@ -165,8 +167,8 @@ class _Builder:
         self.errors.extend(problems)
         if not isinstance(doc, dict):
             return
-        # One bad item must not hide the others: every well-formed item is still loaded, so its references
-        # are checked in the same pass and nothing that refers to it fails in a cascade.
+        # One bad item must not hide the others: every well-formed item is still loaded, so its
+        # references are checked in the same pass and nothing that refers to it fails in a cascade.
         for q in _good(doc, "questions", name):
             self._add_question(q, name)
         for f in _good(doc, "frameworks", name):
@@ -463,7 +465,7 @@ class _Builder:
         return ids
 
     def _rule(self, r: Map, file: str, options: dict, framework_ids: list[str]) -> Rule:
-        """The compiled rule; a rule with schema errors still has its references checked, then is dropped."""
+        """The compiled rule; one with schema errors has its references checked, then is dropped."""
         if "score" not in r and "dealbreaker" not in r:
             self.errors.append(
                 UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos)
