@@ -106,8 +106,8 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path) -> None:
     )
     print(f"  baseline (json.loads + json.dumps)  {floor:7.2f} s  {rows / floor:9,.0f} rows/s")
     print(
-        f"  batch in-process                    {in_process:7.2f} s  {rows / in_process:9,.0f} rows/s"
-        f"  ratio {in_process / floor:.2f}x (target <= 3x)"
+        f"  batch in-process                    {in_process:7.2f} s  {rows / in_process:9,.0f} "
+        f"rows/s  ratio {in_process / floor:.2f}x (target <= 3x)"
     )
     print(
         f"  batch CLI subprocess                {cli:7.2f} s  {rows / cli:9,.0f} rows/s"

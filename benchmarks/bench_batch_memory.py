@@ -62,8 +62,9 @@ def run() -> None:
             with open(out, "rb") as handle:
                 lines = sum(1 for _ in handle)
             print(
-                f"{fmt}: {args.rows:,} profiles, input {size / 1e6:.0f} MB, output {out.stat().st_size / 1e6:.0f} MB"
-                f" ({lines:,} records), exit {code}, {seconds:.1f} s, peak RSS {rss:.0f} MB"
+                f"{fmt}: {args.rows:,} profiles, input {size / 1e6:.0f} MB, output "
+                f"{out.stat().st_size / 1e6:.0f} MB ({lines:,} records), exit {code}, "
+                f"{seconds:.1f} s, peak RSS {rss:.0f} MB"
             )
             src.unlink()
             out.unlink()

@@ -153,12 +153,12 @@ def random_base(directory: Path, seed: int) -> Path:
         lines.append(head + body + ", because: b, source: s}")
     # fire everywhere, in two independent parts, with opposite points: an opposing pair across parts
     lines.append(
-        "  - {id: always-a, when: {any: [{answered: b}, {unanswered: b}]}, score: {jax: 1}, because: b, "
-        "source: s}"
+        "  - {id: always-a, when: {any: [{answered: b}, {unanswered: b}]}, score: {jax: 1}, "
+        "because: b, source: s}"
     )
     lines.append(
-        "  - {id: always-y, when: {not: {all: [{y: 'yes'}, {y: 'no'}]}}, score: {jax: -1}, because: b, "
-        "source: s}"
+        "  - {id: always-y, when: {not: {all: [{y: 'yes'}, {y: 'no'}]}}, score: {jax: -1}, "
+        "because: b, source: s}"
     )
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "frameworks.yaml").write_text(FRAMEWORKS, encoding="utf-8")
@@ -182,4 +182,6 @@ def _condition(rng: random.Random, questions: dict[str, list[str]], depth: int) 
     if roll < 0.7 or not depth:
         return f"{{not: {_condition(rng, questions, 0)}}}"
     key = rng.choice(["any", "all"])
-    return f"{{{key}: [{_condition(rng, questions, depth - 1)}, {_condition(rng, questions, depth - 1)}]}}"
+    left = _condition(rng, questions, depth - 1)
+    right = _condition(rng, questions, depth - 1)
+    return f"{{{key}: [{left}, {right}]}}"

@@ -61,8 +61,8 @@ BAD_ROWS = [
     (
         "in.jsonl",
         '{"audience": "beginer"}\n',
-        'in.jsonl:1: row 1: unknown option "beginer" for question "audience" (did you mean "beginner"?); '
-        "valid values: beginner, production, researcher",
+        'in.jsonl:1: row 1: unknown option "beginer" for question "audience" (did you mean '
+        '"beginner"?); valid values: beginner, production, researcher',
     ),
     (
         "in.jsonl",
@@ -73,13 +73,14 @@ BAD_ROWS = [
     (
         "in.jsonl",
         '{"audience": 3}\n',
-        'in.jsonl:1: row 1: question "audience": expected one of beginner, researcher, production, got int 3',
+        'in.jsonl:1: row 1: question "audience": expected one of beginner, researcher, production, '
+        "got int 3",
     ),
     (
         "in.jsonl",
         '{"audience": ["beginner", "researcher"]}\n',
-        "in.jsonl:1: row 1: question \"audience\" takes one answer, got a list ['beginner', 'researcher']; "
-        "valid values: beginner, researcher, production",
+        "in.jsonl:1: row 1: question \"audience\" takes one answer, got a list ['beginner', "
+        "'researcher']; valid values: beginner, researcher, production",
     ),
     (
         "in.jsonl",
@@ -113,8 +114,8 @@ BAD_ROWS = [
     (
         "in.yaml",
         "- audience: beginner\n  deployment: [server, moble]\n",
-        'in.yaml:2:15: row 1: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
-        "valid values: edge, mobile, server",
+        'in.yaml:2:15: row 1: unknown option "moble" for question "deployment" (did you mean '
+        '"mobile"?); valid values: edge, mobile, server',
     ),
     (
         "in.yaml",
@@ -147,8 +148,8 @@ BAD_ROWS = [
     (
         "in.csv",
         "name,audience,deployment\nx,,server;moble\n",
-        'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
-        "valid values: edge, mobile, server",
+        'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean '
+        '"mobile"?); valid values: edge, mobile, server',
     ),
     ("in.csv", b"name,os,audience\ncaf\xe9,linux,\n", "in.csv:2: row 1: not UTF-8 text"),
 ]
@@ -259,7 +260,8 @@ MIXED_JSONL = (
     '{"name": "b", "audience": "nope"}\n'  # bad
     "   \n"  # blank: not a row
     "{oops\n"  # unparsable
-    '{"name": "c", "answers": {"deployment": ["mobile", "edge"], "edge_target": "microcontroller"}}\n'
+    '{"name": "c", "answers": {"deployment": ["mobile", "edge"], "edge_target": '
+    '"microcontroller"}}\n'
     "{}\n"
 )
 
@@ -310,7 +312,12 @@ def test_every_format_has_one_line_per_row(tmp_path, capsys, fmt):
 
 
 def test_csv_output_flattens_records(tmp_path, capsys):
-    text = "name,audience,deployment,os\nx,beginner,mobile;server,linux\ny,,edge,\n,researcher,,windows\n"
+    text = (
+        "name,audience,deployment,os\n"
+        "x,beginner,mobile;server,linux\n"
+        "y,,edge,\n"
+        ",researcher,,windows\n"
+    )
     code, out, _ = batch(tmp_path, capsys, "in.csv", text, "-f", "csv")
     assert code == 0
     rows = [
@@ -428,8 +435,8 @@ def test_strict_stops_at_the_first_bad_row_and_names_it(tmp_path, capsys):
     code, out, err = batch(tmp_path, capsys, "in.jsonl", MIXED_JSONL, "--strict", "-o", str(dst))
     assert code == 1 and out == ""
     assert err == (
-        'recommender: in.jsonl:3: row 2: unknown option "nope" for question "audience"; valid values: '
-        "beginner, production, researcher (stopped by --strict)\n"
+        'recommender: in.jsonl:3: row 2: unknown option "nope" for question "audience"; valid '
+        "values: beginner, production, researcher (stopped by --strict)\n"
     )
     assert not dst.exists(), "a stopped run must not leave an output that looks complete"
 
@@ -494,8 +501,10 @@ def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
     assert code == 0 and err == ""
     answers = [{"audience": "beginner"}, {}]
     assert out.splitlines() == [
-        "   row  name                  winner                  TensorFlow  PyTorch     JAX  margin  companion",
-        "     1  a                     PyTorch                         +2     +2.5    -2.5     0.5  lightning",
+        "   row  name                  winner                  TensorFlow  PyTorch     JAX  "
+        "margin  companion",
+        "     1  a                     PyTorch                         +2     +2.5    -2.5     "
+        "0.5  lightning",
         "     2                        tie: PyTorch, JAX               +0     +0.5    +0.5       0",
         "",
         "batch: 2 rows: 2 scored, 0 failed",

@@ -103,9 +103,8 @@ def boom(tmp_path, monkeypatch):
 def test_unexpected_error_exits_3_without_traceback(boom, capsys):
     assert main(["boom"], commands=boom) == 3
     err = capsys.readouterr().err
-    assert (
-        err
-        == "recommender: internal error: RuntimeError: kaboom (run with --debug for the traceback)\n"
+    assert err == (
+        "recommender: internal error: RuntimeError: kaboom (run with --debug for the traceback)\n"
     )
 
 

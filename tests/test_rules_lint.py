@@ -42,8 +42,8 @@ rules:
   - {id: team-up, when: {team_size: big}, score: {tensorflow: 1}, because: b, source: s}
   - {id: team-down, when: {team_size: [big]}, score: {tensorflow: -1}, because: b, source: s}
   - {id: gpu-probe, when: {probe: {"pytorch.gpu": ok}}, score: {pytorch: 2}, because: b, source: s}
-  - {id: multi-any, when: {any: [{deployment: [server, mobile]}, {answered: custom_gradients}]}, score: {mlx: 1},
-     because: b, source: s}
+  - {id: multi-any, when: {any: [{deployment: [server, mobile]}, {answered: custom_gradients}]},
+     score: {mlx: 1}, because: b, source: s}
 """
 
 
@@ -157,20 +157,21 @@ def test_lint_output_and_exit_code(mini, overlay, capsys):
     rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
     lines = out.splitlines()
     assert lines[:8] == [
-        'overlay/lint.yaml:3:5: [warning] framework "candle" never wins; it only ties for first, in 1.0% of '
-        "profiles (never-wins)",
-        'overlay/lint.yaml:15:5: [warning] rule "never" never fires: its condition holds in no profile (never-true)',
-        f'{MINI}/scoring.yaml:27:5: [warning] rule "mcu-no-jax" is dead: it fires in 16.7% of profiles but removing '
-        "it changes no winner or tie (dead)",
-        'overlay/lint.yaml:5:5: [warning] question "team_size" never changes the winner: no change to it alone '
-        "changes the outcome of any profile (no-effect)",
-        'overlay/lint.yaml:10:5: [warning] question "notebook" never changes the winner: no rule or ask_when reads '
-        "it (no-effect)",
-        'overlay/lint.yaml:17:5: [warning] rules "team-up" and "team-down" fire in exactly the same profiles and '
-        "give tensorflow opposite points (+1 and -1): merge them (opposing)",
+        'overlay/lint.yaml:3:5: [warning] framework "candle" never wins; it only ties for first, '
+        "in 1.0% of profiles (never-wins)",
+        'overlay/lint.yaml:15:5: [warning] rule "never" never fires: its condition holds in no '
+        "profile (never-true)",
+        f'{MINI}/scoring.yaml:27:5: [warning] rule "mcu-no-jax" is dead: it fires in 16.7% of '
+        "profiles but removing it changes no winner or tie (dead)",
+        'overlay/lint.yaml:5:5: [warning] question "team_size" never changes the winner: no change '
+        "to it alone changes the outcome of any profile (no-effect)",
+        'overlay/lint.yaml:10:5: [warning] question "notebook" never changes the winner: no rule '
+        "or ask_when reads it (no-effect)",
+        'overlay/lint.yaml:17:5: [warning] rules "team-up" and "team-down" fire in exactly the '
+        "same profiles and give tensorflow opposite points (+1 and -1): merge them (opposing)",
         "[info] 14.1% of profiles end in a tie (ties)",
-        "answer space: 54,432 profiles (7 questions, 1 probe fact); 6 questions read by conditions, "
-        "1,728 distinct profiles once interchangeable answers are merged",
+        "answer space: 54,432 profiles (7 questions, 1 probe fact); 6 questions read by "
+        "conditions, 1,728 distinct profiles once interchangeable answers are merged",
     ]
     assert lines[8].startswith("exhaustive (exact): all 54,432 profiles in ")
     assert lines[8].endswith(
@@ -202,8 +203,9 @@ def test_acknowledged_warnings_are_info_and_exit_0(mini, tmp_path, capsys):
     )
     rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
     assert out.splitlines()[0] == (
-        'overlay/ack.yaml:2:5: [info] rule "mcu-no-jax" is dead: it fires in 16.7% of profiles but removing it '
-        "changes no winner or tie (allowed: a safety net; points already rule JAX out) (dead)"
+        'overlay/ack.yaml:2:5: [info] rule "mcu-no-jax" is dead: it fires in 16.7% of profiles but '
+        "removing it changes no winner or tie (allowed: a safety net; points already rule JAX out) "
+        "(dead)"
     )
     assert out.splitlines()[-1] == "0 warnings, 1 acknowledged in the rule files"
     assert rc == 0
@@ -212,8 +214,9 @@ def test_acknowledged_warnings_are_info_and_exit_0(mini, tmp_path, capsys):
 def test_too_big_a_part_is_sampled_and_says_so(mini, capsys):
     rc, out, err = cli(capsys, "rules", "lint", "--limit", "10", "--seed", "7")
     assert (
-        "not exact: the part of the space read together by deployment, edge_target has 16 distinct profiles, "
-        "over the limit of 10\nscored a random sample of 10 of 288 distinct profiles (3.47%; seed 7) in "
+        "not exact: the part of the space read together by deployment, edge_target has 16 distinct "
+        "profiles, over the limit of 10\nscored a random sample of 10 of 288 distinct profiles "
+        "(3.47%; seed 7) in "
     ) in out
     assert out.count("(in the 10 sampled profiles)") >= 1
 

@@ -122,7 +122,8 @@ def opposing(report: LintReport) -> Iterable[Finding]:
                     "opposing",
                     "warning",
                     f'rules "{rules[a].id}" and "{rules[b].id}" fire in exactly '
-                    f"the same profiles{_in(report)} and give {f} opposite points ({pa:+g} and {pb:+g}): merge them",
+                    f"the same profiles{_in(report)} and give {f} opposite points ({pa:+g} and "
+                    f"{pb:+g}): merge them",
                     rules[b].origin,
                     (f"rule:{rules[a].id}", f"rule:{rules[b].id}"),
                 )

@@ -62,7 +62,7 @@ class _Scored:
     """One part, enumerated as states: each partial profile's state, with and without each rule."""
 
     en: Enumerated
-    states: Dist  # the distinct states (weights: real profiles in each; 0 for "without a rule" states only)
+    states: Dist  # distinct states, weighted by real profiles (0: a "without a rule" state only)
     state: np.ndarray  # (size,) each partial profile's state
     without: list[
         np.ndarray
@@ -83,8 +83,8 @@ def exact(table: Table, space: AnswerSpace, limit: int) -> ExactTotals:
     if biggest is not None and biggest.size > limit:
         names = ", ".join(space.dims[d].name for d in biggest.dims)
         raise NotExact(
-            f"the part of the space read together by {names} has {biggest.size:,} distinct profiles, "
-            f"over the limit of {limit:,}"
+            f"the part of the space read together by {names} has {biggest.size:,} distinct "
+            f"profiles, over the limit of {limit:,}"
         )
     if space.full_size >= 1 << 62:
         raise NotExact("the answer space is too large to count in 64 bits")

@@ -226,7 +226,8 @@ class _Builder:
         if item.get("override") and key not in table:
             self.errors.append(
                 UserError(
-                    f'{what} "{key}" has `override: true` but overrides nothing{did_you_mean(key, table)}',
+                    f'{what} "{key}" has `override: true` but overrides nothing'
+                    + did_you_mean(key, table),
                     file,
                     *item.pos,
                 )
