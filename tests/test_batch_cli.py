@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -320,7 +321,7 @@ def test_csv_output_flattens_records(tmp_path, capsys):
     )
     code, out, _ = batch(tmp_path, capsys, "in.csv", text, "-f", "csv")
     assert code == 0
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"audience": "beginner", "deployment": ["mobile", "server"], "os": "linux"},
         {"deployment": ["edge"]},
         {"audience": "researcher", "os": "windows"},

@@ -84,7 +84,8 @@ def rule_bases(draw: st.DrawFn) -> tuple[list[dict], list[dict]]:
     qs = draw(questions())
     rules = []
     for n in range(draw(st.integers(1, 10))):
-        rule = {"id": f"r{n}", "when": condition(draw, qs, 2), "because": "b", "source": "s"}
+        when = condition(draw, qs, 2)
+        rule: dict[str, Any] = {"id": f"r{n}", "when": when, "because": "b", "source": "s"}
         if draw(st.integers(0, 5)) == 0:
             rule["dealbreaker"] = [draw(st.sampled_from(FRAMEWORKS))]
         else:
@@ -300,6 +301,7 @@ def test_why_not_adds_up_to_the_gap(tmp_path_factory, data, base):
         assert rec.winner is None or len(set(rules.framework_ids) - ref.excluded) < 2
         return
     a, b = rec.winner, rec.why_not.framework
+    assert a is not None  # a why-not is only given against a winner
     assert units(rec.why_not.gap) == int((ref.scores[a] - ref.scores[b]) * SCALE)
     assert sum(units(n.net) for n in rec.why_not.by_question) == units(rec.why_not.gap)
     shares = [s for n in rec.why_not.by_question for s in n.rules]

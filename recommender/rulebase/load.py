@@ -103,7 +103,7 @@ def _origin(file: str, node: Any) -> Origin:
     return Origin(file, line, col)
 
 
-def _good(doc: Map, key: str, file: str) -> list[Map]:
+def _good(doc: dict[str, Any], key: str, file: str) -> list[Map]:
     """The items under ``key`` that fit their shape on their own (the rest are already reported)."""
     items = doc.get(key, [])
     if not isinstance(items, list):
@@ -235,9 +235,9 @@ class _Builder:
         table[key] = (item, file)
 
     def finish(self) -> RuleBase:
-        questions = self._questions()
-        options = {q.id: frozenset(q.option_ids) for q in questions}
-        questions = tuple(self._with_ask_when(q, options) for q in questions)
+        listed = self._questions()
+        options = {q.id: frozenset(q.option_ids) for q in listed}
+        questions = tuple(self._with_ask_when(q, options) for q in listed)
         frameworks = tuple(
             self._framework(f, file, options) for f, file in self.frameworks.values()
         )
@@ -471,8 +471,9 @@ class _Builder:
             self.errors.append(
                 UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos)
             )
-        score = r.get("score") if isinstance(r.get("score"), Map) else Map()
-        breakers = r.get("dealbreaker") if isinstance(r.get("dealbreaker"), list) else []
+        score, breakers = r.get("score"), r.get("dealbreaker")
+        score = score if isinstance(score, Map) else Map()
+        breakers = breakers if isinstance(breakers, list) else []
         named = [(fid, score.key_at(fid)) for fid in score]
         named += [
             (b, breakers.at(i) if isinstance(breakers, Seq) else r.at("dealbreaker"))
