@@ -1,7 +1,7 @@
-"""Shared by the benchmarks: seeded random profiles over a rule base's question space, and a synthetic rule base.
+"""Shared by the benchmarks: seeded random profiles over a rule base, and a synthetic rule base.
 
-The synthetic base (24 questions, 160 rules of every condition form) stands in for a grown knowledge base, so the
-figures do not depend on the tiny test rules, where nearly every profile repeats.
+The synthetic base (24 questions, 160 rules of every condition form) stands in for a grown knowledge
+base, so the figures do not depend on the tiny test rules, where nearly every profile repeats.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _cell(value: Any) -> str:
 
 
 def synthetic_rules(directory: Path, questions: int = 24, rules: int = 160, seed: int = 7) -> Path:
-    """A bigger rule base with single, multi, yes/no and follow-up questions and every condition form."""
+    """A bigger rule base: single, multi, yes/no and follow-up questions, every condition form."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
     frameworks = yaml.safe_load(FRAMEWORKS.read_text())

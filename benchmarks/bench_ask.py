@@ -1,8 +1,8 @@
-"""Time to the first question of `recommender ask` against `python -c "import questionary"`, in the same run.
+"""Time to `recommender ask`'s first question against `python -c "import questionary"`, same run.
 
-Both run in a pseudo-terminal (pexpect). For `ask` the clock stops when the first question's text appears on
-the screen; for the baseline when the process exits. Target (the ask issue): ratio <= 2.0.
-Run: python benchmarks/bench_ask.py [--runs N]   (the rules are the shipped base, or RECOMMENDER_BASE_RULES)
+Both run in a pseudo-terminal (pexpect). For `ask` the clock stops when the first question's text
+appears on the screen; for the baseline, when the process exits. The ask issue's target: ratio <= 2.
+Run: python benchmarks/bench_ask.py [--runs N]  (rules: the shipped base, or RECOMMENDER_BASE_RULES)
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def baseline(src: Path, dst: Path, records: list[dict]) -> None:
     """The floor: parse every input line, write the same output records, nothing in between."""
     with open(src, "rb") as inp, open(dst, "w", encoding="utf-8") as out:
         chunk = []
-        for line, record in zip(inp, records):
+        for line, record in zip(inp, records, strict=True):
             json.loads(line)
             chunk.append(_encode(record) + "\n")
             if len(chunk) == 4096:
@@ -77,7 +77,7 @@ def baseline_csv(src: Path, dst: Path, rows: list[list[str]]) -> None:
     with open(src, "rb") as inp, open(dst, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(rows[0])
-        for line, row in zip(inp, rows[1:]):
+        for line, row in zip(inp, rows[1:], strict=True):
             json.loads(line)
             writer.writerow(row)
 
@@ -106,8 +106,8 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path) -> None:
     )
     print(f"  baseline (json.loads + json.dumps)  {floor:7.2f} s  {rows / floor:9,.0f} rows/s")
     print(
-        f"  batch in-process                    {in_process:7.2f} s  {rows / in_process:9,.0f} rows/s"
-        f"  ratio {in_process / floor:.2f}x (target <= 3x)"
+        f"  batch in-process                    {in_process:7.2f} s  {rows / in_process:9,.0f} "
+        f"rows/s  ratio {in_process / floor:.2f}x (target <= 3x)"
     )
     print(
         f"  batch CLI subprocess                {cli:7.2f} s  {rows / cli:9,.0f} rows/s"

@@ -1,7 +1,8 @@
-"""Peak memory of ``recommender batch`` on a big streamed input: JSONL and CSV, 1,000,000 profiles by default.
+"""Peak memory of ``recommender batch`` streaming a big JSONL or CSV input (default 1,000,000 rows).
 
-Each run is a child process (``python -m recommender batch IN -o OUT --quiet``); its peak RSS comes from
-``os.wait4``'s rusage for that child alone. Rules: the shipped base unless --rules names another.
+Each run is a child process (``python -m recommender batch IN -o OUT --quiet``); its peak RSS comes
+from ``os.wait4``'s rusage for that child alone. Rules: the shipped base unless --rules names
+another.
 
     PYTHONPATH=. python benchmarks/bench_batch_memory.py [--rows 1000000] [--format jsonl csv]
 """
@@ -58,10 +59,12 @@ def run() -> None:
                 [sys.executable, "-m", "recommender", "batch", str(src), "-o", str(out), "--quiet"],
                 env,
             )
-            lines = sum(1 for _ in open(out, "rb"))
+            with open(out, "rb") as handle:
+                lines = sum(1 for _ in handle)
             print(
-                f"{fmt}: {args.rows:,} profiles, input {size / 1e6:.0f} MB, output {out.stat().st_size / 1e6:.0f} MB"
-                f" ({lines:,} records), exit {code}, {seconds:.1f} s, peak RSS {rss:.0f} MB"
+                f"{fmt}: {args.rows:,} profiles, input {size / 1e6:.0f} MB, output "
+                f"{out.stat().st_size / 1e6:.0f} MB ({lines:,} records), exit {code}, "
+                f"{seconds:.1f} s, peak RSS {rss:.0f} MB"
             )
             src.unlink()
             out.unlink()

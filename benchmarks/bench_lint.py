@@ -19,11 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from recommender.lint.run import BLOCK, LIMIT, METHODS, lint  # noqa: E402
-from recommender.lint.space import AnswerSpace  # noqa: E402
-from recommender.rulebase.load import load_rules  # noqa: E402
-from recommender.scoring.decide import top_codes  # noqa: E402
-from recommender.scoring.table import table_for  # noqa: E402
+from recommender.lint.run import BLOCK, LIMIT, METHODS, lint
+from recommender.lint.space import AnswerSpace
+from recommender.rulebase.load import load_rules
+from recommender.scoring.decide import top_codes
+from recommender.scoring.table import table_for
 
 SAMPLE = 20_000  # profiles timed on the batch side: enough for a stable per-profile figure
 
@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     )  # real profiles the findings speak for
     lint_us = lint_s / covered * 1e6
     print(
-        f"rule base: {len(rules.questions)} questions, {len(rules.frameworks)} frameworks, {len(rules.rules)} rules"
+        f"rule base: {len(rules.questions)} questions, {len(rules.frameworks)} frameworks, "
+        f"{len(rules.rules)} rules"
     )
     print(f"answer space: {space.full_size:,} profiles, {space.size:,} distinct after merging")
     how = {
@@ -53,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         "enumerate": "exhaustive, every distinct profile scored",
     }.get(report.method, f"a sample of {report.scored:,}")
     print(
-        f"lint ({how}): {covered:,} profiles in {lint_s:.3f} s = {covered / lint_s:,.0f} profiles/s, "
-        f"{lint_us * 1e3:.3g} ns/profile (all checks included)"
+        f"lint ({how}): {covered:,} profiles in {lint_s:.3f} s = {covered / lint_s:,.0f} "
+        f"profiles/s, {lint_us * 1e3:.3g} ns/profile (all checks included)"
         + (
             f"; {lint_s / space.size * 1e9:.3g} ns per distinct profile"
             if report.exhaustive

@@ -1,4 +1,4 @@
-"""Startup cost of `recommender recommend --format json` against `python -c "import yaml"`, in the same run.
+"""Startup of `recommender recommend --format json` against `python -c "import yaml"`, same run.
 
 Target (issue 2): ratio <= 2.0. Run: python benchmarks/bench_recommend.py [--runs N]
 """
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "examples" / "research-lab.yaml"
 
 
-# Bytecode must be written on the warm-up run, or every run recompiles the package (as a user's never does).
+# The warm-up run must write bytecode, or every run recompiles the package (as a user's never does).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
     "PYTHONPATH": str(ROOT)
 }

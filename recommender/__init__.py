@@ -1,4 +1,4 @@
-"""recommender: which deep-learning framework fits your project (TensorFlow, PyTorch or JAX), and why.
+"""recommender: which deep-learning framework fits a project (TensorFlow, PyTorch or JAX), and why.
 
 The Python API::
 
@@ -69,6 +69,8 @@ def recommend(
     profile: str | None = None,
     facts: Facts | None = None,
 ) -> Recommendation:
-    """Rank the frameworks for ``answers`` ({question: value}); ``rules`` defaults to the shipped rule base."""
+    """Rank the frameworks for ``answers`` ({question: value}).
+
+    ``rules`` defaults to the shipped rule base."""
     rules = rules if rules is not None else load_rules()
     return rank(normalize_answers(answers, rules), rules, profile=profile, facts=facts)

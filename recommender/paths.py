@@ -1,7 +1,8 @@
-"""Where recommender keeps its cache (probe results, the compiled rule base) and its state (resume files).
+"""Where recommender keeps its cache (probe results, compiled rule base) and state (resume files).
 
-Hand-written rather than platformdirs: importing platformdirs costs ~14 ms, a third of the startup budget of
-`recommender recommend`. The rules are the XDG base-directory spec on Linux and each OS's usual place elsewhere.
+Hand-written rather than platformdirs: importing platformdirs costs ~14 ms, a third of the startup
+budget of `recommender recommend`. The rules are the XDG base-directory spec on Linux and each OS's
+usual place elsewhere.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def cache_dir() -> str:
 
 
 def state_dir() -> str:
-    """``RECOMMENDER_STATE_DIR``, else the user state directory for recommender (resume files live here)."""
+    """``RECOMMENDER_STATE_DIR``, else the user's state directory for recommender (resume files)."""
     return _user_dir(
         "RECOMMENDER_STATE_DIR",
         "State",

@@ -1,13 +1,13 @@
 """The package's one value idiom: frozen dataclasses with slots, declared with :func:`frozen`.
 
-``@frozen`` is ``dataclass(frozen=True, slots=True)`` whose ``__eq__``, ``__hash__`` and ``__repr__``
-are inherited from :class:`Value` instead of generated. Python 3.11 compiles every generated method
-with ``exec`` when a class is defined (six per frozen dataclass); the ~40 value classes on
-``recommend``'s path then cost ~25 ms of its start, which put it over its bar
-(``benchmarks/bench_recommend.py``). Inherited, the three cost nothing per class. They behave as
-the generated ones do: fields compared in order (those with ``compare=False`` left out), the class
-must match, and the repr lists the fields with ``repr=True``. ``tests/test_values.py`` pins them to
-real dataclass-generated methods.
+``@frozen`` is ``dataclass(frozen=True, slots=True)`` whose ``__eq__``, ``__hash__`` and
+``__repr__`` are inherited from :class:`Value` instead of generated. Python 3.11 compiles every
+generated method with ``exec`` when a class is defined (six per frozen dataclass); the ~40 value
+classes on ``recommend``'s path then cost ~25 ms of its start, which put it over its bar
+(``benchmarks/bench_recommend.py``). Inherited, the three cost nothing per class. They behave as the
+generated ones do: fields compared in order (those with ``compare=False`` left out), the class must
+match, and the repr lists the fields with ``repr=True``. ``tests/test_values.py`` pins them to real
+dataclass-generated methods.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Value:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._key() == other._key()  # type: ignore[attr-defined]
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
         return hash((self.__class__.__name__, *self._key()))

@@ -1,4 +1,4 @@
-"""Shared by the ``ask`` tests: key codes, the mini rule base, and running the real ``recommender ask``."""
+"""For the ``ask`` tests: key codes, the mini rule base, and a real ``recommender ask`` run."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ ENTER, DOWN, UP, SPACE, CTRL_C = "\r", "\x1b[B", "\x1b[A", " ", "\x03"
 
 
 def env(state_dir: Path, **extra: str) -> dict[str, str]:
-    """The environment of a real run: this checkout, the mini rules, a private state dir, no CPR wait."""
+    """A real run's environment: this checkout, the mini rules, a private state dir, no CPR wait."""
     return {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -46,7 +46,7 @@ def spawn_ask(args: Sequence[str], state_dir: Path, cwd: Path | None = None):
     return child
 
 
-# Records every top-level module a program tries to import (even one that is not installed), then runs it.
+# Records every top-level module a program tries to import (even one not installed), then runs it.
 IMPORT_RECORDER = r"""
 import atexit, runpy, sys
 seen = set()

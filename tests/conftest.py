@@ -1,4 +1,4 @@
-"""Shared fixtures: the hand-checked mini rule base, and a way to run the real CLI as a subprocess."""
+"""Shared fixtures: the hand-checked mini rule base, and running the real CLI as a subprocess."""
 
 from __future__ import annotations
 

@@ -147,7 +147,11 @@ def score_exported(model: dict[str, Any], given: Mapping[str, frozenset[str]]) -
         if holds(rule["when"], answers) and not rule["lean"]:
             for f in ids:
                 real[f] += rule["points"].get(f, 0.0)
-    if len(ids) > 1 and not any(blocked.values()) and len({round(v, 6) for v in real.values()}) == 1:
+    if (
+        len(ids) > 1
+        and not any(blocked.values())
+        and len({round(v, 6) for v in real.values()}) == 1
+    ):
         top = ids  # nothing but the lean separates them: no winner, every framework tied
     order = sorted(ids, key=lambda f: (blocked[f], -round(scores[f], 6), ids.index(f)))
     return {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TODAY = date(2026, 11, 30)
@@ -36,7 +36,7 @@ Route = Callable[[BaseHTTPRequestHandler], None]
 
 
 def uploaded(days: int) -> str:
-    moment = datetime.combine(TODAY - timedelta(days=days), time(12, 30, 5, 123456), timezone.utc)
+    moment = datetime.combine(TODAY - timedelta(days=days), time(12, 30, 5, 123456), UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -1,9 +1,10 @@
-"""The ground truth exact lint is held to: the scoring table's scalar path (as ``recommend`` scores) on
-every real profile, and random rule bases to try.
+"""The ground truth exact lint is held to: the scoring table's scalar path (as ``recommend`` scores)
+on every real profile, and random rule bases to try.
 
-``brute_force`` knows nothing of merged answers, parts or distributions: it enumerates the unmerged answer space
-(every option subset of a multi question, every status of every probe fact a rule reads) and scores each profile
-the way ``recommend`` does. ``random_base`` writes a small rule base that uses every condition form.
+``brute_force`` knows nothing of merged answers, parts or distributions: it enumerates the unmerged
+answer space (every option subset of a multi question, every status of every probe fact a rule
+reads) and scores each profile the way ``recommend`` does. ``random_base`` writes a small rule base
+that uses every condition form.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def brute_force(rules: RuleBase) -> dict:
 
 def _profile(named: list[tuple[str, list]], index: tuple[int, ...]) -> tuple[dict, dict | None]:
     answers, facts = {}, None
-    for (name, values), i in zip(named, index):
+    for (name, values), i in zip(named, index, strict=True):
         value = values[i]
         if name.startswith("probe:"):
             facts = facts if facts is not None else {}
@@ -115,8 +116,9 @@ POINTS = (-2, -1, -0.5, -0.3, 0.1, 0.2, 0.5, 1, 1.5, 2, 3)
 
 
 def random_base(directory: Path, seed: int) -> Path:
-    """A rule base of single, multi, yes/no and follow-up questions (one asked only after another follow-up),
-    a probe fact, deal-breakers, fractional points and every condition form; small enough to brute-force."""
+    """A rule base of single, multi, yes/no and follow-up questions (one asked only after another
+    follow-up), a probe fact, deal-breakers, fractional points and every condition form; small
+    enough to brute-force."""
     rng = random.Random(seed)
     questions = {
         "a": ["a1", "a2"],
@@ -151,12 +153,12 @@ def random_base(directory: Path, seed: int) -> Path:
         lines.append(head + body + ", because: b, source: s}")
     # fire everywhere, in two independent parts, with opposite points: an opposing pair across parts
     lines.append(
-        "  - {id: always-a, when: {any: [{answered: b}, {unanswered: b}]}, score: {jax: 1}, because: b, "
-        "source: s}"
+        "  - {id: always-a, when: {any: [{answered: b}, {unanswered: b}]}, score: {jax: 1}, "
+        "because: b, source: s}"
     )
     lines.append(
-        "  - {id: always-y, when: {not: {all: [{y: 'yes'}, {y: 'no'}]}}, score: {jax: -1}, because: b, "
-        "source: s}"
+        "  - {id: always-y, when: {not: {all: [{y: 'yes'}, {y: 'no'}]}}, score: {jax: -1}, "
+        "because: b, source: s}"
     )
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "frameworks.yaml").write_text(FRAMEWORKS, encoding="utf-8")
@@ -180,4 +182,6 @@ def _condition(rng: random.Random, questions: dict[str, list[str]], depth: int) 
     if roll < 0.7 or not depth:
         return f"{{not: {_condition(rng, questions, 0)}}}"
     key = rng.choice(["any", "all"])
-    return f"{{{key}: [{_condition(rng, questions, depth - 1)}, {_condition(rng, questions, depth - 1)}]}}"
+    left = _condition(rng, questions, depth - 1)
+    right = _condition(rng, questions, depth - 1)
+    return f"{{{key}: [{left}, {right}]}}"

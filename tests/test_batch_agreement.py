@@ -1,4 +1,4 @@
-"""Batch and recommend agree record for record: on an answer grid, and on random profiles of a bigger base."""
+"""Batch and recommend agree record for record, on an answer grid and on a bigger base at random."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def grid(rules, questions=None) -> list[dict]:
         return [None, *q.option_ids]
 
     return [
-        {q.id: v for q, v in zip(chosen, combo) if v is not None}
+        {q.id: v for q, v in zip(chosen, combo, strict=True) if v is not None}
         for combo in itertools.product(*(choices(q) for q in chosen))
     ]
 
@@ -65,7 +65,7 @@ def mini_rules(monkeypatch, tmp_path):
 
 
 def test_batch_output_equals_rank_on_the_whole_answer_grid(tmp_path, capsys):
-    """Through the real CLI: every record is ``rank(...).to_dict()`` (what-ifs off) plus row, margin, error."""
+    """Real CLI: each record is ``rank(...).to_dict()`` (no what-ifs) plus row, margin, error."""
     rules = load_rules()
     profiles = grid(rules)
     Path("grid.jsonl").write_text(
@@ -74,21 +74,21 @@ def test_batch_output_equals_rank_on_the_whole_answer_grid(tmp_path, capsys):
     assert main(["batch", "grid.jsonl", "-q"]) == 0
     got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(got) == len(profiles) == 864
-    for i, (p, record) in enumerate(zip(profiles, got)):
+    for i, (p, record) in enumerate(zip(profiles, got, strict=True)):
         expected = rank(normalize_answers(p, rules), rules, profile=f"g{i}", explore=False)
         assert record["row"] == i + 1
         assert is_record_of(record, expected), p
 
 
 def test_batch_agrees_with_recommend_format_json(tmp_path, capsys):
-    """Winner, tie and scores against the real ``recommend --format json`` on a grid of three questions."""
+    """Winner, tie and scores against the real ``recommend --format json``, on a 3-question grid."""
     rules = load_rules()
     profiles = grid(rules, {"audience", "deployment", "os"})
     Path("grid.jsonl").write_text("".join(json.dumps(p) + "\n" for p in profiles))
     assert main(["batch", "grid.jsonl", "-q"]) == 0
     got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(got) == len(profiles) == 96
-    for p, record in zip(profiles, got):
+    for p, record in zip(profiles, got, strict=True):
         flags = [f"--answer={q}={','.join(v) if isinstance(v, list) else v}" for q, v in p.items()]
         assert main(["recommend", "--format", "json", *flags]) == 0
         single = json.loads(capsys.readouterr().out)
@@ -111,11 +111,12 @@ def test_records_equal_rank_on_random_profiles_of_a_bigger_rule_base(tmp_path, p
     ]
     scorer = Scorer(rules)
     vector = scorer.table.vector() if path == "numpy" else None
-    got = scorer.recommend_many([(p["name"], n) for p, n in zip(profiles, normals)], None, vector)
+    named = [(p["name"], n) for p, n in zip(profiles, normals, strict=True)]
+    got = scorer.recommend_many(named, None, vector)
     outcomes = {
         (r.winner, tuple(r.tie)) for r in (rank(x, rules, explore=False) for x in normals[:200])
     }
     assert len(outcomes) > 2, "the synthetic base should produce varied outcomes"
-    for p, n, result in zip(profiles, normals, got):
+    for p, n, result in zip(profiles, normals, got, strict=True):
         expected = rank(n, rules, profile=p["name"], explore=False)
         assert result.to_dict() == expected.to_dict(), p

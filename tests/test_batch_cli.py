@@ -1,4 +1,4 @@
-"""``recommender batch`` end to end through ``cli.main``: real files, exact messages, exit codes, formats."""
+"""``recommender batch`` via ``cli.main``: real files, exact messages, exit codes, formats."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import recommender
-
 from recommender.batch.progress import Progress
 from recommender.cli import main
 
@@ -56,14 +56,14 @@ def records(out: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines()]
 
 
-# -- bad rows: one error record each, located, with the fix; every other row still scored --------------------
+# -- bad rows: one error record each, located, with the fix; every other row still scored ----------
 
 BAD_ROWS = [
     (
         "in.jsonl",
         '{"audience": "beginer"}\n',
-        'in.jsonl:1: row 1: unknown option "beginer" for question "audience" (did you mean "beginner"?); '
-        "valid values: beginner, production, researcher",
+        'in.jsonl:1: row 1: unknown option "beginer" for question "audience" (did you mean '
+        '"beginner"?); valid values: beginner, production, researcher',
     ),
     (
         "in.jsonl",
@@ -74,13 +74,14 @@ BAD_ROWS = [
     (
         "in.jsonl",
         '{"audience": 3}\n',
-        'in.jsonl:1: row 1: question "audience": expected one of beginner, researcher, production, got int 3',
+        'in.jsonl:1: row 1: question "audience": expected one of beginner, researcher, production, '
+        "got int 3",
     ),
     (
         "in.jsonl",
         '{"audience": ["beginner", "researcher"]}\n',
-        "in.jsonl:1: row 1: question \"audience\" takes one answer, got a list ['beginner', 'researcher']; "
-        "valid values: beginner, researcher, production",
+        "in.jsonl:1: row 1: question \"audience\" takes one answer, got a list ['beginner', "
+        "'researcher']; valid values: beginner, researcher, production",
     ),
     (
         "in.jsonl",
@@ -114,8 +115,8 @@ BAD_ROWS = [
     (
         "in.yaml",
         "- audience: beginner\n  deployment: [server, moble]\n",
-        'in.yaml:2:15: row 1: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
-        "valid values: edge, mobile, server",
+        'in.yaml:2:15: row 1: unknown option "moble" for question "deployment" (did you mean '
+        '"mobile"?); valid values: edge, mobile, server',
     ),
     (
         "in.yaml",
@@ -148,8 +149,8 @@ BAD_ROWS = [
     (
         "in.csv",
         "name,audience,deployment\nx,,server;moble\n",
-        'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
-        "valid values: edge, mobile, server",
+        'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean '
+        '"mobile"?); valid values: edge, mobile, server',
     ),
     ("in.csv", b"name,os,audience\ncaf\xe9,linux,\n", "in.csv:2: row 1: not UTF-8 text"),
 ]
@@ -177,7 +178,7 @@ def test_a_bad_row_becomes_an_error_record_and_the_next_row_is_still_scored(
         assert len(got) == 2 and got[1]["error"] is None and got[1]["winner"] == "pytorch"
 
 
-# -- whole-input problems: exit 2, one line ------------------------------------------------------------------
+# -- whole-input problems: exit 2, one line --------------------------------------------------------
 
 UNUSABLE = [
     (
@@ -252,7 +253,7 @@ def test_an_unusable_input_leaves_no_output_file(tmp_path, capsys):
     assert code == 2 and not dst.exists() and [p.name for p in tmp_path.iterdir()] == ["in.csv"]
 
 
-# -- nothing is dropped: one record per row, in order -----------------------------------------------------------
+# -- nothing is dropped: one record per row, in order ----------------------------------------------
 
 MIXED_JSONL = (
     '{"name": "a", "audience": "beginner"}\n'
@@ -260,7 +261,8 @@ MIXED_JSONL = (
     '{"name": "b", "audience": "nope"}\n'  # bad
     "   \n"  # blank: not a row
     "{oops\n"  # unparsable
-    '{"name": "c", "answers": {"deployment": ["mobile", "edge"], "edge_target": "microcontroller"}}\n'
+    '{"name": "c", "answers": {"deployment": ["mobile", "edge"], "edge_target": '
+    '"microcontroller"}}\n'
     "{}\n"
 )
 
@@ -311,10 +313,15 @@ def test_every_format_has_one_line_per_row(tmp_path, capsys, fmt):
 
 
 def test_csv_output_flattens_records(tmp_path, capsys):
-    text = "name,audience,deployment,os\nx,beginner,mobile;server,linux\ny,,edge,\n,researcher,,windows\n"
+    text = (
+        "name,audience,deployment,os\n"
+        "x,beginner,mobile;server,linux\n"
+        "y,,edge,\n"
+        ",researcher,,windows\n"
+    )
     code, out, _ = batch(tmp_path, capsys, "in.csv", text, "-f", "csv")
     assert code == 0
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"audience": "beginner", "deployment": ["mobile", "server"], "os": "linux"},
         {"deployment": ["edge"]},
         {"audience": "researcher", "os": "windows"},
@@ -421,7 +428,7 @@ def test_stdin_with_an_input_format(tmp_path):
     assert done.stdout.splitlines()[1].startswith("1,,pytorch,")
 
 
-# -- --strict, -o and --quiet ---------------------------------------------------------------------------------
+# -- --strict, -o and --quiet ----------------------------------------------------------------------
 
 
 def test_strict_stops_at_the_first_bad_row_and_names_it(tmp_path, capsys):
@@ -429,8 +436,8 @@ def test_strict_stops_at_the_first_bad_row_and_names_it(tmp_path, capsys):
     code, out, err = batch(tmp_path, capsys, "in.jsonl", MIXED_JSONL, "--strict", "-o", str(dst))
     assert code == 1 and out == ""
     assert err == (
-        'recommender: in.jsonl:3: row 2: unknown option "nope" for question "audience"; valid values: '
-        "beginner, production, researcher (stopped by --strict)\n"
+        'recommender: in.jsonl:3: row 2: unknown option "nope" for question "audience"; valid '
+        "values: beginner, production, researcher (stopped by --strict)\n"
     )
     assert not dst.exists(), "a stopped run must not leave an output that looks complete"
 
@@ -497,12 +504,12 @@ def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
     rules = recommender.load_rules(base=MINI)
     a, b = (f"{recommender.recommend(x, rules).confidence:<10}" for x in answers)
     assert out.splitlines() == [
-        "   row  name                  winner                  TensorFlow  PyTorch     JAX  margin"
-        "  confidence  companion",
-        f"     1  a                     PyTorch                         +2     +2.5    -2.5     0.5  {a}"
-        "  lightning",
-        f"     2                        tie: PyTorch, JAX               +0     +0.5    +0.5       0  {b}"
-        .rstrip(),
+        "   row  name                  winner                  TensorFlow  PyTorch     JAX  "
+        "margin  confidence  companion",
+        "     1  a                     PyTorch                         +2     +2.5    -2.5     "
+        f"0.5  {a}  lightning",
+        "     2                        tie: PyTorch, JAX               +0     +0.5    +0.5       "
+        f"0  {b}".rstrip(),
         "",
         "batch: 2 rows: 2 scored, 0 failed",
         "winners: PyTorch 1 · tie 1",
@@ -511,7 +518,7 @@ def test_table_format_carries_the_summary_in_the_output(tmp_path, capsys):
     ]
 
 
-# -- the progress bar ---------------------------------------------------------------------------------------
+# -- the progress bar ------------------------------------------------------------------------------
 
 
 class FakeTerminal(io.StringIO):

@@ -1,4 +1,4 @@
-"""The CLI boundary: exit codes, the JSON contract, --debug, and what `recommend` must not import."""
+"""The CLI boundary: exit codes, the JSON contract, --debug, what `recommend` must not import."""
 
 from __future__ import annotations
 
@@ -103,9 +103,8 @@ def boom(tmp_path, monkeypatch):
 def test_unexpected_error_exits_3_without_traceback(boom, capsys):
     assert main(["boom"], commands=boom) == 3
     err = capsys.readouterr().err
-    assert (
-        err
-        == "recommender: internal error: RuntimeError: kaboom (run with --debug for the traceback)\n"
+    assert err == (
+        "recommender: internal error: RuntimeError: kaboom (run with --debug for the traceback)\n"
     )
 
 

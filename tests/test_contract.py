@@ -37,7 +37,7 @@ def problems(name: str, document: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(schemas.load(name), registry=REGISTRY)
     out = []
     for error in validator.iter_errors(document):
-        leaves = [e for e in error.context or ()] or [error]
+        leaves = list(error.context or ()) or [error]
         out += [f"{list(e.absolute_path)}: {e.message[:160]}" for e in leaves]
     return out
 
@@ -135,8 +135,8 @@ def _allowed(answers: dict[str, frozenset[str]]) -> bool:
 def test_batch_records_validate_scored_failed_and_probed(tmp_path: Path):
     rows = tmp_path / "team.csv"
     rows.write_text(
-        "name,audience,deployment\nlab,researcher,none\nphone,beginner,\"mobile,server\"\n"
-        "empty,,\nbad,novice,\nboth,,\"none;mobile\"\n"
+        'name,audience,deployment\nlab,researcher,none\nphone,beginner,"mobile,server"\n'
+        'empty,,\nbad,novice,\nboth,,"none;mobile"\n'
     )
     done = run_cli("batch", str(rows), "-q")
     records = [json.loads(line) for line in done.stdout.splitlines()]

@@ -1,5 +1,5 @@
-"""The scoring core on the hand-checked mini rule base (tests/data/mini): every number here is worked out
-from those files by hand."""
+"""The scoring core on the hand-checked mini rule base (tests/data/mini): every number here is
+worked out from those files by hand."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_mobile_scores_and_reasons(mini):
     assert scores(result) == {"tensorflow": 4, "pytorch": 0.5, "jax": 0.5}
     assert result.winner == "tensorflow" and result.tie == ()
     assert [r.rule for r in result.ranking[0].reasons] == ["mobile-tf"]
-    assert result.companion.name == "Keras 3"
+    assert result.companion is not None and result.companion.name == "Keras 3"
 
 
 def test_tie_is_stated_not_broken(mini):
@@ -64,9 +64,7 @@ def test_follow_up_answer_is_ignored_when_its_question_does_not_apply(mini):
 
 def test_what_would_change_lists_single_answer_flips(mini):
     result = recommender.recommend({"deployment": "mobile"}, rules=mini)
-    flips = {
-        (c.question, c.change, c.answer): (c.winner, c.tie) for c in result.what_would_change
-    }
+    flips = {(c.question, c.change, c.answer): (c.winner, c.tie) for c in result.what_would_change}
     # dropping mobile leaves os-unknown vs not-windows: a PyTorch/JAX tie
     assert flips[("deployment", "remove", "mobile")] == (None, ("pytorch", "jax"))
     assert ("deployment", "add", "server") not in flips  # TF still wins at 4 vs 1.5
@@ -75,8 +73,9 @@ def test_what_would_change_lists_single_answer_flips(mini):
 
 def test_open_questions_are_unanswered_ones_that_matter(mini):
     result = recommender.recommend({"deployment": "server"}, rules=mini)
-    # PyTorch 1.5, JAX .5: audience=beginner makes TF 2 vs PyTorch 3.5 -> no flip; researcher -> still PyTorch
-    # os=windows -> PyTorch 1, JAX 0 -> no flip; custom_gradients yes -> PyTorch 2.5 vs JAX 1.5 -> no flip
+    # PyTorch 1.5, JAX .5: audience=beginner makes TF 2 vs PyTorch 3.5 -> no flip;
+    # researcher -> still PyTorch; os=windows -> PyTorch 1, JAX 0 -> no flip;
+    # custom_gradients yes -> PyTorch 2.5 vs JAX 1.5 -> no flip
     assert result.winner == "pytorch"
     assert result.open_questions == ()
     assert "audience" in result.unanswered
@@ -86,21 +85,27 @@ def test_why_not_names_the_runner_up_and_what_it_lost_on(mini):
     result = recommender.recommend({"audience": "researcher", "os": "linux"}, rules=mini)
     # PyTorch: research 3; JAX: research 2 + not-windows .5
     assert result.winner == "pytorch"
-    assert result.why_not.framework == "jax"
-    assert result.why_not.gap == pytest.approx(0.5)
+    why_not = result.why_not
+    assert why_not is not None and why_not.framework == "jax"
+    assert why_not.gap == pytest.approx(0.5)
     # audience: research-pytorch 3 - 2 = +1; os: not-windows 0 - .5 = -.5; +1 - .5 = the gap
-    nets = [(n.question, n.net, [(s.rule, s.winner, s.runner_up)]) for n in result.why_not.by_question for s in n.rules]
+    nets = [
+        (n.question, n.net, [(s.rule, s.winner, s.runner_up)])
+        for n in why_not.by_question
+        for s in n.rules
+    ]
     assert nets == [
         ("audience", 1.0, [("research-pytorch", 3.0, 2.0)]),
         ("os", -0.5, [("not-windows", 0.0, 0.5)]),
     ]
-    assert result.runner_up.framework == "jax"
-    assert [r.rule for r in result.runner_up.reasons] == ["research-pytorch", "not-windows"]
+    runner_up = result.runner_up
+    assert runner_up is not None and runner_up.framework == "jax"
+    assert [r.rule for r in runner_up.reasons] == ["research-pytorch", "not-windows"]
 
 
 def test_companion_pick_when_and_inactive_companions_are_warned(mini):
     pt = recommender.recommend({"audience": "production", "deployment": "server"}, rules=mini)
-    assert pt.winner == "pytorch" and pt.companion.id == "lightning"
+    assert pt.winner == "pytorch" and pt.companion is not None and pt.companion.id == "lightning"
     jx = recommender.recommend(
         {
             "audience": "researcher",
@@ -111,7 +116,7 @@ def test_companion_pick_when_and_inactive_companions_are_warned(mini):
         rules=mini,
     )
     # PyTorch 3+1+1 = 5, JAX 2+1+.5 = 3.5
-    assert jx.winner == "pytorch" and jx.companion.id == "torch-nn"
+    assert jx.winner == "pytorch" and jx.companion is not None and jx.companion.id == "torch-nn"
 
 
 def test_unanswered_and_not_conditions(mini):

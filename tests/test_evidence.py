@@ -1,7 +1,8 @@
-"""Evidence from this machine: stated needs checked against probe facts, versions against the knowledge.
+"""Evidence from this machine: needs checked against probe facts, versions against the knowledge.
 
-The unit tests feed probe facts as data; the end-to-end tests run the real probe on the real frameworks and
-check that `recommend --probe` and `batch --probe` report exactly what `recommender probe` found."""
+The unit tests feed probe facts as data; the end-to-end tests run the real probe on the real
+frameworks and check that `recommend --probe` and `batch --probe` report exactly what the probe
+(`recommender probe`) found."""
 
 from __future__ import annotations
 
@@ -53,8 +54,8 @@ def fired(result) -> set[str]:
 
 
 def test_probe_fact_rules_fire_only_with_facts():
-    # Probe honesty (issue 11): only a repeatable failure (failed, crashed) moves a score; a timeout or a
-    # converter that merely happens to be installed does not.
+    # Probe honesty (issue 11): only a repeatable failure (failed, crashed) moves a score; a timeout
+    # or a converter that merely happens to be installed does not.
     answers = {"audience": "researcher"}
     plain = recommender.recommend(answers, rules=RULES)
     assert "broken-install-pytorch" not in fired(plain)
@@ -82,7 +83,7 @@ def test_an_installed_version_newer_than_the_knowledge_is_flagged():
 
 @pytest.fixture(scope="module")
 def probed():
-    """The real probe of the real frameworks (cached in the session's private cache dir afterwards)."""
+    """The real probe of the real frameworks (then cached in the session's private cache dir)."""
     proc = run_cli("probe", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)

@@ -1,10 +1,13 @@
-"""``recommender explain``: every rule, matched or not, with Condition.explain, and the final scores."""
+"""``recommender explain``: every rule, matched or not, with Condition.explain, and final scores."""
 
 from __future__ import annotations
 
 import json
 
-from tooling_support import MINI, cli, mini, write  # noqa: F401  (mini is a fixture)
+import tooling_support
+from tooling_support import MINI, cli, write
+
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
 
 def test_explain_traces_every_rule(mini, tmp_path, capsys):
@@ -31,7 +34,8 @@ def test_explain_traces_every_rule(mini, tmp_path, capsys):
         "  [x] server-any: pytorch +1",
         f"        when deployment is server (yes: server)  ({s}:17:5)",
         "  [ ] mcu-tf: no effect",
-        f"        when deployment is edge (no: server) and edge_target is microcontroller (no: unanswered)  ({s}:22:5)",
+        "        when deployment is edge (no: server) and edge_target is microcontroller (no: "
+        f"unanswered)  ({s}:22:5)",
         "  [ ] mcu-no-jax: no effect",
         f"        when edge_target is microcontroller (no: unanswered)  ({s}:27:5)",
         "  [ ] custom-grad: no effect",

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from conftest import MINI, ROOT
@@ -84,8 +84,8 @@ def test_a_good_page_keeps_names_times_and_yanks():
         }
     ).encode()
     assert parse_page(body) == (
-        IndexFile("x-1.0.tar.gz", datetime(2025, 1, 31, 0, 53, tzinfo=timezone.utc), False),
-        IndexFile("x-1.1.tar.gz", datetime(2025, 2, 1, 10, 0, tzinfo=timezone.utc), True),
+        IndexFile("x-1.0.tar.gz", datetime(2025, 1, 31, 0, 53, tzinfo=UTC), False),
+        IndexFile("x-1.1.tar.gz", datetime(2025, 2, 1, 10, 0, tzinfo=UTC), True),
         IndexFile("x-0.9.tar.gz", None, False),
     )
 
@@ -160,7 +160,7 @@ VERSIONS = st.builds(
 @given(st.lists(VERSIONS, min_size=1, max_size=8))
 def test_the_latest_release_is_the_highest_final_version_as_packaging_orders_them(versions):
     files = tuple(
-        IndexFile(f"p-{v}-py3-none-any.whl", datetime(2026, 1, 1 + i, tzinfo=timezone.utc), False)
+        IndexFile(f"p-{v}-py3-none-any.whl", datetime(2026, 1, 1 + i, tzinfo=UTC), False)
         for i, v in enumerate(versions)
     )
     finals = [Version(v) for v in versions if not Version(v).is_prerelease]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINI, run_cli
@@ -17,7 +18,7 @@ from recommender.render.html.tally import Tally, bucket, deciders
 from recommender.render.html.team import COLUMNS, TeamWriter
 
 MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     {"name": "lab", "audience": "researcher", "deployment": ["server"]},
     {"name": "phone", "audience": "beginner", "deployment": ["mobile"]},
     {"name": "tied", "audience": "beginner", "os": "windows"},

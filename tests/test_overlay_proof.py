@@ -1,8 +1,9 @@
 """Proof that a user rules directory, YAML only, reaches every command.
 
-The overlay adds a fourth framework (mlx) and a question with a follow-up, overrides one base rule and disables
-another. Each command gets one entry in COMMANDS: argv and what its output must show. `batch` and `ask` join the
-table when their branches land. The base is tests/data/mini until the shipped rules/ are on main.
+The overlay adds a fourth framework (mlx) and a question with a follow-up, overrides one base rule
+and disables another. Each command gets one entry in COMMANDS: argv and what its output must show.
+`batch` and `ask` join the table when their branches land. The base is tests/data/mini until the
+shipped rules/ are on main.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tooling_support import cli, mini, write  # noqa: F401  (mini is a fixture)
+import tooling_support
+from tooling_support import cli, write
+
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
 OVERLAY = """\
 # A user's overlay: Apple-silicon teams, and a stricter view of beginners.
@@ -107,7 +111,7 @@ COMMANDS: dict[str, tuple[list[str], int, Callable[[int, str], None]]] = {
         0,
         _has("mac-user: mlx", "beginner-prefers-tensorflow: tensorflow", "2 passed, 0 failed"),
     ),
-    # the override really bites: a base case that expected a tie for beginners now sees TensorFlow win
+    # the override bites: a base case that expected a tie for beginners now sees TensorFlow win
     "rules test (base cases)": (
         ["rules", "test"],
         1,

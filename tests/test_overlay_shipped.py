@@ -1,6 +1,7 @@
-"""The proof of issue 6 on the shipped knowledge base: one user rules directory, YAML only, adds a fourth
-framework (MLX) and a question with a follow-up, overrides a shipped rule and disables another; every front end
-(recommend, batch, ask with real keystrokes, rules lint, rules test) then shows all four changes."""
+"""The proof of issue 6 on the shipped knowledge base: one user rules directory, YAML only, adds a
+fourth framework (MLX) and a question with a follow-up, overrides a shipped rule and disables
+another; every front end (recommend, batch, ask with real keystrokes, rules lint, rules test) then
+shows all four changes."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def test_ask_asks_the_new_question_and_its_follow_up(overlay):
     defaults = recommender.rulebase.profiles.normalize_answers(
         {"audience": "researcher", "deployment": ["none"]}, rules
     )
-    # the overlay's two questions come last; shipped follow-ups (edge_target, llm_stage) are not asked here
+    # the overlay's two questions come last; shipped follow-ups (edge_target, llm_stage) are skipped
     shipped_asked = [
         q
         for q in rules.questions

@@ -1,4 +1,4 @@
-"""A wheel built from this checkout carries every subpackage and the shipped rules, and works outside it."""
+"""A wheel built here has every subpackage and the shipped rules, and works outside the checkout."""
 
 from __future__ import annotations
 

@@ -15,24 +15,26 @@ CASES = [
     (
         "unknown-option.yaml",
         "answers:\n  deployment: [server, moble]\n",
-        'unknown-option.yaml:2:15: unknown option "moble" for question "deployment" (did you mean "mobile"?); '
-        "valid values: edge, mobile, server",
+        'unknown-option.yaml:2:15: unknown option "moble" for question "deployment" (did you mean '
+        '"mobile"?); valid values: edge, mobile, server',
     ),
     (
         "wrong-type.yaml",
         "answers:\n  audience: 3\n",
-        'wrong-type.yaml:2:13: question "audience": expected one of beginner, researcher, production, got int 3',
+        'wrong-type.yaml:2:13: question "audience": expected one of beginner, researcher, '
+        "production, got int 3",
     ),
     (
         "list-for-single.yaml",
         "answers:\n  os: [linux, windows]\n",
-        "list-for-single.yaml:2:7: question \"os\" takes one answer, got a list ['linux', 'windows']; "
-        "valid values: linux, windows",
+        "list-for-single.yaml:2:7: question \"os\" takes one answer, got a list ['linux', "
+        "'windows']; valid values: linux, windows",
     ),
     (
         "malformed.yaml",
         "answers:\n  os: [linux\n",
-        "malformed.yaml:3:1: invalid YAML: while parsing a flow sequence did not find expected ',' or ']'",
+        "malformed.yaml:3:1: invalid YAML: while parsing a flow sequence did not find expected ',' "
+        "or ']'",
     ),
     (
         "empty.yaml",
@@ -42,7 +44,8 @@ CASES = [
     (
         "list.yaml",
         "- audience\n",
-        "list.yaml:1:1: the top level must be a mapping with name:, answers:, description:; got a list",
+        "list.yaml:1:1: the top level must be a mapping with name:, answers:, description:; got a "
+        "list",
     ),
     (
         "answers-list.yaml",
@@ -58,8 +61,8 @@ CASES = [
     (
         "bad.json",
         '{"answers": {\n  "os": "linux",\n  "audience": "novice"\n}}',
-        'bad.json:3:15: unknown option "novice" for question "audience"; valid values: beginner, production, '
-        "researcher",
+        'bad.json:3:15: unknown option "novice" for question "audience"; valid values: beginner, '
+        "production, researcher",
     ),
     (
         "broken.json",

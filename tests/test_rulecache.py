@@ -1,10 +1,11 @@
-"""The JSON cache of the rule base: same result as the loader, rebuilt when a file changes or is corrupt."""
+"""The rule base's JSON cache: the loader's result, rebuilt when a file changes or is corrupt."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import MINI
@@ -89,7 +90,9 @@ def _slot_and_key(base) -> tuple[str, str]:
     from recommender.rulebase.load import rule_files
 
     dirs = [str(base)]
-    return rulecache._slot(dirs), rulecache._key([str(p) for p in rule_files(Path(base), cases=False)])
+    return rulecache._slot(dirs), rulecache._key(
+        [str(p) for p in rule_files(Path(base), cases=False)]
+    )
 
 
 def _with_checksum(key: str, payload: str) -> str:
@@ -102,7 +105,7 @@ def _with_checksum(key: str, payload: str) -> str:
 def _string_score(base) -> str:
     load_rules_cached()
     slot, _ = _slot_and_key(base)
-    payload = open(slot).read().split("\n", 1)[1]
+    payload = Path(slot).read_text().split("\n", 1)[1]
     edited = payload.replace('["tensorflow",4.0]', '["tensorflow","4"]', 1)
     assert edited != payload
     return edited
@@ -131,13 +134,14 @@ def test_a_hostile_cache_payload_is_ignored_and_rebuilt(base, capsys, case, chec
     assert load_rules_cached() == recommender.load_rules(base=base, cases=False)
     assert main(["recommend", "-a", "deployment=mobile", "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["winner"] == "tensorflow"
-    assert json.loads(open(slot).readline())["key"] == key  # rewritten from the sources
+    with open(slot) as handle:
+        assert json.loads(handle.readline())["key"] == key  # rewritten from the sources
 
 
 def test_a_hand_edited_cache_does_not_change_the_recommendation(base):
     load_rules_cached()
     slot, _ = _slot_and_key(base)
-    text = open(slot).read()
+    text = Path(slot).read_text()
     edited = text.replace('["tensorflow",4.0]', '["tensorflow",-40.0]', 1)
     assert edited != text
     with open(slot, "w") as handle:
@@ -148,9 +152,7 @@ def test_a_hand_edited_cache_does_not_change_the_recommendation(base):
 def test_an_overlay_replaced_by_a_same_size_file_with_the_old_mtime_is_reread(base, tmp_path):
     overlay = tmp_path / "overlay"
     overlay.mkdir()
-    rule = (
-        "rules:\n  - {id: extra, when: {os: linux}, score: {jax: %d}, because: b, source: s}\n"
-    )
+    rule = "rules:\n  - {id: extra, when: {os: linux}, score: {jax: %d}, because: b, source: s}\n"
     path = overlay / "extra.yaml"
     path.write_text(rule % 5)
     before = path.stat()

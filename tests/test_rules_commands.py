@@ -1,9 +1,12 @@
-"""``rules test``, ``rules list``, ``rules show`` and the ``--rules`` option at every level, on real files."""
+"""``rules test``, ``rules list``, ``rules show`` and ``--rules`` at every level, on real files."""
 
 from __future__ import annotations
 
 import pytest
-from tooling_support import MINI, cli, mini, write  # noqa: F401  (mini is a fixture)
+import tooling_support
+from tooling_support import MINI, cli, write
+
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
 FAILING = """\
 cases:

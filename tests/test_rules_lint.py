@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tooling_support
 from lint_truth import brute_force, random_base
-from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
+from tooling_support import MINI, SHIPPED, cli, write
 
 from recommender.lint.backends import BACKENDS
 from recommender.lint.checks import CHECKS
@@ -19,6 +20,8 @@ from recommender.rulebase.load import load_rules
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.schema import LINT_CHECKS
 from recommender.scoring.table import table_for
+
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
 OVERLAY = """\
 frameworks:
@@ -39,8 +42,8 @@ rules:
   - {id: team-up, when: {team_size: big}, score: {tensorflow: 1}, because: b, source: s}
   - {id: team-down, when: {team_size: [big]}, score: {tensorflow: -1}, because: b, source: s}
   - {id: gpu-probe, when: {probe: {"pytorch.gpu": ok}}, score: {pytorch: 2}, because: b, source: s}
-  - {id: multi-any, when: {any: [{deployment: [server, mobile]}, {answered: custom_gradients}]}, score: {mlx: 1},
-     because: b, source: s}
+  - {id: multi-any, when: {any: [{deployment: [server, mobile]}, {answered: custom_gradients}]},
+     score: {mlx: 1}, because: b, source: s}
 """
 
 
@@ -60,12 +63,12 @@ def _figures(report: LintReport) -> dict:
 
     return {
         "total": round(float(t.weight)),
-        "wins": dict(zip(ids, counts(t.wins))),
-        "tied": dict(zip(ids, counts(t.tied))),
+        "wins": dict(zip(ids, counts(t.wins), strict=True)),
+        "tied": dict(zip(ids, counts(t.tied), strict=True)),
         "ties": round(float(t.ties)),
         "nothing": round(float(t.nothing)),
-        "fired": dict(zip(rule_ids, counts(t.fired))),
-        "decisive": dict(zip(rule_ids, counts(t.decisive))),
+        "fired": dict(zip(rule_ids, counts(t.fired), strict=True)),
+        "decisive": dict(zip(rule_ids, counts(t.decisive), strict=True)),
         "no_effect": {*report.no_effect, *report.space.unread},
     }
 
@@ -90,8 +93,9 @@ def _bases(tmp_path: Path, which: str) -> RuleBase:
 _TRUTH: dict[str, dict] = {}  # brute force is the slow part: once per base, shared by both methods
 
 
-# random-1, -4, -5: opposing pairs within a part; -3, -5: dead rules and no-effect questions; -11: every
-# framework excluded in some profiles; each has its two "fire everywhere" rules in different parts
+# random-1, -4, -5: opposing pairs within a part; -3, -5: dead rules and no-effect questions; -11:
+# every framework excluded in some profiles; each has its two "fire everywhere" rules in different
+# parts
 @pytest.mark.parametrize(
     "which", ["mini", "mini+overlay", "random-1", "random-3", "random-4", "random-5", "random-11"]
 )
@@ -153,20 +157,21 @@ def test_lint_output_and_exit_code(mini, overlay, capsys):
     rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
     lines = out.splitlines()
     assert lines[:8] == [
-        'overlay/lint.yaml:3:5: [warning] framework "candle" never wins; it only ties for first, in 1.0% of '
-        "profiles (never-wins)",
-        'overlay/lint.yaml:15:5: [warning] rule "never" never fires: its condition holds in no profile (never-true)',
-        f'{MINI}/scoring.yaml:27:5: [warning] rule "mcu-no-jax" is dead: it fires in 16.7% of profiles but removing '
-        "it changes no winner or tie (dead)",
-        'overlay/lint.yaml:5:5: [warning] question "team_size" never changes the winner: no change to it alone '
-        "changes the outcome of any profile (no-effect)",
-        'overlay/lint.yaml:10:5: [warning] question "notebook" never changes the winner: no rule or ask_when reads '
-        "it (no-effect)",
-        'overlay/lint.yaml:17:5: [warning] rules "team-up" and "team-down" fire in exactly the same profiles and '
-        "give tensorflow opposite points (+1 and -1): merge them (opposing)",
+        'overlay/lint.yaml:3:5: [warning] framework "candle" never wins; it only ties for first, '
+        "in 1.0% of profiles (never-wins)",
+        'overlay/lint.yaml:15:5: [warning] rule "never" never fires: its condition holds in no '
+        "profile (never-true)",
+        f'{MINI}/scoring.yaml:27:5: [warning] rule "mcu-no-jax" is dead: it fires in 16.7% of '
+        "profiles but removing it changes no winner or tie (dead)",
+        'overlay/lint.yaml:5:5: [warning] question "team_size" never changes the winner: no change '
+        "to it alone changes the outcome of any profile (no-effect)",
+        'overlay/lint.yaml:10:5: [warning] question "notebook" never changes the winner: no rule '
+        "or ask_when reads it (no-effect)",
+        'overlay/lint.yaml:17:5: [warning] rules "team-up" and "team-down" fire in exactly the '
+        "same profiles and give tensorflow opposite points (+1 and -1): merge them (opposing)",
         "[info] 14.1% of profiles end in a tie (ties)",
-        "answer space: 54,432 profiles (7 questions, 1 probe fact); 6 questions read by conditions, "
-        "1,728 distinct profiles once interchangeable answers are merged",
+        "answer space: 54,432 profiles (7 questions, 1 probe fact); 6 questions read by "
+        "conditions, 1,728 distinct profiles once interchangeable answers are merged",
     ]
     assert lines[8].startswith("exhaustive (exact): all 54,432 profiles in ")
     assert lines[8].endswith(
@@ -198,8 +203,9 @@ def test_acknowledged_warnings_are_info_and_exit_0(mini, tmp_path, capsys):
     )
     rc, out, err = cli(capsys, "rules", "lint", "--rules", "overlay")
     assert out.splitlines()[0] == (
-        'overlay/ack.yaml:2:5: [info] rule "mcu-no-jax" is dead: it fires in 16.7% of profiles but removing it '
-        "changes no winner or tie (allowed: a safety net; points already rule JAX out) (dead)"
+        'overlay/ack.yaml:2:5: [info] rule "mcu-no-jax" is dead: it fires in 16.7% of profiles but '
+        "removing it changes no winner or tie (allowed: a safety net; points already rule JAX out) "
+        "(dead)"
     )
     assert out.splitlines()[-1] == "0 warnings, 1 acknowledged in the rule files"
     assert rc == 0
@@ -208,8 +214,9 @@ def test_acknowledged_warnings_are_info_and_exit_0(mini, tmp_path, capsys):
 def test_too_big_a_part_is_sampled_and_says_so(mini, capsys):
     rc, out, err = cli(capsys, "rules", "lint", "--limit", "10", "--seed", "7")
     assert (
-        "not exact: the part of the space read together by deployment, edge_target has 16 distinct profiles, "
-        "over the limit of 10\nscored a random sample of 10 of 288 distinct profiles (3.47%; seed 7) in "
+        "not exact: the part of the space read together by deployment, edge_target has 16 distinct "
+        "profiles, over the limit of 10\nscored a random sample of 10 of 288 distinct profiles "
+        "(3.47%; seed 7) in "
     ) in out
     assert out.count("(in the 10 sampled profiles)") >= 1
 
@@ -275,7 +282,7 @@ def test_clamping_keeps_every_outcome():
     def outcome_counts(d: Dist) -> dict:
         grid = codes(d.scores[:, None, :] + part_s[None], d.blocked[:, None] | part_b[None])
         counts: dict = {}
-        for row, w in zip(grid, d.weight):
+        for row, w in zip(grid, d.weight, strict=True):
             counts[tuple(row)] = counts.get(tuple(row), 0) + int(w)
         return counts
 

@@ -1,4 +1,4 @@
-"""``rules validate`` and the loader's messages: every error found in one pass, exact text, file:line:col."""
+"""``rules validate`` and the loader's messages: all errors at once, exact text, file:line:col."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ import time
 import tracemalloc
 
 import pytest
-from tooling_support import MINI, SHIPPED, cli, mini, write  # noqa: F401  (mini is a fixture)
+import tooling_support
+from tooling_support import MINI, SHIPPED, cli, write
 
 from recommender.rulebase.load import rule_files
 
-MOBILE = 'unknown option "moble" for question "deployment" (did you mean "mobile"?); valid values: edge, mobile, server'
+mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
+
+MOBILE = (
+    'unknown option "moble" for question "deployment" (did you mean "mobile"?); '
+    "valid values: edge, mobile, server"
+)
 QUESTIONS = (
-    "valid values: all, answered, any, audience, custom_gradients, deployment, edge_target, not, os, "
-    "probe, unanswered"
+    "valid values: all, answered, any, audience, custom_gradients, deployment, edge_target, not, "
+    "os, probe, unanswered"
 )
 
 # (name, files in the overlay directory, the exact lines validate prints)
@@ -22,7 +28,8 @@ CASES = [
         "yaml-syntax",
         {"bad.yaml": "rules: [\n"},
         [
-            "overlay/bad.yaml:2:1: [error] invalid YAML: while parsing a flow node did not find expected node content"
+            "overlay/bad.yaml:2:1: [error] invalid YAML: while parsing a flow node did not find "
+            "expected node content"
         ],
     ),
     (
@@ -32,8 +39,8 @@ CASES = [
             "source: s}\n"
         },
         [
-            'overlay/bad.yaml:2:18: [error] unknown question "deploymnt" in condition (did you mean "deployment"?); '
-            + QUESTIONS
+            'overlay/bad.yaml:2:18: [error] unknown question "deploymnt" in condition (did you '
+            'mean "deployment"?); ' + QUESTIONS
         ],
     ),
     (
@@ -51,8 +58,8 @@ CASES = [
             "source: s}\n"
         },
         [
-            'overlay/bad.yaml:2:38: [error] rule "r": unknown framework "tensorfow" (did you mean "tensorflow"?); '
-            "valid values: jax, pytorch, tensorflow"
+            'overlay/bad.yaml:2:38: [error] rule "r": unknown framework "tensorfow" (did you mean '
+            '"tensorflow"?); valid values: jax, pytorch, tensorflow'
         ],
     ),
     (
@@ -62,8 +69,8 @@ CASES = [
             "source: s}\n"
         },
         [
-            'overlay/bad.yaml:2:44: [error] rule "r": unknown framework "jx" (did you mean "jax"?); '
-            "valid values: jax, pytorch, tensorflow"
+            'overlay/bad.yaml:2:44: [error] rule "r": unknown framework "jx" (did you mean '
+            '"jax"?); valid values: jax, pytorch, tensorflow'
         ],
     ),
     (
@@ -98,8 +105,8 @@ CASES = [
             "source: s}\n",
         },
         [
-            'overlay/b.yaml:3:3: [error] duplicate rule id "r" (first defined at overlay/a.yaml:2:3); '
-            "add `override: true` to replace it on purpose"
+            'overlay/b.yaml:3:3: [error] duplicate rule id "r" (first defined at '
+            "overlay/a.yaml:2:3); add `override: true` to replace it on purpose"
         ],
     ),
     (
@@ -114,39 +121,42 @@ CASES = [
         "python-tag",
         {"bad.yaml": 'rules: !!python/object/apply:os.system ["echo hi"]\n'},
         [
-            'overlay/bad.yaml:1:8: [error] the tag "!!python/object/apply:os.system" is not allowed; rule files and '
-            "profiles hold plain data only"
+            'overlay/bad.yaml:1:8: [error] the tag "!!python/object/apply:os.system" is not '
+            "allowed; rule files and profiles hold plain data only"
         ],
     ),
     (
         "alias",
         {
-            "bad.yaml": "rules:\n- &r {id: r, when: {os: linux}, score: {jax: 1}, because: b, source: s}\n"
+            "bad.yaml": "rules:\n"
+            "- &r {id: r, when: {os: linux}, score: {jax: 1}, because: b, source: s}\n"
             "- *r\n"
         },
         [
-            "overlay/bad.yaml:2:3: [error] YAML anchors and aliases (&name / *name) are not allowed; write the value out"
+            "overlay/bad.yaml:2:3: [error] YAML anchors and aliases (&name / *name) are not "
+            "allowed; write the value out"
         ],
     ),
     (
         "unknown-disable",
         {"bad.yaml": "disable: [mobil-tf]\n"},
         [
-            'overlay/bad.yaml:1:11: [error] disable: unknown rule id "mobil-tf" (did you mean "mobile-tf"?); '
-            "valid values: beginner-keras, custom-grad, mcu-no-jax, mcu-tf, mobile-tf, not-windows, os-unknown, "
-            "research-pytorch, server-any"
+            'overlay/bad.yaml:1:11: [error] disable: unknown rule id "mobil-tf" (did you mean '
+            '"mobile-tf"?); valid values: beginner-keras, custom-grad, mcu-no-jax, mcu-tf, '
+            "mobile-tf, not-windows, os-unknown, research-pytorch, server-any"
         ],
     ),
     (
         "override-nothing",
         {
-            "bad.yaml": "rules:\n- {id: mobile-t, override: true, when: {os: linux}, score: {jax: 1}, "
+            "bad.yaml": "rules:\n"
+            "- {id: mobile-t, override: true, when: {os: linux}, score: {jax: 1}, "
             "because: b, source: s}\n"
         },
         [
-            'overlay/bad.yaml:2:3: [error] rule "mobile-t" has `override: true` but overrides nothing (did you mean '
-            '"mobile-tf"?); valid values: beginner-keras, custom-grad, mcu-no-jax, mcu-tf, mobile-tf, not-windows, '
-            "os-unknown, research-pytorch, server-any"
+            'overlay/bad.yaml:2:3: [error] rule "mobile-t" has `override: true` but overrides '
+            'nothing (did you mean "mobile-tf"?); valid values: beginner-keras, custom-grad, '
+            "mcu-no-jax, mcu-tf, mobile-tf, not-windows, os-unknown, research-pytorch, server-any"
         ],
     ),
     (
@@ -156,20 +166,22 @@ CASES = [
             "because: b, source: s}\n"
         },
         [
-            f'overlay/bad.yaml:2:3: [error] duplicate rule id "mobile-tf" (first defined at {MINI}/scoring.yaml:12:5); '
+            'overlay/bad.yaml:2:3: [error] duplicate rule id "mobile-tf" (first defined at '
+            f"{MINI}/scoring.yaml:12:5); "
             "add `override: true` to replace it on purpose"
         ],
     ),
     (
         "bad-lint-allow",
         {
-            "bad.yaml": "rules:\n- {id: r, when: {os: linux}, score: {jax: 1}, because: b, source: s,\n"
+            "bad.yaml": "rules:\n"
+            "- {id: r, when: {os: linux}, score: {jax: 1}, because: b, source: s,\n"
             "   lint: {allow: [ded]}}\n"
         },
         [
             'overlay/bad.yaml:3:10: [error] rule "r" lint is missing "reason"',
-            'overlay/bad.yaml:3:19: [error] rule "r" lint allow[1]: unknown value \'ded\' (did you mean "dead"?); '
-            "valid values: dead, never-true, never-wins, no-effect, opposing",
+            "overlay/bad.yaml:3:19: [error] rule \"r\" lint allow[1]: unknown value 'ded' (did you "
+            'mean "dead"?); valid values: dead, never-true, never-wins, no-effect, opposing',
         ],
     ),
     # one pass: a broken rule hides neither its own references nor the other rules of the file
@@ -183,8 +195,8 @@ CASES = [
             "source: s}\n"
         },
         [
-            'overlay/bad.yaml:2:18: [error] unknown question "deploymnt" in condition (did you mean "deployment"?); '
-            + QUESTIONS,
+            'overlay/bad.yaml:2:18: [error] unknown question "deploymnt" in condition (did you '
+            'mean "deployment"?); ' + QUESTIONS,
             "overlay/bad.yaml:2:51: [error] rule \"a\" score: jax: expected a number, got str 'x'",
             "overlay/bad.yaml:3:30: [error] " + MOBILE,
         ],

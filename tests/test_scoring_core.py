@@ -42,7 +42,7 @@ SETTINGS = settings(
 )
 
 
-# -- random rule bases ------------------------------------------------------------------------------
+# -- random rule bases -----------------------------------------------------------------------------
 @st.composite
 def questions(draw: st.DrawFn) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
@@ -84,7 +84,8 @@ def rule_bases(draw: st.DrawFn) -> tuple[list[dict], list[dict]]:
     qs = draw(questions())
     rules = []
     for n in range(draw(st.integers(1, 10))):
-        rule = {"id": f"r{n}", "when": condition(draw, qs, 2), "because": "b", "source": "s"}
+        when = condition(draw, qs, 2)
+        rule: dict[str, Any] = {"id": f"r{n}", "when": when, "because": "b", "source": "s"}
         if draw(st.integers(0, 5)) == 0:
             rule["dealbreaker"] = [draw(st.sampled_from(FRAMEWORKS))]
         else:
@@ -175,7 +176,7 @@ def units(x: float) -> int:
     return round(x * SCALE)
 
 
-# -- the properties ---------------------------------------------------------------------------------
+# -- the properties --------------------------------------------------------------------------------
 @SETTINGS
 @given(data=st.data(), base=rule_bases())
 def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, data, base):
@@ -195,7 +196,8 @@ def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, 
     words = vector.applicable(vector.matrix([table.encode(n, facts) for n in normals]))
     assert words.tolist() == vector.matrix(sigs).tolist()
     batch = scorer.recommend_many([(None, n) for n in normals], facts, vector)
-    for normal, rec, many in zip(normals, (rank(n, rules, facts=facts) for n in normals), batch):
+    recs = (rank(n, rules, facts=facts) for n in normals)
+    for normal, rec, many in zip(normals, recs, batch, strict=True):
         ref = reference.score(rules, normal, facts)
         assert (rec.outcome.winner, rec.outcome.tie, rec.fired) == (ref.winner, ref.tie, ref.fired)
         assert (rec.winner, rec.tie) == ref.reported
@@ -303,6 +305,7 @@ def test_why_not_adds_up_to_the_gap(tmp_path_factory, data, base):
         assert rec.winner is None or len(set(rules.framework_ids) - ref.excluded) < 2
         return
     a, b = rec.winner, rec.why_not.framework
+    assert a is not None  # a why-not is only given against a winner
     assert units(rec.why_not.gap) == int((ref.scores[a] - ref.scores[b]) * SCALE)
     assert sum(units(n.net) for n in rec.why_not.by_question) == units(rec.why_not.gap)
     shares = [s for n in rec.why_not.by_question for s in n.rules]
@@ -331,12 +334,13 @@ def test_lint_agrees_with_every_profile(tmp_path_factory, base):
     report = lint(rules)
     t = report.totals
     assert report.method == "exact" and int(t.weight) == truth["total"]
-    assert dict(zip(rules.framework_ids, map(int, t.wins))) == {
+    assert dict(zip(rules.framework_ids, map(int, t.wins), strict=True)) == {
         f: truth["wins"].get(f, 0) for f in rules.framework_ids
     }
     assert int(t.ties) == truth["ties"] and int(t.nothing) == truth["nothing"]
-    assert dict(zip((r.id for r in rules.rules), map(int, t.fired))) == truth["fired"]
-    assert dict(zip((r.id for r in rules.rules), map(int, t.decisive))) == truth["decisive"]
+    rule_ids = [r.id for r in rules.rules]
+    assert dict(zip(rule_ids, map(int, t.fired), strict=True)) == truth["fired"]
+    assert dict(zip(rule_ids, map(int, t.decisive), strict=True)) == truth["decisive"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -347,7 +351,7 @@ def test_lint_agrees_with_every_profile(tmp_path_factory, base):
 def test_the_vectorised_decision_is_the_scalar_one(scores, blocked):
     blocked = blocked[: len(scores)]
     codes = top_codes(np.array(scores, dtype=np.int64), np.array(blocked, dtype=np.int64))
-    assert codes.tolist() == [top_code(s, b) for s, b in zip(scores, blocked)]
+    assert codes.tolist() == [top_code(s, b) for s, b in zip(scores, blocked, strict=True)]
 
 
 # -- more distinct profiles than any memo holds -------------------------------------------------
@@ -365,7 +369,7 @@ def test_batch_equals_recommend_past_every_memo(tmp_path_factory, monkeypatch, d
     run_batch(rows, rules, JsonlWriter(out, rules), source="t", facts=facts, chunk=7)
     got = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(got) == len(raws)
-    for i, (raw, record) in enumerate(zip(raws, got)):
+    for i, (raw, record) in enumerate(zip(raws, got, strict=True)):
         rec = rank(
             normalize_answers(raw, rules), rules, profile=f"p{i}", facts=facts, explore=False
         )
@@ -373,7 +377,7 @@ def test_batch_equals_recommend_past_every_memo(tmp_path_factory, monkeypatch, d
 
 
 def test_the_survey_that_crashed_batch(tmp_path, capsys, monkeypatch):
-    """The issue's reproducer: over 70,000 distinct profiles with repeats, more than the memo holds."""
+    """The issue's reproducer: 70,000+ distinct profiles with repeats, more than the memo holds."""
     monkeypatch.chdir(tmp_path)
     rnd = random.Random(7)
     v = {

@@ -30,7 +30,8 @@ PATHS = ["scalar", *(["numpy"] if np is not None else [])]
 
 CONDITIONS = """
 questions:
-  - {id: a, text: A?, help: h, kind: single, options: [{id: x, label: X}, {id: y, label: Y}, {id: z, label: Z}]}
+  - {id: a, text: A?, help: h, kind: single,
+     options: [{id: x, label: X}, {id: y, label: Y}, {id: z, label: Z}]}
   - {id: m, text: M?, help: h, kind: multi, options: [{id: p, label: P}, {id: q, label: Q}]}
   - {id: f, text: F?, help: h, kind: yes_no, ask_when: {m: q}}
 rules:
@@ -44,8 +45,8 @@ rules:
   - {id: unanswered, when: {unanswered: [a, m]}, score: {tensorflow: 3}, because: b, source: s}
   - {id: answered, when: {answered: f}, score: {pytorch: -1}, because: b, source: s}
   - {id: probe, when: {probe: {"jax.gpu": ok}}, score: {jax: 5}, because: b, source: s}
-  - {id: not-probe, when: {all: [{a: x}, {not: {probe: {"jax.gpu": [ok, failed]}}}]}, dealbreaker: [jax],
-     because: b, source: s}
+  - {id: not-probe, when: {all: [{a: x}, {not: {probe: {"jax.gpu": [ok, failed]}}}]},
+     dealbreaker: [jax], because: b, source: s}
 """
 
 
@@ -65,7 +66,7 @@ def grid(rules) -> list[dict]:
         return [None, *q.option_ids]
 
     return [
-        {q.id: v for q, v in zip(rules.questions, combo) if v is not None}
+        {q.id: v for q, v in zip(rules.questions, combo, strict=True) if v is not None}
         for combo in itertools.product(*(choices(q) for q in rules.questions))
     ]
 
@@ -132,8 +133,8 @@ def test_fractional_points_add_up_exactly(tmp_path):
     (tmp_path / "scoring.yaml").write_text(
         "rules:\n"
         + "".join(
-            f"  - {{id: r{i}, when: {{audience: beginner}}, score: {{pytorch: 0.1, jax: {0.3 if i % 2 else 0.2}}}, "
-            f"because: b, source: s}}\n"
+            f"  - {{id: r{i}, when: {{audience: beginner}}, score: {{pytorch: 0.1, jax: "
+            f"{0.3 if i % 2 else 0.2}}}, because: b, source: s}}\n"
             for i in range(7)
         )
     )
@@ -150,7 +151,8 @@ def test_batch_runs_without_numpy(tmp_path):
     """numpy is optional: without it the scalar path is chosen and the output is the same."""
     src = tmp_path / "in.jsonl"
     src.write_text(
-        '{"audience": "beginner", "deployment": ["mobile", "edge"], "edge_target": "microcontroller"}\n'
+        '{"audience": "beginner", "deployment": ["mobile", "edge"], "edge_target": '
+        '"microcontroller"}\n'
         '{"audience": "researcher", "custom_gradients": true}\n'
     )
     code = (

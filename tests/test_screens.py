@@ -4,6 +4,7 @@ format; control characters never reach the terminal."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -17,13 +18,12 @@ from conftest import ROOT, SHIPPED, run_cli
 import recommender
 from recommender.render import render
 from recommender.render.terminal import printable, width_of
-from recommender.rulebase.profiles import normalize_answers
 
 RULES = recommender.load_rules(base=SHIPPED)
 
 # Representative profiles: a clear call, close calls (one answer, the lean), none, a tie, a
 # deal-breaker, an ignored follow-up, and one answering every question.
-PROFILES = {
+PROFILES: dict[str, str | dict] = {
     "research-lab": "examples/research-lab.yaml",
     "empty": {},
     "beginner-mobile": {"audience": "beginner", "deployment": ["mobile"]},
@@ -84,18 +84,15 @@ def test_the_brief_screen_says_what_the_full_report_says():
     top = rec.ranking[0].reasons[0]
     assert f"+{top.points:g}  {top.because}" in brief  # one whole line: a pipe is not wrapped
     assert f"source: {top.source}" in full and f"source: {top.source}" not in brief
+    assert rec.why_not is not None
     assert f"Why not {RULES.framework(rec.why_not.framework).name}" in brief
 
 
 @pytest.mark.parametrize("level", ["clear", "close", "none"])
 def test_the_headline_says_how_sure(level):
-    found = next(
-        (rec for rec in map(result, PROFILES.values()) if rec.confidence == level), None
-    )
+    found = next((rec for rec in map(result, PROFILES.values()) if rec.confidence == level), None)
     assert found is not None, f"no representative profile is {level}"
-    heads = [
-        render(fmt, found, RULES, full=False).splitlines()[0] for fmt in ("table", "markdown")
-    ]
+    heads = [render(fmt, found, RULES, full=False).splitlines()[0] for fmt in ("table", "markdown")]
     word = {"clear": "a clear call", "close": "a close call", "none": "No recommendation yet"}
     assert all(word[level] in head for head in heads), heads
 
@@ -117,6 +114,7 @@ def test_close_names_the_answers_that_would_change_it():
     rec = result(PROFILES["beginner-mobile"])
     assert rec.confidence == "close" and rec.swing
     first = rec.swing[0]
+    assert first.answer is not None  # a swing to another option, not to clearing the answer
     screen = render("table", rec, RULES, full=False, width=None)
     assert "Close call: one answer could change it: " in screen
     label = RULES.question(first.question).label(first.answer)
@@ -159,14 +157,11 @@ def _in_a_terminal(argv: list[str], columns: int) -> str:
 
 
 def test_width_follows_columns_then_the_terminal_then_none(monkeypatch):
-    class Pipe:
-        def isatty(self) -> bool:
-            return False
-
+    pipe = io.StringIO()  # not a terminal
     monkeypatch.setenv("COLUMNS", "72")
-    assert width_of(Pipe()) == 72  # stated explicitly
+    assert width_of(pipe) == 72  # stated explicitly
     monkeypatch.delenv("COLUMNS")
-    assert width_of(Pipe()) is None and width_of(None) is None
+    assert width_of(pipe) is None and width_of(None) is None
 
 
 # -- dropped and contradictory answers ------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The shipped knowledge base is a product: it loads clean, every claim is cited and dated, every claim of the
-2021 seed article is on record, and every example case in rules/tests passes."""
+"""The shipped knowledge base is a product: it loads clean, every claim is cited and dated, every
+claim of the 2021 seed article is on record, and every example case in rules/tests passes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from recommender.scoring.result import Scorer
 RULES = load_rules(base=SHIPPED)
 SCORER = Scorer(RULES)
 
-# Each claim of the seed article (shared/seed/tensorflow-pytorch-jax-compared.txt) and the fact that records it.
+# Each claim of the seed article (shared/seed/tensorflow-pytorch-jax-compared.txt) and its fact.
 SEED_CLAIMS = {
     "Keras is TensorFlow's high-level API": ("tensorflow", "tf-keras-user-friendly"),
     "TensorFlow 2.0 has eager execution": ("tensorflow", "tf-eager-execution"),

@@ -1,4 +1,4 @@
-"""Helpers for the rule-tooling tests: run the real CLI in-process on the mini base and tmp_path overlays."""
+"""For the rule-tooling tests: the real CLI in-process, on the mini base and tmp_path overlays."""
 
 from __future__ import annotations
 

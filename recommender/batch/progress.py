@@ -10,7 +10,7 @@ WIDTH = 24
 
 
 class Progress:
-    """Redraws ``rows, percent of bytes, rate`` at most every ``every`` seconds; ``close`` wipes the line.
+    """Redraws ``rows, percent of bytes, rate`` at most every ``every`` seconds; ``close`` wipes it.
 
     ``stream`` and ``clock`` are seams: tests pass a StringIO and a fake clock.
     """
@@ -52,7 +52,8 @@ class Progress:
         if self.total:
             share = min(done / self.total, 1.0)
             filled = round(share * WIDTH)
-            line = f"batch: [{'#' * filled}{'.' * (WIDTH - filled)}] {share:4.0%}  {rows:,} rows  {rate:,.0f} rows/s"
+            bar = "#" * filled + "." * (WIDTH - filled)
+            line = f"batch: [{bar}] {share:4.0%}  {rows:,} rows  {rate:,.0f} rows/s"
         self.stream.write("\r" + line + "\x1b[K")
         self.stream.flush()
         self.drawn = True

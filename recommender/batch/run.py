@@ -3,7 +3,8 @@
 Every row read becomes exactly one :class:`Item`. A row fails when it could not be read or when
 :func:`~recommender.rulebase.profiles.normalize_answers` (the one validator of answers) rejects it;
 its item carries the located message with the fix. Under ``strict`` the first bad row stops the run
-with :class:`Stopped`. Scoring is the core's: :meth:`~recommender.scoring.result.Scorer.recommend_many`.
+with :class:`Stopped`. Scoring is the core's:
+:meth:`~recommender.scoring.result.Scorer.recommend_many`.
 """
 
 from __future__ import annotations
@@ -229,12 +230,11 @@ def _score(
         else:
             slots.append(None)
     results = scorer.recommend_signatures([(name, sig) for _, name, sig in good], vector)
+    pairs = zip(good, results, strict=True)
     if usable is None:
-        scored = iter([Item(row, name, rec) for (row, name, _), rec in zip(good, results)])
+        scored = iter([Item(row, name, rec) for (row, name, _), rec in pairs])
     else:
-        scored = iter(
-            [_probed(row, name, rec, usable) for (row, name, _), rec in zip(good, results)]
-        )
+        scored = iter([_probed(row, name, rec, usable) for (row, name, _), rec in pairs])
     return [slot if slot is not None else next(scored) for slot in slots], stop
 
 

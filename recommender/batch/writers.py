@@ -17,8 +17,8 @@ from recommender.render.html import HtmlWriter
 from recommender.render.jsonout import safe_json
 from recommender.render.terminal import printable
 from recommender.render.text import name_of
-from recommender.scoring.confidence import LEVELS
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.confidence import LEVELS
 
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _uploaded(value: Any, name: str) -> datetime | None:
         if match is None:
             raise ValueError
         year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         raise BadAnswer(
             f"{name[:80]}: upload-time {str(value)[:40]!r} is not a PEP 700 time"

@@ -18,7 +18,7 @@ from recommender.scoring.table import Table
 
 class Backend(Protocol):
     def fire(self, digits: np.ndarray) -> np.ndarray:
-        """``digits``: (profiles, dimensions) choice indices; the result: (profiles, rules) bools."""
+        """``digits``: (profiles, dimensions) choice indices; returns (profiles, rules) bools."""
 
 
 class VectorBackend:

@@ -1,7 +1,7 @@
-"""The lint checks, one function each, listed in :data:`CHECKS`. Each reads the totals of a finished walk.
+"""The lint checks, one function each, listed in :data:`CHECKS`; each reads the totals of a walk.
 
-Shares are of real profiles: every answer (and "unanswered") to every question counts once, so a merged
-representative counts as many times as the answers it stands for.
+Shares are of real profiles: every answer (and "unanswered") to every question counts once, so a
+merged representative counts as many times as the answers it stands for.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def no_effect(report: LintReport) -> Iterable[Finding]:
 
 
 def opposing(report: LintReport) -> Iterable[Finding]:
-    """Rules that fire in exactly the same profiles yet push one framework in opposite directions."""
+    """Rules that fire in exactly the same profiles yet push a framework in opposite directions."""
     t, rules = report.totals, report.rules.rules
     groups: dict[bytes, list[int]] = {}
     for i, key in enumerate(t.fire_keys):
@@ -122,7 +122,8 @@ def opposing(report: LintReport) -> Iterable[Finding]:
                     "opposing",
                     "warning",
                     f'rules "{rules[a].id}" and "{rules[b].id}" fire in exactly '
-                    f"the same profiles{_in(report)} and give {f} opposite points ({pa:+g} and {pb:+g}): merge them",
+                    f"the same profiles{_in(report)} and give {f} opposite points ({pa:+g} and "
+                    f"{pb:+g}): merge them",
                     rules[b].origin,
                     (f"rule:{rules[a].id}", f"rule:{rules[b].id}"),
                 )

@@ -1,4 +1,4 @@
-"""Score distributions: how many real profiles end in each (scores, excluded frameworks) state, exactly.
+"""Score distributions: exactly how many real profiles end in each (scores, excluded) state.
 
 Scores are whole millionths (the scoring table's units), so sums and ties are exact. A state is kept
 in a canonical form that :mod:`recommender.scoring.decide` cannot tell apart from the original: the
@@ -19,7 +19,7 @@ CHUNK = 1 << 20  # state pairs formed at once: bounds memory
 
 
 class NotExact(Exception):
-    """Why exact lint cannot run on this rule base; lint falls back to enumerating or sampling profiles."""
+    """Why exact lint cannot run on this rule base; lint then enumerates or samples profiles."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +54,15 @@ def codes(scores: np.ndarray, blocked: np.ndarray) -> np.ndarray:
 
 
 def merge(scores: np.ndarray, blocked: np.ndarray, weight: np.ndarray) -> tuple[Dist, np.ndarray]:
-    """Canonical states with equal (scores, blocked) merged, weights summed; also each input row's state."""
+    """Canonical states, equal (scores, blocked) merged, weights summed; and each input's state."""
     first, inverse = unique_rows(np.column_stack([scores, blocked]))
     return Dist(scores[first], blocked[first], sum_by(inverse, weight, len(first))), inverse
 
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """What parts still to come can do: ``gain[f, g]`` the most they can add to f's score minus g's (while f is
-    open; -inf if they always exclude f), ``sure`` the frameworks they never exclude."""
+    """What parts still to come can do: ``gain[f, g]`` the most they can add to f's score minus g's
+    (while f is open; -inf if they always exclude f), ``sure`` the frameworks they never exclude."""
 
     gain: np.ndarray  # (frameworks, frameworks) float
     sure: np.ndarray  # (frameworks,) bool
@@ -85,10 +85,11 @@ class Reach:
 
 
 def clamp(d: Dist, reach: Reach) -> Dist:
-    """Frameworks that no longer can reach first place, whatever is added within ``reach``, count as excluded.
+    """Frameworks that can no longer reach first place, whatever ``reach`` adds, count as excluded.
 
-    Such a framework stays behind a framework that is never excluded, so it is in no outcome either way; marking
-    it excluded merges states that only differ in how far behind it is, which keeps distributions small.
+    Such a framework stays behind a framework that is never excluded, so it is in no outcome either
+    way; marking it excluded merges states that only differ in how far behind it is, which keeps
+    distributions small.
     """
     open_ = _open(d.blocked, d.scores.shape[1])
     hopeless = np.zeros_like(open_)
@@ -101,8 +102,8 @@ def clamp(d: Dist, reach: Reach) -> Dist:
 
 
 def convolve(a: Dist, b: Dist, reach: Reach, cap: int) -> Dist:
-    """The distribution of the sum of two independent parts, clamped to what parts still to come can do;
-    NotExact if it has more than ``cap`` states."""
+    """The distribution of the sum of two independent parts, clamped to what parts still to come can
+    do; NotExact if it has more than ``cap`` states."""
     step = max(1, CHUNK // max(1, len(b)))
     pieces: list[Dist] = []
     for i in range(0, len(a), step):
@@ -140,7 +141,7 @@ def unit(frameworks: int) -> Dist:
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(index of the first row of each distinct row, each row's distinct index) for an int64 matrix."""
+    """(first index of each distinct row, each row's distinct index) for an int64 matrix."""
     if not len(rows):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     low = rows.min(axis=0)

@@ -1,11 +1,12 @@
-"""Exact lint: every real profile of the answer space accounted for, without scoring profiles one by one.
+"""Exact lint: every real profile of the answer space counted, without scoring them one by one.
 
-The space splits into independent parts (:mod:`recommender.lint.parts`); a framework's score is the sum of one
-score per part, and an exclusion comes from one part or another. So each part is enumerated alone, reduced to
-its distribution of (scores, excluded) states (:mod:`recommender.lint.dist`), and the parts are combined by
-convolution. Winner shares and firing counts follow from the distributions; "does removing rule r / changing
-question q ever change an outcome" is answered by testing r's (or q's) part states against every reachable
-state of the other parts, which is exactly every profile.
+The space splits into independent parts (:mod:`recommender.lint.parts`); a framework's score is the
+sum of one score per part, and an exclusion comes from one part or another. So each part is
+enumerated alone, reduced to its distribution of (scores, excluded) states
+(:mod:`recommender.lint.dist`), and the parts are combined by convolution. Winner shares and firing
+counts follow from the distributions; "does removing rule r / changing question q ever change an
+outcome" is answered by testing r's (or q's) part states against every reachable state of the other
+parts, which is exactly every profile.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ BLOCK = 1 << 21  # (other parts' state, part state) outcomes computed at once
 
 @dataclass
 class ExactTotals:
-    """The figures :class:`recommender.lint.score.Totals` gathers by walking profiles, here exact."""
+    """The figures :class:`recommender.lint.score.Totals` gathers by walking profiles, exactly."""
 
     points: np.ndarray  # (rules, frameworks) as written, for messages
     weight: int
@@ -58,10 +59,10 @@ class ExactTotals:
 
 @dataclass(frozen=True)
 class _Scored:
-    """One enumerated part, as states: every state a partial profile is in, or would be in without one rule."""
+    """One part, enumerated as states: each partial profile's state, with and without each rule."""
 
     en: Enumerated
-    states: Dist  # the distinct states (weights: real profiles in each; 0 for "without a rule" states only)
+    states: Dist  # distinct states, weighted by real profiles (0: a "without a rule" state only)
     state: np.ndarray  # (size,) each partial profile's state
     without: list[
         np.ndarray
@@ -82,8 +83,8 @@ def exact(table: Table, space: AnswerSpace, limit: int) -> ExactTotals:
     if biggest is not None and biggest.size > limit:
         names = ", ".join(space.dims[d].name for d in biggest.dims)
         raise NotExact(
-            f"the part of the space read together by {names} has {biggest.size:,} distinct profiles, "
-            f"over the limit of {limit:,}"
+            f"the part of the space read together by {names} has {biggest.size:,} distinct "
+            f"profiles, over the limit of {limit:,}"
         )
     if space.full_size >= 1 << 62:
         raise NotExact("the answer space is too large to count in 64 bits")
@@ -114,12 +115,13 @@ def exact(table: Table, space: AnswerSpace, limit: int) -> ExactTotals:
         [],
         parts,
     )
-    for s, rest in zip(scored, rests):
+    for s, rest in zip(scored, rests, strict=True):
         decisive, matters = _against_rest(s, rest)
         for j, r in enumerate(s.en.part.rules):
             t.decisive[r] = decisive[j] * factor
             t.fire_keys[r] = _fire_key(s, j)
-        t.no_effect += [space.dims[d].name for d, m in zip(s.en.part.dims, matters) if not m]
+        dims = zip(s.en.part.dims, matters, strict=True)
+        t.no_effect += [space.dims[d].name for d, m in dims if not m]
     return t
 
 
@@ -148,8 +150,8 @@ def _score(en: Enumerated, ints: np.ndarray, breaks: np.ndarray) -> _Scored:
 
 
 def _leave_one_out(scored: list[_Scored], frameworks: int) -> tuple[list[Dist], Dist]:
-    """For each part the distribution of all the other parts together, and that of all parts; each clamped to
-    what the parts still to be added can do (see :func:`recommender.lint.dist.clamp`)."""
+    """For each part the distribution of all the other parts together, and that of all parts; each
+    clamped to what the parts still to be added can do (see :func:`recommender.lint.dist.clamp`)."""
     n, nothing = len(scored), Reach.none(frameworks)
     before, after = (
         [nothing],
@@ -198,8 +200,9 @@ def _fired(scored: list[_Scored], factor: int, n_rules: int) -> np.ndarray:
 
 
 def _against_rest(s: _Scored, rest: Dist) -> tuple[list[int], list[bool]]:
-    """Per rule of the part, the profiles whose outcome changes without it; per dimension of the part, whether
-    changing it alone changes any outcome. Every part state meets every state of the other parts."""
+    """Per rule of the part, the profiles whose outcome changes without it; per dimension of the
+    part, whether changing it alone changes any outcome. Every part state meets every state of the
+    other parts."""
     pairs = [_pairs(s, j) for j in range(len(s.en.part.rules))]
     runs = [_runs(s, c) for c in range(len(s.en.part.dims))]
     decisive, matters = [0] * len(pairs), [False] * len(runs)
@@ -220,7 +223,7 @@ def _against_rest(s: _Scored, rest: Dist) -> tuple[list[int], list[bool]]:
 
 
 def _pairs(s: _Scored, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(state with rule j, state without it, real profiles) for each distinct such pair that differs."""
+    """(state with rule j, state without it, real profiles) for each distinct pair that differs."""
     with_, without = s.state[s.en.fire[:, j]], s.without[j]
     first, inverse = unique_rows(np.column_stack([with_, without]))
     weight = sum_by(inverse, s.en.weight[s.en.fire[:, j]], len(first))
@@ -229,8 +232,8 @@ def _pairs(s: _Scored, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _runs(s: _Scored, column: int) -> np.ndarray:
-    """The distinct rows of states a partial profile goes through as dimension ``column`` takes every choice,
-    keeping only rows where the state moves."""
+    """The distinct rows of states a partial profile goes through as dimension ``column`` takes
+    every choice, keeping only rows where the state moves."""
     shape = s.en.part.shape
     runs = np.moveaxis(s.state.reshape(shape), column, -1).reshape(-1, shape[column])
     runs = runs[(runs != runs[:, :1]).any(axis=1)]
@@ -238,7 +241,7 @@ def _runs(s: _Scored, column: int) -> np.ndarray:
 
 
 def _fire_key(s: _Scored, j: int) -> bytes:
-    """Rules of different parts fire in the same profiles only when both fire everywhere (or nowhere)."""
+    """Rules of two parts fire in the same profiles only when both fire everywhere (or nowhere)."""
     column = s.en.fire[:, j]
     if column.all():
         return b"everywhere"

@@ -1,9 +1,10 @@
 """The answer space split into independent parts, each small enough to enumerate.
 
-Two dimensions belong to one part when some rule's ``when`` reads both, or when one is a follow-up whose
-``ask_when`` reads the other (its answer is dropped when ``ask_when`` fails, so it depends on what that reads).
-Every rule then reads one part only, so a framework's score is a sum of one score vector per part, and the parts
-vary independently: lint enumerates each part alone and combines them (see :mod:`recommender.lint.exact`).
+Two dimensions belong to one part when some rule's ``when`` reads both, or when one is a follow-up
+whose ``ask_when`` reads the other (its answer is dropped when ``ask_when`` fails, so it depends on
+what that reads). Every rule then reads one part only, so a framework's score is a sum of one score
+vector per part, and the parts vary independently: lint enumerates each part alone and combines them
+(see :mod:`recommender.lint.exact`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Part:
 
 @dataclass(frozen=True)
 class Enumerated:
-    """Every distinct partial profile of one part: its choice digits, real-profile weight and fired rules."""
+    """Each distinct partial profile of a part: its choice digits, real weight and fired rules."""
 
     part: Part
     digits: np.ndarray  # (size, len(part.dims)) choice indices, C order over part.shape
@@ -41,7 +42,7 @@ class Enumerated:
 
 
 def split(table: Table, space: AnswerSpace) -> list[Part]:
-    """The independent parts, in dimension order; rules that read nothing share one part with no dimension."""
+    """The independent parts, in dimension order; rules that read nothing share an empty part."""
     parent = list(range(len(space.dims)))
 
     def root(d: int) -> int:

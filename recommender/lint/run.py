@@ -1,8 +1,9 @@
-"""Account for the answer space (exactly, by walking it, or by a sample), then run every registered check.
+"""Account for the answer space (exactly, by walking it, or by a sample), then run every check.
 
-``exact`` (the default, :mod:`recommender.lint.exact`) covers every profile without scoring them one by one.
-``enumerate`` walks every distinct profile: the reference the exact method is tested against, and the fallback
-(with sampling beyond ``limit``) when the exact method cannot run, which the report then says.
+``exact`` (the default, :mod:`recommender.lint.exact`) covers every profile without scoring them one
+by one. ``enumerate`` walks every distinct profile: the reference the exact method is tested
+against, and the fallback (with sampling beyond ``limit``) when the exact method cannot run, which
+the report then says.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def lint(
     method: str = "exact",
     clock: Callable[[], float] = time.perf_counter,
 ) -> LintReport:
-    """Account for every profile (exactly, or by scoring every distinct one, or ``limit`` sampled ones) and run
-    every check. ``limit`` bounds what is enumerated: one independent part (exact), or the whole space."""
+    """Account for every profile (exactly, or by scoring every distinct one, or ``limit`` sampled
+    ones) and run every check. ``limit`` bounds what is enumerated: one independent part (exact), or
+    the whole space."""
     start = clock()
     table = table_for(rules)
     space = build_space(table)
@@ -170,7 +172,7 @@ def _no_effect_sampled(
 
 
 def _acknowledge(f: Finding, rules: RuleBase) -> Finding:
-    """Mark a finding allowed when a rule, framework or question it names says `lint: {allow: [check]}`."""
+    """Allow a finding when a rule, framework or question it names says `lint: {allow: [check]}`."""
     for subject in f.subjects:
         kind, _, sid = subject.partition(":")
         lookups: dict[str, Callable[[str], Rule | Framework | Question]] = {

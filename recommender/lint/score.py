@@ -1,7 +1,8 @@
-"""Scores, outcomes and the running totals lint keeps while it walks the answer space, block by block.
+"""Scores, outcomes and the running totals lint keeps as it walks the answer space, block by block.
 
-An outcome is a bit mask of the frameworks tied for first among those not excluded: one bit is a winner, several
-are a tie, none means every framework hit a deal-breaker. It is :func:`recommender.scoring.decide.top_codes`.
+An outcome is a bit mask of the frameworks tied for first among those not excluded: one bit is a
+winner, several are a tie, none means every framework hit a deal-breaker. It is
+:func:`recommender.scoring.decide.top_codes`.
 """
 
 from __future__ import annotations
@@ -61,13 +62,14 @@ class Totals:
     def add(self, fire: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Account for one block; returns its outcomes.
 
-        Scores, outcomes and the remove-one-rule test depend only on which rules fired, so they are computed
-        once per distinct fired set in the block (far fewer than profiles), each carrying its profiles' weight.
+        Scores, outcomes and the remove-one-rule test depend only on which rules fired, so they are
+        computed once per distinct fired set in the block (far fewer than profiles), each carrying
+        its profiles' weight.
         """
         _, first, inverse = np.unique(_row_keys(fire), return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
         sets, mass = fire[first], np.bincount(inverse, weights=weights, minlength=len(first))
-        # two rules fire in the same profiles exactly when their columns agree over the distinct fired sets
+        # two rules fire in the same profiles exactly when their columns agree over the fired sets
         for r, column in enumerate(np.packbits(sets.T, axis=1)):
             self.column_hash[r].update(column.tobytes())
         self.fired += mass @ sets
@@ -81,8 +83,9 @@ class Totals:
         self.tied += (bits * (mass * ~single)[:, None]).sum(axis=0)
         self.ties += mass[~single].sum()
         self.nothing += mass[codes == 0].sum()
-        # Removing a rule moves any score by at most its largest points, so where the lead over the runner-up
-        # is more than twice that (and the rule excludes nothing) the outcome provably stays: test the rest only.
+        # Removing a rule moves any score by at most its largest points, so where the lead over the
+        # runner-up is more than twice that (and the rule excludes nothing) the outcome provably
+        # stays: test the rest only.
         candidates = sets & (
             (2 * self.reach[None, :] >= _margin(scores, blocks)[:, None]) | self.excludes[None, :]
         )
@@ -95,7 +98,7 @@ class Totals:
 
 
 def _row_keys(fire: np.ndarray) -> np.ndarray:
-    """One sortable key per row of a boolean matrix: a uint64 when it fits, else the packed bytes."""
+    """A sortable key per row of a boolean matrix: a uint64 when it fits, else the packed bytes."""
     packed = np.packbits(fire, axis=1)
     width = -(-packed.shape[1] // 8) * 8
     padded = np.zeros((len(packed), width), dtype=np.uint8)

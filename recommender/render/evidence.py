@@ -18,7 +18,9 @@ def render_evidence(
     evidence: Evidence, rules: RuleBase, winner: str | None, columns: int | None = None
 ) -> str:
     """The section; long lines wrap at ``columns`` (None: not wrapped)."""
-    where = "the Ray cluster (the facts all its nodes agree on)" if evidence.nodes else "this machine"
+    where = (
+        "the Ray cluster (the facts all its nodes agree on)" if evidence.nodes else "this machine"
+    )
     out = ["", f"Evidence from {where} (recommender probe):"]
     frameworks = list(dict.fromkeys(c.framework for c in evidence.needs))
     if evidence.needs:

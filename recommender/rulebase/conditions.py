@@ -1,4 +1,4 @@
-"""The condition language of ``when:``, ``ask_when:`` and ``pick_when:``: YAML data compiled to values.
+"""The condition language of ``when:``, ``ask_when:`` and ``pick_when:``: YAML compiled to values.
 
 Conditions are plain frozen dataclasses, built from data; nothing here evaluates text as code.
 
@@ -115,8 +115,10 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def core(cond: Condition, options: Mapping[str, frozenset[str]]) -> Core:
-    """``cond`` in the core forms (see the module docstring); ``options`` maps question -> option ids."""
+def core(cond: Condition | bool, options: Mapping[str, frozenset[str]]) -> Core:
+    """``cond`` in the core forms (module docstring); ``options`` maps question -> option ids."""
+    if isinstance(cond, bool):  # a part already folded to a constant
+        return cond
     if isinstance(cond, Always):
         return True
     if isinstance(cond, Is):
@@ -132,7 +134,7 @@ def core(cond: Condition, options: Mapping[str, frozenset[str]]) -> Core:
     return All(parts) if isinstance(cond, All) else AnyOf(parts)
 
 
-def probe_facts_read(cond: Condition | None) -> set[str]:
+def probe_facts_read(cond: Condition | bool | None) -> set[str]:
     """The probe facts a condition reads (each becomes a pseudo-question of the scoring table)."""
     if isinstance(cond, ProbeFact):
         return {cond.fact}

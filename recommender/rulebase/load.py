@@ -1,15 +1,15 @@
 """Load the shipped rule files and any overlay directories into one validated :class:`RuleBase`.
 
-Overlays (``--rules DIR``, ``RECOMMENDER_RULES``) are read after the shipped base, in order. They may add
-questions, options (``extend: true``), frameworks and rules, replace a question, framework or rule by id
-(``override: true``) and switch rules off (``disable: [id, ...]``). Anything else that reuses an id is an error
-that names both places. Every problem in every file is collected and reported in one pass.
+Overlays (``--rules DIR``, ``RECOMMENDER_RULES``) are read after the shipped base, in order. They
+may add questions, options (``extend: true``), frameworks and rules, replace a question, framework
+or rule by id (``override: true``) and switch rules off (``disable: [id, ...]``). Anything else that
+reuses an id is an error that names both places. Every problem in every file is collected and
+reported in one pass.
 """
 
 from __future__ import annotations
 
 import dataclasses
-
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,8 +41,9 @@ FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer 
 
 
 def shipped_rules_dir() -> Path:
-    """The base rule set: ``RECOMMENDER_BASE_RULES`` if set (a seam for testing the engine on other knowledge),
-    else the rules that ship with the package (the repo's ``rules/``, or the installed copy)."""
+    """The base rule set: ``RECOMMENDER_BASE_RULES`` if set (a seam for testing the engine on other
+    knowledge), else the rules that ship with the package (the repo's ``rules/``, or the installed
+    copy)."""
     if os.environ.get("RECOMMENDER_BASE_RULES"):
         return Path(os.environ["RECOMMENDER_BASE_RULES"])
     repo = Path(__file__).resolve().parents[2] / "rules"
@@ -102,8 +103,8 @@ def _origin(file: str, node: Any) -> Origin:
     return Origin(file, line, col)
 
 
-def _good(doc: Map, key: str, file: str) -> list[Map]:
-    """The items under ``key`` that fit their shape on their own (their problems are already reported)."""
+def _good(doc: dict[str, Any], key: str, file: str) -> list[Map]:
+    """The items under ``key`` that fit their shape on their own (the rest are already reported)."""
     items = doc.get(key, [])
     if not isinstance(items, list):
         return []
@@ -166,8 +167,8 @@ class _Builder:
         self.errors.extend(problems)
         if not isinstance(doc, dict):
             return
-        # One bad item must not hide the others: every well-formed item is still loaded, so its references
-        # are checked in the same pass and nothing that refers to it fails in a cascade.
+        # One bad item must not hide the others: every well-formed item is still loaded, so its
+        # references are checked in the same pass and nothing that refers to it fails in a cascade.
         for q in _good(doc, "questions", name):
             self._add_question(q, name)
         for f in _good(doc, "frameworks", name):
@@ -225,7 +226,8 @@ class _Builder:
         if item.get("override") and key not in table:
             self.errors.append(
                 UserError(
-                    f'{what} "{key}" has `override: true` but overrides nothing{did_you_mean(key, table)}',
+                    f'{what} "{key}" has `override: true` but overrides nothing'
+                    + did_you_mean(key, table),
                     file,
                     *item.pos,
                 )
@@ -233,9 +235,9 @@ class _Builder:
         table[key] = (item, file)
 
     def finish(self) -> RuleBase:
-        questions = self._questions()
-        options = {q.id: frozenset(q.option_ids) for q in questions}
-        questions = tuple(self._with_ask_when(q, options) for q in questions)
+        listed = self._questions()
+        options = {q.id: frozenset(q.option_ids) for q in listed}
+        questions = tuple(self._with_ask_when(q, options) for q in listed)
         frameworks = tuple(
             self._framework(f, file, options) for f, file in self.frameworks.values()
         )
@@ -350,11 +352,9 @@ class _Builder:
             opts = (
                 YES_NO
                 if q.get("kind") == "yes_no"
-                else tuple(
-                    _option(o) for o in q.get("options", [])
-                )
+                else tuple(_option(o) for o in q.get("options", []))
             )
-            for extra, extra_file in self.extra_options.pop(qid, []):
+            for extra, _file in self.extra_options.pop(qid, []):
                 opts += tuple(_option(o) for o in extra.get("options", []))
             seen: set[str] = set()
             for o in opts:
@@ -466,13 +466,14 @@ class _Builder:
         return ids
 
     def _rule(self, r: Map, file: str, options: dict, framework_ids: list[str]) -> Rule:
-        """The compiled rule; a rule with schema errors still has its references checked, then is dropped."""
+        """The compiled rule; one with schema errors has its references checked, then is dropped."""
         if "score" not in r and "dealbreaker" not in r:
             self.errors.append(
                 UserError(f'rule "{r["id"]}" is missing "score" (or "dealbreaker")', file, *r.pos)
             )
-        score = r.get("score") if isinstance(r.get("score"), Map) else Map()
-        breakers = r.get("dealbreaker") if isinstance(r.get("dealbreaker"), list) else []
+        score, breakers = r.get("score"), r.get("dealbreaker")
+        score = score if isinstance(score, Map) else Map()
+        breakers = breakers if isinstance(breakers, list) else []
         named = [(fid, score.key_at(fid)) for fid in score]
         named += [
             (b, breakers.at(i) if isinstance(breakers, Seq) else r.at("dealbreaker"))

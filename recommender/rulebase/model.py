@@ -108,7 +108,7 @@ class Framework(Value):
 
 @frozen
 class Rule(Value):
-    """A scoring rule or deal-breaker: when ``when`` holds, add ``score`` / exclude ``dealbreaker``."""
+    """A scoring rule or deal-breaker: if ``when`` holds, add ``score``, exclude ``dealbreaker``."""
 
     id: str
     when: Condition
@@ -145,7 +145,7 @@ class Case(Value):
 
 @frozen
 class Need(Value):
-    """A stated need the probe can verify: when ``when`` holds, ``checks[framework]`` must be ok here."""
+    """A need the probe can verify: when ``when`` holds, ``checks[framework]`` must be ok here."""
 
     id: str
     when: Condition

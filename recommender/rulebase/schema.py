@@ -322,7 +322,7 @@ def _keys(shape: dict[str, Field]) -> str:
 
 
 def _check_map(
-    doc: Map, shape: dict[str, Field], file: str, what: str, errors: list[UserError]
+    doc: dict[Any, Any], shape: dict[str, Field], file: str, what: str, errors: list[UserError]
 ) -> None:
     pos = getattr(doc, "pos", (None, None))
     for key in doc:

@@ -1,4 +1,4 @@
-"""Rules as text for people: the condition as flow YAML, the points, and the lines of the file that hold it."""
+"""Rules as text for people: the condition as flow YAML, the points, the file lines that hold it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from recommender.rulebase.yamlio import read_text
 
 
 def plain(value: Any) -> Any:
-    """Loader containers (which carry positions) back to plain dicts and lists, so yaml can print them."""
+    """Loader containers (which carry positions) back to plain dicts and lists that yaml prints."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -35,7 +35,7 @@ def points_text(rule: Rule) -> str:
 
 
 def source_lines(origin: Origin) -> list[str]:
-    """The lines of the YAML item that starts at ``origin``: its first line and every line indented under it."""
+    """The lines of the YAML item at ``origin``: its first line and every line indented under it."""
     lines = read_text(origin.file).splitlines()
     first = origin.line - 1
     out = [lines[first]]

@@ -1,8 +1,9 @@
-"""``rules validate``: which files to read for the given paths, and every problem in them, in one pass.
+"""``rules validate``: the files to read for the given paths, and all their problems, in one pass.
 
-A directory is checked as an overlay on the shipped base (and on any ``--rules`` overlays), because that is how
-it will be used: its rules may name shipped questions and frameworks. A file is checked the same way, alone on
-top of the base. A path that is already part of the base or an overlay adds nothing: it is checked in place.
+A directory is checked as an overlay on the shipped base (and on any ``--rules`` overlays), because
+that is how it will be used: its rules may name shipped questions and frameworks. A file is checked
+the same way, alone on top of the base. A path that is already part of the base or an overlay adds
+nothing: it is checked in place.
 """
 
 from __future__ import annotations

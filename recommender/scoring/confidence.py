@@ -139,13 +139,14 @@ def _reach(table: Table) -> tuple[Reach, ...]:
     """Per question: the rules and follow-ups a different answer to it can change (built once
     per table). A rule reading none of them fires alike before and after."""
     reads = [table.reads(r.when) for r in table.rules.rules]
-    asked = {q.id: table.reads(q.ask_when) for q in table.rules.questions if q.ask_when}
+    conds = {q.id: q.ask_when for q in table.rules.questions if q.ask_when}
+    asked = {f: table.reads(c) for f, c in conds.items()}
     out = []
     for q in table.rules.questions:
         moved = {q.id}
         while grown := {f for f, on in asked.items() if on & moved} - moved:
             moved |= grown
-        asks = tuple((table.dim[f].mask, table.lower(table.rules.question(f).ask_when))
+        asks = tuple((table.dim[f].mask, table.lower(conds[f]))
                      for f in asked if f in moved and f != q.id)  # fmt: skip
         rules = tuple(r for r, on in enumerate(reads) if on & moved)
         out.append(Reach(q, asks, rules))
@@ -177,7 +178,7 @@ def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> li
         hit = (best >= mine).any(axis=0)
         caught[live[hit]] = True
         live = live[~hit]
-    return caught.tolist()  # type: ignore[no-any-return]
+    return caught.tolist()
 
 
 def _real_after(vector: Vector, reach: Reach, words: Any, real: Any) -> Any:

@@ -1,5 +1,6 @@
-"""Evidence from this machine: which stated needs the probe verified, and whether the knowledge is older than
-what is installed. Pure: it reads a RuleBase, answers, a Recommendation and probe facts; it runs nothing."""
+"""Evidence from this machine: which stated needs the probe verified, and whether the knowledge is
+older than what is installed. Pure: it reads a RuleBase, answers, a Recommendation and probe facts;
+it runs nothing."""
 
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ def gather(
     facts: Mapping[str, str],
     installed: Mapping[str, str | None],
 ) -> Evidence:
-    """Check every need the answers state against the probe facts, for every framework not excluded."""
+    """Check the needs the answers state against the probe facts, per framework not excluded."""
     needs = need_checks(
         rules, answers, facts, [s.framework for s in result.ranking if not s.excluded]
     )
@@ -150,7 +151,8 @@ def need_checks(
 
 
 def probe_status(facts: Mapping[str, str], framework: str) -> str:
-    """How the framework's probe ended (``ok``, ``crashed``...), ``absent`` if not installed, or "not probed"."""
+    """How the framework's probe ended (``ok``, ``crashed``...), ``absent`` if not installed, or
+    "not probed"."""
     return facts.get(f"{framework}.probe", facts.get(f"{framework}.installed", "not probed"))
 
 

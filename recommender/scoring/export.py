@@ -20,13 +20,13 @@ condition (``when``, ``ask_when``, ``pick_when``) is a tree of:
   (``unanswered: q`` is ``{"not": {"any_of": [q, [every option of q]]}}``);
 * ``{"all": [node, ...]}``, ``{"any": [node, ...]}``, ``{"not": node}``.
 
-``ask_when`` / ``pick_when`` are ``null`` when absent. Answers are ``{question: [option,
-...]}``, an unanswered question absent. The scoring that reads this (``assets/scorer.js``)
-follows :mod:`recommender.scoring`: follow-up answers whose ``ask_when`` fails are dropped in question
-order, fired rules' points are summed per framework in rule order, a fired deal-breaker
-excludes, and the winner is the single best score not excluded, compared rounded to 6 decimals;
-when nothing is excluded and, without the points of ``lean`` rules, every framework scores the
-same, there is no winner and every framework is tied (``Table.reported``)."""
+``ask_when`` / ``pick_when`` are ``null`` when absent. Answers are ``{question: [option, ...]}``, an
+unanswered question absent. The scoring that reads this (``assets/scorer.js``) follows
+:mod:`recommender.scoring`: follow-up answers whose ``ask_when`` fails are dropped in question
+order, fired rules' points are summed per framework in rule order, a fired deal-breaker excludes,
+and the winner is the single best score not excluded, compared rounded to 6 decimals; when nothing
+is excluded and, without the points of ``lean`` rules, every framework scores the same, there is no
+winner and every framework is tied (``Table.reported``)."""
 
 from __future__ import annotations
 

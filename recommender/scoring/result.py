@@ -335,9 +335,7 @@ class Scorer:
             outcomes = [t.outcome(f) for f in t.fired(sigs)]
         else:
             outcomes = vector.outcomes(sigs)
-        levels = (
-            conf.levels(t, sigs, outcomes, vector) if confidence else [None] * len(sigs)
-        )
+        levels = conf.levels(t, sigs, outcomes, vector) if confidence else [None] * len(sigs)
         return [
             Recommendation(name, sig, raw, outcome, self, level=level)
             for (name, raw), sig, outcome, level in zip(

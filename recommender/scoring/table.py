@@ -3,8 +3,8 @@
 A profile is a *signature*: one ``int`` with one bit per (question, option). Probe facts are answers
 to pseudo-questions (``probe:pytorch.gpu``, one option per probe status), so a signature holds
 everything a condition can read. Every condition is lowered, through the one walk
-:func:`recommender.rulebase.conditions.core`, to mask tests on that integer (:class:`Bits`), combined
-with and/or/not (:class:`Op`); nothing is evaluated as code.
+:func:`recommender.rulebase.conditions.core`, to mask tests on that integer (:class:`Bits`),
+combined with and/or/not (:class:`Op`); nothing is evaluated as code.
 
 "Which rules fire" has two paths over the same lowered conditions:
 
@@ -223,7 +223,7 @@ class Table:
         return bool(sig & self.dim[question].mask)
 
     def answers(self, sig: int) -> dict[str, Any]:
-        """The real questions answered in ``sig``, as a profile file holds them (a list for multi)."""
+        """The real questions answered in ``sig``, as a profile file holds them (multi: a list)."""
         out: dict[str, Any] = {}
         for q in self.rules.questions:
             d = self.dim[q.id]

@@ -2,8 +2,8 @@
 
 Recognised: ``http(s)://`` URLs, bare ``host.tld/path`` addresses (linked as https), and GitHub
 references ``owner/repo#N`` or ``owner/repo #N`` (linked to the issue or pull request, which GitHub
-resolves from ``/issues/N``). Nothing else becomes a link, so a source can never produce a ``javascript:`` or
-``data:`` URL."""
+resolves from ``/issues/N``). Nothing else becomes a link, so a source can never produce a
+``javascript:`` or ``data:`` URL."""
 
 from __future__ import annotations
 

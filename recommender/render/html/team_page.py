@@ -102,9 +102,7 @@ def _winners(tally: Tally, names: Names) -> Markup:
 def _by_count(tally: Tally, names: Names) -> list[tuple[str, int]]:
     found = [(f, tally.outcomes[f]) for f in names.frameworks if tally.outcomes[f]]
     found += [
-        (f, n)
-        for f, n in tally.outcomes.items()
-        if f not in names.frameworks and f not in KINDS
+        (f, n) for f, n in tally.outcomes.items() if f not in names.frameworks and f not in KINDS
     ]
     return sorted(found, key=lambda x: -x[1])
 
