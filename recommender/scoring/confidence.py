@@ -187,8 +187,8 @@ def _real_after(vector: Vector, reach: Reach, words: Any, real: Any) -> Any:
     np = vector.np
     block = _alternatives(vector, reach, words)
     rules = list(reach.rules)
-    now = np.stack([vector.holds(vector.table.when[r], words) for r in rules], axis=1)
-    after = np.stack([vector.holds(vector.table.when[r], block) for r in rules], axis=1)
+    now = vector.rules_matrix(words, rules)
+    after = vector.rules_matrix(block, rules)
     points = vector.points[rules]
     points[[i for i, r in enumerate(rules) if r in vector.table.lean]] = 0.0
     moved = after.reshape(-1, len(words), len(rules)).astype(np.float64) - now[None, :, :]

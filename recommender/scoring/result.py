@@ -24,8 +24,8 @@ from recommender.rulebase.model import Companion, RuleBase
 from recommender.scoring import confidence as conf
 from recommender.scoring.decide import points
 from recommender.scoring.explore import Change, what_would_change
-from recommender.scoring.stack import Stack, stack_dict, stack_of
-from recommender.scoring.table import Normal, Outcome, Table, Vector, leaves, table_for
+from recommender.scoring.stack import DEPLOYMENT, HARDWARE, Stack, stack_dict, stack_of
+from recommender.scoring.table import MEMO_LIMIT, Normal, Outcome, Table, Vector, leaves, table_for
 from recommender.values import Value, frozen
 
 __all__ = ["Change"]  # re-exported: the what-if entry lives with the what-ifs
@@ -201,9 +201,7 @@ class Recommendation(Value):
         """The winner as a stack: companion, runtimes per target, training route; None without a
         winner."""
         winner = self.winner
-        if winner is None:
-            return None
-        return stack_of(self.table, winner, self.sig, self.companion)
+        return None if winner is None else self.scorer.stack(winner, self.sig)
 
     @property
     def verdict(self) -> Verdict:
@@ -270,6 +268,25 @@ class Scorer:
             for node in t.when
         )
         self._verdicts: dict[tuple[int, ...], Verdict] = {}
+        # the bits a stack reads: the targets, the hardware, the routes' and picks' conditions
+        self.stack_bits = t.pick_bits
+        for question in (DEPLOYMENT, HARDWARE):
+            self.stack_bits |= t.dim[question].mask if question in t.dim else 0
+        for entry in (*rules.deploy, *rules.hardware):
+            self.stack_bits |= t.bits_read(entry.when)
+        self._stacks: dict[tuple[str, int], Stack] = {}
+
+    def stack(self, winner: str, sig: int) -> Stack:
+        """The winner's stack for the answers in ``sig``, remembered per the bits a stack reads
+        (every batch row asks: it was a sixth of a CSV batch)."""
+        key = (winner, sig & self.stack_bits)
+        found = self._stacks.get(key)
+        if found is None:
+            if len(self._stacks) >= MEMO_LIMIT // 8:
+                self._stacks.clear()
+            companion = self.table.companion(winner, sig)
+            found = self._stacks[key] = stack_of(self.table, winner, sig, companion)
+        return found
 
     # -- one profile ------------------------------------------------------------------------------
     def recommend(

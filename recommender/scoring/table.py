@@ -154,6 +154,10 @@ class Table:
         for h in rules.hardware:
             entry = (h, self._test(h.when))
             self.hardware_entries.setdefault((h.framework, h.answer), []).append(entry)
+        self.pick_bits = _union(
+            self.bits_read(c.pick_when) for f in rules.frameworks for c in f.companions
+        )
+        self._companions: dict[tuple[str, int], Companion | None] = {}
         self._holds: dict[Condition, Test] = {}
         self._memo: dict[int, tuple[int, ...]] = {}
         self._outcomes: dict[tuple[int, ...], Outcome] = {}
@@ -168,6 +172,10 @@ class Table:
 
     def _test(self, cond: Condition | None) -> Test:
         return compile_test(True if cond is None else self.lower(cond))
+
+    def bits_read(self, cond: Condition | None) -> int:
+        """The signature bits a condition's test reads: it holds or not on ``sig & bits`` alone."""
+        return 0 if cond is None else _union(leaf.mask for leaf in leaves(self.lower(cond)))
 
     def holds(self, cond: Condition, sig: int) -> bool:
         """Whether ``cond`` holds for the signature (lowered once per condition)."""
@@ -303,6 +311,7 @@ class Table:
         """Drop the memos (for benchmarks that time cold runs)."""
         self._memo.clear()
         self._outcomes.clear()
+        self._companions.clear()
 
     def vector(self) -> Vector:
         """The numpy path (raises ImportError without numpy)."""
@@ -377,11 +386,16 @@ class Table:
 
     # -- what goes with a winner ------------------------------------------------------------------
     def companion(self, framework: str, sig: int) -> Companion | None:
-        """The framework's first active companion whose ``pick_when`` holds (or has none)."""
-        for companion, test in self.picks[framework]:
-            if test(sig):
-                return companion
-        return None
+        """The framework's first active companion whose ``pick_when`` holds (or has none);
+        remembered per the bits the picks read (a batch asks once or twice per row)."""
+        key = (framework, sig & self.pick_bits)
+        if key in self._companions:
+            return self._companions[key]
+        found = next((c for c, test in self.picks[framework] if test(sig)), None)
+        if len(self._companions) >= MEMO_LIMIT // 8:
+            self._companions.clear()
+        self._companions[key] = found
+        return found
 
     def deploy_route(self, framework: str, target: str, sig: int) -> DeployRoutes | None:
         """The first ``deploy:`` entry for the framework and target whose ``when`` holds."""
@@ -517,6 +531,7 @@ class Vector:
             masks = [(distinct[j] >> (WORD * w)) & word_mask for j in cols]
             self.by_word.append((np.array(cols, dtype=np.intp), np.array(masks, dtype=np.uint64)))
         self.nleaves = len(distinct)
+        self._parts: dict[tuple[int, ...], list[tuple[Any, Any]]] = {}
         self.plain = [
             (i, self.column[n.mask], n.negate)
             for i, n in enumerate(table.when)
@@ -561,13 +576,47 @@ class Vector:
             out[drop] &= ~m
         return out
 
+    def leaf_matrix(self, words: Any, by_word: list[tuple[Any, Any]] | None = None) -> Any:
+        """N x leaves booleans: each distinct mask test of the rules, on each row (only those in
+        ``by_word``, a part of :attr:`by_word`, when given; the others stay False)."""
+        np = self.np
+        hit = np.zeros((len(words), self.nleaves), dtype=bool)
+        for w, (cols, masks) in enumerate(self.by_word if by_word is None else by_word):
+            if len(cols):
+                hit[:, cols] |= (words[:, w, None] & masks[None, :]) != 0
+        return hit
+
+    def _by_word_of(self, rules: tuple[int, ...]) -> list[tuple[Any, Any]]:
+        """:attr:`by_word` cut to the leaves of ``rules`` (remembered: what-ifs ask per question)."""
+        found = self._parts.get(rules)
+        if found is None:
+            np = self.np
+            mine = {self.column[leaf.mask] for r in rules for leaf in leaves(self.table.when[r])}
+            found = []
+            for cols, masks in self.by_word:
+                keep = np.array([c in mine for c in cols.tolist()], dtype=bool)
+                found.append((cols[keep], masks[keep]) if len(cols) else (cols, masks))
+            self._parts[rules] = found
+        return found
+
+    def rules_matrix(self, words: Any, rules: Sequence[int]) -> Any:
+        """N x len(rules) booleans: whether each of ``rules`` fires on each row (the columns of
+        :meth:`fired_matrix` for those rules alone; only their mask tests are computed)."""
+        np = self.np
+        hit = self.leaf_matrix(words, self._by_word_of(tuple(rules)))
+        out = np.zeros((len(words), len(rules)), dtype=bool)
+        for j, r in enumerate(rules):
+            node = self.table.when[r]
+            if isinstance(node, bool):
+                out[:, j] = node
+            else:
+                out[:, j] = self._eval(node, hit)
+        return out
+
     def fired_matrix(self, words: Any) -> Any:
         """N x R booleans, rule r fired for profile i, from an N x words signature matrix."""
         np = self.np
-        hit = np.zeros((len(words), self.nleaves), dtype=bool)
-        for w, (cols, masks) in enumerate(self.by_word):
-            if len(cols):
-                hit[:, cols] |= (words[:, w, None] & masks[None, :]) != 0
+        hit = self.leaf_matrix(words)
         fired = np.zeros((len(words), len(self.table.when)), dtype=bool)
         for i, col, negate in self.plain:
             fired[:, i] = ~hit[:, col] if negate else hit[:, col]
