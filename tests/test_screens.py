@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import ROOT, SHIPPED, run_cli
 
 import recommender
@@ -294,3 +296,40 @@ def test_no_control_character_reaches_the_terminal(tmp_path: Path):
     assert "lab\\x1b]0;pwned" in outputs[0].stdout  # shown, not hidden
     record = json.loads(outputs[3].stdout)
     assert record["name"] == HOSTILE  # JSON keeps the exact text, escaped
+
+
+def test_batch_json_escapes_what_an_overlay_s_rule_text_holds(tmp_path: Path):
+    """Batch JSON escapes only names and errors when the rule base has nothing to escape; an
+    overlay whose text does is escaped in full."""
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    rule = {
+        "id": "sly",
+        "when": {"audience": "beginner"},
+        "score": {"jax": 1},
+        "because": f"looks fine{HOSTILE}",
+        "source": f"s{HOSTILE}",
+    }
+    (overlay / "sly.yaml").write_text(json.dumps({"rules": [rule]}))
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"name": "plain", "answers": {"audience": "beginner"}}) + "\n")
+    done = run_cli("--rules", str(overlay), "batch", str(rows))
+    assert not any(c in done.stdout for c in "\x1b\x07\x9b\u202e"), done.stdout
+    reasons = [r for s in json.loads(done.stdout)["ranking"] for r in s["reasons"]]
+    assert any(r["because"] == rule["because"] for r in reasons)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.text(max_size=30), error=st.none() | st.text(max_size=30))
+def test_batch_lines_are_the_escaped_record_whatever_the_name(name: str, error: str | None):
+    """The shortcut (escape only names and errors on a clean rule base) writes what escaping
+    the whole record writes."""
+    from recommender.batch.run import Item
+    from recommender.batch.writers import JsonlWriter, _encode
+    from recommender.render.jsonout import safe_json
+
+    result = None if error is not None else recommender.recommend({"audience": "beginner"}, RULES)
+    item = Item(1, name, result, error)
+    writer = JsonlWriter(io.StringIO(), RULES)
+    assert writer.rules_safe
+    assert writer.encoded([item]) == [safe_json(_encode(writer.records.record(item)))]

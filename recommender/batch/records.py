@@ -1,5 +1,6 @@
-"""Batch items as the JSON record (``recommend --format json`` plus ``row``, ``margin``, ``error``)
-and as one flat row (CSV, Markdown, the table); both read the scoring core's result, nothing else."""
+"""Batch items as the JSON record (``recommend --format json`` plus ``row``, ``margin``,
+``error``) and as one flat row (CSV, Markdown, the table); both read the scoring core's result,
+nothing else."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class Records:
     def __init__(self, probe: bool = False) -> None:
         self.probe = probe
         self._verdicts: dict[tuple[int, ...], dict[str, Any]] = {}
-        self._reasons: dict[Reason, dict[str, Any]] = {}
+        self._reasons: dict[tuple[str, float], dict[str, Any]] = {}
 
     def record(self, item: Item) -> dict[str, Any]:
         if item.result is None:
@@ -51,11 +52,12 @@ class Records:
         return made
 
     def _reason(self, r: Reason) -> dict[str, Any]:
-        made = self._reasons.get(r)
+        key = (r.rule, r.points)  # a rule's reason, told apart by its points (cheap to hash)
+        made = self._reasons.get(key)
         if made is None:
             if len(self._reasons) >= VERDICTS:
                 self._reasons.clear()
-            made = self._reasons[r] = reason_dict(r)
+            made = self._reasons[key] = reason_dict(r)
         return made
 
 
@@ -93,8 +95,9 @@ def neutral(text: str) -> str:
 def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]:
     """One row, in :func:`columns` order: winner, tie and confidence as reported, a score per
     framework, what is excluded, the margin, the companion, the top reasons and the error. Read
-    off the outcome alone: no reason is built. ``spreadsheet`` (CSV) neutralises the cells of user text, the name and the
-    error; rule ids cannot start a formula, and numbers stay numbers."""
+    off the outcome alone: no reason is built. ``spreadsheet`` (CSV) neutralises the cells of
+    user text, the name and the error; rule ids cannot start a formula, and numbers stay
+    numbers."""
     rec = item.result
     text = neutral if spreadsheet else str
     if rec is None:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from recommender.rulebase.model import RuleBase
@@ -21,6 +23,28 @@ UNSAFE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 def json_text(data: Any) -> str:
     """``data`` as indented JSON, non-ASCII kept, controls escaped (:func:`safe_json`)."""
     return safe_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def texts(value: Any) -> Iterator[str]:
+    """Every string inside ``value``: fields of frozen values, tuples, lists, sets, dict keys and
+    values."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from texts(k)
+            yield from texts(v)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for v in value:
+            yield from texts(v)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from texts(getattr(value, f.name))
+
+
+def unsafe(value: Any) -> bool:
+    """Whether any string inside ``value`` holds what :func:`safe_json` escapes."""
+    return any(UNSAFE.search(text) for text in texts(value))
 
 
 def safe_json(text: str) -> str:

@@ -159,11 +159,11 @@ class Recommendation(Value):
         if self.given == self.sig:
             return ()
         t = self.table
-        given = t.answers(self.given)
+        given, scored = t.answers(self.given), self.answers
         return tuple(
             Dropped(q.id, given[q.id], f"asked only when {t.explain(q.ask_when, self.given)}")
             for q in t.rules.questions
-            if q.ask_when is not None and t.answered(self.given, q.id) and q.id not in self.answers
+            if q.ask_when is not None and t.answered(self.given, q.id) and q.id not in scored
         )
 
     @property

@@ -587,7 +587,7 @@ class Vector:
         return hit
 
     def _by_word_of(self, rules: tuple[int, ...]) -> list[tuple[Any, Any]]:
-        """:attr:`by_word` cut to the leaves of ``rules`` (remembered: what-ifs ask per question)."""
+        """:attr:`by_word` cut to the leaves of ``rules`` (remembered: asked once per question)."""
         found = self._parts.get(rules)
         if found is None:
             np = self.np
