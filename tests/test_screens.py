@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SHIPPED, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import ROOT, SHIPPED, run_cli
 
 import recommender
 from recommender.render import render
