@@ -98,6 +98,13 @@ class Outcome(Value):
     real: tuple[int, ...]  # the scores without the points of the lean (see Table.real)
 
     @property
+    def lean_only(self) -> bool:
+        """Nothing but the lean separates the frameworks: none is excluded and, without the
+        lean's points, every framework scores the same."""
+        real = self.real
+        return len(real) > 1 and not self.blocked and real.count(real[0]) == len(real)
+
+    @property
     def contenders(self) -> tuple[int, ...]:
         return tuple(k for k in self.order if not self.blocked >> k & 1)
 
@@ -364,14 +371,13 @@ class Table:
         return tuple(s - sum(self.columns[k][r] for r in lean) for k, s in enumerate(scores))
 
     def lean_only(self, o: Outcome) -> bool:
-        """Nothing but the lean separates the frameworks: none is excluded and, without the
-        lean's points, every framework scores the same."""
-        return len(self.ids) > 1 and not o.blocked and len(set(self.real(o))) == 1
+        """See :attr:`Outcome.lean_only`."""
+        return o.lean_only
 
     def reported(self, o: Outcome) -> tuple[str | None, tuple[str, ...]]:
         """(winner, tie) as reported: when only the lean separates them, no winner, and every
         framework tied (the lean breaks exact ties between real reasons, never decides alone)."""
-        return (None, self.ids) if self.lean_only(o) else (o.winner, o.tie)
+        return (None, self.ids) if o.lean_only else (o.winner, o.tie)
 
     def decision(self, sig: int, near: int | None = None) -> tuple[str | None, tuple[str, ...]]:
         """(winner, tie) as reported, for one signature (``near``: see :meth:`fired`)."""
