@@ -26,7 +26,7 @@ def test_ask_offers_the_web_page_and_writes_it(tmp_path: Path):
     interview(child)
     answer(child, "Save these answers as a profile?", ENTER)
     answer(child, "Write the report as a web page too?", "nowhere/x.html" + ENTER)
-    child.expect_exact("the directory does not exist")  # said, then asked again
+    child.expect_exact("nowhere does not exist")  # said, then asked again
     answer(child, "Write the report as a web page too?", "mine.html" + ENTER)
     child.expect_exact("Wrote the report to mine.html")
     child.expect(pexpect.EOF)
@@ -53,4 +53,5 @@ def test_html_into_a_missing_directory_fails_before_any_question(tmp_path: Path)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 2
-    assert "cannot save here: the directory does not exist" in child.logfile_read.getvalue()
+    missing = f"cannot write here: the directory {tmp_path / 'nope'} does not exist"
+    assert missing in child.logfile_read.getvalue()

@@ -133,8 +133,23 @@ def test_recommend_checks_each_stated_need_on_every_node(ray_cluster: LocalClust
         env=ray_cluster.driver_env(),
         timeout=600,
     ).stdout
-    print(table)  # the README's example: pytest -s tests/test_probe_ray.py -k recommend
-    assert "On the Ray cluster (3 nodes)" in table and "on every node" in table
+    assert "The Ray cluster (3 nodes): " in table  # the brief screen, in a line
+    full = subprocess.run(
+        [sys.executable, "-m", "recommender", "recommend", "--probe", "--ray", ray_cluster.address]
+        + ["-a", "custom_gradients=yes", "-a", "hardware=nvidia_gpu", "--full"],
+        capture_output=True,
+        text=True,
+        env=ray_cluster.driver_env(),
+        timeout=600,
+    ).stdout
+    print(full)  # the README's example: pytest -s tests/test_probe_ray.py -k recommend
+    assert "On the Ray cluster (3 nodes)" in full and "on every node" in full
+    import jsonschema
+
+    from recommender import schemas
+
+    checker = jsonschema.Draft202012Validator(schemas.load("recommend"), registry=schemas.registry())
+    assert [e.message for e in checker.iter_errors(json.loads(proc.stdout))] == []
 
 
 @pytest.fixture(scope="module")

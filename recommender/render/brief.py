@@ -123,6 +123,24 @@ def _evidence(
     out = wrap(text + ".", width, "", INDENT)
     for c in failed:
         out += wrap(f"! You need {c.text}: {c.fact} is {c.status}.", width, INDENT, INDENT * 2)
+    return out + _cluster(rec, evidence, width)
+
+
+def _cluster(rec: Recommendation, evidence: Evidence, width: int | None) -> list[str]:
+    """With ``--ray``, in a line: on how many of the nodes the winner's stated needs hold."""
+    if not evidence.nodes:
+        return []
+    mine = [c for c in evidence.cluster if c.framework == rec.winner]
+    every = sum(c.coverage == "all" for c in mine)
+    text = (
+        f"The Ray cluster ({evidence.nodes} nodes): {every} of {len(mine)} stated needs verified "
+        "on every node."
+    )
+    out = wrap(text, width, "", INDENT)
+    for c in mine:
+        if c.coverage != "all":
+            where = "on no node" if c.coverage == "none" else f"on {len(c.verified)} node(s) only"
+            out += wrap(f"! You need {c.text}: {where}.", width, INDENT, INDENT * 2)
     return out
 
 
