@@ -58,14 +58,14 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
 
 
-def common_options(level: int = 0) -> argparse.ArgumentParser:
+def add_common_options(common: argparse.ArgumentParser, level: int = 0) -> None:
     """``--rules`` and ``--debug``, accepted at every level
     (``recommender --rules D rules --rules E lint``).
 
     Each level appends to its own destination with no default: argparse copies a subparser's
-    namespace over its parent's, so one shared list would keep only the innermost level's.
+    namespace over its parent's, so one shared list would keep only the innermost level's. Added
+    to each parser rather than through ``parents=``: a parent parser is one more to build.
     """
-    common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--rules",
         action="append",
@@ -80,7 +80,6 @@ def common_options(level: int = 0) -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="show the traceback of unexpected errors",
     )
-    return common
 
 
 def _chosen(argv: Sequence[str]) -> str | None:
@@ -100,9 +99,9 @@ def build_parser(
     """The parser; only the chosen subcommand's module is imported to add its arguments."""
     parser = _Parser(
         prog="recommender",
-        parents=[common_options(0)],
         description="Which deep-learning framework fits your project: TensorFlow, PyTorch or JAX.",
     )
+    add_common_options(parser, 0)
     parser.add_argument(
         "--version", action=_VersionAction, nargs=0, help="show the version and exit"
     )
@@ -113,9 +112,8 @@ def build_parser(
     if chosen in registry:  # the other subparsers only matter for `--help` and a mistyped command
         registry = {chosen: registry[chosen]}
     for name, (module_name, help_text) in registry.items():
-        cmd = sub.add_parser(
-            name, help=help_text, description=help_text, parents=[common_options(1)]
-        )
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        add_common_options(cmd, 1)
         if name == chosen:
             module = importlib.import_module(module_name)
             module.add_arguments(cmd)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-from recommender.cli import common_options
+from recommender.cli import add_common_options
 
 # name -> (module, one-line help); a module defines add_arguments(parser) and run(args) -> int
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -38,9 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="rules_command", metavar="SUBCOMMAND", required=True, parser_class=type(parser)
     )
     for name, (module, help_text) in SUBCOMMANDS.items():
-        cmd = sub.add_parser(
-            name, help=help_text, description=help_text, parents=[common_options(2)]
-        )
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        add_common_options(cmd, 2)
         importlib.import_module(module).add_arguments(cmd)
 
 

@@ -263,10 +263,7 @@ class Scorer:
         self.giving = tuple(frozenset(r for r, p in enumerate(column) if p) for column in t.columns)
         self.rank_keys = tuple(tuple((-p, r) for r, p in enumerate(column)) for column in t.columns)
         # per rule: the inputs its condition reads, in question order (why-not groups by them)
-        self.reads = tuple(
-            tuple(d.id for d in t.dims if any(d.mask & leaf.mask for leaf in leaves(node)))
-            for node in t.when
-        )
+        self.reads = tuple(tuple(d.id for d in t.dims if d.mask & bits) for bits in t.read)
         self._verdicts: dict[tuple[int, ...], Verdict] = {}
         # the bits a stack reads: the targets, the hardware, the routes' and picks' conditions
         self.stack_bits = t.pick_bits
