@@ -10,20 +10,20 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from recommender.freshness.claims import Claim
 from recommender.freshness.index import Entry, normalize
 from recommender.freshness.releases import Upload, newer_than
+from recommender.values import Value, frozen
 
 ACTIVE_STALE_MONTHS = 18  # "active" with no release for this long is contradicted
 QUIET_RELEASED_MONTHS = 3  # "inactive" or "maintenance" with a release this recent is contradicted
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+@frozen
+class Finding(Value):
     """A claim the index contradicts: which check, the claim, and what to do about it."""
 
     check: str
@@ -31,8 +31,8 @@ class Finding:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+@frozen
+class Context(Value):
     """What a check may know beyond its claim: the day, and the packages some claim marks active."""
 
     today: date

@@ -10,13 +10,13 @@ runtime, a plugin).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from recommender.rulebase.model import Fact, Origin, RuleBase
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+@frozen
+class Claim(Value):
     """One claim about one package: who makes it, where, its status and when it was checked."""
 
     package: str  # as the rule file writes it

@@ -14,11 +14,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from recommender import __version__
 from recommender.freshness.simple import ACCEPT, BadAnswer
+from recommender.values import Value, frozen
 
 TIMED_OUT = "timed out"  # one wording whether a socket or the run's deadline ran out first
 
@@ -28,8 +28,8 @@ CHUNK = 1 << 16
 REFUSED_REDIRECT = "a redirect in a loop, past the fifth, or away from http(s)"
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+@frozen
+class Response(Value):
     """What the index answered: status, content type (lower case, no parameters) and body."""
 
     status: int

@@ -7,19 +7,19 @@ import re
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from recommender.freshness.fetch import TIMED_OUT, Fetch, Unreachable
 from recommender.freshness.releases import Releases, summarize
 from recommender.freshness.simple import ACCEPT, BadAnswer, parse_page
+from recommender.values import Value, frozen
 
 WORKERS = 8  # a small pool: an index is one server, and a rule base names a few dozen packages
 MAX_PROBLEM = 160
 STATES = ("found", "missing", "error", "unreachable")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+@frozen
+class Entry(Value):
     """What the index said about a package: its releases, that it has none, or why it can't say."""
 
     package: str  # normalized (PEP 503)

@@ -12,11 +12,11 @@ import configparser
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from recommender.errors import UserError
 from recommender.fileio import read_text
+from recommender.values import Value, frozen
 
 PYPI = "https://pypi.org/simple/"
 MAX_CONFIG_BYTES = 1 << 20
@@ -24,8 +24,8 @@ _USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@")
 _SECTIONS = ("global", "install")  # later wins: `pip install` reads [install] over [global]
 
 
-@dataclass(frozen=True, slots=True)
-class IndexChoice:
+@frozen
+class IndexChoice(Value):
     """The index to ask, where that choice came from, and why pip's own index was passed over."""
 
     url: str

@@ -9,10 +9,10 @@ counts towards the newest upload.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from recommender.freshness.simple import IndexFile
+from recommender.values import Value, frozen
 
 MAX_VERSION = 64  # longer is no real version, and int() of thousands of digits is refused anyway
 _VERSION = re.compile(
@@ -28,16 +28,16 @@ _SDIST = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".tar")
 FinalKey = tuple[int, tuple[int, ...], int]
 
 
-@dataclass(frozen=True, slots=True)
-class Upload:
+@frozen
+class Upload(Value):
     """A version and when its newest file was uploaded (None if the index gives no upload-time)."""
 
     version: str
     at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Releases:
+@frozen
+class Releases(Value):
     """What a project page says: the latest release, the newest upload, how many files are dated."""
 
     latest: Upload | None

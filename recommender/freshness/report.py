@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from recommender.freshness.checks import (
@@ -15,12 +14,13 @@ from recommender.freshness.claims import Claim
 from recommender.freshness.index import Entry, normalize
 from recommender.freshness.pipconf import IndexChoice
 from recommender.freshness.releases import Upload
+from recommender.values import Value, frozen
 
 SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+@frozen
+class Report(Value):
     """The index asked, the day, every claim, the entry for each package, and the findings."""
 
     index: IndexChoice

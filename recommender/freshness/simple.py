@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from recommender.values import Value, frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,8 +26,8 @@ class BadAnswer(Exception):
     """The index answered, but not with a usable PEP 691 page; the message says what was wrong."""
 
 
-@dataclass(frozen=True, slots=True)
-class IndexFile:
+@frozen
+class IndexFile(Value):
     """One file of a project page: its name, its upload time (None if the index gives none)."""
 
     filename: str

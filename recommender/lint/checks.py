@@ -7,15 +7,15 @@ merged representative counts as many times as the answers it stands for.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import combinations
 
 from recommender.lint.report import Finding, LintReport
 from recommender.scoring.table import table_for
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True)
-class Check:
+@frozen
+class Check(Value):
     help: str
     run: Callable[[LintReport], Iterable[Finding]]
 

@@ -9,11 +9,10 @@ every pair of states: a convolution.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from recommender.scoring.decide import top_codes
+from recommender.values import Value, frozen
 
 CHUNK = 1 << 20  # state pairs formed at once: bounds memory
 
@@ -22,8 +21,8 @@ class NotExact(Exception):
     """Why exact lint cannot run on this rule base; lint then enumerates or samples profiles."""
 
 
-@dataclass(frozen=True, slots=True)
-class Dist:
+@frozen
+class Dist(Value):
     scores: np.ndarray  # (n, frameworks) int64, canonical
     blocked: np.ndarray  # (n,) int64: bit f set = framework f excluded
     weight: np.ndarray  # (n,) int64: real profiles
@@ -59,8 +58,8 @@ def merge(scores: np.ndarray, blocked: np.ndarray, weight: np.ndarray) -> tuple[
     return Dist(scores[first], blocked[first], sum_by(inverse, weight, len(first))), inverse
 
 
-@dataclass(frozen=True, slots=True)
-class Reach:
+@frozen
+class Reach(Value):
     """What parts still to come can do: ``gain[f, g]`` the most they can add to f's score minus g's
     (while f is open; -inf if they always exclude f), ``sure`` the frameworks they never exclude."""
 

@@ -35,6 +35,7 @@ from recommender.lint.parts import Enumerated, Part, enumerate_part, split
 from recommender.lint.space import AnswerSpace
 from recommender.scoring.decide import SCALE
 from recommender.scoring.table import Table
+from recommender.values import Value, frozen
 
 STATES = 1 << 22  # most states one combined distribution may hold
 BLOCK = 1 << 21  # (other parts' state, part state) outcomes computed at once
@@ -57,8 +58,8 @@ class ExactTotals:
     parts: list[Part]
 
 
-@dataclass(frozen=True)
-class _Scored:
+@frozen
+class _Scored(Value):
     """One part, enumerated as states: each partial profile's state, with and without each rule."""
 
     en: Enumerated

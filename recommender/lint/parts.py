@@ -9,7 +9,6 @@ vector per part, and the parts vary independently: lint enumerates each part alo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import prod
 
 import numpy as np
@@ -17,10 +16,11 @@ import numpy as np
 from recommender.lint.backends import VectorBackend
 from recommender.lint.space import AnswerSpace
 from recommender.scoring.table import Bits, Node, Table, leaves
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True)
-class Part:
+@frozen
+class Part(Value):
     dims: tuple[int, ...]  # indices into space.dims
     rules: tuple[int, ...]  # indices into rules.rules: the rules that read this part
     shape: tuple[int, ...]  # merged choices per dimension
@@ -31,8 +31,8 @@ class Part:
         return prod(self.shape)
 
 
-@dataclass(frozen=True)
-class Enumerated:
+@frozen
+class Enumerated(Value):
     """Each distinct partial profile of a part: its choice digits, real weight and fired rules."""
 
     part: Part

@@ -11,26 +11,26 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from math import prod
 
 from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.model import Question
 from recommender.scoring.table import Dim, Node, Table, leaves
+from recommender.values import Value, frozen
 
 UNANSWERED = "(unanswered)"
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+@frozen
+class Choice(Value):
     label: str
     bits: int  # the option bits this answer sets in a signature (0: unanswered)
     weight: int  # how many real answers this representative stands for
     members: tuple[str, ...] = ()  # the labels of the answers it stands for
 
 
-@dataclass(frozen=True, slots=True)
-class Dimension:
+@frozen
+class Dimension(Value):
     name: str  # a question id, or "probe:framework.check"
     choices: tuple[Choice, ...]
     probe: bool = False
@@ -64,8 +64,8 @@ def masks_by_dim(table: Table, nodes: list[Node]) -> dict[str, list[int]]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerSpace:
+@frozen
+class AnswerSpace(Value):
     dims: tuple[Dimension, ...]
     full_size: int  # every real profile: each answer (and unanswered) of every question, probes too
     unread: tuple[str, ...]  # questions no scoring condition reads

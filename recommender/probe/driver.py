@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from recommender.fileio import read_bounded
 from recommender.probe.runner import RunResult, run_command
+from recommender.values import Value, frozen
 
 PROC_VERSION = Path("/proc/driver/nvidia/version")
 SMI_TIMEOUT = 15.0
@@ -25,8 +25,8 @@ _SMI_DRIVER = re.compile(r"Driver Version:\s*([0-9][0-9.]+)")
 _SMI_CUDA = re.compile(r"CUDA Version:\s*([0-9][0-9.]+)")
 
 
-@dataclass(frozen=True, slots=True)
-class Driver:
+@frozen
+class Driver(Value):
     """The driver's version, the newest CUDA it supports, and where that was read."""
 
     version: str | None = None

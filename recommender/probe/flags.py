@@ -8,18 +8,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from recommender.probe.driver import Driver
 from recommender.probe.model import FrameworkResult
+from recommender.values import Value, frozen
 from recommender.versions import Installed, normalized
 
 FLAG_KINDS = ("several-distributions", "version-mismatch", "cuda-driver", "shadowed")
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+@frozen
+class Flag(Value):
     """One finding: which framework, which kind (``FLAG_KINDS``) and what to tell the user."""
 
     framework: str

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, field, replace
 from typing import Any
+
+from recommender.values import Value, frozen
 
 SCHEMA_VERSION = 1  # of the JSON output; recommender/schemas/probe.schema.json describes it
 CHECK_STATUSES = ("ok", "failed", "unavailable", "skipped")
@@ -15,8 +17,8 @@ CHECK_STATUSES = ("ok", "failed", "unavailable", "skipped")
 FRAMEWORK_STATUSES = ("ok", "absent", "failed", "crashed", "timeout")
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
+@frozen
+class CheckResult(Value):
     """One named capability: its status, a one-line detail, its time, and any structured data."""
 
     name: str
@@ -38,8 +40,8 @@ class CheckResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class FrameworkResult:
+@frozen
+class FrameworkResult(Value):
     """Everything learned about one framework; ``checks`` is in the registry's order.
 
     ``runtime`` is what the child saw after importing: the module's file, the shared libraries it
@@ -97,8 +99,8 @@ class FrameworkResult:
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeReport:
+@frozen
+class ProbeReport(Value):
     """The probe of several frameworks, and the environment it ran in (``environment.report``)."""
 
     frameworks: tuple[FrameworkResult, ...]

@@ -7,12 +7,13 @@ gives the command line's: a line per framework (or node) on stderr, only when it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TextIO
 
+from recommender.values import Value, frozen
 
-@dataclass(frozen=True, slots=True)
-class ProgressEvent:
+
+@frozen
+class ProgressEvent(Value):
     """``subject`` (a framework or a node) has started, or is done: ``status`` after ``seconds``."""
 
     subject: str

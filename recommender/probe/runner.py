@@ -14,18 +14,18 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import IO
 
 from recommender.probe.proctree import TOKEN_VAR, kill_tree
+from recommender.values import Value, frozen
 
 TAIL = 2000  # characters of stdout/stderr kept: megabytes of garbage must not bloat the report
 CHUNK = 1 << 16
 DRAIN = 2.0  # seconds to wait for the pipes to close once the tree is dead
 
 
-@dataclass(frozen=True, slots=True)
-class RunResult:
+@frozen
+class RunResult(Value):
     """What a finished (or killed) command left behind."""
 
     returncode: int | None  # None when it never started

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from recommender.errors import UserError, did_you_mean
+from recommender.values import Value, frozen
 
 CHILDREN = Path(__file__).resolve().parent / "children"
 
 
-@dataclass(frozen=True)
-class Companion:
+@frozen
+class Companion(Value):
     """A library that goes with a framework, looked up by package metadata only (never imported)."""
 
     name: str
@@ -21,8 +22,8 @@ class Companion:
     min_major: int = 0  # keras 2 runs only on TensorFlow; keras 3 on all three
 
 
-@dataclass(frozen=True)
-class ProbeTarget:
+@frozen
+class ProbeTarget(Value):
     """One framework to probe: its distributions (for the version), its module, its child script."""
 
     name: str

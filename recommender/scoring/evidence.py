@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal
 from recommender.scoring.result import Recommendation
 from recommender.scoring.table import table_for
+from recommender.values import Value, frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ FAILED = (
 )  # probe statuses that mean "not here"
 
 
-@dataclass(frozen=True)
-class NeedCheck:
+@frozen
+class NeedCheck(Value):
     need: str  # a Need id
     text: str
     framework: str
@@ -40,16 +41,16 @@ class NeedCheck:
         return self.status in FAILED
 
 
-@dataclass(frozen=True)
-class VersionCheck:
+@frozen
+class VersionCheck(Value):
     framework: str
     installed: str | None
     checked_against: str | None  # the newest version the rule base's facts were checked against
     stale: bool  # the installed version is newer than what the knowledge was checked against
 
 
-@dataclass(frozen=True)
-class Evidence:
+@frozen
+class Evidence(Value):
     needs: tuple[NeedCheck, ...]
     versions: tuple[VersionCheck, ...]
     probe_status: dict[str, str]  # framework -> installed/probe status summary

@@ -269,8 +269,10 @@ class Scorer:
         self.stack_bits = t.pick_bits
         for question in (DEPLOYMENT, HARDWARE):
             self.stack_bits |= t.dim[question].mask if question in t.dim else 0
-        for entry in (*rules.deploy, *rules.hardware):
-            self.stack_bits |= t.bits_read(entry.when)
+        for route in rules.deploy:
+            self.stack_bits |= t.bits_read(route.when)
+        for hardware in rules.hardware:
+            self.stack_bits |= t.bits_read(hardware.when)
         self._stacks: dict[tuple[str, int], Stack] = {}
 
     def stack(self, winner: str, sig: int) -> Stack:

@@ -155,12 +155,12 @@ class Table:
         # each with its compiled ``when`` (see :meth:`first_route`)
         self.deploy_entries: dict[tuple[str, str], list[tuple[DeployRoutes, Test]]] = {}
         for d in rules.deploy:
-            entry = (d, self._test(d.when))
-            self.deploy_entries.setdefault((d.framework, d.target), []).append(entry)
+            key = (d.framework, d.target)
+            self.deploy_entries.setdefault(key, []).append((d, self._test(d.when)))
         self.hardware_entries: dict[tuple[str, str], list[tuple[HardwareRoute, Test]]] = {}
         for h in rules.hardware:
-            entry = (h, self._test(h.when))
-            self.hardware_entries.setdefault((h.framework, h.answer), []).append(entry)
+            key = (h.framework, h.answer)
+            self.hardware_entries.setdefault(key, []).append((h, self._test(h.when)))
         self.pick_bits = _union(
             self.bits_read(c.pick_when) for f in rules.frameworks for c in f.companions
         )

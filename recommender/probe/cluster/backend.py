@@ -6,15 +6,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import TracebackType
 from typing import Any, Protocol
 
 from recommender.probe.cluster.node import NodeRequest
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class NodeInfo:
+@frozen
+class NodeInfo(Value):
     """An alive node as the cluster lists it."""
 
     node: str
@@ -23,8 +24,8 @@ class NodeInfo:
     resources: Mapping[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+@frozen
+class Outcome(Value):
     """How one node's task ended: a ``NODE_STATUSES`` status, a one-line detail, the answer."""
 
     status: str

@@ -10,10 +10,10 @@ node's facts, so this module depends on nothing but the cluster report::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from recommender.probe.cluster.model import ClusterReport
+from recommender.values import Value, frozen
 
 
 class NeedLike(Protocol):
@@ -31,8 +31,8 @@ class NeedLike(Protocol):
     def status(self) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class NeedCoverage:
+@frozen
+class NeedCoverage(Value):
     """One need for one framework across the cluster: where its fact was ok, and what elsewhere."""
 
     need: str

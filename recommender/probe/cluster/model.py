@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from recommender.probe.model import SCHEMA_VERSION, ProbeReport, plain
+from recommender.values import Value, frozen
 
 # ok: the node sent back its report; failed: its task raised or sent something unreadable;
 # timeout: no answer before the node deadline; lost: the node died or left while probing.
 NODE_STATUSES = ("ok", "failed", "timeout", "lost")
 
 
-@dataclass(frozen=True, slots=True)
-class NodeResult:
+@frozen
+class NodeResult(Value):
     """One node: who it is, how its task ended, how long it took, and its report if it sent one."""
 
     node: str  # Ray's node id (hex)
@@ -52,8 +53,8 @@ class NodeResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Difference:
+@frozen
+class Difference(Value):
     """Nodes that differ from the majority on one framework's version or one fact."""
 
     framework: str
@@ -71,8 +72,8 @@ class Difference:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ClusterReport:
+@frozen
+class ClusterReport(Value):
     """Every node alive when the probe started, in Ray's order, and where they differ."""
 
     address: str

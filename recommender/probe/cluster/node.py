@@ -9,15 +9,15 @@ import os
 import platform
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.probe import run_probe
 from recommender.probe.targets import ProbeTarget
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class NodeRequest:
+@frozen
+class NodeRequest(Value):
     """What every node probes: the same frameworks, options and timeout as a one-machine probe.
 
     ``targets`` None means each node's own registry (its own paths); tests send fakes.

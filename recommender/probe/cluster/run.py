@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from recommender.errors import UserError
@@ -17,6 +16,7 @@ from recommender.probe.cluster.node import NodeRequest
 from recommender.probe.model import ProbeReport
 from recommender.probe.progress import Progress, ProgressEvent, silent
 from recommender.probe.targets import TARGETS, ProbeTarget, resolve
+from recommender.values import Value, frozen
 
 RAY_HINT = "--ray needs the ray package: pip install 'recommender[ray]'"
 GRACE = 60.0  # seconds a node may take beyond --timeout: starting a worker, reading metadata
@@ -66,8 +66,8 @@ def ray_backend(address: str) -> Backend:
     return RayBackend(address)
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+@frozen
+class Limits(Value):
     """Seconds a node has to answer, and then to end its children once cancelled."""
 
     answer: float

@@ -7,12 +7,14 @@ showing the id itself."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from recommender.values import Value, frozen
 
-@dataclass(frozen=True, slots=True)
-class Names:
+
+@frozen
+class Names(Value):
     """Framework names, question texts and option labels by id, with the framework order."""
 
     frameworks: dict[str, str] = field(default_factory=dict)

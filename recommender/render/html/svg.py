@@ -9,17 +9,17 @@ SVG is drawn at its natural size (text at 13px) and only shrinks on narrow scree
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from recommender.render.html.markup import Markup, el, join
+from recommender.values import Value, frozen
 
 ROW = 30
 PAD = 8
 VALUE_ROOM = 96  # right of the longest bar, for "+17 ◀ winner"
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+@frozen
+class Bar(Value):
     """One bar: label, value, CSS class (``fw-0``, ``excluded``...), a note after the value."""
 
     label: str
@@ -30,12 +30,15 @@ class Bar:
     tip: str = ""  # a longer label for the tooltip
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+@frozen
+class Frame(Value):
     """A chart's natural width and, for bar charts, the room left of the bars for labels."""
 
     width: int = 640
     label: int = 190
+
+
+FRAME = Frame()  # the default margins
 
 
 def figure(
@@ -61,7 +64,7 @@ def figure(
 
 
 def bar_chart(
-    chart_id: str, title: str, desc: str, bars: Sequence[Bar], frame: Frame = Frame()
+    chart_id: str, title: str, desc: str, bars: Sequence[Bar], frame: Frame = FRAME
 ) -> Markup:
     """Horizontal bars from a zero line; negative values extend left of it."""
     height = PAD * 2 + ROW * max(len(bars), 1)
@@ -102,7 +105,7 @@ def _bar_row(i: int, b: Bar, zero: float, scale: float, label: int) -> Markup:
 
 
 def column_chart(
-    chart_id: str, title: str, desc: str, bars: Sequence[Bar], frame: Frame = Frame()
+    chart_id: str, title: str, desc: str, bars: Sequence[Bar], frame: Frame = FRAME
 ) -> Markup:
     """Vertical columns, one per bucket, labels below; for counts (never negative)."""
     height, base = 200, 170
