@@ -164,18 +164,18 @@ def test_ten_thousand_rows_filter_and_page_at_once(browser, tmp_path_factory, ar
     page = seen.page
     assert page.text_content("#table-status").endswith("(10,000 in all).")
     assert len(shown_rows(page)) == 100
-    took = page.evaluate(
+    page.evaluate(
         """() => {
-          const t = performance.now();
           const select = document.querySelector("select[data-filter=winner]");
           select.value = "jax";
           select.dispatchEvent(new Event("input"));
-          const filtered = performance.now() - t;
           document.querySelector("#rows th button[data-sort=margin]").click();
-          return [filtered, performance.now() - t - filtered];
         }"""
-    )
-    assert max(took) < 500, took  # milliseconds for a filter and a sort over 10,000 rows
+    )  # how fast: benchmarks/bench_html.py, not a timed test
+    rows = shown_rows(page)
+    assert rows and all(r["outcome"] == "jax" for r in rows)
+    margins = [float(r["cells"][column(page, "margin")] or "nan") for r in rows]
+    assert margins == sorted(margins)
     assert "winner=jax&sort=margin" in page.url
     seen.shot(artifacts, "team-10000")
     seen.assert_clean(path)
