@@ -465,7 +465,8 @@ def _passed(bad: deque[tuple[int, str]], last: int) -> str | None:
     """The first problem noted on a line up to ``last``; those lines are then forgotten."""
     problem = None
     while bad and bad[0][0] <= last:
-        problem = problem or bad.popleft()[1]
+        noted = bad.popleft()[1]  # popped whether or not it is the first: else a loop forever
+        problem = problem or noted
     return problem
 
 
