@@ -133,7 +133,7 @@ def fuzz(args: argparse.Namespace) -> Tally:
                 raise SystemExit(f"a fuzz worker failed to start (exit {line})")
             if index is not None:
                 tally.inputs += 1
-                tally.add(_died(args.seed, index, line))
+                _found(tally, _died(args.seed, index, line))
                 children[slot] = worker(args, index + jobs, stop, jobs)
                 at[slot] = None
             continue
@@ -148,12 +148,17 @@ def fuzz(args: argparse.Namespace) -> Tally:
                 tally.inputs += 1
             at[slot] = None
         else:
-            tally.add(record)
+            _found(tally, record)
         if tally.inputs - shown >= args.every:
             shown = tally.inputs
             rate = tally.inputs / (time.perf_counter() - begun)
             print(f"  {tally.inputs:,} inputs, {tally.crashes:,} crashes, {rate:.0f}/s", flush=True)
     return tally
+
+
+def _found(tally: Tally, crash: dict[str, object]) -> None:
+    tally.add(crash)
+    print(f"  crash: case {crash['i']} ({crash['kind']}): {crash['cause']}", flush=True)
 
 
 def _died(seed: int, index: int, status: int) -> dict[str, object]:

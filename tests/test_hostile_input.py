@@ -61,7 +61,9 @@ def test_deep_brackets_in_a_profile_exit_2_in_a_real_process(tmp_path: Path) -> 
     )
 
 
-DEEP_OVERLAY = "overlay/x.yaml:1:65: nested deeper than 64 levels; a profile or rule is never so deep"
+DEEP_OVERLAY = (
+    "overlay/x.yaml:1:65: nested deeper than 64 levels; a profile or rule is never so deep"
+)
 
 
 @pytest.mark.parametrize(
@@ -95,16 +97,34 @@ def test_deep_brackets_in_rules_validate(capsys, tmp_path: Path) -> None:
     )
 
 
-def test_deep_brackets_in_a_batch_are_an_error_row_and_leave_no_temp_file(
+def test_a_batch_item_nested_too_deep_is_an_error_row_and_the_rest_are_scored(
     capsys, tmp_path: Path
 ) -> None:
-    (tmp_path / "n.yaml").write_text(DEEP_BRACKETS)
+    (tmp_path / "n.yaml").write_text("- " + "[" * 100 + "]" * 100 + "\n- {audience: beginner}\n")
     code, out, err = cli(capsys, "batch", "n.yaml", "-o", "o.jsonl")
     assert (code, out) == (1, "")
-    record = json.loads((tmp_path / "o.jsonl").read_text())
-    assert record["error"] == "n.yaml:1:66: row 1: nested deeper than 64 levels; " + (
+    first, second = map(json.loads, (tmp_path / "o.jsonl").read_text().splitlines())
+    assert first["error"] == "n.yaml:1:67: row 1: nested deeper than 64 levels; " + (
         "a profile or rule is never so deep"
     )
+    assert (second["error"], second["winner"]) == (None, "pytorch")
+    assert temp_files(tmp_path) == []
+
+
+def test_deep_brackets_in_a_batch_end_it_at_once_and_leave_no_temp_file(
+    capsys, tmp_path: Path
+) -> None:
+    """Found by benchmarks/fuzz.py: skipping 30,000 levels to reach the next item took libyaml's
+    scanner 10 s of CPU for 60 KB (it grows with the square of the depth), so past 256 levels
+    the file is refused instead."""
+    (tmp_path / "n.yaml").write_text(DEEP_BRACKETS)
+    code, out, err = cli(capsys, "batch", "n.yaml", "-o", "o.jsonl")
+    assert (code, out) == (2, "")
+    assert err == (
+        "n.yaml:1:258: nested deeper than 256 levels; the rest of the file is not read "
+        "(a profile is never so deep)\n"
+    )
+    assert not (tmp_path / "o.jsonl").exists()
     assert temp_files(tmp_path) == []
 
 
@@ -149,7 +169,9 @@ BAD_PROFILES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("case", "text", "message"), BAD_PROFILES, ids=[c[0] for c in BAD_PROFILES])
+@pytest.mark.parametrize(
+    ("case", "text", "message"), BAD_PROFILES, ids=[c[0] for c in BAD_PROFILES]
+)
 def test_a_hostile_profile_is_one_located_line(
     capsys, tmp_path: Path, case: str, text: str, message: str
 ) -> None:
@@ -321,7 +343,9 @@ BAD_ROWS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("case", "name", "text", "message"), BAD_ROWS, ids=[r[0] for r in BAD_ROWS])
+@pytest.mark.parametrize(
+    ("case", "name", "text", "message"), BAD_ROWS, ids=[r[0] for r in BAD_ROWS]
+)
 def test_a_hostile_row_is_an_error_record_and_the_rest_are_scored(
     capsys, tmp_path: Path, case: str, name: str, text: str, message: str
 ) -> None:
@@ -400,7 +424,7 @@ def test_a_json_profile_that_yaml_reads_differently_still_refuses_duplicates(
 def test_formula_names_are_neutralised_in_csv_and_numbers_stay_numbers(
     capsys, tmp_path: Path
 ) -> None:
-    names = ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2", "\tx", "\rx"]
+    names = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2", "\tx", "\rx"]
     rows = [{"name": n, "os": "linux"} for n in names] + [{"name": "=bad", "os": "mac"}]
     (tmp_path / "in.json").write_text(json.dumps(rows))
     code, out, _ = cli(capsys, "batch", "in.json", "-f", "csv")
@@ -417,9 +441,11 @@ def test_formula_names_are_neutralised_in_csv_and_numbers_stay_numbers(
 def test_a_formula_in_the_error_cell_is_neutralised(capsys, tmp_path: Path) -> None:
     (tmp_path / "=x.jsonl").write_text('{"os": "mac"}\n')
     code, out, _ = cli(capsys, "batch", "=x.jsonl", "-f", "csv")
-    assert code == 1 and out.splitlines()[1].endswith(',"\'=x.jsonl:1: row 1: unknown option ""mac"" '
-                                                      'for question ""os""; valid values: linux, '
-                                                      'windows"')
+    assert code == 1 and out.splitlines()[1].endswith(
+        ',"\'=x.jsonl:1: row 1: unknown option ""mac"" '
+        'for question ""os""; valid values: linux, '
+        'windows"'
+    )
 
 
 # -- 12. any console encoding ------------------------------------------------------------------------
@@ -481,7 +507,9 @@ def test_o_into_a_character_device_writes_into_it(capsys, tmp_path: Path) -> Non
 def test_o_dev_stdout_writes_to_stdout(tmp_path: Path) -> None:
     (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
     env = {"RECOMMENDER_BASE_RULES": str(MINI)}
-    done = run_cli("batch", "in.jsonl", "-o", "/dev/stdout", "-f", "csv", "-q", cwd=tmp_path, env=env)
+    done = run_cli(
+        "batch", "in.jsonl", "-o", "/dev/stdout", "-f", "csv", "-q", cwd=tmp_path, env=env
+    )
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert (done.returncode, [r["winner"] for r in rows]) == (0, ["jax"])
     assert os.path.islink("/dev/stdout")
@@ -551,3 +579,21 @@ def test_no_rule_cache_or_output_write_ever_replaces_a_device(tmp_path: Path) ->
     with pytest.raises(UserError, match="only a regular file is ever replaced"):
         write_text_atomic(tmp_path / "fifo", "x")
     assert (tmp_path / "fifo").is_fifo() and temp_files(tmp_path) == []
+
+
+# -- found by benchmarks/fuzz.py -------------------------------------------------------------------
+
+
+def test_a_quoted_csv_field_over_two_undecodable_lines_is_one_error_row(
+    capsys, tmp_path: Path
+) -> None:
+    """Two bad lines in one record: the second note was never taken off the queue, so the reader
+    looped forever (readers._passed)."""
+    (tmp_path / "in.csv").write_bytes(b'name,os\n"a\xff\n\xfe",linux\nb,linux\n')
+    code, out, err = cli(capsys, "batch", "in.csv", "-o", "o.jsonl", "-q")
+    records = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert (code, out, err) == (1, "", "")
+    assert [(r["error"], r["winner"]) for r in records] == [
+        ("in.csv:2: row 1: not UTF-8 text", None),
+        (None, "jax"),
+    ]
