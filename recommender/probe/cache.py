@@ -17,9 +17,8 @@ from typing import Any
 
 from recommender import paths
 from recommender.errors import UserError
-from recommender.fileio import write_text_atomic
+from recommender.fileio import loads_json, read_bounded, write_text_atomic
 from recommender.probe.envvars import import_vars
-from recommender.fileio import loads_json, read_bounded
 from recommender.probe.model import CHECK_STATUSES, FrameworkResult
 from recommender.probe.targets import ProbeTarget
 
