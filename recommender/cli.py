@@ -172,12 +172,12 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
         sys.stdout.flush()  # a closed pipe surfaces here, inside the boundary, with the code known
         return code
     except UserError as exc:
-        from recommender.render.terminal import printable
+        from recommender.render.terminal import one_line
 
         errors = getattr(exc, "errors", None) or [exc]
         for error in errors[:SHOWN]:
             line = f"recommender: {error}" if error.file is None else str(error)
-            print(printable(line), file=sys.stderr)
+            print(one_line(line), file=sys.stderr)
         if len(errors) > SHOWN:
             more = f"{len(errors) - SHOWN:,} more errors; `recommender rules validate` lists all"
             print(f"recommender: ... and {more}", file=sys.stderr)
@@ -197,10 +197,10 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
     except Exception as exc:  # the one place unexpected errors are caught
         if "--debug" in argv:
             raise
-        from recommender.render.terminal import printable
+        from recommender.render.terminal import one_line
 
         print(
-            printable(
+            one_line(
                 f"recommender: internal error: {type(exc).__name__}: {exc} "
                 "(run with --debug for the traceback)"
             ),

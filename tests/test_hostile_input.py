@@ -142,7 +142,7 @@ def test_deep_brackets_in_the_ask_resume_file(tmp_path: Path) -> None:
     )
 
 
-# -- 3. other exit-3 crashes ---------------------------------------------------------------------
+# -- 3. other exit-3 crashes -----------------------------------------------------------------------
 
 BAD_PROFILES = [
     ("yaml-250-deep", "a:\n" + "".join("  " * i + f"b{i}:\n" for i in range(1, 251)),
@@ -448,7 +448,54 @@ def test_a_formula_in_the_error_cell_is_neutralised(capsys, tmp_path: Path) -> N
     )
 
 
-# -- 12. any console encoding ------------------------------------------------------------------------
+# -- 10. injection: a newline in user data stays on its line ---------------------------------------
+
+
+def test_a_newline_in_a_name_does_not_split_a_batch_table_row_or_an_error_line(
+    capsys, tmp_path: Path
+) -> None:
+    (tmp_path / "in.jsonl").write_text(
+        '{"name": "a\\nb\\tc", "os": "linux"}\n{"name": "x", "os": "li\\nnux"}\n'
+    )
+    code, out, err = cli(capsys, "batch", "in.jsonl", "-f", "table")
+    rows = out.splitlines()[1:3]
+    assert code == 1
+    assert rows[0].startswith("     1  a\\nb\\tc      ")
+    assert rows[1].startswith(
+        '     2  x                     error: in.jsonl:2: row 2: unknown option "li\\nnux"'
+    )
+    assert err.splitlines()[0].startswith(
+        'in.jsonl:2: row 2: unknown option "li\\nnux" for question'
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("recommend",), "Recommended: JAX, a close call (a\\nb)"),
+        (("recommend", "--full"), "Profile: a\\nb"),
+        (("explain",), "Profile: a\\nb"),
+    ],
+)
+def test_a_newline_in_a_profile_name_stays_on_its_line(
+    capsys, tmp_path: Path, args: tuple[str, ...], line: str
+) -> None:
+    (tmp_path / "p.yaml").write_text('name: "a\\nb"\nanswers: {os: linux}\n')
+    code, out, _ = cli(capsys, *args, "--profile", "p.yaml")
+    assert code == 0 and line in out.splitlines()
+
+
+def test_a_newline_in_a_rule_file_value_stays_on_its_error_line(capsys, tmp_path: Path) -> None:
+    overlay(tmp_path, 'rules:\n  - {id: "x\\ny", when: {os: linux}, because: b, source: s}\n')
+    code, out, _ = cli(capsys, "rules", "validate", "overlay")
+    assert code == 2
+    assert out.splitlines()[0] == (
+        'overlay/x.yaml:2:10: [error] rule "x\\ny" id: expected an id of lower-case letters, '
+        "digits, '_', '-' or '.', got 'x\\ny'"
+    )
+
+
+# -- 12. any console encoding ----------------------------------------------------------------------
 
 
 def test_a_cp1252_console_gets_replacements_not_a_crash(tmp_path: Path) -> None:
@@ -462,7 +509,7 @@ def test_a_cp1252_console_gets_replacements_not_a_crash(tmp_path: Path) -> None:
     assert "winner" in out and "?" in out  # "→" is not in cp1252
 
 
-# -- 5. -o never destroys ---------------------------------------------------------------------------
+# -- 5. -o never destroys --------------------------------------------------------------------------
 
 
 def test_o_follows_a_symlink_and_replaces_its_target(capsys, tmp_path: Path) -> None:
