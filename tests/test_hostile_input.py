@@ -644,3 +644,30 @@ def test_a_quoted_csv_field_over_two_undecodable_lines_is_one_error_row(
         ("in.csv:2: row 1: not UTF-8 text", None),
         (None, "jax"),
     ]
+
+
+# -- 8. ask --from invents nothing -------------------------------------------------------------
+
+
+def test_ask_from_a_profile_starts_an_unanswered_question_on_skip(tmp_path: Path) -> None:
+    """Enter on a question the profile leaves out keeps it unanswered, in a real terminal."""
+    import pexpect
+    from askkit import spawn_ask
+
+    start = tmp_path / "start.yaml"
+    start.write_text("name: start\nanswers: {audience: beginner}\n")
+    saved = tmp_path / "out.yaml"
+    child = spawn_ask(["--from", str(start), "--save", str(saved)], tmp_path, cwd=tmp_path)
+    for prompt in ("Who is it for?", "Where will it run?", "Which OS?", "Custom gradients?"):
+        child.expect_exact(prompt)
+        child.send("\r")
+    child.expect_exact("Your answers")
+    child.send("\r")
+    child.expect_exact("Show the full report?")
+    child.send("\r")
+    child.expect_exact("as a web page")
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert saved.read_text().endswith("answers:\n  audience: beginner\n")
