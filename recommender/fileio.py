@@ -280,8 +280,9 @@ def output_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
     """Check ``-o PATH`` before any work; UserError (exit 2) for what it must not replace.
 
     A symlink is followed to its target. A character device or FIFO, and a process's own stream
-    (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written straight into. A directory, socket or block device is refused, and so is a
-    file that is also one of ``inputs`` (the profile or batch file being read).
+    (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written straight into. A directory, socket or
+    block device is refused, and so is a file that is also one of ``inputs`` (the profile or
+    batch file being read).
     """
     if os.path.abspath(path).startswith(STREAM_DIRS):
         return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
