@@ -10,7 +10,8 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
-from types import FrameType
+from types import FrameType, ModuleType
+from typing import NoReturn
 
 from recommender.errors import SHOWN, STOP_SIGNALS, ExitCode, Terminated, UserError
 
@@ -53,19 +54,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error exits 2 with one line and no usage dump."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("recommender").strip()
         raise UserError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
 
 
-def common_options(level: int = 0) -> argparse.ArgumentParser:
+def common_options(level: int = 0) -> _Parser:
     """``--rules`` and ``--debug``, accepted at every level
     (``recommender --rules D rules --rules E lint``).
 
     Each level appends to its own destination with no default: argparse copies a subparser's
     namespace over its parent's, so one shared list would keep only the innermost level's.
     """
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--rules",
         action="append",
@@ -96,7 +97,7 @@ def _chosen(argv: Sequence[str]) -> str | None:
 
 def build_parser(
     argv: Sequence[str], commands: dict[str, tuple[str, str]] | None = None
-) -> tuple[argparse.ArgumentParser, object | None]:
+) -> tuple[argparse.ArgumentParser, ModuleType | None]:
     """The parser; only the chosen subcommand's module is imported to add its arguments."""
     parser = _Parser(
         prog="recommender",

@@ -157,7 +157,7 @@ class JsonProblem(ValueError):
         self.message, self.line, self.col = message, line, col
 
 
-class JsonObject(dict):  # type: ignore[type-arg]
+class JsonObject(dict[str, Any]):
     """A JSON object that had a repeated key: the first repeated key, and every pair in order."""
 
     duplicate: str = ""

@@ -39,7 +39,7 @@ ALIASES = "YAML anchors and aliases (&name / *name) are not allowed; write the v
 SKIP_DEPTH = 4 * MAX_DEPTH
 
 
-class Map(dict):  # type: ignore[type-arg]
+class Map(dict[Any, Any]):
     """A YAML mapping that knows the position of itself, of each key and of each value."""
 
     pos: Pos = (0, 0)
@@ -53,7 +53,7 @@ class Map(dict):  # type: ignore[type-arg]
         return getattr(self, "key_pos", {}).get(key, self.pos)
 
 
-class Seq(list):  # type: ignore[type-arg]
+class Seq(list[Any]):
     """A YAML sequence that knows the position of itself and of each item."""
 
     pos: Pos = (0, 0)
@@ -65,7 +65,8 @@ class Seq(list):  # type: ignore[type-arg]
 
 
 def _pos(node: yaml.Node | yaml.Event) -> Pos:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    mark = node.start_mark
+    return (0, 0) if mark is None else (mark.line + 1, mark.column + 1)
 
 
 class _Located(Exception):
@@ -93,7 +94,7 @@ def _refused(tag: str) -> str:
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[no-untyped-def, override]
+    def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
         data = Map()
         data.pos = _pos(node)
         data.key_pos, data.value_pos = {}, {}
@@ -113,14 +114,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             data.key_pos[key] = _pos(key_node)
             data.value_pos[key] = _pos(value_node)
 
-    def construct_yaml_seq(self, node: yaml.SequenceNode):  # type: ignore[no-untyped-def, override]
+    def construct_yaml_seq(self, node: yaml.SequenceNode):  # type: ignore[no-untyped-def]
         data = Seq()
         data.pos = _pos(node)
         data.item_pos = [_pos(child) for child in node.value]
         yield data
         data.extend(self.construct_object(child, deep=True) for child in node.value)
 
-    def construct_undefined(self, node: yaml.Node):  # type: ignore[no-untyped-def, override]
+    def construct_undefined(self, node: yaml.Node):  # type: ignore[no-untyped-def]
         raise _located(node, _refused(node.tag))
 
 
@@ -191,9 +192,7 @@ class _Composer:
             elif isinstance(event, yaml.CollectionEndEvent):
                 levels -= 1
 
-    def _one(
-        self, event: yaml.Event, stack: list[tuple[yaml.Node, list[yaml.Node]]]
-    ) -> yaml.Node | None:
+    def _one(self, event: Any, stack: list[tuple[yaml.Node, list[yaml.Node]]]) -> yaml.Node | None:
         """The node ``event`` completes, or None when it opens a collection."""
         if isinstance(event, yaml.CollectionEndEvent):
             node, items = stack.pop()
@@ -217,7 +216,7 @@ class _Composer:
         stack.append((kind(default, [], event.start_mark, event.end_mark), []))
         return None
 
-    def _scalar(self, event: yaml.ScalarEvent) -> yaml.ScalarNode:
+    def _scalar(self, event: Any) -> yaml.ScalarNode:
         if event.tag in (None, "!"):
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         elif event.tag in SCALAR_TAGS:
