@@ -440,3 +440,14 @@ def _chmod(fd: int, target: str) -> None:
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     with atomic_writer(path) as handle:
         handle.write(text)
+
+
+def write_derived(path: str | os.PathLike[str], text: str) -> None:
+    """``text`` to a cache file. What stands in its place and is no regular file, link or
+    directory (a FIFO, a device node) is a cache gone wrong: it is removed, so the cache is
+    rebuilt rather than refused on every run. (A user's ``-o`` target is never removed.)"""
+    with contextlib.suppress(OSError):
+        mode = os.lstat(path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+            os.unlink(path)
+    write_text_atomic(path, text)

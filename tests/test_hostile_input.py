@@ -671,3 +671,35 @@ def test_ask_from_a_profile_starts_an_unanswered_question_on_skip(tmp_path: Path
     child.close()
     assert child.exitstatus == 0
     assert saved.read_text().endswith("answers:\n  audience: beginner\n")
+
+
+# -- 9. caches are derived data: a FIFO in a cache file's place ---------------------------------
+
+
+def test_a_fifo_in_the_rules_cache_slot_is_replaced_by_a_rebuilt_cache(
+    capsys, tmp_path: Path
+) -> None:
+    """Found while checking the probe cache: the atomic writer rightly refuses to replace what
+    is not a regular file, so a FIFO in a cache's place was refused on every run, never rebuilt.
+    A cache file is ours to remove; a user's -o target never is."""
+    from recommender.rulebase import cache as rulecache
+
+    slot = rulecache._slot([str(MINI)])
+    os.makedirs(os.path.dirname(slot), exist_ok=True)
+    os.mkfifo(slot)
+    assert cli(capsys, "recommend", "-a", "os=linux", "-f", "json")[0] == 0
+    assert Path(slot).is_file()
+    assert rulecache._read(slot, rulecache._key(_mini_files())) is not None
+
+
+def _mini_files() -> list[str]:
+    from recommender.rulebase.load import rule_files
+
+    return [str(p) for p in rule_files(MINI, cases=False)]
+
+
+def test_o_into_a_fifo_is_still_never_removed(capsys, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "out.json")
+    code, _, err = cli(capsys, "recommend", "-a", "os=linux", "-o", "out.json")
+    assert (code, err) == (2, "out.json: cannot write here: no process is reading the FIFO\n")
+    assert (tmp_path / "out.json").is_fifo()
