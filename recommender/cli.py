@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from types import FrameType, ModuleType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from recommender.errors import SHOWN, STOP_SIGNALS, ExitCode, Terminated, UserError
 
@@ -213,20 +213,38 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
 @contextlib.contextmanager
 def raised_on_signals() -> Iterator[None]:
     """Inside, the first of ``STOP_SIGNALS`` raises :class:`Terminated` in the main thread; later
-    ones are ignored, so the cleanup it sets off is not cut short."""
+    ones are ignored, so the cleanup it sets off is not cut short.
+
+    Python cannot raise out of a weakref callback or ``__del__``: a Terminated raised while one
+    runs (the garbage collector, between two ``ask`` prompts) is "ignored". The unraisable hook
+    sees it and has the signal sent again from another thread, so that it lands once the hook has
+    returned, in ordinary code."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         for s in STOP_SIGNALS:
             signal.signal(s, signal.SIG_IGN)
         raise Terminated(signum)
 
+    def unraisable(info: Any) -> None:
+        if not isinstance(info.exc_value, Terminated):
+            return hook(info)
+        import threading
+
+        signum = info.exc_value.signum
+        signal.signal(signum, handler)
+        again = threading.Timer(0.05, os.kill, (os.getpid(), signum))  # after the hook returns
+        again.daemon = True
+        again.start()
+
     try:
         previous = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
     except ValueError:  # not the main thread: signals stay as they are
         previous = {}
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for s, action in previous.items():
             signal.signal(s, action)
 

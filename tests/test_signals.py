@@ -211,3 +211,59 @@ def test_sigterm_while_ask_save_writes_keeps_the_answers_and_no_temp_file(tmp_pa
     assert child.exitstatus == 128 + signal.SIGTERM
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ask-resume.yaml", "fake"]
     assert "audience: researcher" in (tmp_path / "ask-resume.yaml").read_text()
+
+
+# -- a signal that lands where Python or asyncio would drop the exception ----------------------
+
+
+def test_a_signal_inside_an_asyncio_callback_still_stops_the_command() -> None:
+    """``ask``'s prompts run in asyncio, which logged and dropped a Terminated raised inside a
+    callback: the process went on, every stop signal ignored (1 run in 3, a stress run found)."""
+    import asyncio
+
+    from recommender.cli import raised_on_signals
+    from recommender.errors import Terminated
+
+    async def prompt() -> None:
+        asyncio.get_running_loop().call_soon(os.kill, os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(30)
+
+    with pytest.raises(Terminated) as stop, raised_on_signals():
+        asyncio.run(prompt())
+    assert stop.value.exit_code == 143
+
+
+def test_a_signal_inside_a_finalizer_is_delivered_again() -> None:
+    """Python cannot raise out of ``__del__`` or a weakref callback (the garbage collector runs
+    them between two prompts): the stop is "ignored" there, so it is sent again."""
+    import time
+
+    from recommender.cli import raised_on_signals
+    from recommender.errors import Terminated
+
+    class Finalized:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    with pytest.raises(Terminated) as stop, raised_on_signals():
+        Finalized()
+        time.sleep(30)  # the signal, sent again, ends this
+    assert stop.value.exit_code == 129
+
+
+def test_sigterm_at_any_moment_of_an_ask_keeps_the_answers(tmp_path: Path) -> None:
+    """The real ``ask``, stopped at several moments while a prompt draws."""
+    import pexpect
+
+    for delay in (0.0, 0.005, 0.01, 0.02, 0.04, 0.08):
+        child = spawn_ask([], tmp_path / str(delay))
+        child.expect_exact("Who is it for?")
+        child.send(DOWN + ENTER)
+        child.expect_exact("Where will it run?")
+        time.sleep(delay)
+        child.kill(signal.SIGTERM)
+        child.expect(pexpect.EOF)
+        child.close()
+        screen = child.logfile_read.getvalue()
+        assert (child.exitstatus, "Traceback" in screen) == (143, False), screen[-800:]
+        assert "1 answer(s) kept in" in screen
