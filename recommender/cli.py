@@ -10,7 +10,8 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
-from types import FrameType
+from types import FrameType, ModuleType
+from typing import Any, NoReturn
 
 from recommender.errors import SHOWN, STOP_SIGNALS, ExitCode, Terminated, UserError
 
@@ -53,7 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error exits 2 with one line and no usage dump."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("recommender").strip()
         raise UserError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
 
@@ -95,7 +96,7 @@ def _chosen(argv: Sequence[str]) -> str | None:
 
 def build_parser(
     argv: Sequence[str], commands: dict[str, tuple[str, str]] | None = None
-) -> tuple[argparse.ArgumentParser, object | None]:
+) -> tuple[argparse.ArgumentParser, ModuleType | None]:
     """The parser; only the chosen subcommand's module is imported to add its arguments."""
     parser = _Parser(
         prog="recommender",
@@ -170,12 +171,12 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
         sys.stdout.flush()  # a closed pipe surfaces here, inside the boundary, with the code known
         return code
     except UserError as exc:
-        from recommender.render.terminal import printable
+        from recommender.render.terminal import one_line
 
         errors = getattr(exc, "errors", None) or [exc]
         for error in errors[:SHOWN]:
             line = f"recommender: {error}" if error.file is None else str(error)
-            print(printable(line), file=sys.stderr)
+            print(one_line(line), file=sys.stderr)
         if len(errors) > SHOWN:
             more = f"{len(errors) - SHOWN:,} more errors; `recommender rules validate` lists all"
             print(f"recommender: ... and {more}", file=sys.stderr)
@@ -195,10 +196,10 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
     except Exception as exc:  # the one place unexpected errors are caught
         if "--debug" in argv:
             raise
-        from recommender.render.terminal import printable
+        from recommender.render.terminal import one_line
 
         print(
-            printable(
+            one_line(
                 f"recommender: internal error: {type(exc).__name__}: {exc} "
                 "(run with --debug for the traceback)"
             ),
@@ -210,20 +211,38 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
 @contextlib.contextmanager
 def raised_on_signals() -> Iterator[None]:
     """Inside, the first of ``STOP_SIGNALS`` raises :class:`Terminated` in the main thread; later
-    ones are ignored, so the cleanup it sets off is not cut short."""
+    ones are ignored, so the cleanup it sets off is not cut short.
+
+    Python cannot raise out of a weakref callback or ``__del__``: a Terminated raised while one
+    runs (the garbage collector, between two ``ask`` prompts) is "ignored". The unraisable hook
+    sees it and has the signal sent again from another thread, so that it lands once the hook has
+    returned, in ordinary code."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         for s in STOP_SIGNALS:
             signal.signal(s, signal.SIG_IGN)
         raise Terminated(signum)
 
+    def unraisable(info: Any) -> None:
+        if not isinstance(info.exc_value, Terminated):
+            return hook(info)
+        import threading
+
+        signum = info.exc_value.signum
+        signal.signal(signum, handler)
+        again = threading.Timer(0.05, os.kill, (os.getpid(), signum))  # after the hook returns
+        again.daemon = True
+        again.start()
+
     try:
         previous = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
     except ValueError:  # not the main thread: signals stay as they are
         previous = {}
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for s, action in previous.items():
             signal.signal(s, action)
 

@@ -25,11 +25,13 @@ STOP_SIGNALS = tuple(
 )
 
 
-class Terminated(BaseException):
+class Terminated(SystemExit):
     """A signal asked the process to stop; every ``finally`` runs on the way out.
 
-    A BaseException, like KeyboardInterrupt, so no ``except Exception`` swallows it. ``note``
-    is what the command adds to its one line ("its children were ended").
+    A SystemExit, so no ``except Exception`` swallows it, and neither does asyncio: it logs and
+    drops any other BaseException raised in a callback, and ``ask``'s prompts run in one, where a
+    signal lost that way left the process running with every stop signal ignored. ``note`` is
+    what the command adds to its one line ("its children were ended").
     """
 
     def __init__(self, signum: int, note: str = "") -> None:

@@ -157,7 +157,7 @@ class JsonProblem(ValueError):
         self.message, self.line, self.col = message, line, col
 
 
-class JsonObject(dict):  # type: ignore[type-arg]
+class JsonObject(dict[str, Any]):
     """A JSON object that had a repeated key: the first repeated key, and every pair in order."""
 
     duplicate: str = ""
@@ -280,8 +280,9 @@ def output_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
     """Check ``-o PATH`` before any work; UserError (exit 2) for what it must not replace.
 
     A symlink is followed to its target. A character device or FIFO, and a process's own stream
-    (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written straight into. A directory, socket or block device is refused, and so is a
-    file that is also one of ``inputs`` (the profile or batch file being read).
+    (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written straight into. A directory, socket or
+    block device is refused, and so is a file that is also one of ``inputs`` (the profile or
+    batch file being read).
     """
     if os.path.abspath(path).startswith(STREAM_DIRS):
         return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
@@ -439,3 +440,14 @@ def _chmod(fd: int, target: str) -> None:
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     with atomic_writer(path) as handle:
         handle.write(text)
+
+
+def write_derived(path: str | os.PathLike[str], text: str) -> None:
+    """``text`` to a cache file. What stands in its place and is no regular file, link or
+    directory (a FIFO, a device node) is a cache gone wrong: it is removed, so the cache is
+    rebuilt rather than refused on every run. (A user's ``-o`` target is never removed.)"""
+    with contextlib.suppress(OSError):
+        mode = os.lstat(path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+            os.unlink(path)
+    write_text_atomic(path, text)

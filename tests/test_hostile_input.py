@@ -61,7 +61,9 @@ def test_deep_brackets_in_a_profile_exit_2_in_a_real_process(tmp_path: Path) -> 
     )
 
 
-DEEP_OVERLAY = "overlay/x.yaml:1:65: nested deeper than 64 levels; a profile or rule is never so deep"
+DEEP_OVERLAY = (
+    "overlay/x.yaml:1:65: nested deeper than 64 levels; a profile or rule is never so deep"
+)
 
 
 @pytest.mark.parametrize(
@@ -95,16 +97,34 @@ def test_deep_brackets_in_rules_validate(capsys, tmp_path: Path) -> None:
     )
 
 
-def test_deep_brackets_in_a_batch_are_an_error_row_and_leave_no_temp_file(
+def test_a_batch_item_nested_too_deep_is_an_error_row_and_the_rest_are_scored(
     capsys, tmp_path: Path
 ) -> None:
-    (tmp_path / "n.yaml").write_text(DEEP_BRACKETS)
+    (tmp_path / "n.yaml").write_text("- " + "[" * 100 + "]" * 100 + "\n- {audience: beginner}\n")
     code, out, err = cli(capsys, "batch", "n.yaml", "-o", "o.jsonl")
     assert (code, out) == (1, "")
-    record = json.loads((tmp_path / "o.jsonl").read_text())
-    assert record["error"] == "n.yaml:1:66: row 1: nested deeper than 64 levels; " + (
+    first, second = map(json.loads, (tmp_path / "o.jsonl").read_text().splitlines())
+    assert first["error"] == "n.yaml:1:67: row 1: nested deeper than 64 levels; " + (
         "a profile or rule is never so deep"
     )
+    assert (second["error"], second["winner"]) == (None, "pytorch")
+    assert temp_files(tmp_path) == []
+
+
+def test_deep_brackets_in_a_batch_end_it_at_once_and_leave_no_temp_file(
+    capsys, tmp_path: Path
+) -> None:
+    """Found by benchmarks/fuzz.py: skipping 30,000 levels to reach the next item took libyaml's
+    scanner 10 s of CPU for 60 KB (it grows with the square of the depth), so past 256 levels
+    the file is refused instead."""
+    (tmp_path / "n.yaml").write_text(DEEP_BRACKETS)
+    code, out, err = cli(capsys, "batch", "n.yaml", "-o", "o.jsonl")
+    assert (code, out) == (2, "")
+    assert err == (
+        "n.yaml:1:258: nested deeper than 256 levels; the rest of the file is not read "
+        "(a profile is never so deep)\n"
+    )
+    assert not (tmp_path / "o.jsonl").exists()
     assert temp_files(tmp_path) == []
 
 
@@ -122,7 +142,7 @@ def test_deep_brackets_in_the_ask_resume_file(tmp_path: Path) -> None:
     )
 
 
-# -- 3. other exit-3 crashes ---------------------------------------------------------------------
+# -- 3. other exit-3 crashes -----------------------------------------------------------------------
 
 BAD_PROFILES = [
     ("yaml-250-deep", "a:\n" + "".join("  " * i + f"b{i}:\n" for i in range(1, 251)),
@@ -149,7 +169,9 @@ BAD_PROFILES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("case", "text", "message"), BAD_PROFILES, ids=[c[0] for c in BAD_PROFILES])
+@pytest.mark.parametrize(
+    ("case", "text", "message"), BAD_PROFILES, ids=[c[0] for c in BAD_PROFILES]
+)
 def test_a_hostile_profile_is_one_located_line(
     capsys, tmp_path: Path, case: str, text: str, message: str
 ) -> None:
@@ -321,7 +343,9 @@ BAD_ROWS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("case", "name", "text", "message"), BAD_ROWS, ids=[r[0] for r in BAD_ROWS])
+@pytest.mark.parametrize(
+    ("case", "name", "text", "message"), BAD_ROWS, ids=[r[0] for r in BAD_ROWS]
+)
 def test_a_hostile_row_is_an_error_record_and_the_rest_are_scored(
     capsys, tmp_path: Path, case: str, name: str, text: str, message: str
 ) -> None:
@@ -400,7 +424,7 @@ def test_a_json_profile_that_yaml_reads_differently_still_refuses_duplicates(
 def test_formula_names_are_neutralised_in_csv_and_numbers_stay_numbers(
     capsys, tmp_path: Path
 ) -> None:
-    names = ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2", "\tx", "\rx"]
+    names = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2", "\tx", "\rx"]
     rows = [{"name": n, "os": "linux"} for n in names] + [{"name": "=bad", "os": "mac"}]
     (tmp_path / "in.json").write_text(json.dumps(rows))
     code, out, _ = cli(capsys, "batch", "in.json", "-f", "csv")
@@ -417,12 +441,61 @@ def test_formula_names_are_neutralised_in_csv_and_numbers_stay_numbers(
 def test_a_formula_in_the_error_cell_is_neutralised(capsys, tmp_path: Path) -> None:
     (tmp_path / "=x.jsonl").write_text('{"os": "mac"}\n')
     code, out, _ = cli(capsys, "batch", "=x.jsonl", "-f", "csv")
-    assert code == 1 and out.splitlines()[1].endswith(',"\'=x.jsonl:1: row 1: unknown option ""mac"" '
-                                                      'for question ""os""; valid values: linux, '
-                                                      'windows"')
+    assert code == 1 and out.splitlines()[1].endswith(
+        ',"\'=x.jsonl:1: row 1: unknown option ""mac"" '
+        'for question ""os""; valid values: linux, '
+        'windows"'
+    )
 
 
-# -- 12. any console encoding ------------------------------------------------------------------------
+# -- 10. injection: a newline in user data stays on its line ---------------------------------------
+
+
+def test_a_newline_in_a_name_does_not_split_a_batch_table_row_or_an_error_line(
+    capsys, tmp_path: Path
+) -> None:
+    (tmp_path / "in.jsonl").write_text(
+        '{"name": "a\\nb\\tc", "os": "linux"}\n{"name": "x", "os": "li\\nnux"}\n'
+    )
+    code, out, err = cli(capsys, "batch", "in.jsonl", "-f", "table")
+    rows = out.splitlines()[1:3]
+    assert code == 1
+    assert rows[0].startswith("     1  a\\nb\\tc      ")
+    assert rows[1].startswith(
+        '     2  x                     error: in.jsonl:2: row 2: unknown option "li\\nnux"'
+    )
+    assert err.splitlines()[0].startswith(
+        'in.jsonl:2: row 2: unknown option "li\\nnux" for question'
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("recommend",), "Recommended: JAX, a close call (a\\nb)"),
+        (("recommend", "--full"), "Profile: a\\nb"),
+        (("explain",), "Profile: a\\nb"),
+    ],
+)
+def test_a_newline_in_a_profile_name_stays_on_its_line(
+    capsys, tmp_path: Path, args: tuple[str, ...], line: str
+) -> None:
+    (tmp_path / "p.yaml").write_text('name: "a\\nb"\nanswers: {os: linux}\n')
+    code, out, _ = cli(capsys, *args, "--profile", "p.yaml")
+    assert code == 0 and line in out.splitlines()
+
+
+def test_a_newline_in_a_rule_file_value_stays_on_its_error_line(capsys, tmp_path: Path) -> None:
+    overlay(tmp_path, 'rules:\n  - {id: "x\\ny", when: {os: linux}, because: b, source: s}\n')
+    code, out, _ = cli(capsys, "rules", "validate", "overlay")
+    assert code == 2
+    assert out.splitlines()[0] == (
+        'overlay/x.yaml:2:10: [error] rule "x\\ny" id: expected an id of lower-case letters, '
+        "digits, '_', '-' or '.', got 'x\\ny'"
+    )
+
+
+# -- 12. any console encoding ----------------------------------------------------------------------
 
 
 def test_a_cp1252_console_gets_replacements_not_a_crash(tmp_path: Path) -> None:
@@ -436,7 +509,7 @@ def test_a_cp1252_console_gets_replacements_not_a_crash(tmp_path: Path) -> None:
     assert "winner" in out and "?" in out  # "→" is not in cp1252
 
 
-# -- 5. -o never destroys ---------------------------------------------------------------------------
+# -- 5. -o never destroys --------------------------------------------------------------------------
 
 
 def test_o_follows_a_symlink_and_replaces_its_target(capsys, tmp_path: Path) -> None:
@@ -481,7 +554,9 @@ def test_o_into_a_character_device_writes_into_it(capsys, tmp_path: Path) -> Non
 def test_o_dev_stdout_writes_to_stdout(tmp_path: Path) -> None:
     (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
     env = {"RECOMMENDER_BASE_RULES": str(MINI)}
-    done = run_cli("batch", "in.jsonl", "-o", "/dev/stdout", "-f", "csv", "-q", cwd=tmp_path, env=env)
+    done = run_cli(
+        "batch", "in.jsonl", "-o", "/dev/stdout", "-f", "csv", "-q", cwd=tmp_path, env=env
+    )
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert (done.returncode, [r["winner"] for r in rows]) == (0, ["jax"])
     assert os.path.islink("/dev/stdout")
@@ -551,3 +626,80 @@ def test_no_rule_cache_or_output_write_ever_replaces_a_device(tmp_path: Path) ->
     with pytest.raises(UserError, match="only a regular file is ever replaced"):
         write_text_atomic(tmp_path / "fifo", "x")
     assert (tmp_path / "fifo").is_fifo() and temp_files(tmp_path) == []
+
+
+# -- found by benchmarks/fuzz.py -------------------------------------------------------------------
+
+
+def test_a_quoted_csv_field_over_two_undecodable_lines_is_one_error_row(
+    capsys, tmp_path: Path
+) -> None:
+    """Two bad lines in one record: the second note was never taken off the queue, so the reader
+    looped forever (readers._passed)."""
+    (tmp_path / "in.csv").write_bytes(b'name,os\n"a\xff\n\xfe",linux\nb,linux\n')
+    code, out, err = cli(capsys, "batch", "in.csv", "-o", "o.jsonl", "-q")
+    records = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert (code, out, err) == (1, "", "")
+    assert [(r["error"], r["winner"]) for r in records] == [
+        ("in.csv:2: row 1: not UTF-8 text", None),
+        (None, "jax"),
+    ]
+
+
+# -- 8. ask --from invents nothing -------------------------------------------------------------
+
+
+def test_ask_from_a_profile_starts_an_unanswered_question_on_skip(tmp_path: Path) -> None:
+    """Enter on a question the profile leaves out keeps it unanswered, in a real terminal."""
+    import pexpect
+    from askkit import spawn_ask
+
+    start = tmp_path / "start.yaml"
+    start.write_text("name: start\nanswers: {audience: beginner}\n")
+    saved = tmp_path / "out.yaml"
+    child = spawn_ask(["--from", str(start), "--save", str(saved)], tmp_path, cwd=tmp_path)
+    for prompt in ("Who is it for?", "Where will it run?", "Which OS?", "Custom gradients?"):
+        child.expect_exact(prompt)
+        child.send("\r")
+    child.expect_exact("Your answers")
+    child.send("\r")
+    child.expect_exact("Show the full report?")
+    child.send("\r")
+    child.expect_exact("as a web page")
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert saved.read_text().endswith("answers:\n  audience: beginner\n")
+
+
+# -- 9. caches are derived data: a FIFO in a cache file's place ---------------------------------
+
+
+def test_a_fifo_in_the_rules_cache_slot_is_replaced_by_a_rebuilt_cache(
+    capsys, tmp_path: Path
+) -> None:
+    """Found while checking the probe cache: the atomic writer rightly refuses to replace what
+    is not a regular file, so a FIFO in a cache's place was refused on every run, never rebuilt.
+    A cache file is ours to remove; a user's -o target never is."""
+    from recommender.rulebase import cache as rulecache
+
+    slot = rulecache._slot([str(MINI)])
+    os.makedirs(os.path.dirname(slot), exist_ok=True)
+    os.mkfifo(slot)
+    assert cli(capsys, "recommend", "-a", "os=linux", "-f", "json")[0] == 0
+    assert Path(slot).is_file()
+    assert rulecache._read(slot, rulecache._key(_mini_files())) is not None
+
+
+def _mini_files() -> list[str]:
+    from recommender.rulebase.load import rule_files
+
+    return [str(p) for p in rule_files(MINI, cases=False)]
+
+
+def test_o_into_a_fifo_is_still_never_removed(capsys, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "out.json")
+    code, _, err = cli(capsys, "recommend", "-a", "os=linux", "-o", "out.json")
+    assert (code, err) == (2, "out.json: cannot write here: no process is reading the FIFO\n")
+    assert (tmp_path / "out.json").is_fifo()

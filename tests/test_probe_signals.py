@@ -18,6 +18,7 @@ MESSAGES = {
     signal.SIGTERM: "recommender: probe stopped by SIGTERM; its children were ended\n",
     signal.SIGHUP: "recommender: probe stopped by SIGHUP; its children were ended\n",
     signal.SIGINT: "recommender: probe interrupted; its children were ended\n",
+    signal.SIGQUIT: "recommender: probe stopped by SIGQUIT; its children were ended\n",
 }
 
 

@@ -7,15 +7,17 @@ SIGTERM and SIGHUP as it does on Ctrl-C.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from askkit import DOWN, ENTER, MINI, ROOT, spawn_ask
+from askkit import DOWN, ENTER, MINI, ROOT, SPACE, spawn_ask
 
 SIGNALS = {
     signal.SIGINT: "interrupted",
@@ -25,7 +27,7 @@ SIGNALS = {
 }
 
 
-def wait_for(predicate, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(predicate: Callable[[], object], seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -80,10 +82,11 @@ def test_ask_keeps_the_answers_on_sigterm_and_sighup(tmp_path: Path, signum: int
     kept = (tmp_path / "ask-resume.yaml").read_text()
     assert "audience: researcher" in kept and "- audience" in kept
     name = signal.Signals(signum).name
-    assert f"recommender: ask stopped by {name}; 1 answer(s) kept in" in child.logfile_read.getvalue()
+    screen = child.logfile_read.getvalue()
+    assert f"recommender: ask stopped by {name}; 1 answer(s) kept in" in screen
 
 
-def pexpect_eof():  # type: ignore[no-untyped-def]
+def pexpect_eof() -> type:
     import pexpect
 
     return pexpect.EOF
@@ -117,3 +120,150 @@ def test_a_kept_questionnaire_is_mentioned_and_never_replaced(tmp_path: Path) ->
     child.expect(pexpect_eof())
     child.close()
     assert {p.name for p in tmp_path.glob("ask-resume*")} == {first.name, second.name}
+
+
+# -- a signal while a regular file is being replaced -------------------------------------------
+
+# A fault fake in the real process (loaded as sitecustomize): fsync of the temporary file that
+# will replace $SLOW_WRITE waits, so the signal lands while that file is written and still open.
+SLOW_FSYNC = """
+import os, time
+_fsync = os.fsync
+def fsync(fd):
+    name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+    if name.startswith("." + os.environ["SLOW_WRITE"] + ".") and name.endswith(".tmp"):
+        time.sleep(120)
+    _fsync(fd)
+os.fsync = fsync
+"""
+needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="the fake needs /proc")
+
+
+def slow_env(tmp_path: Path, name: str) -> dict[str, str]:
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "sitecustomize.py").write_text(SLOW_FSYNC)
+    return {
+        **os.environ,
+        "PYTHONPATH": f"{fake}{os.pathsep}{ROOT}",
+        "RECOMMENDER_BASE_RULES": str(MINI),
+        "RECOMMENDER_STATE_DIR": str(tmp_path),
+        "SLOW_WRITE": name,
+    }
+
+
+@needs_proc
+@pytest.mark.parametrize("signum", list(SIGNALS), ids=[s.name for s in SIGNALS])
+def test_a_signal_while_recommend_o_writes_leaves_no_temp_file_and_the_old_output(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    out = tmp_path / "out.json"
+    out.write_text("previous\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recommender", "recommend", "-a", "os=linux", "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=slow_env(tmp_path, "out.json"),
+        text=True,
+    )
+    try:
+        wait_for(lambda: any(tmp_path.glob(".out.json.*.tmp")))
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert (proc.returncode, err) == (128 + signum, f"recommender: recommend {SIGNALS[signum]}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fake", "out.json"]
+    assert out.read_text() == "previous\n"
+
+
+@needs_proc
+def test_sigterm_while_ask_save_writes_keeps_the_answers_and_no_temp_file(tmp_path: Path) -> None:
+    import pexpect
+    from askkit import env
+
+    saved = tmp_path / "mine.yaml"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", "ask", "--save", str(saved)],
+        env={**env(tmp_path), **slow_env(tmp_path, "mine.yaml")},
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, 120),
+    )
+    child.logfile_read = io.StringIO()
+    for prompt, keys in [
+        ("Who is it for?", DOWN + ENTER),
+        ("Where will it run?", SPACE + ENTER),
+        ("Which OS?", ENTER),
+        ("Custom gradients?", ENTER),
+        ("Your answers", ENTER),
+        ("Show the full report?", ENTER),
+    ]:
+        child.expect_exact(prompt)
+        child.send(keys)
+    wait_for(lambda: any(tmp_path.glob(".mine.yaml.*.tmp")))
+    child.kill(signal.SIGTERM)
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 128 + signal.SIGTERM
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ask-resume.yaml", "fake"]
+    assert "audience: researcher" in (tmp_path / "ask-resume.yaml").read_text()
+
+
+# -- a signal that lands where Python or asyncio would drop the exception ----------------------
+
+
+def test_a_signal_inside_an_asyncio_callback_still_stops_the_command() -> None:
+    """``ask``'s prompts run in asyncio, which logged and dropped a Terminated raised inside a
+    callback: the process went on, every stop signal ignored (1 run in 3, a stress run found)."""
+    import asyncio
+
+    from recommender.cli import raised_on_signals
+    from recommender.errors import Terminated
+
+    async def prompt() -> None:
+        asyncio.get_running_loop().call_soon(os.kill, os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(30)
+
+    with pytest.raises(Terminated) as stop, raised_on_signals():
+        asyncio.run(prompt())
+    assert stop.value.exit_code == 143
+
+
+def test_a_signal_inside_a_finalizer_is_delivered_again() -> None:
+    """Python cannot raise out of ``__del__`` or a weakref callback (the garbage collector runs
+    them between two prompts): the stop is "ignored" there, so it is sent again."""
+    import time
+
+    from recommender.cli import raised_on_signals
+    from recommender.errors import Terminated
+
+    class Finalized:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    with pytest.raises(Terminated) as stop, raised_on_signals():
+        Finalized()
+        time.sleep(30)  # the signal, sent again, ends this
+    assert stop.value.exit_code == 129
+
+
+def test_sigterm_at_any_moment_of_an_ask_keeps_the_answers(tmp_path: Path) -> None:
+    """The real ``ask``, stopped at several moments while a prompt draws."""
+    import pexpect
+
+    for delay in (0.0, 0.005, 0.01, 0.02, 0.04, 0.08):
+        child = spawn_ask([], tmp_path / str(delay))
+        child.expect_exact("Who is it for?")
+        child.send(DOWN + ENTER)
+        child.expect_exact("Where will it run?")
+        time.sleep(delay)
+        child.kill(signal.SIGTERM)
+        child.expect(pexpect.EOF)
+        child.close()
+        screen = child.logfile_read.getvalue()
+        assert (child.exitstatus, "Traceback" in screen) == (143, False), screen[-800:]
+        assert "1 answer(s) kept in" in screen

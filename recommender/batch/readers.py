@@ -307,7 +307,7 @@ class JsonItems:
         if not self.text.startswith('"', self.at):
             self._fail("Expecting property name enclosed in double quotes")
         try:
-            key, self.at = json.decoder.scanstring(self.text, self.at + 1)
+            key, self.at = json.decoder.scanstring(self.text, self.at + 1)  # type: ignore[attr-defined]
         except json.JSONDecodeError as exc:
             raise UserError(f"invalid JSON: {exc.msg}", self.name, exc.lineno, exc.colno) from None
         self._space()
@@ -447,7 +447,7 @@ def _blank(cells: list[str]) -> bool:
 
 def _header(reader: Any, file: str) -> list[str] | None:
     try:
-        return next(reader, None)  # type: ignore[no-any-return]
+        return next(reader, None)
     except csv.Error as exc:
         raise UserError(f"the header row: {_csv_problem(exc)}", file, 1) from None
 
@@ -465,7 +465,8 @@ def _passed(bad: deque[tuple[int, str]], last: int) -> str | None:
     """The first problem noted on a line up to ``last``; those lines are then forgotten."""
     problem = None
     while bad and bad[0][0] <= last:
-        problem = problem or bad.popleft()[1]
+        noted = bad.popleft()[1]  # popped whether or not it is the first: else a loop forever
+        problem = problem or noted
     return problem
 
 

@@ -15,7 +15,7 @@ from recommender.batch.records import Records, columns, flat, flat_dict
 from recommender.batch.run import Item, Summary
 from recommender.render.html import HtmlWriter
 from recommender.render.jsonout import safe_json, unsafe
-from recommender.render.terminal import printable
+from recommender.render.terminal import one_line, printable
 from recommender.render.text import name_of
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.confidence import LEVELS
@@ -180,9 +180,9 @@ class TableWriter:
 
     def _line(self, item: Item) -> str:
         f = flat_dict(item, self.rules)
-        name = f"{_cut(f['name'], self.NAME):<{self.NAME}}"
+        name = f"{_cut(one_line(f['name']), self.NAME):<{self.NAME}}"
         if item.error is not None:
-            return printable(f"{f['row']:>6}  {name}  error: {item.error}\n")
+            return f"{f['row']:>6}  {name}  error: {one_line(item.error)}\n"
         scores = zip(self.rules.framework_ids, self.widths, strict=True)
         cells = [
             f"{f['row']:>6}",

@@ -1,7 +1,8 @@
-"""``recommender batch``: score a file of profiles; one record per input row, bad rows reported, not dropped.
+"""``recommender batch``: score a file of profiles; one record per input row, bad rows reported,
+not dropped.
 
-Exit codes: 0 every row scored; 1 some rows failed (or ``--strict`` stopped at one); 2 the input or the
-command line is unusable as a whole.
+Exit codes: 0 every row scored; 1 some rows failed (or ``--strict`` stopped at one); 2 the input or
+the command line is unusable as a whole.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from recommender.commands._common import add_probe_argument, probe_facts, ruleba
 from recommender.commands._output import add_output_arguments, chosen_format
 from recommender.errors import ExitCode
 from recommender.fileio import output_stream
-from recommender.render.terminal import printable
+from recommender.render.terminal import one_line
 
 DEFAULT = "jsonl"
 SHOWN_ERRORS = 20  # bad rows echoed on stderr; every one of them is in the output anyway
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         shown[0] += 1
         if not args.quiet and shown[0] <= SHOWN_ERRORS:
             progress.close()
-            print(printable(message), file=sys.stderr)
+            print(one_line(message), file=sys.stderr)
 
     try:
         with contextlib.closing(source.stream), _output(args.output, args.input) as stream:
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             writer.finish(summary)
     except Stopped as stop:
         progress.close()
-        print(printable(f"recommender: {stop} (stopped by --strict)"), file=sys.stderr)
+        print(one_line(f"recommender: {stop} (stopped by --strict)"), file=sys.stderr)
         return ExitCode.FINDINGS
     except BrokenPipeError as exc:  # the reader closed the pipe: rows that failed still count
         exc.exit_code = ExitCode.FINDINGS if shown[0] else ExitCode.OK  # type: ignore[attr-defined]

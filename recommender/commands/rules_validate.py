@@ -33,9 +33,11 @@ def run(args: argparse.Namespace) -> int:
         gone = refresh()
         print(f"rules cache: {gone} cached rule base(s) forgotten", file=sys.stderr)
     rules, files, errors = validate(args.paths, args.rules)
+    from recommender.render.terminal import one_line
+
     for error in errors:
         where = ":".join(str(p) for p in (error.file, error.line, error.col) if p is not None)
-        print(f"{where + ': ' if where else ''}[error] {error.message}")
+        print(one_line(f"{where + ': ' if where else ''}[error] {error.message}"))
     if errors:
         bad = len({e.file for e in errors if e.file})
         print(

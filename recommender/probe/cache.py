@@ -17,9 +17,8 @@ from typing import Any
 
 from recommender import paths
 from recommender.errors import UserError
-from recommender.fileio import write_text_atomic
+from recommender.fileio import loads_json, read_bounded, write_derived
 from recommender.probe.envvars import import_vars
-from recommender.fileio import loads_json, read_bounded
 from recommender.probe.model import CHECK_STATUSES, FrameworkResult
 from recommender.probe.targets import ProbeTarget
 
@@ -126,7 +125,7 @@ def store(directory: Path, key: dict[str, Any], result: FrameworkResult) -> None
     """Write atomically; a read-only cache is not an error."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(
+        write_derived(
             path_for(directory, key), json.dumps({"key": key, "result": result.to_dict()}, indent=1)
         )
     except (OSError, UserError):

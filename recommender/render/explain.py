@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recommender.render.terminal import printable
+from recommender.render.terminal import one_line, printable
 from recommender.render.text import headline
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.text import points_text
@@ -64,7 +64,7 @@ def _answers(t: Trace) -> str:
 
 def explain_table(t: Trace, rules: RuleBase) -> str:
     rec = t.result
-    lines = [f"Profile: {rec.profile or '(from --answer)'}", f"Answers: {_answers(t)}"]
+    lines = [f"Profile: {one_line(rec.profile or '(from --answer)')}", f"Answers: {_answers(t)}"]
     lines += [f"Not asked, answer ignored: {d.question} ({d.why})" for d in rec.ignored]
     lines += ["", f"Rules ({sum(s.matched for s in t.steps)} of {len(t.steps)} matched)"]
     for s in t.steps:
@@ -84,7 +84,7 @@ def explain_table(t: Trace, rules: RuleBase) -> str:
 def explain_markdown(t: Trace, rules: RuleBase) -> str:
     rec = t.result
     out = [f"## {headline(rec, rules)}", ""]
-    out += [f"Profile: `{rec.profile or '(from --answer)'}`; answers: `{_answers(t)}`"]
+    out += [f"Profile: `{one_line(rec.profile or '(from --answer)')}`; answers: `{_answers(t)}`"]
     if rec.ignored:
         out += ["", "Not asked, so ignored:", ""]
         out += [f"- `{d.question}`: {_cell(d.why)}" for d in rec.ignored]

@@ -30,6 +30,12 @@ def printable(text: str) -> str:
     return CONTROLS.sub(_visible, text)
 
 
+def one_line(text: str) -> str:
+    """:func:`printable`, and newlines and tabs escaped too: a value from user data (a profile
+    name, an error quoting one) that must stay on its line, or in its table cell."""
+    return printable(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def width_of(stream: TextIO | None) -> int | None:
     """The width to wrap at: ``$COLUMNS``, else the terminal's, else None (a pipe or a file)."""
     columns = os.environ.get("COLUMNS", "")

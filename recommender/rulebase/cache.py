@@ -23,7 +23,7 @@ from typing import Any
 
 from recommender import __version__
 from recommender.errors import UserError
-from recommender.fileio import read_bytes, write_text_atomic
+from recommender.fileio import read_bytes, write_derived
 from recommender.paths import cache_dir
 from recommender.rulebase import conditions, model
 from recommender.rulebase.load import display, load_rules, rule_files, shipped_rules_dir
@@ -164,7 +164,7 @@ def _write(slot: str, key: str, rules: model.RuleBase) -> None:
     meta = {"key": key, "sha256": hashlib.sha256(payload.encode()).hexdigest()}
     try:
         os.makedirs(os.path.dirname(slot), exist_ok=True)
-        write_text_atomic(slot, json.dumps(meta) + "\n" + payload)
+        write_derived(slot, json.dumps(meta) + "\n" + payload)
         _prune(os.path.dirname(slot))
     except (OSError, UserError):
         pass  # a read-only cache directory only costs speed
