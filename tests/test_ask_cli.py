@@ -1,4 +1,4 @@
-"""The real ``recommender ask``: in a pseudo-terminal with pexpect, and without a terminal at all."""
+"""The real ``recommender ask``: in a pseudo-terminal with pexpect, and with no terminal at all."""
 
 from __future__ import annotations
 

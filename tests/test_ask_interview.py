@@ -1,4 +1,5 @@
-"""The questionnaire flow with real keystrokes: prompt_toolkit pipe input and DummyOutput through the seam."""
+"""The questionnaire flow with real keystrokes: prompt_toolkit pipe input and DummyOutput through
+the seam."""
 
 from __future__ import annotations
 
@@ -232,8 +233,8 @@ def test_added_question_in_an_overlay_is_asked_with_no_code_change(tmp_path: Pat
     overlay = tmp_path / "overlay"
     overlay.mkdir()
     (overlay / "questions.yaml").write_text(
-        "questions:\n  - {id: licence, text: Must the licence be Apache-2.0?, help: Legal said so., "
-        "kind: yes_no}\n"
+        "questions:\n  - {id: licence, text: Must the licence be Apache-2.0?, "
+        "help: Legal said so., kind: yes_no}\n"
     )
     rules = load_rules(overlay, base=MINI)
     answers, asked, _ = interview(rules, keys, [ENTER, ENTER, ENTER, ENTER, DOWN + ENTER, ENTER])
@@ -262,9 +263,11 @@ def test_short_looks_through_the_follow_up_an_answer_opens(tmp_path: Path):
         "  - {id: jax, name: JAX, developed_by: G}\n"
     )
     (tmp_path / "scoring.yaml").write_text(
-        "rules:\n  - {id: base, when: {not: {chip: soc}}, score: {tensorflow: 1}, because: b, source: s}\n"
+        "rules:\n  - {id: base, when: {not: {chip: soc}}, score: {tensorflow: 1}, because: b, "
+        "source: s}\n"
         "  - {id: mcu, when: {chip: mcu}, score: {jax: 5}, because: b, source: s}\n"
     )
     rules = load_rules(base=tmp_path)
-    # No answer to `target` alone moves a point, but Edge opens `chip`, whose MCU answer flips the winner.
+    # No answer to `target` alone moves a point, but Edge opens `chip`, whose MCU answer flips the
+    # winner.
     assert could_change(table_for(rules), rules.question("target"), 0)

@@ -148,7 +148,8 @@ def test_recommend_checks_each_stated_need_on_every_node(ray_cluster: LocalClust
 
     from recommender import schemas
 
-    checker = jsonschema.Draft202012Validator(schemas.load("recommend"), registry=schemas.registry())
+    schema = schemas.load("recommend")
+    checker = jsonschema.Draft202012Validator(schema, registry=schemas.registry())
     assert [e.message for e in checker.iter_errors(json.loads(proc.stdout))] == []
 
 

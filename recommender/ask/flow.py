@@ -1,8 +1,10 @@
-"""The questionnaire's flow, with no terminal I/O: which question comes next, ``--short``, and the review.
+"""The questionnaire's flow, with no terminal I/O: which question comes next, ``--short``, and the
+review.
 
-Every prompt goes through a :class:`Prompter` (the seam): ``recommender.ask.prompts`` is the questionary one, and
-tests pass it pipe input. The flow records progress in a :class:`Progress` it is given, so whoever catches
-Ctrl-C (``commands/ask.py``, in one place) still holds every answer given so far.
+Every prompt goes through a :class:`Prompter` (the seam): ``recommender.ask.prompts`` is the
+questionary one, and tests pass it pipe input. The flow records progress in a :class:`Progress` it
+is given, so whoever catches Ctrl-C (``commands/ask.py``, in one place) still holds every answer
+given so far.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from recommender.scoring.table import Table, table_for
 class Step:
     """Where a prompt stands: question ``number`` of about ``total``; ``again`` when edited from
     the review; ``prefilled`` when the answers came from a profile (``--from``), so a question it
-    leaves out starts on "Not sure / skip" and Enter keeps it unanswered instead of inventing one."""
+    leaves out starts on "Not sure / skip" and Enter keeps it unanswered instead of inventing
+    one."""
 
     number: int
     total: int

@@ -1,8 +1,10 @@
-"""The questionary prompts: one function per question kind, each forwarding ``**kwargs`` to prompt_toolkit.
+"""The questionary prompts: one function per question kind, each forwarding ``**kwargs`` to
+prompt_toolkit.
 
 Only ``recommender ask`` imports this module (questionary costs startup time). Every call uses
-``unsafe_ask()``, so Ctrl-C arrives as KeyboardInterrupt and is handled once, in ``commands/ask.py``.
-Tests pass ``input=create_pipe_input()`` and ``output=DummyOutput()`` to type real keystrokes.
+``unsafe_ask()``, so Ctrl-C arrives as KeyboardInterrupt and is handled once, in
+``commands/ask.py``. Tests pass ``input=create_pipe_input()`` and ``output=DummyOutput()`` to type
+real keystrokes.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ def _qmark(step: Step) -> str:
 
 
 def _instruction(q: Question, keys: str) -> str:
-    # The help sits in the instruction so it shows while answering and folds away once answered. It is
-    # wrapped here because prompt_toolkit cuts a long line at the screen edge instead of wrapping it.
+    # The help sits in the instruction so it shows while answering and folds away once answered.
+    # It is wrapped here because prompt_toolkit cuts a long line at the screen edge instead of
+    # wrapping it.
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 100) - 2)
     lines = textwrap.wrap(q.help, width=width, initial_indent="  ", subsequent_indent="  ")
     return "\n" + "\n".join([*lines, f"  ({keys})"])
@@ -172,7 +175,7 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
         Choice(f"{_fit(q.text, width):<{width}}  {_fit(answer_text(q, a), room - width - 2)}", q.id)
         for q, a in rows
     ]
-    # Erased once answered, so each return to the review shows one fresh list rather than a growing log.
+    # Erased once answered: each return to the review shows one fresh list, not a growing log.
     picked = questionary.select(
         "Your answers",
         choices,
@@ -186,7 +189,8 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
 
 
 class QuestionaryPrompter:
-    """The :class:`recommender.ask.flow.Prompter` for a real terminal; ``kwargs`` go to every prompt."""
+    """The :class:`recommender.ask.flow.Prompter` for a real terminal; ``kwargs`` go to every
+    prompt."""
 
     def __init__(self, **kwargs: Any) -> None:
         self.kwargs = kwargs

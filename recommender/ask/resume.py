@@ -21,8 +21,7 @@ from recommender.rulebase.yamlio import load_yaml
 
 FILE_NAME = "ask-resume.yaml"
 HEADER = (
-    "# Kept by `recommender ask` when it was interrupted; "
-    "`recommender ask --resume` carries on.\n"
+    "# Kept by `recommender ask` when it was interrupted; `recommender ask --resume` carries on.\n"
 )
 
 

@@ -88,7 +88,7 @@ def probe_facts(
 def score(
     args: argparse.Namespace, rules: RuleBase, answers: Normal, name: str | None
 ) -> tuple[Recommendation, Evidence | None]:
-    """Rank the answers; with ``--probe``, on this machine's probe facts, and gather the evidence."""
+    """Rank the answers; with ``--probe``, on this machine's probe facts, with the evidence."""
     result, evidence, _ = score_with_facts(args, rules, answers, name)
     return result, evidence
 

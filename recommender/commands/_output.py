@@ -53,7 +53,7 @@ def output_format(
         return default
     suffix = PurePath(output).suffix.lower()
     found = EXTENSIONS.get(suffix)
-    if found not in formats:
+    if found is None or found not in formats:
         raise UserError(
             f'cannot tell the output format from "{suffix or "no extension"}"; use --format '
             f"({', '.join(formats)})",
@@ -63,7 +63,10 @@ def output_format(
 
 
 def chosen_format(
-    args: argparse.Namespace, formats: Sequence[str], default: str, inputs: Iterable[str | None] = ()
+    args: argparse.Namespace,
+    formats: Sequence[str],
+    default: str,
+    inputs: Iterable[str | None] = (),
 ) -> str:
     """The format, with ``-o FILE`` checked before any work: a directory, a socket, or one of
     the ``inputs`` the command reads is refused here (:func:`recommender.fileio.output_target`).

@@ -4,6 +4,7 @@ is installed (``recommender schema compare``)."""
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from recommender.commands._common import rulebase
 from recommender.commands._output import add_output_arguments, chosen_format, emit, width
@@ -25,12 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 FORMATS = ("table", "json", "markdown")
 
 
-def comparison(rules: RuleBase) -> dict:
+def comparison(rules: RuleBase) -> dict[str, dict[str, Any]]:
     """The table as data: per framework, per row, the 2021 value, today's value and its source."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for f in rules.frameworks:
         installed = installed_distribution(f.packages)
-        rows = {key: dict(f.table.get(key, {})) for key in ROWS}
+        rows: dict[str, Any] = {key: dict(f.table.get(key, {})) for key in ROWS}
         rows["installed"] = (
             {"package": installed[0], "version": installed[1]} if installed else None
         )

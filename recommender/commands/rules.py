@@ -1,4 +1,5 @@
-"""``recommender rules SUBCOMMAND``: work with the rule files themselves. One module per subcommand."""
+"""``recommender rules SUBCOMMAND``: work with the rule files themselves, one module per
+subcommand."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ code is imported when the command runs.
 from __future__ import annotations
 
 import argparse
+from datetime import UTC
 
 from recommender.commands._output import add_output_arguments
 
@@ -47,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
     import time
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from recommender.commands._common import rulebase
     from recommender.commands._output import chosen_format, emit, keeping
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = chosen_format(args, FORMATS, "table")
     index = choose_index(args.index_url, os.environ)
     rules = rulebase(args)
-    today = args.today or datetime.now(timezone.utc).date()
+    today = args.today or datetime.now(UTC).date()
     deadline = time.monotonic() + args.timeout
     report = freshness(rules, index, today, http_fetch(deadline), deadline)
     with keeping(1 if report.findings else 0):

@@ -1,4 +1,5 @@
-"""``recommender rules lint``: exact search of the whole answer space; exit 1 on any unacknowledged warning."""
+"""``recommender rules lint``: exact search of the whole answer space; exit 1 on any
+unacknowledged warning."""
 
 from __future__ import annotations
 
@@ -54,8 +55,8 @@ def summary(report: LintReport) -> list[str]:
         lines.append(_exact_line(report))
     elif report.exhaustive:
         lines.append(
-            f"scored all {report.scored:,} distinct profiles (the whole space) in {report.seconds:.3f} s "
-            f"({rate:,.0f} profiles/s)"
+            f"scored all {report.scored:,} distinct profiles (the whole space) in "
+            f"{report.seconds:.3f} s ({rate:,.0f} profiles/s)"
         )
     else:
         lines.append(
@@ -65,20 +66,24 @@ def summary(report: LintReport) -> list[str]:
         )
     if report.fallback:
         lines.insert(1, f"not exact: {report.fallback}")
-    wins = ", ".join(f"{f} {w / t.weight:.1%}" for f, w in zip(report.rules.framework_ids, t.wins))
+    shares = zip(report.rules.framework_ids, t.wins, strict=True)
+    wins = ", ".join(f"{f} {w / t.weight:.1%}" for f, w in shares)
     lines.append(f"winners: {wins}, tie {t.ties / t.weight:.1%}, none {t.nothing / t.weight:.1%}")
     return lines
 
 
 def _exact_line(report: LintReport) -> str:
+    from recommender.lint.exact import ExactTotals
+
+    assert isinstance(report.totals, ExactTotals)  # method "exact"
     parts = report.totals.parts
     biggest = max(parts, key=lambda p: p.size)
     names = ", ".join(report.space.dims[d].name for d in biggest.dims)
     rate = report.space.full_size / report.seconds if report.seconds else float("inf")
     return (
         f"exhaustive (exact): all {report.space.full_size:,} profiles in {report.seconds:.3f} s "
-        f"({rate:,.0f} profiles/s equivalent); {len(parts)} independent parts, {report.scored:,} partial "
-        f"profiles enumerated (largest part: {names}, {biggest.size:,})"
+        f"({rate:,.0f} profiles/s equivalent); {len(parts)} independent parts, "
+        f"{report.scored:,} partial profiles enumerated (largest part: {names}, {biggest.size:,})"
     )
 
 

@@ -25,7 +25,7 @@ from recommender.scoring import confidence as conf
 from recommender.scoring.decide import points
 from recommender.scoring.explore import Change, what_would_change
 from recommender.scoring.stack import DEPLOYMENT, HARDWARE, Stack, stack_dict, stack_of
-from recommender.scoring.table import MEMO_LIMIT, Normal, Outcome, Table, Vector, leaves, table_for
+from recommender.scoring.table import MEMO_LIMIT, Normal, Outcome, Table, Vector, table_for
 from recommender.values import Value, frozen
 
 __all__ = ["Change"]  # re-exported: the what-if entry lives with the what-ifs
