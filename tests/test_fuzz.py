@@ -179,7 +179,8 @@ def test_every_csv_row_becomes_one_record(
     if outcome.code == 2:  # the header itself is unusable; said in one line
         return
     assert outcome.code in (0, 1)
-    assert _records(scratch) == len(rows)
+    blank = [r for r in rows if len(r) == 1 and not r[0].strip()]  # a blank line is no row
+    assert _records(scratch) == len(rows) - len(blank)
 
 
 def shaped(shape: dict[str, schema.Field], depth: int = 0) -> st.SearchStrategy[dict[str, Any]]:
