@@ -7,8 +7,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import PurePath
+from typing import Any
 
 from recommender.errors import UserError
 
@@ -91,6 +92,20 @@ def width(output: str | None) -> int | None:
     from recommender.render.terminal import width_of
 
     return width_of(sys.stdout)
+
+
+def report(
+    fmt: str,
+    as_dict: Callable[[], Any],
+    as_markdown: Callable[[], str],
+    as_table: Callable[[], str],
+) -> str:
+    """A report's text in ``fmt``: the JSON of ``as_dict()``, else the markdown or the table."""
+    if fmt == "json":
+        from recommender.render.jsonout import json_text
+
+        return json_text(as_dict())
+    return as_markdown() if fmt == "markdown" else as_table()
 
 
 def emit(text: str, output: str | None, inputs: Iterable[str | None] = ()) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from recommender.commands._common import add_answer_arguments, read_answers, rulebase
-from recommender.commands._output import add_output_arguments, chosen_format, emit
+from recommender.commands._output import add_output_arguments, chosen_format, emit, report
 
 FORMATS = ("table", "json", "markdown")
 
@@ -24,13 +24,11 @@ def run(args: argparse.Namespace) -> int:
     fmt = chosen_format(args, FORMATS, "table")
     name, answers = read_answers(args, rules)
     t = trace(answers, rules, profile=name)
-    if fmt == "json":
-        from recommender.render.jsonout import json_text
-
-        text = json_text(render.explain_dict(t, rules))
-    elif fmt == "markdown":
-        text = render.explain_markdown(t, rules)
-    else:
-        text = render.explain_table(t, rules)
+    text = report(
+        fmt,
+        lambda: render.explain_dict(t, rules),
+        lambda: render.explain_markdown(t, rules),
+        lambda: render.explain_table(t, rules),
+    )
     emit(text, args.output)
     return 0

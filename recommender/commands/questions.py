@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from recommender.commands._common import rulebase
-from recommender.commands._output import add_output_arguments, chosen_format, emit, width
+from recommender.commands._output import add_output_arguments, chosen_format, emit, report, width
 
 FORMATS = ("table", "json", "markdown")
 
@@ -20,13 +20,11 @@ def run(args: argparse.Namespace) -> int:
 
     rules = rulebase(args)
     fmt = chosen_format(args, FORMATS, "table")
-    if fmt == "json":
-        from recommender.render.jsonout import json_text
-
-        text = json_text(render.questions_dict(rules))
-    elif fmt == "markdown":
-        text = render.questions_markdown(rules)
-    else:
-        text = render.questions_table(rules, width(args.output))
+    text = report(
+        fmt,
+        lambda: render.questions_dict(rules),
+        lambda: render.questions_markdown(rules),
+        lambda: render.questions_table(rules, width(args.output)),
+    )
     emit(text, args.output)
     return 0

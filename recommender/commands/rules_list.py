@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from recommender.commands._common import rulebase
-from recommender.commands._output import add_output_arguments, chosen_format, emit
+from recommender.commands._output import add_output_arguments, chosen_format, emit, report
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.scoring.table import table_for
@@ -50,13 +50,11 @@ def run(args: argparse.Namespace) -> int:
     rules = rulebase(args)
     fmt = chosen_format(args, FORMATS, "table")
     chosen = select(rules, args.framework, args.question)
-    if fmt == "json":
-        from recommender.render.jsonout import json_text
-
-        text = json_text(render.rules_dict(chosen, rules))
-    elif fmt == "markdown":
-        text = render.rules_markdown(chosen, rules)
-    else:
-        text = render.rules_table(chosen, rules)
+    text = report(
+        fmt,
+        lambda: render.rules_dict(chosen, rules),
+        lambda: render.rules_markdown(chosen, rules),
+        lambda: render.rules_table(chosen, rules),
+    )
     emit(text, args.output)
     return 0
