@@ -265,25 +265,25 @@ class Scorer:
         # per rule: the inputs its condition reads, in question order (why-not groups by them)
         self.reads = tuple(tuple(d.id for d in t.dims if d.mask & bits) for bits in t.read)
         self._verdicts: dict[tuple[int, ...], Verdict] = {}
-        # the bits a stack reads: the targets, the hardware, the routes' and picks' conditions
-        self.stack_bits = t.pick_bits
+        # the bits a stack's routes read: the targets, the hardware and the routes' conditions
+        self.stack_bits = 0
         for question in (DEPLOYMENT, HARDWARE):
             self.stack_bits |= t.dim[question].mask if question in t.dim else 0
         for route in rules.deploy:
             self.stack_bits |= t.bits_read(route.when)
         for hardware in rules.hardware:
             self.stack_bits |= t.bits_read(hardware.when)
-        self._stacks: dict[tuple[str, int], Stack] = {}
+        self._stacks: dict[tuple[str, int, str | None], Stack] = {}
 
     def stack(self, winner: str, sig: int) -> Stack:
-        """The winner's stack for the answers in ``sig``, remembered per the bits a stack reads
-        (every batch row asks: it was a sixth of a CSV batch)."""
-        key = (winner, sig & self.stack_bits)
+        """The winner's stack for the answers in ``sig``, remembered per companion and the bits the
+        routes read (every batch row asks: it was a sixth of a CSV batch)."""
+        companion = self.table.companion(winner, sig)
+        key = (winner, sig & self.stack_bits, companion.id if companion else None)
         found = self._stacks.get(key)
         if found is None:
             if len(self._stacks) >= MEMO_LIMIT // 8:
                 self._stacks.clear()
-            companion = self.table.companion(winner, sig)
             found = self._stacks[key] = stack_of(self.table, winner, sig, companion)
         return found
 
