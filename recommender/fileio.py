@@ -20,10 +20,10 @@ import signal
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO, Any, BinaryIO, TextIO
 
 from recommender.errors import STOP_SIGNALS, UserError
+from recommender.values import Value, frozen
 
 MAX_BYTES = 1 << 20  # a profile, rule file or resume file: small by nature
 MAX_DOCUMENT = 64 << 20  # a batch YAML or JSON document (read one profile at a time)
@@ -263,8 +263,8 @@ def depth(value: Any, limit: int = MAX_DEPTH) -> int:
 # -- writing -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+@frozen
+class Target(Value):
     """Where ``-o`` writes: ``path`` replaced atomically, or written straight into (``direct``)
     when it is a character device or FIFO, which must never be replaced by a regular file."""
 

@@ -17,10 +17,11 @@ from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.profiles import Normal
 from recommender.scoring.explore import could_change
 from recommender.scoring.table import Table, table_for
+from recommender.values import Value, frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+@frozen
+class Step(Value):
     """Where a prompt stands: question ``number`` of about ``total``; ``again`` when edited from
     the review; ``prefilled`` when the answers came from a profile (``--from``), so a question it
     leaves out starts on "Not sure / skip" and Enter keeps it unanswered instead of inventing

@@ -13,7 +13,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,13 +26,14 @@ from recommender.render import render
 from recommender.render.terminal import width_of
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal, load_profile, profile_yaml
+from recommender.values import Value, frozen
 
 if TYPE_CHECKING:  # questionary is imported only once a terminal is known to be there
     from recommender.ask.prompts import QuestionaryPrompter
 
 
-@dataclass(frozen=True, slots=True)
-class Start:
+@frozen
+class Start(Value):
     """Where the answers start: progress to carry on from (and the file it came from), default
     answers from ``--from`` (None without it), and the profile name for the report."""
 

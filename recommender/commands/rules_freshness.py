@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from recommender.commands._output import add_output_arguments
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import date
 

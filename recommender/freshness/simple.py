@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from recommender.values import Value, frozen
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -13,7 +13,6 @@ whole; :class:`ItemStream` reads a batch document one top-level item at a time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +20,7 @@ import yaml
 
 from recommender.errors import UserError
 from recommender.fileio import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, read_text
+from recommender.values import Value, frozen
 
 __all__ = ["MAX_BYTES", "Item", "ItemStream", "Map", "Seq", "load_yaml", "read_text"]
 
@@ -276,8 +276,8 @@ def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX
         loader.dispose()
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+@frozen
+class Item(Value):
     """One top-level item of a batch document: its key (None in a sequence), its value, where it
     starts, and why it cannot be used (``error``, already a full message) if it cannot."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal
@@ -15,7 +15,6 @@ from recommender.scoring.result import Recommendation
 from recommender.scoring.table import table_for
 from recommender.values import Value, frozen
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from recommender.probe.progress import Progress
 

@@ -8,7 +8,7 @@ a missing one drops its part."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recommender import __version__
 from recommender.render.html import reasons
@@ -29,7 +29,6 @@ from recommender.rulebase.model import RuleBase
 from recommender.scoring.export import export_rules
 from recommender.scoring.result import Recommendation
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
