@@ -70,7 +70,10 @@ def test_the_table_rows_are_read_off_the_records(team: Path):
 
 def test_the_summary_counts_and_charts(team: Path):
     page = run_cli("batch", str(team), "-f", "html", env=MINI_ENV).stdout
-    for stat, n in (("profiles", 5), ("scored", 4), ("ties", 1), ("failed", 1)):
+    records = json.loads(run_cli("batch", str(team), "-f", "json", env=MINI_ENV).stdout)
+    close = sum(r["confidence"] == "close" for r in records)
+    counts = (("profiles", 5), ("scored", 4), ("ties", 1), ("failed", 1), ("close", close))
+    for stat, n in counts:
         assert f'<li data-stat="{stat}"><b>{n}</b>' in page
     for chart in ("winners-chart", "margin-chart", "deciding-chart"):
         assert f'<figure class="chart" id="{chart}">' in page

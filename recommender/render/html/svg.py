@@ -15,7 +15,7 @@ from recommender.values import Value, frozen
 
 ROW = 30
 PAD = 8
-VALUE_ROOM = 96  # right of the longest bar, for "+17 ◀ winner"
+VALUE_ROOM = 124  # right of the longest bar, for "+16.5 ◀ winner" (or "−12.5 ✗ excluded")
 
 
 @frozen

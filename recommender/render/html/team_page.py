@@ -79,7 +79,8 @@ def _stats(tally: Tally) -> Markup:
         ("profiles", tally.rows),
         ("scored", tally.rows - tally.outcomes["error"]),
         ("ties", tally.outcomes["tie"]),
-        ("close calls (margin \u2264 1 or tie)", tally.close),
+        ("close calls (one answer could swing them)", tally.confidence["close"]),
+        ("narrow margins (\u2264 1 point, or a tie)", tally.close),
         ("failed rows", tally.outcomes["error"]),
     ]
     return el(
@@ -205,7 +206,7 @@ def _filters(names: Names, tally: Tally) -> Markup:
             "Profile name contains",
             el("input", type="search", name="q", data_filter="q", autocomplete="off"),
         ),
-        _select("close", "Margin", [("", "any"), ("1", "close calls (\u2264 1 or tie)")]),
+        _select("close", "Margin", [("", "any"), ("1", "narrow (\u2264 1 point, or a tie)")]),
     ]
     if tally.confidence:
         levels = [(c, c) for c in (*CONFIDENCE_ORDER, *tally.confidence) if c in tally.confidence]
