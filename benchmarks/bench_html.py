@@ -29,22 +29,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent), str(ROOT / "tests")]
 
 import _profiles  # noqa: E402
+from html_support import CHROMIUM, FLAGS  # noqa: E402  (the tests' browser and flags)
 
 from recommender.rulebase.load import load_rules  # noqa: E402
 
-CHROMIUM = os.environ.get("RECOMMENDER_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMING = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const mark = performance.getEntriesByName("table-painted")[0];

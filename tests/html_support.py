@@ -4,6 +4,7 @@ reference evaluator of the exported rules written straight from the scoring core
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from collections.abc import Mapping
@@ -18,6 +19,18 @@ from recommender.scoring.table import table_for
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
 MLX = ROOT / "docs" / "examples" / "mlx"
+
+# The browser of the html tests and of benchmarks/bench_html.py: Debian's chromium, not downloaded.
+CHROMIUM = os.environ.get("RECOMMENDER_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",  # CI runs as root, where chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Hostile text: closes the script element, opens a comment, breaks out of an attribute, and the two
 # characters that end a JavaScript line.

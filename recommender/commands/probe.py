@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from recommender.commands._output import add_output_arguments, chosen_format, emit
 from recommender.errors import ExitCode, Terminated, UserError
@@ -70,37 +71,32 @@ def _safe(text: str, fmt: str) -> str:
     return safe_json(text) if fmt == "json" else printable(text)
 
 
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    """What a probe of this machine and of a cluster's nodes take alike."""
+    from recommender.probe.progress import for_stream
+
+    return {
+        "deep": args.deep,
+        "refresh": args.refresh,
+        "timeout": args.timeout,
+        "progress": for_stream(sys.stderr, args.quiet),
+    }
+
+
 def _machine(args: argparse.Namespace) -> str:
     from recommender.probe import run_probe
-    from recommender.probe.progress import for_stream
     from recommender.probe.render import FORMATS as RENDER
 
-    report = run_probe(
-        args.framework,
-        deep=args.deep,
-        refresh=args.refresh,
-        timeout=args.timeout,
-        progress=for_stream(sys.stderr, args.quiet),
-    )
-    return RENDER[args.format](report)
+    return RENDER[args.format](run_probe(args.framework, **_options(args)))
 
 
 def _cluster(args: argparse.Namespace) -> str:
     from recommender.probe.cluster import probe_cluster
     from recommender.probe.cluster.render import FORMATS as RENDER
-    from recommender.probe.progress import for_stream
 
     address = args.ray or os.environ.get("RAY_ADDRESS", "")
     if not address:
         raise UserError(
             "--ray needs an ADDRESS (host:port of the cluster's head), or set RAY_ADDRESS"
         )
-    report = probe_cluster(
-        address,
-        args.framework,
-        deep=args.deep,
-        refresh=args.refresh,
-        timeout=args.timeout,
-        progress=for_stream(sys.stderr, args.quiet),
-    )
-    return RENDER[args.format](report)
+    return RENDER[args.format](probe_cluster(address, args.framework, **_options(args)))

@@ -1,6 +1,6 @@
 """How sure a result is: ``none``, ``close`` or ``clear``, computed exactly from the scoring table.
 
-* ``none``: nothing but the default lean separates the frameworks (:meth:`Table.lean_only`): none
+* ``none``: nothing but the default lean separates the frameworks (:attr:`Outcome.lean_only`): none
   is excluded and, without the points of the rules marked ``lean: true``, all score the same. No
   winner is named; :func:`deciding` names the questions whose answers would separate them most.
 * ``close``: a tie; or the winner leads by the lean alone; or one single different answer to a
@@ -57,9 +57,9 @@ def levels(
 
 def _quick(table: Table, o: Outcome) -> str | None:
     """The level when no alternative answer needs scoring, else None."""
-    real = table.real(o)
-    if len(real) > 1 and not o.blocked and len(set(real)) == 1:  # Table.lean_only
+    if o.lean_only:
         return NONE
+    real = o.real
     if o.tie:
         return CLOSE
     if o.winner is None:
@@ -73,9 +73,9 @@ def _quick(table: Table, o: Outcome) -> str | None:
 
 def by_lean(table: Table, o: Outcome) -> bool:
     """The winner leads only by the lean: without it, a rival scores as much."""
-    if o.winner is None or table.lean_only(o):
+    if o.winner is None or o.lean_only:
         return False
-    real = table.real(o)
+    real = o.real
     rivals = [real[k] for k in _rivals(table, o)]
     return bool(rivals) and max(rivals) >= real[table.ids.index(o.winner)]
 
@@ -94,7 +94,7 @@ def _swung(table: Table, sig: int, o: Outcome) -> Iterator[tuple[int, Alternativ
     win = table.ids.index(o.winner)
     for alt in every_alternative(table, sig):
         changed = table.outcome(table.fired([alt.sig], near=sig)[0])
-        real = table.real(changed)
+        real = changed.real
         ahead = max(real[k] for k in rivals) - real[win]
         if ahead >= 0:
             yield ahead, alt, changed
@@ -116,7 +116,7 @@ def deciding(table: Table, sig: int, n: int = DECIDING) -> tuple[str, ...]:
     lead: dict[str, int] = {}
     for alt in every_alternative(table, sig):
         o = table.outcome(table.fired([alt.sig], near=sig)[0])
-        real = sorted((table.real(o)[k] for k in o.contenders), reverse=True)
+        real = sorted((o.real[k] for k in o.contenders), reverse=True)
         gap = real[0] - real[1] if len(real) > 1 else 0
         lead[alt.question] = max(lead.get(alt.question, 0), gap)
     ranked = sorted((q for q, gap in lead.items() if gap > 0), key=lambda q: -lead[q])
@@ -166,7 +166,7 @@ def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> li
     blocked = np.array([o.blocked for o in outcomes], dtype=np.int64)
     rival = (blocked[:, None] >> np.arange(k)[None, :]) & 1 == 0
     rival[np.arange(len(sigs)), win] = False
-    real = np.array([table.real(o) for o in outcomes], dtype=np.int64).reshape(len(sigs), k)
+    real = np.array([o.real for o in outcomes], dtype=np.int64).reshape(len(sigs), k)
     caught = np.zeros(len(sigs), dtype=bool)
     live = np.arange(len(sigs))
     for reach in _reach(table):

@@ -95,7 +95,7 @@ class Outcome(Value):
     winner: str | None
     tie: tuple[str, ...]
     margin: int | None  # the first contender's lead over the second (0 in a tie)
-    real: tuple[int, ...]  # the scores without the points of the lean (see Table.real)
+    real: tuple[int, ...]  # the scores without the points of the lean rules (Table.without_lean)
 
     @property
     def lean_only(self) -> bool:
@@ -358,10 +358,6 @@ class Table:
             found = self._codes[code] = verdict(self.ids, code)
         return found
 
-    def real(self, o: Outcome) -> tuple[int, ...]:
-        """An outcome's scores without the points of the lean (rules marked ``lean: true``)."""
-        return o.real
-
     def without_lean(self, fired: tuple[int, ...], scores: tuple[int, ...]) -> tuple[int, ...]:
         """``scores`` less the points of the lean rules in ``fired``; computed once per outcome
         (reading it per use was a sixth of a CSV batch)."""
@@ -369,10 +365,6 @@ class Table:
         if not lean:
             return scores
         return tuple(s - sum(self.columns[k][r] for r in lean) for k, s in enumerate(scores))
-
-    def lean_only(self, o: Outcome) -> bool:
-        """See :attr:`Outcome.lean_only`."""
-        return o.lean_only
 
     def reported(self, o: Outcome) -> tuple[str | None, tuple[str, ...]]:
         """(winner, tie) as reported: when only the lean separates them, no winner, and every

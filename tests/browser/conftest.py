@@ -14,17 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from html_support import CHROMIUM, FLAGS
 
-CHROMIUM = os.environ.get("RECOMMENDER_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",  # CI runs as root, where chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOW = (
     "scripts/test installs it (as root: apt-get install -y chromium); set RECOMMENDER_CHROMIUM to "
     "another chromium binary, or RECOMMENDER_SKIP_BROWSER=1 to skip the browser tests"

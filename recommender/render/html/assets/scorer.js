@@ -66,7 +66,7 @@ const RecommenderScorer = (() => {
   }
 
   /* Nothing but the lean separates them: none excluded, and the scores without the lean's points
-     all equal (Table.lean_only); then no winner, every framework tied. */
+     all equal (Outcome.lean_only); then no winner, every framework tied. */
   function leanOnly(t) {
     const real = t.real.map(round6);
     return t.ids.length > 1 && !t.blocked.some(Boolean) && real.every((s) => s === real[0]);
