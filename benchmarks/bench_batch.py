@@ -12,13 +12,19 @@ then times, best of --repeat:
 
 Times are CPU seconds (user + system, children included), so a busy machine does not skew them.
 
+``--phases`` then splits the CSV batch into its steps (read, encode, score, confidence, flat row,
+CSV write), each in microseconds per row and as a ratio to the CSV floor's time per row.
+
     PYTHONPATH=. python benchmarks/bench_batch.py [--rows 100000] [--repeat 3] [--only shipped]
+        [--phases]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
+import io
 import json
 import os
 import resource
@@ -26,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +40,13 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 import _profiles  # noqa: E402
 
+from recommender.batch import readers  # noqa: E402
+from recommender.batch.records import flat  # noqa: E402
+from recommender.batch.run import CHUNK, Encoder, Item  # noqa: E402
 from recommender.cli import main  # noqa: E402
 from recommender.rulebase.load import load_rules  # noqa: E402
+from recommender.scoring import confidence  # noqa: E402
+from recommender.scoring.result import Scorer  # noqa: E402
 
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
@@ -82,7 +94,71 @@ def baseline_csv(src: Path, dst: Path, rows: list[list[str]]) -> None:
             writer.writerow(row)
 
 
-def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path) -> None:
+def phases(src: Path, rows: int, floor: float, repeat: int) -> None:
+    """Where a CSV batch's time goes: each step of ``batch`` over the whole input, timed apart
+    (best of ``repeat``), with the collector tuned as the batch tunes it."""
+    rules = load_rules()
+    questions = {q.id: q.id for q in rules.questions}
+    scorer = Scorer(rules)
+    t, vector = scorer.table, scorer.table.vector()
+    state: dict[str, Any] = {}
+
+    def read() -> None:
+        state["rows"] = list(readers.read_jsonl(readers.open_source(str(src)), questions))
+
+    def encode() -> None:
+        encoder = Encoder(rules, t)
+        state["sigs"] = [(r.name, encoder(r.answers or {}, r.where)) for r in state["rows"]]
+
+    def score() -> None:
+        sigs = state["sigs"]
+        state["recs"] = [
+            rec
+            for i in range(0, len(sigs), CHUNK)
+            for rec in scorer.recommend_signatures(sigs[i : i + CHUNK], vector, confidence=False)
+        ]
+
+    def levels() -> None:
+        recs = state["recs"]
+        for i in range(0, len(recs), CHUNK):
+            chunk = recs[i : i + CHUNK]
+            confidence.levels(t, [r.sig for r in chunk], [r.outcome for r in chunk], vector)
+
+    def rows_() -> None:
+        state["flat"] = [flat(item, rules, spreadsheet=True) for item in state["items"]]
+
+    def write() -> None:
+        csv.writer(io.StringIO(), lineterminator="\n").writerows(state["flat"])
+
+    steps = {
+        "read and parse (readers.read_jsonl)": read,
+        "check and encode answers (Encoder)": encode,
+        "score: fired rules, outcomes": score,
+        "confidence (every single change)": levels,
+        "flat row: verdict, stack, top reasons": rows_,
+        "CSV write": write,
+    }
+    read(), encode()
+    sigs = state["sigs"]  # the flat rows read the confidence, computed here untimed
+    scored = [
+        rec
+        for i in range(0, len(sigs), CHUNK)
+        for rec in scorer.recommend_signatures(sigs[i : i + CHUNK], vector)
+    ]
+    state["items"] = [Item(n, rec.profile, rec) for n, rec in enumerate(scored, 1)]
+    per_row = floor / rows
+    print(f"  where a CSV batch's time goes (us per row; the floor is {per_row * 1e6:.1f} us):")
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, *before[1:])  # as run_batch does
+    try:
+        for label, step in steps.items():
+            took = best(step, repeat) / rows
+            print(f"    {label:<40} {took * 1e6:6.1f} us  {took / per_row:5.2f}x the floor")
+    finally:
+        gc.set_threshold(*before)
+
+
+def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path, split: bool) -> None:
     os.environ["RECOMMENDER_BASE_RULES"] = str(base)
     rules = load_rules()
     src, out = tmp / f"{label}.jsonl", tmp / f"{label}.out.jsonl"
@@ -126,6 +202,8 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path) -> None:
         f"  batch -o .csv in-process            {as_csv:7.2f} s  {rows / as_csv:9,.0f} rows/s"
         f"  ratio {as_csv / csv_floor:.2f}x (target <= 5x)"
     )
+    if split:
+        phases(src, rows, csv_floor, repeat)
 
 
 def run() -> None:
@@ -133,6 +211,7 @@ def run() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=("shipped", "mini", "synthetic"))
+    parser.add_argument("--phases", action="store_true", help="split the CSV batch into steps")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bases = {
@@ -142,7 +221,7 @@ def run() -> None:
         }
         for label, base in bases.items():
             if args.only in (None, label):
-                bench(label, base, args.rows, args.repeat, Path(tmp))
+                bench(label, base, args.rows, args.repeat, Path(tmp), args.phases)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,12 @@ from recommender.batch.run import Item
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import points
 from recommender.scoring.result import (
+    Net,
     Reason,
     Recommendation,
     batch_record,
     error_record,
+    net_dict,
     number,
     reason_dict,
     verdict_dict,
@@ -32,6 +34,7 @@ class Records:
         self.probe = probe
         self._verdicts: dict[tuple[int, ...], dict[str, Any]] = {}
         self._reasons: dict[tuple[str, float], dict[str, Any]] = {}
+        self._nets: dict[tuple[int, tuple[str, str]], tuple[Net, dict[str, Any]]] = {}
 
     def record(self, item: Item) -> dict[str, Any]:
         if item.result is None:
@@ -48,8 +51,19 @@ class Records:
         if made is None:
             if len(self._verdicts) >= VERDICTS:
                 self._verdicts.clear()
-            made = self._verdicts[key] = verdict_dict(rec, self._reason)
+            made = self._verdicts[key] = verdict_dict(rec, self._reason, self._net)
         return made
+
+    def _net(self, n: Net, ids: tuple[str, str]) -> dict[str, Any]:
+        """A why-not net's dict, built once per net the scorer shares (``Scorer._net``); the
+        entry keeps the net, so its id is not reused while remembered."""
+        key = (id(n), ids)
+        found = self._nets.get(key)
+        if found is None or found[0] is not n:
+            if len(self._nets) >= VERDICTS:
+                self._nets.clear()
+            found = self._nets[key] = (n, net_dict(n, ids))
+        return found[1]
 
     def _reason(self, r: Reason) -> dict[str, Any]:
         key = (r.rule, r.points)  # a rule's reason, told apart by its points (cheap to hash)

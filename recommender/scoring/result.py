@@ -265,6 +265,8 @@ class Scorer:
         # per rule: the inputs its condition reads, in question order (why-not groups by them)
         self.reads = tuple(tuple(d.id for d in t.dims if d.mask & bits) for bits in t.read)
         self._verdicts: dict[tuple[int, ...], Verdict] = {}
+        self._nets: dict[tuple[tuple[int, ...], int, int], tuple[int, Net]] = {}
+        self.dim_order = {d.id: i for i, d in enumerate(t.dims)}  # why-not's nets, in this order
         # the bits a stack's routes read: the targets, the hardware and the routes' conditions
         self.stack_bits = 0
         for question in (DEPLOYMENT, HARDWARE):
@@ -397,13 +399,30 @@ class Scorer:
         for r in o.fired:
             if self.table.columns[first][r] or self.table.columns[second][r]:
                 groups.setdefault(self.reads[r], []).append(r)
-        nets = [self._net(reads, rules, first, second) for reads, rules in groups.items()]
-        order = {d.id: i for i, d in enumerate(self.table.dims)}
+        nets = [self._net(tuple(rules), first, second) for rules in groups.values()]
+        order = self.dim_order
         nets.sort(key=lambda n: (-n[0], order[n[1].reads[0]] if n[1].reads else len(order)))
         gap = points(o.scores[first] - o.scores[second])
         return WhyNot(self.table.ids[second], gap, tuple(net for _, net in nets))
 
-    def _net(self, reads: tuple[str, ...], rules: list[int], a: int, b: int) -> tuple[int, Net]:
+    def _net(self, rules: tuple[int, ...], a: int, b: int) -> tuple[int, Net]:
+        """The net of fired ``rules`` that read the same inputs, for framework ``a`` over ``b``.
+
+        Remembered: the same answers fire the same rules in many profiles, and building the
+        why-not was half of a JSONL batch record (``benchmarks/bench_batch.py``). Shared nets
+        are also what lets the batch encode each one once (``batch.records``).
+        """
+        key = (rules, a, b)
+        found = self._nets.get(key)
+        if found is None:
+            if len(self._nets) >= MEMO_LIMIT // 8:
+                self._nets.clear()
+            found = self._nets[key] = self._new_net(self.reads[rules[0]], rules, a, b)
+        return found
+
+    def _new_net(
+        self, reads: tuple[str, ...], rules: tuple[int, ...], a: int, b: int
+    ) -> tuple[int, Net]:
         col_a, col_b, given = self.table.columns[a], self.table.columns[b], self.rules.rules
         shares = sorted(rules, key=lambda r: (col_b[r] - col_a[r], r))
         total = sum(col_a[r] - col_b[r] for r in rules)
@@ -488,11 +507,13 @@ def change_dict(c: Change) -> dict[str, Any]:
 
 
 def verdict_dict(
-    rec: Recommendation, reason: Callable[[Reason], dict[str, Any]] = reason_dict
+    rec: Recommendation,
+    reason: Callable[[Reason], dict[str, Any]] = reason_dict,
+    net: Callable[[Net, tuple[str, str]], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The keys of a record that follow from the fired rules alone; ``reason`` serialises each
-    reason (batch passes a remembering one). ``why_not`` has no answers yet (:func:`to_dict`
-    adds them: they are the profile's)."""
+    reason and ``net`` each why-not net (batch passes remembering ones). ``why_not`` has no
+    answers yet (:func:`to_dict` adds them: they are the profile's)."""
     v = rec.verdict
     return {
         "winner": rec.winner,
@@ -508,30 +529,34 @@ def verdict_dict(
             }
             for s in v.ranking
         ],
-        "why_not": None if v.why_not is None else _why_not_dict(v.why_not, rec),
+        "why_not": None if v.why_not is None else _why_not_dict(v.why_not, rec, net or net_dict),
     }
 
 
-def _why_not_dict(w: WhyNot, rec: Recommendation) -> dict[str, Any]:
-    ids = (rec.outcome.winner, w.framework)
+def _why_not_dict(
+    w: WhyNot, rec: Recommendation, net: Callable[[Net, tuple[str, str]], dict[str, Any]]
+) -> dict[str, Any]:
+    ids = (rec.outcome.winner or "", w.framework)
     return {
         "framework": w.framework,
         "gap": number(w.gap),
-        "by_question": [
+        "by_question": [net(n, ids) for n in w.by_question],
+    }
+
+
+def net_dict(n: Net, ids: tuple[str, str]) -> dict[str, Any]:
+    """One why-not net; ``ids`` are the winner's and the runner-up's."""
+    return {
+        "question": n.question,
+        "reads": list(n.reads),
+        "net": number(n.net),
+        "rules": [
             {
-                "question": n.question,
-                "reads": list(n.reads),
-                "net": number(n.net),
-                "rules": [
-                    {
-                        "rule": s.rule,
-                        "net": number(s.net),
-                        "points": {ids[0]: number(s.winner), ids[1]: number(s.runner_up)},
-                    }
-                    for s in n.rules
-                ],
+                "rule": s.rule,
+                "net": number(s.net),
+                "points": {ids[0]: number(s.winner), ids[1]: number(s.runner_up)},
             }
-            for n in w.by_question
+            for s in n.rules
         ],
     }
 

@@ -541,6 +541,7 @@ class Vector:
         self.points = self.units.astype(np.float64)
         self.breaks = np.array(table.breaks, dtype=np.int64)
         self.excludes = (self.breaks[:, None] >> np.arange(k, dtype=np.int64)) & 1 == 1
+        self.lean = np.array(table.lean, dtype=np.intp)  # the rules of the default lean
 
     def matrix(self, sigs: Sequence[int]) -> Any:
         """Signatures as an N x words uint64 matrix."""
@@ -651,16 +652,18 @@ class Vector:
         open_count = k - excluded.sum(axis=1)
         margins = (open_scores[:, -1] - open_scores[:, -2]) if k > 1 else np.zeros(len(distinct))
         codes = top_codes(scores, blocked).tolist()
+        # Table.without_lean for every row at once: per row it was half of this method's time
+        lean = fired[:, self.lean].astype(np.float64) @ self.points[self.lean]
+        real = scores - lean.astype(np.int64)
         made = {}
-        for sig, fired_, row, b, o, m, n, code in zip(
-            distinct, self._tuples(fired), scores.tolist(), blocked.tolist(), order.tolist(),
-            margins.tolist(), open_count.tolist(), codes, strict=True,
+        for sig, fired_, row, real_, b, o, m, n, code in zip(
+            distinct, self._tuples(fired), scores.tolist(), real.tolist(), blocked.tolist(),
+            order.tolist(), margins.tolist(), open_count.tolist(), codes, strict=True,
         ):  # fmt: skip
             winner, tie = self.table.verdict(code)
             scores_ = tuple(row)
-            real = self.table.without_lean(fired_, scores_)
             margin = m if n > 1 else None
-            made[sig] = Outcome(fired_, scores_, b, tuple(o), winner, tie, margin, real)
+            made[sig] = Outcome(fired_, scores_, b, tuple(o), winner, tie, margin, tuple(real_))
         return [made[s] for s in sigs]
 
     def totals(self, fired: Any) -> tuple[Any, Any]:
