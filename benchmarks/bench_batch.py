@@ -32,8 +32,9 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
+from itertools import islice
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
@@ -94,68 +95,59 @@ def baseline_csv(src: Path, dst: Path, rows: list[list[str]]) -> None:
             writer.writerow(row)
 
 
-def phases(src: Path, rows: int, floor: float, repeat: int) -> None:
-    """Where a CSV batch's time goes: each step of ``batch`` over the whole input, timed apart
-    (best of ``repeat``), with the collector tuned as the batch tunes it."""
+def phases(src: Path, rows: int, floor: float) -> None:
+    """Where a CSV batch's time goes: the steps of ``batch``, each timed apart, chunk by chunk as
+    the batch runs them (so memory stays flat), with the collector tuned as the batch tunes it."""
     rules = load_rules()
     questions = {q.id: q.id for q in rules.questions}
     scorer = Scorer(rules)
     t, vector = scorer.table, scorer.table.vector()
-    state: dict[str, Any] = {}
-
-    def read() -> None:
-        state["rows"] = list(readers.read_jsonl(readers.open_source(str(src)), questions))
-
-    def encode() -> None:
-        encoder = Encoder(rules, t)
-        state["sigs"] = [(r.name, encoder(r.answers or {}, r.where)) for r in state["rows"]]
-
-    def score() -> None:
-        sigs = state["sigs"]
-        state["recs"] = [
-            rec
-            for i in range(0, len(sigs), CHUNK)
-            for rec in scorer.recommend_signatures(sigs[i : i + CHUNK], vector, confidence=False)
-        ]
-
-    def levels() -> None:
-        recs = state["recs"]
-        for i in range(0, len(recs), CHUNK):
-            chunk = recs[i : i + CHUNK]
-            confidence.levels(t, [r.sig for r in chunk], [r.outcome for r in chunk], vector)
-
-    def rows_() -> None:
-        state["flat"] = [flat(item, rules, spreadsheet=True) for item in state["items"]]
-
-    def write() -> None:
-        csv.writer(io.StringIO(), lineterminator="\n").writerows(state["flat"])
-
-    steps = {
-        "read and parse (readers.read_jsonl)": read,
-        "check and encode answers (Encoder)": encode,
-        "score: fired rules, outcomes": score,
-        "confidence (every single change)": levels,
-        "flat row: verdict, stack, top reasons": rows_,
-        "CSV write": write,
-    }
-    read(), encode()
-    sigs = state["sigs"]  # the flat rows read the confidence, computed here untimed
-    scored = [
-        rec
-        for i in range(0, len(sigs), CHUNK)
-        for rec in scorer.recommend_signatures(sigs[i : i + CHUNK], vector)
+    encoder = Encoder(rules, t)
+    out = csv.writer(io.StringIO(), lineterminator="\n")
+    steps = [
+        "read and parse (readers.read_jsonl)",
+        "check and encode answers (Encoder)",
+        "score: fired rules, outcomes",
+        "confidence (every single change)",
+        "flat row: verdict, stack, top reasons",
+        "CSV write",
     ]
-    state["items"] = [Item(n, rec.profile, rec) for n, rec in enumerate(scored, 1)]
-    per_row = floor / rows
-    print(f"  where a CSV batch's time goes (us per row; the floor is {per_row * 1e6:.1f} us):")
+    took = dict.fromkeys(steps, 0.0)
+    clock = [cpu()]
+
+    def lap(step: str) -> None:
+        now = cpu()
+        took[step] += now - clock[0]
+        clock[0] = now
+
+    reader = readers.read_jsonl(readers.open_source(str(src)), questions)
     before = gc.get_threshold()
     gc.set_threshold(50_000, *before[1:])  # as run_batch does
     try:
-        for label, step in steps.items():
-            took = best(step, repeat) / rows
-            print(f"    {label:<40} {took * 1e6:6.1f} us  {took / per_row:5.2f}x the floor")
+        clock[0] = cpu()
+        while block := list(islice(reader, CHUNK)):
+            lap(steps[0])
+            sigs = [(r.name, encoder(r.answers or {}, r.where)) for r in block]
+            lap(steps[1])
+            recs = scorer.recommend_signatures(sigs, vector, confidence=False)
+            lap(steps[2])
+            levels = confidence.levels(t, [r.sig for r in recs], [r.outcome for r in recs], vector)
+            recs = [replace(rec, level=level) for rec, level in zip(recs, levels, strict=True)]
+            lap(steps[3])
+            cells = [
+                flat(Item(n, rec.profile, rec), rules, spreadsheet=True)
+                for n, rec in enumerate(recs, 1)
+            ]
+            lap(steps[4])
+            out.writerows(cells)
+            lap(steps[5])
     finally:
         gc.set_threshold(*before)
+    per_row = floor / rows
+    print(f"  where a CSV batch's time goes (us per row; the floor is {per_row * 1e6:.1f} us):")
+    for step, seconds in took.items():
+        each = seconds / rows
+        print(f"    {step:<40} {each * 1e6:6.1f} us  {each / per_row:5.2f}x the floor")
 
 
 def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path, split: bool) -> None:
@@ -203,7 +195,7 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path, split: bool
         f"  ratio {as_csv / csv_floor:.2f}x (target <= 5x)"
     )
     if split:
-        phases(src, rows, csv_floor, repeat)
+        phases(src, rows, csv_floor)
 
 
 def run() -> None:
