@@ -18,7 +18,7 @@ Property tests (``tests/test_scoring_core.py``) pin them together on random rule
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from recommender.rulebase.conditions import (
@@ -377,10 +377,7 @@ class Table:
 
     def explain(self, cond: Condition, sig: int) -> str:
         """``cond`` explained on the answers (and facts) in ``sig``: each part, held or not."""
-        shown = {
-            d.id: frozenset(o for b, o in d.options if b & sig) for d in self.dims if sig & d.mask
-        }
-        return cond.explain(lambda c: self.holds(c, sig), shown)
+        return cond.explain(lambda c: self.holds(c, sig), _Chosen(self, sig))
 
     # -- what goes with a winner ------------------------------------------------------------------
     def companion(self, framework: str, sig: int) -> Companion | None:
@@ -411,6 +408,28 @@ class Table:
     def needs(self, sig: int) -> tuple[Need, ...]:
         """The needs (``rules/evidence.yaml``) these answers state."""
         return tuple(n for n in self.rules.needs if self.holds(n.when, sig))
+
+
+class _Chosen(Mapping[str, frozenset[str]]):
+    """The options chosen in a signature per question (or ``probe:`` fact), each worked out only
+    when an explanation reads it: building them all was most of explaining a dropped follow-up,
+    which a batch does for every record that has one."""
+
+    def __init__(self, table: Table, sig: int) -> None:
+        self.table, self.sig = table, sig
+
+    def __getitem__(self, question: str) -> frozenset[str]:
+        d = self.table.dim[question]
+        chosen = self.sig & d.mask
+        if not chosen:
+            raise KeyError(question)
+        return frozenset(o for b, o in d.options if b & chosen)
+
+    def __iter__(self) -> Iterator[str]:
+        return (d.id for d in self.table.dims if self.sig & d.mask)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 _TABLES: dict[int, tuple[RuleBase, Table]] = {}
