@@ -196,6 +196,8 @@ def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, 
     words = vector.applicable(vector.matrix([table.encode(n, facts) for n in normals]))
     assert words.tolist() == vector.matrix(sigs).tolist()
     batch = scorer.recommend_many([(None, n) for n in normals], facts, vector)
+    # the numpy outcomes, every field (the lean-free scores included), are the scalar ones
+    assert [many.outcome for many in batch] == [table.outcome(table.fired_one(s)) for s in sigs]
     recs = (rank(n, rules, facts=facts) for n in normals)
     for normal, rec, many in zip(normals, recs, batch, strict=True):
         ref = reference.score(rules, normal, facts)
