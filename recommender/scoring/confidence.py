@@ -132,13 +132,22 @@ class Reach(Value):
     question: Question
     asks: tuple[tuple[int, Node], ...]
     rules: tuple[int, ...]
+    # the most one different answer can gain any framework over another (lean not counted): a
+    # rule read turns on or off, so the gain is at most the sum of its point differences
+    swing: int
 
 
 @functools.lru_cache(maxsize=8)
 def _reach(table: Table) -> tuple[Reach, ...]:
     """Per question: the rules and follow-ups a different answer to it can change (built once
-    per table). A rule reading none of them fires alike before and after."""
+    per table). A rule reading none of them fires alike before and after.
+
+    The questions that can move the scores most come first: they catch most close rows, which
+    are then not tested again, and the rows left lead by more than the later questions can
+    swing. In question order a CSV batch spent ~50% more time on confidence
+    (``benchmarks/bench_batch.py --phases``)."""
     reads = [table.reads(r.when) for r in table.rules.rules]
+    k = len(table.ids)
     conds = {q.id: q.ask_when for q in table.rules.questions if q.ask_when}
     asked = {f: table.reads(c) for f, c in conds.items()}
     out = []
@@ -149,15 +158,22 @@ def _reach(table: Table) -> tuple[Reach, ...]:
         asks = tuple((table.dim[f].mask, table.lower(conds[f]))
                      for f in asked if f in moved and f != q.id)  # fmt: skip
         rules = tuple(r for r, on in enumerate(reads) if on & moved)
-        out.append(Reach(q, asks, rules))
-    return tuple(out)
+        counted = [table.points[r] for r in rules if r not in table.lean]
+        swing = max(
+            (sum(abs(p[a] - p[b]) for p in counted) for a in range(k) for b in range(k)),
+            default=0,
+        )
+        out.append(Reach(q, asks, rules, swing))
+    return tuple(sorted(out, key=lambda reach: -reach.swing))  # stable: then question order
 
 
 def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> list[bool]:
     """For each result with a winner and a rival: whether a single different answer lets a rival
     reach the winner's points (``next(_swung(...))`` for every row at once). Question by
     question, only the rows not caught yet are tested, and only the rules the question can
-    touch are re-tested: the others' points stay as they are."""
+    touch are re-tested: the others' points stay as they are. A row whose winner leads by more
+    than the question's :attr:`Reach.swing` cannot be caught by it and is not tested (most
+    clear rows skip most questions)."""
     np = vector.np
     table = vector.table
     k = len(table.ids)
@@ -167,17 +183,19 @@ def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> li
     rival = (blocked[:, None] >> np.arange(k)[None, :]) & 1 == 0
     rival[np.arange(len(sigs)), win] = False
     real = np.array([o.real for o in outcomes], dtype=np.int64).reshape(len(sigs), k)
+    lowest = np.iinfo(np.int64).min
+    lead = real[np.arange(len(sigs)), win] - np.where(rival, real, lowest).max(axis=1)
     caught = np.zeros(len(sigs), dtype=bool)
     live = np.arange(len(sigs))
     for reach in _reach(table):
-        if not len(live) or not reach.rules:
+        near = live[lead[live] <= reach.swing]  # the rows this question could catch
+        if not len(near) or not reach.rules:
             continue
-        changed = _real_after(vector, reach, words[live], real[live])
-        mine = np.take_along_axis(changed, win[live][None, :, None], axis=2)[:, :, 0]
-        best = np.where(rival[live][None, :, :], changed, np.iinfo(np.int64).min).max(axis=2)
-        hit = (best >= mine).any(axis=0)
-        caught[live[hit]] = True
-        live = live[~hit]
+        changed = _real_after(vector, reach, words[near], real[near])
+        mine = np.take_along_axis(changed, win[near][None, :, None], axis=2)[:, :, 0]
+        best = np.where(rival[near][None, :, :], changed, lowest).max(axis=2)
+        caught[near[(best >= mine).any(axis=0)]] = True
+        live = live[~caught[live]]
     return caught.tolist()
 
 
