@@ -2,7 +2,7 @@
 
 For each rule base (the shipped rules/, the mini test rules, and a synthetic 24-question / 160-rule
 base) it generates N seeded random profiles (multi answers, unanswered questions, stray follow-ups),
-then times, best of --repeat:
+then times, best of --repeat rounds:
 
 * JSONL with full reasons (target <= 3x): ``batch IN -o OUT.jsonl`` in process and as a CLI
   subprocess, against reading the input, ``json.loads`` of every line and ``json.dumps`` of the
@@ -10,7 +10,9 @@ then times, best of --repeat:
 * CSV (target <= 5x): ``batch IN -o OUT.csv`` in process, against reading the input, ``json.loads``
   of every line and writing the batch's own CSV row for it with the csv module.
 
-Times are CPU seconds (user + system, children included), so a busy machine does not skew them.
+Times are CPU seconds (user + system, children included), so a busy machine does not skew them,
+and each round runs every measurement in turn, so a drift in the machine's speed hits a run and
+its baseline alike (see :func:`best`).
 
 ``--phases`` then splits the CSV batch into its steps (read, encode, score, confidence, flat row,
 CSV write), each in microseconds per row and as a ratio to the CSV floor's time per row.
@@ -62,14 +64,17 @@ def cpu() -> float:
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
-def best(fn: Callable[[], object], repeat: int) -> float:
-    """The least CPU time of ``repeat`` runs."""
-    times = []
+def best(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """The least CPU time of each of ``runs`` over ``repeat`` rounds. Each round runs them all in
+    turn, so that a machine whose speed drifts (this one's swings up to 2x from one minute to the
+    next) slows a run and its baseline alike."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
-        start = cpu()
-        fn()
-        times.append(cpu() - start)
-    return min(times)
+        for name, fn in runs.items():
+            start = cpu()
+            fn()
+            times[name].append(cpu() - start)
+    return {name: min(spent) for name, spent in times.items()}
 
 
 def baseline(src: Path, dst: Path, records: list[dict]) -> None:
@@ -158,16 +163,33 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path, split: bool
     src, out = tmp / f"{label}.jsonl", tmp / f"{label}.out.jsonl"
     size = _profiles.write_jsonl(src, rules, rows)
     args = ["batch", str(src), "-o", str(out), "--quiet"]
-    in_process = best(lambda: main(args), repeat)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cli = best(
-        lambda: subprocess.run([sys.executable, "-m", "recommender", *args], env=env, check=True),
-        repeat,
-    )
+    out_csv = tmp / f"{label}.out.csv"
+    csv_args = ["batch", str(src), "-o", str(out_csv), "--quiet"]
+    main(args), main(csv_args)  # the outputs the baselines write again
     with open(out, encoding="utf-8") as f:
         records = [json.loads(line) for line in f]
-    assert len(records) == rows, (len(records), rows)
-    floor = best(lambda: baseline(src, tmp / "baseline.jsonl", records), repeat)
+    with open(out_csv, encoding="utf-8", newline="") as f:
+        csv_rows = list(csv.reader(f))
+    assert len(records) == rows and len(csv_rows) == rows + 1, (len(records), len(csv_rows))
+    # The baselines' records stay in memory through every round; frozen, the collector never
+    # walks them while a batch runs (it would slow the batch, not the baseline).
+    gc.freeze()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    took = best(
+        {
+            "in_process": lambda: main(args),
+            "cli": lambda: subprocess.run(
+                [sys.executable, "-m", "recommender", *args], env=env, check=True
+            ),
+            "floor": lambda: baseline(src, tmp / "baseline.jsonl", records),
+            "csv": lambda: main(csv_args),
+            "csv_floor": lambda: baseline_csv(src, tmp / "baseline.csv", csv_rows),
+        },
+        repeat,
+    )
+    gc.unfreeze()
+    in_process, cli, floor = took["in_process"], took["cli"], took["floor"]
+    as_csv, csv_floor = took["csv"], took["csv_floor"]
     fired = sum(len(s["reasons"]) for r in records[:1000] for s in r["ranking"]) / 1000
     print(
         f"{label}: {len(rules.questions)} questions, {len(rules.rules)} rules, {rows:,} profiles, "
@@ -183,12 +205,6 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path, split: bool
         f"  batch CLI subprocess                {cli:7.2f} s  {rows / cli:9,.0f} rows/s"
         f"  ratio {cli / floor:.2f}x (target <= 3x)"
     )
-    out_csv = tmp / f"{label}.out.csv"
-    as_csv = best(lambda: main(["batch", str(src), "-o", str(out_csv), "--quiet"]), repeat)
-    with open(out_csv, encoding="utf-8", newline="") as f:
-        csv_rows = list(csv.reader(f))
-    assert len(csv_rows) == rows + 1
-    csv_floor = best(lambda: baseline_csv(src, tmp / "baseline.csv", csv_rows), repeat)
     print(
         f"  baseline (json.loads + csv row)     {csv_floor:7.2f} s  {rows / csv_floor:9,.0f} rows/s"
     )

@@ -4,6 +4,7 @@ nothing else."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from recommender.batch.run import Item
@@ -130,14 +131,21 @@ def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]
         winner or "",
         ";".join(tie),
         rec.confidence,
-        *(number(points(score)) for score in o.scores),
+        *map(_number, o.scores),
         excluded,
-        "" if o.margin is None else number(points(o.margin)),
+        "" if o.margin is None else _number(o.margin),
         companion.id if companion else "",
         stack_line(stack, rec.scorer.table_names),
         ";".join(reasons),
         "",
     ]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _number(units: int) -> float | int:
+    """Whole millionths as a CSV number, remembered: a batch's rows repeat the same few scores,
+    and formatting each again was a fifth of a flat row (``benchmarks/bench_batch.py``)."""
+    return number(points(units))
 
 
 def flat_dict(item: Item, rules: RuleBase) -> dict[str, Any]:
