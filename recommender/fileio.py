@@ -230,9 +230,10 @@ def loads_json(
     """
     if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8-sig")
+            data = data.decode("utf-8")  # C; "utf-8-sig" is a Python codec, a tenth of a JSONL row
         except UnicodeDecodeError as exc:
             raise JsonProblem(f"not UTF-8 text (byte {exc.start})") from None
+        data = data.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write
     decoder = decoder or (_LENIENT if nan_as_none else _STRICT)
     try:
         value = decoder.decode(data)
