@@ -27,7 +27,7 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | 
     "PYTHONPATH": str(ROOT)
 }
 
-STDLIB = "import yaml, argparse, dataclasses, hashlib, json, typing"
+STDLIB = "yaml, argparse, dataclasses, hashlib, json, typing"  # what the package imports
 
 # Times every class ``dataclasses`` builds while the recommend command's modules are imported.
 # It wraps a private function of ``dataclasses``; this is a measurement, not the product.
@@ -76,8 +76,8 @@ def main() -> None:
     py = sys.executable
     steps = {
         "python -c 'import yaml'": [py, "-c", "import yaml"],
-        "+ the standard library it imports": [py, "-c", STDLIB],
-        "+ import recommender": [py, "-c", "import recommender, " + STDLIB[len("import ") :]],
+        "+ the standard library it imports": [py, "-c", f"import {STDLIB}"],
+        "+ import recommender": [py, "-c", f"import recommender, {STDLIB}"],
         "recommender recommend --format json": [
             py, "-m", "recommender", "recommend", "--profile", str(PROFILE), "--format", "json",
         ],

@@ -230,7 +230,7 @@ def loads_json(
     """
     if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8")  # C; "utf-8-sig" is a Python codec, a tenth of a JSONL row
+            data = data.decode("utf-8")  # in C: the "utf-8-sig" codec is Python, ~7 us a row
         except UnicodeDecodeError as exc:
             raise JsonProblem(f"not UTF-8 text (byte {exc.start})") from None
         data = data.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write

@@ -34,6 +34,23 @@ def wait_for(predicate: Callable[[], object], seconds: float = 20.0) -> None:
         time.sleep(0.02)
 
 
+def stop_mid_write(
+    proc: subprocess.Popen[str], where: Path, temp: str, signum: int, feed: str | None = None
+) -> str:
+    """Feed the child ``feed``, send it ``signum`` once a temp file matching ``temp`` is in
+    ``where`` (it is writing its output), and return its stderr; the child never outlives this."""
+    try:
+        if feed is not None:
+            assert proc.stdin is not None
+            proc.stdin.write(feed)
+            proc.stdin.flush()
+        wait_for(lambda: any(where.glob(temp)))
+        proc.send_signal(signum)
+        return proc.communicate(timeout=30)[1]
+    finally:
+        proc.kill()
+
+
 @pytest.mark.parametrize("signum", list(SIGNALS), ids=[s.name for s in SIGNALS])
 def test_a_signal_during_batch_o_leaves_no_temp_file_and_the_old_output(
     tmp_path: Path, signum: signal.Signals
@@ -51,15 +68,8 @@ def test_a_signal_during_batch_o_leaves_no_temp_file_and_the_old_output(
         env=env,
         text=True,
     )
-    try:
-        assert proc.stdin is not None
-        proc.stdin.write('{"os": "linux"}\n' * 5000)  # a chunk is scored and written
-        proc.stdin.flush()
-        wait_for(lambda: any(tmp_path.glob(".out.jsonl.*.tmp")))
-        proc.send_signal(signum)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        proc.kill()
+    feed = '{"os": "linux"}\n' * 5000  # a chunk is scored and written
+    err = stop_mid_write(proc, tmp_path, ".out.jsonl.*.tmp", signum, feed)
     assert (proc.returncode, err) == (128 + signum, f"recommender: batch {SIGNALS[signum]}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
     assert out.read_text() == "previous results\n"
@@ -167,12 +177,7 @@ def test_a_signal_while_recommend_o_writes_leaves_no_temp_file_and_the_old_outpu
         env=slow_env(tmp_path, "out.json"),
         text=True,
     )
-    try:
-        wait_for(lambda: any(tmp_path.glob(".out.json.*.tmp")))
-        proc.send_signal(signum)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        proc.kill()
+    err = stop_mid_write(proc, tmp_path, ".out.json.*.tmp", signum)
     assert (proc.returncode, err) == (128 + signum, f"recommender: recommend {SIGNALS[signum]}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fake", "out.json"]
     assert out.read_text() == "previous\n"

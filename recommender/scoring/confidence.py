@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
+from itertools import combinations
 from typing import Any
 
 from recommender.rulebase.model import Question
@@ -160,7 +161,7 @@ def _reach(table: Table) -> tuple[Reach, ...]:
         rules = tuple(r for r, on in enumerate(reads) if on & moved)
         counted = [table.points[r] for r in rules if r not in table.lean]
         swing = max(
-            (sum(abs(p[a] - p[b]) for p in counted) for a in range(k) for b in range(k)),
+            (sum(abs(p[a] - p[b]) for p in counted) for a, b in combinations(range(k), 2)),
             default=0,
         )
         out.append(Reach(q, asks, rules, swing))

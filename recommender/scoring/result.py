@@ -417,12 +417,11 @@ class Scorer:
         if found is None:
             if len(self._nets) >= MEMO_LIMIT // 8:
                 self._nets.clear()
-            found = self._nets[key] = self._new_net(self.reads[rules[0]], rules, a, b)
+            found = self._nets[key] = self._new_net(rules, a, b)
         return found
 
-    def _new_net(
-        self, reads: tuple[str, ...], rules: tuple[int, ...], a: int, b: int
-    ) -> tuple[int, Net]:
+    def _new_net(self, rules: tuple[int, ...], a: int, b: int) -> tuple[int, Net]:
+        reads = self.reads[rules[0]]  # the rules of a net read the same inputs
         col_a, col_b, given = self.table.columns[a], self.table.columns[b], self.rules.rules
         shares = sorted(rules, key=lambda r: (col_b[r] - col_a[r], r))
         total = sum(col_a[r] - col_b[r] for r in rules)
@@ -506,10 +505,27 @@ def change_dict(c: Change) -> dict[str, Any]:
     }
 
 
+def net_dict(n: Net, ids: tuple[str, str]) -> dict[str, Any]:
+    """One why-not net; ``ids`` are the winner's and the runner-up's."""
+    return {
+        "question": n.question,
+        "reads": list(n.reads),
+        "net": number(n.net),
+        "rules": [
+            {
+                "rule": s.rule,
+                "net": number(s.net),
+                "points": {ids[0]: number(s.winner), ids[1]: number(s.runner_up)},
+            }
+            for s in n.rules
+        ],
+    }
+
+
 def verdict_dict(
     rec: Recommendation,
     reason: Callable[[Reason], dict[str, Any]] = reason_dict,
-    net: Callable[[Net, tuple[str, str]], dict[str, Any]] | None = None,
+    net: Callable[[Net, tuple[str, str]], dict[str, Any]] = net_dict,
 ) -> dict[str, Any]:
     """The keys of a record that follow from the fired rules alone; ``reason`` serialises each
     reason and ``net`` each why-not net (batch passes remembering ones). ``why_not`` has no
@@ -529,7 +545,7 @@ def verdict_dict(
             }
             for s in v.ranking
         ],
-        "why_not": None if v.why_not is None else _why_not_dict(v.why_not, rec, net or net_dict),
+        "why_not": None if v.why_not is None else _why_not_dict(v.why_not, rec, net),
     }
 
 
@@ -541,23 +557,6 @@ def _why_not_dict(
         "framework": w.framework,
         "gap": number(w.gap),
         "by_question": [net(n, ids) for n in w.by_question],
-    }
-
-
-def net_dict(n: Net, ids: tuple[str, str]) -> dict[str, Any]:
-    """One why-not net; ``ids`` are the winner's and the runner-up's."""
-    return {
-        "question": n.question,
-        "reads": list(n.reads),
-        "net": number(n.net),
-        "rules": [
-            {
-                "rule": s.rule,
-                "net": number(s.net),
-                "points": {ids[0]: number(s.winner), ids[1]: number(s.runner_up)},
-            }
-            for s in n.rules
-        ],
     }
 
 

@@ -134,7 +134,7 @@ class Table:
         self.when = tuple(self.lower(r.when) for r in rules.rules)
         self.tests = tuple(map(compile_test, self.when))
         # the signature bits each rule's test reads: it holds or not on ``sig & read[i]`` alone
-        self.read = tuple(_union(leaf.mask for leaf in leaves(node)) for node in self.when)
+        self.read = tuple(map(_bits_of, self.when))
         # follow-ups, in question order: (the question's option bits, its lowered ask_when)
         self.asks = tuple(
             (self.dim[q.id].mask, self.lower(q.ask_when))
@@ -152,7 +152,7 @@ class Table:
             for f in rules.frameworks
         }
         # the stack's entries per (framework, deployment target or hardware answer), in order,
-        # each with its compiled ``when`` (see :meth:`first_route`)
+        # each with its compiled ``when`` (see :meth:`deploy_route`, :meth:`hardware_route`)
         self.deploy_entries: dict[tuple[str, str], list[tuple[DeployRoutes, Test]]] = {}
         for d in rules.deploy:
             key = (d.framework, d.target)
@@ -182,7 +182,7 @@ class Table:
 
     def bits_read(self, cond: Condition | None) -> int:
         """The signature bits a condition's test reads: it holds or not on ``sig & bits`` alone."""
-        return 0 if cond is None else _union(leaf.mask for leaf in leaves(self.lower(cond)))
+        return 0 if cond is None else _bits_of(self.lower(cond))
 
     def holds(self, cond: Condition, sig: int) -> bool:
         """Whether ``cond`` holds for the signature (lowered once per condition)."""
@@ -501,6 +501,11 @@ def _union(masks: Iterable[int]) -> int:
     return out
 
 
+def _bits_of(node: Node) -> int:
+    """The signature bits a lowered condition reads: it holds or not on ``sig & bits`` alone."""
+    return _union(leaf.mask for leaf in leaves(node))
+
+
 def leaves(node: Node) -> list[Bits]:
     """The mask tests of a lowered condition."""
     if isinstance(node, Bits):
@@ -671,7 +676,7 @@ class Vector:
         open_count = k - excluded.sum(axis=1)
         margins = (open_scores[:, -1] - open_scores[:, -2]) if k > 1 else np.zeros(len(distinct))
         codes = top_codes(scores, blocked).tolist()
-        # Table.without_lean for every row at once: per row it was half of this method's time
+        # Table.without_lean for every row at once: per row it was a third of this method's time
         lean = fired[:, self.lean].astype(np.float64) @ self.points[self.lean]
         real = scores - lean.astype(np.int64)
         made = {}
