@@ -1,5 +1,5 @@
 """``python -m recommender``."""
 
-from recommender.cli import main
+from recommender.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

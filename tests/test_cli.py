@@ -152,3 +152,46 @@ def test_compare_reads_versions_from_metadata_without_importing(mini):
 def test_version_flag():
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("recommender ")
+
+
+def test_the_executable_returns_mains_code_with_its_objects_frozen():
+    """``recommender`` and ``python -m recommender`` run :func:`cli.run`: main's exit code, and
+    every object frozen so the interpreter's last collection has nothing to walk."""
+    code = textwrap.dedent("""
+        import contextlib, gc, io, sys
+        from recommender.cli import run
+        sys.argv = ["recommender", "recommend", "--format", "xml"]
+        with contextlib.redirect_stderr(io.StringIO()):
+            status = run()
+        print(status, gc.get_freeze_count() > 1000)
+    """)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), **MINI_ENV, "PATH": ""},
+    )
+    assert proc.stdout.split() == ["2", "True"], proc.stderr
+
+
+@pytest.mark.parametrize("columns", ["60", "133", None])
+@pytest.mark.parametrize("command", [[], ["recommend"], ["batch"]])
+def test_help_is_laid_out_as_argparse_would(monkeypatch, columns, command):
+    """The help formatter finds the width without importing shutil, and wraps where argparse's
+    own formatter does."""
+    import argparse
+
+    from recommender.cli import build_parser
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    parser, _ = build_parser(command)
+    if command:
+        (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = sub.choices[command[0]]
+    ours = parser.format_help()
+    parser.formatter_class = argparse.HelpFormatter
+    assert ours == parser.format_help()
