@@ -130,3 +130,36 @@ def test_few_top_level_modules_and_each_package_says_what_it_owns() -> None:
     for init in package.rglob("__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and len(doc.split()) >= 5, f"{init.relative_to(ROOT)} does not say what it owns"
+
+
+def value_idioms(source: str) -> list[str]:
+    """What in ``source`` declares a value some other way than a frozen dataclass with slots: a
+    ``NamedTuple`` class, a ``namedtuple(...)`` call, a ``TYPE_CHECKING = False`` shim."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            found += [f"class {node.name}" for b in node.bases if ast.unparse(b) == "NamedTuple"]
+        namedtuple = isinstance(node, ast.Call) and ast.unparse(node.func).endswith("namedtuple")
+        shim = isinstance(node, ast.Assign) and "TYPE_CHECKING" in map(ast.unparse, node.targets)
+        if namedtuple or shim:
+            found.append(ast.unparse(node))
+    return found
+
+
+def test_one_value_idiom() -> None:
+    found = {
+        str(path.relative_to(ROOT)): idioms
+        for path in sorted((ROOT / "recommender").rglob("*.py"))
+        if (idioms := value_idioms(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_the_idiom_check_sees_the_others() -> None:
+    source = (
+        "import collections\nfrom typing import NamedTuple\nTYPE_CHECKING = False\n"
+        "class P(NamedTuple):\n    x: int\nQ = collections.namedtuple('Q', 'x')\n"
+    )
+    assert value_idioms(source) == [
+        "TYPE_CHECKING = False", "class P", "collections.namedtuple('Q', 'x')"
+    ]  # fmt: skip

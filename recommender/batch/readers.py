@@ -21,7 +21,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePath
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 from recommender.errors import UserError, did_you_mean, shorten
 from recommender.fileio import (
@@ -37,13 +37,15 @@ from recommender.fileio import (
     open_regular,
 )
 from recommender.rulebase.yamlio import Item, ItemStream
+from recommender.values import Value, frozen
 
 PROFILE_KEYS = ("name", "answers", "description")
 SHAPE = "a mapping of question: answer, or {name: ..., answers: {question: answer}}"
 TOO_BIG = "use JSONL or CSV, which have no size limit"
 
 
-class Row(NamedTuple):
+@frozen
+class Row(Value):
     """One input profile: its raw answers, or why it could not be read (a full one-line message)."""
 
     row: int

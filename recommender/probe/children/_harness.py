@@ -18,15 +18,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 
-class Outcome(NamedTuple):
+@dataclass(frozen=True, slots=True)  # not recommender.values.frozen: nothing from the package here
+class Outcome:
     """What a check function returns (raising means ``failed``)."""
 
     status: str
     detail: str = ""
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def ok(detail: str = "", **data: Any) -> Outcome:
