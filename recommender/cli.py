@@ -140,7 +140,13 @@ def build_parser(
 class _VersionAction(argparse.Action):
     """``--version``."""
 
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> NoReturn:
         print(f"recommender {_version()}")
         parser.exit()
 

@@ -170,8 +170,7 @@ def keep_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(out) == len(pairs):
         return out
     found = JsonObject(out)
-    seen: set[str] = set()
-    found.duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+    found.duplicate = _first_repeated(pairs)
     found.pairs = pairs
     return found
 
@@ -180,10 +179,18 @@ def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """An ``object_pairs_hook`` that refuses a repeated key (``json`` keeps the last silently)."""
     out = dict(pairs)
     if len(out) != len(pairs):
-        seen: set[str] = set()
-        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise JsonProblem(f'duplicate key "{key}"')
+        raise JsonProblem(f'duplicate key "{_first_repeated(pairs)}"')
     return out
+
+
+def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
+    """The first key of ``pairs`` that an earlier pair already had ("" when none repeats)."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""
 
 
 def _number_text(text: str) -> str:

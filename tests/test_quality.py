@@ -163,3 +163,47 @@ def test_the_idiom_check_sees_the_others() -> None:
     assert value_idioms(source) == [
         "TYPE_CHECKING = False", "class P", "collections.namedtuple('Q', 'x')"
     ]  # fmt: skip
+
+
+def _int(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+def bare_exit_codes(source: str) -> list[str]:
+    """Exit codes written as numbers: a command's ``run`` returning one, ``sys.exit(2)``,
+    ``SystemExit(2)``, ``parser.exit(2)``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef) and node.name in ("run", "main"):
+            found += [
+                ast.unparse(ret)
+                for ret in ast.walk(node)
+                if isinstance(ret, ast.Return) and ret.value is not None and _int(ret.value)
+            ]
+        elif isinstance(node, ast.Call) and ast.unparse(node.func).endswith(("exit", "SystemExit")):
+            found += [ast.unparse(node) for a in node.args[:1] if _int(a)]
+    return found
+
+
+def test_exit_codes_are_named() -> None:
+    sources = [*(ROOT / "recommender" / "commands").glob("*.py"), ROOT / "recommender" / "cli.py"]
+    found = {
+        path.name: codes
+        for path in sources
+        if (codes := bare_exit_codes(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+    shown = "def run(a):\n    return 0\nsys.exit(2)\n"
+    assert bare_exit_codes(shown) == ["return 0", "sys.exit(2)"]
+
+
+def test_lines_fit_in_100_characters() -> None:
+    """ruff's line-length check, pragma comments (``# type: ignore[...]``) included."""
+    long = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("recommender", "tests", "benchmarks")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if len(line) > 100
+    ]
+    assert long == []

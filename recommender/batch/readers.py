@@ -266,6 +266,8 @@ _TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
 _SPACE = re.compile(r"[ \t\n\r]*")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _SCALAR = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s,\]}]+')
+# json's own string decoder (C), which typeshed does not declare
+_scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 class JsonItems:
@@ -309,7 +311,7 @@ class JsonItems:
         if not self.text.startswith('"', self.at):
             self._fail("Expecting property name enclosed in double quotes")
         try:
-            key, self.at = json.decoder.scanstring(self.text, self.at + 1)  # type: ignore[attr-defined]
+            key, self.at = _scanstring(self.text, self.at + 1)
         except json.JSONDecodeError as exc:
             raise UserError(f"invalid JSON: {exc.msg}", self.name, exc.lineno, exc.colno) from None
         self._space()

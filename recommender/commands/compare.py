@@ -8,6 +8,7 @@ from typing import Any
 
 from recommender.commands._common import rulebase
 from recommender.commands._output import add_output_arguments, chosen_format, emit, width
+from recommender.errors import ExitCode
 from recommender.rulebase.model import RuleBase
 from recommender.versions import installed_distribution
 
@@ -99,4 +100,4 @@ def run(args: argparse.Namespace) -> int:
         text = _markdown(data) if fmt == "markdown" else _table(data, width(args.output))
         text = printable(text)
     emit(text, args.output)
-    return 0
+    return ExitCode.OK

@@ -7,6 +7,7 @@ import argparse
 
 from recommender.commands._common import add_answer_arguments, read_answers, rulebase
 from recommender.commands._output import add_output_arguments, chosen_format, emit, report
+from recommender.errors import ExitCode
 
 FORMATS = ("table", "json", "markdown")
 
@@ -31,4 +32,4 @@ def run(args: argparse.Namespace) -> int:
         lambda: render.explain_table(t, rules),
     )
     emit(text, args.output)
-    return 0
+    return ExitCode.OK

@@ -7,6 +7,7 @@ import argparse
 
 from recommender.commands._common import rulebase
 from recommender.commands._output import add_output_arguments, chosen_format, emit, report, width
+from recommender.errors import ExitCode
 
 FORMATS = ("table", "json", "markdown")
 
@@ -27,4 +28,4 @@ def run(args: argparse.Namespace) -> int:
         lambda: render.questions_table(rules, width(args.output)),
     )
     emit(text, args.output)
-    return 0
+    return ExitCode.OK

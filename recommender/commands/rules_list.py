@@ -7,7 +7,7 @@ import argparse
 
 from recommender.commands._common import rulebase
 from recommender.commands._output import add_output_arguments, chosen_format, emit, report
-from recommender.errors import UserError, did_you_mean
+from recommender.errors import ExitCode, UserError, did_you_mean
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.scoring.table import table_for
 
@@ -57,4 +57,4 @@ def run(args: argparse.Namespace) -> int:
         lambda: render.rules_table(chosen, rules),
     )
     emit(text, args.output)
-    return 0
+    return ExitCode.OK

@@ -7,7 +7,7 @@ import argparse
 
 from recommender.commands._common import rulebase
 from recommender.commands._output import add_output_arguments, chosen_format, emit
-from recommender.errors import UserError, did_you_mean
+from recommender.errors import ExitCode, UserError, did_you_mean
 
 FORMATS = ("table", "json", "markdown")
 
@@ -38,4 +38,4 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = printable("\n".join(render.describe(rule)) + "\n")
     emit(text, args.output)
-    return 0
+    return ExitCode.OK

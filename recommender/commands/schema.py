@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from recommender.commands._output import emit
-from recommender.errors import UserError, did_you_mean
+from recommender.errors import ExitCode, UserError, did_you_mean
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,11 +25,11 @@ def run(args: argparse.Namespace) -> int:
     known = schemas.names()
     if args.name is None:
         emit("".join(f"{n}\t{schemas.title(n)}\n" for n in known), args.output)
-        return 0
+        return ExitCode.OK
     if args.name not in known:
         raise UserError(f'unknown schema "{args.name}"{did_you_mean(args.name, known)}')
     emit(_schema(args), args.output)
-    return 0
+    return ExitCode.OK
 
 
 def _schema(args: argparse.Namespace) -> str:

@@ -173,7 +173,8 @@ def cluster_facts(
     )
     installed: dict[str, str | None] = {}
     for name in names:
-        versions = [r.get(name).version for r in reports if r.get(name) is not None]  # type: ignore[union-attr]
+        found = [r.get(name) for r in reports]
+        versions = [f.version for f in found if f is not None]
         installed[name] = max(set(versions), key=versions.count) if versions else None
     return facts, installed, cluster
 
