@@ -91,3 +91,12 @@ def _sums(rules: RuleBase, fired: list) -> dict[str, Fraction]:
         f: sum((Fraction(str(r.score.get(f, 0))) for r in fired), Fraction(0))
         for f in rules.framework_ids
     }
+
+
+def reasons(rules: RuleBase, result: Result, framework: str) -> list[str]:
+    """The fired rules that give ``framework`` points (or take them), most points first, ties in
+    rule order: a framework's reasons as the report lists them."""
+    order = {r.id: i for i, r in enumerate(rules.rules)}
+    points = {rid: Fraction(str(rules.rule_by_id[rid].score.get(framework, 0))) for rid in order}
+    giving = [rid for rid in result.fired if points[rid]]
+    return sorted(giving, key=lambda rid: (-points[rid], order[rid]))

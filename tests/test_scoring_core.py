@@ -207,6 +207,10 @@ def test_scalar_vector_and_recommend_agree_with_the_reference(tmp_path_factory, 
             f: int(v * SCALE) for f, v in ref.scores.items()
         }
         assert {s.framework for s in rec.ranking if s.excluded} == ref.excluded
+        for standing in rec.ranking:
+            assert [r.rule for r in standing.reasons] == reference.reasons(
+                rules, ref, standing.framework
+            )
         assert batch_record(1, many) == batch_record(1, rec) | {
             "what_would_change": [],
             "open_questions": [],

@@ -74,15 +74,19 @@ class Summary:
         self.rows += len(items)
         scored = [item.result for item in items if item.result is not None]
         self.failed += len(items) - len(scored)
+        levels = [rec.confidence for rec in scored]
+        reported = [rec.table.reported(rec.outcome) for rec in scored]  # (winner, tie), once
         self.fired.update(chain.from_iterable(rec.outcome.fired for rec in scored))
-        self.levels.update(rec.confidence for rec in scored)
-        self.winners.update(rec.winner for rec in scored if rec.winner)
+        self.levels.update(levels)
+        self.winners.update(winner for winner, _ in reported if winner)
         self.unusable.update(
             item.result.winner
             for item in items
             if item.usable is False and item.result and item.result.winner
         )
-        self.ties += sum(1 for rec in scored if rec.tie and rec.confidence != "none")
+        self.ties += sum(
+            1 for (_, tie), level in zip(reported, levels, strict=True) if tie and level != "none"
+        )
         self.no_fit += sum(1 for rec in scored if not rec.outcome.winner and not rec.outcome.tie)
 
     def top_rules(self, rules: RuleBase, n: int = 5) -> list[tuple[str, int]]:

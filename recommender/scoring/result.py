@@ -259,9 +259,8 @@ class Scorer:
             for k in range(len(t.ids))
         )
         self.breakers = tuple(Reason(r.id, 0.0, r.because, r.source) for r in rules.rules)
-        # per framework: the rules giving it points, and a sort key (most points, then rule order)
-        self.giving = tuple(frozenset(r for r, p in enumerate(column) if p) for column in t.columns)
-        self.rank_keys = tuple(tuple((-p, r) for r, p in enumerate(column)) for column in t.columns)
+        # per framework: the rules giving it points, most points first, then in rule order
+        self.ranked = tuple(_ranked(column) for column in t.columns)
         # per rule: the inputs its condition reads, in question order (why-not groups by them)
         self.reads = tuple(tuple(d.id for d in t.dims if d.mask & bits) for bits in t.read)
         self._verdicts: dict[tuple[int, ...], Verdict] = {}
@@ -378,8 +377,11 @@ class Scorer:
         return [self.table.rule_ids[r] for r in self._reasons_of(outcome, k)[:n]]
 
     def _reasons_of(self, o: Outcome, k: int) -> list[int]:
-        """The fired rules that give framework ``k`` points, most first (ties keep rule order)."""
-        return sorted(self.giving[k].intersection(o.fired), key=self.rank_keys[k].__getitem__)
+        """The fired rules that give framework ``k`` points, most first (ties keep rule order):
+        a walk down the framework's rules in that order. Sorting the fired ones by a (points,
+        rule) key instead took twice as long (~14 against ~7 us a record for three frameworks)."""
+        fired = set(o.fired)
+        return [r for r in self.ranked[k] if r in fired]
 
     def _standing(self, o: Outcome, k: int) -> Standing:
         mine = self._reasons_of(o, k)
@@ -452,6 +454,12 @@ class Scorer:
         return tuple(
             Reason(rules[r].id, points(net), rules[r].because, rules[r].source) for net, r in ahead
         )
+
+
+def _ranked(column: Sequence[int]) -> tuple[int, ...]:
+    """The rules with points in ``column`` (one framework's), most points first, then in rule
+    order."""
+    return tuple(sorted((r for r, p in enumerate(column) if p), key=lambda r: (-column[r], r)))
 
 
 def rank(
