@@ -185,10 +185,10 @@ def run() -> int:
     classes and functions. That pass was ~35 ms of ``recommend --format json``'s ~240 ms, 0.4x of
     the startup bar's baseline (``benchmarks/bench_recommend.py`` prints both). ``gc.freeze()``
     moves those objects out of the collector's sight, so the pass has nothing to traverse.
-    Nothing is lost: every ``finally`` has run, output is flushed and objects are still freed as
-    their references go; only cycles left at exit are not collected, and none of them holds a
-    file or a child process (those are closed where they are opened). ``main`` itself does not
-    freeze: tests call it many times in one process.
+    Nothing is lost: every ``finally`` has run, the streams are flushed at exit as before, and
+    objects are still freed as their references go; only cycles left at exit are not collected,
+    and none of them holds a file or a child process (those are closed where they are opened).
+    ``main`` itself does not freeze: tests call it many times in one process.
     """
     code = main()
     gc.freeze()
