@@ -78,6 +78,10 @@ class Dim(Value):
     multi: bool
     probe: bool = False
 
+    def chosen(self, sig: int) -> list[str]:
+        """The options of this question set in ``sig``, in option order."""
+        return [o for b, o in self.options if b & sig]
+
 
 @frozen
 class Outcome(Value):
@@ -246,18 +250,14 @@ class Table:
             if chosen:
                 value = self._values.get((q.id, chosen))
                 if value is None:
-                    picked = [o for b, o in d.options if b & chosen]
+                    picked = d.chosen(chosen)
                     value = self._values[(q.id, chosen)] = picked if d.multi else picked[0]
                 out[q.id] = value
         return out
 
     def normal(self, sig: int) -> dict[str, frozenset[str]]:
         """The real questions answered in ``sig``, in normal form."""
-        return {
-            d.id: frozenset(o for b, o in d.options if b & sig)
-            for d in self.dims
-            if not d.probe and sig & d.mask
-        }
+        return {d.id: frozenset(d.chosen(sig)) for d in self.dims if not d.probe and sig & d.mask}
 
     def unanswered(self, sig: int) -> tuple[str, ...]:
         """The questions left unanswered that are asked, given the answers in ``sig``."""
@@ -420,10 +420,9 @@ class _Chosen(Mapping[str, frozenset[str]]):
 
     def __getitem__(self, question: str) -> frozenset[str]:
         d = self.table.dim[question]
-        chosen = self.sig & d.mask
-        if not chosen:
+        if not self.sig & d.mask:
             raise KeyError(question)
-        return frozenset(o for b, o in d.options if b & chosen)
+        return frozenset(d.chosen(self.sig))
 
     def __iter__(self) -> Iterator[str]:
         return (d.id for d in self.table.dims if self.sig & d.mask)
