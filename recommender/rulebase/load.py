@@ -42,13 +42,19 @@ FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer 
 
 def shipped_rules_dir() -> Path:
     """The base rule set: ``RECOMMENDER_BASE_RULES`` if set (a seam for testing the engine on other
-    knowledge), else the rules that ship with the package (the repo's ``rules/``, or the installed
-    copy)."""
+    knowledge), else the rules that ship with the package: the installed copy inside it (where
+    ``pyproject.toml``'s package-dir puts them), or the checkout's ``rules/``.
+
+    The installed copy is looked for on disk first, as the checkout's is: ``importlib.resources``
+    costs ~15 ms to import (tempfile, shutil, zipfile), a fifth of ``recommend``'s startup bar
+    (``benchmarks/bench_recommend.py``), so only an install without plain files (a zip) pays it.
+    """
     if os.environ.get("RECOMMENDER_BASE_RULES"):
         return Path(os.environ["RECOMMENDER_BASE_RULES"])
-    repo = Path(__file__).resolve().parents[2] / "rules"
-    if repo.is_dir():
-        return repo
+    package = Path(__file__).resolve().parents[1]
+    for rules in (package / "rules", package.parent / "rules"):
+        if rules.is_dir():
+            return rules
     from importlib.resources import files
 
     return Path(str(files("recommender") / "rules"))
