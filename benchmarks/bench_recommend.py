@@ -3,10 +3,7 @@
 Target (issue 9): ratio <= 2.0. Run: python benchmarks/bench_recommend.py [--runs N]
 
 Both run as a user's install runs them: in a throwaway environment laid out as ``pip install``
-leaves one (the package with its rules inside, as ``pyproject.toml``'s package-dir maps them),
-through the console script pip writes. The test venv itself is not used: its editable install
-runs a finder from a ``.pth`` file at every start (pathlib, fnmatch, importlib.util, ~25 ms),
-which the baseline would pay too, flattering the ratio, and which a user's install does not have.
+leaves one, through the console script pip writes (``_install.py`` says why not the test venv).
 
 Then where the time goes, each step as a ratio to the same baseline: the standard library the
 package imports, the package's own import (its value classes defined), the value classes alone
@@ -17,72 +14,21 @@ which the executable skips by freezing its objects (``recommender.cli.run``).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import shutil
 import statistics
-import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _install import Install, install
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "examples" / "research-lab.yaml"
-SCRIPT = Path(sys.executable).parent / "recommender"  # the console script pip wrote for the venv
 
-
-@dataclass(frozen=True, slots=True)
-class Install:
-    """A throwaway environment laid out as ``pip install`` leaves one (:func:`install`)."""
-
-    folder: Path
-    python: Path
-    script: Path
-    env: dict[str, str]
-
-    def run(self, *args: str | Path, capture: bool = False) -> str:
-        """Run its python with ``args``, in its own folder: ``python -c`` puts the working
-        directory first on ``sys.path``, and a checkout there would shadow the installed
-        package."""
-        out = subprocess.run(
-            [self.python, *args], check=True, env=self.env, cwd=self.folder, text=True,
-            stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-        )  # fmt: skip
-        return out.stdout
-
-
-def install(folder: Path) -> Install:
-    """A venv without pip, the package in its site-packages with the shipped rules inside it (as
-    ``pyproject.toml``'s package-dir maps them), and pip's console script. PyYAML comes from the
-    test venv's site-packages, named in a ``.pth`` line: the ``.pth`` files of a directory so
-    named are not run, so the editable finder is not."""
-    if not SCRIPT.is_file():
-        sys.exit(f"{SCRIPT}: no console script; set up the test venv first (scripts/test)")
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
-    # The warm-up run must write bytecode, or every run recompiles the package (as a user's
-    # never does); and nothing may point Python at the checkout.
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")
-    }
-    env["RECOMMENDER_CACHE_DIR"] = str(folder / "cache")
-    where = Install(folder, folder / "bin" / "python", folder / "bin" / "recommender", env)
-    site = Path(
-        where.run(
-            "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", capture=True
-        ).strip()
-    )
-    skip = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "recommender", site / "recommender", ignore=skip)
-    shutil.copytree(ROOT / "rules", site / "recommender" / "rules", ignore=skip)
-    (site / "test-venv.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    shutil.copy(SCRIPT, where.script)
-    return where
-
-
-STDLIB = "yaml, argparse, dataclasses, hashlib, json, typing"  # what the package imports
+STDLIB = "yaml, argparse, dataclasses, hashlib, json, pathlib, typing"  # what the package imports
 # The executable freezes its objects before exit, so the interpreter's last collection has nothing
 # to walk (``recommender.cli.run``); the steps below do the same, so each compares like with like,
 # and the last step, without it, shows what that collection would cost.
