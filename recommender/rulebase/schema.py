@@ -16,6 +16,7 @@ from typing import Any
 from recommender.errors import UserError, did_you_mean
 from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.yamlio import Map, Seq
+from recommender.scoring.decide import DECIMALS, SCALE
 from recommender.values import Value, frozen
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -63,16 +64,16 @@ def number(value: Any) -> str | None:
 
 
 def points(value: Any) -> str | None:
-    """A score: a finite number within +-MAX_POINTS with at most 6 decimals (the tie tolerance)."""
+    """A score: a finite number within +-MAX_POINTS, with no more decimals than the tie tolerance
+    keeps (:mod:`recommender.scoring.decide`)."""
     problem = number(value)
     if problem:
         return problem
-    if not math.isfinite(value) if isinstance(value, float) else abs(value) > MAX_POINTS:
+    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > MAX_POINTS:
         return f"expected points between -{MAX_POINTS} and {MAX_POINTS}, got {value!r}"
-    if abs(value) > MAX_POINTS:
-        return f"expected points between -{MAX_POINTS} and {MAX_POINTS}, got {value!r}"
-    if abs(round(value * 10**6) - value * 10**6) > 1e-6 * max(1.0, abs(value)):
-        return f"points are kept to 6 decimals; got {value!r}"
+    slack = 1e-6 * max(1.0, abs(value))  # for the float's binary value, not a tolerance of points
+    if abs(round(value * SCALE) - value * SCALE) > slack:
+        return f"points are kept to {DECIMALS} decimals; got {value!r}"
     return None
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from recommender.rulebase.conditions import PROBE, Facts
 from recommender.rulebase.model import Companion, RuleBase
 from recommender.scoring import confidence as conf
-from recommender.scoring.decide import points
+from recommender.scoring.decide import DECIMALS, points
 from recommender.scoring.explore import Change, what_would_change
 from recommender.scoring.stack import DEPLOYMENT, HARDWARE, Stack, stack_dict, stack_of
 from recommender.scoring.table import MEMO_LIMIT, Normal, Outcome, Table, Vector, table_for
@@ -483,8 +483,8 @@ RECORD_KEYS = (
 
 
 def number(x: float) -> float | int:
-    """Points for JSON: a whole number as an int, else to 6 decimals (the tie tolerance)."""
-    return int(x) if float(x).is_integer() else round(x, 6)
+    """Points for JSON: a whole number as an int, else to the tie tolerance's decimals."""
+    return int(x) if float(x).is_integer() else round(x, DECIMALS)
 
 
 def reason_dict(r: Reason) -> dict[str, Any]:
