@@ -24,6 +24,13 @@ STOP_SIGNALS = tuple(
     if hasattr(signal, name)
 )
 
+# How long the main thread waits at a time while other threads work. A signal's Python handler runs
+# only in the main thread, and only when it next runs: the kernel may hand a process's signal to any
+# of its threads (a pipe reader, a worker), and an untimed wait in the main thread then held Ctrl-C
+# back until a child finished or timed out (minutes, for a probe). Waits in slices this long notice
+# it within a fraction of a second.
+SIGNAL_POLL = 0.2
+
 
 class Terminated(SystemExit):
     """A signal asked the process to stop; every ``finally`` runs on the way out.

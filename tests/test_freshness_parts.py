@@ -467,6 +467,41 @@ def test_the_deadline_holds_even_when_the_transport_ignores_it():
     }
 
 
+def test_a_signal_on_another_thread_is_seen_before_the_deadline():
+    """The kernel may hand SIGINT to a lookup thread; its handler runs only once the main thread
+    runs, so the main thread waits on the lookups in slices, not until the deadline."""
+    code = textwrap.dedent("""
+        import signal, sys, threading, time
+        from recommender.freshness.fetch import Response
+        from recommender.freshness.index import look_up_all
+
+        def fetch(url):
+            time.sleep(20)
+            return Response(404)
+
+        def interrupt_this_thread():
+            time.sleep(0.3)
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+        threading.Thread(target=interrupt_this_thread, daemon=True).start()
+        start = time.monotonic()
+        try:
+            look_up_all(fetch, "https://i/simple/", ["a", "b"], start + 30)
+        except KeyboardInterrupt:
+            print(f"interrupted after {time.monotonic() - start:.1f} s")
+    """)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("interrupted after ")
+    assert float(proc.stdout.split()[2]) < 5
+
+
 # --- the command's wiring -------------------------------------------------------------------------
 
 

@@ -189,18 +189,33 @@ def test_only_successful_probes_are_cached(run: Run) -> None:
     assert cached == ["noisy", "scribbler"]
 
 
-def test_ctrl_c_stops_the_children(fakes: dict[str, ProbeTarget], tmp_path: Path) -> None:
-    """The children run in their own sessions, out of Ctrl-C's reach: the parent kills them."""
+@pytest.mark.parametrize("lands_on", ["main thread", "another thread"])
+def test_ctrl_c_stops_the_children(
+    fakes: dict[str, ProbeTarget], tmp_path: Path, lands_on: str
+) -> None:
+    """The children run in their own sessions, out of Ctrl-C's reach: the parent kills them.
+
+    The kernel may hand the process's SIGINT to any of its threads (pipe readers, workers); its
+    Python handler then runs only once the main thread runs, so the main thread must not wait on
+    the children without a timeout. ``another thread`` sends it to one, as the kernel can."""
     pid_file = tmp_path / "grandchild"
     script = tmp_path / "interrupted.py"
     script.write_text(
         textwrap.dedent(f"""\
-        import sys
+        import os, signal, sys, threading, time
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from pathlib import Path
         from probe_fakes import make_fake
         from test_probe_faults import FAKES
         from recommender.probe import run_probe
+
+        def interrupt_this_thread():
+            while not (os.path.exists({str(pid_file)!r}) and open({str(pid_file)!r}).read()):
+                time.sleep(0.05)
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+        if {lands_on == "another thread"!r}:
+            threading.Thread(target=interrupt_this_thread, daemon=True).start()
         target = make_fake(Path({str(tmp_path / "fakes")!r}), "forker", FAKES["forker"])
         run_probe(targets={{"forker": target}}, timeout=300, cache_dir={str(tmp_path / "cache")!r})
     """)
@@ -211,12 +226,13 @@ def test_ctrl_c_stops_the_children(fakes: dict[str, ProbeTarget], tmp_path: Path
         "PYTHONPATH": str(Path(__file__).parents[1]),
     }
     proc = subprocess.Popen([sys.executable, str(script)], env=env, stderr=subprocess.DEVNULL)
-    for _ in range(100):
+    for _ in range(300):
         if pid_file.exists() and pid_file.read_text():
             break
         time.sleep(0.1)
     start = time.perf_counter()
-    proc.send_signal(signal.SIGINT)
+    if lands_on == "main thread":
+        proc.send_signal(signal.SIGINT)
     try:
         proc.wait(timeout=30)
     finally:

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterable
 
+from recommender.errors import SIGNAL_POLL
 from recommender.freshness.fetch import TIMED_OUT, Fetch, Unreachable
 from recommender.freshness.releases import Releases, summarize
 from recommender.freshness.simple import ACCEPT, BadAnswer, parse_page
@@ -91,8 +92,9 @@ def look_up_all(
     threads = [threading.Thread(target=work, daemon=True) for _ in names[:WORKERS]]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
+    for thread in threads:  # in slices, so that a signal is seen (``SIGNAL_POLL``)
+        while thread.is_alive() and (left := deadline - time.monotonic()) > 0:
+            thread.join(min(left, SIGNAL_POLL))
     if bugs:
         raise bugs[0]
     return {n: done.get(n) or Entry(n, "unreachable", problem=TIMED_OUT) for n in names}

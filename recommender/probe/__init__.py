@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from recommender.errors import SIGNAL_POLL
 from recommender.probe import cache, environment
 from recommender.probe.child import probe_target
 from recommender.probe.driver import Driver, detect
@@ -149,8 +150,12 @@ def _probe_all(
 def _collect(
     futures: dict[Future[FrameworkResult], str], progress: Progress
 ) -> dict[str, FrameworkResult]:
+    """Each result as it comes, waiting in slices so that a signal is seen (``SIGNAL_POLL``)."""
     results = {}
-    for future in as_completed(futures):
-        result = results[futures[future]] = future.result()
-        progress(ProgressEvent(result.name, "done", result.status, result.seconds))
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=SIGNAL_POLL, return_when=FIRST_COMPLETED)
+        for future in (f for f in futures if f in done):  # those of one slice in probe order
+            result = results[futures[future]] = future.result()
+            progress(ProgressEvent(result.name, "done", result.status, result.seconds))
     return results
