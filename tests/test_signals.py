@@ -96,6 +96,56 @@ def test_ask_keeps_the_answers_on_sigterm_and_sighup(tmp_path: Path, signum: int
     assert f"recommender: ask stopped by {name}; 1 answer(s) kept in" in screen
 
 
+# A callback in the prompt's event loop that catches BaseException, as prompt_toolkit's history
+# loader's done-callback does; the signal arrives while it runs. Enter is typed a second later, so
+# a prompt that swallowed the stop answers instead of hanging.
+SWALLOWED = """
+import asyncio, os, signal, sys
+import questionary
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from recommender.ask.prompts import put
+from recommender.cli import raised_on_signals
+from recommender.errors import Terminated
+
+def swallowing():
+    try:
+        os.kill(os.getpid(), int(sys.argv[1]))
+        for _ in range(100_000):  # the handler runs in here
+            pass
+    except BaseException:
+        pass
+
+with raised_on_signals(), create_pipe_input() as keys:
+    prompt = questionary.select("Pick", ["a", "b"], input=keys, output=DummyOutput())
+    def pre_run():
+        loop = asyncio.get_running_loop()
+        loop.call_soon(swallowing)
+        loop.call_later(1.0, keys.send_text, "\\r")
+    prompt.application.pre_run_callables.append(pre_run)
+    try:
+        print("answered", put(prompt))
+    except Terminated as stop:
+        print("stopped by", signal.Signals(stop.signum).name)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_ends_a_prompt_even_inside_a_callback_that_swallows_it(signum: int) -> None:
+    """The signal used to raise Terminated wherever the prompt's loop was; inside a callback of
+    prompt_toolkit's that catches BaseException it was dropped, and ``ask`` went on with every
+    stop signal ignored (about once in 100 runs of the test above)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", SWALLOWED, str(int(signum))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["stopped", "by", signal.Signals(signum).name]
+
+
 def pexpect_eof() -> type:
     import pexpect
 

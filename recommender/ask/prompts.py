@@ -1,17 +1,20 @@
 """The questionary prompts: one function per question kind, each forwarding ``**kwargs`` to
 prompt_toolkit.
 
-Only ``recommender ask`` imports this module (questionary costs startup time). Every call uses
-``unsafe_ask()``, so Ctrl-C arrives as KeyboardInterrupt and is handled once, in
-``commands/ask.py``. Tests pass ``input=create_pipe_input()`` and ``output=DummyOutput()`` to type
-real keystrokes.
+Only ``recommender ask`` imports this module (questionary costs startup time). Every prompt runs
+through :func:`put`: ``unsafe_ask()``, so Ctrl-C arrives as KeyboardInterrupt and is handled once,
+in ``commands/ask.py``, and a stop signal ends the prompt through its own event loop. Tests pass
+``input=create_pipe_input()`` and ``output=DummyOutput()`` to type real keystrokes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import signal
 import textwrap
 from collections.abc import Callable, Sequence
+from types import FrameType
 from typing import Any
 
 import questionary
@@ -20,6 +23,7 @@ from prompt_toolkit.formatted_text import FormattedText
 from questionary import Choice, Separator, Style
 
 from recommender.ask.flow import Step
+from recommender.errors import STOP_SIGNALS, Terminated
 from recommender.rulebase.model import Question
 
 SKIP = "__skip__"
@@ -39,6 +43,49 @@ STYLE = Style(
         ("description", "fg:#808080 italic"),
     ]
 )
+
+
+def put(prompt: Any) -> Any:
+    """``prompt.unsafe_ask()``, where a stop signal ends the prompt from the prompt's event loop.
+
+    The command line turns a stop signal into Terminated raised wherever the main thread is
+    (``cli.raised_on_signals``). Inside a prompt, that can be a done-callback of prompt_toolkit's
+    that catches BaseException and logs it (the history loader's): the prompt then went on with
+    every stop signal ignored, about once in 100 runs of ``tests/test_signals.py``. While the
+    prompt's loop runs, the signal instead has the application exit with Terminated from a
+    callback of that loop, so it leaves ``unsafe_ask()`` as any other exit does. Later signals are
+    ignored, as the command line's handler leaves them, so the answers are kept in peace.
+    """
+    app = prompt.application
+    caught: list[int] = []
+
+    def end(signum: int) -> None:
+        if app.future is not None and not app.future.done():
+            app.exit(exception=Terminated(signum))
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        for s in STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+        caught.append(signum)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the prompt's loop has not started, or has ended
+            raise Terminated(signum) from None
+        loop.call_soon_threadsafe(end, signum)
+
+    try:
+        previous = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
+    except ValueError:  # not the main thread: signals stay as they are
+        return prompt.unsafe_ask()
+    try:
+        answer = prompt.unsafe_ask()
+    finally:
+        if not caught:
+            for s, action in previous.items():
+                signal.signal(s, action)
+    if caught:  # the answer came in as the signal did: the loop had stopped before ``end`` ran
+        raise Terminated(caught[0])
+    return answer
 
 
 def _qmark(step: Step) -> str:
@@ -68,9 +115,10 @@ def ask_single(
     choices = [*_choices(q), Separator(), Choice(SKIP_LABEL, SKIP)]
     start = next(iter(default)) if default else (SKIP if step.again or step.prefilled else None)
     keys = _instruction(q, "↑↓ to move, enter to pick")
-    picked = questionary.select(
+    prompt = questionary.select(
         q.text, choices, default=start, qmark=_qmark(step), style=STYLE, instruction=keys, **kwargs
-    ).unsafe_ask()
+    )
+    picked = put(prompt)
     return None if picked == SKIP else frozenset((picked,))
 
 
@@ -126,7 +174,7 @@ def ask_multi(
         **kwargs,
     )
     held["control"] = _control(prompt)
-    picked = prompt.unsafe_ask()
+    picked = put(prompt)
     chosen = frozenset(picked) - {SKIP}
     _answered(q, step, answer_text(q, chosen or None, skipped=SKIP_LABEL), kwargs.get("output"))
     return chosen or None
@@ -176,7 +224,7 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
         for q, a in rows
     ]
     # Erased once answered: each return to the review shows one fresh list, not a growing log.
-    picked = questionary.select(
+    prompt = questionary.select(
         "Your answers",
         choices,
         qmark="✔",
@@ -184,7 +232,8 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
         erase_when_done=True,
         instruction="\n  Pick an answer to change it, or go on.",
         **kwargs,
-    ).unsafe_ask()
+    )
+    picked = put(prompt)
     return None if picked == DONE else picked
 
 
@@ -204,11 +253,11 @@ class QuestionaryPrompter:
         return review(rows, **self.kwargs)
 
     def text(self, message: str, default: str = "") -> str:
-        return questionary.text(
-            message, default=default, qmark="?", style=STYLE, **self.kwargs
-        ).unsafe_ask()
+        return put(
+            questionary.text(message, default=default, qmark="?", style=STYLE, **self.kwargs)
+        )
 
     def confirm(self, message: str, default: bool = False) -> bool:
-        return questionary.confirm(
-            message, default=default, qmark="?", style=STYLE, **self.kwargs
-        ).unsafe_ask()
+        return put(
+            questionary.confirm(message, default=default, qmark="?", style=STYLE, **self.kwargs)
+        )
