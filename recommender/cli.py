@@ -14,7 +14,14 @@ from collections.abc import Iterator, Sequence
 from types import FrameType, ModuleType
 from typing import Any, NoReturn
 
-from recommender.errors import SHOWN, STOP_SIGNALS, ExitCode, Terminated, UserError
+from recommender.errors import (
+    SHOWN,
+    STOP_SIGNALS,
+    ExitCode,
+    Terminated,
+    UserError,
+    live_stop_signals,
+)
 from recommender.render.terminal import width_of
 
 # One line per subcommand: name -> (module, one-line help). Modules are imported only when chosen,
@@ -250,8 +257,8 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
 
 @contextlib.contextmanager
 def raised_on_signals() -> Iterator[None]:
-    """Inside, the first of ``STOP_SIGNALS`` raises :class:`Terminated` in the main thread; later
-    ones are ignored, so the cleanup it sets off is not cut short.
+    """Inside, the first of :func:`live_stop_signals` raises :class:`Terminated` in the main
+    thread; later ones are ignored, so the cleanup it sets off is not cut short.
 
     Python cannot raise out of a weakref callback or ``__del__``: a Terminated raised while one
     runs (the garbage collector, between two ``ask`` prompts) is "ignored". The unraisable hook
@@ -275,7 +282,7 @@ def raised_on_signals() -> Iterator[None]:
         again.start()
 
     try:
-        previous = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
+        previous = {s: signal.signal(s, handler) for s in live_stop_signals()}
     except ValueError:  # not the main thread: signals stay as they are
         previous = {}
     hook, sys.unraisablehook = sys.unraisablehook, unraisable

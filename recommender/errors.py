@@ -24,6 +24,14 @@ STOP_SIGNALS = tuple(
     if hasattr(signal, name)
 )
 
+
+def live_stop_signals() -> list[int]:
+    """The ``STOP_SIGNALS`` not ignored. One ignored when the process starts stays ignored, as
+    Python leaves SIGINT: ``nohup`` ignores SIGHUP so that a closed terminal does not stop a long
+    ``batch``, and a shell ignores SIGINT and SIGQUIT in its background jobs."""
+    return [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
+
+
 # How long the main thread waits at a time while other threads work. A signal's Python handler runs
 # only in the main thread, and only when it next runs: the kernel may hand a process's signal to any
 # of its threads (a pipe reader, a worker), and an untimed wait in the main thread then held Ctrl-C

@@ -17,6 +17,23 @@ SHIPPED = ROOT / "rules"
 
 
 @pytest.fixture(scope="session", autouse=True)
+def stop_signals_not_ignored():
+    """The tests send SIGINT, SIGQUIT and SIGHUP to children, which inherit an ignored signal:
+    a suite started under nohup, or as a shell's background job, would have them ignored, and
+    the commands rightly leave an ignored signal ignored (``cli.live_stop_signals``)."""
+    import signal
+
+    for s, action in (
+        (signal.SIGINT, signal.default_int_handler),
+        (signal.SIGQUIT, signal.SIG_DFL),
+        (signal.SIGHUP, signal.SIG_DFL),
+    ):
+        if signal.getsignal(s) is signal.SIG_IGN:
+            signal.signal(s, action)
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def private_user_dirs(tmp_path_factory: pytest.TempPathFactory):
     """No test reads or writes the real user's cache or state (subprocesses inherit these too)."""
     saved = {k: os.environ.get(k) for k in ("RECOMMENDER_CACHE_DIR", "RECOMMENDER_STATE_DIR")}

@@ -75,6 +75,37 @@ def test_a_signal_during_batch_o_leaves_no_temp_file_and_the_old_output(
     assert out.read_text() == "previous results\n"
 
 
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGINT], ids=["nohup", "background"])
+def test_a_signal_ignored_at_start_stays_ignored(tmp_path: Path, signum: signal.Signals) -> None:
+    """``nohup recommender batch ... &`` must outlive the terminal (SIGHUP), and a shell's
+    background job its Ctrl-C (SIGINT): a signal ignored when the command starts stays ignored."""
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl"]
+        + ["-o", str(out), "-q"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        preexec_fn=lambda: signal.signal(signum, signal.SIG_IGN),  # as nohup and the shell do
+    )
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write('{"os": "linux"}\n' * 5000)  # a chunk is scored and written
+        proc.stdin.flush()
+        wait_for(lambda: any(tmp_path.glob(".out.jsonl.*.tmp")))
+        proc.send_signal(signum)
+        time.sleep(0.5)
+        assert proc.poll() is None  # still running
+        err = proc.communicate('{"os": "windows"}\n', timeout=60)[1]
+    finally:
+        proc.kill()
+    assert (proc.returncode, err) == (0, "")
+    assert len(out.read_text().splitlines()) == 5001
+
+
 # -- ask ---------------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from prompt_toolkit.formatted_text import FormattedText
 from questionary import Choice, Separator, Style
 
 from recommender.ask.flow import Step
-from recommender.errors import STOP_SIGNALS, Terminated
+from recommender.errors import STOP_SIGNALS, Terminated, live_stop_signals
 from recommender.rulebase.model import Question
 
 SKIP = "__skip__"
@@ -74,7 +74,7 @@ def put(prompt: Any) -> Any:
         loop.call_soon_threadsafe(end, signum)
 
     try:
-        previous = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
+        previous = {s: signal.signal(s, handler) for s in live_stop_signals()}
     except ValueError:  # not the main thread: signals stay as they are
         return prompt.unsafe_ask()
     try:
