@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from askkit import DOWN, ENTER, MINI, ROOT, SPACE, spawn_ask
@@ -51,23 +52,29 @@ def stop_mid_write(
         proc.kill()
 
 
+def batch_stdin_to(out: Path, **popen: Any) -> subprocess.Popen[str]:
+    """``recommender batch - -o OUT`` on the mini rules, reading JSONL from a pipe we hold, so a
+    signal can land while it runs."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl"]
+        + ["-o", str(out), "-q"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=out.parent,
+        env=env,
+        text=True,
+        **popen,
+    )
+
+
 @pytest.mark.parametrize("signum", list(SIGNALS), ids=[s.name for s in SIGNALS])
 def test_a_signal_during_batch_o_leaves_no_temp_file_and_the_old_output(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl"]
-        + ["-o", str(out), "-q"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env=env,
-        text=True,
-    )
+    proc = batch_stdin_to(out, stdout=subprocess.PIPE)
     feed = '{"os": "linux"}\n' * 5000  # a chunk is scored and written
     err = stop_mid_write(proc, tmp_path, ".out.jsonl.*.tmp", signum, feed)
     assert (proc.returncode, err) == (128 + signum, f"recommender: batch {SIGNALS[signum]}\n")
@@ -80,17 +87,8 @@ def test_a_signal_ignored_at_start_stays_ignored(tmp_path: Path, signum: signal.
     """``nohup recommender batch ... &`` must outlive the terminal (SIGHUP), and a shell's
     background job its Ctrl-C (SIGINT): a signal ignored when the command starts stays ignored."""
     out = tmp_path / "out.jsonl"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl"]
-        + ["-o", str(out), "-q"],
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env=env,
-        text=True,
-        preexec_fn=lambda: signal.signal(signum, signal.SIG_IGN),  # as nohup and the shell do
-    )
+    ignore = lambda: signal.signal(signum, signal.SIG_IGN)  # noqa: E731 (as nohup and the shell do)
+    proc = batch_stdin_to(out, preexec_fn=ignore)
     try:
         assert proc.stdin is not None
         proc.stdin.write('{"os": "linux"}\n' * 5000)  # a chunk is scored and written
