@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import importlib
+import io
 import os
 import signal
 import sys
@@ -173,6 +175,7 @@ def main(
     once every ``finally`` has run (temporary files removed, children ended), a bug 3.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    _stand_in_for_closed_streams()
     _replace_unencodable()
     with raised_on_signals():
         try:
@@ -292,6 +295,48 @@ def raised_on_signals() -> Iterator[None]:
         sys.unraisablehook = hook
         for s, action in previous.items():
             signal.signal(s, action)
+
+
+class _Closed(io.TextIOBase):
+    """Standard input or output that was closed when the command started (``<&-``, ``>&-``).
+    Python leaves such a stream None, and its first use was an internal error; now it fails as a
+    closed descriptor does (EBADF), and the boundary says so in one line, with exit 2."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+    def _closed(self, *args: Any) -> NoReturn:
+        raise OSError(errno.EBADF, self.problem)
+
+    read = readline = write = fileno = _closed
+
+    @property
+    def buffer(self) -> NoReturn:
+        self._closed()
+
+
+CLOSED = {
+    "stdin": "standard input is closed: give a file instead of -, or open stdin",
+    "stdout": "standard output is closed: write to a file with -o FILE, or open stdout",
+}
+
+
+def _stand_in_for_closed_streams() -> None:
+    """A stand-in for each standard stream that was closed at start, with /dev/null opened on its
+    descriptor, so that no file the command opens later lands on 0, 1 or 2, where a child or a
+    stray write would write into it. A closed stderr discards: the exit code still tells."""
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        if name in CLOSED:
+            setattr(sys, name, _Closed(CLOSED[name]))
+        else:  # the process's stderr from now on, never closed
+            sys.stderr = open(fd, "w", closefd=False)  # noqa: SIM115
 
 
 def _replace_unencodable() -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import MINI, ROOT, run_cli
@@ -195,3 +197,58 @@ def test_help_is_laid_out_as_argparse_would(monkeypatch, columns, command):
     ours = parser.format_help()
     parser.formatter_class = argparse.HelpFormatter
     assert ours == parser.format_help()
+
+
+def run_with_closed(fd: int, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``python -m recommender ARGS`` started with descriptor ``fd`` closed (``<&-``, ``>&-``,
+    ``2>&-``); the other two standard streams are captured."""
+    stdin, stdout, stderr = (
+        None if n == fd else (subprocess.PIPE if n else subprocess.DEVNULL) for n in range(3)
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "recommender", *args],
+        stdin=stdin,
+        stdout=stdout,
+        stderr=stderr,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)},
+        cwd=cwd,
+        timeout=120,
+        preexec_fn=lambda: os.close(fd),
+    )
+
+
+CLOSED_STDIN = "recommender: standard input is closed: give a file instead of -, or open stdin\n"
+CLOSED_STDOUT = (
+    "recommender: standard output is closed: write to a file with -o FILE, or open stdout\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("fd", "args", "message"),
+    [
+        (1, ["recommend", "-a", "os=linux"], CLOSED_STDOUT),
+        (1, ["questions"], CLOSED_STDOUT),
+        (0, ["batch", "-", "--input-format", "jsonl"], CLOSED_STDIN),
+        (0, ["recommend", "--profile", "-"], CLOSED_STDIN),
+    ],
+    ids=["recommend >&-", "questions >&-", "batch - <&-", "recommend --profile - <&-"],
+)
+def test_a_standard_stream_closed_at_start_is_one_line_and_exit_2(
+    fd: int, args: list[str], message: str
+) -> None:
+    proc = run_with_closed(fd, *args)
+    assert (proc.returncode, proc.stderr) == (2, message)
+
+
+def test_a_closed_stdout_does_not_stop_a_command_that_writes_a_file(tmp_path: Path) -> None:
+    """With stdout closed, /dev/null holds descriptor 1, so the output file does not land there."""
+    out = tmp_path / "out.json"
+    proc = run_with_closed(1, "recommend", "-a", "os=linux", "-o", str(out), "-f", "json")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert json.loads(out.read_text())["answers"] == {"os": "linux"}
+
+
+def test_a_closed_stderr_loses_the_message_but_not_the_exit_code() -> None:
+    proc = run_with_closed(2, "recommend", "-a", "os=plan9")
+    assert (proc.returncode, proc.stdout) == (2, "")
