@@ -1,6 +1,7 @@
-/* The what-if scorer: the engine's rules (recommender/scoring/, one walk: scoring.table) over the exported rule base
-   (recommender/scoring/export.py documents the format). Pure functions of (model, answers), where
-   answers is a Map from question id to an array of option ids; an unanswered question is absent. */
+/* The what-if scorer: the engine's rules (recommender/scoring/, one walk: scoring.table) over the
+   exported rule base (recommender/scoring/export.py documents the format). Pure functions of
+   (model, answers), where answers is a Map from question id to an array of option ids; an
+   unanswered question is absent. */
 "use strict";
 
 const RecommenderScorer = (() => {
@@ -20,8 +21,8 @@ const RecommenderScorer = (() => {
     throw new Error("unknown condition: " + JSON.stringify(node));
   }
 
-  /* Follow-up answers whose question no longer applies are dropped, in question order, each test seeing
-     the answers left by the ones before (Scorer.applicable). */
+  /* Follow-up answers whose question no longer applies are dropped, in question order, each test
+     seeing the answers left by the ones before (Table.applicable in scoring.table). */
   function applicable(model, given) {
     const answers = new Map(given);
     const ignored = [];
@@ -72,7 +73,8 @@ const RecommenderScorer = (() => {
     return t.ids.length > 1 && !t.blocked.some(Boolean) && real.every((s) => s === real[0]);
   }
 
-  /* The one best framework not excluded, compared rounded to 6 decimals, else the tie (scoring.decide). */
+  /* The one best framework not excluded, compared rounded to 6 decimals, else the tie
+     (scoring.decide). */
   function decide(ids, scores, blocked) {
     const open = ids.map((f, i) => [round6(scores[i]), f, i]).filter(([, , i]) => !blocked[i]);
     if (open.length === 0) return { winner: null, tie: [] };
@@ -81,7 +83,8 @@ const RecommenderScorer = (() => {
     return top.length === 1 ? { winner: top[0], tie: [] } : { winner: null, tie: top };
   }
 
-  /* Excluded last, then score (rounded) descending, then rule-base order (Outcome.order, scoring.table). */
+  /* Excluded last, then score (rounded) descending, then rule-base order (Outcome.order in
+     scoring.table). */
   function standings(model, t) {
     const rows = t.ids.map((f, i) => ({
       framework: f,
