@@ -133,7 +133,7 @@ import asyncio, os, signal, sys
 import questionary
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
-from recommender.ask.prompts import put
+from recommender.ask.prompts import run_prompt
 from recommender.cli import raised_on_signals
 from recommender.errors import Terminated
 
@@ -153,7 +153,7 @@ with raised_on_signals(), create_pipe_input() as keys:
         loop.call_later(1.0, keys.send_text, "\\r")
     prompt.application.pre_run_callables.append(pre_run)
     try:
-        print("answered", put(prompt))
+        print("answered", run_prompt(prompt))
     except Terminated as stop:
         print("stopped by", signal.Signals(stop.signum).name)
 """

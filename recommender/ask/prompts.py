@@ -2,9 +2,10 @@
 prompt_toolkit.
 
 Only ``recommender ask`` imports this module (questionary costs startup time). Every prompt runs
-through :func:`put`: ``unsafe_ask()``, so Ctrl-C arrives as KeyboardInterrupt and is handled once,
-in ``commands/ask.py``, and a stop signal ends the prompt through its own event loop. Tests pass
-``input=create_pipe_input()`` and ``output=DummyOutput()`` to type real keystrokes.
+through :func:`run_prompt`: ``unsafe_ask()``, so Ctrl-C arrives as KeyboardInterrupt and is
+handled once, in ``commands/ask.py``, and a stop signal ends the prompt through its own event
+loop. Tests pass ``input=create_pipe_input()`` and ``output=DummyOutput()`` to type real
+keystrokes.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ STYLE = Style(
 )
 
 
-def put(prompt: Any) -> Any:
+def run_prompt(prompt: Any) -> Any:
     """``prompt.unsafe_ask()``, where a stop signal ends the prompt from the prompt's event loop.
 
     The command line turns a stop signal into Terminated raised wherever the main thread is
@@ -118,7 +119,7 @@ def ask_single(
     prompt = questionary.select(
         q.text, choices, default=start, qmark=_qmark(step), style=STYLE, instruction=keys, **kwargs
     )
-    picked = put(prompt)
+    picked = run_prompt(prompt)
     return None if picked == SKIP else frozenset((picked,))
 
 
@@ -174,7 +175,7 @@ def ask_multi(
         **kwargs,
     )
     held["control"] = _control(prompt)
-    picked = put(prompt)
+    picked = run_prompt(prompt)
     chosen = frozenset(picked) - {SKIP}
     _answered(q, step, answer_text(q, chosen or None, skipped=SKIP_LABEL), kwargs.get("output"))
     return chosen or None
@@ -233,7 +234,7 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
         instruction="\n  Pick an answer to change it, or go on.",
         **kwargs,
     )
-    picked = put(prompt)
+    picked = run_prompt(prompt)
     return None if picked == DONE else picked
 
 
@@ -253,11 +254,11 @@ class QuestionaryPrompter:
         return review(rows, **self.kwargs)
 
     def text(self, message: str, default: str = "") -> str:
-        return put(
+        return run_prompt(
             questionary.text(message, default=default, qmark="?", style=STYLE, **self.kwargs)
         )
 
     def confirm(self, message: str, default: bool = False) -> bool:
-        return put(
+        return run_prompt(
             questionary.confirm(message, default=default, qmark="?", style=STYLE, **self.kwargs)
         )
