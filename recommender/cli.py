@@ -18,10 +18,10 @@ from typing import Any, NoReturn
 
 from recommender.errors import (
     SHOWN,
-    STOP_SIGNALS,
     ExitCode,
     Terminated,
     UserError,
+    ignore_stop_signals,
     live_stop_signals,
 )
 from recommender.render.terminal import width_of
@@ -269,8 +269,7 @@ def raised_on_signals() -> Iterator[None]:
     returned, in ordinary code."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        for s in STOP_SIGNALS:
-            signal.signal(s, signal.SIG_IGN)
+        ignore_stop_signals()
         raise Terminated(signum)
 
     def unraisable(info: Any) -> None:
@@ -316,7 +315,7 @@ class _Closed(io.TextIOBase):
         self._closed()
 
 
-CLOSED = {
+_CLOSED = {
     "stdin": "standard input is closed: give a file instead of -, or open stdin",
     "stdout": "standard output is closed: write to a file with -o FILE, or open stdout",
 }
@@ -333,8 +332,8 @@ def _stand_in_for_closed_streams() -> None:
         if null != fd:
             os.dup2(null, fd)
             os.close(null)
-        if name in CLOSED:
-            setattr(sys, name, _Closed(CLOSED[name]))
+        if name in _CLOSED:
+            setattr(sys, name, _Closed(_CLOSED[name]))
         else:  # the process's stderr from now on, never closed
             sys.stderr = open(fd, "w", closefd=False)  # noqa: SIM115
 

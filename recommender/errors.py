@@ -32,6 +32,13 @@ def live_stop_signals() -> list[int]:
     return [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
 
 
+def ignore_stop_signals() -> None:
+    """Once a stop signal has been taken: the later ones are ignored, so the cleanup it sets off
+    (children ended, temporary files removed, answers kept) is not cut short."""
+    for s in STOP_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+
+
 # How long the main thread waits at a time while other threads work. A signal's Python handler runs
 # only in the main thread, and only when it next runs: the kernel may hand a process's signal to any
 # of its threads (a pipe reader, a worker), and an untimed wait in the main thread then held Ctrl-C

@@ -24,7 +24,7 @@ from prompt_toolkit.formatted_text import FormattedText
 from questionary import Choice, Separator, Style
 
 from recommender.ask.flow import Step
-from recommender.errors import STOP_SIGNALS, Terminated, live_stop_signals
+from recommender.errors import Terminated, ignore_stop_signals, live_stop_signals
 from recommender.rulebase.model import Question
 
 SKIP = "__skip__"
@@ -65,8 +65,7 @@ def run_prompt(prompt: Any) -> Any:
             app.exit(exception=Terminated(signum))
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        for s in STOP_SIGNALS:
-            signal.signal(s, signal.SIG_IGN)
+        ignore_stop_signals()
         caught.append(signum)
         try:
             loop = asyncio.get_running_loop()
