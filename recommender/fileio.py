@@ -1,8 +1,10 @@
 """Files in and out, in one place, with every bound on what is read.
 
-Reads take a regular file or ``-`` (stdin), never a device, FIFO or socket (opened non-blocking,
-so naming one never hangs), and never more than a stated number of bytes. Lines are read in
-bounded pieces. JSON is read with no duplicate keys, NaN, deep nesting or long numbers.
+Reads take a regular file or ``-`` (stdin), never a device or socket; a user's input (a profile,
+a batch) may also be a pipe that a process writes into (``<(cmd)``), but never a FIFO with no
+writer (opened non-blocking, so naming one never hangs). Reads never take more than a stated
+number of bytes. Lines are read in bounded pieces. JSON is read with no duplicate keys, NaN, deep
+nesting or long numbers.
 
 Writes (``-o``) are checked before any work, then go to a temporary file beside the target that
 is renamed over it (a symlink's target is replaced, the link stays), or straight into a device
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import json
 import math
 import os
@@ -66,6 +69,70 @@ def open_regular(path: str | os.PathLike[str]) -> int:
     return fd
 
 
+def open_input(path: str | os.PathLike[str]) -> BinaryIO:
+    """A user's input opened for reading: a regular file, or a pipe that a process is writing
+    into (``<(cmd)``, a FIFO whose writer has it open). Anything else is a UserError naming it:
+    a directory, a device, a socket, and a FIFO with no writer, refused at once, never waited on.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise _read_error(exc, path) from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return os.fdopen(fd, "rb")
+    if not stat.S_ISFIFO(mode):
+        os.close(fd)
+        raise UserError(
+            f"is {kind_of(mode)}, not a regular file; give a file, or - to read stdin", str(path)
+        )
+    # Only a read tells a pipe with a writer from one without: with no writer it ends at once;
+    # with one that has not written yet it would block (EAGAIN). What it reads is put back.
+    try:
+        ahead = os.read(fd, 1 << 16)
+    except BlockingIOError:
+        ahead = None
+    except OSError as exc:
+        os.close(fd)
+        raise _read_error(exc, path) from None
+    if ahead == b"":
+        os.close(fd)
+        raise UserError(
+            "is a FIFO (named pipe) with nothing in it and no process writing into it; start "
+            "the writer first, or give a file, or - to read stdin",
+            str(path),
+        )
+    os.set_blocking(fd, True)
+    return io.BufferedReader(_Pipe(fd, ahead or b""))
+
+
+class _Pipe(io.RawIOBase):
+    """A pipe's descriptor, with the bytes that :func:`open_input` read ahead put back first."""
+
+    def __init__(self, fd: int, ahead: bytes) -> None:
+        super().__init__()
+        self._fd, self._ahead = fd, ahead
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def readinto(self, buffer: Any) -> int:
+        if self._ahead:
+            n = min(len(buffer), len(self._ahead))
+            buffer[:n] = self._ahead[:n]
+            self._ahead = self._ahead[n:]
+            return n
+        return os.readv(self._fd, [buffer])
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
 def _read_error(exc: OSError, path: str | os.PathLike[str]) -> UserError:
     if isinstance(exc, FileNotFoundError):
         return UserError("no such file", str(path))
@@ -74,18 +141,18 @@ def _read_error(exc: OSError, path: str | os.PathLike[str]) -> UserError:
     return UserError(exc.strerror or str(exc), str(path))
 
 
-def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a regular file, or of stdin for ``-``; UserError when over ``limit``."""
+def read_bytes(
+    path: str | os.PathLike[str], limit: int = MAX_BYTES, *, pipe: bool = False
+) -> bytes:
+    """The bytes of a regular file, or of stdin for ``-``; UserError when over ``limit``.
+    ``pipe``: a user's input, which may also be a pipe with a writer (:func:`open_input`)."""
     if str(path) == "-":
         return _bounded(sys.stdin.buffer.read, limit, "<stdin>")
-    fd = open_regular(path)
-    try:
-        size = os.fstat(fd).st_size
+    with open_input(path) if pipe else os.fdopen(open_regular(path), "rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
         if size > limit:
             raise UserError(f"file is {size:,} bytes, over the {limit:,}-byte limit", str(path))
-        return _bounded(lambda n: os.read(fd, n), limit, str(path))
-    finally:
-        os.close(fd)
+        return _bounded(stream.read, limit, str(path))
 
 
 def _bounded(read: Callable[[int], bytes], limit: int, name: str) -> bytes:
@@ -99,9 +166,10 @@ def _bounded(read: Callable[[int], bytes], limit: int, name: str) -> bytes:
     return b"".join(chunks)
 
 
-def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> str:
-    """A small UTF-8 text file (or stdin for ``-``); UserError naming the file otherwise."""
-    data = read_bytes(path, limit)
+def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES, *, pipe: bool = False) -> str:
+    """A small UTF-8 text file (or stdin for ``-``); UserError naming the file otherwise.
+    ``pipe`` as for :func:`read_bytes`."""
+    data = read_bytes(path, limit, pipe=pipe)
     try:
         return data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is dropped
     except UnicodeDecodeError as exc:

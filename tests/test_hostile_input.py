@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -259,7 +260,8 @@ def test_a_fifo_with_no_writer_as_a_profile_does_not_hang(capsys, tmp_path: Path
     assert cli(capsys, "recommend", "--profile", "f.yaml") == (
         2,
         "",
-        "f.yaml: is a FIFO (named pipe), not a regular file; give a file, or - to read stdin\n",
+        "f.yaml: is a FIFO (named pipe) with nothing in it and no process writing into it; "
+        "start the writer first, or give a file, or - to read stdin\n",
     )
 
 
@@ -274,13 +276,83 @@ def test_an_overlay_file_that_links_to_dev_zero(capsys, tmp_path: Path) -> None:
     )
 
 
-def test_a_fifo_as_batch_input_is_refused(capsys, tmp_path: Path) -> None:
+def test_a_fifo_with_no_writer_as_batch_input_is_refused(capsys, tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "f.jsonl")
     assert cli(capsys, "batch", "f.jsonl") == (
         2,
         "",
-        "f.jsonl: is a FIFO (named pipe), not a regular file; give a file, or - to read stdin\n",
+        "f.jsonl: is a FIFO (named pipe) with nothing in it and no process writing into it; "
+        "start the writer first, or give a file, or - to read stdin\n",
     )
+
+
+ROW = '{"os": "linux"}\n'  # the mini rules' jax profile
+
+
+def pipe_of(data: bytes, *, delay: float | None = None) -> str:
+    """A pipe's read end as a path, as ``<(cmd)`` gives one. Without ``delay`` the data waits in
+    the pipe and its writer is gone (a command that already ended); with it, the writer is there
+    and writes only after ``delay`` seconds, then ends."""
+    r, w = os.pipe()
+    if delay is None:
+        assert len(data) <= 65536  # what a pipe holds without a reader
+        os.write(w, data)
+        os.close(w)
+    else:
+
+        def write_later() -> None:
+            time.sleep(delay)
+            with os.fdopen(w, "wb") as out:
+                out.write(data)
+
+        threading.Thread(target=write_later, daemon=True).start()
+    return f"/dev/fd/{r}"
+
+
+@pytest.mark.parametrize("delay", [None, 0.3])
+def test_a_pipe_with_a_writer_is_read_as_batch_input(capsys, delay: float | None) -> None:
+    """``recommender batch <(cmd)``: a pipe whose writer has written (and may have ended), or
+    has not written yet, is read to its end, every row (over 64 KiB: past the bytes read ahead
+    to learn that a writer is there)."""
+    rows = 5000 if delay else 3000  # 75 KB and 45 KB
+    path = pipe_of(ROW.encode() * rows, delay=delay)
+    code, out, err = cli(capsys, "batch", path, "--input-format", "jsonl", "-q")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert (code, err, len(records)) == (0, "", rows)
+    assert {r["winner"] for r in records} == {"jax"} and records[-1]["row"] == rows
+
+
+def test_a_pipe_with_a_writer_is_read_as_a_profile(capsys) -> None:
+    path = pipe_of(b"name: piped\nanswers: {os: linux}\n", delay=0.2)
+    code, out, err = cli(capsys, "recommend", "--profile", path, "--format", "json")
+    assert (code, err) == (0, "")
+    assert (json.loads(out)["name"], json.loads(out)["winner"]) == ("piped", "jax")
+
+
+def test_a_piped_profile_is_bounded_as_a_file_is(capsys) -> None:
+    path = pipe_of(b"#" * ((1 << 20) + 10), delay=0.1)
+    code, out, err = cli(capsys, "recommend", "--profile", path)
+    assert (code, out) == (2, "")
+    assert err == f"{path}: over the 1,048,576-byte limit\n"
+
+
+def test_process_substitution_in_a_real_shell(tmp_path: Path) -> None:
+    """As a user types it: bash hands each command a ``/dev/fd/N`` pipe."""
+    (tmp_path / "in.jsonl").write_text(ROW * 3)
+    (tmp_path / "p.yaml").write_text("answers: {os: linux}\n")
+    python = f"{sys.executable} -m recommender"
+    command = (
+        f"{python} batch <(cat in.jsonl) --input-format jsonl -q"
+        f" && {python} recommend --profile <(cat p.yaml) --format json"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        ["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert [json.loads(line)["winner"] for line in lines[:3]] == ["jax"] * 3
+    assert json.loads("\n".join(lines[3:]))["winner"] == "jax"
 
 
 def test_a_yaml_batch_over_the_document_limit_is_refused_before_reading(

@@ -34,7 +34,7 @@ from recommender.fileio import (
     keep_duplicates,
     lines,
     loads_json,
-    open_regular,
+    open_input,
 )
 from recommender.rulebase.yamlio import Item, ItemStream
 from recommender.values import Value, frozen
@@ -93,11 +93,12 @@ class Source:
 
 
 def open_source(path: str, stdin: BinaryIO | None = None) -> Source:
-    """``path`` opened for reading, or ``stdin`` for ``-``; a missing or unreadable file, or one
-    that is not a regular file (a FIFO, a device), is a UserError."""
+    """``path`` opened for reading, or ``stdin`` for ``-``. A missing or unreadable file, or one
+    that is neither a regular file nor a pipe with a writer (``<(cmd)``), is a UserError
+    (:func:`~recommender.fileio.open_input`)."""
     if path == "-":
         return Source(stdin, "<stdin>")  # type: ignore[arg-type]
-    stream = os.fdopen(open_regular(path), "rb")
+    stream = open_input(path)
     size = os.fstat(stream.fileno()).st_size
     return Source(stream, path, size or None)
 

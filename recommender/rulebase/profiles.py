@@ -162,7 +162,7 @@ def read_profile_file(path: str) -> Any:
     also is); mappings carry positions for error messages. A ``.json`` file is held to JSON's
     rules first: no repeated key, NaN or huge number."""
     name = STDIN if path == "-" else path
-    text = read_text(path)
+    text = read_text(path, pipe=True)  # a file, or <(cmd)
     if not text.strip():
         raise UserError(
             "the profile is empty; expected {name: ..., answers: {question: value}}", name, 1, 1
