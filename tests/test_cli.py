@@ -50,6 +50,23 @@ def test_answer_flag_overrides_and_clears_profile(tmp_path):
     assert json.loads(proc.stdout)["answers"] == {"audience": "beginner"}
 
 
+def test_answer_flag_given_twice(monkeypatch, capsys):
+    """A multi answer adds up; a single answer given the same value twice is that answer; two
+    different values for a single answer are refused, whichever flag comes last."""
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
+    assert main(["recommend", "-a", "deployment=mobile", "-a", "deployment=server",
+                 "-a", "os=linux", "-a", "os=linux", "-f", "json"]) == 0  # fmt: skip
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    assert answers == {"deployment": ["server", "mobile"], "os": "linux"}
+    for later in ("os=windows", "os="):
+        assert main(["recommend", "-a", "os=linux", "-a", later]) == 2
+        assert capsys.readouterr() == (
+            "",
+            f'recommender: --answer "{later}": os is already answered "linux" by an earlier '
+            "--answer, and takes one answer; give it once\n",
+        )
+
+
 def test_table_output_names_winner_reasons_and_changes():
     proc = run_cli("recommend", "-a", "deployment=mobile", env=MINI_ENV)
     assert proc.returncode == 0

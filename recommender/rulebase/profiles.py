@@ -137,7 +137,8 @@ def profile_yaml(
 
 
 def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
-    """``--answer question=value``; a multi answer may be ``a,b`` (or ``a;b``) or given twice."""
+    """``--answer question=value``; a multi answer may be ``a,b`` (or ``a;b``) or given twice.
+    A single answer given twice with two values is refused: which one was meant is a guess."""
     raw: dict[str, Any] = {}
     for flag in flags:
         qid, sep, value = flag.partition("=")
@@ -149,6 +150,11 @@ def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
         q = rules.question_by_id.get(qid)
         if q is not None and q.kind == "multi" and qid in raw and value:
             raw[qid] = f"{raw[qid]},{value}" if raw[qid] else value
+        elif q is not None and q.kind != "multi" and raw.get(qid, value) != value:
+            raise UserError(
+                f'--answer "{flag}": {qid} is already answered "{raw[qid]}" by an earlier '
+                f"--answer, and takes one answer; give it once"
+            )
         else:
             raw[qid] = value
     return raw
