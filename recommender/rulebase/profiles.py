@@ -217,6 +217,15 @@ def load_profile(path: str, rules: RuleBase) -> Profile:
         )
     name = doc.get("name")
     return Profile(
-        str(name) if name is not None else None if path == STDIN else Path(path).stem,
+        str(name) if name is not None else _name_of_file(path),
         normalize_answers(answers, rules, path, answers),
     )
+
+
+NAMELESS = ("/dev/fd/", "/dev/stdin", "/proc/self/fd/")  # a pipe's path, as <(cmd) gives one
+
+
+def _name_of_file(path: str) -> str | None:
+    """A profile without a name is named by its file (``team-a.yaml``: "team-a"); stdin and a
+    pipe (``/dev/fd/63``) have no name to give."""
+    return None if path == STDIN or path.startswith(NAMELESS) else Path(path).stem
