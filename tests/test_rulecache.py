@@ -41,6 +41,20 @@ def test_cached_rule_base_equals_the_loaded_one(base):
     )
 
 
+def test_cached_origins_are_shown_from_the_current_directory(base, tmp_path, monkeypatch):
+    """The cache holds absolute paths, shown relative to where each read runs; a process that
+    changes directory between two reads (the test suite does) got the first one's paths."""
+    monkeypatch.chdir(tmp_path)
+    load_rules_cached()  # written
+    first = load_rules_cached()  # read back
+    monkeypatch.chdir(base)
+    again = load_rules_cached()  # read back from another directory
+    assert len(cache_files(base)) == 1
+    shown = [rules.rule("mobile-tf").origin for rules in (first, again)]
+    assert [o.file if o else None for o in shown] == ["rules/scoring.yaml", "scoring.yaml"]
+    assert again == recommender.load_rules(base=base, cases=False)
+
+
 def test_a_changed_rule_file_is_reread(base):
     load_rules_cached()
     scoring = base / "scoring.yaml"

@@ -79,15 +79,19 @@ def _encode(obj: object) -> object:
     return str(obj)  # a date in a test case's raw answers; it fails validation either way
 
 
-@functools.cache
-def _shown(path: str) -> str:
-    """An absolute path as the loader shows it from the current directory (few files, many uses)."""
-    return str(display(Path(path)))
+def _shown(seen: dict[str, str], path: str) -> str:
+    """An absolute path as the loader shows it from the current directory, remembered in
+    ``seen`` for one read (few files, many uses; the directory may differ at the next read)."""
+    found = seen.get(path)
+    if found is None:
+        found = seen[path] = str(display(Path(path)))
+    return found
 
 
-def _decode_node(obj: dict[str, Any]) -> object:
-    """``json.loads`` object hook: children are already decoded, so each object is turned back
-    once. Anything unexpected raises, and the cache is rebuilt."""
+def _decode_node(seen: dict[str, str], obj: dict[str, Any]) -> object:
+    """``json.loads`` object hook (with ``seen`` bound, for :func:`_shown`): children are
+    already decoded, so each object is turned back once. Anything unexpected raises, and the
+    cache is rebuilt."""
     if "$t" in obj:
         return tuple(obj["$t"])
     if "$f" in obj:
@@ -99,9 +103,9 @@ def _decode_node(obj: dict[str, Any]) -> object:
         return obj
     cls = _CLASSES[name]
     if cls is model.Origin:
-        obj["file"] = _shown(obj["file"])
+        obj["file"] = _shown(seen, obj["file"])
     elif cls is model.RuleBase:
-        obj["files"] = tuple(_shown(f) for f in obj["files"])
+        obj["files"] = tuple(_shown(seen, f) for f in obj["files"])
     return cls(**obj)
 
 
@@ -153,7 +157,7 @@ def _read(slot: str, key: str) -> model.RuleBase | None:
         meta = json.loads(head)
         if meta != {"key": key, "sha256": hashlib.sha256(payload).hexdigest()}:
             return None
-        rules = json.loads(payload, object_hook=_decode_node)
+        rules = json.loads(payload, object_hook=functools.partial(_decode_node, {}))
     except (OSError, UserError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return rules if _plausible(rules) else None
