@@ -51,13 +51,15 @@ def test_answer_flag_overrides_and_clears_profile(tmp_path):
 
 
 def test_answer_flag_given_twice(monkeypatch, capsys):
-    """A multi answer adds up; a single answer given the same value twice is that answer; two
-    different values for a single answer are refused, whichever flag comes last."""
+    """A multi answer adds up; a single answer given twice the same (in any spelling: ``Yes``
+    and ``true``) is that answer; two different values for a single answer are refused, whichever
+    flag comes last."""
     monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
-    assert main(["recommend", "-a", "deployment=mobile", "-a", "deployment=server",
-                 "-a", "os=linux", "-a", "os=linux", "-f", "json"]) == 0  # fmt: skip
+    flags = ["deployment=mobile", "deployment=server", "os=linux", "os=linux",
+             "custom_gradients=Yes", "custom_gradients=true"]  # fmt: skip
+    assert main(["recommend", *(f"--answer={flag}" for flag in flags), "-f", "json"]) == 0
     answers = json.loads(capsys.readouterr().out)["answers"]
-    assert answers == {"deployment": ["server", "mobile"], "os": "linux"}
+    assert answers == {"deployment": ["server", "mobile"], "os": "linux", "custom_gradients": "yes"}
     for later in ("os=windows", "os="):
         assert main(["recommend", "-a", "os=linux", "-a", later]) == 2
         assert capsys.readouterr() == (

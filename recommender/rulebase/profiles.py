@@ -150,7 +150,12 @@ def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
         q = rules.question_by_id.get(qid)
         if q is not None and q.kind == "multi" and qid in raw and value:
             raw[qid] = f"{raw[qid]},{value}" if raw[qid] else value
-        elif q is not None and q.kind != "multi" and raw.get(qid, value) != value:
+        elif (
+            q is not None
+            and q.kind != "multi"
+            and qid in raw
+            and _differ(qid, raw[qid], value, rules)
+        ):
             raise UserError(
                 f'--answer "{flag}": {qid} is already answered "{raw[qid]}" by an earlier '
                 f"--answer, and takes one answer; give it once"
@@ -158,6 +163,13 @@ def parse_answer_flags(flags: Iterable[str], rules: RuleBase) -> dict[str, Any]:
         else:
             raw[qid] = value
     return raw
+
+
+def _differ(qid: str, before: str, now: str, rules: RuleBase) -> bool:
+    """Whether two answers to one question mean different things (``yes`` and ``True`` do not)."""
+    return normalize_answers({qid: before}, rules, "--answer") != normalize_answers(
+        {qid: now}, rules, "--answer"
+    )
 
 
 STDIN = "<stdin>"
