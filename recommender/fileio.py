@@ -51,8 +51,10 @@ def kind_of(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "a regular file")
 
 
-def open_regular(path: str | os.PathLike[str]) -> int:
-    """A read-only descriptor on a regular file; UserError naming the file otherwise.
+def open_input(path: str | os.PathLike[str], *, pipe: bool = False) -> BinaryIO:
+    """A file opened for reading: a regular file and, with ``pipe`` (a user's input), also a pipe
+    that a process is writing into (``<(cmd)``, a FIFO whose writer has it open). Anything else is
+    a UserError naming it: a directory, a device, a socket, a FIFO with no writer.
 
     Opened non-blocking, so a FIFO with no writer is refused at once instead of hanging.
     """
@@ -61,27 +63,9 @@ def open_regular(path: str | os.PathLike[str]) -> int:
     except OSError as exc:
         raise _read_error(exc, path) from None
     mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise UserError(
-            f"is {kind_of(mode)}, not a regular file; give a file, or - to read stdin", str(path)
-        )
-    return fd
-
-
-def open_input(path: str | os.PathLike[str]) -> BinaryIO:
-    """A user's input opened for reading: a regular file, or a pipe that a process is writing
-    into (``<(cmd)``, a FIFO whose writer has it open). Anything else is a UserError naming it:
-    a directory, a device, a socket, and a FIFO with no writer, refused at once, never waited on.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise _read_error(exc, path) from None
-    mode = os.fstat(fd).st_mode
     if stat.S_ISREG(mode):
         return os.fdopen(fd, "rb")
-    if not stat.S_ISFIFO(mode):
+    if not (pipe and stat.S_ISFIFO(mode)):
         os.close(fd)
         raise UserError(
             f"is {kind_of(mode)}, not a regular file; give a file, or - to read stdin", str(path)
@@ -148,7 +132,7 @@ def read_bytes(
     ``pipe``: a user's input, which may also be a pipe with a writer (:func:`open_input`)."""
     if str(path) == "-":
         return _bounded(sys.stdin.buffer.read, limit, "<stdin>")
-    with open_input(path) if pipe else os.fdopen(open_regular(path), "rb") as stream:
+    with open_input(path, pipe=pipe) as stream:
         size = os.fstat(stream.fileno()).st_size
         if size > limit:
             raise UserError(f"file is {size:,} bytes, over the {limit:,}-byte limit", str(path))
@@ -181,21 +165,20 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> tuple[bytes, bool]
     """(up to ``limit`` bytes, whether there was more), or None when missing or not a regular
     file: for derived data (caches, a child's output), where any doubt means "not there"."""
     try:
-        fd = open_regular(path)
+        stream = open_input(path)
     except UserError:
         return None
     try:
-        data = _bounded_prefix(fd, limit + 1)
+        with stream:
+            data = _bounded_prefix(stream.read, limit + 1)
     except OSError:
         return None
-    finally:
-        os.close(fd)
     return data[:limit], len(data) > limit
 
 
-def _bounded_prefix(fd: int, n: int) -> bytes:
+def _bounded_prefix(read: Callable[[int], bytes], n: int) -> bytes:
     chunks, size = [], 0
-    while size < n and (chunk := os.read(fd, min(1 << 20, n - size))):
+    while size < n and (chunk := read(min(1 << 20, n - size))):
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)

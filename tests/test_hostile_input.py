@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -289,28 +290,40 @@ def test_a_fifo_with_no_writer_as_batch_input_is_refused(capsys, tmp_path: Path)
 ROW = '{"os": "linux"}\n'  # the mini rules' jax profile
 
 
-def pipe_of(data: bytes, *, delay: float | None = None) -> str:
-    """A pipe's read end as a path, as ``<(cmd)`` gives one. Without ``delay`` the data waits in
-    the pipe and its writer is gone (a command that already ended); with it, the writer is there
-    and writes only after ``delay`` seconds, then ends."""
-    r, w = os.pipe()
-    if delay is None:
-        assert len(data) <= 65536  # what a pipe holds without a reader
-        os.write(w, data)
-        os.close(w)
-    else:
+@pytest.fixture()
+def pipe_of() -> Iterator[Callable[..., str]]:
+    """``pipe_of(data, delay=None)``: a pipe's read end as a path, as ``<(cmd)`` gives one; the
+    read ends are closed after the test. Without ``delay`` the data waits in the pipe and its
+    writer is gone (a command that already ended); with it, the writer is there and writes only
+    after ``delay`` seconds, then ends."""
+    ends: list[int] = []
 
-        def write_later() -> None:
-            time.sleep(delay)
-            with os.fdopen(w, "wb") as out:
-                out.write(data)
+    def make(data: bytes, *, delay: float | None = None) -> str:
+        r, w = os.pipe()
+        ends.append(r)
+        if delay is None:
+            assert len(data) <= 65536  # what a pipe holds without a reader
+            os.write(w, data)
+            os.close(w)
+        else:
 
-        threading.Thread(target=write_later, daemon=True).start()
-    return f"/dev/fd/{r}"
+            def write_later() -> None:
+                time.sleep(delay)
+                with os.fdopen(w, "wb") as out:
+                    out.write(data)
+
+            threading.Thread(target=write_later, daemon=True).start()
+        return f"/dev/fd/{r}"
+
+    yield make
+    for r in ends:
+        os.close(r)
 
 
 @pytest.mark.parametrize("delay", [None, 0.3])
-def test_a_pipe_with_a_writer_is_read_as_batch_input(capsys, delay: float | None) -> None:
+def test_a_pipe_with_a_writer_is_read_as_batch_input(
+    capsys, pipe_of: Callable[..., str], delay: float | None
+) -> None:
     """``recommender batch <(cmd)``: a pipe whose writer has written (and may have ended), or
     has not written yet, is read to its end, every row (over 64 KiB: past the bytes read ahead
     to learn that a writer is there)."""
@@ -322,14 +335,14 @@ def test_a_pipe_with_a_writer_is_read_as_batch_input(capsys, delay: float | None
     assert {r["winner"] for r in records} == {"jax"} and records[-1]["row"] == rows
 
 
-def test_a_pipe_with_a_writer_is_read_as_a_profile(capsys) -> None:
+def test_a_pipe_with_a_writer_is_read_as_a_profile(capsys, pipe_of: Callable[..., str]) -> None:
     path = pipe_of(b"name: piped\nanswers: {os: linux}\n", delay=0.2)
     code, out, err = cli(capsys, "recommend", "--profile", path, "--format", "json")
     assert (code, err) == (0, "")
     assert (json.loads(out)["name"], json.loads(out)["winner"]) == ("piped", "jax")
 
 
-def test_a_piped_profile_is_bounded_as_a_file_is(capsys) -> None:
+def test_a_piped_profile_is_bounded_as_a_file_is(capsys, pipe_of: Callable[..., str]) -> None:
     path = pipe_of(b"#" * ((1 << 20) + 10), delay=0.1)
     code, out, err = cli(capsys, "recommend", "--profile", path)
     assert (code, out) == (2, "")

@@ -98,7 +98,7 @@ def open_source(path: str, stdin: BinaryIO | None = None) -> Source:
     (:func:`~recommender.fileio.open_input`)."""
     if path == "-":
         return Source(stdin, "<stdin>")  # type: ignore[arg-type]
-    stream = open_input(path)
+    stream = open_input(path, pipe=True)
     size = os.fstat(stream.fileno()).st_size
     return Source(stream, path, size or None)
 
