@@ -175,6 +175,9 @@ def main(
     once every ``finally`` has run (temporary files removed, children ended), a bug 3.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    from recommender.fileio import forget_reads  # every command reads through fileio
+
+    forget_reads()  # the files an earlier command in this process read are not this one's
     _stand_in_for_closed_streams()
     _replace_unencodable()
     with raised_on_signals():

@@ -19,6 +19,7 @@ import io
 import json
 import math
 import os
+import re
 import signal
 import stat
 import sys
@@ -51,6 +52,15 @@ def kind_of(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "a regular file")
 
 
+# (device, inode) of every regular file this command has read: an output must not replace one.
+_read: set[tuple[int, int]] = set()
+
+
+def forget_reads() -> None:
+    """A new command begins: the files the last one read are no longer its inputs."""
+    _read.clear()
+
+
 def open_input(path: str | os.PathLike[str], *, pipe: bool = False) -> BinaryIO:
     """A file opened for reading: a regular file and, with ``pipe`` (a user's input), also a pipe
     that a process is writing into (``<(cmd)``, a FIFO whose writer has it open). Anything else is
@@ -62,8 +72,10 @@ def open_input(path: str | os.PathLike[str], *, pipe: bool = False) -> BinaryIO:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise _read_error(exc, path) from None
-    mode = os.fstat(fd).st_mode
+    st = os.fstat(fd)
+    mode = st.st_mode
     if stat.S_ISREG(mode):
+        _read.add((st.st_dev, st.st_ino))  # an output must not replace it (output_target)
         return os.fdopen(fd, "rb")
     if not (pipe and stat.S_ISFIFO(mode)):
         os.close(fd)
@@ -131,6 +143,9 @@ def read_bytes(
     """The bytes of a regular file, or of stdin for ``-``; UserError when over ``limit``.
     ``pipe``: a user's input, which may also be a pipe with a writer (:func:`open_input`)."""
     if str(path) == "-":
+        with contextlib.suppress(OSError, ValueError):
+            st = os.fstat(sys.stdin.fileno())
+            _read.add((st.st_dev, st.st_ino))  # `recommend --profile - < p.yaml -o p.yaml`
         return _bounded(sys.stdin.buffer.read, limit, "<stdin>")
     with open_input(path, pipe=pipe) as stream:
         size = os.fstat(stream.fileno()).st_size
@@ -331,37 +346,71 @@ class Target(Value):
     direct: bool = False
 
 
-# A process's own streams: written into (appended to), whatever they turn out to be.
-STREAM_DIRS = ("/dev/std", "/dev/fd/", "/proc/")
+# A process's own descriptors (/dev/stdout on a redirect, /dev/fd/3): written into, appended to,
+# whatever they turn out to be, never renamed over. Any other path under /proc or /dev is a path.
+DESCRIPTOR = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/(self|thread-self|\d+)/fd/\d+")
+LINKS_FOLLOWED = 40  # symlinks followed to a new file's place, as Linux does before ELOOP
 
 
-def output_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
+def output_target(path: str, inputs: Iterable[str | None] = (), *, update: bool = False) -> Target:
     """Check ``-o PATH`` before any work; UserError (exit 2) for what it must not replace.
 
-    A symlink is followed to its target. A character device or FIFO, and a process's own stream
-    (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written straight into. A directory, socket or
-    block device is refused, and so is a file that is also one of ``inputs`` (the profile or
-    batch file being read).
+    A symlink is followed to its target, as the kernel follows it. A character device or FIFO,
+    and a process's own descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written straight
+    into. A directory, socket or block device is refused, and so is a file that is one of
+    ``inputs`` (``-`` is stdin) or, unless ``update``, one this command has read (a rule file, a
+    case file). ``update``: the command writes a new version of a file it read, on purpose
+    (``ask --from p.yaml --save p.yaml``).
     """
-    if os.path.abspath(path).startswith(STREAM_DIRS):
-        return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
     try:
         st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         st = None  # a new file, or a symlink to one
     except OSError as exc:
         raise UserError(f"cannot write here: {exc.strerror}", path) from None
-    if st is not None and not stat.S_ISREG(st.st_mode):
+    if st is None:
+        return Target(_new_file(path))
+    refuse_inputs(st, inputs, path, reads=not update)
+    if DESCRIPTOR.fullmatch(os.path.abspath(path)) and not stat.S_ISDIR(st.st_mode):
+        return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
+    if not stat.S_ISREG(st.st_mode):
         return _special(path, st.st_mode)
-    if st is not None:
-        _refuse_inputs(path, inputs)
-    real = os.path.realpath(path)
-    parent = os.path.dirname(real) or "."
-    if not os.path.isdir(parent):
-        raise UserError(f"cannot write here: the directory {parent} does not exist", path)
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write here: no permission to write in {parent}", path)
+    real = os.path.realpath(path)  # it exists, so every part of it is resolved as the kernel does
+    _writable(os.path.dirname(real), path)
     return Target(real)
+
+
+def _new_file(path: str) -> str:
+    """Where writing ``path`` would make a new file: its directory as the kernel resolves it
+    (``missing/../out.json`` is refused, not read as ``out.json``), a dangling symlink followed
+    to the place it names."""
+    given = path
+    for _ in range(LINKS_FOLLOWED):
+        parent, name = os.path.split(path)
+        if not name:
+            raise UserError("names a directory (it ends with /); -o needs a file name", given)
+        try:
+            st = os.stat(parent or ".")
+        except FileNotFoundError:
+            missing = f"cannot write here: the directory {parent} does not exist"
+            raise UserError(missing, given) from None
+        except OSError as exc:
+            raise UserError(f"cannot write here: {parent}: {exc.strerror}", given) from None
+        if not stat.S_ISDIR(st.st_mode):
+            raise UserError(f"cannot write here: {parent} is not a directory", given)
+        try:
+            link = os.readlink(path)
+        except OSError:  # not a link: nothing there yet
+            real = os.path.join(os.path.realpath(parent or "."), name)
+            _writable(os.path.dirname(real), given)
+            return real
+        path = os.path.join(parent, link)  # a relative link is read from its own directory
+    raise UserError("cannot write here: too many levels of symbolic links", given)
+
+
+def _writable(directory: str, path: str) -> None:
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write here: no permission to write in {directory}", path)
 
 
 def _special(path: str, mode: int) -> Target:
@@ -372,20 +421,47 @@ def _special(path: str, mode: int) -> Target:
     raise UserError(f"is {what}; -o needs {hint}", path)
 
 
-def _refuse_inputs(path: str, inputs: Iterable[str | None]) -> None:
-    for name in inputs:
-        if not name or name == "-":
-            continue
-        with contextlib.suppress(OSError):
-            if os.path.samefile(name, path):
-                raise UserError("the output would replace the input; choose another -o file", path)
+def refuse_inputs(
+    st: os.stat_result, inputs: Iterable[str | None], where: str, *, reads: bool = True
+) -> None:
+    """UserError when the regular file ``st`` (an output) is one of ``inputs`` (``-``: stdin)
+    or, with ``reads``, a file this command has read: writing it would destroy an input."""
+    if not stat.S_ISREG(st.st_mode):
+        return
+    key = (st.st_dev, st.st_ino)
+    if (reads and key in _read) or any(_file_key(name) == key for name in inputs if name):
+        raise UserError("the output would replace the input; choose another -o file", where)
+
+
+def _file_key(name: str) -> tuple[int, int] | None:
+    with contextlib.suppress(OSError, ValueError):
+        st = os.fstat(0) if name == "-" else os.stat(name)
+        return st.st_dev, st.st_ino
+    return None
+
+
+def refuse_stdout_input(inputs: Iterable[str | None] = ()) -> None:
+    """UserError when stdout is a file this command reads (``batch in.jsonl >> in.jsonl`` would
+    read its own records back for ever), as ``cat`` refuses "input file is output file"."""
+    try:
+        st = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):  # no stdout, or one with no descriptor (a test's capture)
+        return
+    try:
+        refuse_inputs(st, inputs, "<stdout>")
+    except UserError:
+        raise UserError(
+            "<stdout> is a file this command reads; send the output elsewhere, or use -o FILE"
+        ) from None
 
 
 @contextlib.contextmanager
-def output_stream(path: str, inputs: Iterable[str | None] = ()) -> Iterator[TextIO]:
+def output_stream(
+    path: str, inputs: Iterable[str | None] = (), *, update: bool = False
+) -> Iterator[TextIO]:
     """Text to ``-o PATH``: checked first (:func:`output_target`), then written atomically, or
     straight into a device or FIFO. Text that cannot be encoded (a lone surrogate) is replaced."""
-    target = output_target(path, inputs)
+    target = output_target(path, inputs, update=update)
     if target.direct:
         with _direct(target.path) as handle:
             yield handle
@@ -416,9 +492,11 @@ def _blocking(fd: int) -> None:
         fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
 
 
-def write_output(path: str, text: str, inputs: Iterable[str | None] = ()) -> None:
+def write_output(
+    path: str, text: str, inputs: Iterable[str | None] = (), *, update: bool = False
+) -> None:
     """``text`` to ``-o PATH`` (see :func:`output_stream`)."""
-    with output_stream(path, inputs) as handle:
+    with output_stream(path, inputs, update=update) as handle:
         handle.write(text)
 
 
@@ -437,11 +515,14 @@ def _signals_held() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+def atomic_writer(
+    path: str | os.PathLike[str], mode: str = "w", *, keep_mode: bool = True
+) -> Iterator[IO[Any]]:
     """Yield a file object; on success it replaces ``path`` whole (a symlink itself, not what it
     points at: :func:`output_target` resolves ``-o`` links first). On any error or signal the
     temporary file is removed and ``path`` is left as it was. Only a regular file or a symlink
-    is ever replaced: renaming over ``/dev/null`` as root would destroy the device."""
+    is ever replaced: renaming over ``/dev/null`` as root would destroy the device.
+    ``keep_mode``: a file replaced keeps its permission bits (see :func:`_chmod`)."""
     import tempfile  # costs ~5 ms of imports; only paid when something is written
 
     target = os.fspath(path)
@@ -454,7 +535,7 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[
                 fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
             except OSError as exc:
                 raise UserError(f"cannot write here: {exc.strerror}", str(path)) from None
-        _chmod(fd, target)
+        _chmod(fd, target if keep_mode else None)
         text = "b" not in mode
         with os.fdopen(
             fd, mode, encoding="utf-8" if text else None, errors="replace" if text else None
@@ -479,11 +560,11 @@ def _replaceable(path: str) -> None:
         raise UserError(f"is {kind_of(mode)}; only a regular file is ever replaced", path)
 
 
-def _chmod(fd: int, target: str) -> None:
-    """An existing file keeps its permission bits, less setuid, setgid and sticky; a new file
-    gets 0o666 less the umask (mkstemp makes 0o600)."""
+def _chmod(fd: int, target: str | None) -> None:
+    """An existing ``target`` keeps its permission bits, less setuid, setgid and sticky; a new
+    file (or None: the old bits do not count) gets 0o666 less the umask (mkstemp makes 0o600)."""
     try:
-        st: os.stat_result | None = os.lstat(target)
+        st: os.stat_result | None = None if target is None else os.lstat(target)
     except OSError:
         st = None
     if st is not None and stat.S_ISREG(st.st_mode):
@@ -496,17 +577,19 @@ def _chmod(fd: int, target: str) -> None:
         os.fchmod(fd, mode)
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    with atomic_writer(path) as handle:
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, keep_mode: bool = True) -> None:
+    with atomic_writer(path, keep_mode=keep_mode) as handle:
         handle.write(text)
 
 
 def write_derived(path: str | os.PathLike[str], text: str) -> None:
     """``text`` to a cache file. What stands in its place and is no regular file, link or
     directory (a FIFO, a device node) is a cache gone wrong: it is removed, so the cache is
-    rebuilt rather than refused on every run. (A user's ``-o`` target is never removed.)"""
+    rebuilt rather than refused on every run. (A user's ``-o`` target is never removed.) It
+    gets a new file's mode: a cache someone made unreadable (``chmod 000``) would otherwise stay
+    unreadable, and be rebuilt on every run."""
     with contextlib.suppress(OSError):
         mode = os.lstat(path).st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
             os.unlink(path)
-    write_text_atomic(path, text)
+    write_text_atomic(path, text, keep_mode=False)

@@ -698,10 +698,112 @@ def test_batch_input_as_output_through_a_symlink_is_refused(capsys, tmp_path: Pa
 
 def test_a_missing_output_directory_is_refused_before_any_work(capsys, tmp_path: Path) -> None:
     code, _, err = cli(capsys, "recommend", "-a", "os=linux", "-o", "nope/r.json")
-    assert (code, err) == (
-        2,
-        f"nope/r.json: cannot write here: the directory {tmp_path / 'nope'} does not exist\n",
+    assert (code, err) == (2, "nope/r.json: cannot write here: the directory nope does not exist\n")
+
+
+PROFILE = "answers: {os: linux}\n"
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "/proc/self/cwd/p.yaml",  # a path through /proc is a path, not a stream
+        "nope/../p.yaml",  # the kernel refuses nope/.., though the text collapses to p.yaml
+        "link-through-nope",  # a dangling link to nope/../p.yaml
+        "p.yaml/",
+    ],
+)
+def test_an_output_path_that_resolves_onto_the_input_or_nowhere_is_refused(
+    capsys, tmp_path: Path, output: str
+) -> None:
+    (tmp_path / "p.yaml").write_text(PROFILE)
+    (tmp_path / "link-through-nope").symlink_to("nope/../p.yaml")
+    code, out, err = cli(capsys, "recommend", "--profile", "p.yaml", "-f", "json", "-o", output)
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.startswith(f"{output}: ")
+    assert (tmp_path / "p.yaml").read_text() == PROFILE
+
+
+def test_every_command_refuses_an_output_that_is_a_file_it_read(capsys, tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(PROFILE)
+    cases = "cases:\n  - name: c1\n    answers: {os: linux}\n    expect_winner: jax\n"
+    (tmp_path / "cases.yaml").write_text(cases)
+    rule = (
+        "rules:\n  - id: my-rule\n    when: {os: linux}\n    score: {jax: 1}\n"
+        "    because: t\n    source: t\n"
     )
+    overlay(tmp_path, rule, "team.yaml")
+    runs = [
+        (["explain", "--profile", "p.yaml", "-f", "json", "-o", "p.yaml"], "p.yaml"),
+        (["rules", "test", "cases.yaml", "-f", "json", "-o", "cases.yaml"], "cases.yaml"),
+        (["--rules", "overlay", "rules", "show", "my-rule", "-f", "json", "-o",
+          "overlay/team.yaml"], "overlay/team.yaml"),
+    ]  # fmt: skip
+    for args, output in runs:
+        before = (tmp_path / output).read_text()
+        assert cli(capsys, *args) == (
+            2,
+            "",
+            f"{output}: the output would replace the input; choose another -o file\n",
+        )
+        assert (tmp_path / output).read_text() == before
+
+
+def test_batch_of_stdin_refuses_to_write_the_file_stdin_reads(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    env = {"RECOMMENDER_BASE_RULES": str(MINI)}
+    with open(tmp_path / "in.jsonl") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl", "-o",
+             "in.jsonl"],
+            stdin=stdin, capture_output=True, text=True, cwd=tmp_path, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        2,
+        "in.jsonl: the output would replace the input; choose another -o file\n",
+    )
+    assert (tmp_path / "in.jsonl").read_text() == '{"os": "linux"}\n'
+
+
+def test_batch_appending_stdout_to_its_own_input_is_refused_not_looped(tmp_path: Path) -> None:
+    """``batch in.jsonl >> in.jsonl`` read its own records back until the disk was full."""
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n' * 3000)
+    with open(tmp_path / "in.jsonl", "a") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "recommender", "batch", "in.jsonl", "-q"],
+            stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=tmp_path, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)},
+        )  # fmt: skip
+    assert (done.returncode, done.stderr.count("\n")) == (2, 1)
+    assert "<stdout> is a file this command reads" in done.stderr
+    assert (tmp_path / "in.jsonl").read_text() == '{"os": "linux"}\n' * 3000
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table", "jsonl"])
+def test_an_input_refused_as_a_whole_writes_nothing_to_stdout(
+    capsys, tmp_path: Path, fmt: str
+) -> None:
+    (tmp_path / "dup.csv").write_text("name,os,os\na,linux,linux\n")
+    (tmp_path / "empty.json").write_text("")
+    for name in ("dup.csv", "empty.json"):
+        code, out, err = cli(capsys, "batch", name, "-f", fmt)
+        assert (code, out, err.count("\n")) == (2, "", 1)
+
+
+def test_update_lets_a_command_write_a_new_version_of_a_file_it_read(tmp_path: Path) -> None:
+    """``ask --from p.yaml --save p.yaml`` edits the profile in place: the one write that may
+    replace a file the command read."""
+    from recommender.errors import UserError
+    from recommender.fileio import forget_reads, output_target, read_text
+
+    (tmp_path / "p.yaml").write_text(PROFILE)
+    forget_reads()
+    output_target("p.yaml")
+    read_text("p.yaml")
+    with pytest.raises(UserError, match="would replace the input"):
+        output_target("p.yaml")
+    assert output_target("p.yaml", update=True).path == str(tmp_path / "p.yaml")
 
 
 def test_no_rule_cache_or_output_write_ever_replaces_a_device(tmp_path: Path) -> None:

@@ -125,12 +125,42 @@ def _string_score(base) -> str:
     return edited
 
 
+def _edited(change):
+    """A payload of the right shape with one thing wrong: ``change`` edits the decoded JSON."""
+
+    def edit(base) -> str:
+        load_rules_cached()
+        slot, _ = _slot_and_key(base)
+        tree = json.loads(Path(slot).read_text().split("\n", 1)[1])
+        change(tree)
+        return json.dumps(tree)
+
+    return edit
+
+
+def _first(tree, cls: str):
+    """The first encoded object of class ``cls`` in the tree."""
+    if isinstance(tree, dict):
+        if tree.get("$") == cls:
+            return tree
+        tree = list(tree.values())
+    if isinstance(tree, list):
+        return next((f for f in (_first(t, cls) for t in tree) if f is not None), None)
+    return None
+
+
 BAD_PAYLOADS = {
     "null": lambda base: "null",
     "a list": lambda base: "[]",
     "a string": lambda base: '"rules"',
     "deeply nested": lambda base: "[" * 100_000 + "]" * 100_000,
     "a text score": _string_score,
+    "a number for an option id": _edited(lambda t: _first(t, "Option").update(id=7)),
+    "no id for a question": _edited(lambda t: _first(t, "Question").update(id=None)),
+    "a question without options": _edited(
+        lambda t: _first(t, "Question").update(options={"$t": []})
+    ),
+    "no frameworks": _edited(lambda t: t.update(frameworks={"$t": []})),
     "an unknown class": lambda base: '{"$": "os.system", "command": "true"}',
 }
 
@@ -186,3 +216,16 @@ def test_rules_validate_refresh_forgets_the_cached_rule_bases(base, capsys):
     err = capsys.readouterr().err
     assert err.startswith("rules cache: 1 cached rule base(s) forgotten\nok: ")
     assert cache_files(base) == []
+
+
+def test_a_rebuilt_cache_gets_a_new_files_mode_not_the_old_files(base):
+    """A cache made unreadable (``chmod 000``) kept its mode through every rebuild, so a user
+    who is not root never read it again."""
+    slot, _ = _slot_and_key(base)
+    os.makedirs(os.path.dirname(slot), exist_ok=True)
+    Path(slot).write_text("not a cache")
+    os.chmod(slot, 0)
+    load_rules_cached()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(slot).st_mode & 0o777 == 0o666 & ~umask

@@ -110,12 +110,16 @@ def report(
 
 def emit(text: str, output: str | None, inputs: Iterable[str | None] = ()) -> None:
     """Print ``text``, or write it to ``output``: atomically to a regular file, straight into a
-    device or FIFO, never over one of ``inputs`` (:func:`recommender.fileio.write_output`)."""
+    device or FIFO, never over one of ``inputs`` or a file the command read
+    (:func:`recommender.fileio.write_output`)."""
     if to_file(output):
         from recommender.fileio import write_output
 
         write_output(str(output), text, inputs)
     else:
+        from recommender.fileio import refuse_stdout_input
+
+        refuse_stdout_input(inputs)  # `recommend --profile p.yaml >> p.yaml`
         sys.stdout.write(text)
 
 

@@ -221,7 +221,8 @@ def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], N
 
 
 def _write(path: str, name: str, answers: Normal, rules: RuleBase) -> None:
-    write_output(path, profile_yaml(name, answers, rules, "# Written by `recommender ask`.\n"))
+    text = profile_yaml(name, answers, rules, "# Written by `recommender ask`.\n")
+    write_output(path, text, update=True)  # `--from p.yaml --save p.yaml` edits p.yaml
     print(f"Saved to {path}; use it with: recommender recommend --profile {path}")
 
 

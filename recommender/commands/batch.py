@@ -11,16 +11,17 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterator
+from itertools import chain, islice
 from typing import TextIO
 
 from recommender.batch.progress import Progress
-from recommender.batch.readers import READERS, input_format, open_source
+from recommender.batch.readers import READERS, Row, input_format, open_source
 from recommender.batch.run import Stopped, run_batch
 from recommender.batch.writers import WRITERS, summary_lines
 from recommender.commands._common import add_probe_argument, probe_facts, rulebase
 from recommender.commands._output import add_output_arguments, chosen_format
 from recommender.errors import ExitCode
-from recommender.fileio import output_stream
+from recommender.fileio import output_stream, refuse_stdout_input
 from recommender.render.terminal import one_line
 
 DEFAULT = "jsonl"
@@ -66,20 +67,22 @@ def run(args: argparse.Namespace) -> int:
             print(one_line(message), file=sys.stderr)
 
     try:
-        with contextlib.closing(source.stream), _output(args.output, args.input) as stream:
-            writer = WRITERS[fmt](stream, rules, probe=args.probe)
-            summary = run_batch(
-                reader(source, questions),
-                rules,
-                writer,
-                source=source.name,
-                facts=facts,
-                usable=usable,
-                strict=args.strict,
-                on_error=on_error,
-                tick=lambda rows: progress.update(rows, source.bytes_read),
-            )
-            writer.finish(summary)
+        with contextlib.closing(source.stream):
+            rows = _checked(reader(source, questions))
+            with _output(args.output, args.input) as stream:
+                writer = WRITERS[fmt](stream, rules, probe=args.probe)
+                summary = run_batch(
+                    rows,
+                    rules,
+                    writer,
+                    source=source.name,
+                    facts=facts,
+                    usable=usable,
+                    strict=args.strict,
+                    on_error=on_error,
+                    tick=lambda rows: progress.update(rows, source.bytes_read),
+                )
+                writer.finish(summary)
     except Stopped as stop:
         progress.close()
         print(one_line(f"recommender: {stop} (stopped by --strict)"), file=sys.stderr)
@@ -100,6 +103,14 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.FINDINGS if summary.failed else ExitCode.OK
 
 
+def _checked(rows: Iterator[Row]) -> Iterator[Row]:
+    """The rows, the first one read before any output: what refuses the input as a whole (a
+    bad CSV header, a JSON document that is not a list, an empty file) shows up there, and
+    stdout must not get a half-written document (a lone ``[``, a header) before exit 2."""
+    first = list(islice(rows, 1))
+    return chain(first, rows)
+
+
 @contextlib.contextmanager
 def _output(path: str | None, input_path: str) -> Iterator[TextIO]:
     """``-o``'s file, written atomically (removed on any error or signal), else stdout."""
@@ -107,4 +118,5 @@ def _output(path: str | None, input_path: str) -> Iterator[TextIO]:
         with output_stream(path, [input_path]) as handle:
             yield handle
     else:
+        refuse_stdout_input([input_path])
         yield sys.stdout

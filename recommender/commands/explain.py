@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from recommender.scoring.trace import trace
 
     rules = rulebase(args)
-    fmt = chosen_format(args, FORMATS, "table")
+    fmt = chosen_format(args, FORMATS, "table", [args.profile])  # -o checked first
     name, answers = read_answers(args, rules)
     t = trace(answers, rules, profile=name)
     text = report(
@@ -31,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
         lambda: render.explain_markdown(t, rules),
         lambda: render.explain_table(t, rules),
     )
-    emit(text, args.output)
+    emit(text, args.output, [args.profile])
     return ExitCode.OK

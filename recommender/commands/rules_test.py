@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    fmt = chosen_format(args, FORMATS, "table")
+    fmt = chosen_format(args, FORMATS, "table", args.paths)  # -o checked first
     files, errors = plan(args.paths, args.rules)
     if errors:
         raise UserErrors(errors) if len(errors) > 1 else errors[0]
