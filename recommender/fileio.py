@@ -532,7 +532,7 @@ def atomic_writer(
     try:
         with _signals_held():
             try:
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+                fd, tmp = tempfile.mkstemp(prefix=f".{_cut(name)}.", suffix=".tmp", dir=directory)
             except OSError as exc:
                 raise UserError(f"cannot write here: {exc.strerror}", str(path)) from None
         _chmod(fd, target if keep_mode else None)
@@ -549,6 +549,12 @@ def atomic_writer(
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _cut(name: str, limit: int = 200) -> str:
+    """``name`` cut to ``limit`` bytes: the temporary file's name adds ~14 to the target's, and
+    a target name of 242 to 255 bytes (legal) made it too long for the file system."""
+    return os.fsdecode(os.fsencode(name)[:limit])
 
 
 def _replaceable(path: str) -> None:

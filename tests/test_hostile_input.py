@@ -891,3 +891,29 @@ def test_o_into_a_fifo_is_still_never_removed(capsys, tmp_path: Path) -> None:
     code, _, err = cli(capsys, "recommend", "-a", "os=linux", "-o", "out.json")
     assert (code, err) == (2, "out.json: cannot write here: no process is reading the FIFO\n")
     assert (tmp_path / "out.json").is_fifo()
+
+
+def test_an_overlay_of_yml_files_is_read_and_a_file_for_a_directory_is_named(
+    capsys, tmp_path: Path
+) -> None:
+    rule = (
+        "rules:\n  - id: my-rule\n    when: {os: linux}\n    score: {pytorch: 9}\n"
+        "    because: t\n    source: t\n"
+    )
+    overlay(tmp_path, rule, "team.yml")  # was ignored without a word: the rule never applied
+    code, out, _ = cli(capsys, "--rules", "overlay", "recommend", "-a", "os=linux", "-f", "json")
+    assert (code, json.loads(out)["winner"]) == (0, "pytorch")
+    assert cli(capsys, "--rules", "overlay/team.yml", "recommend", "-a", "os=linux") == (
+        2,
+        "",
+        "overlay/team.yml: is a file; give the directory that holds it (or `rules validate "
+        "FILE`)\n",
+    )
+
+
+def test_an_output_name_of_255_bytes_is_written(capsys, tmp_path: Path) -> None:
+    name = "é" * 125 + ".json"  # 255 bytes: the longest name, whose temporary name was longer
+    code, out, err = cli(capsys, "recommend", "-a", "os=linux", "-o", name)
+    assert (code, err) == (0, "")
+    assert json.loads((tmp_path / name).read_text())["winner"] == "jax"
+    assert temp_files(tmp_path) == []

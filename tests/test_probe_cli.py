@@ -25,7 +25,15 @@ from recommender.probe.targets import TARGETS, resolve
         ),
         (
             ["probe", "--timeout", "0"],
-            "recommender: --timeout must be a positive number of seconds, not 0",
+            "recommender: --timeout must be a number of seconds up to 3600, not 0",
+        ),
+        (
+            ["probe", "--timeout", "inf"],  # was taken: no bound on the probe at all
+            "recommender: --timeout must be a number of seconds up to 3600, not inf",
+        ),
+        (
+            ["probe", "--timeout", "nan"],
+            "recommender: --timeout must be a number of seconds up to 3600, not nan",
         ),
         (
             ["probe", "--format", "xml"],

@@ -11,6 +11,7 @@ from typing import Any
 from recommender.commands._output import add_output_arguments, chosen_format, emit
 from recommender.errors import ExitCode, Terminated, UserError
 
+MAX_TIMEOUT = 3600.0  # a probe is bounded: even --deep needs 300 s at most
 FORMATS = ("table", "json", "markdown")
 
 
@@ -52,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
     128 + signum.
     """
     args.format = chosen_format(args, FORMATS, "table")
-    if args.timeout is not None and not args.timeout > 0:
-        raise UserError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
+    if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT:  # inf and nan too
+        raise UserError(
+            f"--timeout must be a number of seconds up to {MAX_TIMEOUT:g}, not {args.timeout:g}"
+        )
     try:
         text = _cluster(args) if args.ray is not None else _machine(args)
     except Terminated as stop:  # the children's trees were ended on the way here

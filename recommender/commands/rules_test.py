@@ -10,7 +10,7 @@ from typing import Any
 
 from recommender.commands._output import add_output_arguments, chosen_format, emit, keeping
 from recommender.errors import UserError, UserErrors
-from recommender.rulebase.load import load_rules
+from recommender.rulebase.load import load_rules, yaml_files
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.validate import plan
 from recommender.scoring.cases import CaseResult, failure_diff, run_cases, uncovered_rules
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 def _files_under(paths: list[str]) -> list[Path]:
     out = []
     for p in map(Path, paths):
-        out.extend([*p.glob("*.yaml"), *p.glob("tests/*.yaml")] if p.is_dir() else [p])
+        out.extend([*yaml_files(p), *yaml_files(p / "tests")] if p.is_dir() else [p])
     return out
 
 

@@ -61,17 +61,34 @@ def shipped_rules_dir() -> Path:
 
 
 def rule_files(directory: Path, cases: bool = True) -> list[Path]:
-    """The YAML files of one rules directory, definitions first, then (``cases``) the tests."""
-    if not directory.is_dir():
+    """The YAML files (``*.yaml``, ``*.yml``) of one rules directory, definitions first, then
+    (``cases``) the tests. A directory that cannot be read is an error, never an empty one."""
+    if not directory.exists():
         raise UserError(
             "rules directory not found (give a directory holding *.yaml rule files)", str(directory)
         )
+    if not directory.is_dir():
+        raise UserError(
+            "is a file; give the directory that holds it (or `rules validate FILE`)", str(directory)
+        )
     main = sorted(
-        directory.glob("*.yaml"),
+        yaml_files(directory),
         key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
     )
-    tests = sorted((directory / "tests").glob("*.yaml")) if cases else []
+    tests = sorted(yaml_files(directory / "tests")) if cases else []
     return [*main, *tests]
+
+
+def yaml_files(directory: Path) -> list[Path]:
+    """The ``*.yaml`` and ``*.yml`` files directly in ``directory`` (none when it is missing);
+    UserError when it cannot be read (``Path.glob`` would say nothing)."""
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        raise UserError(f"cannot read the directory: {exc.strerror}", str(directory)) from None
+    return [directory / n for n in names if n.endswith((".yaml", ".yml"))]
 
 
 def load_rules(
