@@ -917,3 +917,20 @@ def test_an_output_name_of_255_bytes_is_written(capsys, tmp_path: Path) -> None:
     assert (code, err) == (0, "")
     assert json.loads((tmp_path / name).read_text())["winner"] == "jax"
     assert temp_files(tmp_path) == []
+
+
+def test_a_control_character_in_yaml_is_named_as_one_not_as_bad_utf8(
+    capsys, tmp_path: Path
+) -> None:
+    (tmp_path / "nul.yaml").write_bytes(b"name: a\x00b\nanswers: {os: linux}\n")
+    (tmp_path / "ff.yaml").write_bytes(b"name: a\xffb\nanswers: {os: linux}\n")
+    assert cli(capsys, "recommend", "--profile", "nul.yaml") == (
+        2,
+        "",
+        "nul.yaml: control characters are not allowed in YAML; remove the character (byte 7)\n",
+    )
+    assert cli(capsys, "recommend", "--profile", "ff.yaml") == (
+        2,
+        "",
+        "ff.yaml: not UTF-8 text (byte 7)\n",
+    )

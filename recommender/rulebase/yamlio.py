@@ -235,9 +235,9 @@ class _Composer:
 def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
     """One located line for a parser or reader error."""
     if isinstance(exc, yaml.reader.ReaderError):
-        what = (
-            "not UTF-8 text" if exc.encoding else f"a character YAML does not allow: {exc.reason}"
-        )
+        # libyaml sets no encoding to tell the two apart (always "?"): its reason says which
+        undecodable = "utf-8" in str(exc.reason).lower() or isinstance(exc.character, bytes)
+        what = "not UTF-8 text" if undecodable else f"{exc.reason} in YAML; remove the character"
         return UserError(f"{what} (byte {exc.position})", name)
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
