@@ -76,13 +76,15 @@ def add_probe_argument(parser: argparse.ArgumentParser, quiet: bool = True) -> N
 
 def probe_facts(
     args: argparse.Namespace, rules: RuleBase
-) -> tuple[dict[str, str], dict[str, str | None]]:
-    """This machine's probe facts, with a progress line per framework on a terminal's stderr."""
+) -> tuple[dict[str, str], dict[str, str | None], dict[str, str]]:
+    """This machine's probe facts, versions and details
+    (:func:`~recommender.scoring.evidence.probe_machine`), with a progress line per framework
+    on a terminal's stderr."""
     from recommender.probe.progress import for_stream
-    from recommender.scoring.evidence import probe_facts
+    from recommender.scoring.evidence import probe_machine
 
     progress = for_stream(sys.stderr, getattr(args, "quiet", False))
-    return probe_facts(rules, progress=progress)
+    return probe_machine(rules, progress=progress)
 
 
 def score(
@@ -103,9 +105,9 @@ def score_with_facts(
     from recommender.scoring import evidence
 
     if ray is None:
-        facts, installed = probe_facts(args, rules)
+        facts, installed, details = probe_facts(args, rules)
         result = rank(answers, rules, profile=name, facts=facts)
-        return result, evidence.gather(rules, answers, result, facts, installed), facts
+        return result, evidence.gather(rules, answers, result, facts, installed, details), facts
     # --ray: scored on the facts every node agrees on; each need is shown node by node
     facts, installed, cluster = evidence.cluster_facts(rules, ray_address(ray))
     result = rank(answers, rules, profile=name, facts=facts)

@@ -112,17 +112,20 @@ def _notes(
 def _evidence(
     rec: Recommendation, rules: RuleBase, evidence: Evidence, width: int | None
 ) -> list[str]:
-    """On this machine, in a line: what was checked and what failed for the winner."""
-    checked = [c for c in evidence.needs if c.framework == rec.winner]
-    failed = [c for c in checked if c.failed]
-    text = f"This machine: {len(checked) - len(failed)} of {len(checked)} stated needs verified"
-    if rec.winner:
-        status = evidence.probe_status.get(rec.winner)
-        if status != "ok":
-            text += f"; {name_of(rec.winner, rules)} is {status} here"
+    """On this machine, in a line: how many of the winner's stated needs were verified; then what
+    failed, and why the rest were not checked."""
+    from recommender.render.evidence import not_checked, state_note
+
+    checked, failed = evidence.checked(rec.winner), evidence.problems(rec.winner)
+    text = f"This machine: {len(evidence.verified(rec.winner))} of {len(checked)} stated needs "
+    text += "verified" + (f", {len(failed)} failed" if failed else "")
     out = wrap(text + ".", width, "", INDENT)
     for c in failed:
         out += wrap(f"! You need {c.text}: {c.fact} is {c.status}.", width, INDENT, INDENT * 2)
+    note = state_note(evidence, rules, rec.winner) if rec.winner else None
+    out += wrap(f"! {note}", width, INDENT, INDENT * 2) if note else []
+    for line in not_checked(evidence, rules, evidence.unverified(rec.winner)):
+        out += wrap(f"– {line}", width, INDENT, INDENT * 2)
     return out + _cluster(rec, evidence, width)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from recommender.render.html.labels import Names, dicts, mapping
 from recommender.render.html.markup import Markup, el, join
+from recommender.scoring.evidence import verdict
 
 MARK = {"ok": "\u2713", "skipped": "\u2013", "not probed": "?"}
 CROSS = "\u2717"
@@ -56,8 +57,9 @@ def _needs(needs: list[dict[str, Any]], names: Names) -> Markup:
 def _status(status: str | None) -> Markup:
     if status is None:
         return el("td")
-    tone = "ok" if status == "ok" else "" if status in MARK else "failed"
-    return el("td", f"{MARK.get(status, CROSS)} {status}", cls=tone or None, data_status=status)
+    tone = {"verified": "ok", "failed": "failed"}.get(verdict(status))
+    mark = MARK.get(status, CROSS if tone else "?")
+    return el("td", f"{mark} {status}", cls=tone, data_status=status)
 
 
 def _versions(versions: list[dict[str, Any]], probe: dict[str, Any], names: Names) -> Markup:
