@@ -2,7 +2,7 @@
 on every real profile, and random rule bases to try.
 
 ``brute_force`` knows nothing of merged answers, parts or distributions: it enumerates the unmerged
-answer space (every option subset of a multi question, every status of every probe fact a rule
+answer space (every valid option subset of a multi question, every status of every probe fact a rule
 reads) and scores each profile the way ``recommend`` does. ``random_base`` writes a small rule base
 that uses every condition form.
 """
@@ -29,10 +29,12 @@ def axes(rules: RuleBase) -> list[tuple[str, list]]:
     out = []
     for q in rules.questions:
         if q.kind == "multi":
+            alone = {o.id for o in q.options if o.exclusive}
             subsets = [
                 frozenset(c)
                 for k in range(len(q.options) + 1)
                 for c in itertools.combinations(q.option_ids, k)
+                if k < 2 or not alone & set(c)  # an exclusive option stands alone
             ]
             out.append((q.id, [s or None for s in subsets]))
         else:

@@ -52,6 +52,8 @@ def questions(draw: st.DrawFn) -> list[dict[str, Any]]:
             ["yes", "no"] if kind == "yes_no" else [f"o{j}" for j in range(draw(st.integers(2, 3)))]
         )
         q: dict[str, Any] = {"id": f"q{i}", "kind": kind, "options": options}
+        if kind == "multi":  # options that stand alone ("none"), as ask and recommend keep them
+            q["exclusive"] = draw(st.lists(st.sampled_from(options), max_size=2, unique=True))
         follow_up: bool = draw(st.booleans())
         if out and follow_up:  # a follow-up of an earlier question (chains allowed)
             parent = draw(st.sampled_from(out))
@@ -141,7 +143,12 @@ def write_base(directory: Path, qs: list[dict], rules: list[dict]) -> RuleBase:
         | (
             {}
             if q["kind"] == "yes_no"
-            else {"options": [{"id": o, "label": o} for o in q["options"]]}
+            else {
+                "options": [
+                    {"id": o, "label": o} | ({"exclusive": True} if o in alone(q) else {})
+                    for o in q["options"]
+                ]
+            }
         )
         | ({"ask_when": q["ask_when"]} if "ask_when" in q else {})
         for q in qs
@@ -159,7 +166,9 @@ def profiles(draw: st.DrawFn, qs: list[dict]) -> dict:
         if draw(st.booleans()):
             continue
         if q["kind"] == "multi":
-            out[q["id"]] = draw(st.lists(st.sampled_from(q["options"]), min_size=1, unique=True))
+            picked = draw(st.lists(st.sampled_from(q["options"]), min_size=1, unique=True))
+            lone = [o for o in picked if o in alone(q)]
+            out[q["id"]] = [lone[0]] if lone else picked  # an exclusive option stands alone
         else:
             out[q["id"]] = draw(st.sampled_from(q["options"]))
     return out
@@ -170,6 +179,11 @@ facts_strategy: st.SearchStrategy[dict[str, str] | None] = st.one_of(
     st.just({}),
     st.dictionaries(st.sampled_from(FACTS), st.sampled_from(PROBE_STATUSES)),
 )
+
+
+def alone(q: dict) -> list[str]:
+    """The options of a generated question that stand alone (``exclusive``)."""
+    return q.get("exclusive", [])
 
 
 def units(x: float) -> int:
@@ -242,17 +256,23 @@ def test_what_would_change_is_every_single_answer_that_changes_the_reference(
 
 def alternatives(rules, answers, facts=None):
     """Every single different answer to every question that is asked, on answer dicts:
-    (question, change, option, the answers it gives)."""
+    (question, change, option, the answers it gives). A multi answer stays valid, as ``ask``
+    keeps it: ticking an exclusive option unticks the others, ticking another unticks it; a tick
+    that unticks something makes the answer that option alone (a ``set``)."""
     for q in rules.questions:
         if q.ask_when is not None and not reference.holds(q.ask_when, answers, facts):
             continue
         current = answers.get(q.id, frozenset())
         rest = {k: v for k, v in answers.items() if k != q.id}
+        lone = {o.id for o in q.options if o.exclusive}
         for opt in q.option_ids:
-            if q.kind == "multi":
-                new = current ^ {opt}
-                change = "remove" if opt in current else "add"
-                yield q.id, change, opt, rest | ({q.id: new} if new else {})
+            if q.kind == "multi" and opt in current:
+                new = current - {opt}
+                yield q.id, "remove", opt, rest | ({q.id: new} if new else {})
+            elif q.kind == "multi":
+                new = {opt} | (set() if opt in lone else current - lone)
+                change = "add" if new >= current else "set"
+                yield q.id, change, opt, rest | {q.id: frozenset(new)}
             elif opt not in current:
                 yield q.id, "set", opt, rest | {q.id: frozenset((opt,))}
         if current and q.kind != "multi":

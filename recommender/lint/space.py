@@ -105,7 +105,12 @@ def build_space(table: Table) -> AnswerSpace:
 
 
 def _answer_count(q: Question) -> int:
-    return 2 ** len(q.options) if q.kind == "multi" else len(q.options) + 1
+    """Unanswered and every valid answer: a multi answer is any set of the options that do not
+    stand alone, or one that does (``exclusive``)."""
+    if q.kind != "multi":
+        return len(q.options) + 1
+    alone = sum(o.exclusive for o in q.options)
+    return 2 ** (len(q.options) - alone) + alone
 
 
 def _question_dim(q: Question, dim: Dim, masks: list[int]) -> Dimension:
@@ -118,10 +123,11 @@ def _question_dim(q: Question, dim: Dim, masks: list[int]) -> Dimension:
 
 def _multi_candidates(dim: Dim, masks: list[int]) -> list[Choice]:
     """One candidate per set of option classes hit; options in one class are read alike by every
-    mask test."""
+    mask test. An option that stands alone (``exclusive``) is only ever an answer by itself."""
     classes: dict[tuple[bool, ...], list[tuple[int, str]]] = {}
     for bit, o in dim.options:
-        classes.setdefault(tuple(bool(bit & m) for m in masks), []).append((bit, o))
+        if not bit & dim.exclusive:
+            classes.setdefault(tuple(bool(bit & m) for m in masks), []).append((bit, o))
     groups = list(classes.values())
     out = [Choice(UNANSWERED, 0, 1)]
     for k in range(1, len(groups) + 1):
@@ -129,7 +135,7 @@ def _multi_candidates(dim: Dim, masks: list[int]) -> list[Choice]:
             weight = prod(2 ** len(g) - 1 for g in combo)
             label = "+".join(g[0][1] for g in combo)
             out.append(Choice(label, sum(g[0][0] for g in combo), weight))
-    return out
+    return out + [Choice(o, bit, 1) for bit, o in dim.options if bit & dim.exclusive]
 
 
 def _probe_dim(dim: Dim, masks: list[int]) -> Dimension:

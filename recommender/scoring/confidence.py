@@ -23,7 +23,7 @@ from itertools import combinations
 from typing import Any
 
 from recommender.rulebase.model import Question
-from recommender.scoring.explore import Alternative, Change, every_alternative
+from recommender.scoring.explore import Alternative, Change, every_alternative, unticks
 from recommender.scoring.table import Node, Outcome, Table, Vector
 from recommender.values import Value, frozen
 
@@ -216,17 +216,24 @@ def _real_after(vector: Vector, reach: Reach, words: Any, real: Any) -> Any:
 
 def _alternatives(vector: Vector, reach: Reach, words: Any) -> Any:
     """The single different answers to the question of every row, stacked (alternatives x rows,
-    then words), follow-ups re-checked; a row whose question is not asked keeps its signature."""
+    then words), follow-ups re-checked; a row whose question is not asked keeps its signature.
+    Per option, as :func:`~recommender.scoring.explore.alternatives`: unticked when ticked (multi),
+    else ticked, unticking what :func:`~recommender.scoring.explore.unticks` says (a single
+    question's option already chosen gives the row itself, which cannot catch the winner)."""
     np = vector.np
     q = reach.question
     dim = vector.table.dim[q.id]
-    rest = words & ~vector.words_of(dim.mask)[None, :]
     made = []
     for bit, _ in dim.options:
         b = vector.words_of(bit)[None, :]
-        made.append(words ^ b if dim.multi else rest | b)
+        ticked = words & ~vector.words_of(unticks(dim, bit))[None, :] | b
+        if dim.multi:
+            on = ((words & b) != 0).any(axis=1)
+            made.append(np.where(on[:, None], words & ~b, ticked))
+        else:
+            made.append(ticked)
     if not dim.multi:
-        made.append(rest)
+        made.append(words & ~vector.words_of(dim.mask)[None, :])
     block = np.stack(made)
     if q.ask_when is not None:
         asked = vector.holds(vector.table.lower(q.ask_when), words)

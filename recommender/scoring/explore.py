@@ -3,6 +3,9 @@ still matter (``ask --short``). Every outcome comes from the scoring table, on s
 
 A *single different answer* to a question that is asked is another option (``set``), one option
 ticked or unticked in a multi answer (``add``, ``remove``), or the answer cleared (``clear``).
+A multi answer stays one ``ask`` and ``recommend`` accept: ticking an option marked ``exclusive``
+("none") unticks the others, and ticking another unticks it. A tick that unticks something makes
+the answer that option alone, so it is a ``set``: ``add`` keeps every option already ticked.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from recommender.rulebase.model import Question
-from recommender.scoring.table import Table
+from recommender.scoring.table import Dim, Table
 from recommender.values import Value, frozen
 
 SET, ADD, REMOVE, CLEAR = "set", "add", "remove", "clear"
@@ -45,12 +48,22 @@ def alternatives(table: Table, q: Question, sig: int) -> Iterator[tuple[str, str
     current = sig & dim.mask
     rest = sig & ~dim.mask
     for bit, opt in dim.options:
-        if dim.multi:
-            yield (REMOVE if current & bit else ADD), opt, rest | (current ^ bit)
-        elif not current & bit:
-            yield SET, opt, rest | bit
+        if not current & bit:
+            kept = current & ~unticks(dim, bit)
+            yield (ADD if dim.multi and kept == current else SET), opt, rest | kept | bit
+        elif dim.multi:
+            yield REMOVE, opt, rest | (current & ~bit)
     if current and not dim.multi:
         yield CLEAR, None, rest
+
+
+def unticks(dim: Dim, bit: int) -> int:
+    """The options that ticking ``bit`` unticks, as ``ask`` does: every other one of a single
+    question, or when ``bit`` stands alone (``exclusive``); else those that stand alone.
+    The numpy path (:mod:`recommender.scoring.confidence`) ticks through this too."""
+    if not dim.multi or bit & dim.exclusive:
+        return dim.mask & ~bit
+    return dim.exclusive
 
 
 def every_alternative(table: Table, sig: int) -> Iterator[Alternative]:

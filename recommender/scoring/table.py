@@ -77,6 +77,7 @@ class Dim(Value):
     options: tuple[tuple[int, str], ...]  # (bit, option id) in option order
     multi: bool
     probe: bool = False
+    exclusive: int = 0  # the bits of the options that stand alone ("none" of a multi question)
 
     def chosen(self, sig: int) -> list[str]:
         """The options of this question set in ``sig``, in option order."""
@@ -458,13 +459,15 @@ def _conditions(rules: RuleBase) -> list[Condition]:
 
 def _dims(questions: Sequence[Question], facts: Sequence[str]) -> tuple[Dim, ...]:
     dims, n = [], 0
+    alone = {q.id: frozenset(o.id for o in q.options if o.exclusive) for q in questions}
     for qid, options, multi, probe in (
         *((q.id, q.option_ids, q.kind == "multi", False) for q in questions),
         *((PROBE + f, PROBE_STATUSES, False, True) for f in facts),
     ):
         bits = tuple((1 << (n + i), o) for i, o in enumerate(options))
         n += len(options)
-        dims.append(Dim(qid, sum(b for b, _ in bits), bits, multi, probe))
+        exclusive = sum(b for b, o in bits if o in alone.get(qid, ()))
+        dims.append(Dim(qid, sum(b for b, _ in bits), bits, multi, probe, exclusive))
     return tuple(dims)
 
 
