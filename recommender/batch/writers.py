@@ -15,6 +15,7 @@ from recommender.batch.records import Records, columns, flat, flat_dict
 from recommender.batch.run import Item, Summary
 from recommender.render.html import HtmlWriter
 from recommender.render.jsonout import safe_json, unsafe
+from recommender.render.markdown_text import text as md_text
 from recommender.render.terminal import one_line, printable
 from recommender.render.text import name_of
 from recommender.rulebase.model import RuleBase
@@ -126,11 +127,10 @@ class MarkdownWriter:
 
     def __init__(self, stream: TextIO, rules: RuleBase, probe: bool = False) -> None:
         self.stream, self.rules = stream, rules
-        names = [f.name for f in rules.frameworks]
+        names = [md_text(f.name) for f in rules.frameworks]
         rule = " | ".join("---:" for _ in names)
-        stream.write(
-            f"| row | name | winner | {' | '.join(names)} | margin | companion | top reasons |\n"
-        )
+        head = f"| row | name | winner | {' | '.join(names)} | margin | companion | top reasons |\n"
+        stream.write(printable(head))
         stream.write(f"| ---: | --- | --- | {rule} | ---: | --- | --- |\n")
 
     def write(self, items: list[Item]) -> None:
@@ -147,12 +147,11 @@ class MarkdownWriter:
             f["stack"],
             f["error"] or f["top_reasons"].replace(";", ", "),
         ]
-        line = " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells)
-        return printable(f"| {line} |\n")
+        return printable(f"| {' | '.join(map(md_text, cells))} |\n")
 
     def finish(self, summary: Summary) -> None:
         lines = summary_lines(summary, self.rules)
-        self.stream.write("\n" + "".join(f"- {line}\n" for line in lines))
+        self.stream.write("\n" + "".join(f"- {md_text(line)}\n" for line in lines))
 
 
 class TableWriter:

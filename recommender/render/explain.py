@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from recommender.render.markdown_text import code, text
 from recommender.render.terminal import one_line, printable
 from recommender.render.text import headline
 from recommender.rulebase.model import Rule, RuleBase
@@ -83,26 +84,22 @@ def explain_table(t: Trace, rules: RuleBase) -> str:
 
 def explain_markdown(t: Trace, rules: RuleBase) -> str:
     rec = t.result
-    out = [f"## {headline(rec, rules)}", ""]
-    out += [f"Profile: `{one_line(rec.profile or '(from --answer)')}`; answers: `{_answers(t)}`"]
+    out = [f"## {text(headline(rec, rules))}", ""]
+    out += [f"Profile: {code(rec.profile or '(from --answer)')}; answers: {code(_answers(t))}"]
     if rec.ignored:
         out += ["", "Not asked, so ignored:", ""]
-        out += [f"- `{d.question}`: {_cell(d.why)}" for d in rec.ignored]
+        out += [f"- {code(d.question)}: {text(d.why)}" for d in rec.ignored]
     matched = sum(s.matched for s in t.steps)
     out += ["", f"### Rules ({matched} of {len(t.steps)} matched)", ""]
     out += ["| | rule | effect | when | where |", "| --- | --- | --- | --- | --- |"]
     out += [
-        f"| {'x' if s.matched else ' '} | `{s.rule.id}` | {_cell(_effect(s.rule, s.matched))} "
-        f"| {_cell(s.why)} | {s.rule.origin or ''} |"
+        f"| {'x' if s.matched else ' '} | {code(s.rule.id, cell=True)} "
+        f"| {text(_effect(s.rule, s.matched))} | {text(s.why)} | {text(s.rule.origin or '')} |"
         for s in t.steps
     ]
     out += ["", "### Scores", "", "| framework | score | excluded by |", "| --- | ---: | --- |"]
     out += [
-        f"| {st.name} | {st.score:+g} | {', '.join(b.rule for b in st.dealbreakers)} |"
+        f"| {text(st.name)} | {st.score:+g} | {text(', '.join(b.rule for b in st.dealbreakers))} |"
         for st in rec.ranking
     ]
     return printable("\n".join(out) + "\n")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from recommender.render.markdown_text import code, fence
+from recommender.render.markdown_text import text as cell
 from recommender.render.terminal import printable
 from recommender.render.text import (
     avoid_line,
@@ -26,11 +28,6 @@ if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
 
 
-def cell(text: str) -> str:
-    """Text for a table cell or a list item: pipes escaped, on one line."""
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(
     rec: Recommendation,
     rules: RuleBase,
@@ -41,7 +38,7 @@ def render_markdown(
 ) -> str:
     out = [f"## {cell(headline(rec, rules))}", ""]
     if rec.profile:
-        out += [f"Profile: `{cell(rec.profile)}`", ""]
+        out += [f"Profile: {code(rec.profile)}", ""]
     out += _ranking(rec)
     stack = stack_lines(rec.stack)
     if stack:
@@ -83,7 +80,7 @@ def _companion(rec: Recommendation, rules: RuleBase) -> list[str]:
     if rec.companion:
         out += ["", f"**Companion library:** {cell(companion_line(rec.companion))}"]
     if rec.avoid:
-        out += ["", f"**Avoid for new {name_of(rec.winner, rules)} projects:**", ""]
+        out += ["", f"**Avoid for new {cell(name_of(rec.winner, rules))} projects:**", ""]
         out += [f"- {cell(avoid_line(c))}" for c in rec.avoid]
     return out
 
@@ -128,7 +125,7 @@ def _more(rec: Recommendation, rules: RuleBase) -> list[str]:
         out += ["", "### What would change this", ""]
         out += [f"- {cell(change_line(q, cs, rec, rules))}" for q, cs in groups.items()]
     if rec.open_questions:
-        questions = ", ".join(f"`{q}`" for q in rec.open_questions)
+        questions = ", ".join(code(q) for q in rec.open_questions)
         out += ["", f"Unanswered questions that could still change the result: {questions}"]
     return out
 
@@ -138,4 +135,4 @@ def _evidence(rec: Recommendation, rules: RuleBase, evidence: Evidence) -> list[
 
     section = render_evidence(evidence, rules, rec.winner).strip("\n").split("\n", 1)
     body = section[1] if len(section) > 1 else ""
-    return ["", "### " + section[0].rstrip(":"), "", "```text", body, "```"]
+    return ["", "### " + cell(section[0].rstrip(":")), "", *fence(body.split("\n"), "text")]

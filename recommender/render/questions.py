@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from recommender.render.markdown_text import code, text
 from recommender.render.terminal import printable, wrap
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.text import condition_text, plain
@@ -68,20 +69,17 @@ def questions_table(rules: RuleBase, width: int | None = None) -> str:
 
 
 def questions_markdown(rules: RuleBase, width: int | None = None) -> str:
-    out = ["## Questions", "", SYNTAX]
+    out = ["## Questions", "", text(SYNTAX)]
     for q in rules.questions:
-        out += ["", f"### `{q.id}` ({_kind(q)})", "", _cell(q.text)]
+        out += ["", f"### {code(q.id)} ({text(_kind(q))})", "", text(q.text)]
         if q.raw_ask_when:
-            out += ["", f"Asked when `{condition_text(q.raw_ask_when)}`."]
+            out += ["", f"Asked when {code(condition_text(q.raw_ask_when))}."]
         out += ["", "| option | label | alone |", "| --- | --- | --- |"]
         out += [
-            f"| `{o.id}` | {_cell(o.label)} | {'yes' if o.exclusive else ''} |" for o in q.options
+            f"| {code(o.id, cell=True)} | {text(o.label)} | {'yes' if o.exclusive else ''} |"
+            for o in q.options
         ]
         ups = follow_ups(q, rules)
         if ups:
-            out += ["", "Follow-ups: " + ", ".join(f"`{f}`" for f in ups)]
+            out += ["", "Follow-ups: " + ", ".join(code(f) for f in ups)]
     return printable("\n".join(out) + "\n")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from recommender.render.markdown_text import code, fence, text
 from recommender.render.terminal import printable
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.text import condition_text, plain, points_text, source_lines
@@ -53,8 +54,9 @@ def rules_table(chosen: list[Rule], rules: RuleBase) -> str:
 def rules_markdown(chosen: list[Rule], rules: RuleBase) -> str:
     out = ["| rule | points | when | because | where |", "| --- | --- | --- | --- | --- |"]
     out += [
-        f"| `{r.id}` | {_cell(points_text(r))} | `{_cell(condition_text(r.raw_when))}` "
-        f"| {_cell(r.because)} | {r.origin or ''} |"
+        f"| {code(r.id, cell=True)} | {text(points_text(r))} "
+        f"| {code(condition_text(r.raw_when), cell=True)} | {text(r.because)} "
+        f"| {text(r.origin or '')} |"
         for r in chosen
     ]
     out += ["", f"{len(chosen)} of {len(rules.rules)} rules"]
@@ -84,15 +86,12 @@ def describe(rule: Rule) -> list[str]:
 
 
 def show_markdown(rule: Rule) -> str:
-    out = [f"### Rule `{rule.id}`", "", f"- where: `{rule.origin}`"]
-    out += [f"- when: `{_cell(condition_text(rule.raw_when))}`", f"- points: {points_text(rule)}"]
-    out += [f"- because: {_cell(rule.because)}", f"- source: {_cell(rule.source)}"]
+    out = [f"### Rule {code(rule.id)}", "", f"- where: {code(rule.origin)}"]
+    out += [f"- when: {code(condition_text(rule.raw_when))}"]
+    out += [f"- points: {text(points_text(rule))}"]
+    out += [f"- because: {text(rule.because)}", f"- source: {text(rule.source)}"]
     if rule.as_of:
-        out.append(f"- as of: {rule.as_of}")
+        out.append(f"- as of: {text(rule.as_of)}")
     if rule.origin is not None:
-        out += ["", "```yaml", *source_lines(rule.origin), "```"]
+        out += ["", *fence(source_lines(rule.origin), "yaml")]
     return printable("\n".join(out) + "\n")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
