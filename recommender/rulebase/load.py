@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from recommender.rulebase.model import (
     Rule,
     RuleBase,
 )
+from recommender.rulebase.profiles import normalize_answers
 from recommender.rulebase.yamlio import Map, Seq, load_yaml
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
@@ -148,6 +149,11 @@ def _package(p: Map, file: str) -> PackageClaim:
     return PackageClaim(
         p["package"], p["status"], _text(p["as_of"]), p["claim"], p["source"], _origin(file, p)
     )
+
+
+def _at(items: Any, index: int, item: Map) -> tuple[int, int]:
+    """The position of ``items[index]``, or of the item holding the list."""
+    return items.at(index) if isinstance(items, Seq) else item.pos
 
 
 def _text(value: Any) -> str:
@@ -272,7 +278,7 @@ class _Builder:
             if rid not in disabled
         )
         rules = tuple(r for r in rules if r.id not in self.broken_rules)
-        cases = tuple(self._case(c, file, framework_ids) for c, file in self.cases)
+        cases = self._cases(RuleBase(questions, frameworks, ()))
         deploy = tuple(self._deploy(d, file, options, framework_ids) for d, file in self.deploy)
         hardware = tuple(
             self._hardware(h, file, options, framework_ids) for h, file in self.hardware
@@ -541,24 +547,45 @@ class _Builder:
             lean=r.get("lean") is True,
         )
 
-    def _case(self, c: Map, file: str, framework_ids: Iterable[str]) -> Case:
-        valid = [*framework_ids, "tie"]
-        for key in ("expect_winner",):
-            if c[key] not in valid:
+    def _case(self, c: Map, file: str, lookup: RuleBase) -> Case:
+        """The case, its framework ids and answers checked: a typo in ``must_not_win`` would
+        make the check a no-op, one in ``answers`` would only show at ``rules test``."""
+        ids = lookup.framework_ids
+        named = [(c["expect_winner"], [*ids, "tie"], c.at("expect_winner"))]
+        banned = c.get("must_not_win", [])
+        named += [(fid, list(ids), _at(banned, i, c)) for i, fid in enumerate(banned)]
+        for fid, valid, pos in named:
+            if fid not in valid:
+                message = f'case "{c["name"]}": unknown framework "{fid}"{did_you_mean(fid, valid)}'
+                self.errors.append(UserError(message, file, *pos))
+        answers = c["answers"] or {}
+        for qid, value in answers.items():
+            try:
+                normalize_answers({qid: value}, lookup, file, answers)
+            except UserError as exc:
                 self.errors.append(
-                    UserError(
-                        f'case "{c["name"]}": unknown framework "{c[key]}"'
-                        f"{did_you_mean(c[key], valid)}",
-                        file,
-                        *c.at(key),
-                    )
+                    UserError(f'case "{c["name"]}": {exc.message}', exc.file, exc.line, exc.col)
                 )
         return Case(
             c["name"],
-            c["answers"] or {},
+            answers,
             c["expect_winner"],
-            tuple(c.get("must_not_win", [])),
+            tuple(banned),
             _text(c.get("source")),
             _origin(file, c),
             dict(c["probe"]) if "probe" in c else None,
         )
+
+    def _cases(self, lookup: RuleBase) -> tuple[Case, ...]:
+        """Every case checked; a name given twice is an error (``rules test`` reports by name)."""
+        first: dict[str, Origin] = {}
+        for c, file in self.cases:
+            name = c["name"]
+            if name in first:
+                message = (
+                    f'duplicate case name "{name}" (first defined at {first[name]}); '
+                    "give each case its own name"
+                )
+                self.errors.append(UserError(message, file, *c.pos))
+            first.setdefault(name, _origin(file, c))
+        return tuple(self._case(c, file, lookup) for c, file in self.cases)
