@@ -42,6 +42,7 @@ from recommender.values import Value, frozen
 PROFILE_KEYS = ("name", "answers", "description")
 SHAPE = "a mapping of question: answer, or {name: ..., answers: {question: answer}}"
 TOO_BIG = "use JSONL or CSV, which have no size limit"
+FIELD_LIMIT = MAX_LINE  # characters in one CSV field, as the csv module counts them
 
 
 @frozen
@@ -415,23 +416,30 @@ def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """A header with a column per question (and optionally ``name``); multi answers as ``a;b``.
 
     A line that is not UTF-8 or is over MAX_LINE, and a row the csv module cannot read (a bare
-    CR, a field over the limit), are error rows; the rows after them are still read.
+    CR, a field over :data:`FIELD_LIMIT`), are error rows; the rows after them are still read.
     """
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
+    csv.field_size_limit(FIELD_LIMIT)
     bad: deque[tuple[int, str]] = deque()
-    reader = csv.reader(_text_lines(source, bad))
+    feed = _Lines(source, bad)
+    reader = csv.reader(feed)
     header = _check_header(_header(reader, source.name), questions, source.name, bad)
-    n, last = 0, reader.line_num
+    feed.record_ended()
+    n, last = 0, feed.line
     while True:
+        over = False
         try:
             cells: list[str] | None = next(reader)
             problem = None
         except StopIteration:
             return
         except csv.Error as exc:
-            cells, problem = None, _csv_problem(exc)
-        first, last = last + 1, reader.line_num
-        problem = _passed(bad, last) or problem
+            cells, problem, over = None, _csv_problem(exc), _over_limit(exc)
+            if over:
+                feed.skip_record()  # else the csv module goes on inside the quoted field
+        feed.record_ended()
+        first, last = last + 1, feed.line
+        noted = _passed(bad, last)  # popped in any case: the record's lines are behind us
+        problem = problem if over else noted or problem
         if cells is not None and _blank(cells) and problem is None:
             continue
         n += 1
@@ -444,6 +452,49 @@ def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         name = row.pop("name", "").strip() or None
         answers = {q: _cell(v) for q, v in row.items() if v.strip()}
         yield Row(n, name, answers, line=first)
+
+
+class _Lines:
+    """The lines of a CSV as text for the csv module, counted, with the ``"`` of the record
+    being read. A line that cannot be read is noted in ``bad`` and stands as a one-cell
+    placeholder, so its row is reported rather than skipped.
+
+    The csv module reads a line at a time and no further than its record, so after each record
+    :attr:`line` is its last line. After a field over the limit the module would start afresh
+    on the next line, inside the quoted field; :meth:`skip_record` passes over the rest of that
+    record first, a line at a time, never holding it.
+    """
+
+    def __init__(self, source: Source, bad: deque[tuple[int, str]]) -> None:
+        self.line, self.quotes = 0, 0
+        self.text = self._text(source, bad)
+
+    def __iter__(self) -> Iterator[str]:
+        return self.text
+
+    def _text(self, source: Source, bad: deque[tuple[int, str]]) -> Iterator[str]:
+        for n, line in enumerate(source.lines(), 1):
+            self.line = n
+            if isinstance(line, int):
+                bad.append((n, _too_long(line)))
+                yield "-\n"
+                continue
+            try:
+                text = line.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError:
+                bad.append((n, "not UTF-8 text"))
+                text = line.decode("utf-8", "replace")
+            self.quotes += text.count('"')
+            yield text
+
+    def record_ended(self) -> None:
+        self.quotes = 0
+
+    def skip_record(self) -> None:
+        """Read to the end of the record: RFC 4180's newline after an even count of ``"``
+        (a doubled ``""`` inside a quoted field counts twice, so the rule holds)."""
+        while self.quotes % 2 and next(self.text, None) is not None:
+            pass
 
 
 def _blank(cells: list[str]) -> bool:
@@ -461,9 +512,15 @@ def _csv_problem(exc: csv.Error) -> str:
     text = str(exc)
     if "new-line character" in text:
         return "a carriage return (CR) inside an unquoted field; quote the field or remove the CR"
-    if "field limit" in text:
-        return f"a field over the {MAX_LINE >> 20} MiB limit"
+    if _over_limit(exc):
+        mib, rest = divmod(FIELD_LIMIT, 1 << 20)
+        size = f"{mib} MiB" if mib and not rest else f"{FIELD_LIMIT:,}-character"
+        return f"a field over the {size} limit (its whole record is skipped); shorten the field"
     return f"not valid CSV: {text}"
+
+
+def _over_limit(exc: csv.Error) -> bool:
+    return "field limit" in str(exc)
 
 
 def _passed(bad: deque[tuple[int, str]], last: int) -> str | None:
@@ -478,21 +535,6 @@ def _passed(bad: deque[tuple[int, str]], last: int) -> str | None:
 def _cell(text: str) -> Any:
     text = text.strip()
     return [p.strip() for p in text.split(";") if p.strip()] if ";" in text else text
-
-
-def _text_lines(source: Source, bad: deque[tuple[int, str]]) -> Iterator[str]:
-    """Lines as text for the csv module; a line that cannot be read is noted in ``bad`` and
-    stands as a one-cell placeholder, so its row is reported rather than skipped."""
-    for n, line in enumerate(source.lines(), 1):
-        if isinstance(line, int):
-            bad.append((n, _too_long(line)))
-            yield "-\n"
-            continue
-        try:
-            yield line.decode("utf-8-sig" if n == 1 else "utf-8")
-        except UnicodeDecodeError:
-            bad.append((n, "not UTF-8 text"))
-            yield line.decode("utf-8", "replace")
 
 
 def _check_header(
