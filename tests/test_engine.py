@@ -168,3 +168,18 @@ def test_public_api_is_pinned():
     ]
     for name in recommender.__all__:
         assert hasattr(recommender, name), name
+
+
+def test_an_unanswered_question_that_matters_through_its_follow_up_is_open():
+    """deployment=edge alone changes nothing here, edge + edge_target=microcontroller excludes JAX:
+    the report listed no open question while ``ask --short`` (could_change) would ask it."""
+    from recommender.scoring.explore import could_change
+
+    rules = recommender.load_rules()
+    answers = {"domain": "scientific", "team_knows": "tensorflow", "existing_code": "jax"}
+    result = recommender.recommend({**answers, "hardware": "tpu"}, rules=rules)
+    assert "deployment" not in {c.question for c in result.what_would_change}
+    assert could_change(result.table, rules.question("deployment"), result.sig)
+    assert "deployment" in result.open_questions
+    opened = {**answers, "hardware": "tpu", "deployment": "edge", "edge_target": "microcontroller"}
+    assert recommender.recommend(opened, rules=rules).winner != result.winner

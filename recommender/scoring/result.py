@@ -23,7 +23,7 @@ from recommender.rulebase.conditions import PROBE, Facts
 from recommender.rulebase.model import Companion, RuleBase
 from recommender.scoring import confidence as conf
 from recommender.scoring.decide import DECIMALS, points
-from recommender.scoring.explore import Change, what_would_change
+from recommender.scoring.explore import Change, could_change, what_would_change
 from recommender.scoring.stack import DEPLOYMENT, HARDWARE, Stack, stack_dict, stack_of
 from recommender.scoring.table import MEMO_LIMIT, Normal, Outcome, Table, Vector, table_for
 from recommender.values import Value, frozen
@@ -314,9 +314,16 @@ class Scorer:
         changes = tuple(what_would_change(t, sig))
         changed = {c.question for c in changes}
         level = conf.level(t, sig, o)
+        # an unanswered question is open when an answer to it changes the outcome, alone or with
+        # a follow-up it opens (deployment: edge, then edge_target): what ``ask --short`` asks
+        open_questions = tuple(
+            q
+            for q in rec.unanswered
+            if q in changed or could_change(t, self.rules.question(q), sig)
+        )
         return dataclasses.replace(
             rec,
-            open_questions=tuple(q for q in rec.unanswered if q in changed),
+            open_questions=open_questions,
             what_would_change=changes,
             swing=conf.swings(t, sig, o) if level == conf.CLOSE else (),
             deciding=conf.deciding(t, sig) if level == conf.NONE else (),
