@@ -230,3 +230,21 @@ def test_a_fence_is_closed_by_nothing_inside(lines: list[str]) -> None:
     ticks = len(re.match("`+", out[0]).group())  # type: ignore[union-attr]
     assert out[1:-1] == lines and out[-1] == "`" * ticks and out[0] == "`" * ticks + "text"
     assert not any(re.fullmatch(f" {{0,3}}`{{{ticks},}}\\s*", line) for line in lines)
+
+
+def test_rules_test_compare_and_lint_markdown_escape_rule_text(tmp_path, capsys) -> None:
+    """The cases table, the comparison and lint's findings also carry text from rule files."""
+    from recommender.cli import main
+
+    (tmp_path / "cases.yaml").write_text(
+        "cases:\n  - name: 'x <img src=y onerror=alert(1)> | z'\n"
+        "    answers: {audience: beginner}\n    expect_winner: jax\n    source: t\n"
+    )
+    assert main(["rules", "test", str(tmp_path / "cases.yaml"), "-f", "markdown"]) == 1
+    table, _, failures = capsys.readouterr().out.partition("### Failures")
+    assert "<img" not in table
+    assert "x &lt;img src=y onerror=alert(1)&gt; \\| z" in table
+    assert failures.split("\n")[2] == "```text"  # the raw text only inside a fenced block
+    assert main(["compare", "-f", "markdown"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len({line.count(" | ") for line in table if not line.startswith("|---")}) == 1

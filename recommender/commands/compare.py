@@ -4,6 +4,7 @@ is installed (``recommender schema compare``)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import Any
 
 from recommender.commands._common import rulebase
@@ -70,20 +71,16 @@ def _table(data: dict, columns: int | None) -> str:
 
 
 def _markdown(data: dict) -> str:
-    head = "| | " + " | ".join(d["name"] for d in data.values()) + " |"
-    out = [head, "|---" * (len(data) + 1) + "|"]
+    from recommender.render.markdown_text import text
+
+    def row(title: str, cells: Iterable[str]) -> str:
+        return f"| {text(title)} | " + " | ".join(map(text, cells)) + " |"
+
+    out = [row("", (d["name"] for d in data.values())), "|---" * (len(data) + 1) + "|"]
     for key, title in ROWS.items():
-        out.append(
-            f"| {title} (2021) | "
-            + " | ".join(d[key].get("seed", "-") for d in data.values())
-            + " |"
-        )
-        out.append(
-            f"| {title} (now) | " + " | ".join(d[key].get("now", "-") for d in data.values()) + " |"
-        )
-    out.append(
-        "| Installed here | " + " | ".join(_installed(d["installed"]) for d in data.values()) + " |"
-    )
+        out.append(row(f"{title} (2021)", (d[key].get("seed", "-") for d in data.values())))
+        out.append(row(f"{title} (now)", (d[key].get("now", "-") for d in data.values())))
+    out.append(row("Installed here", (_installed(d["installed"]) for d in data.values())))
     return "\n".join(out) + "\n"
 
 

@@ -148,17 +148,17 @@ def lint_json(report: LintReport) -> str:
 
 
 def lint_markdown(report: LintReport) -> str:
+    from recommender.render.markdown_text import text
     from recommender.render.terminal import printable
 
     data = lint_dict(report)
     out = [f"## rules lint: {data['warnings']} warnings", ""]
-    out += [f"- {line}" for line in data["summary"]]
+    out += [f"- {text(line)}" for line in data["summary"]]
     if data["findings"]:
         out += ["", "| level | check | where | message |", "| --- | --- | --- | --- |"]
         out += [
-            f"| {f['level']} | {f['check']} | {f['origin'] or ''} | "
-            f"{f['message'].replace('|', '/')}"
-            + (f" (allowed: {f['allowed']})" if f["allowed"] else "")
+            f"| {f['level']} | {f['check']} | {text(f['origin'] or '')} | "
+            + text(f["message"] + (f" (allowed: {f['allowed']})" if f["allowed"] else ""))
             + " |"
             for f in data["findings"]
         ]

@@ -114,20 +114,21 @@ def cases_table(results: list[CaseResult], rules: RuleBase, verbose: bool) -> st
 
 
 def cases_markdown(results: list[CaseResult], covered: tuple[Rule, ...], rules: RuleBase) -> str:
+    from recommender.render.markdown_text import fence, text
     from recommender.render.terminal import printable
 
     data = cases_dict(results, covered)
     out = [f"## Rule cases: {data['passed']} passed, {data['failed']} failed", ""]
     out += ["| case | expected | got | |", "| --- | --- | --- | --- |"]
     out += [
-        f"| {c['name']} | {c['expected']} | {c['got']} | {'ok' if c['passed'] else 'FAIL'} |"
+        f"| {text(c['name'])} | {text(c['expected'])} | {text(c['got'])} "
+        f"| {'ok' if c['passed'] else 'FAIL'} |"
         for c in data["cases"]
     ]
     failures = [r for r in results if not r.passed]
     if failures:
-        out += ["", "### Failures", "", "```text"]
-        out += [line for r in failures for line in failure_diff(r, rules)]
-        out.append("```")
+        out += ["", "### Failures", ""]
+        out += fence([line for r in failures for line in failure_diff(r, rules)], "text")
     cover = data["coverage"]
     out += ["", f"Coverage: {cover['fired']}/{cover['rules']} rules fire in at least one case."]
     return printable("\n".join(out) + "\n")
