@@ -118,7 +118,7 @@ def test_close_names_the_answers_that_would_change_it():
     first = rec.swing[0]
     assert first.answer is not None  # a swing to another option, not to clearing the answer
     screen = render("table", rec, RULES, full=False, width=None)
-    assert "Close call: one answer could change it: " in screen
+    assert "Close call: one answer would let a rival catch up: " in screen
     label = RULES.question(first.question).label(first.answer)
     assert f"{first.question}: " in screen and label in screen
 

@@ -61,7 +61,7 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
     parts = [f"{change_text(c, rules)} → {_swing_outcome(c, rec, rules)}" for c in shown]
     more = len(rec.swing) - len(shown)
     return (
-        "Close call: one answer could change it: "
+        "Close call: one answer would let a rival catch up: "
         + "; ".join(parts)
         + (f" (and {more} more)." if more else ".")
     )
