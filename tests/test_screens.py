@@ -333,3 +333,23 @@ def test_batch_lines_are_the_escaped_record_whatever_the_name(name: str, error: 
     writer = JsonlWriter(io.StringIO(), RULES)
     assert writer.rules_safe
     assert writer.encoded([item]) == [safe_json(_encode(writer.records.record(item)))]
+
+
+def test_a_clear_call_that_a_deal_breaker_still_changes_says_so():
+    """'a clear call' with no what-if on the brief screen, while os: Windows (native) excludes
+    TensorFlow and PyTorch wins: the brief screen now names such answers, and each of them
+    changes an exclusion (a clear call is never caught up with on points)."""
+    answers = {
+        "team_knows": "tensorflow", "existing_code": "keras2", "hardware": "nvidia_gpu",
+        "deployment": ["mobile", "edge"], "edge_target": "microcontroller", "api_level": "high",
+        "audience": "production", "os": "linux",
+    }  # fmt: skip
+    rec = recommender.recommend(answers, rules=RULES)
+    assert (rec.confidence, rec.winner) == ("clear", "tensorflow") and rec.what_would_change
+    screen = render("table", rec, RULES, full=False, width=None)
+    assert "Clear on the points, but a deal-breaker can still change it: " in screen
+    assert "os: Windows (native) → PyTorch" in screen
+    for c in rec.what_would_change:
+        changed = recommender.recommend({**answers, c.question: c.answer}, rules=RULES)
+        assert changed.winner == c.winner
+        assert changed.outcome.blocked != rec.outcome.blocked

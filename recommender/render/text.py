@@ -52,6 +52,8 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
     would decide it; empty for a clear call."""
     if rec.confidence == "none":
         return deciding_note(rec)
+    if rec.confidence == "clear" and rec.winner and rec.what_would_change:
+        return _breaker_note(rec, rules, limit)
     if rec.confidence != "close" or not rec.winner or not rec.why_not:
         return ""
     if rec.by_lean:
@@ -62,6 +64,20 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
     more = len(rec.swing) - len(shown)
     return (
         "Close call: one answer would let a rival catch up: "
+        + "; ".join(parts)
+        + (f" (and {more} more)." if more else ".")
+    )
+
+
+def _breaker_note(rec: Recommendation, rules: RuleBase, limit: int | None) -> str:
+    """A clear call that one answer still changes: on a clear call no single answer lets a rival
+    catch up on points, so the answer must add or lift a deal-breaker."""
+    changes = rec.what_would_change
+    shown = changes[:limit] if limit is not None else changes
+    parts = [f"{change_text(c, rules)} → {outcome(c.winner, c.tie, rules)}" for c in shown]
+    more = len(changes) - len(shown)
+    return (
+        "Clear on the points, but a deal-breaker can still change it: "
         + "; ".join(parts)
         + (f" (and {more} more)." if more else ".")
     )
