@@ -161,7 +161,8 @@ def _what_would_change(rec: Recommendation, rules: RuleBase, width: int | None) 
         for question, changes in groups.items():
             out += wrap(change_line(question, changes, rec, rules), width, "  ", "    ")
     elif rec.ranking:
-        out += ["", "What would change this: no single different answer changes the recommendation."]
+        none = "no single different answer changes the recommendation"
+        out += ["", f"What would change this: {none}."]
     if rec.open_questions:
         text = "Unanswered questions that could still change the result: "
         out += ["", *wrap(text + ", ".join(rec.open_questions), width, "", "  ")]
