@@ -3,8 +3,9 @@
 A framework's ``packages`` are implicitly claimed active (the tool recommends them); a companion
 claims its ``package`` has ``status`` as of ``status_as_of``; a fact or rule makes a claim, dated
 ``as_of``, about the packages it names in ``packages:`` and about the packages of each framework in
-its ``versions:``; a ``packages:`` entry claims a status for a package nothing else names (a
-runtime, a plugin).
+its ``versions:`` (for a stale or wrong fact, ``as_of`` dates the old claim and ``versions:`` the
+correction, so those packages are checked by version only); a ``packages:`` entry claims a status
+for a package nothing else names (a runtime, a plugin).
 """
 
 from __future__ import annotations
@@ -75,9 +76,16 @@ def _stack(rules: RuleBase) -> Iterator[Claim]:
 
 
 def _fact(fact: Fact, framework_origin: Origin | None, rules: RuleBase) -> Iterator[Claim]:
+    """A current fact is dated by its ``as_of``. A stale or wrong one is two claims in one: the old
+    claim, which ``as_of`` dates, and its correction, which ``versions`` pins: a package reached
+    only through ``versions`` is checked against that version, not against the old claim's date
+    (tf-table-stage: the 2021 claim 'v2.4.1', corrected to 2.21, is not older than 2.21.0)."""
     where = _where(fact.origin or framework_origin)
+    corrected = fact.status in ("stale", "wrong")
     for package, version in _named(fact.packages, fact.versions, rules).items():
-        yield Claim(package, f'fact "{fact.id}"', where, as_of=fact.as_of, version=version)
+        dated = not corrected or package in fact.packages
+        as_of = fact.as_of if dated else ""
+        yield Claim(package, f'fact "{fact.id}"', where, as_of=as_of, version=version)
 
 
 def _rules(rules: RuleBase) -> Iterator[Claim]:
