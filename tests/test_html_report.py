@@ -152,7 +152,7 @@ def test_fields_of_the_later_issues_are_shown(mini):
         "Keras 3",
         "mobile: LiteRT",
         "browser: TensorFlow.js (deprecated)",
-        "training on nvidia_gpu: CUDA wheels",
+        "on nvidia_gpu: CUDA wheels",
     ):
         assert f"<li>{chip}</li>" in page
     assert "the nets add up to the gap" in page and "<td>Android / iOS app" not in page

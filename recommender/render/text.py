@@ -112,7 +112,7 @@ def stack_lines(stack: Stack | None) -> list[str]:
     if stack.hardware is not None:
         answer, route = stack.hardware
         out.append(
-            f"training on {answer}: "
+            f"on {answer}: "  # training, or serving: the route says which
             + (f"{route.route} ({route.support})" if route else "no route known")
         )
     return out

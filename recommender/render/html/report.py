@@ -171,7 +171,7 @@ def _stack(data: dict[str, Any], names: Names) -> Markup:
     chips += [label_of(stack.get("companion"))] if stack.get("companion") else []
     deploy = stack.get("deploy")
     chips += [route_label(d) for d in (deploy if isinstance(deploy, list) else [])]
-    chips += [f"training on {route_label(stack['hardware'])}"] if stack.get("hardware") else []
+    chips += [f"on {route_label(stack['hardware'])}"] if stack.get("hardware") else []
     return el("ul", *(el("li", c) for c in chips if c), cls="stack", id="stack", aria_label="stack")
 
 
