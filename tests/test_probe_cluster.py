@@ -222,7 +222,8 @@ def test_without_ray_the_flag_says_how_to_install_it(tmp_path: Path) -> None:
     assert (proc.returncode, proc.stdout, proc.stderr) == (
         2,
         "",
-        "recommender: --ray needs the ray package: pip install 'recommender[ray]'\n",
+        "recommender: --ray needs the ray package: "
+        "pip install -e '.[ray]' in recommender's checkout\n",
     )
 
 

@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         const="",
         metavar="ADDRESS",
-        help="probe every node of this Ray cluster (default: $RAY_ADDRESS); needs recommender[ray]",
+        help="probe every node of this Ray cluster (default: $RAY_ADDRESS); "
+        "needs the ray extra: pip install -e '.[ray]' in the checkout",
     )
 
 

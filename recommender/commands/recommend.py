@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         const="",
         metavar="ADDRESS",
         help="with --probe: check each stated need on every node of this Ray cluster "
-        "(default: $RAY_ADDRESS); needs recommender[ray]",
+        "(default: $RAY_ADDRESS); needs ray: pip install -e '.[ray]' in the checkout",
     )
 
 

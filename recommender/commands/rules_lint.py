@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         from recommender.lint.run import lint
     except ModuleNotFoundError as exc:
-        raise UserError(f"rules lint needs {exc.name} (pip install 'recommender[lint]')") from None
+        hint = "pip install -e '.[lint]' in the checkout"
+        raise UserError(f"rules lint needs {exc.name} ({hint})") from None
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
     report = lint(

@@ -95,8 +95,9 @@ def to_result(
     started = [r.get("check") for r in records if r.get("event") == "start"]
     finished = any(r.get("event") == "end" for r in records)
     status, detail = _framework_status(run, finished, started, done)
+    during = _during(started, done)
     checks = tuple(
-        _check(name, done[name]) if name in done else _missing(name, status, detail)
+        _check(name, done[name]) if name in done else _missing(name, status, detail, during)
         for name in target.checks
     )
     return FrameworkResult(
@@ -123,10 +124,15 @@ def _check(name: str, record: dict[str, Any]) -> CheckResult:
     )
 
 
-def _missing(name: str, status: str, detail: str) -> CheckResult:
+def _missing(name: str, status: str, detail: str, during: str | None) -> CheckResult:
+    """A check with no result. Only the one the child died in (a crash, an error exit) failed:
+    the others never ran, and a timeout is transient (rules/evidence.yaml), so they are
+    ``skipped``, which verifies nothing and fails nothing."""
     if status == "ok":
         return CheckResult(name, "skipped", "the child did not report it")
-    return CheckResult(name, "failed", f"no result: {detail}")
+    if name == during and status != "timeout":
+        return CheckResult(name, "failed", f"no result: {detail}")
+    return CheckResult(name, "skipped", f"{'no result' if name == during else 'not run'}: {detail}")
 
 
 def _runtime(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -146,10 +152,15 @@ def _runtime(records: list[dict[str, Any]]) -> dict[str, Any]:
     )
 
 
+def _during(started: list[Any], done: dict[str, dict[str, Any]]) -> str | None:
+    """The check that was running when the child stopped, if one was."""
+    return next((c for c in reversed(started) if c not in done), None)
+
+
 def _framework_status(
     run: RunResult, finished: bool, started: list[Any], done: dict[str, dict[str, Any]]
 ) -> tuple[str, str]:
-    during = next((c for c in reversed(started) if c not in done), None)
+    during = _during(started, done)
     where = f" during check '{during}'" if during else ""
     if run.error:
         return "failed", f"could not start the child: {run.error}"

@@ -7,10 +7,15 @@ retried elsewhere.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import os
 import socket
-from collections.abc import Collection
+import sys
+import threading
+import time
+from collections.abc import Collection, Iterator
 from types import TracebackType
 from typing import Any
 
@@ -18,11 +23,15 @@ import ray
 import ray.exceptions as rex
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from recommender.errors import UserError
+from recommender.errors import SIGNAL_POLL, UserError
 from recommender.probe.cluster.backend import NodeInfo, Outcome
+from recommender.probe.cluster.gcs import not_gcs
 from recommender.probe.cluster.node import NodeRequest, probe_node
 
 CONNECT_TIMEOUT = 5.0  # seconds for the TCP check of the head's GCS port
+# seconds ray.init may take (about 2 s here): it waits for ever on a GCS that stops answering
+CONNECT_DEADLINE = 20.0
+QUIET = {"RAY_BACKEND_LOG_LEVEL": "error"}  # Ray's C++ log, for the connection only
 LOOPBACK_HINT = (
     " (Ray dials this machine's address for 127.0.0.1; for a cluster bound to loopback only,"
     " set RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0)"
@@ -34,22 +43,20 @@ _probe_node = ray.remote(probe_node)
 class RayBackend:
     """Connects to an existing cluster at ``address``; starts nothing on it but the probe tasks."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, deadline: float = CONNECT_DEADLINE) -> None:
         self.address = address
+        self.deadline = deadline
 
     def __enter__(self) -> RayBackend:
         why = unreachable(self.address)
         if why:
             raise UserError(f"cannot reach the Ray cluster at {self.address}: {why}")
-        try:
-            ray.init(
-                address=self.address,
-                logging_level=logging.ERROR,
-                log_to_driver=False,
-                namespace="recommender-probe",
-            )
-        except (ConnectionError, ValueError, RuntimeError) as exc:
-            raise UserError(f"cannot connect to the Ray cluster at {self.address}: {exc}") from None
+        with _quiet():
+            failure = connect(self.address, self.deadline)
+        if isinstance(failure, (ConnectionError, ValueError, RuntimeError)):
+            raise UserError(f"cannot connect to the Ray cluster at {self.address}: {failure}")
+        if failure is not None:
+            raise failure
         return self
 
     def __exit__(
@@ -110,11 +117,65 @@ class RayBackend:
             ray.cancel(handle, force=force)
 
 
+def connect(address: str, deadline: float) -> BaseException | None:
+    """``ray.init``, or why it failed; a UserError once ``deadline`` seconds have passed.
+
+    It runs in a thread: the main thread waits in slices, so that a signal is handled at once (and
+    ray.init does not take SIGTERM over), and can give up on a connection that never comes.
+    """
+    failure: list[BaseException | None] = []
+
+    def init() -> None:
+        try:
+            ray.init(
+                address=address,
+                logging_level=logging.ERROR,
+                log_to_driver=False,
+                namespace="recommender-probe",
+            )
+            failure.append(None)
+        except Exception as exc:  # handed to the main thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=init, name="ray.init", daemon=True)
+    thread.start()
+    end = time.monotonic() + deadline
+    try:
+        while thread.is_alive() and (left := end - time.monotonic()) > 0:
+            thread.join(min(SIGNAL_POLL, left))
+    finally:
+        if thread.is_alive():  # it holds the lock Ray's exit hook takes: the exit would wait on it
+            atexit.unregister(ray.shutdown)
+    if thread.is_alive():
+        why = f"no connection within {deadline:g} s (ray.init did not return)"
+        raise UserError(f"cannot connect to the Ray cluster at {address}: {why}")
+    return failure[0] if failure else None
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Ray's C++ log off stderr while connecting: it logs there before it reads ``QUIET``."""
+    ours = [name for name in QUIET if name not in os.environ]  # the user's own setting wins
+    os.environ.update({name: QUIET[name] for name in ours})
+    sys.stderr.flush()  # what was written before goes where it was meant to
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        for name in ours:
+            os.environ.pop(name, None)
+
+
 def unreachable(address: str) -> str:
-    """Why the cluster's GCS cannot be reached ("" if it can): ``ray.init`` would retry for minutes.
+    """Why no GCS answers at ``address`` ("" if one does): ``ray.init`` would retry for minutes.
 
     The address is first turned into what ``ray.init`` dials (``auto`` looked up, 127.0.0.1
-    replaced by this machine's address), through a private Ray function the tests pin.
+    replaced by this machine's address), through a private Ray function the tests pin. The port
+    must accept a connection, and answer HTTP/2's preface as the GCS's gRPC server does.
     """
     try:
         target = _dialled(address)
@@ -122,11 +183,12 @@ def unreachable(address: str) -> str:
         return _line(exc)
     host, _, port = target.rpartition(":")
     try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT):
-            return ""
+        conn = socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT)
     except (OSError, ValueError) as exc:
         hint = LOOPBACK_HINT if target != address and address.startswith("127.") else ""
         return f"{target}: {getattr(exc, 'strerror', None) or exc}{hint}"
+    with conn:
+        return not_gcs(conn, target)
 
 
 def _dialled(address: str) -> str:

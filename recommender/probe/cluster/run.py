@@ -18,7 +18,8 @@ from recommender.probe.progress import Progress, ProgressEvent, silent
 from recommender.probe.targets import TARGETS, ProbeTarget, resolve
 from recommender.values import Value, frozen
 
-RAY_HINT = "--ray needs the ray package: pip install 'recommender[ray]'"
+# the ray extra, installed from the checkout as scripts/test does: recommender is not on PyPI
+RAY_HINT = "--ray needs the ray package: pip install -e '.[ray]' in recommender's checkout"
 GRACE = 60.0  # seconds a node may take beyond --timeout: starting a worker, reading metadata
 CANCEL_WAIT = 5.0  # seconds a polite cancel gets before the worker is killed
 POLL = 1.0  # seconds between checks that the nodes still probing are alive
@@ -58,12 +59,22 @@ def probe_cluster(
 
 
 def ray_backend(address: str) -> Backend:
-    """The Ray backend; without ray installed, a one-line ``UserError`` that says how to get it."""
+    """The Ray backend; without ray, or with a ray that does not import, a one-line ``UserError``
+    that says which."""
     try:
         from recommender.probe.cluster.ray_backend import RayBackend
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != "ray":  # one of ray's own modules or dependencies is missing
+            raise UserError(f"ray is installed but does not import: {_first(exc)}") from None
         raise UserError(RAY_HINT) from None
+    except Exception as exc:  # a broken install: a missing library, a protobuf that does not fit
+        raise UserError(f"ray is installed but does not import: {_first(exc)}") from None
     return RayBackend(address)
+
+
+def _first(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"[:300]
 
 
 @frozen
