@@ -30,12 +30,11 @@ def render_table(report: Report) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    rows = [
-        "| " + " | ".join(c.replace("|", "\\|") for c in _row(report, e)) + " |"
-        for e in report.entries
-    ]
+    from recommender.render.markdown_text import code, text
+
+    rows = ["| " + " | ".join(map(text, _row(report, e))) + " |" for e in report.entries]
     findings = [
-        f"- `{f.claim.origin}` **{f.check}** {f.claim.subject}: {f.message}"
+        f"- {code(f.claim.origin)} **{text(f.check)}** {text(f.claim.subject)}: {text(f.message)}"
         for f in report.findings
     ]
     return (
@@ -43,7 +42,7 @@ def render_markdown(report: Report) -> str:
             [
                 f"## Package freshness, {report.today.isoformat()}",
                 "",
-                *(f"{line}  " for line in _preamble(report)),
+                *(f"{text(line)}  " for line in _preamble(report)),
                 "",
                 "| " + " | ".join(HEADER) + " |",
                 "| --- | --- | --- | ---: | ---: |",

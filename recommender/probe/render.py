@@ -11,14 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from recommender.probe.model import CheckResult, FrameworkResult, ProbeReport
+from recommender.render.markdown_text import code, fence, text
 
 NOT_APPLICABLE = "-"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def safe(text: object) -> str:
-    """``text`` with control characters shown as ``\\x1b`` escapes, on one line."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), str(text))
+def safe(value: object) -> str:
+    """``value`` with control characters shown as ``\\x1b`` escapes, on one line."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), str(value))
 
 
 def render_json(report: ProbeReport) -> str:
@@ -112,7 +113,7 @@ def markdown_environment(report: ProbeReport) -> list[str]:
     out += ["", "**Environment**", ""]
     out += [
         f"- Python {md_cell(env.get('python'))} ({md_cell(env.get('implementation'))}): "
-        f"`{md_cell(env.get('executable'))}`",
+        + code(safe(env.get("executable"))),
         "- " + " ".join(md_cell(env.get(k)) for k in ("system", "release", "machine")),
         f"- NVIDIA: {md_cell(driver.get('detail', 'unknown'))}",
         "",
@@ -142,7 +143,7 @@ def _details(env: Mapping[str, Any]) -> list[str]:
     lines += ["", *(f"{k}={v}" for k, v in variables.items())] if variables else []
     body = [safe(line) for line in lines]
     summary = "<summary>Distributions installed, environment variables (secrets redacted)</summary>"
-    return ["<details>", summary, "", "```text", *body, "```", "</details>"]
+    return ["<details>", summary, "", *fence(body, "text"), "</details>"]
 
 
 def _row_names(frameworks: Sequence[FrameworkResult]) -> list[str]:
@@ -193,9 +194,9 @@ def _notes(frameworks: Sequence[FrameworkResult]) -> list[str]:
     return notes
 
 
-def md_cell(text: object) -> str:
-    """``text`` safe in a markdown table cell."""
-    return safe(text).replace("|", "\\|")
+def md_cell(value: object) -> str:
+    """``value`` safe in Markdown text or a table cell (:func:`markdown_text.text`)."""
+    return text(safe(value))
 
 
 FORMATS: dict[str, Callable[[ProbeReport], str]] = {

@@ -3,11 +3,13 @@ JSON or markdown, then the nodes that failed, the consistency section and each n
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Mapping
 
 from recommender.probe.cluster.model import ClusterReport, NodeResult
 from recommender.probe.render import aligned, cell, markdown_table, md_cell, safe
+from recommender.render.markdown_text import fence
 
 UNKNOWN = "?"  # a node that sent no report: its status row says why
 
@@ -115,8 +117,9 @@ def _environment_block(node: NodeResult) -> list[str]:
         f"NVIDIA: {driver}",
         *(f"{k}={v}" for k, v in (env.get("variables") or {}).items()),
     ]
-    summary = f"<summary>{safe(node.label)}: {safe(node.hostname)}</summary>"
-    return ["<details>", summary, "", "```text", *(safe(x) for x in lines), "```", "</details>"]
+    label = html.escape(f"{safe(node.label)}: {safe(node.hostname)}")  # raw HTML in Markdown
+    body = [safe(x) for x in lines]
+    return ["<details>", f"<summary>{label}</summary>", "", *fence(body, "text"), "</details>"]
 
 
 FORMATS: dict[str, Callable[[ClusterReport], str]] = {
