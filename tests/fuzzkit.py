@@ -103,7 +103,8 @@ SEEDS: dict[str, list[bytes]] = {
     ],
     "overlay": [
         (MINI / "scoring.yaml").read_bytes().replace(b"  - id: ", b"  - override: true\n    id: "),
-        (MINI / "tests" / "cases.yaml").read_bytes(),
+        # the base's cases under names of their own: a case name may be defined once
+        (MINI / "tests" / "cases.yaml").read_bytes().replace(b"- name: ", b"- name: overlay-"),
         b"questions:\n  - {id: team, text: Team?, help: h, kind: single, options: "
         b"[{id: a, label: A}]}\n  - {id: deployment, extend: true, options: "
         b"[{id: browser, label: Browser}]}\n"
