@@ -107,3 +107,20 @@ def test_bad_answer_flag(tmp_path):
         proc.stderr
         == 'recommender: --answer "os": expected QUESTION=VALUE, e.g. --answer deployment=mobile\n'
     )
+
+
+def test_a_nested_list_or_mapping_is_named_in_words_not_by_the_loaders_class(tmp_path) -> None:
+    """The YAML loader's own classes leaked into messages: "got Seq ['beginner']"."""
+    for text, got in (
+        ("answers:\n  audience: [[beginner]]\n", "got a list ['beginner']"),
+        ("answers:\n  deployment: [{a: 1}]\n", "got a mapping {'a': 1}"),
+    ):
+        (tmp_path / "p.yaml").write_text(text)
+        done = run_cli(
+            "recommend",
+            "--profile",
+            "p.yaml",
+            cwd=tmp_path,
+            env={"RECOMMENDER_BASE_RULES": str(MINI)},
+        )
+        assert done.returncode == 2 and done.stderr.rstrip().endswith(got)

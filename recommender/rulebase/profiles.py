@@ -88,9 +88,10 @@ def _items(q: Question, value: Any) -> list[Any]:
 def _option_id(q: Question, item: Any) -> str:
     item = yes_no(item)
     if not isinstance(item, str):
+        # a nested list or mapping is named as one (not by the YAML loader's class, "Seq")
+        what = schema.kind_name(item) if isinstance(item, dict | list) else type(item).__name__
         raise ValueError(
-            f'question "{q.id}": expected one of {", ".join(q.option_ids)}, '
-            f"got {type(item).__name__} {item!r}"
+            f'question "{q.id}": expected one of {", ".join(q.option_ids)}, got {what} {item!r}'
         )
     if q.kind == "yes_no":
         item = YES_NO.get(item.strip().lower(), item)
