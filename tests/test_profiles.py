@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import MINI, run_cli
 
@@ -124,3 +126,17 @@ def test_a_nested_list_or_mapping_is_named_in_words_not_by_the_loaders_class(tmp
             env={"RECOMMENDER_BASE_RULES": str(MINI)},
         )
         assert done.returncode == 2 and done.stderr.rstrip().endswith(got)
+
+
+def test_a_number_names_a_profile_as_it_names_a_batch_row(tmp_path) -> None:
+    """batch took {"name": 5} and recommend refused it: one reading of names for both."""
+    env = {"RECOMMENDER_BASE_RULES": str(MINI)}
+    (tmp_path / "p.json").write_text('{"name": 5, "answers": {"os": "linux"}}')
+    (tmp_path / "in.jsonl").write_text('{"name": 5, "answers": {"os": "linux"}}\n')
+    done = run_cli("recommend", "--profile", "p.json", "-f", "json", cwd=tmp_path, env=env)
+    assert (done.returncode, json.loads(done.stdout)["name"]) == (0, "5")
+    done = run_cli("batch", "in.jsonl", "-q", cwd=tmp_path, env=env)
+    assert (done.returncode, json.loads(done.stdout)["name"]) == (0, "5")
+    (tmp_path / "p.json").write_text('{"name": true, "answers": {"os": "linux"}}')
+    done = run_cli("recommend", "--profile", "p.json", cwd=tmp_path, env=env)
+    assert done.returncode == 2 and "expected non-empty text" in done.stderr

@@ -46,6 +46,14 @@ def text(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "expected non-empty text"
 
 
+def profile_name(value: Any) -> str | None:
+    """A profile's name: text, or a number (``name: 7``, as a spreadsheet's id column gives it),
+    which is shown as text; batch reads names the same way."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return None
+    return text(value)
+
+
 def ident(value: Any) -> str | None:
     if not isinstance(value, str) or not ID_RE.match(value):
         return f"expected an id of lower-case letters, digits, '_', '-' or '.', got {value!r}"
@@ -285,7 +293,7 @@ RULE_FILE = {
     "hardware": Field(HARDWARE, many=True),  # the stack: training routes per accelerator
 }
 PROFILE = {
-    "name": Field(text),
+    "name": Field(profile_name),
     "answers": Field(anything),  # load_profile says what is wrong with answers that are no mapping
     "description": Field(text),
 }

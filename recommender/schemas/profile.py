@@ -26,7 +26,10 @@ def profile_schema(rules: RuleBase) -> dict[str, Any]:
         ),
         "type": "object",
         "properties": {
-            "name": {"type": "string", "description": "the profile's name in reports"},
+            "name": {
+                "type": ["string", "number"],
+                "description": "the profile's name in reports (a number is shown as text)",
+            },
             "description": {"type": "string"},
             "answers": {
                 "type": "object",
