@@ -349,6 +349,7 @@ class Target(Value):
 # A process's own descriptors (/dev/stdout on a redirect, /dev/fd/3): written into, appended to,
 # whatever they turn out to be, never renamed over. Any other path under /proc or /dev is a path.
 DESCRIPTOR = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/(self|thread-self|\d+)/fd/\d+")
+WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # only a write fails so
 LINKS_FOLLOWED = 40  # symlinks followed to a new file's place, as Linux does before ELOOP
 
 
@@ -462,12 +463,17 @@ def output_stream(
     """Text to ``-o PATH``: checked first (:func:`output_target`), then written atomically, or
     straight into a device or FIFO. Text that cannot be encoded (a lone surrogate) is replaced."""
     target = output_target(path, inputs, update=update)
-    if target.direct:
-        with _direct(target.path) as handle:
-            yield handle
-    else:
-        with atomic_writer(target.path) as handle:
-            yield handle  # type: ignore[misc]
+    try:
+        if target.direct:
+            with _direct(target.path) as handle:
+                yield handle
+        else:
+            with atomic_writer(target.path) as handle:
+                yield handle  # type: ignore[misc]
+    except OSError as exc:
+        if exc.errno in WRITE_ERRNOS and not exc.filename:
+            exc.filename = path  # "No space left on device" says which file it was writing
+        raise
 
 
 @contextlib.contextmanager

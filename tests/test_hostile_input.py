@@ -934,3 +934,14 @@ def test_a_control_character_in_yaml_is_named_as_one_not_as_bad_utf8(
         "",
         "ff.yaml: not UTF-8 text (byte 7)\n",
     )
+
+
+def test_a_full_disk_names_the_file_it_was_writing(capsys, tmp_path: Path) -> None:
+    """/dev/full fails every write with ENOSPC, as a full disk does."""
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    for args in (["recommend", "-a", "os=linux"], ["batch", "in.jsonl", "-q"]):
+        assert cli(capsys, *args, "-o", "/dev/full") == (
+            2,
+            "",
+            "recommender: /dev/full: No space left on device\n",
+        )
