@@ -353,7 +353,9 @@ WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # only a write fails s
 LINKS_FOLLOWED = 40  # symlinks followed to a new file's place, as Linux does before ELOOP
 
 
-def output_target(path: str, inputs: Iterable[str | None] = (), *, update: bool = False) -> Target:
+def output_target(
+    path: str, inputs: Iterable[str | None] = (), *, update: bool = False, flag: str = "-o"
+) -> Target:
     """Check ``-o PATH`` before any work; UserError (exit 2) for what it must not replace.
 
     A symlink is followed to its target, as the kernel follows it. A character device or FIFO,
@@ -361,7 +363,7 @@ def output_target(path: str, inputs: Iterable[str | None] = (), *, update: bool 
     into. A directory, socket or block device is refused, and so is a file that is one of
     ``inputs`` (``-`` is stdin) or, unless ``update``, one this command has read (a rule file, a
     case file). ``update``: the command writes a new version of a file it read, on purpose
-    (``ask --from p.yaml --save p.yaml``).
+    (``ask --from p.yaml --save p.yaml``). ``flag`` names the option in messages (``--save``).
     """
     try:
         st: os.stat_result | None = os.stat(path)
@@ -370,18 +372,18 @@ def output_target(path: str, inputs: Iterable[str | None] = (), *, update: bool 
     except OSError as exc:
         raise UserError(f"cannot write here: {exc.strerror}", path) from None
     if st is None:
-        return Target(_new_file(path))
+        return Target(_new_file(path, flag))
     refuse_inputs(st, inputs, path, reads=not update)
     if DESCRIPTOR.fullmatch(os.path.abspath(path)) and not stat.S_ISDIR(st.st_mode):
         return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
     if not stat.S_ISREG(st.st_mode):
-        return _special(path, st.st_mode)
+        return _special(path, st.st_mode, flag)
     real = os.path.realpath(path)  # it exists, so every part of it is resolved as the kernel does
     _writable(os.path.dirname(real), path)
     return Target(real)
 
 
-def _new_file(path: str) -> str:
+def _new_file(path: str, flag: str) -> str:
     """Where writing ``path`` would make a new file: its directory as the kernel resolves it
     (``missing/../out.json`` is refused, not read as ``out.json``), a dangling symlink followed
     to the place it names."""
@@ -389,7 +391,7 @@ def _new_file(path: str) -> str:
     for _ in range(LINKS_FOLLOWED):
         parent, name = os.path.split(path)
         if not name:
-            raise UserError("names a directory (it ends with /); -o needs a file name", given)
+            raise UserError(f"names a directory (it ends with /); {flag} needs a file name", given)
         try:
             st = os.stat(parent or ".")
         except FileNotFoundError:
@@ -414,12 +416,12 @@ def _writable(directory: str, path: str) -> None:
         raise UserError(f"cannot write here: no permission to write in {directory}", path)
 
 
-def _special(path: str, mode: int) -> Target:
+def _special(path: str, mode: int, flag: str) -> Target:
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return Target(path, direct=True)
     what = kind_of(mode)
     hint = "a file name such as results.jsonl" if stat.S_ISDIR(mode) else "a regular file"
-    raise UserError(f"is {what}; -o needs {hint}", path)
+    raise UserError(f"is {what}; {flag} needs {hint}", path)
 
 
 def refuse_inputs(
@@ -458,11 +460,11 @@ def refuse_stdout_input(inputs: Iterable[str | None] = ()) -> None:
 
 @contextlib.contextmanager
 def output_stream(
-    path: str, inputs: Iterable[str | None] = (), *, update: bool = False
+    path: str, inputs: Iterable[str | None] = (), *, update: bool = False, flag: str = "-o"
 ) -> Iterator[TextIO]:
     """Text to ``-o PATH``: checked first (:func:`output_target`), then written atomically, or
     straight into a device or FIFO. Text that cannot be encoded (a lone surrogate) is replaced."""
-    target = output_target(path, inputs, update=update)
+    target = output_target(path, inputs, update=update, flag=flag)
     try:
         if target.direct:
             with _direct(target.path) as handle:
@@ -499,10 +501,15 @@ def _blocking(fd: int) -> None:
 
 
 def write_output(
-    path: str, text: str, inputs: Iterable[str | None] = (), *, update: bool = False
+    path: str,
+    text: str,
+    inputs: Iterable[str | None] = (),
+    *,
+    update: bool = False,
+    flag: str = "-o",
 ) -> None:
     """``text`` to ``-o PATH`` (see :func:`output_stream`)."""
-    with output_stream(path, inputs, update=update) as handle:
+    with output_stream(path, inputs, update=update, flag=flag) as handle:
         handle.write(text)
 
 

@@ -264,3 +264,26 @@ def test_without_a_terminal_at_all(tmp_path: Path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "recommender recommend --answer" in done.stderr
+
+
+def test_save_into_a_directory_names_the_save_option(tmp_path: Path):
+    child = spawn_ask(["--save", str(tmp_path)], tmp_path)
+    out = finish(child)
+    assert child.exitstatus == 2
+    assert "is a directory; --save needs a file name such as results.jsonl" in out
+
+
+def test_from_and_save_of_one_file_edit_it_in_place(tmp_path: Path, mini):
+    """The one write that may replace a file the command read: -o never may."""
+    start = tmp_path / "start.yaml"
+    start.write_text("name: start\nanswers: {audience: beginner, os: windows}\n")
+    child = spawn_ask(["--from", str(start), "--save", str(start)], tmp_path)
+    answer(child, "Who is it for?", DOWN + ENTER)  # beginner -> the next option
+    for prompt in ("Where will it run?", "Which OS?", "Custom gradients?", "Your answers"):
+        answer(child, prompt, ENTER)
+    answer(child, "Show the full report?", ENTER)
+    child.expect_exact("Saved to")
+    answer(child, "as a web page", ENTER)  # declined
+    finish(child)
+    assert child.exitstatus == 0
+    assert load_profile(str(start), mini).answers["audience"] != frozenset({"beginner"})

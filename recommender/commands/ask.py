@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
     if args.from_file == "-":
         raise UserError("ask reads its answers from the terminal, so --from needs a file, not -")
     require_terminal()
-    for path in (args.save, args.html):
+    for path, flag in ((args.save, "--save"), (args.html, "--html")):
         if path:
-            _check_writable(path)  # before the questions, not after them
+            _check_writable(path, flag)  # before the questions, not after them
     rules = rulebase(args)
     start = _start(args, rules)
     from recommender.ask.prompts import QuestionaryPrompter
@@ -167,9 +167,9 @@ def _report(
     return screen, page
 
 
-def _check_writable(path: str) -> None:
-    """``--save``/``--html`` checked before any question: a directory, a missing one."""
-    output_target(path)
+def _check_writable(path: str, flag: str) -> None:
+    """``--save``/``--html`` (``flag``) checked before any question: a directory, a missing one."""
+    output_target(path, flag=flag)
 
 
 def _save(
@@ -183,6 +183,7 @@ def _save(
         prompter,
         "Save these answers as a profile? File name (empty: don't save):",
         lambda path: _write(path, Path(path).stem, answers, rules),
+        "--save",
     )
 
 
@@ -190,7 +191,7 @@ def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompt
     """Write the report's web page to ``--html``, or offer to."""
 
     def write(path: str) -> None:
-        write_output(path, page())
+        write_output(path, page(), flag="--html")
         print(f"Wrote the report to {path}; open it in a browser to try other answers.")
 
     if path is not None:
@@ -200,11 +201,15 @@ def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompt
         prompter,
         "Write the report as a web page too? File name, e.g. report.html (empty: no):",
         write,
+        "--html",
     )
 
 
-def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], None]) -> None:
-    """Ask for a file name until writing to it works or the answer is empty."""
+def _offer(
+    prompter: QuestionaryPrompter, message: str, write: Callable[[str], None], flag: str
+) -> None:
+    """Ask for a file name until writing to it works or the answer is empty (``flag``: the
+    option the answer stands for, in messages)."""
     while path := prompter.text(message).strip():
         if (
             os.path.exists(path)
@@ -213,7 +218,7 @@ def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], N
         ):
             continue
         try:
-            _check_writable(path)
+            _check_writable(path, flag)
             write(path)
             return
         except UserError as exc:
@@ -222,7 +227,7 @@ def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], N
 
 def _write(path: str, name: str, answers: Normal, rules: RuleBase) -> None:
     text = profile_yaml(name, answers, rules, "# Written by `recommender ask`.\n")
-    write_output(path, text, update=True)  # `--from p.yaml --save p.yaml` edits p.yaml
+    write_output(path, text, update=True, flag="--save")  # `--from p.yaml --save p.yaml`
     print(f"Saved to {path}; use it with: recommender recommend --profile {path}")
 
 
