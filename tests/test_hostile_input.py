@@ -945,3 +945,10 @@ def test_a_full_disk_names_the_file_it_was_writing(capsys, tmp_path: Path) -> No
             "",
             "recommender: /dev/full: No space left on device\n",
         )
+
+
+def test_rules_validate_of_a_device_says_what_it_is(capsys) -> None:
+    code, out, err = cli(capsys, "rules", "validate", "/dev/null")  # was "no such file"
+    assert (code, out) == (2, "/dev/null: [error] is a character device, not a regular file; "
+                              "give a file, or - to read stdin\n")  # fmt: skip
+    assert err.startswith("1 error in 1 of ")

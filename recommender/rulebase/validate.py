@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from recommender.errors import UserError, UserErrors
+from recommender.fileio import open_input
 from recommender.rulebase.load import load_rules, rule_files, shipped_rules_dir
 from recommender.rulebase.model import Question, RuleBase
 
@@ -39,8 +40,13 @@ def plan(
         if p.is_file():
             if not any(_same(p, f) for f in files):
                 files.append(p)
-        elif not p.is_dir():
+        elif not p.exists():
             errors.append(UserError("no such file or directory", str(p)))
+        elif not p.is_dir():  # a device, a FIFO, a socket: read_bytes says which
+            try:
+                open_input(p).close()
+            except UserError as exc:
+                errors.append(exc)
     return files, errors
 
 
