@@ -354,15 +354,15 @@ LINKS_FOLLOWED = 40  # symlinks followed to a new file's place, as Linux does be
 
 
 def output_target(
-    path: str, inputs: Iterable[str | None] = (), *, update: bool = False, flag: str = "-o"
+    path: str, inputs: Iterable[str | None] = (), *, update: str | None = None, flag: str = "-o"
 ) -> Target:
     """Check ``-o PATH`` before any work; UserError (exit 2) for what it must not replace.
 
     A symlink is followed to its target, as the kernel follows it. A character device or FIFO,
     and a process's own descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written straight
     into. A directory, socket or block device is refused, and so is a file that is one of
-    ``inputs`` (``-`` is stdin) or, unless ``update``, one this command has read (a rule file, a
-    case file). ``update``: the command writes a new version of a file it read, on purpose
+    ``inputs`` (``-`` is stdin) or one this command has read (a rule file, a case file), but for
+    ``update``: the one file read that the command writes a new version of, on purpose
     (``ask --from p.yaml --save p.yaml``). ``flag`` names the option in messages (``--save``).
     """
     try:
@@ -373,7 +373,7 @@ def output_target(
         raise UserError(f"cannot write here: {exc.strerror}", path) from None
     if st is None:
         return Target(_new_file(path, flag))
-    refuse_inputs(st, inputs, path, reads=not update)
+    refuse_inputs(st, inputs, path, update=update, flag=flag)
     if DESCRIPTOR.fullmatch(os.path.abspath(path)) and not stat.S_ISDIR(st.st_mode):
         return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
     if not stat.S_ISREG(st.st_mode):
@@ -391,7 +391,9 @@ def _new_file(path: str, flag: str) -> str:
     for _ in range(LINKS_FOLLOWED):
         parent, name = os.path.split(path)
         if not name:
-            raise UserError(f"names a directory (it ends with /); {flag} needs a file name", given)
+            what = "names a directory (it ends with /)"
+            what = what if path == given else f"is a link to {path}, which {what}"
+            raise UserError(f"{what}; {flag} needs a file name", given)
         try:
             st = os.stat(parent or ".")
         except FileNotFoundError:
@@ -425,15 +427,21 @@ def _special(path: str, mode: int, flag: str) -> Target:
 
 
 def refuse_inputs(
-    st: os.stat_result, inputs: Iterable[str | None], where: str, *, reads: bool = True
+    st: os.stat_result,
+    inputs: Iterable[str | None],
+    where: str,
+    *,
+    update: str | None = None,
+    flag: str = "-o",
 ) -> None:
     """UserError when the regular file ``st`` (an output) is one of ``inputs`` (``-``: stdin)
-    or, with ``reads``, a file this command has read: writing it would destroy an input."""
+    or a file this command has read, other than ``update``: writing it would destroy an input."""
     if not stat.S_ISREG(st.st_mode):
         return
     key = (st.st_dev, st.st_ino)
-    if (reads and key in _read) or any(_file_key(name) == key for name in inputs if name):
-        raise UserError("the output would replace the input; choose another -o file", where)
+    read = key in _read and (update is None or _file_key(update) != key)
+    if read or any(_file_key(name) == key for name in inputs if name):
+        raise UserError(f"the output would replace the input; choose another {flag} file", where)
 
 
 def _file_key(name: str) -> tuple[int, int] | None:
@@ -460,7 +468,7 @@ def refuse_stdout_input(inputs: Iterable[str | None] = ()) -> None:
 
 @contextlib.contextmanager
 def output_stream(
-    path: str, inputs: Iterable[str | None] = (), *, update: bool = False, flag: str = "-o"
+    path: str, inputs: Iterable[str | None] = (), *, update: str | None = None, flag: str = "-o"
 ) -> Iterator[TextIO]:
     """Text to ``-o PATH``: checked first (:func:`output_target`), then written atomically, or
     straight into a device or FIFO. Text that cannot be encoded (a lone surrogate) is replaced."""
@@ -505,7 +513,7 @@ def write_output(
     text: str,
     inputs: Iterable[str | None] = (),
     *,
-    update: bool = False,
+    update: str | None = None,
     flag: str = "-o",
 ) -> None:
     """``text`` to ``-o PATH`` (see :func:`output_stream`)."""

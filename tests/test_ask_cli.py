@@ -287,3 +287,25 @@ def test_from_and_save_of_one_file_edit_it_in_place(tmp_path: Path, mini):
     finish(child)
     assert child.exitstatus == 0
     assert load_profile(str(start), mini).answers["audience"] != frozenset({"beginner"})
+
+
+def test_save_or_html_over_a_file_the_run_read_is_refused_before_any_question(tmp_path: Path):
+    """--save once replaced an overlay's rule file with a profile, and --html onto the --from
+    profile was refused only after every question, naming -o."""
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    rule = "rules:\n  - {id: qa, when: {os: linux}, score: {jax: 1}, because: b, source: s}\n"
+    (overlay / "extra.yml").write_text(rule)
+    start = tmp_path / "start.yaml"
+    start.write_text("name: start\nanswers: {audience: beginner}\n")
+    for args, flag, target in (
+        (["--rules", str(overlay), "--save", str(overlay / "extra.yml")], "--save",
+         overlay / "extra.yml"),
+        (["--from", str(start), "--html", str(start)], "--html", start),
+    ):  # fmt: skip
+        before = target.read_text()
+        child = spawn_ask(args, tmp_path)
+        out = finish(child)
+        assert child.exitstatus == 2 and "Who is it for?" not in out
+        assert f"the output would replace the input; choose another {flag} file" in out
+        assert target.read_text() == before

@@ -798,12 +798,16 @@ def test_update_lets_a_command_write_a_new_version_of_a_file_it_read(tmp_path: P
     from recommender.fileio import forget_reads, output_target, read_text
 
     (tmp_path / "p.yaml").write_text(PROFILE)
+    (tmp_path / "rules.yaml").write_text("rules: []\n")
     forget_reads()
     output_target("p.yaml")
     read_text("p.yaml")
+    read_text("rules.yaml")
     with pytest.raises(UserError, match="would replace the input"):
         output_target("p.yaml")
-    assert output_target("p.yaml", update=True).path == str(tmp_path / "p.yaml")
+    assert output_target("p.yaml", update="p.yaml").path == str(tmp_path / "p.yaml")
+    with pytest.raises(UserError, match="choose another --save file"):
+        output_target("rules.yaml", update="p.yaml", flag="--save")  # only that one file
 
 
 def test_no_rule_cache_or_output_write_ever_replaces_a_device(tmp_path: Path) -> None:

@@ -86,11 +86,11 @@ def run(args: argparse.Namespace) -> int:
     if args.from_file == "-":
         raise UserError("ask reads its answers from the terminal, so --from needs a file, not -")
     require_terminal()
-    for path, flag in ((args.save, "--save"), (args.html, "--html")):
-        if path:
-            _check_writable(path, flag)  # before the questions, not after them
     rules = rulebase(args)
     start = _start(args, rules)
+    for path, flag in ((args.save, "--save"), (args.html, "--html")):
+        if path:  # before the questions, once the rules and --from are read: not over them
+            _check_writable(path, flag, args.from_file if flag == "--save" else None)
     from recommender.ask.prompts import QuestionaryPrompter
 
     prompter = QuestionaryPrompter()
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n" + screen(args.full) + "\n")
         if not args.full and prompter.confirm("Show the full report?"):
             sys.stdout.write("\n" + screen(True) + "\n")
-        _save(args.save, name, answers, rules, prompter)
+        _save(args.save, name, answers, rules, prompter, args.from_file)
         _html(args.html, page, prompter)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         return _interrupted(progress, rules, args, start.kept, "interrupted", ExitCode.INTERRUPTED)
@@ -167,23 +167,29 @@ def _report(
     return screen, page
 
 
-def _check_writable(path: str, flag: str) -> None:
-    """``--save``/``--html`` (``flag``) checked before any question: a directory, a missing one."""
-    output_target(path, flag=flag)
+def _check_writable(path: str, flag: str, update: str | None = None) -> None:
+    """``--save``/``--html`` (``flag``) checked before any question: a directory, a missing one,
+    a file the command read (but ``update``: ``--save`` may rewrite the ``--from`` profile)."""
+    output_target(path, flag=flag, update=update)
 
 
 def _save(
-    path: str | None, name: str, answers: Normal, rules: RuleBase, prompter: QuestionaryPrompter
+    path: str | None,
+    name: str,
+    answers: Normal,
+    rules: RuleBase,
+    prompter: QuestionaryPrompter,
+    start: str | None,
 ) -> None:
-    """Write to ``--save``, or offer to save (again, until it works or is declined)."""
+    """Write to ``--save``, or offer to save (again, until it works or is declined); ``start``
+    (``--from``) is the one file read that may be written over."""
     if path is not None:
-        _write(path, name, answers, rules)
+        _write(path, name, answers, rules, start)
         return
     _offer(
         prompter,
         "Save these answers as a profile? File name (empty: don't save):",
-        lambda path: _write(path, Path(path).stem, answers, rules),
-        "--save",
+        lambda path: _write(path, Path(path).stem, answers, rules, start),
     )
 
 
@@ -201,15 +207,12 @@ def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompt
         prompter,
         "Write the report as a web page too? File name, e.g. report.html (empty: no):",
         write,
-        "--html",
     )
 
 
-def _offer(
-    prompter: QuestionaryPrompter, message: str, write: Callable[[str], None], flag: str
-) -> None:
-    """Ask for a file name until writing to it works or the answer is empty (``flag``: the
-    option the answer stands for, in messages)."""
+def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], None]) -> None:
+    """Ask for a file name until writing to it works (``write`` checks it first) or the answer
+    is empty."""
     while path := prompter.text(message).strip():
         if (
             os.path.exists(path)
@@ -218,16 +221,15 @@ def _offer(
         ):
             continue
         try:
-            _check_writable(path, flag)
             write(path)
             return
         except UserError as exc:
             print(f"recommender: {exc}", file=sys.stderr)
 
 
-def _write(path: str, name: str, answers: Normal, rules: RuleBase) -> None:
+def _write(path: str, name: str, answers: Normal, rules: RuleBase, start: str | None) -> None:
     text = profile_yaml(name, answers, rules, "# Written by `recommender ask`.\n")
-    write_output(path, text, update=True, flag="--save")  # `--from p.yaml --save p.yaml`
+    write_output(path, text, update=start, flag="--save")  # `--from p.yaml --save p.yaml`
     print(f"Saved to {path}; use it with: recommender recommend --profile {path}")
 
 
