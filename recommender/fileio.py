@@ -488,15 +488,29 @@ def output_stream(
 
 @contextlib.contextmanager
 def _direct(path: str) -> Iterator[TextIO]:
-    """Open a device or FIFO for writing; a FIFO nobody reads is refused rather than waited on."""
+    """Open a device or FIFO for writing; a FIFO nobody reads is refused rather than waited on.
+    One of this process's own descriptors that cannot be opened again by name (a socket: Linux
+    answers ENXIO) is written through a copy of the descriptor itself."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        reason = "no process is reading the FIFO" if exc.errno == errno.ENXIO else exc.strerror
-        raise UserError(f"cannot write here: {reason}", path) from None
+        own = _own_descriptor(path)
+        if exc.errno != errno.ENXIO or own is None:
+            reason = "no process is reading the FIFO" if exc.errno == errno.ENXIO else exc.strerror
+            raise UserError(f"cannot write here: {reason}", path) from None
+        fd = os.dup(own)
     _blocking(fd)
     with open(fd, "w", encoding="utf-8", errors="replace") as handle:
         yield handle
+
+
+def _own_descriptor(path: str) -> int | None:
+    """The descriptor number of /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N."""
+    found = DESCRIPTOR.fullmatch(os.path.abspath(path))
+    if found is None or found.group(2) not in (None, "self", "thread-self", str(os.getpid())):
+        return None
+    name = path.rsplit("/", 1)[-1]
+    return {"stdout": 1, "stderr": 2}.get(name, int(name) if name.isdigit() else None)
 
 
 def _blocking(fd: int) -> None:

@@ -956,3 +956,25 @@ def test_rules_validate_of_a_device_says_what_it_is(capsys) -> None:
     assert (code, out) == (2, "/dev/null: [error] is a character device, not a regular file; "
                               "give a file, or - to read stdin\n")  # fmt: skip
     assert err.startswith("1 error in 1 of ")
+
+
+def test_o_dev_stdout_onto_a_socket_writes_into_it(tmp_path: Path) -> None:
+    """A socket cannot be opened again through /proc (ENXIO); it was refused with the message
+    for a FIFO that nobody reads. The descriptor itself is written now."""
+    import socket
+
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "recommender", "recommend", "-a", "os=linux", "-o",
+             "/dev/stdout", "-f", "json"],
+            stdout=theirs, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)},
+        )  # fmt: skip
+        theirs.close()
+        data = b""
+        while chunk := ours.recv(1 << 16):
+            data += chunk
+        _, err = child.communicate(timeout=120)
+    assert (child.returncode, err) == (0, "")
+    assert json.loads(data)["winner"] == "jax"
