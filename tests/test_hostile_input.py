@@ -968,7 +968,7 @@ def test_o_dev_stdout_onto_a_socket_writes_into_it(tmp_path: Path) -> None:
         child = subprocess.Popen(
             [sys.executable, "-m", "recommender", "recommend", "-a", "os=linux", "-o",
              "/dev/stdout", "-f", "json"],
-            stdout=theirs, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+            stdout=theirs.fileno(), stderr=subprocess.PIPE, text=True, cwd=tmp_path,
             env={**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)},
         )  # fmt: skip
         theirs.close()
