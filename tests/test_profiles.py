@@ -118,13 +118,8 @@ def test_a_nested_list_or_mapping_is_named_in_words_not_by_the_loaders_class(tmp
         ("answers:\n  deployment: [{a: 1}]\n", "got a mapping {'a': 1}"),
     ):
         (tmp_path / "p.yaml").write_text(text)
-        done = run_cli(
-            "recommend",
-            "--profile",
-            "p.yaml",
-            cwd=tmp_path,
-            env={"RECOMMENDER_BASE_RULES": str(MINI)},
-        )
+        env = {"RECOMMENDER_BASE_RULES": str(MINI)}
+        done = run_cli("recommend", "--profile", "p.yaml", cwd=tmp_path, env=env)
         assert done.returncode == 2 and done.stderr.rstrip().endswith(got)
 
 
