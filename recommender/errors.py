@@ -17,6 +17,13 @@ class ExitCode(enum.IntEnum):
     INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
 
 
+def install_hint(extra: str) -> str:
+    """How to install one of pyproject's optional extras (``ray``, ``lint``): recommender is
+    installed from its checkout, so ``pip install 'recommender[ray]'`` would name a package
+    that is not on PyPI."""
+    return f"pip install -e '.[{extra}]' in recommender's checkout"
+
+
 # The signals that stop a command cleanly: each raises Terminated in the main thread.
 STOP_SIGNALS = tuple(
     getattr(signal, name)

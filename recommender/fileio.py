@@ -373,7 +373,8 @@ def output_target(
         raise UserError(f"cannot write here: {exc.strerror}", path) from None
     if st is None:
         return Target(_new_file(path, flag))
-    refuse_inputs(st, inputs, path, update=update, flag=flag)
+    if _is_input(st, inputs, update):
+        raise UserError(f"the output would replace the input; choose another {flag} file", path)
     if DESCRIPTOR.fullmatch(os.path.abspath(path)) and not stat.S_ISDIR(st.st_mode):
         return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
     if not stat.S_ISREG(st.st_mode):
@@ -426,22 +427,14 @@ def _special(path: str, mode: int, flag: str) -> Target:
     raise UserError(f"is {what}; {flag} needs {hint}", path)
 
 
-def refuse_inputs(
-    st: os.stat_result,
-    inputs: Iterable[str | None],
-    where: str,
-    *,
-    update: str | None = None,
-    flag: str = "-o",
-) -> None:
-    """UserError when the regular file ``st`` (an output) is one of ``inputs`` (``-``: stdin)
-    or a file this command has read, other than ``update``: writing it would destroy an input."""
+def _is_input(st: os.stat_result, inputs: Iterable[str | None], update: str | None = None) -> bool:
+    """Whether the regular file ``st`` (an output) is one of ``inputs`` (``-``: stdin) or a file
+    this command has read, other than ``update``: writing it would destroy an input."""
     if not stat.S_ISREG(st.st_mode):
-        return
+        return False
     key = (st.st_dev, st.st_ino)
     read = key in _read and (update is None or _file_key(update) != key)
-    if read or any(_file_key(name) == key for name in inputs if name):
-        raise UserError(f"the output would replace the input; choose another {flag} file", where)
+    return read or any(_file_key(name) == key for name in inputs if name)
 
 
 def _file_key(name: str) -> tuple[int, int] | None:
@@ -458,12 +451,10 @@ def refuse_stdout_input(inputs: Iterable[str | None] = ()) -> None:
         st = os.fstat(sys.stdout.fileno())
     except (OSError, ValueError):  # no stdout, or one with no descriptor (a test's capture)
         return
-    try:
-        refuse_inputs(st, inputs, "<stdout>")
-    except UserError:
+    if _is_input(st, inputs):
         raise UserError(
             "<stdout> is a file this command reads; send the output elsewhere, or use -o FILE"
-        ) from None
+        )
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from recommender.commands._output import add_output_arguments, chosen_format, emit
-from recommender.errors import ExitCode, Terminated, UserError
+from recommender.errors import ExitCode, Terminated, UserError, install_hint
 
 MAX_TIMEOUT = 3600.0  # a probe is bounded: even --deep needs 300 s at most
 FORMATS = ("table", "json", "markdown")
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         const="",
         metavar="ADDRESS",
         help="probe every node of this Ray cluster (default: $RAY_ADDRESS); "
-        "needs the ray extra: pip install -e '.[ray]' in the checkout",
+        f"needs ray: {install_hint('ray')}",
     )
 
 

@@ -12,7 +12,7 @@ from recommender.commands._common import (
     score_with_facts,
 )
 from recommender.commands._output import add_output_arguments, chosen_format, emit, width
-from recommender.errors import ExitCode
+from recommender.errors import ExitCode, install_hint
 from recommender.render import FORMATS, render
 
 DEFAULT = "table"
@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         const="",
         metavar="ADDRESS",
         help="with --probe: check each stated need on every node of this Ray cluster "
-        "(default: $RAY_ADDRESS); needs ray: pip install -e '.[ray]' in the checkout",
+        f"(default: $RAY_ADDRESS); needs ray: {install_hint('ray')}",
     )
 
 

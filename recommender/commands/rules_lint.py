@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from recommender.commands._common import rulebase
 from recommender.commands._output import add_output_arguments, chosen_format, emit, keeping
-from recommender.errors import UserError
+from recommender.errors import UserError, install_hint
 from recommender.lint import LIMIT
 
 if TYPE_CHECKING:
@@ -92,8 +92,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from recommender.lint.run import lint
     except ModuleNotFoundError as exc:
-        hint = "pip install -e '.[lint]' in the checkout"
-        raise UserError(f"rules lint needs {exc.name} ({hint})") from None
+        raise UserError(f"rules lint needs {exc.name} ({install_hint('lint')})") from None
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
     report = lint(

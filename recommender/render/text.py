@@ -59,13 +59,10 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
     if rec.by_lean:
         runner = name_of(rec.why_not.framework, rules)
         return f"Close call: {name_of(rec.winner, rules)} leads {runner} only by the default lean."
-    shown = rec.swing[:limit] if limit is not None else rec.swing
-    parts = [f"{change_text(c, rules)} → {_swing_outcome(c, rec, rules)}" for c in shown]
-    more = len(rec.swing) - len(shown)
-    return (
-        "Close call: one answer would let a rival catch up: "
-        + "; ".join(parts)
-        + (f" (and {more} more)." if more else ".")
+    return _changes(
+        "Close call: one answer would let a rival catch up: ",
+        [f"{change_text(c, rules)} → {_swing_outcome(c, rec, rules)}" for c in rec.swing],
+        limit,
     )
 
 
@@ -73,14 +70,18 @@ def _breaker_note(rec: Recommendation, rules: RuleBase, limit: int | None) -> st
     """A clear call that one answer still changes: on a clear call no single answer lets a rival
     catch up on points, so the answer must add or lift a deal-breaker."""
     changes = rec.what_would_change
-    shown = changes[:limit] if limit is not None else changes
-    parts = [f"{change_text(c, rules)} → {outcome(c.winner, c.tie, rules)}" for c in shown]
-    more = len(changes) - len(shown)
-    return (
-        "Clear on the points, but a deal-breaker can still change it: "
-        + "; ".join(parts)
-        + (f" (and {more} more)." if more else ".")
+    return _changes(
+        "Clear on the points, but a deal-breaker can still change it: ",
+        [f"{change_text(c, rules)} → {outcome(c.winner, c.tie, rules)}" for c in changes],
+        limit,
     )
+
+
+def _changes(lead: str, parts: list[str], limit: int | None) -> str:
+    """``lead`` and the first ``limit`` of ``parts`` (all with None), saying how many more."""
+    shown = parts[:limit] if limit is not None else parts
+    more = len(parts) - len(shown)
+    return lead + "; ".join(shown) + (f" (and {more} more)." if more else ".")
 
 
 def _swing_outcome(c: Change, rec: Recommendation, rules: RuleBase) -> str:

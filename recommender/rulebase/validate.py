@@ -42,7 +42,7 @@ def plan(
                 files.append(p)
         elif not p.exists():
             errors.append(UserError("no such file or directory", str(p)))
-        elif not p.is_dir():  # a device, a FIFO, a socket: read_bytes says which
+        elif not p.is_dir():  # a device, a FIFO, a socket: open_input says which
             try:
                 open_input(p).close()
             except UserError as exc:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from recommender.errors import UserError
+from recommender.errors import UserError, install_hint
 from recommender.probe import default_timeout
 from recommender.probe.cluster.backend import Backend, NodeInfo, Outcome
 from recommender.probe.cluster.consistency import differences
@@ -19,7 +19,7 @@ from recommender.probe.targets import TARGETS, ProbeTarget, resolve
 from recommender.values import Value, frozen
 
 # the ray extra, installed from the checkout as scripts/test does: recommender is not on PyPI
-RAY_HINT = "--ray needs the ray package: pip install -e '.[ray]' in recommender's checkout"
+RAY_HINT = f"--ray needs the ray package: {install_hint('ray')}"
 GRACE = 60.0  # seconds a node may take beyond --timeout: starting a worker, reading metadata
 CANCEL_WAIT = 5.0  # seconds a polite cancel gets before the worker is killed
 POLL = 1.0  # seconds between checks that the nodes still probing are alive
