@@ -87,3 +87,59 @@ def test_the_cli_hardware_line_is_honest_under_wsl2():
     proc = run_cli("recommend", *args)
     assert proc.returncode == 0, proc.stderr
     assert "  Stack: JAX + Equinox; amd_gpu: experimental\n" in proc.stdout
+
+
+# -- stop 22: a knowledge review --------------------------------------------------------------------
+JAX_SERVING = {
+    "audience": "production",
+    "domain": "nlp_llm",
+    "llm_stage": "serve",
+    "team_knows": ["jax"],
+    "existing_code": "jax",
+    "model_zoo": ["jax_native"],
+    "os": "linux",
+    "deployment": ["server"],
+    "programming_style": "functional",
+}
+
+
+@pytest.mark.parametrize(("hardware", "tpu_engine"), [("tpu", True), ("nvidia_gpu", False)])
+def test_vllm_jax_is_offered_only_on_a_tpu(hardware, tpu_engine):
+    # vLLM JAX (vllm-tpu) is vLLM's TPU backend: "focused on serving JAX models on TPU"
+    rec = recommender.recommend({**JAX_SERVING, "hardware": hardware}, rules=RULES)
+    assert rec.winner == "jax"
+    assert (rec.to_dict()["stack"]["companion"]["id"] == "vllm-jax") is tpu_engine
+
+
+def test_llm_pretraining_on_gpus_gets_a_pretraining_library_not_the_fine_tuning_trainer():
+    answers = {
+        "audience": "researcher",
+        "domain": "nlp_llm",
+        "llm_stage": "pretrain",
+        "hardware": "nvidia_gpu",
+        "parallelism": "multi_node",
+    }
+    rec = recommender.recommend(answers, rules=RULES)
+    assert rec.winner == "pytorch"
+    assert rec.to_dict()["stack"]["companion"]["id"] == "torchtitan"
+    # fine-tuning keeps the Hugging Face Trainer
+    tune = recommender.recommend({**answers, "llm_stage": "fine_tune"}, rules=RULES)
+    assert tune.to_dict()["stack"]["companion"]["id"] != "torchtitan"
+
+
+def test_the_pytorch_server_route_does_not_send_torch_export_to_tritons_pytorch_backend():
+    # Triton's PyTorch backend runs TorchScript or a Python model.py; AOTInductor is only asked
+    # for (triton-inference-server/server#8414)
+    rec = recommender.recommend({"deployment": ["server"], "team_knows": ["pytorch"]}, rules=RULES)
+    route = rec.to_dict()["stack"]["deploy"][0]
+    assert route["target"] == "server" and rec.winner == "pytorch"
+    assert "Triton PyTorch backend" not in route["path"]
+    assert "AOTInductor" in route["path"] and "TorchScript" in route["path"]
+
+
+@pytest.mark.parametrize("companion", ["keras-torch", "keras-jax"])
+def test_keras_on_other_backends_says_keras_2_code_needs_a_port(companion):
+    found = [c for f in RULES.frameworks for c in f.companions if c.id == companion]
+    assert len(found) == 1 and "Keras 2 (tf.keras) code must first be ported" in " ".join(
+        found[0].note.split()
+    )
