@@ -89,7 +89,7 @@ def test_the_cli_hardware_line_is_honest_under_wsl2():
     assert "  Stack: JAX + Equinox; amd_gpu: experimental\n" in proc.stdout
 
 
-# -- stop 22: a knowledge review --------------------------------------------------------------------
+# -- stop 22: a knowledge review ---------------------------------------------------------------
 JAX_SERVING = {
     "audience": "production",
     "domain": "nlp_llm",

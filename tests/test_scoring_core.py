@@ -240,13 +240,15 @@ def test_what_would_change_is_every_single_answer_that_changes_the_reference(
 ):
     rules = write_base(tmp_path_factory.mktemp("base"), *base)
     raw = data.draw(profiles(base[0]))
-    rec = rank(normalize_answers(raw, rules), rules)
+    given = normalize_answers(raw, rules)
+    rec = rank(given, rules)
     normal = normalize_answers(rec.answers, rules)
     now = (rec.winner, rec.tie)
     for change in rec.what_would_change:
         assert (change.winner, change.tie) != now
     expected = set()
-    for q, change, answer, changed in alternatives(rules, normal):
+    # every other answer stays as given, follow-ups that do not apply now included
+    for q, change, answer, changed in alternatives(rules, normal, given=given):
         ref = reference.score(rules, changed)
         if ref.reported != now:
             expected.add((q, change, answer, *ref.reported))
@@ -254,16 +256,18 @@ def test_what_would_change_is_every_single_answer_that_changes_the_reference(
     assert got == expected
 
 
-def alternatives(rules, answers, facts=None):
+def alternatives(rules, answers, facts=None, given=None):
     """Every single different answer to every question that is asked, on answer dicts:
     (question, change, option, the answers it gives). A multi answer stays valid, as ``ask``
     keeps it: ticking an exclusive option unticks the others, ticking another unticks it; a tick
-    that unticks something makes the answer that option alone (a ``set``)."""
+    that unticks something makes the answer that option alone (a ``set``). ``answers`` are those
+    that apply; the other answers are taken from ``given`` (the profile as given, with answers to
+    follow-ups that do not apply), as they stand in the profile file."""
     for q in rules.questions:
         if q.ask_when is not None and not reference.holds(q.ask_when, answers, facts):
             continue
         current = answers.get(q.id, frozenset())
-        rest = {k: v for k, v in answers.items() if k != q.id}
+        rest = {k: v for k, v in (answers if given is None else given).items() if k != q.id}
         lone = {o.id for o in q.options if o.exclusive}
         for opt in q.option_ids:
             if q.kind == "multi" and opt in current:
@@ -290,7 +294,7 @@ def reference_level(rules, answers, facts=None) -> str:
     if ref.winner is None or not rivals:
         return "clear"
     kept = reference.applicable(rules, answers, facts)
-    for *_, changed in [(None, None, None, kept), *alternatives(rules, kept, facts)]:
+    for *_, changed in [(None, None, None, kept), *alternatives(rules, kept, facts, answers)]:
         real = reference.score(rules, changed, facts).real
         if max(real[f] for f in rivals) >= real[ref.winner]:
             return "close"

@@ -32,25 +32,33 @@ LEVELS = (NONE, CLOSE, CLEAR)
 DECIDING = 3  # questions named when nothing decides
 
 
-def level(table: Table, sig: int, o: Outcome) -> str:
-    """The confidence of one result (``o`` is the outcome of ``sig``)."""
-    return _quick(table, o) or (CLOSE if next(_swung(table, sig, o), None) else CLEAR)
+def level(table: Table, sig: int, o: Outcome, given: int | None = None) -> str:
+    """The confidence of one result (``o`` is the outcome of ``sig``; ``given``, the signature as
+    given, with the answers to follow-ups that do not apply: see
+    :func:`~recommender.scoring.explore.alternatives`)."""
+    return _quick(table, o) or (CLOSE if next(_swung(table, sig, o, given), None) else CLEAR)
 
 
 def levels(
-    table: Table, sigs: Sequence[int], outcomes: Sequence[Outcome], vector: Vector | None = None
+    table: Table,
+    sigs: Sequence[int],
+    outcomes: Sequence[Outcome],
+    vector: Vector | None = None,
+    given: Sequence[int] | None = None,
 ) -> list[str]:
-    """:func:`level` of each (signature, outcome); ``vector`` tests the alternatives with numpy."""
+    """:func:`level` of each (signature, outcome, signature as given); ``vector`` tests the
+    alternatives with numpy."""
     out = [_quick(table, o) for o in outcomes]
     todo = [i for i, found in enumerate(out) if found is None]
     if todo:
         some = [sigs[i] for i in todo]
         these = [outcomes[i] for i in todo]
+        raw = some if given is None else [given[i] for i in todo]
         if vector is None:
-            pairs = zip(some, these, strict=True)
-            caught = [next(_swung(table, s, o), None) is not None for s, o in pairs]
+            triples = zip(some, these, raw, strict=True)
+            caught = [next(_swung(table, s, o, g), None) is not None for s, o, g in triples]
         else:
-            caught = _caught_many(vector, some, these)
+            caught = _caught_many(vector, some, these, raw)
         for i, close in zip(todo, caught, strict=True):
             out[i] = CLOSE if close else CLEAR
     return out  # type: ignore[return-value]
@@ -86,14 +94,16 @@ def _rivals(table: Table, o: Outcome) -> list[int]:
     return [k for k in o.contenders if table.ids[k] != o.winner]
 
 
-def _swung(table: Table, sig: int, o: Outcome) -> Iterator[tuple[int, Alternative, Outcome]]:
+def _swung(
+    table: Table, sig: int, o: Outcome, given: int | None = None
+) -> Iterator[tuple[int, Alternative, Outcome]]:
     """(how far the best rival gets ahead, the answer, its outcome) for each single different
     answer that lets a rival reach the winner's points (lean not counted, exclusions as now)."""
     rivals = _rivals(table, o)
     if o.winner is None or not rivals:
         return
     win = table.ids.index(o.winner)
-    for alt in every_alternative(table, sig):
+    for alt in every_alternative(table, sig, given):
         changed = table.outcome(table.fired([alt.sig], near=sig)[0])
         real = changed.real
         ahead = max(real[k] for k in rivals) - real[win]
@@ -101,21 +111,23 @@ def _swung(table: Table, sig: int, o: Outcome) -> Iterator[tuple[int, Alternativ
             yield ahead, alt, changed
 
 
-def swings(table: Table, sig: int, o: Outcome) -> tuple[Change, ...]:
+def swings(table: Table, sig: int, o: Outcome, given: int | None = None) -> tuple[Change, ...]:
     """The single different answers that would let another framework catch the winner, furthest
     ahead first (then in question order), each with the outcome it would lead to."""
-    found = sorted(_swung(table, sig, o), key=lambda item: -item[0])
+    found = sorted(_swung(table, sig, o, given), key=lambda item: -item[0])
     return tuple(
         Change(alt.question, alt.change, alt.answer, *table.reported(changed))
         for _, alt, changed in found
     )
 
 
-def deciding(table: Table, sig: int, n: int = DECIDING) -> tuple[str, ...]:
+def deciding(
+    table: Table, sig: int, given: int | None = None, n: int = DECIDING
+) -> tuple[str, ...]:
     """The questions whose single different answers would separate the frameworks most: by the
     largest lead (lean not counted) one answer to them gives, then in question order."""
     lead: dict[str, int] = {}
-    for alt in every_alternative(table, sig):
+    for alt in every_alternative(table, sig, given):
         o = table.outcome(table.fired([alt.sig], near=sig)[0])
         real = sorted((o.real[k] for k in o.contenders), reverse=True)
         gap = real[0] - real[1] if len(real) > 1 else 0
@@ -168,7 +180,9 @@ def _reach(table: Table) -> tuple[Reach, ...]:
     return tuple(sorted(out, key=lambda reach: -reach.swing))  # stable: then question order
 
 
-def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> list[bool]:
+def _caught_many(
+    vector: Vector, sigs: list[int], outcomes: list[Outcome], given: list[int]
+) -> list[bool]:
     """For each result with a winner and a rival: whether a single different answer lets a rival
     reach the winner's points (``next(_swung(...))`` for every row at once). Question by
     question, only the rows not caught yet are tested, and only the rules the question can
@@ -179,6 +193,7 @@ def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> li
     table = vector.table
     k = len(table.ids)
     words = vector.matrix(sigs)
+    given_words = words if given == sigs else vector.matrix(given)
     win = np.array([table.ids.index(o.winner) for o in outcomes], dtype=np.intp)
     blocked = np.array([o.blocked for o in outcomes], dtype=np.int64)
     rival = (blocked[:, None] >> np.arange(k)[None, :]) & 1 == 0
@@ -192,7 +207,7 @@ def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> li
         near = live[lead[live] <= reach.swing]  # the rows this question could catch
         if not len(near) or not reach.rules:
             continue
-        changed = _real_after(vector, reach, words[near], real[near])
+        changed = _real_after(vector, reach, words[near], real[near], given_words[near])
         mine = np.take_along_axis(changed, win[near][None, :, None], axis=2)[:, :, 0]
         best = np.where(rival[near][None, :, :], changed, lowest).max(axis=2)
         caught[near[(best >= mine).any(axis=0)]] = True
@@ -200,11 +215,11 @@ def _caught_many(vector: Vector, sigs: list[int], outcomes: list[Outcome]) -> li
     return caught.tolist()
 
 
-def _real_after(vector: Vector, reach: Reach, words: Any, real: Any) -> Any:
+def _real_after(vector: Vector, reach: Reach, words: Any, real: Any, given: Any) -> Any:
     """Alternatives x rows x frameworks: the real scores after each single different answer to
     the question, from the rules it can touch."""
     np = vector.np
-    block = _alternatives(vector, reach, words)
+    block = _alternatives(vector, reach, words, given)
     rules = list(reach.rules)
     now = vector.rules_matrix(words, rules)
     after = vector.rules_matrix(block, rules)
@@ -214,26 +229,37 @@ def _real_after(vector: Vector, reach: Reach, words: Any, real: Any) -> Any:
     return real[None, :, :] + (moved @ points).astype(np.int64)
 
 
-def _alternatives(vector: Vector, reach: Reach, words: Any) -> Any:
+def _alternatives(vector: Vector, reach: Reach, words: Any, given: Any = None) -> Any:
     """The single different answers to the question of every row, stacked (alternatives x rows,
     then words), follow-ups re-checked; a row whose question is not asked keeps its signature.
     Per option, as :func:`~recommender.scoring.explore.alternatives`: unticked when ticked (multi),
     else ticked, unticking what :func:`~recommender.scoring.explore.unticks` says (a single
-    question's option already chosen gives the row itself, which cannot catch the winner)."""
+    question's option already chosen gives the row itself, which cannot catch the winner).
+
+    ``given`` (the rows as given) puts back the answers to the follow-ups this question can open,
+    dropped now: an answer that opens one makes its given answer apply again. The follow-ups it
+    cannot open stay dropped, as :meth:`~recommender.scoring.table.Table.applicable` would leave
+    them."""
     np = vector.np
     q = reach.question
     dim = vector.table.dim[q.id]
+    base = words
+    if given is not None and reach.asks:
+        opened = 0
+        for mask, _ in reach.asks:
+            opened |= mask
+        base = words | (given & vector.words_of(opened)[None, :])
     made = []
     for bit, _ in dim.options:
         b = vector.words_of(bit)[None, :]
-        ticked = words & ~vector.words_of(unticks(dim, bit))[None, :] | b
+        ticked = base & ~vector.words_of(unticks(dim, bit))[None, :] | b
         if dim.multi:
-            on = ((words & b) != 0).any(axis=1)
-            made.append(np.where(on[:, None], words & ~b, ticked))
+            on = ((base & b) != 0).any(axis=1)
+            made.append(np.where(on[:, None], base & ~b, ticked))
         else:
             made.append(ticked)
     if not dim.multi:
-        made.append(words & ~vector.words_of(dim.mask)[None, :])
+        made.append(base & ~vector.words_of(dim.mask)[None, :])
     block = np.stack(made)
     if q.ask_when is not None:
         asked = vector.holds(vector.table.lower(q.ask_when), words)

@@ -3,6 +3,9 @@ still matter (``ask --short``). Every outcome comes from the scoring table, on s
 
 A *single different answer* to a question that is asked is another option (``set``), one option
 ticked or unticked in a multi answer (``add``, ``remove``), or the answer cleared (``clear``).
+Every other answer stays as given, answers to follow-ups that do not apply now included: a
+different answer can make them apply again, as it would in the profile file (``edge_target``
+given without ``deployment: edge`` counts once ``edge`` is ticked).
 A multi answer stays one ``ask`` and ``recommend`` accept: ticking an option marked ``exclusive``
 ("none") unticks the others, and ticking another unticks it. A tick that unticks something makes
 the answer that option alone, so it is a ``set``: ``add`` keeps every option already ticked.
@@ -41,12 +44,15 @@ class Alternative(Value):
     sig: int
 
 
-def alternatives(table: Table, q: Question, sig: int) -> Iterator[tuple[str, str | None, int]]:
+def alternatives(
+    table: Table, q: Question, sig: int, given: int | None = None
+) -> Iterator[tuple[str, str | None, int]]:
     """Every single different answer to ``q``: (change, option, signature before follow-ups are
-    re-checked)."""
+    re-checked). ``given`` is the signature as given (``sig`` is it with the follow-ups that do
+    not apply dropped); the other answers are taken from it."""
     dim = table.dim[q.id]
     current = sig & dim.mask
-    rest = sig & ~dim.mask
+    rest = (sig if given is None else given) & ~dim.mask
     for bit, opt in dim.options:
         if not current & bit:
             kept = current & ~unticks(dim, bit)
@@ -66,37 +72,39 @@ def unticks(dim: Dim, bit: int) -> int:
     return dim.exclusive
 
 
-def every_alternative(table: Table, sig: int) -> Iterator[Alternative]:
-    """The single different answers to every question that is asked, in question order."""
+def every_alternative(table: Table, sig: int, given: int | None = None) -> Iterator[Alternative]:
+    """The single different answers to every question that is asked, in question order (``given``:
+    see :func:`alternatives`)."""
     for q in table.rules.questions:
         if table.asked(q, sig):
-            for change, answer, changed in alternatives(table, q, sig):
+            for change, answer, changed in alternatives(table, q, sig, given):
                 yield Alternative(q.id, change, answer, table.applicable(changed))
 
 
-def what_would_change(table: Table, sig: int) -> Iterator[Change]:
+def what_would_change(table: Table, sig: int, given: int | None = None) -> Iterator[Change]:
     """For each question that is asked, the single different answers that change the outcome
     (winner or tie, as reported: see :meth:`Table.decision`)."""
     now = table.decision(sig)
-    for alt in every_alternative(table, sig):
+    for alt in every_alternative(table, sig, given):
         outcome = table.decision(alt.sig, near=sig)
         if outcome != now:
             yield Change(alt.question, alt.change, alt.answer, *outcome)
 
 
-def could_change(table: Table, q: Question, sig: int) -> bool:
-    """Whether some answer to ``q`` (with the follow-ups it opens) changes the current outcome.
+def could_change(table: Table, q: Question, sig: int, given: int | None = None) -> bool:
+    """Whether some answer to ``q`` (with the follow-ups it opens) changes the current outcome
+    (``given``: see :func:`alternatives`).
 
     Combinations with other later answers are not explored: that search grows exponentially, and
     ``ask`` asks again after every new answer.
     """
     now = table.decision(sig)
-    for _, _, changed in alternatives(table, q, sig):
-        changed = table.applicable(changed)
+    for _, _, raw in alternatives(table, q, sig, given):
+        changed = table.applicable(raw)
         if table.decision(changed, near=sig) != now:
             return True
         for follow_up in _opened(table, sig, changed):
-            for _, _, deeper in alternatives(table, follow_up, changed):
+            for _, _, deeper in alternatives(table, follow_up, changed, raw):
                 if table.decision(table.applicable(deeper), near=changed) != now:
                     return True
     return False

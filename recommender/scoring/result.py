@@ -169,7 +169,7 @@ class Recommendation(Value):
     @property
     def confidence(self) -> str:
         """``none``, ``close`` or ``clear`` (see :mod:`recommender.scoring.confidence`)."""
-        return self.level or conf.level(self.table, self.sig, self.outcome)
+        return self.level or conf.level(self.table, self.sig, self.outcome, self.given)
 
     @property
     def by_lean(self) -> bool:
@@ -310,23 +310,23 @@ class Scorer:
 
     def explore(self, rec: Recommendation) -> Recommendation:
         """``rec`` with its what-ifs, open questions, confidence, swing and deciding questions."""
-        t, sig, o = self.table, rec.sig, rec.outcome
-        changes = tuple(what_would_change(t, sig))
+        t, sig, given, o = self.table, rec.sig, rec.given, rec.outcome
+        changes = tuple(what_would_change(t, sig, given))
         changed = {c.question for c in changes}
-        level = conf.level(t, sig, o)
+        level = conf.level(t, sig, o, given)
         # an unanswered question is open when an answer to it changes the outcome, alone or with
         # a follow-up it opens (deployment: edge, then edge_target): what ``ask --short`` asks
         open_questions = tuple(
             q
             for q in rec.unanswered
-            if q in changed or could_change(t, self.rules.question(q), sig)
+            if q in changed or could_change(t, self.rules.question(q), sig, given)
         )
         return dataclasses.replace(
             rec,
             open_questions=open_questions,
             what_would_change=changes,
-            swing=conf.swings(t, sig, o) if level == conf.CLOSE else (),
-            deciding=conf.deciding(t, sig) if level == conf.NONE else (),
+            swing=conf.swings(t, sig, o, given) if level == conf.CLOSE else (),
+            deciding=conf.deciding(t, sig, given) if level == conf.NONE else (),
             level=level,
         )
 
@@ -359,7 +359,10 @@ class Scorer:
             outcomes = [t.outcome(f) for f in t.fired(sigs)]
         else:
             outcomes = vector.outcomes(sigs)
-        levels = conf.levels(t, sigs, outcomes, vector) if confidence else [None] * len(sigs)
+        if confidence:
+            levels: list[str | None] = list(conf.levels(t, sigs, outcomes, vector, given))
+        else:
+            levels = [None] * len(sigs)
         return [
             Recommendation(name, sig, raw, outcome, self, level=level)
             for (name, raw), sig, outcome, level in zip(

@@ -1,0 +1,39 @@
+"""A what-if keeps every other answer as given, answers to follow-ups that do not apply now
+included: ticking ``deployment: edge`` makes a given ``edge_target`` apply again, as it does when
+the user makes that change in the profile file (QA, stop 22: the what-if, the close-call line and
+the open questions had scored the change as if the follow-up had never been answered)."""
+
+from __future__ import annotations
+
+from conftest import SHIPPED
+
+import recommender
+
+RULES = recommender.load_rules(base=SHIPPED)
+MCU = {"edge_target": "microcontroller", "vectorization": "yes", "visualization": "no"}
+
+
+def entries(rec, question, answer):
+    return [
+        c
+        for c in (*rec.what_would_change, *rec.swing)
+        if (c.question, c.answer) == (question, answer)
+    ]
+
+
+def test_the_what_if_is_what_the_change_really_gives():
+    rec = recommender.recommend(MCU, rules=RULES)
+    assert [d.question for d in rec.ignored] == ["edge_target"]
+    changed = recommender.recommend({**MCU, "deployment": ["edge"]}, rules=RULES)
+    assert changed.winner != rec.winner  # the microcontroller answer now counts
+    found = entries(rec, "deployment", "edge")
+    assert found and all((c.winner, c.tie) == (changed.winner, changed.tie) for c in found)
+
+
+def test_batch_confidence_agrees_with_recommend_on_a_dropped_follow_up():
+    scorer = recommender.scoring.result.Scorer(RULES)
+    one = recommender.recommend(MCU, rules=RULES)
+    many = scorer.recommend_many(
+        [(None, recommender.normalize_answers(MCU, RULES))], vector=scorer.table.vector()
+    )
+    assert many[0].confidence == one.confidence
