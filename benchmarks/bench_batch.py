@@ -137,8 +137,8 @@ def phases(src: Path, rows: int, floor: float) -> None:
             lap(steps[1])
             recs = scorer.recommend_signatures(sigs, vector, confidence=False)
             lap(steps[2])
-            sigs, outcomes = [r.sig for r in recs], [r.outcome for r in recs]
-            levels = confidence.levels(t, sigs, outcomes, vector, [r.given for r in recs])
+            scored, outcomes = [r.sig for r in recs], [r.outcome for r in recs]
+            levels = confidence.levels(t, scored, outcomes, vector, [r.given for r in recs])
             lap(steps[3])
             # untimed: the batch builds each result once, with its confidence in it
             recs = [replace(rec, level=level) for rec, level in zip(recs, levels, strict=True)]
