@@ -177,3 +177,21 @@ def test_recommend_with_no_html_never_imports_the_html_package(tmp_path: Path):
     assert done.returncode == 0
     assert "recommender.render.html" not in done.stderr
     assert recommender  # the package itself imports fine in-process
+
+
+@pytest.mark.parametrize("how", [["-f", "html"], ["-o", "team.html"]])
+def test_a_lone_surrogate_in_a_row_does_not_stop_the_page(tmp_path, how):
+    # JSON may escape a lone surrogate ("\ud800"); the page spool could not encode it, so one
+    # such row ended the whole batch in an internal error with nothing written (QA, stop 22)
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"name": "good", "audience": "beginner"}\n'
+        '{"name": "s\\ud800x", "audience": "beginner"}\n'
+        '{"name": "bad answer", "deployment": ["\\ud83d"]}\n',
+        encoding="utf-8",
+    )
+    proc = run_cli("batch", str(rows), *how, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr  # the third row is an error record
+    page = proc.stdout if how[0] == "-f" else (tmp_path / "team.html").read_text("utf-8")
+    assert "internal error" not in proc.stderr
+    assert all(name in page for name in ("good", "s?x", "bad answer"))

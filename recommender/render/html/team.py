@@ -42,8 +42,9 @@ class TeamWriter:
         table = table_for(rules)
         self.tally = Tally({r.id: tuple(sorted(table.reads(r.when))) for r in rules.rules})
         self.rows: list[list[Any]] = []
-        # open from the first chunk to finish(); the OS deletes it when closed or collected
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        # open from the first chunk to finish(); the OS deletes it when closed or collected. A lone
+        # surrogate (a JSON "\ud800" escape in a name) becomes "?", as in every other output.
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115
         self.first = True
 
     def write(self, items: list[Item]) -> None:
