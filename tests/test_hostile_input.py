@@ -978,3 +978,28 @@ def test_o_dev_stdout_onto_a_socket_writes_into_it(tmp_path: Path) -> None:
         _, err = child.communicate(timeout=120)
     assert (child.returncode, err) == (0, "")
     assert json.loads(data)["winner"] == "jax"
+
+
+def test_an_overlay_framework_name_is_inert_in_csv_and_on_the_terminal(tmp_path):
+    # A framework name is free text an overlay writes: it reached the CSV's stack cell as a live
+    # formula and the summary and table header as a raw escape sequence (QA, stop 22)
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "evil.yaml").write_text(
+        "frameworks:\n"
+        '  - {id: evil, name: "=HYPERLINK(\\"http://x\\")\\u001b[31m", developed_by: d}\n'
+        "rules:\n"
+        "  - {id: e, when: {audience: beginner}, score: {evil: 1000}, because: b, source: s}\n",
+        encoding="utf-8",
+    )
+    rows = tmp_path / "one.jsonl"
+    rows.write_text('{"name": "n", "audience": "beginner"}\n', encoding="utf-8")
+    as_csv = run_cli("batch", str(rows), "--rules", str(overlay), "-f", "csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    (record,) = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert record["winner"] == "evil" and record["stack"].startswith("'=HYPERLINK")
+    table = run_cli("batch", str(rows), "--rules", str(overlay), "-f", "table")
+    assert table.returncode == 0, table.stderr
+    assert "\\x1b[31m" in table.stdout  # the header and the summary, escaped
+    for out in (as_csv.stderr, table.stdout, table.stderr):
+        assert "\x1b" not in out

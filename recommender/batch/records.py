@@ -111,8 +111,8 @@ def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]
     """One row, in :func:`columns` order: winner, tie and confidence as reported, a score per
     framework, what is excluded, the margin, the companion, the top reasons and the error. Read
     off the outcome alone: no reason is built. ``spreadsheet`` (CSV) neutralises the cells of
-    user text, the name and the error; rule ids cannot start a formula, and numbers stay
-    numbers."""
+    user text, the name, the stack (framework and library names, which an overlay writes) and
+    the error; ids cannot start a formula, and numbers stay numbers."""
     rec = item.result
     text = neutral if spreadsheet else str
     if rec is None:
@@ -135,7 +135,7 @@ def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]
         excluded,
         "" if o.margin is None else _number(o.margin),
         companion.id if companion else "",
-        stack_line(stack, rec.scorer.table_names),
+        text(stack_line(stack, rec.scorer.table_names)),  # framework names are free text
         ";".join(reasons),
         "",
     ]

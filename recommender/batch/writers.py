@@ -59,7 +59,7 @@ def summary_lines(summary: Summary, rules: RuleBase) -> list[str]:
     top = summary.top_rules(rules)
     if top:
         out.append("rules fired most: " + " · ".join(f"{rid} {n:,}" for rid, n in top))
-    return out
+    return [one_line(line) for line in out]  # an overlay's framework name is free text
 
 
 class JsonlWriter:
@@ -172,7 +172,7 @@ class TableWriter:
             f"{'confidence':<10}",
             "companion",
         ]
-        stream.write("  ".join(head) + "\n")
+        stream.write(one_line("  ".join(head)) + "\n")
 
     def write(self, items: list[Item]) -> None:
         self.stream.write("".join(self._line(item) for item in items))
