@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import recommender
 from recommender.render import render
 from recommender.render.terminal import printable, width_of
+from recommender.render.text import deciding_note
 
 RULES = recommender.load_rules(base=SHIPPED)
 
@@ -353,3 +354,15 @@ def test_a_clear_call_that_a_deal_breaker_still_changes_says_so():
         changed = recommender.recommend({**answers, c.question: c.answer}, rules=RULES)
         assert changed.winner == c.winner
         assert changed.outcome.blocked != rec.outcome.blocked
+
+
+def test_the_deciding_note_does_not_ask_to_answer_an_answered_question():
+    # "Answer these ...: model_zoo" for a profile that answered model_zoo (QA, stop 22)
+    answers = {"hardware": "cpu", "parallelism": "single_device"}
+    rec = recommender.recommend(answers, rules=RULES)
+    assert rec.confidence == "none" and "hardware" in rec.deciding
+    note = deciding_note(rec)
+    assert "hardware (a different answer)" in note and note.startswith("Answer or change these")
+    for q in rec.deciding:
+        if q not in answers:
+            assert f"{q} (a different answer)" not in note

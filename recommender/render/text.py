@@ -94,8 +94,13 @@ def deciding_note(rec: Recommendation) -> str:
     """For ``confidence: none``: the questions that would decide most."""
     if not rec.deciding:
         return "No single answer separates them: the rules cannot decide for this profile."
-    names = ", ".join(rec.deciding)
-    return f"Answer these to get a recommendation; they would decide most: {names}."
+    # an answered question decides through a different answer, not by being answered
+    given = [q for q in rec.deciding if q in rec.answers]
+    names = ", ".join(q if q not in given else f"{q} (a different answer)" for q in rec.deciding)
+    verb = "Answer or change" if given else "Answer"
+    if len(given) == len(rec.deciding):
+        verb = "Change"
+    return f"{verb} these to get a recommendation; they would decide most: {names}."
 
 
 def stack_lines(stack: Stack | None) -> list[str]:
