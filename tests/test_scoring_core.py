@@ -295,8 +295,9 @@ def reference_level(rules, answers, facts=None) -> str:
         return "clear"
     kept = reference.applicable(rules, answers, facts)
     for *_, changed in [(None, None, None, kept), *alternatives(rules, kept, facts, answers)]:
-        real = reference.score(rules, changed, facts).real
-        if max(real[f] for f in rivals) >= real[ref.winner]:
+        after = reference.score(rules, changed, facts)
+        standing = [f for f in rivals if f not in after.excluded]  # excluded by the answer: out
+        if standing and max(after.real[f] for f in standing) >= after.real[ref.winner]:
             return "close"
     return "clear"
 

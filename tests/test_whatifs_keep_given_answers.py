@@ -37,3 +37,26 @@ def test_batch_confidence_agrees_with_recommend_on_a_dropped_follow_up():
         [(None, recommender.normalize_answers(MCU, RULES))], vector=scorer.table.vector()
     )
     assert many[0].confidence == one.confidence
+
+
+def test_a_rival_the_answer_would_exclude_does_not_catch_up():
+    # "hardware: AWS Trainium → ..." was listed as letting TensorFlow catch up, although Trainium
+    # excludes TensorFlow (neuron-no-tensorflow): under that answer no rival is level (QA, stop 22)
+    answers = {
+        "domain": "tabular",
+        "existing_code": "tensorflow",
+        "model_zoo": ["keras_hub"],
+        "project_lifetime": "medium",
+        "hardware": "apple_silicon",
+        "parallelism": "multi_gpu",
+        "custom_gradients": "yes",
+        "vectorization": "no",
+        "visualization": "no",
+    }
+    rec = recommender.recommend(answers, rules=RULES)
+    assert rec.winner == "pytorch" and rec.confidence == "close"
+    trainium = recommender.recommend({**answers, "hardware": "aws_trainium"}, rules=RULES)
+    tf = next(s for s in trainium.ranking if s.framework == "tensorflow")
+    assert tf.dealbreakers and tf.score >= trainium.ranking[0].score - 1  # out, not behind
+    assert "aws_trainium" not in {c.answer for c in rec.swing}
+    assert "nvidia_gpu" in {c.answer for c in rec.swing}  # a real swing stays

@@ -6,8 +6,9 @@
 * ``close``: a tie; or the winner leads by the lean alone; or one single different answer to a
   question that is asked (another option, one option ticked or unticked, the answer cleared; see
   :mod:`recommender.scoring.explore`) would give another framework that is not excluded now at
-  least the winner's points. The lean is not counted, and exclusions stay as they are: a
-  deal-breaker is a constraint, not a margin. :func:`swings` names those answers.
+  least the winner's points. The lean is not counted, and a deal-breaker is a constraint, not a
+  margin: a rival excluded now stays out, and a rival the answer would exclude does not catch up
+  under it. :func:`swings` names those answers.
 * ``clear``: every other result, including "every framework is excluded".
 
 Points are whole millionths, so every comparison is exact. :func:`levels` decides a list of
@@ -98,7 +99,8 @@ def _swung(
     table: Table, sig: int, o: Outcome, given: int | None = None
 ) -> Iterator[tuple[int, Alternative, Outcome]]:
     """(how far the best rival gets ahead, the answer, its outcome) for each single different
-    answer that lets a rival reach the winner's points (lean not counted, exclusions as now)."""
+    answer that lets a rival reach the winner's points (lean not counted; a rival excluded now,
+    or by the answer, does not count)."""
     rivals = _rivals(table, o)
     if o.winner is None or not rivals:
         return
@@ -106,7 +108,10 @@ def _swung(
     for alt in every_alternative(table, sig, given):
         changed = table.outcome(table.fired([alt.sig], near=sig)[0])
         real = changed.real
-        ahead = max(real[k] for k in rivals) - real[win]
+        standing = [k for k in rivals if not changed.blocked >> k & 1]
+        if not standing:
+            continue
+        ahead = max(real[k] for k in standing) - real[win]
         if ahead >= 0:
             yield ahead, alt, changed
 
@@ -203,30 +208,54 @@ def _caught_many(
     lead = real[np.arange(len(sigs)), win] - np.where(rival, real, lowest).max(axis=1)
     caught = np.zeros(len(sigs), dtype=bool)
     live = np.arange(len(sigs))
+    breakers = [r for r, bits in enumerate(table.breaks) if bits]  # the deal-breaker rules
+    fired_breakers = vector.rules_matrix(words, breakers)  # as they fire now
     for reach in _reach(table):
         near = live[lead[live] <= reach.swing]  # the rows this question could catch
         if not len(near) or not reach.rules:
             continue
-        changed = _real_after(vector, reach, words[near], real[near], given_words[near])
+        changed, excluded = _real_after(
+            vector, reach, words[near], real[near], given_words[near], fired_breakers[near]
+        )
         mine = np.take_along_axis(changed, win[near][None, :, None], axis=2)[:, :, 0]
-        best = np.where(rival[near][None, :, :], changed, lowest).max(axis=2)
+        standing = rival[near][None, :, :] & ~excluded  # an answer that excludes a rival: out
+        best = np.where(standing, changed, lowest).max(axis=2)
         caught[near[(best >= mine).any(axis=0)]] = True
         live = live[~caught[live]]
     return caught.tolist()
 
 
-def _real_after(vector: Vector, reach: Reach, words: Any, real: Any, given: Any) -> Any:
+def _real_after(
+    vector: Vector, reach: Reach, words: Any, real: Any, given: Any, fired_breakers: Any
+) -> tuple[Any, Any]:
     """Alternatives x rows x frameworks: the real scores after each single different answer to
-    the question, from the rules it can touch."""
+    the question, from the rules it can touch, and which frameworks it leaves excluded (the
+    deal-breakers it cannot touch fire as now: ``fired_breakers``, rows x deal-breaker rules)."""
     np = vector.np
+    table = vector.table
     block = _alternatives(vector, reach, words, given)
     rules = list(reach.rules)
     now = vector.rules_matrix(words, rules)
-    after = vector.rules_matrix(block, rules)
+    after = vector.rules_matrix(block, rules).reshape(-1, len(words), len(rules))
     points = vector.points[rules]
-    points[[i for i, r in enumerate(rules) if r in vector.table.lean]] = 0.0
-    moved = after.reshape(-1, len(words), len(rules)).astype(np.float64) - now[None, :, :]
-    return real[None, :, :] + (moved @ points).astype(np.int64)
+    points[[i for i, r in enumerate(rules) if r in table.lean]] = 0.0
+    moved = after.astype(np.float64) - now[None, :, :]
+    breakers = [r for r, bits in enumerate(table.breaks) if bits]
+    touched = set(rules)
+    kept = [j for j, r in enumerate(breakers) if r not in touched]
+    blocked = np.bitwise_or.reduce(
+        np.where(fired_breakers[:, kept], vector.breaks[[breakers[j] for j in kept]], 0),
+        axis=1,
+        initial=0,
+    )[None, :]
+    inside = [i for i, r in enumerate(rules) if table.breaks[r]]
+    if inside:
+        breaks = vector.breaks[[rules[i] for i in inside]]
+        blocked = blocked | np.bitwise_or.reduce(
+            np.where(after[:, :, inside], breaks, 0), axis=2, initial=0
+        )
+    excluded = (blocked[:, :, None] >> np.arange(len(table.ids), dtype=np.int64)) & 1 == 1
+    return real[None, :, :] + (moved @ points).astype(np.int64), excluded
 
 
 def _alternatives(vector: Vector, reach: Reach, words: Any, given: Any = None) -> Any:
