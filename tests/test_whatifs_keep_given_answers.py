@@ -60,3 +60,44 @@ def test_a_rival_the_answer_would_exclude_does_not_catch_up():
     assert tf.dealbreakers and tf.score >= trainium.ranking[0].score - 1  # out, not behind
     assert "aws_trainium" not in {c.answer for c in rec.swing}
     assert "nvidia_gpu" in {c.answer for c in rec.swing}  # a real swing stays
+
+
+def test_an_open_multi_question_counts_answers_of_several_options():
+    # KerasHub and JAX-native models together give JAX the lead; each alone does not. The open
+    # questions (and ask --short) tried one ticked option at a time and left model_zoo out
+    answers = {
+        "audience": "researcher",
+        "domain": "tabular",
+        "team_knows": ["none"],
+        "existing_code": "none",
+        "project_lifetime": "long",
+        "hardware": "nvidia_gpu",
+        "os": "wsl2",
+        "parallelism": "multi_gpu",
+        "api_level": "low",
+        "programming_style": "object_oriented",
+        "custom_gradients": "no",
+        "vectorization": "yes",
+        "visualization": "yes",
+    }
+    rec = recommender.recommend(answers, rules=RULES)
+    for one in ("huggingface", "torchvision_timm", "keras_hub", "jax_native"):
+        alone = recommender.recommend({**answers, "model_zoo": [one]}, rules=RULES)
+        assert alone.winner == rec.winner, one
+    both = recommender.recommend({**answers, "model_zoo": ["keras_hub", "jax_native"]}, rules=RULES)
+    assert both.winner != rec.winner
+    assert "model_zoo" in rec.open_questions
+
+
+def test_every_answer_to_a_multi_question_is_tried_within_a_bound():
+    from recommender.scoring.explore import MAX_ANSWERS, answers_to
+    from recommender.scoring.table import Dim
+
+    options = tuple((1 << i, f"o{i}") for i in range(6))
+    dim = Dim("q", (1 << 6) - 1, options, multi=True, exclusive=1 << 5)
+    tried = list(answers_to(dim))
+    assert tried[0] == 1 << 5 and len(tried) == len(set(tried)) == 1 + (2**5 - 1)
+    assert all(not b & (1 << 5) for b in tried[1:])  # the lone option never combined
+    wide = tuple((1 << i, f"o{i}") for i in range(26))
+    many = list(answers_to(Dim("w", (1 << 26) - 1, wide, multi=True)))
+    assert len(many) == MAX_ANSWERS and many[:26] == [1 << i for i in range(26)]

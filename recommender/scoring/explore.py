@@ -13,7 +13,8 @@ the answer that option alone, so it is a ``set``: ``add`` keeps every option alr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain, combinations, islice
 
 from recommender.rulebase.model import Question
 from recommender.scoring.table import Dim, Table
@@ -93,13 +94,23 @@ def what_would_change(table: Table, sig: int, given: int | None = None) -> Itera
 
 def could_change(table: Table, q: Question, sig: int, given: int | None = None) -> bool:
     """Whether some answer to ``q`` (with the follow-ups it opens) changes the current outcome
-    (``given``: see :func:`alternatives`).
+    (``given``: see :func:`alternatives`). An unanswered multi question is tried with every
+    answer it can take (:func:`answers_to`), not only one option: two targets together can
+    decide where each alone does not.
 
     Combinations with other later answers are not explored: that search grows exponentially, and
     ``ask`` asks again after every new answer.
     """
     now = table.decision(sig)
-    for _, _, raw in alternatives(table, q, sig, given):
+    dim = table.dim[q.id]
+    if dim.multi and not sig & dim.mask:
+        rest = (sig if given is None else given) & ~dim.mask
+        tries: Iterable[tuple[str, str | None, int]] = (
+            (ADD, None, rest | bits) for bits in answers_to(dim)
+        )
+    else:
+        tries = alternatives(table, q, sig, given)
+    for _, _, raw in tries:
         changed = table.applicable(raw)
         if table.decision(changed, near=sig) != now:
             return True
@@ -108,6 +119,20 @@ def could_change(table: Table, q: Question, sig: int, given: int | None = None) 
                 if table.decision(table.applicable(deeper), near=changed) != now:
                     return True
     return False
+
+
+MAX_ANSWERS = 1 << 10  # answers tried for one unanswered multi question (smallest first)
+
+
+def answers_to(dim: Dim) -> Iterator[int]:
+    """Every answer a multi question can take, as option bits: each option that stands alone
+    (``exclusive``) by itself, then the others' combinations, fewest options first, at most
+    :data:`MAX_ANSWERS` in all (a question of up to 10 options that do not stand alone gets every
+    combination; a larger one, those of the fewest options)."""
+    alone = [bit for bit, _ in dim.options if bit & dim.exclusive]
+    others = [bit for bit, _ in dim.options if not bit & dim.exclusive]
+    combined = (sum(c) for n in range(1, len(others) + 1) for c in combinations(others, n))
+    return islice(chain(alone, combined), MAX_ANSWERS)
 
 
 def _opened(table: Table, before: int, after: int) -> list[Question]:
