@@ -44,7 +44,8 @@ class TeamWriter:
         self.rows: list[list[Any]] = []
         # open from the first chunk to finish(); the OS deletes it when closed or collected. A lone
         # surrogate (a JSON "\ud800" escape in a name) becomes "?", as in every other output.
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115
+        spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115
+        self.spool = spool
         self.first = True
 
     def write(self, items: list[Item]) -> None:
