@@ -4,6 +4,7 @@ the real command in a pseudo-terminal, typed at."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pexpect
@@ -14,6 +15,7 @@ from recommender import load_rules
 from recommender.ask import resume
 from recommender.ask.flow import Progress
 from recommender.errors import UserError
+from recommender.rulebase.profiles import load_profile
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +72,70 @@ def test_a_file_ask_kept_is_still_resumed(tmp_path: Path, mini):
     (tmp_path / "mine.yaml").write_text(PROFILE)
     with pytest.raises(UserError, match="ask --from"):
         resume.load(mini, tmp_path / "mine.yaml")
+
+
+# -- --save and --html into one file -----------------------------------------------------------
+
+
+def _spellings(tmp_path: Path) -> dict[str, tuple[str, str]]:
+    real = tmp_path / "mine.yaml"
+    (tmp_path / "link.yaml").symlink_to("mine.yaml")
+    os.link(real, tmp_path / "hard.yaml")
+    (tmp_path / "new-link.yaml").symlink_to("new.yaml")  # dangling: both would make new.yaml
+    return {
+        "same": ("mine.yaml", "mine.yaml"),
+        "dot": ("./mine.yaml", "mine.yaml"),
+        "absolute": (str(real), "mine.yaml"),
+        "symlink": ("link.yaml", "mine.yaml"),
+        "hard-link": ("mine.yaml", "hard.yaml"),
+        "new-file": ("sub/../new.yaml", "new.yaml"),
+        "new-through-link": ("new-link.yaml", "./new.yaml"),
+    }
+
+
+SPELLINGS = ["same", "dot", "absolute", "symlink", "hard-link", "new-file", "new-through-link"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_save_and_html_into_one_file_are_refused_before_any_question(tmp_path: Path, spelling: str):
+    """``--save X --html X`` said "Saved to X", then wrote the report over the profile."""
+    (tmp_path / "mine.yaml").write_text(PROFILE)
+    (tmp_path / "sub").mkdir()
+    save, html = _spellings(tmp_path)[spelling]
+    child = spawn_ask(["--save", save, "--html", html], tmp_path, cwd=tmp_path)
+    asked = child.expect_exact([pexpect.EOF, "Who is it for?"]) == 1
+    out = child.before
+    child.close(force=True)
+    assert not asked
+    assert child.exitstatus == 2
+    expected = (
+        f"{html}: --save and --html name the same file, so the report would replace the "
+        "profile; give each its own file"
+    )
+    assert [row for row in out.splitlines() if row.strip()] == [expected]
+    assert (tmp_path / "mine.yaml").read_text() == PROFILE
+    assert not (tmp_path / "new.yaml").exists()
+
+
+def test_the_save_offer_refuses_the_html_file(tmp_path: Path, mini):
+    """Without --save, naming the --html file at the offer would have had the report replace the
+    profile just saved."""
+    child = spawn_ask(["--html", "report.html"], tmp_path, cwd=tmp_path)
+    for prompt in (
+        "Who is it for?",
+        "Where will it run?",
+        "Which OS?",
+        "Custom gradients?",
+        "Your answers",
+        "Show the full report?",
+    ):
+        answer(child, prompt, ENTER)
+    answer(child, "Save these answers as a profile?", "./report.html" + ENTER)
+    child.expect_exact("is where --html writes the report next; choose another name")
+    answer(child, "Save these answers as a profile?", "mine.yaml" + ENTER)
+    child.expect_exact("Saved to mine.yaml")
+    child.expect_exact("Wrote the report to report.html")
+    finish(child)
+    assert child.exitstatus == 0
+    assert load_profile(str(tmp_path / "mine.yaml"), mini).answers["os"] == frozenset({"linux"})
+    assert (tmp_path / "report.html").read_text().lstrip().lower().startswith("<!doctype html")

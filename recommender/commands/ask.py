@@ -21,7 +21,7 @@ from recommender.ask.flow import Progress, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
 from recommender.commands.recommend import add_full_argument
 from recommender.errors import ExitCode, Terminated, UserError
-from recommender.fileio import output_target, write_output
+from recommender.fileio import Target, output_target, write_output
 from recommender.render import render
 from recommender.render.terminal import width_of
 from recommender.rulebase.model import RuleBase
@@ -88,9 +88,15 @@ def run(args: argparse.Namespace) -> int:
     require_terminal()
     rules = rulebase(args)
     start = _start(args, rules)
-    for path, flag in ((args.save, "--save"), (args.html, "--html")):
-        if path:  # before the questions, once the rules and --from are read: not over them
-            _check_writable(path, flag, args.from_file if flag == "--save" else None)
+    # Before the questions, once the rules and --from are read: not over them, nor over each other.
+    save = _check_writable(args.save, "--save", args.from_file) if args.save else None
+    html = _check_writable(args.html, "--html") if args.html else None
+    if save is not None and html is not None and _same_file(save, html, args.save, args.html):
+        raise UserError(
+            "--save and --html name the same file, so the report would replace the profile; "
+            "give each its own file",
+            args.html,
+        )
     from recommender.ask.prompts import QuestionaryPrompter
 
     prompter = QuestionaryPrompter()
@@ -105,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n" + screen(args.full) + "\n")
         if not args.full and prompter.confirm("Show the full report?"):
             sys.stdout.write("\n" + screen(True) + "\n")
-        _save(args.save, name, answers, rules, prompter, args.from_file)
+        _save(args.save, name, answers, rules, prompter, args.from_file, args.html)
         _html(args.html, page, prompter)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         return _interrupted(progress, rules, args, start.kept, "interrupted", ExitCode.INTERRUPTED)
@@ -167,10 +173,24 @@ def _report(
     return screen, page
 
 
-def _check_writable(path: str, flag: str, update: str | None = None) -> None:
+def _check_writable(path: str, flag: str, update: str | None = None) -> Target:
     """``--save``/``--html`` (``flag``) checked before any question: a directory, a missing one,
     a file the command read (but ``update``: ``--save`` may rewrite the ``--from`` profile)."""
-    output_target(path, flag=flag, update=update)
+    return output_target(path, flag=flag, update=update)
+
+
+def _same_file(one: Target, other: Target, one_path: str, other_path: str) -> bool:
+    """Whether two outputs would replace one file: the same path once links are resolved (a new
+    file too), or one existing file under two names (a hard link). A device or FIFO is written
+    straight into, never replaced, so two outputs into it destroy nothing."""
+    if one.direct or other.direct:
+        return False
+    if one.path == other.path:
+        return True
+    try:
+        return os.path.samefile(one_path, other_path)
+    except OSError:  # one of them does not exist yet, and their places differ
+        return False
 
 
 def _save(
@@ -180,17 +200,26 @@ def _save(
     rules: RuleBase,
     prompter: QuestionaryPrompter,
     start: str | None,
+    html: str | None = None,
 ) -> None:
     """Write to ``--save``, or offer to save (again, until it works or is declined); ``start``
-    (``--from``) is the one file read that may be written over."""
+    (``--from``) is the one file read that may be written over, ``html`` (``--html``) the file
+    the report goes to next, which the profile must not be."""
     if path is not None:
         _write(path, name, answers, rules, start)
         return
-    _offer(
-        prompter,
-        "Save these answers as a profile? File name (empty: don't save):",
-        lambda path: _write(path, Path(path).stem, answers, rules, start),
-    )
+
+    def offered(path: str) -> None:
+        if html is not None and _same_file(
+            output_target(path, flag="--save", update=start),
+            output_target(html, flag="--html"),
+            path,
+            html,
+        ):
+            raise UserError("is where --html writes the report next; choose another name", path)
+        _write(path, Path(path).stem, answers, rules, start)
+
+    _offer(prompter, "Save these answers as a profile? File name (empty: don't save):", offered)
 
 
 def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompter) -> None:
