@@ -5,17 +5,19 @@ the real command in a pseudo-terminal, typed at."""
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from pathlib import Path
 
 import pexpect
 import pytest
-from askkit import CTRL_C, ENTER, MINI, spawn_ask
+from askkit import CTRL_C, DOWN, ENTER, MINI, ROOT, SPACE, env, spawn_ask
 
 from recommender import load_rules
 from recommender.ask import resume
 from recommender.ask.flow import Progress
 from recommender.errors import UserError
-from recommender.rulebase.profiles import load_profile
+from recommender.rulebase.profiles import load_profile, normalize_answers
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,40 @@ def finish(child: pexpect.spawn) -> str:
     child.expect(pexpect.EOF)
     child.close()
     return child.before
+
+
+# -- a closed terminal -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hup", ["delivered", "ignored"])
+def test_closing_the_terminal_keeps_the_answers(tmp_path: Path, mini, hup: str):
+    """Closing the terminal window closes the pseudo-terminal's master: the kernel hangs the
+    terminal up (SIGHUP to ``ask``, unless it is ignored, as under ``nohup``) and reads fail with
+    EIO or end. That used to end ``ask`` with "Input/output error" and nothing kept."""
+    err = tmp_path / "stderr.txt"
+    trap = "trap '' HUP; " if hup == "ignored" else ""
+    child = pexpect.spawn(
+        "/bin/sh",
+        ["-c", f'{trap}exec "$0" -m recommender ask 2>"$1"', sys.executable, str(err)],
+        env=env(tmp_path),
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, 120),
+    )
+    answer(child, "Who is it for?", DOWN + ENTER)  # Researchers
+    answer(child, "Where will it run?", SPACE + ENTER)  # Server
+    child.expect_exact("Which OS?")
+    child.ptyproc.fileobj.close()  # the window is closed: the master side goes away
+    child.wait()
+    assert child.exitstatus == 128 + signal.SIGHUP, err.read_text()
+    kept = tmp_path / "ask-resume.yaml"
+    assert f"2 answer(s) kept in {kept}" in err.read_text()
+    progress = resume.load(mini, kept)
+    assert progress.answers == normalize_answers(
+        {"audience": "researcher", "deployment": ["server"]}, mini
+    )
+    assert progress.visited == ["audience", "deployment"]
 
 
 # -- --resume is for resume files only ---------------------------------------------------------
@@ -139,3 +175,30 @@ def test_the_save_offer_refuses_the_html_file(tmp_path: Path, mini):
     assert child.exitstatus == 0
     assert load_profile(str(tmp_path / "mine.yaml"), mini).answers["os"] == frozenset({"linux"})
     assert (tmp_path / "report.html").read_text().lstrip().lower().startswith("<!doctype html")
+
+
+# -- an unusable state directory ---------------------------------------------------------------
+
+
+def test_ctrl_c_with_an_unusable_state_directory_prints_the_answers(tmp_path: Path, mini):
+    """RECOMMENDER_STATE_DIR naming a regular file: Ctrl-C used to say only "File exists", exit 2
+    and lose the answers."""
+    state = tmp_path / "statefile"
+    state.write_text("mine\n")
+    child = spawn_ask([], state)
+    answer(child, "Who is it for?", DOWN + ENTER)  # Researchers
+    answer(child, "Where will it run?", CTRL_C)
+    out = finish(child).replace("\r\n", "\n")
+    assert child.exitstatus == 130
+    said = (
+        f"recommender: ask interrupted; could not keep 1 answer(s) in {state / 'ask-resume.yaml'}"
+        f" ({state}: not a directory); save the profile below to a file and go on with: "
+        "recommender ask --from FILE\n"
+    )
+    assert said in out
+    printed = tmp_path / "printed.yaml"
+    printed.write_text(out.split(said, 1)[1])
+    assert load_profile(str(printed), mini).answers == normalize_answers(
+        {"audience": "researcher"}, mini
+    )
+    assert state.read_text() == "mine\n"

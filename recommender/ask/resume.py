@@ -12,6 +12,7 @@ by another questionnaire's answers: a second one is kept beside it.
 from __future__ import annotations
 
 import contextlib
+import errno
 from pathlib import Path
 
 from recommender.ask.flow import Progress
@@ -52,6 +53,8 @@ def free_path() -> Path:
 def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
     """Write the progress atomically to ``path`` (default: a free path); the path written."""
     path = path or free_path()
+    if path.parent.exists() and not path.parent.is_dir():  # mkdir would say only "File exists"
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(path.parent))
     path.parent.mkdir(parents=True, exist_ok=True)
     text = profile_yaml("resumed", progress.answers, rules, HEADER)
     asked = "".join(f"- {q.id}\n" for q in rules.questions if q.id in progress.visited)

@@ -2,14 +2,16 @@
 ``recommend``, with the full report on offer.
 
 This module stays thin: the terminal check, where the answers start from (``--from``,
-``--resume``), the one place an interruption is handled (Ctrl-C, SIGTERM, SIGHUP: the answers are
-kept), the result screen and saving. The flow itself is ``recommender.ask.flow``.
+``--resume``), the one place an interruption is handled (Ctrl-C, SIGTERM, SIGHUP, a closed terminal:
+the answers are kept), the result screen and saving. The flow itself is ``recommender.ask.flow``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from recommender.ask import resume
 from recommender.ask.flow import Progress, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
 from recommender.commands.recommend import add_full_argument
-from recommender.errors import ExitCode, Terminated, UserError
+from recommender.errors import ExitCode, Terminated, UserError, ignore_stop_signals
 from recommender.fileio import Target, output_target, write_output
 from recommender.render import render
 from recommender.render.terminal import width_of
@@ -100,19 +102,28 @@ def run(args: argparse.Namespace) -> int:
     from recommender.ask.prompts import QuestionaryPrompter
 
     prompter = QuestionaryPrompter()
-    _intro(rules, args, start)
     progress = start.progress
     try:
-        answers = run_interview(
-            rules, prompter, progress, defaults=start.defaults, short=args.short
-        )
-        name = Path(args.save).stem if args.save else start.name
-        screen, page = _report(args, answers, rules, name)
-        sys.stdout.write("\n" + screen(args.full) + "\n")
-        if not args.full and prompter.confirm("Show the full report?"):
-            sys.stdout.write("\n" + screen(True) + "\n")
-        _save(args.save, name, answers, rules, prompter, args.from_file, args.html)
-        _html(args.html, page, prompter)
+        try:
+            _intro(rules, args, start)
+            answers = run_interview(
+                rules, prompter, progress, defaults=start.defaults, short=args.short
+            )
+            name = Path(args.save).stem if args.save else start.name
+            screen, page = _report(args, answers, rules, name)
+            sys.stdout.write("\n" + screen(args.full) + "\n")
+            if not args.full and prompter.confirm("Show the full report?"):
+                sys.stdout.write("\n" + screen(True) + "\n")
+            _save(args.save, name, answers, rules, prompter, args.from_file, args.html)
+            _html(args.html, page, prompter)
+        except (OSError, EOFError):
+            # A closed terminal (its window shut, the line dropped): reads then fail with EIO or
+            # return end-of-file, whether or not SIGHUP arrives first. Kept as a hang-up.
+            if not _terminal_lost():
+                raise
+            ignore_stop_signals()  # a SIGHUP still on its way must not cut the keeping short
+            what, code = "stopped (its terminal was closed)", 128 + signal.SIGHUP
+            return _interrupted(progress, rules, args, start.kept, what, code)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         return _interrupted(progress, rules, args, start.kept, "interrupted", ExitCode.INTERRUPTED)
     except Terminated as stop:  # SIGTERM or SIGHUP: the answers are kept all the same
@@ -193,6 +204,18 @@ def _same_file(one: Target, other: Target, one_path: str, other_path: str) -> bo
         return False
 
 
+def _terminal_lost() -> bool:
+    """Whether the terminal ``ask`` runs in has gone: a hung-up terminal is no longer a terminal
+    to ``isatty``, and writing to it fails."""
+    try:
+        if not (os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())):
+            return True
+        os.write(sys.stdout.fileno(), b"")
+    except (OSError, ValueError):
+        return True
+    return False
+
+
 def _save(
     path: str | None,
     name: str,
@@ -271,19 +294,62 @@ def _interrupted(
     code: int,
 ) -> int:
     """Keep what was answered, say where, and exit ``code``: 130 for Ctrl-C, 128 + signum for a
-    signal. Answers resumed from a file go back to it; new ones never replace a kept file."""
-    if not progress.visited:
-        print(f"\nrecommender: ask {what} (nothing answered, nothing kept)", file=sys.stderr)
-        return code
-    path = resume.save(progress, rules, kept)
+    signal. Answers resumed from a file go back to it; new ones never replace a kept file. When
+    the resume file cannot be written (the state directory is unusable), the answers are printed
+    as a profile instead, so they are not lost. The terminal may be gone (closed): what cannot be
+    shown is dropped, and the answers are kept all the same."""
+    ignore_stop_signals()  # the keeping is not cut short by a second signal
+    _mute_lost_streams()
     again = "".join(f" --rules {d}" for d in args.rules if d not in _env_rules())
+    if not progress.visited:
+        _say(f"\nrecommender: ask {what} (nothing answered, nothing kept)")
+        return code
+    try:
+        path = resume.save(progress, rules, kept)
+    except (OSError, UserError) as exc:
+        where = kept or resume.resume_path()
+        why = str(exc) if isinstance(exc, UserError) else _reason(exc)
+        text = profile_yaml(None, progress.answers, rules).rstrip("\n")
+        _say(
+            f"\nrecommender: ask {what}; could not keep {len(progress.answers)} answer(s) in "
+            f"{where} ({why}); save the profile below to a file and go on with: "
+            f"recommender ask --from FILE{again}\n{text}"
+        )
+        return code
     which = "" if path == resume.resume_path() else f" {path}"
-    print(
+    _say(
         f"\nrecommender: ask {what}; {len(progress.answers)} answer(s) kept in {path}\n"
-        f"  carry on with: recommender ask --resume{which}{again}",
-        file=sys.stderr,
+        f"  carry on with: recommender ask --resume{which}{again}"
     )
     return code
+
+
+def _reason(exc: OSError) -> str:
+    """``/state: not a directory``: an OSError in words, with the file it is about."""
+    why = exc.strerror or str(exc)
+    return f"{exc.filename}: {why}" if exc.filename else why
+
+
+def _say(text: str) -> None:
+    """``text`` on stderr, if there is still somewhere to show it."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except OSError:
+        _mute_lost_streams()
+
+
+def _mute_lost_streams() -> None:
+    """Stdout and stderr that can no longer be written (a closed terminal) are pointed at the
+    null device, so what is still buffered for them, and the exit, do not fail on them."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            fd = stream.fileno()
+            try:
+                os.write(fd, b"")
+            except OSError:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, fd)
+                os.close(null)
 
 
 def _env_rules() -> list[str]:
