@@ -1,13 +1,18 @@
 """The resume file: what ``ask`` keeps when it is interrupted, so ``ask --resume`` can carry on.
 
 It lives in the user state directory (``RECOMMENDER_STATE_DIR`` overrides it, for tests) and holds
-a profile plus ``asked:``, the questions already put to the user, answered or skipped. A kept file
-is never replaced by another questionnaire's answers: a second one is kept beside it.
+a profile plus ``asked:``, the questions already put to the user, answered or skipped. ``asked:``
+is also what marks a resume file: ask writes it into every one (something was always put to the
+user before anything is kept), and no profile may have it (``recommend --profile`` refuses the
+key). ``--resume`` rewrites its file on Ctrl-C and removes it once finished, so a file without it
+(a user's own profile) is refused rather than rewritten or removed. A kept file is never replaced
+by another questionnaire's answers: a second one is kept beside it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 from pathlib import Path
 
 from recommender.ask.flow import Progress
@@ -48,6 +53,8 @@ def free_path() -> Path:
 def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
     """Write the progress atomically to ``path`` (default: a free path); the path written."""
     path = path or free_path()
+    if path.parent.exists() and not path.parent.is_dir():  # mkdir would say only "File exists"
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(path.parent))
     path.parent.mkdir(parents=True, exist_ok=True)
     text = profile_yaml("resumed", progress.answers, rules, HEADER)
     asked = "".join(f"- {q.id}\n" for q in rules.questions if q.id in progress.visited)
@@ -65,6 +72,12 @@ def load(rules: RuleBase, path: Path | None = None) -> Progress:
     problems = schema.check(doc, schema.RESUME, str(path), "resume file")
     if problems:
         raise problems[0]
+    if "asked" not in doc:  # a profile: --resume would rewrite it on Ctrl-C, remove it at the end
+        raise UserError(
+            "is not a questionnaire kept by `recommender ask` (it has no `asked:` list); to "
+            f"start from a profile, use: recommender ask --from {path}",
+            str(path),
+        )
     answers = normalize_answers(doc.get("answers") or {}, rules, str(path), doc.get("answers"))
     known = {q.id for q in rules.questions}
     asked = [qid for qid in doc.get("asked") or [] if qid in known]

@@ -2,14 +2,16 @@
 ``recommend``, with the full report on offer.
 
 This module stays thin: the terminal check, where the answers start from (``--from``,
-``--resume``), the one place an interruption is handled (Ctrl-C, SIGTERM, SIGHUP: the answers are
-kept), the result screen and saving. The flow itself is ``recommender.ask.flow``.
+``--resume``), the one place an interruption is handled (Ctrl-C, SIGTERM, SIGHUP, a closed terminal:
+the answers are kept), the result screen and saving. The flow itself is ``recommender.ask.flow``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -20,8 +22,8 @@ from recommender.ask import resume
 from recommender.ask.flow import Progress, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
 from recommender.commands.recommend import add_full_argument
-from recommender.errors import ExitCode, Terminated, UserError
-from recommender.fileio import output_target, write_output
+from recommender.errors import ExitCode, Terminated, UserError, ignore_stop_signals
+from recommender.fileio import Target, output_target, write_output
 from recommender.render import render
 from recommender.render.terminal import width_of
 from recommender.rulebase.model import RuleBase
@@ -88,25 +90,40 @@ def run(args: argparse.Namespace) -> int:
     require_terminal()
     rules = rulebase(args)
     start = _start(args, rules)
-    for path, flag in ((args.save, "--save"), (args.html, "--html")):
-        if path:  # before the questions, once the rules and --from are read: not over them
-            _check_writable(path, flag, args.from_file if flag == "--save" else None)
+    # Before the questions, once the rules and --from are read: not over them, nor over each other.
+    save = _check_writable(args.save, "--save", args.from_file) if args.save else None
+    html = _check_writable(args.html, "--html") if args.html else None
+    if save is not None and html is not None and _same_file(save, html, args.save, args.html):
+        raise UserError(
+            "--save and --html name the same file, so the report would replace the profile; "
+            "give each its own file",
+            args.html,
+        )
     from recommender.ask.prompts import QuestionaryPrompter
 
     prompter = QuestionaryPrompter()
-    _intro(rules, args, start)
     progress = start.progress
     try:
-        answers = run_interview(
-            rules, prompter, progress, defaults=start.defaults, short=args.short
-        )
-        name = Path(args.save).stem if args.save else start.name
-        screen, page = _report(args, answers, rules, name)
-        sys.stdout.write("\n" + screen(args.full) + "\n")
-        if not args.full and prompter.confirm("Show the full report?"):
-            sys.stdout.write("\n" + screen(True) + "\n")
-        _save(args.save, name, answers, rules, prompter, args.from_file)
-        _html(args.html, page, prompter)
+        try:
+            _intro(rules, args, start)
+            answers = run_interview(
+                rules, prompter, progress, defaults=start.defaults, short=args.short
+            )
+            name = Path(args.save).stem if args.save else start.name
+            screen, page = _report(args, answers, rules, name)
+            sys.stdout.write("\n" + screen(args.full) + "\n")
+            if not args.full and prompter.confirm("Show the full report?"):
+                sys.stdout.write("\n" + screen(True) + "\n")
+            _save(args.save, name, answers, rules, prompter, args.from_file, args.html)
+            _html(args.html, page, prompter)
+        except (OSError, EOFError):
+            # A closed terminal (its window shut, the line dropped): reads then fail with EIO or
+            # return end-of-file, whether or not SIGHUP arrives first. Kept as a hang-up.
+            if not _terminal_lost():
+                raise
+            ignore_stop_signals()  # a SIGHUP still on its way must not cut the keeping short
+            what, code = "stopped (its terminal was closed)", 128 + signal.SIGHUP
+            return _interrupted(progress, rules, args, start.kept, what, code)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         return _interrupted(progress, rules, args, start.kept, "interrupted", ExitCode.INTERRUPTED)
     except Terminated as stop:  # SIGTERM or SIGHUP: the answers are kept all the same
@@ -167,10 +184,36 @@ def _report(
     return screen, page
 
 
-def _check_writable(path: str, flag: str, update: str | None = None) -> None:
+def _check_writable(path: str, flag: str, update: str | None = None) -> Target:
     """``--save``/``--html`` (``flag``) checked before any question: a directory, a missing one,
     a file the command read (but ``update``: ``--save`` may rewrite the ``--from`` profile)."""
-    output_target(path, flag=flag, update=update)
+    return output_target(path, flag=flag, update=update)
+
+
+def _same_file(one: Target, other: Target, one_path: str, other_path: str) -> bool:
+    """Whether two outputs would replace one file: the same path once links are resolved (a new
+    file too), or one existing file under two names (a hard link). A device or FIFO is written
+    straight into, never replaced, so two outputs into it destroy nothing."""
+    if one.direct or other.direct:
+        return False
+    if one.path == other.path:
+        return True
+    try:
+        return os.path.samefile(one_path, other_path)
+    except OSError:  # one of them does not exist yet, and their places differ
+        return False
+
+
+def _terminal_lost() -> bool:
+    """Whether the terminal ``ask`` runs in has gone: a hung-up terminal is no longer a terminal
+    to ``isatty``, and writing to it fails."""
+    try:
+        if not (os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())):
+            return True
+        os.write(sys.stdout.fileno(), b"")
+    except (OSError, ValueError):
+        return True
+    return False
 
 
 def _save(
@@ -180,17 +223,26 @@ def _save(
     rules: RuleBase,
     prompter: QuestionaryPrompter,
     start: str | None,
+    html: str | None = None,
 ) -> None:
     """Write to ``--save``, or offer to save (again, until it works or is declined); ``start``
-    (``--from``) is the one file read that may be written over."""
+    (``--from``) is the one file read that may be written over, ``html`` (``--html``) the file
+    the report goes to next, which the profile must not be."""
     if path is not None:
         _write(path, name, answers, rules, start)
         return
-    _offer(
-        prompter,
-        "Save these answers as a profile? File name (empty: don't save):",
-        lambda path: _write(path, Path(path).stem, answers, rules, start),
-    )
+
+    def offered(path: str) -> None:
+        if html is not None and _same_file(
+            output_target(path, flag="--save", update=start),
+            output_target(html, flag="--html"),
+            path,
+            html,
+        ):
+            raise UserError("is where --html writes the report next; choose another name", path)
+        _write(path, Path(path).stem, answers, rules, start)
+
+    _offer(prompter, "Save these answers as a profile? File name (empty: don't save):", offered)
 
 
 def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompter) -> None:
@@ -242,19 +294,62 @@ def _interrupted(
     code: int,
 ) -> int:
     """Keep what was answered, say where, and exit ``code``: 130 for Ctrl-C, 128 + signum for a
-    signal. Answers resumed from a file go back to it; new ones never replace a kept file."""
-    if not progress.visited:
-        print(f"\nrecommender: ask {what} (nothing answered, nothing kept)", file=sys.stderr)
-        return code
-    path = resume.save(progress, rules, kept)
+    signal. Answers resumed from a file go back to it; new ones never replace a kept file. When
+    the resume file cannot be written (the state directory is unusable), the answers are printed
+    as a profile instead, so they are not lost. The terminal may be gone (closed): what cannot be
+    shown is dropped, and the answers are kept all the same."""
+    ignore_stop_signals()  # the keeping is not cut short by a second signal
+    _mute_lost_streams()
     again = "".join(f" --rules {d}" for d in args.rules if d not in _env_rules())
+    if not progress.visited:
+        _say(f"\nrecommender: ask {what} (nothing answered, nothing kept)")
+        return code
+    try:
+        path = resume.save(progress, rules, kept)
+    except (OSError, UserError) as exc:
+        where = kept or resume.resume_path()
+        why = str(exc) if isinstance(exc, UserError) else _reason(exc)
+        text = profile_yaml(None, progress.answers, rules).rstrip("\n")
+        _say(
+            f"\nrecommender: ask {what}; could not keep {len(progress.answers)} answer(s) in "
+            f"{where} ({why}); save the profile below to a file and go on with: "
+            f"recommender ask --from FILE{again}\n{text}"
+        )
+        return code
     which = "" if path == resume.resume_path() else f" {path}"
-    print(
+    _say(
         f"\nrecommender: ask {what}; {len(progress.answers)} answer(s) kept in {path}\n"
-        f"  carry on with: recommender ask --resume{which}{again}",
-        file=sys.stderr,
+        f"  carry on with: recommender ask --resume{which}{again}"
     )
     return code
+
+
+def _reason(exc: OSError) -> str:
+    """``/state: not a directory``: an OSError in words, with the file it is about."""
+    why = exc.strerror or str(exc)
+    return f"{exc.filename}: {why}" if exc.filename else why
+
+
+def _say(text: str) -> None:
+    """``text`` on stderr, if there is still somewhere to show it."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except OSError:
+        _mute_lost_streams()
+
+
+def _mute_lost_streams() -> None:
+    """Stdout and stderr that can no longer be written (a closed terminal) are pointed at the
+    null device, so what is still buffered for them, and the exit, do not fail on them."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            fd = stream.fileno()
+            try:
+                os.write(fd, b"")
+            except OSError:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, fd)
+                os.close(null)
 
 
 def _env_rules() -> list[str]:
