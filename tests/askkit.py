@@ -59,3 +59,18 @@ record, sys.argv = sys.argv[1], ["recommender", *sys.argv[2:]]
 atexit.register(lambda: open(record, "w").write("\n".join(sorted(seen))))
 runpy.run_module("recommender", run_name="__main__")
 """
+
+
+def answer(child, prompt: str, keys: str) -> None:
+    """Wait for ``prompt`` on the screen, then type ``keys``."""
+    child.expect_exact(prompt)
+    child.send(keys)
+
+
+def finish(child) -> str:
+    """Wait for the run to end; what it printed since the last prompt."""
+    import pexpect
+
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before

@@ -8,28 +8,22 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from askkit import CTRL_C, DOWN, ENTER, IMPORT_RECORDER, MINI, ROOT, SPACE, env, spawn_ask
+from askkit import (
+    CTRL_C,
+    DOWN,
+    ENTER,
+    IMPORT_RECORDER,
+    ROOT,
+    SPACE,
+    answer,
+    env,
+    finish,
+    spawn_ask,
+)
 
-from recommender import load_rules
 from recommender.render.text import headline
 from recommender.rulebase.profiles import load_profile, normalize_answers
 from recommender.scoring.result import rank
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_rules(base=MINI)
-
-
-def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
-    child.expect_exact(prompt)
-    child.send(keys)
-
-
-def finish(child: pexpect.spawn) -> str:
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.before
 
 
 def test_a_person_answers_in_a_terminal_and_the_saved_profile_gives_the_same_winner(

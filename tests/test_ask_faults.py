@@ -11,30 +11,12 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from askkit import CTRL_C, DOWN, ENTER, MINI, ROOT, SPACE, env, spawn_ask
+from askkit import CTRL_C, DOWN, ENTER, ROOT, SPACE, answer, env, finish, spawn_ask
 
-from recommender import load_rules
 from recommender.ask import resume
 from recommender.ask.flow import Progress
 from recommender.errors import UserError
 from recommender.rulebase.profiles import load_profile, normalize_answers
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_rules(base=MINI)
-
-
-def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
-    child.expect_exact(prompt)
-    child.send(keys)
-
-
-def finish(child: pexpect.spawn) -> str:
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.before
-
 
 # -- a closed terminal -------------------------------------------------------------------------
 
