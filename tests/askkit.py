@@ -74,3 +74,16 @@ def finish(child) -> str:
     child.expect(pexpect.EOF)
     child.close()
     return child.before
+
+
+def defaults_to_the_save_offer(child) -> None:
+    """Take every default of the mini questionnaire, up to the offer to save the answers."""
+    for prompt in (
+        "Who is it for?",
+        "Where will it run?",
+        "Which OS?",
+        "Custom gradients?",
+        "Your answers",
+        "Show the full report?",
+    ):
+        answer(child, prompt, ENTER)

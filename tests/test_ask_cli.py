@@ -16,6 +16,7 @@ from askkit import (
     ROOT,
     SPACE,
     answer,
+    defaults_to_the_save_offer,
     env,
     finish,
     spawn_ask,
@@ -102,15 +103,7 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(tmp_path: Path, mini):
 
 def test_without_save_the_questionnaire_offers_to_save_at_the_end(tmp_path: Path, mini):
     child = spawn_ask([], tmp_path, cwd=tmp_path)
-    for prompt in (
-        "Who is it for?",
-        "Where will it run?",
-        "Which OS?",
-        "Custom gradients?",
-        "Your answers",
-        "Show the full report?",
-    ):
-        answer(child, prompt, ENTER)
+    defaults_to_the_save_offer(child)
     answer(child, "Save these answers as a profile?", "missing-dir/x.yaml" + ENTER)
     child.expect_exact("missing-dir does not exist")  # said, then asked again
     answer(child, "Save these answers as a profile?", "offered.yaml" + ENTER)
@@ -148,15 +141,7 @@ def test_from_pre_fills_the_answers(tmp_path: Path, mini):
     )
     saved = tmp_path / "out.yaml"
     child = spawn_ask(["--from", str(start), "--save", str(saved)], tmp_path)
-    for prompt in (
-        "Who is it for?",
-        "Where will it run?",
-        "Which OS?",
-        "Custom gradients?",
-        "Your answers",
-        "Show the full report?",
-    ):
-        answer(child, prompt, ENTER)
+    defaults_to_the_save_offer(child)
     child.expect_exact("Saved to")
     answer(child, "as a web page", ENTER)  # declined
     finish(child)

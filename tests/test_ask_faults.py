@@ -11,7 +11,18 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from askkit import CTRL_C, DOWN, ENTER, ROOT, SPACE, answer, env, finish, spawn_ask
+from askkit import (
+    CTRL_C,
+    DOWN,
+    ENTER,
+    ROOT,
+    SPACE,
+    answer,
+    defaults_to_the_save_offer,
+    env,
+    finish,
+    spawn_ask,
+)
 
 from recommender.ask import resume
 from recommender.ask.flow import Progress
@@ -139,15 +150,7 @@ def test_the_save_offer_refuses_the_html_file(tmp_path: Path, mini):
     """Without --save, naming the --html file at the offer would have had the report replace the
     profile just saved."""
     child = spawn_ask(["--html", "report.html"], tmp_path, cwd=tmp_path)
-    for prompt in (
-        "Who is it for?",
-        "Where will it run?",
-        "Which OS?",
-        "Custom gradients?",
-        "Your answers",
-        "Show the full report?",
-    ):
-        answer(child, prompt, ENTER)
+    defaults_to_the_save_offer(child)
     answer(child, "Save these answers as a profile?", "./report.html" + ENTER)
     child.expect_exact("is where --html writes the report next; choose another name")
     answer(child, "Save these answers as a profile?", "mine.yaml" + ENTER)
