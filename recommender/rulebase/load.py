@@ -10,6 +10,7 @@ reported in one pass.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +40,10 @@ from recommender.rulebase.yamlio import Map, Seq, load_yaml
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer to what they define
+LOOP = (
+    "symlink loop: the link leads back to itself, never to a file; point it at a rule file or "
+    "remove it"
+)
 
 
 def shipped_rules_dir() -> Path:
@@ -115,11 +120,23 @@ def load_rules(
 
 
 def display(path: Path) -> Path:
-    """A path relative to the working directory when it lies below it: shorter messages."""
+    """A path relative to the working directory when it lies below it: shorter messages. A path
+    that does not resolve (a symlink loop: RuntimeError, or OSError from Python 3.13) is shown as
+    given; reading it reports the problem."""
     try:
         return path.resolve().relative_to(Path.cwd())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return path
+
+
+def symlink_loop(path: Path) -> bool:
+    """Whether ``path`` is a symlink that never reaches a file (itself, or links that point at
+    each other): for the message, on the error path only."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _origin(file: str, node: Any) -> Origin:
@@ -189,7 +206,7 @@ class _Builder:
         try:
             doc = load_yaml(path)
         except UserError as exc:
-            self.errors.append(exc)
+            self.errors.append(UserError(LOOP, name) if symlink_loop(path) else exc)
             return
         self.files.append(name)
         problems = schema.check(doc, schema.RULE_FILE, name, "rule file")

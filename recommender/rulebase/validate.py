@@ -15,7 +15,13 @@ from pathlib import Path
 
 from recommender.errors import UserError, UserErrors
 from recommender.fileio import open_input
-from recommender.rulebase.load import load_rules, rule_files, shipped_rules_dir
+from recommender.rulebase.load import (
+    LOOP,
+    load_rules,
+    rule_files,
+    shipped_rules_dir,
+    symlink_loop,
+)
 from recommender.rulebase.model import Question, RuleBase
 
 PathLike = str | os.PathLike[str]
@@ -41,7 +47,9 @@ def plan(
             if not any(_same(p, f) for f in files):
                 files.append(p)
         elif not p.exists():
-            errors.append(UserError("no such file or directory", str(p)))
+            errors.append(
+                UserError(LOOP if symlink_loop(p) else "no such file or directory", str(p))
+            )
         elif not p.is_dir():  # a device, a FIFO, a socket: open_input says which
             try:
                 open_input(p).close()
@@ -51,7 +59,12 @@ def plan(
 
 
 def _same(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()
+    """Whether two paths name one file; a path that does not resolve (a symlink loop) is only the
+    same as itself, and loading it reports the loop."""
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def validate(
