@@ -29,7 +29,8 @@ from recommender.rulebase import conditions, model
 from recommender.rulebase.load import display, load_rules, rule_files, shipped_rules_dir
 from recommender.rulebase.yamlio import MAX_BYTES
 
-FORMAT = 9  # 8: Option.exclusive, Rule.lean, Question.raw_ask_when; 9: with main's 7
+FORMAT = 10  # 8: Option.exclusive, Rule.lean, Question.raw_ask_when; 9: with main's 7; 10: no
+# follow-up cycles (a cache written before loading refused them may hold one)
 KEEP = 16  # cache files kept: one per distinct set of rule directories
 MAX_CACHE = 64 << 20  # a cache file larger than this is not ours
 _CLASSES: dict[str, type] = {
