@@ -9,6 +9,7 @@ reported in one pass.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender.errors import UserError, UserErrors, did_you_mean
+from recommender.fileio import count_as_input
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import Always, Condition, compile_condition
 from recommender.rulebase.model import (
@@ -69,7 +71,10 @@ def shipped_rules_dir() -> Path:
 
 def rule_files(directory: Path, cases: bool = True) -> list[Path]:
     """The YAML files (``*.yaml``, ``*.yml``) of one rules directory, definitions first, then
-    (``cases``) the tests. A directory that cannot be read is an error, never an empty one."""
+    (``cases``) the tests. A directory that cannot be read is an error, never an empty one.
+
+    Without ``cases`` the tests are left unread, but they are still the overlay's: each counts
+    as an input, so that no ``-o`` replaces one (only ``rules test`` reads them)."""
     if not directory.exists():
         raise UserError(
             "rules directory not found (give a directory holding *.yaml rule files)", str(directory)
@@ -82,6 +87,10 @@ def rule_files(directory: Path, cases: bool = True) -> list[Path]:
         yaml_files(directory),
         key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
     )
+    if not cases:
+        with contextlib.suppress(UserError):  # tests/ is not read: no error of its own
+            for path in yaml_files(directory / "tests"):
+                count_as_input(path)
     tests = sorted(yaml_files(directory / "tests")) if cases else []
     return [*main, *tests]
 
