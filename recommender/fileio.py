@@ -61,6 +61,16 @@ def forget_reads() -> None:
     _read.clear()
 
 
+def count_as_input(path: str | os.PathLike[str]) -> None:
+    """A file that belongs to this command's input without being read (an overlay's case files,
+    which only ``rules test`` reads): an output must not replace it either. Nothing when it is
+    not a regular file or cannot be looked at."""
+    with contextlib.suppress(OSError, ValueError):
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode):
+            _read.add((st.st_dev, st.st_ino))
+
+
 def open_input(path: str | os.PathLike[str], *, pipe: bool = False) -> BinaryIO:
     """A file opened for reading: a regular file and, with ``pipe`` (a user's input), also a pipe
     that a process is writing into (``<(cmd)``, a FIFO whose writer has it open). Anything else is

@@ -138,14 +138,15 @@ def _edited(change):
     return edit
 
 
-def _first(tree, cls: str):
-    """The first encoded object of class ``cls`` in the tree."""
+def _first(tree, cls: str, having: str = ""):
+    """The first encoded object of class ``cls`` in the tree (with a field ``having`` set)."""
     if isinstance(tree, dict):
-        if tree.get("$") == cls:
+        if tree.get("$") == cls and (not having or tree.get(having) is not None):
             return tree
         tree = list(tree.values())
     if isinstance(tree, list):
-        return next((f for f in (_first(t, cls) for t in tree) if f is not None), None)
+        found = (_first(t, cls, having) for t in tree)
+        return next((f for f in found if f is not None), None)
     return None
 
 
@@ -162,6 +163,29 @@ BAD_PAYLOADS = {
     ),
     "no frameworks": _edited(lambda t: t.update(frameworks={"$t": []})),
     "an unknown class": lambda base: '{"$": "os.system", "command": "true"}',
+    # a payload that decodes, with a valid checksum, and objects of the wrong shape inside: each
+    # made every later command fail with exit 3 until `rules validate --refresh`
+    "a string for a condition": _edited(lambda t: _first(t, "Rule").update(when="x")),
+    "a string for a follow-up's condition": _edited(
+        lambda t: _first(t, "Question", "ask_when").update(ask_when="x")
+    ),
+    "a list for a companion's condition": _edited(
+        lambda t: _first(t, "Companion", "pick_when").update(pick_when=[])
+    ),
+    "a number among a framework's packages": _edited(
+        lambda t: _first(t, "Framework").update(packages={"$t": [1]})
+    ),
+    "a number for a condition's options": _edited(lambda t: _first(t, "Is").update(values=0)),
+    "a number among a rule's deal-breakers": _edited(
+        lambda t: _first(t, "Rule").update(dealbreaker={"$t": [0]})
+    ),
+    "a condition for an option's label": _edited(
+        lambda t: _first(t, "Option").update(label={"$": "Always"})
+    ),
+    "a string among the rules": _edited(lambda t: t["rules"]["$t"].append("x")),
+    "a plain object for a rule": _edited(lambda t: t["rules"]["$t"].append({"id": "x"})),
+    "an extra field": _edited(lambda t: _first(t, "Rule").update(extra=1)),
+    "a tuple of the wrong thing": _edited(lambda t: _first(t, "Rule").update(when={"$t": "x"})),
 }
 
 
@@ -229,3 +253,13 @@ def test_a_rebuilt_cache_gets_a_new_files_mode_not_the_old_files(base):
     umask = os.umask(0)
     os.umask(umask)
     assert os.stat(slot).st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_every_class_the_cache_holds_has_its_fields_checked():
+    """Each field's annotation is compiled to a check; one the checks do not know is a bug to
+    find here, not a cache silently rebuilt on every run (the mini base lacks some classes)."""
+    from recommender.rulebase import cache as rulecache
+
+    for name, cls in rulecache._CLASSES.items():
+        spec = rulecache._fields(name)
+        assert spec.cls is cls and len(spec.types) == len(spec.names)

@@ -3,6 +3,9 @@ table's scalar path on every real profile), its output and exit codes exactly.""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -287,3 +290,54 @@ def test_clamping_keeps_every_outcome():
         return counts
 
     assert outcome_counts(clamped) == outcome_counts(rest)
+
+
+def _big_multi_question(directory: Path, options: int) -> None:
+    """A multi question whose every option one rule reads alone: 2 ** options answers lint must
+    tell apart, in a file of a few kilobytes."""
+    listed = "\n".join(f"      - {{id: o{i}, label: O{i}}}" for i in range(options))
+    rules = "\n".join(
+        f"  - {{id: r{i}, when: {{bigq: o{i}}}, score: {{jax: {i + 1}}}, because: b, source: s}}"
+        for i in range(options)
+    )
+    directory.mkdir()
+    (directory / "q.yaml").write_text(
+        "questions:\n  - id: bigq\n    text: T\n    help: H\n    kind: multi\n    options:\n"
+        f"{listed}\nrules:\n{rules}\n"
+    )
+
+
+def test_a_multi_question_with_too_many_answers_is_refused_before_they_are_listed(tmp_path):
+    """26 options read apart are 2 ** 26 answers: lint listed them all (and died of memory, exit 3)
+    before any limit applied. Now they are counted first: one line, exit 2, in a process whose
+    address space is capped well below what listing them took."""
+    _big_multi_question(tmp_path / "ovl", 26)
+    capped = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1500 << 20, 1500 << 20))\n"
+        "from recommender.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", capped, "rules", "lint", "--rules", "ovl"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr == (
+        'ovl/q.yaml:2:5: question "bigq": the conditions tell 26 options of this multi question '
+        "apart, 67,108,864 answers for lint to enumerate, over lint's limit of 1,048,576 "
+        "(--limit); split it into smaller questions, or have the rules read its options in fewer "
+        "groups\n"
+    )
+
+
+def test_a_multi_question_within_the_limit_is_linted(mini, capsys):
+    """The limit is --limit's, never below its default: under a small --limit, 2 ** 12 answers
+    are still listed, and lint samples as before."""
+    _big_multi_question(Path("ovl"), 12)
+    rc, out, err = cli(capsys, "rules", "lint", "--rules", "ovl", "--limit", "10")
+    assert rc in (0, 1) and "answer space:" in out and not err

@@ -278,3 +278,46 @@ def test_every_shipped_rule_file_validates(path, monkeypatch, capsys):
     assert path in rule_files(SHIPPED)
     rc, out, err = cli(capsys, "rules", "validate", str(path))
     assert (rc, out) == (0, "")
+
+
+LOOP = (
+    "symlink loop: the link leads back to itself, never to a file; point it at a rule file or "
+    "remove it"
+)
+
+
+@pytest.mark.parametrize(
+    "links", [{"self.yaml": "self.yaml"}, {"a.yaml": "b.yaml", "b.yaml": "a.yaml"}]
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("recommend", "--rules", "overlay"),
+        ("rules", "validate", "--rules", "overlay"),
+        ("rules", "validate", "overlay"),
+        ("rules", "test", "overlay"),
+        ("rules", "validate", "overlay/LINK"),
+        ("rules", "test", "overlay/LINK"),
+    ],
+)
+def test_a_symlink_loop_in_an_overlay_is_one_line_per_link_exit_2(
+    mini, tmp_path, capsys, links, command
+):
+    """Showing the path resolved it, and Path.resolve raises RuntimeError on a loop: every
+    command ended with an internal error (exit 3) instead of naming the file."""
+    (tmp_path / "overlay").mkdir()
+    for link, target in links.items():
+        (tmp_path / "overlay" / link).symlink_to(target)
+    if command[-1] == "overlay/LINK":  # the link named: only it is read, as an overlay file
+        links = dict(list(links.items())[:1])
+        command = (*command[:-1], f"overlay/{next(iter(links))}")
+    rc, out, err = cli(capsys, *command)
+    expected = [f"overlay/{link}: {LOOP}" for link in sorted(links)]
+    assert rc == 2 and "internal error" not in err
+    if command[:2] == ("rules", "validate"):  # validate lists every error on stdout, tagged
+        shown = [line.replace(": [error] ", ": ") for line in out.splitlines()]
+        n = len(links)
+        files = 4 + n * (command[-1] == "overlay")  # the link named alone is not read: a loop
+        assert (shown, err) == (expected, f"{n} error{'s' * (n > 1)} in {n} of {files} files\n")
+    else:
+        assert (out, err.splitlines()) == ("", expected)

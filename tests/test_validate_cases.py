@@ -201,3 +201,29 @@ def test_follow_ups_that_read_earlier_questions_are_fine(
         write(tmp_path / "overlay", path, text)
     code, out, err = cli(capsys, "rules", "validate", "overlay")
     assert (code, out) == (0, "") and err.startswith("ok: 6 files, 8 questions")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("recommend", "--rules", "overlay", "-a", "os=linux"),
+        ("batch", "--rules", "overlay", "profiles.yaml", "-q"),
+        ("explain", "--rules", "overlay"),
+        ("questions", "--rules", "overlay"),
+        ("rules", "test", "overlay"),
+        ("rules", "lint", "--rules", "overlay"),
+    ],
+)
+def test_every_command_refuses_a_follow_up_cycle_as_validate_does(
+    mini: Path, tmp_path: Path, capsys, command: tuple[str, ...]
+) -> None:
+    """A cycle was an error to ``rules validate`` only: ``recommend`` and ``batch`` loaded the
+    overlay and used it silently. Loading refuses it now, with validate's message, every time
+    (the rules cache holds only rule bases that loaded)."""
+    name, files, lines = next(c for c in CASES if c[0] == "two-read-each-other")
+    for path, text in files.items():
+        write(tmp_path / "overlay", path, text)
+    write(tmp_path, "profiles.yaml", "- {name: p, os: linux}\n")
+    expected = (2, "", lines[0].replace(" [error] ", " ") + "\n")
+    assert cli(capsys, *command) == expected
+    assert cli(capsys, *command) == expected  # the second load, when a cache could serve it

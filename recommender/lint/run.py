@@ -48,7 +48,7 @@ def lint(
     the whole space."""
     start = clock()
     table = table_for(rules)
-    space = build_space(table)
+    space = build_space(table, limit)
     if backend not in BACKENDS:
         raise UserError(f'unknown lint backend "{backend}"; valid values: {", ".join(BACKENDS)}')
     if method not in METHODS:

@@ -13,6 +13,8 @@ import itertools
 from collections.abc import Callable, Iterator
 from math import prod
 
+from recommender.errors import UserError
+from recommender.lint import LIMIT
 from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.model import Question
 from recommender.scoring.table import Dim, Node, Table, leaves
@@ -90,10 +92,14 @@ class AnswerSpace(Value):
         return sig
 
 
-def build_space(table: Table) -> AnswerSpace:
+def build_space(table: Table, limit: int = LIMIT) -> AnswerSpace:
+    """Raises :class:`UserError` when a multi question's answers lint tells apart number more than
+    ``limit`` (at least :data:`LIMIT`): listing them is itself the cost lint bounds."""
     read = masks_by_dim(table, scoring_nodes(table))
     dims = [
-        _question_dim(q, table.dim[q.id], read[q.id]) for q in table.rules.questions if q.id in read
+        _question_dim(q, table.dim[q.id], read[q.id], max(limit, LIMIT))
+        for q in table.rules.questions
+        if q.id in read
     ]
     probes = [d for d in table.dims if d.probe and d.id in read]
     dims += [_probe_dim(d, read[d.id]) for d in probes]
@@ -113,22 +119,42 @@ def _answer_count(q: Question) -> int:
     return 2 ** (len(q.options) - alone) + alone
 
 
-def _question_dim(q: Question, dim: Dim, masks: list[int]) -> Dimension:
+def _question_dim(q: Question, dim: Dim, masks: list[int], limit: int) -> Dimension:
     if dim.multi:
-        candidates = _multi_candidates(dim, masks)
+        candidates = _multi_candidates(q, dim, masks, limit)
     else:
         candidates = [Choice(UNANSWERED, 0, 1), *(Choice(o, b, 1) for b, o in dim.options)]
     return Dimension(q.id, _merge(candidates, lambda c: tuple(bool(c.bits & m) for m in masks)))
 
 
-def _multi_candidates(dim: Dim, masks: list[int]) -> list[Choice]:
+def _multi_candidates(q: Question, dim: Dim, masks: list[int], limit: int) -> list[Choice]:
     """One candidate per set of option classes hit; options in one class are read alike by every
-    mask test. An option that stands alone (``exclusive``) is only ever an answer by itself."""
+    mask test. An option that stands alone (``exclusive``) is only ever an answer by itself.
+
+    There are 2 ** classes of them, so they are counted before any is built: over ``limit``, the
+    question is refused (a 2.7 KB overlay with 26 options read apart made 67 million)."""
     classes: dict[tuple[bool, ...], list[tuple[int, str]]] = {}
     for bit, o in dim.options:
         if not bit & dim.exclusive:
             classes.setdefault(tuple(bool(bit & m) for m in masks), []).append((bit, o))
     groups = list(classes.values())
+    alone = sum(bool(bit & dim.exclusive) for bit, _ in dim.options)
+    count = 2 ** len(groups) + alone
+    if count > limit:
+        where = q.origin
+        read = (
+            f"{len(groups)} options"
+            if len(groups) == len(dim.options) - alone
+            else f"{len(groups)} groups of options"
+        )
+        raise UserError(
+            f'question "{q.id}": the conditions tell {read} of this multi question apart, '
+            f"{count:,} answers for lint to enumerate, over lint's limit of {limit:,} (--limit); "
+            "split it into smaller questions, or have the rules read its options in fewer groups",
+            where.file if where else None,
+            where.line if where else None,
+            where.col if where else None,
+        )
     out = [Choice(UNANSWERED, 0, 1)]
     for k in range(1, len(groups) + 1):
         for combo in itertools.combinations(groups, k):

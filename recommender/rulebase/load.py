@@ -9,13 +9,17 @@ reported in one pass.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import os
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from recommender.errors import UserError, UserErrors, did_you_mean
+from recommender.fileio import count_as_input
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import Always, Condition, compile_condition
 from recommender.rulebase.model import (
@@ -39,6 +43,10 @@ from recommender.rulebase.yamlio import Map, Seq, load_yaml
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 FIRST = ("questions.yaml", "frameworks.yaml")  # read first, so rules can refer to what they define
+LOOP = (
+    "symlink loop: the link leads back to itself, never to a file; point it at a rule file or "
+    "remove it"
+)
 
 
 def shipped_rules_dir() -> Path:
@@ -63,7 +71,10 @@ def shipped_rules_dir() -> Path:
 
 def rule_files(directory: Path, cases: bool = True) -> list[Path]:
     """The YAML files (``*.yaml``, ``*.yml``) of one rules directory, definitions first, then
-    (``cases``) the tests. A directory that cannot be read is an error, never an empty one."""
+    (``cases``) the tests. A directory that cannot be read is an error, never an empty one.
+
+    Without ``cases`` the tests are left unread, but they are still the overlay's: each counts
+    as an input, so that no ``-o`` replaces one (only ``rules test`` reads them)."""
     if not directory.exists():
         raise UserError(
             "rules directory not found (give a directory holding *.yaml rule files)", str(directory)
@@ -76,6 +87,10 @@ def rule_files(directory: Path, cases: bool = True) -> list[Path]:
         yaml_files(directory),
         key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
     )
+    if not cases:
+        with contextlib.suppress(UserError):  # tests/ is not read: no error of its own
+            for path in yaml_files(directory / "tests"):
+                count_as_input(path)
     tests = sorted(yaml_files(directory / "tests")) if cases else []
     return [*main, *tests]
 
@@ -111,15 +126,92 @@ def load_rules(
     builder = _Builder()
     for path in paths:
         builder.add_file(display(path))
-    return builder.finish()
+    rules = builder.finish()
+    cycles = follow_up_cycles(rules)
+    if cycles:
+        raise UserErrors(cycles) if len(cycles) > 1 else cycles[0]
+    return rules
+
+
+def follow_up_cycles(rules: RuleBase) -> list[UserError]:
+    """Follow-ups ``ask`` can never reach: a question whose ``ask_when`` reads its own answer, or
+    questions whose ``ask_when`` read each other's, directly or through a chain. One error per
+    cycle, at the ``ask_when`` of its first question in file order.
+
+    Every load looks for them, so that no command uses a rule base ``rules validate`` refuses;
+    with the rules cache that is once per change of the rule files, and the table it builds is
+    the one scoring then uses (about 3 ms on the shipped rules)."""
+    if all(q.ask_when is None for q in rules.questions):
+        return []
+    from recommender.scoring.table import table_for  # the one walk over conditions
+
+    table = table_for(rules)
+    ids = frozenset(q.id for q in rules.questions)
+    reads = {q.id: table.reads(q.ask_when) & ids for q in rules.questions if q.ask_when is not None}
+    errors, seen = [], set()
+    for q in rules.questions:
+        cycle = _cycle(q.id, reads) if q.id not in seen else []
+        seen.update(cycle)
+        if cycle:
+            chain = " → ".join(f'"{qid}"' for qid in [*cycle, q.id])
+            why, who, one = (
+                ("its ask_when reads its own answer", "it", "its")
+                if len(cycle) == 1
+                else ("each ask_when reads the next question's answer", "them", "one")
+            )
+            message = (
+                f"follow-up cycle: {chain} ({why}), so `ask` can never reach {who}; "
+                f"make {one} ask_when read an earlier question instead"
+            )
+            errors.append(UserError(message, *_where(q)))
+    return errors
+
+
+def _where(q: Question) -> tuple[str | None, int | None, int | None]:
+    """The file, line and column of ``q``'s ``ask_when`` (of ``q`` when that is not known)."""
+    if q.origin is None:
+        return None, None, None
+    line, col = getattr(q.raw_ask_when, "pos", None) or (q.origin.line, q.origin.col)
+    return q.origin.file, line, col
+
+
+def _cycle(start: str, reads: Mapping[str, frozenset[str]]) -> list[str]:
+    """The shortest chain of questions from ``start`` whose ``ask_when`` reads lead back to it
+    (``start`` first), or [] when none does."""
+    came: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        qid = queue.popleft()
+        for read in sorted(reads.get(qid, ())):
+            if read == start:
+                chain = [qid]
+                while chain[-1] != start:
+                    chain.append(came[chain[-1]])
+                return chain[::-1]
+            if read not in came:
+                came[read] = qid
+                queue.append(read)
+    return []
 
 
 def display(path: Path) -> Path:
-    """A path relative to the working directory when it lies below it: shorter messages."""
+    """A path relative to the working directory when it lies below it: shorter messages. A path
+    that does not resolve (a symlink loop: RuntimeError, or OSError from Python 3.13) is shown as
+    given; reading it reports the problem."""
     try:
         return path.resolve().relative_to(Path.cwd())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return path
+
+
+def symlink_loop(path: Path) -> bool:
+    """Whether ``path`` is a symlink that never reaches a file (itself, or links that point at
+    each other): for the message, on the error path only."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _origin(file: str, node: Any) -> Origin:
@@ -189,7 +281,7 @@ class _Builder:
         try:
             doc = load_yaml(path)
         except UserError as exc:
-            self.errors.append(exc)
+            self.errors.append(UserError(LOOP, name) if symlink_loop(path) else exc)
             return
         self.files.append(name)
         problems = schema.check(doc, schema.RULE_FILE, name, "rule file")
