@@ -351,3 +351,41 @@ def test_sigterm_at_any_moment_of_an_ask_keeps_the_answers(tmp_path: Path) -> No
         screen = child.logfile_read.getvalue()
         assert (child.exitstatus, "Traceback" in screen) == (143, False), screen[-800:]
         assert "1 answer(s) kept in" in screen
+
+
+# A signal that lands while the executable imports its command line, before the CLI's handlers:
+# the child sends it to itself from an import hook, so the moment is exact, not a timed guess.
+EARLY = """
+import os, signal, sys
+class Hook:
+    def find_spec(self, name, path=None, target=None):
+        if name == "recommender.cli":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.{name})
+        return None
+sys.meta_path.insert(0, Hook())
+sys.argv = ["recommender", "recommend", "-a", "audience=beginner"]
+from recommender.__main__ import main
+raise SystemExit(main())
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "line"),
+    [
+        ("SIGINT", 130, "recommender: interrupted"),
+        ("SIGTERM", 143, "recommender: stopped by SIGTERM"),
+    ],
+)
+def test_a_signal_while_the_cli_is_imported_is_one_line_and_its_exit_code(
+    name: str, code: int, line: str
+) -> None:
+    # before, SIGINT there was a KeyboardInterrupt traceback and SIGTERM killed by the signal
+    proc = subprocess.run(
+        [sys.executable, "-c", EARLY.replace("{name}", name)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stderr.strip(), proc.stdout) == (code, line, "")
