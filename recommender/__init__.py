@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         Rule,
         RuleBase,
     )
-    from recommender.rulebase.profiles import normalize_answers
+    from recommender.rulebase.profiles import normalize_answers as normalize_answers
     from recommender.scoring.result import (
         Change,
         Reason,
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
         Scorer,
         Standing,
         WhyNot,
-        rank,
     )
+    from recommender.scoring.result import rank as rank
 
 # The API's names, imported on first use (PEP 562): the executable imports this package before it
 # can install its signal handlers (recommender.cli), so importing it must not import the rule base
@@ -89,8 +89,6 @@ __all__ = [
     "UserErrors",
     "WhyNot",
     "load_rules",
-    "normalize_answers",
-    "rank",
     "recommend",
 ]
 
@@ -106,7 +104,7 @@ def recommend(
 
     ``rules`` defaults to the shipped rule base."""
     from recommender.rulebase.load import load_rules
-    from recommender.rulebase.profiles import normalize_answers
+    from recommender.rulebase.profiles import normalize_answers as normalize_answers
     from recommender.scoring.result import rank
 
     rules = rules if rules is not None else load_rules()
