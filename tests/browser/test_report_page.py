@@ -173,7 +173,8 @@ def test_a_what_if_change_ranks_as_recommend(tab, rules, tmp_path_factory, data)
     changes = data.draw(changes_for(rules), label="changes")
     path = write(tmp_path_factory.mktemp("whatif"), rules, start, facts)
     seen = tab.visit(path)
-    shown = normalize_answers(rank(start, rules, facts=facts).answers, rules)  # the page's start
+    # the page starts from the answers as given, those to follow-ups that do not apply included
+    shown = dict(start)
     assert page_view(seen.page) == engine_view(rank(shown, rules, facts=facts))
     after = dict(shown)
     for question, value in changes:
@@ -242,3 +243,16 @@ def test_round6_is_pythons_round(browser, tmp_path: Path):
     got = seen.page.evaluate("xs => xs.map(RecommenderScorer.round6)", values)
     assert [(x, g) for x, g in zip(values, got, strict=True) if g != round(x, 6)] == []
     seen.close()
+
+
+def test_the_what_if_keeps_an_answer_to_a_follow_up_that_does_not_apply_yet(tab, tmp_path: Path):
+    # edge_target answered, deployment not: ticking edge in the page must bring the answer back,
+    # as the report's "What would change this" and the same change in the file do (QA, stop 22)
+    rules = recommender.load_rules()
+    start = normalize_answers({"edge_target": "microcontroller", "audience": "beginner"}, rules)
+    seen = tab.visit(write(tmp_path, rules, start))
+    seen.page.set_checked('input[data-question="deployment"][value="edge"]', True)
+    after = rank({**start, "deployment": frozenset({"edge"})}, rules, explore=False)
+    assert after.winner == "tensorflow"  # the microcontroller rules fire again
+    assert page_view(seen.page) == engine_view(after)
+    seen.assert_clean(tmp_path / "report.html")

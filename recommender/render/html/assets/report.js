@@ -7,7 +7,14 @@
   const model = readJson("rules-data");
   const form = document.getElementById("whatif-form");
   if (!model || !form) return;
-  const given = data.answers && typeof data.answers === "object" ? data.answers : {};
+  // The answers as given: those that apply, and the answers to follow-ups that do not apply yet
+  // (JSON "ignored"), so that opening such a follow-up here brings its answer back, as the same
+  // change in the profile file would (and as the report's "What would change this" counts it).
+  const applying = data.answers && typeof data.answers === "object" ? data.answers : {};
+  const given = Object.assign({}, applying);
+  for (const dropped of Array.isArray(data.ignored) ? data.ignored : []) {
+    if (dropped && typeof dropped.question === "string") given[dropped.question] = dropped.answer;
+  }
   const initial = RecommenderScorer.answerMap(model, given);
   const reported = {
     winner: typeof data.winner === "string" ? data.winner : null,
