@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
     rules = rulebase(args)
     start = _start(args, rules)
     # Before the questions, once the rules and --from are read: not over them, nor over each other.
-    save = _check_writable(args.save, "--save", args.from_file) if args.save else None
-    html = _check_writable(args.html, "--html") if args.html else None
+    save = output_target(args.save, flag="--save", update=args.from_file) if args.save else None
+    html = output_target(args.html, flag="--html") if args.html else None
     if save is not None and html is not None and _same_file(save, html, args.save, args.html):
         raise UserError(
             "--save and --html name the same file, so the report would replace the profile; "
@@ -182,12 +182,6 @@ def _report(
         return render_html(result, rules, evidence, facts)
 
     return screen, page
-
-
-def _check_writable(path: str, flag: str, update: str | None = None) -> Target:
-    """``--save``/``--html`` (``flag``) checked before any question: a directory, a missing one,
-    a file the command read (but ``update``: ``--save`` may rewrite the ``--from`` profile)."""
-    return output_target(path, flag=flag, update=update)
 
 
 def _same_file(one: Target, other: Target, one_path: str, other_path: str) -> bool:

@@ -215,7 +215,13 @@ def _caught_many(
         if not len(near) or not reach.rules:
             continue
         changed, excluded = _real_after(
-            vector, reach, words[near], real[near], given_words[near], fired_breakers[near]
+            vector,
+            reach,
+            words[near],
+            real[near],
+            given_words[near],
+            breakers,
+            fired_breakers[near],
         )
         mine = np.take_along_axis(changed, win[near][None, :, None], axis=2)[:, :, 0]
         standing = rival[near][None, :, :] & ~excluded  # an answer that excludes a rival: out
@@ -226,11 +232,18 @@ def _caught_many(
 
 
 def _real_after(
-    vector: Vector, reach: Reach, words: Any, real: Any, given: Any, fired_breakers: Any
+    vector: Vector,
+    reach: Reach,
+    words: Any,
+    real: Any,
+    given: Any,
+    breakers: list[int],
+    fired_breakers: Any,
 ) -> tuple[Any, Any]:
     """Alternatives x rows x frameworks: the real scores after each single different answer to
     the question, from the rules it can touch, and which frameworks it leaves excluded (the
-    deal-breakers it cannot touch fire as now: ``fired_breakers``, rows x deal-breaker rules)."""
+    deal-breaker rules it cannot touch, ``breakers``, fire as now: ``fired_breakers``, rows x
+    those rules)."""
     np = vector.np
     table = vector.table
     block = _alternatives(vector, reach, words, given)
@@ -240,7 +253,6 @@ def _real_after(
     points = vector.points[rules]
     points[[i for i, r in enumerate(rules) if r in table.lean]] = 0.0
     moved = after.astype(np.float64) - now[None, :, :]
-    breakers = [r for r, bits in enumerate(table.breaks) if bits]
     touched = set(rules)
     kept = [j for j, r in enumerate(breakers) if r not in touched]
     blocked = np.bitwise_or.reduce(
