@@ -21,12 +21,19 @@ from recommender import load_rules
 from recommender.commands.rules_freshness import FORMATS
 from recommender.errors import UserError
 from recommender.freshness import render
-from recommender.freshness.checks import months_before, period_end
+from recommender.freshness.checks import find, months_before, period_end
 from recommender.freshness.claims import Claim, claims_from
 from recommender.freshness.fetch import Response, Unreachable
 from recommender.freshness.index import Entry, look_up, look_up_all
 from recommender.freshness.pipconf import PYPI, choose_index, config_files, pip_index, redact
-from recommender.freshness.releases import file_version, final_key, newer_than, summarize
+from recommender.freshness.releases import (
+    Releases,
+    Upload,
+    file_version,
+    final_key,
+    newer_than,
+    summarize,
+)
 from recommender.freshness.simple import BadAnswer, IndexFile, parse_page
 
 FRESH = ROOT / "tests" / "data" / "freshness"
@@ -411,6 +418,31 @@ def test_a_package_claimed_twice_needs_override(tmp_path):
         load_rules(str(tmp_path), base=MINI)
     (tmp_path / "b.yaml").write_text("packages:\n" + claim % ("jax-metal", ", override: true"))
     assert [p.package for p in load_rules(str(tmp_path), base=MINI).packages] == ["jax-metal"]
+
+
+# --- a route's support level as a claim -----------------------------------------------------------
+
+
+def test_a_limited_route_claims_no_activity_either_way(shipped):
+    """`limited` (TensorFlow.js, LiteRT from JAX) is a known reduced-support state: neither a claim
+    that the package still releases (active-stale) nor that it stopped (quiet-released)."""
+    tfjs = tuple(c for c in claims_from(shipped) if c.subject.startswith('route "TensorFlow.js"'))
+    assert [(c.package, c.status, c.as_of) for c in tfjs] == [("tensorflowjs", "", "2025-06")]
+    old = datetime(2024, 10, 21, tzinfo=UTC)
+    releases = Releases(Upload("4.22.0", old), Upload("4.22.0", old), 1, 0)
+    entry = Entry("tensorflowjs", "found", releases)
+    today = date(2026, 11, 30)
+    assert find(tfjs, {"tensorflowjs": entry}, today) == ()
+    fresh = datetime(2026, 11, 1, tzinfo=UTC)
+    entry = Entry("tensorflowjs", "found", Releases(Upload("5.0.0", fresh), None, 1, 0))
+    assert [f.check for f in find(tfjs, {"tensorflowjs": entry}, today)] == ["older-than-release"]
+    # the same claim marked active, as before, is stale
+    (claim,) = tfjs
+    stale = Claim(claim.package, claim.subject, claim.origin, "active", claim.as_of)
+    assert [f.check for f in find((stale,), {"tensorflowjs": entry}, date(2028, 11, 30))] == [
+        "active-stale",
+        "older-than-release",
+    ]
 
 
 # --- the fetch seam -------------------------------------------------------------------------------

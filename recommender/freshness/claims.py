@@ -56,8 +56,11 @@ def _frameworks(rules: RuleBase) -> Iterator[Claim]:
                 )
 
 
-# a stack route's support level, as the status it claims for the packages it names
-ROUTE_STATUS = {"supported": "active", "limited": "active", "experimental": "active",
+# a stack route's support level, as the status it claims for the packages it names. "limited" is
+# a known reduced-support state (TensorFlow.js, LiteRT from JAX): the route works with caveats, and
+# it claims neither that the package still releases (active) nor that it has stopped (maintenance,
+# which a recent release would contradict), so its claim is dated by as_of alone.
+ROUTE_STATUS = {"supported": "active", "limited": "", "experimental": "active",
                 "deprecated": "maintenance", "unsupported": "inactive"}  # fmt: skip
 
 
