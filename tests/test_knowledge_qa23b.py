@@ -8,7 +8,8 @@ did):
 - Tunix stays JAX's fine-tuning companion on NVIDIA GPUs, and says what GPU support it has.
 - TorchTitan stays the companion for pretraining on Trainium, and names AWS's Neuron fork; the
   PyTorch Trainium route names TorchNeuron and TorchTitan Neuron.
-- AMD GPUs under WSL2: TensorFlow's and PyTorch's routes say WSL2, not Linux."""
+- AMD GPUs under WSL2: TensorFlow's and PyTorch's routes say WSL2, not Linux.
+- PyTorch on embedded Linux lists TensorRT for a Jetson after ExecuTorch and LiteRT."""
 
 from __future__ import annotations
 
@@ -78,3 +79,19 @@ def test_amd_under_wsl2_has_a_wsl2_route(answers, framework, support):
     # on Linux the route is the Linux one
     winner, st = stack({**answers, "hardware": "amd_gpu", "os": "linux"})
     assert "WSL2" not in st["hardware"]["route"]
+
+
+def test_embedded_linux_names_tensorrt_for_a_jetson_after_executorch():
+    answers = {"deployment": ["edge"], "edge_target": "embedded_linux", "team_knows": ["pytorch"]}
+    winner, st = stack(answers)
+    assert winner == "pytorch"
+    (edge,) = st["deploy"]
+    assert edge["runtime"] == "ExecuTorch"
+    routes = next(
+        d for d in RULES.deploy if (d.framework, d.target, d.when) == ("pytorch", "edge", None)
+    )
+    assert [r.runtime for r in routes.routes] == [
+        "ExecuTorch",
+        "LiteRT",
+        "TensorRT (NVIDIA Jetson)",
+    ]
