@@ -54,3 +54,34 @@ def test_a_follow_up_of_an_ignored_follow_up_is_ignored_for_a_true_reason(chaine
     assert why["chain1"] == "asked only when audience is researcher (no: beginner)"
     assert "(yes:" not in why["chain2"]
     assert why["chain2"] == "asked only when chain1 is a (no: unanswered)"
+
+
+RULES = recommender.load_rules(base=SHIPPED)
+RESEARCH_LAB = {
+    "audience": "researcher",
+    "deployment": ["none"],
+    "api_level": "low",
+    "hardware": "nvidia_gpu",
+    "parallelism": "multi_gpu",
+    "programming_style": "object_oriented",
+    "custom_gradients": "yes",
+    "debugging": "yes",
+    "visualization": "yes",
+}
+
+
+def test_markdown_says_when_no_single_answer_changes_the_result():
+    # the full terminal report says so and JSON has what_would_change: []; the Markdown report
+    # (always the whole report) left the question out, so a reader could not tell "nothing
+    # changes it" from "not covered"
+    from recommender.render import render
+
+    rec = recommender.recommend(RESEARCH_LAB, rules=RULES)
+    assert rec.what_would_change == ()
+    assert "no single different answer changes the recommendation" in render(
+        "table", rec, RULES, full=True
+    )
+    md = render("markdown", rec, RULES)
+    assert (
+        "### What would change this\n\nNo single different answer changes the recommendation." in md
+    )

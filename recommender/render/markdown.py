@@ -124,6 +124,9 @@ def _more(rec: Recommendation, rules: RuleBase) -> list[str]:
     if groups:
         out += ["", "### What would change this", ""]
         out += [f"- {cell(change_line(q, cs, rec, rules))}" for q, cs in groups.items()]
+    elif rec.ranking:  # as the full terminal report says it
+        out += ["", "### What would change this", ""]
+        out += ["No single different answer changes the recommendation."]
     if rec.open_questions:
         questions = ", ".join(code(q) for q in rec.open_questions)
         out += ["", f"Unanswered questions that could still change the result: {questions}"]
