@@ -85,3 +85,16 @@ def test_markdown_says_when_no_single_answer_changes_the_result():
     assert (
         "### What would change this\n\nNo single different answer changes the recommendation." in md
     )
+
+
+def test_markdown_ranks_frameworks_tied_for_first_alike():
+    # a tie was "| 1 | TensorFlow | +4 | tied |" and "| 2 | JAX | +4 | tied |": second place for
+    # a framework tied for first, as the terminal's "= tied for first" and JSON's tie say
+    from recommender.render import render
+
+    rec = recommender.recommend({"team_knows": ["tensorflow", "jax"]}, rules=RULES)
+    assert rec.winner is None and rec.tie == ("tensorflow", "jax")
+    md = render("markdown", rec, RULES)
+    assert "| 1 | TensorFlow | +4 | tied |" in md
+    assert "| 1 | JAX | +4 | tied |" in md
+    assert "| 3 | PyTorch | +0 |  |" in md

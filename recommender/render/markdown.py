@@ -60,8 +60,12 @@ def render_markdown(
 
 
 def _ranking(rec: Recommendation) -> list[str]:
+    """The ranking; frameworks level on score (and exclusion) share a rank: 1, 1, 3."""
     out = ["| rank | framework | score | status |", "| ---: | --- | ---: | --- |"]
+    rank, level = 0, None
     for i, s in enumerate(rec.ranking, 1):
+        if (s.excluded, s.score) != level:
+            rank, level = i, (s.excluded, s.score)
         status = (
             "excluded (deal-breaker)"
             if s.excluded
@@ -71,7 +75,7 @@ def _ranking(rec: Recommendation) -> list[str]:
             if s.framework in rec.tie and rec.confidence != "none"
             else ""
         )
-        out.append(f"| {i} | {cell(s.name)} | {s.score:+g} | {status} |")
+        out.append(f"| {rank} | {cell(s.name)} | {s.score:+g} | {status} |")
     return out
 
 
