@@ -98,3 +98,61 @@ def test_markdown_ranks_frameworks_tied_for_first_alike():
     assert "| 1 | TensorFlow | +4 | tied |" in md
     assert "| 1 | JAX | +4 | tied |" in md
     assert "| 3 | PyTorch | +0 |  |" in md
+
+
+# Points are kept to 6 decimals (rules validate refuses more), so two scores can differ in the
+# sixth decimal only; "%+g" keeps 6 significant digits, which showed both as +10.3333.
+SIXTH = """\
+rules:
+  - id: sixth-tf
+    when: {debugging: "no"}
+    score: {tensorflow: 10.333333}
+    because: b
+    source: s
+  - id: sixth-jax
+    when: {debugging: "no"}
+    score: {jax: 10.333334}
+    because: b
+    source: s
+cases:
+  - name: level-to-the-sixth-decimal
+    answers: {debugging: "no"}
+    expect_winner: tie
+    source: s
+"""
+
+
+@pytest.fixture(scope="module")
+def sixth(tmp_path_factory: pytest.TempPathFactory) -> recommender.RuleBase:
+    folder: Path = tmp_path_factory.mktemp("sixth")
+    (folder / "sixth.yaml").write_text(SIXTH)
+    return recommender.load_rules(folder, base=SHIPPED)
+
+
+def test_rules_test_shows_scores_to_the_tie_tolerance(sixth):
+    # "expected tie, got jax" beside "scores: jax +10.3333, tensorflow +10.3333" did not add up
+    from recommender.scoring.cases import failure_diff, run_cases
+
+    case = next(c for c in sixth.cases if c.name == "level-to-the-sixth-decimal")
+    (result,) = run_cases(sixth, [case])
+    assert result.got == "jax"
+    lines = failure_diff(result, sixth)
+    assert "  scores:   jax +10.333334, tensorflow +10.333333, pytorch +0.5" in lines
+    assert "  decided by (jax over tensorflow): sixth-jax +10.333334" in lines
+
+
+def test_markdown_numbers_are_those_of_the_json(sixth):
+    # the JSON says 10.333334 and a gap of 0.000001; Markdown said +10.3333 twice and "1e-06"
+    from recommender.render import render
+
+    rec = recommender.recommend({"debugging": "no"}, rules=sixth)
+    data = rec.to_dict()
+    assert [s["score"] for s in data["ranking"][:2]] == [10.333334, 10.333333]
+    assert data["why_not"]["gap"] == 0.000001
+    md = render("markdown", rec, sixth)
+    assert "| 1 | JAX | +10.333334 | winner |" in md
+    assert "| 2 | TensorFlow | +10.333333 |  |" in md
+    assert "### Why not TensorFlow (0.000001 behind)" in md
+    assert "| **+0.000001** | in all | |" in md
+    assert "sixth-jax (+10.333334 / +0)" in md
+    assert "- +10.333333: b" in md

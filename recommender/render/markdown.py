@@ -18,10 +18,10 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
-    points_text,
     stack_lines,
 )
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.decide import text_of
 from recommender.scoring.result import Recommendation, WhyNot
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def _ranking(rec: Recommendation) -> list[str]:
             if s.framework in rec.tie and rec.confidence != "none"
             else ""
         )
-        out.append(f"| {rank} | {cell(s.name)} | {s.score:+g} | {status} |")
+        out.append(f"| {rank} | {cell(s.name)} | {text_of(s.score)} | {status} |")
     return out
 
 
@@ -95,26 +95,28 @@ def _reasons(rec: Recommendation) -> list[str]:
         if s.framework in (rec.winner, *rec.tie) and s.reasons:
             out += ["", f"### Why {cell(s.name)}", ""]
             out += ["| points | reason | source |", "| ---: | --- | --- |"]
-            out += [f"| {r.points:+g} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons]
+            out += [
+                f"| {text_of(r.points)} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons
+            ]
     return out
 
 
 def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
     """The nets by question (they add up to the gap), then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    out = ["", f"### Why not {cell(loser)} ({w.gap:g} behind)", ""]
+    out = ["", f"### Why not {cell(loser)} ({text_of(w.gap, sign=False)} behind)", ""]
     out += [f"What {cell(winner)} gained over it, question by question:", ""]
     out += ["| net | question = answer | rules |", "| ---: | --- | --- |"]
     for n in w.by_question:
         shares = ", ".join(
-            f"{s.rule} ({points_text(s.winner)} / {points_text(s.runner_up)})" for s in n.rules
+            f"{s.rule} ({text_of(s.winner)} / {text_of(s.runner_up)})" for s in n.rules
         )
-        out.append(f"| {n.net:+g} | {cell(net_label(n, rec, rules))} | {cell(shares)} |")
-    out.append(f"| **{w.gap:+g}** | in all | |")
+        out.append(f"| {text_of(n.net)} | {cell(net_label(n, rec, rules))} | {cell(shares)} |")
+    out.append(f"| **{text_of(w.gap)}** | in all | |")
     runner = rec.runner_up
     if runner is not None and runner.reasons:
-        out += ["", f"{cell(loser)}'s own reasons ({runner.score:+g}):", ""]
-        out += [f"- {r.points:+g}: {cell(r.because)}" for r in runner.reasons]
+        out += ["", f"{cell(loser)}'s own reasons ({text_of(runner.score)}):", ""]
+        out += [f"- {text_of(r.points)}: {cell(r.because)}" for r in runner.reasons]
     return out
 
 
