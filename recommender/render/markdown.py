@@ -18,10 +18,10 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
-    points_text,
     stack_lines,
 )
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.decide import text_of
 from recommender.scoring.result import Recommendation, WhyNot
 
 if TYPE_CHECKING:
@@ -60,8 +60,12 @@ def render_markdown(
 
 
 def _ranking(rec: Recommendation) -> list[str]:
+    """The ranking; frameworks level on score (and exclusion) share a rank: 1, 1, 3."""
     out = ["| rank | framework | score | status |", "| ---: | --- | ---: | --- |"]
+    rank, level = 0, None
     for i, s in enumerate(rec.ranking, 1):
+        if (s.excluded, s.score) != level:
+            rank, level = i, (s.excluded, s.score)
         status = (
             "excluded (deal-breaker)"
             if s.excluded
@@ -71,7 +75,7 @@ def _ranking(rec: Recommendation) -> list[str]:
             if s.framework in rec.tie and rec.confidence != "none"
             else ""
         )
-        out.append(f"| {i} | {cell(s.name)} | {s.score:+g} | {status} |")
+        out.append(f"| {rank} | {cell(s.name)} | {text_of(s.score)} | {status} |")
     return out
 
 
@@ -91,26 +95,28 @@ def _reasons(rec: Recommendation) -> list[str]:
         if s.framework in (rec.winner, *rec.tie) and s.reasons:
             out += ["", f"### Why {cell(s.name)}", ""]
             out += ["| points | reason | source |", "| ---: | --- | --- |"]
-            out += [f"| {r.points:+g} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons]
+            out += [
+                f"| {text_of(r.points)} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons
+            ]
     return out
 
 
 def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
     """The nets by question (they add up to the gap), then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    out = ["", f"### Why not {cell(loser)} ({w.gap:g} behind)", ""]
+    out = ["", f"### Why not {cell(loser)} ({text_of(w.gap, sign=False)} behind)", ""]
     out += [f"What {cell(winner)} gained over it, question by question:", ""]
     out += ["| net | question = answer | rules |", "| ---: | --- | --- |"]
     for n in w.by_question:
         shares = ", ".join(
-            f"{s.rule} ({points_text(s.winner)} / {points_text(s.runner_up)})" for s in n.rules
+            f"{s.rule} ({text_of(s.winner)} / {text_of(s.runner_up)})" for s in n.rules
         )
-        out.append(f"| {n.net:+g} | {cell(net_label(n, rec, rules))} | {cell(shares)} |")
-    out.append(f"| **{w.gap:+g}** | in all | |")
+        out.append(f"| {text_of(n.net)} | {cell(net_label(n, rec, rules))} | {cell(shares)} |")
+    out.append(f"| **{text_of(w.gap)}** | in all | |")
     runner = rec.runner_up
     if runner is not None and runner.reasons:
-        out += ["", f"{cell(loser)}'s own reasons ({runner.score:+g}):", ""]
-        out += [f"- {r.points:+g}: {cell(r.because)}" for r in runner.reasons]
+        out += ["", f"{cell(loser)}'s own reasons ({text_of(runner.score)}):", ""]
+        out += [f"- {text_of(r.points)}: {cell(r.because)}" for r in runner.reasons]
     return out
 
 
@@ -124,6 +130,9 @@ def _more(rec: Recommendation, rules: RuleBase) -> list[str]:
     if groups:
         out += ["", "### What would change this", ""]
         out += [f"- {cell(change_line(q, cs, rec, rules))}" for q, cs in groups.items()]
+    elif rec.ranking:  # as the full terminal report says it
+        out += ["", "### What would change this", ""]
+        out += ["No single different answer changes the recommendation."]
     if rec.open_questions:
         questions = ", ".join(code(q) for q in rec.open_questions)
         out += ["", f"Unanswered questions that could still change the result: {questions}"]

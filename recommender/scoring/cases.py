@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from recommender.errors import UserError
 from recommender.rulebase.model import Case, Rule, RuleBase
 from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.decide import text_of
 from recommender.scoring.result import Recommendation, Scorer
 from recommender.values import Value, frozen
 
@@ -88,7 +89,7 @@ def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
         + (f" ({', '.join(r.result.outcome.tie)})" if r.result.outcome.tie else ""),
         "  scores:   "
         + ", ".join(
-            f"{s.framework} {s.score:+g}" + (" (excluded)" if s.excluded else "")
+            f"{s.framework} {text_of(s.score)}" + (" (excluded)" if s.excluded else "")
             for s in r.result.ranking
         ),
     ]
@@ -107,7 +108,7 @@ def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
         pairs.append((contenders[0], contenders[1]))
     for top, other in pairs:
         gains = scorer.gains(fired, ids.index(top), ids.index(other))
-        decided = ", ".join(f"{g.rule} {g.points:+g}" for g in gains) or "no rule"
+        decided = ", ".join(f"{g.rule} {text_of(g.points)}" for g in gains) or "no rule"
         breakers = [rid for rid in r.result.fired if other in rules.rule(rid).dealbreaker]
         excluded = f"; {other} excluded by {', '.join(breakers)}" if breakers else ""
         lines.append(f"  decided by ({top} over {other}): {decided}{excluded}")

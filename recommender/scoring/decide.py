@@ -29,6 +29,15 @@ def points(units_: int) -> float:
     return units_ / SCALE
 
 
+def text_of(points_: float, sign: bool = True) -> str:
+    """Points for people, to the tie tolerance's decimals and no further: ``+10.333334``,
+    ``+0.5``, ``-3``. (``%+g`` keeps six significant digits, not six decimals: two scores apart
+    in the sixth decimal both read ``+10.3333``.)"""
+    text = f"{points_:+.{DECIMALS}f}".rstrip("0").rstrip(".")
+    text = "+0" if text == "-0" else text
+    return text if sign else text.removeprefix("+")
+
+
 def top_code(scores: Sequence[int], blocked: int) -> int:
     """The frameworks not excluded (bit k of ``blocked`` clear) that share the best score."""
     best = None

@@ -155,13 +155,14 @@ class Recommendation(Value):
 
     @property
     def ignored(self) -> tuple[Dropped, ...]:
-        """Answered follow-ups whose question does not apply, with why."""
+        """Answered follow-ups whose question does not apply, with why: the ``ask_when`` explained
+        on the answers scored, where an ignored answer that it reads counts as unanswered."""
         if self.given == self.sig:
             return ()
         t = self.table
         given, scored = t.answers(self.given), self.answers
         return tuple(
-            Dropped(q.id, given[q.id], f"asked only when {t.explain(q.ask_when, self.given)}")
+            Dropped(q.id, given[q.id], f"asked only when {t.explain(q.ask_when, self.sig)}")
             for q in t.rules.questions
             if q.ask_when is not None and t.answered(self.given, q.id) and q.id not in scored
         )
