@@ -156,3 +156,55 @@ def test_markdown_numbers_are_those_of_the_json(sixth):
     assert "| **+0.000001** | in all | |" in md
     assert "sixth-jax (+10.333334 / +0)" in md
     assert "- +10.333333: b" in md
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_the_terminal_numbers_are_those_of_the_json(sixth, full):
+    # the brief said "JAX +10.3333 · TensorFlow +10.3333" and "(1e-06 behind)"
+    from recommender.render import render
+
+    rec = recommender.recommend({"debugging": "no"}, rules=sixth)
+    screen = render("table", rec, sixth, full=full, width=None)
+    assert "10.3333 " not in screen and "e-06" not in screen, screen
+    assert "+10.333334" in screen and "+10.333333" in screen, screen
+    assert "(0.000001 behind)" in screen, screen
+
+
+def test_explain_and_the_rule_list_show_points_to_the_tie_tolerance(sixth):
+    from recommender.render.explain import explain_markdown, explain_table
+    from recommender.rulebase.text import points_text
+    from recommender.scoring.trace import trace
+
+    t = trace({"debugging": frozenset({"no"})}, sixth)
+    for out in (explain_table(t, sixth), explain_markdown(t, sixth)):
+        assert "+10.333334" in out and "+10.333333" in out, out
+        assert "10.3333 " not in out and "10.3333 |" not in out, out
+    assert points_text(sixth.rule("sixth-jax")) == "jax +10.333334"
+
+
+# A rule with points finer than the lean's: with the domain answered, TensorFlow leads PyTorch
+# on the real reasons by 0.2 and PyTorch still wins, by the lean.
+FINE = """\
+rules:
+  - id: fine-tf
+    when: {answered: domain}
+    score: {tensorflow: 0.2}
+    because: b
+    source: s
+"""
+
+
+def test_a_close_call_does_not_say_level_when_the_rival_is_ahead(tmp_path: Path):
+    (tmp_path / "fine.yaml").write_text(FINE)
+    rules = recommender.load_rules(tmp_path, base=SHIPPED)
+    from recommender.render import render
+
+    answers = {
+        "audience": "beginner", "domain": "rl", "existing_code": "keras2",
+        "model_zoo": ["torchvision_timm", "keras_hub"], "hardware": "nvidia_gpu",
+    }  # fmt: skip
+    rec = recommender.recommend(answers, rules)
+    screen = render("table", rec, rules, full=True, width=None)
+    assert rec.confidence == "close" and "audience: leaving it unanswered" in screen, screen
+    assert "level on the real reasons" not in screen, screen
+    assert "PyTorch ahead by the lean alone" in screen, screen

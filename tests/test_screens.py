@@ -79,6 +79,55 @@ def test_the_brief_screen_fits_25_lines_at_80_columns(name):
     assert lines[0].startswith(("Recommended:", "No recommendation yet", "Tie between", "No "))
 
 
+@st.composite
+def profiles(draw: st.DrawFn) -> dict[str, list[str]]:
+    """Any profile of the shipped questions: each answered or not (follow-ups that do not apply
+    too), a multi question with one to three options."""
+    out = {}
+    for q in RULES.questions:
+        if draw(st.booleans()):
+            ids = [o.id for o in q.options]
+            chosen = draw(
+                st.lists(
+                    st.sampled_from(ids),
+                    min_size=1,
+                    max_size=3 if q.kind == "multi" else 1,
+                    unique=True,
+                )
+            )
+            alone = {o.id for o in q.options if o.exclusive}  # "none" stands alone
+            out[q.id] = chosen if len(chosen) == 1 else [c for c in chosen if c not in alone]
+    return out
+
+
+# A close call with a long stack, five reasons and an excluded framework: 26 lines before the
+# screen learned to show less as it grows (QA, 2026-11-30).
+LONG = {
+    "audience": ["production"], "domain": ["tabular"], "model_zoo": ["torchvision_timm"],
+    "deployment": ["server", "mobile", "edge"], "edge_target": ["microcontroller"],
+    "hardware": ["nvidia_gpu"], "api_level": ["both"], "custom_gradients": ["no"],
+    "vectorization": ["no"], "debugging": ["yes"],
+}  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers=profiles())
+def test_the_brief_screen_fits_25_lines_at_80_columns_whatever_the_answers(answers):
+    rec = recommender.recommend(answers, RULES)
+    lines = render("table", rec, RULES, full=False, width=80).splitlines()
+    assert len(lines) <= 25, "\n".join(lines)
+    assert any(line.startswith("More: --full") for line in lines), "\n".join(lines)
+
+
+def test_a_long_brief_screen_shows_fewer_reasons_and_says_where_the_rest_are():
+    rec = recommender.recommend(LONG, RULES)
+    lines = render("table", rec, RULES, full=False, width=80).splitlines()
+    assert len(lines) <= 25, "\n".join(lines)
+    wide = render("table", rec, RULES, full=False, width=None).splitlines()
+    assert sum(line.startswith("    +") for line in wide) == 5  # unwrapped: every reason shown
+    assert any("more (--full)" in line for line in lines)
+
+
 def test_the_brief_screen_says_what_the_full_report_says():
     rec = result(PROFILES["research-lab"])
     brief = render("table", rec, RULES, full=False, width=None)

@@ -13,19 +13,33 @@ from recommender.render.text import (
     headline,
     ignored_line,
     name_of,
-    points_text,
     stack_line,
 )
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.decide import text_of
 from recommender.scoring.result import Recommendation, Standing
+from recommender.values import Value, frozen
 
 if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
 
-TOP = 5  # reasons shown
 NETS = 4  # why-not questions shown
-SWINGS = 2  # answers named in a close call
 INDENT = "  "
+LINES = 25  # the most the screen takes, wrapped at 80 columns (the README promises it)
+
+
+@frozen
+class Fit(Value):
+    """How much the screen shows: the winner's reasons, the answers named in a close call, and
+    whether each ignored answer has its own line (else one line counts them)."""
+
+    reasons: int
+    swings: int
+    each_ignored: bool = True
+
+
+# Tried in turn until the wrapped screen fits in LINES: the fullest first.
+FITS = (Fit(5, 2), Fit(3, 2), Fit(3, 1), Fit(2, 1), Fit(1, 1), Fit(1, 1, each_ignored=False))
 
 
 def render_brief(
@@ -34,16 +48,21 @@ def render_brief(
     evidence: Evidence | None = None,
     width: int | None = None,
 ) -> str:
-    """The brief screen, wrapped at ``width`` (None: not wrapped, a reason per line)."""
-    blocks = [
-        _head(rec, rules, width),
-        _reasons(rec, rules, width),
-        _why_not(rec, rules, width),
-        _notes(rec, rules, evidence, width),
-        wrap(_more(rec, rules), width, "", INDENT),
-    ]
-    lines = [line for block in blocks if block for line in [*block, ""]]
-    return printable("\n".join(lines[:-1]) + "\n")
+    """The brief screen, wrapped at ``width`` (None: not wrapped, a reason per line, all of
+    :data:`FITS`'s fullest). Wrapped, it shows less, a step at a time (:data:`FITS`), until it
+    fits in :data:`LINES`; ``--full`` has the rest."""
+    for fit in FITS if width is not None else FITS[:1]:
+        blocks = [
+            _head(rec, rules, width),
+            _reasons(rec, rules, width, fit.reasons),
+            _why_not(rec, rules, width),
+            _notes(rec, rules, evidence, width, fit),
+            wrap(_more(rec, rules), width, "", INDENT),
+        ]
+        lines = [line for block in blocks if block for line in [*block, ""]][:-1]
+        if len(lines) <= LINES:
+            break
+    return printable("\n".join(lines) + "\n")
 
 
 def _head(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
@@ -56,20 +75,19 @@ def _head(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
 
 def _score(s: Standing, rec: Recommendation) -> str:
     mark = " ✗" if s.excluded else ""
-    return f"{s.name} {points_text(s.score)}{mark}"
+    return f"{s.name} {text_of(s.score)}{mark}"
 
 
-def _reasons(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
-    """The top reasons of the winner (or of each tied framework), one line each."""
+def _reasons(rec: Recommendation, rules: RuleBase, width: int | None, top: int) -> list[str]:
+    """The ``top`` reasons of the winner (at most two of each tied framework), one line each."""
     leaders = [rec.winner] if rec.winner else list(rec.tie) if rec.confidence != "none" else []
     out = []
-    top = TOP if len(leaders) < 2 else 2
+    top = top if len(leaders) < 2 else min(top, 2)
     for s in rec.ranking:
         if s.framework in leaders and s.reasons:
             out.append(f"Why {s.name}:")
             out += [
-                cut(f"{INDENT}{points_text(r.points):>4}  {r.because}", width)
-                for r in s.reasons[:top]
+                cut(f"{INDENT}{text_of(r.points):>4}  {r.because}", width) for r in s.reasons[:top]
             ]
             if len(s.reasons) > top:
                 out.append(f"{INDENT}      … {len(s.reasons) - top} more (--full)")
@@ -84,10 +102,11 @@ def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[st
     if w is None:
         return []
     moved = sorted((n for n in w.by_question if n.net), key=lambda n: -abs(n.net))
-    parts = [f"{_reads(n.reads)} {n.net:+g}" for n in moved[:NETS]]
+    parts = [f"{_reads(n.reads)} {text_of(n.net)}" for n in moved[:NETS]]
     if len(moved) > NETS:
         parts.append(f"{len(moved) - NETS} more")
-    text = f"Why not {name_of(w.framework, rules)} ({w.gap:g} behind): " + " · ".join(parts)
+    gap = text_of(w.gap, sign=False)
+    text = f"Why not {name_of(w.framework, rules)} ({gap} behind): " + " · ".join(parts)
     return wrap(text, width, "", INDENT)
 
 
@@ -96,14 +115,19 @@ def _reads(reads: tuple[str, ...]) -> str:
 
 
 def _notes(
-    rec: Recommendation, rules: RuleBase, evidence: Evidence | None, width: int | None
+    rec: Recommendation, rules: RuleBase, evidence: Evidence | None, width: int | None, fit: Fit
 ) -> list[str]:
     out = []
-    note = confidence_note(rec, rules, SWINGS)
+    note = confidence_note(rec, rules, fit.swings)
     if note:
         out += wrap(note, width, "", INDENT)
-    for d in rec.ignored:
-        out += wrap("Ignored: " + ignored_line(d, rules), width, "", INDENT)
+    ignored = rec.ignored
+    if fit.each_ignored or len(ignored) < 2:
+        for d in ignored:
+            out += wrap("Ignored: " + ignored_line(d, rules), width, "", INDENT)
+    else:
+        text = f"Ignored: {len(ignored)} answers to questions that do not apply (--full says why)."
+        out += wrap(text, width, "", INDENT)
     if evidence is not None:
         out += _evidence(rec, rules, evidence, width)
     return out

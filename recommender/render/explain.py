@@ -10,6 +10,7 @@ from recommender.render.terminal import one_line, printable
 from recommender.render.text import headline
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.text import points_text
+from recommender.scoring.decide import text_of
 from recommender.scoring.result import number
 from recommender.scoring.trace import Trace
 
@@ -77,7 +78,7 @@ def explain_table(t: Trace, rules: RuleBase) -> str:
     lines += ["", "Scores"]
     for st in rec.ranking:
         note = "  excluded by " + ", ".join(b.rule for b in st.dealbreakers) if st.excluded else ""
-        lines.append(f"  {st.name:<12} {st.score:+g}{note}")
+        lines.append(f"  {st.name:<12} {text_of(st.score)}{note}")
     lines += ["", headline(rec, rules)]
     return printable("\n".join(lines) + "\n")
 
@@ -99,7 +100,8 @@ def explain_markdown(t: Trace, rules: RuleBase) -> str:
     ]
     out += ["", "### Scores", "", "| framework | score | excluded by |", "| --- | ---: | --- |"]
     out += [
-        f"| {text(st.name)} | {st.score:+g} | {text(', '.join(b.rule for b in st.dealbreakers))} |"
+        f"| {text(st.name)} | {text_of(st.score)} "
+        f"| {text(', '.join(b.rule for b in st.dealbreakers))} |"
         for st in rec.ranking
     ]
     return printable("\n".join(out) + "\n")

@@ -19,10 +19,10 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
-    points_text,
     stack_lines,
 )
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.decide import text_of
 from recommender.scoring.result import Reason, Recommendation, WhyNot
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _bars(rec: Recommendation) -> list[str]:
             mark = "  ◀ winner"
         elif s.framework in rec.tie and rec.confidence != "none":
             mark = "  = tied for first"
-        lines.append(f"  {s.name:<{width}}  {bar}  {points_text(s.score):>5}{mark}")
+        lines.append(f"  {s.name:<{width}}  {bar}  {text_of(s.score):>5}{mark}")
     return lines
 
 
@@ -109,7 +109,7 @@ def _notes(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]
 
 
 def _reason(r: Reason, width: int | None, source: bool = True) -> list[str]:
-    out = wrap(f"{points_text(r.points):>4}  {r.because}", width, "  ", HANG)
+    out = wrap(f"{text_of(r.points):>4}  {r.because}", width, "  ", HANG)
     return out + (wrap(f"source: {r.source}", width, HANG, HANG) if source else [])
 
 
@@ -117,7 +117,7 @@ def _reasons(rec: Recommendation, width: int | None) -> list[str]:
     out = []
     for s in rec.ranking:
         if s.framework in (rec.winner, *rec.tie) and s.reasons:
-            out += ["", f"Why {s.name} ({points_text(s.score)}):"]
+            out += ["", f"Why {s.name} ({text_of(s.score)}):"]
             for r in s.reasons:
                 out += _reason(r, width)
     return out
@@ -127,16 +127,17 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
     """Per question, what the winner gained over the runner-up (the nets add up to the gap),
     each with its rules' points on both sides; then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    out = ["", f"Why not {loser} ({w.gap:g} behind): {winner}'s gain, question by question"]
+    gap = text_of(w.gap, sign=False)
+    out = ["", f"Why not {loser} ({gap} behind): {winner}'s gain, question by question"]
     for n in w.by_question:
-        out += wrap(f"{points_text(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
+        out += wrap(f"{text_of(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
         for s in n.rules:
-            sides = f"{winner} {points_text(s.winner)}, {loser} {points_text(s.runner_up)}"
+            sides = f"{winner} {text_of(s.winner)}, {loser} {text_of(s.runner_up)}"
             out += wrap(f"{s.rule}: {sides}", width, HANG, HANG + "  ")
-    out.append(f" {points_text(w.gap):>5}  in all")
+    out.append(f" {text_of(w.gap):>5}  in all")
     runner = rec.runner_up
     if runner is not None and runner.reasons:
-        out += ["", f"{loser}'s own reasons ({points_text(runner.score)}):"]
+        out += ["", f"{loser}'s own reasons ({text_of(runner.score)}):"]
         for r in runner.reasons:
             out += _reason(r, width, source=False)
     return out

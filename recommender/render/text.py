@@ -86,7 +86,9 @@ def _changes(lead: str, parts: list[str], limit: int | None) -> str:
 
 def _swing_outcome(c: Change, rec: Recommendation, rules: RuleBase) -> str:
     if c.winner is not None and c.winner == rec.winner:
-        return f"level on the real reasons, {name_of(c.winner, rules)} ahead by the lean alone"
+        # the rival reaches the winner's points on the real reasons (level, or ahead when a rule
+        # base has points finer than its lean), and the lean keeps the winner first
+        return f"{name_of(c.winner, rules)} ahead by the lean alone"
     return outcome(c.winner, c.tie, rules)
 
 
@@ -192,7 +194,3 @@ def net_label(n: Net, rec: Recommendation, rules: RuleBase) -> str:
 def ignored_line(d: Dropped, rules: RuleBase) -> str:
     value = answer_text(rules.question(d.question), d.answer)
     return f"{d.question} = {value}: {d.why}"
-
-
-def points_text(points: float) -> str:
-    return f"{points:+g}"

@@ -8,6 +8,7 @@ import yaml
 
 from recommender.rulebase.model import Origin, Rule
 from recommender.rulebase.yamlio import read_text
+from recommender.scoring.decide import text_of
 
 
 def plain(value: Any) -> Any:
@@ -28,7 +29,7 @@ def condition_text(raw: Any) -> str:
 
 
 def points_text(rule: Rule) -> str:
-    parts = [f"{f} {p:+g}" for f, p in rule.score.items()]
+    parts = [f"{f} {text_of(p)}" for f, p in rule.score.items()]
     if rule.dealbreaker:
         parts.append("deal-breaker for " + ", ".join(rule.dealbreaker))
     return ", ".join(parts) or "no points"
