@@ -279,7 +279,7 @@ def alternatives(rules, answers, facts=None, given=None):
                 yield q.id, change, opt, rest | {q.id: frozenset(new)}
             elif opt not in current:
                 yield q.id, "set", opt, rest | {q.id: frozenset((opt,))}
-        if current and q.kind != "multi":
+        if len(current) > 1 or (current and q.kind != "multi"):  # one tick: "remove" clears it
             yield q.id, "clear", None, rest
 
 

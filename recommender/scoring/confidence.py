@@ -275,7 +275,8 @@ def _alternatives(vector: Vector, reach: Reach, words: Any, given: Any = None) -
     then words), follow-ups re-checked; a row whose question is not asked keeps its signature.
     Per option, as :func:`~recommender.scoring.explore.alternatives`: unticked when ticked (multi),
     else ticked, unticking what :func:`~recommender.scoring.explore.unticks` says (a single
-    question's option already chosen gives the row itself, which cannot catch the winner).
+    question's option already chosen gives the row itself, which cannot catch the winner); then
+    the answer cleared.
 
     ``given`` (the rows as given) puts back the answers to the follow-ups this question can open,
     dropped now: an answer that opens one makes its given answer apply again. The follow-ups it
@@ -299,8 +300,9 @@ def _alternatives(vector: Vector, reach: Reach, words: Any, given: Any = None) -
             made.append(np.where(on[:, None], base & ~b, ticked))
         else:
             made.append(ticked)
-    if not dim.multi:
-        made.append(base & ~vector.words_of(dim.mask)[None, :])
+    # cleared: for a multi answer of one tick (or none) the same as a row above, or the row
+    # itself, which cannot catch the winner either
+    made.append(base & ~vector.words_of(dim.mask)[None, :])
     block = np.stack(made)
     if q.ask_when is not None:
         asked = vector.holds(vector.table.lower(q.ask_when), words)

@@ -2,7 +2,8 @@
 still matter (``ask --short``). Every outcome comes from the scoring table, on signatures.
 
 A *single different answer* to a question that is asked is another option (``set``), one option
-ticked or unticked in a multi answer (``add``, ``remove``), or the answer cleared (``clear``).
+ticked or unticked in a multi answer (``add``, ``remove``), or the answer cleared (``clear``: left
+unanswered, as ``ask`` allows; a multi answer of one option cleared is that option unticked).
 Every other answer stays as given, answers to follow-ups that do not apply now included: a
 different answer can make them apply again, as it would in the profile file (``edge_target``
 given without ``deployment: edge`` counts once ``edge`` is ticked).
@@ -60,7 +61,7 @@ def alternatives(
             yield (ADD if dim.multi and kept == current else SET), opt, rest | kept | bit
         elif dim.multi:
             yield REMOVE, opt, rest | (current & ~bit)
-    if current and not dim.multi:
+    if current and (not dim.multi or current & (current - 1)):  # one tick: its remove clears it
         yield CLEAR, None, rest
 
 
