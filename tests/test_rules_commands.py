@@ -133,3 +133,42 @@ def test_rules_option_at_every_level_adds_up(mini, tmp_path, capsys, argv):
         write(tmp_path / name, "x.yaml", f"disable: [{rule}]\n")
     rc, out, err = cli(capsys, "rules", *argv[1:]) if argv[0] == "rules" else cli(capsys, *argv)
     assert out.splitlines()[-1] == "6 of 6 rules; disabled: mcu-tf, os-unknown, server-any"
+
+
+LEVEL = """\
+cases:
+  - name: beginner-on-linux-wants-tensorflow
+    answers: {audience: beginner, os: linux}
+    expect_winner: tensorflow
+"""
+
+
+def test_a_tie_with_the_expected_framework_shows_what_each_got_not_who_decided(
+    mini, tmp_path, capsys
+):
+    # a tie that holds the expected framework was reported as "decided by (pytorch over
+    # tensorflow): no rule", as though PyTorch were ahead (QA, stop 23)
+    write(tmp_path, "cases.yaml", LEVEL)
+    rc, out, _ = cli(capsys, "rules", "test", "cases.yaml")
+    assert rc == 1
+    assert out.splitlines()[3:6] == [
+        "  got:      tie (tensorflow, pytorch)",
+        "  scores:   tensorflow +2, pytorch +2, jax -2.5",
+        "  level (tensorflow and pytorch): no fired rule gives either more points than the other",
+    ]
+    write(
+        tmp_path / "overlay",
+        "rules.yaml",
+        """\
+        rules:
+          - {id: tf-linux, when: {os: linux}, score: {tensorflow: 1}, because: x, source: test}
+          - {id: pt-new, when: {audience: beginner}, score: {pytorch: 1}, because: x, source: test}
+        """,
+    )
+    write(tmp_path / "overlay", "cases.yaml", LEVEL)
+    rc, out, _ = cli(capsys, "rules", "test", "overlay")
+    assert "decided by" not in out
+    assert (
+        "  level (tensorflow and pytorch): tf-linux +1 for tensorflow; pt-new +1 for pytorch"
+        in out.splitlines()
+    )

@@ -98,18 +98,38 @@ def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
     fired_ids = set(r.result.fired)
     fired = [i for i, rid in enumerate(scorer.table.rule_ids) if rid in fired_ids]
     expected = r.case.expect_winner
+    tie = r.result.outcome.tie
+    if expected in tie:  # level on points: what put each ahead of the other, cancelling out
+        for other in (f for f in tie if f != expected):
+            mine, theirs = (
+                _gains(scorer, fired, expected, other),
+                _gains(scorer, fired, other, expected),
+            )
+            level = (
+                f"{mine} for {expected}; {theirs} for {other}"
+                if mine or theirs
+                else "no fired rule gives either more points than the other"
+            )
+            lines.append(f"  level ({expected} and {other}): {level}")
+        return lines
     pairs = [
         (top, expected)
-        for top in ([r.result.outcome.winner] if r.result.outcome.winner else r.result.outcome.tie)
+        for top in ([r.result.outcome.winner] if r.result.outcome.winner else tie)
         if top is not None and top != expected and expected in ids
     ]
     contenders = [s.framework for s in r.result.ranking if not s.excluded]
     if expected == "tie" and r.result.outcome.winner and len(contenders) > 1:
         pairs.append((contenders[0], contenders[1]))
     for top, other in pairs:
-        gains = scorer.gains(fired, ids.index(top), ids.index(other))
-        decided = ", ".join(f"{g.rule} {text_of(g.points)}" for g in gains) or "no rule"
+        decided = _gains(scorer, fired, top, other) or "no rule"
         breakers = [rid for rid in r.result.fired if other in rules.rule(rid).dealbreaker]
         excluded = f"; {other} excluded by {', '.join(breakers)}" if breakers else ""
         lines.append(f"  decided by ({top} over {other}): {decided}{excluded}")
     return lines
+
+
+def _gains(scorer: Scorer, fired: list[int], a: str, b: str) -> str:
+    """The fired rules that gave ``a`` more points than ``b``, each with its net gain."""
+    ids = scorer.table.ids
+    gains = scorer.gains(fired, ids.index(a), ids.index(b))
+    return ", ".join(f"{g.rule} {text_of(g.points)}" for g in gains)
