@@ -271,3 +271,22 @@ def test_a_closed_stdout_does_not_stop_a_command_that_writes_a_file(tmp_path: Pa
 def test_a_closed_stderr_loses_the_message_but_not_the_exit_code() -> None:
     proc = run_with_closed(2, "recommend", "-a", "os=plan9")
     assert (proc.returncode, proc.stdout) == (2, "")
+
+
+def test_compare_markdown_keeps_every_source_the_table_shows(capsys):
+    # the Markdown table dropped the Sources that the terminal table lists (QA, stop 23)
+    from recommender.commands.compare import ROWS, comparison
+    from recommender.render.markdown_text import text
+    from recommender.rulebase.load import load_rules
+
+    data = comparison(load_rules())
+    assert main(["compare", "-f", "markdown"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    sources = lines[lines.index("Sources:") + 2 :]
+    expected = [
+        f"- {text(d['name'])}, {text(title.lower())}: {text(d[key]['source'])}"
+        for d in data.values()
+        for key, title in ROWS.items()
+        if d[key].get("source")
+    ]
+    assert expected and sources == expected

@@ -81,6 +81,14 @@ def _markdown(data: dict) -> str:
         out.append(row(f"{title} (2021)", (d[key].get("seed", "-") for d in data.values())))
         out.append(row(f"{title} (now)", (d[key].get("now", "-") for d in data.values())))
     out.append(row("Installed here", (_installed(d["installed"]) for d in data.values())))
+    sources = [
+        f"- {text(d['name'])}, {text(ROWS[key].lower())}: {text(d[key]['source'])}"
+        for d in data.values()
+        for key in ROWS
+        if d[key].get("source")
+    ]
+    if sources:
+        out += ["", "Sources:", "", *sources]
     return "\n".join(out) + "\n"
 
 
