@@ -177,7 +177,8 @@ def grouped_changes(rec: Recommendation) -> dict[str, list[Change]]:
 
 
 def net_label(n: Net, rec: Recommendation, rules: RuleBase) -> str:
-    """What a why-not group's rules read, with the answers: ``debugging = Yes``."""
+    """What a why-not group's rules read, with the answers: ``debugging = Yes``, and the probe
+    facts with their status: ``probe:pytorch.gpu = ok``."""
     if not n.reads:
         return "(rules that always fire)"
     answers = rec.answers
@@ -186,8 +187,9 @@ def net_label(n: Net, rec: Recommendation, rules: RuleBase) -> str:
         if read in rules.question_by_id:
             value = answer_text(rules.question(read), answers.get(read))
             parts.append(f"{read} = {value}")
-        else:
-            parts.append(read)  # a probe fact: probe:pytorch.gpu
+        else:  # a probe fact, with its status on this machine: probe:pytorch.gpu = ok
+            status = rec.table.dim[read].chosen(rec.sig)
+            parts.append(f"{read} = {status[0] if status else 'not probed'}")
     return " & ".join(parts)
 
 

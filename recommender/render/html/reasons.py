@@ -12,6 +12,7 @@ from typing import Any
 from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
 from recommender.render.html.markup import Markup, el, join
+from recommender.rulebase.conditions import PROBE
 
 MULTI_SIGNS = {"+": "adding", "-": "dropping"}
 
@@ -84,21 +85,19 @@ def why_not(data: dict[str, Any], names: Names) -> Markup:
     gap = w.get("gap")
     behind = f" ({gap:g} point{'s' if gap != 1 else ''} behind)" if _number(gap) else ""
     title = f"Why not {names.framework(w.get('framework'))}{behind}"
-    body = _by_question(w, names, gap) if "by_question" in w else _lost_on(w)
+    if "by_question" in w:
+        body = _by_question(w, names, gap, mapping(data.get("answers")))
+    else:
+        body = _lost_on(w)
     return el("section", el("h2", title), body, cls="card", id="why-not")
 
 
-def _by_question(w: dict[str, Any], names: Names, gap: Any) -> Markup:
+def _by_question(w: dict[str, Any], names: Names, gap: Any, answers: dict[str, Any]) -> Markup:
     rows = [
         el(
             "tr",
-            el("td", names.question(q.get("question"))),
-            el(
-                "td",
-                names.answer(q.get("question"), q.get("answer"))
-                if q.get("answer") is not None
-                else "unanswered",
-            ),
+            el("td", _reads(q, names)),
+            el("td", _answers(q, names, answers)),
             el("td", signed(q.get("net")), cls="num"),
             el("td", ", ".join(_rule_ids(q.get("rules"))), cls="mono"),
         )
@@ -118,6 +117,28 @@ def _by_question(w: dict[str, Any], names: Names, gap: Any) -> Markup:
         cls="muted",
     )
     return join([note, el("table", el("thead", head), el("tbody", *rows, total))])
+
+
+def _inputs(q: dict[str, Any]) -> list[str]:
+    """What a net's rules read: its one question, else every input in ``reads`` (several
+    questions, probe facts, or none for rules that always fire)."""
+    return [str(q["question"])] if q.get("question") else strings(q.get("reads"))
+
+
+def _reads(q: dict[str, Any], names: Names) -> str:
+    return " + ".join(map(names.question, _inputs(q))) or "rules that always fire"
+
+
+def _answers(q: dict[str, Any], names: Names, answers: dict[str, Any]) -> str:
+    """The answers to what a net's rules read; a probe fact's status is in the evidence."""
+    parts = []
+    for read in _inputs(q):
+        value = q.get("answer") if q.get("question") else answers.get(read)
+        if read.startswith(PROBE):
+            parts.append("this machine's probe")
+        else:
+            parts.append("unanswered" if value is None else names.answer(read, value))
+    return "; ".join(parts) or "-"
 
 
 def _rule_ids(rules: Any) -> list[str]:
