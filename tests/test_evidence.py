@@ -147,3 +147,26 @@ def test_batch_probe_marks_winners_not_usable_here(probed, tmp_path):
     assert bool(lab["unusable_because"]) is not gpu_ok
     if not gpu_ok:
         assert "winners not usable on this machine (--probe)" in proc.stderr
+
+
+def test_explain_probe_traces_the_rules_recommend_probe_scores(probed, tmp_path):
+    # explain had no --probe: it traced a rule on a probe fact as never matched, so its trace
+    # disagreed with what recommend --probe scored (QA, stop 23)
+    fact = next(f for f, status in sorted(probed["facts"].items()) if status == "ok")
+    (tmp_path / "probe.yaml").write_text(
+        "rules:\n"
+        f"  - {{id: fact-ok, when: {{probe: {{{fact}: ok}}}}, score: {{jax: 50}}, because: b,"
+        " source: s}\n"
+    )
+    args = ["--rules", str(tmp_path), "-q", "-f", "json", "-a", "audience=researcher"]
+    rec = json.loads(run_cli("recommend", "--probe", *args).stdout)
+    proc = run_cli("explain", "--probe", *args)
+    assert proc.returncode == 0, proc.stderr
+    trace = json.loads(proc.stdout)
+    assert rec["winner"] == trace["winner"] == "jax"  # the rule on the fact fired in both
+    assert [(s["framework"], s["score"]) for s in trace["ranking"]] == [
+        (s["framework"], s["score"]) for s in rec["ranking"]
+    ]
+    matched = {r["rule"] for r in trace["rules"] if r["matched"]}
+    fired = {reason["rule"] for s in rec["ranking"] for reason in s["reasons"]}
+    assert "fact-ok" in matched and matched >= fired

@@ -246,5 +246,5 @@ def test_rules_test_compare_and_lint_markdown_escape_rule_text(tmp_path, capsys)
     assert "x &lt;img src=y onerror=alert(1)&gt; \\| z" in table
     assert failures.split("\n")[2] == "```text"  # the raw text only inside a fenced block
     assert main(["compare", "-f", "markdown"]) == 0
-    table = capsys.readouterr().out.split("\n\nSources:")[0].splitlines()  # the table, then
+    table = capsys.readouterr().out.split("\n\nSources:")[0].splitlines()  # the sources follow
     assert len({line.count(" | ") for line in table if not line.startswith("|---")}) == 1

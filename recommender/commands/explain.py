@@ -1,11 +1,18 @@
 """``recommender explain``: every rule considered for one profile, whether it matched and why,
-and the scores."""
+and the scores; ``--probe`` traces them on this machine's probe facts, as ``recommend --probe``
+scores them."""
 
 from __future__ import annotations
 
 import argparse
 
-from recommender.commands._common import add_answer_arguments, read_answers, rulebase
+from recommender.commands._common import (
+    add_answer_arguments,
+    add_probe_argument,
+    probe_facts,
+    read_answers,
+    rulebase,
+)
 from recommender.commands._output import add_output_arguments, chosen_format, emit, report
 from recommender.errors import ExitCode
 
@@ -15,6 +22,7 @@ FORMATS = ("table", "json", "markdown")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_answer_arguments(parser)
     add_output_arguments(parser, FORMATS, "table")
+    add_probe_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     rules = rulebase(args)
     fmt = chosen_format(args, FORMATS, "table", [args.profile])  # -o checked first
     name, answers = read_answers(args, rules)
-    t = trace(answers, rules, profile=name)
+    facts = probe_facts(args, rules)[0] if args.probe else None  # as recommend --probe scores
+    t = trace(answers, rules, profile=name, facts=facts)
     text = report(
         fmt,
         lambda: render.explain_dict(t, rules),
