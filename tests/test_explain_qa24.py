@@ -11,9 +11,11 @@ import pytest
 from conftest import SHIPPED
 
 import recommender
+from recommender.render.html.labels import Names
 from recommender.render.html.report import render_html
 from recommender.render.markdown import render_markdown
 from recommender.render.table import render_table
+from recommender.scoring.export import export_rules
 
 RULES = recommender.load_rules(base=SHIPPED)
 # production-pytorch and production-tf read audience, llm_stage and hardware together
@@ -72,3 +74,28 @@ def test_a_probe_facts_why_not_line_gives_its_status(probed, status):
     assert rec.why_not and ("probe:jax.gpu",) in [n.reads for n in rec.why_not.by_question]
     for text in (render_table(rec, probed, full=True), render_markdown(rec, probed)):
         assert f"probe:jax.gpu = {status}" in text
+
+
+def test_the_html_shows_points_to_the_tie_tolerance_as_the_json_holds_them():
+    # "%g" kept six significant digits: a gap of 10.333334 read "10.3333 points behind" while
+    # the nets under it added up to 10.333334 (QA, stop 24)
+    from recommender.render.html.labels import signed
+    from recommender.render.html.reasons import why_not
+
+    assert signed(10.333334) == "+10.333334" and signed(-1.5) == "\u22121.5"
+    assert signed(1234567) == "+1234567"  # not +1.23457e+06
+    data = {"why_not": {"framework": "jax", "gap": 10.333334, "by_question": []}}
+    page = str(why_not(data, Names(export_rules(RULES))))
+    assert "(10.333334 points behind)" in page
+
+
+def test_the_team_page_counts_a_million_rows_in_full():
+    # "%g" wrote 1,000,000 rows as "1e+06 rows" in the charts' text alternatives
+    from collections import Counter
+
+    from recommender.render.html.tally import Tally
+    from recommender.render.html.team_page import _confidence
+
+    tally = Tally(rows=1_000_001, confidence=Counter({"clear": 1_000_000, "close": 1}))
+    text = str(_confidence(tally))
+    assert "clear: 1,000,000 rows" in text and "e+06" not in text

@@ -256,3 +256,22 @@ def test_the_what_if_keeps_an_answer_to_a_follow_up_that_does_not_apply_yet(tab,
     assert after.winner == "tensorflow"  # the microcontroller rules fire again
     assert page_view(seen.page) == engine_view(after)
     seen.assert_clean(tmp_path / "report.html")
+
+
+POINTS = st.one_of(
+    st.integers(-(10**9), 10**9).map(lambda units: units / 1_000_000),  # whole millionths
+    st.floats(-1e7, 1e7, allow_nan=False),
+)
+
+
+@SLOW
+@given(xs=st.lists(POINTS, min_size=1, max_size=50))
+def test_the_pages_points_read_as_pythons(tab, tmp_path_factory, xs: list[float]) -> None:
+    # the page rounded points to three decimals (+10.333) where every other output, the
+    # server-rendered part of the same page included, shows six (+10.333334) (QA, stop 24)
+    from recommender.render.html.labels import signed
+
+    if not tab.page.url.startswith("file:"):
+        rules = recommender.load_rules(base=MINI)
+        tab.visit(write(tmp_path_factory.mktemp("points"), rules, {}))
+    assert tab.page.evaluate("(xs) => xs.map(signed)", xs) == [signed(x) for x in xs]

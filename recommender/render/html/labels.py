@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Any
 
+from recommender.scoring.decide import text_of
 from recommender.values import Value, frozen
 
 
@@ -67,11 +68,11 @@ def and_list(names: list[str]) -> str:
 
 
 def signed(x: Any) -> str:
-    """A score or points as +6 / −1.5 (a typographic minus); anything else as text."""
+    """A score or points as +6 / −1.5 / +10.333334 (to the tie tolerance's decimals, as the JSON
+    holds them; a typographic minus); anything else as text."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return "" if x is None else str(x)
-    text = f"{x:+g}"
-    return text.replace("-", "\u2212")
+    return text_of(x).replace("-", "\u2212")
 
 
 def dicts(value: Any) -> list[dict[str, Any]]:

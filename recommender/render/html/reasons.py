@@ -13,6 +13,7 @@ from recommender.render.html.labels import Names, and_list, dicts, mapping, sign
 from recommender.render.html.links import linkify
 from recommender.render.html.markup import Markup, el, join
 from recommender.rulebase.conditions import PROBE
+from recommender.scoring.decide import text_of
 
 MULTI_SIGNS = {"+": "adding", "-": "dropping"}
 
@@ -34,10 +35,6 @@ def _reason(r: dict[str, Any]) -> Markup:
         else None,
         data_rule=r.get("rule"),
     )
-
-
-def _number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def _positive(x: Any) -> bool:
@@ -83,7 +80,9 @@ def why_not(data: dict[str, Any], names: Names) -> Markup:
     if not w:
         return Markup("")
     gap = w.get("gap")
-    behind = f" ({gap:g} point{'s' if gap != 1 else ''} behind)" if _number(gap) else ""
+    behind = ""
+    if isinstance(gap, (int, float)) and not isinstance(gap, bool):
+        behind = f" ({text_of(gap, False)} point{'s' if gap != 1 else ''} behind)"
     title = f"Why not {names.framework(w.get('framework'))}{behind}"
     if "by_question" in w:
         body = _by_question(w, names, gap, mapping(data.get("answers")))

@@ -26,6 +26,7 @@ from recommender.render.html.markup import Markup, el, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
 from recommender.rulebase.model import RuleBase
+from recommender.scoring.decide import text_of
 from recommender.scoring.export import export_rules
 from recommender.scoring.result import Recommendation
 
@@ -192,7 +193,7 @@ def _confidence(data: dict[str, Any], names: Names) -> Markup:
         sep = ". " if parts else ""
         parts += [
             sep,
-            f"Margin: {gap:g} point{'s' if gap != 1 else ''} over ",
+            f"Margin: {text_of(gap, False)} point{'s' if gap != 1 else ''} over ",
             names.framework(w.get("framework")),
             ".",
         ]

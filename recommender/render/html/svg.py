@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from recommender.render.html.markup import Markup, el, join
+from recommender.scoring.decide import text_of
 from recommender.values import Value, frozen
 
 ROW = 30
@@ -152,4 +153,4 @@ def _value(b: Bar) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    return text_of(value, sign=False)

@@ -96,7 +96,7 @@ def _winners(tally: Tally, names: Names) -> Markup:
     for kind, label in LABELS:
         if tally.outcomes[kind]:
             bars.append(Bar(label, tally.outcomes[kind], kind))
-    desc = "; ".join(f"{b.label}: {b.value:g} rows" for b in bars) or "no rows"
+    desc = "; ".join(f"{b.label}: {b.value:,.0f} rows" for b in bars) or "no rows"
     return el("section", bar_chart("winners-chart", "Winners", desc, bars, CHART), cls="card")
 
 
@@ -114,7 +114,7 @@ def _margins(tally: Tally) -> Markup:
         Bar(label, tally.margins[label], "tie" if label == "tie" else "fw-2") for label in labels
     ]
     desc = "Winning margin in points (winner minus runner-up): " + "; ".join(
-        f"{b.label}: {b.value:g} rows" for b in bars
+        f"{b.label}: {b.value:,.0f} rows" for b in bars
     )
     chart = column_chart(
         "margin-chart", "How close the calls are (margin, points)", desc, bars, Frame(460)
@@ -128,7 +128,7 @@ def _confidence(tally: Tally) -> Markup:
     levels = [c for c in CONFIDENCE_ORDER if c in tally.confidence]
     levels += sorted(c for c in tally.confidence if c not in CONFIDENCE_ORDER)
     bars = [Bar(c, tally.confidence[c], c) for c in levels]
-    desc = "; ".join(f"{b.label}: {b.value:g} rows" for b in bars)
+    desc = "; ".join(f"{b.label}: {b.value:,.0f} rows" for b in bars)
     return el("section", bar_chart("confidence-chart", "Confidence", desc, bars, CHART), cls="card")
 
 

@@ -25,7 +25,9 @@ function readJson(id) {
   return node ? JSON.parse(node.textContent) : null;
 }
 
+// Points as the Python side writes them (scoring.decide.text_of): six decimals, the tie
+// tolerance's, trailing zeros dropped, always signed: +10.333334, −1.5, +0.
 function signed(x) {
-  const text = Number.isInteger(x) ? String(x) : String(Math.round(x * 1000) / 1000);
-  return (x > 0 ? "+" : x < 0 ? "\u2212" : "") + text.replace("-", "");
+  const text = Math.abs(x).toFixed(6).replace(/\.?0+$/, "");
+  return (x < 0 && text !== "0" ? "\u2212" : "+") + text;
 }
