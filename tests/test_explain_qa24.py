@@ -99,3 +99,10 @@ def test_the_team_page_counts_a_million_rows_in_full():
     tally = Tally(rows=1_000_001, confidence=Counter({"clear": 1_000_000, "close": 1}))
     text = str(_confidence(tally))
     assert "clear: 1,000,000 rows" in text and "e+06" not in text
+
+
+def test_the_batch_table_and_lint_write_points_as_every_other_output():
+    # two more "%+g" formats: the batch table wrote a 10.333334 score as +10.3333
+    from recommender.batch.writers import _signed
+
+    assert _signed(10.333334) == "+10.333334" and _signed(1234567.5) == "+1234567.5"

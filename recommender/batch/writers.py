@@ -20,6 +20,7 @@ from recommender.render.terminal import one_line, printable
 from recommender.render.text import name_of
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.confidence import LEVELS
+from recommender.scoring.decide import text_of
 
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
@@ -200,7 +201,7 @@ class TableWriter:
 
 
 def _signed(score: Any) -> str:
-    return f"{score:+g}" if isinstance(score, int | float) else str(score)
+    return text_of(score) if isinstance(score, int | float) else str(score)
 
 
 def _cut(text: str, width: int) -> str:

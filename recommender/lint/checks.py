@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from itertools import combinations
 
 from recommender.lint.report import Finding, LintReport
+from recommender.scoring.decide import text_of
 from recommender.scoring.table import table_for
 from recommender.values import Value, frozen
 
@@ -122,8 +123,8 @@ def opposing(report: LintReport) -> Iterable[Finding]:
                     "opposing",
                     "warning",
                     f'rules "{rules[a].id}" and "{rules[b].id}" fire in exactly '
-                    f"the same profiles{_in(report)} and give {f} opposite points ({pa:+g} and "
-                    f"{pb:+g}): merge them",
+                    f"the same profiles{_in(report)} and give {f} opposite points ({text_of(pa)} and "
+                    f"{text_of(pb)}): merge them",
                     rules[b].origin,
                     (f"rule:{rules[a].id}", f"rule:{rules[b].id}"),
                 )
