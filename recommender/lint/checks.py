@@ -122,8 +122,8 @@ def opposing(report: LintReport) -> Iterable[Finding]:
                 yield Finding(
                     "opposing",
                     "warning",
-                    f'rules "{rules[a].id}" and "{rules[b].id}" fire in exactly '
-                    f"the same profiles{_in(report)} and give {f} opposite points ({text_of(pa)} and "
+                    f'rules "{rules[a].id}" and "{rules[b].id}" fire in exactly the same '
+                    f"profiles{_in(report)} and give {f} opposite points ({text_of(pa)} and "
                     f"{text_of(pb)}): merge them",
                     rules[b].origin,
                     (f"rule:{rules[a].id}", f"rule:{rules[b].id}"),
