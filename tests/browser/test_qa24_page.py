@@ -1,0 +1,137 @@
+"""QA pass 24 in a real chromium: the report's what-if ticks an option that stands alone
+(``exclusive``) as ``ask`` and :func:`recommender.scoring.explore.unticks` do."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from html_support import ROOT, answers_for, engine_view
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+import recommender
+from browser.browserkit import Watched
+from recommender.render.html.report import render_html
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.explore import alternatives
+from recommender.scoring.result import rank
+from recommender.scoring.table import table_for
+
+SHIPPED = recommender.load_rules()
+SLOW = settings(
+    deadline=None,
+    max_examples=20,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    seen = Watched.start(browser)
+    yield seen
+    seen.close()
+
+
+def report(tmp: Path, rules: RuleBase, answers: dict) -> Path:
+    path = tmp / "report.html"
+    path.write_text(render_html(rank(answers, rules), rules), encoding="utf-8")
+    return path
+
+
+def ticked(page: Any, question: str) -> set[str]:
+    return set(
+        page.eval_on_selector_all(
+            f'input[data-question="{question}"]:checked', "els => els.map(e => e.value)"
+        )
+    )
+
+
+def page_view(page: Any) -> dict[str, Any]:
+    items = page.eval_on_selector_all(
+        "#whatif-ranking > li",
+        "els => els.map(e => [e.dataset.framework, e.dataset.score, e.dataset.excluded])",
+    )
+    head = page.locator("#whatif-winner")
+    return {
+        "winner": head.get_attribute("data-winner") or None,
+        "tie": (head.get_attribute("data-tie") or "").split(),
+        "order": [f for f, _, _ in items],
+        "scores": {f: float(s) for f, s, _ in items},
+        "excluded": {f: e == "true" for f, _, e in items},
+    }
+
+
+def recommend_view(*answers: str) -> dict[str, Any]:
+    """The real ``recommender recommend --answer ...`` record, as :func:`page_view` shows it."""
+    argv = [sys.executable, "-m", "recommender", "recommend", "-f", "json"]
+    for a in answers:
+        argv += ["--answer", a]
+    env = {"PYTHONPATH": str(ROOT), "RECOMMENDER_RULES": "", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rec = json.loads(done.stdout)
+    return {
+        "winner": rec["winner"],
+        "tie": rec["tie"],
+        "order": [s["framework"] for s in rec["ranking"]],
+        "scores": {s["framework"]: s["score"] for s in rec["ranking"]},
+        "excluded": {s["framework"]: s["excluded"] for s in rec["ranking"]},
+    }
+
+
+def test_the_exclusive_options_are_marked_from_the_rule_base(tab, tmp_path: Path):
+    page = tab.visit(report(tmp_path, SHIPPED, {})).page
+    marked = page.eval_on_selector_all(
+        "input[data-alone]", "els => els.map(e => [e.dataset.question, e.value])"
+    )
+    expected = [[q.id, o.id] for q in SHIPPED.questions for o in q.options if o.exclusive]
+    assert expected and sorted(marked) == sorted(expected)
+
+
+def test_ticking_none_unticks_the_others_and_back_as_recommend_scores(tab, tmp_path: Path):
+    start = normalize_answers({"deployment": ["mobile", "server"]}, SHIPPED)
+    path = report(tmp_path, SHIPPED, start)
+    page = tab.visit(path).page
+    page.set_checked('input[data-question="deployment"][value="none"]', True)
+    assert ticked(page, "deployment") == {"none"}
+    assert page_view(page) == recommend_view("deployment=none")
+    page.set_checked('input[data-question="deployment"][value="mobile"]', True)
+    assert ticked(page, "deployment") == {"mobile"}
+    assert page_view(page) == recommend_view("deployment=mobile")
+    tab.assert_clean(path)
+
+
+def ticks(rules: RuleBase) -> st.SearchStrategy[tuple[str, str]]:
+    """A multi question and one of its options, an exclusive one half the time."""
+    multi = [q for q in rules.questions if q.kind == "multi"]
+    alone = [(q.id, o.id) for q in multi for o in q.options if o.exclusive]
+    return st.one_of(
+        st.sampled_from(alone),
+        st.sampled_from([(q.id, o) for q in multi for o in q.option_ids]),
+    )
+
+
+@SLOW
+@given(data=st.data())
+def test_a_tick_in_the_page_is_explores_tick(tab, tmp_path_factory, data):
+    """The page's tick gives the answers :func:`explore.alternatives` gives (``unticks``), and
+    the ranking the engine gives them."""
+    start = data.draw(answers_for(SHIPPED), label="profile")
+    question, option = data.draw(ticks(SHIPPED), label="tick")
+    page = tab.visit(report(tmp_path_factory.mktemp("tick"), SHIPPED, start)).page
+    box = f'input[data-question="{question}"][value="{option}"]'
+    page.set_checked(box, not page.is_checked(box))
+    table = table_for(SHIPPED)
+    q = SHIPPED.question(question)  # the page shows every answer given, as ``given`` holds them
+    raw = next(s for _, o, s in alternatives(table, q, table.encode(start)) if o == option)
+    after = {**start, question: table.normal(raw).get(question, frozenset())}
+    after = {k: v for k, v in after.items() if v}
+    assert ticked(page, question) == set(after.get(question, ()))
+    assert page_view(page) == engine_view(rank(after, SHIPPED, explore=False))
