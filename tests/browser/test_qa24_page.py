@@ -1,5 +1,6 @@
 """QA pass 24 in a real chromium: the report's what-if ticks an option that stands alone
-(``exclusive``) as ``ask`` and :func:`recommender.scoring.explore.unticks` do."""
+(``exclusive``) as ``ask`` and :func:`recommender.scoring.explore.unticks` do; the team page drops
+filter values from the URL that are not valid, and still shows and filters its rows."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from html_support import ROOT, answers_for, engine_view
+from html_support import ROOT, answers_for, engine_view, random_rows
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import recommender
 from browser.browserkit import Watched
+from browser.test_team_page import shown_rows, team_page
 from recommender.render.html.report import render_html
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers
@@ -135,3 +137,62 @@ def test_a_tick_in_the_page_is_explores_tick(tab, tmp_path_factory, data):
     after = {k: v for k, v in after.items() if v}
     assert ticked(page, question) == set(after.get(question, ()))
     assert page_view(page) == engine_view(rank(after, SHIPPED, explore=False))
+
+
+# -- the team page's state from the URL --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rows = random_rows(SHIPPED, 250, seed=24)
+    return team_page(tmp_path_factory.mktemp("team24"), rows)
+
+
+def state_of(page: Any) -> dict[str, Any]:
+    """What the reader sees: the rows, the status, the pager and every filter control."""
+    return {
+        "rows": [r["row"] for r in shown_rows(page)],
+        "status": page.text_content("#table-status"),
+        "page": page.text_content("#page-label"),
+        "filters": page.eval_on_selector_all(
+            "[data-filter]", "els => els.map(e => [e.dataset.filter, e.value])"
+        ),
+        "sorted": page.eval_on_selector_all(
+            "[aria-sort]", "els => els.map(e => [e.dataset.sort, e.getAttribute('aria-sort')])"
+        ),
+        "query": page.evaluate("location.search"),
+    }
+
+
+BAD = "x" * 5000
+# A URL with values that are not valid, and the same view without them.
+URLS = [
+    ("?winner=flax", ""),
+    ("?winner=%E0%A4%A", ""),
+    ("?winner=constructor&confidence=__proto__", ""),
+    ("?winner=jax&confidence=sure&close=abc", "?winner=jax"),
+    ("?close=1&q=" + BAD, "?close=1"),
+    ("?q=team-001&sort=__proto__", "?q=team-001"),
+    ("?sort=score:nope&page=-3", ""),
+    ("?sort=-margin&page=abc", "?sort=-margin"),
+    ("?sort=-score:jax&page=2.5", "?sort=-score:jax"),
+    ("?sort=-score:jax&page=2", "?page=2&sort=-score:jax"),
+    ("?winner=pytorch&page=" + "9" * 400, "?winner=pytorch"),
+    ("?winner=pytorch&page=999", "?winner=pytorch&page=999"),  # the last page
+    ("?confidence=close&winner=%00%3Cimg%3E", "?confidence=close"),
+    ("#winner=flax&x=%", "#winner=flax&x=%"),
+]
+
+
+@pytest.mark.parametrize(("url", "clean"), URLS, ids=[u[:40] for u, _ in URLS])
+def test_values_from_the_url_that_are_not_valid_are_dropped(browser, team: Path, url, clean):
+    got = Watched.open(browser, team, url)
+    want = Watched.open(browser, team, clean)
+    if clean.endswith("page=999"):  # a page past the end shows the last one
+        _, n, _, pages = want.page.text_content("#page-label").split()
+        assert n == pages != "1"
+    assert state_of(got.page) == state_of(want.page)
+    assert got.page.locator("#rows tbody tr").count() > 0
+    got.assert_clean(team)
+    got.close()
+    want.close()

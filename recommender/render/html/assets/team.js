@@ -17,12 +17,31 @@
 
   const nameOf = (id) => (frameworks.has(id) ? frameworks.get(id).name : id);
 
+  /* The view in the URL, each value checked against what the page offers: a filter's value must
+     be one of its control's (a select's options; the search box's maxlength), the sort one of
+     the columns' buttons, the page a whole number. Anything else (a link from an older page,
+     a typo, a pasted fragment) is dropped, so it cannot empty the table. */
   function readState() {
     const query = new URLSearchParams(location.search);
-    const out = { sort: query.get("sort") || "row", page: parseInt(query.get("page") || "1", 10) };
-    for (const key of KEYS) out[key] = query.get(key) || "";
-    if (!(out.page >= 1)) out.page = 1;
+    const out = { sort: "row", page: 1 };
+    for (const key of KEYS) out[key] = offered(key, query.get(key)) ? query.get(key) : "";
+    const sort = query.get("sort") || "";
+    if (sortable().has(sort.replace(/^-/, ""))) out.sort = sort;
+    const page = query.get("page") || "";
+    if (/^[0-9]{1,9}$/.test(page) && Number(page) >= 1) out.page = Number(page);
     return out;
+  }
+
+  function offered(key, value) {
+    const control = form.querySelector(`[data-filter="${key}"]`);
+    if (!value || !control) return false;
+    if (control.tagName === "SELECT") return [...control.options].some((o) => o.value === value);
+    return control.maxLength < 0 || value.length <= control.maxLength;
+  }
+
+  function sortable() {
+    const buttons = document.querySelectorAll("#rows th button[data-sort]");
+    return new Set([...buttons].map((b) => b.dataset.sort));
   }
 
   function writeState() {
