@@ -196,3 +196,50 @@ def test_values_from_the_url_that_are_not_valid_are_dropped(browser, team: Path,
     got.assert_clean(team)
     got.close()
     want.close()
+
+
+# -- right-to-left user text -------------------------------------------------------------------
+
+RTL_NAME = "\u05e9\u05dc\u05d5\u05dd!"  # "shalom!": read right to left, the "!" ends up leftmost
+X_OF = """([selector, ch]) => {
+  const root = document.querySelector(selector);
+  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const at = node.data.indexOf(ch);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    return range.getBoundingClientRect().left;
+  }
+  return null;
+}"""
+
+
+def laid_out_right_to_left(page: Any, selector: str) -> bool:
+    """Whether the name in ``selector`` is laid out as its own right-to-left text: its "!" left
+    of its first letter. In the page's left-to-right line, unisolated, the "!" goes right."""
+    bang = page.evaluate(X_OF, [selector, "!"])
+    shin = page.evaluate(X_OF, [selector, RTL_NAME[0]])
+    assert bang is not None and shin is not None
+    return bool(bang < shin)
+
+
+def test_a_right_to_left_name_is_isolated_in_the_report(tab, tmp_path: Path):
+    rec = rank(normalize_answers({"audience": "beginner"}, SHIPPED), SHIPPED, profile=RTL_NAME)
+    path = tmp_path / "report.html"
+    path.write_text(render_html(rec, SHIPPED), encoding="utf-8")
+    page = tab.visit(path).page
+    assert page.text_content("#profile-name") == RTL_NAME
+    assert laid_out_right_to_left(page, "header .kicker")
+    assert page.title().endswith(f" for \u2068{RTL_NAME}\u2069")
+    tab.assert_clean(path)
+
+
+def test_a_right_to_left_name_is_isolated_in_the_team_table(browser, tmp_path: Path):
+    rows = [{"name": RTL_NAME, "audience": "beginner"}, {"name": "lab", "audience": "researcher"}]
+    path = team_page(tmp_path, rows)
+    seen = Watched.open(browser, path)
+    assert laid_out_right_to_left(seen.page, '#rows tr[data-row="1"] td.name')
+    seen.assert_clean(path)
+    seen.close()

@@ -111,7 +111,7 @@
     const scores = table.frameworks.map((f, i) => cell(error ? "" : signedOrBlank(r[col.scores][i]), "num"));
     const tr = h("tr", { class: error ? "error" : null, "data-row": r[col.row], "data-outcome": r[col.outcome] },
       cell(r[col.row], "num"),
-      h("td", { class: "name", title: r[col.profile] ?? "" }, String(r[col.profile] ?? "")),
+      h("td", { class: "name", title: r[col.profile] ?? "" }, h("bdi", {}, String(r[col.profile] ?? ""))),
       cell(verdict(r)), cell(r[col.stack]), cell(error ? "" : r[col.margin], "num"),
       hasConfidence ? cell(r[col.confidence]) : null, scores, cell(r[col.error], error ? "msg" : null));
     return tr;
