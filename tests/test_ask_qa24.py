@@ -20,7 +20,7 @@ from prompt_toolkit.output import DummyOutput
 
 from recommender import load_rules
 from recommender.ask import resume
-from recommender.ask.flow import Step
+from recommender.ask.flow import Progress, Step
 from recommender.ask.prompts import ask_multi
 from recommender.rulebase.profiles import load_profile, normalize_answers
 
@@ -215,3 +215,22 @@ def test_save_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path: P
     assert load_profile(str(tmp_path / "real.yaml"), mini).answers == normalize_answers(
         ANSWERS, mini
     )
+
+
+def test_resumed_answers_saved_before_the_report_failed_are_not_kept_twice(tmp_path: Path, mini):
+    """Resumed, saved to a profile, then --html failed (/dev/full): the profile holds the
+    answers, so the resume file is done with, as after a run that wrote everything."""
+    given = normalize_answers(ANSWERS, mini)
+    every = [q.id for q in mini.questions]
+    kept = resume.save(Progress(dict(given), every), mini, tmp_path / "state" / "kept.yaml")
+    args = ["--resume", str(kept), "--save", "p.yaml", "--html", "/dev/full"]
+    child = spawn_ask(args, tmp_path / "state", cwd=tmp_path)
+    answer(child, "Your answers", ENTER)
+    answer(child, "Show the full report?", ENTER)
+    child.expect_exact("Saved to p.yaml")
+    child.expect_exact("recommender: --html /dev/full: No space left on device")
+    answer(child, "Write the report to another file?", ENTER)  # declined
+    finish(child)
+    assert child.exitstatus == 2
+    assert load_profile(str(tmp_path / "p.yaml"), mini).answers == given
+    assert not kept.exists()

@@ -134,15 +134,14 @@ def run(args: argparse.Namespace) -> int:
         return _interrupted(progress, rules, args, start.kept, "interrupted", ExitCode.INTERRUPTED)
     except Terminated as stop:  # SIGTERM or SIGHUP: the answers are kept all the same
         return _interrupted(progress, rules, args, start.kept, stop.what(), stop.exit_code)
-    if not written or (args.save and not saved):
-        # What was asked for was not written, and another file was declined: the answers are
-        # kept all the same, unless they are in a profile already.
-        if not saved:
-            _keep(progress, rules, args, start.kept, "ask could not write where asked")
-        return ExitCode.USAGE
-    if start.kept is not None:  # finished: the kept answers have served their purpose
+    # What was asked for and not written (another file declined): exit 2, and the answers are
+    # kept all the same, unless they are in a profile already.
+    failed = not written or (args.save is not None and not saved)
+    if failed and not saved:
+        _keep(progress, rules, args, start.kept, "ask could not write where asked")
+    elif start.kept is not None:  # finished: the kept answers have served their purpose
         resume.clear(start.kept)
-    return ExitCode.OK
+    return ExitCode.USAGE if failed else ExitCode.OK
 
 
 def _start(args: argparse.Namespace, rules: RuleBase) -> Start:
