@@ -38,6 +38,7 @@ def test_the_mini_base_exports_in_rule_base_order(mini):
     assert edge["kind"] == "single" and edge["options"][0] == {
         "id": "microcontroller",
         "label": "Microcontroller",
+        "exclusive": False,
     }
     by_id = {r["id"]: r for r in model["rules"]}
     assert by_id["beginner-keras"]["points"] == {"tensorflow": 2, "pytorch": 2, "jax": -3}

@@ -4,12 +4,15 @@ format; control characters never reach the terminal."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import json
 import os
 import pty
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,17 @@ from hypothesis import strategies as st
 
 import recommender
 from recommender.render import render
-from recommender.render.terminal import printable, width_of
+from recommender.render.terminal import (
+    FSI,
+    PDI,
+    RTL,
+    cut,
+    fit,
+    printable,
+    user_text,
+    width_of,
+    wrap,
+)
 from recommender.render.text import deciding_note
 
 RULES = recommender.load_rules(base=SHIPPED)
@@ -415,3 +428,107 @@ def test_the_deciding_note_does_not_ask_to_answer_an_answered_question():
     for q in rec.deciding:
         if q not in answers:
             assert f"{q} (a different answer)" not in note
+
+
+# -- right-to-left text ----------------------------------------------------------------------------
+RTL_NAMES = [
+    "\u05e9\u05dc\u05d5\u05dd 12",  # Hebrew, then digits: the whole line read right to left
+    "\u0645\u0631\u062d\u0628\u0627 team!",  # Arabic, then Latin
+    "lab \u200f",  # a right-to-left mark alone
+    "x\u202e\u05d0",  # an override (escaped) and Hebrew
+    "\u05d0\u05d1 " * 20,  # long: cut in the batch table, wrapped on the brief screen
+]
+FRIBIDI = ctypes.util.find_library("fribidi")
+
+
+def inside_isolates(line: str) -> set[int]:
+    """The indices of ``line`` between an FSI and its PDI, the marks included."""
+    inside, start = set(), None
+    for i, c in enumerate(line):
+        if c == FSI and start is None:
+            start = i
+        elif c == PDI and start is not None:
+            inside |= set(range(start, i + 1))
+            start = None
+    assert start is None, f"an FSI without its PDI: {line!r}"
+    return inside
+
+
+def visual_positions(line: str) -> tuple[list[int], int]:
+    """Where each character of ``line`` is shown by GNU FriBidi's Unicode bidi algorithm, with the
+    paragraph's direction found from the text as bidi-aware terminals and editors find it; and
+    that direction (0x111: right to left)."""
+    lib = ctypes.CDLL(FRIBIDI)
+    n = len(line)
+    text = (ctypes.c_uint32 * n)(*map(ord, line))
+    shown, where = (ctypes.c_uint32 * n)(), (ctypes.c_int * n)()
+    base = ctypes.c_uint32(0x40)  # FRIBIDI_PAR_ON: from the first strong character
+    assert lib.fribidi_log2vis(text, n, ctypes.byref(base), shown, where, None, None)
+    return list(where), base.value
+
+
+def check_isolated(line: str) -> None:
+    """Every right-to-left letter of ``line`` is isolated, and nothing outside the isolates
+    moves: the line stays left to right, each character where it is."""
+    inside = inside_isolates(line)
+    for i, c in enumerate(line):
+        if unicodedata.bidirectional(c) in ("R", "AL"):
+            assert i in inside, line
+    if FRIBIDI and line:
+        where, base = visual_positions(line)
+        assert base != 0x111, line  # FRIBIDI_PAR_RTL
+        assert [i for i in range(len(line)) if i not in inside and where[i] != i] == [], line
+
+
+def test_the_right_to_left_letters_are_every_one_unicode_names():
+    """terminal.RTL (a regex over script blocks, for speed) finds every character of bidi class
+    R or AL that unicodedata knows."""
+    missed = [
+        hex(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.bidirectional(chr(c)) in ("R", "AL") and not RTL.match(chr(c))
+    ]
+    assert missed == []
+
+
+def test_a_right_to_left_name_never_reorders_its_line(tmp_path: Path):
+    rows = tmp_path / "rows.jsonl"
+    named = [{"name": n, "audience": "beginner"} for n in RTL_NAMES]
+    rows.write_text("".join(json.dumps(r) + "\n" for r in [*named, {"name": "plain"}]))
+    outputs = [run_cli("batch", str(rows), "-f", f) for f in ("table", "markdown")]
+    for name in RTL_NAMES:
+        profile = tmp_path / "p.yaml"
+        profile.write_text(json.dumps({"name": name, "answers": {"audience": "beginner"}}))
+        for args in ([], ["--full"], ["-f", "markdown"]):
+            outputs.append(run_cli("recommend", "--profile", str(profile), *args))
+            plain = [] if args == ["--full"] else args  # explain is always in full
+            outputs.append(run_cli("explain", "--profile", str(profile), *plain))
+    for done in outputs:
+        assert done.returncode == 0, done.stderr
+        for line in done.stdout.splitlines():
+            check_isolated(line)
+    table = outputs[0].stdout.splitlines()
+    at = table[0].index("winner")
+    for line in table[1 : len(RTL_NAMES) + 2]:  # the columns still line up
+        shown = line.replace(FSI, "").replace(PDI, "")
+        assert shown[at - 2 : at] == "  " and shown[at] != " ", line
+
+
+@given(st.text(), st.integers(1, 40))
+def test_a_table_cell_takes_its_width_with_its_marks_paired(value: str, width: int):
+    cell = fit(value, width)
+    assert len(cell.replace(FSI, "").replace(PDI, "")) == width
+    assert printable(cell) == cell
+    check_isolated(cell)
+
+
+WORDS = st.sampled_from(["\u05e9\u05dc\u05d5\u05dd", "\u0645\u0631\u062d\u0628\u0627", "lab", "12"])
+
+
+@settings(max_examples=200)
+@given(st.lists(WORDS, min_size=1, max_size=30).map(" ".join), st.integers(20, 60))
+def test_a_wrapped_or_cut_name_keeps_its_marks_paired(name: str, width: int):
+    text = f"Recommended: PyTorch ({user_text(name)}) for a while"
+    for line in [*wrap(text, width, "", "  "), cut(text, width)]:
+        assert printable(line) == line
+        check_isolated(line)

@@ -26,6 +26,8 @@ from questionary import Choice, Separator, Style
 from recommender.ask.flow import Step
 from recommender.errors import Terminated, ignore_stop_signals, live_stop_signals
 from recommender.rulebase.model import Question
+from recommender.scoring.explore import unticks
+from recommender.scoring.table import Dim
 
 SKIP = "__skip__"
 DONE = "__done__"
@@ -134,21 +136,37 @@ def alone(q: Question) -> frozenset[str]:
     return frozenset(o.id for o in q.options if o.exclusive) | {SKIP}
 
 
-def unticking(q: Question) -> tuple[Callable[[list[str]], bool], dict[str, Any]]:
-    """A checkbox validator that keeps the ticks consistent: ticking a choice that stands alone
-    unticks the others, and ticking another unticks those that stand alone. questionary calls
-    it after every toggle; it acts on the prompt's control, handed in through the dict."""
+def unticking(
+    q: Question, default: frozenset[str] | None = None
+) -> tuple[Callable[[list[str]], bool], dict[str, Any]]:
+    """A checkbox validator that keeps the ticks an answer ``recommend`` accepts. questionary
+    calls it after every key that changes the ticks; it acts on the prompt's control, handed in
+    through the dict. One choice ticked unticks what :func:`explore.unticks` says: ticking one
+    that stands alone unticks the others, ticking another unticks those that stand alone. The
+    bulk keys ('a' ticks all, 'i' inverts) act on the options that go together: what they tick
+    beside those is unticked, and when they tick only choices that stand alone ('a' again, or
+    'i' with every other option ticked) nothing is left ticked."""
     held: dict[str, Any] = {}
+    values = [*q.option_ids, SKIP]
+    bit = {v: 1 << i for i, v in enumerate(values)}
     lone = alone(q)
+    options = tuple((bit[v], v) for v in values)
+    dim = Dim(q.id, sum(bit.values()), options, True, exclusive=sum(bit[v] for v in lone))
+    before = set(default or ())
 
     def validate(picked: list[str]) -> bool:
         control = held.get("control")
-        if control is None or len(picked) < 2:
+        if control is None:
             return True
-        ticked = control.get_pointed_at().value
-        if ticked in picked:
-            keep = {ticked} if ticked in lone else set(picked) - lone
-            control.selected_options[:] = [v for v in control.selected_options if v in keep]
+        new = [v for v in control.selected_options if v not in before]
+        if len(new) == 1:
+            drop = unticks(dim, bit[new[0]])
+        else:
+            drop = dim.exclusive if set(new) - lone else dim.mask
+        if new:
+            control.selected_options[:] = [v for v in control.selected_options if not bit[v] & drop]
+        before.clear()
+        before.update(control.selected_options)
         return True
 
     return validate, held
@@ -162,7 +180,7 @@ def ask_multi(
     # questionary sums up several ticks as "done (2 selections)": erase that line and print the
     # labels instead.
     keys = _instruction(q, "space to tick, enter when done; none ticked = skip")
-    validate, held = unticking(q)
+    validate, held = unticking(q, default)
     prompt = questionary.checkbox(
         q.text,
         choices,

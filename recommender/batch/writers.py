@@ -16,7 +16,7 @@ from recommender.batch.run import Item, Summary
 from recommender.render.html import HtmlWriter
 from recommender.render.jsonout import safe_json, unsafe
 from recommender.render.markdown_text import text as md_text
-from recommender.render.terminal import one_line, printable
+from recommender.render.terminal import fit, one_line, printable
 from recommender.render.text import name_of
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.confidence import LEVELS
@@ -180,7 +180,7 @@ class TableWriter:
 
     def _line(self, item: Item) -> str:
         f = flat_dict(item, self.rules)
-        name = f"{_cut(one_line(f['name']), self.NAME):<{self.NAME}}"
+        name = fit(f["name"], self.NAME)
         if item.error is not None:
             return f"{f['row']:>6}  {name}  error: {one_line(item.error)}\n"
         scores = zip(self.rules.framework_ids, self.widths, strict=True)

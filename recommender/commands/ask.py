@@ -34,6 +34,12 @@ if TYPE_CHECKING:  # questionary is imported only once a terminal is known to be
     from recommender.ask.prompts import QuestionaryPrompter
 
 
+SAVE = "Save these answers as a profile? File name (empty: don't save):"
+SAVE_AGAIN = "Save them to another file? File name (empty: keep them for `ask --resume`):"
+HTML = "Write the report as a web page too? File name, e.g. report.html (empty: no):"
+HTML_AGAIN = "Write the report to another file? File name (empty: no):"
+
+
 @frozen
 class Start(Value):
     """Where the answers start: progress to carry on from (and the file it came from), default
@@ -114,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n" + screen(args.full) + "\n")
             if not args.full and prompter.confirm("Show the full report?"):
                 sys.stdout.write("\n" + screen(True) + "\n")
-            _save(args.save, name, answers, rules, prompter, args.from_file, args.html)
-            _html(args.html, page, prompter)
+            saved = _save(args.save, name, answers, rules, prompter, args.from_file, args.html)
+            written = _html(args.html, page, prompter)
         except (OSError, EOFError):
             # A closed terminal (its window shut, the line dropped): reads then fail with EIO or
             # return end-of-file, whether or not SIGHUP arrives first. Kept as a hang-up.
@@ -128,9 +134,14 @@ def run(args: argparse.Namespace) -> int:
         return _interrupted(progress, rules, args, start.kept, "interrupted", ExitCode.INTERRUPTED)
     except Terminated as stop:  # SIGTERM or SIGHUP: the answers are kept all the same
         return _interrupted(progress, rules, args, start.kept, stop.what(), stop.exit_code)
-    if start.kept is not None:  # finished: the kept answers have served their purpose
+    # What was asked for and not written (another file declined): exit 2, and the answers are
+    # kept all the same, unless they are in a profile already.
+    failed = not written or (args.save is not None and not saved)
+    if failed and not saved:
+        _keep(progress, rules, args, start.kept, "ask could not write where asked")
+    elif start.kept is not None:  # finished: the kept answers have served their purpose
         resume.clear(start.kept)
-    return ExitCode.OK
+    return ExitCode.USAGE if failed else ExitCode.OK
 
 
 def _start(args: argparse.Namespace, rules: RuleBase) -> Start:
@@ -218,13 +229,12 @@ def _save(
     prompter: QuestionaryPrompter,
     start: str | None,
     html: str | None = None,
-) -> None:
-    """Write to ``--save``, or offer to save (again, until it works or is declined); ``start``
-    (``--from``) is the one file read that may be written over, ``html`` (``--html``) the file
-    the report goes to next, which the profile must not be."""
-    if path is not None:
-        _write(path, name, answers, rules, start)
-        return
+) -> bool:
+    """Write to ``--save``, or offer to save (again, until it works or is declined); whether the
+    answers are now in a profile. ``start`` (``--from``) is the one file read that may be
+    written over, ``html`` (``--html``) the file the report goes to next, which the profile must
+    not be. A ``--save`` that fails (its place gone or changed since it was checked, a read-only
+    or full file system) says why in one line and offers another file."""
 
     def offered(path: str) -> None:
         if html is not None and _same_file(
@@ -236,29 +246,44 @@ def _save(
             raise UserError("is where --html writes the report next; choose another name", path)
         _write(path, Path(path).stem, answers, rules, start)
 
-    _offer(prompter, "Save these answers as a profile? File name (empty: don't save):", offered)
+    if path is None:
+        return _offer(prompter, SAVE, offered)
+    try:
+        _write(path, name, answers, rules, start)
+        return True
+    except (OSError, UserError) as exc:
+        _failed("--save", path, exc, "; your answers are not lost")
+    return _offer(prompter, SAVE_AGAIN, offered)
 
 
-def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompter) -> None:
-    """Write the report's web page to ``--html``, or offer to."""
+def _html(path: str | None, page: Callable[[], str], prompter: QuestionaryPrompter) -> bool:
+    """Write the report's web page to ``--html``, or offer to; False when ``--html`` failed and
+    no other file was given."""
 
     def write(path: str) -> None:
         write_output(path, page(), flag="--html")
         print(f"Wrote the report to {path}; open it in a browser to try other answers.")
 
-    if path is not None:
+    if path is None:
+        _offer(prompter, HTML, write)
+        return True
+    try:
         write(path)
-        return
-    _offer(
-        prompter,
-        "Write the report as a web page too? File name, e.g. report.html (empty: no):",
-        write,
-    )
+        return True
+    except (OSError, UserError) as exc:
+        _failed("--html", path, exc)
+    return _offer(prompter, HTML_AGAIN, write)
 
 
-def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], None]) -> None:
+def _failed(flag: str, path: str, exc: OSError | UserError, note: str = "") -> None:
+    """``recommender: --save out/p.yaml: cannot write here: ...``: one line on stderr."""
+    why = exc.message if isinstance(exc, UserError) else exc.strerror or str(exc)
+    print(f"recommender: {flag} {path}: {why}{note}", file=sys.stderr, flush=True)
+
+
+def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], None]) -> bool:
     """Ask for a file name until writing to it works (``write`` checks it first) or the answer
-    is empty."""
+    is empty; whether something was written."""
     while path := prompter.text(message).strip():
         if (
             os.path.exists(path)
@@ -268,9 +293,12 @@ def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], N
             continue
         try:
             write(path)
-            return
+            return True
         except UserError as exc:
             print(f"recommender: {exc}", file=sys.stderr)
+        except OSError as exc:  # a full disk, a file system gone read-only
+            print(f"recommender: {path}: {_reason(exc)}", file=sys.stderr)
+    return False
 
 
 def _write(path: str, name: str, answers: Normal, rules: RuleBase, start: str | None) -> None:
@@ -294,10 +322,19 @@ def _interrupted(
     shown is dropped, and the answers are kept all the same."""
     ignore_stop_signals()  # the keeping is not cut short by a second signal
     _mute_lost_streams()
-    again = "".join(f" --rules {d}" for d in args.rules if d not in _env_rules())
     if not progress.visited:
         _say(f"\nrecommender: ask {what} (nothing answered, nothing kept)")
         return code
+    _keep(progress, rules, args, kept, f"ask {what}")
+    return code
+
+
+def _keep(
+    progress: Progress, rules: RuleBase, args: argparse.Namespace, kept: Path | None, what: str
+) -> None:
+    """Keep the answers for ``ask --resume`` (in ``kept`` when they came from it) and say where;
+    printed as a profile when the resume file cannot be written. ``what``: ``ask interrupted``."""
+    again = "".join(f" --rules {d}" for d in args.rules if d not in _env_rules())
     try:
         path = resume.save(progress, rules, kept)
     except (OSError, UserError) as exc:
@@ -305,17 +342,16 @@ def _interrupted(
         why = str(exc) if isinstance(exc, UserError) else _reason(exc)
         text = profile_yaml(None, progress.answers, rules).rstrip("\n")
         _say(
-            f"\nrecommender: ask {what}; could not keep {len(progress.answers)} answer(s) in "
+            f"\nrecommender: {what}; could not keep {len(progress.answers)} answer(s) in "
             f"{where} ({why}); save the profile below to a file and go on with: "
             f"recommender ask --from FILE{again}\n{text}"
         )
-        return code
+        return
     which = "" if path == resume.resume_path() else f" {path}"
     _say(
-        f"\nrecommender: ask {what}; {len(progress.answers)} answer(s) kept in {path}\n"
+        f"\nrecommender: {what}; {len(progress.answers)} answer(s) kept in {path}\n"
         f"  carry on with: recommender ask --resume{which}{again}"
     )
-    return code
 
 
 def _reason(exc: OSError) -> str:

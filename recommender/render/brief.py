@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from recommender.render.terminal import cut, one_line, printable, wrap
+from recommender.render.terminal import cut, printable, user_text, wrap
 from recommender.render.text import (
     confidence_note,
     headline,
@@ -66,7 +66,7 @@ def render_brief(
 
 
 def _head(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
-    title = headline(rec, rules) + (f" ({one_line(rec.profile)})" if rec.profile else "")
+    title = headline(rec, rules) + (f" ({user_text(rec.profile)})" if rec.profile else "")
     out = wrap(title, width)
     out += wrap("Scores: " + " · ".join(_score(s, rec) for s in rec.ranking), width, INDENT, INDENT)
     stack = stack_line(rec)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from recommender.render.markdown_text import code, text
-from recommender.render.terminal import one_line, printable
+from recommender.render.terminal import printable, user_text
 from recommender.render.text import headline
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.text import points_text
@@ -66,7 +66,7 @@ def _answers(t: Trace) -> str:
 
 def explain_table(t: Trace, rules: RuleBase) -> str:
     rec = t.result
-    lines = [f"Profile: {one_line(rec.profile or '(from --answer)')}", f"Answers: {_answers(t)}"]
+    lines = [f"Profile: {user_text(rec.profile or '(from --answer)')}", f"Answers: {_answers(t)}"]
     lines += [f"Not asked, answer ignored: {d.question} ({d.why})" for d in rec.ignored]
     lines += ["", f"Rules ({sum(s.matched for s in t.steps)} of {len(t.steps)} matched)"]
     for s in t.steps:

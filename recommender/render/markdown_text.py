@@ -3,12 +3,16 @@ turn into HTML, a link, emphasis or a table cell's border in a report pasted int
 
 Every Markdown writer puts such text through one of three helpers: :func:`text` for plain text and
 table cells, :func:`code` for a code span, :func:`fence` for a fenced block. Each follows the
-CommonMark rules it names, so what a renderer shows is the text itself.
+CommonMark rules it names, so what a renderer shows is the text itself. Text that holds a
+right-to-left letter is isolated (:func:`recommender.render.terminal.isolated`), in the Markdown
+source as in what a renderer shows: it never reorders the line or the table row around it.
 """
 
 from __future__ import annotations
 
 import re
+
+from recommender.render.terminal import isolated
 
 _NEWLINES = re.compile(r"\r\n|[\r\n]")
 _TICKS = re.compile("`+")
@@ -33,9 +37,9 @@ def text(value: object) -> str:
     flat = _ACTIVE.sub(_escape, _NEWLINES.sub(" ", str(value)))
     found = _LEADING.match(flat)
     if found is None:
-        return flat
+        return isolated(flat)
     at = found.end() if flat[found.end(1)].isdigit() else found.end(1)  # "1." as "1\."
-    return flat[:at] + "\\" + flat[at:]
+    return isolated(flat[:at] + "\\" + flat[at:])
 
 
 def code(value: object, cell: bool = False) -> str:
@@ -51,7 +55,7 @@ def code(value: object, cell: bool = False) -> str:
     longest = max(map(len, _TICKS.findall(flat)), default=0)
     pad = " " if flat.strip(" ") and (flat[0] in "` " or flat[-1] in "` ") else ""
     ticks = "`" * (longest + 1)
-    return f"{ticks}{pad}{flat}{pad}{ticks}"
+    return isolated(f"{ticks}{pad}{flat}{pad}{ticks}")
 
 
 def fence(lines: list[str], info: str = "") -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from recommender.render.brief import render_brief
-from recommender.render.terminal import one_line, printable, wrap
+from recommender.render.terminal import printable, user_text, wrap
 from recommender.render.text import (
     avoid_line,
     change_line,
@@ -42,7 +42,7 @@ def render_table(
 ) -> str:
     if not full:
         return render_brief(rec, rules, evidence, width)
-    out = [f"Profile: {one_line(rec.profile)}" if rec.profile else "Profile: (from --answer)", ""]
+    out = [f"Profile: {user_text(rec.profile)}" if rec.profile else "Profile: (from --answer)", ""]
     out += _bars(rec)
     out += ["", *wrap(headline(rec, rules), width)]
     out += _companion(rec, rules, width)

@@ -5,6 +5,11 @@ ESC or a C1 control in them would reach the terminal as a command (move the curs
 title, hide text). :func:`printable` shows every control character as a visible escape instead;
 every human-readable output goes through it.
 
+User text that holds right-to-left letters (Hebrew, Arabic) is isolated: :func:`isolated` puts it
+between FSI and PDI (U+2068, U+2069), so a terminal or editor that lays out bidirectional text
+never lets it reorder the columns around it, nor take the whole line for a right-to-left one.
+:func:`printable` keeps those marks, and :func:`wrap` and :func:`cut` keep them paired.
+
 Wrapping follows the terminal: :func:`width_of` is ``$COLUMNS`` when set, else the width of the
 terminal the text goes to, and None (do not wrap) for a pipe or a file.
 """
@@ -18,6 +23,15 @@ from typing import TextIO
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates
 # that can make a line read differently from what it holds.
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The blocks of right-to-left scripts (every character of bidi class R or AL is in one; a test
+# checks that against unicodedata), and the right-to-left mark. A regex: a batch checks every name.
+RTL = re.compile(
+    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+FSI, PDI = "\u2068", "\u2069"
+# Text isolated by :func:`isolated`: kept by :func:`printable` (what is inside is escaped as usual).
+_ISOLATE_OR_CONTROL = re.compile(f"{FSI}([^\n\u2066-\u2069]*){PDI}|{CONTROLS.pattern}")
+_ISOLATE = re.compile(f"{FSI}([^{FSI}{PDI}]*){PDI}")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -26,8 +40,36 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with every control character (but tab and newline) shown as an escape."""
-    return CONTROLS.sub(_visible, text)
+    """``text`` with every control character (but tab and newline) shown as an escape, but the
+    marks around a right-to-left text that :func:`isolated` added."""
+    if FSI not in text:
+        return CONTROLS.sub(_visible, text)
+    return _ISOLATE_OR_CONTROL.sub(_shown, text)
+
+
+def _shown(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    if inner is not None and RTL.search(inner):
+        return FSI + CONTROLS.sub(_visible, inner) + PDI
+    return CONTROLS.sub(_visible, match.group())
+
+
+def isolated(text: str) -> str:
+    """``text`` between FSI and PDI when it holds a right-to-left letter, else as it is."""
+    return f"{FSI}{text}{PDI}" if RTL.search(text) else text
+
+
+def user_text(text: str) -> str:
+    """A value from user data (a profile name) in a line of output: :func:`one_line`, isolated."""
+    return isolated(one_line(text))
+
+
+def fit(text: str, width: int) -> str:
+    """A user value as a table cell ``width`` wide: on one line, cut with an ellipsis, isolated,
+    padded by what shows (the isolating marks take no room)."""
+    shown = one_line(text)
+    shown = shown if len(shown) <= width else shown[: width - 1] + "…"
+    return isolated(shown) + " " * (width - len(shown))
 
 
 def one_line(text: str) -> str:
@@ -60,11 +102,29 @@ def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list
     lines = textwrap.wrap(
         text, max(width, 20), initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False
     )
-    return lines or [indent]
+    return _paired(lines) or [indent]
+
+
+def _paired(lines: list[str]) -> list[str]:
+    """Lines with an isolated text broken across them closed at each end and reopened on the next
+    line (after its indent): a mark left unpaired would be shown as an escape."""
+    out, open_ = [], False
+    for line in lines:
+        if open_:
+            body = line.lstrip(" ")
+            line = line[: len(line) - len(body)] + FSI + body
+        open_ = line.rfind(FSI) > line.rfind(PDI)
+        out.append(_ISOLATE.sub(_needed, line + PDI if open_ else line))
+    return out
+
+
+def _needed(match: re.Match[str]) -> str:
+    """A piece of an isolated text broken across lines, isolated only if it still needs it."""
+    return match.group() if RTL.search(match.group(1)) else match.group(1)
 
 
 def cut(text: str, width: int | None) -> str:
     """``text`` on one line no wider than ``width`` (an ellipsis marks a cut); whole when None."""
     if width is None or len(text) <= width:
         return text
-    return text[: max(width - 1, 1)].rstrip() + "…"
+    return _paired([text[: max(width - 1, 1)].rstrip() + "…"])[0]

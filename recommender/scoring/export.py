@@ -6,7 +6,8 @@ language), so the page tests exactly what the engine tests. The format, version 
     {"format": "recommender-rules/1",
      "frameworks": [{"id", "name",
                      "companions": [{"id", "name", "package", "status", "pick_when"}]}],
-     "questions": [{"id", "text", "help", "kind", "options": [{"id", "label"}], "ask_when"}],
+     "questions": [{"id", "text", "help", "kind", "options": [{"id", "label", "exclusive"}],
+                    "ask_when"}],
      "rules": [{"id", "when", "points": {framework: number}, "dealbreaker": [framework],
                 "lean": bool, "because", "source"}],
      "probed": bool}
@@ -20,13 +21,14 @@ condition (``when``, ``ask_when``, ``pick_when``) is a tree of:
   (``unanswered: q`` is ``{"not": {"any_of": [q, [every option of q]]}}``);
 * ``{"all": [node, ...]}``, ``{"any": [node, ...]}``, ``{"not": node}``.
 
-``ask_when`` / ``pick_when`` are ``null`` when absent. Answers are ``{question: [option, ...]}``, an
-unanswered question absent. The scoring that reads this (``assets/scorer.js``) follows
-:mod:`recommender.scoring`: follow-up answers whose ``ask_when`` fails are dropped in question
-order, fired rules' points are summed per framework in rule order, a fired deal-breaker excludes,
-and the winner is the single best score not excluded, compared rounded to 6 decimals; when nothing
-is excluded and, without the points of ``lean`` rules, every framework scores the same, there is no
-winner and every framework is tied (``Table.reported``)."""
+``ask_when`` / ``pick_when`` are ``null`` when absent. An option marked ``exclusive`` stands alone:
+the page's what-if ticks it as :func:`recommender.scoring.explore.unticks` does. Answers are
+``{question: [option, ...]}``, an unanswered question absent. The scoring that reads this
+(``assets/scorer.js``) follows :mod:`recommender.scoring`: follow-up answers whose ``ask_when``
+fails are dropped in question order, fired rules' points are summed per framework in rule order, a
+fired deal-breaker excludes, and the winner is the single best score not excluded, compared rounded
+to 6 decimals; when nothing is excluded and, without the points of ``lean`` rules, every framework
+scores the same, there is no winner and every framework is tied (``Table.reported``)."""
 
 from __future__ import annotations
 
@@ -109,7 +111,7 @@ def _question(q: Question, ex: _Exporter) -> dict[str, Any]:
         "text": q.text,
         "help": q.help,
         "kind": q.kind,
-        "options": [{"id": o.id, "label": o.label} for o in q.options],
+        "options": [{"id": o.id, "label": o.label, "exclusive": o.exclusive} for o in q.options],
         "ask_when": ex(q.ask_when),
     }
 

@@ -154,8 +154,11 @@ def page_view(page: Any) -> dict[str, Any]:
 
 def changes_for(rules: RuleBase) -> st.SearchStrategy[list[tuple[str, frozenset[str]]]]:
     def one(q: Any) -> st.SearchStrategy[tuple[str, frozenset[str]]]:
-        if q.kind == "multi":
-            value = st.frozensets(st.sampled_from(q.option_ids))
+        if q.kind == "multi":  # one ``recommend`` accepts: an exclusive option stands alone
+            alone = [frozenset((o.id,)) for o in q.options if o.exclusive]
+            others = [o.id for o in q.options if not o.exclusive]
+            value = st.frozensets(st.sampled_from(others))
+            value = st.one_of(value, st.sampled_from(alone)) if alone else value
         else:
             value = st.sampled_from((*q.option_ids, None)).map(
                 lambda o: frozenset((o,)) if o else frozenset()

@@ -25,6 +25,7 @@ from recommender.render.html.labels import (
 from recommender.render.html.markup import Markup, el, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
+from recommender.render.terminal import isolated
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
 from recommender.scoring.export import export_rules
@@ -65,8 +66,8 @@ def report_page(data: dict[str, Any], model: dict[str, Any]) -> str:
     names = Names.of(model)
     code = script_text(*SCRIPTS)
     title = f"recommender: {_verdict(data, names)}"
-    if _name(data):
-        title += f" for {_name(data)}"
+    if _name(data):  # a right-to-left name is isolated in the tab's title too
+        title += f" for {isolated(str(_name(data)))}"
     return join(
         [
             head(title, [code]),
@@ -120,7 +121,7 @@ def _header(data: dict[str, Any], names: Names) -> Markup:
         el(
             "p",
             "Framework recommendation",
-            join([" \u00b7 ", el("span", profile, id="profile-name")]) if profile else None,
+            join([" \u00b7 ", el("bdi", profile, id="profile-name")]) if profile else None,
             cls="kicker",
         ),
         el(

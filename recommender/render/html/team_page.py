@@ -24,6 +24,7 @@ LABELS = (
 )
 KINDS = tuple(kind for kind, _ in LABELS)
 CHART = Frame(460, 130)
+MAX_SEARCH = 200  # characters of the name search; a longer one in the URL is dropped
 
 
 def body(tally: Tally, summary: Summary, names: Names, top_rules: list[tuple[str, int]]) -> Markup:
@@ -204,7 +205,14 @@ def _filters(names: Names, tally: Tally) -> Markup:
         el(
             "label",
             "Profile name contains",
-            el("input", type="search", name="q", data_filter="q", autocomplete="off"),
+            el(
+                "input",
+                type="search",
+                name="q",
+                data_filter="q",
+                autocomplete="off",
+                maxlength=str(MAX_SEARCH),
+            ),
         ),
         _select("close", "Margin", [("", "any"), ("1", "narrow (\u2264 1 point, or a tie)")]),
     ]

@@ -28,7 +28,8 @@
     if (q.kind === "multi") {
       const boxes = q.options.map((o) =>
         h("label", {},
-          h("input", { type: "checkbox", value: o.id, "data-question": q.id, checked: current.includes(o.id) }),
+          h("input", { type: "checkbox", value: o.id, "data-question": q.id,
+            "data-alone": o.exclusive === true, checked: current.includes(o.id) }),
           " " + o.label)
       );
       return h("fieldset", { "aria-label": q.text }, boxes);
@@ -44,8 +45,22 @@
       form.append(h("div", { class: "q", "data-q": q.id, title: q.help || null },
         h("span", { class: "qtext" }, q.text), control(q), h("span", { class: "note" })));
     }
-    form.addEventListener("change", update);
+    form.addEventListener("change", (event) => {
+      untick(event.target);
+      update();
+    });
     document.getElementById("whatif-reset").addEventListener("click", reset);
+  }
+
+  /* A tick stays an answer recommend accepts, as ask ticks (explore.unticks): an option that
+     stands alone (data-alone, "none") unticks the others, and another option unticks it. */
+  function untick(box) {
+    if (box.type !== "checkbox" || !box.checked) return;
+    const alone = box.hasAttribute("data-alone");
+    for (const other of form.querySelectorAll("input[data-question]")) {
+      if (other.dataset.question !== box.dataset.question || other === box) continue;
+      if (alone || other.hasAttribute("data-alone")) other.checked = false;
+    }
   }
 
   function answers() {

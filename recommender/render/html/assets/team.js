@@ -17,12 +17,31 @@
 
   const nameOf = (id) => (frameworks.has(id) ? frameworks.get(id).name : id);
 
+  /* The view in the URL, each value checked against what the page offers: a filter's value must
+     be one of its control's (a select's options; the search box's maxlength), the sort one of
+     the columns' buttons, the page a whole number. Anything else (a link from an older page,
+     a typo, a pasted fragment) is dropped, so it cannot empty the table. */
   function readState() {
     const query = new URLSearchParams(location.search);
-    const out = { sort: query.get("sort") || "row", page: parseInt(query.get("page") || "1", 10) };
-    for (const key of KEYS) out[key] = query.get(key) || "";
-    if (!(out.page >= 1)) out.page = 1;
+    const out = { sort: "row", page: 1 };
+    for (const key of KEYS) out[key] = offered(key, query.get(key)) ? query.get(key) : "";
+    const sort = query.get("sort") || "";
+    if (sortable().has(sort.replace(/^-/, ""))) out.sort = sort;
+    const page = query.get("page") || "";
+    if (/^[0-9]{1,9}$/.test(page) && Number(page) >= 1) out.page = Number(page);
     return out;
+  }
+
+  function offered(key, value) {
+    const control = form.querySelector(`[data-filter="${key}"]`);
+    if (!value || !control) return false;
+    if (control.tagName === "SELECT") return [...control.options].some((o) => o.value === value);
+    return control.maxLength < 0 || value.length <= control.maxLength;
+  }
+
+  function sortable() {
+    const buttons = document.querySelectorAll("#rows th button[data-sort]");
+    return new Set([...buttons].map((b) => b.dataset.sort));
   }
 
   function writeState() {
@@ -92,7 +111,7 @@
     const scores = table.frameworks.map((f, i) => cell(error ? "" : signedOrBlank(r[col.scores][i]), "num"));
     const tr = h("tr", { class: error ? "error" : null, "data-row": r[col.row], "data-outcome": r[col.outcome] },
       cell(r[col.row], "num"),
-      h("td", { class: "name", title: r[col.profile] ?? "" }, String(r[col.profile] ?? "")),
+      h("td", { class: "name", title: r[col.profile] ?? "" }, h("bdi", {}, String(r[col.profile] ?? ""))),
       cell(verdict(r)), cell(r[col.stack]), cell(error ? "" : r[col.margin], "num"),
       hasConfidence ? cell(r[col.confidence]) : null, scores, cell(r[col.error], error ? "msg" : null));
     return tr;
