@@ -624,6 +624,27 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, keep_mode: boo
         handle.write(text)
 
 
+def make_dirs(path: str | os.PathLike[str]) -> None:
+    """``path`` and every missing directory above it, as ``os.makedirs(path, exist_ok=True)``
+    makes them, but without recursion: a path of thousands of parts (``a/a/a/...``) made
+    ``os.makedirs`` and ``Path.mkdir(parents=True)`` raise RecursionError. OSError as the kernel
+    says it (no permission, a name too long); NotADirectoryError naming a part that is a file,
+    where mkdir would say only "File exists"."""
+    missing, name = [], os.fspath(path)
+    while name and not os.path.isdir(name):
+        missing.append(name)
+        head = os.path.dirname(name.rstrip(os.sep)) if name.rstrip(os.sep) else name
+        if head == name:
+            break
+        name = head
+    for name in reversed(missing):
+        try:
+            os.mkdir(name)
+        except FileExistsError:
+            if not os.path.isdir(name):
+                raise NotADirectoryError(errno.ENOTDIR, "not a directory", name) from None
+
+
 def write_derived(path: str | os.PathLike[str], text: str) -> None:
     """``text`` to a cache file. What stands in its place and is no regular file, link or
     directory (a FIFO, a device node) is a cache gone wrong: it is removed, so the cache is

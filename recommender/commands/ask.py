@@ -156,7 +156,10 @@ def _intro(rules: RuleBase, args: argparse.Namespace, start: Start) -> None:
         "Answer what you know, skip the rest; Ctrl-C keeps your answers for `ask --resume`.\n"
     )
     for kept in resume.pending():
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(kept.stat().st_mtime))
+        try:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(kept.stat().st_mtime))
+        except OSError:  # gone since it was listed (another ask finished it)
+            continue
         again = "" if kept == resume.resume_path() else f" {kept}"
         print(
             f"An interrupted questionnaire from {when} is kept in {kept}; "
