@@ -7,6 +7,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -249,3 +251,190 @@ def test_ask_keeps_answers_in_a_deep_state_directory(
     finally:
         remove_tree(tmp_path / "s")
         remove_tree(tmp_path / "t")
+
+
+# -- 4. standard error that cannot be written --------------------------------------------------
+
+BAD_PROFILE = "name: x\nanswers: {audience: novice}\n"
+BAD_BATCH = "name,audience\nok,beginner\nbad,novice\n"
+
+
+def run_with_streams(
+    tmp_path: Path, args: tuple[str, ...], stdout: str = "file", stderr: str = "full"
+) -> tuple[int, bytes, bytes]:
+    """Run the real command with stdout and stderr each a ``file``, ``full`` (/dev/full),
+    ``closed`` (``>&-``) or ``pipe``, one whose reader is gone: (exit code, what went to each
+    that is a file)."""
+    import sys
+
+    from conftest import ROOT
+
+    files = {1: tmp_path / "stdout", 2: tmp_path / "stderr"}
+    redirects, kept = [], []
+    for fd, kind in ((1, stdout), (2, stderr)):
+        if kind == "pipe":
+            read, write = os.pipe()
+            os.close(read)
+            kept.append(write)
+            redirects.append(f"{fd}>&{write}")
+        else:
+            where = {"file": shlex.quote(str(files[fd])), "full": "/dev/full", "closed": "&-"}
+            redirects.append(f"{fd}>{where[kind]}")
+    command = shlex.join([sys.executable, "-m", "recommender", *args])
+    try:
+        done = subprocess.run(
+            ["bash", "-c", f"exec {command} {' '.join(redirects)}"],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            pass_fds=kept,
+            timeout=120,
+        )
+    finally:
+        for fd in kept:
+            os.close(fd)
+    said = [p.read_bytes() if p.exists() else b"" for p in files.values()]
+    return done.returncode, said[0], said[1]
+
+
+@pytest.mark.parametrize("stderr", ["full", "pipe", "closed"])
+def test_a_user_error_keeps_exit_2_when_stderr_cannot_be_written(
+    tmp_path: Path, stderr: str
+) -> None:
+    """The boundary's one line failed to print and the command died with a traceback: exit 1."""
+    (tmp_path / "p.yaml").write_text(BAD_PROFILE)
+    done = run_with_streams(tmp_path, ("recommend", "--profile", "p.yaml"), stderr=stderr)
+    assert done[:2] == (2, b"")
+
+
+@pytest.mark.parametrize("stderr", ["full", "pipe", "closed"])
+def test_batch_writes_every_record_and_keeps_exit_1_when_stderr_cannot_be_written(
+    tmp_path: Path, stderr: str
+) -> None:
+    """A bad row's line on stderr failed, and the run ended there, its output lost."""
+    (tmp_path / "team.csv").write_text(BAD_BATCH)
+    code, out, _ = run_with_streams(tmp_path, ("batch", "team.csv"), stderr=stderr)
+    assert code == 1
+    assert [json.loads(line)["row"] for line in out.splitlines()] == [1, 2]
+
+
+@pytest.mark.parametrize("stderr", ["full", "pipe", "closed"])
+def test_a_full_stdout_is_exit_2_even_when_stderr_cannot_say_so(
+    tmp_path: Path, stderr: str
+) -> None:
+    assert run_with_streams(tmp_path, RECOMMEND, stdout="full", stderr=stderr)[0] == 2
+
+
+@pytest.mark.parametrize("stderr", ["file", "full", "closed"])
+def test_o_dash_with_stdout_closed_is_exit_2(tmp_path: Path, stderr: str) -> None:
+    args = (*RECOMMEND, "-o", "-")
+    code, _, said = run_with_streams(tmp_path, args, stdout="closed", stderr=stderr)
+    assert code == 2
+    if stderr == "file":
+        assert said == (
+            b"recommender: standard output is closed: write to a file with -o FILE, "
+            b"or open stdout\n"
+        )
+
+
+# -- 5. -o onto a device -----------------------------------------------------------------------
+
+
+def test_o_dev_tty_without_a_terminal_is_refused_before_any_work(tmp_path: Path) -> None:
+    """With no controlling terminal (a new session), /dev/tty cannot be opened (ENXIO): that
+    was found only after the work, and blamed on "no process is reading the FIFO"."""
+    import sys
+
+    from conftest import ROOT
+
+    (tmp_path / "p.yaml").write_text(BAD_PROFILE)  # bad too: -o must be the first thing said
+    done = subprocess.run(
+        [sys.executable, "-m", "recommender", "recommend", "--profile", "p.yaml", "-o", "/dev/tty"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "/dev/tty: cannot write here: this process has no terminal (it runs from cron, a service "
+        "or a detached session); drop -o to write to stdout, or give a file\n"
+    )
+
+
+def test_o_dev_tty_on_a_terminal_writes_to_it() -> None:
+    import sys
+
+    import pexpect
+    from conftest import ROOT
+
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", *RECOMMEND, "-o", "/dev/tty"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert b'"schema_version": 1' in child.before
+
+
+def test_o_dev_stdout_is_written_into_and_never_replaced() -> None:
+    import stat
+
+    before = os.lstat("/dev/stdout")
+    done = run_cli(*RECOMMEND, "-o", "/dev/stdout")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["schema_version"] == 1
+    after = os.lstat("/dev/stdout")
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert not stat.S_ISREG(after.st_mode)
+
+
+# -- 6. a socket, a FIFO, a directory or nothing as the input ----------------------------------
+
+
+@pytest.fixture()
+def unix_socket(tmp_path: Path):
+    import socket
+
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "in.sock"))
+    yield "in.sock"
+    server.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("recommend", "--profile", "in.sock"),
+        ("explain", "--profile", "in.sock"),
+        ("batch", "in.sock"),  # its format was asked for first: "cannot tell ... from .sock"
+        ("batch", "in.sock", "--input-format", "jsonl"),
+        ("rules", "test", "in.sock"),
+    ],
+)
+def test_a_socket_as_input_is_named_as_one(
+    tmp_path: Path, unix_socket: str, args: tuple[str, ...]
+) -> None:
+    """Opening a socket fails with ENXIO, which was shown as "No such device or address"."""
+    done = run_cli(*args, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert (
+        done.stderr == "in.sock: is a socket, not a regular file; give a file, or - to read stdin\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("d", "a directory"), ("d.csv", "a directory"), ("f", "a FIFO")]
+)
+def test_batch_names_what_its_input_is_before_asking_for_its_format(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    path = tmp_path / name
+    os.mkfifo(path) if kind == "a FIFO" else path.mkdir()
+    done = run_cli("batch", name, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"{name}: is {kind}")

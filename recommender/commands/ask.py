@@ -23,7 +23,7 @@ from recommender.ask.flow import Progress, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
 from recommender.commands.recommend import add_full_argument
 from recommender.errors import ExitCode, Terminated, UserError, ignore_stop_signals
-from recommender.fileio import Target, output_target, write_output
+from recommender.fileio import Target, output_target, point_at_null, write_output
 from recommender.render import render
 from recommender.render.terminal import width_of
 from recommender.rulebase.model import RuleBase
@@ -344,9 +344,7 @@ def _mute_lost_streams() -> None:
             try:
                 os.write(fd, b"")
             except OSError:
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, fd)
-                os.close(null)
+                point_at_null(fd)
 
 
 def _env_rules() -> list[str]:
