@@ -154,6 +154,14 @@ def _read_error(exc: OSError, path: str | os.PathLike[str]) -> UserError:
     return UserError(exc.strerror or str(exc), str(path))
 
 
+STDIN = "<stdin>"  # how ``-`` is named in messages and origins
+
+
+def shown_name(path: str | os.PathLike[str]) -> str:
+    """``path`` as messages name it: ``<stdin>`` for ``-``."""
+    return STDIN if str(path) == "-" else str(path)
+
+
 def read_bytes(
     path: str | os.PathLike[str], limit: int = MAX_BYTES, *, pipe: bool = False
 ) -> bytes:
@@ -163,7 +171,7 @@ def read_bytes(
         with contextlib.suppress(OSError, ValueError):
             st = os.fstat(sys.stdin.fileno())
             _read.add((st.st_dev, st.st_ino))  # `recommend --profile - < p.yaml -o p.yaml`
-        return _bounded(sys.stdin.buffer.read, limit, "<stdin>")
+        return _bounded(sys.stdin.buffer.read, limit, STDIN)
     with open_input(path, pipe=pipe) as stream:
         size = os.fstat(stream.fileno()).st_size
         if size > limit:
@@ -189,8 +197,7 @@ def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES, *, pipe: boo
     try:
         return data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is dropped
     except UnicodeDecodeError as exc:
-        name = "<stdin>" if str(path) == "-" else str(path)
-        raise UserError(f"not UTF-8 text (byte {exc.start})", name) from None
+        raise UserError(f"not UTF-8 text (byte {exc.start})", shown_name(path)) from None
 
 
 def read_bounded(path: str | os.PathLike[str], limit: int) -> tuple[bytes, bool] | None:

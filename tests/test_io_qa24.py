@@ -8,6 +8,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shlex
 import subprocess
 from pathlib import Path
@@ -438,3 +439,56 @@ def test_batch_names_what_its_input_is_before_asking_for_its_format(
     done = run_cli("batch", name, cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith(f"{name}: is {kind}")
+
+
+# -- 7. `-` for the rules commands ------------------------------------------------------------
+
+OVERLAY = """\
+rules:
+  - id: extra-linux
+    when: {os: linux}
+    score: {jax: 1}
+    because: b
+    source: s
+cases:
+  - name: linux-lab
+    answers: {os: linux, audience: researcher}
+    expect_winner: pytorch
+    source: s
+"""
+
+
+def test_rules_validate_dash_checks_the_rule_file_on_stdin() -> None:
+    """``-`` means standard input wherever a file is read (README); it was "no such file"."""
+    done = run_cli("rules", "validate", "-", input=OVERLAY)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert re.fullmatch(r"ok: \d+ files, .* cases\n", done.stderr)
+    bad = OVERLAY.replace("{os: linux}", "{os: linx}")
+    done = run_cli("rules", "validate", "-", input=bad)
+    assert done.returncode == 2
+    assert re.fullmatch(r"1 error in 1 of \d+ files\n", done.stderr)
+    assert done.stdout.startswith('<stdin>:3:16: [error] unknown option "linx" for question "os"')
+
+
+def test_rules_validate_dash_is_bounded_as_a_rule_file_is() -> None:
+    done = run_cli("rules", "validate", "-", input="#" * (1 << 20) + "\n")
+    assert (done.returncode, done.stdout) == (2, "<stdin>: [error] over the 1,048,576-byte limit\n")
+
+
+def test_rules_test_dash_runs_the_cases_on_stdin() -> None:
+    done = run_cli("rules", "test", "-", "-v", input=OVERLAY)
+    assert done.returncode == 0
+    assert done.stdout == "ok   <stdin>:8:5: linux-lab: pytorch\n1 passed, 0 failed\n"
+    assert done.stderr == "coverage: 1/1 rules fire in at least one case\n"
+    failing = OVERLAY.replace("expect_winner: pytorch", "expect_winner: jax")
+    assert run_cli("rules", "test", "-", input=failing).returncode == 1
+
+
+def test_rules_test_of_an_empty_directory_runs_nothing(tmp_path: Path) -> None:
+    """It ran every shipped case and passed: a PATH with no cases must say so."""
+    (tmp_path / "empty").mkdir()
+    done = run_cli("rules", "test", "empty", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "recommender: no test cases in empty (cases live under `cases:`, e.g. in tests/*.yaml)\n"
+    )
