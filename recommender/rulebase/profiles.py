@@ -173,8 +173,6 @@ def _differ(qid: str, before: str, now: str, rules: RuleBase) -> bool:
     )
 
 
-
-
 def read_profile_file(path: str) -> Any:
     """The profile document from YAML or JSON (``-``: standard input, read as YAML, which JSON
     also is); mappings carry positions for error messages. A ``.json`` file is held to JSON's
