@@ -180,7 +180,7 @@ def main(
     forget_reads()  # the files an earlier command in this process read are not this one's
     _stand_in_for_closed_streams()
     _replace_unencodable()
-    with raised_on_signals():
+    with raised_on_signals(), _stderr_that_never_fails():
         try:
             return _dispatch(argv, commands)
         except Terminated as stop:
@@ -240,7 +240,9 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
     except BrokenPipeError as exc:
         # `recommender ... | head` closed the pipe: the reader's choice, not an error. A run that
         # found failures keeps its exit code (commands._output.keeping, or the one returned).
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        from recommender.fileio import point_at_null
+
+        point_at_null(sys.stdout.fileno())
         return int(getattr(exc, "exit_code", code))
     except OSError as exc:  # the machine's, not a bug: a full disk, a permission
         where = f"{exc.filename}: " if exc.filename else ""
@@ -339,6 +341,63 @@ def _stand_in_for_closed_streams() -> None:
             setattr(sys, name, _Closed(_CLOSED[name]))
         else:  # the process's stderr from now on, never closed
             sys.stderr = open(fd, "w", closefd=False)  # noqa: SIM115
+
+
+class _Dropping(io.RawIOBase):
+    """The process's standard error, where a write that fails is dropped instead of raised.
+
+    Diagnostics are not the result: with ``2>/dev/full`` or stderr a pipe nobody reads, a
+    warning's failed write ended the command, and the boundary's own one line failed in turn,
+    leaving a traceback nobody could read and exit 1 in place of the command's code. From the
+    first failure on, descriptor 2 is the null device (:func:`~recommender.fileio.point_at_null`),
+    so children and the interpreter's flush at exit do not fail on it either."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError:
+            from recommender.fileio import point_at_null
+
+            point_at_null(self._fd)
+        return len(data)
+
+
+@contextlib.contextmanager
+def _stderr_that_never_fails() -> Iterator[None]:
+    """While a command runs, ``sys.stderr`` drops what cannot be written (:class:`_Dropping`);
+    the exit code still tells. Only the process's own stderr: a test's capture is left alone."""
+    real = sys.__stderr__
+    if real is None or sys.stderr is not real:
+        yield
+        return
+    dropping = io.TextIOWrapper(
+        io.BufferedWriter(_Dropping(real.fileno())),
+        encoding=real.encoding,
+        errors=real.errors,
+        line_buffering=True,
+    )
+    sys.stderr = dropping
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            dropping.flush()
+        sys.stderr = real
 
 
 def _replace_unencodable() -> None:

@@ -89,9 +89,7 @@ def open_input(path: str | os.PathLike[str], *, pipe: bool = False) -> BinaryIO:
         return os.fdopen(fd, "rb")
     if not (pipe and stat.S_ISFIFO(mode)):
         os.close(fd)
-        raise UserError(
-            f"is {kind_of(mode)}, not a regular file; give a file, or - to read stdin", str(path)
-        )
+        raise _not_a_file(mode, path)
     # Only a read tells a pipe with a writer from one without: with no writer it ends at once;
     # with one that has not written yet it would block (EAGAIN). What it reads is put back.
     try:
@@ -139,12 +137,29 @@ class _Pipe(io.RawIOBase):
         super().close()
 
 
+def _not_a_file(mode: int, path: str | os.PathLike[str]) -> UserError:
+    return UserError(
+        f"is {kind_of(mode)}, not a regular file; give a file, or - to read stdin", str(path)
+    )
+
+
 def _read_error(exc: OSError, path: str | os.PathLike[str]) -> UserError:
     if isinstance(exc, FileNotFoundError):
         return UserError("no such file", str(path))
     if isinstance(exc, IsADirectoryError):
         return UserError("is a directory, expected a file", str(path))
+    if exc.errno == errno.ENXIO:  # a socket cannot be opened: say what it is, not "no device"
+        with contextlib.suppress(OSError):
+            return _not_a_file(os.stat(path).st_mode, path)
     return UserError(exc.strerror or str(exc), str(path))
+
+
+STDIN = "<stdin>"  # how ``-`` is named in messages and origins
+
+
+def shown_name(path: str | os.PathLike[str]) -> str:
+    """``path`` as messages name it: ``<stdin>`` for ``-``."""
+    return STDIN if str(path) == "-" else str(path)
 
 
 def read_bytes(
@@ -156,7 +171,7 @@ def read_bytes(
         with contextlib.suppress(OSError, ValueError):
             st = os.fstat(sys.stdin.fileno())
             _read.add((st.st_dev, st.st_ino))  # `recommend --profile - < p.yaml -o p.yaml`
-        return _bounded(sys.stdin.buffer.read, limit, "<stdin>")
+        return _bounded(sys.stdin.buffer.read, limit, STDIN)
     with open_input(path, pipe=pipe) as stream:
         size = os.fstat(stream.fileno()).st_size
         if size > limit:
@@ -182,8 +197,7 @@ def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES, *, pipe: boo
     try:
         return data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is dropped
     except UnicodeDecodeError as exc:
-        name = "<stdin>" if str(path) == "-" else str(path)
-        raise UserError(f"not UTF-8 text (byte {exc.start})", name) from None
+        raise UserError(f"not UTF-8 text (byte {exc.start})", shown_name(path)) from None
 
 
 def read_bounded(path: str | os.PathLike[str], limit: int) -> tuple[bytes, bool] | None:
@@ -430,11 +444,41 @@ def _writable(directory: str, path: str) -> None:
 
 
 def _special(path: str, mode: int, flag: str) -> Target:
-    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+    if stat.S_ISCHR(mode):
+        _openable(path, flag)
+        return Target(path, direct=True)
+    if stat.S_ISFIFO(mode):  # not opened to check: closing it would end a reader's input
         return Target(path, direct=True)
     what = kind_of(mode)
     hint = "a file name such as results.jsonl" if stat.S_ISDIR(mode) else "a regular file"
     raise UserError(f"is {what}; {flag} needs {hint}", path)
+
+
+# Opening a device for writing: no wait (O_NONBLOCK), and a terminal never becomes this
+# process's controlling terminal (O_NOCTTY).
+_DEVICE_FLAGS = (
+    os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+)
+
+
+def _openable(path: str, flag: str) -> None:
+    """A character device is opened once before any work, so that one that cannot be written
+    (``/dev/tty`` with no controlling terminal: ENXIO) is refused at once, saying why, not
+    after the work with a wrong reason ("no process is reading the FIFO")."""
+    try:
+        os.close(os.open(path, _DEVICE_FLAGS))
+    except OSError as exc:
+        raise UserError(f"cannot write here: {_device_problem(path, exc, flag)}", path) from None
+
+
+def _device_problem(path: str, exc: OSError, flag: str = "-o") -> str:
+    """Why a device cannot be written, and what to do instead."""
+    if exc.errno == errno.ENXIO and os.path.realpath(path) == "/dev/tty":
+        return (
+            "this process has no terminal (it runs from cron, a service or a detached "
+            f"session); drop {flag} to write to stdout, or give a file"
+        )
+    return f"{exc.strerror}; give a file, or - for stdout"
 
 
 def _is_input(st: os.stat_result, inputs: Iterable[str | None], update: str | None = None) -> bool:
@@ -493,16 +537,23 @@ def _direct(path: str) -> Iterator[TextIO]:
     One of this process's own descriptors that cannot be opened again by name (a socket: Linux
     answers ENXIO) is written through a copy of the descriptor itself."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, _DEVICE_FLAGS)
     except OSError as exc:
         own = _own_descriptor(path)
         if exc.errno != errno.ENXIO or own is None:
-            reason = "no process is reading the FIFO" if exc.errno == errno.ENXIO else exc.strerror
-            raise UserError(f"cannot write here: {reason}", path) from None
+            raise UserError(f"cannot write here: {_unopened(path, exc)}", path) from None
         fd = os.dup(own)
     _blocking(fd)
     with open(fd, "w", encoding="utf-8", errors="replace") as handle:
         yield handle
+
+
+def _unopened(path: str, exc: OSError) -> str:
+    """Why ``path`` (a FIFO or a device, found so before the work) could not be opened now."""
+    with contextlib.suppress(OSError):
+        if exc.errno == errno.ENXIO and stat.S_ISFIFO(os.stat(path).st_mode):
+            return "no process is reading the FIFO"
+    return _device_problem(path, exc)
 
 
 def _own_descriptor(path: str) -> int | None:
@@ -622,6 +673,39 @@ def _chmod(fd: int, target: str | None) -> None:
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, keep_mode: bool = True) -> None:
     with atomic_writer(path, keep_mode=keep_mode) as handle:
         handle.write(text)
+
+
+def point_at_null(fd: int) -> None:
+    """Descriptor ``fd`` (a standard stream that can no longer be written: a closed pipe, a full
+    disk, a closed terminal) becomes the null device, so that what is still buffered for it, a
+    child that inherits it and the interpreter's flush at exit all succeed. Nothing if even that
+    fails."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+
+
+def make_dirs(path: str | os.PathLike[str]) -> None:
+    """``path`` and every missing directory above it, as ``os.makedirs(path, exist_ok=True)``
+    makes them, but without recursion: a path of thousands of parts (``a/a/a/...``) made
+    ``os.makedirs`` and ``Path.mkdir(parents=True)`` raise RecursionError. OSError as the kernel
+    says it (no permission, a name too long); NotADirectoryError naming a part that is a file,
+    where mkdir would say only "File exists"."""
+    missing, name = [], os.fspath(path)
+    while name and not os.path.isdir(name):
+        missing.append(name)
+        head = os.path.dirname(name.rstrip(os.sep)) if name.rstrip(os.sep) else name
+        if head == name:
+            break
+        name = head
+    for name in reversed(missing):
+        try:
+            os.mkdir(name)
+        except FileExistsError:
+            if not os.path.isdir(name):
+                raise NotADirectoryError(errno.ENOTDIR, "not a directory", name) from None
 
 
 def write_derived(path: str | os.PathLike[str], text: str) -> None:

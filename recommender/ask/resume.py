@@ -12,12 +12,11 @@ by another questionnaire's answers: a second one is kept beside it.
 from __future__ import annotations
 
 import contextlib
-import errno
 from pathlib import Path
 
 from recommender.ask.flow import Progress
 from recommender.errors import UserError
-from recommender.fileio import write_text_atomic
+from recommender.fileio import make_dirs, write_text_atomic
 from recommender.paths import state_dir
 from recommender.rulebase import schema
 from recommender.rulebase.model import RuleBase
@@ -37,7 +36,10 @@ def resume_path() -> Path:
 def pending() -> list[Path]:
     """Every kept questionnaire, oldest name first: ask-resume.yaml, ask-resume-2.yaml, ..."""
     directory = Path(state_dir())
-    found = [p for p in directory.glob("ask-resume*.yaml") if p.is_file()]
+    try:
+        found = [p for p in directory.glob("ask-resume*.yaml") if p.is_file()]
+    except OSError:  # a state directory that cannot be listed (its name too long): none kept
+        return []
     return sorted(found, key=lambda p: (len(p.name), p.name))
 
 
@@ -53,9 +55,7 @@ def free_path() -> Path:
 def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
     """Write the progress atomically to ``path`` (default: a free path); the path written."""
     path = path or free_path()
-    if path.parent.exists() and not path.parent.is_dir():  # mkdir would say only "File exists"
-        raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(path.parent))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     text = profile_yaml("resumed", progress.answers, rules, HEADER)
     asked = "".join(f"- {q.id}\n" for q in rules.questions if q.id in progress.visited)
     write_text_atomic(path, f"{text}asked:\n{asked}" if asked else text)

@@ -23,7 +23,7 @@ from recommender.ask.flow import Progress, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
 from recommender.commands.recommend import add_full_argument
 from recommender.errors import ExitCode, Terminated, UserError, ignore_stop_signals
-from recommender.fileio import Target, output_target, write_output
+from recommender.fileio import Target, output_target, point_at_null, write_output
 from recommender.render import render
 from recommender.render.terminal import width_of
 from recommender.rulebase.model import RuleBase
@@ -167,7 +167,10 @@ def _intro(rules: RuleBase, args: argparse.Namespace, start: Start) -> None:
         "Answer what you know, skip the rest; Ctrl-C keeps your answers for `ask --resume`.\n"
     )
     for kept in resume.pending():
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(kept.stat().st_mtime))
+        try:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(kept.stat().st_mtime))
+        except OSError:  # gone since it was listed (another ask finished it)
+            continue
         again = "" if kept == resume.resume_path() else f" {kept}"
         print(
             f"An interrupted questionnaire from {when} is kept in {kept}; "
@@ -377,9 +380,7 @@ def _mute_lost_streams() -> None:
             try:
                 os.write(fd, b"")
             except OSError:
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, fd)
-                os.close(null)
+                point_at_null(fd)
 
 
 def _env_rules() -> list[str]:

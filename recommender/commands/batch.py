@@ -47,9 +47,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     fmt = chosen_format(args, list(WRITERS), DEFAULT, [args.input])  # -o checked first
-    reader = READERS[input_format(args.input, args.input_format)]
-    rules = rulebase(args)
-    source = open_source(args.input, sys.stdin.buffer)  # closed below, on every way out
+    # Opened before its format is told from its name: a directory or a socket is named as one,
+    # not as "cannot tell the input format". Closed below, on every way out.
+    source = open_source(args.input, sys.stdin.buffer)
+    try:
+        reader = READERS[input_format(args.input, args.input_format)]
+        rules = rulebase(args)
+    except BaseException:
+        source.stream.close()
+        raise
     questions = {q.id: q.kind for q in rules.questions}
     progress = Progress.for_terminal(sys.stderr, quiet=args.quiet, total=source.size)
     shown = [0]

@@ -10,6 +10,7 @@ from typing import Any
 
 from recommender.commands._output import add_output_arguments, chosen_format, emit, keeping
 from recommender.errors import UserError, UserErrors
+from recommender.fileio import STDIN
 from recommender.rulebase.load import load_rules, yaml_files
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.validate import plan
@@ -23,8 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="case files or rule directories to test, each an overlay on the shipped base "
-        "(default: every case of the base and the --rules overlays)",
+        help="case files or rule directories to test, each an overlay on the shipped base; "
+        "- reads one file from stdin (default: every case of the base and the --rules overlays)",
     )
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="list every case, not only failures"
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     cases = [
         c
         for c in rules.cases
-        if not chosen or (c.origin and str(Path(c.origin.file).resolve()) in chosen)
+        if not args.paths or (c.origin and str(Path(c.origin.file).resolve()) in chosen)
     ]
     if args.paths and not cases:
         raise UserError(
@@ -69,9 +70,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _files_under(paths: list[str]) -> list[Path]:
+    """The files the PATHs name, as the loaded origins name them (``-``: ``<stdin>``)."""
     out = []
     for p in map(Path, paths):
-        out.extend([*yaml_files(p), *yaml_files(p / "tests")] if p.is_dir() else [p])
+        if str(p) == "-":
+            out.append(Path(STDIN))
+        else:
+            out.extend([*yaml_files(p), *yaml_files(p / "tests")] if p.is_dir() else [p])
     return out
 
 

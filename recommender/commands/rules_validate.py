@@ -16,8 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="rule files or directories, each checked as an overlay on the shipped base "
-        "(default: the shipped base and every --rules overlay)",
+        help="rule files or directories, each checked as an overlay on the shipped base; - reads "
+        "one file from stdin (default: the shipped base and every --rules overlay)",
     )
     parser.add_argument(
         "--refresh",

@@ -16,6 +16,10 @@ from recommender.values import Value, frozen
 
 WORKERS = 8  # a small pool: an index is one server, and a rule base names a few dozen packages
 MAX_PROBLEM = 160
+# After the deadline, the time the cut lookups get to return: no thread may be left inside
+# OpenSSL when the interpreter exits (fetch.HttpFetch). One blocked in a DNS lookup, which
+# nothing can interrupt, is left behind: it holds nothing the exit tears down.
+ENDING = 2.0
 STATES = ("found", "missing", "error", "unreachable")
 
 
@@ -92,9 +96,19 @@ def look_up_all(
     threads = [threading.Thread(target=work, daemon=True) for _ in names[:WORKERS]]
     for thread in threads:
         thread.start()
-    for thread in threads:  # in slices, so that a signal is seen (``SIGNAL_POLL``)
-        while thread.is_alive() and (left := deadline - time.monotonic()) > 0:
-            thread.join(min(left, SIGNAL_POLL))
+    _join(threads, deadline)
+    end = getattr(fetch, "end", None)  # the real transport (fetch.HttpFetch) can cut its lookups
+    if end is not None:
+        end()
+        _join(threads, time.monotonic() + ENDING)
     if bugs:
         raise bugs[0]
     return {n: done.get(n) or Entry(n, "unreachable", problem=TIMED_OUT) for n in names}
+
+
+def _join(threads: list[threading.Thread], until: float) -> None:
+    """Wait for ``threads`` until ``until``, in slices, so that a signal is seen
+    (``SIGNAL_POLL``)."""
+    for thread in threads:
+        while thread.is_alive() and (left := until - time.monotonic()) > 0:
+            thread.join(min(left, SIGNAL_POLL))

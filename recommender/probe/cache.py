@@ -17,7 +17,7 @@ from typing import Any
 
 from recommender import paths
 from recommender.errors import UserError
-from recommender.fileio import loads_json, read_bounded, write_derived
+from recommender.fileio import loads_json, make_dirs, read_bounded, write_derived
 from recommender.probe.envvars import import_vars
 from recommender.probe.model import CHECK_STATUSES, FrameworkResult
 from recommender.probe.targets import ProbeTarget
@@ -124,7 +124,7 @@ def _plausible(
 def store(directory: Path, key: dict[str, Any], result: FrameworkResult) -> None:
     """Write atomically; a read-only cache is not an error."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        make_dirs(directory)
         write_derived(
             path_for(directory, key), json.dumps({"key": key, "result": result.to_dict()}, indent=1)
         )

@@ -21,15 +21,16 @@ import json
 import math
 import operator
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any
 
 from recommender import __version__
 from recommender.errors import UserError
-from recommender.fileio import read_bytes, write_derived
+from recommender.fileio import MAX_DEPTH, make_dirs, read_bytes, write_derived
 from recommender.paths import cache_dir
-from recommender.rulebase import conditions, model
+from recommender.rulebase import conditions, model, schema
 from recommender.rulebase.load import display, load_rules, rule_files, shipped_rules_dir
 from recommender.rulebase.yamlio import MAX_BYTES
 from recommender.values import Value, frozen
@@ -121,7 +122,7 @@ def _spec_of(annotation: str) -> Spec:
     if t in simple:
         return frozenset((simple[t],)), None
     if t == "float":
-        return frozenset((int, float)), math.isfinite
+        return frozenset((int, float)), _finite
     if t == "Any":  # raw YAML kept for people (a rule's `when` as written): plain data
         return _ANY_TYPES, _plain
     if t == "Condition":
@@ -138,6 +139,12 @@ def _spec_of(annotation: str) -> Spec:
         keys, values = _items(key), _items(value)
         return frozenset((dict,)), lambda v: keys(v.keys()) and values(v.values())
     raise NotImplementedError(f"no cache check for the annotation {annotation!r}")
+
+
+def _finite(value: float) -> bool:
+    """A finite float; an int too large for one (``10**400``) is not, and never raises
+    OverflowError, as ``math.isfinite`` did (exit 3)."""
+    return math.isfinite(value) if type(value) is float else abs(value) <= sys.float_info.max
 
 
 def _items(spec: Spec) -> Check:
@@ -160,11 +167,20 @@ def _top_level(text: str, sep: str) -> list[str]:
 
 
 def _plain(value: object) -> bool:
-    """JSON data, as the loader keeps a raw ``when``: no decoded object inside."""
-    if type(value) is list:
-        return all(type(x) in _ANY_TYPES and _plain(x) for x in value)
-    if type(value) is dict:
-        return all(type(k) is str and type(x) in _ANY_TYPES and _plain(x) for k, x in value.items())
+    """JSON data, as the loader keeps a raw ``when``: no decoded object inside, and no deeper
+    than a rule file's YAML can be (``MAX_DEPTH``). Walked without recursion: a forged raw
+    ``when`` hundreds of levels deep was trusted, and rendering it recursed."""
+    stack = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if type(item) not in _ANY_TYPES or level > MAX_DEPTH:
+            return False
+        if type(item) is list:
+            stack.extend((x, level + 1) for x in item)
+        elif type(item) is dict:
+            if not all(type(k) is str for k in item):
+                return False
+            stack.extend((x, level + 1) for x in item.values())
     return True
 
 
@@ -216,12 +232,17 @@ def _fields(name: str) -> _Fields:
     return found
 
 
-def _decode_node(seen: dict[str, str], obj: dict[str, Any]) -> object:
-    """``json.loads`` object hook (with ``seen`` bound, for :func:`_shown`): children are
-    already decoded, so each object is turned back once, and checked against its class's field
-    types (no condition where a string is, no field missing, extra or out of place). Anything
-    unexpected raises, and the cache is rebuilt. About 1 ms for the shipped rules' 800 objects:
-    a shape seen before is one set lookup, and the items of containers are checked in C."""
+Depths = dict[int, tuple[object, int]]  # id -> (a nesting condition, kept alive; its depth)
+_NESTING = (conditions.Not, conditions.All, conditions.AnyOf)
+
+
+def _decode_node(seen: dict[str, str], depths: Depths, obj: dict[str, Any]) -> object:
+    """``json.loads`` object hook (with ``seen`` bound, for :func:`_shown`, and ``depths``, for
+    :func:`_depth`): children are already decoded, so each object is turned back once, and
+    checked against its class's field types (no condition where a string is, no field missing,
+    extra or out of place). Anything unexpected raises, and the cache is rebuilt. About 1 ms for
+    the shipped rules' 800 objects: a shape seen before is one set lookup, and the items of
+    containers are checked in C."""
     if len(obj) == 1:
         if "$t" in obj:
             return tuple(_list(obj["$t"]))
@@ -243,7 +264,21 @@ def _decode_node(seen: dict[str, str], obj: dict[str, Any]) -> object:
         obj["file"] = _shown(seen, obj["file"])
     elif cls is model.RuleBase:
         obj["files"] = tuple(_shown(seen, f) for f in obj["files"])
-    return cls(**obj)
+    made = cls(**obj)
+    if cls in _NESTING:
+        _depth(depths, made)
+    return made
+
+
+def _depth(depths: Depths, cond: Any) -> None:
+    """Note how deep ``cond`` nests (its parts are already noted); Corrupt past ``MAX_DEPTH``, the
+    nesting a rule file's YAML allows. A forged cache held conditions hundreds of levels deep,
+    which every walk over conditions (``explain``, the scoring table) recursed into: exit 3."""
+    parts = (cond.part,) if type(cond) is conditions.Not else cond.parts
+    level = 1 + max((depths.get(id(p), (None, 1))[1] for p in parts), default=1)
+    if level > MAX_DEPTH:
+        raise Corrupt(f"a condition nested deeper than {MAX_DEPTH} levels")
+    depths[id(cond)] = (cond, level)  # kept alive, so no later object can reuse its id
 
 
 def _list(value: Any) -> list[Any]:
@@ -255,12 +290,23 @@ def _list(value: Any) -> list[Any]:
 
 def _plausible(rules: object) -> bool:
     """What the field checks of :func:`_decode_node` cannot see: the payload is a rule base, it
-    has frameworks, and every question has options (scoring indexes them)."""
+    has frameworks, every question has options (scoring indexes them), and every rule's points
+    and deal-breakers are what the rule format allows."""
     return (
         isinstance(rules, model.RuleBase)
         and bool(rules.frameworks)
         and all(q.options for q in rules.questions)
+        and all(_fits(rule, rules.framework_by_id) for rule in rules.rules)
     )
+
+
+def _fits(rule: model.Rule, frameworks: Container[str]) -> bool:
+    """Points as a rule file may give them (:func:`schema.points`: within +-1000, to six
+    decimals), for known frameworks only. A forged 1e308 passed as a finite float and overflowed
+    the scoring's whole millionths (exit 3); 5000 was trusted and changed the result."""
+    return all(
+        fid in frameworks and schema.points(points) is None for fid, points in rule.score.items()
+    ) and all(fid in frameworks for fid in rule.dealbreaker)
 
 
 def _prune(directory: str) -> None:
@@ -290,7 +336,7 @@ def _read(slot: str, key: str) -> model.RuleBase | None:
         meta = json.loads(head)
         if meta != {"key": key, "sha256": hashlib.sha256(payload).hexdigest()}:
             return None
-        rules = json.loads(payload, object_hook=functools.partial(_decode_node, {}))
+        rules = json.loads(payload, object_hook=functools.partial(_decode_node, {}, {}))
     except (OSError, UserError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return rules if _plausible(rules) else None
@@ -300,7 +346,7 @@ def _write(slot: str, key: str, rules: model.RuleBase) -> None:
     payload = json.dumps(_encode(rules), separators=(",", ":"))
     meta = {"key": key, "sha256": hashlib.sha256(payload.encode()).hexdigest()}
     try:
-        os.makedirs(os.path.dirname(slot), exist_ok=True)
+        make_dirs(os.path.dirname(slot))
         write_derived(slot, json.dumps(meta) + "\n" + payload)
         _prune(os.path.dirname(slot))
     except (OSError, UserError):

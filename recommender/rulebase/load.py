@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender.errors import UserError, UserErrors, did_you_mean
-from recommender.fileio import count_as_input
+from recommender.fileio import count_as_input, shown_name
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import Always, Condition, compile_condition
 from recommender.rulebase.model import (
@@ -277,7 +277,7 @@ class _Builder:
         self.files: list[str] = []
 
     def add_file(self, path: Path) -> None:
-        name = str(path)
+        name = shown_name(path)  # ``-``: a rule file on standard input, ``<stdin>``
         try:
             doc = load_yaml(path)
         except UserError as exc:

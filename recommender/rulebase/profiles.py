@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from recommender.errors import UserError, did_you_mean
-from recommender.fileio import JsonProblem, loads_json, read_text
+from recommender.fileio import STDIN, JsonProblem, loads_json, read_text, shown_name
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import yes_no
 from recommender.rulebase.model import Question, RuleBase
@@ -173,14 +173,11 @@ def _differ(qid: str, before: str, now: str, rules: RuleBase) -> bool:
     )
 
 
-STDIN = "<stdin>"
-
-
 def read_profile_file(path: str) -> Any:
     """The profile document from YAML or JSON (``-``: standard input, read as YAML, which JSON
     also is); mappings carry positions for error messages. A ``.json`` file is held to JSON's
     rules first: no repeated key, NaN or huge number."""
-    name = STDIN if path == "-" else path
+    name = shown_name(path)
     text = read_text(path, pipe=True)  # a file, or <(cmd)
     if not text.strip():
         raise UserError(
@@ -216,7 +213,7 @@ def _located_by_yaml(path: str, text: str, problem: str) -> None:
 def load_profile(path: str, rules: RuleBase) -> Profile:
     """Read ``{name: ..., answers: {...}}`` from YAML or JSON and check every answer."""
     doc = read_profile_file(path)
-    path = STDIN if path == "-" else path
+    path = shown_name(path)
     problems = schema.check(doc, schema.PROFILE, path, "profile")
     if problems:
         raise problems[0]

@@ -3,7 +3,7 @@
 A directory is checked as an overlay on the shipped base (and on any ``--rules`` overlays), because
 that is how it will be used: its rules may name shipped questions and frameworks. A file is checked
 the same way, alone on top of the base. A path that is already part of the base or an overlay adds
-nothing: it is checked in place.
+nothing: it is checked in place. ``-`` is a rule file read from standard input.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from recommender.rulebase.load import (
 from recommender.rulebase.model import RuleBase
 
 PathLike = str | os.PathLike[str]
+STDIN_FILE = Path("-")  # a PATH of ``-``: the rule file on standard input
 
 
 def plan(
@@ -33,7 +34,7 @@ def plan(
     dirs = [Path(base) if base is not None else shipped_rules_dir(), *map(Path, overlays)]
     files: list[Path] = []
     errors: list[UserError] = []
-    extra = [Path(p) for p in paths if Path(p).is_dir()]
+    extra = [Path(p) for p in paths if str(p) != "-" and Path(p).is_dir()]
     for directory in [*dirs, *(d for d in extra if not any(_same(d, x) for x in dirs))]:
         try:
             new = rule_files(directory)
@@ -42,7 +43,10 @@ def plan(
             continue
         files.extend(f for f in new if not any(_same(f, g) for g in files))
     for p in map(Path, paths):
-        if p.is_file():
+        if str(p) == "-":  # standard input, read once as one rule file (yamlio: bounded)
+            if STDIN_FILE not in files:
+                files.append(STDIN_FILE)
+        elif p.is_file():
             if not any(_same(p, f) for f in files):
                 files.append(p)
         elif not p.exists():

@@ -19,7 +19,7 @@ from typing import IO, Any
 import yaml
 
 from recommender.errors import UserError
-from recommender.fileio import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, read_text
+from recommender.fileio import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, read_text, shown_name
 from recommender.values import Value, frozen
 
 __all__ = ["MAX_BYTES", "Item", "ItemStream", "Map", "Seq", "load_yaml", "read_text"]
@@ -251,8 +251,8 @@ def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
 
 def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
     """Parse one YAML document safely; ``None`` for an empty file. Errors are UserError with
-    file:line:col."""
-    name = str(path)
+    file:line:col. ``-`` is standard input, named ``<stdin>``."""
+    name = shown_name(path)
     if text is None:
         text = read_text(path, max_bytes)
     elif len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
