@@ -159,6 +159,8 @@ def test_a_save_that_fails_offers_another_file(tmp_path: Path, mini, fault: str)
 
 def test_a_save_that_fails_then_declined_keeps_the_answers_for_resume(tmp_path: Path, mini):
     child, _ = run_to_the_save(tmp_path, "missing-directory")
+    answer(child, "Save them to another file?", "/dev/full" + ENTER)
+    child.expect_exact("recommender: /dev/full: No space left on device")  # and asked again
     answer(child, "Save them to another file?", ENTER)  # declined
     answer(child, "as a web page", ENTER)  # declined too
     out = finish(child)

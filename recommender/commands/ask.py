@@ -288,11 +288,8 @@ def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], N
     """Ask for a file name until writing to it works (``write`` checks it first) or the answer
     is empty; whether something was written."""
     while path := prompter.text(message).strip():
-        if (
-            os.path.exists(path)
-            and not os.path.isdir(path)
-            and not prompter.confirm(f"{path} exists. Replace it?")
-        ):
+        # Only a regular file is replaced: a device or FIFO is written into (fileio's -o rules).
+        if os.path.isfile(path) and not prompter.confirm(f"{path} exists. Replace it?"):
             continue
         try:
             write(path)
@@ -300,7 +297,7 @@ def _offer(prompter: QuestionaryPrompter, message: str, write: Callable[[str], N
         except UserError as exc:
             print(f"recommender: {exc}", file=sys.stderr)
         except OSError as exc:  # a full disk, a file system gone read-only
-            print(f"recommender: {path}: {_reason(exc)}", file=sys.stderr)
+            print(f"recommender: {path}: {exc.strerror or exc}", file=sys.stderr)
     return False
 
 
