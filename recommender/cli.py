@@ -369,7 +369,12 @@ class _Dropping(io.RawIOBase):
         view = memoryview(data)
         try:
             while view:
-                view = view[os.write(self._fd, view) :]
+                try:
+                    view = view[os.write(self._fd, view) :]
+                except BlockingIOError:  # a non-blocking pipe, full for now: wait, as a
+                    import select  # blocking one would
+
+                    select.select([], [self._fd], [], 1.0)
         except OSError:
             from recommender.fileio import point_at_null
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recommender.fileio import make_dirs
 
@@ -170,6 +172,54 @@ def test_a_cached_raw_condition_nested_past_the_rule_format_is_rebuilt(tmp_path:
     done = run_cli(*RECOMMEND, env={"RECOMMENDER_CACHE_DIR": str(slot.parent)})
     assert (done.returncode, done.stderr) == (0, "")
     assert slot.read_text() != forged
+
+
+@pytest.fixture()
+def mini_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, str]:
+    """The mini rule base's cache, written in process: (file, key, payload)."""
+    import shutil
+
+    from conftest import MINI
+
+    from recommender.rulebase.cache import load_rules_cached
+
+    shutil.copytree(MINI, tmp_path / "rules")
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(tmp_path / "rules"))
+    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
+    load_rules_cached()
+    [slot] = (tmp_path / "cache").glob("rules-*.json")
+    head, payload = slot.read_text().split("\n", 1)
+    return slot, json.loads(head)["key"], payload
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    points=st.one_of(
+        st.floats(),
+        st.integers(min_value=-(10**400), max_value=10**400),
+        st.integers(min_value=-1001, max_value=1001),
+        st.decimals(min_value=-1001, max_value=1001, places=7).map(float),
+    )
+)
+def test_forged_points_are_trusted_only_where_a_rule_file_could_hold_them(
+    mini_cache: tuple[Path, str, str], points: float
+) -> None:
+    import recommender
+    from recommender.rulebase import schema
+    from recommender.rulebase.cache import load_rules_cached
+
+    slot, key, payload = mini_cache
+    forge(slot, key, with_points(payload, json.dumps(points)))
+    rules = load_rules_cached()
+    fresh = recommender.load_rules(base=os.environ["RECOMMENDER_BASE_RULES"], cases=False)
+    if schema.points(points) is None:  # a value a rule file may hold: the cache is believed
+        assert rules.rule("mobile-tf").score["tensorflow"] == points
+    else:
+        assert rules == fresh
+    answers = {"deployment": ["mobile"], "os": "linux"}
+    recommender.recommend(answers, rules=rules).to_dict()  # and it scores
 
 
 # -- 3. a cache or state directory thousands of levels deep ----------------------------------------

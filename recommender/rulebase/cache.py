@@ -22,7 +22,7 @@ import math
 import operator
 import os
 import sys
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -173,14 +173,22 @@ def _plain(value: object) -> bool:
     stack = [(value, 0)]
     while stack:
         item, level = stack.pop()
-        if type(item) not in _ANY_TYPES or level > MAX_DEPTH:
-            return False
         if type(item) is list:
-            stack.extend((x, level + 1) for x in item)
+            children: Iterable[object] = item
         elif type(item) is dict:
             if not all(type(k) is str for k in item):
                 return False
-            stack.extend((x, level + 1) for x in item.values())
+            children = item.values()
+        else:
+            continue  # a scalar: the field's own check has seen its type
+        if level >= MAX_DEPTH:
+            return False
+        for child in children:
+            kind = type(child)
+            if kind is list or kind is dict:
+                stack.append((child, level + 1))
+            elif kind not in _ANY_TYPES:
+                return False
     return True
 
 
