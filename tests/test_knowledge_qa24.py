@@ -7,7 +7,13 @@ code, or a run on this machine) and then re-dated or corrected. No winner change
 rules/tests/cases.yaml gains no case; these tests guard what did change:
 
 - the index as read on 2026-12-01 contradicts none of the re-checked claims (offline: the
-  releases are fixed below, as `rules freshness --today 2026-12-01` read them from PyPI)."""
+  releases are fixed below, as `rules freshness --today 2026-12-01` read them from PyPI);
+- Triton's PyTorch backend takes AOTInductor .pt2 archives now (beta, Triton 26.03), so the
+  PyTorch server route no longer says it runs only TorchScript or a Python model.py;
+- the LLM servers pin torch below 2.15 (vLLM 0.33.0 torch==2.14.0, SGLang 0.5.23 torch==2.14.1),
+  said on the server route and on the vLLM companion;
+- the ONNX routes depend on torch's exporter as much as on onnxscript, so torch's releases date
+  them too."""
 
 from __future__ import annotations
 
@@ -27,6 +33,9 @@ TODAY = date(2026, 12, 1)
 # the latest final release of each package, as PyPI's JSON simple API gave it on 2026-12-01
 INDEX = {
     "ai-edge-litert": ("2.3.0", date(2026, 10, 6)),
+    "vllm": ("0.33.0", date(2026, 11, 2)),
+    "sglang": ("0.5.23", date(2026, 10, 30)),
+    "onnxscript": ("0.7.2", date(2026, 9, 9)),
 }
 
 
@@ -43,3 +52,48 @@ def test_the_index_of_2026_12_01_contradicts_no_rechecked_claim(package, monkeyp
     assert claims, package
     found = find(claims, {normalize(package): released(package)}, TODAY)
     assert [f"{f.claim.subject}: {f.message}" for f in found] == []
+
+
+def stack(answers: dict) -> tuple[str | None, dict]:
+    rec = recommender.recommend(answers, rules=RULES)
+    return rec.winner, rec.to_dict()["stack"]
+
+
+SERVE_LLM = {"domain": "nlp_llm", "llm_stage": "serve", "hardware": "nvidia_gpu", "os": "linux"}
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"deployment": ["server"], "team_knows": ["pytorch"]},
+        {**SERVE_LLM, "deployment": ["server"]},
+    ],
+)
+def test_the_pytorch_server_route_takes_aotinductor_into_triton_and_says_the_torch_pin(answers):
+    winner, st = stack(answers)
+    assert winner == "pytorch"
+    (server,) = st["deploy"]
+    assert server["support"] == "supported"
+    assert "torch_aoti" in server["path"] and "26.03" in server["path"]
+    assert "runs TorchScript or a Python model.py" not in server["path"]
+    assert "torch==2.14.0" in server["note"] and "2.15" in server["note"]
+    assert "pytorch_backend" in server["source"]
+    assert server["as_of"] >= "2026-11"
+
+
+def test_the_vllm_companion_says_it_pins_torch_2_14():
+    winner, st = stack({**SERVE_LLM})
+    assert (winner, st["companion"]["id"]) == ("pytorch", "vllm")
+    vllm = next(c for c in RULES.framework("pytorch").companions if c.id == "vllm")
+    assert "torch==2.14.0" in vllm.note
+    assert "vllm 0.33.0" in vllm.source
+
+
+@pytest.mark.parametrize("target", ["server", "browser"])
+def test_the_onnx_routes_are_dated_by_torch_as_well_as_onnxscript(target):
+    (entry,) = [
+        d for d in RULES.deploy if (d.framework, d.target, d.when) == ("pytorch", target, None)
+    ]
+    (onnx,) = [r for r in entry.routes if r.runtime.startswith("ONNX Runtime")]
+    assert set(onnx.packages) == {"torch", "onnxscript"}
+    assert "torch 2.15.0" in onnx.source and onnx.as_of >= "2026-10"
