@@ -13,7 +13,10 @@ rules/tests/cases.yaml gains no case; these tests guard what did change:
 - the LLM servers pin torch below 2.15 (vLLM 0.33.0 torch==2.14.0, SGLang 0.5.23 torch==2.14.1),
   said on the server route and on the vLLM companion;
 - the ONNX routes depend on torch's exporter as much as on onnxscript, so torch's releases date
-  them too."""
+  them too;
+- the export facts were re-checked on torch 2.15.0 and jax 0.12.0.1, so `--probe` compares an
+  installed torch or jax with those versions (2.15, 0.12), not with 2.13 and 0.10.2; JAX 0.11 and
+  later need Python 3.12 (CHANGELOG, wheel metadata), which the JAX facts now say."""
 
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ from recommender.freshness.checks import find
 from recommender.freshness.claims import claims_from
 from recommender.freshness.index import Entry, normalize
 from recommender.freshness.releases import Releases, Upload
+from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.evidence import gather
 
 RULES = recommender.load_rules(base=SHIPPED)
 TODAY = date(2026, 12, 1)
@@ -36,6 +41,8 @@ INDEX = {
     "vllm": ("0.33.0", date(2026, 11, 2)),
     "sglang": ("0.5.23", date(2026, 10, 30)),
     "onnxscript": ("0.7.2", date(2026, 9, 9)),
+    "torch": ("2.15.0", date(2026, 10, 28)),
+    "jax": ("0.12.0.1", date(2026, 10, 21)),
 }
 
 
@@ -97,3 +104,33 @@ def test_the_onnx_routes_are_dated_by_torch_as_well_as_onnxscript(target):
     (onnx,) = [r for r in entry.routes if r.runtime.startswith("ONNX Runtime")]
     assert set(onnx.packages) == {"torch", "onnxscript"}
     assert "torch 2.15.0" in onnx.source and onnx.as_of >= "2026-10"
+
+
+@pytest.mark.parametrize(
+    ("installed", "checked", "stale"),
+    [
+        ({"pytorch": "2.15.0", "jax": "0.12.0.1"}, {"pytorch": "2.15", "jax": "0.12"}, False),
+        ({"pytorch": "2.13.0+cpu", "jax": "0.10.2"}, {"pytorch": "2.15", "jax": "0.12"}, False),
+        ({"pytorch": "2.16.0", "jax": "0.13.0"}, {"pytorch": "2.15", "jax": "0.12"}, True),
+    ],
+)
+def test_probe_compares_installed_versions_with_the_rechecked_releases(installed, checked, stale):
+    facts = {f"{fw}.probe": "ok" for fw in ("tensorflow", "pytorch", "jax")}
+    result = recommender.recommend({}, rules=RULES, facts=facts)
+    ev = gather(RULES, normalize_answers({}, RULES), result, facts, installed)
+    got = {v.framework: (v.checked_against, v.stale) for v in ev.versions if v.framework in checked}
+    assert got == {fw: (version, stale) for fw, version in checked.items()}
+
+
+@pytest.mark.parametrize(
+    ("fact", "version", "words"),
+    [
+        ("pytorch-table-stage", "2.15", ["torch==2.14.0", "torch<2.15", "Python 3.11"]),
+        ("jax-table-stage", "0.12", ["Python 3.12", "jax2tf", "Linux-only"]),
+    ],
+)
+def test_the_table_stage_facts_say_what_was_rechecked(fact, version, words):
+    (found,) = [f for fw in RULES.frameworks for f in fw.facts if f.id == fact]
+    assert list(found.versions.values()) == [version]
+    correction = " ".join(found.correction.split())
+    assert all(w in correction for w in words), correction
