@@ -16,7 +16,9 @@ rules/tests/cases.yaml gains no case; these tests guard what did change:
   them too;
 - the export facts were re-checked on torch 2.15.0 and jax 0.12.0.1, so `--probe` compares an
   installed torch or jax with those versions (2.15, 0.12), not with 2.13 and 0.10.2; JAX 0.11 and
-  later need Python 3.12 (CHANGELOG, wheel metadata), which the JAX facts now say."""
+  later need Python 3.12 (CHANGELOG, wheel metadata), which the JAX facts now say;
+- found on the way: jax 0.12.0.1's rocm7-local extra wants a jax-rocm7-plugin 0.12.0.1 that PyPI
+  does not have, so JAX's AMD routes say to pin jax 0.12.0 (support unchanged)."""
 
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ INDEX = {
     "onnxscript": ("0.7.2", date(2026, 9, 9)),
     "torch": ("2.15.0", date(2026, 10, 28)),
     "jax": ("0.12.0.1", date(2026, 10, 21)),
+    "jax-rocm7-plugin": ("0.12.0", date(2026, 10, 19)),
 }
 
 
@@ -134,3 +137,12 @@ def test_the_table_stage_facts_say_what_was_rechecked(fact, version, words):
     assert list(found.versions.values()) == [version]
     correction = " ".join(found.correction.split())
     assert all(w in correction for w in words), correction
+
+
+@pytest.mark.parametrize(("os", "support"), [("linux", "supported"), ("wsl2", "experimental")])
+def test_jax_on_amd_says_to_pin_jax_0_12_0_for_the_rocm_plugin(os, support):
+    winner, st = stack({"hardware": "amd_gpu", "os": os, "team_knows": ["jax"]})
+    assert winner == "jax"
+    route = st["hardware"]
+    assert (route["answer"], route["support"]) == ("amd_gpu", support)
+    assert "jax==0.12.0" in route["note"] and "rocm7-local" in route["note"]
