@@ -76,8 +76,8 @@ def test_an_installed_version_newer_than_the_knowledge_is_flagged():
     stale = {v.framework: (v.checked_against, v.stale) for v in ev.versions}
     assert stale == {
         "tensorflow": ("2.21", True),
-        "pytorch": ("2.13", False),
-        "jax": ("0.10.2", False),
+        "pytorch": ("2.15", False),
+        "jax": ("0.12", False),
     }
 
 

@@ -128,13 +128,15 @@ def test_llm_pretraining_on_gpus_gets_a_pretraining_library_not_the_fine_tuning_
 
 
 def test_the_pytorch_server_route_does_not_send_torch_export_to_tritons_pytorch_backend():
-    # Triton's PyTorch backend runs TorchScript or a Python model.py; AOTInductor is only asked
-    # for (triton-inference-server/server#8414)
+    # Triton's PyTorch backend took TorchScript or a Python model.py; since Triton 26.03 it also
+    # loads AOTInductor .pt2 archives, in beta with batch size 1 only (pytorch_backend PR #179):
+    # the route must say so, not offer the backend as a plain torch.export target
     rec = recommender.recommend({"deployment": ["server"], "team_knows": ["pytorch"]}, rules=RULES)
     route = rec.to_dict()["stack"]["deploy"][0]
     assert route["target"] == "server" and rec.winner == "pytorch"
     assert "Triton PyTorch backend" not in route["path"]
     assert "AOTInductor" in route["path"] and "TorchScript" in route["path"]
+    assert "torch_aoti, beta" in route["path"] and "batch size 1" in route["path"]
 
 
 @pytest.mark.parametrize("companion", ["keras-torch", "keras-jax"])
