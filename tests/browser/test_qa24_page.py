@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import recommender
 from browser.browserkit import Watched
+from browser.test_report_page import page_view
 from browser.test_team_page import shown_rows, team_page
 from recommender.render.html.report import render_html
 from recommender.rulebase.model import RuleBase
@@ -53,21 +54,6 @@ def ticked(page: Any, question: str) -> set[str]:
             f'input[data-question="{question}"]:checked', "els => els.map(e => e.value)"
         )
     )
-
-
-def page_view(page: Any) -> dict[str, Any]:
-    items = page.eval_on_selector_all(
-        "#whatif-ranking > li",
-        "els => els.map(e => [e.dataset.framework, e.dataset.score, e.dataset.excluded])",
-    )
-    head = page.locator("#whatif-winner")
-    return {
-        "winner": head.get_attribute("data-winner") or None,
-        "tie": (head.get_attribute("data-tie") or "").split(),
-        "order": [f for f, _, _ in items],
-        "scores": {f: float(s) for f, s, _ in items},
-        "excluded": {f: e == "true" for f, _, e in items},
-    }
 
 
 def recommend_view(*answers: str) -> dict[str, Any]:
