@@ -18,7 +18,9 @@ rules/tests/cases.yaml gains no case; these tests guard what did change:
   installed torch or jax with those versions (2.15, 0.12), not with 2.13 and 0.10.2; JAX 0.11 and
   later need Python 3.12 (CHANGELOG, wheel metadata), which the JAX facts now say;
 - found on the way: jax 0.12.0.1's rocm7-local extra wants a jax-rocm7-plugin 0.12.0.1 that PyPI
-  does not have, so JAX's AMD routes say to pin jax 0.12.0 (support unchanged)."""
+  does not have, so JAX's AMD routes say to pin jax 0.12.0 (support unchanged);
+- and JAX on Intel GPUs is now JAX's own oneapi extra (jax-oneapi-plugin, alpha), not Intel's
+  intel-extension-for-openxla; its latest build is 0.11.2, so the route says to pin jax 0.11.2."""
 
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ INDEX = {
     "torch": ("2.15.0", date(2026, 10, 28)),
     "jax": ("0.12.0.1", date(2026, 10, 21)),
     "jax-rocm7-plugin": ("0.12.0", date(2026, 10, 19)),
+    "jax-oneapi-plugin": ("0.11.2", date(2026, 9, 25)),
 }
 
 
@@ -146,3 +149,18 @@ def test_jax_on_amd_says_to_pin_jax_0_12_0_for_the_rocm_plugin(os, support):
     route = st["hardware"]
     assert (route["answer"], route["support"]) == ("amd_gpu", support)
     assert "jax==0.12.0" in route["note"] and "rocm7-local" in route["note"]
+
+
+def test_jax_on_an_intel_gpu_names_the_oneapi_plugin_and_its_pin():
+    answers = {
+        "hardware": "intel_gpu",
+        "os": "linux",
+        "team_knows": ["jax"],
+        "existing_code": "jax",
+    }
+    winner, st = stack(answers)
+    assert winner == "jax"
+    route = st["hardware"]
+    assert (route["answer"], route["support"]) == ("intel_gpu", "experimental")
+    assert "jax[oneapi]" in route["route"] and "openxla" not in route["route"]
+    assert "jax==0.11.2" in " ".join(route["note"].split())
