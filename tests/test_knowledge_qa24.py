@@ -164,3 +164,14 @@ def test_jax_on_an_intel_gpu_names_the_oneapi_plugin_and_its_pin():
     assert (route["answer"], route["support"]) == ("intel_gpu", "experimental")
     assert "jax[oneapi]" in route["route"] and "openxla" not in route["route"]
     assert "jax==0.11.2" in " ".join(route["note"].split())
+
+
+def test_serving_an_llm_off_linux_says_vllm_has_linux_wheels_only():
+    # vLLM 0.33.0's wheels are manylinux x86_64 and aarch64 only, while serving an LLM on Apple
+    # silicon or native Windows still scores PyTorch with vLLM as its companion
+    for hardware, os in (("apple_silicon", "macos"), ("nvidia_gpu", "windows")):
+        answers = {"domain": "nlp_llm", "llm_stage": "serve", "hardware": hardware, "os": os}
+        rec = recommender.recommend(answers, rules=RULES)
+        assert rec.companion is not None and rec.companion.id == "vllm"
+        note = " ".join(rec.companion.note.split())
+        assert "Linux-only" in note and "WSL2" in note and "vllm-metal" in note
