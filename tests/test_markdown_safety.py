@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from tooling_support import cli, write
 
 from recommender.render.markdown_text import code, fence, text
+from recommender.render.terminal import FSI, isolated
 
 IMG = "a` <img src=x onerror=alert(1)> `b"
 SCRIPT = "ok</script><script>alert(2)</script>"
@@ -200,25 +201,31 @@ def flat(value: str) -> str:
 
 
 @given(TEXTS)
+@example("\U00010800")  # a right-to-left letter: the span is isolated, FSI `...` PDI
+@example("שלום `x`")
 def test_a_code_span_holds_any_text(value: str) -> None:
     out = code(value)
+    span = out[1:-1] if out.startswith(FSI) else out
+    assert out == isolated(span)  # isolated exactly when it holds a right-to-left letter
     inner = max(map(len, re.findall("`+", flat(value))), default=0)
-    fence_ = len(re.match("`+", out).group())  # type: ignore[union-attr]
+    fence_ = len(re.match("`+", span).group())  # type: ignore[union-attr]
     assert fence_ > inner and "\n" not in out and "\r" not in out
-    assert parts(out) == [("code", flat(value) or " ")]
+    assert parts(span) == [("code", flat(value) or " ")]
 
 
 @given(TEXTS)
+@example("שלום | x")
 def test_a_code_span_in_a_cell_never_ends_the_cell(value: str) -> None:
     out = code(value, cell=True)
     assert len(cells(f"| {out} |")) == 1
-    assert shown(out) == (flat(value) or " ")
+    assert shown(out) == isolated(flat(value) or " ")
 
 
 @given(TEXTS)
+@example("שלום - x")
 def test_text_is_shown_as_written_with_nothing_active(value: str) -> None:
     out = text(value)
-    assert shown(out) == flat(value)
+    assert shown(out) == isolated(flat(value))
     assert len(cells(f"| {out} |")) == 1
     # nothing that would start a block when the text starts a line
     assert not re.match(r"\s*([-+*](\s|$)|[-=]+\s*$|\d{1,9}[.)](\s|$)|#|>|<)", out), out
