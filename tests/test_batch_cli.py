@@ -109,7 +109,7 @@ BAD_ROWS = [
     (
         "in.jsonl",
         '{"name": ["x"], "os": "linux"}\n',
-        "in.jsonl:1: row 1: name: expected text, got a list",
+        "in.jsonl:1: row 1: name: expected non-empty text or a number, got a list",
     ),
     ("in.jsonl", b'{"name": "caf\xe9"}\n', "in.jsonl:1: row 1: not UTF-8 text (byte 13)"),
     (

@@ -36,6 +36,7 @@ from recommender.fileio import (
     loads_json,
     open_input,
 )
+from recommender.rulebase import schema
 from recommender.rulebase.yamlio import Item, ItemStream
 from recommender.values import Value, frozen
 
@@ -139,17 +140,21 @@ def profile_of(
             )
         if getattr(answers, "duplicate", None):
             raise ValueError(f'duplicate key "{answers.duplicate}"')  # type: ignore[attr-defined]
-        return _name(item.get("name", default_name)), answers, answers
-    name = _name(item.pop("name", default_name))  # the flat shape: the rest are the answers
+        return _name(item, default_name), answers, answers
+    name = _name(item, default_name)
+    item.pop("name", None)  # the flat shape: the rest are the answers
     return name, item, item
 
 
-def _name(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise ValueError(f"name: expected text, got {_kind(value)}")
+def _name(item: dict[str, Any], default: str | None) -> str | None:
+    """The profile's name, read as ``recommend --profile`` reads it (:func:`schema.profile_name`):
+    text or a finite number; a name given as null, "" or a boolean is refused by both."""
+    if "name" not in item:
+        return default
+    value = item["name"]
+    if schema.profile_name(value) is not None:
+        raise ValueError(f"name: expected non-empty text or a number, got {_kind(value)}")
+    return value if isinstance(value, str) else str(value)
 
 
 def _kind(value: Any) -> str:
