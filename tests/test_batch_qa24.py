@@ -82,3 +82,31 @@ def test_the_profile_schema_takes_the_names_recommend_takes(given: str, shown: s
 
     document = {"name": json.loads(given), "answers": {}}
     assert (problems("profile", document) == []) == (shown is not None), given
+
+
+# -- an input refused as a whole leaves stdout empty ---------------------------------------------
+
+REFUSED_LATE = {  # refused only once the first rows were read: the rest of the document is bad
+    "two.yaml": "- {name: a, audience: beginner}\n- {name: b}\n---\n- {name: c}\n",
+    "cut.json": '[{"name": "a", "audience": "beginner"}, {"name": "b"}',
+    "tail.json": '[{"name": "a"}, {"name": "b"}] trailing',
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "markdown", "table", "html"])
+@pytest.mark.parametrize("name", list(REFUSED_LATE))
+def test_an_input_refused_as_a_whole_writes_nothing_to_stdout(name: str, fmt: str):
+    """JSON gave a lone "[", CSV, Markdown and the table their header, then exit 2."""
+    Path(name).write_text(REFUSED_LATE[name])
+    code, out, err = cli("batch", name, "-f", fmt)
+    assert (code, out) == (2, ""), out
+    assert err.startswith(f"{name}:") and len(err.splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
+def test_an_empty_list_still_gets_its_header(fmt: str):
+    Path("none.json").write_text("[]")
+    code, out, _ = cli("batch", "none.json", "-f", fmt, "-q")
+    assert code == 0 and out.startswith(
+        {"json": "[]", "csv": "row,name"}.get(fmt, "|" if fmt == "markdown" else "   row")
+    ), out
