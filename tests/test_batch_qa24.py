@@ -7,9 +7,12 @@ import contextlib
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SHIPPED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import recommender
 from recommender.cli import main
@@ -110,3 +113,126 @@ def test_an_empty_list_still_gets_its_header(fmt: str):
     assert code == 0 and out.startswith(
         {"json": "[]", "csv": "row,name"}.get(fmt, "|" if fmt == "markdown" else "   row")
     ), out
+
+
+# -- the JSON contract: every command's JSON validates, and recommend's record is batch's --------
+
+OVERLAY = """\
+# A test overlay: every framework excluded on native Windows with an AMD GPU (a no-fit outcome,
+# which the shipped rules never give: nothing there excludes PyTorch).
+rules:
+  - id: qa-no-fit
+    when: {os: windows, hardware: amd_gpu}
+    dealbreaker: [tensorflow, pytorch, jax]
+    because: test
+    source: test
+    as_of: "2026-11"
+"""
+TIE = {  # an exact tie the lean does not break (found by a seeded search on the shipped rules)
+    "llm_stage": ["fine_tune"],
+    "deployment": ["mobile"],
+    "edge_target": ["microcontroller"],
+    "project_lifetime": ["long"],
+    "hardware": ["tpu"],
+    "debugging": ["no"],
+}
+NO_FIT = {"os": ["windows"], "hardware": ["amd_gpu"]}
+NONE = {"os": ["windows"], "custom_gradients": ["no"]}  # the lean alone: no recommendation
+WHAT_IFS = ("what_would_change", "swing", "deciding", "open_questions")  # batch searches none
+BATCH_ONLY = ("row", "margin", "error")
+
+
+def _overlay_rules() -> recommender.RuleBase:
+    overlay = Path("qa-overlay")
+    overlay.mkdir(exist_ok=True)
+    (overlay / "nofit.yaml").write_text(OVERLAY)
+    return recommender.load_rules(overlay, base=SHIPPED)
+
+
+def _validates(schema: str, document: Any) -> None:
+    from test_contract import problems
+
+    assert problems(schema, document) == [], (schema, problems(schema, document)[:3])
+
+
+def _profile_answers() -> st.SearchStrategy[dict[str, list[str]]]:
+    from html_support import answers_for
+    from test_contract import _allowed
+
+    drawn = answers_for(RULES).filter(_allowed)
+    listed = drawn.map(lambda a: {q: sorted(v) for q, v in a.items()})
+    return st.one_of(listed, st.sampled_from([TIE, NO_FIT, NONE]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(answers=_profile_answers(), name=st.text(min_size=1, max_size=12).filter(str.strip))
+def test_recommend_explain_and_batch_json_validate_and_agree(answers, name):
+    """Through the real CLI: recommend's JSON is the batch record minus row, margin and error
+    (and the what-ifs batch does not search), for random profiles, ties and no-fit included."""
+    _overlay_rules()
+    profile = {"name": name, "answers": answers}
+    Path("p.json").write_text(json.dumps(profile))
+    Path("b.jsonl").write_text(json.dumps(profile) + "\n")
+    code, out, err = cli("--rules", "qa-overlay", "recommend", "--profile", "p.json", "-f", "json")
+    assert code == 0, err
+    single = json.loads(out)
+    _validates("recommend", single)
+    code, out, err = cli("--rules", "qa-overlay", "batch", "b.jsonl", "-q", "-f", "json")
+    assert code == 0, err
+    [record] = json.loads(out)
+    _validates("batch", record)
+    assert {k: v for k, v in record.items() if k not in BATCH_ONLY} == {
+        **single,
+        **dict.fromkeys(WHAT_IFS, []),
+    }
+    code, out, err = cli("--rules", "qa-overlay", "explain", "--profile", "p.json", "-f", "json")
+    assert code == 0, err
+    _validates("explain", json.loads(out))
+
+
+def test_the_outcomes_the_contract_test_draws_are_a_tie_a_no_fit_and_no_recommendation():
+    rules = _overlay_rules()
+    tie, no_fit, none = (recommender.recommend(a, rules=rules) for a in (TIE, NO_FIT, NONE))
+    assert tie.winner is None and len(tie.tie) > 1 and tie.confidence != "none"
+    assert no_fit.winner is None and not no_fit.tie
+    assert none.winner is None and none.confidence == "none"
+
+
+# -- one flat profile as a whole YAML or JSON document --------------------------------------------
+
+FLAT_DOCUMENTS = {
+    "flat.yaml": "name: lab\naudience: researcher\ndeployment: [server]\n",
+    "flat.json": '{"name": "lab", "audience": "researcher", "deployment": "server"}',
+    "nameless.yaml": "audience: researcher\ndeployment: server\n",
+}
+
+
+@pytest.mark.parametrize("name", list(FLAT_DOCUMENTS))
+def test_one_flat_profile_is_one_row_as_in_jsonl(name: str):
+    """A document holding one profile in the flat shape (the JSONL line's shape) was read as a
+    mapping of name: profile: a row per answer, each "expected a mapping ..., got text"."""
+    Path(name).write_text(FLAT_DOCUMENTS[name])
+    Path("one.jsonl").write_text(json.dumps({"audience": "researcher", "deployment": "server"}))
+    code, out, err = cli("batch", name, "-q")
+    [record] = [json.loads(line) for line in out.splitlines()]
+    expected = json.loads(cli("batch", "one.jsonl", "-q")[1])
+    assert code == 0 and record["error"] is None, err
+    assert record == {**expected, "name": None if name.startswith("nameless") else "lab"}
+
+
+MAPPINGS = {  # what stays a mapping of name: profile, row for row
+    "names.yaml": ("lab: {audience: researcher}\naudience: {audience: beginner}\n", [None, None]),
+    "mixed.yaml": ("audience: beginner\nlab: {audience: researcher}\n", ["expected", None]),
+    "bad.yaml": ("name: lab\naudiense: beginner\n", ["expected", "expected"]),
+    "twice.yaml": ("audience: beginner\naudience: researcher\n", ["duplicate"]),
+}
+
+
+@pytest.mark.parametrize("name", list(MAPPINGS))
+def test_a_mapping_of_names_is_still_read_row_by_row(name: str):
+    text, errors = MAPPINGS[name]
+    Path(name).write_text(text)
+    records = [json.loads(line) for line in cli("batch", name, "-q")[1].splitlines()]
+    got = [r["error"] and r["error"].split(": ")[2].split()[0] for r in records]
+    assert got == errors, [r["error"] for r in records]
+

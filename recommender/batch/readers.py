@@ -169,13 +169,15 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def _document_rows(kind: str, items: Iterator[Item], value: Any, source: Source) -> Iterator[Row]:
+def _document_rows(
+    kind: str, items: Iterator[Item], value: Any, source: Source, questions: Mapping[str, str]
+) -> Iterator[Row]:
     """Rows from a whole document: a list of profiles, a mapping of name: answers, or one
     profile."""
     if kind == "sequence":
         return _item_rows(items, source)
     if kind == "mapping":
-        return _mapping_rows(items, source)
+        return _mapping_rows(items, source, questions)
     raise UserError(
         "expected a list of profiles or a mapping of name: answers, got "
         f"{'an empty document' if value is None else _kind(value)}",
@@ -203,16 +205,25 @@ def _row_error(source: str, n: int, message: str) -> str:
     return f"{where}: row {n}: {problem}" if sep and where.startswith(source) else message
 
 
-def _mapping_rows(items: Iterator[Item], source: Source) -> Iterator[Row]:
+def _mapping_rows(
+    items: Iterator[Item], source: Source, questions: Mapping[str, str]
+) -> Iterator[Row]:
     """A top-level mapping is one profile when its keys are a profile's (name, answers,
-    description) and include ``answers``; else each key names a profile. The first keys are held
-    until that is clear, so a mapping of a million names still streams."""
+    description) and include ``answers``, or when they are ``name``, ``description`` and
+    questions, none holding a mapping (the flat shape, as a JSONL line has it: a profile of a
+    mapping of names is a mapping, an answer never is); else each key names a profile. The
+    first keys are held until that is clear (a flat profile has a key per question at most), so
+    a mapping of a million names still streams."""
     head: list[Item] = []
+    most = len(PROFILE_KEYS) + len(questions)
     for item in items:
         head.append(item)
-        if item.key not in PROFILE_KEYS:
+        if item.key not in PROFILE_KEYS and not (_flat(item, questions) and len(head) <= most):
             break
     keys = [item.key for item in head]
+    if "answers" not in keys and _flat_profile(head, questions, len(head) <= most):
+        yield _profile_row(head, source)
+        return
     if "answers" not in keys:
         yield from _item_rows(_chain(head, items), source)
         return
@@ -224,6 +235,21 @@ def _mapping_rows(items: Iterator[Item], source: Source) -> Iterator[Row]:
     extra = str(head[-1].key)
     message = f'unknown key "{extra}" beside "answers"{did_you_mean(extra, PROFILE_KEYS)}'
     yield Row(1, None, error=locate(source.name, 1, message, head[0].pos[0]))
+
+
+def _flat(item: Item, questions: Mapping[str, str]) -> bool:
+    """Whether ``item`` may be an answer of a flat profile: a question, not holding a mapping."""
+    return item.key in questions and not isinstance(item.value, dict)
+
+
+def _flat_profile(head: list[Item], questions: Mapping[str, str], whole: bool) -> bool:
+    """Whether ``head``, the whole mapping, is one flat profile: a question among its keys, and
+    every key a question or a profile key (none of them ``answers``)."""
+    return (
+        whole
+        and any(item.key in questions for item in head)
+        and all(item.key in PROFILE_KEYS or _flat(item, questions) for item in head)
+    )
 
 
 def _chain(head: list[Item], rest: Iterator[Item]) -> Iterator[Item]:
@@ -249,7 +275,7 @@ def read_yaml(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     if source.size and source.size > MAX_DOCUMENT:
         raise source.too_big()
     stream = ItemStream(source, source.name)  # type: ignore[arg-type]
-    yield from _document_rows(stream.kind, stream.items(), stream.value, source)
+    yield from _document_rows(stream.kind, stream.items(), stream.value, source, questions)
 
 
 def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
@@ -266,7 +292,7 @@ def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         raise UserError(f"not UTF-8 text (byte {exc.start})", source.name) from None
     del data
     doc = JsonItems(text, source.name)
-    yield from _document_rows(doc.kind, doc.items(), doc.value, source)
+    yield from _document_rows(doc.kind, doc.items(), doc.value, source, questions)
 
 
 _TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
