@@ -236,3 +236,37 @@ def test_a_mapping_of_names_is_still_read_row_by_row(name: str):
     got = [r["error"] and r["error"].split(": ")[2].split()[0] for r in records]
     assert got == errors, [r["error"] for r in records]
 
+
+# -- a bad CSV row says what would fix it, and keeps its name -------------------------------------
+
+CSV_ROWS = [
+    (
+        "name,audience,deployment\nlab,researcher,server,mobile\nok,beginner,\n",
+        "lab",
+        "t.csv:2: row 1: the row has 4 cells, the header has 3; quote a cell that holds a comma "
+        '("a,b"), or write a multi answer as a;b',
+    ),
+    (
+        "name,audience,deployment\nlab\nok,beginner,\n",
+        "lab",
+        "t.csv:2: row 1: the row has 1 cell, the header has 3; leave a question unanswered "
+        "with an empty cell (x,,), not no cell",
+    ),
+    (
+        b"name,audience\ncaf\xe9,beginner\nok,beginner\n",
+        "caf\ufffd",
+        "t.csv:2: row 1: not UTF-8 text (byte 3); save the file as UTF-8",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "message"), CSV_ROWS)
+def test_a_bad_csv_row_names_the_fix_and_keeps_its_name(text: str | bytes, name: str, message: str):
+    """The messages named the problem only ("the row has 1 cells, the header has 3"; "not
+    UTF-8 text"), and the error record lost the row's name."""
+    path = Path("t.csv")
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    code, out, err = cli("batch", "t.csv", "-q")
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert (code, first["error"], first["name"]) == (1, message, name)
+    assert second["error"] is None

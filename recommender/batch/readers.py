@@ -475,9 +475,10 @@ def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
             continue
         n += 1
         if problem is None and cells is not None and len(cells) != len(header):
-            problem = f"the row has {len(cells)} cells, the header has {len(header)}"
+            problem = _miscounted(len(cells), len(header))
         if problem is not None or cells is None:
-            yield Row(n, None, error=locate(source.name, n, problem or "not valid CSV", first))
+            name = _name_cell(header, cells)
+            yield Row(n, name, error=locate(source.name, n, problem or "not valid CSV", first))
             continue
         row = dict(zip(header, cells, strict=True))
         name = row.pop("name", "").strip() or None
@@ -512,8 +513,8 @@ class _Lines:
                 continue
             try:
                 text = line.decode("utf-8-sig" if n == 1 else "utf-8")
-            except UnicodeDecodeError:
-                bad.append((n, "not UTF-8 text"))
+            except UnicodeDecodeError as exc:
+                bad.append((n, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
                 text = line.decode("utf-8", "replace")
             self.quotes += text.count('"')
             yield text
@@ -526,6 +527,22 @@ class _Lines:
         (a doubled ``""`` inside a quoted field counts twice, so the rule holds)."""
         while self.quotes % 2 and next(self.text, None) is not None:
             pass
+
+
+def _miscounted(cells: int, columns: int) -> str:
+    """A row with a cell too many or too few, and the likely fix."""
+    fix = (
+        'quote a cell that holds a comma ("a,b"), or write a multi answer as a;b'
+        if cells > columns
+        else "leave a question unanswered with an empty cell (x,,), not no cell"
+    )
+    return f"the row has {cells} cell{'s' * (cells != 1)}, the header has {columns}; {fix}"
+
+
+def _name_cell(header: list[str], cells: list[str] | None) -> str | None:
+    """The name of a row that cannot be scored, where its cells hold one: it tells the row."""
+    at = header.index("name") if "name" in header else len(cells or ())
+    return cells[at].strip() or None if cells is not None and at < len(cells) else None
 
 
 def _blank(cells: list[str]) -> bool:
