@@ -109,7 +109,7 @@ BAD_ROWS = [
     (
         "in.jsonl",
         '{"name": ["x"], "os": "linux"}\n',
-        "in.jsonl:1: row 1: name: expected text, got a list",
+        "in.jsonl:1: row 1: name: expected non-empty text or a number, got a list",
     ),
     ("in.jsonl", b'{"name": "caf\xe9"}\n', "in.jsonl:1: row 1: not UTF-8 text (byte 13)"),
     (
@@ -144,7 +144,8 @@ BAD_ROWS = [
     (
         "in.csv",
         "name,audience\nx,beginner,extra\n",
-        "in.csv:2: row 1: the row has 3 cells, the header has 2",
+        "in.csv:2: row 1: the row has 3 cells, the header has 2; quote a cell that holds a comma "
+        '("a,b"), or write a multi answer as a;b',
     ),
     (
         "in.csv",
@@ -152,7 +153,11 @@ BAD_ROWS = [
         'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean '
         '"mobile"?); valid values: edge, mobile, server',
     ),
-    ("in.csv", b"name,os,audience\ncaf\xe9,linux,\n", "in.csv:2: row 1: not UTF-8 text"),
+    (
+        "in.csv",
+        b"name,os,audience\ncaf\xe9,linux,\n",
+        "in.csv:2: row 1: not UTF-8 text (byte 3); save the file as UTF-8",
+    ),
 ]
 
 

@@ -61,7 +61,9 @@ def test_the_next_row_names_its_own_line(capsys, tmp_path: Path) -> None:
     (tmp_path / "q.csv").write_text(body)
     _, got = records(capsys, "q.csv")
     assert len(got) == 2 and "over the 1 MiB limit" in got[0]["error"]
-    assert got[1]["error"] == f"q.csv:{3 + 2 * 1100}: row 2: the row has 3 cells, the header has 2"
+    assert got[1]["error"].startswith(
+        f"q.csv:{3 + 2 * 1100}: row 2: the row has 3 cells, the header has 2; "
+    )
 
 
 def test_a_field_over_the_limit_that_ends_in_the_file_is_one_row(capsys, tmp_path: Path) -> None:

@@ -833,7 +833,7 @@ def test_a_quoted_csv_field_over_two_undecodable_lines_is_one_error_row(
     records = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
     assert (code, out, err) == (1, "", "")
     assert [(r["error"], r["winner"]) for r in records] == [
-        ("in.csv:2: row 1: not UTF-8 text", None),
+        ("in.csv:2: row 1: not UTF-8 text (byte 2); save the file as UTF-8", None),
         (None, "jax"),
     ]
 

@@ -36,6 +36,7 @@ from recommender.fileio import (
     loads_json,
     open_input,
 )
+from recommender.rulebase import schema
 from recommender.rulebase.yamlio import Item, ItemStream
 from recommender.values import Value, frozen
 
@@ -139,17 +140,21 @@ def profile_of(
             )
         if getattr(answers, "duplicate", None):
             raise ValueError(f'duplicate key "{answers.duplicate}"')  # type: ignore[attr-defined]
-        return _name(item.get("name", default_name)), answers, answers
-    name = _name(item.pop("name", default_name))  # the flat shape: the rest are the answers
+        return _name(item, default_name), answers, answers
+    name = _name(item, default_name)
+    item.pop("name", None)  # the flat shape: the rest are the answers
     return name, item, item
 
 
-def _name(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise ValueError(f"name: expected text, got {_kind(value)}")
+def _name(item: dict[str, Any], default: str | None) -> str | None:
+    """The profile's name, read as ``recommend --profile`` reads it (:func:`schema.profile_name`):
+    text or a finite number; a name given as null, "" or a boolean is refused by both."""
+    if "name" not in item:
+        return default
+    value = item["name"]
+    if schema.profile_name(value) is not None:
+        raise ValueError(f"name: expected non-empty text or a number, got {_kind(value)}")
+    return value if isinstance(value, str) else str(value)
 
 
 def _kind(value: Any) -> str:
@@ -164,13 +169,15 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def _document_rows(kind: str, items: Iterator[Item], value: Any, source: Source) -> Iterator[Row]:
+def _document_rows(
+    kind: str, items: Iterator[Item], value: Any, source: Source, questions: Mapping[str, str]
+) -> Iterator[Row]:
     """Rows from a whole document: a list of profiles, a mapping of name: answers, or one
     profile."""
     if kind == "sequence":
         return _item_rows(items, source)
     if kind == "mapping":
-        return _mapping_rows(items, source)
+        return _mapping_rows(items, source, questions)
     raise UserError(
         "expected a list of profiles or a mapping of name: answers, got "
         f"{'an empty document' if value is None else _kind(value)}",
@@ -198,16 +205,25 @@ def _row_error(source: str, n: int, message: str) -> str:
     return f"{where}: row {n}: {problem}" if sep and where.startswith(source) else message
 
 
-def _mapping_rows(items: Iterator[Item], source: Source) -> Iterator[Row]:
+def _mapping_rows(
+    items: Iterator[Item], source: Source, questions: Mapping[str, str]
+) -> Iterator[Row]:
     """A top-level mapping is one profile when its keys are a profile's (name, answers,
-    description) and include ``answers``; else each key names a profile. The first keys are held
-    until that is clear, so a mapping of a million names still streams."""
+    description) and include ``answers``, or when they are ``name``, ``description`` and
+    questions, none holding a mapping (the flat shape, as a JSONL line has it: a profile of a
+    mapping of names is a mapping, an answer never is); else each key names a profile. The
+    first keys are held until that is clear (a flat profile has a key per question at most), so
+    a mapping of a million names still streams."""
     head: list[Item] = []
+    most = len(PROFILE_KEYS) + len(questions)
     for item in items:
         head.append(item)
-        if item.key not in PROFILE_KEYS:
+        if item.key not in PROFILE_KEYS and not (_flat(item, questions) and len(head) <= most):
             break
     keys = [item.key for item in head]
+    if "answers" not in keys and _flat_profile(head, questions, len(head) <= most):
+        yield _profile_row(head, source)
+        return
     if "answers" not in keys:
         yield from _item_rows(_chain(head, items), source)
         return
@@ -219,6 +235,21 @@ def _mapping_rows(items: Iterator[Item], source: Source) -> Iterator[Row]:
     extra = str(head[-1].key)
     message = f'unknown key "{extra}" beside "answers"{did_you_mean(extra, PROFILE_KEYS)}'
     yield Row(1, None, error=locate(source.name, 1, message, head[0].pos[0]))
+
+
+def _flat(item: Item, questions: Mapping[str, str]) -> bool:
+    """Whether ``item`` may be an answer of a flat profile: a question, not holding a mapping."""
+    return item.key in questions and not isinstance(item.value, dict)
+
+
+def _flat_profile(head: list[Item], questions: Mapping[str, str], whole: bool) -> bool:
+    """Whether ``head``, the whole mapping, is one flat profile: a question among its keys, and
+    every key a question or a profile key (none of them ``answers``)."""
+    return (
+        whole
+        and any(item.key in questions for item in head)
+        and all(item.key in PROFILE_KEYS or _flat(item, questions) for item in head)
+    )
 
 
 def _chain(head: list[Item], rest: Iterator[Item]) -> Iterator[Item]:
@@ -244,7 +275,7 @@ def read_yaml(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     if source.size and source.size > MAX_DOCUMENT:
         raise source.too_big()
     stream = ItemStream(source, source.name)  # type: ignore[arg-type]
-    yield from _document_rows(stream.kind, stream.items(), stream.value, source)
+    yield from _document_rows(stream.kind, stream.items(), stream.value, source, questions)
 
 
 def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
@@ -261,7 +292,7 @@ def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         raise UserError(f"not UTF-8 text (byte {exc.start})", source.name) from None
     del data
     doc = JsonItems(text, source.name)
-    yield from _document_rows(doc.kind, doc.items(), doc.value, source)
+    yield from _document_rows(doc.kind, doc.items(), doc.value, source, questions)
 
 
 _TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
@@ -444,9 +475,10 @@ def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
             continue
         n += 1
         if problem is None and cells is not None and len(cells) != len(header):
-            problem = f"the row has {len(cells)} cells, the header has {len(header)}"
+            problem = _miscounted(len(cells), len(header))
         if problem is not None or cells is None:
-            yield Row(n, None, error=locate(source.name, n, problem or "not valid CSV", first))
+            name = _name_cell(header, cells)
+            yield Row(n, name, error=locate(source.name, n, problem or "not valid CSV", first))
             continue
         row = dict(zip(header, cells, strict=True))
         name = row.pop("name", "").strip() or None
@@ -481,8 +513,8 @@ class _Lines:
                 continue
             try:
                 text = line.decode("utf-8-sig" if n == 1 else "utf-8")
-            except UnicodeDecodeError:
-                bad.append((n, "not UTF-8 text"))
+            except UnicodeDecodeError as exc:
+                bad.append((n, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
                 text = line.decode("utf-8", "replace")
             self.quotes += text.count('"')
             yield text
@@ -495,6 +527,22 @@ class _Lines:
         (a doubled ``""`` inside a quoted field counts twice, so the rule holds)."""
         while self.quotes % 2 and next(self.text, None) is not None:
             pass
+
+
+def _miscounted(cells: int, columns: int) -> str:
+    """A row with a cell too many or too few, and the likely fix."""
+    fix = (
+        'quote a cell that holds a comma ("a,b"), or write a multi answer as a;b'
+        if cells > columns
+        else "leave a question unanswered with an empty cell (x,,), not no cell"
+    )
+    return f"the row has {cells} cell{'s' * (cells != 1)}, the header has {columns}; {fix}"
+
+
+def _name_cell(header: list[str], cells: list[str] | None) -> str | None:
+    """The name of a row that cannot be scored, where its cells hold one: it tells the row."""
+    at = header.index("name") if "name" in header else len(cells or ())
+    return cells[at].strip() or None if cells is not None and at < len(cells) else None
 
 
 def _blank(cells: list[str]) -> bool:

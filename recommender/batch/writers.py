@@ -91,21 +91,22 @@ class JsonlWriter:
 
 
 class JsonWriter(JsonlWriter):
-    """A JSON array, one record per line, written as it goes."""
+    """A JSON array, one record per line, written as it goes. Its ``[`` waits for the first
+    records, as every writer's opening does: an input refused as a whole while its first
+    chunk is read (a second YAML document, JSON cut short) leaves stdout empty before exit 2."""
 
     def __init__(self, stream: TextIO, rules: RuleBase, probe: bool = False) -> None:
         super().__init__(stream, rules, probe)
         self.first = True
-        stream.write("[")
 
     def write(self, items: list[Item]) -> None:
         if items:
-            lead = "\n" if self.first else ",\n"
+            lead = "[\n" if self.first else ",\n"
             self.stream.write(lead + ",\n".join(self.encoded(items)))
             self.first = False
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write("]\n" if self.first else "\n]\n")
+        self.stream.write("[]\n" if self.first else "\n]\n")
 
 
 class CsvWriter:
@@ -114,16 +115,33 @@ class CsvWriter:
     def __init__(self, stream: TextIO, rules: RuleBase, probe: bool = False) -> None:
         self.rules = rules
         self.out = csv.writer(stream, lineterminator="\n")
-        self.out.writerow(columns(rules))
+        self.head: list[str] | None = columns(rules)  # written with the first rows (JsonWriter)
 
     def write(self, items: list[Item]) -> None:
+        self._open()
         self.out.writerows([flat(item, self.rules, spreadsheet=True) for item in items])
 
+    def _open(self) -> None:
+        if self.head is not None:
+            self.out.writerow(self.head)
+            self.head = None
+
     def finish(self, summary: Summary) -> None:
-        pass
+        self._open()
 
 
-class MarkdownWriter:
+class _Headed:
+    """A writer whose header is written with the first rows or the summary (JsonWriter says
+    why)."""
+
+    head = ""
+
+    def _open(self) -> str:
+        head, self.head = self.head, ""
+        return head
+
+
+class MarkdownWriter(_Headed):
     summary_inside = True
 
     def __init__(self, stream: TextIO, rules: RuleBase, probe: bool = False) -> None:
@@ -131,11 +149,10 @@ class MarkdownWriter:
         names = [md_text(f.name) for f in rules.frameworks]
         rule = " | ".join("---:" for _ in names)
         head = f"| row | name | winner | {' | '.join(names)} | margin | companion | top reasons |\n"
-        stream.write(printable(head))
-        stream.write(f"| ---: | --- | --- | {rule} | ---: | --- | --- |\n")
+        self.head = printable(head) + f"| ---: | --- | --- | {rule} | ---: | --- | --- |\n"
 
     def write(self, items: list[Item]) -> None:
-        self.stream.write("".join(self._line(item) for item in items))
+        self.stream.write(self._open() + "".join(self._line(item) for item in items))
 
     def _line(self, item: Item) -> str:
         f = flat_dict(item, self.rules)
@@ -152,10 +169,10 @@ class MarkdownWriter:
 
     def finish(self, summary: Summary) -> None:
         lines = summary_lines(summary, self.rules)
-        self.stream.write("\n" + "".join(f"- {md_text(line)}\n" for line in lines))
+        self.stream.write(self._open() + "\n" + "".join(f"- {md_text(line)}\n" for line in lines))
 
 
-class TableWriter:
+class TableWriter(_Headed):
     """Aligned columns for a terminal, widths fixed up front so rows stream; the summary follows."""
 
     summary_inside = True
@@ -173,10 +190,10 @@ class TableWriter:
             f"{'confidence':<10}",
             "companion",
         ]
-        stream.write(one_line("  ".join(head)) + "\n")
+        self.head = one_line("  ".join(head)) + "\n"
 
     def write(self, items: list[Item]) -> None:
-        self.stream.write("".join(self._line(item) for item in items))
+        self.stream.write(self._open() + "".join(self._line(item) for item in items))
 
     def _line(self, item: Item) -> str:
         f = flat_dict(item, self.rules)
@@ -197,7 +214,7 @@ class TableWriter:
 
     def finish(self, summary: Summary) -> None:
         lines = summary_lines(summary, self.rules)
-        self.stream.write("\n" + "".join(line + "\n" for line in lines))
+        self.stream.write(self._open() + "\n" + "".join(line + "\n" for line in lines))
 
 
 def _signed(score: Any) -> str:

@@ -28,6 +28,7 @@ def profile_schema(rules: RuleBase) -> dict[str, Any]:
         "properties": {
             "name": {
                 "type": ["string", "number"],
+                "pattern": r"\S",  # for text only: not empty, not all spaces
                 "description": "the profile's name in reports (a number is shown as text)",
             },
             "description": {"type": "string"},

@@ -1,0 +1,329 @@
+"""QA round 24 on ``recommender batch``: hostile and unusual inputs, the JSON contract of every
+command, and the output formats. A test of a fix failed on the code before it; the contract and
+format properties pin what held (no-fit and tie outcomes included, which the shipped rules
+alone rarely or never give)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SHIPPED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import recommender
+from recommender.cli import main
+
+RULES = recommender.load_rules(base=SHIPPED)
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    """The real CLI, in-process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _shipped_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(SHIPPED))
+    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+
+
+# -- a profile's name reads the same in recommend and batch -------------------------------------
+
+NAMES: list[tuple[str, str | None]] = [  # the name as JSON -> the name reported, None: refused
+    ('"lab"', "lab"),
+    ("7", "7"),
+    ("1.5", "1.5"),
+    ('""', None),
+    ('"   "', None),
+    ("null", None),
+    ("true", None),
+    ('["x"]', None),
+]
+
+
+@pytest.mark.parametrize(("given", "shown"), NAMES)
+def test_a_name_recommend_refuses_is_a_batch_error_record(given: str, shown: str | None):
+    """batch took "", "   " and null as names; recommend (and the profile schema) refuse them."""
+    Path("p.json").write_text(f'{{"name": {given}, "answers": {{"audience": "beginner"}}}}')
+    Path("b.jsonl").write_text(f'{{"name": {given}, "answers": {{"audience": "beginner"}}}}\n')
+    code, out, err = cli("recommend", "--profile", "p.json", "-f", "json")
+    assert code == (0 if shown else 2), err
+    code, out, err = cli("batch", "b.jsonl", "-q")
+    [record] = [json.loads(line) for line in out.splitlines()]
+    if shown is not None:
+        assert (code, record["name"], record["error"]) == (0, shown, None)
+    else:
+        assert code == 1 and record["error"].startswith(
+            "b.jsonl:1: row 1: name: expected non-empty text or a number, got "
+        ), record["error"]
+
+
+def test_a_non_finite_yaml_name_is_refused_by_batch_as_by_recommend():
+    Path("p.yaml").write_text("name: .inf\nanswers: {}\n")
+    Path("b.yaml").write_text("- name: .inf\n- name: .nan\n  audience: beginner\n- name: ok\n")
+    assert cli("recommend", "--profile", "p.yaml")[0] == 2
+    code, out, _ = cli("batch", "b.yaml", "-q")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and [r["error"] is None for r in records] == [False, False, True]
+    assert records[1]["error"] == (
+        "b.yaml:2: row 2: name: expected non-empty text or a number, got float nan"
+    )
+
+
+@pytest.mark.parametrize(("given", "shown"), NAMES)
+def test_the_profile_schema_takes_the_names_recommend_takes(given: str, shown: str | None):
+    """The schema took "" and "   ", which every command refuses."""
+    from test_contract import problems
+
+    document = {"name": json.loads(given), "answers": {}}
+    assert (problems("profile", document) == []) == (shown is not None), given
+
+
+# -- an input refused as a whole leaves stdout empty ---------------------------------------------
+
+REFUSED_LATE = {  # refused only once the first rows were read: the rest of the document is bad
+    "two.yaml": "- {name: a, audience: beginner}\n- {name: b}\n---\n- {name: c}\n",
+    "cut.json": '[{"name": "a", "audience": "beginner"}, {"name": "b"}',
+    "tail.json": '[{"name": "a"}, {"name": "b"}] trailing',
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "markdown", "table", "html"])
+@pytest.mark.parametrize("name", list(REFUSED_LATE))
+def test_an_input_refused_as_a_whole_writes_nothing_to_stdout(name: str, fmt: str):
+    """JSON gave a lone "[", CSV, Markdown and the table their header, then exit 2."""
+    Path(name).write_text(REFUSED_LATE[name])
+    code, out, err = cli("batch", name, "-f", fmt)
+    assert (code, out) == (2, ""), out
+    assert err.startswith(f"{name}:") and len(err.splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
+def test_an_empty_list_still_gets_its_header(fmt: str):
+    Path("none.json").write_text("[]")
+    code, out, _ = cli("batch", "none.json", "-f", fmt, "-q")
+    assert code == 0 and out.startswith(
+        {"json": "[]", "csv": "row,name"}.get(fmt, "|" if fmt == "markdown" else "   row")
+    ), out
+
+
+# -- the JSON contract: every command's JSON validates, and recommend's record is batch's --------
+
+OVERLAY = """\
+# A test overlay: every framework excluded on native Windows with an AMD GPU (a no-fit outcome,
+# which the shipped rules never give: nothing there excludes PyTorch).
+rules:
+  - id: qa-no-fit
+    when: {os: windows, hardware: amd_gpu}
+    dealbreaker: [tensorflow, pytorch, jax]
+    because: test
+    source: test
+    as_of: "2026-11"
+"""
+TIE = {  # an exact tie the lean does not break (found by a seeded search on the shipped rules)
+    "llm_stage": ["fine_tune"],
+    "deployment": ["mobile"],
+    "edge_target": ["microcontroller"],
+    "project_lifetime": ["long"],
+    "hardware": ["tpu"],
+    "debugging": ["no"],
+}
+NO_FIT = {"os": ["windows"], "hardware": ["amd_gpu"]}
+NONE = {"os": ["windows"], "custom_gradients": ["no"]}  # the lean alone: no recommendation
+WHAT_IFS = ("what_would_change", "swing", "deciding", "open_questions")  # batch searches none
+BATCH_ONLY = ("row", "margin", "error")
+
+
+def _overlay_rules() -> recommender.RuleBase:
+    overlay = Path("qa-overlay")
+    overlay.mkdir(exist_ok=True)
+    (overlay / "nofit.yaml").write_text(OVERLAY)
+    return recommender.load_rules(overlay, base=SHIPPED)
+
+
+def _validates(schema: str, document: Any) -> None:
+    from test_contract import problems
+
+    assert problems(schema, document) == [], (schema, problems(schema, document)[:3])
+
+
+def _profile_answers() -> st.SearchStrategy[dict[str, list[str]]]:
+    from html_support import answers_for
+    from test_contract import _allowed
+
+    drawn = answers_for(RULES).filter(_allowed)
+    listed = drawn.map(lambda a: {q: sorted(v) for q, v in a.items()})
+    return st.one_of(listed, st.sampled_from([TIE, NO_FIT, NONE]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(answers=_profile_answers(), name=st.text(min_size=1, max_size=12).filter(str.strip))
+def test_recommend_explain_and_batch_json_validate_and_agree(answers, name):
+    """Through the real CLI: recommend's JSON is the batch record minus row, margin and error
+    (and the what-ifs batch does not search), for random profiles, ties and no-fit included."""
+    _overlay_rules()
+    profile = {"name": name, "answers": answers}
+    Path("p.json").write_text(json.dumps(profile))
+    Path("b.jsonl").write_text(json.dumps(profile) + "\n")
+    code, out, err = cli("--rules", "qa-overlay", "recommend", "--profile", "p.json", "-f", "json")
+    assert code == 0, err
+    single = json.loads(out)
+    _validates("recommend", single)
+    code, out, err = cli("--rules", "qa-overlay", "batch", "b.jsonl", "-q", "-f", "json")
+    assert code == 0, err
+    [record] = json.loads(out)
+    _validates("batch", record)
+    assert {k: v for k, v in record.items() if k not in BATCH_ONLY} == {
+        **single,
+        **dict.fromkeys(WHAT_IFS, []),
+    }
+    code, out, err = cli("--rules", "qa-overlay", "explain", "--profile", "p.json", "-f", "json")
+    assert code == 0, err
+    _validates("explain", json.loads(out))
+
+
+def test_the_outcomes_the_contract_test_draws_are_a_tie_a_no_fit_and_no_recommendation():
+    rules = _overlay_rules()
+    tie, no_fit, none = (recommender.recommend(a, rules=rules) for a in (TIE, NO_FIT, NONE))
+    assert tie.winner is None and len(tie.tie) > 1 and tie.confidence != "none"
+    assert no_fit.winner is None and not no_fit.tie
+    assert none.winner is None and none.confidence == "none"
+
+
+# -- one flat profile as a whole YAML or JSON document --------------------------------------------
+
+FLAT_DOCUMENTS = {
+    "flat.yaml": "name: lab\naudience: researcher\ndeployment: [server]\n",
+    "flat.json": '{"name": "lab", "audience": "researcher", "deployment": "server"}',
+    "nameless.yaml": "audience: researcher\ndeployment: server\n",
+}
+
+
+@pytest.mark.parametrize("name", list(FLAT_DOCUMENTS))
+def test_one_flat_profile_is_one_row_as_in_jsonl(name: str):
+    """A document holding one profile in the flat shape (the JSONL line's shape) was read as a
+    mapping of name: profile: a row per answer, each "expected a mapping ..., got text"."""
+    Path(name).write_text(FLAT_DOCUMENTS[name])
+    Path("one.jsonl").write_text(json.dumps({"audience": "researcher", "deployment": "server"}))
+    code, out, err = cli("batch", name, "-q")
+    [record] = [json.loads(line) for line in out.splitlines()]
+    expected = json.loads(cli("batch", "one.jsonl", "-q")[1])
+    assert code == 0 and record["error"] is None, err
+    assert record == {**expected, "name": None if name.startswith("nameless") else "lab"}
+
+
+MAPPINGS = {  # what stays a mapping of name: profile, row for row
+    "names.yaml": ("lab: {audience: researcher}\naudience: {audience: beginner}\n", [None, None]),
+    "mixed.yaml": ("audience: beginner\nlab: {audience: researcher}\n", ["expected", None]),
+    "bad.yaml": ("name: lab\naudiense: beginner\n", ["expected", "expected"]),
+    "twice.yaml": ("audience: beginner\naudience: researcher\n", ["duplicate"]),
+}
+
+
+@pytest.mark.parametrize("name", list(MAPPINGS))
+def test_a_mapping_of_names_is_still_read_row_by_row(name: str):
+    text, errors = MAPPINGS[name]
+    Path(name).write_text(text)
+    records = [json.loads(line) for line in cli("batch", name, "-q")[1].splitlines()]
+    got = [r["error"] and r["error"].split(": ")[2].split()[0] for r in records]
+    assert got == errors, [r["error"] for r in records]
+
+
+# -- a bad CSV row says what would fix it, and keeps its name -------------------------------------
+
+CSV_ROWS = [
+    (
+        "name,audience,deployment\nlab,researcher,server,mobile\nok,beginner,\n",
+        "lab",
+        "t.csv:2: row 1: the row has 4 cells, the header has 3; quote a cell that holds a comma "
+        '("a,b"), or write a multi answer as a;b',
+    ),
+    (
+        "name,audience,deployment\nlab\nok,beginner,\n",
+        "lab",
+        "t.csv:2: row 1: the row has 1 cell, the header has 3; leave a question unanswered "
+        "with an empty cell (x,,), not no cell",
+    ),
+    (
+        b"name,audience\ncaf\xe9,beginner\nok,beginner\n",
+        "caf\ufffd",
+        "t.csv:2: row 1: not UTF-8 text (byte 3); save the file as UTF-8",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "message"), CSV_ROWS)
+def test_a_bad_csv_row_names_the_fix_and_keeps_its_name(text: str | bytes, name: str, message: str):
+    """The messages named the problem only ("the row has 1 cells, the header has 3"; "not
+    UTF-8 text"), and the error record lost the row's name."""
+    path = Path("t.csv")
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    code, out, err = cli("batch", "t.csv", "-q")
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert (code, first["error"], first["name"]) == (1, message, name)
+    assert second["error"] is None
+
+
+# -- every format: each row once, in input order; the summary adds up ----------------------------
+
+BAD_VALUES = ["novice", "none;mobile", "=1+1", "a|b", 7, True, None, [["x"]], {"a": 1}, ""]
+
+
+def _rows() -> st.SearchStrategy[list[dict[str, Any]]]:
+    answers = {
+        q.id: st.one_of(st.sampled_from(q.option_ids), st.sampled_from(BAD_VALUES))
+        for q in RULES.questions
+    }
+    names = st.one_of(st.sampled_from(["=cmd", "+1", "-x", "@a", "a|b", "<b>x</b>"]), st.text())
+    row = st.fixed_dictionaries({"name": names.filter(str.strip)}, optional=answers)
+    return st.lists(st.one_of(row, st.sampled_from([NO_FIT, TIE, NONE])), min_size=1, max_size=8)
+
+
+def _summed(summary: str) -> tuple[int, ...]:
+    """(rows, scored, failed, every outcome counted) from the summary's lines."""
+    head = summary.split("batch: ", 1)[1]
+    rows, scored, failed = (int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", head)[:3])
+    wins = head.split("winners: ", 1)[1].splitlines()[0]
+    outcomes = sum(int(n.replace(",", "")) for n in re.findall(r" (\d[\d,]*)(?: ·|$)", wins))
+    return rows, scored, failed, outcomes
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=_rows())
+def test_every_format_has_each_row_once_in_order_and_the_summary_adds_up(rows):
+    _overlay_rules()
+    Path("b.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    n = len(rows)
+    code, out, err = cli("--rules", "qa-overlay", "batch", "b.jsonl", "-f", "jsonl")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["row"] for r in records] == list(range(1, n + 1)), records
+    failed = sum(r["error"] is not None for r in records)
+    assert code == (1 if failed else 0) and _summed(err) == (n, n - failed, failed, n - failed)
+    for fmt, first in (("json", None), ("csv", 0), ("markdown", 1), ("table", 0)):
+        out = cli("--rules", "qa-overlay", "batch", "b.jsonl", "-f", fmt, "-q")[1]
+        if first is None:
+            assert json.loads(out) == records
+            continue
+        if fmt == "csv":
+            lines = list(csv.reader(io.StringIO(out)))[1:]
+            cells = [line[0] for line in lines]
+            names = [line[1] for line in lines]
+            assert all(not x.startswith(("=", "+", "-", "@")) for x in names), names
+        else:
+            body = out.split("\n\n")[0].splitlines()[2 if fmt == "markdown" else 1 :]
+            cells = [line.strip("| ").split()[0] for line in body]
+        assert cells == [str(i) for i in range(1, n + 1)], out
+        if fmt in ("markdown", "table"):
+            assert _summed(out.split("\n\n", 1)[1]) == _summed(err), out
