@@ -327,3 +327,14 @@ def test_every_format_has_each_row_once_in_order_and_the_summary_adds_up(rows):
         assert cells == [str(i) for i in range(1, n + 1)], out
         if fmt in ("markdown", "table"):
             assert _summed(out.split("\n\n", 1)[1]) == _summed(err), out
+
+
+def test_a_nul_in_a_name_reaches_the_csv_as_an_escape(tmp_path: Path):
+    # a NUL went raw into the CSV, where many readers stop ("line contains NUL") (QA, stop 24)
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"name": "a\\u0000b", "answers": {"audience": "beginner"}}\n')
+    assert main(["batch", str(rows), "-o", str(tmp_path / "out.csv"), "-q"]) == 0
+    data = (tmp_path / "out.csv").read_bytes()
+    assert b"\x00" not in data
+    (row,) = list(csv.DictReader(io.StringIO(data.decode())))
+    assert row["name"] == "a\\x00b"

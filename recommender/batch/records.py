@@ -101,9 +101,12 @@ def neutral(text: str) -> str:
     """User text made inert in a spreadsheet, as OWASP advises for CSV: a cell that would start a
     formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``) gets a leading ``'``. A lone CR
     becomes a newline: the csv module quotes a field for a newline but not for a CR, and an
-    unquoted CR splits the row for whoever reads the file."""
+    unquoted CR splits the row for whoever reads the file. A NUL shows as ``\\x00``, as the
+    terminal shows it: many CSV readers stop at one ("line contains NUL")."""
     if text.startswith(FORMULA_STARTS):
         text = "'" + text
+    if "\x00" in text:
+        text = text.replace("\x00", "\\x00")
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
