@@ -190,6 +190,11 @@ def _bounded(read: Callable[[int], bytes], limit: int, name: str) -> bytes:
     return b"".join(chunks)
 
 
+def not_utf8(byte: int) -> str:
+    """The one message for bytes that do not decode, with the fix."""
+    return f"not UTF-8 text (byte {byte}); save the file as UTF-8"
+
+
 def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES, *, pipe: bool = False) -> str:
     """A small UTF-8 text file (or stdin for ``-``); UserError naming the file otherwise.
     ``pipe`` as for :func:`read_bytes`."""
@@ -197,7 +202,7 @@ def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES, *, pipe: boo
     try:
         return data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is dropped
     except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start})", shown_name(path)) from None
+        raise UserError(not_utf8(exc.start), shown_name(path)) from None
 
 
 def read_bounded(path: str | os.PathLike[str], limit: int) -> tuple[bytes, bool] | None:
@@ -329,7 +334,7 @@ def loads_json(
         try:
             data = data.decode("utf-8")  # in C: the "utf-8-sig" codec is Python, ~7 us a row
         except UnicodeDecodeError as exc:
-            raise JsonProblem(f"not UTF-8 text (byte {exc.start})") from None
+            raise JsonProblem(not_utf8(exc.start)) from None
         data = data.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write
     decoder = decoder or (_LENIENT if nan_as_none else _STRICT)
     try:

@@ -111,7 +111,11 @@ BAD_ROWS = [
         '{"name": ["x"], "os": "linux"}\n',
         "in.jsonl:1: row 1: name: expected non-empty text or a number, got a list",
     ),
-    ("in.jsonl", b'{"name": "caf\xe9"}\n', "in.jsonl:1: row 1: not UTF-8 text (byte 13)"),
+    (
+        "in.jsonl",
+        b'{"name": "caf\xe9"}\n',
+        "in.jsonl:1: row 1: not UTF-8 text (byte 13); save the file as UTF-8",
+    ),
     (
         "in.yaml",
         "- audience: beginner\n  deployment: [server, moble]\n",

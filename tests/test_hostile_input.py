@@ -936,7 +936,7 @@ def test_a_control_character_in_yaml_is_named_as_one_not_as_bad_utf8(
     assert cli(capsys, "recommend", "--profile", "ff.yaml") == (
         2,
         "",
-        "ff.yaml: not UTF-8 text (byte 7)\n",
+        "ff.yaml: not UTF-8 text (byte 7); save the file as UTF-8\n",
     )
 
 

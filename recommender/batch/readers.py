@@ -34,6 +34,7 @@ from recommender.fileio import (
     keep_duplicates,
     lines,
     loads_json,
+    not_utf8,
     open_input,
 )
 from recommender.rulebase import schema
@@ -289,7 +290,7 @@ def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start})", source.name) from None
+        raise UserError(not_utf8(exc.start), source.name) from None
     del data
     doc = JsonItems(text, source.name)
     yield from _document_rows(doc.kind, doc.items(), doc.value, source, questions)
@@ -514,7 +515,7 @@ class _Lines:
             try:
                 text = line.decode("utf-8-sig" if n == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                bad.append((n, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+                bad.append((n, not_utf8(exc.start)))
                 text = line.decode("utf-8", "replace")
             self.quotes += text.count('"')
             yield text

@@ -19,7 +19,7 @@ from typing import IO, Any
 import yaml
 
 from recommender.errors import UserError
-from recommender.fileio import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, read_text, shown_name
+from recommender.fileio import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, not_utf8, read_text, shown_name
 from recommender.values import Value, frozen
 
 __all__ = ["MAX_BYTES", "Item", "ItemStream", "Map", "Seq", "load_yaml", "read_text"]
@@ -237,8 +237,9 @@ def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml sets no encoding to tell the two apart (always "?"): its reason says which
         undecodable = "utf-8" in str(exc.reason).lower() or isinstance(exc.character, bytes)
-        what = "not UTF-8 text" if undecodable else f"{exc.reason} in YAML; remove the character"
-        return UserError(f"{what} (byte {exc.position})", name)
+        if undecodable:
+            return UserError(not_utf8(exc.position), name)
+        return UserError(f"{exc.reason} in YAML; remove the character (byte {exc.position})", name)
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
