@@ -338,3 +338,11 @@ def test_a_nul_in_a_name_reaches_the_csv_as_an_escape(tmp_path: Path):
     assert b"\x00" not in data
     (row,) = list(csv.DictReader(io.StringIO(data.decode())))
     assert row["name"] == "a\\x00b"
+
+
+def test_an_unquoted_date_answer_is_named_as_written(tmp_path: Path, capsys):
+    # YAML reads 2026-01-01 as a date; the message showed "datetime.date(2026, 1, 1)"
+    (tmp_path / "p.yaml").write_text("answers:\n  audience: 2026-01-01\n")
+    assert main(["recommend", "--profile", str(tmp_path / "p.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "got date 2026-01-01" in err and "datetime" not in err

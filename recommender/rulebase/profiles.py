@@ -7,6 +7,7 @@ Every front end (recommend, batch, ask, rules test) goes through :func:`normaliz
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -90,8 +91,10 @@ def _option_id(q: Question, item: Any) -> str:
     if not isinstance(item, str):
         # a nested list or mapping is named as one (not by the YAML loader's class, "Seq")
         what = schema.kind_name(item) if isinstance(item, dict | list) else type(item).__name__
+        # YAML reads an unquoted 2026-01-01 as a date: shown as written, not as Python's repr
+        shown = item.isoformat() if isinstance(item, date) else repr(item)
         raise ValueError(
-            f'question "{q.id}": expected one of {", ".join(q.option_ids)}, got {what} {item!r}'
+            f'question "{q.id}": expected one of {", ".join(q.option_ids)}, got {what} {shown}'
         )
     if q.kind == "yes_no":
         item = YES_NO.get(item.strip().lower(), item)
