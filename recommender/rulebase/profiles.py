@@ -7,8 +7,8 @@ Every front end (recommend, batch, ask, rules test) goes through :func:`normaliz
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
