@@ -346,3 +346,14 @@ def test_an_unquoted_date_answer_is_named_as_written(tmp_path: Path, capsys):
     assert main(["recommend", "--profile", str(tmp_path / "p.yaml")]) == 2
     err = capsys.readouterr().err
     assert "got date 2026-01-01" in err and "datetime" not in err
+
+
+def test_the_markdown_table_names_its_stack_column_for_what_it_holds(tmp_path: Path, capsys):
+    # the column headed "companion" held the whole stack line (framework, library and routes)
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"name": "phone", "answers": {"deployment": ["mobile"]}}\n')
+    assert main(["batch", str(rows), "-f", "markdown", "-q"]) == 0
+    head, _, first = capsys.readouterr().out.splitlines()[:3]
+    cells = dict(zip(head.split(" | "), first.split(" | "), strict=True))
+    assert "companion" not in cells
+    assert cells["stack"].startswith(cells["winner"] + " + ") and "; mobile: " in cells["stack"]

@@ -148,7 +148,7 @@ class MarkdownWriter(_Headed):
         self.stream, self.rules = stream, rules
         names = [md_text(f.name) for f in rules.frameworks]
         rule = " | ".join("---:" for _ in names)
-        head = f"| row | name | winner | {' | '.join(names)} | margin | companion | top reasons |\n"
+        head = f"| row | name | winner | {' | '.join(names)} | margin | stack | top reasons |\n"
         self.head = printable(head) + f"| ---: | --- | --- | {rule} | ---: | --- | --- |\n"
 
     def write(self, items: list[Item]) -> None:
