@@ -478,7 +478,8 @@ def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         if problem is None and cells is not None and len(cells) != len(header):
             problem = _miscounted(len(cells), len(header))
         if problem is not None or cells is None:
-            name = _name_cell(header, cells)
+            unread = first <= feed.unread <= last  # a placeholder's cells hold no name
+            name = None if unread else _name_cell(header, cells)
             yield Row(n, name, error=locate(source.name, n, problem or "not valid CSV", first))
             continue
         row = dict(zip(header, cells, strict=True))
@@ -500,6 +501,7 @@ class _Lines:
 
     def __init__(self, source: Source, bad: deque[tuple[int, str]]) -> None:
         self.line, self.quotes = 0, 0
+        self.unread = 0  # the last line that stands as a placeholder
         self.text = self._text(source, bad)
 
     def __iter__(self) -> Iterator[str]:
@@ -510,6 +512,7 @@ class _Lines:
             self.line = n
             if isinstance(line, int):
                 bad.append((n, _too_long(line)))
+                self.unread = n
                 yield "-\n"
                 continue
             try:
