@@ -357,3 +357,15 @@ def test_the_markdown_table_names_its_stack_column_for_what_it_holds(tmp_path: P
     cells = dict(zip(head.split(" | "), first.split(" | "), strict=True))
     assert "companion" not in cells
     assert cells["stack"].startswith(cells["winner"] + " + ") and "; mobile: " in cells["stack"]
+
+
+def test_a_yaml_name_that_reads_as_an_integer_keeps_its_text(tmp_path: Path, capsys):
+    # YAML 1.1 reads an unquoted 010 as 8 and 0x1F as 31: the profile "010" was reported as "8"
+    (tmp_path / "p.yaml").write_text("name: 010\nanswers: {audience: beginner}\n")
+    assert main(["recommend", "--profile", str(tmp_path / "p.yaml"), "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "010"
+    rows = tmp_path / "rows.yaml"
+    rows.write_text("- {name: 0x1F}\n- {name: 12, os: linux}\n- {name: '07', os: linux}\n")
+    assert main(["batch", str(rows), "-f", "jsonl", "-q"]) == 0
+    names = [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()]
+    assert names == ["0x1F", "12", "07"]

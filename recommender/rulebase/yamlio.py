@@ -93,6 +93,12 @@ def _refused(tag: str) -> str:
     )
 
 
+def _plain_int(node: yaml.Node) -> bool:
+    """An unquoted scalar that YAML 1.1 reads as an integer (``010`` is 8, ``0x1F`` is 31)."""
+    plain = isinstance(node, yaml.ScalarNode) and not node.style  # libyaml: "", PyYAML: None
+    return plain and node.tag == _YAML + "int"
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
         data = Map()
@@ -111,6 +117,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                     key_node, f'duplicate key "{key}" (first given at line {line}:{col})'
                 )
             data[key] = self.construct_object(value_node, deep=True)
+            if key == "name" and _plain_int(value_node):  # 010 names "010", not the number 8
+                data[key] = value_node.value
             data.key_pos[key] = _pos(key_node)
             data.value_pos[key] = _pos(value_node)
 
