@@ -7,7 +7,7 @@ render."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
@@ -35,6 +35,10 @@ def _reason(r: dict[str, Any]) -> Markup:
         else None,
         data_rule=r.get("rule"),
     )
+
+
+def _number(x: Any) -> TypeGuard[float]:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def _positive(x: Any) -> bool:
@@ -80,9 +84,9 @@ def why_not(data: dict[str, Any], names: Names) -> Markup:
     if not w:
         return Markup("")
     gap = w.get("gap")
-    behind = ""
-    if isinstance(gap, (int, float)) and not isinstance(gap, bool):
-        behind = f" ({text_of(gap, False)} point{'s' if gap != 1 else ''} behind)"
+    behind = (
+        f" ({text_of(gap, False)} point{'s' if gap != 1 else ''} behind)" if _number(gap) else ""
+    )
     title = f"Why not {names.framework(w.get('framework'))}{behind}"
     if "by_question" in w:
         body = _by_question(w, names, gap, mapping(data.get("answers")))
