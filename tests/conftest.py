@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import recommender
+from recommender.scoring.result import Scorer
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -55,6 +56,21 @@ def mini() -> recommender.RuleBase:
 @pytest.fixture(scope="session")
 def shipped() -> recommender.RuleBase:
     return recommender.load_rules(base=SHIPPED)
+
+
+def shipped_with(folder: Path, name: str, text: str) -> recommender.RuleBase:
+    """The shipped rules with one overlay file, ``name`` holding ``text``, written in ``folder``."""
+    (folder / name).write_text(text)
+    return recommender.load_rules(folder, base=SHIPPED)
+
+
+def batch_confidence(answers: dict, rules: recommender.RuleBase) -> str | None:
+    """The confidence batch's vectorised path gives one profile (to compare with recommend's)."""
+    scorer = Scorer(rules)
+    many = scorer.recommend_many(
+        [(None, recommender.normalize_answers(answers, rules))], vector=scorer.table.vector()
+    )
+    return many[0].confidence
 
 
 def run_cli(

@@ -10,6 +10,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
 from askkit import DOWN, ENTER, SPACE, UP, answer, finish, spawn_ask
 from html_support import block
@@ -170,7 +171,9 @@ def test_a_save_that_fails_then_declined_keeps_the_answers_for_resume(tmp_path: 
     assert resume.load(mini, kept).answers == normalize_answers(ANSWERS, mini)
 
 
-def test_a_report_that_cannot_be_written_offers_another_file(tmp_path: Path, mini):
+def report_dir_gone(tmp_path: Path) -> pexpect.spawn:
+    """``ask --html out/r.html`` whose directory is removed during the interview, up to the
+    report; the answers not saved as a profile."""
     (tmp_path / "out").mkdir()
     child = spawn_ask(["--html", "out/r.html"], tmp_path / "state", cwd=tmp_path)
     for prompt, keys in INTERVIEW:
@@ -178,6 +181,11 @@ def test_a_report_that_cannot_be_written_offers_another_file(tmp_path: Path, min
         if prompt == "Who is it for?":
             shutil.rmtree(tmp_path / "out")
     answer(child, "Save these answers as a profile?", ENTER)  # declined
+    return child
+
+
+def test_a_report_that_cannot_be_written_offers_another_file(tmp_path: Path, mini):
+    child = report_dir_gone(tmp_path)
     child.expect_exact(
         "recommender: --html out/r.html: cannot write here: the directory out does not exist"
     )
@@ -189,13 +197,7 @@ def test_a_report_that_cannot_be_written_offers_another_file(tmp_path: Path, min
 
 
 def test_a_report_that_cannot_be_written_keeps_unsaved_answers(tmp_path: Path, mini):
-    (tmp_path / "out").mkdir()
-    child = spawn_ask(["--html", "out/r.html"], tmp_path / "state", cwd=tmp_path)
-    for prompt, keys in INTERVIEW:
-        answer(child, prompt, keys)
-        if prompt == "Who is it for?":
-            shutil.rmtree(tmp_path / "out")
-    answer(child, "Save these answers as a profile?", ENTER)  # declined
+    child = report_dir_gone(tmp_path)
     answer(child, "Write the report to another file?", ENTER)  # declined too
     out = finish(child)
     assert child.exitstatus == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED
+from conftest import SHIPPED, shipped_with
 
 import recommender
 
@@ -38,9 +38,7 @@ rules:
 
 @pytest.fixture(scope="module")
 def chained(tmp_path_factory: pytest.TempPathFactory) -> recommender.RuleBase:
-    folder: Path = tmp_path_factory.mktemp("chain")
-    (folder / "chain.yaml").write_text(CHAIN)
-    return recommender.load_rules(folder, base=SHIPPED)
+    return shipped_with(tmp_path_factory.mktemp("chain"), "chain.yaml", CHAIN)
 
 
 def test_a_follow_up_of_an_ignored_follow_up_is_ignored_for_a_true_reason(chained):
@@ -124,9 +122,7 @@ cases:
 
 @pytest.fixture(scope="module")
 def sixth(tmp_path_factory: pytest.TempPathFactory) -> recommender.RuleBase:
-    folder: Path = tmp_path_factory.mktemp("sixth")
-    (folder / "sixth.yaml").write_text(SIXTH)
-    return recommender.load_rules(folder, base=SHIPPED)
+    return shipped_with(tmp_path_factory.mktemp("sixth"), "sixth.yaml", SIXTH)
 
 
 def test_rules_test_shows_scores_to_the_tie_tolerance(sixth):

@@ -5,10 +5,9 @@ in the terminal or Markdown."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from conftest import SHIPPED
+from conftest import SHIPPED, shipped_with
 
 import recommender
 from recommender.render.html.labels import Names
@@ -62,9 +61,7 @@ rules:
 
 @pytest.fixture(scope="module")
 def probed(tmp_path_factory: pytest.TempPathFactory) -> recommender.RuleBase:
-    folder: Path = tmp_path_factory.mktemp("probed")
-    (folder / "probe.yaml").write_text(PROBED)
-    return recommender.load_rules(folder, base=SHIPPED)
+    return shipped_with(tmp_path_factory.mktemp("probed"), "probe.yaml", PROBED)
 
 
 @pytest.mark.parametrize("status", ["ok", "failed"])

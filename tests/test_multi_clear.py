@@ -5,7 +5,7 @@ together (``team_knows: [tensorflow, jax]``) showed no what-if that clears them.
 
 from __future__ import annotations
 
-from conftest import SHIPPED
+from conftest import SHIPPED, batch_confidence
 
 import recommender
 
@@ -36,12 +36,8 @@ def test_clearing_two_ticks_is_a_what_if_with_the_outcome_it_really_gives():
 
 
 def test_batch_confidence_agrees_with_recommend_when_clearing_decides():
-    scorer = recommender.scoring.result.Scorer(RULES)
     one = recommender.recommend(TWO_TICKS, rules=RULES)
-    many = scorer.recommend_many(
-        [(None, recommender.normalize_answers(TWO_TICKS, RULES))], vector=scorer.table.vector()
-    )
-    assert many[0].confidence == one.confidence
+    assert batch_confidence(TWO_TICKS, RULES) == one.confidence
 
 
 def test_one_tick_is_not_offered_twice():

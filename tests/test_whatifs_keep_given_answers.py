@@ -5,7 +5,7 @@ the open questions had scored the change as if the follow-up had never been answ
 
 from __future__ import annotations
 
-from conftest import SHIPPED
+from conftest import SHIPPED, batch_confidence
 
 import recommender
 
@@ -31,12 +31,8 @@ def test_the_what_if_is_what_the_change_really_gives():
 
 
 def test_batch_confidence_agrees_with_recommend_on_a_dropped_follow_up():
-    scorer = recommender.scoring.result.Scorer(RULES)
     one = recommender.recommend(MCU, rules=RULES)
-    many = scorer.recommend_many(
-        [(None, recommender.normalize_answers(MCU, RULES))], vector=scorer.table.vector()
-    )
-    assert many[0].confidence == one.confidence
+    assert batch_confidence(MCU, RULES) == one.confidence
 
 
 def test_a_rival_the_answer_would_exclude_does_not_catch_up():
