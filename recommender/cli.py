@@ -329,10 +329,14 @@ _CLOSED = {
 def _stand_in_for_closed_streams() -> None:
     """A stand-in for each standard stream that was closed at start, with /dev/null opened on its
     descriptor, so that no file the command opens later lands on 0, 1 or 2, where a child or a
-    stray write would write into it. A closed stderr discards: the exit code still tells."""
+    stray write would write into it. A closed stderr discards: the exit code still tells.
+    ``-o`` naming such a descriptor (/dev/stdout) is refused (:func:`fileio.closed_at_start`)."""
+    from recommender.fileio import closed_at_start
+
     for fd, name in enumerate(("stdin", "stdout", "stderr")):
         if getattr(sys, name) is not None:
             continue
+        closed_at_start(fd)
         null = os.open(os.devnull, os.O_RDWR)
         if null != fd:
             os.dup2(null, fd)

@@ -378,6 +378,10 @@ class Target(Value):
 # A process's own descriptors (/dev/stdout on a redirect, /dev/fd/3): written into, appended to,
 # whatever they turn out to be, never renamed over. Any other path under /proc or /dev is a path.
 DESCRIPTOR = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/(self|thread-self|\d+)/fd/\d+")
+# The standard streams closed when the command started (``>&-``): the CLI put /dev/null on each
+# descriptor (:func:`closed_at_start`), so ``-o /dev/stdout`` would write into nothing.
+_closed: set[int] = set()
+STREAMS = (("standard input", "stdin"), ("standard output", "stdout"), ("standard error", "stderr"))
 WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # only a write fails so
 LINKS_FOLLOWED = 40  # symlinks followed to a new file's place, as Linux does before ELOOP
 
@@ -405,12 +409,29 @@ def output_target(
     if _is_input(st, inputs, update):
         raise UserError(f"the output would replace the input; choose another {flag} file", path)
     if DESCRIPTOR.fullmatch(os.path.abspath(path)) and not stat.S_ISDIR(st.st_mode):
+        _refuse_closed(path, flag)
         return Target(path, direct=True)  # /dev/stdout on a redirect, /dev/fd/3: never renamed
     if not stat.S_ISREG(st.st_mode):
         return _special(path, st.st_mode, flag)
     real = os.path.realpath(path)  # it exists, so every part of it is resolved as the kernel does
     _writable(os.path.dirname(real), path)
     return Target(real)
+
+
+def closed_at_start(fd: int) -> None:
+    """Note that standard descriptor ``fd`` was closed when the command started and now holds
+    /dev/null, a stand-in for the life of the process."""
+    _closed.add(fd)
+
+
+def _refuse_closed(path: str, flag: str) -> None:
+    """UserError for ``-o /dev/stdout`` (or /dev/fd/1, /proc/self/fd/1) when stdout was closed
+    at start, as ``-o -`` is refused: the stand-in would lose the output and exit 0."""
+    fd = _own_descriptor(path)
+    if fd is not None and fd in _closed:
+        long, short = STREAMS[fd]
+        problem = f"{long} is closed: write to a file with {flag} FILE, or open {short}"
+        raise UserError(problem, path)
 
 
 def _new_file(path: str, flag: str) -> str:

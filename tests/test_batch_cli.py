@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -12,10 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import recommender
+from recommender.batch import readers
 from recommender.batch.progress import Progress
 from recommender.cli import main
+from recommender.errors import UserError
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -189,6 +194,10 @@ def test_a_bad_row_becomes_an_error_record_and_the_next_row_is_still_scored(
 
 # -- whole-input problems: exit 2, one line --------------------------------------------------------
 
+EMPTY_JSONL = (
+    "{file}: the input is empty; expected one profile per line, each a JSON object such as "
+    '{{"name": ..., "answers": {{...}}}}'
+)
 UNUSABLE = [
     (
         "in.csv",
@@ -219,6 +228,9 @@ UNUSABLE = [
         "",
         "in.json: the input is empty; expected a list of profiles or a mapping of name: answers",
     ),
+    ("in.jsonl", "", EMPTY_JSONL.format(file="in.jsonl")),
+    ("in.jsonl", "\n  \n\t\r\n", EMPTY_JSONL.format(file="in.jsonl")),  # blank lines: no row
+    ("in.jsonl", b"\xef\xbb\xbf\n", EMPTY_JSONL.format(file="in.jsonl")),  # a BOM, then nothing
     (
         "in.json",
         "[{]",
@@ -256,10 +268,43 @@ def test_stdin_needs_an_input_format(capsys):
     )
 
 
-def test_an_unusable_input_leaves_no_output_file(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("name", "text"), [("in.csv", "name,audiance\nx,beginner\n"), ("in.jsonl", "\n\n")]
+)
+def test_an_unusable_input_leaves_no_output_file(tmp_path, capsys, name, text):
     dst = tmp_path / "out.jsonl"
-    code, _, _ = batch(tmp_path, capsys, "in.csv", "name,audiance\nx,beginner\n", "-o", str(dst))
-    assert code == 2 and not dst.exists() and [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+    code, _, _ = batch(tmp_path, capsys, name, text, "-o", str(dst))
+    assert code == 2 and not dst.exists() and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+EMPTY_STDIN = {  # an empty pipe is refused as an empty file is, in every input format
+    "jsonl": EMPTY_JSONL.format(file="<stdin>"),
+    "json": "<stdin>: the input is empty; expected a list of profiles or a mapping of name: "
+    "answers",
+    "csv": "<stdin>:1: the CSV has no header row; expected a column per question (and "
+    "optionally name)",
+    "yaml": "<stdin>: expected a list of profiles or a mapping of name: answers, got an empty "
+    "document",
+}
+
+
+@pytest.mark.parametrize("fmt", list(EMPTY_STDIN))
+def test_an_empty_stdin_exits_2_with_one_line(fmt):
+    """An empty JSONL pipe scored 0 rows and exited 0, where JSON, CSV and YAML exit 2."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
+    argv = [sys.executable, "-m", "recommender", "batch", "-", "--input-format", fmt]
+    done = subprocess.run(argv, input="\n \n", env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", EMPTY_STDIN[fmt] + "\n")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=" \t\r\n\x0b\x0c", max_size=40), st.booleans())
+def test_a_jsonl_input_of_blank_lines_is_refused_as_a_whole(blank: str, bom: bool):
+    data = (codecs.BOM_UTF8 if bom else b"") + blank.encode()
+    source = readers.Source(io.BytesIO(data), "in.jsonl")
+    with pytest.raises(UserError) as refused:
+        readers.READERS["jsonl"](source, {})
+    assert str(refused.value) == EMPTY_JSONL.format(file="in.jsonl")
 
 
 # -- nothing is dropped: one record per row, in order ----------------------------------------------

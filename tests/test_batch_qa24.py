@@ -71,8 +71,11 @@ def test_a_name_recommend_refuses_is_a_batch_error_record(given: str, shown: str
 
 
 def test_a_non_finite_yaml_name_is_refused_by_batch_as_by_recommend():
-    Path("p.yaml").write_text("name: .inf\nanswers: {}\n")
-    Path("b.yaml").write_text("- name: .inf\n- name: .nan\n  audience: beginner\n- name: ok\n")
+    # tagged: an unquoted .inf is the name ".inf" (test_a_yaml_name_keeps_the_text_written)
+    Path("p.yaml").write_text("name: !!float .inf\nanswers: {}\n")
+    Path("b.yaml").write_text(
+        "- name: !!float .inf\n- name: !!float .nan\n  audience: beginner\n- name: ok\n"
+    )
     assert cli("recommend", "--profile", "p.yaml")[0] == 2
     code, out, _ = cli("batch", "b.yaml", "-q")
     records = [json.loads(line) for line in out.splitlines()]
@@ -369,3 +372,70 @@ def test_a_yaml_name_that_reads_as_an_integer_keeps_its_text(tmp_path: Path, cap
     assert main(["batch", str(rows), "-f", "jsonl", "-q"]) == 0
     names = [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()]
     assert names == ["0x1F", "12", "07"]
+
+
+# What YAML 1.1 reads as a number, a date or yes/no from a name written unquoted: the name is the
+# text written, in recommend and batch alike. true/false stay booleans (as in JSON: refused), null
+# and ~ stay no name (refused), a tagged value is what its tag says.
+WRITTEN_NAMES = [
+    *("1.50", "1e3", ".inf", "-.inf", ".NaN", "1_000.0", "-.5", ".5", "+1.0", "1:30:00.5"),
+    *("010", "0x1F", "1:30", "2024-01-01", "2024-13-45", "2024-01-01 10:00:00"),
+    *("yes", "No", "ON", "off"),
+]
+
+
+def _recommended_name(text: str) -> str | None:
+    Path("p.yaml").write_text(f"name: {text}\nanswers: {{audience: beginner}}\n")
+    code, out, _ = cli("recommend", "--profile", "p.yaml", "-f", "json")
+    return json.loads(out)["name"] if code == 0 else None
+
+
+def _batch_names(document: str) -> list[str | None]:
+    Path("b.yaml").write_text(document)
+    return [json.loads(line)["name"] for line in cli("batch", "b.yaml", "-q")[1].splitlines()]
+
+
+@pytest.mark.parametrize("text", WRITTEN_NAMES)
+def test_a_yaml_name_keeps_the_text_written(text: str):
+    """1.50 was the profile "1.5", .inf and yes were refused, 1_000.0 was "1000.0"."""
+    assert _recommended_name(text) == text
+    one = f"name: {text}\nanswers: {{audience: beginner}}\n"  # a batch of one profile
+    listed = f"- {{name: {text}, audience: beginner}}\n- name: {text}\n  os: linux\n"
+    keyed = f"{text}: {{audience: beginner}}\n"  # a mapping of name: answers
+    assert _batch_names(one) + _batch_names(listed) + _batch_names(keyed) == [text] * 4
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("true", None), ("False", None), ("null", None), ("~", None), ("", None)]
+    + [("!!float 1.50", "1.5"), ("!!int 010", "8"), ("'1.50'", "1.50"), ('"yes"', "yes")],
+)
+def test_a_yaml_name_that_is_not_text_as_written(text: str, shown: str | None):
+    """A boolean and null are refused as before; a tag or quotes say what is meant."""
+    assert _recommended_name(text) == shown
+    assert _batch_names(f"- {{name: {text}, audience: beginner}}\n") == [shown]
+
+
+def test_a_key_naming_a_profile_keeps_its_text_whatever_yaml_reads():
+    document = "true: {os: linux}\n1.0: {os: linux}\n1: {os: linux}\n~: {os: linux}\n"
+    assert _batch_names(document) == ["true", "1.0", "1", None]  # 1.0 and 1 were one name twice
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.one_of(
+        st.floats(allow_nan=False).map(repr),
+        st.floats(allow_nan=False).map(lambda f: f"{f:.3e}"),
+        st.integers().map(str),
+        st.from_regex(r"[-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?", fullmatch=True),
+        st.from_regex(r"[-+]?\.[0-9][0-9_]*", fullmatch=True),
+        st.from_regex(r"[-+]?[0-9]+(:[0-5]?[0-9])+(\.[0-9_]*)?", fullmatch=True),
+        st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", fullmatch=True),
+        st.sampled_from(["yes", "Yes", "YES", "no", "on", "Off", ".inf", "-.Inf", ".nan"]),
+    ).filter(lambda text: len(text) <= 100)  # a longer number is refused: quote it if it is text
+)
+def test_a_name_that_yaml_reads_as_a_number_keeps_its_text(text: str):
+    from recommender.rulebase.yamlio import load_yaml
+
+    assert load_yaml("p.yaml", f"name: {text}\n")["name"] == text
+    assert load_yaml("p.yaml", f"- {{name: {text}, os: linux}}\n")[0]["name"] == text

@@ -268,6 +268,28 @@ def test_a_closed_stdout_does_not_stop_a_command_that_writes_a_file(tmp_path: Pa
     assert json.loads(out.read_text())["answers"] == {"os": "linux"}
 
 
+@pytest.mark.parametrize("path", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+@pytest.mark.parametrize(
+    "args", [["recommend", "-a", "os=linux"], ["batch", "in.jsonl"]], ids=["recommend", "batch"]
+)
+def test_o_naming_a_stdout_closed_at_start_is_refused_as_o_dash_is(
+    tmp_path: Path, path: str, args: list[str]
+) -> None:
+    """``-o /dev/stdout >&-`` wrote into the /dev/null that stands in for stdout and exited 0,
+    where ``-o - >&-`` says stdout is closed and exits 2."""
+    (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n')
+    dash = run_with_closed(1, *args, "-o", "-", cwd=tmp_path)
+    named = run_with_closed(1, *args, "-o", path, cwd=tmp_path)
+    assert (dash.returncode, dash.stderr) == (2, CLOSED_STDOUT)
+    assert (named.returncode, named.stderr) == (2, CLOSED_STDOUT.replace("recommender", path))
+    assert os.listdir(tmp_path) == ["in.jsonl"]
+
+
+def test_o_dev_stderr_with_stderr_closed_at_start_exits_2() -> None:
+    proc = run_with_closed(2, "recommend", "-a", "os=linux", "-o", "/dev/stderr")
+    assert (proc.returncode, proc.stdout) == (2, "")
+
+
 def test_a_closed_stderr_loses_the_message_but_not_the_exit_code() -> None:
     proc = run_with_closed(2, "recommend", "-a", "os=plan9")
     assert (proc.returncode, proc.stdout) == (2, "")

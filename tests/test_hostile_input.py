@@ -156,8 +156,8 @@ BAD_PROFILES = [
     ("tag-bool", "name: !!bool x\n", 'p.yaml:1:7: "x" is not a valid !!bool; write a plain value'),
     ("tag-timestamp", "name: !!timestamp x\n",
      'p.yaml:1:7: "x" is not a valid !!timestamp; write a plain value'),
-    ("bad-date", "name: 2024-13-45\n",
-     'p.yaml:1:7: "2024-13-45" is not a valid !!timestamp; write a plain value'),
+    ("bad-date", "description: 2024-13-45\n",  # a name keeps its text: name: 2024-13-45 is fine
+     'p.yaml:1:14: "2024-13-45" is not a valid !!timestamp; write a plain value'),
     ("tag-map", "name: !!map x\n",
      'p.yaml:1:7: the tag "!!map" is not allowed; rule files and profiles hold plain data only'),
     ("tag-seq", "name: !!seq x\n",
@@ -167,7 +167,7 @@ BAD_PROFILES = [
      "only"),
     ("number-5000-digits", "name: " + "9" * 5000 + "\n",
      "p.yaml:1:7: a number of 5,000 characters, over the 100 limit (quote it if it is text)"),
-    ("nan-name", "name: .nan\n", "p.yaml:1:7: profile name: expected non-empty text"),
+    ("nan-name", "name: !!float .nan\n", "p.yaml:1:7: profile name: expected non-empty text"),
 ]  # fmt: skip
 
 

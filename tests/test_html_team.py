@@ -163,8 +163,8 @@ def test_html_is_picked_by_extension(team: Path, tmp_path: Path):
 
 
 def test_an_empty_batch_still_makes_a_page(tmp_path: Path):
-    empty = tmp_path / "none.jsonl"
-    empty.write_text("")
+    empty = tmp_path / "none.json"
+    empty.write_text("[]")  # a list of no profile: an empty file is refused (exit 2)
     done = run_cli("batch", str(empty), "-f", "html", env=MINI_ENV)
     assert done.returncode == 0 and block(done.stdout, "records") == []
     assert "No profile could be scored." in done.stdout

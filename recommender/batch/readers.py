@@ -1,7 +1,8 @@
 """Batch input: read profiles from YAML, JSON, JSONL or CSV as a stream of :class:`Row`.
 
-Each reader is a generator listed in :data:`READERS`. A row that cannot be read becomes a Row with
-``error`` set (the batch goes on); an input that is unusable as a whole raises UserError (exit 2).
+Each reader is listed in :data:`READERS` and gives an iterator of rows. A row that cannot be read
+becomes a Row with ``error`` set (the batch goes on); an input that is unusable as a whole (an
+empty one too, in every format) raises UserError (exit 2).
 Every read is bounded (:mod:`recommender.fileio`): JSONL and CSV are read a line at a time, each
 line at most :data:`~recommender.fileio.MAX_LINE` bytes; a YAML or JSON document is at most
 :data:`~recommender.fileio.MAX_DOCUMENT` bytes and is turned into rows one profile at a time, so
@@ -20,6 +21,7 @@ import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from itertools import chain
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
@@ -437,6 +439,22 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
             yield Row(n, name, answers, line=line_no)
 
 
+def read_jsonl_input(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
+    """:func:`read_jsonl`, with an input that holds no profile (0 bytes, blank lines only, an
+    empty pipe) refused as a whole, as an empty JSON or CSV input is: a run of 0 rows that exits
+    0 hid a wrong file or a producer that failed. The first row is read now; the rest are
+    chained, not re-yielded, so no frame is added per row."""
+    rows = read_jsonl(source, questions)
+    first = next(rows, None)
+    if first is None:
+        raise UserError(
+            "the input is empty; expected one profile per line, each a JSON object such as "
+            '{"name": ..., "answers": {...}}',
+            source.name,
+        )
+    return chain((first,), rows)
+
+
 def _too_long(length: int) -> str:
     return (
         f"the line is {length:,} bytes, over the {MAX_LINE >> 20} MiB limit for one profile; "
@@ -625,7 +643,7 @@ Reader = Callable[[Source, Mapping[str, str]], Iterator[Row]]
 READERS: dict[str, Reader] = {
     "yaml": read_yaml,
     "json": read_json,
-    "jsonl": read_jsonl,
+    "jsonl": read_jsonl_input,
     "csv": read_csv,
 }
 

@@ -93,10 +93,26 @@ def _refused(tag: str) -> str:
     )
 
 
-def _plain_int(node: yaml.Node) -> bool:
-    """An unquoted scalar that YAML 1.1 reads as an integer (``010`` is 8, ``0x1F`` is 31)."""
-    plain = isinstance(node, yaml.ScalarNode) and not node.style  # libyaml: "", PyYAML: None
-    return plain and node.tag == _YAML + "int"
+# What YAML 1.1 reads from an unquoted name that was written as text: 010 is 8, 0x1F is 31, 1:30
+# is 90, 1.50 is 1.5, .inf is infinity, 2024-01-01 is a date, and yes/no/on/off are booleans.
+_WRITTEN = frozenset(_YAML + t for t in ("int", "float", "timestamp"))
+_ONLY_YAML11_BOOLS = frozenset(("yes", "no", "on", "off"))
+
+
+class _Guessed(yaml.ScalarNode):
+    """A scalar given no tag, whose type YAML guessed from its text (quoted: always text)."""
+
+
+def _as_written(node: yaml.Node, *, key: bool = False) -> bool:
+    """Whether a scalar that names a profile keeps its text: one YAML guessed to be a number, a
+    date or yes/no, not one tagged so (``!!float .nan`` is a number). ``true`` and ``false`` are
+    booleans to JSON and YAML 1.2 too, so a ``name:`` given so stays one (and is refused), but a
+    key that names a profile is a name whatever it reads as; null (``~``, nothing) is no name."""
+    if not isinstance(node, _Guessed):
+        return False
+    if node.tag == _YAML + "bool":
+        return key or node.value.lower() in _ONLY_YAML11_BOOLS
+    return node.tag in _WRITTEN
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -116,9 +132,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 raise _located(
                     key_node, f'duplicate key "{key}" (first given at line {line}:{col})'
                 )
-            data[key] = self.construct_object(value_node, deep=True)
-            if key == "name" and _plain_int(value_node):  # 010 names "010", not the number 8
+            if key == "name" and _as_written(value_node):  # 010 names "010", not the number 8
                 data[key] = value_node.value
+            else:
+                data[key] = self.construct_object(value_node, deep=True)
             data.key_pos[key] = _pos(key_node)
             data.value_pos[key] = _pos(value_node)
 
@@ -225,6 +242,7 @@ class _Composer:
         return None
 
     def _scalar(self, event: Any) -> yaml.ScalarNode:
+        kind = _Guessed if event.tag is None else yaml.ScalarNode
         if event.tag in (None, "!"):
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         elif event.tag in SCALAR_TAGS:
@@ -237,7 +255,7 @@ class _Composer:
                 f"a number of {len(event.value):,} characters, over the {MAX_DIGITS} limit "
                 "(quote it if it is text)",
             )
-        return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return kind(tag, event.value, event.start_mark, event.end_mark, event.style)
 
 
 def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
@@ -348,8 +366,8 @@ class ItemStream:
                 raise _located(self.loader.get_event(), "expected one YAML document, found another")
 
     def _pair(self, seen: dict[Any, Pos]) -> Item:
-        key = self._item(None)
-        value = self._item(key.value)
+        key = self._item(None, as_written=lambda node: _as_written(node, key=True))  # a name
+        value = self._item(key.value, as_written=_as_written if key.value == "name" else None)
         if key.error or value.error:
             return Item(key.value, None, key.pos, key.error or value.error)
         try:
@@ -363,10 +381,13 @@ class ItemStream:
         seen[key.value] = key.pos
         return value
 
-    def _item(self, key: Any) -> Item:
+    def _item(self, key: Any, as_written: Callable[[yaml.Node], bool] | None = None) -> Item:
+        """The next item; its text as written where ``as_written`` says so (a name)."""
         with self._errors():
             try:
                 node = self.composer.node()
+                if as_written is not None and as_written(node):
+                    return Item(key, node.value, _pos(node))
                 return Item(key, self.loader.construct_document(node), _pos(node))
             except _Unreadable:
                 raise
