@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED
+from conftest import SHIPPED, run_cli
 
 from recommender.cli import main
 from recommender.rulebase.validate import plan
@@ -32,6 +32,39 @@ def _shipped_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(SHIPPED))
     monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+
+
+# -- a file that fails as it is read (EIO) is named in the one line ------------------------------
+
+
+def _read_fails(path: str) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            stream.read(1)
+    except OSError:
+        return True
+    return False
+
+
+@pytest.mark.skipif(not _read_fails("/proc/self/mem"), reason="needs Linux's /proc/self/mem")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("recommend", "--profile", "/proc/self/mem"),
+        ("explain", "--profile", "/proc/self/mem"),
+        ("batch", "/proc/self/mem", "--input-format", "jsonl"),
+        ("batch", "/proc/self/mem", "--input-format", "yaml"),
+        ("rules", "validate", "/proc/self/mem"),
+    ],
+    ids=["recommend", "explain", "batch-jsonl", "batch-yaml", "validate"],
+)
+def test_a_read_error_names_the_file(args: tuple[str, ...]) -> None:
+    # /proc/self/mem is a regular file that fails at the first read, as a failing disk does; the
+    # line said only "recommender: Input/output error"
+    done = run_cli(*args)
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith("recommender: /proc/self/mem: "), line
 
 
 # -- rules validate: an overlay of many files is read in linear time -------------------------------
