@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import time
 from pathlib import Path
 
 import pytest
 from conftest import SHIPPED, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recommender.cli import main
 from recommender.rulebase.validate import plan
@@ -65,6 +68,54 @@ def test_a_read_error_names_the_file(args: tuple[str, ...]) -> None:
     assert done.returncode == 2
     [line] = done.stderr.splitlines()
     assert line.startswith("recommender: /proc/self/mem: "), line
+
+
+# -- batch JSON is JSON: a trailing comma is refused, as recommend refuses it ---------------------
+
+
+@pytest.mark.usefixtures("_shipped_rules")
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        (f"[{PROFILE},]", "t.json:1:44: invalid JSON: a comma before the closing ']'"),
+        ('{"a": {},\n }', "t.json:2:2: invalid JSON: a comma before the closing '}'"),
+    ],
+)
+def test_a_trailing_comma_in_a_batch_json_document_is_refused(doc: str, message: str) -> None:
+    Path("t.json").write_text(doc)
+    code, out, err = cli("batch", "t.json", "-q")
+    assert (code, out, err) == (2, "", f"{message}; remove the comma\n")
+
+
+SEPARATORS = st.sampled_from([",", ", ", ",\n", ",,", "", " , ,"])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    items=st.lists(st.sampled_from([PROFILE, '{"audience": "beginner"}', "{}"]), max_size=4),
+    separators=st.lists(SEPARATORS, min_size=5, max_size=5),
+    trailing=st.sampled_from(["", ",", " ,\n"]),
+    mapping=st.booleans(),
+)
+def test_batch_reads_a_json_document_exactly_when_json_does(
+    _shipped_rules: None, items: list[str], separators: list[str], trailing: str, mapping: bool
+) -> None:
+    body = [f'"n{i}": {item}' if mapping else item for i, item in enumerate(items)]
+    text = "".join(sep + item for sep, item in zip(["", *separators], body, strict=False))
+    text += trailing
+    doc = "{" + text + "}" if mapping else "[" + text + "]"
+    try:
+        json.loads(doc)
+        valid = True
+    except ValueError:
+        valid = False
+    Path("t.json").write_text(doc)
+    code, out, _ = cli("batch", "t.json", "-q", "-f", "jsonl")
+    assert (code != 2) is valid, doc
+    if valid:
+        assert len(out.splitlines()) == len(items)
 
 
 # -- rules validate: an overlay of many files is read in linear time -------------------------------

@@ -335,6 +335,8 @@ class JsonItems:
                 break
             self._expect(",", f"',' or '{close}'")
             self._space()
+            if self.text.startswith(close, self.at):  # json.loads refuses it too, as recommend does
+                self._fail(f"a comma before the closing '{close}'; remove the comma")
         self.at += 1
         self._space()
         if self.at < len(self.text):
