@@ -118,6 +118,36 @@ def test_batch_reads_a_json_document_exactly_when_json_does(
         assert len(out.splitlines()) == len(items)
 
 
+# -- a CSV quote that never closes, or text glued after one, is that row's error -----------------
+
+
+@pytest.mark.usefixtures("_shipped_rules")
+@pytest.mark.parametrize(
+    ("last", "problem"),
+    [
+        ('b,"beginner\n', 'the file ends inside a quoted field; close its " (a file cut short?)'),
+        ('b,"beginner', 'the file ends inside a quoted field; close its " (a file cut short?)'),
+        (
+            '"b"c,beginner\nd,beginner\n',
+            'text after the closing " of a field; quote the whole field, a " in it as ""',
+        ),
+    ],
+    ids=["cut-in-quote", "cut-in-quote-no-newline", "text-after-quote"],
+)
+def test_a_broken_csv_quote_is_an_error_record_and_the_rest_is_scored(
+    last: str, problem: str
+) -> None:
+    # The csv module took a quote cut short at the end of the file as the whole field
+    # ("beginner\n", scored as beginner), and glued "b"c into "bc": no error at all
+    Path("t.csv").write_text("name,audience\na,researcher\n" + last)
+    code, out, _ = cli("batch", "t.csv", "-q", "-f", "jsonl")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert [r["error"] for r in records[:2]] == [None, f"t.csv:3: row 2: {problem}"]
+    assert [r["winner"] for r in records[2:]] == ["pytorch"] * (len(records) - 2)
+    assert len(records) == 2 + last.count("d,")
+
+
 # -- rules validate: an overlay of many files is read in linear time -------------------------------
 
 

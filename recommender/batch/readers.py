@@ -455,7 +455,9 @@ def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     csv.field_size_limit(FIELD_LIMIT)
     bad: deque[tuple[int, str]] = deque()
     feed = _Lines(source, bad)
-    reader = csv.reader(feed)
+    # strict: a quote never closed (a file cut short) or text after a closing quote is a bad
+    # row; else the csv module takes the rest of the file as the field, or glues the text on
+    reader = csv.reader(feed, strict=True)
     header = _check_header(_header(reader, source.name), questions, source.name, bad)
     feed.record_ended()
     n, last = 0, feed.line
@@ -566,6 +568,10 @@ def _csv_problem(exc: csv.Error) -> str:
     text = str(exc)
     if "new-line character" in text:
         return "a carriage return (CR) inside an unquoted field; quote the field or remove the CR"
+    if "end of data" in text:
+        return 'the file ends inside a quoted field; close its " (a file cut short?)'
+    if "expected after" in text:
+        return 'text after the closing " of a field; quote the whole field, a " in it as ""'
     if _over_limit(exc):
         mib, rest = divmod(FIELD_LIMIT, 1 << 20)
         size = f"{mib} MiB" if mib and not rest else f"{FIELD_LIMIT:,}-character"
