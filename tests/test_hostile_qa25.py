@@ -8,11 +8,14 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED, run_cli
+from conftest import ROOT, SHIPPED, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +149,35 @@ def test_a_broken_csv_quote_is_an_error_record_and_the_rest_is_scored(
     assert [r["error"] for r in records[:2]] == [None, f"t.csv:3: row 2: {problem}"]
     assert [r["winner"] for r in records[2:]] == ["pytorch"] * (len(records) - 2)
     assert len(records) == 2 + last.count("d,")
+
+
+# -- a UTF-16 batch YAML is refused as every other input refuses it --------------------------------
+
+
+def test_a_utf16_batch_yaml_is_not_utf8_even_when_its_mark_comes_a_byte_at_a_time(
+    tmp_path: Path,
+) -> None:
+    # YAML's parser read UTF-16 by its byte-order mark, so batch scored what recommend refused
+    data = "- {name: lab, audience: researcher}\n".encode("utf-16")
+    (tmp_path / "u.yaml").write_bytes(data)
+    done = run_cli("batch", "u.yaml", "-q", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "u.yaml: not UTF-8 text (byte 0); save the file as UTF-8\n"
+    writer = [
+        sys.executable,
+        "-c",
+        "import sys, time; d = sys.stdin.buffer.read(); o = "
+        "sys.stdout.buffer; o.write(d[:1]); o.flush(); time.sleep(0.3); o.write(d[1:])",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with subprocess.Popen(writer, stdin=subprocess.PIPE, stdout=subprocess.PIPE) as feed:
+        assert feed.stdin is not None
+        feed.stdin.write(data)
+        feed.stdin.close()
+        batch = [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "yaml"]
+        done2 = subprocess.run(batch, stdin=feed.stdout, capture_output=True, text=True, env=env)
+    assert (done2.returncode, done2.stdout) == (2, "")
+    assert done2.stderr == "<stdin>: not UTF-8 text (byte 0); save the file as UTF-8\n"
 
 
 # -- rules validate: an overlay of many files is read in linear time -------------------------------

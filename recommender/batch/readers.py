@@ -65,6 +65,7 @@ class Source:
     def __init__(self, stream: BinaryIO, name: str, size: int | None = None) -> None:
         self.stream, self.name, self.size = stream, name, size
         self.bytes_read = 0
+        self.head = b""  # the first two bytes, once read: a UTF-16 byte-order mark is refused
 
     def lines(self) -> Iterator[bytes | int]:
         """Each line; a line over MAX_LINE bytes comes as its length (an int), never held."""
@@ -76,10 +77,19 @@ class Source:
         """A piece of a whole document (YAML's parser pulls these); past MAX_DOCUMENT, refused."""
         want = MAX_DOCUMENT + 1 - self.bytes_read
         data = self.stream.read(want if size < 0 else min(size, want))
+        if self.bytes_read < 2:
+            self._check_head(data)
         self.bytes_read += len(data)
         if self.bytes_read > MAX_DOCUMENT:
             raise self.too_big()
         return data
+
+    def _check_head(self, data: bytes) -> None:
+        """YAML's parser would read UTF-16 by its byte-order mark, which ``recommend`` and every
+        other input refuse: not UTF-8, said the same way."""
+        self.head = (self.head + data)[:2]
+        if self.head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            raise UserError(not_utf8(0), self.name)
 
     def read_all(self) -> bytes:
         if self.size and self.size > MAX_DOCUMENT:
