@@ -416,6 +416,12 @@ def output_target(
         return _special(path, st.st_mode, flag)
     real = os.path.realpath(path)  # it exists, so every part of it is resolved as the kernel does
     _writable(os.path.dirname(real), path)
+    if not os.access(real, os.W_OK):  # a rename needs only the directory: `>` would refuse it
+        raise UserError(
+            f"cannot write here: the file is read-only; make it writable, or choose another {flag}"
+            " file",
+            path,
+        )
     return Target(real)
 
 

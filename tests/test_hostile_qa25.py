@@ -9,6 +9,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -195,3 +196,38 @@ def test_rules_validate_plans_an_overlay_of_1500_files_in_linear_time(tmp_path: 
     assert errors == []
     shipped = [f for f in files if f.parent != overlay]
     assert files[len(shipped) :] == sorted(overlay.iterdir())
+
+
+# -- -o never replaces a file its owner made read-only -------------------------------------------
+
+NO_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search"]
+NO_OVERRIDE += ["--inh-caps=-dac_override,-dac_read_search"]
+
+
+def _as_a_user() -> list[str] | None:
+    """A command prefix that runs without root's override of file modes, or None."""
+    if os.geteuid() != 0:
+        return []
+    found = shutil.which("setpriv")
+    return None if found is None else [found, *NO_OVERRIDE]
+
+
+@pytest.mark.skipif(_as_a_user() is None, reason="root without setpriv overrides every mode")
+@pytest.mark.parametrize("name", ["ro.json", "link.json"])
+def test_o_refuses_a_read_only_file_as_the_shell_would(tmp_path: Path, name: str) -> None:
+    # The rename needs only the directory's permission: a 0444 file was silently replaced
+    old = tmp_path / "ro.json"
+    old.write_text("OLD\n")
+    old.chmod(0o444)
+    (tmp_path / "link.json").symlink_to("ro.json")
+    argv = [sys.executable, "-m", "recommender", "recommend", "-a", "audience=beginner"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    prefix = _as_a_user() or []
+    done = subprocess.run(
+        [*prefix, *argv, "-o", name], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert (done.returncode, old.read_text()) == (2, "OLD\n")
+    assert done.stderr == (
+        f"{name}: cannot write here: the file is read-only; make it writable, or choose "
+        "another -o file\n"
+    )
