@@ -244,9 +244,11 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
 
         point_at_null(sys.stdout.fileno())
         return int(getattr(exc, "exit_code", code))
-    except OSError as exc:  # the machine's, not a bug: a full disk, a permission
+    except OSError as exc:  # the machine's, not a bug: a full disk, a permission, a read error
+        from recommender.render.terminal import one_line
+
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"recommender: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(one_line(f"recommender: {where}{exc.strerror or exc}"), file=sys.stderr)
         return ExitCode.USAGE
     except Exception as exc:  # the one place unexpected errors are caught
         if "--debug" in argv:

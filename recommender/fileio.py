@@ -86,7 +86,7 @@ def open_input(path: str | os.PathLike[str], *, pipe: bool = False) -> BinaryIO:
     mode = st.st_mode
     if stat.S_ISREG(mode):
         _read.add((st.st_dev, st.st_ino))  # an output must not replace it (output_target)
-        return os.fdopen(fd, "rb")
+        return io.BufferedReader(_Input(fd, path), 1 << 16)
     if not (pipe and stat.S_ISFIFO(mode)):
         os.close(fd)
         raise _not_a_file(mode, path)
@@ -107,15 +107,17 @@ def open_input(path: str | os.PathLike[str], *, pipe: bool = False) -> BinaryIO:
             str(path),
         )
     os.set_blocking(fd, True)
-    return io.BufferedReader(_Pipe(fd, ahead or b""))
+    return io.BufferedReader(_Input(fd, path, ahead or b""))
 
 
-class _Pipe(io.RawIOBase):
-    """A pipe's descriptor, with the bytes that :func:`open_input` read ahead put back first."""
+class _Input(io.RawIOBase):
+    """An input's descriptor, with the bytes that :func:`open_input` read ahead from a pipe put
+    back first. A read that fails (EIO: a failing disk, /proc/self/mem) names the file, as every
+    other input error does; the bare OSError said only "Input/output error"."""
 
-    def __init__(self, fd: int, ahead: bytes) -> None:
+    def __init__(self, fd: int, path: str | os.PathLike[str], ahead: bytes = b"") -> None:
         super().__init__()
-        self._fd, self._ahead = fd, ahead
+        self._fd, self._path, self._ahead = fd, os.fspath(path), ahead
 
     def readable(self) -> bool:
         return True
@@ -129,7 +131,11 @@ class _Pipe(io.RawIOBase):
             buffer[:n] = self._ahead[:n]
             self._ahead = self._ahead[n:]
             return n
-        return os.readv(self._fd, [buffer])
+        try:
+            return os.readv(self._fd, [buffer])
+        except OSError as exc:
+            exc.filename = exc.filename or self._path
+            raise
 
     def close(self) -> None:
         if not self.closed:
@@ -415,6 +421,12 @@ def output_target(
         return _special(path, st.st_mode, flag)
     real = os.path.realpath(path)  # it exists, so every part of it is resolved as the kernel does
     _writable(os.path.dirname(real), path)
+    if not os.access(real, os.W_OK):  # a rename needs only the directory: `>` would refuse it
+        raise UserError(
+            f"cannot write here: the file is read-only; make it writable, or choose another {flag}"
+            " file",
+            path,
+        )
     return Target(real)
 
 

@@ -67,6 +67,7 @@ class Source:
     def __init__(self, stream: BinaryIO, name: str, size: int | None = None) -> None:
         self.stream, self.name, self.size = stream, name, size
         self.bytes_read = 0
+        self.head = b""  # the first two bytes, once read: a UTF-16 byte-order mark is refused
 
     def lines(self) -> Iterator[bytes | int]:
         """Each line; a line over MAX_LINE bytes comes as its length (an int), never held."""
@@ -78,10 +79,19 @@ class Source:
         """A piece of a whole document (YAML's parser pulls these); past MAX_DOCUMENT, refused."""
         want = MAX_DOCUMENT + 1 - self.bytes_read
         data = self.stream.read(want if size < 0 else min(size, want))
+        if self.bytes_read < 2:
+            self._check_head(data)
         self.bytes_read += len(data)
         if self.bytes_read > MAX_DOCUMENT:
             raise self.too_big()
         return data
+
+    def _check_head(self, data: bytes) -> None:
+        """YAML's parser would read UTF-16 by its byte-order mark, which ``recommend`` and every
+        other input refuse: not UTF-8, said the same way."""
+        self.head = (self.head + data)[:2]
+        if self.head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            raise UserError(not_utf8(0), self.name)
 
     def read_all(self) -> bytes:
         if self.size and self.size > MAX_DOCUMENT:
@@ -337,6 +347,8 @@ class JsonItems:
                 break
             self._expect(",", f"',' or '{close}'")
             self._space()
+            if self.text.startswith(close, self.at):  # json.loads refuses it too, as recommend does
+                self._fail(f"a comma before the closing '{close}'; remove the comma")
         self.at += 1
         self._space()
         if self.at < len(self.text):
@@ -471,7 +483,9 @@ def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     csv.field_size_limit(FIELD_LIMIT)
     bad: deque[tuple[int, str]] = deque()
     feed = _Lines(source, bad)
-    reader = csv.reader(feed)
+    # strict: a quote never closed (a file cut short) or text after a closing quote is a bad
+    # row; else the csv module takes the rest of the file as the field, or glues the text on
+    reader = csv.reader(feed, strict=True)
     header = _check_header(_header(reader, source.name), questions, source.name, bad)
     feed.record_ended()
     n, last = 0, feed.line
@@ -582,6 +596,10 @@ def _csv_problem(exc: csv.Error) -> str:
     text = str(exc)
     if "new-line character" in text:
         return "a carriage return (CR) inside an unquoted field; quote the field or remove the CR"
+    if "end of data" in text:
+        return 'the file ends inside a quoted field; close its " (a file cut short?)'
+    if "expected after" in text:
+        return 'text after the closing " of a field; quote the whole field, a " in it as ""'
     if _over_limit(exc):
         mib, rest = divmod(FIELD_LIMIT, 1 << 20)
         size = f"{mib} MiB" if mib and not rest else f"{FIELD_LIMIT:,}-character"
