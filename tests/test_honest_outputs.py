@@ -1,0 +1,64 @@
+"""What each output says is true: every what-if, applied to the profile and scored again, gives
+the outcome it names (no recommendation is not a tie), on the shipped rules and on random rule
+bases (tests/test_scoring_core.py's generators)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_scoring_core import facts_strategy, profiles, rule_bases, write_base
+
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.explore import Change
+from recommender.scoring.result import Scorer
+
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def changed(answers: dict, c: Change, rules: RuleBase) -> dict:
+    """The answers with exactly the change ``c`` made, as a user would make it in the file."""
+    out = dict(answers)
+    now = out.pop(c.question, frozenset())
+    if c.change == "add":
+        out[c.question] = now | {c.answer}
+    elif c.change == "remove" and now - {c.answer}:
+        out[c.question] = now - {c.answer}
+    elif c.change == "set":  # another option; for a multi question, that option alone
+        out[c.question] = frozenset({c.answer})
+    return out
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_every_what_if_names_the_outcome_it_leads_to(tmp_path_factory, data, base):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    facts = data.draw(facts_strategy)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = scorer.recommend(answers, facts=facts)
+    for c in (*rec.what_would_change, *rec.swing):
+        after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False)
+        said = (c.winner, c.tie, c.undecided)
+        assert said == (after.winner, after.tie, after.confidence == "none"), c
+
+
+def test_a_what_if_to_no_recommendation_is_not_called_a_tie():
+    """With visualization answered Yes, PyTorch leads TensorFlow by the lean alone; answering No
+    leaves nothing but the lean (PyTorch +0.5, the others 0): no recommendation, not a tie."""
+    args = ("recommend", "--answer", "visualization=yes")
+    full = run_cli(*args, "--full").stdout
+    line = next(x for x in full.splitlines() if x.strip().startswith("visualization:"))
+    assert "tie" not in line and line.count("→ no recommendation (nothing but the default") == 2
+    record = json.loads(run_cli(*args, "-f", "json").stdout)
+    entries = [c for c in record["what_would_change"] if c["question"] == "visualization"]
+    assert [c["undecided"] for c in entries] == [True, True]
+    after = run_cli("recommend", "--answer", "visualization=no").stdout
+    assert after.startswith("No recommendation yet")
+    page = run_cli(*args, "-f", "html").stdout
+    assert "No \u2192 no recommendation (nothing but the default lean separates them)" in page
