@@ -13,7 +13,7 @@ from test_scoring_core import facts_strategy, profiles, rule_bases, write_base
 
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers
-from recommender.scoring.explore import Change
+from recommender.scoring.explore import Change, every_alternative
 from recommender.scoring.result import Scorer
 
 SETTINGS = settings(
@@ -62,3 +62,35 @@ def test_a_what_if_to_no_recommendation_is_not_called_a_tie():
     assert after.startswith("No recommendation yet")
     page = run_cli(*args, "-f", "html").stdout
     assert "No \u2192 no recommendation (nothing but the default lean separates them)" in page
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_each_deciding_question_has_an_answer_that_gives_a_recommendation(
+    tmp_path_factory, data, base
+):
+    """'Answer these to get a recommendation': for each question named, some single different
+    answer names a winner (a real lead that the lean's points turn into a tie does not)."""
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    t = scorer.table
+    facts = data.draw(facts_strategy)
+    rec = scorer.recommend(normalize_answers(data.draw(profiles(base[0])), rules), facts=facts)
+    winning = {a.question for a in every_alternative(t, rec.sig, rec.given) if t.decision(a.sig)[0]}
+    assert set(rec.deciding) <= winning
+
+
+def test_a_lead_the_lean_turns_into_a_tie_decides_nothing(tmp_path):
+    """q0=yes gives TensorFlow a real half point, and the lean PyTorch a half point: a tie, so
+    q0 is not a question that would give a recommendation."""
+    qs = [{"id": "q0", "kind": "yes_no", "options": ["yes", "no"]}]
+    told = {"because": "b", "source": "s"}
+    rules: list[dict] = [
+        {"id": "tf", "when": {"q0": "yes"}, "score": {"tensorflow": 0.5}, **told},
+        {"id": "lean", "when": {"q0": "yes"}, "score": {"pytorch": 0.5}, "lean": True, **told},
+    ]
+    base = write_base(tmp_path, qs, rules)
+    scorer = Scorer(base)
+    assert scorer.recommend({"q0": frozenset({"yes"})}).tie == ("tensorflow", "pytorch")
+    rec = scorer.recommend({})
+    assert (rec.confidence, rec.deciding) == ("none", ())
