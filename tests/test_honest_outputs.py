@@ -5,14 +5,17 @@ bases (tests/test_scoring_core.py's generators)."""
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_scoring_core import facts_strategy, profiles, rule_bases, write_base
 
-from recommender.rulebase.model import RuleBase
+from recommender.rulebase.model import Case, RuleBase
 from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.cases import failure_diff, run_cases
+from recommender.scoring.decide import units
 from recommender.scoring.explore import Change, every_alternative
 from recommender.scoring.result import Scorer
 
@@ -94,3 +97,21 @@ def test_a_lead_the_lean_turns_into_a_tie_decides_nothing(tmp_path):
     assert scorer.recommend({"q0": frozenset({"yes"})}).tie == ("tensorflow", "pytorch")
     rec = scorer.recommend({})
     assert (rec.confidence, rec.deciding) == ("none", ())
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_a_failing_case_shows_rules_that_add_up_to_the_lead(tmp_path_factory, data, base):
+    """``rules test``'s "decided by (A over B)" lists the rules on both sides: their points add up
+    to A's lead over B (unless B is excluded, which the line says)."""
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    answers = data.draw(profiles(base[0]))
+    expected = data.draw(st.sampled_from(rules.framework_ids))
+    (result,) = run_cases(rules, [Case("c", answers, expected)])
+    scores = {s.framework: units(s.score) for s in result.result.ranking} if result.result else {}
+    for line in failure_diff(result, rules):
+        found = re.fullmatch(r"  decided by \((\S+) over (\S+)\): (.*)", line)
+        if found and "excluded by" not in line:
+            a, b, rules_shown = found.groups()
+            points = re.findall(r" ([+-][\d.]+)", rules_shown)
+            assert sum(units(float(x)) for x in points) == scores[a] - scores[b], line
