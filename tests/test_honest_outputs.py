@@ -57,14 +57,14 @@ def test_a_what_if_to_no_recommendation_is_not_called_a_tie():
     args = ("recommend", "--answer", "visualization=yes")
     full = run_cli(*args, "--full").stdout
     line = next(x for x in full.splitlines() if x.strip().startswith("visualization:"))
-    assert "tie" not in line and line.count("→ no recommendation (nothing but the default") == 2
+    assert "tie" not in line and line.count("→ no recommendation (nothing you answered") == 2
     record = json.loads(run_cli(*args, "-f", "json").stdout)
     entries = [c for c in record["what_would_change"] if c["question"] == "visualization"]
     assert [c["undecided"] for c in entries] == [True, True]
     after = run_cli("recommend", "--answer", "visualization=no").stdout
     assert after.startswith("No recommendation yet")
     page = run_cli(*args, "-f", "html").stdout
-    assert "No \u2192 no recommendation (nothing but the default lean separates them)" in page
+    assert "No \u2192 no recommendation (nothing you answered separates them)" in page
 
 
 @SETTINGS

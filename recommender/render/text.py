@@ -27,7 +27,7 @@ def and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-UNDECIDED = "no recommendation (nothing but the default lean separates them)"
+UNDECIDED = "no recommendation (nothing you answered separates them)"
 
 
 def outcome(

@@ -57,7 +57,7 @@ class Names(Value):
         if winner:
             return self.framework(winner)
         if undecided is True:
-            return "no recommendation (nothing but the default lean separates them)"
+            return "no recommendation (nothing you answered separates them)"
         if strings(tie):
             return "a tie between " + and_list([self.framework(f) for f in strings(tie)])
         return "no framework (every one is excluded)"
