@@ -37,13 +37,14 @@ def test_a_failure_shows_expected_got_and_the_deciding_rules(mini, tmp_path, cap
         "  expected: jax",
         "  got:      pytorch",
         "  scores:   pytorch +3.5, tensorflow +2, jax -2.5",
-        "  decided by (pytorch over jax): beginner-keras +5, server-any +1, os-unknown +0.5",
+        "  decided by (pytorch over jax): beginner-keras +5, server-any +1, os-unknown +0.5; "
+        "against: not-windows -0.5",
         "FAIL cases.yaml:5:5: mobile-no-tie: expected tie, got tensorflow",
         "  answers:  deployment=mobile",
         "  expected: tie",
         "  got:      tensorflow",
         "  scores:   tensorflow +4, pytorch +0.5, jax +0.5",
-        "  decided by (tensorflow over pytorch): mobile-tf +4",
+        "  decided by (tensorflow over pytorch): mobile-tf +4; against: os-unknown -0.5",
         "0 passed, 2 failed",
     ]
     assert err.splitlines()[0] == "coverage: 5/9 rules fire in at least one case"

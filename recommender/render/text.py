@@ -27,9 +27,17 @@ def and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def outcome(winner: str | None, tie: tuple[str, ...], rules: RuleBase) -> str:
+UNDECIDED = "no recommendation (nothing you answered separates them)"
+
+
+def outcome(
+    winner: str | None, tie: tuple[str, ...], rules: RuleBase, undecided: bool = False
+) -> str:
+    """A what-if's outcome: a framework, a tie, no recommendation, or every one excluded."""
     if winner:
         return name_of(winner, rules)
+    if undecided:
+        return UNDECIDED
     if tie:
         return "a tie between " + and_list([name_of(f, rules) for f in tie])
     return "nothing (every framework is excluded)"
@@ -72,7 +80,7 @@ def _breaker_note(rec: Recommendation, rules: RuleBase, limit: int | None) -> st
     changes = rec.what_would_change
     return _changes(
         "Clear on the points, but a deal-breaker can still change it: ",
-        [f"{change_text(c, rules)} → {outcome(c.winner, c.tie, rules)}" for c in changes],
+        [f"{change_text(c, rules)} → {change_outcome(c, rules)}" for c in changes],
         limit,
     )
 
@@ -89,7 +97,11 @@ def _swing_outcome(c: Change, rec: Recommendation, rules: RuleBase) -> str:
         # the rival reaches the winner's points on the real reasons (level, or ahead when a rule
         # base has points finer than its lean), and the lean keeps the winner first
         return f"{name_of(c.winner, rules)} ahead by the lean alone"
-    return outcome(c.winner, c.tie, rules)
+    return change_outcome(c, rules)
+
+
+def change_outcome(c: Change, rules: RuleBase) -> str:
+    return outcome(c.winner, c.tie, rules, c.undecided)
 
 
 def deciding_note(rec: Recommendation) -> str:
@@ -165,7 +177,7 @@ def change_phrase(c: Change, q: Question) -> str:
 
 def change_line(question: str, changes: list[Change], rec: Recommendation, rules: RuleBase) -> str:
     q = rules.question(question)
-    parts = [f"{change_phrase(c, q)} → {outcome(c.winner, c.tie, rules)}" for c in changes]
+    parts = [f"{change_phrase(c, q)} → {change_outcome(c, rules)}" for c in changes]
     return f"{question}: " + "; ".join(parts)
 
 

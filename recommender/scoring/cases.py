@@ -122,14 +122,18 @@ def failure_diff(r: CaseResult, rules: RuleBase) -> list[str]:
         pairs.append((contenders[0], contenders[1]))
     for top, other in pairs:
         decided = _gains(scorer, fired, top, other) or "no rule"
+        # the other side too, so that the points shown add up to the lead
+        against = _gains(scorer, fired, other, top, sign=-1)
+        decided += f"; against: {against}" if against else ""
         breakers = [rid for rid in r.result.fired if other in rules.rule(rid).dealbreaker]
         excluded = f"; {other} excluded by {', '.join(breakers)}" if breakers else ""
         lines.append(f"  decided by ({top} over {other}): {decided}{excluded}")
     return lines
 
 
-def _gains(scorer: Scorer, fired: list[int], a: str, b: str) -> str:
-    """The fired rules that gave ``a`` more points than ``b``, each with its net gain."""
+def _gains(scorer: Scorer, fired: list[int], a: str, b: str, sign: int = 1) -> str:
+    """The fired rules that gave ``a`` more points than ``b``, each with its net gain (times
+    ``sign``: -1 shows them as what they took from ``b``'s lead)."""
     ids = scorer.table.ids
     gains = scorer.gains(fired, ids.index(a), ids.index(b))
-    return ", ".join(f"{g.rule} {text_of(g.points)}" for g in gains)
+    return ", ".join(f"{g.rule} {text_of(sign * g.points)}" for g in gains)

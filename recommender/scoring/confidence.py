@@ -121,7 +121,7 @@ def swings(table: Table, sig: int, o: Outcome, given: int | None = None) -> tupl
     ahead first (then in question order), each with the outcome it would lead to."""
     found = sorted(_swung(table, sig, o, given), key=lambda item: -item[0])
     return tuple(
-        Change(alt.question, alt.change, alt.answer, *table.reported(changed))
+        Change(alt.question, alt.change, alt.answer, *table.reported(changed), changed.lean_only)
         for _, alt, changed in found
     )
 
@@ -130,10 +130,13 @@ def deciding(
     table: Table, sig: int, given: int | None = None, n: int = DECIDING
 ) -> tuple[str, ...]:
     """The questions whose single different answers would separate the frameworks most: by the
-    largest lead (lean not counted) one answer to them gives, then in question order."""
+    largest lead (lean not counted) one answer to them gives, then in question order. Only an
+    answer that names a winner counts: with the lean's points, a lead can end in a tie."""
     lead: dict[str, int] = {}
     for alt in every_alternative(table, sig, given):
         o = table.outcome(table.fired([alt.sig], near=sig)[0])
+        if table.reported(o)[0] is None:
+            continue
         real = sorted((o.real[k] for k in o.contenders), reverse=True)
         gap = real[0] - real[1] if len(real) > 1 else 0
         lead[alt.question] = max(lead.get(alt.question, 0), gap)

@@ -34,6 +34,9 @@ class Change(Value):
     answer: str | None  # the option set, added or removed; None for clear
     winner: str | None
     tie: tuple[str, ...] = ()
+    # nothing but the default lean would separate them: no recommendation (winner None, every
+    # framework in ``tie``), not a tie on points
+    undecided: bool = False
 
 
 @frozen
@@ -85,7 +88,7 @@ def every_alternative(table: Table, sig: int, given: int | None = None) -> Itera
 
 def what_would_change(table: Table, sig: int, given: int | None = None) -> Iterator[Change]:
     """For each question that is asked, the single different answers that change the outcome
-    (winner or tie, as reported: see :meth:`Table.decision`)."""
+    (winner, tie or no recommendation, as reported: see :meth:`Table.decision`)."""
     now = table.decision(sig)
     for alt in every_alternative(table, sig, given):
         outcome = table.decision(alt.sig, near=sig)

@@ -521,6 +521,7 @@ def change_dict(c: Change) -> dict[str, Any]:
         "answer": c.answer,
         "winner": c.winner,
         "tie": list(c.tie),
+        "undecided": c.undecided,
     }
 
 

@@ -372,9 +372,13 @@ class Table:
         framework tied (the lean breaks exact ties between real reasons, never decides alone)."""
         return (None, self.ids) if o.lean_only else (o.winner, o.tie)
 
-    def decision(self, sig: int, near: int | None = None) -> tuple[str | None, tuple[str, ...]]:
-        """(winner, tie) as reported, for one signature (``near``: see :meth:`fired`)."""
-        return self.reported(self.outcome(self.fired([sig], near=near)[0]))
+    def decision(
+        self, sig: int, near: int | None = None
+    ) -> tuple[str | None, tuple[str, ...], bool]:
+        """(winner, tie, undecided) as reported, for one signature (``near``: see :meth:`fired`);
+        ``undecided``: only the lean separates them, which is no recommendation, not a tie."""
+        o = self.outcome(self.fired([sig], near=near)[0])
+        return (*self.reported(o), o.lean_only)
 
     def explain(self, cond: Condition, sig: int) -> str:
         """``cond`` explained on the answers (and facts) in ``sig``: each part, held or not."""

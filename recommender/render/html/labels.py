@@ -53,9 +53,11 @@ class Names(Value):
         values = value if isinstance(value, list) else [value]
         return ", ".join(self.option(qid, v) for v in values) or "nothing"
 
-    def outcome(self, winner: Any, tie: Any) -> str:
+    def outcome(self, winner: Any, tie: Any, undecided: Any = False) -> str:
         if winner:
             return self.framework(winner)
+        if undecided is True:
+            return "no recommendation (nothing you answered separates them)"
         if strings(tie):
             return "a tie between " + and_list([self.framework(f) for f in strings(tie)])
         return "no framework (every one is excluded)"

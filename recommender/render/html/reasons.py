@@ -186,7 +186,8 @@ def what_would_change(data: dict[str, Any], names: Names) -> Markup:
     groups: dict[str, list[str]] = {}
     for c in dicts(data.get("what_would_change")):
         q = c.get("question")
-        phrase = f"{_change(c, names)} \u2192 {names.outcome(c.get('winner'), c.get('tie'))}"
+        then = names.outcome(c.get("winner"), c.get("tie"), c.get("undecided"))
+        phrase = f"{_change(c, names)} \u2192 {then}"
         groups.setdefault(str(q), []).append(phrase)
     if not groups and not data.get("open_questions"):
         return Markup("")
