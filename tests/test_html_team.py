@@ -195,3 +195,43 @@ def test_a_lone_surrogate_in_a_row_does_not_stop_the_page(tmp_path, how):
     page = proc.stdout if how[0] == "-f" else (tmp_path / "team.html").read_text("utf-8")
     assert "internal error" not in proc.stderr
     assert all(name in page for name in ("good", "s?x", "bad answer"))
+
+
+def test_records_over_the_limit_are_left_out_and_the_page_says_so(mini):
+    # 100,000 shipped rows made a 1.4 GB page whose tab crashed in chromium before drawing anything
+    rows = [_record(row=i, profile=f"p{i}", why_not={"big": "x" * 1_000}) for i in range(1, 41)]
+    size = len(",".join(json.dumps(r, separators=(",", ":")) for r in rows[:20]))
+    kept, over = io.StringIO(), io.StringIO()
+    for out, limit in ((kept, size), (over, size - 1)):
+        writer = TeamWriter(out, mini, limit=limit)
+        writer.write_records(rows[:20])
+        writer.write_records(rows[20:])  # over the limit either way: nothing more is spooled
+        note = writer.finish(Summary(rows=40))
+        assert writer.spool is None and note is not None and "-o FILE.jsonl" in note
+    for out in (kept, over):
+        page = out.getvalue()
+        assert block(page, "records") is None and len(block(page, "rows-data")["rows"]) == 40
+        assert page.count("the full records are not in this page") == 2  # the notice, the footer
+    writer = TeamWriter(io.StringIO(), mini, limit=size)
+    writer.write_records(rows[:20])
+    assert writer.finish(Summary(rows=20)) is None  # at the limit exactly: every record kept
+
+
+def test_batch_says_when_the_page_leaves_the_records_out(tmp_path: Path, monkeypatch, capsys):
+    from recommender.cli import main
+    from recommender.render.html import team
+
+    for key, value in MINI_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(team, "RECORDS_LIMIT", 1 << 20)  # ~600 records of the mini rules
+    source = tmp_path / "team.jsonl"
+    source.write_text('{"audience": "beginner"}\n' * 1_000)
+    assert main(["batch", str(source), "-o", str(tmp_path / "team.html"), "-q"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "recommender: the full records are not in this page: over 1 MiB of them, more than a "
+        "browser opens well (the counts, charts and table are all here); for the records, run "
+        "the batch again with -o FILE.jsonl"
+    ]
+    page = (tmp_path / "team.html").read_text(encoding="utf-8")
+    assert block(page, "records") is None and len(block(page, "rows-data")["rows"]) == 1_000

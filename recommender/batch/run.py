@@ -47,7 +47,8 @@ class Writer(Protocol):
 
     def write(self, items: list[Item]) -> None: ...
 
-    def finish(self, summary: Summary) -> None: ...
+    def finish(self, summary: Summary) -> str | None:
+        """Write what follows the records; a note for the user when something is left out."""
 
 
 class Stopped(Exception):

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
                     on_error=on_error,
                     tick=lambda rows: progress.update(rows, source.bytes_read),
                 )
-                writer.finish(summary)
+                note = writer.finish(summary)
     except Stopped as stop:
         progress.close()
         print(one_line(f"recommender: {stop} (stopped by --strict)"), file=sys.stderr)
@@ -106,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
             )
         if not writer.summary_inside or args.output:
             print("\n".join(summary_lines(summary, rules)), file=sys.stderr)
+    if note:  # even under --quiet: what the output leaves out is not a progress message
+        print(f"recommender: {note}", file=sys.stderr)
     return ExitCode.FINDINGS if summary.failed else ExitCode.OK
 
 

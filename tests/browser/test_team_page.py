@@ -14,6 +14,7 @@ from html_support import MINI, ROOT, XSS, block, random_rows
 
 import recommender
 from browser.browserkit import Watched
+from recommender.batch.readers import Row
 
 
 def team_page(directory: Path, rows: list[dict[str, Any]], base: Path | None = None) -> Path:
@@ -178,5 +179,37 @@ def test_ten_thousand_rows_filter_and_page_at_once(browser, tmp_path_factory, ar
     assert margins == sorted(margins)
     assert "winner=jax&sort=margin" in page.url
     seen.shot(artifacts, "team-10000")
+    seen.assert_clean(path)
+    seen.close()
+
+
+def test_a_page_without_its_records_still_draws_every_row(browser, tmp_path: Path, artifacts: Path):
+    # past RECORDS_LIMIT the records are left out: 100,000 shipped rows made a 1.4 GB page that
+    # crashed the tab; the charts and the table need only the compact rows
+    from recommender.batch.run import run_batch
+    from recommender.render.html.team import TeamWriter
+
+    mini = recommender.load_rules(base=MINI)
+    path = tmp_path / "team.html"
+    with path.open("w", encoding="utf-8") as out:
+        writer = TeamWriter(out, mini, limit=10_000)
+        rows = [
+            Row(n, answers.pop("name"), answers)
+            for n, answers in enumerate(random_rows(mini, 250), 1)
+        ]
+        summary = run_batch(rows, mini, writer, source="rows")
+        assert writer.finish(summary) is not None
+    seen = Watched.open(browser, path)
+    page = seen.page
+    assert page.text_content("#table-status") == "Showing 1–100 of 250 matching rows (250 in all)."
+    assert page.locator("p.notice").is_visible() and summary.failed == 0
+    assert "not in this page" in page.text_content("p.notice")
+    assert page.evaluate("JSON.parse(document.getElementById('records').textContent)") is None
+    labels = page.eval_on_selector_all(
+        "#winners-chart text.label", "ts => ts.map(t => [t.textContent, t.getBBox().x])"
+    )
+    assert "no recommendation" in dict(labels)  # it read "o recommendation", cut at the left
+    assert all(x >= 0 for _, x in labels), labels
+    seen.shot(artifacts, "team-records-left-out")
     seen.assert_clean(path)
     seen.close()

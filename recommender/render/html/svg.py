@@ -71,9 +71,11 @@ def bar_chart(
     height = PAD * 2 + ROW * max(len(bars), 1)
     low = min([0.0, *(b.value for b in bars)])
     span = (max([0.0, *(b.value for b in bars)]) - low) or 1.0
-    room = frame.width - frame.label - VALUE_ROOM
-    zero = frame.label + room * (-low / span)
-    rows = [_bar_row(i, b, zero, room / span, frame.label) for i, b in enumerate(bars)]
+    # room for the longest label ("no recommendation" was cut to "o recommendation"), at most half
+    label = min(max([frame.label, *(16 + 8 * len(b.label) for b in bars)]), frame.width // 2)
+    room = frame.width - label - VALUE_ROOM
+    zero = label + room * (-low / span)
+    rows = [_bar_row(i, b, zero, room / span, label) for i, b in enumerate(bars)]
     axis = el(
         "line", x1=f"{zero:.1f}", x2=f"{zero:.1f}", y1=PAD // 2, y2=height - PAD // 2, cls="axis"
     )

@@ -5,6 +5,11 @@ compact row per record, ~100 bytes each), and :meth:`TeamWriter.finish` writes t
 the table's rows as compact JSON (``script#rows-data``), the table script, and last the records
 themselves, equal to ``batch --format json`` (``script#records``). The records go last so that the
 charts and the first page of the table are on screen while the browser is still reading them.
+
+Past :data:`RECORDS_LIMIT` the records are left out (``script#records`` holds ``null``, and the
+page and :meth:`TeamWriter.finish` say so): at about 13 kB a record on the shipped rules, 100,000
+rows made a 1.4 GB page that crashed Chromium's tab before anything was drawn, while the charts and
+the table need only the compact rows.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from recommender.scoring.table import table_for
 
 SCRIPTS = ("dom.js", "team.js")
 COLUMNS = ("row", "profile", "outcome", "tie", "margin", "confidence", "stack", "error", "scores")
+# Characters of records a page embeds: ~20,000 records on the shipped rules. A 290 MB page (20,000
+# records) opened in headless Chromium in 9 s and a 580 MB one in 28 s; the 1.4 GB one crashed.
+RECORDS_LIMIT = 256 << 20
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
@@ -35,8 +43,11 @@ class TeamWriter:
 
     summary_inside = True
 
-    def __init__(self, stream: TextIO, rules: RuleBase, probe: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, rules: RuleBase, probe: bool = False, limit: int | None = None
+    ) -> None:
         self.stream, self.rules = stream, rules
+        self.limit = RECORDS_LIMIT if limit is None else limit  # characters of records
         self.records = Records(probe)
         self.names = Names.of(export_rules(rules))
         table = table_for(rules)
@@ -45,8 +56,8 @@ class TeamWriter:
         # open from the first chunk to finish(); the OS deletes it when closed or collected. A lone
         # surrogate (a JSON "\ud800" escape in a name) becomes "?", as in every other output.
         spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115
-        self.spool = spool
-        self.first = True
+        self.spool: TextIO | None = spool  # None once the records are over the limit
+        self.spooled = 0  # characters of records written to the spool
 
     def write(self, items: list[Item]) -> None:
         self.write_records([self.records.record(item) for item in items])
@@ -55,9 +66,15 @@ class TeamWriter:
         """Records as ``batch -f json`` writes them (kept apart so any record can be rendered)."""
         if not records:
             return
-        text = script_safe(",".join([_encode(r) for r in records]))
-        self.spool.write(text if self.first else "," + text)
-        self.first = False
+        if self.spool is not None:
+            text = script_safe(",".join([_encode(r) for r in records]))
+            text = text if not self.spooled else "," + text
+            self.spooled += len(text)
+            if self.spooled <= self.limit:
+                self.spool.write(text)
+            else:  # dropped at once: the disk is not filled with what the page will not hold
+                self.spool.close()
+                self.spool = None
         for r in records:
             self.tally.add(r)
             self.rows.append(self.compact(r))
@@ -77,7 +94,8 @@ class TeamWriter:
             [scores.get(f) for f in self.names.frameworks],
         ]
 
-    def finish(self, summary: Summary) -> None:
+    def finish(self, summary: Summary) -> str | None:
+        """Write the page; a note for the user when the records were left out of it."""
         code = script_text(*SCRIPTS)
         table = {
             "columns": list(COLUMNS),
@@ -86,14 +104,35 @@ class TeamWriter:
         }
         out = self.stream
         out.write(head(_title(self.tally), [code]))
-        out.write(body(self.tally, summary, self.names, summary.top_rules(self.rules)))
+        left_out = self.left_out()
+        top = summary.top_rules(self.rules)
+        out.write(body(self.tally, summary, self.names, top, left_out))
         out.write(json_script("rows-data", table) + "\n")
         out.write(script(code))
+        if self.spool is None:
+            out.write('<script type="application/json" id="records">null</script>\n' + TAIL)
+            return left_out
         out.write('<script type="application/json" id="records">[')
         self.spool.seek(0)
         shutil.copyfileobj(self.spool, out)
         self.spool.close()
         out.write("]</script>\n" + TAIL)
+        return None
+
+    def left_out(self) -> str | None:
+        """Why the page has no records, when it has none (the same words on the page and to the
+        user)."""
+        if self.spool is not None:
+            return None
+        return (
+            f"the full records are not in this page: over {_size(self.limit)} of them, more "
+            "than a browser opens well (the counts, charts and table are all here); for the "
+            "records, run the batch again with -o FILE.jsonl"
+        )
+
+
+def _size(characters: int) -> str:
+    return f"{characters >> 20:,} MiB" if characters >= 1 << 20 else f"{characters:,} characters"
 
 
 def stack_label(r: dict[str, Any], names: Names) -> str:

@@ -27,10 +27,25 @@ CHART = Frame(460, 130)
 MAX_SEARCH = 200  # characters of the name search; a longer one in the URL is dropped
 
 
-def body(tally: Tally, summary: Summary, names: Names, top_rules: list[tuple[str, int]]) -> Markup:
+def body(
+    tally: Tally,
+    summary: Summary,
+    names: Names,
+    top_rules: list[tuple[str, int]],
+    left_out: str | None = None,
+) -> Markup:
+    """The page; ``left_out`` says why the records are not in it (they are, when None)."""
+    records = (
+        "Every record is in script#records at the end of this file, as batch --format json writes "
+        "it; the table reads the compact copy in script#rows-data."
+        if left_out is None
+        else f"Note: {left_out}."
+    )
+    notice = [] if left_out is None else [el("p", f"Note: {left_out}.", cls="notice", role="note")]
     return join(
         [
             _header(tally, names),
+            *notice,
             _stats(tally),
             el("div", _winners(tally, names), _margins(tally), cls="grid"),
             el(
@@ -41,12 +56,7 @@ def body(tally: Tally, summary: Summary, names: Names, top_rules: list[tuple[str
                 cls="grid",
             ),
             _table(names, tally),
-            el(
-                "footer",
-                "Made by recommender. Every record is in script#records at the end of this "
-                "file, as batch --format json writes it; the table reads the compact copy in "
-                "script#rows-data.",
-            ),
+            el("footer", f"Made by recommender. {records}", id="records-note"),
         ]
     )
 
@@ -138,11 +148,10 @@ def _deciding(tally: Tally, names: Names) -> Markup:
     if not top:
         return Markup("")
     bars = [Bar(q, n, "fw-3", tip=_deciding_tip(tally, q, names)) for q, n in top]
-    frame = Frame(CHART.width, max(CHART.label, 16 + 8 * max(len(q) for q, _ in top)))
     desc = "Rows whose winner gained points over the runner-up through this question: " + "; ".join(
         f"{q} {n}" for q, n in top
     )
-    chart = bar_chart("deciding-chart", "Which answers decide most", desc, bars, frame)
+    chart = bar_chart("deciding-chart", "Which answers decide most", desc, bars, CHART)
     return el(
         "section",
         chart,
