@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import signal
 from collections.abc import Iterable
+from typing import Any
 
 
 class ExitCode(enum.IntEnum):
@@ -128,3 +129,16 @@ def did_you_mean(value: object, valid: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(value)[:100], valid, n=1, cutoff=0.6)
     hint = f' (did you mean "{close[0]}"?)' if close else ""
     return f"{hint}; valid values: {', '.join(valid)}" if valid else hint
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, for a message: ``a list``, ``text ''``, ``bool True``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return f"{type(value).__name__} {value!r}"

@@ -167,7 +167,11 @@ BAD_PROFILES = [
      "only"),
     ("number-5000-digits", "name: " + "9" * 5000 + "\n",
      "p.yaml:1:7: a number of 5,000 characters, over the 100 limit (quote it if it is text)"),
-    ("nan-name", "name: !!float .nan\n", "p.yaml:1:7: profile name: expected non-empty text"),
+    ("nan-name", "name: !!float .nan\n",
+     "p.yaml:1:7: profile name: expected non-empty text or a number, got float nan"),
+    ("bool-name", "name: true\n",
+     "p.yaml:1:7: profile name: expected non-empty text or a number, got bool True (quote it to "
+     "make it text)"),
 ]  # fmt: skip
 
 

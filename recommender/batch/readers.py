@@ -25,7 +25,7 @@ from itertools import chain
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
-from recommender.errors import UserError, did_you_mean, shorten
+from recommender.errors import UserError, did_you_mean, kind_of, shorten
 from recommender.fileio import (
     MAX_DEPTH,
     MAX_DOCUMENT,
@@ -137,7 +137,7 @@ def profile_of(
     shape).
     """
     if not isinstance(item, dict):
-        raise ValueError(f"expected {SHAPE}, got {_kind(item)}")
+        raise ValueError(f"expected {SHAPE}, got {kind_of(item)}")
     if getattr(item, "duplicate", None):
         raise ValueError(f'duplicate key "{item.duplicate}"')  # type: ignore[attr-defined]
     if "answers" in item:
@@ -149,7 +149,7 @@ def profile_of(
         answers = item["answers"] if item["answers"] is not None else {}
         if not isinstance(answers, dict):
             raise ValueError(
-                f"answers: expected a mapping of question: answer, got {_kind(answers)}"
+                f"answers: expected a mapping of question: answer, got {kind_of(answers)}"
             )
         if getattr(answers, "duplicate", None):
             raise ValueError(f'duplicate key "{answers.duplicate}"')  # type: ignore[attr-defined]
@@ -165,21 +165,10 @@ def _name(item: dict[str, Any], default: str | None) -> str | None:
     if "name" not in item:
         return default
     value = item["name"]
-    if schema.profile_name(value) is not None:
-        raise ValueError(f"name: expected non-empty text or a number, got {_kind(value)}")
+    problem = schema.profile_name(value)
+    if problem is not None:
+        raise ValueError(f"name: {problem}")
     return value if isinstance(value, str) else str(value)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"text {value!r}"
-    return f"{type(value).__name__} {value!r}"
 
 
 def _document_rows(
@@ -193,7 +182,7 @@ def _document_rows(
         return _mapping_rows(items, source, questions)
     raise UserError(
         "expected a list of profiles or a mapping of name: answers, got "
-        f"{'an empty document' if value is None else _kind(value)}",
+        f"{'an empty document' if value is None else kind_of(value)}",
         source.name,
     )
 

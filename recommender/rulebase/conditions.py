@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from recommender.errors import UserError, did_you_mean
+from recommender.errors import UserError, did_you_mean, kind_of
 from recommender.values import Value, frozen
 
 Answers = Mapping[str, frozenset[str]]
@@ -235,7 +235,7 @@ def _compile_unanswered(
     for i, name in enumerate(names):
         where = _at(value, i, pos) if isinstance(value, list) else pos
         if not isinstance(name, str):
-            message = f"{key}: expected a question id, got {_kind(name)}"
+            message = f"{key}: expected a question id, got {kind_of(name)}"
             errors.append(UserError(message, file, *where))
             continue
         question = _question(name, options, file, where, errors)
@@ -243,16 +243,6 @@ def _compile_unanswered(
     if not conds:
         return Always()
     return conds[0] if len(conds) == 1 else All(tuple(conds))
-
-
-def _kind(value: Any) -> str:
-    return (
-        "a mapping"
-        if isinstance(value, dict)
-        else "a list"
-        if isinstance(value, list)
-        else (f"{type(value).__name__} {value!r}")
-    )
 
 
 def _key_at(raw: Any, key: Any, default: tuple[int, int]) -> tuple[int, int]:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from recommender.errors import UserError, did_you_mean
+from recommender.errors import UserError, did_you_mean, kind_of
 from recommender.rulebase.conditions import PROBE_STATUSES
 from recommender.rulebase.yamlio import Map, Seq
 from recommender.scoring.decide import DECIMALS, SCALE
@@ -48,10 +48,13 @@ def text(value: Any) -> str | None:
 
 def profile_name(value: Any) -> str | None:
     """A profile's name: text, or a number (``name: 7``, as a spreadsheet's id column gives it),
-    which is shown as text; batch reads names the same way."""
+    which is shown as text; batch reads names the same way, with the same message."""
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return None
-    return text(value)
+    if text(value) is None:
+        return None
+    hint = " (quote it to make it text)" if isinstance(value, bool) else ""
+    return f"expected non-empty text or a number, got {kind_of(value)}{hint}"
 
 
 def ident(value: Any) -> str | None:
