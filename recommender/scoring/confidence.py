@@ -121,7 +121,7 @@ def swings(table: Table, sig: int, o: Outcome, given: int | None = None) -> tupl
     ahead first (then in question order), each with the outcome it would lead to."""
     found = sorted(_swung(table, sig, o, given), key=lambda item: -item[0])
     return tuple(
-        Change(alt.question, alt.change, alt.answer, *table.reported(changed), changed.lean_only)
+        Change(alt.question, alt.change, alt.answer, *table.as_reported(changed))
         for _, alt, changed in found
     )
 

@@ -377,7 +377,10 @@ class Table:
     ) -> tuple[str | None, tuple[str, ...], bool]:
         """(winner, tie, undecided) as reported, for one signature (``near``: see :meth:`fired`);
         ``undecided``: only the lean separates them, which is no recommendation, not a tie."""
-        o = self.outcome(self.fired([sig], near=near)[0])
+        return self.as_reported(self.outcome(self.fired([sig], near=near)[0]))
+
+    def as_reported(self, o: Outcome) -> tuple[str | None, tuple[str, ...], bool]:
+        """(winner, tie, undecided) of an outcome, as a what-if reports it (:meth:`decision`)."""
         return (*self.reported(o), o.lean_only)
 
     def explain(self, cond: Condition, sig: int) -> str:

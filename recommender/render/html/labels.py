@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Any
 
+from recommender.render.text import UNDECIDED
 from recommender.scoring.decide import text_of
 from recommender.values import Value, frozen
 
@@ -57,7 +58,7 @@ class Names(Value):
         if winner:
             return self.framework(winner)
         if undecided is True:
-            return "no recommendation (nothing you answered separates them)"
+            return UNDECIDED
         if strings(tie):
             return "a tie between " + and_list([self.framework(f) for f in strings(tie)])
         return "no framework (every one is excluded)"
