@@ -184,3 +184,46 @@ def test_a_jax_science_codebase_on_trainium_is_told_no_neuron_server_takes_jax()
     del answers["domain"]
     d = run(answers)
     assert (d["winner"], d["confidence"]) == ("pytorch", "close")
+
+
+def test_a_beginner_fine_tuning_an_llm_on_a_tpu_gets_keras_lora_not_tunix():
+    answers = {
+        "audience": "beginner",
+        "hardware": "tpu",
+        "domain": "nlp_llm",
+        "llm_stage": "fine_tune",
+    }
+    d = run(answers)
+    assert (d["winner"], d["companion"]["id"]) == ("jax", "keras-jax")
+    assert "enable_lora" in words(d["companion"]["note"])
+    # a researcher doing the same keeps Tunix
+    d = run({**answers, "audience": "researcher"})
+    assert d["companion"]["id"] == "tunix"
+
+
+def test_a_tensorflow_team_on_trainium_is_not_offered_keras_on_the_torch_backend():
+    answers = {
+        "hardware": "aws_trainium",
+        "team_knows": ["tensorflow"],
+        "existing_code": "tensorflow",
+    }
+    d = run(answers)
+    assert (d["winner"], d["companion"]["id"]) == ("pytorch", "torch-nn")
+    # on an NVIDIA GPU the same team still gets Keras 3 on PyTorch where TF is excluded
+    d = run({**answers, "hardware": "nvidia_gpu", "os": "windows"})
+    assert (d["winner"], d["companion"]["id"]) == ("pytorch", "keras-torch")
+
+
+def test_tensorflow_on_a_tpu_is_limited_to_the_tf_2_18_software_versions():
+    answers = {
+        "existing_code": "keras3",
+        "team_knows": ["tensorflow"],
+        "hardware": "tpu",
+        "deployment": ["server"],
+    }
+    d = run(answers)
+    assert d["winner"] == "tensorflow"
+    route = d["stack"]["hardware"]
+    assert (route["answer"], route["support"], route["as_of"]) == ("tpu", "limited", "2026-11")
+    assert "up to TF 2.18.0" in words(route["route"])
+    assert "KERAS_BACKEND=jax" in route["note"]
