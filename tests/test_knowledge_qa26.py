@@ -229,8 +229,11 @@ def test_tensorflow_on_a_tpu_is_limited_to_the_tf_2_18_software_versions():
     assert "KERAS_BACKEND=jax" in route["note"]
 
 
-def test_a_high_level_api_on_trainium_is_not_offered_lightning():
-    d = run({"hardware": "aws_trainium", "api_level": "high"})
+@pytest.mark.parametrize(
+    "hardware", [{"hardware": "aws_trainium"}, {"hardware": "intel_gpu", "os": "linux"}]
+)
+def test_lightning_is_not_offered_where_it_has_no_accelerator(hardware):
+    d = run({**hardware, "api_level": "high"})
     assert (d["winner"], d["companion"]["id"]) == ("pytorch", "torch-nn")
     # elsewhere Lightning is still the high-level companion
     d = run({"hardware": "nvidia_gpu", "os": "linux", "api_level": "high"})
