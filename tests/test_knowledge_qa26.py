@@ -238,3 +238,19 @@ def test_lightning_is_not_offered_where_it_has_no_accelerator(hardware):
     # elsewhere Lightning is still the high-level companion
     d = run({"hardware": "nvidia_gpu", "os": "linux", "api_level": "high"})
     assert (d["winner"], d["companion"]["id"]) == ("pytorch", "lightning")
+
+
+@pytest.mark.parametrize(
+    ("team", "last_intel_mac_release"),
+    [("pytorch", "torch 2.2.2"), ("tensorflow", "tensorflow 2.16.2"), ("jax", "jaxlib 0.4.38")],
+)
+def test_cpu_training_on_a_mac_names_the_intel_mac_freeze(team, last_intel_mac_release):
+    d = run({"hardware": "cpu", "os": "macos", "team_knows": [team]})
+    assert d["winner"] == team
+    route = d["stack"]["hardware"]
+    assert (route["answer"], route["support"]) == ("cpu", "supported")
+    assert last_intel_mac_release in route["route"]
+    assert "CPU wheel index" not in route["route"]
+    # Linux keeps the plain CPU route
+    d = run({"hardware": "cpu", "os": "linux", "team_knows": [team]})
+    assert "Intel Mac" not in d["stack"]["hardware"]["route"]
