@@ -254,3 +254,13 @@ def test_cpu_training_on_a_mac_names_the_intel_mac_freeze(team, last_intel_mac_r
     # Linux keeps the plain CPU route
     d = run({"hardware": "cpu", "os": "linux", "team_knows": [team]})
     assert "Intel Mac" not in d["stack"]["hardware"]["route"]
+
+
+def test_the_windows_deal_breaker_promises_a_wsl2_gpu_only_for_nvidia():
+    d = run({"hardware": "amd_gpu", "os": "windows"})
+    tf = next(row for row in d["ranking"] if row["framework"] == "tensorflow")
+    (breaker,) = tf["dealbreakers"]
+    because = words(breaker["because"])
+    assert "TF supports the GPU there" not in because
+    assert "TF supports NVIDIA GPUs there" in because
+    assert "AMD's TensorFlow builds for WSL stop at TF 2.15" in because
