@@ -141,4 +141,6 @@ def kind_of(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return f"text {value!r}"
+    if hasattr(value, "isoformat"):  # YAML's unquoted 2024-01-01: as written, not its repr
+        return f"{type(value).__name__} {value.isoformat()}"
     return f"{type(value).__name__} {value!r}"

@@ -40,7 +40,7 @@ from recommender.fileio import (
     open_input,
 )
 from recommender.rulebase import schema
-from recommender.rulebase.yamlio import Item, ItemStream
+from recommender.rulebase.yamlio import Item, ItemStream, load_yaml
 from recommender.values import Value, frozen
 
 PROFILE_KEYS = ("name", "answers", "description")
@@ -157,6 +157,28 @@ def profile_of(
     name = _name(item, default_name)
     item.pop("name", None)  # the flat shape: the rest are the answers
     return name, item, item
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def written_name(profile: Any, text: str | bytes) -> Any:
+    """``profile``, decoded from the JSON ``text``, with a number that names it as written
+    (``1.50``, not Python's ``1.5``), as ``recommend --profile`` names it: JSON is YAML, and
+    the YAML loader keeps a name's text (:mod:`~recommender.rulebase.yamlio`). Read again only
+    when the name is a number; JSON that YAML reads otherwise keeps Python's text, as in
+    ``recommend``."""
+    if not (isinstance(profile, dict) and _number(profile.get("name"))):
+        return profile
+    try:
+        doc = load_yaml("", text if isinstance(text, str) else text.decode("utf-8-sig"))
+    except (UserError, UnicodeDecodeError):
+        return profile
+    name = doc.get("name") if isinstance(doc, dict) else None
+    if isinstance(name, str):
+        profile["name"] = name
+    return profile
 
 
 def _name(item: dict[str, Any], default: str | None) -> str | None:
@@ -375,7 +397,9 @@ class JsonItems:
         opened = self.text.count("[", start, self.at) + self.text.count("{", start, self.at)
         if opened > MAX_DEPTH and depth(value) > MAX_DEPTH:
             return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {_TOO_DEEP}")
-        return Item(key, value, pos)
+        if key == "name" and _number(value):  # one profile's name: the number as written
+            return Item(key, self.text[start : self.at], pos)
+        return Item(key, written_name(value, self.text[start : self.at]), pos)
 
     def _skip(self, start: int) -> int:
         """The end of the value at ``start``, found by brackets and strings alone."""
@@ -430,7 +454,8 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
             continue
         n += 1
         try:
-            name, answers, _ = profile_of(loads_json(line, _JSONL))
+            profile = loads_json(line, _JSONL)
+            name, answers, _ = profile_of(written_name(profile, line))
         except JsonProblem as exc:
             col = exc.col if exc.line == 1 else None if exc.col is None else len(line.rstrip()) + 1
             yield Row(n, None, error=locate(source.name, n, exc.message, line_no, col))

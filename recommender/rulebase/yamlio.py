@@ -22,7 +22,16 @@ from recommender.errors import UserError
 from recommender.fileio import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, not_utf8, read_text, shown_name
 from recommender.values import Value, frozen
 
-__all__ = ["MAX_BYTES", "Item", "ItemStream", "Map", "Seq", "load_yaml", "read_text"]
+__all__ = [
+    "MAX_BYTES",
+    "NO_DOCUMENT",
+    "Item",
+    "ItemStream",
+    "Map",
+    "Seq",
+    "load_yaml",
+    "read_text",
+]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,6 +41,13 @@ _YAML = "tag:yaml.org,2002:"
 # Explicit tags a plain value may carry; each value is checked by its constructor.
 SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 NUMBER_TAGS = frozenset((_YAML + "int", _YAML + "float"))
+# YAML 1.1 reads a plain "=" as its "value" type and "<<" as a merge key, which no loader but
+# the full one constructs: "=" is text here, as in YAML 1.2; a "<<" key is refused with the fix.
+_VALUE, _MERGE = _YAML + "value", _YAML + "merge"
+MERGE = (
+    '"<<" is a YAML merge key, which is not allowed; write the keys out in full '
+    "(quote it, '<<', if it is text)"
+)
 ALIASES = "YAML anchors and aliases (&name / *name) are not allowed; write the value out"
 # How deep a batch item too deep to use is still read past to reach the next item. libyaml's
 # scanner rechecks every open level at each token, so skipping 30,000 levels of "[" took 10 s of
@@ -62,6 +78,21 @@ class Seq(list[Any]):
     def at(self, index: int) -> Pos:
         items = getattr(self, "item_pos", [])
         return items[index] if 0 <= index < len(items) else self.pos
+
+
+class _NoDocument:
+    """What :func:`load_yaml` gives for a file that holds no document (empty, or comments only):
+    not None, which is what ``null`` or ``~`` reads as, so a message can say which it got.
+    False, as None is, so ``doc or {}`` still reads it as nothing."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NO_DOCUMENT"
+
+
+NO_DOCUMENT: Any = _NoDocument()
 
 
 def _pos(node: yaml.Node | yaml.Event) -> Pos:
@@ -122,7 +153,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         data.key_pos, data.value_pos = {}, {}
         yield data
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            # as written: a key is a name or an id, never the boolean YAML 1.1 reads "on" as
+            if _as_written(key_node, key=True):
+                key = key_node.value
+            else:
+                key = self.construct_object(key_node, deep=True)
             try:
                 hash(key)
             except TypeError:
@@ -182,13 +217,13 @@ class _Composer:
     def __init__(self, loader: Any, skip: bool = False) -> None:
         self.loader, self.skip = loader, skip
 
-    def node(self) -> yaml.Node:
-        """The next whole node."""
+    def node(self, key: bool = False) -> yaml.Node:
+        """The next whole node; ``key``: it is a mapping's key (a batch document's top level)."""
         stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
         while True:
             event = self.loader.get_event()
             try:
-                node = self._one(event, stack)
+                node = self._one(event, stack, key)
             except _Unreadable:
                 raise
             except _Located:
@@ -217,8 +252,11 @@ class _Composer:
             elif isinstance(event, yaml.CollectionEndEvent):
                 levels -= 1
 
-    def _one(self, event: Any, stack: list[tuple[yaml.Node, list[yaml.Node]]]) -> yaml.Node | None:
-        """The node ``event`` completes, or None when it opens a collection."""
+    def _one(
+        self, event: Any, stack: list[tuple[yaml.Node, list[yaml.Node]]], key: bool = False
+    ) -> yaml.Node | None:
+        """The node ``event`` completes, or None when it opens a collection; ``key``: a node
+        that completes with the stack empty is a mapping's key."""
         if isinstance(event, yaml.CollectionEndEvent):
             node, items = stack.pop()
             if isinstance(node, yaml.MappingNode):
@@ -229,7 +267,10 @@ class _Composer:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _located(event, ALIASES)
         if isinstance(event, yaml.ScalarEvent):
-            return self._scalar(event)
+            if stack:
+                parent, items = stack[-1]
+                key = isinstance(parent, yaml.MappingNode) and len(items) % 2 == 0
+            return self._scalar(event, key)
         if len(stack) >= MAX_DEPTH:
             raise _located(
                 event, f"nested deeper than {MAX_DEPTH} levels; a profile or rule is never so deep"
@@ -241,10 +282,14 @@ class _Composer:
         stack.append((kind(default, [], event.start_mark, event.end_mark), []))
         return None
 
-    def _scalar(self, event: Any) -> yaml.ScalarNode:
+    def _scalar(self, event: Any, key: bool) -> yaml.ScalarNode:
         kind = _Guessed if event.tag is None else yaml.ScalarNode
         if event.tag in (None, "!"):
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _MERGE and key:
+                raise _located(event, MERGE)
+            if tag in (_VALUE, _MERGE):
+                tag = _YAML + "str"
         elif event.tag in SCALAR_TAGS:
             tag = event.tag
         else:
@@ -277,8 +322,8 @@ def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
 
 
 def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
-    """Parse one YAML document safely; ``None`` for an empty file. Errors are UserError with
-    file:line:col. ``-`` is standard input, named ``<stdin>``."""
+    """Parse one YAML document safely; :data:`NO_DOCUMENT` for a file that holds none. Errors
+    are UserError with file:line:col. ``-`` is standard input, named ``<stdin>``."""
     name = shown_name(path)
     if text is None:
         text = read_text(path, max_bytes)
@@ -288,7 +333,7 @@ def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX
     try:
         loader.get_event()  # the stream's start
         if loader.check_event(yaml.StreamEndEvent):
-            return None
+            return NO_DOCUMENT
         loader.get_event()  # the document's start
         node = _Composer(loader).node()
         loader.get_event()  # the document's end
@@ -366,7 +411,7 @@ class ItemStream:
                 raise _located(self.loader.get_event(), "expected one YAML document, found another")
 
     def _pair(self, seen: dict[Any, Pos]) -> Item:
-        key = self._item(None, as_written=lambda node: _as_written(node, key=True))  # a name
+        key = self._item(None, lambda node: _as_written(node, key=True), is_key=True)  # a name
         value = self._item(key.value, as_written=_as_written if key.value == "name" else None)
         if key.error or value.error:
             return Item(key.value, None, key.pos, key.error or value.error)
@@ -381,11 +426,17 @@ class ItemStream:
         seen[key.value] = key.pos
         return value
 
-    def _item(self, key: Any, as_written: Callable[[yaml.Node], bool] | None = None) -> Item:
-        """The next item; its text as written where ``as_written`` says so (a name)."""
+    def _item(
+        self,
+        key: Any,
+        as_written: Callable[[yaml.Node], bool] | None = None,
+        is_key: bool = False,
+    ) -> Item:
+        """The next item; its text as written where ``as_written`` says so (a name); ``is_key``:
+        the item is the key of a top-level pair."""
         with self._errors():
             try:
-                node = self.composer.node()
+                node = self.composer.node(is_key)
                 if as_written is not None and as_written(node):
                     return Item(key, node.value, _pos(node))
                 return Item(key, self.loader.construct_document(node), _pos(node))
