@@ -246,3 +246,127 @@ def test_a_json_number_name_is_shown_as_written_everywhere(number: str):
         + batch_names(flat, "flat.json")
     )
     assert names == [number] * 6
+
+
+# -- the hostile-input pass: each message names what was written and the fix -------------------
+
+PROFILE_ERRORS = [  # (file, text, the one line on stderr)
+    (
+        "tab.yaml",
+        "name: x\nanswers:\n\taudience: beginner\n",
+        "tab.yaml:3:1: invalid YAML: while scanning for the next token found a tab, which cannot "
+        "start any token; indent with spaces, not tabs",
+    ),
+    (
+        "at.yaml",
+        "name: @lab\n",
+        "at.yaml:1:7: invalid YAML: while scanning for the next token found '@', which cannot "
+        "start any token; quote the value",
+    ),
+    (
+        "colon.yaml",
+        "name: a: b\n",
+        "colon.yaml:1:8: invalid YAML: mapping values are not allowed in this context; quote a "
+        'value that holds ": "',
+    ),
+    (
+        "comma.json",
+        '{"name": "x",\n "answers": {"os": "linux",}}',
+        "comma.json:2:28: invalid JSON: a comma before the closing '}'; remove the comma",
+    ),
+    (
+        "nan.json",
+        '{"name": NaN}',
+        "nan.json: NaN is not a JSON number; write a number, or quote it if it is text",
+    ),
+    (
+        "int.json",
+        "42",
+        "int.json:1:1: the top level must be a mapping with name:, answers:, description:; got "
+        "int 42",
+    ),
+    (
+        "nullkey.yaml",
+        "answers:\n  ~: linux\n",
+        f'nullkey.yaml:2:6: unknown question "~"; valid values: {QUESTIONS}',
+    ),
+    (
+        "case.yaml",
+        "answers:\n  OS: linux\n",
+        f'case.yaml:2:7: unknown question "OS" (did you mean "os"?); valid values: {QUESTIONS}',
+    ),
+    (
+        "flat.yaml",
+        "name: lab\nos: linux\n",
+        'flat.yaml:2:1: "os" is a question: a profile gives its answers under answers:, as '
+        "answers: {os: ...}",
+    ),
+    (
+        "on.yaml",
+        "answers:\n  os: on\n",
+        'on.yaml:2:7: unknown option "yes" for question "os" (YAML reads an unquoted yes, no, on, '
+        "off, true or false as a boolean; quote it if it is an option id); valid values: linux, "
+        "macos, windows, wsl2",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"), PROFILE_ERRORS, ids=[p[0] for p in PROFILE_ERRORS]
+)
+def test_a_bad_profile_is_one_line_with_the_fix(name: str, text: str, line: str):
+    code, out, err = recommend(text, name)
+    assert (code, out, err) == (2, "", line + "\n")
+
+
+def test_yes_no_answers_written_on_and_off_still_read_as_yes_and_no():
+    code, out, err = recommend("answers: {custom_gradients: on, debugging: off}\n")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["answers"] == {"custom_gradients": "yes", "debugging": "no"}
+
+
+@pytest.mark.parametrize(("name", "text"), [("b.json", "null"), ("b.yaml", "~\n")])
+def test_a_batch_document_that_is_null_says_null(name: str, text: str):
+    """It said "got an empty document"."""
+    Path(name).write_text(text)
+    assert cli("batch", name) == (
+        2,
+        "",
+        f"{name}: expected a list of profiles or a mapping of name: answers, got null\n",
+    )
+
+
+@pytest.mark.parametrize(("header", "shown"), [("name;os", "';'"), ("name\tos", "tabs")])
+def test_a_csv_separated_by_semicolons_or_tabs_says_so(header: str, shown: str):
+    """Excel writes ';' in many locales: it was 'unknown question "name;os"'."""
+    Path("b.csv").write_text(f"{header}\nlab{header[4]}linux\n")
+    code, out, err = cli("batch", "b.csv")
+    written = header.replace("\t", "\\t")  # a control character is shown escaped
+    assert (code, out) == (2, "")
+    assert err == (
+        f'b.csv:1: header column 1: "{written}" holds {shown}: the columns must be separated by '
+        "commas; save the file as comma-separated CSV\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '{"name": "lab", "description": "the lab", "os": "linux"}',
+        '{"name": "lab", "description": "the lab", "answers": {"os": "linux"}}',
+    ],
+)
+def test_a_description_is_no_answer_in_either_shape(row: str):
+    """The flat shape took ``description`` for a question ("did you mean vectorization?")."""
+    assert batch_names(f"{row}\n", "b.jsonl") == ["lab"]
+
+
+def test_a_description_that_is_not_text_is_that_rows_error():
+    Path("b.jsonl").write_text('{"description": 5, "os": "linux"}\n{"os": "linux"}\n')
+    code, out, _ = cli("batch", "b.jsonl", "-q")
+    first, second = (json.loads(line)["error"] for line in out.splitlines())
+    assert (code, second) == (1, None)
+    assert first == (
+        "b.jsonl:1: row 1: description: expected non-empty text, got int 5 (quote it to make it "
+        "text)"
+    )

@@ -33,6 +33,7 @@ from recommender.fileio import (
     JsonProblem,
     depth,
     json_decoder,
+    json_error,
     keep_duplicates,
     lines,
     loads_json,
@@ -40,7 +41,7 @@ from recommender.fileio import (
     open_input,
 )
 from recommender.rulebase import schema
-from recommender.rulebase.yamlio import Item, ItemStream, load_yaml
+from recommender.rulebase.yamlio import NO_DOCUMENT, Item, ItemStream, load_yaml
 from recommender.values import Value, frozen
 
 PROFILE_KEYS = ("name", "answers", "description")
@@ -140,6 +141,10 @@ def profile_of(
         raise ValueError(f"expected {SHAPE}, got {kind_of(item)}")
     if getattr(item, "duplicate", None):
         raise ValueError(f'duplicate key "{item.duplicate}"')  # type: ignore[attr-defined]
+    # checked as recommend checks it, in either shape; the flat one took it for a question
+    problem = schema.text(item["description"]) if "description" in item else None
+    if problem is not None:
+        raise ValueError(f"description: {problem}")
     if "answers" in item:
         extra = [k for k in item if k not in PROFILE_KEYS]
         if extra:
@@ -155,7 +160,8 @@ def profile_of(
             raise ValueError(f'duplicate key "{answers.duplicate}"')  # type: ignore[attr-defined]
         return _name(item, default_name), answers, answers
     name = _name(item, default_name)
-    item.pop("name", None)  # the flat shape: the rest are the answers
+    item.pop("name", None)  # the flat shape: the rest but a description are the answers
+    item.pop("description", None)
     return name, item, item
 
 
@@ -203,10 +209,16 @@ def _document_rows(
     if kind == "mapping":
         return _mapping_rows(items, source, questions)
     raise UserError(
-        "expected a list of profiles or a mapping of name: answers, got "
-        f"{'an empty document' if value is None else kind_of(value)}",
+        f"expected a list of profiles or a mapping of name: answers, got {_got(value)}",
         source.name,
     )
+
+
+def _got(value: Any) -> str:
+    """What a document held, for the message that refuses it."""
+    if value is NO_DOCUMENT:
+        return "an empty document"
+    return "null" if value is None else kind_of(value)
 
 
 def _item_rows(items: Iterator[Item], source: Source, first: int = 1) -> Iterator[Row]:
@@ -372,7 +384,7 @@ class JsonItems:
         try:
             key, self.at = _scanstring(self.text, self.at + 1)
         except json.JSONDecodeError as exc:
-            raise UserError(f"invalid JSON: {exc.msg}", self.name, exc.lineno, exc.colno) from None
+            raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
         self._space()
         self._expect(":", "':'")
         self._space()
@@ -389,7 +401,7 @@ class JsonItems:
         try:
             value, self.at = _JSONL.raw_decode(self.text, self.at)
         except json.JSONDecodeError as exc:
-            raise UserError(f"invalid JSON: {exc.msg}", self.name, exc.lineno, exc.colno) from None
+            raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
         except (JsonProblem, RecursionError) as exc:
             self.at = self._skip(start)
             problem = exc.message if isinstance(exc, JsonProblem) else _TOO_DEEP
@@ -663,11 +675,22 @@ def _check_header(
         if h in seen:
             raise UserError(f'header column {col}: "{h}" appears twice', file, 1)
         if h != "name" and h not in questions:
-            raise UserError(
-                f'header column {col}: unknown question "{h}"{did_you_mean(h, questions)}', file, 1
-            )
+            raise UserError(f"header column {col}: {_unknown_column(h, questions)}", file, 1)
         seen.add(h)
     return header
+
+
+def _unknown_column(h: str, questions: Mapping[str, str]) -> str:
+    """Why a header cell names no column, with the fix: a file saved with ';' or tabs between
+    its columns (Excel does so in many locales) has one column whose name holds them all."""
+    sep = next((c for c in ";\t|" if c in h), None)
+    if sep is not None:
+        shown = "tabs" if sep == "\t" else f"'{sep}'"
+        return (
+            f'"{h}" holds {shown}: the columns must be separated by commas; save the file as '
+            "comma-separated CSV"
+        )
+    return f'unknown question "{h}"{did_you_mean(h, [*questions, "name"])}'
 
 
 Reader = Callable[[Source, Mapping[str, str]], Iterator[Row]]

@@ -317,14 +317,18 @@ def kind_name(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return "text"
-    return "nothing" if value is None else f"a {type(value).__name__}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):  # before int: a bool is one
+        return "a boolean"
+    return "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
 
 
 def check(doc: Any, shape: dict[str, Field], file: str, what: str) -> list[UserError]:
     """Every schema problem in ``doc`` against ``shape``; an empty list when it fits."""
     errors: list[UserError] = []
     if not isinstance(doc, dict):
-        got = "an empty file" if doc is NO_DOCUMENT else "null" if doc is None else kind_name(doc)
+        got = "an empty file" if doc is NO_DOCUMENT else "null" if doc is None else kind_of(doc)
         return [
             UserError(
                 f"the top level must be a mapping with {_keys(shape)}; got {got}",

@@ -146,6 +146,10 @@ def _as_written(node: yaml.Node, *, key: bool = False) -> bool:
     return node.tag in _WRITTEN
 
 
+def _null(node: yaml.Node) -> bool:
+    return isinstance(node, _Guessed) and node.tag == _YAML + "null"
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
         data = Map()
@@ -153,8 +157,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         data.key_pos, data.value_pos = {}, {}
         yield data
         for key_node, value_node in node.value:
-            # as written: a key is a name or an id, never the boolean YAML 1.1 reads "on" as
-            if _as_written(key_node, key=True):
+            # as written: a key is a name or an id, never the boolean YAML 1.1 reads "on" as,
+            # nor the null it reads "~" as (both were named "True" and "None" in messages)
+            if _as_written(key_node, key=True) or _null(key_node):
                 key = key_node.value
             else:
                 key = self.construct_object(key_node, deep=True)
@@ -303,8 +308,28 @@ class _Composer:
         return kind(tag, event.value, event.start_mark, event.end_mark, event.style)
 
 
-def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
-    """One located line for a parser or reader error."""
+# The fix for a parser error a user meets often; libyaml names the problem, not the cure.
+_FIXES = {
+    "cannot start any token": "indent with spaces, and quote a value that starts with @ or `",
+    "tab character": "indent with spaces, not tabs",
+    "mapping values are not allowed": 'quote a value that holds ": "',
+}
+_TOKEN = "found character that cannot start any token"
+
+
+def _fix(problem: str, text: str | None, index: int) -> str:
+    """``problem`` with its fix: the character itself when the text is at hand (a tab)."""
+    found = text[index : index + 1] if text is not None and 0 <= index < len(text) else ""
+    if problem.endswith(_TOKEN) and found:
+        what = "a tab" if found == "\t" else repr(found)
+        fix = "indent with spaces, not tabs" if found == "\t" else "quote the value"
+        return f"{problem[: -len(_TOKEN)]}found {what}, which cannot start any token; {fix}"
+    fix = next((f for key, f in _FIXES.items() if key in problem), None)
+    return f"{problem}; {fix}" if fix else problem
+
+
+def _yaml_error(exc: yaml.YAMLError, name: str, text: str | None = None) -> UserError:
+    """One located line for a parser or reader error, with the fix where one is known."""
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml sets no encoding to tell the two apart (always "?"): its reason says which
         undecodable = "utf-8" in str(exc.reason).lower() or isinstance(exc.character, bytes)
@@ -316,6 +341,7 @@ def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         problem = " ".join(problem.split())
         if mark is not None:
+            problem = _fix(problem, text, mark.index)
             return UserError(f"invalid YAML: {problem}", name, mark.line + 1, mark.column + 1)
         return UserError(f"invalid YAML: {problem}", name)
     return UserError(f"invalid YAML: {' '.join(str(exc).split())}", name)
@@ -343,7 +369,7 @@ def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX
     except _Located as exc:
         raise UserError(exc.message, name, *exc.pos) from None
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, name) from None
+        raise _yaml_error(exc, name, text) from None
     finally:
         loader.dispose()
 
@@ -361,7 +387,8 @@ class Item(Value):
 
 class ItemStream:
     """One YAML document, read from a stream one top-level item at a time: memory holds one item,
-    not the document. ``kind`` is "sequence", "mapping", or "other" (with ``value``)."""
+    not the document. ``kind`` is "sequence", "mapping", or "other" (with ``value``,
+    :data:`NO_DOCUMENT` when there is none)."""
 
     def __init__(self, stream: IO[Any] | str, name: str) -> None:
         self.name = name
@@ -373,7 +400,7 @@ class ItemStream:
         with self._errors():
             self.loader.get_event()
             if self.loader.check_event(yaml.StreamEndEvent):
-                return "other", None, (1, 1)
+                return "other", NO_DOCUMENT, (1, 1)
             self.loader.get_event()
             event = self.loader.peek_event()
             if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
