@@ -360,7 +360,12 @@ def json_error(exc: json.JSONDecodeError) -> str:
     closing = exc.doc[exc.pos : exc.pos + 1]
     if closing in ("]", "}") and exc.doc[: exc.pos].rstrip().endswith(","):
         return f"invalid JSON: a comma before the closing '{closing}'; remove the comma"
+    if exc.doc.strip() and not exc.doc[exc.pos :].strip():
+        return f"invalid JSON: {CUT_SHORT}"
     return f"invalid JSON: {exc.msg}"
+
+
+CUT_SHORT = "it ends before every { and [ is closed (cut short?); close them"
 
 
 def depth(value: Any, limit: int = MAX_DEPTH) -> int:

@@ -91,7 +91,8 @@ BAD_ROWS = [
     (
         "in.jsonl",
         '{"audience": "beginner"\n',
-        "in.jsonl:1:24: row 1: invalid JSON: Expecting ',' delimiter",
+        "in.jsonl:1:24: row 1: invalid JSON: it ends before every { and [ is closed (cut short?); "
+        "close them",
     ),
     (
         "in.jsonl",

@@ -275,6 +275,12 @@ PROFILE_ERRORS = [  # (file, text, the one line on stderr)
         "comma.json:2:28: invalid JSON: a comma before the closing '}'; remove the comma",
     ),
     (
+        "cut.json",
+        '{"name": "x", "answers": {',
+        "cut.json:1:27: invalid JSON: it ends before every { and [ is closed (cut short?); close "
+        "them",
+    ),
+    (
         "nan.json",
         '{"name": NaN}',
         "nan.json: NaN is not a JSON number; write a number, or quote it if it is text",
@@ -369,4 +375,15 @@ def test_a_description_that_is_not_text_is_that_rows_error():
     assert first == (
         "b.jsonl:1: row 1: description: expected non-empty text, got int 5 (quote it to make it "
         "text)"
+    )
+
+
+@pytest.mark.parametrize("text", ['[{"os": "linux"}', '[{"os": "linux"},\n'])
+def test_a_batch_json_cut_short_says_so(text: str):
+    """It said "Expecting ',' or ']' delimiter" (and "Expecting value") at the end of the file."""
+    Path("b.json").write_text(text)
+    code, out, err = cli("batch", "b.json")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "invalid JSON: it ends before every { and [ is closed (cut short?); close them\n"
     )

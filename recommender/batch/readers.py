@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 
 from recommender.errors import UserError, did_you_mean, kind_of, shorten
 from recommender.fileio import (
+    CUT_SHORT,
     MAX_DEPTH,
     MAX_DOCUMENT,
     MAX_LINE,
@@ -426,7 +427,7 @@ class JsonItems:
             if level == 0:
                 return token.end()
         self.at = len(self.text)
-        self._fail("the document ends inside a list or mapping")
+        self._fail(CUT_SHORT)
         raise AssertionError("unreachable")
 
     def _space(self) -> None:
@@ -434,6 +435,8 @@ class JsonItems:
 
     def _expect(self, mark: str, what: str) -> None:
         if not self.text.startswith(mark, self.at):
+            if self.at >= len(self.text):
+                self._fail(CUT_SHORT)
             self._fail(f"Expecting {what} delimiter" if mark == "," else f"Expecting {what}")
         self.at += 1
 

@@ -322,8 +322,8 @@ def _fix(problem: str, text: str | None, index: int) -> str:
     found = text[index : index + 1] if text is not None and 0 <= index < len(text) else ""
     if problem.endswith(_TOKEN) and found:
         what = "a tab" if found == "\t" else repr(found)
-        fix = "indent with spaces, not tabs" if found == "\t" else "quote the value"
-        return f"{problem[: -len(_TOKEN)]}found {what}, which cannot start any token; {fix}"
+        cure = "indent with spaces, not tabs" if found == "\t" else "quote the value"
+        return f"{problem[: -len(_TOKEN)]}found {what}, which cannot start any token; {cure}"
     fix = next((f for key, f in _FIXES.items() if key in problem), None)
     return f"{problem}; {fix}" if fix else problem
 
