@@ -354,6 +354,9 @@ def loads_json(
     return value
 
 
+CUT_SHORT = "it ends before every { and [ is closed (cut short?); close them"
+
+
 def json_error(exc: json.JSONDecodeError) -> str:
     """``invalid JSON: ...`` for a decoding error; a comma before a closing bracket, which JSON
     refuses and many editors write, is named with the fix (json says "Expecting value")."""
@@ -363,9 +366,6 @@ def json_error(exc: json.JSONDecodeError) -> str:
     if exc.doc.strip() and not exc.doc[exc.pos :].strip():
         return f"invalid JSON: {CUT_SHORT}"
     return f"invalid JSON: {exc.msg}"
-
-
-CUT_SHORT = "it ends before every { and [ is closed (cut short?); close them"
 
 
 def depth(value: Any, limit: int = MAX_DEPTH) -> int:
