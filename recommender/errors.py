@@ -126,8 +126,10 @@ def did_you_mean(value: object, valid: Iterable[str]) -> str:
     import difflib  # only on the error path
 
     valid = sorted(valid)
-    close = difflib.get_close_matches(str(value)[:100], valid, n=1, cutoff=0.6)
-    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    # ids are lower case: "OS" or "Name" is the id "os" or "name" (the two share no letter)
+    lowered = {v.lower(): v for v in reversed(valid)}
+    close = difflib.get_close_matches(str(value)[:100].lower(), lowered, n=1, cutoff=0.6)
+    hint = f' (did you mean "{lowered[close[0]]}"?)' if close else ""
     return f"{hint}; valid values: {', '.join(valid)}" if valid else hint
 
 
@@ -141,4 +143,6 @@ def kind_of(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return f"text {value!r}"
+    if hasattr(value, "isoformat"):  # YAML's unquoted 2024-01-01: as written, not its repr
+        return f"{type(value).__name__} {value.isoformat()}"
     return f"{type(value).__name__} {value!r}"

@@ -312,7 +312,7 @@ def _float(text: str) -> float:
 
 
 def _no_constant(name: str) -> Any:
-    raise JsonProblem(f"{name} is not a JSON number")
+    raise JsonProblem(f"{name} is not a JSON number; write a number, or quote it if it is text")
 
 
 def json_decoder(
@@ -346,12 +346,26 @@ def loads_json(
     try:
         value = decoder.decode(data)
     except json.JSONDecodeError as exc:
-        raise JsonProblem(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        raise JsonProblem(json_error(exc), exc.lineno, exc.colno) from None
     except RecursionError:
         raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels") from None
     if data.count("[") + data.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
         raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels")
     return value
+
+
+CUT_SHORT = "it ends before every { and [ is closed (cut short?); close them"
+
+
+def json_error(exc: json.JSONDecodeError) -> str:
+    """``invalid JSON: ...`` for a decoding error; a comma before a closing bracket, which JSON
+    refuses and many editors write, is named with the fix (json says "Expecting value")."""
+    closing = exc.doc[exc.pos : exc.pos + 1]
+    if closing in ("]", "}") and exc.doc[: exc.pos].rstrip().endswith(","):
+        return f"invalid JSON: a comma before the closing '{closing}'; remove the comma"
+    if exc.doc.strip() and not exc.doc[exc.pos :].strip():
+        return f"invalid JSON: {CUT_SHORT}"
+    return f"invalid JSON: {exc.msg}"
 
 
 def depth(value: Any, limit: int = MAX_DEPTH) -> int:

@@ -91,7 +91,8 @@ BAD_ROWS = [
     (
         "in.jsonl",
         '{"audience": "beginner"\n',
-        "in.jsonl:1:24: row 1: invalid JSON: Expecting ',' delimiter",
+        "in.jsonl:1:24: row 1: invalid JSON: it ends before every { and [ is closed (cut short?); "
+        "close them",
     ),
     (
         "in.jsonl",
@@ -209,7 +210,7 @@ UNUSABLE = [
         "name,audiance\n",
         'in.csv:1: header column 2: unknown question "audiance" (did you mean '
         '"audience"?); valid values: audience, custom_gradients, deployment, '
-        "edge_target, os",
+        "edge_target, name, os",
     ),
     ("in.csv", "name,,os\n", "in.csv:1: header column 2 is empty; name the question it answers"),
     ("in.csv", "os,os\n", 'in.csv:1: header column 2: "os" appears twice'),

@@ -298,6 +298,8 @@ def _summed(summary: str) -> tuple[int, ...]:
     """(rows, scored, failed, every outcome counted) from the summary's lines."""
     head = summary.split("batch: ", 1)[1]
     rows, scored, failed = (int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", head)[:3])
+    if "winners: " not in head:  # no row scored: no winners line
+        return rows, scored, failed, 0
     wins = head.split("winners: ", 1)[1].splitlines()[0]
     outcomes = sum(int(n.replace(",", "")) for n in re.findall(r" (\d[\d,]*)(?: ·|$)", wins))
     return rows, scored, failed, outcomes

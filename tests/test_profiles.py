@@ -69,7 +69,7 @@ CASES = [
     (
         "broken.json",
         '{"answers": {\n  "os": "linux",\n}}',
-        "broken.json:3:1: invalid JSON: Expecting property name enclosed in double quotes",
+        "broken.json:3:1: invalid JSON: a comma before the closing '}'; remove the comma",
     ),
     (
         "python-tag.yaml",

@@ -12,11 +12,12 @@ by another questionnaire's answers: a second one is kept beside it.
 from __future__ import annotations
 
 import contextlib
+import stat
 from pathlib import Path
 
 from recommender.ask.flow import Progress
 from recommender.errors import UserError
-from recommender.fileio import make_dirs, write_text_atomic
+from recommender.fileio import kind_of, make_dirs, write_text_atomic
 from recommender.paths import state_dir
 from recommender.rulebase import schema
 from recommender.rulebase.model import RuleBase
@@ -66,8 +67,7 @@ def load(rules: RuleBase, path: Path | None = None) -> Progress:
     """The progress kept by an interrupted ``ask``; a UserError when there is none or it does not
     fit the rules."""
     path = path or resume_path()
-    if not path.is_file():
-        raise UserError(f"nothing to resume: no interrupted questionnaire at {path}")
+    _kept_file(path)
     doc = load_yaml(path)
     problems = schema.check(doc, schema.RESUME, str(path), "resume file")
     if problems:
@@ -82,6 +82,24 @@ def load(rules: RuleBase, path: Path | None = None) -> Progress:
     known = {q.id for q in rules.questions}
     asked = [qid for qid in doc.get("asked") or [] if qid in known]
     return Progress(answers, [*asked, *(q for q in answers if q not in asked)])
+
+
+def _kept_file(path: Path) -> None:
+    """Refuse, in one line, a path that holds no kept questionnaire: a missing one is "nothing to
+    resume", but a FIFO, a device or a directory there is named as what it is (all were "nothing
+    to resume", as if the path were free). The read itself refuses one that changes after this."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # missing, a dangling link, a name too long: nothing kept there
+        mode = None
+    if mode is None:
+        raise UserError(f"nothing to resume: no interrupted questionnaire at {path}")
+    if not stat.S_ISREG(mode):
+        raise UserError(
+            f"is {kind_of(mode)}, not a file kept by `recommender ask`; give the file named "
+            "when ask was interrupted",
+            str(path),
+        )
 
 
 def clear(path: Path | None = None) -> None:

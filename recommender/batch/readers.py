@@ -27,12 +27,14 @@ from typing import Any, BinaryIO
 
 from recommender.errors import UserError, did_you_mean, kind_of, shorten
 from recommender.fileio import (
+    CUT_SHORT,
     MAX_DEPTH,
     MAX_DOCUMENT,
     MAX_LINE,
     JsonProblem,
     depth,
     json_decoder,
+    json_error,
     keep_duplicates,
     lines,
     loads_json,
@@ -40,7 +42,7 @@ from recommender.fileio import (
     open_input,
 )
 from recommender.rulebase import schema
-from recommender.rulebase.yamlio import Item, ItemStream
+from recommender.rulebase.yamlio import NO_DOCUMENT, Item, ItemStream, load_yaml
 from recommender.values import Value, frozen
 
 PROFILE_KEYS = ("name", "answers", "description")
@@ -140,6 +142,10 @@ def profile_of(
         raise ValueError(f"expected {SHAPE}, got {kind_of(item)}")
     if getattr(item, "duplicate", None):
         raise ValueError(f'duplicate key "{item.duplicate}"')  # type: ignore[attr-defined]
+    # checked as recommend checks it, in either shape; the flat one took it for a question
+    problem = schema.text(item["description"]) if "description" in item else None
+    if problem is not None:
+        raise ValueError(f"description: {problem}")
     if "answers" in item:
         extra = [k for k in item if k not in PROFILE_KEYS]
         if extra:
@@ -155,8 +161,31 @@ def profile_of(
             raise ValueError(f'duplicate key "{answers.duplicate}"')  # type: ignore[attr-defined]
         return _name(item, default_name), answers, answers
     name = _name(item, default_name)
-    item.pop("name", None)  # the flat shape: the rest are the answers
+    item.pop("name", None)  # the flat shape: the rest but a description are the answers
+    item.pop("description", None)
     return name, item, item
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def written_name(profile: Any, text: str | bytes) -> Any:
+    """``profile``, decoded from the JSON ``text``, with a number that names it as written
+    (``1.50``, not Python's ``1.5``), as ``recommend --profile`` names it: JSON is YAML, and
+    the YAML loader keeps a name's text (:mod:`~recommender.rulebase.yamlio`). Read again only
+    when the name is a number; JSON that YAML reads otherwise keeps Python's text, as in
+    ``recommend``."""
+    if not (isinstance(profile, dict) and _number(profile.get("name"))):
+        return profile
+    try:
+        doc = load_yaml("", text if isinstance(text, str) else text.decode("utf-8-sig"))
+    except (UserError, UnicodeDecodeError):
+        return profile
+    name = doc.get("name") if isinstance(doc, dict) else None
+    if isinstance(name, str):
+        profile["name"] = name
+    return profile
 
 
 def _name(item: dict[str, Any], default: str | None) -> str | None:
@@ -181,10 +210,16 @@ def _document_rows(
     if kind == "mapping":
         return _mapping_rows(items, source, questions)
     raise UserError(
-        "expected a list of profiles or a mapping of name: answers, got "
-        f"{'an empty document' if value is None else kind_of(value)}",
+        f"expected a list of profiles or a mapping of name: answers, got {_got(value)}",
         source.name,
     )
+
+
+def _got(value: Any) -> str:
+    """What a document held, for the message that refuses it."""
+    if value is NO_DOCUMENT:
+        return "an empty document"
+    return "null" if value is None else kind_of(value)
 
 
 def _item_rows(items: Iterator[Item], source: Source, first: int = 1) -> Iterator[Row]:
@@ -350,7 +385,7 @@ class JsonItems:
         try:
             key, self.at = _scanstring(self.text, self.at + 1)
         except json.JSONDecodeError as exc:
-            raise UserError(f"invalid JSON: {exc.msg}", self.name, exc.lineno, exc.colno) from None
+            raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
         self._space()
         self._expect(":", "':'")
         self._space()
@@ -367,7 +402,7 @@ class JsonItems:
         try:
             value, self.at = _JSONL.raw_decode(self.text, self.at)
         except json.JSONDecodeError as exc:
-            raise UserError(f"invalid JSON: {exc.msg}", self.name, exc.lineno, exc.colno) from None
+            raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
         except (JsonProblem, RecursionError) as exc:
             self.at = self._skip(start)
             problem = exc.message if isinstance(exc, JsonProblem) else _TOO_DEEP
@@ -375,7 +410,9 @@ class JsonItems:
         opened = self.text.count("[", start, self.at) + self.text.count("{", start, self.at)
         if opened > MAX_DEPTH and depth(value) > MAX_DEPTH:
             return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {_TOO_DEEP}")
-        return Item(key, value, pos)
+        if key == "name" and _number(value):  # one profile's name: the number as written
+            return Item(key, self.text[start : self.at], pos)
+        return Item(key, written_name(value, self.text[start : self.at]), pos)
 
     def _skip(self, start: int) -> int:
         """The end of the value at ``start``, found by brackets and strings alone."""
@@ -390,7 +427,7 @@ class JsonItems:
             if level == 0:
                 return token.end()
         self.at = len(self.text)
-        self._fail("the document ends inside a list or mapping")
+        self._fail(CUT_SHORT)
         raise AssertionError("unreachable")
 
     def _space(self) -> None:
@@ -398,6 +435,8 @@ class JsonItems:
 
     def _expect(self, mark: str, what: str) -> None:
         if not self.text.startswith(mark, self.at):
+            if self.at >= len(self.text):
+                self._fail(CUT_SHORT)
             self._fail(f"Expecting {what} delimiter" if mark == "," else f"Expecting {what}")
         self.at += 1
 
@@ -430,7 +469,8 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
             continue
         n += 1
         try:
-            name, answers, _ = profile_of(loads_json(line, _JSONL))
+            profile = loads_json(line, _JSONL)
+            name, answers, _ = profile_of(written_name(profile, line))
         except JsonProblem as exc:
             col = exc.col if exc.line == 1 else None if exc.col is None else len(line.rstrip()) + 1
             yield Row(n, None, error=locate(source.name, n, exc.message, line_no, col))
@@ -638,11 +678,22 @@ def _check_header(
         if h in seen:
             raise UserError(f'header column {col}: "{h}" appears twice', file, 1)
         if h != "name" and h not in questions:
-            raise UserError(
-                f'header column {col}: unknown question "{h}"{did_you_mean(h, questions)}', file, 1
-            )
+            raise UserError(f"header column {col}: {_unknown_column(h, questions)}", file, 1)
         seen.add(h)
     return header
+
+
+def _unknown_column(h: str, questions: Mapping[str, str]) -> str:
+    """Why a header cell names no column, with the fix: a file saved with ';' or tabs between
+    its columns (Excel does so in many locales) has one column whose name holds them all."""
+    sep = next((c for c in ";\t|" if c in h), None)
+    if sep is not None:
+        shown = "tabs" if sep == "\t" else f"'{sep}'"
+        return (
+            f'"{h}" holds {shown}: the columns must be separated by commas; save the file as '
+            "comma-separated CSV"
+        )
+    return f'unknown question "{h}"{did_you_mean(h, [*questions, "name"])}'
 
 
 Reader = Callable[[Source, Mapping[str, str]], Iterator[Row]]

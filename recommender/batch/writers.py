@@ -44,11 +44,9 @@ def summary_lines(summary: Summary, rules: RuleBase) -> list[str]:
     wins += [f"tie {summary.ties:,}"] + ([f"no fit {summary.no_fit:,}"] if summary.no_fit else [])
     undecided = summary.levels["none"]
     wins += [f"no recommendation {undecided:,}"] if undecided else []
-    out = [
-        f"batch: {summary.rows:,} rows: {summary.scored:,} scored, {summary.failed:,} failed",
-        "winners: " + " · ".join(wins),
-    ]
-    if summary.scored:
+    out = [f"batch: {summary.rows:,} rows: {summary.scored:,} scored, {summary.failed:,} failed"]
+    if summary.scored:  # with no row scored, "winners: tie 0" counted nothing
+        out.append("winners: " + " · ".join(wins))
         levels = [f"{level} {summary.levels[level]:,}" for level in LEVELS]
         out.append("confidence: " + " · ".join(levels))
     if summary.unusable:

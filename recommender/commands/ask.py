@@ -91,8 +91,11 @@ def require_terminal() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.from_file == "-":
-        raise UserError("ask reads its answers from the terminal, so --from needs a file, not -")
+    for flag, value in (("--from", args.from_file), ("--resume", args.resume)):
+        if value == "-":
+            raise UserError(
+                f"ask reads its answers from the terminal, so {flag} needs a file, not -"
+            )
     require_terminal()
     rules = rulebase(args)
     start = _start(args, rules)

@@ -208,13 +208,13 @@ def _compile_key(
     values = value if isinstance(value, list) else [value]
     valid = options.get(question, EMPTY)
     clean = []
-    for i, v in enumerate(values):
-        v = yes_no(v)
+    for i, given in enumerate(values):
+        v = yes_no(given)
         where = _at(value, i, pos)
         if not isinstance(v, str):
             errors.append(UserError(f"{question}: expected an option id, got {v!r}", file, *where))
         elif question in options and v not in valid:
-            hint = did_you_mean(v, valid)
+            hint = unquoted(given) + did_you_mean(v, valid)
             message = f'unknown option "{v}" for question "{question}"{hint}'
             errors.append(UserError(message, file, *where))
         else:
@@ -286,6 +286,17 @@ def _compile_probe(
     if not parts:
         return Always()
     return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+def unquoted(value: Any) -> str:
+    """The hint for an option id that YAML read as a boolean: ``os: on`` was refused as the
+    option "yes", which the user never wrote."""
+    if not isinstance(value, bool):
+        return ""
+    return (
+        " (YAML reads an unquoted yes, no, on, off, true or false as a boolean; quote it if it is "
+        "an option id)"
+    )
 
 
 def yes_no(value: Any) -> Any:

@@ -17,7 +17,7 @@ import yaml
 from recommender.errors import UserError, did_you_mean
 from recommender.fileio import STDIN, JsonProblem, loads_json, read_text, shown_name
 from recommender.rulebase import schema
-from recommender.rulebase.conditions import yes_no
+from recommender.rulebase.conditions import unquoted, yes_no
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.yamlio import load_yaml
 from recommender.values import Value, frozen
@@ -64,7 +64,7 @@ def normalize_answers(
 
 def _chosen(q: Question, value: Any) -> frozenset[str]:
     """The option ids of one raw answer (empty when unanswered); ValueError says what is wrong."""
-    items = _items(q, yes_no(value))
+    items = _items(q, value)  # each item is read as yes/no where it is checked (_option_id)
     if q.kind != "multi" and len(items) > 1:
         got = f"several: {value!r}" if isinstance(value, str) else f"a list {list(value)!r}"
         raise ValueError(
@@ -86,8 +86,8 @@ def _items(q: Question, value: Any) -> list[Any]:
     return [value]
 
 
-def _option_id(q: Question, item: Any) -> str:
-    item = yes_no(item)
+def _option_id(q: Question, given: Any) -> str:
+    item = yes_no(given)
     if not isinstance(item, str):
         # a nested list or mapping is named as one (not by the YAML loader's class, "Seq")
         what = schema.kind_name(item) if isinstance(item, dict | list) else type(item).__name__
@@ -100,7 +100,8 @@ def _option_id(q: Question, item: Any) -> str:
         item = YES_NO.get(item.strip().lower(), item)
     if item not in q.option_ids:
         raise ValueError(
-            f'unknown option "{item}" for question "{q.id}"{did_you_mean(item, q.option_ids)}'
+            f'unknown option "{item}" for question "{q.id}"{unquoted(given)}'
+            f"{did_you_mean(item, q.option_ids)}"
         )
     return item
 
@@ -217,6 +218,7 @@ def load_profile(path: str, rules: RuleBase) -> Profile:
     """Read ``{name: ..., answers: {...}}`` from YAML or JSON and check every answer."""
     doc = read_profile_file(path)
     path = shown_name(path)
+    _no_stray_answers(doc, rules, path)
     problems = schema.check(doc, schema.PROFILE, path, "profile")
     if problems:
         raise problems[0]
@@ -233,6 +235,22 @@ def load_profile(path: str, rules: RuleBase) -> Profile:
         str(name) if name is not None else _name_of_file(path),
         normalize_answers(answers, rules, path, answers),
     )
+
+
+def _no_stray_answers(doc: Any, rules: RuleBase, path: str) -> None:
+    """An answer written beside ``answers:`` (the flat shape a batch row may take) is named with
+    the fix; it was only "unknown key" with the profile's three keys as the choice."""
+    if not isinstance(doc, dict):
+        return
+    for key in doc:
+        if key not in schema.PROFILE and key in rules.question_by_id:
+            pos = doc.key_at(key) if hasattr(doc, "key_at") else (None, None)
+            raise UserError(
+                f'"{key}" is a question: a profile gives its answers under answers:, as '
+                f"answers: {{{key}: ...}}",
+                path,
+                *pos,
+            )
 
 
 NAMELESS = ("/dev/fd/", "/dev/stdin", "/proc/self/fd/")  # a pipe's path, as <(cmd) gives one

@@ -15,7 +15,7 @@ from typing import Any
 
 from recommender.errors import UserError, did_you_mean, kind_of
 from recommender.rulebase.conditions import PROBE_STATUSES
-from recommender.rulebase.yamlio import Map, Seq
+from recommender.rulebase.yamlio import NO_DOCUMENT, Map, Seq
 from recommender.scoring.decide import DECIMALS, SCALE
 from recommender.values import Value, frozen
 
@@ -43,7 +43,14 @@ class Field(Value):
 
 
 def text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "expected non-empty text"
+    """Non-empty text. A value YAML 1.1 read as something else (``label: Yes`` is true, ``1.0``
+    a number, ``2024-01-01`` a date) is named, with the fix: it said only "expected non-empty
+    text", of a label that was not empty."""
+    if isinstance(value, str):
+        return None if value.strip() else "expected non-empty text"
+    if value is None or isinstance(value, dict | list):
+        return f"expected non-empty text, got {kind_of(value)}"
+    return f"expected non-empty text, got {kind_of(value)} (quote it to make it text)"
 
 
 def profile_name(value: Any) -> str | None:
@@ -51,7 +58,7 @@ def profile_name(value: Any) -> str | None:
     which is shown as text; batch reads names the same way, with the same message."""
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return None
-    if text(value) is None:
+    if isinstance(value, str) and value.strip():
         return None
     hint = " (quote it to make it text)" if isinstance(value, bool) else ""
     return f"expected non-empty text or a number, got {kind_of(value)}{hint}"
@@ -310,14 +317,18 @@ def kind_name(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return "text"
-    return "nothing" if value is None else f"a {type(value).__name__}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):  # before int: a bool is one
+        return "a boolean"
+    return "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
 
 
 def check(doc: Any, shape: dict[str, Field], file: str, what: str) -> list[UserError]:
     """Every schema problem in ``doc`` against ``shape``; an empty list when it fits."""
     errors: list[UserError] = []
     if not isinstance(doc, dict):
-        got = "an empty file" if doc is None else kind_name(doc)
+        got = "an empty file" if doc is NO_DOCUMENT else "null" if doc is None else kind_of(doc)
         return [
             UserError(
                 f"the top level must be a mapping with {_keys(shape)}; got {got}",

@@ -22,7 +22,16 @@ from recommender.errors import UserError
 from recommender.fileio import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, not_utf8, read_text, shown_name
 from recommender.values import Value, frozen
 
-__all__ = ["MAX_BYTES", "Item", "ItemStream", "Map", "Seq", "load_yaml", "read_text"]
+__all__ = [
+    "MAX_BYTES",
+    "NO_DOCUMENT",
+    "Item",
+    "ItemStream",
+    "Map",
+    "Seq",
+    "load_yaml",
+    "read_text",
+]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,6 +41,13 @@ _YAML = "tag:yaml.org,2002:"
 # Explicit tags a plain value may carry; each value is checked by its constructor.
 SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 NUMBER_TAGS = frozenset((_YAML + "int", _YAML + "float"))
+# YAML 1.1 reads a plain "=" as its "value" type and "<<" as a merge key, which no loader but
+# the full one constructs: "=" is text here, as in YAML 1.2; a "<<" key is refused with the fix.
+_VALUE, _MERGE = _YAML + "value", _YAML + "merge"
+MERGE = (
+    '"<<" is a YAML merge key, which is not allowed; write the keys out in full '
+    "(quote it, '<<', if it is text)"
+)
 ALIASES = "YAML anchors and aliases (&name / *name) are not allowed; write the value out"
 # How deep a batch item too deep to use is still read past to reach the next item. libyaml's
 # scanner rechecks every open level at each token, so skipping 30,000 levels of "[" took 10 s of
@@ -62,6 +78,21 @@ class Seq(list[Any]):
     def at(self, index: int) -> Pos:
         items = getattr(self, "item_pos", [])
         return items[index] if 0 <= index < len(items) else self.pos
+
+
+class _NoDocument:
+    """What :func:`load_yaml` gives for a file that holds no document (empty, or comments only):
+    not None, which is what ``null`` or ``~`` reads as, so a message can say which it got.
+    False, as None is, so ``doc or {}`` still reads it as nothing."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NO_DOCUMENT"
+
+
+NO_DOCUMENT: Any = _NoDocument()
 
 
 def _pos(node: yaml.Node | yaml.Event) -> Pos:
@@ -115,6 +146,10 @@ def _as_written(node: yaml.Node, *, key: bool = False) -> bool:
     return node.tag in _WRITTEN
 
 
+def _null(node: yaml.Node) -> bool:
+    return isinstance(node, _Guessed) and node.tag == _YAML + "null"
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
         data = Map()
@@ -122,7 +157,12 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         data.key_pos, data.value_pos = {}, {}
         yield data
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            # as written: a key is a name or an id, never the boolean YAML 1.1 reads "on" as,
+            # nor the null it reads "~" as (both were named "True" and "None" in messages)
+            if _as_written(key_node, key=True) or _null(key_node):
+                key = key_node.value
+            else:
+                key = self.construct_object(key_node, deep=True)
             try:
                 hash(key)
             except TypeError:
@@ -182,13 +222,13 @@ class _Composer:
     def __init__(self, loader: Any, skip: bool = False) -> None:
         self.loader, self.skip = loader, skip
 
-    def node(self) -> yaml.Node:
-        """The next whole node."""
+    def node(self, key: bool = False) -> yaml.Node:
+        """The next whole node; ``key``: it is a mapping's key (a batch document's top level)."""
         stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
         while True:
             event = self.loader.get_event()
             try:
-                node = self._one(event, stack)
+                node = self._one(event, stack, key)
             except _Unreadable:
                 raise
             except _Located:
@@ -217,8 +257,11 @@ class _Composer:
             elif isinstance(event, yaml.CollectionEndEvent):
                 levels -= 1
 
-    def _one(self, event: Any, stack: list[tuple[yaml.Node, list[yaml.Node]]]) -> yaml.Node | None:
-        """The node ``event`` completes, or None when it opens a collection."""
+    def _one(
+        self, event: Any, stack: list[tuple[yaml.Node, list[yaml.Node]]], key: bool = False
+    ) -> yaml.Node | None:
+        """The node ``event`` completes, or None when it opens a collection; ``key``: a node
+        that completes with the stack empty is a mapping's key."""
         if isinstance(event, yaml.CollectionEndEvent):
             node, items = stack.pop()
             if isinstance(node, yaml.MappingNode):
@@ -229,7 +272,10 @@ class _Composer:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _located(event, ALIASES)
         if isinstance(event, yaml.ScalarEvent):
-            return self._scalar(event)
+            if stack:
+                parent, items = stack[-1]
+                key = isinstance(parent, yaml.MappingNode) and len(items) % 2 == 0
+            return self._scalar(event, key)
         if len(stack) >= MAX_DEPTH:
             raise _located(
                 event, f"nested deeper than {MAX_DEPTH} levels; a profile or rule is never so deep"
@@ -241,10 +287,14 @@ class _Composer:
         stack.append((kind(default, [], event.start_mark, event.end_mark), []))
         return None
 
-    def _scalar(self, event: Any) -> yaml.ScalarNode:
+    def _scalar(self, event: Any, key: bool) -> yaml.ScalarNode:
         kind = _Guessed if event.tag is None else yaml.ScalarNode
         if event.tag in (None, "!"):
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _MERGE and key:
+                raise _located(event, MERGE)
+            if tag in (_VALUE, _MERGE):
+                tag = _YAML + "str"
         elif event.tag in SCALAR_TAGS:
             tag = event.tag
         else:
@@ -258,8 +308,28 @@ class _Composer:
         return kind(tag, event.value, event.start_mark, event.end_mark, event.style)
 
 
-def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
-    """One located line for a parser or reader error."""
+# The fix for a parser error a user meets often; libyaml names the problem, not the cure.
+_FIXES = {
+    "cannot start any token": "indent with spaces, and quote a value that starts with @ or `",
+    "tab character": "indent with spaces, not tabs",
+    "mapping values are not allowed": 'quote a value that holds ": "',
+}
+_TOKEN = "found character that cannot start any token"
+
+
+def _fix(problem: str, text: str | None, index: int) -> str:
+    """``problem`` with its fix: the character itself when the text is at hand (a tab)."""
+    found = text[index : index + 1] if text is not None and 0 <= index < len(text) else ""
+    if problem.endswith(_TOKEN) and found:
+        what = "a tab" if found == "\t" else repr(found)
+        cure = "indent with spaces, not tabs" if found == "\t" else "quote the value"
+        return f"{problem[: -len(_TOKEN)]}found {what}, which cannot start any token; {cure}"
+    fix = next((f for key, f in _FIXES.items() if key in problem), None)
+    return f"{problem}; {fix}" if fix else problem
+
+
+def _yaml_error(exc: yaml.YAMLError, name: str, text: str | None = None) -> UserError:
+    """One located line for a parser or reader error, with the fix where one is known."""
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml sets no encoding to tell the two apart (always "?"): its reason says which
         undecodable = "utf-8" in str(exc.reason).lower() or isinstance(exc.character, bytes)
@@ -271,14 +341,15 @@ def _yaml_error(exc: yaml.YAMLError, name: str) -> UserError:
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         problem = " ".join(problem.split())
         if mark is not None:
+            problem = _fix(problem, text, mark.index)
             return UserError(f"invalid YAML: {problem}", name, mark.line + 1, mark.column + 1)
         return UserError(f"invalid YAML: {problem}", name)
     return UserError(f"invalid YAML: {' '.join(str(exc).split())}", name)
 
 
 def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
-    """Parse one YAML document safely; ``None`` for an empty file. Errors are UserError with
-    file:line:col. ``-`` is standard input, named ``<stdin>``."""
+    """Parse one YAML document safely; :data:`NO_DOCUMENT` for a file that holds none. Errors
+    are UserError with file:line:col. ``-`` is standard input, named ``<stdin>``."""
     name = shown_name(path)
     if text is None:
         text = read_text(path, max_bytes)
@@ -288,7 +359,7 @@ def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX
     try:
         loader.get_event()  # the stream's start
         if loader.check_event(yaml.StreamEndEvent):
-            return None
+            return NO_DOCUMENT
         loader.get_event()  # the document's start
         node = _Composer(loader).node()
         loader.get_event()  # the document's end
@@ -298,7 +369,7 @@ def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX
     except _Located as exc:
         raise UserError(exc.message, name, *exc.pos) from None
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, name) from None
+        raise _yaml_error(exc, name, text) from None
     finally:
         loader.dispose()
 
@@ -316,7 +387,8 @@ class Item(Value):
 
 class ItemStream:
     """One YAML document, read from a stream one top-level item at a time: memory holds one item,
-    not the document. ``kind`` is "sequence", "mapping", or "other" (with ``value``)."""
+    not the document. ``kind`` is "sequence", "mapping", or "other" (with ``value``,
+    :data:`NO_DOCUMENT` when there is none)."""
 
     def __init__(self, stream: IO[Any] | str, name: str) -> None:
         self.name = name
@@ -328,7 +400,7 @@ class ItemStream:
         with self._errors():
             self.loader.get_event()
             if self.loader.check_event(yaml.StreamEndEvent):
-                return "other", None, (1, 1)
+                return "other", NO_DOCUMENT, (1, 1)
             self.loader.get_event()
             event = self.loader.peek_event()
             if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
@@ -366,7 +438,7 @@ class ItemStream:
                 raise _located(self.loader.get_event(), "expected one YAML document, found another")
 
     def _pair(self, seen: dict[Any, Pos]) -> Item:
-        key = self._item(None, as_written=lambda node: _as_written(node, key=True))  # a name
+        key = self._item(None, lambda node: _as_written(node, key=True), is_key=True)  # a name
         value = self._item(key.value, as_written=_as_written if key.value == "name" else None)
         if key.error or value.error:
             return Item(key.value, None, key.pos, key.error or value.error)
@@ -381,11 +453,17 @@ class ItemStream:
         seen[key.value] = key.pos
         return value
 
-    def _item(self, key: Any, as_written: Callable[[yaml.Node], bool] | None = None) -> Item:
-        """The next item; its text as written where ``as_written`` says so (a name)."""
+    def _item(
+        self,
+        key: Any,
+        as_written: Callable[[yaml.Node], bool] | None = None,
+        is_key: bool = False,
+    ) -> Item:
+        """The next item; its text as written where ``as_written`` says so (a name); ``is_key``:
+        the item is the key of a top-level pair."""
         with self._errors():
             try:
-                node = self.composer.node()
+                node = self.composer.node(is_key)
                 if as_written is not None and as_written(node):
                     return Item(key, node.value, _pos(node))
                 return Item(key, self.loader.construct_document(node), _pos(node))
