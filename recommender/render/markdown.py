@@ -19,6 +19,7 @@ from recommender.render.text import (
     name_of,
     net_label,
     stack_lines,
+    tied,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
@@ -72,7 +73,7 @@ def _ranking(rec: Recommendation) -> list[str]:
             else "winner"
             if s.framework == rec.winner
             else "tied"
-            if s.framework in rec.tie and rec.confidence != "none"
+            if tied(s.framework, rec.tie, rec.confidence)
             else ""
         )
         out.append(f"| {rank} | {cell(s.name)} | {text_of(s.score)} | {status} |")

@@ -20,6 +20,7 @@ from recommender.render.text import (
     name_of,
     net_label,
     stack_lines,
+    tied,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
@@ -74,7 +75,7 @@ def _bars(rec: Recommendation) -> list[str]:
             mark = "  ✗ excluded (deal-breaker)"
         elif s.framework == rec.winner:
             mark = "  ◀ winner"
-        elif s.framework in rec.tie and rec.confidence != "none":
+        elif tied(s.framework, rec.tie, rec.confidence):
             mark = "  = tied for first"
         lines.append(f"  {s.name:<{width}}  {bar}  {text_of(s.score):>5}{mark}")
     return lines

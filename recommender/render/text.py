@@ -6,6 +6,7 @@ that the scoring core does not already hold.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from recommender.rulebase.model import Companion, Question, RuleBase
@@ -28,6 +29,12 @@ def and_list(names: list[str]) -> str:
 
 
 UNDECIDED = "no recommendation (nothing you answered separates them)"
+
+
+def tied(framework: str | None, tie: Sequence[str], confidence: str | None) -> bool:
+    """Whether a report marks ``framework`` tied for first. With no recommendation (confidence
+    ``none``) every framework is in ``tie`` though the lean's points differ, and none is tied."""
+    return framework in tie and confidence != "none"
 
 
 def outcome(
@@ -64,9 +71,10 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
         return _breaker_note(rec, rules, limit)
     if rec.confidence != "close" or not rec.winner or not rec.why_not:
         return ""
-    if rec.by_lean:
-        runner = name_of(rec.why_not.framework, rules)
-        return f"Close call: {name_of(rec.winner, rules)} leads {runner} only by the default lean."
+    level = rec.level_with
+    if level:
+        rivals = and_list([name_of(f, rules) for f in level])
+        return f"Close call: {name_of(rec.winner, rules)} leads {rivals} only by the default lean."
     return _changes(
         "Close call: one answer would let a rival catch up: ",
         [f"{change_text(c, rules)} → {_swing_outcome(c, rec, rules)}" for c in rec.swing],
@@ -76,10 +84,17 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
 
 def _breaker_note(rec: Recommendation, rules: RuleBase, limit: int | None) -> str:
     """A clear call that one answer still changes: on a clear call no single answer lets a rival
-    catch up on points, so the answer must add or lift a deal-breaker."""
+    catch up on the points without the lean, so the answer adds or lifts a deal-breaker, or
+    gives a rival lean points that outweigh the winner's real lead (a rule base whose lean is
+    not the smallest step of its points)."""
     changes = rec.what_would_change
+    lead = (
+        "Clear on the points, but a deal-breaker can still change it: "
+        if all(c.breaks for c in changes)
+        else "Clear on the points without the lean, but one answer can still change it: "
+    )
     return _changes(
-        "Clear on the points, but a deal-breaker can still change it: ",
+        lead,
         [f"{change_text(c, rules)} → {change_outcome(c, rules)}" for c in changes],
         limit,
     )

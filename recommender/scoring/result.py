@@ -178,6 +178,11 @@ class Recommendation(Value):
         return conf.by_lean(self.table, self.outcome)
 
     @property
+    def level_with(self) -> tuple[str, ...]:
+        """The rivals the winner leads only by the lean (see :func:`confidence.level_rivals`)."""
+        return conf.level_rivals(self.table, self.outcome)
+
+    @property
     def winner(self) -> str | None:
         return self.table.reported(self.outcome)[0]
 

@@ -1,0 +1,231 @@
+"""QA, stop 26: an honesty audit of the explanations. Each claim a report makes is checked by
+scoring again: the close-call note names the rivals that are really level without the lean, a
+swing is an answer that moves a rival, a clear call's note says a deal-breaker only when the
+answers named add or lift one, and the HTML page says what the other formats say (no
+framework "tied" under no recommendation, the same confidence note)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from html_support import answers_for, facts_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_honest_outputs import changed
+from test_scoring_core import facts_strategy, profiles, rule_bases, write_base
+
+import recommender
+from recommender.render import render
+from recommender.render.html.report import render_html
+from recommender.render.text import confidence_note
+from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.result import Recommendation, Scorer
+
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+SHIPPED = recommender.load_rules()
+
+
+def always() -> dict:
+    """A condition that holds for every profile (a fresh dict: YAML refuses aliases)."""
+    return {"any": [{"answered": "q0"}, {"unanswered": "q0"}]}
+
+
+TOLD = {"because": "b", "source": "s"}
+YES_NO = [{"id": "q0", "kind": "yes_no", "options": ["yes", "no"]}]
+
+
+def real_lead(rec: Recommendation) -> int:
+    """How far the winner's points lead the best rival still standing, the lean not counted
+    (negative: a rival is ahead), in whole millionths."""
+    o, ids = rec.outcome, rec.table.ids
+    win = ids.index(rec.winner or "")
+    rivals = [o.real[k] for k in o.contenders if k != win]
+    return o.real[win] - max(rivals)
+
+
+# -- the close-call note names the rivals level without the lean ----------------------------------
+def test_the_lean_note_names_the_rival_level_without_the_lean_not_the_runner_up(tmp_path: Path):
+    """Two frameworks get lean points: TensorFlow leads by them, and PyTorch is second on points
+    but trails TensorFlow by 0.25 without them; JAX is level without them. The note named
+    PyTorch, the runner-up on points ("leads Pytorch only by the default lean")."""
+    rules = write_base(
+        tmp_path,
+        YES_NO,
+        [
+            {
+                "id": "lean",
+                "when": always(),
+                "score": {"tensorflow": 1.5, "pytorch": 0.5},
+                "lean": True,
+                **TOLD,
+            },
+            {"id": "minus", "when": always(), "score": {"pytorch": -0.25}, **TOLD},
+        ],  # fmt: skip
+    )
+    rec = Scorer(rules).recommend({})
+    assert (rec.winner, rec.why_not and rec.why_not.framework) == ("tensorflow", "pytorch")
+    assert (
+        confidence_note(rec, rules) == "Close call: Tensorflow leads Jax only by the default lean."
+    )
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_every_rival_the_lean_note_names_is_level_without_the_lean(tmp_path_factory, data, base):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = scorer.recommend(answers, facts=data.draw(facts_strategy), explore=False)
+    note = confidence_note(rec, rules)
+    found = re.fullmatch(r"Close call: .+ leads (.+) only by the default lean\.", note)
+    if rec.confidence != "close" or rec.winner is None or real_lead(rec) > 0:
+        assert found is None, note
+        return
+    o, ids = rec.outcome, rec.table.ids
+    level = [f for k, f in enumerate(ids) if k in o.contenders and f != rec.winner
+             and o.real[k] >= o.real[ids.index(rec.winner)]]  # fmt: skip
+    names = [rules.framework(f).name for f in level]
+    assert found is not None and found[1] == (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    )
+
+
+# -- a swing moves a rival ------------------------------------------------------------------------
+def test_a_lead_by_the_lean_lists_no_swing():
+    """visualization=yes: PyTorch leads TensorFlow by the lean alone. The JSON swing listed 33
+    answers, among them every operating system, which change nothing at all."""
+    rec = recommender.recommend({"visualization": "yes"})
+    assert (rec.winner, rec.confidence, rec.by_lean) == ("pytorch", "close", True)
+    assert rec.swing == ()
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_each_swing_lets_a_rival_catch_up_that_had_not(tmp_path_factory, data, base):
+    """For each swing: now no rival reaches the winner's points without the lean, and after the
+    answer, scored again as the profile file would be, one that is not excluded does."""
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    facts = data.draw(facts_strategy)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = scorer.recommend(answers, facts=facts)
+    if rec.swing:
+        assert real_lead(rec) > 0
+    ids = rec.table.ids
+    for c in rec.swing:
+        after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False).outcome
+        win = after.real[ids.index(rec.winner or "")]
+        standing = [k for k in after.contenders if k in rec.outcome.contenders]
+        assert any(after.real[k] >= win for k in standing if ids[k] != rec.winner), c
+
+
+@settings(max_examples=40, deadline=None)
+@given(answers=answers_for(SHIPPED))
+def test_each_shipped_swing_lets_a_rival_catch_up_that_had_not(answers):
+    rec = recommender.scoring.result.Scorer(SHIPPED).recommend(answers)
+    if rec.swing:
+        assert real_lead(rec) > 0
+    for c in rec.swing:
+        after = Scorer(SHIPPED).recommend(changed(answers, c, SHIPPED), explore=False)
+        assert after.winner != rec.winner or real_lead(after) <= 0, c
+
+
+# -- a clear call's note --------------------------------------------------------------------------
+def test_a_clear_call_changed_by_the_lean_is_not_said_to_be_a_deal_breaker(tmp_path: Path):
+    """TensorFlow leads by 0.25; answering q0 Yes gives PyTorch the lean's 0.5 and the lead. No
+    framework is excluded either way, but the note said "a deal-breaker can still change it"."""
+    rules = write_base(
+        tmp_path,
+        YES_NO,
+        [
+            {"id": "tf", "when": always(), "score": {"tensorflow": 1}, **TOLD},
+            {"id": "pt", "when": always(), "score": {"pytorch": 0.75}, **TOLD},
+            {"id": "lean", "when": {"q0": "yes"}, "score": {"pytorch": 0.5}, "lean": True, **TOLD},
+        ],
+    )
+    rec = Scorer(rules).recommend({"q0": frozenset({"no"})})
+    assert (rec.winner, rec.confidence) == ("tensorflow", "clear")
+    assert confidence_note(rec, rules) == (
+        "Clear on the points without the lean, but one answer can still change it: "
+        "q0: Yes → Pytorch."
+    )
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_a_clear_call_blames_a_deal_breaker_only_when_each_answer_moves_one(
+    tmp_path_factory, data, base
+):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    facts = data.draw(facts_strategy)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = scorer.recommend(answers, facts=facts)
+    if not confidence_note(rec, rules).startswith("Clear on the points, but a deal-breaker"):
+        return
+    for c in rec.what_would_change:
+        after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False)
+        assert after.outcome.blocked != rec.outcome.blocked, c
+
+
+# -- the HTML page says what the other formats say ------------------------------------------------
+def score_desc(page: str) -> str:
+    found = re.search(r'<desc id="score-chart-desc">([^<]*)</desc>', page)
+    assert found is not None
+    return html.unescape(found[1])
+
+
+def test_no_recommendation_marks_no_framework_tied_on_the_page():
+    """The empty profile: PyTorch +0.5 (the lean), the others +0, no recommendation. The page's
+    chart said "PyTorch +0.5 tied; TensorFlow +0 tied; JAX +0 tied"; and it showed "Why
+    TensorFlow (+0): No rule gave it points" as if TensorFlow led."""
+    rec = recommender.recommend({})
+    page = render_html(rec, SHIPPED)
+    assert score_desc(page) == "PyTorch +0.5; TensorFlow +0; JAX +0"
+    assert "Why TensorFlow" not in page and "No rule gave it points" not in page
+    assert "Answer these to get a recommendation; they would decide most: " in html.unescape(page)
+
+
+def test_the_page_of_the_example_says_what_makes_the_call_close():
+    """research-lab is close: hardware TPU would bring JAX level without the lean. The page said
+    only "a close call: one answer could swing it", though no single answer changes the winner."""
+    profile = recommender.rulebase.profiles.load_profile("examples/research-lab.yaml", SHIPPED)
+    rec = recommender.recommend(profile.answers, SHIPPED, profile=profile.name)
+    page = html.unescape(render_html(rec, SHIPPED))
+    assert rec.what_would_change == () and "one answer could swing it" not in page
+    assert (
+        '<p class="confidence-note" id="confidence-note">Close call: one answer would let a rival '
+        "catch up: hardware: Google Cloud TPU → PyTorch ahead by the lean alone.</p>"
+    ) in page
+
+
+@settings(max_examples=25, deadline=None)
+@given(answers=answers_for(SHIPPED), facts=facts_for(SHIPPED))
+def test_the_page_the_text_and_markdown_agree_on_ties_and_the_note(answers, facts):
+    rec = Scorer(SHIPPED).recommend(answers, facts=facts)
+    page = render_html(rec, SHIPPED, None, facts)
+    note = confidence_note(rec, SHIPPED)
+    assert (note and html.escape(note, quote=False) in page) or (
+        not note and "confidence-note" not in page
+    )
+    full = render("table", rec, SHIPPED, full=True, width=None)
+    markdown = render("markdown", rec, SHIPPED, full=True, width=None)
+    for s in rec.ranking:
+        tied = s.framework in rec.tie and rec.confidence != "none"
+        assert (f"{s.name} {_signed(s.score)} tied" in score_desc(page)) is tied
+        assert (f"  {s.name}  " in full and "= tied for first" in _line(full, s.name)) is tied
+        assert _line(markdown, f"| {s.name} |").endswith("| tied |") is tied
+
+
+def _line(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if start in line)
+
+
+def _signed(x: float) -> str:
+    from recommender.scoring.decide import text_of
+
+    return text_of(x)
