@@ -229,3 +229,44 @@ def _signed(x: float) -> str:
     from recommender.scoring.decide import text_of
 
     return text_of(x)
+
+
+# -- every framework excluded ---------------------------------------------------------------------
+KILL_ALL = """
+rules:
+  - id: kill-all
+    when: {hardware: cpu}
+    dealbreaker: [tensorflow, pytorch, jax]
+    because: nothing on a CPU (test)
+    source: test
+"""
+
+
+def test_the_brief_says_which_answer_lifts_a_deal_breaker_when_all_are_excluded(tmp_path: Path):
+    """Every framework excluded: the brief screen said nothing of the answers that would change
+    it (README: the brief names 'the answers that would change it'), though --full lists them."""
+    (tmp_path / "kill.yaml").write_text(KILL_ALL)
+    rules = recommender.load_rules(tmp_path)
+    rec = recommender.recommend({"hardware": "cpu"}, rules)
+    assert (rec.winner, rec.tie, rec.confidence) == (None, (), "clear")
+    brief = render("table", rec, rules, full=False, width=None)
+    assert (
+        "One answer would lift a deal-breaker: hardware: NVIDIA GPU (CUDA) → PyTorch; "
+        "hardware: Google Cloud TPU → JAX (and 5 more)."
+    ) in brief
+    assert all(c.breaks for c in rec.what_would_change)
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_a_what_ifs_breaks_says_whether_the_frameworks_excluded_change(
+    tmp_path_factory, data, base
+):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    facts = data.draw(facts_strategy)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = scorer.recommend(answers, facts=facts)
+    for c in rec.what_would_change:
+        after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False)
+        assert c.breaks is (after.outcome.blocked != rec.outcome.blocked), c

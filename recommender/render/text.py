@@ -67,7 +67,7 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
     would decide it; empty for a clear call."""
     if rec.confidence == "none":
         return deciding_note(rec)
-    if rec.confidence == "clear" and rec.winner and rec.what_would_change:
+    if rec.confidence == "clear" and (rec.winner or not rec.tie) and rec.what_would_change:
         return _breaker_note(rec, rules, limit)
     if rec.confidence != "close" or not rec.winner or not rec.why_not:
         return ""
@@ -83,16 +83,18 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
 
 
 def _breaker_note(rec: Recommendation, rules: RuleBase, limit: int | None) -> str:
-    """A clear call that one answer still changes: on a clear call no single answer lets a rival
-    catch up on the points without the lean, so the answer adds or lifts a deal-breaker, or
-    gives a rival lean points that outweigh the winner's real lead (a rule base whose lean is
-    not the smallest step of its points)."""
+    """A clear call that one answer still changes, or every framework excluded and the answers
+    that let one through. On a clear call no single answer lets a rival catch up on the points
+    without the lean, so the answer adds or lifts a deal-breaker, or gives a rival lean points
+    that outweigh the winner's real lead (a rule base whose lean is not the smallest step of its
+    points)."""
     changes = rec.what_would_change
-    lead = (
-        "Clear on the points, but a deal-breaker can still change it: "
-        if all(c.breaks for c in changes)
-        else "Clear on the points without the lean, but one answer can still change it: "
-    )
+    if rec.winner is None:  # every framework excluded: an answer that changes it lifts one
+        lead = "One answer would lift a deal-breaker: "
+    elif all(c.breaks for c in changes):
+        lead = "Clear on the points, but a deal-breaker can still change it: "
+    else:
+        lead = "Clear on the points without the lean, but one answer can still change it: "
     return _changes(
         lead,
         [f"{change_text(c, rules)} → {change_outcome(c, rules)}" for c in changes],
