@@ -10,6 +10,7 @@ import html
 import re
 from pathlib import Path
 
+import reference
 from html_support import answers_for, facts_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -270,3 +271,48 @@ def test_a_what_ifs_breaks_says_whether_the_frameworks_excluded_change(
     for c in rec.what_would_change:
         after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False)
         assert c.breaks is (after.outcome.blocked != rec.outcome.blocked), c
+
+
+# -- a runner-up picked from several level ones ---------------------------------------------------
+LEVEL_SECOND = {
+    "model_zoo": "torchvision_timm", "deployment": "browser", "parallelism": "multi_node",
+    "api_level": "low", "vectorization": "yes", "debugging": "no", "visualization": "yes",
+}  # fmt: skip
+
+
+def test_the_why_not_says_who_else_is_as_far_behind():
+    """TensorFlow and JAX both score +2 to PyTorch's +11.5; every format said 'Why not TensorFlow
+    (9.5 behind)', TensorFlow picked by rule-base order alone, as if JAX were further behind."""
+    rec = recommender.recommend(LEVEL_SECOND)
+    assert [(s.framework, s.score) for s in rec.ranking] == [
+        ("pytorch", 11.5), ("tensorflow", 2.0), ("jax", 2.0)
+    ]  # fmt: skip
+    assert rec.why_not is not None and rec.why_not.level == ("jax",)
+    assert rec.to_dict()["why_not"]["level"] == ["jax"]
+    brief = render("table", rec, SHIPPED, full=False, width=None)
+    assert "Why not TensorFlow (9.5 behind, as is JAX): " in brief
+    full = render("table", rec, SHIPPED, full=True, width=None)
+    assert (
+        "Why not TensorFlow (9.5 behind, as is JAX): PyTorch's gain, question by question" in full
+    )
+    assert "### Why not TensorFlow (9.5 behind, as is JAX)" in render("markdown", rec, SHIPPED)
+    page = html.unescape(render_html(rec, SHIPPED))
+    assert "Why not TensorFlow (9.5 points behind, as is JAX)" in page
+    assert "Margin: 9.5 points over TensorFlow and JAX." in page
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_the_runner_up_and_those_level_with_it_are_every_second_best(tmp_path_factory, data, base):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    facts = data.draw(facts_strategy)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = Scorer(rules).recommend(answers, facts=facts, explore=False)
+    ref = reference.score(rules, answers, facts)
+    if rec.why_not is None:
+        return
+    standing = [f for f in rules.framework_ids if f not in ref.excluded and f != rec.winner]
+    second = max(ref.scores[f] for f in standing)
+    assert [rec.why_not.framework, *rec.why_not.level] == [
+        f for f in standing if ref.scores[f] == second
+    ]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from recommender.render.terminal import cut, printable, user_text, wrap
 from recommender.render.text import (
+    behind,
     confidence_note,
     headline,
     ignored_line,
@@ -105,8 +106,7 @@ def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[st
     parts = [f"{_reads(n.reads)} {text_of(n.net)}" for n in moved[:NETS]]
     if len(moved) > NETS:
         parts.append(f"{len(moved) - NETS} more")
-    gap = text_of(w.gap, sign=False)
-    text = f"Why not {name_of(w.framework, rules)} ({gap} behind): " + " · ".join(parts)
+    text = f"Why not {name_of(w.framework, rules)} ({behind(w, rules)}): " + " · ".join(parts)
     return wrap(text, width, "", INDENT)
 
 

@@ -10,6 +10,7 @@ from recommender.render.markdown_text import text as cell
 from recommender.render.terminal import printable
 from recommender.render.text import (
     avoid_line,
+    behind,
     change_line,
     companion_line,
     confidence_note,
@@ -105,7 +106,7 @@ def _reasons(rec: Recommendation) -> list[str]:
 def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
     """The nets by question (they add up to the gap), then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    out = ["", f"### Why not {cell(loser)} ({text_of(w.gap, sign=False)} behind)", ""]
+    out = ["", f"### Why not {cell(loser)} ({cell(behind(w, rules))})", ""]
     out += [f"What {cell(winner)} gained over it, question by question:", ""]
     out += ["| net | question = answer | rules |", "| ---: | --- | --- |"]
     for n in w.by_question:

@@ -11,6 +11,7 @@ from recommender.render.brief import render_brief
 from recommender.render.terminal import printable, user_text, wrap
 from recommender.render.text import (
     avoid_line,
+    behind,
     change_line,
     companion_line,
     confidence_note,
@@ -128,8 +129,7 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
     """Per question, what the winner gained over the runner-up (the nets add up to the gap),
     each with its rules' points on both sides; then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    gap = text_of(w.gap, sign=False)
-    out = ["", f"Why not {loser} ({gap} behind): {winner}'s gain, question by question"]
+    out = ["", f"Why not {loser} ({behind(w, rules)}): {winner}'s gain, question by question"]
     for n in w.by_question:
         out += wrap(f"{text_of(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
         for s in n.rules:

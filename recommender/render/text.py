@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from recommender.rulebase.model import Companion, Question, RuleBase
-from recommender.scoring.result import Change, Dropped, Net, Recommendation
+from recommender.scoring.decide import text_of
+from recommender.scoring.result import Change, Dropped, Net, Recommendation, WhyNot
 from recommender.scoring.stack import Stack
 from recommender.scoring.stack import stack_line as stack_text
 
@@ -29,6 +30,20 @@ def and_list(names: list[str]) -> str:
 
 
 UNDECIDED = "no recommendation (nothing you answered separates them)"
+
+
+def as_far(names: Sequence[str]) -> str:
+    """The frameworks level with the runner-up, after its gap (``11.5 behind, as is JAX``): the
+    why-not is against the runner-up only, so the others as far behind are named."""
+    if not names:
+        return ""
+    return f", as {'is' if len(names) == 1 else 'are'} {and_list(list(names))}"
+
+
+def behind(w: WhyNot, rules: RuleBase) -> str:
+    """``11.5 behind``, with those as far behind (:func:`as_far`)."""
+    level = as_far([name_of(f, rules) for f in w.level])
+    return f"{text_of(w.gap, sign=False)} behind{level}"
 
 
 def tied(framework: str | None, tie: Sequence[str], confidence: str | None) -> bool:

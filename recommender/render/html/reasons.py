@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
 from recommender.render.html.markup import Markup, el, join
-from recommender.render.text import tied
+from recommender.render.text import as_far, tied
 from recommender.rulebase.conditions import PROBE
 from recommender.scoring.decide import text_of
 
@@ -89,8 +89,11 @@ def why_not(data: dict[str, Any], names: Names) -> Markup:
     if not w:
         return Markup("")
     gap = w.get("gap")
+    level = as_far([names.framework(f) for f in strings(w.get("level"))])
     behind = (
-        f" ({text_of(gap, False)} point{'s' if gap != 1 else ''} behind)" if _number(gap) else ""
+        f" ({text_of(gap, False)} point{'s' if gap != 1 else ''} behind{level})"
+        if _number(gap)
+        else ""
     )
     title = f"Why not {names.framework(w.get('framework'))}{behind}"
     if "by_question" in w:

@@ -15,6 +15,7 @@ from recommender.render.html import reasons
 from recommender.render.html.evidence import evidence as evidence_section
 from recommender.render.html.labels import (
     Names,
+    and_list,
     dicts,
     label_of,
     mapping,
@@ -199,7 +200,7 @@ def _confidence(data: dict[str, Any], names: Names) -> Markup:
         parts += [
             sep,
             f"Margin: {text_of(gap, False)} point{'s' if gap != 1 else ''} over ",
-            names.framework(w.get("framework")),
+            and_list([names.framework(f) for f in [w.get("framework"), *strings(w.get("level"))]]),
             ".",
         ]
     return el("p", *parts, cls="confidence") if parts else Markup("")
