@@ -10,6 +10,7 @@ import html
 import re
 from pathlib import Path
 
+import pytest
 import reference
 from html_support import answers_for, facts_for
 from hypothesis import HealthCheck, given, settings
@@ -87,8 +88,8 @@ def test_every_rival_the_lean_note_names_is_level_without_the_lean(tmp_path_fact
         assert found is None, note
         return
     o, ids = rec.outcome, rec.table.ids
-    level = [f for k, f in enumerate(ids) if k in o.contenders and f != rec.winner
-             and o.real[k] >= o.real[ids.index(rec.winner)]]  # fmt: skip
+    win = o.real[ids.index(rec.winner or "")]
+    level = [ids[k] for k in o.contenders if ids[k] != rec.winner and o.real[k] >= win]
     names = [rules.framework(f).name for f in level]
     assert found is not None and found[1] == (
         names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -316,3 +317,45 @@ def test_the_runner_up_and_those_level_with_it_are_every_second_best(tmp_path_fa
     assert [rec.why_not.framework, *rec.why_not.level] == [
         f for f in standing if ref.scores[f] == second
     ]
+
+
+# -- the questions that would decide --------------------------------------------------------------
+@pytest.mark.parametrize(
+    "rules_given",
+    [
+        [{"id": "out", "when": {"q0": "yes"}, "dealbreaker": ["tensorflow", "pytorch"], **TOLD}],
+        [
+            {"id": "lean", "when": {"q0": "yes"}, "score": {"jax": 3}, "lean": True, **TOLD},
+            {"id": "minus", "when": {"q0": "yes"}, "score": {"jax": -0.25}, **TOLD},
+        ],
+    ],
+    ids=["two-excluded", "lean-outweighs"],
+)
+def test_an_answer_that_names_a_winner_with_no_real_lead_decides(tmp_path: Path, rules_given):
+    """q0 Yes names JAX the winner (the others excluded; or lean points that outweigh a real
+    quarter point), as 'What would change this' says; the note said 'No single answer separates
+    them: the rules cannot decide for this profile.'"""
+    rules = write_base(tmp_path, YES_NO, rules_given)
+    rec = Scorer(rules).recommend({})
+    assert rec.confidence == "none"
+    assert [(c.question, c.answer, c.winner) for c in rec.what_would_change][0] == (
+        "q0",
+        "yes",
+        "jax",
+    )
+    assert confidence_note(rec, rules) == (
+        "Answer these to get a recommendation; they would decide most: q0."
+    )
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_no_deciding_question_means_no_answer_names_a_winner(tmp_path_factory, data, base):
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    facts = data.draw(facts_strategy)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = scorer.recommend(answers, facts=facts)
+    if rec.confidence == "none":
+        winners = {c.question for c in rec.what_would_change if c.winner}
+        assert set(rec.deciding) <= winners and bool(rec.deciding) == bool(winners)

@@ -148,7 +148,10 @@ def deciding(
 ) -> tuple[str, ...]:
     """The questions whose single different answers would separate the frameworks most: by the
     largest lead (lean not counted) one answer to them gives, then in question order. Only an
-    answer that names a winner counts: with the lean's points, a lead can end in a tie."""
+    answer that names a winner counts: with the lean's points, a lead can end in a tie. Every
+    answer that names one counts, with no lead on the real reasons too (a winner by deal-breakers,
+    or by lean points that outweigh a real one): "answer these to get a recommendation" is true
+    of it, and "no single answer separates them" would not be."""
     lead: dict[str, int] = {}
     for alt in every_alternative(table, sig, given):
         o = table.outcome(table.fired([alt.sig], near=sig)[0])
@@ -157,7 +160,7 @@ def deciding(
         real = sorted((o.real[k] for k in o.contenders), reverse=True)
         gap = real[0] - real[1] if len(real) > 1 else 0
         lead[alt.question] = max(lead.get(alt.question, 0), gap)
-    ranked = sorted((q for q, gap in lead.items() if gap > 0), key=lambda q: -lead[q])
+    ranked = sorted(lead, key=lambda q: -lead[q])
     return tuple(ranked[:n])
 
 
