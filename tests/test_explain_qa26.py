@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,10 @@ from test_scoring_core import facts_strategy, profiles, rule_bases, write_base
 import recommender
 from recommender.render import render
 from recommender.render.html.report import render_html
+from recommender.render.html.tally import Tally
 from recommender.render.text import confidence_note
 from recommender.rulebase.profiles import normalize_answers
-from recommender.scoring.result import Recommendation, Scorer
+from recommender.scoring.result import Recommendation, Scorer, batch_record
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -359,3 +361,30 @@ def test_no_deciding_question_means_no_answer_names_a_winner(tmp_path_factory, d
     if rec.confidence == "none":
         winners = {c.question for c in rec.what_would_change if c.winner}
         assert set(rec.deciding) <= winners and bool(rec.deciding) == bool(winners)
+
+
+# -- the team page's deciding questions -----------------------------------------------------------
+def test_the_team_page_credits_a_question_read_with_another():
+    """research-lab: the NVIDIA GPU gains PyTorch a point over JAX through nvidia-gpu-pytorch,
+    which reads hardware and os; the team page's 'Which answers decide most' ('rows whose winner
+    gained points over the runner-up through this question') left hardware out."""
+    profile = recommender.rulebase.profiles.load_profile("examples/research-lab.yaml", SHIPPED)
+    rec = recommender.recommend(profile.answers, SHIPPED)
+    tally = Tally()
+    tally.add(batch_record(1, rec))
+    assert tally.deciding["hardware"] == 1
+    assert tally.deciding_answers["hardware"] == Counter({("nvidia_gpu",): 1})
+    assert tally.deciding_answers["os"] == Counter({(): 1})  # read unanswered, as lost_on does
+
+
+@settings(max_examples=40, deadline=None)
+@given(answers=answers_for(SHIPPED))
+def test_the_team_page_credits_every_question_of_each_net_the_winner_gained(answers):
+    rec = Scorer(SHIPPED).recommend(answers, explore=False)
+    tally = Tally()
+    tally.add(batch_record(1, rec))
+    gained = {
+        q for n in (rec.why_not.by_question if rec.why_not else ()) if n.net > 0
+        for q in n.reads if not q.startswith("probe:")
+    }  # fmt: skip
+    assert set(tally.deciding) == gained
