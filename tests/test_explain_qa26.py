@@ -388,3 +388,30 @@ def test_the_team_page_credits_every_question_of_each_net_the_winner_gained(answ
         for q in n.reads if not q.startswith("probe:")
     }  # fmt: skip
     assert set(tally.deciding) == gained
+
+
+# -- "Why X" only for a framework the report puts first -------------------------------------------
+def test_no_recommendation_explains_no_framework_as_if_recommended():
+    """The empty profile: 'No recommendation yet', then 'Why PyTorch (+0.5):' over the lean's
+    half point in the full report and '### Why PyTorch' in Markdown."""
+    rec = recommender.recommend({})
+    full = render("table", rec, SHIPPED, full=True, width=None)
+    markdown = render("markdown", rec, SHIPPED)
+    assert "\nPyTorch's reasons (+0.5):\n" in full and "Why PyTorch" not in full
+    assert "### PyTorch's reasons" in markdown and "Why PyTorch" not in markdown
+
+
+@settings(max_examples=40, deadline=None)
+@given(answers=answers_for(SHIPPED))
+def test_only_the_winner_or_those_tied_for_first_get_a_why(answers):
+    rec = Scorer(SHIPPED).recommend(answers)
+    first = {rec.winner} if rec.winner else set(rec.tie) if rec.confidence != "none" else set()
+    page = html.unescape(render_html(rec, SHIPPED))
+    for text in (
+        render("table", rec, SHIPPED, full=True, width=None),
+        render("table", rec, SHIPPED, full=False, width=None),
+        render("markdown", rec, SHIPPED),
+        page[: page.index('id="report-data"')],
+    ):
+        said = {s.framework for s in rec.ranking if re.search(rf"\bWhy {s.name}\b(?! not)", text)}
+        assert said <= first

@@ -19,6 +19,7 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
+    reasons_title,
     stack_lines,
     tied,
 )
@@ -94,8 +95,9 @@ def _companion(rec: Recommendation, rules: RuleBase) -> list[str]:
 def _reasons(rec: Recommendation) -> list[str]:
     out = []
     for s in rec.ranking:
-        if s.framework in (rec.winner, *rec.tie) and s.reasons:
-            out += ["", f"### Why {cell(s.name)}", ""]
+        title = reasons_title(s, rec)
+        if title:
+            out += ["", f"### {cell(title)}", ""]
             out += ["| points | reason | source |", "| ---: | --- | --- |"]
             out += [
                 f"| {text_of(r.points)} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons

@@ -20,6 +20,7 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
+    reasons_title,
     stack_lines,
     tied,
 )
@@ -118,8 +119,9 @@ def _reason(r: Reason, width: int | None, source: bool = True) -> list[str]:
 def _reasons(rec: Recommendation, width: int | None) -> list[str]:
     out = []
     for s in rec.ranking:
-        if s.framework in (rec.winner, *rec.tie) and s.reasons:
-            out += ["", f"Why {s.name} ({text_of(s.score)}):"]
+        title = reasons_title(s, rec)
+        if title:
+            out += ["", f"{title} ({text_of(s.score)}):"]
             for r in s.reasons:
                 out += _reason(r, width)
     return out

@@ -11,7 +11,14 @@ from typing import Any
 
 from recommender.rulebase.model import Companion, Question, RuleBase
 from recommender.scoring.decide import text_of
-from recommender.scoring.result import Change, Dropped, Net, Recommendation, WhyNot
+from recommender.scoring.result import (
+    Change,
+    Dropped,
+    Net,
+    Recommendation,
+    Standing,
+    WhyNot,
+)
 from recommender.scoring.stack import Stack
 from recommender.scoring.stack import stack_line as stack_text
 
@@ -30,6 +37,18 @@ def and_list(names: list[str]) -> str:
 
 
 UNDECIDED = "no recommendation (nothing you answered separates them)"
+
+
+def reasons_title(s: Standing, rec: Recommendation) -> str | None:
+    """The heading over a framework's reasons in the full report: ``Why X`` for the winner or a
+    framework tied for first; ``X's reasons`` when nothing but the lean separates them (no
+    recommendation: a "why" would say it is recommended); None for the others and for a
+    framework no rule gave points."""
+    if not s.reasons:
+        return None
+    if s.framework == rec.winner or tied(s.framework, rec.tie, rec.confidence):
+        return f"Why {s.name}"
+    return f"{s.name}'s reasons" if rec.confidence == "none" else None
 
 
 def as_far(names: Sequence[str]) -> str:
