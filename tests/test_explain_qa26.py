@@ -415,3 +415,26 @@ def test_only_the_winner_or_those_tied_for_first_get_a_why(answers):
     ):
         said = {s.framework for s in rec.ranking if re.search(rf"\bWhy {s.name}\b(?! not)", text)}
         assert said <= first
+
+
+# -- the stack agrees with the deal-breakers ------------------------------------------------------
+def test_no_stack_route_is_offered_where_a_deal_breaker_rules_the_hardware_out():
+    """windows-gpu-tf excludes TensorFlow on native Windows with an AMD or Intel GPU ('TensorFlow
+    cannot use a GPU on native Windows'), but the stack offered 'AMD-hosted tensorflow-rocm
+    wheels (repo.radeon.com), Linux' (limited) and intel-extension-for-tensorflow there."""
+    scorer = Scorer(SHIPPED)
+    offered = {"supported", "limited", "experimental"}
+    wrong = []
+    for hardware in SHIPPED.question("hardware").option_ids:
+        for os_ in SHIPPED.question("os").option_ids:
+            answers = {"hardware": frozenset({hardware}), "os": frozenset({os_})}
+            rec = scorer.recommend(answers, explore=False)
+            for s in rec.ranking:
+                if not any("hardware" in scorer.table.reads(SHIPPED.rule_by_id[b.rule].when)
+                           for b in s.dealbreakers):  # fmt: skip
+                    continue
+                stack = scorer.stack(s.framework, rec.sig)
+                route = stack.hardware[1] if stack.hardware else None
+                if route is not None and route.support in offered:
+                    wrong.append((s.framework, hardware, os_, route.support))
+    assert wrong == []
