@@ -438,3 +438,17 @@ def test_no_stack_route_is_offered_where_a_deal_breaker_rules_the_hardware_out()
                 if route is not None and route.support in offered:
                     wrong.append((s.framework, hardware, os_, route.support))
     assert wrong == []
+
+
+@pytest.mark.parametrize("os_", [None, "macos", "linux", "windows", "wsl2"])
+def test_the_mps_reason_and_route_only_where_macos_runs(os_):
+    """An Apple-silicon Mac trained on under Linux (Asahi) or Windows: PyTorch got +2 for 'the
+    built-in MPS backend' and the stack said 'MPS backend, built into the macOS wheels
+    (supported)', though MPS is Metal, macOS only."""
+    answers = {"hardware": "apple_silicon"} | ({"os": os_} if os_ else {})
+    rec = recommender.recommend(answers)
+    stack = Scorer(SHIPPED).stack("pytorch", rec.sig)
+    route = stack.hardware[1] if stack.hardware else None
+    mac = os_ in (None, "macos")
+    assert ("apple-silicon-mps" in rec.fired) is mac
+    assert route is not None and route.support == ("supported" if mac else "unsupported")
