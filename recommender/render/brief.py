@@ -15,6 +15,7 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     stack_line,
+    tied,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
@@ -81,7 +82,8 @@ def _score(s: Standing, rec: Recommendation) -> str:
 
 def _reasons(rec: Recommendation, rules: RuleBase, width: int | None, top: int) -> list[str]:
     """The ``top`` reasons of the winner (at most two of each tied framework), one line each."""
-    leaders = [rec.winner] if rec.winner else list(rec.tie) if rec.confidence != "none" else []
+    tie = [f for f in rec.tie if tied(f, rec.tie, rec.confidence)]
+    leaders = [rec.winner] if rec.winner else tie
     out = []
     top = top if len(leaders) < 2 else min(top, 2)
     for s in rec.ranking:
