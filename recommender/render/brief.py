@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 
 from recommender.render.terminal import cut, printable, user_text, wrap
 from recommender.render.text import (
+    behind,
     confidence_note,
     headline,
     ignored_line,
     name_of,
     stack_line,
+    tied,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
@@ -80,7 +82,8 @@ def _score(s: Standing, rec: Recommendation) -> str:
 
 def _reasons(rec: Recommendation, rules: RuleBase, width: int | None, top: int) -> list[str]:
     """The ``top`` reasons of the winner (at most two of each tied framework), one line each."""
-    leaders = [rec.winner] if rec.winner else list(rec.tie) if rec.confidence != "none" else []
+    tie = [f for f in rec.tie if tied(f, rec.tie, rec.confidence)]
+    leaders = [rec.winner] if rec.winner else tie
     out = []
     top = top if len(leaders) < 2 else min(top, 2)
     for s in rec.ranking:
@@ -105,8 +108,7 @@ def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[st
     parts = [f"{_reads(n.reads)} {text_of(n.net)}" for n in moved[:NETS]]
     if len(moved) > NETS:
         parts.append(f"{len(moved) - NETS} more")
-    gap = text_of(w.gap, sign=False)
-    text = f"Why not {name_of(w.framework, rules)} ({gap} behind): " + " · ".join(parts)
+    text = f"Why not {name_of(w.framework, rules)} ({behind(w, rules)}): " + " · ".join(parts)
     return wrap(text, width, "", INDENT)
 
 

@@ -10,6 +10,7 @@ from recommender.render.markdown_text import text as cell
 from recommender.render.terminal import printable
 from recommender.render.text import (
     avoid_line,
+    behind,
     change_line,
     companion_line,
     confidence_note,
@@ -18,7 +19,9 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
+    reasons_title,
     stack_lines,
+    tied,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
@@ -72,7 +75,7 @@ def _ranking(rec: Recommendation) -> list[str]:
             else "winner"
             if s.framework == rec.winner
             else "tied"
-            if s.framework in rec.tie and rec.confidence != "none"
+            if tied(s.framework, rec.tie, rec.confidence)
             else ""
         )
         out.append(f"| {rank} | {cell(s.name)} | {text_of(s.score)} | {status} |")
@@ -92,8 +95,9 @@ def _companion(rec: Recommendation, rules: RuleBase) -> list[str]:
 def _reasons(rec: Recommendation) -> list[str]:
     out = []
     for s in rec.ranking:
-        if s.framework in (rec.winner, *rec.tie) and s.reasons:
-            out += ["", f"### Why {cell(s.name)}", ""]
+        title = reasons_title(s, rec)
+        if title:
+            out += ["", f"### {cell(title)}", ""]
             out += ["| points | reason | source |", "| ---: | --- | --- |"]
             out += [
                 f"| {text_of(r.points)} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons
@@ -104,7 +108,7 @@ def _reasons(rec: Recommendation) -> list[str]:
 def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
     """The nets by question (they add up to the gap), then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    out = ["", f"### Why not {cell(loser)} ({text_of(w.gap, sign=False)} behind)", ""]
+    out = ["", f"### Why not {cell(loser)} ({cell(behind(w, rules))})", ""]
     out += [f"What {cell(winner)} gained over it, question by question:", ""]
     out += ["| net | question = answer | rules |", "| ---: | --- | --- |"]
     for n in w.by_question:

@@ -11,6 +11,7 @@ from recommender.render.brief import render_brief
 from recommender.render.terminal import printable, user_text, wrap
 from recommender.render.text import (
     avoid_line,
+    behind,
     change_line,
     companion_line,
     confidence_note,
@@ -19,7 +20,9 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
+    reasons_title,
     stack_lines,
+    tied,
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
@@ -74,7 +77,7 @@ def _bars(rec: Recommendation) -> list[str]:
             mark = "  ✗ excluded (deal-breaker)"
         elif s.framework == rec.winner:
             mark = "  ◀ winner"
-        elif s.framework in rec.tie and rec.confidence != "none":
+        elif tied(s.framework, rec.tie, rec.confidence):
             mark = "  = tied for first"
         lines.append(f"  {s.name:<{width}}  {bar}  {text_of(s.score):>5}{mark}")
     return lines
@@ -116,8 +119,9 @@ def _reason(r: Reason, width: int | None, source: bool = True) -> list[str]:
 def _reasons(rec: Recommendation, width: int | None) -> list[str]:
     out = []
     for s in rec.ranking:
-        if s.framework in (rec.winner, *rec.tie) and s.reasons:
-            out += ["", f"Why {s.name} ({text_of(s.score)}):"]
+        title = reasons_title(s, rec)
+        if title:
+            out += ["", f"{title} ({text_of(s.score)}):"]
             for r in s.reasons:
                 out += _reason(r, width)
     return out
@@ -127,8 +131,7 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
     """Per question, what the winner gained over the runner-up (the nets add up to the gap),
     each with its rules' points on both sides; then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    gap = text_of(w.gap, sign=False)
-    out = ["", f"Why not {loser} ({gap} behind): {winner}'s gain, question by question"]
+    out = ["", f"Why not {loser} ({behind(w, rules)}): {winner}'s gain, question by question"]
     for n in w.by_question:
         out += wrap(f"{text_of(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
         for s in n.rules:

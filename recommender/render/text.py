@@ -6,10 +6,19 @@ that the scoring core does not already hold.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from recommender.rulebase.model import Companion, Question, RuleBase
-from recommender.scoring.result import Change, Dropped, Net, Recommendation
+from recommender.scoring.decide import text_of
+from recommender.scoring.result import (
+    Change,
+    Dropped,
+    Net,
+    Recommendation,
+    Standing,
+    WhyNot,
+)
 from recommender.scoring.stack import Stack
 from recommender.scoring.stack import stack_line as stack_text
 
@@ -28,6 +37,38 @@ def and_list(names: list[str]) -> str:
 
 
 UNDECIDED = "no recommendation (nothing you answered separates them)"
+
+
+def reasons_title(s: Standing, rec: Recommendation) -> str | None:
+    """The heading over a framework's reasons in the full report: ``Why X`` for the winner or a
+    framework tied for first; ``X's reasons`` when nothing but the lean separates them (no
+    recommendation: a "why" would say it is recommended); None for the others and for a
+    framework no rule gave points."""
+    if not s.reasons:
+        return None
+    if s.framework == rec.winner or tied(s.framework, rec.tie, rec.confidence):
+        return f"Why {s.name}"
+    return f"{s.name}'s reasons" if rec.confidence == "none" else None
+
+
+def as_far(names: Sequence[str]) -> str:
+    """The frameworks level with the runner-up, after its gap (``11.5 behind, as is JAX``): the
+    why-not is against the runner-up only, so the others as far behind are named."""
+    if not names:
+        return ""
+    return f", as {'is' if len(names) == 1 else 'are'} {and_list(list(names))}"
+
+
+def behind(w: WhyNot, rules: RuleBase) -> str:
+    """``11.5 behind``, with those as far behind (:func:`as_far`)."""
+    level = as_far([name_of(f, rules) for f in w.level])
+    return f"{text_of(w.gap, sign=False)} behind{level}"
+
+
+def tied(framework: str | None, tie: Sequence[str], confidence: str | None) -> bool:
+    """Whether a report marks ``framework`` tied for first. With no recommendation (confidence
+    ``none``) every framework is in ``tie`` though the lean's points differ, and none is tied."""
+    return framework in tie and confidence != "none"
 
 
 def outcome(
@@ -60,13 +101,14 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
     would decide it; empty for a clear call."""
     if rec.confidence == "none":
         return deciding_note(rec)
-    if rec.confidence == "clear" and rec.winner and rec.what_would_change:
+    if rec.confidence == "clear" and (rec.winner or not rec.tie) and rec.what_would_change:
         return _breaker_note(rec, rules, limit)
     if rec.confidence != "close" or not rec.winner or not rec.why_not:
         return ""
-    if rec.by_lean:
-        runner = name_of(rec.why_not.framework, rules)
-        return f"Close call: {name_of(rec.winner, rules)} leads {runner} only by the default lean."
+    level = rec.level_with
+    if level:
+        rivals = and_list([name_of(f, rules) for f in level])
+        return f"Close call: {name_of(rec.winner, rules)} leads {rivals} only by the default lean."
     return _changes(
         "Close call: one answer would let a rival catch up: ",
         [f"{change_text(c, rules)} → {_swing_outcome(c, rec, rules)}" for c in rec.swing],
@@ -75,11 +117,20 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
 
 
 def _breaker_note(rec: Recommendation, rules: RuleBase, limit: int | None) -> str:
-    """A clear call that one answer still changes: on a clear call no single answer lets a rival
-    catch up on points, so the answer must add or lift a deal-breaker."""
+    """A clear call that one answer still changes, or every framework excluded and the answers
+    that let one through. On a clear call no single answer lets a rival catch up on the points
+    without the lean, so the answer adds or lifts a deal-breaker, or gives a rival lean points
+    that outweigh the winner's real lead (a rule base whose lean is not the smallest step of its
+    points)."""
     changes = rec.what_would_change
+    if rec.winner is None:  # every framework excluded: an answer that changes it lifts one
+        lead = "One answer would lift a deal-breaker: "
+    elif all(c.breaks for c in changes):
+        lead = "Clear on the points, but a deal-breaker can still change it: "
+    else:
+        lead = "Clear on the points without the lean, but one answer can still change it: "
     return _changes(
-        "Clear on the points, but a deal-breaker can still change it: ",
+        lead,
         [f"{change_text(c, rules)} → {change_outcome(c, rules)}" for c in changes],
         limit,
     )

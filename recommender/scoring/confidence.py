@@ -8,7 +8,7 @@
   :mod:`recommender.scoring.explore`) would give another framework that is not excluded now at
   least the winner's points. The lean is not counted, and a deal-breaker is a constraint, not a
   margin: a rival excluded now stays out, and a rival the answer would exclude does not catch up
-  under it. :func:`swings` names those answers.
+  under it. :func:`swings` names those answers (none when a rival is level already).
 * ``clear``: every other result, including "every framework is excluded".
 
 Points are whole millionths, so every comparison is exact. :func:`levels` decides a list of
@@ -83,11 +83,18 @@ def _quick(table: Table, o: Outcome) -> str | None:
 
 def by_lean(table: Table, o: Outcome) -> bool:
     """The winner leads only by the lean: without it, a rival scores as much."""
+    return bool(level_rivals(table, o))
+
+
+def level_rivals(table: Table, o: Outcome) -> tuple[str, ...]:
+    """The rivals not excluded that score at least the winner's points without the lean, in
+    ranking order: those the winner leads only by the lean. They need not be the runner-up on
+    points: with lean points for several frameworks, the runner-up may trail without them."""
     if o.winner is None or o.lean_only:
-        return False
+        return ()
     real = o.real
-    rivals = [real[k] for k in _rivals(table, o)]
-    return bool(rivals) and max(rivals) >= real[table.ids.index(o.winner)]
+    win = real[table.ids.index(o.winner)]
+    return tuple(table.ids[k] for k in _rivals(table, o) if real[k] >= win)
 
 
 def _rivals(table: Table, o: Outcome) -> list[int]:
@@ -118,10 +125,20 @@ def _swung(
 
 def swings(table: Table, sig: int, o: Outcome, given: int | None = None) -> tuple[Change, ...]:
     """The single different answers that would let another framework catch the winner, furthest
-    ahead first (then in question order), each with the outcome it would lead to."""
+    ahead first (then in question order), each with the outcome it would lead to. None when a
+    rival has caught up already (the winner leads by the lean alone): every answer, one that
+    changes nothing included, would "let" it, so naming them would say nothing."""
+    if by_lean(table, o):
+        return ()
     found = sorted(_swung(table, sig, o, given), key=lambda item: -item[0])
     return tuple(
-        Change(alt.question, alt.change, alt.answer, *table.as_reported(changed))
+        Change(
+            alt.question,
+            alt.change,
+            alt.answer,
+            *table.as_reported(changed),
+            breaks=changed.blocked != o.blocked,
+        )
         for _, alt, changed in found
     )
 
@@ -131,7 +148,10 @@ def deciding(
 ) -> tuple[str, ...]:
     """The questions whose single different answers would separate the frameworks most: by the
     largest lead (lean not counted) one answer to them gives, then in question order. Only an
-    answer that names a winner counts: with the lean's points, a lead can end in a tie."""
+    answer that names a winner counts: with the lean's points, a lead can end in a tie. Every
+    answer that names one counts, with no lead on the real reasons too (a winner by deal-breakers,
+    or by lean points that outweigh a real one): "answer these to get a recommendation" is true
+    of it, and "no single answer separates them" would not be."""
     lead: dict[str, int] = {}
     for alt in every_alternative(table, sig, given):
         o = table.outcome(table.fired([alt.sig], near=sig)[0])
@@ -140,7 +160,7 @@ def deciding(
         real = sorted((o.real[k] for k in o.contenders), reverse=True)
         gap = real[0] - real[1] if len(real) > 1 else 0
         lead[alt.question] = max(lead.get(alt.question, 0), gap)
-    ranked = sorted((q for q, gap in lead.items() if gap > 0), key=lambda q: -lead[q])
+    ranked = sorted(lead, key=lambda q: -lead[q])
     return tuple(ranked[:n])
 
 

@@ -37,6 +37,9 @@ class Change(Value):
     # nothing but the default lean would separate them: no recommendation (winner None, every
     # framework in ``tie``), not a tie on points
     undecided: bool = False
+    # the answer adds or lifts a deal-breaker: the frameworks excluded after it are not those
+    # excluded now (what a clear call's note may say changes it; not in the JSON record)
+    breaks: bool = False
 
 
 @frozen
@@ -89,11 +92,14 @@ def every_alternative(table: Table, sig: int, given: int | None = None) -> Itera
 def what_would_change(table: Table, sig: int, given: int | None = None) -> Iterator[Change]:
     """For each question that is asked, the single different answers that change the outcome
     (winner, tie or no recommendation, as reported: see :meth:`Table.decision`)."""
-    now = table.decision(sig)
+    before = table.outcome(table.fired([sig])[0])
+    now = table.as_reported(before)
     for alt in every_alternative(table, sig, given):
-        outcome = table.decision(alt.sig, near=sig)
+        after = table.outcome(table.fired([alt.sig], near=sig)[0])
+        outcome = table.as_reported(after)
         if outcome != now:
-            yield Change(alt.question, alt.change, alt.answer, *outcome)
+            breaks = after.blocked != before.blocked
+            yield Change(alt.question, alt.change, alt.answer, *outcome, breaks=breaks)
 
 
 def could_change(table: Table, q: Question, sig: int, given: int | None = None) -> bool:

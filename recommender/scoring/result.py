@@ -97,6 +97,9 @@ class WhyNot(Value):
     framework: str
     gap: float
     by_question: tuple[Net, ...]
+    # the other contenders level with the runner-up: as far behind, so it was picked from them
+    # by rule-base order alone (the nets are against it; theirs differ)
+    level: tuple[str, ...] = ()
 
 
 @frozen
@@ -176,6 +179,11 @@ class Recommendation(Value):
     def by_lean(self) -> bool:
         """The winner leads only by the default lean (a close call)."""
         return conf.by_lean(self.table, self.outcome)
+
+    @property
+    def level_with(self) -> tuple[str, ...]:
+        """The rivals the winner leads only by the lean (see :func:`confidence.level_rivals`)."""
+        return conf.level_rivals(self.table, self.outcome)
 
     @property
     def winner(self) -> str | None:
@@ -416,7 +424,9 @@ class Scorer:
         order = self.dim_order
         nets.sort(key=lambda n: (-n[0], order[n[1].reads[0]] if n[1].reads else len(order)))
         gap = points(o.scores[first] - o.scores[second])
-        return WhyNot(self.table.ids[second], gap, tuple(net for _, net in nets))
+        ids = self.table.ids
+        level = tuple(ids[k] for k in open_[2:] if o.scores[k] == o.scores[second])
+        return WhyNot(ids[second], gap, tuple(net for _, net in nets), level)
 
     def _net(self, rules: tuple[int, ...], a: int, b: int) -> tuple[int, Net]:
         """The net of fired ``rules`` that read the same inputs, for framework ``a`` over ``b``.
@@ -577,6 +587,7 @@ def _why_not_dict(
         "framework": w.framework,
         "gap": number(w.gap),
         "by_question": [net(n, ids) for n in w.by_question],
+        "level": list(w.level),
     }
 
 

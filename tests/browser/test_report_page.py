@@ -278,3 +278,16 @@ def test_the_pages_points_read_as_pythons(tab, tmp_path_factory, xs: list[float]
         rules = recommender.load_rules(base=MINI)
         tab.visit(write(tmp_path_factory.mktemp("points"), rules, {}))
     assert tab.page.evaluate("(xs) => xs.map(signed)", xs) == [signed(x) for x in xs]
+
+
+def test_the_what_if_says_the_report_named_no_winner_not_a_tie(tab, tmp_path: Path):
+    # the empty profile: no recommendation (every framework in the record's "tie"); after a change
+    # the page said "(the report says a tie between TensorFlow, PyTorch, JAX)" (QA, stop 26)
+    rules = recommender.load_rules()
+    seen = tab.visit(write(tmp_path, rules, {}))
+    seen.page.select_option('select[data-question="hardware"]', "tpu")
+    assert seen.page.locator("#whatif-winner").text_content() == (
+        "With these answers: JAX (the report says no recommendation yet: nothing separates them "
+        "but the default lean)"
+    )
+    seen.assert_clean(tmp_path / "report.html")

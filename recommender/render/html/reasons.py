@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
 from recommender.render.html.markup import Markup, el, join
+from recommender.render.text import as_far, tied
 from recommender.rulebase.conditions import PROBE
 from recommender.scoring.decide import text_of
 
@@ -51,7 +52,10 @@ def _negative(x: Any) -> bool:
 
 def why(data: dict[str, Any], names: Names) -> Markup:
     """ "Why X" for the winner, or for each tied framework; the others' reasons folded below."""
-    leaders = [str(data["winner"])] if data.get("winner") else strings(data.get("tie"))
+    tie, level = strings(data.get("tie")), data.get("confidence")
+    leaders = (
+        [str(data["winner"])] if data.get("winner") else [f for f in tie if tied(f, tie, level)]
+    )
     parts = []
     others = []
     for s in dicts(data.get("ranking")):
@@ -72,7 +76,8 @@ def why(data: dict[str, Any], names: Names) -> Markup:
             title = f"{names.framework(s.get('framework'))} ({signed(s.get('score'))})"
             others.append(join([el("h3", title), reason_list(reasons)]))
     if others:
-        parts.append(el("details", el("summary", "The other frameworks' reasons"), *others))
+        summary = "The other frameworks' reasons" if leaders else "Each framework's reasons"
+        parts.append(el("details", el("summary", summary), *others))
     if not parts:
         return Markup("")
     return el("section", el("h2", "Reasons"), *parts, cls="card", id="reasons")
@@ -84,8 +89,11 @@ def why_not(data: dict[str, Any], names: Names) -> Markup:
     if not w:
         return Markup("")
     gap = w.get("gap")
+    level = as_far([names.framework(f) for f in strings(w.get("level"))])
     behind = (
-        f" ({text_of(gap, False)} point{'s' if gap != 1 else ''} behind)" if _number(gap) else ""
+        f" ({text_of(gap, False)} point{'s' if gap != 1 else ''} behind{level})"
+        if _number(gap)
+        else ""
     )
     title = f"Why not {names.framework(w.get('framework'))}{behind}"
     if "by_question" in w:

@@ -15,6 +15,7 @@ from recommender.render.html import reasons
 from recommender.render.html.evidence import evidence as evidence_section
 from recommender.render.html.labels import (
     Names,
+    and_list,
     dicts,
     label_of,
     mapping,
@@ -26,6 +27,7 @@ from recommender.render.html.markup import Markup, el, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
 from recommender.render.terminal import isolated
+from recommender.render.text import confidence_note, tied
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
 from recommender.scoring.export import export_rules
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 SCRIPTS = ("dom.js", "scorer.js", "report.js")
 CONFIDENCE = {
     "clear": "a clear call",
-    "close": "a close call: one answer could swing it",
+    "close": "a close call: tied, or a rival level without the lean or one answer away",
     "none": "no real preference: your answers do not separate the frameworks",
 }
 
@@ -58,11 +60,13 @@ def render_html(
     data = rec.to_dict()
     if evidence is not None:
         data["evidence"] = evidence.to_dict()
-    return report_page(data, export_rules(rules, facts))
+    return report_page(data, export_rules(rules, facts), confidence_note(rec, rules))
 
 
-def report_page(data: dict[str, Any], model: dict[str, Any]) -> str:
-    """The whole page from the record and the exported rules."""
+def report_page(data: dict[str, Any], model: dict[str, Any], note: str = "") -> str:
+    """The whole page from the record and the exported rules; ``note`` is what the other
+    formats say of the confidence (:func:`~recommender.render.text.confidence_note`): which
+    answers make the call close, or would decide it."""
     names = Names.of(model)
     code = script_text(*SCRIPTS)
     title = f"recommender: {_verdict(data, names)}"
@@ -71,7 +75,7 @@ def report_page(data: dict[str, Any], model: dict[str, Any]) -> str:
     return join(
         [
             head(title, [code]),
-            _body(data, names),
+            _body(data, names, note),
             json_script("report-data", data),
             json_script("rules-data", model),
             script(code),
@@ -80,10 +84,10 @@ def report_page(data: dict[str, Any], model: dict[str, Any]) -> str:
     )
 
 
-def _body(data: dict[str, Any], names: Names) -> Markup:
+def _body(data: dict[str, Any], names: Names, note: str = "") -> Markup:
     return join(
         [
-            _header(data, names),
+            _header(data, names, note),
             el("div", _scores(data, names), _companion(data, names), cls="grid"),
             reasons.why(data, names),
             reasons.why_not(data, names),
@@ -114,7 +118,7 @@ def _verdict(data: dict[str, Any], names: Names) -> str:
     return "no framework fits"
 
 
-def _header(data: dict[str, Any], names: Names) -> Markup:
+def _header(data: dict[str, Any], names: Names, note: str = "") -> Markup:
     profile = _name(data)
     return el(
         "header",
@@ -134,6 +138,7 @@ def _header(data: dict[str, Any], names: Names) -> Markup:
         ),
         _stack(data, names),
         _confidence(data, names),
+        el("p", note, cls="confidence-note", id="confidence-note") if note else None,
         cls="top",
     )
 
@@ -195,7 +200,7 @@ def _confidence(data: dict[str, Any], names: Names) -> Markup:
         parts += [
             sep,
             f"Margin: {text_of(gap, False)} point{'s' if gap != 1 else ''} over ",
-            names.framework(w.get("framework")),
+            and_list([names.framework(f) for f in [w.get("framework"), *strings(w.get("level"))]]),
             ".",
         ]
     return el("p", *parts, cls="confidence") if parts else Markup("")
@@ -219,7 +224,7 @@ def _bar(s: dict[str, Any], data: dict[str, Any], names: Names) -> Bar:
         if s.get("excluded")
         else "\u25c0 winner"
         if fid == data.get("winner")
-        else ("tied" if fid in strings(data.get("tie")) else "")
+        else ("tied" if tied(fid, strings(data.get("tie")), data.get("confidence")) else "")
     )
     kind = "excluded" if s.get("excluded") else f"fw-{names.index(fid)}"
     return Bar(names.framework(fid), value, kind, note, signed(score))

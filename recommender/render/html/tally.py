@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from recommender.render.html.labels import dicts, mapping
+from recommender.render.html.labels import dicts, mapping, strings
+from recommender.rulebase.conditions import PROBE
 
 # (upper bound, label) for the margin between the winner and the runner-up
 BUCKETS = ((1, "\u2264 1"), (2, "1\u20132"), (3, "2\u20133"), (5, "3\u20135"), (10, "5\u201310"))
@@ -82,14 +83,20 @@ def bucket(margin: float) -> str:
 def deciders(
     why_not: Mapping[str, Any], answers: Mapping[str, Any], rule_questions: Mapping[str, Any]
 ) -> dict[str, tuple[str, ...]]:
-    """{question: its answer} for each question that gained the winner points over the runner-up."""
-    if "by_question" in why_not:
-        return {
-            str(q.get("question")): _key(q.get("answer"))
-            for q in dicts(why_not.get("by_question"))
-            if isinstance(q.get("net"), (int, float)) and q["net"] > 0 and q.get("question")
-        }
+    """{question: its answer} for each question that gained the winner points over the runner-up:
+    alone, or with others its rules read too (``hardware`` and ``os`` for an NVIDIA GPU), as the
+    rules the runner-up lost on credit every question they read."""
     found: dict[str, tuple[str, ...]] = {}
+    if "by_question" in why_not:
+        for q in dicts(why_not.get("by_question")):
+            if not isinstance(q.get("net"), (int, float)) or q["net"] <= 0:
+                continue
+            if q.get("question"):
+                found.setdefault(str(q["question"]), _key(q.get("answer")))
+            for read in strings(q.get("reads")):
+                if not read.startswith(PROBE):
+                    found.setdefault(read, _key(answers.get(read)))
+        return found
     for reason in dicts(why_not.get("lost_on")):
         for q in rule_questions.get(str(reason.get("rule")), ()):
             found.setdefault(q, _key(answers.get(q)))

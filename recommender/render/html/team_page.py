@@ -90,7 +90,10 @@ def _stats(tally: Tally) -> Markup:
         ("profiles", tally.rows),
         ("scored", tally.rows - tally.outcomes["error"]),
         ("ties", tally.outcomes["tie"]),
-        ("close calls (one answer could swing them)", tally.confidence["close"]),
+        (
+            "close calls (tied, or a rival level without the lean or one answer away)",
+            tally.confidence["close"],
+        ),
         ("narrow margins (\u2264 1 point, or a tie)", tally.close),
         ("failed rows", tally.outcomes["error"]),
     ]

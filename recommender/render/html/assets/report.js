@@ -19,6 +19,8 @@
   const reported = {
     winner: typeof data.winner === "string" ? data.winner : null,
     tie: Array.isArray(data.tie) ? data.tie.map(String) : [],
+    // confidence "none": every framework is in "tie", but the report names no winner, not a tie
+    undecided: data.confidence === "none",
   };
   const names = new Map(model.frameworks.map((f) => [f.id, f.name]));
   const nameOf = (id) => names.get(id) || id;
