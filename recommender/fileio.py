@@ -234,17 +234,31 @@ def _bounded_prefix(read: Callable[[int], bytes], n: int) -> bytes:
     return b"".join(chunks)
 
 
-def lines(stream: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes | int]:
+def lines(stream: BinaryIO, limit: int = MAX_LINE, name: str = "") -> Iterator[bytes | int]:
     """Each line of ``stream`` with its newline; a line over ``limit`` bytes comes as its length
-    (an int) instead, its rest read and dropped in bounded pieces, never held whole."""
+    (an int) instead, its rest read and dropped in bounded pieces, never held whole.
+
+    A line that goes on past :data:`MAX_DOCUMENT` is a UserError naming ``name`` and the line:
+    its end may never come (``/dev/zero``, a binary file with no newline), and draining it held
+    the command for ever, with nothing to show for it."""
+    number = 0
     while line := stream.readline(limit + 1):
+        number += 1
         if len(line) <= limit:
             yield line
             continue
         length = len(line)
         while not line.endswith(b"\n") and (line := stream.readline(1 << 20)):
             length += len(line)
+            if length > MAX_DOCUMENT:
+                raise UserError(_ENDLESS, name, number)
         yield length
+
+
+_ENDLESS = (
+    f"the line goes on past {MAX_DOCUMENT >> 20} MiB with no newline, so this is not JSONL or "
+    "CSV text; the rest of it is not read"
+)
 
 
 # -- JSON --------------------------------------------------------------------------------------
