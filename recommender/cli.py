@@ -180,7 +180,7 @@ def main(
     forget_reads()  # the files an earlier command in this process read are not this one's
     _stand_in_for_closed_streams()
     _replace_unencodable()
-    with raised_on_signals(), _stderr_that_never_fails():
+    with raised_on_signals(), _stderr_that_never_fails(), _stdout_that_waits():
         try:
             return _dispatch(argv, commands)
         except Terminated as stop:
@@ -349,14 +349,15 @@ def _stand_in_for_closed_streams() -> None:
             sys.stderr = open(fd, "w", closefd=False)  # noqa: SIM115
 
 
-class _Dropping(io.RawIOBase):
-    """The process's standard error, where a write that fails is dropped instead of raised.
+class _Waiting(io.RawIOBase):
+    """A standard stream's descriptor, written whole: a write that the kernel takes in part,
+    or refuses for now (EAGAIN: a non-blocking pipe, full), goes on once it can, as a blocking
+    one would.
 
-    Diagnostics are not the result: with ``2>/dev/full`` or stderr a pipe nobody reads, a
-    warning's failed write ended the command, and the boundary's own one line failed in turn,
-    leaving a traceback nobody could read and exit 1 in place of the command's code. From the
-    first failure on, descriptor 2 is the null device (:func:`~recommender.fileio.point_at_null`),
-    so children and the interpreter's flush at exit do not fail on it either."""
+    The descriptor is non-blocking when the process that shares it made it so (Node.js, a CI
+    runner), which is not this process's to undo. Python's own stdout then lost the output: it
+    ended with "write could not complete without blocking" (exit 2, or 120 at exit), and under
+    ``PYTHONUNBUFFERED`` it dropped what did not fit in the pipe without a word, and exit 0."""
 
     def __init__(self, fd: int) -> None:
         super().__init__()
@@ -372,15 +373,29 @@ class _Dropping(io.RawIOBase):
         return os.isatty(self._fd)
 
     def write(self, data: Any) -> int:
-        view = memoryview(data)
-        try:
-            while view:
-                try:
-                    view = view[os.write(self._fd, view) :]
-                except BlockingIOError:  # a non-blocking pipe, full for now: wait, as a
-                    import select  # blocking one would
+        view = memoryview(data).cast("B")
+        while view:
+            try:
+                view = view[os.write(self._fd, view) :]
+            except BlockingIOError:
+                import select
 
-                    select.select([], [self._fd], [], 1.0)
+                select.select([], [self._fd], [], 1.0)
+        return len(data)
+
+
+class _Dropping(_Waiting):
+    """The process's standard error, where a write that fails is dropped instead of raised.
+
+    Diagnostics are not the result: with ``2>/dev/full`` or stderr a pipe nobody reads, a
+    warning's failed write ended the command, and the boundary's own one line failed in turn,
+    leaving a traceback nobody could read and exit 1 in place of the command's code. From the
+    first failure on, descriptor 2 is the null device (:func:`~recommender.fileio.point_at_null`),
+    so children and the interpreter's flush at exit do not fail on it either."""
+
+    def write(self, data: Any) -> int:
+        try:
+            super().write(data)
         except OSError:
             from recommender.fileio import point_at_null
 
@@ -392,23 +407,46 @@ class _Dropping(io.RawIOBase):
 def _stderr_that_never_fails() -> Iterator[None]:
     """While a command runs, ``sys.stderr`` drops what cannot be written (:class:`_Dropping`);
     the exit code still tells. Only the process's own stderr: a test's capture is left alone."""
-    real = sys.__stderr__
-    if real is None or sys.stderr is not real:
+    with _standard("stderr", _Dropping, line_buffering=True):
+        yield
+
+
+@contextlib.contextmanager
+def _stdout_that_waits() -> Iterator[None]:
+    """While a command runs, ``sys.stdout`` writes all it is given (:class:`_Waiting`), with the
+    buffering it had. Only the process's own stdout: a test's capture is left alone."""
+    real = sys.__stdout__
+    line = bool(getattr(real, "line_buffering", False))
+    with _standard("stdout", _Waiting, line_buffering=line, write_through=_write_through(real)):
+        yield
+
+
+def _write_through(stream: Any) -> bool:
+    return bool(getattr(stream, "write_through", False))
+
+
+@contextlib.contextmanager
+def _standard(name: str, raw: type[_Waiting], **buffering: bool) -> Iterator[None]:
+    """``sys.<name>`` on ``raw``, over the same descriptor, encoding and errors, while inside;
+    flushed and put back after. Only the process's own stream: a stand-in or capture is kept."""
+    real = getattr(sys, f"__{name}__")
+    if real is None or getattr(sys, name) is not real:
         yield
         return
-    dropping = io.TextIOWrapper(
-        io.BufferedWriter(_Dropping(real.fileno())),
+    real.flush()
+    stream = io.TextIOWrapper(
+        io.BufferedWriter(raw(real.fileno())),
         encoding=real.encoding,
         errors=real.errors,
-        line_buffering=True,
+        **buffering,
     )
-    sys.stderr = dropping
+    setattr(sys, name, stream)
     try:
         yield
     finally:
-        with contextlib.suppress(ValueError):
-            dropping.flush()
-        sys.stderr = real
+        with contextlib.suppress(ValueError, OSError):
+            stream.flush()
+        setattr(sys, name, real)
 
 
 def _replace_unencodable() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,53 @@ def test_rules_validate_refresh_forgets_only_the_cache(tmp_path: Path) -> None:
 
 def _cache_in(folder: Path) -> dict[str, str]:
     return {"RECOMMENDER_CACHE_DIR": str(folder), "RECOMMENDER_RULES": ""}
+
+
+# -- a non-blocking stdout (shared with a parent that made it so) gets the whole output ----------
+
+
+def _rows(path: Path, count: int) -> Path:
+    path.write_text(
+        "".join(
+            f'{{"name": "p{n}", "answers": {{"audience": "beginner"}}}}\n' for n in range(count)
+        )
+    )
+    return path
+
+
+def _through_a_nonblocking_pipe(args: list[str], cwd: Path, unbuffered: bool) -> tuple[int, bytes]:
+    """Run the CLI with stdout a pipe in non-blocking mode (as Node.js or a CI runner leaves the
+    pipe it shares), read only once the pipe has long been full; the exit code and every byte."""
+    import fcntl
+
+    read_end, write_end = os.pipe()
+    flags = fcntl.fcntl(write_end, fcntl.F_GETFL)
+    fcntl.fcntl(write_end, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    with subprocess.Popen(
+        [sys.executable, "-m", "recommender", *args],
+        stdout=write_end,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
+    ) as child:
+        os.close(write_end)
+        time.sleep(1.5)  # the pipe (64 KiB) fills long before: every later write meets EAGAIN
+        with open(read_end, "rb") as reader:
+            data = reader.read()
+        return child.wait(timeout=60), data
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs fcntl")
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_a_nonblocking_stdout_gets_the_whole_output(tmp_path: Path, unbuffered: bool) -> None:
+    """Python's stdout lost what a full non-blocking pipe refused: it ended with "write could not
+    complete without blocking" (exit 2, or 120 at exit), and under PYTHONUNBUFFERED, as Docker
+    images set it, it dropped all past the first 64 KiB, with exit 0."""
+    args = ["batch", str(_rows(tmp_path / "in.jsonl", 300)), "-q"]
+    expected = run_cli(*args, cwd=tmp_path).stdout.encode()
+    assert len(expected) > 4 * 65536
+    assert _through_a_nonblocking_pipe(args, tmp_path, unbuffered) == (0, expected)
