@@ -359,9 +359,9 @@ class _Waiting(io.RawIOBase):
     ended with "write could not complete without blocking" (exit 2, or 120 at exit), and under
     ``PYTHONUNBUFFERED`` it dropped what did not fit in the pipe without a word, and exit 0."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, name: str) -> None:
         super().__init__()
-        self._fd = fd
+        self._fd, self._name = fd, name
 
     def writable(self) -> bool:
         return True
@@ -374,13 +374,17 @@ class _Waiting(io.RawIOBase):
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
-        while view:
-            try:
-                view = view[os.write(self._fd, view) :]
-            except BlockingIOError:
-                import select
+        try:
+            while view:
+                try:
+                    view = view[os.write(self._fd, view) :]
+                except BlockingIOError:
+                    import select
 
-                select.select([], [self._fd], [], 1.0)
+                    select.select([], [self._fd], [], 1.0)
+        except OSError as exc:  # the one line names it: "<stdout>: No space left on device"
+            exc.filename = exc.filename or self._name
+            raise
         return len(data)
 
 
@@ -413,20 +417,20 @@ def _stderr_that_never_fails() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _stdout_that_waits() -> Iterator[None]:
-    """While a command runs, ``sys.stdout`` writes all it is given (:class:`_Waiting`), with the
-    buffering it had. Only the process's own stdout: a test's capture is left alone."""
+    """While a command runs, ``sys.stdout`` writes all it is given (:class:`_Waiting`), buffered
+    as it was (by line on a terminal, not at all under ``PYTHONUNBUFFERED``). Only the process's
+    own stdout: a test's capture is left alone."""
     real = sys.__stdout__
     line = bool(getattr(real, "line_buffering", False))
-    with _standard("stdout", _Waiting, line_buffering=line, write_through=_write_through(real)):
+    unbuffered = bool(getattr(real, "write_through", False))
+    with _standard("stdout", _Waiting, line_buffering=line, unbuffered=unbuffered):
         yield
 
 
-def _write_through(stream: Any) -> bool:
-    return bool(getattr(stream, "write_through", False))
-
-
 @contextlib.contextmanager
-def _standard(name: str, raw: type[_Waiting], **buffering: bool) -> Iterator[None]:
+def _standard(
+    name: str, raw: type[_Waiting], *, line_buffering: bool, unbuffered: bool = False
+) -> Iterator[None]:
     """``sys.<name>`` on ``raw``, over the same descriptor, encoding and errors, while inside;
     flushed and put back after. Only the process's own stream: a stand-in or capture is kept."""
     real = getattr(sys, f"__{name}__")
@@ -434,11 +438,13 @@ def _standard(name: str, raw: type[_Waiting], **buffering: bool) -> Iterator[Non
         yield
         return
     real.flush()
+    binary: Any = raw(real.fileno(), f"<{name}>")  # unbuffered: as Python's own stdout is
     stream = io.TextIOWrapper(
-        io.BufferedWriter(raw(real.fileno())),
+        binary if unbuffered else io.BufferedWriter(binary),
         encoding=real.encoding,
         errors=real.errors,
-        **buffering,
+        line_buffering=line_buffering,
+        write_through=unbuffered,
     )
     setattr(sys, name, stream)
     try:

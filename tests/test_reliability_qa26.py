@@ -143,3 +143,24 @@ def test_a_nonblocking_stdout_gets_the_whole_output(tmp_path: Path, unbuffered: 
     expected = run_cli(*args, cwd=tmp_path).stdout.encode()
     assert len(expected) > 4 * 65536
     assert _through_a_nonblocking_pipe(args, tmp_path, unbuffered) == (0, expected)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args", [("recommend", "--answer", "audience=beginner"), ("rules", "list", "-f", "json")]
+)
+def test_a_full_stdout_is_named_in_the_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """``> /dev/full`` (a full disk) said "recommender: No space left on device", naming no file,
+    where every other write that fails names the file it was writing."""
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "recommender", *args],
+            stdout=full,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            cwd=tmp_path,
+            timeout=60,
+        )
+    assert (done.returncode, done.stderr) == (2, "recommender: <stdout>: No space left on device\n")
