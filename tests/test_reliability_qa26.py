@@ -164,3 +164,20 @@ def test_a_full_stdout_is_named_in_the_one_line(tmp_path: Path, args: tuple[str,
             timeout=60,
         )
     assert (done.returncode, done.stderr) == (2, "recommender: <stdout>: No space left on device\n")
+
+
+# -- --rules naming something that is not a directory says what it is --------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_rules_naming_a_device_or_fifo_says_what_it_is(tmp_path: Path) -> None:
+    """``--rules /dev/zero`` said "is a file; give the directory that holds it (or `rules
+    validate FILE`)": /dev/zero is no file, and ``rules validate`` refuses it in turn."""
+    fifo = tmp_path / "overlay"
+    os.mkfifo(fifo)
+    for path, what in (("/dev/zero", "a character device"), (str(fifo), "a FIFO (named pipe)")):
+        done = run_cli("recommend", "--rules", path, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (
+            2,
+            f"{path}: is {what}; give a directory holding *.yaml rule files\n",
+        )
