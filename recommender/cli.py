@@ -92,11 +92,14 @@ def add_common_options(common: argparse.ArgumentParser, level: int = 0) -> None:
     namespace over its parent's, so one shared list would keep only the innermost level's. Added
     to each parser rather than through ``parents=``: a parent parser is one more to build.
     """
+    from recommender.fileio import given  # imported by every command anyway
+
     common.add_argument(
         "--rules",
         action="append",
         dest=f"rules_{level}",
         default=argparse.SUPPRESS,
+        type=given,
         metavar="DIR",
         help="overlay a rules directory on the shipped base (repeatable; also RECOMMENDER_RULES)",
     )

@@ -163,6 +163,18 @@ def _read_error(exc: OSError, path: str | os.PathLike[str]) -> UserError:
 STDIN = "<stdin>"  # how ``-`` is named in messages and origins
 
 
+def given(text: str) -> str:
+    """A file, directory or URL from the command line (an argparse ``type``), refused when empty.
+
+    ``-o "$OUT"`` with ``OUT`` unset wrote to stdout, ``--profile ""`` scored no profile and
+    ``--rules ""`` read the current directory as rules, each with exit 0 and no word said."""
+    if not text:
+        import argparse
+
+        raise argparse.ArgumentTypeError("it is empty (a shell variable not set?); give a value")
+    return text
+
+
 def shown_name(path: str | os.PathLike[str]) -> str:
     """``path`` as messages name it: ``<stdin>`` for ``-``."""
     return STDIN if str(path) == "-" else str(path)

@@ -181,3 +181,36 @@ def test_rules_naming_a_device_or_fifo_says_what_it_is(tmp_path: Path) -> None:
             2,
             f"{path}: is {what}; give a directory holding *.yaml rule files\n",
         )
+
+
+# -- an empty file name (an unset shell variable) is refused, not read as "none" or "here" -------
+
+EMPTY = "it is empty (a shell variable not set?); give a value"
+
+
+@pytest.mark.parametrize(
+    ("args", "argument", "command"),
+    [
+        (("recommend", "--answer", "audience=beginner", "-o", ""), "--output/-o", "recommend"),
+        (("recommend", "--profile", ""), "--profile", "recommend"),
+        (("explain", "--profile", ""), "--profile", "explain"),
+        (("recommend", "--rules", ""), "--rules", "recommend"),
+        (("--rules", "", "questions"), "--rules", ""),
+        (("batch", ""), "INPUT", "batch"),
+        (("schema", "profile", "-o", ""), "--output/-o", "schema"),
+        (("rules", "validate", ""), "PATH", "rules validate"),
+        (("rules", "test", ""), "PATH", "rules test"),
+        (("ask", "--save", ""), "--save", "ask"),
+    ],
+)
+def test_an_empty_name_is_refused(
+    tmp_path: Path, args: tuple[str, ...], argument: str, command: str
+) -> None:
+    """``-o "$OUT"`` with OUT unset wrote to stdout, ``--profile ""`` scored no profile and
+    ``--rules ""`` read the current directory as an overlay, each with exit 0 and no word."""
+    (tmp_path / "notes.yaml").write_text("shopping: [milk]\n")  # what `--rules ""` read as rules
+    done = run_cli(*args, cwd=tmp_path)
+    prog = f"recommender {command}".strip()
+    where = f"{command}: " if command else ""
+    expected = f"recommender: {where}argument {argument}: {EMPTY} (see '{prog} --help')\n"
+    assert (done.returncode, done.stderr, done.stdout) == (2, expected, "")
