@@ -214,3 +214,37 @@ def test_an_empty_name_is_refused(
     where = f"{command}: " if command else ""
     expected = f"recommender: {where}argument {argument}: {EMPTY} (see '{prog} --help')\n"
     assert (done.returncode, done.stderr, done.stdout) == (2, expected, "")
+
+
+# -- the team page's temporary file, when its disk is full, is named, not the -o file ------------
+
+
+def _file_size_limit(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
+def test_a_full_temporary_space_is_named_not_the_output(tmp_path: Path) -> None:
+    """``batch -f html -o page.html`` spools its records in TMPDIR; when that filled up, the one
+    line blamed page.html ("page.html: No space left on device"), whose disk may have room."""
+    spool, out = tmp_path / "spool", tmp_path / "out"
+    spool.mkdir()
+    out.mkdir()
+    page = out / "page.html"
+    page.write_text("OLD")
+    done = subprocess.run(
+        [sys.executable, "-m", "recommender", "batch", str(_rows(tmp_path / "in.jsonl", 300))]
+        + ["-q", "-o", str(page)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(spool)},
+        cwd=tmp_path,
+        timeout=120,
+        preexec_fn=lambda: _file_size_limit(256 << 10),  # the records pass it, the page not
+    )
+    where = f"{spool} (temporary space; set TMPDIR to a folder with room)"
+    assert (done.returncode, done.stderr) == (2, f"recommender: {where}: File too large\n")
+    assert page.read_text() == "OLD"
+    assert sorted(p.name for p in out.iterdir()) == ["page.html"]
