@@ -248,3 +248,35 @@ def test_a_full_temporary_space_is_named_not_the_output(tmp_path: Path) -> None:
     assert (done.returncode, done.stderr) == (2, f"recommender: {where}: File too large\n")
     assert page.read_text() == "OLD"
     assert sorted(p.name for p in out.iterdir()) == ["page.html"]
+
+
+# -- questionnaires interrupted at one moment each keep their own file ---------------------------
+
+SAVER = """
+import os, sys, time
+import recommender
+from recommender.ask import resume
+from recommender.ask.flow import Progress
+rules = recommender.load_rules(base=sys.argv[2])
+while not os.path.exists(sys.argv[1]):  # all start saving at one moment
+    time.sleep(0.001)
+print(resume.save(Progress({}, ["audience"]), rules))
+"""
+
+
+def test_questionnaires_interrupted_at_once_keep_a_file_each(tmp_path: Path) -> None:
+    """Eight ``ask`` runs stopped at one moment (a terminal window with eight tabs closed) all
+    found ask-resume.yaml free and replaced one another's answers there: one file was left of
+    eight (so on every try, here). Each now takes its name before it writes."""
+    go, state = tmp_path / "go", tmp_path / "state"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_STATE_DIR": str(state)}
+    command = [sys.executable, "-c", SAVER, str(go), str(ROOT / "tests" / "data" / "mini")]
+    savers = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) for _ in range(8)
+    ]
+    time.sleep(3)  # every one imported and waiting
+    go.touch()
+    kept = sorted(saver.communicate(timeout=60)[0].strip() for saver in savers)
+    names = ["ask-resume.yaml", *(f"ask-resume-{n}.yaml" for n in range(2, 9))]
+    assert kept == sorted(str(state / name) for name in names)
+    assert sorted(p.name for p in state.iterdir()) == sorted(names)
