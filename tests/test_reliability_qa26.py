@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 ENDLESS = (
-    "<stdin>:1: the line goes on past 64 MiB with no newline, so this is not JSONL or CSV text; "
+    "<stdin>:1: the line goes on past 1 GiB with no newline, so this is not JSONL or CSV text; "
     "the rest of it is not read\n"
 )
 
@@ -40,7 +40,7 @@ def test_an_endless_line_on_stdin_is_refused_and_the_old_output_kept(
     tmp_path: Path, fmt: str
 ) -> None:
     """``batch - < /dev/zero`` drained its one line for ever: over 1 MiB a line is read and
-    dropped in pieces until its newline, which never came. Past 64 MiB it is now exit 2 with one
+    dropped in pieces until its newline, which never came. Past 1 GiB it is now exit 2 with one
     line, and ``-o``'s old file is kept, with no temporary file left beside it."""
     out = tmp_path / f"out.{fmt}"
     out.write_text("OLD")
