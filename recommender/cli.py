@@ -183,9 +183,10 @@ def main(
     forget_reads()  # the files an earlier command in this process read are not this one's
     _stand_in_for_closed_streams()
     _replace_unencodable()
-    with raised_on_signals(), _stderr_that_never_fails(), _stdout_that_waits():
+    with raised_on_signals(), _stderr_that_never_fails():
         try:
-            return _dispatch(argv, commands)
+            with _stdout_that_waits():
+                return _dispatch(argv, commands)
         except Terminated as stop:
             note = f"; {stop.note}" if stop.note else ""
             command = _chosen(argv) or "recommender"
@@ -365,6 +366,11 @@ class _Waiting(io.RawIOBase):
     def __init__(self, fd: int, name: str) -> None:
         super().__init__()
         self._fd, self._name = fd, name
+        self._dropping = False
+
+    def drop(self) -> None:
+        """From now on what is written is dropped, as to the null device."""
+        self._dropping = True
 
     def writable(self) -> bool:
         return True
@@ -377,6 +383,8 @@ class _Waiting(io.RawIOBase):
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
+        if self._dropping:
+            return len(data)
         try:
             while view:
                 try:
@@ -452,6 +460,9 @@ def _standard(
     setattr(sys, name, stream)
     try:
         yield
+    except Terminated:  # what it still holds is dropped: a reader that stopped reading (a pipe
+        binary.drop()  # left full) would hold the exit for ever, every stop signal ignored
+        raise
     finally:
         with contextlib.suppress(ValueError, OSError):
             stream.flush()

@@ -280,3 +280,34 @@ def test_questionnaires_interrupted_at_once_keep_a_file_each(tmp_path: Path) -> 
     names = ["ask-resume.yaml", *(f"ask-resume-{n}.yaml" for n in range(2, 9))]
     assert kept == sorted(str(state / name) for name in names)
     assert sorted(p.name for p in state.iterdir()) == sorted(names)
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_a_stop_signal_ends_a_run_whose_stdout_nobody_reads(
+    tmp_path: Path, unbuffered: bool
+) -> None:
+    """SIGTERM while the output waits on a full pipe that nobody reads: the run ends, 143 and
+    one line. What stdout still held was written again on the way out, into the same full
+    pipe, with every stop signal ignored by then: the run hung until killed."""
+    import signal
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    args = ["batch", str(_rows(tmp_path / "in.jsonl", 3000)), "-q", "-f", "csv"]
+    with subprocess.Popen(
+        [sys.executable, "-m", "recommender", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    ) as child:
+        time.sleep(3)  # the pipe (64 KiB) is full long before: the run waits on it
+        child.send_signal(signal.SIGTERM)
+        try:
+            code = child.wait(timeout=20)
+        finally:
+            child.kill()
+        assert child.stderr is not None
+        assert (code, child.stderr.read()) == (143, b"recommender: batch stopped by SIGTERM\n")
