@@ -311,3 +311,27 @@ def test_a_stop_signal_ends_a_run_whose_stdout_nobody_reads(
             child.kill()
         assert child.stderr is not None
         assert (code, child.stderr.read()) == (143, b"recommender: batch stopped by SIGTERM\n")
+
+
+# -- a relative XDG directory is ignored, as the spec says, not made in the working directory ----
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path) -> None:
+    """``XDG_CACHE_HOME=cache`` put the rules cache in ./cache/recommender/ of whatever directory
+    the command ran in; the XDG spec has a relative path ignored, so it goes under $HOME."""
+    work, home = tmp_path / "project", tmp_path / "home"
+    work.mkdir()
+    home.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(home), "XDG_CACHE_HOME": "cache"}
+    env.pop("RECOMMENDER_CACHE_DIR", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "recommender", "recommend", "--answer", "audience=beginner"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert list(work.iterdir()) == []
+    assert len(list((home / ".cache" / "recommender").glob("rules-*.json"))) == 1
