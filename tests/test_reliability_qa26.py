@@ -1,5 +1,7 @@
 """QA round 26, "no byte lost or destroyed": the real command line run as a hostile environment
-would run it. Each test failed on the code before its fix."""
+would run it (an endless line, a shared cache folder, a non-blocking or full stdout, an empty
+file name, a full TMPDIR, questionnaires stopped at once, a relative XDG directory). Each test
+failed on the code before its fix."""
 
 from __future__ import annotations
 
@@ -287,8 +289,9 @@ def test_a_stop_signal_ends_a_run_whose_stdout_nobody_reads(
     tmp_path: Path, unbuffered: bool
 ) -> None:
     """SIGTERM while the output waits on a full pipe that nobody reads: the run ends, 143 and
-    one line. What stdout still held was written again on the way out, into the same full
-    pipe, with every stop signal ignored by then: the run hung until killed."""
+    one line. Before the waiting stdout dropped what it still held on a stop signal, it wrote it
+    on the way out into the same full pipe, every stop signal ignored by then, and the run hung
+    until killed (found by this audit in its own first version of the waiting stdout)."""
     import signal
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
