@@ -92,11 +92,14 @@ def add_common_options(common: argparse.ArgumentParser, level: int = 0) -> None:
     namespace over its parent's, so one shared list would keep only the innermost level's. Added
     to each parser rather than through ``parents=``: a parent parser is one more to build.
     """
+    from recommender.fileio import given  # imported by every command anyway
+
     common.add_argument(
         "--rules",
         action="append",
         dest=f"rules_{level}",
         default=argparse.SUPPRESS,
+        type=given,
         metavar="DIR",
         help="overlay a rules directory on the shipped base (repeatable; also RECOMMENDER_RULES)",
     )
@@ -182,7 +185,8 @@ def main(
     _replace_unencodable()
     with raised_on_signals(), _stderr_that_never_fails():
         try:
-            return _dispatch(argv, commands)
+            with _stdout_that_waits():
+                return _dispatch(argv, commands)
         except Terminated as stop:
             note = f"; {stop.note}" if stop.note else ""
             command = _chosen(argv) or "recommender"
@@ -349,18 +353,24 @@ def _stand_in_for_closed_streams() -> None:
             sys.stderr = open(fd, "w", closefd=False)  # noqa: SIM115
 
 
-class _Dropping(io.RawIOBase):
-    """The process's standard error, where a write that fails is dropped instead of raised.
+class _Waiting(io.RawIOBase):
+    """A standard stream's descriptor, written whole: a write that the kernel takes in part,
+    or refuses for now (EAGAIN: a non-blocking pipe, full), goes on once it can, as a blocking
+    one would.
 
-    Diagnostics are not the result: with ``2>/dev/full`` or stderr a pipe nobody reads, a
-    warning's failed write ended the command, and the boundary's own one line failed in turn,
-    leaving a traceback nobody could read and exit 1 in place of the command's code. From the
-    first failure on, descriptor 2 is the null device (:func:`~recommender.fileio.point_at_null`),
-    so children and the interpreter's flush at exit do not fail on it either."""
+    The descriptor is non-blocking when the process that shares it made it so (Node.js, a CI
+    runner), which is not this process's to undo. Python's own stdout then lost the output: it
+    ended with "write could not complete without blocking" (exit 2, or 120 at exit), and under
+    ``PYTHONUNBUFFERED`` it dropped what did not fit in the pipe without a word, and exit 0."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, name: str) -> None:
         super().__init__()
-        self._fd = fd
+        self._fd, self._name = fd, name
+        self._dropping = False
+
+    def drop(self) -> None:
+        """From now on what is written is dropped, as to the null device."""
+        self._dropping = True
 
     def writable(self) -> bool:
         return True
@@ -372,15 +382,35 @@ class _Dropping(io.RawIOBase):
         return os.isatty(self._fd)
 
     def write(self, data: Any) -> int:
-        view = memoryview(data)
+        view = memoryview(data).cast("B")
+        if self._dropping:
+            return len(data)
         try:
             while view:
                 try:
                     view = view[os.write(self._fd, view) :]
-                except BlockingIOError:  # a non-blocking pipe, full for now: wait, as a
-                    import select  # blocking one would
+                except BlockingIOError:
+                    import select
 
                     select.select([], [self._fd], [], 1.0)
+        except OSError as exc:  # the one line names it: "<stdout>: No space left on device"
+            exc.filename = exc.filename or self._name
+            raise
+        return len(data)
+
+
+class _Dropping(_Waiting):
+    """The process's standard error, where a write that fails is dropped instead of raised.
+
+    Diagnostics are not the result: with ``2>/dev/full`` or stderr a pipe nobody reads, a
+    warning's failed write ended the command, and the boundary's own one line failed in turn,
+    leaving a traceback nobody could read and exit 1 in place of the command's code. From the
+    first failure on, descriptor 2 is the null device (:func:`~recommender.fileio.point_at_null`),
+    so children and the interpreter's flush at exit do not fail on it either."""
+
+    def write(self, data: Any) -> int:
+        try:
+            super().write(data)
         except OSError:
             from recommender.fileio import point_at_null
 
@@ -392,23 +422,51 @@ class _Dropping(io.RawIOBase):
 def _stderr_that_never_fails() -> Iterator[None]:
     """While a command runs, ``sys.stderr`` drops what cannot be written (:class:`_Dropping`);
     the exit code still tells. Only the process's own stderr: a test's capture is left alone."""
-    real = sys.__stderr__
-    if real is None or sys.stderr is not real:
+    with _standard("stderr", _Dropping, line_buffering=True):
+        yield
+
+
+@contextlib.contextmanager
+def _stdout_that_waits() -> Iterator[None]:
+    """While a command runs, ``sys.stdout`` writes all it is given (:class:`_Waiting`), buffered
+    as it was (by line on a terminal, not at all under ``PYTHONUNBUFFERED``). Only the process's
+    own stdout: a test's capture is left alone."""
+    real = sys.__stdout__
+    line = bool(getattr(real, "line_buffering", False))
+    unbuffered = bool(getattr(real, "write_through", False))
+    with _standard("stdout", _Waiting, line_buffering=line, unbuffered=unbuffered):
+        yield
+
+
+@contextlib.contextmanager
+def _standard(
+    name: str, raw: type[_Waiting], *, line_buffering: bool, unbuffered: bool = False
+) -> Iterator[None]:
+    """``sys.<name>`` on ``raw``, over the same descriptor, encoding and errors, while inside;
+    flushed and put back after. Only the process's own stream: a stand-in or capture is kept."""
+    real = getattr(sys, f"__{name}__")
+    if real is None or getattr(sys, name) is not real:
         yield
         return
-    dropping = io.TextIOWrapper(
-        io.BufferedWriter(_Dropping(real.fileno())),
+    real.flush()
+    binary: Any = raw(real.fileno(), f"<{name}>")  # unbuffered: as Python's own stdout is
+    stream = io.TextIOWrapper(
+        binary if unbuffered else io.BufferedWriter(binary),
         encoding=real.encoding,
         errors=real.errors,
-        line_buffering=True,
+        line_buffering=line_buffering,
+        write_through=unbuffered,
     )
-    sys.stderr = dropping
+    setattr(sys, name, stream)
     try:
         yield
+    except Terminated:  # what it still holds is dropped: a reader that stopped reading (a pipe
+        binary.drop()  # left full) would hold the exit for ever, every stop signal ignored
+        raise
     finally:
-        with contextlib.suppress(ValueError):
-            dropping.flush()
-        sys.stderr = real
+        with contextlib.suppress(ValueError, OSError):
+            stream.flush()
+        setattr(sys, name, real)
 
 
 def _replace_unencodable() -> None:

@@ -32,6 +32,7 @@ from recommender.values import Value, frozen
 MAX_BYTES = 1 << 20  # a profile, rule file or resume file: small by nature
 MAX_DOCUMENT = 64 << 20  # a batch YAML or JSON document (read one profile at a time)
 MAX_LINE = 1 << 20  # a JSONL or CSV line; a profile is a few hundred bytes
+MAX_DRAINED = 1 << 30  # a line over MAX_LINE read and dropped, still with no end: not text
 MAX_DEPTH = 64  # nesting of a YAML or JSON value; rule files need about 12
 MAX_DIGITS = 100  # characters in one number (Python itself stops at 4,300 digits)
 
@@ -163,6 +164,18 @@ def _read_error(exc: OSError, path: str | os.PathLike[str]) -> UserError:
 STDIN = "<stdin>"  # how ``-`` is named in messages and origins
 
 
+def given(text: str) -> str:
+    """A file, directory or URL from the command line (an argparse ``type``), refused when empty.
+
+    ``-o "$OUT"`` with ``OUT`` unset wrote to stdout, ``--profile ""`` scored no profile and
+    ``--rules ""`` read the current directory as rules, each with exit 0 and no word said."""
+    if not text:
+        import argparse
+
+        raise argparse.ArgumentTypeError("it is empty (a shell variable not set?); give a value")
+    return text
+
+
 def shown_name(path: str | os.PathLike[str]) -> str:
     """``path`` as messages name it: ``<stdin>`` for ``-``."""
     return STDIN if str(path) == "-" else str(path)
@@ -234,17 +247,31 @@ def _bounded_prefix(read: Callable[[int], bytes], n: int) -> bytes:
     return b"".join(chunks)
 
 
-def lines(stream: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes | int]:
+def lines(stream: BinaryIO, limit: int = MAX_LINE, name: str = "") -> Iterator[bytes | int]:
     """Each line of ``stream`` with its newline; a line over ``limit`` bytes comes as its length
-    (an int) instead, its rest read and dropped in bounded pieces, never held whole."""
+    (an int) instead, its rest read and dropped in bounded pieces, never held whole.
+
+    A line that goes on past :data:`MAX_DRAINED` with no newline is a UserError naming ``name``
+    and the line: its end may never come (``/dev/zero``), and draining it held the command for
+    ever, with nothing to show for it."""
+    number = 0
     while line := stream.readline(limit + 1):
+        number += 1
         if len(line) <= limit:
             yield line
             continue
         length = len(line)
         while not line.endswith(b"\n") and (line := stream.readline(1 << 20)):
             length += len(line)
+            if length > MAX_DRAINED and not line.endswith(b"\n"):
+                raise UserError(_ENDLESS, name, number)
         yield length
+
+
+_ENDLESS = (
+    f"the line goes on past {MAX_DRAINED >> 30} GiB with no newline, so this is not JSONL or "
+    "CSV text; the rest of it is not read"
+)
 
 
 # -- JSON --------------------------------------------------------------------------------------

@@ -26,7 +26,14 @@ def _user_dir(
         )
     if sys.platform == "darwin":
         return os.path.join(_home(*macos), "recommender")
-    return os.path.join(os.environ.get(xdg) or _home(*xdg_default), "recommender")
+    return os.path.join(_absolute(os.environ.get(xdg)) or _home(*xdg_default), "recommender")
+
+
+def _absolute(path: str | None) -> str | None:
+    """An XDG variable's path when it is absolute. The spec has a relative one ignored: it was
+    taken from the working directory, so each directory a command ran in got a cache of its own
+    (``rel/recommender/rules-....json`` beside the user's files)."""
+    return path if path and os.path.isabs(path) else None
 
 
 def cache_dir() -> str:

@@ -12,6 +12,7 @@ by another questionnaire's answers: a second one is kept beside it.
 from __future__ import annotations
 
 import contextlib
+import os
 import stat
 from pathlib import Path
 
@@ -44,22 +45,34 @@ def pending() -> list[Path]:
     return sorted(found, key=lambda p: (len(p.name), p.name))
 
 
-def free_path() -> Path:
-    """Where a new questionnaire's answers go: the usual file, or the first free numbered one."""
+def claim_path() -> Path:
+    """Where a new questionnaire's answers go: the usual file, or the first free numbered one,
+    taken at once (made empty, with ``O_EXCL``; :func:`save` replaces it whole). Two questionnaires
+    interrupted at one moment (a terminal window of two tabs closed) both found the usual file
+    free, and the second replaced the first one's answers."""
     path, n = resume_path(), 1
-    while path.exists() or path.is_symlink():
-        n += 1
-        path = resume_path().with_name(f"ask-resume-{n}.yaml")
-    return path
+    while True:
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return path
+        except FileExistsError:  # a file, a link, anything: another questionnaire's
+            n += 1
+            path = resume_path().with_name(f"ask-resume-{n}.yaml")
 
 
 def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
-    """Write the progress atomically to ``path`` (default: a free path); the path written."""
-    path = path or free_path()
-    make_dirs(path.parent)
+    """Write the progress atomically to ``path`` (default: a path claimed for it); the path."""
     text = profile_yaml("resumed", progress.answers, rules, HEADER)
     asked = "".join(f"- {q.id}\n" for q in rules.questions if q.id in progress.visited)
-    write_text_atomic(path, f"{text}asked:\n{asked}" if asked else text)
+    make_dirs((path or resume_path()).parent)
+    claimed, path = path is None, path or claim_path()
+    try:
+        write_text_atomic(path, f"{text}asked:\n{asked}" if asked else text)
+    except BaseException:
+        if claimed:  # no empty file is left to be taken for a kept questionnaire
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
     return path
 
 

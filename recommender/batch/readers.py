@@ -73,7 +73,7 @@ class Source:
 
     def lines(self) -> Iterator[bytes | int]:
         """Each line; a line over MAX_LINE bytes comes as its length (an int), never held."""
-        for line in lines(self.stream, MAX_LINE):
+        for line in lines(self.stream, MAX_LINE, self.name):
             self.bytes_read += line if isinstance(line, int) else len(line)
             yield line
 

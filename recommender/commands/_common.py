@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from recommender.errors import UserError
+from recommender.fileio import given
 from recommender.rulebase.cache import load_rules_cached
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import (
@@ -32,6 +33,7 @@ def add_answer_arguments(parser: argparse.ArgumentParser) -> None:
     """``--profile FILE`` (``-``: stdin) and ``--answer QUESTION=VALUE``."""
     parser.add_argument(
         "--profile",
+        type=given,
         metavar="FILE",
         help="a YAML or JSON profile, {name: ..., answers: {...}}; - reads it from stdin",
     )

@@ -12,6 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from recommender.errors import UserError
+from recommender.fileio import given
 
 EXTENSIONS = {
     ".json": "json",
@@ -39,6 +40,7 @@ def add_output_arguments(
     parser.add_argument(
         "--output",
         "-o",
+        type=given,
         metavar="FILE",
         help="write here (atomically) instead of stdout; the extension names the format",
     )

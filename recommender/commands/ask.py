@@ -23,7 +23,7 @@ from recommender.ask.flow import Progress, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
 from recommender.commands.recommend import add_full_argument
 from recommender.errors import ExitCode, Terminated, UserError, ignore_stop_signals
-from recommender.fileio import Target, output_target, point_at_null, write_output
+from recommender.fileio import Target, given, output_target, point_at_null, write_output
 from recommender.render import render
 from recommender.render.terminal import width_of
 from recommender.rulebase.model import RuleBase
@@ -58,16 +58,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip questions whose answer can no longer change the recommendation",
     )
     parser.add_argument(
-        "--save", metavar="FILE", help="write the answers as a profile for `recommend --profile`"
+        "--save",
+        type=given,
+        metavar="FILE",
+        help="write the answers as a profile for `recommend --profile`",
     )
     parser.add_argument(
         "--html",
+        type=given,
         metavar="FILE",
         help="write the report as a web page (otherwise offered at the end)",
     )
     start = parser.add_mutually_exclusive_group()
     start.add_argument(
-        "--from", dest="from_file", metavar="FILE", help="pre-fill the answers from a profile"
+        "--from",
+        dest="from_file",
+        type=given,
+        metavar="FILE",
+        help="pre-fill the answers from a profile",
     )
     start.add_argument(
         "--resume",

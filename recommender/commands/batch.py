@@ -21,7 +21,7 @@ from recommender.batch.writers import WRITERS, summary_lines
 from recommender.commands._common import add_probe_argument, probe_facts, rulebase
 from recommender.commands._output import add_output_arguments, chosen_format
 from recommender.errors import ExitCode
-from recommender.fileio import output_stream, refuse_stdout_input
+from recommender.fileio import given, output_stream, refuse_stdout_input
 from recommender.render.terminal import one_line
 
 DEFAULT = "jsonl"
@@ -31,6 +31,7 @@ SHOWN_ERRORS = 20  # bad rows echoed on stderr; every one of them is in the outp
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "input",
+        type=given,
         metavar="INPUT",
         help="profiles: .yaml/.yml, .json, .jsonl/.ndjson or .csv; - reads stdin",
     )

@@ -11,6 +11,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 
 from recommender.commands._output import add_output_arguments
+from recommender.fileio import given
 
 if TYPE_CHECKING:
     from datetime import date
@@ -26,6 +27,7 @@ TIMEOUT = 30.0
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index-url",
+        type=given,
         metavar="URL",
         help="the package index to ask (PEP 691 JSON simple API); default: pip's, else PyPI",
     )

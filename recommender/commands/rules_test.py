@@ -10,7 +10,7 @@ from typing import Any
 
 from recommender.commands._output import add_output_arguments, chosen_format, emit, keeping
 from recommender.errors import UserError, UserErrors
-from recommender.fileio import STDIN
+from recommender.fileio import STDIN, given
 from recommender.rulebase.load import load_rules, yaml_files
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.validate import plan
@@ -23,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
+        type=given,
         metavar="PATH",
         help="case files or rule directories to test, each an overlay on the shipped base; "
         "- reads one file from stdin (default: every case of the base and the --rules overlays)",

@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from recommender.errors import ExitCode
+from recommender.fileio import given
 from recommender.rulebase.validate import validate
 
 
@@ -15,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
+        type=given,
         metavar="PATH",
         help="rule files or directories, each checked as an overlay on the shipped base; - reads "
         "one file from stdin (default: the shipped base and every --rules overlay)",

@@ -10,12 +10,17 @@ import argparse
 
 from recommender.commands._output import emit
 from recommender.errors import ExitCode, UserError, did_you_mean
+from recommender.fileio import given
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", nargs="?", metavar="NAME", help="the schema; none: list them")
     parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write here (atomically) instead of stdout"
+        "--output",
+        "-o",
+        type=given,
+        metavar="FILE",
+        help="write here (atomically) instead of stdout",
     )
 
 

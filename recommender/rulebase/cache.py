@@ -21,6 +21,7 @@ import json
 import math
 import operator
 import os
+import re
 import sys
 from collections.abc import Callable, Container, Iterable
 from pathlib import Path
@@ -319,9 +320,20 @@ def _fits(rule: model.Rule, frameworks: Container[str]) -> bool:
 
 def _prune(directory: str) -> None:
     """Each distinct set of overlay directories has its own cache file; keep the newest ``KEEP``."""
-    files = [os.path.join(directory, f) for f in os.listdir(directory) if f.startswith("rules-")]
+    files = [os.path.join(directory, f) for f in _ours(directory)]
     for old in sorted(files, key=os.path.getmtime)[:-KEEP]:
         os.unlink(old)
+
+
+# A cache file's name, as :func:`_slot` makes it. Only these are ever removed: the cache directory
+# may be one the user shares ($RECOMMENDER_CACHE_DIR=/tmp, a project folder), and every name that
+# only began with "rules-" (rules-notes.md, rules-draft.yaml) went in the pruning.
+_SLOT = re.compile(r"rules-[0-9a-f]{16}\.json")
+
+
+def _ours(directory: str) -> list[str]:
+    """The names of the cache files in ``directory``."""
+    return [name for name in os.listdir(directory) if _SLOT.fullmatch(name)]
 
 
 def _key(files: list[str]) -> str:
@@ -383,7 +395,7 @@ def refresh() -> int:
     """Forget every cached rule base (``rules validate --refresh``); how many files went."""
     directory = cache_dir()
     try:
-        names = [f for f in os.listdir(directory) if f.startswith("rules-")]
+        names = _ours(directory)
     except OSError:
         return 0
     gone = 0

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender.errors import UserError, UserErrors, did_you_mean
-from recommender.fileio import count_as_input, shown_name
+from recommender.fileio import count_as_input, kind_of, shown_name
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import Always, Condition, compile_condition
 from recommender.rulebase.model import (
@@ -80,9 +80,7 @@ def rule_files(directory: Path, cases: bool = True) -> list[Path]:
             "rules directory not found (give a directory holding *.yaml rule files)", str(directory)
         )
     if not directory.is_dir():
-        raise UserError(
-            "is a file; give the directory that holds it (or `rules validate FILE`)", str(directory)
-        )
+        raise UserError(_not_a_directory(directory), str(directory))
     main = sorted(
         yaml_files(directory),
         key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
@@ -93,6 +91,16 @@ def rule_files(directory: Path, cases: bool = True) -> list[Path]:
                 count_as_input(path)
     tests = sorted(yaml_files(directory / "tests")) if cases else []
     return [*main, *tests]
+
+
+def _not_a_directory(path: Path) -> str:
+    """What to say of ``--rules PATH`` that is no directory: ``/dev/zero`` or a FIFO was called
+    "a file" and sent to ``rules validate``, which refuses it in turn."""
+    with contextlib.suppress(OSError):
+        what = kind_of(path.stat().st_mode)
+        if what != "a regular file":
+            return f"is {what}; give a directory holding *.yaml rule files"
+    return "is a file; give the directory that holds it (or `rules validate FILE`)"
 
 
 def yaml_files(directory: Path) -> list[Path]:

@@ -16,9 +16,11 @@ the table need only the compact rows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from recommender.batch.records import Records
@@ -71,14 +73,16 @@ class TeamWriter:
             text = text if not self.spooled else "," + text
             self.spooled += len(text)
             if self.spooled <= self.limit:
-                self.spool.write(text)
+                with _in_spool():
+                    self.spool.write(text)
             else:  # dropped at once: the disk is not filled with what the page will not hold
                 self.spool.close()
                 self.spool = None
         for r in records:
             self.tally.add(r)
         rows = script_json([self.compact(r) for r in records])[1:-1]  # the items, comma-joined
-        self.rows.write("," + rows if self.tabled else rows)
+        with _in_spool():
+            self.rows.write("," + rows if self.tabled else rows)
         self.tabled += len(records)
 
     def compact(self, r: dict[str, Any]) -> list[Any]:
@@ -111,7 +115,8 @@ class TeamWriter:
         out.write(body(self.tally, summary, self.names, top, left_out))
         before_rows = script_json(table).removesuffix("]}")  # the rows go in between
         out.write(f'<script type="application/json" id="rows-data">{before_rows}')
-        self.rows.seek(0)
+        with _in_spool():
+            self.rows.seek(0)  # writes out what it holds
         shutil.copyfileobj(self.rows, out)
         self.rows.close()
         out.write("]}</script>\n")
@@ -120,7 +125,8 @@ class TeamWriter:
             out.write('<script type="application/json" id="records">null</script>\n' + TAIL)
             return left_out
         out.write('<script type="application/json" id="records">[')
-        self.spool.seek(0)
+        with _in_spool():
+            self.spool.seek(0)  # writes out what it holds: nothing is written to it after this
         shutil.copyfileobj(self.spool, out)
         self.spool.close()
         out.write("]</script>\n" + TAIL)
@@ -165,6 +171,19 @@ def stack_label(r: dict[str, Any], names: Names) -> str:
         return ""
     companion = label_of(r.get("companion"))
     return names.framework(r["winner"]) + (f" + {companion}" if companion else "")
+
+
+@contextlib.contextmanager
+def _in_spool() -> Iterator[None]:
+    """A write to the spool that fails names the temporary directory: the full disk is that one,
+    and it was reported as the ``-o`` file's, whose own disk may have room to spare."""
+    try:
+        yield
+    except OSError as exc:
+        if not exc.filename:
+            where = tempfile.gettempdir()
+            exc.filename = f"{where} (temporary space; set TMPDIR to a folder with room)"
+        raise
 
 
 def _title(tally: Tally) -> str:
