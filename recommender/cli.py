@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from types import FrameType, ModuleType
 from typing import Any, NoReturn
 
@@ -113,13 +114,24 @@ def add_common_options(common: argparse.ArgumentParser, level: int = 0) -> None:
 
 def _chosen(argv: Sequence[str]) -> str | None:
     """The subcommand: the first word that is not an option or the value of ``--rules``."""
+    return next(_words(argv), None)
+
+
+def _named(argv: Sequence[str]) -> str:
+    """The command as the one line names it: ``rules``'s own subcommands are commands in their
+    own right (``rules freshness stopped by SIGTERM``, where it said only ``rules``)."""
+    words = list(islice(_words(argv), 2))
+    return " ".join(words if words[:1] == ["rules"] else words[:1]) or "recommender"
+
+
+def _words(argv: Sequence[str]) -> Iterator[str]:
+    """The words of ``argv`` that are not options or the value of ``--rules``."""
     words = iter(argv)
     for word in words:
         if word == "--rules":
             next(words, None)
         elif not word.startswith("-"):
-            return word
-    return None
+            yield word
 
 
 def build_parser(
@@ -189,8 +201,7 @@ def main(
                 return _dispatch(argv, commands)
         except Terminated as stop:
             note = f"; {stop.note}" if stop.note else ""
-            command = _chosen(argv) or "recommender"
-            print(f"recommender: {command} {stop.what()}{note}", file=sys.stderr)
+            print(f"recommender: {_named(argv)} {stop.what()}{note}", file=sys.stderr)
             return stop.exit_code
 
 

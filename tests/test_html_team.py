@@ -161,7 +161,8 @@ def test_the_writer_holds_no_row_in_memory(mini):
     # the table's rows were kept as lists, ~180 bytes a row: 330 MB more for 1,000,000 rows
     import tracemalloc
 
-    writer = TeamWriter(io.StringIO(), mini)
+    out = io.StringIO()
+    writer = TeamWriter(out, mini)
     chunk = [_record(row=i, profile=f"p{i}") for i in range(1, 1_001)]
     writer.write_records(chunk)  # the first chunk fills what is kept once (buffers, names)
     tracemalloc.start()
@@ -172,7 +173,6 @@ def test_the_writer_holds_no_row_in_memory(mini):
     finally:
         tracemalloc.stop()
     assert held < 256 << 10
-    out = writer.stream
     writer.finish(Summary(rows=21_000))
     rows = block(out.getvalue(), "rows-data")["rows"]
     assert len(rows) == 21_000 and rows[-1][:3] == [1_000, "p1000", "jax"]

@@ -94,6 +94,26 @@ def test_old_cache_files_are_pruned(base, tmp_path, monkeypatch):
     assert len(cache_files(base)) == 2
 
 
+def test_a_write_cut_off_by_sigkill_leaves_no_temporary_file_for_good(base, tmp_path):
+    # a SIGKILL mid-write left .rules-*.json.*.tmp in the cache directory, and nothing removed it
+    directory = Path(os.environ["RECOMMENDER_CACHE_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    names = {
+        "stale": ".rules-0123456789abcdef.json.la1rgj85.tmp",
+        "live": ".rules-0123456789abcdef.json.q0w9e8r7.tmp",  # a write under way now
+        "users": ".rules-notes.md.la1rgj85.tmp",
+    }
+    hour_ago = os.path.getmtime(directory) - 3_700
+    for kind, name in names.items():
+        (directory / name).write_text(kind)
+        if kind != "live":
+            os.utime(directory / name, (hour_ago, hour_ago))
+    load_rules_cached(str(tmp_path))  # a new overlay set: a cache file is written, then pruned
+    assert sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp")) == sorted(
+        [names["live"], names["users"]]
+    )
+
+
 # -- issue 10: a cache is derived data; any doubt and it is rebuilt -------------------------------
 
 

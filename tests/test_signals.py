@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -389,3 +390,30 @@ def test_a_signal_while_the_cli_is_imported_is_one_line_and_its_exit_code(
         timeout=60,
     )
     assert (proc.returncode, proc.stderr.strip(), proc.stdout) == (code, line, "")
+
+
+def test_a_rules_subcommand_is_named_in_the_signal_line(tmp_path: Path):
+    """``rules freshness`` stopped while it waits on an index that never answers: the line named
+    only ``rules``, as if the rules command group itself had been stopped."""
+    index = socket.socket()
+    index.bind(("127.0.0.1", 0))
+    index.listen(4)
+    index.settimeout(60)
+    url = f"http://127.0.0.1:{index.getsockname()[1]}/simple/"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_CACHE_DIR": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recommender", "rules", "freshness", "--index-url", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        asked, _ = index.accept()  # the lookup is under way: the CLI's handlers are in place
+        proc.send_signal(signal.SIGTERM)
+        err = proc.communicate(timeout=30)[1]
+        asked.close()
+    finally:
+        proc.kill()
+        index.close()
+    assert (proc.returncode, err) == (143, "recommender: rules freshness stopped by SIGTERM\n")

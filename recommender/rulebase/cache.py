@@ -23,6 +23,7 @@ import operator
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from typing import Any
@@ -319,16 +320,27 @@ def _fits(rule: model.Rule, frameworks: Container[str]) -> bool:
 
 
 def _prune(directory: str) -> None:
-    """Each distinct set of overlay directories has its own cache file; keep the newest ``KEEP``."""
+    """Each distinct set of overlay directories has its own cache file; keep the newest ``KEEP``.
+    A temporary file of a write cut off by SIGKILL (or a power cut), which no handler could
+    remove, goes once it is ``STALE``: a live write takes milliseconds."""
     files = [os.path.join(directory, f) for f in _ours(directory)]
     for old in sorted(files, key=os.path.getmtime)[:-KEEP]:
         os.unlink(old)
+    now = time.time()
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if _CUT_OFF.fullmatch(name) and now - os.path.getmtime(path) > STALE:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 # A cache file's name, as :func:`_slot` makes it. Only these are ever removed: the cache directory
 # may be one the user shares ($RECOMMENDER_CACHE_DIR=/tmp, a project folder), and every name that
 # only began with "rules-" (rules-notes.md, rules-draft.yaml) went in the pruning.
 _SLOT = re.compile(r"rules-[0-9a-f]{16}\.json")
+# A temporary file beside one, as ``fileio.write_text_atomic`` names it (``tempfile.mkstemp``).
+_CUT_OFF = re.compile(r"\.rules-[0-9a-f]{16}\.json\.[a-z0-9_]{8}\.tmp")
+STALE = 3600  # seconds
 
 
 def _ours(directory: str) -> list[str]:
