@@ -1,7 +1,10 @@
-"""Shared fixtures: the hand-checked mini rule base, and running the real CLI as a subprocess."""
+"""Shared fixtures: the hand-checked mini rule base, and running the real CLI, as a subprocess or
+in-process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -10,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import recommender
+from recommender.cli import main
 from recommender.scoring.result import Scorer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +78,14 @@ def batch_confidence(answers: dict, rules: recommender.RuleBase) -> str | None:
 
 
 def run_cli(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, input: str | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    input: str | None = None,
+    stdin: int | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m recommender ARGS`` for real, as a user would."""
+    """Run ``python -m recommender ARGS`` for real, as a user would; ``input`` is the text of its
+    standard input, or ``stdin`` a descriptor to give it."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "recommender", *args],
@@ -85,5 +94,22 @@ def run_cli(
         env=full_env,
         cwd=cwd or ROOT,
         input=input,
+        stdin=stdin,
         timeout=120,
     )
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    """The real CLI, in-process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture()
+def shipped_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The shipped rules and no overlay, run from a scratch working directory."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(SHIPPED))
+    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)

@@ -5,7 +5,6 @@ alone rarely or never give)."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHIPPED
+from conftest import SHIPPED, cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,19 +23,7 @@ from recommender.cli import main
 RULES = recommender.load_rules(base=SHIPPED)
 
 
-def cli(*argv: str) -> tuple[int, str, str]:
-    """The real CLI, in-process: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _shipped_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(SHIPPED))
-    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+pytestmark = pytest.mark.usefixtures("shipped_only")
 
 
 # -- a profile's name reads the same in recommend and batch -------------------------------------

@@ -5,8 +5,6 @@ quadratic in the files of an overlay."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -16,29 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHIPPED, run_cli
+from conftest import ROOT, cli, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recommender.cli import main
 from recommender.rulebase.validate import plan
 
 PROFILE = '{"name": "lab", "audience": "researcher"}'
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    """The real CLI, in-process: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture()
-def _shipped_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(SHIPPED))
-    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
 
 
 # -- a file that fails as it is read (EIO) is named in the one line ------------------------------
@@ -77,7 +59,7 @@ def test_a_read_error_names_the_file(args: tuple[str, ...]) -> None:
 # -- batch JSON is JSON: a trailing comma is refused, as recommend refuses it ---------------------
 
 
-@pytest.mark.usefixtures("_shipped_rules")
+@pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize(
     ("doc", "message"),
     [
@@ -104,7 +86,7 @@ SEPARATORS = st.sampled_from([",", ", ", ",\n", ",,", "", " , ,"])
     mapping=st.booleans(),
 )
 def test_batch_reads_a_json_document_exactly_when_json_does(
-    _shipped_rules: None, items: list[str], separators: list[str], trailing: str, mapping: bool
+    shipped_only: None, items: list[str], separators: list[str], trailing: str, mapping: bool
 ) -> None:
     body = [f'"n{i}": {item}' if mapping else item for i, item in enumerate(items)]
     text = "".join(sep + item for sep, item in zip(["", *separators], body, strict=False))
@@ -125,7 +107,7 @@ def test_batch_reads_a_json_document_exactly_when_json_does(
 # -- a CSV quote that never closes, or text glued after one, is that row's error -----------------
 
 
-@pytest.mark.usefixtures("_shipped_rules")
+@pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize(
     ("last", "problem"),
     [

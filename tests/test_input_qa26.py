@@ -4,37 +4,22 @@ Each test failed on the code before its fix."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 from pathlib import Path
 
 import pytest
 from askkit import finish, spawn_ask
-from conftest import SHIPPED
+from conftest import SHIPPED, cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import recommender
-from recommender.cli import main
 
 QUESTIONS = ", ".join(sorted(recommender.load_rules(base=SHIPPED).question_by_id))
 
 
-def cli(*argv: str) -> tuple[int, str, str]:
-    """The real CLI, in-process: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _shipped_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(SHIPPED))
-    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+pytestmark = pytest.mark.usefixtures("shipped_only")
 
 
 def recommend(text: str, name: str = "p.yaml") -> tuple[int, str, str]:

@@ -20,19 +20,6 @@ ENDLESS = (
 )
 
 
-def _cli_with_stdin(stdin: int, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m recommender ARGS`` with ``stdin`` (a descriptor) as its standard input."""
-    return subprocess.run(
-        [sys.executable, "-m", "recommender", *args],
-        stdin=stdin,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        cwd=cwd,
-        timeout=60,
-    )
-
-
 # -- an endless line (/dev/zero) is refused, not drained for ever --------------------------------
 
 
@@ -47,8 +34,8 @@ def test_an_endless_line_on_stdin_is_refused_and_the_old_output_kept(
     out = tmp_path / f"out.{fmt}"
     out.write_text("OLD")
     with open("/dev/zero", "rb") as zero:
-        done = _cli_with_stdin(
-            zero.fileno(), "batch", "-", "--input-format", fmt, "-o", str(out), cwd=tmp_path
+        done = run_cli(
+            "batch", "-", "--input-format", fmt, "-o", str(out), cwd=tmp_path, stdin=zero.fileno()
         )
     assert (done.returncode, done.stderr, done.stdout) == (2, ENDLESS, "")
     assert out.read_text() == "OLD"
