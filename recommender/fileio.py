@@ -152,13 +152,23 @@ def _not_a_file(mode: int, path: str | os.PathLike[str]) -> UserError:
 
 def _read_error(exc: OSError, path: str | os.PathLike[str]) -> UserError:
     if isinstance(exc, FileNotFoundError):
-        return UserError("no such file", str(path))
+        return UserError(dangling(path) or "no such file", str(path))
     if isinstance(exc, IsADirectoryError):
         return UserError("is a directory, expected a file", str(path))
     if exc.errno == errno.ENXIO:  # a socket cannot be opened: say what it is, not "no device"
         with contextlib.suppress(OSError):
             return _not_a_file(os.stat(path).st_mode, path)
     return UserError(exc.strerror or str(exc), str(path))
+
+
+def dangling(path: str | os.PathLike[str]) -> str | None:
+    """What a symbolic link to nothing is, for the message (else None): "no such file" was said
+    of a name that ``ls`` lists."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return None
+    return f"is a symbolic link to {target}, which does not exist"
 
 
 STDIN = "<stdin>"  # how ``-`` is named in messages and origins

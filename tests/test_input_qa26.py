@@ -372,3 +372,22 @@ def test_a_batch_json_cut_short_says_so(text: str):
     assert err.endswith(
         "invalid JSON: it ends before every { and [ is closed (cut short?); close them\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("recommend", "--profile", "link"), "link: {}"),
+        (("batch", "link"), "link: {}"),
+        (("recommend", "--rules", "link", "-a", "audience=beginner"), "link: {} (give a "
+         "directory holding *.yaml rule files)"),
+        (("rules", "validate", "link"), "link: [error] {}"),
+    ],
+)  # fmt: skip
+def test_a_link_to_nothing_is_named_as_such(tmp_path: Path, args: tuple[str, ...], said: str):
+    # "no such file" was said of a name that ls lists
+    (tmp_path / "link").symlink_to(tmp_path / "gone.yaml")
+    code, out, err = cli(*args)
+    line = said.format(f"is a symbolic link to {tmp_path / 'gone.yaml'}, which does not exist")
+    assert code == 2 and line in (out + err).splitlines()
+    assert "no such file" not in out + err

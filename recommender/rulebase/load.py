@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender.errors import UserError, UserErrors, did_you_mean
-from recommender.fileio import count_as_input, kind_of, shown_name
+from recommender.fileio import count_as_input, dangling, kind_of, shown_name
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import Always, Condition, compile_condition
 from recommender.rulebase.model import (
@@ -76,9 +76,8 @@ def rule_files(directory: Path, cases: bool = True) -> list[Path]:
     Without ``cases`` the tests are left unread, but they are still the overlay's: each counts
     as an input, so that no ``-o`` replaces one (only ``rules test`` reads them)."""
     if not directory.exists():
-        raise UserError(
-            "rules directory not found (give a directory holding *.yaml rule files)", str(directory)
-        )
+        missing = dangling(directory) or "rules directory not found"
+        raise UserError(f"{missing} (give a directory holding *.yaml rule files)", str(directory))
     if not directory.is_dir():
         raise UserError(_not_a_directory(directory), str(directory))
     main = sorted(

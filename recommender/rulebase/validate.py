@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from recommender.errors import UserError, UserErrors
-from recommender.fileio import open_input
+from recommender.fileio import dangling, open_input
 from recommender.rulebase.load import (
     LOOP,
     load_rules,
@@ -53,7 +53,9 @@ def plan(
                 files.append(p)
         elif not p.exists():
             errors.append(
-                UserError(LOOP if symlink_loop(p) else "no such file or directory", str(p))
+                UserError(
+                    LOOP if symlink_loop(p) else dangling(p) or "no such file or directory", str(p)
+                )
             )
         elif not p.is_dir():  # a device, a FIFO, a socket: open_input says which
             try:
