@@ -17,7 +17,13 @@ from html_support import answers_for, facts_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_honest_outputs import changed
-from test_scoring_core import facts_strategy, profiles, rule_bases, write_base
+from test_scoring_core import (
+    facts_strategy,
+    profiles,
+    rule_bases,
+    scored_at_random,
+    write_base,
+)
 
 import recommender
 from recommender.render import render
@@ -112,11 +118,7 @@ def test_a_lead_by_the_lean_lists_no_swing():
 def test_each_swing_lets_a_rival_catch_up_that_had_not(tmp_path_factory, data, base):
     """For each swing: now no rival reaches the winner's points without the lean, and after the
     answer, scored again as the profile file would be, one that is not excluded does."""
-    rules = write_base(tmp_path_factory.mktemp("base"), *base)
-    scorer = Scorer(rules)
-    facts = data.draw(facts_strategy)
-    answers = normalize_answers(data.draw(profiles(base[0])), rules)
-    rec = scorer.recommend(answers, facts=facts)
+    rules, scorer, facts, answers, rec = scored_at_random(tmp_path_factory, data, base)
     if rec.swing:
         assert real_lead(rec) > 0
     ids = rec.table.ids
@@ -164,11 +166,7 @@ def test_a_clear_call_changed_by_the_lean_is_not_said_to_be_a_deal_breaker(tmp_p
 def test_a_clear_call_blames_a_deal_breaker_only_when_each_answer_moves_one(
     tmp_path_factory, data, base
 ):
-    rules = write_base(tmp_path_factory.mktemp("base"), *base)
-    scorer = Scorer(rules)
-    facts = data.draw(facts_strategy)
-    answers = normalize_answers(data.draw(profiles(base[0])), rules)
-    rec = scorer.recommend(answers, facts=facts)
+    rules, scorer, facts, answers, rec = scored_at_random(tmp_path_factory, data, base)
     if not confidence_note(rec, rules).startswith("Clear on the points, but a deal-breaker"):
         return
     for c in rec.what_would_change:
@@ -266,11 +264,7 @@ def test_the_brief_says_which_answer_lifts_a_deal_breaker_when_all_are_excluded(
 def test_a_what_ifs_breaks_says_whether_the_frameworks_excluded_change(
     tmp_path_factory, data, base
 ):
-    rules = write_base(tmp_path_factory.mktemp("base"), *base)
-    scorer = Scorer(rules)
-    facts = data.draw(facts_strategy)
-    answers = normalize_answers(data.draw(profiles(base[0])), rules)
-    rec = scorer.recommend(answers, facts=facts)
+    rules, scorer, facts, answers, rec = scored_at_random(tmp_path_factory, data, base)
     for c in rec.what_would_change:
         after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False)
         assert c.breaks is (after.outcome.blocked != rec.outcome.blocked), c
@@ -353,11 +347,7 @@ def test_an_answer_that_names_a_winner_with_no_real_lead_decides(tmp_path: Path,
 @SETTINGS
 @given(data=st.data(), base=rule_bases())
 def test_no_deciding_question_means_no_answer_names_a_winner(tmp_path_factory, data, base):
-    rules = write_base(tmp_path_factory.mktemp("base"), *base)
-    scorer = Scorer(rules)
-    facts = data.draw(facts_strategy)
-    answers = normalize_answers(data.draw(profiles(base[0])), rules)
-    rec = scorer.recommend(answers, facts=facts)
+    *_, rec = scored_at_random(tmp_path_factory, data, base)
     if rec.confidence == "none":
         winners = {c.question for c in rec.what_would_change if c.winner}
         assert set(rec.deciding) <= winners and bool(rec.deciding) == bool(winners)

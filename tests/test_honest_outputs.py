@@ -10,7 +10,13 @@ import re
 from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_scoring_core import facts_strategy, profiles, rule_bases, write_base
+from test_scoring_core import (
+    facts_strategy,
+    profiles,
+    rule_bases,
+    scored_at_random,
+    write_base,
+)
 
 from recommender.rulebase.model import Case, RuleBase
 from recommender.rulebase.profiles import normalize_answers
@@ -40,11 +46,7 @@ def changed(answers: dict, c: Change, rules: RuleBase) -> dict:
 @SETTINGS
 @given(data=st.data(), base=rule_bases())
 def test_every_what_if_names_the_outcome_it_leads_to(tmp_path_factory, data, base):
-    rules = write_base(tmp_path_factory.mktemp("base"), *base)
-    scorer = Scorer(rules)
-    facts = data.draw(facts_strategy)
-    answers = normalize_answers(data.draw(profiles(base[0])), rules)
-    rec = scorer.recommend(answers, facts=facts)
+    rules, scorer, facts, answers, rec = scored_at_random(tmp_path_factory, data, base)
     for c in (*rec.what_would_change, *rec.swing):
         after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False)
         said = (c.winner, c.tie, c.undecided)

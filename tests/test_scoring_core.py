@@ -29,7 +29,7 @@ from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring import result as result_module
 from recommender.scoring import table as table_module
 from recommender.scoring.decide import SCALE, top_code, top_codes
-from recommender.scoring.result import Scorer, batch_record, rank
+from recommender.scoring.result import Recommendation, Scorer, batch_record, rank
 from recommender.scoring.table import Table
 
 np = pytest.importorskip("numpy")
@@ -157,6 +157,18 @@ def write_base(directory: Path, qs: list[dict], rules: list[dict]) -> RuleBase:
     (directory / "questions.yaml").write_text(yaml.safe_dump({"questions": shaped}))
     (directory / "rules.yaml").write_text(yaml.safe_dump({"rules": rules}))
     return load_rules(base=directory)
+
+
+def scored_at_random(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, base: Any
+) -> tuple[RuleBase, Scorer, dict[str, str] | None, dict[str, frozenset[Any]], Recommendation]:
+    """A random rule base (``rule_bases()``) written and loaded, a scorer on it, random probe
+    facts and a random profile for it, and that profile recommended, explored."""
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    scorer = Scorer(rules)
+    facts = data.draw(facts_strategy)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    return rules, scorer, facts, answers, scorer.recommend(answers, facts=facts)
 
 
 @st.composite
