@@ -391,3 +391,20 @@ def test_a_link_to_nothing_is_named_as_such(tmp_path: Path, args: tuple[str, ...
     line = said.format(f"is a symbolic link to {tmp_path / 'gone.yaml'}, which does not exist")
     assert code == 2 and line in (out + err).splitlines()
     assert "no such file" not in out + err
+
+
+@pytest.mark.parametrize("on", ["on", "ON", "On"])
+def test_on_and_off_are_yes_and_no_in_every_channel(tmp_path: Path, on: str):
+    # YAML `custom_gradients: on` was a yes, but the text "on" (--answer, CSV, JSON) was refused
+    off = on.replace("n", "ff").replace("N", "FF")
+    want = {"custom_gradients": "yes", "debugging": "no"}
+    code, out, err = cli(
+        "recommend", "-a", f"custom_gradients={on}", "-a", f"debugging={off}", "-f", "json"
+    )
+    assert (code, err, json.loads(out)["answers"]) == (0, "", want)
+    Path("p.json").write_text(json.dumps({"answers": {"custom_gradients": on, "debugging": off}}))
+    code, out, err = cli("recommend", "--profile", "p.json", "-f", "json")
+    assert (code, err, json.loads(out)["answers"]) == (0, "", want)
+    Path("b.csv").write_text(f"name,custom_gradients,debugging\nx,{on},{off}\n")
+    code, out, err = cli("batch", "b.csv", "-f", "jsonl", "-q")
+    assert (code, err, json.loads(out)["answers"]) == (0, "", want)

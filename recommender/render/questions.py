@@ -8,14 +8,15 @@ from typing import Any
 from recommender.render.markdown_text import code, text
 from recommender.render.terminal import printable, wrap
 from recommender.rulebase.model import Question, RuleBase
+from recommender.rulebase.profiles import YES_NO_TEXT
 from recommender.rulebase.text import condition_text, plain
 from recommender.scoring.table import table_for
 
 SCHEMA_VERSION = 1
 SYNTAX = (
     "Answer with --answer QUESTION=OPTION (or a profile's answers:). A multi answer is a list, "
-    "or a,b (a;b in CSV); a yes/no answer is yes, no, true or false, in any case. An option "
-    "marked 'alone' cannot be combined with another."
+    f"or a,b (a;b in CSV); a yes/no answer is {YES_NO_TEXT}. An option marked 'alone' cannot be "
+    "combined with another."
 )
 
 

@@ -34,7 +34,10 @@ class Profile(Value):
 
 
 SEPARATORS = re.compile(r"[,;]")  # a multi answer as text: "a,b" (command line) or "a;b" (CSV)
-YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}  # any case
+# A yes/no answer's spellings, in any case: those YAML reads as booleans, so that --answer, CSV and
+# JSON text take what a YAML profile takes unquoted (``on`` was a yes there, and refused as text).
+YES_NO = {"yes": "yes", "true": "yes", "on": "yes", "no": "no", "false": "no", "off": "no"}
+YES_NO_TEXT = "yes, no, true, false, on or off, in any case"
 
 
 def normalize_answers(
@@ -43,7 +46,7 @@ def normalize_answers(
     """Check raw answers against the questions; raise UserError naming the question, option and fix.
 
     One syntax everywhere: a multi answer is a list or text split at ``,`` or ``;`` (option ids
-    hold neither), a yes/no answer is yes/no/true/false in any case or a YAML boolean, and an
+    hold neither), a yes/no answer is one of ``YES_NO`` or a YAML boolean, and an
     option marked ``exclusive`` ("none") stands alone.
     """
     questions = rules.question_by_id

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from recommender.rulebase.model import Question, RuleBase
+from recommender.rulebase.profiles import YES_NO, YES_NO_TEXT
 from recommender.schemas import BASE
 
 UNANSWERED = {"enum": [None, ""], "description": "unanswered"}
@@ -22,7 +23,7 @@ def profile_schema(rules: RuleBase) -> dict[str, Any]:
         "description": (
             "A project's answers: {name: ..., answers: {question: answer}}. Any question may be "
             "left out. A multi answer is a list or text split at , or ;. A yes/no answer is "
-            "yes, no, true or false (any case). An option marked exclusive stands alone."
+            f"{YES_NO_TEXT}. An option marked exclusive stands alone."
         ),
         "type": "object",
         "properties": {
@@ -44,15 +45,15 @@ def profile_schema(rules: RuleBase) -> dict[str, Any]:
 
 def _answer(q: Question) -> dict[str, Any]:
     """Every form ``normalize_answers`` accepts for ``q``: an option, a list of them (one for a
-    single question), text split at , or ; and, for yes/no, booleans and yes/no/true/false in
-    any case; null or "" leave it unanswered. An exclusive option stands alone."""
+    single question), text split at , or ; and, for yes/no, booleans and the spellings of
+    ``YES_NO`` in any case; null or "" leave it unanswered. An exclusive option stands alone."""
     doc = q.text + (f" {q.help}" if q.help else "")
     if q.ask_when is not None:
         doc += " (a follow-up: ignored unless its condition holds)"
     if q.kind == "yes_no":
         forms: list[dict[str, Any]] = [
             {"type": "boolean"},
-            {"type": "string", "pattern": f"^({_any_case('yes|no|true|false')})$"},
+            {"type": "string", "pattern": f"^({_any_case('|'.join(YES_NO))})$"},
         ]
         return {"description": doc, "anyOf": [*forms, {"type": "array", "items": {"anyOf": forms},
                                                        "maxItems": 1}, UNANSWERED]}  # fmt: skip
