@@ -48,7 +48,7 @@ _KINDS = (
 )
 
 
-def kind_of(mode: int) -> str:
+def file_kind(mode: int) -> str:
     """What a file is, in words: "a directory", "a FIFO (named pipe)", ..., "a regular file"."""
     return next((name for test, name in _KINDS if test(mode)), "a regular file")
 
@@ -146,7 +146,7 @@ class _Input(io.RawIOBase):
 
 def _not_a_file(mode: int, path: str | os.PathLike[str]) -> UserError:
     return UserError(
-        f"is {kind_of(mode)}, not a regular file; give a file, or - to read stdin", str(path)
+        f"is {file_kind(mode)}, not a regular file; give a file, or - to read stdin", str(path)
     )
 
 
@@ -538,7 +538,7 @@ def _special(path: str, mode: int, flag: str) -> Target:
         return Target(path, direct=True)
     if stat.S_ISFIFO(mode):  # not opened to check: closing it would end a reader's input
         return Target(path, direct=True)
-    what = kind_of(mode)
+    what = file_kind(mode)
     hint = "a file name such as results.jsonl" if stat.S_ISDIR(mode) else "a regular file"
     raise UserError(f"is {what}; {flag} needs {hint}", path)
 
@@ -739,7 +739,7 @@ def _replaceable(path: str) -> None:
     except OSError:
         return  # nothing there yet (or nothing we can see): mkstemp will say
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        raise UserError(f"is {kind_of(mode)}; only a regular file is ever replaced", path)
+        raise UserError(f"is {file_kind(mode)}; only a regular file is ever replaced", path)
 
 
 def _chmod(fd: int, target: str | None) -> None:

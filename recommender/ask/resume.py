@@ -18,7 +18,7 @@ from pathlib import Path
 
 from recommender.ask.flow import Progress
 from recommender.errors import UserError
-from recommender.fileio import kind_of, make_dirs, write_text_atomic
+from recommender.fileio import file_kind, make_dirs, write_text_atomic
 from recommender.paths import state_dir
 from recommender.rulebase import schema
 from recommender.rulebase.model import RuleBase
@@ -109,7 +109,7 @@ def _kept_file(path: Path) -> None:
         raise UserError(f"nothing to resume: no interrupted questionnaire at {path}")
     if not stat.S_ISREG(mode):
         raise UserError(
-            f"is {kind_of(mode)}, not a file kept by `recommender ask`; give the file named "
+            f"is {file_kind(mode)}, not a file kept by `recommender ask`; give the file named "
             "when ask was interrupted",
             str(path),
         )

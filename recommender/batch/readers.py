@@ -42,7 +42,7 @@ from recommender.fileio import (
     open_input,
 )
 from recommender.rulebase import schema
-from recommender.rulebase.yamlio import NO_DOCUMENT, Item, ItemStream, load_yaml
+from recommender.rulebase.yamlio import Item, ItemStream, load_yaml
 from recommender.values import Value, frozen
 
 PROFILE_KEYS = ("name", "answers", "description")
@@ -210,16 +210,10 @@ def _document_rows(
     if kind == "mapping":
         return _mapping_rows(items, source, questions)
     raise UserError(
-        f"expected a list of profiles or a mapping of name: answers, got {_got(value)}",
+        "expected a list of profiles or a mapping of name: answers, got "
+        f"{schema.document(value, 'an empty document')}",
         source.name,
     )
-
-
-def _got(value: Any) -> str:
-    """What a document held, for the message that refuses it."""
-    if value is NO_DOCUMENT:
-        return "an empty document"
-    return "null" if value is None else kind_of(value)
 
 
 def _item_rows(items: Iterator[Item], source: Source, first: int = 1) -> Iterator[Row]:

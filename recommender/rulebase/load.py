@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender.errors import UserError, UserErrors, did_you_mean
-from recommender.fileio import count_as_input, dangling, kind_of, shown_name
+from recommender.fileio import count_as_input, dangling, file_kind, shown_name
 from recommender.rulebase import schema
 from recommender.rulebase.conditions import Always, Condition, compile_condition
 from recommender.rulebase.model import (
@@ -96,7 +96,7 @@ def _not_a_directory(path: Path) -> str:
     """What to say of ``--rules PATH`` that is no directory: ``/dev/zero`` or a FIFO was called
     "a file" and sent to ``rules validate``, which refuses it in turn."""
     with contextlib.suppress(OSError):
-        what = kind_of(path.stat().st_mode)
+        what = file_kind(path.stat().st_mode)
         if what != "a regular file":
             return f"is {what}; give a directory holding *.yaml rule files"
     return "is a file; give the directory that holds it (or `rules validate FILE`)"

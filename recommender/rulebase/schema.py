@@ -324,14 +324,22 @@ def kind_name(value: Any) -> str:
     return "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
 
 
+def document(doc: Any, empty: str = "an empty file") -> str:
+    """What a YAML or JSON document that is not a mapping holds, for the message that refuses
+    it: ``empty`` when there is no document at all (:data:`~yamlio.NO_DOCUMENT`), ``null`` for
+    a null one."""
+    if doc is NO_DOCUMENT:
+        return empty
+    return "null" if doc is None else kind_of(doc)
+
+
 def check(doc: Any, shape: dict[str, Field], file: str, what: str) -> list[UserError]:
     """Every schema problem in ``doc`` against ``shape``; an empty list when it fits."""
     errors: list[UserError] = []
     if not isinstance(doc, dict):
-        got = "an empty file" if doc is NO_DOCUMENT else "null" if doc is None else kind_of(doc)
         return [
             UserError(
-                f"the top level must be a mapping with {_keys(shape)}; got {got}",
+                f"the top level must be a mapping with {_keys(shape)}; got {document(doc)}",
                 file,
                 *getattr(doc, "pos", (1, 1)),
             )
