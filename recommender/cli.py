@@ -22,8 +22,9 @@ from recommender.errors import (
     ExitCode,
     Terminated,
     UserError,
-    ignore_stop_signals,
+    forget_stop,
     live_stop_signals,
+    take_stop,
 )
 from recommender.render.terminal import width_of
 
@@ -291,8 +292,7 @@ def raised_on_signals() -> Iterator[None]:
     returned, in ordinary code."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        ignore_stop_signals()
-        raise Terminated(signum)
+        raise take_stop(signum)
 
     def unraisable(info: Any) -> None:
         if not isinstance(info.exc_value, Terminated):
@@ -305,6 +305,7 @@ def raised_on_signals() -> Iterator[None]:
         again.daemon = True
         again.start()
 
+    forget_stop()
     try:
         previous = {s: signal.signal(s, handler) for s in live_stop_signals()}
     except ValueError:  # not the main thread: signals stay as they are

@@ -47,6 +47,29 @@ def ignore_stop_signals() -> None:
         signal.signal(s, signal.SIG_IGN)
 
 
+_TAKEN: list[Terminated] = []  # the stop signal this command took (take_stop), at most one
+
+
+def take_stop(signum: int) -> Terminated:
+    """The first stop signal, taken: later ones are ignored (:func:`ignore_stop_signals`), and
+    :func:`stop_taken` remembers it."""
+    ignore_stop_signals()
+    _TAKEN[:] = [Terminated(signum)]
+    return _TAKEN[0]
+
+
+def stop_taken() -> Terminated | None:
+    """The stop signal taken since :func:`forget_stop`, if any. A library that waits in C may run
+    Python's signal handlers itself and raise its own exception in place of the one a handler
+    raised (Ray's ``ray.wait`` and ``ray.get`` raise ``SystemExit(1)``); this maps it back."""
+    return _TAKEN[0] if _TAKEN else None
+
+
+def forget_stop() -> None:
+    """A new command: no stop signal taken yet (tests run many commands in one process)."""
+    _TAKEN.clear()
+
+
 # How long the main thread waits at a time while other threads work. A signal's Python handler runs
 # only in the main thread, and only when it next runs: the kernel may hand a process's signal to any
 # of its threads (a pipe reader, a worker), and an untimed wait in the main thread then held Ctrl-C

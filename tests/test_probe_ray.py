@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -249,3 +250,59 @@ def _is_probe_child(pid: int) -> bool:
         return b"recommender/probe/children" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
+
+
+STOPPED_DRIVER = """\
+import sys
+from recommender.cli import raised_on_signals
+from recommender.errors import Terminated
+from recommender.probe import ProbeTarget
+from recommender.probe.cluster import probe_cluster
+from recommender.probe.targets import CHILDREN
+
+fake = ProbeTarget("fakefw", "fakefw", ("fakefw",), CHILDREN / "import_probe.py", ("import",))
+try:
+    with raised_on_signals():
+        probe_cluster(sys.argv[1], targets={"fakefw": fake}, timeout=120, grace=30, refresh=True)
+except Terminated as stop:
+    sys.exit(stop.exit_code)
+sys.exit("the probe finished: it should have been stopped")
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_mid_probe_ends_the_children_on_every_node(
+    ray_cluster: LocalCluster, hang_and_leave: dict[str, Any], signum: int
+) -> None:
+    """A stop signal to the driver while the ``hang`` node's probe child runs (its import never
+    ends): the driver asks every node to end its children before it leaves, so none is left
+    running on the cluster, and no node keeps a temp dir. (After ``hang_and_leave``: ``leave`` is
+    gone.) Ray took SIGTERM over in ``ray.init`` (a stack dump, exit 1), and its waits turned the
+    handler's exception into ``SystemExit(1)``: the exit code is the signal's, and nothing else is
+    printed."""
+    hang = str(ray_cluster.tmp / "t-hang")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_DRIVER, ray_cluster.address],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ray_cluster.driver_env(),
+    )
+    try:
+        children: list[int] = []
+        deadline = time.monotonic() + 120
+        while not children and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            children = [p for p in processes_with(hang) if _is_probe_child(p)]
+        assert children, proc.communicate()
+        time.sleep(1.0)  # well inside the probe: the node's harness is waiting on its child
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert (proc.returncode, err) == (128 + signum, "")
+    assert still_alive(children, seconds=15) == []
+    everywhere = [p for p in processes_with(str(ray_cluster.tmp)) if _is_probe_child(p)]
+    assert still_alive(everywhere, seconds=15) == []
+    for name in ("head", "hang"):
+        assert list((ray_cluster.tmp / f"t-{name}").iterdir()) == []

@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import logging
 import os
+import signal
 import socket
 import sys
 import threading
@@ -23,7 +24,7 @@ import ray
 import ray.exceptions as rex
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from recommender.errors import SIGNAL_POLL, UserError
+from recommender.errors import SIGNAL_POLL, STOP_SIGNALS, Terminated, UserError, stop_taken
 from recommender.probe.cluster.backend import NodeInfo, Outcome
 from recommender.probe.cluster.gcs import not_gcs
 from recommender.probe.cluster.node import NodeRequest, probe_node
@@ -57,6 +58,7 @@ class RayBackend:
             raise UserError(f"cannot connect to the Ray cluster at {self.address}: {failure}")
         if failure is not None:
             raise failure
+        _take_back_stop_signals()
         return self
 
     def __exit__(
@@ -85,16 +87,18 @@ class RayBackend:
 
     def wait(self, handles: Collection[Any], timeout: float) -> list[Any]:
         """The finished handles, waiting up to ``timeout`` for the first."""
-        ready, _ = ray.wait(list(handles), num_returns=1, timeout=max(0.0, timeout))
-        if ready:  # collect everything else that is done too, without waiting
-            more, _ = ray.wait(list(handles), num_returns=len(handles), timeout=0)
-            ready = list(dict.fromkeys([*ready, *more]))
+        with _signals_kept():
+            ready, _ = ray.wait(list(handles), num_returns=1, timeout=max(0.0, timeout))
+            if ready:  # collect everything else that is done too, without waiting
+                more, _ = ray.wait(list(handles), num_returns=len(handles), timeout=0)
+                ready = list(dict.fromkeys([*ready, *more]))
         return ready
 
     def outcome(self, handle: Any, node: NodeInfo) -> Outcome:
         """The node's answer, or why there is none."""
         try:
-            return Outcome("ok", payload=ray.get(handle, timeout=30))
+            with _signals_kept():
+                return Outcome("ok", payload=ray.get(handle, timeout=30))
         except rex.TaskCancelledError:
             return Outcome("timeout", "cancelled after the node deadline")
         except _LOST as exc:
@@ -150,6 +154,34 @@ def connect(address: str, deadline: float) -> BaseException | None:
         why = f"no connection within {deadline:g} s (ray.init did not return)"
         raise UserError(f"cannot connect to the Ray cluster at {address}: {why}")
     return failure[0] if failure else None
+
+
+def _take_back_stop_signals() -> None:
+    """Hand the stop signals back to Python's handlers, which ``ray.init`` took over.
+
+    Ray's core worker installs its own C++ handler for SIGTERM (a crash report: "*** SIGTERM
+    received ***", a stack dump, exit 1), below Python, which still believes its handler is in
+    place. SIGTERM mid-probe then skipped the cancel that ends every node's children, and the
+    user got a stack dump instead of one line and 143. Setting each handler again re-installs
+    Python's own (main thread only, as here)."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.getsignal(signum))
+
+
+@contextlib.contextmanager
+def _signals_kept() -> Iterator[None]:
+    """A stop signal taken inside a Ray wait stays that signal.
+
+    ``ray.wait`` and ``ray.get`` run Python's signal handlers from C++ while they wait; when the
+    handler raises :class:`Terminated`, Ray drops it and raises ``SystemExit(1)`` instead. The
+    probe then ended with exit 1 and no line, instead of 143 and "its children were ended"."""
+    try:
+        yield
+    except SystemExit as exc:
+        stop = stop_taken()
+        if isinstance(exc, Terminated) or stop is None:
+            raise
+        raise stop from None
 
 
 @contextlib.contextmanager
