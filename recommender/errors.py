@@ -144,8 +144,13 @@ class UserErrors(UserError):
         self.errors = errors
 
 
-def did_you_mean(value: object, valid: Iterable[str]) -> str:
-    """`` (did you mean "x"?)`` plus the valid values, for an invalid ``value``."""
+LISTED = 24  # valid values a message lists; beyond, it names the command that lists them
+
+
+def did_you_mean(value: object, valid: Iterable[str], listed_by: str = "") -> str:
+    """`` (did you mean "x"?)`` plus the valid values, for an invalid ``value``; over
+    :data:`LISTED` of them, the command ``listed_by`` that lists them instead (the 82 shipped rule
+    ids made a line of 1,300 characters)."""
     import difflib  # only on the error path
 
     valid = sorted(valid)
@@ -153,6 +158,8 @@ def did_you_mean(value: object, valid: Iterable[str]) -> str:
     lowered = {v.lower(): v for v in reversed(valid)}
     close = difflib.get_close_matches(str(value)[:100].lower(), lowered, n=1, cutoff=0.6)
     hint = f' (did you mean "{lowered[close[0]]}"?)' if close else ""
+    if listed_by and len(valid) > LISTED:
+        return f"{hint}; `{listed_by}` lists all {len(valid)}"
     return f"{hint}; valid values: {', '.join(valid)}" if valid else hint
 
 

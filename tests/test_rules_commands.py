@@ -122,6 +122,22 @@ def test_rules_show_a_disabled_rule_says_so(mini, tmp_path, capsys):
     )
 
 
+@pytest.mark.usefixtures("shipped_only")
+@pytest.mark.parametrize(
+    ("rule", "hint"),
+    [("nope", ""), ("beginer-keras", ' (did you mean "beginner-keras"?)')],
+)
+def test_an_unknown_rule_among_many_names_the_command_that_lists_them(capsys, rule, hint):
+    """The shipped base has 82 rules: listing every id made one line of 1,300 characters."""
+    from recommender.rulebase.load import load_rules
+
+    count = len(load_rules().rules)
+    assert count > 24
+    rc, out, err = cli(capsys, "rules", "show", rule)
+    listed = f"; `recommender rules list` lists all {count}"
+    assert (rc, out, err) == (2, "", f'recommender: unknown rule "{rule}"{hint}{listed}\n')
+
+
 @pytest.mark.parametrize(
     "argv",
     [

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     ids = [r.id for r in rules.rules]
     if args.rule_id not in ids:
         off = " (it is disabled by an overlay)" if args.rule_id in rules.disabled else ""
-        hint = did_you_mean(args.rule_id, ids) if not off else ""
+        hint = did_you_mean(args.rule_id, ids, "recommender rules list") if not off else ""
         raise UserError(f'unknown rule "{args.rule_id}"{off}{hint}')
     rule = rules.rule(args.rule_id)
     if fmt == "json":

@@ -585,7 +585,8 @@ class _Builder:
             if rid not in self.rules:
                 self.errors.append(
                     UserError(
-                        f'disable: unknown rule id "{rid}"{did_you_mean(rid, self.rules)}',
+                        f'disable: unknown rule id "{rid}"'
+                        + did_you_mean(rid, self.rules, "recommender rules list"),
                         file,
                         *pos,
                     )
