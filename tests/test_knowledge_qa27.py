@@ -13,7 +13,9 @@ TPU, which rightly stays on TensorFlow) and pins what the cited facts say:
   LLM stack) and on Apple-silicon Macs (no vLLM, SGLang or FlashAttention there);
 - TensorFlow on TPUs is pinned to TF 2.18 (Google's TPU software versions), so it no longer earns a
   TPU point, and a TensorFlow team with Keras 3 code on a TPU gets Keras 3 on the JAX backend;
-- the PyTorch CUDA route was "not re-checked": since 2.15 only CUDA 13.0 and 13.2 wheels ship.
+- the PyTorch CUDA route was "not re-checked": since 2.15 only CUDA 13.0 and 13.2 wheels ship;
+- pretraining from scratch was credited with the Transformers model supply (domain-nlp-llm),
+  and Hugging Face's reason named the fine-tuning tools llm-gpu-stack scores.
 """
 
 from __future__ import annotations
@@ -260,3 +262,31 @@ def test_an_estimator_codebase_is_told_estimators_are_gone_since_tf_2_16():
     d = run({"existing_code": "tensorflow", "team_knows": ["pytorch"]})
     why = reasons(d, "tensorflow")["code-tensorflow"]
     assert "Estimators were removed in TF 2.16 and run only on TF 2.15 or older" in why
+
+
+# -- 7. one fact once: Transformers for pretraining, PEFT/TRL for fine-tuning ---------------------
+
+
+def test_pretraining_from_scratch_is_not_credited_with_the_transformers_model_supply():
+    answers = {
+        "domain": "nlp_llm",
+        "llm_stage": "pretrain",
+        "hardware": "nvidia_gpu",
+        "os": "linux",
+        "parallelism": "multi_node",
+    }
+    d = run(answers)
+    assert (d["winner"], d["companion"]["id"]) == ("pytorch", "torchtitan")
+    assert "domain-nlp-llm" not in points(d)["pytorch"]
+    assert points(d)["pytorch"]["llm-gpu-stack"] == 3
+    # fine-tuning still builds on Transformers checkpoints
+    d = run({**answers, "llm_stage": "fine_tune"})
+    assert points(d)["pytorch"]["domain-nlp-llm"] == 2
+
+
+def test_hugging_faces_reason_leaves_the_fine_tuning_tools_to_the_llm_rule():
+    answers = {"model_zoo": ["huggingface"], "domain": "nlp_llm", "llm_stage": "fine_tune"}
+    d = run({**answers, "hardware": "nvidia_gpu", "os": "linux"})
+    why = reasons(d, "pytorch")
+    assert "PEFT and TRL" in why["llm-gpu-stack"]
+    assert "counted by llm-gpu-stack when you fine-tune, not here as well" in why["hf-transformers-v5"]
