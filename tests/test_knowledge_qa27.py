@@ -289,4 +289,5 @@ def test_hugging_faces_reason_leaves_the_fine_tuning_tools_to_the_llm_rule():
     d = run({**answers, "hardware": "nvidia_gpu", "os": "linux"})
     why = reasons(d, "pytorch")
     assert "PEFT and TRL" in why["llm-gpu-stack"]
-    assert "counted by llm-gpu-stack when you fine-tune, not here as well" in why["hf-transformers-v5"]
+    hugging_face = why["hf-transformers-v5"]
+    assert "counted by llm-gpu-stack when you fine-tune, not here as well" in hugging_face
