@@ -21,7 +21,9 @@ from recommender.rulebase.conditions import Is
 RULES = recommender.load_rules(base=SHIPPED)
 PRODUCTION = {"audience": "production", "deployment": ["server"]}
 TPU_SERVE = {"domain": "nlp_llm", "llm_stage": "serve", "hardware": "tpu"}
-PRODUCTION_RULES = {"production-tf", "production-pytorch", "production-jax"}
+# production-jax was removed in the knowledge QA of 2026-12-01 (its runtime fact is charged per
+# deployment target, so it counted twice wherever a target was named)
+PRODUCTION_RULES = {"production-tf", "production-pytorch"}
 
 
 def fired(rec) -> set[str]:
