@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -135,3 +139,242 @@ def test_the_base_as_an_overlay_in_a_real_process() -> None:
     """The same, through the executable a user runs."""
     done = run_cli("recommend", "--rules", "rules", "--profile", PROFILE, "-f", "json")
     assert (done.returncode, done.stdout, done.stderr) == (2, "", f"rules: {BASE_AGAIN}\n")
+
+
+# -- binary input to batch: refused at once, not read as rows -----------------------------------
+
+TEXT_ROW = b'{"name": "p", "answers": {"os": "linux"}}\n'
+SAVE = "give JSONL or CSV text saved as UTF-8"
+
+
+def _random_bytes(size: int, seed: int = 27) -> bytes:
+    import random
+
+    return random.Random(seed).randbytes(size)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_random_bytes_on_stdin_are_refused_before_any_row(tmp_path: Path, fmt: str) -> None:
+    """``batch - < /dev/urandom`` gave an error record a line, for ever; random bytes now are
+    one line and exit 2, with nothing on stdout."""
+    data = tmp_path / "random.bin"
+    data.write_bytes(_random_bytes(200_000))
+    with data.open("rb") as stdin:
+        done = run_cli("batch", "-", "--input-format", fmt, stdin=stdin.fileno())
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("<stdin>: is not UTF-8 text (line ")
+    assert done.stderr.endswith(f"): it holds a NUL byte, as binary files do; {SAVE}\n")
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/urandom"), reason="needs /dev/urandom")
+def test_dev_urandom_itself_ends_at_once() -> None:
+    with open("/dev/urandom", "rb") as stdin:
+        done = run_cli("batch", "-", "--input-format", "jsonl", stdin=stdin.fileno())
+    assert (done.returncode, done.stdout, done.stderr.count("\n")) == (2, "", 1)
+    assert "is not UTF-8 text (line " in done.stderr
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data, mtime=0)
+
+
+BINARY_FILES = [
+    (
+        "rows.jsonl",
+        lambda: _gzip(TEXT_ROW * 3),
+        "gzip-compressed data; decompress it first "
+        "(gzip -dc FILE | recommender batch - --input-format FORMAT)",
+        1,
+    ),
+    (
+        "rows.csv",
+        lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        f"a PNG image; {SAVE}",
+        1,
+    ),
+    (
+        "rows.jsonl",
+        lambda: "\ufeff".encode("utf-16-le") + TEXT_ROW.decode().encode("utf-16-le") * 2,
+        "UTF-16 text; save it as UTF-8",
+        1,
+    ),
+    (
+        "rows.csv",
+        lambda: b"PK\x03\x04\x14\x00\x06\x00" + bytes(100),
+        "a zip archive (an .xlsx workbook is one); save the sheet as CSV UTF-8",
+        1,
+    ),
+    (
+        "rows.jsonl",
+        lambda: TEXT_ROW + b"\xff\xfe\xfd\n" * 3,
+        f"most of its first lines do not decode; {SAVE}",
+        2,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "what", "line"), BINARY_FILES)
+def test_a_binary_file_is_named_for_what_it_is(
+    tmp_path: Path, name: str, make, what: str, line: int
+) -> None:
+    """A gzip of a JSONL (named ``.jsonl``), a PNG or a workbook named ``.csv``, a UTF-16 file:
+    each gave a screen of error records ("row 1: not UTF-8 text (byte 1)", "invalid JSON")."""
+    path = tmp_path / name
+    path.write_bytes(make())
+    code, out, err = cli("batch", str(path))
+    assert (code, out, err) == (2, "", f"{path}: is not UTF-8 text (line {line}): {what}\n")
+
+
+def test_one_bad_row_in_text_is_still_one_error_record(tmp_path: Path) -> None:
+    """Text with a Latin-1 byte in one row is text: that row is an error record, the rest scored."""
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(TEXT_ROW + b'{"name": "caf\xe9"}\n' + TEXT_ROW)
+    code, out, err = cli("batch", str(path), "-f", "jsonl")
+    assert code == 1
+    assert [r.count('"error": null') for r in out.splitlines()] == [1, 0, 1]
+    assert err.startswith(f"{path}:2: row 2: not UTF-8 text (byte 13); save the file as UTF-8\n")
+
+
+def test_binary_after_text_stops_the_run_and_keeps_the_old_output(tmp_path: Path) -> None:
+    """Text past the first 64 KiB, then binary data (a text head on /dev/urandom): an error
+    record per binary line, without end. Now about 100 such lines stop the run, exit 2, and
+    ``-o``'s old file is kept, with no temporary file left."""
+    head = TEXT_ROW * 2000
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(head + _random_bytes(400_000).replace(b"\n", b"\n\xff"))
+    out = tmp_path / "out.jsonl"
+    out.write_text("OLD")
+    code, stdout, err = cli("batch", str(path), "-o", str(out), "-q")
+    assert (code, stdout) == (2, "")
+    assert err.startswith(f"{path}:")
+    assert err.endswith(
+        ": is not UTF-8 text from about here on (NUL bytes, bytes that do not decode: binary "
+        f"data), so the rest is not read; {SAVE}\n"
+    )
+    line = int(err.split(":")[1])
+    assert 2000 + 90 <= line <= 2000 + 110
+    assert out.read_text() == "OLD"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "rows.jsonl"]
+
+
+def test_scattered_bad_rows_in_a_long_text_never_stop_it(tmp_path: Path) -> None:
+    """One bad row in every three, over 300 KiB: still text, every row read."""
+    bad = b'{"name": "caf\xe9"}\n'
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes((TEXT_ROW * 2 + bad) * 2500)
+    code, out, _ = cli("batch", str(path), "-f", "csv", "-q")
+    assert code == 1
+    assert len(out.splitlines()) == 1 + 7500
+
+
+# -- a stop signal while the executable starts: one line and 128 + its number -------------------
+
+# The hook sends the signal as the named module is first looked for: the moment is exact, where a
+# timed guess lands anywhere on a loaded machine. It lives in a sitecustomize, which runs before
+# ``python -m`` imports the package.
+AT_IMPORT = """
+import os, sys  # not signal: it imports enum, one of the moments
+class Hook:
+    def find_spec(self, name, path=None, target=None):
+        if name == {target!r}:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), {number})
+        return None
+sys.meta_path.insert(0, Hook())
+"""
+
+# The modules the executable imports, in order, before the CLI installs its handlers; the old
+# code took the signals only after ``recommender.errors``, and ``python -m`` had imported the
+# package (``typing``) and ``__main__`` (``signal``, ``enum``) first.
+# (``enum`` too in an installed layout; here the editable install's finder imports it at start.)
+EARLY_IMPORTS = ["typing", "recommender.__main__", "recommender.errors", "argparse"]
+
+
+def _started(tmp_path: Path, target: str, name: str, *argv: str) -> subprocess.CompletedProcess:
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(
+        AT_IMPORT.format(target=target, number=int(getattr(signal, name)))
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+    return subprocess.run(
+        [sys.executable, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("target", EARLY_IMPORTS)
+@pytest.mark.parametrize(
+    ("name", "code", "line"),
+    [
+        ("SIGINT", 130, "recommender: interrupted"),
+        ("SIGTERM", 143, "recommender: stopped by SIGTERM"),
+    ],
+)
+def test_python_m_stopped_while_it_imports_is_one_line(
+    tmp_path: Path, target: str, name: str, code: int, line: str
+) -> None:
+    """``python -m recommender`` stopped while it imports, before the CLI's handlers: SIGINT
+    was a KeyboardInterrupt traceback, exit 1 (or death by the signal), SIGTERM a death by
+    SIGTERM. The package takes them now as soon as ``python -m`` runs its first line."""
+    out = tmp_path / "out.json"
+    done = _started(tmp_path, target, name, "-m", "recommender", "recommend", "-o", str(out))
+    assert (done.returncode, done.stderr, done.stdout) == (code, f"{line}\n", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+CONSOLE_SCRIPT = "import sys; from recommender.__main__ import main; sys.exit(main())"
+
+
+@pytest.mark.parametrize("target", ["recommender.errors", "recommender.cli"])
+def test_the_console_script_stopped_while_it_imports_is_one_line(
+    tmp_path: Path, target: str
+) -> None:
+    """The ``recommender`` script pip writes imports ``recommender.__main__`` and calls main:
+    its first line takes the signals (the package, imported first, imports nothing now)."""
+    done = _started(tmp_path, target, "SIGINT", "-c", CONSOLE_SCRIPT, "recommend")
+    assert (done.returncode, done.stderr, done.stdout) == (130, "recommender: interrupted\n", "")
+
+
+def test_importing_the_package_leaves_the_signals_alone(tmp_path: Path) -> None:
+    """Only the executable takes them: a program that imports the package keeps its Ctrl-C."""
+    probe = (
+        "import signal, recommender, recommender.errors; "
+        "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler, "
+        "signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)"
+    )
+    done = _started(tmp_path, "nothing", "SIGINT", "-c", probe)
+    assert (done.returncode, done.stdout) == (0, "True True\n")
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.01, 0.03, 0.06, 0.1, 0.3])
+def test_sigint_at_any_moment_of_a_real_run_leaves_no_trace(tmp_path: Path, delay: float) -> None:
+    """Ctrl-C at several moments of a real ``recommend -o``: never a traceback from the package,
+    never a temporary file. Exit 130 with one line once the package's first line has run; before
+    it (the interpreter's own start, which no code of the package can reach) the interpreter
+    dies by the signal, or says KeyboardInterrupt from its own frames."""
+    out = tmp_path / "out.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, "-m", "recommender", "recommend", "--profile", PROFILE, "-o", str(out)]
+    for _ in range(3):
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert str(ROOT / "recommender") not in err, err
+        if proc.returncode not in (-signal.SIGINT, 1, 0):  # the CLI's line, or the early one
+            assert proc.returncode == 130
+            assert err in ("recommender: interrupted\n", "recommender: recommend interrupted\n")
+        if proc.returncode == 1:  # the interpreter's own start, before any code of the package
+            assert err.endswith("KeyboardInterrupt\n") and "Traceback" in err, err
+        assert [p.name for p in tmp_path.iterdir()] in ([], ["out.json"])
+        out.unlink(missing_ok=True)

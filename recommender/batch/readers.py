@@ -49,6 +49,21 @@ PROFILE_KEYS = ("name", "answers", "description")
 SHAPE = "a mapping of question: answer, or {name: ..., answers: {question: answer}}"
 TOO_BIG = "use JSONL or CSV, which have no size limit"
 FIELD_LIMIT = MAX_LINE  # characters in one CSV field, as the csv module counts them
+FIRST_BLOCK = 64 << 10  # bytes of a JSONL or CSV input looked at before its first row is given
+NOT_TEXT = 100  # the score of lines not text past which the rest of an input is not read
+TEXT_CREDIT = 10  # what a line of text takes off that score: a few bad rows in text never add up
+SAVE_AS_TEXT = "give JSONL or CSV text saved as UTF-8"
+DECOMPRESS = "decompress it first (gzip -dc FILE | recommender batch - --input-format FORMAT)"
+SIGNATURES = (  # how binary files begin, to name what was given instead of text
+    (codecs.BOM_UTF16_LE, "UTF-16 text; save it as UTF-8"),
+    (codecs.BOM_UTF16_BE, "UTF-16 text; save it as UTF-8"),
+    (b"\x1f\x8b", f"gzip-compressed data; {DECOMPRESS}"),
+    (b"\xfd7zXZ\x00", f"xz-compressed data; {DECOMPRESS.replace('gzip', 'xz')}"),
+    (b"\x28\xb5\x2f\xfd", f"zstd-compressed data; {DECOMPRESS.replace('gzip', 'zstd')}"),
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook is one); save the sheet as CSV UTF-8"),
+    (b"\x89PNG", f"a PNG image; {SAVE_AS_TEXT}"),
+    (b"%PDF-", f"a PDF document; {SAVE_AS_TEXT}"),
+)
 
 
 @frozen
@@ -72,9 +87,36 @@ class Source:
         self.head = b""  # the first two bytes, once read: a UTF-16 byte-order mark is refused
 
     def lines(self) -> Iterator[bytes | int]:
-        """Each line; a line over MAX_LINE bytes comes as its length (an int), never held."""
-        for line in lines(self.stream, MAX_LINE, self.name):
+        """Each line; a line over MAX_LINE bytes comes as its length (an int), never held.
+
+        Binary data is refused, not read as rows: ``batch - < /dev/urandom`` ran for ever, an
+        error record a line, and a PNG or a gzip of a JSONL gave a screen of them. The first
+        :data:`FIRST_BLOCK` bytes are looked at before the first line is given (refused: a NUL
+        byte, which text never holds, or mostly lines that do not decode, as git and grep tell
+        binary); further on, lines that are not text score a point each and lines of text take
+        :data:`TEXT_CREDIT` off, and at :data:`NOT_TEXT` the rest is not read (text with binary
+        appended, an endless pipe of it). One bad row in text stays one error record."""
+        read = lines(self.stream, MAX_LINE, self.name)
+        head: list[bytes | int] = []
+        for line in read:
+            head.append(line)
             self.bytes_read += line if isinstance(line, int) else len(line)
+            if self.bytes_read >= FIRST_BLOCK:
+                break
+        _refuse_binary(head, self.name)
+        yield from head
+        score = 0
+        for number, line in enumerate(read, len(head) + 1):
+            if isinstance(line, int):
+                self.bytes_read += line
+            else:
+                self.bytes_read += len(line)
+                if _not_text(line):
+                    score += 1
+                    if score >= NOT_TEXT:
+                        raise UserError(_BINARY_FROM_HERE, self.name, number)
+                elif score:
+                    score = max(0, score - TEXT_CREDIT)
             yield line
 
     def read(self, size: int = -1) -> bytes:
@@ -107,6 +149,45 @@ class Source:
             + TOO_BIG,
             self.name,
         )
+
+
+_BINARY_FROM_HERE = (
+    "is not UTF-8 text from about here on (NUL bytes, bytes that do not decode: binary data), "
+    f"so the rest is not read; {SAVE_AS_TEXT}"
+)
+
+
+def _not_text(line: bytes) -> bool:
+    """Whether a line holds a NUL byte or does not decode as UTF-8 (ASCII is not decoded)."""
+    if b"\0" in line:
+        return True
+    if line.isascii():
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _refuse_binary(head: list[bytes | int], name: str) -> None:
+    """UserError when the first lines of an input are binary data, naming what it is when its
+    first bytes tell (a gzip, a zip, UTF-16) and the first line that is not text."""
+    text = [(n, line) for n, line in enumerate(head, 1) if isinstance(line, bytes) and line.strip()]
+    bad = [(n, line) for n, line in text if _not_text(line)]
+    nul = next(((n, line) for n, line in bad if b"\0" in line), None)
+    if nul is None and len(bad) * 2 <= len(text):
+        return
+    n, line = nul or bad[0]
+    first = head[0] if head and isinstance(head[0], bytes) else b""
+    what = next((why for sign, why in SIGNATURES if first.startswith(sign)), None)
+    if what is not None:  # a file of that kind from its first byte
+        n = 1
+    elif nul is not None:
+        what = f"it holds a NUL byte, as binary files do; {SAVE_AS_TEXT}"
+    else:
+        what = f"most of its first lines do not decode; {SAVE_AS_TEXT}"
+    raise UserError(f"is not UTF-8 text (line {n}): {what}", name)
 
 
 def open_source(path: str, stdin: BinaryIO | None = None) -> Source:
