@@ -378,3 +378,22 @@ def test_sigint_at_any_moment_of_a_real_run_leaves_no_trace(tmp_path: Path, dela
             assert err.endswith("KeyboardInterrupt\n") and "Traceback" in err, err
         assert [p.name for p in tmp_path.iterdir()] in ([], ["out.json"])
         out.unlink(missing_ok=True)
+
+
+# -- ask --resume with a hand-edited resume file ------------------------------------------------
+
+
+def test_a_question_listed_twice_in_a_resume_file_counts_once(tmp_path: Path) -> None:
+    """``asked: [audience, audience]`` said "Carrying on: 2 question(s)" for one question, and
+    the progress count was one ahead for the rest of the questionnaire."""
+    from askkit import finish, spawn_ask
+
+    (tmp_path / "ask-resume.yaml").write_text(
+        "answers: {audience: production}\nasked: [audience, audience]\n"
+    )
+    child = spawn_ask(["--resume"], tmp_path)
+    child.expect_exact("Carrying on: 1 question(s) already put to you")
+    child.expect_exact("Where will it run?")
+    child.sendcontrol("c")
+    finish(child)
+    assert child.exitstatus == 130
