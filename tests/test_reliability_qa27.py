@@ -238,13 +238,18 @@ def test_one_bad_row_in_text_is_still_one_error_record(tmp_path: Path) -> None:
     assert err.startswith(f"{path}:2: row 2: not UTF-8 text (byte 13); save the file as UTF-8\n")
 
 
-def test_binary_after_text_stops_the_run_and_keeps_the_old_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rows", [2000, 1000])
+def test_binary_after_text_stops_the_run_and_keeps_the_old_output(
+    tmp_path: Path, rows: int
+) -> None:
     """Text past the first 64 KiB, then binary data (a text head on /dev/urandom): an error
     record per binary line, without end. Now about 100 such lines stop the run, exit 2, and
-    ``-o``'s old file is kept, with no temporary file left."""
-    head = TEXT_ROW * 2000
+    ``-o``'s old file is kept, with no temporary file left. The lines in the first 64 KiB count
+    too (1,000 rows of text end inside it)."""
+    head = TEXT_ROW * rows
     path = tmp_path / "rows.jsonl"
-    path.write_bytes(head + _random_bytes(400_000).replace(b"\n", b"\n\xff"))
+    binary = _random_bytes(400_000).replace(b"\0", b"\1").replace(b"\n", b"\n\xff")
+    path.write_bytes(head + binary)  # no NUL: one would refuse it in the first 64 KiB
     out = tmp_path / "out.jsonl"
     out.write_text("OLD")
     code, stdout, err = cli("batch", str(path), "-o", str(out), "-q")
@@ -255,7 +260,7 @@ def test_binary_after_text_stops_the_run_and_keeps_the_old_output(tmp_path: Path
         f"data), so the rest is not read; {SAVE}\n"
     )
     line = int(err.split(":")[1])
-    assert 2000 + 90 <= line <= 2000 + 110
+    assert rows + 90 <= line <= rows + 110
     assert out.read_text() == "OLD"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "rows.jsonl"]
 

@@ -104,13 +104,11 @@ class Source:
             if self.bytes_read >= FIRST_BLOCK:
                 break
         _refuse_binary(head, self.name)
-        yield from head
-        score = 0
-        for number, line in enumerate(read, len(head) + 1):
-            if isinstance(line, int):
-                self.bytes_read += line
-            else:
-                self.bytes_read += len(line)
+        score = 0  # scored from the first line: binary after a text head counts from its start
+        for number, line in enumerate(chain(head, read), 1):
+            if number > len(head):
+                self.bytes_read += line if isinstance(line, int) else len(line)
+            if isinstance(line, bytes):
                 if _not_text(line):
                     score += 1
                     if score >= NOT_TEXT:
