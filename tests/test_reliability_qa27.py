@@ -144,7 +144,7 @@ def test_the_base_as_an_overlay_in_a_real_process() -> None:
 # -- binary input to batch: refused at once, not read as rows -----------------------------------
 
 TEXT_ROW = b'{"name": "p", "answers": {"os": "linux"}}\n'
-SAVE = "give JSONL or CSV text saved as UTF-8"
+SAVE = "give the profiles as text saved as UTF-8"
 
 
 def _random_bytes(size: int, seed: int = 27) -> bytes:
@@ -402,3 +402,53 @@ def test_a_question_listed_twice_in_a_resume_file_counts_once(tmp_path: Path) ->
     child.sendcontrol("c")
     finish(child)
     assert child.exitstatus == 130
+
+
+# -- a rule file that is a symlink is named as the overlay names it ------------------------------
+
+
+@pytest.mark.usefixtures("in_checkout")
+def test_a_dangling_link_in_an_overlay_is_named_by_its_own_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ov/a.yaml -> missing.yaml`` said "ov/missing.yaml: no such file", a name that ``ls ov``
+    does not list: the loader showed every rule file below the working directory by its
+    resolved path."""
+    monkeypatch.chdir(tmp_path)
+    Path("ov").mkdir()
+    os.symlink("missing.yaml", "ov/a.yaml")
+    message = "ov/a.yaml: is a symbolic link to missing.yaml, which does not exist\n"
+    assert cli("recommend", "--rules", "ov") == (2, "", message)
+
+
+@pytest.mark.usefixtures("in_checkout")
+def test_an_error_in_a_linked_rule_file_names_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overlay's ``mine.yaml`` links to a file kept elsewhere: its error named the target."""
+    monkeypatch.chdir(tmp_path)
+    Path("elsewhere").mkdir()
+    Path("elsewhere/kept.yaml").write_text("rules:\n- just text\n")
+    Path("ov").mkdir()
+    os.symlink("../elsewhere/kept.yaml", "ov/mine.yaml")
+    code, out, err = cli("recommend", "--rules", "ov")
+    assert (code, out) == (2, "")
+    assert err.startswith("ov/mine.yaml:2:3: rule file rules[1]: expected a mapping")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/urandom"), reason="needs /dev/urandom")
+def test_random_bytes_as_a_json_document_are_refused_in_the_first_block() -> None:
+    """``batch - --input-format json < /dev/urandom`` read 64 MiB, then said "over the 64 MiB
+    limit for a YAML or JSON document; use JSONL or CSV", the wrong fix."""
+    with open("/dev/urandom", "rb") as stdin:
+        done = run_cli("batch", "-", "--input-format", "json", stdin=stdin.fileno())
+    assert (done.returncode, done.stdout, done.stderr.count("\n")) == (2, "", 1)
+    assert done.stderr.startswith("<stdin>: is not UTF-8 text (line ")
+
+
+def test_a_json_document_of_one_long_line_is_still_read(tmp_path: Path) -> None:
+    """The first 64 KiB of a one-line document end inside a character: that is not binary."""
+    path = tmp_path / "rows.json"
+    path.write_text('[{"name": "' + "é" * 40_000 + '", "answers": {"os": "linux"}}]')
+    code, out, _ = cli("batch", str(path), "-f", "csv", "-q")
+    assert (code, len(out.splitlines())) == (0, 2)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import os
 import re
@@ -52,7 +53,7 @@ FIELD_LIMIT = MAX_LINE  # characters in one CSV field, as the csv module counts 
 FIRST_BLOCK = 64 << 10  # bytes of a JSONL or CSV input looked at before its first row is given
 NOT_TEXT = 100  # the score of lines not text past which the rest of an input is not read
 TEXT_CREDIT = 10  # what a line of text takes off that score: a few bad rows in text never add up
-SAVE_AS_TEXT = "give JSONL or CSV text saved as UTF-8"
+SAVE_AS_TEXT = "give the profiles as text saved as UTF-8"
 DECOMPRESS = "decompress it first (gzip -dc FILE | recommender batch - --input-format FORMAT)"
 SIGNATURES = (  # how binary files begin, to name what was given instead of text
     (codecs.BOM_UTF16_LE, "UTF-16 text; save it as UTF-8"),
@@ -136,9 +137,15 @@ class Source:
             raise UserError(not_utf8(0), self.name)
 
     def read_all(self) -> bytes:
+        """The whole document. One whose first 64 KiB are binary data is refused there, as a
+        JSONL or CSV input is, not read on to the size limit: ``batch - --input-format json <
+        /dev/urandom`` said "over the 64 MiB limit; use JSONL or CSV"."""
         if self.size and self.size > MAX_DOCUMENT:
             raise self.too_big()
-        return self.read()
+        first = self.read(FIRST_BLOCK)
+        cut = len(first) == FIRST_BLOCK and not first.endswith(b"\n")
+        _refuse_binary(list(io.BytesIO(first).readlines()), self.name, cut)
+        return first + self.read()
 
     def too_big(self) -> UserError:
         size = f"is {self.size:,} bytes, " if self.size and self.size > MAX_DOCUMENT else ""
@@ -155,24 +162,27 @@ _BINARY_FROM_HERE = (
 )
 
 
-def _not_text(line: bytes) -> bool:
-    """Whether a line holds a NUL byte or does not decode as UTF-8 (ASCII is not decoded)."""
+def _not_text(line: bytes, cut: bool = False) -> bool:
+    """Whether a line holds a NUL byte or does not decode as UTF-8 (ASCII is not decoded);
+    ``cut``: the line was cut short, maybe inside a character, which is not held against it."""
     if b"\0" in line:
         return True
     if line.isascii():
         return False
     try:
-        line.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(line, final=not cut)
     except UnicodeDecodeError:
         return True
     return False
 
 
-def _refuse_binary(head: list[bytes | int], name: str) -> None:
+def _refuse_binary(head: list[bytes | int], name: str, cut: bool = False) -> None:
     """UserError when the first lines of an input are binary data, naming what it is when its
-    first bytes tell (a gzip, a zip, UTF-16) and the first line that is not text."""
+    first bytes tell (a gzip, a zip, UTF-16) and the first line that is not text. ``cut``: the
+    last line is cut short (a document's first block)."""
     text = [(n, line) for n, line in enumerate(head, 1) if isinstance(line, bytes) and line.strip()]
-    bad = [(n, line) for n, line in text if _not_text(line)]
+    last = len(head) if cut else 0
+    bad = [(n, line) for n, line in text if _not_text(line, n == last)]
     nul = next(((n, line) for n, line in bad if b"\0" in line), None)
     if nul is None and len(bad) * 2 <= len(text):
         return

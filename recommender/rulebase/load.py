@@ -259,9 +259,11 @@ def _cycle(start: str, reads: Mapping[str, frozenset[str]]) -> list[str]:
 def display(path: Path) -> Path:
     """A path relative to the working directory when it lies below it: shorter messages. A path
     that does not resolve (a symlink loop: RuntimeError, or OSError from Python 3.13) is shown as
-    given; reading it reports the problem."""
+    given; reading it reports the problem. A file that is a symlink keeps its own name: resolved,
+    a dangling one was "rules/missing.yaml: no such file", a name ``ls`` does not list, and an
+    error in a linked file named the target, not the file of the overlay."""
     try:
-        return path.resolve().relative_to(Path.cwd())
+        return (path.parent.resolve() / path.name).relative_to(Path.cwd())
     except (ValueError, OSError, RuntimeError):
         return path
 
