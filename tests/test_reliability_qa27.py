@@ -452,3 +452,14 @@ def test_a_json_document_of_one_long_line_is_still_read(tmp_path: Path) -> None:
     path.write_text('[{"name": "' + "é" * 40_000 + '", "answers": {"os": "linux"}}]')
     code, out, _ = cli("batch", str(path), "-f", "csv", "-q")
     assert (code, len(out.splitlines())) == (0, 2)
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\n \n"])
+def test_a_json_document_of_a_byte_order_mark_alone_is_empty(tmp_path: Path, data: bytes) -> None:
+    """It was "invalid JSON: Expecting value", where JSONL, CSV and YAML say the input is empty."""
+    path = tmp_path / "rows.json"
+    path.write_bytes(data)
+    message = (
+        f"{path}: the input is empty; expected a list of profiles or a mapping of name: answers\n"
+    )
+    assert cli("batch", str(path)) == (2, "", message)

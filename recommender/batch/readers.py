@@ -401,7 +401,7 @@ def read_yaml(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
 def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """A JSON document, read whole (within MAX_DOCUMENT) but decoded one profile at a time."""
     data = source.read_all()
-    if not data.strip():
+    if not data.removeprefix(codecs.BOM_UTF8).strip():  # a BOM alone, as an editor saves empty
         raise UserError(
             "the input is empty; expected a list of profiles or a mapping of name: answers",
             source.name,
