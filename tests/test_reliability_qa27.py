@@ -463,3 +463,35 @@ def test_a_json_document_of_a_byte_order_mark_alone_is_empty(tmp_path: Path, dat
         f"{path}: the input is empty; expected a list of profiles or a mapping of name: answers\n"
     )
     assert cli("batch", str(path)) == (2, "", message)
+
+
+# -- -o onto a read-only file system ------------------------------------------------------------
+
+
+@pytest.fixture()
+def read_only_dir(tmp_path: Path):
+    """A small tmpfs mounted read-only, where this process may mount one (root, with the
+    capability); else the test is skipped."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "ro,size=16k", "tmpfs", str(folder)]
+    try:
+        done = subprocess.run(mount, capture_output=True, timeout=30)
+    except OSError:
+        pytest.skip("no mount command")
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    yield folder
+    subprocess.run(["umount", str(folder)], capture_output=True, timeout=30)
+
+
+@pytest.mark.parametrize("command", [["recommend", "-a", "os=linux"], ["questions"]])
+def test_o_onto_a_read_only_file_system_says_so(read_only_dir: Path, command: list[str]) -> None:
+    """It said "no permission to write in DIR", which sends a user to chmod (and root, who has
+    every permission, was told it had none)."""
+    out = read_only_dir / "out.json"
+    message = (
+        f"{out}: cannot write here: {read_only_dir} is on a read-only file system; write the "
+        "file somewhere else\n"
+    )
+    assert cli(*command, "-o", str(out)) == (2, "", message)
