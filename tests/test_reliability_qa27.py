@@ -500,3 +500,36 @@ def test_o_onto_a_read_only_file_system_says_so(read_only_dir: Path, command: li
         "file somewhere else\n"
     )
     assert cli(*command, "-o", str(out)) == (2, "", message)
+
+
+# -- lines that end with CR alone -------------------------------------------------------------
+
+LONE_CR = (
+    "its lines end with CR alone (classic Mac OS line endings), so it reads as one line; save "
+    "it with LF or CRLF line endings"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("rows.csv", b"name,os\ra,linux\rb,windows\r"),
+        ("rows.jsonl", b'{"name": "a"}\r{"name": "b"}\r'),
+    ],
+)
+def test_a_file_with_lone_cr_line_endings_is_one_line_with_the_fix(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    """The CSV said "the header row: a carriage return (CR) inside an unquoted field; quote
+    the field or remove the CR" (removing them joins the rows); the JSONL was one error record,
+    "invalid JSON: Extra data", every profile lost, exit 1."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert cli("batch", str(path)) == (2, "", f"{path}: {LONE_CR}\n")
+
+
+def test_a_quoted_cr_in_a_csv_field_is_still_a_field(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b'name,os\r\n"a\rb",linux\r\n')
+    code, out, _ = cli("batch", str(path), "-f", "csv", "-q")
+    assert (code, out.count("\n1,"), out.count("\n2,")) == (0, 1, 0)

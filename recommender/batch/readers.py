@@ -106,6 +106,7 @@ class Source:
             if size >= FIRST_BLOCK:
                 break
         _refuse_binary(head, self.name)
+        _refuse_lone_cr(head, self.name)
         # from the first line: binary data after a text head counts from its start. The check
         # costs ~0.4 us a line (memchr, isascii), under 1% of a row's scoring.
         score = 0
@@ -201,6 +202,19 @@ def _refuse_binary(head: list[bytes | int], name: str, cut: bool = False) -> Non
     else:
         what = f"most of its first lines do not decode; {SAVE_AS_TEXT}"
     raise UserError(f"is not UTF-8 text (line {n}): {what}", name)
+
+
+def _refuse_lone_cr(head: list[bytes | int], name: str) -> None:
+    """UserError for a file whose lines end with CR alone (classic Mac OS, some exports): it
+    reads as one line, which was one error record ("invalid JSON: Extra data", a CSV header
+    "with a CR inside an unquoted field; remove the CR") and every profile lost."""
+    first = head[0] if len(head) == 1 else b""
+    if isinstance(first, bytes) and b"\r" in first.rstrip(b"\r\n"):
+        raise UserError(
+            "its lines end with CR alone (classic Mac OS line endings), so it reads as one line; "
+            "save it with LF or CRLF line endings",
+            name,
+        )
 
 
 def open_source(path: str, stdin: BinaryIO | None = None) -> Source:
