@@ -533,3 +533,16 @@ def test_a_quoted_cr_in_a_csv_field_is_still_a_field(tmp_path: Path) -> None:
     path.write_bytes(b'name,os\r\n"a\rb",linux\r\n')
     code, out, _ = cli("batch", str(path), "-f", "csv", "-q")
     assert (code, out.count("\n1,"), out.count("\n2,")) == (0, 1, 0)
+
+
+@pytest.mark.usefixtures("in_checkout")
+def test_duplicates_beside_a_disable_list_are_named_one_by_one(tmp_path: Path) -> None:
+    """A file that switches rules off is the user's own, however many ids it repeats: each
+    repeated id keeps its line, with the fix for that id."""
+    shutil.copy(SHIPPED / "research.yaml", tmp_path / "research.yaml")
+    with (tmp_path / "research.yaml").open("a") as f:
+        f.write("disable: [api-high]\n")
+    code, _, err = cli("recommend", "--rules", str(tmp_path))
+    assert code == 2
+    assert err.startswith(f'{tmp_path}/research.yaml:9:5: duplicate rule id "api-high"')
+    assert "looks like a copy" not in err

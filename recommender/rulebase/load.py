@@ -377,6 +377,8 @@ class _Builder:
             {"disable": ids}, {"disable": schema.RULE_FILE["disable"]}, name, "rule file"
         ):
             self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
+            if ids:  # nor this
+                self.defined[name] = self.defined.get(name, 0) + len(ids)
         self.cases.extend((c, name) for c in _good(doc, "cases", name))
         for n in _good(doc, "needs", name):
             self._add(self.needs, n, name, "need")
@@ -389,6 +391,7 @@ class _Builder:
     def _add_question(self, q: Map, file: str) -> None:
         if q.get("extend"):
             self.extra_options.setdefault(q["id"], []).append((q, file))
+            self.defined[file] = self.defined.get(file, 0) + 1  # its own: no copy does this
             return
         missing = [k for k in ("text", "help", "kind") if k not in q]
         if missing:
