@@ -209,7 +209,8 @@ def _refuse_lone_cr(head: list[bytes | int], name: str) -> None:
     reads as one line, which was one error record ("invalid JSON: Extra data", a CSV header
     "with a CR inside an unquoted field; remove the CR") and every profile lost."""
     first = head[0] if len(head) == 1 else b""
-    if isinstance(first, bytes) and b"\r" in first.rstrip(b"\r\n"):
+    pieces = first.split(b"\r") if isinstance(first, bytes) else []
+    if sum(1 for piece in pieces if piece.strip()) > 1:  # two rows or more, CR between them
         raise UserError(
             "its lines end with CR alone (classic Mac OS line endings), so it reads as one line; "
             "save it with LF or CRLF line endings",
