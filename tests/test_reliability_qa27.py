@@ -4,6 +4,7 @@ binary input to ``batch``, Ctrl-C during start-up). Each test failed on the code
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -14,6 +15,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SHIPPED, cli, run_cli
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from recommender.batch.readers import READERS, Source
 
 HOLDS = (
     "an overlay holds only new questions, frameworks, rules and cases, or replacements marked "
@@ -546,3 +551,34 @@ def test_duplicates_beside_a_disable_list_are_named_one_by_one(tmp_path: Path) -
     assert code == 2
     assert err.startswith(f'{tmp_path}/research.yaml:9:5: duplicate rule id "api-high"')
     assert "looks like a copy" not in err
+
+
+# -- property: text with scattered bad rows is never taken for binary ---------------------------
+
+GOOD = st.sampled_from([TEXT_ROW, b'{"name": "\xc3\xa9t\xc3\xa9"}\n', b"{oops\n", b"[]\n"])
+BAD = st.sampled_from([b'{"name": "caf\xe9"}\n', b"\xff\xfe\n", b'{"os": "\xc0\xaf"}\n'])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(GOOD.map(lambda r: (True, r)), BAD.map(lambda r: (False, r))),
+        min_size=1,
+        max_size=400,
+    )
+)
+def test_text_with_scattered_bad_rows_gives_a_record_per_row(lines: list) -> None:
+    """Bad rows no more than half of the lines and never more than nine in a row: every row is
+    read (a record each), none refused as binary. The JSONL reader is the one under test."""
+    run = longest = 0
+    for good, _ in lines:
+        run = 0 if good else run + 1
+        longest = max(longest, run)
+    bad = sum(not good for good, _ in lines)
+    assume(longest <= 9 and bad * 2 <= len(lines))
+    data = b"".join(row for _, row in lines)
+    rows = list(READERS["jsonl"](Source(io.BytesIO(data), "x.jsonl"), {}))
+    assert len(rows) == len(lines)
+    assert all(
+        row.error is not None for (good, _), row in zip(lines, rows, strict=True) if not good
+    )
