@@ -582,3 +582,17 @@ def test_text_with_scattered_bad_rows_gives_a_record_per_row(lines: list) -> Non
     assert all(
         row.error is not None for (good, _), row in zip(lines, rows, strict=True) if not good
     )
+
+
+@pytest.mark.parametrize("hint", ["sep=,", "sep=;", "SEP=,"])
+def test_excels_separator_hint_line_is_named(tmp_path: Path, hint: str) -> None:
+    """Excel writes "sep=," above the header; it was 'unknown question "sep="' and the list of
+    every question."""
+    path = tmp_path / "rows.csv"
+    path.write_text(f"{hint}\nname,os\na,linux\n")
+    first = hint.split(",")[0]
+    message = (
+        f'{path}:1: header column 1: "{first}" is the separator hint Excel writes above the '
+        "header, not a column; delete that first line\n"
+    )
+    assert cli("batch", str(path)) == (2, "", message)

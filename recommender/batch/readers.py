@@ -789,6 +789,11 @@ def _check_header(
 def _unknown_column(h: str, questions: Mapping[str, str]) -> str:
     """Why a header cell names no column, with the fix: a file saved with ';' or tabs between
     its columns (Excel does so in many locales) has one column whose name holds them all."""
+    if h.lower().startswith("sep="):  # Excel's hint line, "sep=,", above the real header
+        return (
+            f'"{h}" is the separator hint Excel writes above the header, not a column; delete '
+            "that first line"
+        )
     sep = next((c for c in ";\t|" if c in h), None)
     if sep is not None:
         shown = "tabs" if sep == "\t" else f"'{sep}'"
