@@ -596,3 +596,12 @@ def test_excels_separator_hint_line_is_named(tmp_path: Path, hint: str) -> None:
         "header, not a column; delete that first line\n"
     )
     assert cli("batch", str(path)) == (2, "", message)
+
+
+def test_a_csv_saved_with_two_byte_order_marks_is_read(tmp_path: Path) -> None:
+    """The second mark stayed in the first column's name: 'unknown question "\\ufeffname" (did
+    you mean "name"?)', the mark invisible, so the two names looked the same."""
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfname,os\na,linux\n")
+    code, out, _ = cli("batch", str(path), "-f", "csv", "-q")
+    assert (code, out.splitlines()[1].split(",")[:2]) == (0, ["1", "a"])

@@ -773,7 +773,8 @@ def _check_header(
             file,
             1,
         )
-    header = [h.strip() for h in header]
+    # a byte-order mark left after the one decoding drops (saved twice over): never a name
+    header = [h.strip().lstrip("\ufeff") if col == 0 else h.strip() for col, h in enumerate(header)]
     seen: set[str] = set()
     for col, h in enumerate(header, 1):
         if not h:
