@@ -478,13 +478,11 @@ def test_a_json_document_of_a_byte_order_mark_alone_is_empty(tmp_path: Path, dat
 # -- -o onto a read-only file system ------------------------------------------------------------
 
 
-@pytest.fixture()
-def read_only_dir(tmp_path: Path):
-    """A small tmpfs mounted read-only, where this process may mount one (root, with the
+def _small_tmpfs(folder: Path, options: str):
+    """A 16 KiB tmpfs at ``folder``, where this process may mount one (root, with the
     capability); else the test is skipped."""
-    folder = tmp_path / "ro"
     folder.mkdir()
-    mount = ["mount", "-t", "tmpfs", "-o", "ro,size=16k", "tmpfs", str(folder)]
+    mount = ["mount", "-t", "tmpfs", "-o", f"{options},size=16k", "tmpfs", str(folder)]
     try:
         done = subprocess.run(mount, capture_output=True, timeout=30)
     except OSError:
@@ -493,6 +491,16 @@ def read_only_dir(tmp_path: Path):
         pytest.skip("cannot mount a tmpfs here")
     yield folder
     subprocess.run(["umount", str(folder)], capture_output=True, timeout=30)
+
+
+@pytest.fixture()
+def read_only_dir(tmp_path: Path):
+    yield from _small_tmpfs(tmp_path / "ro", "ro")
+
+
+@pytest.fixture()
+def full_dir(tmp_path: Path):
+    yield from _small_tmpfs(tmp_path / "full", "rw")
 
 
 @pytest.mark.parametrize("command", [["recommend", "-a", "os=linux"], ["questions"]])
@@ -605,3 +613,17 @@ def test_a_csv_saved_with_two_byte_order_marks_is_read(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfname,os\na,linux\n")
     code, out, _ = cli("batch", str(path), "-f", "csv", "-q")
     assert (code, out.splitlines()[1].split(",")[:2]) == (0, ["1", "a"])
+
+
+def test_o_onto_a_full_disk_keeps_the_old_file_and_leaves_no_temporary(
+    full_dir: Path, tmp_path: Path
+) -> None:
+    """A guard: 500 records do not fit in 16 KiB; the old file stays whole, nothing is left."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_bytes(TEXT_ROW * 500)
+    out = full_dir / "out.jsonl"
+    out.write_text("OLD")
+    code, stdout, err = cli("batch", str(rows), "-o", str(out), "-q")
+    assert (code, stdout, err) == (2, "", f"recommender: {out}: No space left on device\n")
+    assert out.read_text() == "OLD"
+    assert [p.name for p in full_dir.iterdir()] == ["out.jsonl"]
