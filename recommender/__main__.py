@@ -20,7 +20,8 @@ def main() -> int:
     (``nohup``)."""
     import signal
 
-    # put back after: the executable's own early handlers then see it to its last moment
+    # put back after run(): in the executable these are the early handlers, so a signal while
+    # the interpreter exits is still one line and 128 + its number
     before = {s: signal.signal(s, _early) for s in live_stop_signals()}
     from recommender.cli import run
 

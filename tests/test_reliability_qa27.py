@@ -627,3 +627,13 @@ def test_o_onto_a_full_disk_keeps_the_old_file_and_leaves_no_temporary(
     assert (code, stdout, err) == (2, "", f"recommender: {out}: No space left on device\n")
     assert out.read_text() == "OLD"
     assert [p.name for p in full_dir.iterdir()] == ["out.jsonl"]
+
+
+def test_the_early_lines_are_the_clis() -> None:
+    """The early handler cannot import the CLI's wording (``errors`` imports ``enum``): its own
+    copy is pinned to :meth:`Terminated.what` here."""
+    import recommender
+    from recommender.errors import Terminated
+
+    for name, what in recommender._STOPS:
+        assert Terminated(int(getattr(signal, name))).what() == what
