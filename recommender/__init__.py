@@ -10,13 +10,63 @@ The Python API::
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+import sys  # built in, loaded before any code of Python's own runs
 
 __version__ = "0.1.0"
 
+# The executable's stop signals, from its first moment (``__main__`` hands them to the CLI). Only
+# ``_signal``, the C module under ``signal``, which imports ``enum`` (~15 ms in an installed
+# layout); a Ctrl-C in any import before these handlers was a KeyboardInterrupt traceback.
+_STOPS = (
+    ("SIGINT", "interrupted"),
+    ("SIGTERM", "stopped by SIGTERM"),
+    ("SIGHUP", "stopped by SIGHUP"),
+    ("SIGQUIT", "stopped by SIGQUIT"),
+)
+
+
+def _take_stop_signals() -> None:
+    """Until the CLI takes over, a stop signal ends the executable with the CLI's one line and
+    128 + its number (:func:`_early`). One ignored at the start stays ignored (``nohup``)."""
+    import _signal  # type: ignore[import-not-found]
+
+    for name, _ in _STOPS:
+        number = getattr(_signal, name, None)
+        if number is not None and _signal.getsignal(number) is not _signal.SIG_IGN:
+            _signal.signal(number, _early)
+
+
+def _early(signum: int, frame: object) -> None:
+    """Nothing is open yet (no file written, no child started): nothing needs cleaning up."""
+    import _signal
+    import os
+
+    what = next(w for name, w in _STOPS if getattr(_signal, name, None) == signum)
+    os.write(2, f"recommender: {what}\n".encode())
+    os._exit(128 + signum)
+
+
+def _run_as_main() -> bool:
+    """Whether this is ``python -m recommender`` importing its package: runpy sets ``argv[0]``
+    to ``-m`` while it does. Another ``-m`` program that imports this package is left alone."""
+    args = sys.orig_argv
+    return sys.argv[:1] == ["-m"] and (
+        "-mrecommender" in args or "-m" in args and args[args.index("-m") + 1 :][:1] == [__name__]
+    )
+
+
+if _run_as_main():
+    _take_stop_signals()
+
+# The rest only after that: ``typing`` is ~4 ms in which a Ctrl-C under ``python -m`` was a
+# traceback. It is the one import here at run time (the console script imports this package
+# before ``__main__`` takes the signals).
+from typing import TYPE_CHECKING  # noqa: E402
+
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     from recommender.errors import UserError, UserErrors
     from recommender.rulebase.conditions import Facts
     from recommender.rulebase.load import load_rules
@@ -40,6 +90,7 @@ if TYPE_CHECKING:
         WhyNot,
     )
     from recommender.scoring.result import rank as rank
+
 
 # The API's names, imported on first use (PEP 562): the executable imports this package before it
 # can install its signal handlers (recommender.cli), so importing it must not import the rule base
@@ -66,6 +117,8 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'recommender' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value
     return value

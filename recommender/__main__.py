@@ -1,12 +1,12 @@
 """The ``recommender`` executable, and ``python -m recommender``."""
 
-from __future__ import annotations
+# Before any other import: each one is time in which a Ctrl-C was a KeyboardInterrupt traceback
+# (``python -m`` has taken them already, while it imported the package).
+from recommender import _early, _take_stop_signals
 
-import os
-import signal
-from types import FrameType
+_take_stop_signals()
 
-from recommender.errors import Terminated, live_stop_signals
+from recommender.errors import live_stop_signals  # noqa: E402
 
 
 def main() -> int:
@@ -14,9 +14,14 @@ def main() -> int:
 
     Importing the command line takes ~0.1 s, before it installs its own handlers: a Ctrl-C then
     was a ``KeyboardInterrupt`` traceback, and SIGTERM killed the process by the signal. Until the
-    CLI takes over, a stop signal ends the run with the CLI's one line and 128 + its number.
-    Nothing is open yet (no file written, no child started), so nothing needs cleaning up.
-    A signal ignored at the start stays ignored (``nohup``)."""
+    CLI takes over, a stop signal ends the run with the CLI's one line and 128 + its number
+    (:func:`recommender._early`, taken when the package or this module is imported: the console
+    script imports this module, then calls this). A signal ignored at the start stays ignored
+    (``nohup``)."""
+    import signal
+
+    # put back after run(): in the executable these are the early handlers, so a signal while
+    # the interpreter exits is still one line and 128 + its number
     before = {s: signal.signal(s, _early) for s in live_stop_signals()}
     from recommender.cli import run
 
@@ -25,12 +30,6 @@ def main() -> int:
     finally:
         for s, handler in before.items():
             signal.signal(s, handler)
-
-
-def _early(signum: int, frame: FrameType | None) -> None:
-    stop = Terminated(signum)
-    os.write(2, f"recommender: {stop.what()}\n".encode())
-    os._exit(stop.exit_code)
 
 
 if __name__ == "__main__":

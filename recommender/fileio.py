@@ -528,8 +528,20 @@ def _new_file(path: str, flag: str) -> str:
 
 
 def _writable(directory: str, path: str) -> None:
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write here: no permission to write in {directory}", path)
+    if os.access(directory, os.W_OK | os.X_OK):
+        return
+    if _read_only(directory):  # "no permission" sent a user to chmod, which cannot help
+        problem = f"{directory} is on a read-only file system; write the file somewhere else"
+        raise UserError(f"cannot write here: {problem}", path)
+    raise UserError(f"cannot write here: no permission to write in {directory}", path)
+
+
+def _read_only(directory: str) -> bool:
+    """Whether ``directory`` is on a file system mounted read-only (EROFS, whoever asks)."""
+    try:
+        return bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _special(path: str, mode: int, flag: str) -> Target:

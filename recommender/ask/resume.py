@@ -93,7 +93,8 @@ def load(rules: RuleBase, path: Path | None = None) -> Progress:
         )
     answers = normalize_answers(doc.get("answers") or {}, rules, str(path), doc.get("answers"))
     known = {q.id for q in rules.questions}
-    asked = [qid for qid in doc.get("asked") or [] if qid in known]
+    # each once: a question listed twice (a file edited by hand) was counted twice as put
+    asked = list(dict.fromkeys(qid for qid in doc.get("asked") or [] if qid in known))
     return Progress(answers, [*asked, *(q for q in answers if q not in asked)])
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import os
 import re
@@ -49,6 +50,21 @@ PROFILE_KEYS = ("name", "answers", "description")
 SHAPE = "a mapping of question: answer, or {name: ..., answers: {question: answer}}"
 TOO_BIG = "use JSONL or CSV, which have no size limit"
 FIELD_LIMIT = MAX_LINE  # characters in one CSV field, as the csv module counts them
+FIRST_BLOCK = 64 << 10  # bytes of a JSONL or CSV input looked at before its first row is given
+NOT_TEXT = 100  # the score of lines not text past which the rest of an input is not read
+TEXT_CREDIT = 10  # what a line of text takes off that score: a few bad rows in text never add up
+SAVE_AS_TEXT = "give the profiles as text saved as UTF-8"
+DECOMPRESS = "decompress it first (gzip -dc FILE | recommender batch - --input-format FORMAT)"
+SIGNATURES = (  # how binary files begin, to name what was given instead of text
+    (codecs.BOM_UTF16_LE, "UTF-16 text; save it as UTF-8"),
+    (codecs.BOM_UTF16_BE, "UTF-16 text; save it as UTF-8"),
+    (b"\x1f\x8b", f"gzip-compressed data; {DECOMPRESS}"),
+    (b"\xfd7zXZ\x00", f"xz-compressed data; {DECOMPRESS.replace('gzip', 'xz')}"),
+    (b"\x28\xb5\x2f\xfd", f"zstd-compressed data; {DECOMPRESS.replace('gzip', 'zstd')}"),
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook is one); save the sheet as CSV UTF-8"),
+    (b"\x89PNG", f"a PNG image; {SAVE_AS_TEXT}"),
+    (b"%PDF-", f"a PDF document; {SAVE_AS_TEXT}"),
+)
 
 
 @frozen
@@ -72,9 +88,40 @@ class Source:
         self.head = b""  # the first two bytes, once read: a UTF-16 byte-order mark is refused
 
     def lines(self) -> Iterator[bytes | int]:
-        """Each line; a line over MAX_LINE bytes comes as its length (an int), never held."""
-        for line in lines(self.stream, MAX_LINE, self.name):
-            self.bytes_read += line if isinstance(line, int) else len(line)
+        """Each line; a line over MAX_LINE bytes comes as its length (an int), never held.
+
+        Binary data is refused, not read as rows: ``batch - < /dev/urandom`` ran for ever, an
+        error record a line, and a PNG or a gzip of a JSONL gave a screen of them. The first
+        :data:`FIRST_BLOCK` bytes are looked at before the first line is given (refused: a NUL
+        byte, which text never holds, or mostly lines that do not decode, as git and grep tell
+        binary); further on, lines that are not text score a point each and lines of text take
+        :data:`TEXT_CREDIT` off, and at :data:`NOT_TEXT` the rest is not read (text with binary
+        appended, an endless pipe of it). One bad row in text stays one error record."""
+        read = lines(self.stream, MAX_LINE, self.name)
+        head: list[bytes | int] = []
+        size = 0
+        for line in read:
+            head.append(line)
+            size += line if isinstance(line, int) else len(line)
+            if size >= FIRST_BLOCK:
+                break
+        _refuse_binary(head, self.name)
+        _refuse_lone_cr(head, self.name)
+        # from the first line: binary data after a text head counts from its start. The check
+        # costs ~0.4 us a line (memchr, isascii), under 1% of a row's scoring.
+        score = 0
+        for number, line in enumerate(chain(head, read), 1):
+            if isinstance(line, int):
+                self.bytes_read += line
+                yield line
+                continue
+            self.bytes_read += len(line)
+            if b"\0" in line or not line.isascii() and _undecodable(line):
+                score += 1
+                if score >= NOT_TEXT:
+                    raise UserError(_BINARY_FROM_HERE, self.name, number)
+            elif score:
+                score = max(0, score - TEXT_CREDIT)
             yield line
 
     def read(self, size: int = -1) -> bytes:
@@ -96,9 +143,15 @@ class Source:
             raise UserError(not_utf8(0), self.name)
 
     def read_all(self) -> bytes:
+        """The whole document. One whose first 64 KiB are binary data is refused there, as a
+        JSONL or CSV input is, not read on to the size limit: ``batch - --input-format json <
+        /dev/urandom`` said "over the 64 MiB limit; use JSONL or CSV"."""
         if self.size and self.size > MAX_DOCUMENT:
             raise self.too_big()
-        return self.read()
+        first = self.read(FIRST_BLOCK)
+        cut = len(first) == FIRST_BLOCK and not first.endswith(b"\n")
+        _refuse_binary(list(io.BytesIO(first).readlines()), self.name, cut)
+        return first + self.read()
 
     def too_big(self) -> UserError:
         size = f"is {self.size:,} bytes, " if self.size and self.size > MAX_DOCUMENT else ""
@@ -106,6 +159,62 @@ class Source:
             f"{size}over the {MAX_DOCUMENT >> 20} MiB limit for a YAML or JSON document; "
             + TOO_BIG,
             self.name,
+        )
+
+
+_BINARY_FROM_HERE = (
+    "is not UTF-8 text from about here on (NUL bytes, bytes that do not decode: binary data), "
+    f"so the rest is not read; {SAVE_AS_TEXT}"
+)
+
+
+def _not_text(line: bytes, cut: bool = False) -> bool:
+    """Whether a line holds a NUL byte or does not decode as UTF-8 (ASCII is not decoded);
+    ``cut``: the line was cut short, maybe inside a character, which is not held against it."""
+    return b"\0" in line or not line.isascii() and _undecodable(line, cut)
+
+
+def _undecodable(line: bytes, cut: bool = False) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(line, final=not cut)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _refuse_binary(head: list[bytes | int], name: str, cut: bool = False) -> None:
+    """UserError when the first lines of an input are binary data, naming what it is when its
+    first bytes tell (a gzip, a zip, UTF-16) and the first line that is not text. ``cut``: the
+    last line is cut short (a document's first block)."""
+    text = [(n, line) for n, line in enumerate(head, 1) if isinstance(line, bytes) and line.strip()]
+    last = len(head) if cut else 0
+    bad = [(n, line) for n, line in text if _not_text(line, n == last)]
+    nul = next(((n, line) for n, line in bad if b"\0" in line), None)
+    if nul is None and len(bad) * 2 <= len(text):
+        return
+    n, line = nul or bad[0]
+    first = head[0] if head and isinstance(head[0], bytes) else b""
+    what = next((why for sign, why in SIGNATURES if first.startswith(sign)), None)
+    if what is not None:  # a file of that kind from its first byte
+        n = 1
+    elif nul is not None:
+        what = f"it holds a NUL byte, as binary files do; {SAVE_AS_TEXT}"
+    else:
+        what = f"most of its first lines do not decode; {SAVE_AS_TEXT}"
+    raise UserError(f"is not UTF-8 text (line {n}): {what}", name)
+
+
+def _refuse_lone_cr(head: list[bytes | int], name: str) -> None:
+    """UserError for a file whose lines end with CR alone (classic Mac OS, some exports): it
+    reads as one line, which was one error record ("invalid JSON: Extra data", a CSV header
+    "with a CR inside an unquoted field; remove the CR") and every profile lost."""
+    first = head[0] if len(head) == 1 else b""
+    pieces = first.split(b"\r") if isinstance(first, bytes) else []
+    if sum(1 for piece in pieces if piece.strip()) > 1:  # two rows or more, CR between them
+        raise UserError(
+            "its lines end with CR alone (classic Mac OS line endings), so it reads as one line; "
+            "save it with LF or CRLF line endings",
+            name,
         )
 
 
@@ -312,7 +421,7 @@ def read_yaml(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
 def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """A JSON document, read whole (within MAX_DOCUMENT) but decoded one profile at a time."""
     data = source.read_all()
-    if not data.strip():
+    if not data.removeprefix(codecs.BOM_UTF8).strip():  # a BOM alone, as an editor saves empty
         raise UserError(
             "the input is empty; expected a list of profiles or a mapping of name: answers",
             source.name,
@@ -664,7 +773,8 @@ def _check_header(
             file,
             1,
         )
-    header = [h.strip() for h in header]
+    # a byte-order mark left after the one decoding drops (saved twice over): never a name
+    header = [h.strip().lstrip("\ufeff") if col == 0 else h.strip() for col, h in enumerate(header)]
     seen: set[str] = set()
     for col, h in enumerate(header, 1):
         if not h:
@@ -680,6 +790,11 @@ def _check_header(
 def _unknown_column(h: str, questions: Mapping[str, str]) -> str:
     """Why a header cell names no column, with the fix: a file saved with ';' or tabs between
     its columns (Excel does so in many locales) has one column whose name holds them all."""
+    if h.lower().startswith("sep="):  # Excel's hint line, "sep=,", above the real header
+        return (
+            f'"{h}" is the separator hint Excel writes above the header, not a column; delete '
+            "that first line"
+        )
     sep = next((c for c in ";\t|" if c in h), None)
     if sep is not None:
         shown = "tabs" if sep == "\t" else f"'{sep}'"

@@ -33,7 +33,12 @@ from recommender.errors import UserError
 from recommender.fileio import MAX_DEPTH, make_dirs, read_bytes, write_derived
 from recommender.paths import cache_dir
 from recommender.rulebase import conditions, model, schema
-from recommender.rulebase.load import display, load_rules, rule_files, shipped_rules_dir
+from recommender.rulebase.load import (
+    display,
+    load_rules,
+    rule_dirs,
+    rule_files,
+)
 from recommender.rulebase.yamlio import MAX_BYTES
 from recommender.values import Value, frozen
 
@@ -389,7 +394,7 @@ def load_rules_cached(*overlays: str) -> model.RuleBase:
     """Like ``load_rules(*overlays, cases=False)``, served from the cache when no rule file has
     changed. The example cases are left out: only ``rules test`` reads them, and decoding them
     was a third of the cache's cost on every run."""
-    dirs = [str(shipped_rules_dir()), *overlays]
+    dirs = [str(d) for d in rule_dirs(overlays)]  # each once; the base as an overlay refused
     try:
         key = _key([str(p) for d in dirs for p in rule_files(Path(d), cases=False)])
     except (UserError, OSError):

@@ -47,6 +47,15 @@ LOOP = (
     "symlink loop: the link leads back to itself, never to a file; point it at a rule file or "
     "remove it"
 )
+OVERLAY_HOLDS = (
+    "an overlay holds only new questions, frameworks, rules and cases, or replacements marked "
+    "`override: true`"
+)
+BASE_AGAIN = (
+    "is the shipped rule base, which is always read; drop it from --rules and RECOMMENDER_RULES "
+    f"({OVERLAY_HOLDS})"
+)
+COPY_MIN = 5  # fewer duplicates than this are listed one by one: each line is then the clearest
 
 
 def shipped_rules_dir() -> Path:
@@ -126,8 +135,9 @@ def load_rules(
     leaves out the example cases of ``tests/`` (only ``rules test`` reads them).
     """
     if files is None:
-        dirs = [Path(base) if base is not None else shipped_rules_dir(), *map(Path, overlays)]
-        paths = [p for d in dirs for p in rule_files(d, cases)]
+        seen: set[str] = set()
+        dirs = rule_dirs(overlays, base)
+        paths = [p for d in dirs for p in rule_files(d, cases) if first_time(p, seen)]
     else:
         paths = [Path(f) for f in files]
     builder = _Builder()
@@ -138,6 +148,51 @@ def load_rules(
     if cycles:
         raise UserErrors(cycles) if len(cycles) > 1 else cycles[0]
     return rules
+
+
+def rule_dirs(
+    overlays: Sequence[str | os.PathLike[str]], base: str | os.PathLike[str] | None = None
+) -> list[Path]:
+    """The base directory, then each overlay once. An overlay that is the base itself
+    (``--rules rules`` in the checkout, or its absolute path) is refused with one line: read
+    twice, every id in it was a duplicate of itself, a hundred lines naming one place twice.
+    One given twice (``--rules D`` and ``RECOMMENDER_RULES=D``) is read once, as asked."""
+    dirs = [Path(base) if base is not None else shipped_rules_dir()]
+    for overlay in map(Path, overlays):
+        same = next((d for d in dirs if _same_dir(overlay, d)), None)
+        if same is dirs[0]:
+            raise UserError(BASE_AGAIN, str(overlay))
+        if same is None:
+            dirs.append(overlay)
+    return dirs
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one directory (a missing one is itself: its reader says so)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def file_key(path: Path) -> str:
+    """The file a path names; a path that does not resolve (a symlink loop) is only itself, and
+    loading it reports the loop."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
+
+
+def first_time(path: Path, seen: set[str]) -> bool:
+    """Whether ``path`` names a file not yet in ``seen`` (then noted there): an overlay's link to
+    a base file is that file, read once. A set, not a scan of the files taken: 2,000 overlay
+    files took minutes, each resolved against every other."""
+    key = file_key(path)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def follow_up_cycles(rules: RuleBase) -> list[UserError]:
@@ -204,11 +259,19 @@ def _cycle(start: str, reads: Mapping[str, frozenset[str]]) -> list[str]:
 def display(path: Path) -> Path:
     """A path relative to the working directory when it lies below it: shorter messages. A path
     that does not resolve (a symlink loop: RuntimeError, or OSError from Python 3.13) is shown as
-    given; reading it reports the problem."""
+    given; reading it reports the problem. A file that is a symlink keeps its own name: resolved,
+    a dangling one was "rules/missing.yaml: no such file", a name ``ls`` does not list, and an
+    error in a linked file named the target, not the file of the overlay."""
     try:
-        return path.resolve().relative_to(Path.cwd())
+        return (path.parent.resolve() / path.name).relative_to(Path.cwd())
     except (ValueError, OSError, RuntimeError):
         return path
+
+
+def _home(file: str) -> str:
+    """The rules directory a rule file belongs to: its folder, or the one above ``tests/``."""
+    folder = os.path.dirname(file) or "."
+    return os.path.dirname(folder) or "." if os.path.basename(folder) == "tests" else folder
 
 
 def symlink_loop(path: Path) -> bool:
@@ -282,6 +345,8 @@ class _Builder:
             set()
         )  # rules with schema errors: kept for ids and references only
         self.files: list[str] = []
+        self.defined: dict[str, int] = {}  # per file: the items it defines by id or name
+        self.again: dict[str, list[tuple[UserError, str, str]]] = {}  # its duplicates
 
     def add_file(self, path: Path) -> None:
         name = shown_name(path)  # ``-``: a rule file on standard input, ``<stdin>``
@@ -312,6 +377,8 @@ class _Builder:
             {"disable": ids}, {"disable": schema.RULE_FILE["disable"]}, name, "rule file"
         ):
             self.disable.extend((rid, name, ids.at(i)) for i, rid in enumerate(ids))
+            if ids:  # nor this
+                self.defined[name] = self.defined.get(name, 0) + len(ids)
         self.cases.extend((c, name) for c in _good(doc, "cases", name))
         for n in _good(doc, "needs", name):
             self._add(self.needs, n, name, "need")
@@ -324,6 +391,7 @@ class _Builder:
     def _add_question(self, q: Map, file: str) -> None:
         if q.get("extend"):
             self.extra_options.setdefault(q["id"], []).append((q, file))
+            self.defined[file] = self.defined.get(file, 0) + 1  # its own: no copy does this
             return
         missing = [k for k in ("text", "help", "kind") if k not in q]
         if missing:
@@ -340,15 +408,18 @@ class _Builder:
         self, table: dict[str, tuple[Map, str]], item: Map, file: str, what: str, key: str = "id"
     ) -> None:
         key = item[key]
+        self.defined[file] = self.defined.get(file, 0) + 1
         if key in table and not item.get("override"):
             first = _origin(table[key][1], table[key][0])
-            self.errors.append(
+            self._duplicate(
                 UserError(
                     f'duplicate {what} id "{key}" (first defined at {first}); '
                     f"add `override: true` to replace it on purpose",
                     file,
                     *item.pos,
-                )
+                ),
+                f'{what} id "{key}"',
+                first.file,
             )
             return
         if item.get("override") and key not in table:
@@ -361,6 +432,41 @@ class _Builder:
                 )
             )
         table[key] = (item, file)
+
+    def _duplicate(self, error: UserError, what: str, first: str) -> None:
+        """A duplicate id, noted per file: a file or directory made only of them is a copy."""
+        self.errors.append(error)
+        self.again.setdefault(error.file or "", []).append((error, what, first))
+
+    def _copies(self) -> None:
+        """A copy of earlier rule files (the shipped base copied into an overlay, say after
+        ``pip install`` put the base in site-packages) is one line, not one per id: every id
+        in it was a duplicate, a hundred lines saying one thing. A directory whose every file
+        with ids is such a copy is one line; so is a lone copied file."""
+        copied = [f for f, again in self.again.items() if len(again) == self.defined.get(f)]
+        groups: dict[str, list[str]] = {}
+        for f in copied:
+            groups.setdefault(_home(f), []).append(f)
+        for home, files in groups.items():
+            mine = [f for f in self.defined if _home(f) == home]
+            whole = len(files) > 1 and sorted(files) == sorted(mine)
+            for where in [files] if whole else [[f] for f in files]:
+                if sum(len(self.again[f]) for f in where) >= COPY_MIN:
+                    self._copy(where, home if whole else None)
+
+    def _copy(self, files: list[str], home: str | None) -> None:
+        again = [d for f in files for d in self.again[f]]
+        gone = {id(e) for e, _, _ in again}
+        self.errors = [e for e in self.errors if id(e) not in gone]
+        first, what, _ = again[0]
+        origins = sorted({_home(o) for _, _, o in again})
+        of = f"{origins[0]}/" if len(origins) == 1 else "earlier rule files"
+        message = (
+            f"looks like a copy of {of}: all {len(again)} of its ids and case names are "
+            f"defined there already (the first: {what}); {OVERLAY_HOLDS}"
+        )
+        where = (home,) if home is not None else (first.file, first.line, first.col)
+        self.errors.append(UserError(message, *where))
 
     def finish(self) -> RuleBase:
         listed = self._questions()
@@ -387,6 +493,7 @@ class _Builder:
         )
         if not frameworks and not self.errors:
             self.errors.append(UserError("no frameworks defined (expected a frameworks.yaml)"))
+        self._copies()
         if self.errors:
             order = {f: i for i, f in enumerate(self.files)}
             errors = sorted(
@@ -681,11 +788,13 @@ class _Builder:
         first: dict[str, Origin] = {}
         for c, file in self.cases:
             name = c["name"]
+            self.defined[file] = self.defined.get(file, 0) + 1
             if name in first:
                 message = (
                     f'duplicate case name "{name}" (first defined at {first[name]}); '
                     "give each case its own name"
                 )
-                self.errors.append(UserError(message, file, *c.pos))
+                error = UserError(message, file, *c.pos)
+                self._duplicate(error, f'case name "{name}"', first[name].file)
             first.setdefault(name, _origin(file, c))
         return tuple(self._case(c, file, lookup) for c, file in self.cases)

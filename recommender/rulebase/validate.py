@@ -16,9 +16,11 @@ from recommender.errors import UserError, UserErrors
 from recommender.fileio import dangling, open_input
 from recommender.rulebase.load import (
     LOOP,
+    file_key,
+    first_time,
     load_rules,
+    rule_dirs,
     rule_files,
-    shipped_rules_dir,
     symlink_loop,
 )
 from recommender.rulebase.model import RuleBase
@@ -31,25 +33,25 @@ def plan(
     paths: Sequence[PathLike], overlays: Sequence[PathLike] = (), base: PathLike | None = None
 ) -> tuple[list[Path], list[UserError]]:
     """The files to load, in order, and the problems found while finding them (missing paths)."""
-    dirs = [Path(base) if base is not None else shipped_rules_dir(), *map(Path, overlays)]
+    dirs = rule_dirs(overlays, base)
     files: list[Path] = []
     errors: list[UserError] = []
-    seen: set[str] = set()  # each file's _key: one lookup, not a resolve per file already taken
+    seen: set[str] = set()  # each file's file_key: one lookup, not a resolve per file already taken
     extra = [Path(p) for p in paths if str(p) != "-" and Path(p).is_dir()]
-    taken = {_key(d) for d in dirs}
-    for directory in [*dirs, *(d for d in extra if _key(d) not in taken)]:
+    taken = {file_key(d) for d in dirs}
+    for directory in [*dirs, *(d for d in extra if file_key(d) not in taken)]:
         try:
             new = rule_files(directory)
         except UserError as exc:
             errors.append(exc)
             continue
-        files.extend(f for f in new if _first(f, seen))
+        files.extend(f for f in new if first_time(f, seen))
     for p in map(Path, paths):
         if str(p) == "-":  # standard input, read once as one rule file (yamlio: bounded)
             if STDIN_FILE not in files:
                 files.append(STDIN_FILE)
         elif p.is_file():
-            if _first(p, seen):
+            if first_time(p, seen):
                 files.append(p)
         elif not p.exists():
             errors.append(
@@ -63,25 +65,6 @@ def plan(
             except UserError as exc:
                 errors.append(exc)
     return files, errors
-
-
-def _key(path: Path) -> str:
-    """The file a path names; a path that does not resolve (a symlink loop) is only itself, and
-    loading it reports the loop."""
-    try:
-        return str(path.resolve())
-    except (OSError, RuntimeError):
-        return os.path.abspath(path)
-
-
-def _first(path: Path, seen: set[str]) -> bool:
-    """Whether ``path`` names a file not yet in ``seen`` (then noted there). A set, not a scan
-    of the files taken: 2,000 overlay files took minutes, each resolved against every other."""
-    key = _key(path)
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
 
 
 def validate(
