@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -641,3 +642,24 @@ def test_the_early_lines_are_the_clis() -> None:
 
     for name, what in recommender._STOPS:
         assert Terminated(int(getattr(signal, name))).what() == what
+
+
+@pytest.mark.usefixtures("shipped_only")
+@pytest.mark.parametrize("good", [1500, 2100])  # text past the first 64 KiB, looked at whole
+def test_rows_read_before_a_refusal_partway_are_all_written(tmp_path: Path, good: int) -> None:
+    """Binary data after a text head is refused where it is met; every row before that line is
+    on stdout, as the README says. Up to a block (1,024 rows) read before it were lost, since
+    the refusal ended the block they were in."""
+    src = tmp_path / "mixed.jsonl"
+    junk = random.Random(good).randbytes(400_000)
+    text = "".join(
+        f'{{"name": "p{i}", "answers": {{"audience": "beginner"}}}}\n' for i in range(good)
+    )
+    src.write_bytes(text.encode() + junk)
+    code, out, err = cli("batch", str(src), "-f", "csv", "-q")
+    refused = err.splitlines()[-1]
+    assert code == 2 and refused.startswith(f"{src}:") and "is not UTF-8 text" in refused
+    line = int(refused.split(":")[1])
+    rows = out.splitlines()[1:]  # under the header: one row per line before the refused one
+    assert [int(r.split(",")[0]) for r in rows] == list(range(1, line))
+    assert all(f",p{i},pytorch," in rows[i] for i in range(good))

@@ -119,7 +119,7 @@ class Source:
             if b"\0" in line or not line.isascii() and _undecodable(line):
                 score += 1
                 if score >= NOT_TEXT:
-                    raise UserError(_BINARY_FROM_HERE, self.name, number)
+                    raise CutShort(_BINARY_FROM_HERE, self.name, number)
             elif score:
                 score = max(0, score - TEXT_CREDIT)
             yield line
@@ -160,6 +160,13 @@ class Source:
             + TOO_BIG,
             self.name,
         )
+
+
+class CutShort(UserError):
+    """A line stream (JSONL, CSV) refused partway, where binary data begins: each line before it
+    is a profile of its own, so the rows read before it are still scored and written
+    (``batch.run``). A JSON or YAML document refused partway is one bad document: its rows go
+    no further than the blocks of 1,024 already written (none, for most documents)."""
 
 
 _BINARY_FROM_HERE = (

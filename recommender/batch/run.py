@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any, Protocol
 
-from recommender.batch.readers import Row, locate
+from recommender.batch.readers import CutShort, Row, locate
 from recommender.errors import UserError
 from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import RuleBase
@@ -201,7 +201,19 @@ def _key(qid: str, value: Any) -> tuple[Any, ...] | None:
 
 
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    while block := list(islice(rows, size)):
+    """Blocks of ``size`` rows. A line stream refused partway (:class:`CutShort`) ends after a
+    last block of the rows read before it, so those are scored and written too: up to a block
+    of them were lost."""
+    while True:
+        block: list[Row] = []
+        try:
+            block.extend(islice(rows, size))  # on an error, the rows read so far stay in block
+        except CutShort:
+            if block:
+                yield block
+            raise
+        if not block:
+            return
         yield block
 
 
