@@ -117,7 +117,8 @@ def test_a_lead_by_the_lean_lists_no_swing():
 @given(data=st.data(), base=rule_bases())
 def test_each_swing_lets_a_rival_catch_up_that_had_not(tmp_path_factory, data, base):
     """For each swing: now no rival reaches the winner's points without the lean, and after the
-    answer, scored again as the profile file would be, one that is not excluded does."""
+    answer, scored again as the profile file would be, one that is not excluded does, without
+    the lean or with it (stop 27: a lean that outweighs a real reason can hand it the lead)."""
     rules, scorer, facts, answers, rec = scored_at_random(tmp_path_factory, data, base)
     if rec.swing:
         assert real_lead(rec) > 0
@@ -126,7 +127,12 @@ def test_each_swing_lets_a_rival_catch_up_that_had_not(tmp_path_factory, data, b
         after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False).outcome
         win = after.real[ids.index(rec.winner or "")]
         standing = [k for k in after.contenders if k in rec.outcome.contenders]
-        assert any(after.real[k] >= win for k in standing if ids[k] != rec.winner), c
+        top = after.scores[ids.index(rec.winner or "")]
+        assert any(
+            after.real[k] >= win or after.scores[k] >= top
+            for k in standing
+            if ids[k] != rec.winner
+        ), c
 
 
 @settings(max_examples=40, deadline=None)
@@ -141,9 +147,10 @@ def test_each_shipped_swing_lets_a_rival_catch_up_that_had_not(answers):
 
 
 # -- a clear call's note --------------------------------------------------------------------------
-def test_a_clear_call_changed_by_the_lean_is_not_said_to_be_a_deal_breaker(tmp_path: Path):
+def test_a_call_changed_by_the_lean_is_not_said_to_be_a_deal_breaker(tmp_path: Path):
     """TensorFlow leads by 0.25; answering q0 Yes gives PyTorch the lean's 0.5 and the lead. No
-    framework is excluded either way, but the note said "a deal-breaker can still change it"."""
+    framework is excluded either way, but the note said "a deal-breaker can still change it".
+    (Stop 27: one answer changes the winner on the points, so the call is close, not clear.)"""
     rules = write_base(
         tmp_path,
         YES_NO,
@@ -154,10 +161,9 @@ def test_a_clear_call_changed_by_the_lean_is_not_said_to_be_a_deal_breaker(tmp_p
         ],
     )
     rec = Scorer(rules).recommend({"q0": frozenset({"no"})})
-    assert (rec.winner, rec.confidence) == ("tensorflow", "clear")
+    assert (rec.winner, rec.confidence) == ("tensorflow", "close")
     assert confidence_note(rec, rules) == (
-        "Clear on the points without the lean, but one answer can still change it: "
-        "q0: Yes → Pytorch."
+        "Close call: one answer would let a rival catch up: q0: Yes → Pytorch."
     )
 
 

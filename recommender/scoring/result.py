@@ -186,6 +186,20 @@ class Recommendation(Value):
         return conf.level_rivals(self.table, self.outcome)
 
     @property
+    def ahead_without_lean(self) -> tuple[tuple[str, float], ...]:
+        """The rivals ahead of the winner without the lean, with by how many points (see
+        :func:`confidence.ahead_without_lean`)."""
+        found = conf.ahead_without_lean(self.table, self.outcome)
+        return tuple((f, points(gap)) for f, gap in found)
+
+    @property
+    def tie_without_lean(self) -> tuple[tuple[str, ...], float] | None:
+        """In a tie the lean makes: the tied frameworks that lead without it, and by how many
+        points (see :func:`confidence.tie_without_lean`)."""
+        found = conf.tie_without_lean(self.table, self.outcome)
+        return None if found is None else (found[0], points(found[1]))
+
+    @property
     def winner(self) -> str | None:
         return self.table.reported(self.outcome)[0]
 

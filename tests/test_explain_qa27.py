@@ -1,0 +1,145 @@
+"""QA, stop 27: the explanations add up. The confidence counts a lean that can outweigh a real
+reason, a tie made by the lean says so, every deal-breaker is shown, and the text, Markdown, JSON
+and HTML outputs say the same of the same numbers. Each case is a small rule base written to a
+temporary folder (``write_base``) or an overlay on the shipped rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import batch_confidence, cli
+from test_scoring_core import write_base
+
+from recommender.rulebase.model import RuleBase
+from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.result import Scorer
+
+TOLD = {"because": "b", "source": "s"}
+YES_NO = [
+    {"id": "q0", "kind": "yes_no", "options": ["yes", "no"]},
+    {"id": "q1", "kind": "yes_no", "options": ["yes", "no"]},
+]
+
+
+def always() -> dict:
+    """A condition that holds for every profile (a fresh dict: YAML refuses aliases)."""
+    return {"any": [{"answered": "q0"}, {"unanswered": "q0"}]}
+
+
+def base_rules(tmp_path: Path, rules: list[dict], monkeypatch: pytest.MonkeyPatch) -> RuleBase:
+    """The rule base written to ``tmp_path`` and made the CLI's base, with no overlay."""
+    folder = tmp_path / "base"
+    loaded = write_base(folder, YES_NO, rules)
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(folder))
+    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return loaded
+
+
+# -- 1. a lean that outweighs a real reason: one answer hands a rival the lead ----------------------
+LEAN_FLIP = [
+    {"id": "real", "when": always(), "score": {"pytorch": 1}, **TOLD},
+    {"id": "big-lean", "when": {"q1": "yes"}, "score": {"tensorflow": 2}, "lean": True, **TOLD},
+]
+
+
+def test_an_answer_that_hands_a_rival_the_lead_by_the_lean_makes_a_close_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """PyTorch leads by one real point; answering q1 Yes gives TensorFlow two lean points, and
+    TensorFlow wins. The call was "clear" (the lean was not counted at all), while one answer
+    changed the winner on the points."""
+    rules = base_rules(tmp_path, LEAN_FLIP, monkeypatch)
+    answers = {"q1": "no"}
+    rec = Scorer(rules).recommend(normalize_answers(answers, rules))
+    assert (rec.winner, rec.confidence) == ("pytorch", "close")
+    assert [(c.question, c.answer, c.winner) for c in rec.swing] == [("q1", "yes", "tensorflow")]
+    assert batch_confidence(answers, rules) == "close"  # the numpy path agrees
+    flipped = Scorer(rules).recommend(normalize_answers({"q1": "yes"}, rules), explore=False)
+    assert flipped.winner == "tensorflow"  # the swing really swings
+
+    code, out, err = cli("recommend", "--answer", "q1=no")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "Recommended: Pytorch, a close call"
+    assert "Close call: one answer would let a rival catch up: q1: Yes → Tensorflow." in out
+    code, out, _ = cli("recommend", "--answer", "q1=no", "--format", "json")
+    data = json.loads(out)
+    assert (code, data["confidence"]) == (0, "close")
+    assert [(s["question"], s["answer"], s["winner"]) for s in data["swing"]] == [
+        ("q1", "yes", "tensorflow")
+    ]
+
+
+def test_a_lead_by_a_lean_that_outweighs_a_real_reason_says_the_rival_is_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """TensorFlow's two lean points beat PyTorch's one real point. The note said "Tensorflow
+    leads Pytorch and Jax only by the default lean", as if they were all level without it:
+    PyTorch leads."""
+    base_rules(tmp_path, LEAN_FLIP, monkeypatch)
+    code, out, _ = cli("recommend", "--answer", "q1=yes")
+    assert code == 0
+    assert out.splitlines()[0] == "Recommended: Tensorflow, a close call"
+    assert (
+        "Close call: Tensorflow leads Pytorch and Jax only by the default lean; without it, Pytorch"
+        " leads by 1." in out
+    )
+
+
+# -- 2. a tie that the lean makes -----------------------------------------------------------------
+LEAN_TIE = [
+    {"id": "real", "when": always(), "score": {"tensorflow": 0.5}, **TOLD},
+    {"id": "lean", "when": always(), "score": {"pytorch": 0.5}, "lean": True, **TOLD},
+    {"id": "jax", "when": {"q1": "yes"}, "score": {"jax": 1}, **TOLD},
+]
+TIE_LINE = "Tie between Tensorflow and Pytorch on points, only through the default lean"
+TIE_NOTE = "Close call: without the default lean, Tensorflow leads Pytorch by 0.5."
+
+
+def test_a_tie_the_lean_makes_says_so_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """TensorFlow has half a real point; PyTorch has the lean's half point. Every format said
+    "Tie between Tensorflow and Pytorch: the rules cannot separate them", though the rules do:
+    without the lean TensorFlow leads. It stays a tie (the decision is on the points, lean
+    included, in every path), and every format says what the tie rests on."""
+    base_rules(tmp_path, LEAN_TIE, monkeypatch)
+    code, out, _ = cli("recommend")
+    assert code == 0
+    assert out.splitlines()[0] == TIE_LINE
+    assert TIE_NOTE in out.splitlines()
+    code, out, _ = cli("recommend", "--full")
+    assert TIE_LINE in out.splitlines() and TIE_NOTE in out.splitlines()
+    code, out, _ = cli("recommend", "--format", "markdown")
+    assert out.splitlines()[0] == f"## {TIE_LINE}"
+    assert TIE_NOTE in out.splitlines()
+    code, out, _ = cli("recommend", "--format", "json")
+    data = json.loads(out)
+    assert (data["winner"], data["tie"], data["confidence"]) == (
+        None,
+        ["tensorflow", "pytorch"],
+        "close",
+    )
+    code, out, _ = cli("recommend", "--format", "html")
+    assert "the rules cannot separate them" not in out
+    assert "Tie: Tensorflow and Pytorch<span class=\"with\"> — on points, only through the" in out
+    assert f'id="confidence-note">{TIE_NOTE}</p>' in out
+
+
+def test_a_tie_on_the_real_reasons_too_is_still_one_the_rules_cannot_separate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    base_rules(
+        tmp_path,
+        [
+            {"id": "tf", "when": always(), "score": {"tensorflow": 1}, **TOLD},
+            {"id": "pt", "when": always(), "score": {"pytorch": 1}, **TOLD},
+        ],
+        monkeypatch,
+    )
+    code, out, _ = cli("recommend")
+    assert out.splitlines()[0] == (
+        "Tie between Tensorflow and Pytorch: the rules cannot separate them"
+    )
