@@ -129,9 +129,7 @@ def test_each_swing_lets_a_rival_catch_up_that_had_not(tmp_path_factory, data, b
         standing = [k for k in after.contenders if k in rec.outcome.contenders]
         top = after.scores[ids.index(rec.winner or "")]
         assert any(
-            after.real[k] >= win or after.scores[k] >= top
-            for k in standing
-            if ids[k] != rec.winner
+            after.real[k] >= win or after.scores[k] >= top for k in standing if ids[k] != rec.winner
         ), c
 
 

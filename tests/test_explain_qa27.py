@@ -38,7 +38,7 @@ def base_rules(tmp_path: Path, rules: list[dict], monkeypatch: pytest.MonkeyPatc
     return loaded
 
 
-# -- 1. a lean that outweighs a real reason: one answer hands a rival the lead ----------------------
+# -- 1. a lean that outweighs a real reason: one answer hands a rival the lead -------------------
 LEAN_FLIP = [
     {"id": "real", "when": always(), "score": {"pytorch": 1}, **TOLD},
     {"id": "big-lean", "when": {"q1": "yes"}, "score": {"tensorflow": 2}, "lean": True, **TOLD},
@@ -124,7 +124,7 @@ def test_a_tie_the_lean_makes_says_so_in_every_format(
     )
     code, out, _ = cli("recommend", "--format", "html")
     assert "the rules cannot separate them" not in out
-    assert "Tie: Tensorflow and Pytorch<span class=\"with\"> — on points, only through the" in out
+    assert 'Tie: Tensorflow and Pytorch<span class="with"> — on points, only through the' in out
     assert f'id="confidence-note">{TIE_NOTE}</p>' in out
 
 
@@ -143,3 +143,44 @@ def test_a_tie_on_the_real_reasons_too_is_still_one_the_rules_cannot_separate(
     assert out.splitlines()[0] == (
         "Tie between Tensorflow and Pytorch: the rules cannot separate them"
     )
+
+
+# -- 3. every deal-breaker on the brief screen ----------------------------------------------------
+def breakers(n: int) -> list[dict]:
+    """A real point for PyTorch, and ``n`` deal-breakers excluding JAX, all firing."""
+    return [
+        {"id": "pt", "when": always(), "score": {"pytorch": 1}, **TOLD},
+        *(
+            {"id": f"no-jax-{i}", "when": always(), "dealbreaker": ["jax"], **TOLD}
+            | {"because": f"b{i}"}
+            for i in range(n)
+        ),
+    ]
+
+
+def test_the_brief_screen_shows_every_deal_breaker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """JAX is excluded by two rules; the brief screen showed the first only ("Excluded: Jax: b0"),
+    while Markdown, --full and JSON have both."""
+    base_rules(tmp_path, breakers(2), monkeypatch)
+    code, out, _ = cli("recommend")
+    assert code == 0
+    assert [line for line in out.splitlines() if "Excluded" in line] == [
+        "Excluded: Jax: b0",
+        "Excluded: Jax: b1",
+    ]
+    _, out, _ = cli("recommend", "--format", "json")
+    jax = next(s for s in json.loads(out)["ranking"] if s["framework"] == "jax")
+    assert [b["because"] for b in jax["dealbreakers"]] == ["b0", "b1"]
+
+
+def test_a_brief_screen_too_long_for_every_deal_breaker_counts_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from recommender.render.brief import LINES, render_brief
+
+    rules = base_rules(tmp_path, breakers(30), monkeypatch)
+    rec = Scorer(rules).recommend({})
+    lines = render_brief(rec, rules, width=80).splitlines()
+    assert len(lines) <= LINES
+    at = lines.index("Excluded: Jax: b0")
+    assert lines[at + 1] == "  … 29 more deal-breakers (--full)"

@@ -32,16 +32,26 @@ LINES = 25  # the most the screen takes, wrapped at 80 columns (the README promi
 
 @frozen
 class Fit(Value):
-    """How much the screen shows: the winner's reasons, the answers named in a close call, and
-    whether each ignored answer has its own line (else one line counts them)."""
+    """How much the screen shows: the winner's reasons, the answers named in a close call, the
+    deal-breakers of each excluded framework (None: all; the rest are counted), and whether each
+    ignored answer has its own line (else one line counts them)."""
 
     reasons: int
     swings: int
+    breakers: int | None = None
     each_ignored: bool = True
 
 
 # Tried in turn until the wrapped screen fits in LINES: the fullest first.
-FITS = (Fit(5, 2), Fit(3, 2), Fit(3, 1), Fit(2, 1), Fit(1, 1), Fit(1, 1, each_ignored=False))
+FITS = (
+    Fit(5, 2),
+    Fit(3, 2),
+    Fit(3, 2, 1),
+    Fit(3, 1, 1),
+    Fit(2, 1, 1),
+    Fit(1, 1, 1),
+    Fit(1, 1, 1, each_ignored=False),
+)
 
 
 def render_brief(
@@ -56,7 +66,7 @@ def render_brief(
     for fit in FITS if width is not None else FITS[:1]:
         blocks = [
             _head(rec, rules, width),
-            _reasons(rec, rules, width, fit.reasons),
+            _reasons(rec, rules, width, fit.reasons, fit.breakers),
             _why_not(rec, rules, width),
             _notes(rec, rules, evidence, width, fit),
             wrap(_more(rec, rules), width, "", INDENT),
@@ -80,8 +90,12 @@ def _score(s: Standing, rec: Recommendation) -> str:
     return f"{s.name} {text_of(s.score)}{mark}"
 
 
-def _reasons(rec: Recommendation, rules: RuleBase, width: int | None, top: int) -> list[str]:
-    """The ``top`` reasons of the winner (at most two of each tied framework), one line each."""
+def _reasons(
+    rec: Recommendation, rules: RuleBase, width: int | None, top: int, breakers: int | None
+) -> list[str]:
+    """The ``top`` reasons of the winner (at most two of each tied framework), one line each;
+    then each excluded framework's deal-breakers (``breakers`` of them, the rest counted: a
+    framework excluded by several is excluded by each, and showing only the first hid that)."""
     tie = [f for f in rec.tie if tied(f, rec.tie, rec.confidence)]
     leaders = [rec.winner] if rec.winner else tie
     out = []
@@ -95,7 +109,11 @@ def _reasons(rec: Recommendation, rules: RuleBase, width: int | None, top: int) 
             if len(s.reasons) > top:
                 out.append(f"{INDENT}      … {len(s.reasons) - top} more (--full)")
     for s in rec.ranking:
-        out += [cut(f"Excluded: {s.name}: {b.because}", width) for b in s.dealbreakers[:1]]
+        shown = s.dealbreakers[:breakers]
+        out += [cut(f"Excluded: {s.name}: {b.because}", width) for b in shown]
+        if len(s.dealbreakers) > len(shown):
+            more = len(s.dealbreakers) - len(shown)
+            out.append(f"{INDENT}… {more} more deal-breaker{'s' if more > 1 else ''} (--full)")
     return out
 
 

@@ -117,10 +117,9 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
         leaders, gap = by_lean
         others = [name_of(f, rules) for f in rec.tie if f not in leaders]
         verb = "leads" if len(leaders) == 1 else "lead"
-        return (
-            f"Close call: without the default lean, {and_list([name_of(f, rules) for f in leaders])}"
-            f" {verb} {and_list(others)} by {text_of(gap, sign=False)}."
-        )
+        first = and_list([name_of(f, rules) for f in leaders])
+        by = f"{and_list(others)} by {text_of(gap, sign=False)}"
+        return f"Close call: without the default lean, {first} {verb} {by}."
     if rec.confidence != "close" or not rec.winner or not rec.why_not:
         return ""
     level = rec.level_with

@@ -64,9 +64,7 @@ def render_html(
     return report_page(data, export_rules(rules, facts), confidence_note(rec, rules), tail)
 
 
-def report_page(
-    data: dict[str, Any], model: dict[str, Any], note: str = "", tie: str = ""
-) -> str:
+def report_page(data: dict[str, Any], model: dict[str, Any], note: str = "", tie: str = "") -> str:
     """The whole page from the record and the exported rules; ``note`` is what the other
     formats say of the confidence (:func:`~recommender.render.text.confidence_note`): which
     answers make the call close, or would decide it; ``tie``, what they say of a tie after the
