@@ -10,11 +10,21 @@ from pathlib import Path
 
 import pytest
 from conftest import batch_confidence, cli
-from test_scoring_core import write_base
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_honest_outputs import changed
+from test_scoring_core import rule_bases, scored_at_random, units, write_base
 
+from recommender.render import render
+from recommender.render.text import confidence_note, headline
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers
-from recommender.scoring.result import Scorer
+from recommender.scoring.decide import text_of
+from recommender.scoring.result import Recommendation, Scorer, to_dict
+
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 TOLD = {"because": "b", "source": "s"}
 YES_NO = [
@@ -184,3 +194,62 @@ def test_a_brief_screen_too_long_for_every_deal_breaker_counts_the_rest(
     assert len(lines) <= LINES
     at = lines.index("Excluded: Jax: b0")
     assert lines[at + 1] == "  … 29 more deal-breakers (--full)"
+
+
+# -- the outputs agree with each other and with the points -----------------------------------------
+def brief_of(rec: Recommendation, rules: RuleBase) -> str:
+    return render("table", rec, rules, full=False)
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_a_clear_call_is_changed_only_through_a_deal_breaker(tmp_path_factory, data, base):
+    """On a clear call, every answer that changes the outcome moves a deal-breaker (so the note
+    "Clear on the points, but a deal-breaker can still change it" is true), checked by scoring
+    the changed profile again."""
+    rules, scorer, facts, answers, rec = scored_at_random(tmp_path_factory, data, base)
+    if rec.confidence != "clear":
+        return
+    for c in rec.what_would_change:
+        after = scorer.recommend(changed(answers, c, rules), facts=facts, explore=False)
+        assert after.outcome.blocked != rec.outcome.blocked, c
+
+
+@SETTINGS
+@given(data=st.data(), base=rule_bases())
+def test_the_words_match_the_numbers_in_every_format(tmp_path_factory, data, base):
+    """The brief screen, the full report, Markdown and JSON say the same of one result: the
+    confidence word, the gap of why-not (the nets add up to it, and it is the margin), and what
+    a tie or a lead by the lean rests on, from the scores without the lean."""
+    rules, scorer, facts, answers, rec = scored_at_random(tmp_path_factory, data, base)
+    record = to_dict(rec)
+    brief, full = brief_of(rec, rules), render("table", rec, rules, full=True)
+    markdown = render("markdown", rec, rules)
+    first = brief.splitlines()[0]
+    assert first == headline(rec, rules)
+    assert markdown.startswith(f"## {headline(rec, rules)}\n")
+    if record["winner"]:
+        assert first.startswith(f"Recommended: {rules.framework(record['winner']).name}, a ")
+        assert first.endswith(f"a {record['confidence']} call")
+    ids, o = rec.table.ids, rec.outcome
+    w = record["why_not"]
+    if w is not None:
+        assert units(w["gap"]) == o.margin == sum(units(n["net"]) for n in w["by_question"])
+        said = f"Why not {rules.framework(w['framework']).name} ({text_of(w['gap'], sign=False)}"
+        assert said in brief and said in full
+    real = {f: o.real[k] for k, f in enumerate(ids)}
+    tied_by_lean = rec.tie_without_lean
+    if record["tie"] and record["confidence"] != "none":
+        level = len({real[f] for f in record["tie"]}) == 1
+        assert (tied_by_lean is None) == level
+        assert first.endswith(": the rules cannot separate them") == level
+    note = confidence_note(rec, rules)
+    if tied_by_lean:
+        leaders, gap = tied_by_lean
+        rest = [f for f in record["tie"] if f not in leaders]
+        assert units(gap) == real[leaders[0]] - max(real[f] for f in rest)
+        assert note in brief and note in full and note in markdown
+    for i, (f, gap) in enumerate(rec.ahead_without_lean):
+        assert units(gap) == real[f] - real[record["winner"]] > 0
+        assert f"{rules.framework(f).name}{' leads' * (not i)} by {text_of(gap, False)}" in note
+        assert note in brief and note in full and note in markdown
