@@ -253,3 +253,26 @@ def test_the_words_match_the_numbers_in_every_format(tmp_path_factory, data, bas
         assert units(gap) == real[f] - real[record["winner"]] > 0
         assert f"{rules.framework(f).name}{' leads' * (not i)} by {text_of(gap, False)}" in note
         assert note in brief and note in full and note in markdown
+
+
+def test_explain_says_which_rule_is_the_lean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``explain`` ends on "Tie ... only through the default lean" but listed the lean rule as
+    "lean: pytorch +0.5", like any reason, and its JSON had no way to tell it apart."""
+    base_rules(tmp_path, LEAN_TIE, monkeypatch)
+    code, out, _ = cli("explain")
+    assert code == 0
+    assert "  [x] lean: pytorch +0.5 (the default lean: it breaks ties, it is not a reason)" in (
+        out.splitlines()
+    )
+    assert "  [x] real: tensorflow +0.5" in out.splitlines()
+    assert out.splitlines()[-1] == TIE_LINE
+    _, out, _ = cli("explain", "--format", "json")
+    data = json.loads(out)
+    assert {r["rule"]: r["lean"] for r in data["rules"]} == {
+        "real": False,
+        "lean": True,
+        "jax": False,
+    }
+    _, out, _ = cli("explain", "--format", "markdown")
+    assert out.splitlines()[0] == f"## {TIE_LINE}"
+    assert "| pytorch +0.5 (the default lean: it breaks ties, it is not a reason) |" in out
