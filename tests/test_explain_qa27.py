@@ -15,12 +15,15 @@ from hypothesis import strategies as st
 from test_honest_outputs import changed
 from test_scoring_core import rule_bases, scored_at_random, units, write_base
 
+import recommender
 from recommender.render import render
 from recommender.render.text import confidence_note, headline
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.decide import text_of
 from recommender.scoring.result import Recommendation, Scorer, to_dict
+
+SHIPPED = recommender.load_rules()
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -276,3 +279,15 @@ def test_explain_says_which_rule_is_the_lean(tmp_path: Path, monkeypatch: pytest
     _, out, _ = cli("explain", "--format", "markdown")
     assert out.splitlines()[0] == f"## {TIE_LINE}"
     assert "| pytorch +0.5 (the default lean: it breaks ties, it is not a reason) |" in out
+
+
+def test_the_batch_path_scores_with_the_lean_only_where_it_can_outweigh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The shipped rules have whole real points and a half-point lean: the lean never outweighs
+    a real point, so batch's confidence skips scoring with it. The lean-flip base needs it."""
+    from recommender.scoring.confidence import lean_can_outweigh
+    from recommender.scoring.table import table_for
+
+    assert not lean_can_outweigh(table_for(SHIPPED))
+    assert lean_can_outweigh(table_for(base_rules(tmp_path, LEAN_FLIP, monkeypatch)))

@@ -22,8 +22,9 @@ of every profile at once with numpy (batch), and a property test pins that path 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterator, Sequence
-from itertools import combinations
+from itertools import combinations, permutations
 from typing import Any
 
 from recommender.rulebase.model import Question
@@ -239,6 +240,22 @@ def _reach(table: Table) -> tuple[Reach, ...]:
     return tuple(sorted(out, key=lambda reach: -reach.swing))  # stable: then question order
 
 
+@functools.lru_cache(maxsize=8)
+def lean_can_outweigh(table: Table) -> bool:
+    """Whether the lean can ever count apart from the real reasons: a rival that reaches the
+    winner's points with the lean but not without it. Real scores differ by whole multiples of
+    the greatest common divisor of the real points; when every lean rule firing at once gives no
+    framework that much over another, a rival level or ahead on the points is level or ahead
+    without the lean too (the shipped rules: whole real points, a half-point lean). Then the
+    batch path skips scoring with the lean (a fifth of its confidence time)."""
+    lean = set(table.lean)
+    step = math.gcd(*(p for r, row in enumerate(table.points) if r not in lean for p in row))
+    rows = [table.points[r] for r in table.lean]
+    pairs = permutations(range(len(table.ids)), 2)
+    most = max((sum(max(0, p[a] - p[b]) for p in rows) for a, b in pairs), default=0)
+    return step > 0 and most >= step
+
+
 def _most(points: list[tuple[int, ...]], k: int) -> int:
     """The most these rules' points can move one of ``k`` frameworks against another."""
     pairs = combinations(range(k), 2)
@@ -269,7 +286,10 @@ def _caught_many(
     lowest = np.iinfo(np.int64).min
     rows = np.arange(len(sigs))
     lead = real[rows, win] - np.where(rival, real, lowest).max(axis=1)
+    with_lean = lean_can_outweigh(table)
     lead_all = total[rows, win] - np.where(rival, total, lowest).max(axis=1)
+    if not with_lean:  # a rival level with the lean is level without it: no row is near by it
+        lead_all[:] = np.iinfo(np.int64).max
     caught = np.zeros(len(sigs), dtype=bool)
     live = np.arange(len(sigs))
     breakers = [r for r, bits in enumerate(table.breaks) if bits]  # the deal-breaker rules
@@ -283,13 +303,13 @@ def _caught_many(
             vector,
             reach,
             words[near],
-            (real[near], total[near]),
+            (real[near], total[near] if with_lean else None),
             given_words[near],
             breakers,
             fired_breakers[near],
         )
         standing = rival[near][None, :, :] & ~excluded  # an answer that excludes a rival: out
-        for changed in (after, after_all):
+        for changed in (after, after_all) if with_lean else (after,):
             mine = np.take_along_axis(changed, win[near][None, :, None], axis=2)[:, :, 0]
             best = np.where(standing, changed, lowest).max(axis=2)
             caught[near[(best >= mine).any(axis=0)]] = True
@@ -301,15 +321,16 @@ def _after(
     vector: Vector,
     reach: Reach,
     words: Any,
-    now: tuple[Any, Any],
+    now: tuple[Any, Any | None],
     given: Any,
     breakers: list[int],
     fired_breakers: Any,
 ) -> tuple[Any, Any, Any]:
     """Alternatives x rows x frameworks: the scores after each single different answer to the
-    question, without the lean and with it (``now``: rows x frameworks, each as it is), from the
-    rules it can touch, and which frameworks it leaves excluded (the deal-breaker rules it cannot
-    touch, ``breakers``, fire as now: ``fired_breakers``, rows x those rules)."""
+    question, without the lean and with it (``now``: rows x frameworks, each as it is; None for
+    the one with it leaves it uncomputed), from the rules it can touch, and which frameworks it
+    leaves excluded (the deal-breaker rules it cannot touch, ``breakers``, fire as now:
+    ``fired_breakers``, rows x those rules)."""
     np = vector.np
     table = vector.table
     block = _alternatives(vector, reach, words, given)
@@ -337,7 +358,7 @@ def _after(
     real, total = now
     return (
         real[None, :, :] + (moved @ real_points).astype(np.int64),
-        total[None, :, :] + (moved @ points).astype(np.int64),
+        None if total is None else total[None, :, :] + (moved @ points).astype(np.int64),
         excluded,
     )
 
