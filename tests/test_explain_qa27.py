@@ -241,6 +241,11 @@ def test_the_words_match_the_numbers_in_every_format(tmp_path_factory, data, bas
         said = f"Why not {rules.framework(w['framework']).name} ({text_of(w['gap'], sign=False)}"
         assert said in brief and said in full
     real = {f: o.real[k] for k, f in enumerate(ids)}
+    # the JSON alone tells the lean apart: its reasons without the lean's add up to these
+    assert {
+        s["framework"]: sum(units(r["points"]) for r in s["reasons"] if not r["lean"])
+        for s in record["ranking"]
+    } == real
     tied_by_lean = rec.tie_without_lean
     if record["tie"] and record["confidence"] != "none":
         level = len({real[f] for f in record["tie"]}) == 1
@@ -291,3 +296,27 @@ def test_the_batch_path_scores_with_the_lean_only_where_it_can_outweigh(
 
     assert not lean_can_outweigh(table_for(SHIPPED))
     assert lean_can_outweigh(table_for(base_rules(tmp_path, LEAN_FLIP, monkeypatch)))
+
+
+def test_why_not_marks_the_lean(shipped_only):
+    """visualization=yes: PyTorch leads TensorFlow by the lean alone, and why-not said
+    "team_knows +0.5", as if the team's skills had counted; the JSON could not tell the lean's
+    reason from a real one."""
+    code, out, _ = cli("recommend", "--answer", "visualization=yes")
+    assert code == 0
+    assert "Why not TensorFlow (0.5 behind): team_knows (lean) +0.5" in out.splitlines()
+    _, out, _ = cli("recommend", "--answer", "visualization=yes", "--full")
+    assert "        default-pytorch-community (lean): PyTorch +0.5, TensorFlow +0" in (
+        out.splitlines()
+    )
+    _, out, _ = cli("recommend", "--answer", "visualization=yes", "--format", "json")
+    data = json.loads(out)
+    pytorch = data["ranking"][0]
+    assert [(r["rule"], r["lean"]) for r in pytorch["reasons"]] == [
+        ("visualization-tensorboard", False),
+        ("default-pytorch-community", True),
+    ]
+    assert [(s["rule"], s["lean"]) for n in data["why_not"]["by_question"] for s in n["rules"]] == [
+        ("default-pytorch-community", True),
+        ("visualization-tensorboard", False),
+    ]

@@ -14,6 +14,7 @@ from recommender.render.text import (
     headline,
     ignored_line,
     name_of,
+    net_mark,
     stack_line,
     tied,
 )
@@ -123,7 +124,7 @@ def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[st
     if w is None:
         return []
     moved = sorted((n for n in w.by_question if n.net), key=lambda n: -abs(n.net))
-    parts = [f"{_reads(n.reads)} {text_of(n.net)}" for n in moved[:NETS]]
+    parts = [f"{_reads(n.reads)}{net_mark(n)} {text_of(n.net)}" for n in moved[:NETS]]
     if len(moved) > NETS:
         parts.append(f"{len(moved) - NETS} more")
     text = f"Why not {name_of(w.framework, rules)} ({behind(w, rules)}): " + " · ".join(parts)

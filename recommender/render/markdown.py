@@ -20,6 +20,7 @@ from recommender.render.text import (
     name_of,
     net_label,
     reasons_title,
+    rule_mark,
     stack_lines,
     tied,
 )
@@ -113,7 +114,8 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
     out += ["| net | question = answer | rules |", "| ---: | --- | --- |"]
     for n in w.by_question:
         shares = ", ".join(
-            f"{s.rule} ({text_of(s.winner)} / {text_of(s.runner_up)})" for s in n.rules
+            f"{s.rule}{rule_mark(s.lean)} ({text_of(s.winner)} / {text_of(s.runner_up)})"
+            for s in n.rules
         )
         out.append(f"| {text_of(n.net)} | {cell(net_label(n, rec, rules))} | {cell(shares)} |")
     out.append(f"| **{text_of(w.gap)}** | in all | |")

@@ -21,6 +21,7 @@ from recommender.render.text import (
     name_of,
     net_label,
     reasons_title,
+    rule_mark,
     stack_lines,
     tied,
 )
@@ -136,7 +137,7 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
         out += wrap(f"{text_of(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
         for s in n.rules:
             sides = f"{winner} {text_of(s.winner)}, {loser} {text_of(s.runner_up)}"
-            out += wrap(f"{s.rule}: {sides}", width, HANG, HANG + "  ")
+            out += wrap(f"{s.rule}{rule_mark(s.lean)}: {sides}", width, HANG, HANG + "  ")
     out.append(f" {text_of(w.gap):>5}  in all")
     runner = rec.runner_up
     if runner is not None and runner.reasons:

@@ -260,6 +260,20 @@ def grouped_changes(rec: Recommendation) -> dict[str, list[Change]]:
     return groups
 
 
+LEAN_MARK = " (lean)"  # after a rule, or a why-not net, that is the default lean's points
+
+
+def rule_mark(lean: bool) -> str:
+    """What follows a rule id in why-not: a default lean's points are not a reason, and the
+    confidence counts them apart, so they are marked where the gap is explained."""
+    return LEAN_MARK if lean else ""
+
+
+def net_mark(n: Net) -> str:
+    """What follows a why-not net's label: marked when all its rules are the lean's."""
+    return rule_mark(bool(n.rules) and all(s.lean for s in n.rules))
+
+
 def net_label(n: Net, rec: Recommendation, rules: RuleBase) -> str:
     """What a why-not group's rules read, with the answers: ``debugging = Yes``, and the probe
     facts with their status: ``probe:pytorch.gpu = ok``."""
