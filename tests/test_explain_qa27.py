@@ -5,7 +5,9 @@ temporary folder (``write_base``) or an overlay on the shipped rules."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -320,3 +322,24 @@ def test_why_not_marks_the_lean(shipped_only):
         ("default-pytorch-community", True),
         ("visualization-tensorboard", False),
     ]
+
+
+def test_the_team_page_credits_no_question_for_the_lean(shipped_only, tmp_path: Path):
+    """Three rows, none answering team_knows: the deciding chart's first bar was "team_knows 3",
+    the question the lean rule reads, though the lean is not a reason (and on visualization=yes
+    it was all PyTorch led by)."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"name": "vis", "answers": {"visualization": "yes"}}\n'
+        '{"name": "dbg", "answers": {"debugging": "yes"}}\n'
+        '{"name": "lab", "answers": {"audience": "researcher", "debugging": "yes"}}\n'
+    )
+    code, _, _ = cli("batch", str(rows), "-o", str(tmp_path / "team.html"), "--quiet")
+    assert code == 0
+    page = html.unescape((tmp_path / "team.html").read_text())
+    found = re.search(r'<desc id="deciding-chart-desc">([^<]*)</desc>', page)
+    assert found is not None
+    assert found[1] == (
+        "Rows whose winner gained points over the runner-up through this question: "
+        "debugging 2; audience 1"
+    )
