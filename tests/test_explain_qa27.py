@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import batch_confidence, cli
+from html_support import answers_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_honest_outputs import changed
@@ -227,6 +228,58 @@ def test_the_words_match_the_numbers_in_every_format(tmp_path_factory, data, bas
     confidence word, the gap of why-not (the nets add up to it, and it is the margin), and what
     a tie or a lead by the lean rests on, from the scores without the lean."""
     rules, scorer, facts, answers, rec = scored_at_random(tmp_path_factory, data, base)
+    check_words(rec, rules)
+
+
+FRACTIONS = """
+rules:
+  - id: frac-tf-long
+    when: {project_lifetime: long}
+    score: {tensorflow: 0.25}
+    because: "A quarter point (test overlay)."
+    source: "test"
+  - id: frac-jax-vmap
+    when: {vectorization: "yes"}
+    score: {jax: 0.75, pytorch: 0.5}
+    because: "Fractions (test overlay)."
+    source: "test"
+  - id: lean-tf-macos
+    when: {os: macos}
+    score: {tensorflow: 1.25}
+    lean: true
+    because: "A lean bigger than a real point (test overlay)."
+    source: "test"
+"""
+
+
+@pytest.fixture(scope="module")
+def fractions(tmp_path_factory: pytest.TempPathFactory) -> RuleBase:
+    folder = tmp_path_factory.mktemp("fractions")
+    (folder / "fractions.yaml").write_text(FRACTIONS)
+    return recommender.load_rules(folder)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_words_match_the_numbers_on_an_overlay_with_fractions(fractions, data):
+    """The same on the shipped rules with an overlay of fractional points and a lean that
+    outweighs a real point; and each swing, scored again, lets a rival catch up."""
+    answers = data.draw(answers_for(fractions))
+    scorer = Scorer(fractions)
+    rec = scorer.recommend(answers)
+    check_words(rec, fractions)
+    for c in rec.swing:
+        after = scorer.recommend(changed(answers, c, fractions), explore=False).outcome
+        ids = rec.table.ids
+        win = ids.index(rec.winner or "")
+        rivals = [k for k in after.contenders if k in rec.outcome.contenders and k != win]
+        assert any(
+            after.real[k] >= after.real[win] or after.scores[k] >= after.scores[win] for k in rivals
+        ), c
+
+
+def check_words(rec: Recommendation, rules: RuleBase) -> None:
+    """What :func:`test_the_words_match_the_numbers_in_every_format` checks of one result."""
     record = to_dict(rec)
     brief, full = brief_of(rec, rules), render("table", rec, rules, full=True)
     markdown = render("markdown", rec, rules)
