@@ -247,7 +247,7 @@ def lean_can_outweigh(table: Table) -> bool:
     the greatest common divisor of the real points; when every lean rule firing at once gives no
     framework that much over another, a rival level or ahead on the points is level or ahead
     without the lean too (the shipped rules: whole real points, a half-point lean). Then the
-    batch path skips scoring with the lean (a fifth of its confidence time)."""
+    batch path skips scoring every alternative a second time, with the lean."""
     lean = set(table.lean)
     step = math.gcd(*(p for r, row in enumerate(table.points) if r not in lean for p in row))
     rows = [table.points[r] for r in table.lean]
