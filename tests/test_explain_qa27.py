@@ -396,3 +396,20 @@ def test_the_team_page_credits_no_question_for_the_lean(shipped_only, tmp_path: 
         "Rows whose winner gained points over the runner-up through this question: "
         "debugging 2; audience 1"
     )
+
+
+def test_the_lean_is_marked_among_the_reasons_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """In the tie only the lean makes, "Why Pytorch" listed the lean's half point as its reason,
+    unmarked, under a headline that says the tie rests on the lean."""
+    base_rules(tmp_path, LEAN_TIE, monkeypatch)
+    _, out, _ = cli("recommend")
+    assert "  +0.5  (lean) b" in out.splitlines()
+    assert "  +0.5  b" in out.splitlines()  # TensorFlow's real half point: not marked
+    _, out, _ = cli("recommend", "--full")
+    assert "  +0.5  (lean) b" in out.splitlines()
+    _, out, _ = cli("recommend", "--format", "markdown")
+    assert "| +0.5 | (lean) b | s |" in out.splitlines()
+    _, out, _ = cli("recommend", "--format", "html")
+    assert '<span>(lean) b <span class="rule-id mono">lean</span></span>' in out

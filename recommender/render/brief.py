@@ -15,6 +15,7 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_mark,
+    reason_text,
     stack_line,
     tied,
 )
@@ -105,7 +106,8 @@ def _reasons(
         if s.framework in leaders and s.reasons:
             out.append(f"Why {s.name}:")
             out += [
-                cut(f"{INDENT}{text_of(r.points):>4}  {r.because}", width) for r in s.reasons[:top]
+                cut(f"{INDENT}{text_of(r.points):>4}  {reason_text(r)}", width)
+                for r in s.reasons[:top]
             ]
             if len(s.reasons) > top:
                 out.append(f"{INDENT}      … {len(s.reasons) - top} more (--full)")

@@ -19,6 +19,7 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
+    reason_text,
     reasons_title,
     rule_mark,
     stack_lines,
@@ -101,7 +102,8 @@ def _reasons(rec: Recommendation) -> list[str]:
             out += ["", f"### {cell(title)}", ""]
             out += ["| points | reason | source |", "| ---: | --- | --- |"]
             out += [
-                f"| {text_of(r.points)} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons
+                f"| {text_of(r.points)} | {cell(reason_text(r))} | {cell(r.source)} |"
+                for r in s.reasons
             ]
     return out
 
@@ -122,7 +124,7 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
     runner = rec.runner_up
     if runner is not None and runner.reasons:
         out += ["", f"{cell(loser)}'s own reasons ({text_of(runner.score)}):", ""]
-        out += [f"- {text_of(r.points)}: {cell(r.because)}" for r in runner.reasons]
+        out += [f"- {text_of(r.points)}: {cell(reason_text(r))}" for r in runner.reasons]
     return out
 
 

@@ -20,6 +20,7 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
+    reason_text,
     reasons_title,
     rule_mark,
     stack_lines,
@@ -113,7 +114,7 @@ def _notes(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]
 
 
 def _reason(r: Reason, width: int | None, source: bool = True) -> list[str]:
-    out = wrap(f"{text_of(r.points):>4}  {r.because}", width, "  ", HANG)
+    out = wrap(f"{text_of(r.points):>4}  {reason_text(r)}", width, "  ", HANG)
     return out + (wrap(f"source: {r.source}", width, HANG, HANG) if source else [])
 
 

@@ -15,6 +15,7 @@ from recommender.scoring.result import (
     Change,
     Dropped,
     Net,
+    Reason,
     Recommendation,
     Standing,
     WhyNot,
@@ -267,6 +268,12 @@ def rule_mark(lean: bool) -> str:
     """What follows a rule id in why-not: a default lean's points are not a reason, and the
     confidence counts them apart, so they are marked where the gap is explained."""
     return LEAN_MARK if lean else ""
+
+
+def reason_text(r: Reason) -> str:
+    """A reason's ``because``, after "(lean)" for a default lean's: listed among a framework's
+    reasons, it is not one, and the reports that say a lead or a tie rests on it show which."""
+    return f"(lean) {r.because}" if r.lean else r.because
 
 
 def net_mark(n: Net) -> str:

@@ -30,7 +30,13 @@ def _reason(r: dict[str, Any]) -> Markup:
     return el(
         "li",
         el("span", signed(points), cls=f"pts {tone}".strip()),
-        el("span", r.get("because", ""), " ", el("span", r.get("rule", ""), cls="rule-id mono")),
+        el(
+            "span",
+            "(lean) " if r.get("lean") is True else "",
+            r.get("because", ""),
+            " ",
+            el("span", r.get("rule", ""), cls="rule-id mono"),
+        ),
         el("span", "Source: ", linkify(str(r.get("source", ""))), cls="source")
         if r.get("source")
         else None,
