@@ -261,7 +261,8 @@ def grouped_changes(rec: Recommendation) -> dict[str, list[Change]]:
     return groups
 
 
-LEAN_MARK = " (lean)"  # after a rule, or a why-not net, that is the default lean's points
+LEAN = "(lean)"  # marks a default lean's points wherever points are explained
+LEAN_MARK = f" {LEAN}"  # after a rule, or a why-not net, that is the lean's
 
 
 def rule_mark(lean: bool) -> str:
@@ -273,7 +274,7 @@ def rule_mark(lean: bool) -> str:
 def reason_text(r: Reason) -> str:
     """A reason's ``because``, after "(lean)" for a default lean's: listed among a framework's
     reasons, it is not one, and the reports that say a lead or a tie rests on it show which."""
-    return f"(lean) {r.because}" if r.lean else r.because
+    return f"{LEAN} {r.because}" if r.lean else r.because
 
 
 def net_mark(n: Net) -> str:

@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
 from recommender.render.html.markup import Markup, el, join
-from recommender.render.text import LEAN_MARK, as_far, tied
+from recommender.render.text import LEAN, LEAN_MARK, as_far, tied
 from recommender.rulebase.conditions import PROBE
 from recommender.scoring.decide import text_of
 
@@ -32,7 +32,7 @@ def _reason(r: dict[str, Any]) -> Markup:
         el("span", signed(points), cls=f"pts {tone}".strip()),
         el(
             "span",
-            "(lean) " if r.get("lean") is True else "",
+            f"{LEAN} " if r.get("lean") is True else "",
             r.get("because", ""),
             " ",
             el("span", r.get("rule", ""), cls="rule-id mono"),
