@@ -140,7 +140,7 @@ def test_json_contract_shape(mini):
     assert [r["framework"] for r in data["ranking"]] == ["tensorflow", "pytorch", "jax"]
     first = data["ranking"][0]
     assert set(first) >= {"framework", "score", "reasons"}
-    assert set(first["reasons"][0]) == {"rule", "points", "because", "source"}
+    assert set(first["reasons"][0]) == {"rule", "points", "because", "source", "lean"}
     assert data["unanswered"] == ["audience", "os", "custom_gradients"]
     assert data["answers"] == {"deployment": ["server", "mobile"]}
 

@@ -309,7 +309,13 @@ def reference_level(rules, answers, facts=None) -> str:
     for *_, changed in [(None, None, None, kept), *alternatives(rules, kept, facts, answers)]:
         after = reference.score(rules, changed, facts)
         standing = [f for f in rivals if f not in after.excluded]  # excluded by the answer: out
-        if standing and max(after.real[f] for f in standing) >= after.real[ref.winner]:
+        if not standing:
+            continue
+        # a rival reaches the winner's points without the lean, or with it (a lean that
+        # outweighs a real reason can hand it the lead)
+        if max(after.real[f] for f in standing) >= after.real[ref.winner]:
+            return "close"
+        if max(after.scores[f] for f in standing) >= after.scores[ref.winner]:
             return "close"
     return "clear"
 

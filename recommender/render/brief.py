@@ -14,6 +14,8 @@ from recommender.render.text import (
     headline,
     ignored_line,
     name_of,
+    net_mark,
+    reason_text,
     stack_line,
     tied,
 )
@@ -32,16 +34,26 @@ LINES = 25  # the most the screen takes, wrapped at 80 columns (the README promi
 
 @frozen
 class Fit(Value):
-    """How much the screen shows: the winner's reasons, the answers named in a close call, and
-    whether each ignored answer has its own line (else one line counts them)."""
+    """How much the screen shows: the winner's reasons, the answers named in a close call, the
+    deal-breakers of each excluded framework (None: all; the rest are counted), and whether each
+    ignored answer has its own line (else one line counts them)."""
 
     reasons: int
     swings: int
+    breakers: int | None = None
     each_ignored: bool = True
 
 
 # Tried in turn until the wrapped screen fits in LINES: the fullest first.
-FITS = (Fit(5, 2), Fit(3, 2), Fit(3, 1), Fit(2, 1), Fit(1, 1), Fit(1, 1, each_ignored=False))
+FITS = (
+    Fit(5, 2),
+    Fit(3, 2),
+    Fit(3, 2, 1),
+    Fit(3, 1, 1),
+    Fit(2, 1, 1),
+    Fit(1, 1, 1),
+    Fit(1, 1, 1, each_ignored=False),
+)
 
 
 def render_brief(
@@ -56,7 +68,7 @@ def render_brief(
     for fit in FITS if width is not None else FITS[:1]:
         blocks = [
             _head(rec, rules, width),
-            _reasons(rec, rules, width, fit.reasons),
+            _reasons(rec, rules, width, fit.reasons, fit.breakers),
             _why_not(rec, rules, width),
             _notes(rec, rules, evidence, width, fit),
             wrap(_more(rec, rules), width, "", INDENT),
@@ -80,8 +92,12 @@ def _score(s: Standing, rec: Recommendation) -> str:
     return f"{s.name} {text_of(s.score)}{mark}"
 
 
-def _reasons(rec: Recommendation, rules: RuleBase, width: int | None, top: int) -> list[str]:
-    """The ``top`` reasons of the winner (at most two of each tied framework), one line each."""
+def _reasons(
+    rec: Recommendation, rules: RuleBase, width: int | None, top: int, breakers: int | None
+) -> list[str]:
+    """The ``top`` reasons of the winner (at most two of each tied framework), one line each;
+    then each excluded framework's deal-breakers (``breakers`` of them, the rest counted: a
+    framework excluded by several is excluded by each, and showing only the first hid that)."""
     tie = [f for f in rec.tie if tied(f, rec.tie, rec.confidence)]
     leaders = [rec.winner] if rec.winner else tie
     out = []
@@ -90,12 +106,17 @@ def _reasons(rec: Recommendation, rules: RuleBase, width: int | None, top: int) 
         if s.framework in leaders and s.reasons:
             out.append(f"Why {s.name}:")
             out += [
-                cut(f"{INDENT}{text_of(r.points):>4}  {r.because}", width) for r in s.reasons[:top]
+                cut(f"{INDENT}{text_of(r.points):>4}  {reason_text(r)}", width)
+                for r in s.reasons[:top]
             ]
             if len(s.reasons) > top:
                 out.append(f"{INDENT}      … {len(s.reasons) - top} more (--full)")
     for s in rec.ranking:
-        out += [cut(f"Excluded: {s.name}: {b.because}", width) for b in s.dealbreakers[:1]]
+        shown = s.dealbreakers[:breakers]
+        out += [cut(f"Excluded: {s.name}: {b.because}", width) for b in shown]
+        if len(s.dealbreakers) > len(shown):
+            more = len(s.dealbreakers) - len(shown)
+            out.append(f"{INDENT}… {more} more deal-breaker{'s' if more > 1 else ''} (--full)")
     return out
 
 
@@ -105,7 +126,7 @@ def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[st
     if w is None:
         return []
     moved = sorted((n for n in w.by_question if n.net), key=lambda n: -abs(n.net))
-    parts = [f"{_reads(n.reads)} {text_of(n.net)}" for n in moved[:NETS]]
+    parts = [f"{_reads(n.reads)}{net_mark(n)} {text_of(n.net)}" for n in moved[:NETS]]
     if len(moved) > NETS:
         parts.append(f"{len(moved) - NETS} more")
     text = f"Why not {name_of(w.framework, rules)} ({behind(w, rules)}): " + " · ".join(parts)

@@ -33,6 +33,7 @@ def explain_dict(t: Trace, rules: RuleBase) -> dict[str, Any]:
                 "why": s.why,
                 "points": {f: number(p) for f, p in s.rule.score.items()},
                 "dealbreaker": list(s.rule.dealbreaker),
+                "lean": s.rule.lean,
                 "origin": str(s.rule.origin) if s.rule.origin else None,
             }
             for s in t.steps
@@ -53,8 +54,15 @@ def explain_dict(t: Trace, rules: RuleBase) -> dict[str, Any]:
     }
 
 
+LEAN = " (the default lean: it breaks ties, it is not a reason)"
+
+
 def _effect(rule: Rule, matched: bool) -> str:
-    return points_text(rule) if matched else "no effect"
+    """What a rule did; a lean rule says so, as the headline and the confidence count it apart
+    (a tie only the lean makes, a lead by the lean alone)."""
+    if not matched:
+        return "no effect"
+    return points_text(rule) + (LEAN if rule.lean else "")
 
 
 def _answers(t: Trace) -> str:

@@ -19,7 +19,9 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
+    reason_text,
     reasons_title,
+    rule_mark,
     stack_lines,
     tied,
 )
@@ -100,7 +102,8 @@ def _reasons(rec: Recommendation) -> list[str]:
             out += ["", f"### {cell(title)}", ""]
             out += ["| points | reason | source |", "| ---: | --- | --- |"]
             out += [
-                f"| {text_of(r.points)} | {cell(r.because)} | {cell(r.source)} |" for r in s.reasons
+                f"| {text_of(r.points)} | {cell(reason_text(r))} | {cell(r.source)} |"
+                for r in s.reasons
             ]
     return out
 
@@ -113,14 +116,15 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
     out += ["| net | question = answer | rules |", "| ---: | --- | --- |"]
     for n in w.by_question:
         shares = ", ".join(
-            f"{s.rule} ({text_of(s.winner)} / {text_of(s.runner_up)})" for s in n.rules
+            f"{s.rule}{rule_mark(s.lean)} ({text_of(s.winner)} / {text_of(s.runner_up)})"
+            for s in n.rules
         )
         out.append(f"| {text_of(n.net)} | {cell(net_label(n, rec, rules))} | {cell(shares)} |")
     out.append(f"| **{text_of(w.gap)}** | in all | |")
     runner = rec.runner_up
     if runner is not None and runner.reasons:
         out += ["", f"{cell(loser)}'s own reasons ({text_of(runner.score)}):", ""]
-        out += [f"- {text_of(r.points)}: {cell(r.because)}" for r in runner.reasons]
+        out += [f"- {text_of(r.points)}: {cell(reason_text(r))}" for r in runner.reasons]
     return out
 
 

@@ -20,7 +20,9 @@ from recommender.render.text import (
     ignored_line,
     name_of,
     net_label,
+    reason_text,
     reasons_title,
+    rule_mark,
     stack_lines,
     tied,
 )
@@ -112,7 +114,7 @@ def _notes(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]
 
 
 def _reason(r: Reason, width: int | None, source: bool = True) -> list[str]:
-    out = wrap(f"{text_of(r.points):>4}  {r.because}", width, "  ", HANG)
+    out = wrap(f"{text_of(r.points):>4}  {reason_text(r)}", width, "  ", HANG)
     return out + (wrap(f"source: {r.source}", width, HANG, HANG) if source else [])
 
 
@@ -136,7 +138,7 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
         out += wrap(f"{text_of(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
         for s in n.rules:
             sides = f"{winner} {text_of(s.winner)}, {loser} {text_of(s.runner_up)}"
-            out += wrap(f"{s.rule}: {sides}", width, HANG, HANG + "  ")
+            out += wrap(f"{s.rule}{rule_mark(s.lean)}: {sides}", width, HANG, HANG + "  ")
     out.append(f" {text_of(w.gap):>5}  in all")
     runner = rec.runner_up
     if runner is not None and runner.reasons:

@@ -15,6 +15,7 @@ from recommender.scoring.result import (
     Change,
     Dropped,
     Net,
+    Reason,
     Recommendation,
     Standing,
     WhyNot,
@@ -92,8 +93,17 @@ def headline(rec: Recommendation, rules: RuleBase) -> str:
         return f"Recommended: {name_of(rec.winner, rules)}, {CALLS[rec.confidence]}"
     if rec.tie:
         names = and_list([name_of(f, rules) for f in rec.tie])
-        return f"Tie between {names}: the rules cannot separate them"
+        return f"Tie between {names}{tie_tail(rec)}"
     return "No framework fits: every candidate hits a deal-breaker"
+
+
+TIE_BY_LEAN = " on points, only through the default lean"
+
+
+def tie_tail(rec: Recommendation) -> str:
+    """What follows the names of a tie: the rules cannot separate them, or, where the lean's
+    points make the tie (the tied frameworks differ without them), that it does."""
+    return TIE_BY_LEAN if rec.tie_without_lean else ": the rules cannot separate them"
 
 
 def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = None) -> str:
@@ -103,12 +113,27 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
         return deciding_note(rec)
     if rec.confidence == "clear" and (rec.winner or not rec.tie) and rec.what_would_change:
         return _breaker_note(rec, rules, limit)
+    by_lean = rec.tie_without_lean
+    if by_lean:
+        leaders, gap = by_lean
+        others = [name_of(f, rules) for f in rec.tie if f not in leaders]
+        verb = "leads" if len(leaders) == 1 else "lead"
+        first = and_list([name_of(f, rules) for f in leaders])
+        by = f"{and_list(others)} by {text_of(gap, sign=False)}"
+        return f"Close call: without the default lean, {first} {verb} {by}."
     if rec.confidence != "close" or not rec.winner or not rec.why_not:
         return ""
     level = rec.level_with
     if level:
         rivals = and_list([name_of(f, rules) for f in level])
-        return f"Close call: {name_of(rec.winner, rules)} leads {rivals} only by the default lean."
+        note = f"Close call: {name_of(rec.winner, rules)} leads {rivals} only by the default lean"
+        ahead = [
+            f"{name_of(f, rules)}{' leads' if not i else ''} by {text_of(gap, sign=False)}"
+            for i, (f, gap) in enumerate(rec.ahead_without_lean)
+        ]
+        if ahead:  # a lean that outweighs a real reason: the rival leads on the real ones
+            note += f"; without it, {and_list(ahead)}"
+        return note + "."
     return _changes(
         "Close call: one answer would let a rival catch up: ",
         [f"{change_text(c, rules)} → {_swing_outcome(c, rec, rules)}" for c in rec.swing],
@@ -118,17 +143,14 @@ def confidence_note(rec: Recommendation, rules: RuleBase, limit: int | None = No
 
 def _breaker_note(rec: Recommendation, rules: RuleBase, limit: int | None) -> str:
     """A clear call that one answer still changes, or every framework excluded and the answers
-    that let one through. On a clear call no single answer lets a rival catch up on the points
-    without the lean, so the answer adds or lifts a deal-breaker, or gives a rival lean points
-    that outweigh the winner's real lead (a rule base whose lean is not the smallest step of its
-    points)."""
+    that let one through. On a clear call no single answer lets a rival catch up on the points,
+    with the lean or without it, so an answer that changes the winner adds or lifts a
+    deal-breaker (a property test holds every such answer to it)."""
     changes = rec.what_would_change
     if rec.winner is None:  # every framework excluded: an answer that changes it lifts one
         lead = "One answer would lift a deal-breaker: "
-    elif all(c.breaks for c in changes):
+    else:  # an answer that moves no deal-breaker and changes the winner makes the call close
         lead = "Clear on the points, but a deal-breaker can still change it: "
-    else:
-        lead = "Clear on the points without the lean, but one answer can still change it: "
     return _changes(
         lead,
         [f"{change_text(c, rules)} → {change_outcome(c, rules)}" for c in changes],
@@ -237,6 +259,27 @@ def grouped_changes(rec: Recommendation) -> dict[str, list[Change]]:
     for c in rec.what_would_change:
         groups.setdefault(c.question, []).append(c)
     return groups
+
+
+LEAN = "(lean)"  # marks a default lean's points wherever points are explained
+LEAN_MARK = f" {LEAN}"  # after a rule, or a why-not net, that is the lean's
+
+
+def rule_mark(lean: bool) -> str:
+    """What follows a rule id in why-not: a default lean's points are not a reason, and the
+    confidence counts them apart, so they are marked where the gap is explained."""
+    return LEAN_MARK if lean else ""
+
+
+def reason_text(r: Reason) -> str:
+    """A reason's ``because``, after "(lean)" for a default lean's: listed among a framework's
+    reasons, it is not one, and the reports that say a lead or a tie rests on it show which."""
+    return f"{LEAN} {r.because}" if r.lean else r.because
+
+
+def net_mark(n: Net) -> str:
+    """What follows a why-not net's label: marked when all its rules are the lean's."""
+    return rule_mark(bool(n.rules) and all(s.lean for s in n.rules))
 
 
 def net_label(n: Net, rec: Recommendation, rules: RuleBase) -> str:

@@ -6,9 +6,12 @@
 * ``close``: a tie; or the winner leads by the lean alone; or one single different answer to a
   question that is asked (another option, one option ticked or unticked, the answer cleared; see
   :mod:`recommender.scoring.explore`) would give another framework that is not excluded now at
-  least the winner's points. The lean is not counted, and a deal-breaker is a constraint, not a
-  margin: a rival excluded now stays out, and a rival the answer would exclude does not catch up
-  under it. :func:`swings` names those answers (none when a rival is level already).
+  least the winner's points, either without the lean or with it (a rule base whose lean can
+  outweigh a real reason: lean points for several frameworks, or points finer than the lean, so
+  one answer can hand a rival the lead by the lean, and that is not a clear call). A deal-breaker
+  is a constraint, not a margin: a rival excluded now stays out, and a rival the answer would
+  exclude does not catch up under it. :func:`swings` names those answers (none when a rival is
+  level already).
 * ``clear``: every other result, including "every framework is excluded".
 
 Points are whole millionths, so every comparison is exact. :func:`levels` decides a list of
@@ -19,8 +22,9 @@ of every profile at once with numpy (batch), and a property test pins that path 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterator, Sequence
-from itertools import combinations
+from itertools import combinations, permutations
 from typing import Any
 
 from recommender.rulebase.model import Question
@@ -97,6 +101,34 @@ def level_rivals(table: Table, o: Outcome) -> tuple[str, ...]:
     return tuple(table.ids[k] for k in _rivals(table, o) if real[k] >= win)
 
 
+def ahead_without_lean(table: Table, o: Outcome) -> tuple[tuple[str, int], ...]:
+    """Of :func:`level_rivals`, those ahead of the winner without the lean, each with how far
+    (whole millionths), in ranking order: where the lean outweighs a real reason, the winner
+    leads them only by its points, and "leads X only by the lean" alone would hide that X is
+    ahead on the real reasons."""
+    if o.winner is None or o.lean_only:
+        return ()
+    real = o.real
+    win = real[table.ids.index(o.winner)]
+    return tuple((table.ids[k], real[k] - win) for k in _rivals(table, o) if real[k] > win)
+
+
+def tie_without_lean(table: Table, o: Outcome) -> tuple[tuple[str, ...], int] | None:
+    """For a tie on the points that the lean makes (the frameworks tied differ without it): the
+    tied frameworks that lead without the lean, and by how much over the next one tied (whole
+    millionths); None for a tie on the real reasons too, and for no tie. The decision stays on the
+    points, lean included, as everywhere; this says what the tie rests on."""
+    if not o.tie or o.lean_only:
+        return None
+    real = [o.real[table.ids.index(f)] for f in o.tie]
+    top = max(real)
+    rest = [r for r in real if r != top]
+    if not rest:
+        return None
+    leaders = tuple(f for f, r in zip(o.tie, real, strict=True) if r == top)
+    return leaders, top - max(rest)
+
+
 def _rivals(table: Table, o: Outcome) -> list[int]:
     """The frameworks not excluded now, other than the winner."""
     return [k for k in o.contenders if table.ids[k] != o.winner]
@@ -105,21 +137,23 @@ def _rivals(table: Table, o: Outcome) -> list[int]:
 def _swung(
     table: Table, sig: int, o: Outcome, given: int | None = None
 ) -> Iterator[tuple[int, Alternative, Outcome]]:
-    """(how far the best rival gets ahead, the answer, its outcome) for each single different
-    answer that lets a rival reach the winner's points (lean not counted; a rival excluded now,
-    or by the answer, does not count)."""
+    """(how far the best rival gets ahead without the lean, the answer, its outcome) for each
+    single different answer that lets a rival reach the winner's points, without the lean or
+    with it (a rival excluded now, or by the answer, does not count). Counting the lean too
+    matters only where it can outweigh a real reason: there one answer can hand a rival the lead
+    by the lean while the winner still leads on the real reasons, and the call was named clear."""
     rivals = _rivals(table, o)
     if o.winner is None or not rivals:
         return
     win = table.ids.index(o.winner)
     for alt in every_alternative(table, sig, given):
         changed = table.outcome(table.fired([alt.sig], near=sig)[0])
-        real = changed.real
         standing = [k for k in rivals if not changed.blocked >> k & 1]
         if not standing:
             continue
+        real, total = changed.real, changed.scores
         ahead = max(real[k] for k in standing) - real[win]
-        if ahead >= 0:
+        if ahead >= 0 or max(total[k] for k in standing) >= total[win]:
             yield ahead, alt, changed
 
 
@@ -176,6 +210,7 @@ class Reach(Value):
     # the most one different answer can gain any framework over another (lean not counted): a
     # rule read turns on or off, so the gain is at most the sum of its point differences
     swing: int
+    swing_all: int  # the same, the lean counted
 
 
 @functools.lru_cache(maxsize=8)
@@ -200,23 +235,43 @@ def _reach(table: Table) -> tuple[Reach, ...]:
                      for f in asked if f in moved and f != q.id)  # fmt: skip
         rules = tuple(r for r, on in enumerate(reads) if on & moved)
         counted = [table.points[r] for r in rules if r not in table.lean]
-        swing = max(
-            (sum(abs(p[a] - p[b]) for p in counted) for a, b in combinations(range(k), 2)),
-            default=0,
-        )
-        out.append(Reach(q, asks, rules, swing))
+        every = [table.points[r] for r in rules]
+        out.append(Reach(q, asks, rules, _most(counted, k), _most(every, k)))
     return tuple(sorted(out, key=lambda reach: -reach.swing))  # stable: then question order
+
+
+@functools.lru_cache(maxsize=8)
+def lean_can_outweigh(table: Table) -> bool:
+    """Whether the lean can ever count apart from the real reasons: a rival that reaches the
+    winner's points with the lean but not without it. Real scores differ by whole multiples of
+    the greatest common divisor of the real points; when every lean rule firing at once gives no
+    framework that much over another, a rival level or ahead on the points is level or ahead
+    without the lean too (the shipped rules: whole real points, a half-point lean). Then the
+    batch path skips scoring every alternative a second time, with the lean."""
+    lean = set(table.lean)
+    step = math.gcd(*(p for r, row in enumerate(table.points) if r not in lean for p in row))
+    rows = [table.points[r] for r in table.lean]
+    pairs = permutations(range(len(table.ids)), 2)
+    most = max((sum(max(0, p[a] - p[b]) for p in rows) for a, b in pairs), default=0)
+    return step > 0 and most >= step
+
+
+def _most(points: list[tuple[int, ...]], k: int) -> int:
+    """The most these rules' points can move one of ``k`` frameworks against another."""
+    pairs = combinations(range(k), 2)
+    return max((sum(abs(p[a] - p[b]) for p in points) for a, b in pairs), default=0)
 
 
 def _caught_many(
     vector: Vector, sigs: list[int], outcomes: list[Outcome], given: list[int]
 ) -> list[bool]:
     """For each result with a winner and a rival: whether a single different answer lets a rival
-    reach the winner's points (``next(_swung(...))`` for every row at once). Question by
-    question, only the rows not caught yet are tested, and only the rules the question can
-    touch are re-tested: the others' points stay as they are. A row whose winner leads by more
-    than the question's :attr:`Reach.swing` cannot be caught by it and is not tested (most
-    clear rows skip most questions)."""
+    reach the winner's points, without the lean or with it (``next(_swung(...))`` for every row
+    at once). Question by question, only the rows not caught yet are tested, and only the rules
+    the question can touch are re-tested: the others' points stay as they are. A row whose
+    winner leads by more than the question's :attr:`Reach.swing` (and, the lean counted, by more
+    than :attr:`Reach.swing_all`) cannot be caught by it and is not tested (most clear rows skip
+    most questions)."""
     np = vector.np
     table = vector.table
     k = len(table.ids)
@@ -227,55 +282,65 @@ def _caught_many(
     rival = (blocked[:, None] >> np.arange(k)[None, :]) & 1 == 0
     rival[np.arange(len(sigs)), win] = False
     real = np.array([o.real for o in outcomes], dtype=np.int64).reshape(len(sigs), k)
+    total = np.array([o.scores for o in outcomes], dtype=np.int64).reshape(len(sigs), k)
     lowest = np.iinfo(np.int64).min
-    lead = real[np.arange(len(sigs)), win] - np.where(rival, real, lowest).max(axis=1)
+    rows = np.arange(len(sigs))
+    lead = real[rows, win] - np.where(rival, real, lowest).max(axis=1)
+    with_lean = lean_can_outweigh(table)
+    lead_all = total[rows, win] - np.where(rival, total, lowest).max(axis=1)
+    if not with_lean:  # a rival level with the lean is level without it: no row is near by it
+        lead_all[:] = np.iinfo(np.int64).max
     caught = np.zeros(len(sigs), dtype=bool)
     live = np.arange(len(sigs))
     breakers = [r for r, bits in enumerate(table.breaks) if bits]  # the deal-breaker rules
     fired_breakers = vector.rules_matrix(words, breakers)  # as they fire now
     for reach in _reach(table):
-        near = live[lead[live] <= reach.swing]  # the rows this question could catch
+        # the rows this question could catch
+        near = live[(lead[live] <= reach.swing) | (lead_all[live] <= reach.swing_all)]
         if not len(near) or not reach.rules:
             continue
-        changed, excluded = _real_after(
+        after, after_all, excluded = _after(
             vector,
             reach,
             words[near],
-            real[near],
+            (real[near], total[near] if with_lean else None),
             given_words[near],
             breakers,
             fired_breakers[near],
         )
-        mine = np.take_along_axis(changed, win[near][None, :, None], axis=2)[:, :, 0]
         standing = rival[near][None, :, :] & ~excluded  # an answer that excludes a rival: out
-        best = np.where(standing, changed, lowest).max(axis=2)
-        caught[near[(best >= mine).any(axis=0)]] = True
+        for changed in (after, after_all) if with_lean else (after,):
+            mine = np.take_along_axis(changed, win[near][None, :, None], axis=2)[:, :, 0]
+            best = np.where(standing, changed, lowest).max(axis=2)
+            caught[near[(best >= mine).any(axis=0)]] = True
         live = live[~caught[live]]
     return caught.tolist()
 
 
-def _real_after(
+def _after(
     vector: Vector,
     reach: Reach,
     words: Any,
-    real: Any,
+    now: tuple[Any, Any | None],
     given: Any,
     breakers: list[int],
     fired_breakers: Any,
-) -> tuple[Any, Any]:
-    """Alternatives x rows x frameworks: the real scores after each single different answer to
-    the question, from the rules it can touch, and which frameworks it leaves excluded (the
-    deal-breaker rules it cannot touch, ``breakers``, fire as now: ``fired_breakers``, rows x
-    those rules)."""
+) -> tuple[Any, Any, Any]:
+    """Alternatives x rows x frameworks: the scores after each single different answer to the
+    question, without the lean and with it (``now``: rows x frameworks, each as it is; None for
+    the one with it leaves it uncomputed), from the rules it can touch, and which frameworks it
+    leaves excluded (the deal-breaker rules it cannot touch, ``breakers``, fire as now:
+    ``fired_breakers``, rows x those rules)."""
     np = vector.np
     table = vector.table
     block = _alternatives(vector, reach, words, given)
     rules = list(reach.rules)
-    now = vector.rules_matrix(words, rules)
+    fired_now = vector.rules_matrix(words, rules)
     after = vector.rules_matrix(block, rules).reshape(-1, len(words), len(rules))
     points = vector.points[rules]
-    points[[i for i, r in enumerate(rules) if r in table.lean]] = 0.0
-    moved = after.astype(np.float64) - now[None, :, :]
+    real_points = points.copy()
+    real_points[[i for i, r in enumerate(rules) if r in table.lean]] = 0.0
+    moved = after.astype(np.float64) - fired_now[None, :, :]
     touched = set(rules)
     kept = [j for j, r in enumerate(breakers) if r not in touched]
     blocked = np.bitwise_or.reduce(
@@ -290,7 +355,12 @@ def _real_after(
             np.where(after[:, :, inside], breaks, 0), axis=2, initial=0
         )
     excluded = (blocked[:, :, None] >> np.arange(len(table.ids), dtype=np.int64)) & 1 == 1
-    return real[None, :, :] + (moved @ points).astype(np.int64), excluded
+    real, total = now
+    return (
+        real[None, :, :] + (moved @ real_points).astype(np.int64),
+        None if total is None else total[None, :, :] + (moved @ points).astype(np.int64),
+        excluded,
+    )
 
 
 def _alternatives(vector: Vector, reach: Reach, words: Any, given: Any = None) -> Any:

@@ -42,6 +42,7 @@ class Reason(Value):
     points: float
     because: str
     source: str
+    lean: bool = False  # a default lean's points: they break ties and are not a reason
 
 
 @frozen
@@ -69,6 +70,7 @@ class Share(Value):
     net: float  # winner - runner_up, computed exactly
     because: str
     source: str
+    lean: bool = False  # a default lean's share (see Reason.lean)
 
 
 @frozen
@@ -186,6 +188,20 @@ class Recommendation(Value):
         return conf.level_rivals(self.table, self.outcome)
 
     @property
+    def ahead_without_lean(self) -> tuple[tuple[str, float], ...]:
+        """The rivals ahead of the winner without the lean, with by how many points (see
+        :func:`confidence.ahead_without_lean`)."""
+        found = conf.ahead_without_lean(self.table, self.outcome)
+        return tuple((f, points(gap)) for f, gap in found)
+
+    @property
+    def tie_without_lean(self) -> tuple[tuple[str, ...], float] | None:
+        """In a tie the lean makes: the tied frameworks that lead without it, and by how many
+        points (see :func:`confidence.tie_without_lean`)."""
+        found = conf.tie_without_lean(self.table, self.outcome)
+        return None if found is None else (found[0], points(found[1]))
+
+    @property
     def winner(self) -> str | None:
         return self.table.reported(self.outcome)[0]
 
@@ -261,7 +277,7 @@ class Scorer:
         # Every reason a rule can give, built once: a verdict only picks them.
         self.reasons = tuple(
             {
-                i: Reason(r.id, points(t.points[i][k]), r.because, r.source)
+                i: Reason(r.id, points(t.points[i][k]), r.because, r.source, r.lean)
                 for i, r in enumerate(rules.rules)
                 if t.points[i][k]
             }
@@ -459,6 +475,7 @@ class Scorer:
                     points(col_a[r] - col_b[r]),
                     given[r].because,
                     given[r].source,
+                    given[r].lean,
                 )
                 for r in shares
             ),
@@ -473,7 +490,8 @@ class Scorer:
         nets = [(col_a[r] - col_b[r], r) for r in fired]
         ahead = sorted((n for n in nets if n[0] > 0), key=lambda n: -n[0])[:limit]  # stable
         return tuple(
-            Reason(rules[r].id, points(net), rules[r].because, rules[r].source) for net, r in ahead
+            Reason(rules[r].id, points(net), rules[r].because, rules[r].source, rules[r].lean)
+            for net, r in ahead
         )
 
 
@@ -509,7 +527,13 @@ def number(x: float) -> float | int:
 
 
 def reason_dict(r: Reason) -> dict[str, Any]:
-    return {"rule": r.rule, "points": number(r.points), "because": r.because, "source": r.source}
+    return {
+        "rule": r.rule,
+        "points": number(r.points),
+        "because": r.because,
+        "source": r.source,
+        "lean": r.lean,
+    }
 
 
 def companion_dict(c: Companion) -> dict[str, Any]:
@@ -546,6 +570,7 @@ def net_dict(n: Net, ids: tuple[str, str]) -> dict[str, Any]:
                 "rule": s.rule,
                 "net": number(s.net),
                 "points": {ids[0]: number(s.winner), ids[1]: number(s.runner_up)},
+                "lean": s.lean,
             }
             for s in n.rules
         ],

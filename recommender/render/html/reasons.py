@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
 from recommender.render.html.markup import Markup, el, join
-from recommender.render.text import as_far, tied
+from recommender.render.text import LEAN, LEAN_MARK, as_far, tied
 from recommender.rulebase.conditions import PROBE
 from recommender.scoring.decide import text_of
 
@@ -30,7 +30,13 @@ def _reason(r: dict[str, Any]) -> Markup:
     return el(
         "li",
         el("span", signed(points), cls=f"pts {tone}".strip()),
-        el("span", r.get("because", ""), " ", el("span", r.get("rule", ""), cls="rule-id mono")),
+        el(
+            "span",
+            f"{LEAN} " if r.get("lean") is True else "",
+            r.get("because", ""),
+            " ",
+            el("span", r.get("rule", ""), cls="rule-id mono"),
+        ),
         el("span", "Source: ", linkify(str(r.get("source", ""))), cls="source")
         if r.get("source")
         else None,
@@ -155,7 +161,12 @@ def _answers(q: dict[str, Any], names: Names, answers: dict[str, Any]) -> str:
 def _rule_ids(rules: Any) -> list[str]:
     if not isinstance(rules, list):
         return []
-    return [str(r.get("rule", "")) if isinstance(r, dict) else str(r) for r in rules]
+    return [
+        str(r.get("rule", "")) + (LEAN_MARK if r.get("lean") is True else "")
+        if isinstance(r, dict)
+        else str(r)
+        for r in rules
+    ]
 
 
 def _lost_on(w: dict[str, Any]) -> Markup:

@@ -27,7 +27,7 @@ from recommender.render.html.markup import Markup, el, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
 from recommender.render.terminal import isolated
-from recommender.render.text import confidence_note, tied
+from recommender.render.text import confidence_note, tie_tail, tied
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
 from recommender.scoring.export import export_rules
@@ -60,13 +60,15 @@ def render_html(
     data = rec.to_dict()
     if evidence is not None:
         data["evidence"] = evidence.to_dict()
-    return report_page(data, export_rules(rules, facts), confidence_note(rec, rules))
+    tail = tie_tail(rec) if rec.tie else ""
+    return report_page(data, export_rules(rules, facts), confidence_note(rec, rules), tail)
 
 
-def report_page(data: dict[str, Any], model: dict[str, Any], note: str = "") -> str:
+def report_page(data: dict[str, Any], model: dict[str, Any], note: str = "", tie: str = "") -> str:
     """The whole page from the record and the exported rules; ``note`` is what the other
     formats say of the confidence (:func:`~recommender.render.text.confidence_note`): which
-    answers make the call close, or would decide it."""
+    answers make the call close, or would decide it; ``tie``, what they say of a tie after the
+    names (:func:`~recommender.render.text.tie_tail`: a tie the lean makes says so)."""
     names = Names.of(model)
     code = script_text(*SCRIPTS)
     title = f"recommender: {_verdict(data, names)}"
@@ -75,7 +77,7 @@ def report_page(data: dict[str, Any], model: dict[str, Any], note: str = "") -> 
     return join(
         [
             head(title, [code]),
-            _body(data, names, note),
+            _body(data, names, note, tie),
             json_script("report-data", data),
             json_script("rules-data", model),
             script(code),
@@ -84,10 +86,10 @@ def report_page(data: dict[str, Any], model: dict[str, Any], note: str = "") -> 
     )
 
 
-def _body(data: dict[str, Any], names: Names, note: str = "") -> Markup:
+def _body(data: dict[str, Any], names: Names, note: str = "", tie: str = "") -> Markup:
     return join(
         [
-            _header(data, names, note),
+            _header(data, names, note, tie),
             el("div", _scores(data, names), _companion(data, names), cls="grid"),
             reasons.why(data, names),
             reasons.why_not(data, names),
@@ -118,7 +120,7 @@ def _verdict(data: dict[str, Any], names: Names) -> str:
     return "no framework fits"
 
 
-def _header(data: dict[str, Any], names: Names, note: str = "") -> Markup:
+def _header(data: dict[str, Any], names: Names, note: str = "", tie: str = "") -> Markup:
     profile = _name(data)
     return el(
         "header",
@@ -130,7 +132,7 @@ def _header(data: dict[str, Any], names: Names, note: str = "") -> Markup:
         ),
         el(
             "h1",
-            _headline(data, names),
+            _headline(data, names, tie),
             cls="headline",
             id="headline",
             data_winner=str(data.get("winner") or ""),
@@ -143,7 +145,7 @@ def _header(data: dict[str, Any], names: Names, note: str = "") -> Markup:
     )
 
 
-def _headline(data: dict[str, Any], names: Names) -> Markup:
+def _headline(data: dict[str, Any], names: Names, tail: str = "") -> Markup:
     winner = data.get("winner")
     if winner:
         companion = mapping(data.get("companion"))
@@ -157,7 +159,7 @@ def _headline(data: dict[str, Any], names: Names) -> Markup:
             [
                 "Tie: ",
                 " and ".join(names.framework(f) for f in tie),
-                el("span", " \u2014 the rules cannot separate them", cls="with"),
+                el("span", _tie_words(tail), cls="with"),
             ]
         )
     if data.get("confidence") == "none":
@@ -167,6 +169,13 @@ def _headline(data: dict[str, Any], names: Names) -> Markup:
     return join(
         ["No framework fits", el("span", " \u2014 every one hits a deal-breaker", cls="with")]
     )
+
+
+def _tie_words(tail: str) -> str:
+    """After a tie's names: the other formats' words (:func:`~recommender.render.text.tie_tail`),
+    a dash for their colon."""
+    words = tail.removeprefix(": ").strip() or "the rules cannot separate them"
+    return f" \u2014 {words}"
 
 
 def _stack(data: dict[str, Any], names: Names) -> Markup:

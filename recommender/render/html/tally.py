@@ -85,11 +85,16 @@ def deciders(
 ) -> dict[str, tuple[str, ...]]:
     """{question: its answer} for each question that gained the winner points over the runner-up:
     alone, or with others its rules read too (``hardware`` and ``os`` for an NVIDIA GPU), as the
-    rules the runner-up lost on credit every question they read."""
+    rules the runner-up lost on credit every question they read. A net of the lean's rules alone
+    credits nothing: the lean is not a reason (``team_knows`` unanswered was credited on every
+    row PyTorch's lean helped, the first bar of the chart)."""
     found: dict[str, tuple[str, ...]] = {}
     if "by_question" in why_not:
         for q in dicts(why_not.get("by_question")):
             if not isinstance(q.get("net"), (int, float)) or q["net"] <= 0:
+                continue
+            rules = dicts(q.get("rules"))
+            if rules and all(r.get("lean") is True for r in rules):
                 continue
             if q.get("question"):
                 found.setdefault(str(q["question"]), _key(q.get("answer")))

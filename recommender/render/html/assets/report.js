@@ -143,7 +143,9 @@
     const reasons = lead ? lead.reasons.slice(0, 5) : [];
     list.replaceChildren(
       h("p", { class: "muted" }, pick + (lead ? "Top reasons for " + lead.name + ":" : "")),
-      h("ul", {}, reasons.map((r) => h("li", {}, h("b", {}, signed(r.points)), " " + r.because)))
+      // a default lean's points are marked, as in the report's own lists (text.LEAN)
+      h("ul", {}, reasons.map((r) => h("li", {}, h("b", {}, signed(r.points)),
+        " " + (r.lean ? "(lean) " : "") + r.because)))
     );
   }
 

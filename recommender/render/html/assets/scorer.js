@@ -94,7 +94,9 @@ const RecommenderScorer = (() => {
       index: i,
       reasons: t.fired
         .filter((r) => own(r.points, f) && r.points[f])
-        .map((r) => ({ rule: r.id, points: r.points[f], because: r.because, source: r.source }))
+        .map((r) => ({
+          rule: r.id, points: r.points[f], because: r.because, source: r.source, lean: !!r.lean,
+        }))
         .sort((a, b) => b.points - a.points),
       dealbreakers: t.fired.filter((r) => r.dealbreaker.includes(f)).map((r) => r.id),
     }));
