@@ -5,6 +5,7 @@ temporary folder (``write_base``) or an overlay on the shipped rules."""
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
@@ -417,3 +418,33 @@ def test_the_lean_is_marked_among_the_reasons_in_every_format(
     assert "| +0.5 | (lean) b | s |" in out.splitlines()
     _, out, _ = cli("recommend", "--format", "html")
     assert '<span>(lean) b <span class="rule-id mono">lean</span></span>' in out
+
+
+@pytest.mark.usefixtures("shipped_only")
+def test_the_markdown_batch_table_states_each_rows_confidence(tmp_path: Path) -> None:
+    """The Markdown batch table had no confidence column, while the terminal table and CSV
+    have one: a close call, decided by the lean, read as plainly as a clear one. Each row's
+    cell is the CSV's."""
+    rows = [
+        {"audience": "beginner"},
+        {"audience": "production", "deployment": ["mobile"]},
+        {
+            "audience": "production",
+            "existing_code": "pytorch",
+            "hardware": "amd_gpu",
+            "os": "windows",
+        },
+        {},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "".join(json.dumps({"name": f"p{i}", "answers": a}) + "\n" for i, a in enumerate(rows))
+    )
+    code, csv_out, _ = cli("batch", str(src), "-f", "csv", "-q")
+    assert code == 0
+    expected = [r["confidence"] for r in csv.DictReader(csv_out.splitlines())]
+    assert {"close", "clear", "none"} <= set(expected)
+    code, md, _ = cli("batch", str(src), "-f", "markdown", "-q")
+    table = [line.split(" | ") for line in md.splitlines() if line.startswith("| ")]
+    column = table[0].index("confidence")
+    assert [cells[column] for cells in table[2 : 2 + len(rows)]] == expected

@@ -146,8 +146,11 @@ class MarkdownWriter(_Headed):
         self.stream, self.rules = stream, rules
         names = [md_text(f.name) for f in rules.frameworks]
         rule = " | ".join("---:" for _ in names)
-        head = f"| row | name | winner | {' | '.join(names)} | margin | stack | top reasons |\n"
-        self.head = printable(head) + f"| ---: | --- | --- | {rule} | ---: | --- | --- |\n"
+        head = (
+            f"| row | name | winner | {' | '.join(names)} | margin | confidence | stack "
+            "| top reasons |\n"
+        )
+        self.head = printable(head) + f"| ---: | --- | --- | {rule} | ---: | --- | --- | --- |\n"
 
     def write(self, items: list[Item]) -> None:
         self.stream.write(self._open() + "".join(self._line(item) for item in items))
@@ -160,6 +163,7 @@ class MarkdownWriter(_Headed):
             verdict(item, self.rules),
             *(_signed(f[f"score_{fid}"]) for fid in self.rules.framework_ids),
             str(f["margin"]),
+            f["confidence"],  # a close call reads as clear without it, as the table shows it
             f["stack"],
             f["error"] or f["top_reasons"].replace(";", ", "),
         ]
