@@ -16,26 +16,7 @@ Each test fails on the rules before the pass (8419eae) and pins what the cited f
 from __future__ import annotations
 
 import pytest
-from conftest import SHIPPED
-
-import recommender
-
-RULES = recommender.load_rules(base=SHIPPED)
-
-
-def run(answers: dict) -> dict:
-    return recommender.recommend(answers, rules=RULES).to_dict()
-
-
-def points(d: dict) -> dict[str, dict[str, float]]:
-    return {
-        row["framework"]: {r["rule"]: r["points"] for r in row["reasons"]} for row in d["ranking"]
-    }
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
-
+from knowledge_support import RULES, points, run, words
 
 TF_TEAM_ANDROID = {
     "audience": "production",

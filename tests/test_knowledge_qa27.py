@@ -21,36 +21,9 @@ TPU, which rightly stays on TensorFlow) and pins what the cited facts say:
 from __future__ import annotations
 
 import pytest
-from conftest import SHIPPED
+from knowledge_support import RULES, points, reasons, run, scores, words
 
-import recommender
 from recommender.cli import main
-
-RULES = recommender.load_rules(base=SHIPPED)
-
-
-def run(answers: dict) -> dict:
-    return recommender.recommend(answers, rules=RULES).to_dict()
-
-
-def points(d: dict) -> dict[str, dict[str, float]]:
-    return {
-        row["framework"]: {r["rule"]: r["points"] for r in row["reasons"]} for row in d["ranking"]
-    }
-
-
-def scores(d: dict) -> dict[str, float]:
-    return {row["framework"]: row["score"] for row in d["ranking"]}
-
-
-def reasons(d: dict, framework: str) -> dict[str, str]:
-    row = next(r for r in d["ranking"] if r["framework"] == framework)
-    return {r["rule"]: " ".join(r["because"].split()) for r in row["reasons"]}
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
-
 
 # -- 1. production-jax counted JAX's missing runtime a second time on every named target ----------
 

@@ -1,0 +1,37 @@
+"""What the knowledge QA tests share: the shipped rule base, one profile's JSON record, and the
+points, scores and reasons read off it."""
+
+from __future__ import annotations
+
+from conftest import SHIPPED
+
+import recommender
+
+RULES = recommender.load_rules(base=SHIPPED)
+
+
+def run(answers: dict) -> dict:
+    """``recommend --format json`` for ``answers`` on the shipped rules."""
+    return recommender.recommend(answers, rules=RULES).to_dict()
+
+
+def points(d: dict) -> dict[str, dict[str, float]]:
+    """Framework -> rule -> the points it gave, from a record's ranking."""
+    return {
+        row["framework"]: {r["rule"]: r["points"] for r in row["reasons"]} for row in d["ranking"]
+    }
+
+
+def scores(d: dict) -> dict[str, float]:
+    return {row["framework"]: row["score"] for row in d["ranking"]}
+
+
+def words(text: str) -> str:
+    """``text`` with its line breaks and runs of spaces as single spaces."""
+    return " ".join(text.split())
+
+
+def reasons(d: dict, framework: str) -> dict[str, str]:
+    """Rule -> its reason's text (in :func:`words`), for one framework of a record."""
+    row = next(r for r in d["ranking"] if r["framework"] == framework)
+    return {r["rule"]: words(r["because"]) for r in row["reasons"]}
