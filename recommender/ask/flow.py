@@ -35,10 +35,14 @@ class Step(Value):
 
 @dataclass
 class Progress:
-    """The answers so far, and every question already put to the user (answered or skipped)."""
+    """The answers so far, every question already put to the user (answered or skipped), and the
+    answers ``--from`` pre-selects (``prefill``), kept with the rest on Ctrl-C: without them
+    ``ask --resume`` put the questions not reached yet with no pre-selection, so Enter replaced
+    the profile's answers with each question's first option."""
 
     answers: Normal = field(default_factory=dict)
     visited: list[str] = field(default_factory=list)
+    prefill: Normal = field(default_factory=dict)
 
 
 class Prompter(Protocol):

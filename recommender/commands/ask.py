@@ -158,10 +158,12 @@ def run(args: argparse.Namespace) -> int:
 def _start(args: argparse.Namespace, rules: RuleBase) -> Start:
     if args.resume is not None:
         kept = Path(args.resume) if args.resume else resume.resume_path()
-        return Start(resume.load(rules, kept), kept, None, "your answers")
+        progress = resume.load(rules, kept)
+        return Start(progress, kept, progress.prefill or None, "your answers")
     if args.from_file:
         profile = load_profile(args.from_file, rules)
-        return Start(Progress(), None, profile.answers, profile.name or "your answers")
+        start = Progress(prefill=dict(profile.answers))
+        return Start(start, None, profile.answers, profile.name or "your answers")
     return Start(Progress(), None, None, "your answers")
 
 

@@ -1,0 +1,121 @@
+"""QA pass 27 for ``ask``, driven as a person would, in a pseudo-terminal: a narrow terminal shows
+every question whole (prompt_toolkit cuts a line at the screen edge, it does not wrap it), and
+Ctrl-D at a list or check-box prompt ends the questionnaire as at a text prompt, answers kept;
+``ask --from P`` interrupted, then ``ask --resume``, still pre-selects P's answers."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+from askkit import CTRL_C, ENTER, MINI, ROOT, answer, env
+
+from recommender import load_rules
+from recommender.ask import prompts
+from recommender.ask.flow import review_rows
+from recommender.rulebase.profiles import load_profile, normalize_answers
+from recommender.scoring.table import table_for
+
+CTRL_D = "\x04"
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def spawn(tmp: Path, columns: int, *args: str, **extra: str) -> Any:
+    """``recommender ask ARGS`` in a pseudo-terminal ``columns`` wide (24 rows)."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", "ask", *args],
+        env=env(tmp / "state", **extra),
+        cwd=str(tmp),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(24, columns),
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def screen_text(child: Any) -> str:
+    """What was drawn so far, without the escape sequences."""
+    return ESCAPES.sub("", child.logfile_read.getvalue()).replace("\r", "")
+
+
+def test_a_40_column_terminal_shows_the_whole_question(tmp_path):
+    # The shipped first question is 56 characters; at 40 columns it read "Which best describes
+    # you or your te", and the rest was never drawn.
+    child = spawn(tmp_path, 40, RECOMMENDER_BASE_RULES=str(ROOT / "rules"))
+    child.expect_exact("(↑↓ to move, enter to pick)")
+    shown = screen_text(child)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "\n1/16 Which best describes you or your\n     team for this project?\n" in shown
+    assert child.exitstatus == 130
+
+
+def test_the_review_fits_a_40_column_terminal(monkeypatch):
+    # The review's lines were made 43 columns wide whatever the terminal (a floor of 40 plus
+    # the pointer), so at 40 columns every answer was cut.
+    monkeypatch.setenv("COLUMNS", "40")
+    shipped = load_rules()
+    answers = {"audience": frozenset({"researcher"}), "domain": frozenset({"nlp_llm"})}
+    rows = review_rows(table_for(shipped), answers)
+    seen: list[Any] = []
+
+    def select(message: str, choices: list[Any], **kwargs: Any) -> Any:
+        seen.extend(choices)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(prompts.questionary, "select", select)
+    with pytest.raises(KeyboardInterrupt):
+        prompts.review(rows)
+    titles = [c.title for c in seen if not isinstance(c, prompts.Separator)]
+    assert len(titles) == len(rows) + 1
+    assert max(len(" » " + t) for t in titles) <= 40
+
+
+def test_ctrl_d_at_a_check_box_ends_the_questionnaire_and_keeps_the_answers(tmp_path):
+    # Ctrl-D ends a text prompt (EOF, handled as Ctrl-C), but a list or check box ignored it:
+    # the user was stuck at the question.
+    child = spawn(tmp_path, 120)
+    answer(child, "Who is it for?", ENTER)
+    answer(child, "Where will it run?", CTRL_D)
+    child.expect(pexpect.EOF, timeout=10)
+    child.close()
+    kept = tmp_path / "state" / "ask-resume.yaml"
+    assert child.exitstatus == 130
+    assert f"recommender: ask interrupted; 1 answer(s) kept in {kept}" in screen_text(child)
+    assert "audience: beginner" in kept.read_text()
+
+
+def test_resume_after_ctrl_c_in_a_from_run_keeps_the_profiles_answers(tmp_path):
+    # The resume file held only the answers given before Ctrl-C: `ask --resume` then put the
+    # questions not reached yet with no pre-selection, and Enter through them turned the
+    # profile's Windows and "no" into Linux and "yes".
+    profile = {"audience": "researcher", "os": "windows", "custom_gradients": "no"}
+    lines = "".join(f"  {q}: {a!r}\n" for q, a in profile.items())
+    (tmp_path / "lab.yaml").write_text(f"name: lab\nanswers:\n{lines}")
+    child = spawn(tmp_path, 120, "--from", "lab.yaml")
+    answer(child, "Who is it for?", ENTER)
+    answer(child, "Where will it run?", CTRL_C)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    child = spawn(tmp_path, 120, "--resume", "--save", "out.yaml")
+    for prompt in ("Where will it run?", "Which OS?", "Custom gradients?", "Your answers"):
+        answer(child, prompt, ENTER)
+    answer(child, "Show the full report?", ENTER)
+    child.expect_exact("Saved to out.yaml")
+    answer(child, "Write the report as a web page too?", ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    mini = load_rules(base=MINI)
+    saved = load_profile(str(tmp_path / "out.yaml"), mini).answers
+    assert saved == normalize_answers(profile, mini)
+    assert not (tmp_path / "state" / "ask-resume.yaml").exists()
