@@ -119,3 +119,33 @@ def test_resume_after_ctrl_c_in_a_from_run_keeps_the_profiles_answers(tmp_path):
     saved = load_profile(str(tmp_path / "out.yaml"), mini).answers
     assert saved == normalize_answers(profile, mini)
     assert not (tmp_path / "state" / "ask-resume.yaml").exists()
+
+
+def test_short_from_a_profile_keeps_the_answers_to_questions_it_leaves_out(tmp_path):
+    # `--short` left out the questions that could not change the result, and their pre-filled
+    # answers with them: `--from lab.yaml --short --save lab.yaml` wrote lab.yaml back without
+    # its OS and custom-gradients answers (the review said "not answered").
+    profile = {
+        "audience": "researcher",
+        "deployment": ["server"],
+        "os": "windows",
+        "custom_gradients": "no",
+    }
+    lines = "".join(f"  {q}: {a!r}\n" for q, a in profile.items())
+    (tmp_path / "lab.yaml").write_text(f"name: lab\nanswers:\n{lines}")
+    child = spawn(tmp_path, 120, "--from", "lab.yaml", "--short", "--save", "lab.yaml")
+    put = []
+    while child.expect([r"enter to pick\)", r"enter when done;", "Pick an answer to change"]) < 2:
+        put.append(child.before)
+        child.send(ENTER)  # keep the pre-selected answer
+    child.send(ENTER)  # the review: looks right
+    answer(child, "Show the full report?", ENTER)
+    child.expect_exact("Saved to lab.yaml")
+    answer(child, "Write the report as a web page too?", ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert 0 < len(put) < len(profile)  # --short left some out
+    mini = load_rules(base=MINI)
+    saved = load_profile(str(tmp_path / "lab.yaml"), mini).answers
+    assert saved == normalize_answers(profile, mini)

@@ -105,6 +105,12 @@ def run_interview(
     prefilled = defaults is not None
     defaults = defaults or {}
     table = table_for(rules)
+    # A pre-filled answer stands until its question is put: ``--short`` judges what still matters
+    # with it, and a question it leaves out keeps it (it was dropped, so `--from p --short --save
+    # p` lost the profile's answers to those questions, and the review said "not answered").
+    for qid, picked in defaults.items():
+        if qid not in progress.visited:
+            progress.answers.setdefault(qid, picked)
     _ask_all(table, prompter, progress, defaults, short, prefilled)
     while review:
         chosen = prompter.review(review_rows(table, progress.answers))
