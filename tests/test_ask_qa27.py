@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -149,3 +150,23 @@ def test_short_from_a_profile_keeps_the_answers_to_questions_it_leaves_out(tmp_p
     mini = load_rules(base=MINI)
     saved = load_profile(str(tmp_path / "lab.yaml"), mini).answers
     assert saved == normalize_answers(profile, mini)
+
+
+def test_without_a_terminal_ask_from_a_profile_names_the_command_that_scores_it(tmp_path):
+    # It named `recommend --answer QUESTION=VALUE ...`, as if the answers were not in a file.
+    (tmp_path / "my lab.yaml").write_text("answers:\n  audience: researcher\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "recommender", "ask", "--from", "my lab.yaml"],
+        env=env(tmp_path / "state"),
+        cwd=str(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "recommender: ask needs an interactive terminal (stdin and stdout must be a terminal); "
+        "without one, use: recommender recommend --profile 'my lab.yaml'\n"
+    )
