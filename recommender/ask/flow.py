@@ -35,10 +35,14 @@ class Step(Value):
 
 @dataclass
 class Progress:
-    """The answers so far, and every question already put to the user (answered or skipped)."""
+    """The answers so far, every question already put to the user (answered or skipped), and the
+    answers ``--from`` pre-selects (``prefill``), kept with the rest on Ctrl-C: without them
+    ``ask --resume`` put the questions not reached yet with no pre-selection, so Enter replaced
+    the profile's answers with each question's first option."""
 
     answers: Normal = field(default_factory=dict)
     visited: list[str] = field(default_factory=list)
+    prefill: Normal = field(default_factory=dict)
 
 
 class Prompter(Protocol):
@@ -101,6 +105,12 @@ def run_interview(
     prefilled = defaults is not None
     defaults = defaults or {}
     table = table_for(rules)
+    # A pre-filled answer stands until its question is put: ``--short`` judges what still matters
+    # with it, and a question it leaves out keeps it (it was dropped, so `--from p --short --save
+    # p` lost the profile's answers to those questions, and the review said "not answered").
+    for qid, picked in defaults.items():
+        if qid not in progress.visited:
+            progress.answers.setdefault(qid, picked)
     _ask_all(table, prompter, progress, defaults, short, prefilled)
     while review:
         chosen = prompter.review(review_rows(table, progress.answers))

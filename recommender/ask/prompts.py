@@ -21,6 +21,7 @@ from typing import Any
 import questionary
 from prompt_toolkit import print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.key_binding import KeyBindings
 from questionary import Choice, Separator, Style
 
 from recommender.ask.flow import Step
@@ -60,6 +61,7 @@ def run_prompt(prompt: Any) -> Any:
     ignored, as the command line's handler leaves them, so the answers are kept in peace.
     """
     app = prompt.application
+    _end_on_ctrl_d(app)
     caught: list[int] = []
 
     def end(signum: int) -> None:
@@ -90,17 +92,45 @@ def run_prompt(prompt: Any) -> Any:
     return answer
 
 
+def _end_on_ctrl_d(app: Any) -> None:
+    """Ctrl-D ends a list or check-box prompt as it ends a text prompt: with EOFError, which
+    ``commands/ask.py`` handles as Ctrl-C (the answers are kept). questionary binds no Ctrl-D
+    there, so the key did nothing and the user was stuck. A text prompt's merged bindings are left
+    alone: there Ctrl-D already ends an empty line."""
+    if isinstance(app.key_bindings, KeyBindings):
+        app.key_bindings.add("c-d", eager=True)(lambda event: event.app.exit(exception=EOFError))
+
+
 def _qmark(step: Step) -> str:
     return "✎" if step.again else f"{step.number}/{step.total}"
 
 
+def _columns() -> int:
+    """The terminal's width. prompt_toolkit cuts a line at the screen edge instead of wrapping it,
+    so whatever must be read whole (the question, its help) is wrapped to this width here."""
+    return max(20, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _message(q: Question, step: Step) -> str:
+    """The question's text, wrapped to the terminal under itself: it follows the counter
+    ("3/17 ") and is followed by the space questionary adds. On a narrow terminal the end of a
+    question was cut off ("Which best describes you or your te")."""
+    lead = " " * (len(_qmark(step)) + 1)
+    lines = textwrap.wrap(q.text, width=_columns() - 1, initial_indent=lead, subsequent_indent=lead)
+    return "\n".join(lines)[len(lead) :] or q.text
+
+
 def _instruction(q: Question, keys: str) -> str:
     # The help sits in the instruction so it shows while answering and folds away once answered.
-    # It is wrapped here because prompt_toolkit cuts a long line at the screen edge instead of
-    # wrapping it.
-    width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 100) - 2)
-    lines = textwrap.wrap(q.help, width=width, initial_indent="  ", subsequent_indent="  ")
-    return "\n" + "\n".join([*lines, f"  ({keys})"])
+    # The key hint is wrapped too: on a narrow terminal it ran past the edge and went on at the
+    # first column.
+    width = min(_columns(), 100) - 1
+    lines = [
+        line
+        for text in (q.help, f"({keys})")
+        for line in textwrap.wrap(text, width=width, initial_indent="  ", subsequent_indent="  ")
+    ]
+    return "\n" + "\n".join(lines)
 
 
 def _choices(q: Question, checked: frozenset[str] = frozenset()) -> list[Any]:
@@ -118,7 +148,13 @@ def ask_single(
     start = next(iter(default)) if default else (SKIP if step.again or step.prefilled else None)
     keys = _instruction(q, "↑↓ to move, enter to pick")
     prompt = questionary.select(
-        q.text, choices, default=start, qmark=_qmark(step), style=STYLE, instruction=keys, **kwargs
+        _message(q, step),
+        choices,
+        default=start,
+        qmark=_qmark(step),
+        style=STYLE,
+        instruction=keys,
+        **kwargs,
     )
     picked = run_prompt(prompt)
     return None if picked == SKIP else frozenset((picked,))
@@ -182,7 +218,7 @@ def ask_multi(
     keys = _instruction(q, "space to tick, enter when done; none ticked = skip")
     validate, held = unticking(q, default)
     prompt = questionary.checkbox(
-        q.text,
+        _message(q, step),
         choices,
         qmark=_qmark(step),
         style=STYLE,
@@ -209,7 +245,7 @@ def _control(prompt: Any) -> Any:
 def _answered(q: Question, step: Step, answer: str, output: Any) -> None:
     tokens = [
         ("class:qmark", _qmark(step)),
-        ("class:question", f" {q.text} "),
+        ("class:question", f" {_message(q, step)} "),
         ("class:answer", answer),
     ]
     print_formatted_text(FormattedText(tokens), style=STYLE, output=output)
@@ -234,7 +270,7 @@ def _fit(text: str, width: int) -> str:
 
 def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any) -> str | None:
     """Every answer on one screen; pick one to change it, or the first entry to go on."""
-    room = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120) - 6)
+    room = min(_columns(), 120) - 6  # " » " before each line, and a column to spare
     width = min(max((len(q.text) for q, _ in rows), default=0), room * 11 // 20)
     choices: list[Any] = [Choice("Looks right: show the recommendation", DONE), Separator()]
     choices += [

@@ -1,7 +1,8 @@
 """The resume file: what ``ask`` keeps when it is interrupted, so ``ask --resume`` can carry on.
 
 It lives in the user state directory (``RECOMMENDER_STATE_DIR`` overrides it, for tests) and holds
-a profile plus ``asked:``, the questions already put to the user, answered or skipped. ``asked:``
+a profile plus ``asked:``, the questions already put to the user, answered or skipped (an answer
+to a question not in it is one ``--from`` pre-selects, not put yet). ``asked:``
 is also what marks a resume file: ask writes it into every one (something was always put to the
 user before anything is kept), and no profile may have it (``recommend --profile`` refuses the
 key). ``--resume`` rewrites its file on Ctrl-C and removes it once finished, so a file without it
@@ -62,7 +63,9 @@ def claim_path() -> Path:
 
 def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
     """Write the progress atomically to ``path`` (default: a path claimed for it); the path."""
-    text = profile_yaml("resumed", progress.answers, rules, HEADER)
+    # A pre-filled answer not put yet goes in beside the others, left out of ``asked:``.
+    unput = {q: a for q, a in progress.prefill.items() if q not in progress.visited}
+    text = profile_yaml("resumed", {**unput, **progress.answers}, rules, HEADER)
     asked = "".join(f"- {q.id}\n" for q in rules.questions if q.id in progress.visited)
     make_dirs((path or resume_path()).parent)
     claimed, path = path is None, path or claim_path()
@@ -95,7 +98,10 @@ def load(rules: RuleBase, path: Path | None = None) -> Progress:
     known = {q.id for q in rules.questions}
     # each once: a question listed twice (a file edited by hand) was counted twice as put
     asked = list(dict.fromkeys(qid for qid in doc.get("asked") or [] if qid in known))
-    return Progress(answers, [*asked, *(q for q in answers if q not in asked)])
+    # An answer to a question not in ``asked:`` was pre-filled by ``--from`` and not put yet: it
+    # is pre-selected when that question comes.
+    given = {q: a for q, a in answers.items() if q in asked}
+    return Progress(given, asked, {q: a for q, a in answers.items() if q not in asked})
 
 
 def _kept_file(path: Path) -> None:

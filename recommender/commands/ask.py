@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import signal
 import sys
 import time
@@ -89,12 +90,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_probe_argument(parser)
 
 
-def require_terminal() -> None:
-    """One clear line instead of a prompt_toolkit traceback when there is no one to ask."""
+def require_terminal(profile: str | None = None) -> None:
+    """One clear line instead of a prompt_toolkit traceback when there is no one to ask; with
+    ``--from``, the command that scores that profile as it stands."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        instead = f"--profile {shlex.quote(profile)}" if profile else "--answer QUESTION=VALUE ..."
         raise UserError(
             "ask needs an interactive terminal (stdin and stdout must be a terminal); "
-            "without one, use: recommender recommend --answer QUESTION=VALUE ..."
+            f"without one, use: recommender recommend {instead}"
         )
 
 
@@ -104,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(
                 f"ask reads its answers from the terminal, so {flag} needs a file, not -"
             )
-    require_terminal()
+    require_terminal(args.from_file)
     rules = rulebase(args)
     start = _start(args, rules)
     # Before the questions, once the rules and --from are read: not over them, nor over each other.
@@ -158,10 +161,12 @@ def run(args: argparse.Namespace) -> int:
 def _start(args: argparse.Namespace, rules: RuleBase) -> Start:
     if args.resume is not None:
         kept = Path(args.resume) if args.resume else resume.resume_path()
-        return Start(resume.load(rules, kept), kept, None, "your answers")
+        progress = resume.load(rules, kept)
+        return Start(progress, kept, progress.prefill or None, "your answers")
     if args.from_file:
         profile = load_profile(args.from_file, rules)
-        return Start(Progress(), None, profile.answers, profile.name or "your answers")
+        start = Progress(prefill=dict(profile.answers))
+        return Start(start, None, profile.answers, profile.name or "your answers")
     return Start(Progress(), None, None, "your answers")
 
 
