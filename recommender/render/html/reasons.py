@@ -20,7 +20,9 @@ MULTI_SIGNS = {"+": "adding", "-": "dropping"}
 
 
 def reason_list(reasons: list[dict[str, Any]]) -> Markup:
-    """Points, the ``because`` text, the source with its links, and the rule id."""
+    """Points, the ``because`` text, the source with its links, and the rule id. Rule text is
+    untrusted (overlays): each piece is a ``<bdi>``, so a bidi override in it (U+202E) cannot
+    reverse the rule id or the source drawn after it."""
     return el("ul", *(_reason(r) for r in reasons), cls="reasons")
 
 
@@ -33,11 +35,11 @@ def _reason(r: dict[str, Any]) -> Markup:
         el(
             "span",
             f"{LEAN} " if r.get("lean") is True else "",
-            r.get("because", ""),
+            el("bdi", r.get("because", "")),
             " ",
             el("span", r.get("rule", ""), cls="rule-id mono"),
         ),
-        el("span", "Source: ", linkify(str(r.get("source", ""))), cls="source")
+        el("span", "Source: ", el("bdi", linkify(str(r.get("source", "")))), cls="source")
         if r.get("source")
         else None,
         data_rule=r.get("rule"),
@@ -187,8 +189,8 @@ def dealbreakers(data: dict[str, Any], names: Names) -> Markup:
             "li",
             el("b", names.framework(s.get("framework"))),
             ": ",
-            b.get("because", ""),
-            el("span", " Source: ", linkify(str(b.get("source", ""))), cls="source")
+            el("bdi", b.get("because", "")),
+            el("span", " Source: ", el("bdi", linkify(str(b.get("source", "")))), cls="source")
             if b.get("source")
             else None,
         )

@@ -27,7 +27,7 @@ from recommender.render.html.markup import Markup, el, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
 from recommender.render.terminal import isolated
-from recommender.render.text import confidence_note, tie_tail, tied
+from recommender.render.text import UNDECIDED, confidence_note, tie_tail, tied
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
 from recommender.scoring.export import export_rules
@@ -310,7 +310,7 @@ def _whatif() -> Markup:
         el("form", id="whatif-form", aria_label="answers"),
         el(
             "div",
-            el("p", id="whatif-winner", aria_live="polite"),
+            el("p", id="whatif-winner", aria_live="polite", data_undecided=UNDECIDED),
             el("ol", id="whatif-ranking", cls="ranking"),
             el("div", id="whatif-reasons"),
             id="whatif-result",
