@@ -108,7 +108,8 @@ def tab(browser):  # noqa: F811
 
 
 def hostile_rules(tmp_path: Path) -> Path:
-    """An overlay whose deal-breaker and rule carry a bidi override and a 240-letter word."""
+    """An overlay whose deal-breaker and rule carry a bidi override and a 240-letter word (with
+    ``deployment=edge``); with ``edge_target=microcontroller`` too, every framework is excluded."""
     overlay = tmp_path / "overlay"
     overlay.mkdir()
     (overlay / "x.yaml").write_text(
@@ -117,6 +118,11 @@ def hostile_rules(tmp_path: Path) -> Path:
         "    when: {deployment: edge}\n"
         "    dealbreaker: [pytorch]\n"
         f"    because: {json.dumps(RLO + 'evil')}\n"
+        "    source: plain\n"
+        "  - id: mcu-breaks-tensorflow\n"
+        "    when: {edge_target: microcontroller}\n"
+        "    dealbreaker: [tensorflow]\n"
+        "    because: MCU\n"
         "    source: plain\n"
         "  - id: long-word\n"
         "    when: {deployment: edge}\n"
@@ -199,3 +205,26 @@ def test_the_what_if_names_outcomes_as_recommend_does(mini, tab, tmp_path: Path)
         f"With these answers: {recommend_outcome('audience=production')} (the report says PyTorch)"
     )
     tab.assert_clean(out)
+
+
+# -- the confidence words --------------------------------------------------------------------------
+
+
+def test_every_framework_excluded_is_not_called_a_clear_call(mini, tmp_path: Path):
+    # recommend's confidence is "clear" when every framework is excluded (scoring.confidence);
+    # the page glossed it "a clear call" under "No framework fits" (QA, stop 27)
+    overlay = hostile_rules(tmp_path)
+    args = ["recommend", "--rules", str(overlay), "-a", "deployment=edge"]
+    args += ["-a", "edge_target=microcontroller"]
+    code, out, _ = cli(*args, "-f", "json")
+    rec = json.loads(out)
+    assert (rec["winner"], rec["tie"], rec["confidence"]) == (None, [], "clear")
+    assert all(s["excluded"] for s in rec["ranking"])
+    page = tmp_path / "r.html"
+    assert cli(*args, "-o", str(page))[0] == 0
+    text = page.read_text(encoding="utf-8")
+    assert block(text, "report-data") == rec
+    m = re.search(r'<p class="confidence">(.*?)</p>', text, re.S)
+    assert m and re.sub(r"<[^>]+>", "", html.unescape(m.group(1))) == (
+        "Confidence: clear not a call on points: every framework is excluded by a deal-breaker"
+    )

@@ -45,6 +45,13 @@ CONFIDENCE = {
     "none": "no real preference: your answers do not separate the frameworks",
 }
 
+# "clear" of "every framework is excluded" (scoring.confidence): "a clear call" read as a win
+NONE_FITS = "not a call on points: every framework is excluded by a deal-breaker"
+
+
+def _none_fits(data: dict[str, Any], level: str) -> bool:
+    return level == "clear" and not data.get("winner") and not strings(data.get("tie"))
+
 
 def render_html(
     rec: Recommendation,
@@ -200,7 +207,7 @@ def _confidence(data: dict[str, Any], names: Names) -> Markup:
             "Confidence: ",
             el("span", level, cls=f"badge {level}", id="confidence"),
             " ",
-            CONFIDENCE.get(level, ""),
+            NONE_FITS if _none_fits(data, level) else CONFIDENCE.get(level, ""),
         ]
     w = mapping(data.get("why_not"))
     gap = w.get("gap")
