@@ -18,7 +18,7 @@ from conftest import MINI, cli
 from html_support import block
 
 import recommender
-from recommender.render.html.labels import Names
+from recommender.render.html.labels import Names, signed
 from recommender.scoring.export import export_rules
 
 MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
@@ -228,3 +228,40 @@ def test_every_framework_excluded_is_not_called_a_clear_call(mini, tmp_path: Pat
     assert m and re.sub(r"<[^>]+>", "", html.unescape(m.group(1))) == (
         "Confidence: clear not a call on points: every framework is excluded by a deal-breaker"
     )
+
+
+# -- the team table in chromium --------------------------------------------------------------------
+
+
+def test_the_team_table_marks_excluded_scores(mini, tab, tmp_path: Path):
+    # a row read "none fits  +3  +0.5  +0.5" and a winner could score below a framework shown
+    # with more points: the table did not say which were excluded, as recommend (✗) and the CSV
+    # (its excluded column) do (QA, stop 27)
+    rows = [
+        {"name": "nf", "answers": {"deployment": "edge", "edge_target": "microcontroller"}},
+        {"name": "jax", "answers": {"deployment": "edge"}},  # PyTorch (+0.5) out, JAX (+0.5) wins
+        {"name": "t", "answers": {}},
+    ]
+    overlay = hostile_rules(tmp_path)
+    source = tmp_path / "team.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "team.html"
+    code, _, err = cli("batch", str(source), "--rules", str(overlay), "-o", str(out))
+    assert code == 0, err
+    records = block(out.read_text(encoding="utf-8"), "records")
+    page = tab.visit(out).page
+    cells = page.eval_on_selector_all(
+        "#rows tbody tr",
+        "trs => trs.map(tr => [...tr.querySelectorAll('td.num')].slice(2).map(n => n.textContent))",
+    )
+    order = ["tensorflow", "pytorch", "jax"]
+    shown = []
+    for r in records:
+        by_id = {s["framework"]: s for s in r["ranking"]}
+        shown.append(
+            [signed(by_id[f]["score"]) + (" ✗" if by_id[f]["excluded"] else "") for f in order]
+        )
+    assert cells == shown
+    assert cells[0] == ["+4 ✗", "+0.5 ✗", "+0.5 ✗"] and cells[2] == ["+0", "+0.5", "+0.5"]
+    assert page.get_attribute("#rows td.excluded", "title") == "excluded by a deal-breaker"
+    tab.assert_clean(out)
