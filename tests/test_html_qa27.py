@@ -16,13 +16,17 @@ from browser.browserkit import Watched
 from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import MINI, cli
 from html_support import block
+from hypothesis import given
+from hypothesis import strategies as st
 
 import recommender
 from recommender.render.html.labels import Names, signed
+from recommender.render.html.markup import balanced
 from recommender.scoring.export import export_rules
 
 MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
 RLO = "\u202e"
+PDI = "\u2069"
 LONG = "Supercalifragilistic" * 12  # 240 letters and no break opportunity
 FLIP = RLO + "flip " + LONG + " 🚀🚀"
 
@@ -117,7 +121,7 @@ def hostile_rules(tmp_path: Path) -> Path:
         "  - id: edge-breaks\n"
         "    when: {deployment: edge}\n"
         "    dealbreaker: [pytorch]\n"
-        f"    because: {json.dumps(RLO + 'evil')}\n"
+        f"    because: {json.dumps(PDI + RLO + 'evil')}\n"  # a stray PDI closed a <bdi>
         "    source: plain\n"
         "  - id: mcu-breaks-tensorflow\n"
         "    when: {edge_target: microcontroller}\n"
@@ -265,3 +269,16 @@ def test_the_team_table_marks_excluded_scores(mini, tab, tmp_path: Path):
     assert cells[0] == ["+4 ✗", "+0.5 ✗", "+0.5 ✗"] and cells[2] == ["+0", "+0.5", "+0.5"]
     assert page.get_attribute("#rows td.excluded", "title") == "excluded by a deal-breaker"
     tab.assert_clean(out)
+
+
+@given(st.text(alphabet=st.sampled_from("ab\u2066\u2067\u2068\u2069\u202e\u202c"), max_size=30))
+def test_balanced_pairs_isolates_and_changes_nothing_else(text: str):
+    out = balanced(text)
+    depth = 0
+    for c in out:
+        depth += c in "\u2066\u2067\u2068"
+        depth -= c == PDI
+        assert depth >= 0  # no PDI closes an isolate it did not open (the <bdi>'s own)
+    assert depth == 0
+    assert out.replace(PDI, "") == text.replace(PDI, "")
+    assert balanced(out) == out

@@ -11,7 +11,7 @@ from typing import Any, TypeGuard
 
 from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
-from recommender.render.html.markup import Markup, el, join
+from recommender.render.html.markup import Markup, balanced, el, join
 from recommender.render.text import LEAN, LEAN_MARK, as_far, tied
 from recommender.rulebase.conditions import PROBE
 from recommender.scoring.decide import text_of
@@ -39,7 +39,7 @@ def _reason(r: dict[str, Any]) -> Markup:
             " ",
             el("span", r.get("rule", ""), cls="rule-id mono"),
         ),
-        el("span", "Source: ", el("bdi", linkify(str(r.get("source", "")))), cls="source")
+        el("span", "Source: ", el("bdi", linkify(balanced(str(r.get("source", ""))))), cls="source")
         if r.get("source")
         else None,
         data_rule=r.get("rule"),
@@ -190,7 +190,12 @@ def dealbreakers(data: dict[str, Any], names: Names) -> Markup:
             el("b", names.framework(s.get("framework"))),
             ": ",
             el("bdi", b.get("because", "")),
-            el("span", " Source: ", el("bdi", linkify(str(b.get("source", "")))), cls="source")
+            el(
+                "span",
+                " Source: ",
+                el("bdi", linkify(balanced(str(b.get("source", ""))))),
+                cls="source",
+            )
             if b.get("source")
             else None,
         )
