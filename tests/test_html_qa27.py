@@ -282,3 +282,61 @@ def test_balanced_pairs_isolates_and_changes_nothing_else(text: str):
     assert depth == 0
     assert out.replace(PDI, "") == text.replace(PDI, "")
     assert balanced(out) == out
+
+
+# Where, left to right, the text ``first`` and then ``then`` are drawn in the first element of
+# ``selector`` holding both: [first's right, then's left, first's bottom, then's top].
+ORDER = """([selector, first, then]) => {
+  const item = [...document.querySelectorAll(selector)]
+    .find((n) => n.textContent.includes(first) && n.textContent.includes(then));
+  const rect = (needle) => {
+    const walk = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walk.nextNode()) && !node.data.includes(needle));
+    const range = document.createRange();
+    range.setStart(node, node.data.indexOf(needle));
+    range.setEnd(node, node.data.indexOf(needle) + needle.length);
+    return range.getBoundingClientRect();
+  };
+  const a = rect(first), b = rect(then);
+  return [a.right, b.left, a.bottom, b.top];
+}"""
+
+
+def in_order(page: Any, selector: str, first: str, then: str) -> bool:
+    """``then`` is drawn after ``first``: to its right on the line, or on a line below."""
+    right, left, bottom, top = page.evaluate(ORDER, [selector, first, then])
+    return left >= right - 0.5 or top >= bottom
+
+
+def test_overlay_labels_in_a_sentence_stay_in_place(mini, tab, tmp_path: Path):
+    # an overlay's question and option labels are joined into sentences ("What would change
+    # this", the open questions); an override in one reversed the items after it (QA, stop 27)
+    overlay = tmp_path / "labels"
+    overlay.mkdir()
+    (overlay / "questions.yaml").write_text(
+        "questions:\n"
+        "  - id: hostile_q\n"
+        f"    text: {json.dumps('Q' + RLO + 'text')}\n"
+        "    help: h\n"
+        "    kind: single\n"
+        "    options:\n"
+        f"      - {{id: x, label: {json.dumps(PDI + RLO + 'evil')}}}\n"
+        "      - {id: y, label: plain}\n",
+        encoding="utf-8",
+    )
+    (overlay / "rules.yaml").write_text(
+        "rules:\n"
+        "  - {id: hq-x, when: {hostile_q: x}, score: {tensorflow: 5}, because: b, source: s}\n"
+        "  - {id: hq-y, when: {hostile_q: y}, score: {tensorflow: 5}, because: b, source: s}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.html"
+    code, _, err = cli(
+        "recommend", "--rules", str(overlay), "-a", "audience=beginner", "-o", str(out)
+    )
+    assert code == 0, err
+    page = tab.visit(out).page
+    assert in_order(page, "#what-would-change li", "evil", "plain")
+    assert in_order(page, "#what-would-change li", "text", "evil")
+    tab.assert_clean(out)

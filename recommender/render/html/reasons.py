@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeGuard
 
-from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
+from recommender.render.html.labels import Names, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
 from recommender.render.html.markup import Markup, balanced, el, join
 from recommender.render.text import LEAN, LEAN_MARK, as_far, tied
@@ -17,6 +17,17 @@ from recommender.rulebase.conditions import PROBE
 from recommender.scoring.decide import text_of
 
 MULTI_SIGNS = {"+": "adding", "-": "dropping"}
+
+
+def listed(items: list[Any], sep: str = ", ", last: str = " and ") -> Markup:
+    """Items in a sentence, each in a ``<bdi>``: question texts and option labels can come from
+    an overlay, and an override in one (U+202E) reversed the items after it in the line."""
+    parts: list[Any] = []
+    for i, item in enumerate(items):
+        if i:
+            parts.append(last if i == len(items) - 1 else sep)
+        parts.append(el("bdi", item))
+    return join(parts)
 
 
 def reason_list(reasons: list[dict[str, Any]]) -> Markup:
@@ -209,15 +220,18 @@ def dealbreakers(data: dict[str, Any], names: Names) -> Markup:
 
 def what_would_change(data: dict[str, Any], names: Names) -> Markup:
     """Grouped by question: each single different answer and the outcome it leads to."""
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, list[Markup]] = {}
     for c in dicts(data.get("what_would_change")):
         q = c.get("question")
         then = names.outcome(c.get("winner"), c.get("tie"), c.get("undecided"))
-        phrase = f"{_change(c, names)} \u2192 {then}"
+        phrase = join([el("bdi", _change(c, names)), " \u2192 ", el("bdi", then)])
         groups.setdefault(str(q), []).append(phrase)
     if not groups and not data.get("open_questions"):
         return Markup("")
-    items = [el("li", el("b", names.question(q)), ": ", "; ".join(p)) for q, p in groups.items()]
+    items = [
+        el("li", el("b", el("bdi", names.question(q))), ": ", listed(p, "; ", "; "))
+        for q, p in groups.items()
+    ]
     return el(
         "section",
         el("h2", "What would change this (one answer at a time)"),
@@ -252,7 +266,7 @@ def open_questions(data: dict[str, Any], names: Names) -> Markup:
     return el(
         "p",
         "Unanswered questions that could still change the result: ",
-        and_list(qs),
+        listed(qs),
         ".",
         cls="open-questions",
     )

@@ -296,7 +296,8 @@ def _answers(data: dict[str, Any], names: Names) -> Markup:
     ignored += [
         names.question(q) for q in (raw if isinstance(raw, list) else []) if isinstance(q, str)
     ]
-    note = el("p", "Not asked, so ignored: ", "; ".join(ignored), cls="muted") if ignored else None
+    listed = reasons.listed(ignored, "; ", "; ")
+    note = el("p", "Not asked, so ignored: ", listed, cls="muted") if ignored else None
     body = el("table", el("tbody", *rows)) if rows else el("p", "No answers given.", cls="muted")
     return el("section", el("h2", "Your answers"), body, note, cls="card", id="answers")
 
