@@ -340,3 +340,34 @@ def test_overlay_labels_in_a_sentence_stay_in_place(mini, tab, tmp_path: Path):
     assert in_order(page, "#what-would-change li", "evil", "plain")
     assert in_order(page, "#what-would-change li", "text", "evil")
     tab.assert_clean(out)
+
+
+def test_an_overlay_framework_name_stays_in_place(mini, tab, tmp_path: Path):
+    # an overlay may add a framework; an override in its name reversed the rest of the why-not
+    # title: "Why not <RLO>Evil FW (0.3 points behind)" (QA, stop 27)
+    overlay = tmp_path / "framework"
+    overlay.mkdir()
+    (overlay / "frameworks.yaml").write_text(
+        "frameworks:\n"
+        "  - id: evilfw\n"
+        f"    name: {json.dumps(PDI + RLO + 'Evil FW')}\n"
+        "    developed_by: X\n"
+        "    packages: [evil]\n"
+        "    companions: []\n",
+        encoding="utf-8",
+    )
+    (overlay / "rules.yaml").write_text(
+        "rules:\n"
+        "  - {id: ev, when: {audience: beginner}, score: {evilfw: 2.2}, because: b, source: s}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.html"
+    argv = ["recommend", "--rules", str(overlay), "-a", "audience=beginner"]
+    code, _, err = cli(*argv, "-o", str(out))
+    assert code == 0, err
+    rec = json.loads(cli(*argv, "-f", "json")[1])
+    assert block(out.read_text(encoding="utf-8"), "report-data") == rec  # the data as it was
+    assert rec["why_not"]["framework"] == "evilfw"
+    page = tab.visit(out).page
+    assert in_order(page, "#why-not h2", "Evil", "behind")
+    tab.assert_clean(out)

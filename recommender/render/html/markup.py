@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
+
+from recommender.render.terminal import RTL
 
 # In a JSON string these escapes mean the same characters, and outside strings JSON never has them,
 # so the parsed value is unchanged while "</script>", "<!--" and the JS line terminators cannot
@@ -23,6 +26,7 @@ SCRIPT_ESCAPES = (
 )
 _ISOLATES = "\u2066\u2067\u2068\u2069"  # LRI, RLI, FSI and the PDI that closes them
 _PDI = "\u2069"
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # marks, embeddings, isolates
 _VOID = frozenset(("meta", "link", "br", "hr", "input", "img", "col", "source"))
 
 
@@ -75,6 +79,13 @@ def balanced(text: str) -> str:
             depth += 1
         out.append(c)
     return "".join(out) + _PDI * depth
+
+
+def isolated(text: str) -> str:
+    """``text`` between FSI and PDI (:func:`balanced` inside) when it holds a right-to-left letter
+    or a bidi control, else as it is: for rule-base text (an overlay's framework names, question
+    texts, option labels) that the pages put into sentences, charts and titles as plain text."""
+    return f"\u2068{balanced(text)}{_PDI}" if _BIDI.search(text) or RTL.search(text) else text
 
 
 def _attr(key: str, value: Any) -> str:
