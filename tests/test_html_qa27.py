@@ -370,4 +370,8 @@ def test_an_overlay_framework_name_stays_in_place(mini, tab, tmp_path: Path):
     assert rec["why_not"]["framework"] == "evilfw"
     page = tab.visit(out).page
     assert in_order(page, "#why-not h2", "Evil", "behind")
+    # the what-if's ranking, drawn by the page's script: the score after the name
+    assert in_order(page, "#whatif-ranking li", "Evil", "+2.2")
+    samples = ["", "a", PDI, PDI + RLO + "x", "\u2068a", "\u2067\u2069\u2069b\u2066", "x\U0001f680"]
+    assert page.evaluate("(xs) => xs.map(balanced)", samples) == [balanced(x) for x in samples]
     tab.assert_clean(out)

@@ -128,7 +128,7 @@
     const top = Math.max(1, ...result.ranking.map((s) => Math.abs(s.score)));
     const items = result.ranking.map((s) =>
       h("li", { "data-framework": s.framework, "data-score": String(s.score), "data-excluded": String(s.excluded) },
-        h("b", {}, s.name), " ", signed(s.score),
+        h("b", {}, h("bdi", {}, s.name)), " ", signed(s.score),
         s.excluded ? " \u2014 excluded by a deal-breaker (" + s.dealbreakers.join(", ") + ")" : "",
         s.framework === result.winner ? " \u25C0 winner" : "",
         barFor(s, top)));
