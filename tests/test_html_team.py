@@ -61,6 +61,7 @@ def test_the_table_rows_are_read_off_the_records(team: Path):
         "stack": "PyTorch + torch.nn",
         "error": None,
         "scores": None,
+        "excluded": [],
     }
     assert rows["lab"]["scores"] == [0, 4.5, 2.5]  # os unanswered: +0.5 each
     assert rows["tied"]["outcome"] == "tie" and rows["tied"]["tie"] == ["tensorflow", "pytorch"]

@@ -287,7 +287,7 @@ def test_the_what_if_says_the_report_named_no_winner_not_a_tie(tab, tmp_path: Pa
     seen = tab.visit(write(tmp_path, rules, {}))
     seen.page.select_option('select[data-question="hardware"]', "tpu")
     assert seen.page.locator("#whatif-winner").text_content() == (
-        "With these answers: JAX (the report says no recommendation yet: nothing separates them "
-        "but the default lean)"
+        "With these answers: JAX (the report says no recommendation (nothing you answered "
+        "separates them))"
     )
     seen.assert_clean(tmp_path / "report.html")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Any
 
+from recommender.render.html.markup import isolated
 from recommender.render.text import UNDECIDED
 from recommender.scoring.decide import text_of
 from recommender.values import Value, frozen
@@ -25,11 +26,12 @@ class Names(Value):
 
     @classmethod
     def of(cls, model: Mapping[str, Any]) -> Names:
+        """Each text isolated (an overlay's name with an override reversed the rest of a line)."""
         return cls(
-            {f["id"]: f["name"] for f in model.get("frameworks", [])},
-            {q["id"]: q["text"] for q in model.get("questions", [])},
+            {f["id"]: isolated(f["name"]) for f in model.get("frameworks", [])},
+            {q["id"]: isolated(q["text"]) for q in model.get("questions", [])},
             {
-                (q["id"], o["id"]): o["label"]
+                (q["id"], o["id"]): isolated(o["label"])
                 for q in model.get("questions", [])
                 for o in q["options"]
             },

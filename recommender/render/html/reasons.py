@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, TypeGuard
 
-from recommender.render.html.labels import Names, and_list, dicts, mapping, signed, strings
+from recommender.render.html.labels import Names, dicts, mapping, signed, strings
 from recommender.render.html.links import linkify
-from recommender.render.html.markup import Markup, el, join
+from recommender.render.html.markup import Markup, balanced, el, join
 from recommender.render.text import LEAN, LEAN_MARK, as_far, tied
 from recommender.rulebase.conditions import PROBE
 from recommender.scoring.decide import text_of
@@ -19,8 +19,21 @@ from recommender.scoring.decide import text_of
 MULTI_SIGNS = {"+": "adding", "-": "dropping"}
 
 
+def listed(items: list[Any], sep: str = ", ", last: str = " and ") -> Markup:
+    """Items in a sentence, each in a ``<bdi>``: question texts and option labels can come from
+    an overlay, and an override in one (U+202E) reversed the items after it in the line."""
+    parts: list[Any] = []
+    for i, item in enumerate(items):
+        if i:
+            parts.append(last if i == len(items) - 1 else sep)
+        parts.append(el("bdi", item))
+    return join(parts)
+
+
 def reason_list(reasons: list[dict[str, Any]]) -> Markup:
-    """Points, the ``because`` text, the source with its links, and the rule id."""
+    """Points, the ``because`` text, the source with its links, and the rule id. Rule text is
+    untrusted (overlays): each piece is a ``<bdi>``, so a bidi override in it (U+202E) cannot
+    reverse the rule id or the source drawn after it."""
     return el("ul", *(_reason(r) for r in reasons), cls="reasons")
 
 
@@ -33,11 +46,11 @@ def _reason(r: dict[str, Any]) -> Markup:
         el(
             "span",
             f"{LEAN} " if r.get("lean") is True else "",
-            r.get("because", ""),
+            el("bdi", r.get("because", "")),
             " ",
             el("span", r.get("rule", ""), cls="rule-id mono"),
         ),
-        el("span", "Source: ", linkify(str(r.get("source", ""))), cls="source")
+        el("span", "Source: ", el("bdi", linkify(balanced(str(r.get("source", ""))))), cls="source")
         if r.get("source")
         else None,
         data_rule=r.get("rule"),
@@ -187,8 +200,13 @@ def dealbreakers(data: dict[str, Any], names: Names) -> Markup:
             "li",
             el("b", names.framework(s.get("framework"))),
             ": ",
-            b.get("because", ""),
-            el("span", " Source: ", linkify(str(b.get("source", ""))), cls="source")
+            el("bdi", b.get("because", "")),
+            el(
+                "span",
+                " Source: ",
+                el("bdi", linkify(balanced(str(b.get("source", ""))))),
+                cls="source",
+            )
             if b.get("source")
             else None,
         )
@@ -202,15 +220,18 @@ def dealbreakers(data: dict[str, Any], names: Names) -> Markup:
 
 def what_would_change(data: dict[str, Any], names: Names) -> Markup:
     """Grouped by question: each single different answer and the outcome it leads to."""
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, list[Markup]] = {}
     for c in dicts(data.get("what_would_change")):
         q = c.get("question")
         then = names.outcome(c.get("winner"), c.get("tie"), c.get("undecided"))
-        phrase = f"{_change(c, names)} \u2192 {then}"
+        phrase = join([el("bdi", _change(c, names)), " \u2192 ", el("bdi", then)])
         groups.setdefault(str(q), []).append(phrase)
     if not groups and not data.get("open_questions"):
         return Markup("")
-    items = [el("li", el("b", names.question(q)), ": ", "; ".join(p)) for q, p in groups.items()]
+    items = [
+        el("li", el("b", el("bdi", names.question(q))), ": ", listed(p, "; ", "; "))
+        for q, p in groups.items()
+    ]
     return el(
         "section",
         el("h2", "What would change this (one answer at a time)"),
@@ -245,7 +266,7 @@ def open_questions(data: dict[str, Any], names: Names) -> Markup:
     return el(
         "p",
         "Unanswered questions that could still change the result: ",
-        and_list(qs),
+        listed(qs),
         ".",
         cls="open-questions",
     )

@@ -27,7 +27,7 @@ from recommender.render.html.markup import Markup, el, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
 from recommender.render.terminal import isolated
-from recommender.render.text import confidence_note, tie_tail, tied
+from recommender.render.text import UNDECIDED, confidence_note, tie_tail, tied
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
 from recommender.scoring.export import export_rules
@@ -44,6 +44,13 @@ CONFIDENCE = {
     "close": "a close call: tied, or a rival level without the lean or one answer away",
     "none": "no real preference: your answers do not separate the frameworks",
 }
+
+# "clear" of "every framework is excluded" (scoring.confidence): "a clear call" read as a win
+NONE_FITS = "not a call on points: every framework is excluded by a deal-breaker"
+
+
+def _none_fits(data: dict[str, Any], level: str) -> bool:
+    return level == "clear" and not data.get("winner") and not strings(data.get("tie"))
 
 
 def render_html(
@@ -200,7 +207,7 @@ def _confidence(data: dict[str, Any], names: Names) -> Markup:
             "Confidence: ",
             el("span", level, cls=f"badge {level}", id="confidence"),
             " ",
-            CONFIDENCE.get(level, ""),
+            NONE_FITS if _none_fits(data, level) else CONFIDENCE.get(level, ""),
         ]
     w = mapping(data.get("why_not"))
     gap = w.get("gap")
@@ -289,7 +296,8 @@ def _answers(data: dict[str, Any], names: Names) -> Markup:
     ignored += [
         names.question(q) for q in (raw if isinstance(raw, list) else []) if isinstance(q, str)
     ]
-    note = el("p", "Not asked, so ignored: ", "; ".join(ignored), cls="muted") if ignored else None
+    listed = reasons.listed(ignored, "; ", "; ")
+    note = el("p", "Not asked, so ignored: ", listed, cls="muted") if ignored else None
     body = el("table", el("tbody", *rows)) if rows else el("p", "No answers given.", cls="muted")
     return el("section", el("h2", "Your answers"), body, note, cls="card", id="answers")
 
@@ -310,7 +318,7 @@ def _whatif() -> Markup:
         el("form", id="whatif-form", aria_label="answers"),
         el(
             "div",
-            el("p", id="whatif-winner", aria_live="polite"),
+            el("p", id="whatif-winner", aria_live="polite", data_undecided=UNDECIDED),
             el("ol", id="whatif-ranking", cls="ranking"),
             el("div", id="whatif-reasons"),
             id="whatif-result",

@@ -35,7 +35,18 @@ from recommender.scoring.export import export_rules
 from recommender.scoring.table import table_for
 
 SCRIPTS = ("dom.js", "team.js")
-COLUMNS = ("row", "profile", "outcome", "tie", "margin", "confidence", "stack", "error", "scores")
+COLUMNS = (
+    "row",
+    "profile",
+    "outcome",
+    "tie",
+    "margin",
+    "confidence",
+    "stack",
+    "error",
+    "scores",
+    "excluded",  # the frameworks a deal-breaker excludes: a winner may score below them
+)
 # Characters of records a page embeds: ~20,000 records on the shipped rules. A 290 MB page (20,000
 # records) opened in headless Chromium in 9 s and a 580 MB one in 28 s; the 1.4 GB one crashed.
 RECORDS_LIMIT = 256 << 20
@@ -96,6 +107,7 @@ class TeamWriter:
             stack_label(r, self.names),
             r.get("error"),
             [scores.get(f) for f in self.names.frameworks],
+            [s.get("framework") for s in dicts(r.get("ranking")) if s.get("excluded") is True],
         ]
 
     def finish(self, summary: Summary) -> str | None:

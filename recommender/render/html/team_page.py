@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from recommender.batch.run import Summary
-from recommender.render.html.labels import Names
+from recommender.render.html.labels import Names, and_list
 from recommender.render.html.markup import Markup, el, join
 from recommender.render.html.svg import Bar, Frame, bar_chart, column_chart
 from recommender.render.html.tally import BUCKETS, OVER, UNDECIDED, Tally
@@ -62,27 +62,46 @@ def body(
 
 
 def _header(tally: Tally, names: Names) -> Markup:
-    scored = tally.rows - tally.outcomes["error"]
-    lead = max(
-        (f for f in tally.outcomes if f not in KINDS),
-        key=lambda f: tally.outcomes[f],
-        default=None,
-    )
-    line = (
-        "No profile could be scored."
-        if lead is None
-        else (
-            f"{names.framework(lead)} fits {tally.outcomes[lead]:,} of {scored:,} scored profiles"
-            f" ({100 * tally.outcomes[lead] / max(scored, 1):.0f}%)."
-        )
-    )
     return el(
         "header",
         el("p", "Team report", cls="kicker"),
-        el("h1", f"Which framework fits which team: {tally.rows:,} profiles"),
-        el("p", line, cls="lede"),
+        el("h1", f"Which framework fits which team: {_count(tally.rows, 'profile')}"),
+        el("p", _lede(tally, names), cls="lede", id="lede"),
         cls="top",
     )
+
+
+def _lede(tally: Tally, names: Names) -> str:
+    """The most common winner; every framework level with it (not the first one counted); or,
+    when no scored row has a single winner, what the scored rows came to instead (saying "no
+    profile could be scored" of scored ties contradicted the counts below it)."""
+    scored = tally.rows - tally.outcomes["error"]
+    if scored == 0:
+        return "No profile could be scored."
+    wins = {f: n for f, n in tally.outcomes.items() if f not in KINDS and n}
+    if not wins:
+        kinds = [
+            _count(tally.outcomes[kind], one, many)
+            for kind, one, many in (
+                ("tie", "tie", "ties"),
+                (UNDECIDED, "with no recommendation", "with no recommendation"),
+                ("none", "where no framework fits", "where no framework fits"),
+            )
+            if tally.outcomes[kind]
+        ]
+        within = _count(scored, "scored profile")
+        return f"No framework wins outright in {within}: {and_list(kinds)}."
+    best = max(wins.values())
+    leads = [names.framework(f) for f, _ in _by_count(tally, names) if wins.get(f) == best]
+    share = f"{best:,} of {_count(scored, 'scored profile')} ({100 * best / scored:.0f}%)"
+    if len(leads) == 1:
+        return f"{leads[0]} fits {share}."
+    return f"{and_list(leads)} each fit {share}."
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 profile``, ``2 profiles``: ``many`` is ``one`` + "s" unless given."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _stats(tally: Tally) -> Markup:

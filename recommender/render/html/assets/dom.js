@@ -7,9 +7,26 @@ function h(tag, attrs, ...children) {
   setAttrs(node, attrs);
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    const text = tag === "bdi" ? balanced(String(child)) : String(child);
+    node.append(child instanceof Node ? child : document.createTextNode(text));
   }
   return node;
+}
+
+// A <bdi>'s text with its isolates paired (markup.balanced): a stray PDI (U+2069) closed the
+// element's own isolate and let an override after it reverse the rest of the line.
+function balanced(text) {
+  if (!/[\u2066-\u2069]/.test(text)) return text;
+  let depth = 0;
+  let out = "";
+  for (const c of text) {
+    if (c === "\u2069") {
+      if (!depth) continue;
+      depth -= 1;
+    } else if (c >= "\u2066" && c <= "\u2068") depth += 1;
+    out += c;
+  }
+  return out + "\u2069".repeat(depth);
 }
 
 function setAttrs(node, attrs) {

@@ -80,11 +80,17 @@
     return (a || []).slice().sort().join(" ") === (b || []).slice().sort().join(" ");
   }
 
+  /* The outcome in the words of the report's "What would change this" (labels.Names.outcome);
+     the words for no recommendation come from the page (text.UNDECIDED), not written here. */
   function outcome(result) {
     if (result.winner) return nameOf(result.winner);
-    if (result.undecided) return "no recommendation yet: nothing separates them but the default lean";
-    if (result.tie.length) return "a tie between " + result.tie.map(nameOf).join(", ");
+    if (result.undecided) return document.getElementById("whatif-winner").dataset.undecided;
+    if (result.tie.length) return "a tie between " + andList(result.tie.map(nameOf));
     return "no framework (every one is excluded)";
+  }
+
+  function andList(items) {
+    return items.length <= 1 ? items.join("") : items.slice(0, -1).join(", ") + " and " + items.at(-1);
   }
 
   function update() {
@@ -122,7 +128,7 @@
     const top = Math.max(1, ...result.ranking.map((s) => Math.abs(s.score)));
     const items = result.ranking.map((s) =>
       h("li", { "data-framework": s.framework, "data-score": String(s.score), "data-excluded": String(s.excluded) },
-        h("b", {}, s.name), " ", signed(s.score),
+        h("b", {}, h("bdi", {}, s.name)), " ", signed(s.score),
         s.excluded ? " \u2014 excluded by a deal-breaker (" + s.dealbreakers.join(", ") + ")" : "",
         s.framework === result.winner ? " \u25C0 winner" : "",
         barFor(s, top)));
@@ -144,8 +150,9 @@
     list.replaceChildren(
       h("p", { class: "muted" }, pick + (lead ? "Top reasons for " + lead.name + ":" : "")),
       // a default lean's points are marked, as in the report's own lists (text.LEAN)
+      // the rule's text isolated (<bdi>), as in the report's lists: an override in it stays in it
       h("ul", {}, reasons.map((r) => h("li", {}, h("b", {}, signed(r.points)),
-        " " + (r.lean ? "(lean) " : "") + r.because)))
+        " " + (r.lean ? "(lean) " : ""), h("bdi", {}, r.because))))
     );
   }
 

@@ -108,7 +108,16 @@
 
   function rowElement(r) {
     const error = r[col.outcome] === "error";
-    const scores = table.frameworks.map((f, i) => cell(error ? "" : signedOrBlank(r[col.scores][i]), "num"));
+    // a framework a deal-breaker excludes is marked, as recommend marks it (✗): without the mark a
+    // winner scoring below it read as a mistake
+    const out = col.excluded === undefined ? [] : r[col.excluded] || [];
+    const scores = table.frameworks.map((f, i) => {
+      if (error) return cell("", "num");
+      if (!out.includes(f.id)) return cell(signedOrBlank(r[col.scores][i]), "num");
+      const td = cell(signedOrBlank(r[col.scores][i]) + " \u2717", "num excluded");
+      td.title = "excluded by a deal-breaker";
+      return td;
+    });
     const tr = h("tr", { class: error ? "error" : null, "data-row": r[col.row], "data-outcome": r[col.outcome] },
       cell(r[col.row], "num"),
       h("td", { class: "name", title: r[col.profile] ?? "" }, h("bdi", {}, String(r[col.profile] ?? ""))),
