@@ -417,7 +417,7 @@ def test_the_lean_is_marked_among_the_reasons_in_every_format(
     _, out, _ = cli("recommend", "--format", "markdown")
     assert "| +0.5 | (lean) b | s |" in out.splitlines()
     _, out, _ = cli("recommend", "--format", "html")
-    assert '<span>(lean) b <span class="rule-id mono">lean</span></span>' in out
+    assert '<span>(lean) <bdi>b</bdi> <span class="rule-id mono">lean</span></span>' in out
 
 
 @pytest.mark.usefixtures("shipped_only")
@@ -448,3 +448,19 @@ def test_the_markdown_batch_table_states_each_rows_confidence(tmp_path: Path) ->
     table = [line.split(" | ") for line in md.splitlines() if line.startswith("| ")]
     column = table[0].index("confidence")
     assert [cells[column] for cells in table[2 : 2 + len(rows)]] == expected
+
+
+@pytest.mark.usefixtures("shipped_only")
+@pytest.mark.parametrize("command", [["explain", "-a", "audience=beginner"], ["compare"]])
+def test_an_extension_another_command_writes_is_named_as_such(tmp_path: Path, command):
+    """``explain -o x.html`` said it "cannot tell the output format from .html", which it can:
+    explain just does not write HTML. Nothing is written."""
+    out = tmp_path / "x.html"
+    code, stdout, err = cli(*command, "-o", str(out))
+    assert (code, stdout, err) == (
+        2,
+        "",
+        f'{out}: ".html" names the html format, which this command does not write; '
+        "use --format (table, json, markdown) or another extension\n",
+    )
+    assert not out.exists()

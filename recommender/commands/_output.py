@@ -56,7 +56,13 @@ def output_format(
         return default
     suffix = PurePath(output).suffix.lower()
     found = EXTENSIONS.get(suffix)
-    if found is None or found not in formats:
+    if found is not None and found not in formats:  # known, but not this command's
+        raise UserError(
+            f'"{suffix}" names the {found} format, which this command does not write; '
+            f"use --format ({', '.join(formats)}) or another extension",
+            output,
+        )
+    if found is None:
         raise UserError(
             f'cannot tell the output format from "{suffix or "no extension"}"; use --format '
             f"({', '.join(formats)})",
