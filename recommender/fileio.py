@@ -333,7 +333,10 @@ def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
 
 def _number_text(text: str) -> str:
     if len(text) > MAX_DIGITS:
-        raise JsonProblem(f"a number of {len(text):,} characters, over the {MAX_DIGITS} limit")
+        raise JsonProblem(
+            f"a number of {len(text):,} characters, over the {MAX_DIGITS} limit "
+            "(quote it if it is text)"
+        )
     return text
 
 
@@ -344,7 +347,7 @@ def _int(text: str) -> int:
 def _float(text: str) -> float:
     value = float(_number_text(text))
     if not math.isfinite(value):
-        raise JsonProblem(f"the number {text} is out of range")
+        raise JsonProblem(f"the number {text} is out of range; write a smaller one, or quote it")
     return value
 
 
