@@ -165,7 +165,9 @@ def _take_back_stop_signals() -> None:
     user got a stack dump instead of one line and 143. Setting each handler again re-installs
     Python's own (main thread only, as here)."""
     for signum in STOP_SIGNALS:
-        signal.signal(signum, signal.getsignal(signum))
+        handler = signal.getsignal(signum)
+        if handler is not None:  # None: set outside Python, which this cannot put back
+            signal.signal(signum, handler)
 
 
 @contextlib.contextmanager
