@@ -713,7 +713,7 @@ def atomic_writer(
     points at: :func:`output_target` resolves ``-o`` links first). On any error or signal the
     temporary file is removed and ``path`` is left as it was. Only a regular file or a symlink
     is ever replaced: renaming over ``/dev/null`` as root would destroy the device.
-    ``keep_mode``: a file replaced keeps its permission bits (see :func:`_chmod`)."""
+    ``keep_mode``: a file replaced keeps who may read and write it (see :func:`_keep_access`)."""
     import tempfile  # costs ~5 ms of imports; only paid when something is written
 
     target = os.fspath(path)
@@ -726,7 +726,7 @@ def atomic_writer(
                 fd, tmp = tempfile.mkstemp(prefix=f".{_cut(name)}.", suffix=".tmp", dir=directory)
             except OSError as exc:
                 raise UserError(f"cannot write here: {exc.strerror}", str(path)) from None
-        _chmod(fd, target if keep_mode else None)
+        _keep_access(fd, target if keep_mode else None)
         text = "b" not in mode
         with os.fdopen(
             fd, mode, encoding="utf-8" if text else None, errors="replace" if text else None
@@ -757,21 +757,44 @@ def _replaceable(path: str) -> None:
         raise UserError(f"is {file_kind(mode)}; only a regular file is ever replaced", path)
 
 
-def _chmod(fd: int, target: str | None) -> None:
-    """An existing ``target`` keeps its permission bits, less setuid, setgid and sticky; a new
-    file (or None: the old bits do not count) gets 0o666 less the umask (mkstemp makes 0o600)."""
+def _keep_access(fd: int, target: str | None) -> None:
+    """Who may read and write an existing ``target`` passes to the file that replaces it: its
+    owner and group, its permission bits less setuid, setgid and sticky, and its access ACL (as
+    ``sed -i`` keeps them). Without this, root rewriting a user's report made it root's, and a
+    file shared through an ACL lost the share. An owner that cannot be given (not root) is left
+    as the new file's. A new file (or None: nothing of the old one counts) gets 0o666 less the
+    umask (mkstemp makes 0o600)."""
+    if not hasattr(os, "fchmod"):  # Windows: a new file's mode is all it has
+        return
     try:
-        st: os.stat_result | None = None if target is None else os.lstat(target)
+        st = None if target is None else os.lstat(target)
     except OSError:
         st = None
-    if st is not None and stat.S_ISREG(st.st_mode):
-        mode = st.st_mode & 0o777
-    else:
+    if target is None or st is None or not stat.S_ISREG(st.st_mode):
         umask = os.umask(0)
         os.umask(umask)
-        mode = 0o666 & ~umask
-    if hasattr(os, "fchmod"):
-        os.fchmod(fd, mode)
+        os.fchmod(fd, 0o666 & ~umask)
+        return
+    with contextlib.suppress(OSError):  # chown needs root, or chgrp a group one is in
+        os.fchown(fd, st.st_uid, st.st_gid)
+    os.fchmod(fd, st.st_mode & 0o777)  # after chown, which may clear bits
+    acl = _acl(target)
+    if acl is not None:
+        with contextlib.suppress(OSError):  # a file system without ACLs keeps the bits alone
+            os.setxattr(fd, ACL, acl)
+
+
+ACL = "system.posix_acl_access"  # where Linux keeps a file's access ACL
+
+
+def _acl(path: str) -> bytes | None:
+    """The access ACL of ``path``, or None when it has none (or the platform has no xattrs)."""
+    if not hasattr(os, "getxattr"):
+        return None
+    try:
+        return os.getxattr(path, ACL, follow_symlinks=False)
+    except OSError:
+        return None
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, keep_mode: bool = True) -> None:
