@@ -110,12 +110,29 @@ SHOWN = 20  # errors printed for one failed command; `rules validate` lists ever
 MAX_MESSAGE = 2000  # characters: a message quotes user data, which may be a megabyte long
 
 
+QUOTED = 200  # characters of a quoted value a message keeps: a line or two of a terminal
+
+
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
-    """``text`` cut to ``limit`` characters, saying how much was left out: one line stays one
-    readable line when it quotes a huge value."""
+    """``text`` as one readable line when it quotes a huge value. Each value in double quotes
+    over :data:`QUOTED` characters is cut first, saying how long it was, so the rest of the
+    message stays: cutting the end alone lost the question, the valid values and the fix after
+    an unknown option of 60,000 characters. Then, over ``limit``, the end is cut."""
+    if len(text) > QUOTED and '"' in text:
+        text = _cut_quoted(text)
     if len(text) <= limit:
         return text
     return f"{text[: limit - 40]}... ({len(text) - limit + 40:,} more characters)"
+
+
+def _cut_quoted(text: str) -> str:
+    parts = text.split('"')  # the odd ones are quoted, but a last one with no closing quote
+    for i in range(1, len(parts) - 1, 2):
+        value = parts[i]
+        if len(value) > QUOTED:
+            parts[i] = value[: QUOTED - 1] + "…"  # QUOTED long: cut again, it stays
+            parts[i + 1] = f" ({len(value):,} characters)" + parts[i + 1]
+    return '"'.join(parts)
 
 
 class UserError(Exception):

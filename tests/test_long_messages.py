@@ -1,0 +1,62 @@
+"""A message that quotes a huge value stays one readable line and keeps its fix
+(``errors.shorten``): the quoted value is cut, saying how long it was, not the end of the line,
+which names the question and the valid values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recommender.errors import MAX_MESSAGE, QUOTED, shorten
+
+HUGE = "x" * 60_000
+FIX = 'for question "os"; valid values: linux, macos, windows, wsl2'
+CUT = f'unknown option "{"x" * (QUOTED - 1)}…" (60,000 characters) {FIX}'
+
+
+def test_an_unknown_option_of_60000_characters_keeps_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(f"answers:\n  os: {HUGE}\n")
+    (tmp_path / "in.jsonl").write_text(json.dumps({"os": HUGE}) + "\n")
+    (tmp_path / "in.csv").write_text(f"os\n{HUGE}\n")
+    runs = [
+        run_cli("recommend", "--profile", "p.yaml", cwd=tmp_path),
+        run_cli("recommend", "--answer", f"os={HUGE}", cwd=tmp_path),
+        run_cli("batch", "in.jsonl", cwd=tmp_path),
+        run_cli("batch", "in.csv", cwd=tmp_path),
+    ]
+    firsts = [(done.returncode, done.stderr.splitlines(keepends=True)[0]) for done in runs]
+    assert firsts == [
+        (2, f"p.yaml:2:7: {CUT}\n"),
+        (2, f"--answer: {CUT}\n"),
+        (1, f"in.jsonl:1: row 1: {CUT}\n"),
+        (1, f"in.csv:2: row 1: {CUT}\n"),
+    ]
+    records = [json.loads(done.stdout)["error"] for done in runs[2:]]
+    assert records == [f"in.jsonl:1: row 1: {CUT}", f"in.csv:2: row 1: {CUT}"]
+
+
+text = st.text(st.sampled_from('ab "…'), max_size=3 * MAX_MESSAGE)
+
+
+@given(st.lists(st.one_of(text, st.integers(0, 5 * QUOTED).map(lambda n: '"' + "v" * n + '"'))))
+def test_shorten_is_bounded_and_cut_once(pieces: list[str]) -> None:
+    message = " ".join(pieces)
+    once = shorten(message)
+    assert shorten(once) == once  # the batch's row line shortens a message shortened already
+    assert len(once) <= MAX_MESSAGE + 40
+    if len(message) <= QUOTED:
+        assert once == message
+
+
+@given(st.text(st.characters(exclude_characters='"'), max_size=300), st.integers(0, 3 * QUOTED))
+def test_only_the_quoted_value_is_cut(rest: str, size: int) -> None:
+    value = "v" * size
+    kept = shorten(f'bad "{value}" {rest}')
+    if size <= QUOTED:
+        assert kept == f'bad "{value}" {rest}'
+    else:
+        assert kept == f'bad "{value[: QUOTED - 1]}…" ({size:,} characters) {rest}'
