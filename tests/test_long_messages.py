@@ -60,3 +60,19 @@ def test_only_the_quoted_value_is_cut(rest: str, size: int) -> None:
         assert kept == f'bad "{value}" {rest}'
     else:
         assert kept == f'bad "{value[: QUOTED - 1]}…" ({size:,} characters) {rest}'
+
+
+def test_a_key_over_yamls_bound_says_so(tmp_path: Path) -> None:
+    """PyYAML reads no plain key over 1,024 characters as a key: it said "mapping values are not
+    allowed" and sent the user to quote a value that holds ": ", which was not the fault."""
+    (tmp_path / "p.yaml").write_text("answers:\n  " + "q" * 3000 + ": linux\n")
+    (tmp_path / "colon.yaml").write_text("answers:\n  os: a: b\n")
+    runs = [
+        run_cli("recommend", "--profile", name, cwd=tmp_path) for name in ("p.yaml", "colon.yaml")
+    ]
+    assert [(done.returncode, done.stderr) for done in runs] == [
+        (2, "p.yaml:2:3003: invalid YAML: a key over 1,024 characters, which YAML does not allow; "
+            "shorten it\n"),
+        (2, "colon.yaml:2:8: invalid YAML: mapping values are not allowed in this context; "
+            'quote a value that holds ": "\n'),
+    ]  # fmt: skip

@@ -309,10 +309,14 @@ class _Composer:
 
 
 # The fix for a parser error a user meets often; libyaml names the problem, not the cure.
+YAML_KEY = 1024  # YAML 1.1's bound on a key written plain: longer, it is no key to the parser
+_MAPPING = "mapping values are not allowed"
+
+
 _FIXES = {
     "cannot start any token": "indent with spaces, and quote a value that starts with @ or `",
     "tab character": "indent with spaces, not tabs",
-    "mapping values are not allowed": 'quote a value that holds ": "',
+    _MAPPING: 'quote a value that holds ": "',
 }
 _TOKEN = "found character that cannot start any token"
 
@@ -324,8 +328,16 @@ def _fix(problem: str, text: str | None, index: int) -> str:
         what = "a tab" if found == "\t" else repr(found)
         cure = "indent with spaces, not tabs" if found == "\t" else "quote the value"
         return f"{problem[: -len(_TOKEN)]}found {what}, which cannot start any token; {cure}"
+    if _MAPPING in problem and text is not None and _key_length(text, index) > YAML_KEY:
+        return f"a key over {YAML_KEY:,} characters, which YAML does not allow; shorten it"
     fix = next((f for key, f in _FIXES.items() if key in problem), None)
     return f"{problem}; {fix}" if fix else problem
+
+
+def _key_length(text: str, colon: int) -> int:
+    """How long the key before the ``:`` at ``colon`` is, from its line's first non-blank."""
+    start = text.rfind("\n", 0, colon) + 1
+    return colon - start - (len(text[start:colon]) - len(text[start:colon].lstrip()))
 
 
 def _yaml_error(exc: yaml.YAMLError, name: str, text: str | None = None) -> UserError:
