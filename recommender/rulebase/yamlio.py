@@ -416,8 +416,10 @@ class ItemStream:
             self.loader.get_event()
             event = self.loader.peek_event()
             if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                if event.anchor is not None or event.tag not in (None, "!"):
-                    raise _located(event, "the top level must be a plain list or mapping")
+                if event.anchor is not None:  # said as a profile file says it
+                    raise _located(event, ALIASES)
+                if event.tag not in (None, "!"):
+                    raise _located(event, _refused(event.tag))
                 self.loader.get_event()
                 seq = isinstance(event, yaml.SequenceStartEvent)
                 return "sequence" if seq else "mapping", None, _pos(event)

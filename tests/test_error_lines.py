@@ -1,6 +1,7 @@
-"""A message that quotes a huge value stays one readable line and keeps its fix
-(``errors.shorten``): the quoted value is cut, saying how long it was, not the end of the line,
-which names the question and the valid values."""
+"""Error lines that name the fault and keep the fix. A message that quotes a huge value stays
+one readable line (``errors.shorten``): the quoted value is cut, saying how long it was, not the
+end of the line, which names the question and the valid values. A YAML fault is said as the user
+wrote it, by every command that reads the file."""
 
 from __future__ import annotations
 
@@ -76,3 +77,35 @@ def test_a_key_over_yamls_bound_says_so(tmp_path: Path) -> None:
         (2, "colon.yaml:2:8: invalid YAML: mapping values are not allowed in this context; "
             'quote a value that holds ": "\n'),
     ]  # fmt: skip
+
+
+def test_a_batch_file_tagged_or_anchored_at_the_top_says_what_recommend_says(
+    tmp_path: Path,
+) -> None:
+    """batch said "the top level must be a plain list or mapping" where a profile file names the
+    tag or the anchor that is refused, and the fix."""
+    files = {
+        "tag.yaml": "!!python/object/apply:os.system ['echo hacked']\n",
+        "set.yaml": "!!set\n? a\n",
+        "anchor.yaml": "&top\n- {os: linux}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    said = {
+        name: [
+            (done.returncode, done.stderr)
+            for done in (
+                run_cli("batch", name, cwd=tmp_path),
+                run_cli("recommend", "--profile", name, cwd=tmp_path),
+            )
+        ]
+        for name in files
+    }
+    refused = "is not allowed; rule files and profiles hold plain data only"
+    aliases = "YAML anchors and aliases (&name / *name) are not allowed; write the value out"
+    assert said == {
+        "tag.yaml": [(2, f'tag.yaml:1:1: the tag "!!python/object/apply:os.system" {refused}\n')]
+        * 2,
+        "set.yaml": [(2, f'set.yaml:1:1: the tag "!!set" {refused}\n')] * 2,
+        "anchor.yaml": [(2, f"anchor.yaml:1:1: {aliases}\n")] * 2,
+    }
