@@ -80,10 +80,17 @@ class _Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **{"formatter_class": _Help, **kwargs})
+        # the innermost command parsed wins (argparse copies a subcommand's namespace over its
+        # parent's): the help to point at for arguments no level took
+        self.set_defaults(help_prog=self.prog)
 
     def error(self, message: str) -> NoReturn:
-        command = self.prog.removeprefix("recommender").strip()
-        raise UserError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
+        raise usage_error(self.prog, message)
+
+
+def usage_error(prog: str, message: str) -> UserError:
+    command = prog.removeprefix("recommender").strip()
+    return UserError(f"{command + ': ' if command else ''}{message} (see '{prog} --help')")
 
 
 def add_common_options(common: argparse.ArgumentParser, level: int = 0) -> None:
@@ -228,7 +235,9 @@ def _dispatch(argv: list[str], commands: dict[str, tuple[str, str]] | None) -> i
     code = 0
     try:
         parser, module = build_parser(argv, commands)
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # said by the command that took the others: `rules test --case x`
+            raise usage_error(args.help_prog, f"unrecognized arguments: {' '.join(extra)}")
         if module is None:
             parser.print_help()
             return ExitCode.OK

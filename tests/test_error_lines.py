@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recommender.cli import main
 from recommender.errors import MAX_MESSAGE, QUOTED, shorten
 
 HUGE = "x" * 60_000
@@ -108,4 +110,27 @@ def test_a_batch_file_tagged_or_anchored_at_the_top_says_what_recommend_says(
         * 2,
         "set.yaml": [(2, f'set.yaml:1:1: the tag "!!set" {refused}\n')] * 2,
         "anchor.yaml": [(2, f"anchor.yaml:1:1: {aliases}\n")] * 2,
+    }
+
+
+def test_an_argument_no_command_takes_points_at_the_help_of_the_command_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """argparse reports leftover arguments from the top parser, which pointed at the top help
+    (`recommender --help`) for a flag mistyped under `rules test`."""
+    said = {}
+    for argv in (["rules", "test", "--case", "x"], ["batch", "a", "b"], ["--bogus"]):
+        code = main(argv)
+        said[" ".join(argv)] = (code, capsys.readouterr().err)
+    assert said == {
+        "rules test --case x": (
+            2,
+            "recommender: rules test: unrecognized arguments: --case "
+            "(see 'recommender rules test --help')\n",
+        ),
+        "batch a b": (
+            2,
+            "recommender: batch: unrecognized arguments: b (see 'recommender batch --help')\n",
+        ),
+        "--bogus": (2, "recommender: unrecognized arguments: --bogus (see 'recommender --help')\n"),
     }
