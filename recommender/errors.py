@@ -172,12 +172,25 @@ def did_you_mean(value: object, valid: Iterable[str], listed_by: str = "") -> st
 
     valid = sorted(valid)
     # ids are lower case: "OS" or "Name" is the id "os" or "name" (the two share no letter)
+    text = str(value)[:100].lower()
     lowered = {v.lower(): v for v in reversed(valid)}
-    close = difflib.get_close_matches(str(value)[:100].lower(), lowered, n=1, cutoff=0.6)
-    hint = f' (did you mean "{lowered[close[0]]}"?)' if close else ""
+    # a word of an id before a spelling: "gpu" is amd_gpu, intel_gpu or nvidia_gpu, not "tpu"
+    named = [v for low, v in lowered.items() if text in low.replace("-", "_").split("_")]
+    if not 1 <= len(named) <= MEANT:  # none, or too many to offer: the closest spelling
+        named = [lowered[c] for c in difflib.get_close_matches(text, lowered, n=1, cutoff=0.6)]
+    hint = f" (did you mean {_either(sorted(named))}?)" if named else ""
     if listed_by and len(valid) > LISTED:
         return f"{hint}; `{listed_by}` lists all {len(valid)}"
     return f"{hint}; valid values: {', '.join(valid)}" if valid else hint
+
+
+MEANT = 3  # ids a "did you mean" offers at most
+
+
+def _either(ids: list[str]) -> str:
+    """``"a"``, ``"a" or "b"``, ``"a", "b" or "c"``."""
+    quoted = [f'"{i}"' for i in ids]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def kind_of(value: Any) -> str:

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recommender.cli import main
-from recommender.errors import MAX_MESSAGE, QUOTED, shorten
+from recommender.errors import MAX_MESSAGE, MEANT, QUOTED, did_you_mean, shorten
 
 HUGE = "x" * 60_000
 FIX = 'for question "os"; valid values: linux, macos, windows, wsl2'
@@ -134,3 +134,36 @@ def test_an_argument_no_command_takes_points_at_the_help_of_the_command_given(
         ),
         "--bogus": (2, "recommender: unrecognized arguments: --bogus (see 'recommender --help')\n"),
     }
+
+
+def test_a_word_of_an_option_offers_the_options_it_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """'gpu' was taken for a misspelt 'tpu', the closest spelling; it is a word of three ids."""
+    said = [
+        (main(["recommend", "-a", a]), capsys.readouterr().err)
+        for a in ("hardware=gpu", "hardware=nvidia")
+    ]
+    valid = "valid values: amd_gpu, apple_silicon, aws_trainium, cpu, intel_gpu, nvidia_gpu, tpu"
+    assert said == [
+        (2, '--answer: unknown option "gpu" for question "hardware" '
+            f'(did you mean "amd_gpu", "intel_gpu" or "nvidia_gpu"?); {valid}\n'),
+        (2, '--answer: unknown option "nvidia" for question "hardware" '
+            f'(did you mean "nvidia_gpu"?); {valid}\n'),
+    ]  # fmt: skip
+
+
+ids = st.lists(
+    st.from_regex(r"[a-z][a-z0-9]{0,5}([_-][a-z0-9]{1,5}){0,2}", fullmatch=True), max_size=30
+)
+
+
+@given(st.text(max_size=20), ids)
+def test_did_you_mean_offers_only_valid_ids(value: str, valid: list[str]) -> None:
+    hint = did_you_mean(value, valid)
+    offered = hint.split("?)")[0] if hint.startswith(" (did you mean ") else ""
+    named = offered.removeprefix(" (did you mean ").replace(" or ", ", ").split(", ")
+    assert all(n.strip('"') in valid for n in named if offered)
+    assert len(named) <= MEANT
+    if value in valid:
+        assert offered == f' (did you mean "{value}"'
