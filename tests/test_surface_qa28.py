@@ -1,0 +1,182 @@
+"""QA pass 28 on what the user sees: the HTML pages isolate every rule-base name they put into a
+sentence (the confidence note, the what-if's headline, the team table's stack); the team page
+holds each repeated rule text once; ``ask`` shows its option labels whole at any width and counts
+only the answers it really keeps; and the explanations add up and agree across formats.
+
+The ask tests come first: the browser fixture keeps an asyncio loop running for the rest of the
+module once it is open, and prompt_toolkit cannot run under it."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser.browserkit import Watched
+from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
+from conftest import MINI, cli
+from html_support import block
+
+from recommender.render.html.markup import isolated
+
+MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
+RLO, PDI, FSI = "\u202e", "\u2069", "\u2068"
+
+
+@pytest.fixture
+def mini(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in MINI_ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+def evil_overlay(tmp_path: Path) -> Path:
+    """An overlay adding a framework and its library whose names close an isolate and override
+    the direction (PDI, RLO); it wins for beginners on Linux, and is one answer away otherwise."""
+    overlay = tmp_path / "evil"
+    overlay.mkdir(exist_ok=True)
+    (overlay / "frameworks.yaml").write_text(
+        "frameworks:\n"
+        "  - id: evilfw\n"
+        f"    name: {json.dumps(PDI + RLO + 'Evil FW')}\n"
+        "    developed_by: X\n"
+        "    packages: [evil]\n"
+        "    companions:\n"
+        f"      - {{id: evc, name: {json.dumps(PDI + RLO + 'Evil Lib')}, package: evil-lib,\n"
+        "         status: active, status_as_of: '2026-11', source: test}\n",
+        encoding="utf-8",
+    )
+    (overlay / "rules.yaml").write_text(
+        "rules:\n"
+        "  - {id: ev, when: {audience: beginner}, score: {evilfw: 2.2}, because: b, source: s}\n",
+        encoding="utf-8",
+    )
+    return overlay
+
+
+def text_of(page: str, element_id: str) -> str:
+    m = re.search(rf'<(\w+)[^>]* id="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
+    assert m, element_id
+    return html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))
+
+
+# -- HTML: rule-base names in sentences are isolated ----------------------------------------------
+
+
+def test_the_confidence_note_isolates_each_name(mini, tmp_path: Path):
+    overlay = evil_overlay(tmp_path)
+    out = tmp_path / "r.html"
+    argv = ["recommend", "--rules", str(overlay), "-a", "audience=beginner"]
+    assert cli(*argv, "-o", str(out))[0] == 0
+    page = out.read_text(encoding="utf-8")
+    evil = FSI + RLO + "Evil FW" + PDI  # the stray PDI dropped, the isolate closed
+    note = text_of(page, "confidence-note")
+    assert f"os: Linux \u2192 {evil}; os: Windows \u2192 {evil}" in note
+    assert RLO + "Evil" not in note.replace(FSI + RLO, "")  # no name outside an isolate
+    # the terminal's note is the same sentence, the controls shown as escapes
+    brief = cli(*argv)[1]
+    assert "os: Linux \u2192 \\u2069\\u202eEvil FW (and 3 more)." in brief
+
+
+def test_the_team_tables_stack_isolates_the_library(mini, tmp_path: Path):
+    overlay = evil_overlay(tmp_path)
+    source, out = tmp_path / "t.jsonl", tmp_path / "t.html"
+    source.write_text('{"name": "b", "answers": {"audience": "beginner", "os": "linux"}}\n')
+    assert cli("batch", str(source), "--rules", str(overlay), "-o", str(out))[0] == 0
+    page = out.read_text(encoding="utf-8")
+    (row,) = block(page, "rows-data")["rows"]
+    assert row[6] == f"{FSI}{RLO}Evil FW{PDI} + {FSI}{RLO}Evil Lib{PDI}"
+    assert text_of(page, "lede") == f"{FSI}{RLO}Evil FW{PDI} fits 1 of 1 scored profile (100%)."
+
+
+def test_the_report_headline_isolates_the_library_and_the_title_the_profile(mini, tmp_path: Path):
+    overlay = evil_overlay(tmp_path)
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        f"name: {json.dumps(RLO + 'lab')}\nanswers: {{audience: beginner, os: linux}}\n"
+    )
+    out = tmp_path / "r.html"
+    assert (
+        cli("recommend", "--rules", str(overlay), "--profile", str(profile), "-o", str(out))[0] == 0
+    )
+    page = out.read_text(encoding="utf-8")
+    assert text_of(page, "headline") == (
+        f"Recommended: {FSI}{RLO}Evil FW{PDI} with {FSI}{RLO}Evil Lib{PDI}"
+    )
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))  # type: ignore[union-attr]
+    assert title.endswith(f" for {FSI}{RLO}lab{PDI}")
+
+
+# -- in chromium -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tab(browser):  # noqa: F811
+    seen = Watched.start(browser, viewport={"width": 800, "height": 900})
+    yield seen
+    seen.close()
+
+
+# Where, left to right, the text ``first`` and then ``then`` are drawn in the first element of
+# ``selector`` holding both: [first's right, then's left, first's bottom, then's top].
+ORDER = """([selector, first, then]) => {
+  const item = [...document.querySelectorAll(selector)]
+    .find((n) => n.textContent.includes(first) && n.textContent.includes(then));
+  const rect = (needle) => {
+    const walk = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walk.nextNode()) && !node.data.includes(needle));
+    const range = document.createRange();
+    range.setStart(node, node.data.indexOf(needle));
+    range.setEnd(node, node.data.indexOf(needle) + needle.length);
+    return range.getBoundingClientRect();
+  };
+  const a = rect(first), b = rect(then);
+  return [a.right, b.left, a.bottom, b.top];
+}"""
+
+
+def in_order(page: Any, selector: str, first: str, then: str) -> bool:
+    """``then`` is drawn after ``first``: to its right on the line, or on a line below."""
+    right, left, bottom, top = page.evaluate(ORDER, [selector, first, then])
+    return left >= right - 0.5 or top >= bottom
+
+
+def test_names_in_the_note_and_the_whatif_stay_in_place(mini, tab, tmp_path: Path):
+    # "os: Linux → <PDI><RLO>Evil FW; os: Windows → …": the override reversed the rest of the
+    # note, and of the what-if's "With these answers: Evil FW (as in the report)" (QA, stop 28)
+    overlay = evil_overlay(tmp_path)
+    out = tmp_path / "r.html"
+    assert (
+        cli("recommend", "--rules", str(overlay), "-a", "audience=beginner", "-o", str(out))[0] == 0
+    )
+    page = tab.visit(out).page
+    assert in_order(page, "#confidence-note", "Evil", "Windows")
+    page.select_option('select[data-question="os"]', "linux")
+    assert page.text_content("#whatif-winner") == (
+        f"With these answers: {FSI}{RLO}Evil FW{PDI} (the report says PyTorch)"
+    )
+    assert in_order(page, "#whatif-winner", "Evil", "report says")
+    assert in_order(page, "#whatif-reasons p", "Evil Lib", "Top reasons")
+    tab.assert_clean(out)
+
+
+def test_the_pages_isolated_is_pythons(mini, tab, tmp_path: Path):
+    out = tmp_path / "r.html"
+    assert cli("recommend", "-a", "audience=beginner", "-o", str(out))[0] == 0
+    page = tab.visit(out).page
+    samples = [
+        "",
+        "JAX",
+        PDI + RLO + "x",
+        "\u05e9\u05dc\u05d5\u05dd",  # Hebrew
+        "\u0627\u0644\u0639\u0631\u0628\u064a\u0629 lib",  # Arabic
+        "\U00010900",  # Phoenician, outside the BMP
+        "a\u200eb",
+        "\u061c",
+        "\u2066open",
+        "x\U0001f680",
+    ]
+    assert page.evaluate("(xs) => xs.map(isolated)", samples) == [isolated(x) for x in samples]
