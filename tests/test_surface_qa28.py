@@ -9,21 +9,34 @@ module once it is open, and prompt_toolkit cannot run under it."""
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
+from askkit import DOWN, ENTER, ROOT, SPACE, answer, env
 from browser.browserkit import Watched
 from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import MINI, cli
 from html_support import block
+from hypothesis import given
+from hypothesis import strategies as st
+from prompt_toolkit.utils import get_cwidth
 
+from recommender import load_rules
+from recommender.ask import prompts, resume
+from recommender.ask.flow import Step, in_force
 from recommender.render.html.markup import isolated
+from recommender.rulebase.model import Option, Question
+from recommender.scoring.table import table_for
 
 MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
 RLO, PDI, FSI = "\u202e", "\u2069", "\u2068"
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 @pytest.fixture
@@ -60,6 +73,118 @@ def text_of(page: str, element_id: str) -> str:
     m = re.search(rf'<(\w+)[^>]* id="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
     assert m, element_id
     return html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))
+
+
+# -- ask: option labels whole at any width; the answers really kept counted ---------------------
+
+
+def spawn(tmp: Path, columns: int, *args: str, **extra: str) -> Any:
+    """``recommender ask ARGS`` in a pseudo-terminal ``columns`` wide (24 rows)."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", "ask", *args],
+        env=env(tmp / "state", **extra),
+        cwd=str(tmp),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(24, columns),
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def screen_text(child: Any) -> str:
+    """What was drawn so far, without the escape sequences."""
+    return ESCAPES.sub("", child.logfile_read.getvalue()).replace("\r", "")
+
+
+def test_a_40_column_terminal_shows_every_option_whole(tmp_path: Path):
+    # prompt_toolkit cuts a line at the screen's edge: "Researcher: experimenting with new mo"
+    # and "Production: shipping and maintaining" were all the user saw of two options
+    child = spawn(tmp_path, 40, RECOMMENDER_BASE_RULES=str(ROOT / "rules"))
+    answer(child, "(↑↓ to move, enter to pick)", DOWN)
+    answer(child, "models or methods", DOWN)
+    answer(child, "a model", ENTER)
+    answer(child, "(↑↓ to move, enter to pick)", DOWN)
+    answer(child, "Text, language models, LLMs", ENTER)
+    child.expect_exact("What is the main language-model")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = screen_text(child)
+    assert " » Researcher: experimenting with new\n     models or methods\n" in shown
+    assert "   Production: shipping and maintaining\n     a model\n" in shown
+    assert "   Scientific computing or simulation\n     (differentiating NumPy-style code)\n" in (
+        shown
+    )
+    # the answer, written after the question, wraps under it too
+    assert "2/16 What kind of problem is it? Text,\n     language models, LLMs\n" in shown
+    assert " » Fine-tune or post-train an existing\n     LLM (LoRA, SFT, RLHF)\n" in shown
+    assert child.exitstatus == 130
+
+
+CJK = "中文标签很长的选项用于测试换行是否正确处理宽字符"  # 25 characters, 50 cells
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab 中文\u00e9"), max_size=60),
+    st.integers(12, 80),
+    st.integers(0, 10),
+)
+def test_wrap_cells_keeps_every_line_on_the_screen(text: str, width: int, hang: int):
+    lines = prompts.wrap_cells(text, width, first=hang, hang=hang)
+    assert get_cwidth(lines[0]) + hang <= width or len(lines[0]) == 1
+    assert all(get_cwidth(line) <= width for line in lines[1:])
+    assert all(line.startswith(" " * hang) for line in lines[1:])
+    # only the spaces change: every character is kept, in order
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_wide_label_is_wrapped_by_the_cells_it_takes(monkeypatch: pytest.MonkeyPatch):
+    # a CJK character takes two cells: counted as one, a label ran 25 cells past a 40-column edge
+    monkeypatch.setenv("COLUMNS", "40")
+    q = Question("q", "问题" * 30, "", "single", (Option("a", CJK), Option("b", "short")))
+    (first, second) = prompts._choices(q, prompts.SELECT_LEAD)
+    assert first.title == "中文标签很长的选项用于测试换行是否正\n     确处理宽字符"
+    assert second.title == "short"
+    message = prompts._message(q, Step(1, 2))
+    assert [get_cwidth(line) for line in message.split("\n")] == [34, 38, 38, 22]  # after "1/2 "
+
+
+def mini_until_the_review(tmp: Path) -> Any:
+    """The mini questionnaire: a beginner deploying to the edge (a microcontroller), Linux, custom
+    gradients; at the review, the deployment changed to a server, so the edge device is stale."""
+    child = spawn(tmp, 120)
+    answer(child, "Who is it for?", ENTER)
+    answer(child, "Where will it run?", DOWN + DOWN + SPACE + ENTER)
+    answer(child, "Which edge device?", ENTER)
+    answer(child, "Which OS?", ENTER)
+    answer(child, "Custom gradients?", ENTER)
+    answer(child, "Pick an answer to change it", DOWN + DOWN + ENTER)  # the deployment
+    answer(child, "none ticked = skip)", SPACE + DOWN + DOWN + SPACE + ENTER)  # server, no edge
+    child.expect_exact("Pick an answer to change it")
+    return child
+
+
+def test_a_stale_follow_up_is_not_counted_as_kept(tmp_path: Path):
+    # "5 answer(s) kept": the edge device's answer no longer applies (the deployment is a
+    # server), and a recommendation from the kept answers leaves it out
+    child = mini_until_the_review(tmp_path)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    kept = tmp_path / "state" / "ask-resume.yaml"
+    assert child.exitstatus == 130
+    assert f"recommender: ask interrupted; 4 answer(s) kept in {kept}" in screen_text(child)
+    rules = load_rules(base=MINI)
+    progress = resume.load(rules, kept)
+    assert progress.answers["edge_target"] == {"microcontroller"}  # back if the edge is
+    assert sorted(in_force(table_for(rules), progress.answers)) == [
+        "audience",
+        "custom_gradients",
+        "deployment",
+        "os",
+    ]
 
 
 # -- HTML: rule-base names in sentences are isolated ----------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
-import textwrap
 from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
@@ -22,6 +21,7 @@ import questionary
 from prompt_toolkit import print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.utils import get_cwidth
 from questionary import Choice, Separator, Style
 
 from recommender.ask.flow import Step
@@ -107,17 +107,65 @@ def _qmark(step: Step) -> str:
 
 def _columns() -> int:
     """The terminal's width. prompt_toolkit cuts a line at the screen edge instead of wrapping it,
-    so whatever must be read whole (the question, its help) is wrapped to this width here."""
+    so whatever must be read whole (the question, its help, the options) is wrapped to this width
+    here."""
     return max(20, shutil.get_terminal_size((100, 24)).columns)
+
+
+def wrap_cells(text: str, width: int, first: int = 0, hang: int = 0) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, the first starting at column
+    ``first`` (what precedes it on the screen is not in it), the others after ``hang`` spaces.
+
+    Widths are the terminal's (a CJK character takes two cells; textwrap counted one, so a
+    Chinese label ran past the edge), and a word wider than a line, or one of wide characters
+    (CJK text has no spaces to break at), is broken between characters."""
+    lines: list[str] = []
+    line, col = "", first
+
+    def new_line() -> None:
+        nonlocal line, col
+        lines.append(line)
+        line, col = " " * hang, hang
+
+    for word in text.split():
+        w = get_cwidth(word)
+        gap = 1 if line.strip() else 0
+        if col + gap + w <= width:
+            line, col = line + " " * gap + word, col + gap + w
+            continue
+        if w <= width - hang and all(get_cwidth(c) < 2 for c in word):
+            new_line()
+            line, col = line + word, col + w
+            continue
+        if gap and col + 2 < width:
+            line, col = line + " ", col + 1
+        for c in word:
+            if col + get_cwidth(c) > width and line.strip():
+                new_line()
+            line, col = line + c, col + get_cwidth(c)
+    lines.append(line)
+    return lines
+
+
+def cut_cells(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, an ellipsis marking the cut."""
+    if get_cwidth(text) <= width:
+        return text
+    out, col = "", 0
+    for c in text:
+        if col + get_cwidth(c) > width - 1:
+            break
+        out, col = out + c, col + get_cwidth(c)
+    return out.rstrip() + "…"
 
 
 def _message(q: Question, step: Step) -> str:
     """The question's text, wrapped to the terminal under itself: it follows the counter
     ("3/17 ") and is followed by the space questionary adds. On a narrow terminal the end of a
     question was cut off ("Which best describes you or your te")."""
-    lead = " " * (len(_qmark(step)) + 1)
-    lines = textwrap.wrap(q.text, width=_columns() - 1, initial_indent=lead, subsequent_indent=lead)
-    return "\n".join(lines)[len(lead) :] or q.text
+    lead = len(_qmark(step)) + 1
+    lines = wrap_cells(q.text, _columns() - 1, first=lead, hang=lead)
+    return "\n".join(lines) or q.text
 
 
 def _instruction(q: Question, keys: str) -> str:
@@ -126,27 +174,48 @@ def _instruction(q: Question, keys: str) -> str:
     # first column.
     width = min(_columns(), 100) - 1
     lines = [
-        line
-        for text in (q.help, f"({keys})")
-        for line in textwrap.wrap(text, width=width, initial_indent="  ", subsequent_indent="  ")
+        line for text in (q.help, f"({keys})") for line in wrap_cells(text, width, first=2, hang=2)
     ]
-    return "\n" + "\n".join(lines)
+    return "\n" + "\n".join("  " + line.lstrip() for line in lines)
 
 
-def _choices(q: Question, checked: frozenset[str] = frozenset()) -> list[Any]:
+# Cells before an option's label: the pointer (" » "), and a check box's tick ("○ ").
+SELECT_LEAD, CHECKBOX_LEAD = 3, 5
+DESCRIPTION_LEAD = len("  Description: ")  # what questionary writes before an option's help
+
+
+def _choices(q: Question, lead: int, checked: frozenset[str] = frozenset()) -> list[Any]:
+    """The options, each label wrapped under itself after the ``lead`` cells of pointer and tick:
+    prompt_toolkit cut a label at the screen edge (at 40 columns "A production team shipping
+    to …" lost its end), and the help shown under the list the same way."""
+    # a label's next lines two cells further in, so they do not read as another option
     return [
-        Choice(o.label, o.id, checked=o.id in checked, description=o.help or None)
+        Choice(
+            _wrapped(o.label, lead, lead + 2),
+            o.id,
+            checked=o.id in checked,
+            description=_wrapped(o.help, DESCRIPTION_LEAD, 2) if o.help else None,
+        )
         for o in q.options
     ]
+
+
+def _wrapped(text: str, lead: int, hang: int | None = None) -> str:
+    """``text`` wrapped to the terminal, starting after ``lead`` cells, the next lines indented
+    by ``hang`` (``lead`` when None)."""
+    lines = wrap_cells(text, _columns() - 1, first=lead, hang=lead if hang is None else hang)
+    return "\n".join(lines) or text
 
 
 def ask_single(
     q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any
 ) -> frozenset[str] | None:
     """A select list with the options, then "not sure / skip"."""
-    choices = [*_choices(q), Separator(), Choice(SKIP_LABEL, SKIP)]
+    choices = [*_choices(q, SELECT_LEAD), Separator(), Choice(SKIP_LABEL, SKIP)]
     start = next(iter(default)) if default else (SKIP if step.again or step.prefilled else None)
     keys = _instruction(q, "↑↓ to move, enter to pick")
+    # questionary would write the picked option's title after the question: a wrapped label's
+    # lines under the pointer's column. Erased, and the answer written wrapped under the question.
     prompt = questionary.select(
         _message(q, step),
         choices,
@@ -154,10 +223,13 @@ def ask_single(
         qmark=_qmark(step),
         style=STYLE,
         instruction=keys,
+        erase_when_done=True,
         **kwargs,
     )
     picked = run_prompt(prompt)
-    return None if picked == SKIP else frozenset((picked,))
+    chosen = None if picked == SKIP else frozenset((picked,))
+    _answered(q, step, answer_text(q, chosen, skipped=SKIP_LABEL), kwargs.get("output"))
+    return chosen
 
 
 def ask_yes_no(
@@ -212,7 +284,11 @@ def ask_multi(
     q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any
 ) -> frozenset[str] | None:
     """A checkbox list; nothing ticked, or "not sure / skip", leaves the question unanswered."""
-    choices = [*_choices(q, default or frozenset()), Separator(), Choice(SKIP_LABEL, SKIP)]
+    choices = [
+        *_choices(q, CHECKBOX_LEAD, default or frozenset()),
+        Separator(),
+        Choice(SKIP_LABEL, SKIP),
+    ]
     # questionary sums up several ticks as "done (2 selections)": erase that line and print the
     # labels instead.
     keys = _instruction(q, "space to tick, enter when done; none ticked = skip")
@@ -243,10 +319,17 @@ def _control(prompt: Any) -> Any:
 
 
 def _answered(q: Question, step: Step, answer: str, output: Any) -> None:
+    """The question and its answer, as questionary writes them, the answer wrapped after the
+    question's last line (it ran past the screen's edge)."""
+    message = _message(q, step)
+    lead = len(_qmark(step)) + 1
+    last = message.rsplit("\n", 1)[-1]
+    col = get_cwidth(last) + 1 + (0 if "\n" in message else lead)
+    shown = "\n".join(wrap_cells(answer, _columns() - 1, first=col, hang=lead))
     tokens = [
         ("class:qmark", _qmark(step)),
-        ("class:question", f" {_message(q, step)} "),
-        ("class:answer", answer),
+        ("class:question", f" {message} "),
+        ("class:answer", shown),
     ]
     print_formatted_text(FormattedText(tokens), style=STYLE, output=output)
 
@@ -264,17 +347,13 @@ def answer_text(q: Question, answer: frozenset[str] | None, skipped: str = "— 
     return ", ".join(q.label(o) for o in q.option_ids if o in answer)
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any) -> str | None:
     """Every answer on one screen; pick one to change it, or the first entry to go on."""
     room = min(_columns(), 120) - 6  # " » " before each line, and a column to spare
-    width = min(max((len(q.text) for q, _ in rows), default=0), room * 11 // 20)
+    width = min(max((get_cwidth(q.text) for q, _ in rows), default=0), room * 11 // 20)
     choices: list[Any] = [Choice("Looks right: show the recommendation", DONE), Separator()]
     choices += [
-        Choice(f"{_fit(q.text, width):<{width}}  {_fit(answer_text(q, a), room - width - 2)}", q.id)
+        Choice(f"{_padded(q.text, width)}  {cut_cells(answer_text(q, a), room - width - 2)}", q.id)
         for q, a in rows
     ]
     # Erased once answered: each return to the review shows one fresh list, not a growing log.
@@ -289,6 +368,12 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
     )
     picked = run_prompt(prompt)
     return None if picked == DONE else picked
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells and padded to them (a CJK character takes two)."""
+    shown = cut_cells(text, width)
+    return shown + " " * (width - get_cwidth(shown))
 
 
 class QuestionaryPrompter:
