@@ -22,7 +22,7 @@ from askkit import DOWN, ENTER, ROOT, SPACE, answer, env
 from browser.browserkit import Watched
 from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import MINI, cli
-from html_support import block
+from html_support import block, random_rows, records
 from hypothesis import given
 from hypothesis import strategies as st
 from prompt_toolkit.utils import get_cwidth
@@ -30,7 +30,7 @@ from prompt_toolkit.utils import get_cwidth
 from recommender import load_rules
 from recommender.ask import prompts, resume
 from recommender.ask.flow import Step, in_force
-from recommender.render.html.markup import isolated
+from recommender.render.html.markup import isolated, script_json
 from recommender.rulebase.model import Option, Question
 from recommender.scoring.table import table_for
 
@@ -232,6 +232,44 @@ def test_the_report_headline_isolates_the_library_and_the_title_the_profile(mini
     )
     title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))  # type: ignore[union-attr]
     assert title.endswith(f" for {FSI}{RLO}lab{PDI}")
+
+
+# -- HTML: the team page shares its texts --------------------------------------------------------
+
+
+def test_the_team_page_writes_each_reason_text_once_and_gives_the_records_back(
+    shipped_only, tmp_path: Path
+):
+    # 10,000 shipped rows made a 154 MB page, 70% of it the same because and source texts
+    # repeated in every record (QA, stop 28): now 51 MB (benchmarks/bench_team_size.py)
+    source, out = tmp_path / "team.jsonl", tmp_path / "team.html"
+    rows = random_rows(load_rules(), 60, seed=28)
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert cli("batch", str(source), "-o", str(out))[0] == 0
+    code, as_json, _ = cli("batch", str(source), "-f", "json")
+    page = out.read_text(encoding="utf-8")
+    texts = block(page, "texts")
+    assert records(page) == json.loads(as_json)
+    assert len(texts) == len(set(texts)) > 20
+    for text in texts:  # each once in the page, and only in script#texts
+        assert page.count(script_json(text)) == 1
+    assert len(page) < len(as_json) / 2
+
+
+def test_shared_texts_stop_at_their_limit_and_nothing_is_lost(mini, monkeypatch):
+    from recommender.render.html import team
+
+    monkeypatch.setattr(team, "SHARED_LIMIT", 60)
+    rules = load_rules(base=MINI)
+    writer = team.TeamWriter(io.StringIO(), rules)
+    given = [
+        {"row": 1, "why_not": {"because": "a" * 50, "source": "b" * 9, "note": None}},
+        {"row": 2, "x": [{"because": "a" * 50}, {"source": "c" * 20}, {"why": "short"}]},
+    ]
+    packed = [writer.texts.pack(r) for r in given]
+    assert writer.texts.listed() == ["a" * 50, "b" * 9]  # the third would pass 60 characters
+    assert packed[1]["x"] == [{"because": 0}, {"source": "c" * 20}, {"why": "short"}]
+    assert team.unpack(packed[:2], writer.texts.listed()) == given[:2]
 
 
 # -- in chromium -----------------------------------------------------------------------------------
