@@ -31,6 +31,7 @@ from recommender import load_rules
 from recommender.ask import prompts, resume
 from recommender.ask.flow import Step, in_force
 from recommender.render.html.markup import isolated, script_json
+from recommender.render.terminal import cells, cut, wrap, wrap_cells
 from recommender.rulebase.model import Option, Question
 from recommender.scoring.table import table_for
 
@@ -132,12 +133,13 @@ CJK = "中文标签很长的选项用于测试换行是否正确处理宽字符"
     st.integers(0, 10),
 )
 def test_wrap_cells_keeps_every_line_on_the_screen(text: str, width: int, hang: int):
-    lines = prompts.wrap_cells(text, width, first=hang, hang=hang)
+    lines = wrap_cells(text, width, hang, " " * hang)
     assert get_cwidth(lines[0]) + hang <= width or len(lines[0]) == 1
     assert all(get_cwidth(line) <= width for line in lines[1:])
     assert all(line.startswith(" " * hang) for line in lines[1:])
     # only the spaces change: every character is kept, in order
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert get_cwidth(lines[0]) == cells(lines[0])  # the cells prompt_toolkit counts
 
 
 def test_a_wide_label_is_wrapped_by_the_cells_it_takes(monkeypatch: pytest.MonkeyPatch):
@@ -185,6 +187,80 @@ def test_a_stale_follow_up_is_not_counted_as_kept(tmp_path: Path):
         "deployment",
         "os",
     ]
+
+
+# -- the terminal: wide characters wrap by the cells they take -----------------------------------
+
+CJK_BECAUSE = "这是一个很长的中文理由，用来测试终端里宽字符的换行是否正确，每个汉字占两个格子。"
+
+
+def cjk_overlay(tmp_path: Path) -> Path:
+    overlay = tmp_path / "cjk"
+    overlay.mkdir(exist_ok=True)
+    (overlay / "rules.yaml").write_text(
+        "rules:\n"
+        "  - id: cjk-rule\n"
+        "    when: {audience: beginner}\n"
+        "    score: {tensorflow: 3}\n"
+        f"    because: {CJK_BECAUSE}\n"
+        "    source: 中文来源说明，同样很长，用来测试换行和截断是否按照显示宽度计算\n",
+        encoding="utf-8",
+    )
+    return overlay
+
+
+@pytest.mark.parametrize("columns", [40, 80, 200])
+def test_chinese_rule_text_stays_within_the_terminal(
+    mini, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+):
+    # textwrap counts characters: at 40 columns a Chinese reason took 71 cells (QA, stop 28)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    argv = ["recommend", "--rules", str(cjk_overlay(tmp_path)), "-a", "audience=beginner"]
+    brief, full = cli(*argv)[1], cli(*argv, "--full")[1]
+    for text in (brief, full):
+        assert max(cells(line) for line in text.splitlines()) <= columns, text
+    assert "    +3  这是一个很长的中文理由" in brief  # cut with an ellipsis, or whole at 200
+    shown = "".join(line.strip() for line in full.splitlines())
+    assert CJK_BECAUSE in shown  # every character, in order, none lost at a break
+    assert "    +3  这是一个很长的中文理由" in full  # the points' column kept
+
+
+@given(
+    st.lists(st.sampled_from(["中文", "标签很长", "lab", "a-b", "12", "é"]), max_size=30).map(
+        " ".join
+    ),
+    st.integers(20, 90),
+)
+def test_wrap_and_cut_keep_wide_text_within_the_width(text: str, width: int):
+    lines = wrap(text, width, "  ", "    ")
+    assert all(cells(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert cells(cut(text, width)) <= width
+
+
+PROFILES = {
+    "research-lab": ["--profile", str(ROOT / "examples" / "research-lab.yaml")],
+    "edge": ["-a", "audience=beginner", "-a", "deployment=edge"]
+    + ["-a", "edge_target=microcontroller"],
+}
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+@pytest.mark.parametrize("profile", list(PROFILES))
+@pytest.mark.parametrize("command", [["recommend", "--full"], ["explain"]])
+def test_the_full_report_and_the_trace_fit_the_terminal(
+    shipped_only, monkeypatch: pytest.MonkeyPatch, columns: int, profile: str, command: list[str]
+):
+    # at 40 columns --full's bars took 55 and its headings 69; explain was not wrapped at all
+    # (its answers took 195 columns, most conditions 80 to 115) (QA, stop 28)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, _ = cli(command[0], *PROFILES[profile], *command[1:])
+    assert code == 0
+    assert [line for line in out.splitlines() if cells(line) > columns] == []
+    if command[0] == "explain":  # only the lines' breaks change (a long path breaks too)
+        monkeypatch.delenv("COLUMNS")
+        unwrapped = cli(command[0], *PROFILES[profile])[1]
+        assert "".join(out.split()) == "".join(unwrapped.split())
 
 
 # -- HTML: rule-base names in sentences are isolated ----------------------------------------------

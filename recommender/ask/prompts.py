@@ -21,11 +21,11 @@ import questionary
 from prompt_toolkit import print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.key_binding import KeyBindings
-from prompt_toolkit.utils import get_cwidth
 from questionary import Choice, Separator, Style
 
 from recommender.ask.flow import Step
 from recommender.errors import Terminated, ignore_stop_signals, live_stop_signals
+from recommender.render.terminal import cells, cut_cells, wrap_cells
 from recommender.rulebase.model import Question
 from recommender.scoring.explore import unticks
 from recommender.scoring.table import Dim
@@ -112,59 +112,12 @@ def _columns() -> int:
     return max(20, shutil.get_terminal_size((100, 24)).columns)
 
 
-def wrap_cells(text: str, width: int, first: int = 0, hang: int = 0) -> list[str]:
-    """``text`` in lines of at most ``width`` terminal cells, the first starting at column
-    ``first`` (what precedes it on the screen is not in it), the others after ``hang`` spaces.
-
-    Widths are the terminal's (a CJK character takes two cells; textwrap counted one, so a
-    Chinese label ran past the edge), and a word wider than a line, or one of wide characters
-    (CJK text has no spaces to break at), is broken between characters."""
-    lines: list[str] = []
-    line, col = "", first
-
-    def new_line() -> None:
-        nonlocal line, col
-        lines.append(line)
-        line, col = " " * hang, hang
-
-    for word in text.split():
-        w = get_cwidth(word)
-        gap = 1 if line.strip() else 0
-        if col + gap + w <= width:
-            line, col = line + " " * gap + word, col + gap + w
-            continue
-        if w <= width - hang and all(get_cwidth(c) < 2 for c in word):
-            new_line()
-            line, col = line + word, col + w
-            continue
-        if gap and col + 2 < width:
-            line, col = line + " ", col + 1
-        for c in word:
-            if col + get_cwidth(c) > width and line.strip():
-                new_line()
-            line, col = line + c, col + get_cwidth(c)
-    lines.append(line)
-    return lines
-
-
-def cut_cells(text: str, width: int) -> str:
-    """``text`` cut to ``width`` terminal cells, an ellipsis marking the cut."""
-    if get_cwidth(text) <= width:
-        return text
-    out, col = "", 0
-    for c in text:
-        if col + get_cwidth(c) > width - 1:
-            break
-        out, col = out + c, col + get_cwidth(c)
-    return out.rstrip() + "…"
-
-
 def _message(q: Question, step: Step) -> str:
     """The question's text, wrapped to the terminal under itself: it follows the counter
     ("3/17 ") and is followed by the space questionary adds. On a narrow terminal the end of a
     question was cut off ("Which best describes you or your te")."""
     lead = len(_qmark(step)) + 1
-    lines = wrap_cells(q.text, _columns() - 1, first=lead, hang=lead)
+    lines = wrap_cells(q.text, _columns() - 1, lead, " " * lead)
     return "\n".join(lines) or q.text
 
 
@@ -173,9 +126,7 @@ def _instruction(q: Question, keys: str) -> str:
     # The key hint is wrapped too: on a narrow terminal it ran past the edge and went on at the
     # first column.
     width = min(_columns(), 100) - 1
-    lines = [
-        line for text in (q.help, f"({keys})") for line in wrap_cells(text, width, first=2, hang=2)
-    ]
+    lines = [line for text in (q.help, f"({keys})") for line in wrap_cells(text, width, 2, "  ")]
     return "\n" + "\n".join("  " + line.lstrip() for line in lines)
 
 
@@ -203,7 +154,7 @@ def _choices(q: Question, lead: int, checked: frozenset[str] = frozenset()) -> l
 def _wrapped(text: str, lead: int, hang: int | None = None) -> str:
     """``text`` wrapped to the terminal, starting after ``lead`` cells, the next lines indented
     by ``hang`` (``lead`` when None)."""
-    lines = wrap_cells(text, _columns() - 1, first=lead, hang=lead if hang is None else hang)
+    lines = wrap_cells(text, _columns() - 1, lead, " " * (lead if hang is None else hang))
     return "\n".join(lines) or text
 
 
@@ -324,8 +275,8 @@ def _answered(q: Question, step: Step, answer: str, output: Any) -> None:
     message = _message(q, step)
     lead = len(_qmark(step)) + 1
     last = message.rsplit("\n", 1)[-1]
-    col = get_cwidth(last) + 1 + (0 if "\n" in message else lead)
-    shown = "\n".join(wrap_cells(answer, _columns() - 1, first=col, hang=lead))
+    col = cells(last) + 1 + (0 if "\n" in message else lead)
+    shown = "\n".join(wrap_cells(answer, _columns() - 1, col, " " * lead))
     tokens = [
         ("class:qmark", _qmark(step)),
         ("class:question", f" {message} "),
@@ -350,7 +301,7 @@ def answer_text(q: Question, answer: frozenset[str] | None, skipped: str = "— 
 def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any) -> str | None:
     """Every answer on one screen; pick one to change it, or the first entry to go on."""
     room = min(_columns(), 120) - 6  # " » " before each line, and a column to spare
-    width = min(max((get_cwidth(q.text) for q, _ in rows), default=0), room * 11 // 20)
+    width = min(max((cells(q.text) for q, _ in rows), default=0), room * 11 // 20)
     choices: list[Any] = [Choice("Looks right: show the recommendation", DONE), Separator()]
     choices += [
         Choice(f"{_padded(q.text, width)}  {cut_cells(answer_text(q, a), room - width - 2)}", q.id)
@@ -373,7 +324,7 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
 def _padded(text: str, width: int) -> str:
     """``text`` cut to ``width`` cells and padded to them (a CJK character takes two)."""
     shown = cut_cells(text, width)
-    return shown + " " * (width - get_cwidth(shown))
+    return shown + " " * (width - cells(shown))
 
 
 class QuestionaryPrompter:
