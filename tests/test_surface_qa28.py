@@ -23,16 +23,19 @@ from browser.browserkit import Watched
 from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import MINI, cli
 from html_support import block, random_rows, records
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.utils import get_cwidth
 
+import recommender
 from recommender import load_rules
 from recommender.ask import prompts, resume
 from recommender.ask.flow import Step, in_force
+from recommender.render import render
 from recommender.render.html.markup import isolated, script_json
 from recommender.render.terminal import cells, cut, wrap, wrap_cells
 from recommender.rulebase.model import Option, Question
+from recommender.scoring.decide import text_of
 from recommender.scoring.table import table_for
 
 MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
@@ -70,7 +73,7 @@ def evil_overlay(tmp_path: Path) -> Path:
     return overlay
 
 
-def text_of(page: str, element_id: str) -> str:
+def shown_text(page: str, element_id: str) -> str:
     m = re.search(rf'<(\w+)[^>]* id="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
     assert m, element_id
     return html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))
@@ -263,6 +266,59 @@ def test_the_full_report_and_the_trace_fit_the_terminal(
         assert "".join(out.split()) == "".join(unwrapped.split())
 
 
+# -- explanations add up, and the formats agree ------------------------------------------------
+
+SHIPPED = load_rules()
+POINTS = re.compile(r"([+\u2212-][0-9.]+)(?: \(([+-][0-9.]+) of it the lean\))?$")
+
+
+def why_not_line(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("Why not "))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6))
+def test_the_brief_why_not_adds_up_to_the_gap_and_the_formats_agree(seed: int):
+    # "Why not JAX (11.5 behind): debugging +3 · audience +2 · programming_style +2 ·
+    # hardware+os +1 · 4 more": 8 of 11.5 points, the lean among those unsaid (QA, stop 28)
+    (row,) = random_rows(SHIPPED, 1, seed)
+    del row["name"]
+    rec = recommender.recommend(row, rules=SHIPPED)
+    data = json.loads(render("json", rec, SHIPPED))
+    if rec.why_not is None:
+        return
+    brief = render("table", rec, SHIPPED, full=False)
+    line = why_not_line(brief)
+    head, _, parts = line.partition("): ")
+    gap = text_of(rec.why_not.gap, sign=False)
+    name = SHIPPED.framework(rec.why_not.framework).name
+    assert head.startswith(f"Why not {name} ")
+    assert f"({gap} behind" in head
+    total, lean = 0.0, 0.0
+    for part in parts.split(" \u00b7 ") if parts else []:
+        m = POINTS.search(part)
+        assert m, part
+        total += float(m[1])
+        lean += float(m[2] or 0) + (float(m[1]) if "(lean)" in part else 0)
+    assert abs(total - rec.why_not.gap) < 1e-6
+    lean_net = sum(r.net for n in rec.why_not.by_question for r in n.rules if r.lean)
+    assert abs(lean - lean_net) < 1e-6 or any(
+        not all(r.lean for r in n.rules) and any(r.lean for r in n.rules)
+        for n in rec.why_not.by_question
+    )
+    # the same gap in --full, Markdown, JSON and the HTML page
+    full = render("table", rec, SHIPPED, full=True)
+    assert f"Why not {name} ({gap} behind" in full
+    assert f" {text_of(rec.why_not.gap):>5}  in all" in full
+    assert f"{gap} behind" in render("markdown", rec, SHIPPED)
+    assert data["why_not"]["gap"] == rec.why_not.gap
+    page = render("html", rec, SHIPPED)
+    assert block(page, "report-data") == data
+    assert f"({gap} points behind)" in html.unescape(page) or f"({gap} point behind)" in (
+        html.unescape(page)
+    )
+
+
 # -- HTML: rule-base names in sentences are isolated ----------------------------------------------
 
 
@@ -273,7 +329,7 @@ def test_the_confidence_note_isolates_each_name(mini, tmp_path: Path):
     assert cli(*argv, "-o", str(out))[0] == 0
     page = out.read_text(encoding="utf-8")
     evil = FSI + RLO + "Evil FW" + PDI  # the stray PDI dropped, the isolate closed
-    note = text_of(page, "confidence-note")
+    note = shown_text(page, "confidence-note")
     assert f"os: Linux \u2192 {evil}; os: Windows \u2192 {evil}" in note
     assert RLO + "Evil" not in note.replace(FSI + RLO, "")  # no name outside an isolate
     # the terminal's note is the same sentence, the controls shown as escapes
@@ -289,7 +345,7 @@ def test_the_team_tables_stack_isolates_the_library(mini, tmp_path: Path):
     page = out.read_text(encoding="utf-8")
     (row,) = block(page, "rows-data")["rows"]
     assert row[6] == f"{FSI}{RLO}Evil FW{PDI} + {FSI}{RLO}Evil Lib{PDI}"
-    assert text_of(page, "lede") == f"{FSI}{RLO}Evil FW{PDI} fits 1 of 1 scored profile (100%)."
+    assert shown_text(page, "lede") == f"{FSI}{RLO}Evil FW{PDI} fits 1 of 1 scored profile (100%)."
 
 
 def test_the_report_headline_isolates_the_library_and_the_title_the_profile(mini, tmp_path: Path):
@@ -303,7 +359,7 @@ def test_the_report_headline_isolates_the_library_and_the_title_the_profile(mini
         cli("recommend", "--rules", str(overlay), "--profile", str(profile), "-o", str(out))[0] == 0
     )
     page = out.read_text(encoding="utf-8")
-    assert text_of(page, "headline") == (
+    assert shown_text(page, "headline") == (
         f"Recommended: {FSI}{RLO}Evil FW{PDI} with {FSI}{RLO}Evil Lib{PDI}"
     )
     title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))  # type: ignore[union-attr]
