@@ -413,6 +413,17 @@ def test_shared_texts_stop_at_their_limit_and_nothing_is_lost(mini, monkeypatch)
     assert team.unpack(packed[:2], writer.texts.listed()) == given[:2]
 
 
+def test_an_excluded_frameworks_reasons_say_it_is_excluded(shipped_only, tmp_path: Path):
+    # "JAX (−7)" headed JAX's reasons in the report's list, as if it were in the running; the
+    # deal-breaker that put it out was in another section (QA, stop 28)
+    out = tmp_path / "r.html"
+    argv = ["-a", "audience=beginner", "-a", "deployment=edge", "-a", "edge_target=microcontroller"]
+    assert cli("recommend", *argv, "-o", str(out))[0] == 0
+    heads = re.findall(r"<h3>([^<]*)</h3>", out.read_text(encoding="utf-8"))
+    assert "JAX (\u22127) \u2014 excluded by a deal-breaker" in heads
+    assert "PyTorch (+3.5)" in heads  # a framework in the running, as it was
+
+
 # -- in chromium -----------------------------------------------------------------------------------
 
 
