@@ -267,14 +267,19 @@ def test_the_full_report_and_the_trace_fit_the_terminal(
 
 
 @pytest.mark.parametrize("columns", [40, 80])
-def test_compare_fits_the_terminal(shipped_only, monkeypatch: pytest.MonkeyPatch, columns: int):
-    # its sources were not wrapped: at 80 columns a line took up to 249 (QA, stop 28)
+@pytest.mark.parametrize("command", [["compare"], ["rules", "show", "beginner-keras"]])
+def test_compare_and_rules_show_fit_the_terminal(
+    shipped_only, monkeypatch: pytest.MonkeyPatch, columns: int, command: list[str]
+):
+    # compare's sources were not wrapped (a line took 249 columns at 80), nor the text of
+    # rules show (284) (QA, stop 28); the rule's YAML lines, quoted as they are, are left whole
     monkeypatch.setenv("COLUMNS", str(columns))
-    code, out, _ = cli("compare")
-    assert code == 0 and "Sources" in out
-    assert [line for line in out.splitlines() if cells(line) > columns] == []
+    code, out, _ = cli(*command)
+    assert code == 0
+    prose = out.split("\n\n")[0] if command[0] == "rules" else out
+    assert [line for line in prose.splitlines() if cells(line) > columns] == []
     monkeypatch.delenv("COLUMNS")
-    assert "".join(out.split()) == "".join(cli("compare")[1].split())  # only the breaks moved
+    assert "".join(out.split()) == "".join(cli(*command)[1].split())  # only the breaks moved
 
 
 # -- explanations add up, and the formats agree ------------------------------------------------
