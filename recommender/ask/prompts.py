@@ -137,8 +137,9 @@ DESCRIPTION_LEAD = len("  Description: ")  # what questionary writes before an o
 
 def _choices(q: Question, lead: int, checked: frozenset[str] = frozenset()) -> list[Any]:
     """The options, each label wrapped under itself after the ``lead`` cells of pointer and tick:
-    prompt_toolkit cut a label at the screen edge (at 40 columns "A production team shipping
-    to …" lost its end), and the help shown under the list the same way."""
+    prompt_toolkit cut a label at the screen edge (at 40 columns the shipped "Researcher:
+    experimenting with new models or methods" read "Researcher: experimenting with new mo"),
+    and the help shown under the list the same way."""
     # a label's next lines two cells further in, so they do not read as another option
     return [
         Choice(
