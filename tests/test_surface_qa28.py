@@ -34,6 +34,7 @@ from recommender.ask.flow import Step, in_force
 from recommender.render import render
 from recommender.render.html.markup import isolated, script_json
 from recommender.render.terminal import cells, cut, wrap, wrap_cells
+from recommender.render.text import headline
 from recommender.rulebase.model import Option, Question
 from recommender.scoring.decide import text_of
 from recommender.scoring.table import table_for
@@ -301,6 +302,14 @@ def test_the_brief_why_not_adds_up_to_the_gap_and_the_formats_agree(seed: int):
     del row["name"]
     rec = recommender.recommend(row, rules=SHIPPED)
     data = json.loads(render("json", rec, SHIPPED))
+    # one verdict in every format
+    said = headline(rec, SHIPPED)
+    assert render("table", rec, SHIPPED, full=False).startswith(said)
+    assert f"\n\n{said}\n" in render("table", rec, SHIPPED, full=True)
+    assert render("markdown", rec, SHIPPED).startswith(f"## {said}\n")
+    page = render("html", rec, SHIPPED)
+    assert f'data-winner="{data["winner"] or ""}"' in page
+    assert f'id="confidence">{data["confidence"]}</span>' in page
     if rec.why_not is None:
         return
     brief = render("table", rec, SHIPPED, full=False)
@@ -328,7 +337,6 @@ def test_the_brief_why_not_adds_up_to_the_gap_and_the_formats_agree(seed: int):
     assert f" {text_of(rec.why_not.gap):>5}  in all" in full
     assert f"{gap} behind" in render("markdown", rec, SHIPPED)
     assert data["why_not"]["gap"] == rec.why_not.gap
-    page = render("html", rec, SHIPPED)
     assert block(page, "report-data") == data
     assert re.search(rf"<h2>Why not .*\({re.escape(gap)} points? behind", html.unescape(page))
 
