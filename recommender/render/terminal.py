@@ -116,7 +116,7 @@ def wrap_cells(text: str, width: int, first: int = 0, hang: str = "") -> list[st
         if col + len(space) + w <= width:
             line, col = line + space + word, col + len(space) + w
             continue
-        if w <= width - cells(hang) and w == len(word):
+        if w <= width - cells(hang) and w == len(word) and line.strip():
             lines.append(line)
             line, col = hang + word, cells(hang) + w
             continue
