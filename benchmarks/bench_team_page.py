@@ -2,7 +2,7 @@
 baseline measured in the same run: the same file with its first table page already in the HTML
 and its scripts taken out, so it shows the same first screen with no script at all.
 
-Both pages hold the same data blocks (for 10,000 rows, ~130 MB of records), so the ratio is what
+Both pages hold the same data blocks (for 10,000 rows, ~50 MB of records), so the ratio is what
 drawing the table in the page costs over a page that arrives drawn. The moment measured, the same
 way in both, is the first frame painted after the first row of the table is in the DOM (an init
 script watches for it); the first contentful paint is printed beside it. Loads alternate between

@@ -47,6 +47,14 @@ def block(page: str, element_id: str) -> Any:
     return json.loads(m.group(1))
 
 
+def records(page: str) -> Any:
+    """The team page's records as ``batch --format json`` writes them: ``script#records`` with the
+    shared texts of ``script#texts`` put back."""
+    from recommender.render.html.team import unpack
+
+    return unpack(block(page, "records"), block(page, "texts") or [])
+
+
 def outside_data(page: str) -> str:
     """The page without its JSON blocks: what the browser parses as markup."""
     return re.sub(r'<script type="application/json" id="[^"]+">.*?</script>', "", page, flags=re.S)

@@ -119,7 +119,14 @@ def run_interview(
         q = rules.question(chosen)
         _put(q, prompter, progress, progress.answers.get(q.id), Step(0, 0, again=True))
         _ask_all(table, prompter, progress, defaults, short, prefilled)
-    return table.normal(table.signature(progress.answers))
+    return in_force(table, progress.answers)
+
+
+def in_force(table: Table, answers: Normal) -> Normal:
+    """The answers a recommendation uses: a follow-up whose question's answer changed since (its
+    ``ask_when`` no longer holds) is left out. The flow keeps such an answer, so that it is back
+    if the answer changes back, but it is not one of the user's answers until then."""
+    return table.normal(table.signature(answers))
 
 
 def _ask_all(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
-import textwrap
 from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
@@ -26,6 +25,7 @@ from questionary import Choice, Separator, Style
 
 from recommender.ask.flow import Step
 from recommender.errors import Terminated, ignore_stop_signals, live_stop_signals
+from recommender.render.terminal import cells, cut_cells, wrap_cells
 from recommender.rulebase.model import Question
 from recommender.scoring.explore import unticks
 from recommender.scoring.table import Dim
@@ -107,7 +107,8 @@ def _qmark(step: Step) -> str:
 
 def _columns() -> int:
     """The terminal's width. prompt_toolkit cuts a line at the screen edge instead of wrapping it,
-    so whatever must be read whole (the question, its help) is wrapped to this width here."""
+    so whatever must be read whole (the question, its help, the options) is wrapped to this width
+    here."""
     return max(20, shutil.get_terminal_size((100, 24)).columns)
 
 
@@ -115,9 +116,9 @@ def _message(q: Question, step: Step) -> str:
     """The question's text, wrapped to the terminal under itself: it follows the counter
     ("3/17 ") and is followed by the space questionary adds. On a narrow terminal the end of a
     question was cut off ("Which best describes you or your te")."""
-    lead = " " * (len(_qmark(step)) + 1)
-    lines = textwrap.wrap(q.text, width=_columns() - 1, initial_indent=lead, subsequent_indent=lead)
-    return "\n".join(lines)[len(lead) :] or q.text
+    lead = len(_qmark(step)) + 1
+    lines = wrap_cells(q.text, _columns() - 1, lead, " " * lead)
+    return "\n".join(lines) or q.text
 
 
 def _instruction(q: Question, keys: str) -> str:
@@ -125,28 +126,48 @@ def _instruction(q: Question, keys: str) -> str:
     # The key hint is wrapped too: on a narrow terminal it ran past the edge and went on at the
     # first column.
     width = min(_columns(), 100) - 1
-    lines = [
-        line
-        for text in (q.help, f"({keys})")
-        for line in textwrap.wrap(text, width=width, initial_indent="  ", subsequent_indent="  ")
-    ]
-    return "\n" + "\n".join(lines)
+    lines = [line for text in (q.help, f"({keys})") for line in wrap_cells(text, width, 2, "  ")]
+    return "\n" + "\n".join("  " + line.lstrip() for line in lines)
 
 
-def _choices(q: Question, checked: frozenset[str] = frozenset()) -> list[Any]:
+# Cells before an option's label: the pointer (" » "), and a check box's tick ("○ ").
+SELECT_LEAD, CHECKBOX_LEAD = 3, 5
+DESCRIPTION_LEAD = len("  Description: ")  # what questionary writes before an option's help
+
+
+def _choices(q: Question, lead: int, checked: frozenset[str] = frozenset()) -> list[Any]:
+    """The options, each label wrapped under itself after the ``lead`` cells of pointer and tick:
+    prompt_toolkit cut a label at the screen edge (at 40 columns the shipped "Researcher:
+    experimenting with new models or methods" read "Researcher: experimenting with new mo"),
+    and the help shown under the list the same way."""
+    # a label's next lines two cells further in, so they do not read as another option
     return [
-        Choice(o.label, o.id, checked=o.id in checked, description=o.help or None)
+        Choice(
+            _wrapped(o.label, lead, lead + 2),
+            o.id,
+            checked=o.id in checked,
+            description=_wrapped(o.help, DESCRIPTION_LEAD, 2) if o.help else None,
+        )
         for o in q.options
     ]
+
+
+def _wrapped(text: str, lead: int, hang: int | None = None) -> str:
+    """``text`` wrapped to the terminal, starting after ``lead`` cells, the next lines indented
+    by ``hang`` (``lead`` when None)."""
+    lines = wrap_cells(text, _columns() - 1, lead, " " * (lead if hang is None else hang))
+    return "\n".join(lines) or text
 
 
 def ask_single(
     q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any
 ) -> frozenset[str] | None:
     """A select list with the options, then "not sure / skip"."""
-    choices = [*_choices(q), Separator(), Choice(SKIP_LABEL, SKIP)]
+    choices = [*_choices(q, SELECT_LEAD), Separator(), Choice(SKIP_LABEL, SKIP)]
     start = next(iter(default)) if default else (SKIP if step.again or step.prefilled else None)
     keys = _instruction(q, "↑↓ to move, enter to pick")
+    # questionary would write the picked option's title after the question: a wrapped label's
+    # lines under the pointer's column. Erased, and the answer written wrapped under the question.
     prompt = questionary.select(
         _message(q, step),
         choices,
@@ -154,10 +175,13 @@ def ask_single(
         qmark=_qmark(step),
         style=STYLE,
         instruction=keys,
+        erase_when_done=True,
         **kwargs,
     )
     picked = run_prompt(prompt)
-    return None if picked == SKIP else frozenset((picked,))
+    chosen = None if picked == SKIP else frozenset((picked,))
+    _answered(q, step, answer_text(q, chosen, skipped=SKIP_LABEL), kwargs.get("output"))
+    return chosen
 
 
 def ask_yes_no(
@@ -212,7 +236,11 @@ def ask_multi(
     q: Question, default: frozenset[str] | None, step: Step, **kwargs: Any
 ) -> frozenset[str] | None:
     """A checkbox list; nothing ticked, or "not sure / skip", leaves the question unanswered."""
-    choices = [*_choices(q, default or frozenset()), Separator(), Choice(SKIP_LABEL, SKIP)]
+    choices = [
+        *_choices(q, CHECKBOX_LEAD, default or frozenset()),
+        Separator(),
+        Choice(SKIP_LABEL, SKIP),
+    ]
     # questionary sums up several ticks as "done (2 selections)": erase that line and print the
     # labels instead.
     keys = _instruction(q, "space to tick, enter when done; none ticked = skip")
@@ -243,10 +271,17 @@ def _control(prompt: Any) -> Any:
 
 
 def _answered(q: Question, step: Step, answer: str, output: Any) -> None:
+    """The question and its answer, as questionary writes them, the answer wrapped after the
+    question's last line (it ran past the screen's edge)."""
+    message = _message(q, step)
+    lead = len(_qmark(step)) + 1
+    last = message.rsplit("\n", 1)[-1]
+    col = cells(last) + 1 + (0 if "\n" in message else lead)
+    shown = "\n".join(wrap_cells(answer, _columns() - 1, col, " " * lead))
     tokens = [
         ("class:qmark", _qmark(step)),
-        ("class:question", f" {_message(q, step)} "),
-        ("class:answer", answer),
+        ("class:question", f" {message} "),
+        ("class:answer", shown),
     ]
     print_formatted_text(FormattedText(tokens), style=STYLE, output=output)
 
@@ -264,17 +299,13 @@ def answer_text(q: Question, answer: frozenset[str] | None, skipped: str = "— 
     return ", ".join(q.label(o) for o in q.option_ids if o in answer)
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any) -> str | None:
     """Every answer on one screen; pick one to change it, or the first entry to go on."""
     room = min(_columns(), 120) - 6  # " » " before each line, and a column to spare
-    width = min(max((len(q.text) for q, _ in rows), default=0), room * 11 // 20)
+    width = min(max((cells(q.text) for q, _ in rows), default=0), room * 11 // 20)
     choices: list[Any] = [Choice("Looks right: show the recommendation", DONE), Separator()]
     choices += [
-        Choice(f"{_fit(q.text, width):<{width}}  {_fit(answer_text(q, a), room - width - 2)}", q.id)
+        Choice(f"{_padded(q.text, width)}  {cut_cells(answer_text(q, a), room - width - 2)}", q.id)
         for q, a in rows
     ]
     # Erased once answered: each return to the review shows one fresh list, not a growing log.
@@ -289,6 +320,12 @@ def review(rows: Sequence[tuple[Question, frozenset[str] | None]], **kwargs: Any
     )
     picked = run_prompt(prompt)
     return None if picked == DONE else picked
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells and padded to them (a CJK character takes two)."""
+    shown = cut_cells(text, width)
+    return shown + " " * (width - cells(shown))
 
 
 class QuestionaryPrompter:

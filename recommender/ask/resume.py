@@ -23,7 +23,7 @@ from recommender.fileio import file_kind, make_dirs, write_text_atomic
 from recommender.paths import state_dir
 from recommender.rulebase import schema
 from recommender.rulebase.model import RuleBase
-from recommender.rulebase.profiles import normalize_answers, profile_yaml
+from recommender.rulebase.profiles import Normal, normalize_answers, profile_yaml
 from recommender.rulebase.yamlio import load_yaml
 
 FILE_NAME = "ask-resume.yaml"
@@ -63,9 +63,7 @@ def claim_path() -> Path:
 
 def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
     """Write the progress atomically to ``path`` (default: a path claimed for it); the path."""
-    # A pre-filled answer not put yet goes in beside the others, left out of ``asked:``.
-    unput = {q: a for q, a in progress.prefill.items() if q not in progress.visited}
-    text = profile_yaml("resumed", {**unput, **progress.answers}, rules, HEADER)
+    text = profile_yaml("resumed", kept_answers(progress), rules, HEADER)
     asked = "".join(f"- {q.id}\n" for q in rules.questions if q.id in progress.visited)
     make_dirs((path or resume_path()).parent)
     claimed, path = path is None, path or claim_path()
@@ -77,6 +75,13 @@ def save(progress: Progress, rules: RuleBase, path: Path | None = None) -> Path:
                 path.unlink()
         raise
     return path
+
+
+def kept_answers(progress: Progress) -> Normal:
+    """What a resume file holds: the answers, and beside them a pre-filled answer not put yet
+    (left out of ``asked:``)."""
+    unput = {q: a for q, a in progress.prefill.items() if q not in progress.visited}
+    return {**unput, **progress.answers}
 
 
 def load(rules: RuleBase, path: Path | None = None) -> Progress:

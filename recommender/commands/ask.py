@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recommender.ask import resume
-from recommender.ask.flow import Progress, run_interview
+from recommender.ask.flow import Progress, in_force, run_interview
 from recommender.commands._common import add_probe_argument, rulebase, score_with_facts
 from recommender.commands.recommend import add_full_argument
 from recommender.errors import ExitCode, Terminated, UserError, ignore_stop_signals
@@ -29,6 +29,7 @@ from recommender.render import render
 from recommender.render.terminal import width_of
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import Normal, load_profile, profile_yaml
+from recommender.scoring.table import table_for
 from recommender.values import Value, frozen
 
 if TYPE_CHECKING:  # questionary is imported only once a terminal is known to be there
@@ -351,21 +352,23 @@ def _keep(
     """Keep the answers for ``ask --resume`` (in ``kept`` when they came from it) and say where;
     printed as a profile when the resume file cannot be written. ``what``: ``ask interrupted``."""
     again = "".join(f" --rules {d}" for d in args.rules if d not in _env_rules())
+    # counted as a recommendation uses them: a stale follow-up's answer was counted as kept
+    kept_now = in_force(table_for(rules), resume.kept_answers(progress))
     try:
         path = resume.save(progress, rules, kept)
     except (OSError, UserError) as exc:
         where = kept or resume.resume_path()
         why = str(exc) if isinstance(exc, UserError) else _reason(exc)
-        text = profile_yaml(None, progress.answers, rules).rstrip("\n")
+        text = profile_yaml(None, kept_now, rules).rstrip("\n")
         _say(
-            f"\nrecommender: {what}; could not keep {len(progress.answers)} answer(s) in "
+            f"\nrecommender: {what}; could not keep {len(kept_now)} answer(s) in "
             f"{where} ({why}); save the profile below to a file and go on with: "
             f"recommender ask --from FILE{again}\n{text}"
         )
         return
     which = "" if path == resume.resume_path() else f" {path}"
     _say(
-        f"\nrecommender: {what}; {len(progress.answers)} answer(s) kept in {path}\n"
+        f"\nrecommender: {what}; {len(kept_now)} answer(s) kept in {path}\n"
         f"  carry on with: recommender ask --resume{which}{again}"
     )
 

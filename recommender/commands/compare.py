@@ -46,27 +46,33 @@ def _installed(cell: dict | None) -> str:
 
 
 def _table(data: dict, columns: int | None) -> str:
-    from recommender.render.terminal import wrap
+    from recommender.render.terminal import cells, cut, wrap
 
-    width = max(len(d["name"]) for d in data.values())
+    width = max(cells(d["name"]) for d in data.values())
     indent = " " * (width + 10)
     lines = []
     for key, title in ROWS.items():
         lines.append(title)
         for d in data.values():
+            pad = " " * (width - cells(d["name"]))  # a CJK name takes two cells a character
             for label, when in (
-                (f"  {d['name']:<{width}}  2021: ", "seed"),
+                (f"  {d['name']}{pad}  2021: ", "seed"),
                 (f"  {'':<{width}}  now:  ", "now"),
             ):
                 lines += wrap(d[key].get(when, "-"), columns, label, indent)
         lines.append("")
-    lines.append("Installed here (read from package metadata, nothing imported)")
-    lines += [f"  {d['name']:<{width}}  {_installed(d['installed'])}" for d in data.values()]
+    # wrapped like the rows above: at 80 columns a source line took up to 249
+    here = "Installed here (read from package metadata, nothing imported)"
+    lines += wrap(here, columns, "", "  ")
+    for d in data.values():
+        pad = " " * (width - cells(d["name"]))
+        lines.append(cut(f"  {d['name']}{pad}  {_installed(d['installed'])}", columns))
     lines += ["", "Sources"]
     for d in data.values():
         for key in ROWS:
             if d[key].get("source"):
-                lines.append(f"  {d['name']}, {ROWS[key].lower()}: {d[key]['source']}")
+                text = f"{d['name']}, {ROWS[key].lower()}: {d[key]['source']}"
+                lines += wrap(text, columns, "  ", "    ")
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,13 @@ from recommender.commands._common import (
     read_answers,
     rulebase,
 )
-from recommender.commands._output import add_output_arguments, chosen_format, emit, report
+from recommender.commands._output import (
+    add_output_arguments,
+    chosen_format,
+    emit,
+    report,
+    width,
+)
 from recommender.errors import ExitCode
 
 FORMATS = ("table", "json", "markdown")
@@ -38,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         fmt,
         lambda: render.explain_dict(t, rules),
         lambda: render.explain_markdown(t, rules),
-        lambda: render.explain_table(t, rules),
+        lambda: render.explain_table(t, rules, width(args.output)),
     )
     emit(text, args.output, [args.profile])
     return ExitCode.OK

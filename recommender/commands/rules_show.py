@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from recommender.commands._common import rulebase
-from recommender.commands._output import add_output_arguments, chosen_format, emit
+from recommender.commands._output import add_output_arguments, chosen_format, emit, width
 from recommender.errors import ExitCode, UserError, did_you_mean
 
 FORMATS = ("table", "json", "markdown")
@@ -36,6 +36,6 @@ def run(args: argparse.Namespace) -> int:
     elif fmt == "markdown":
         text = render.show_markdown(rule)
     else:
-        text = printable("\n".join(render.describe(rule)) + "\n")
+        text = printable("\n".join(render.describe(rule, width(args.output))) + "\n")
     emit(text, args.output)
     return ExitCode.OK

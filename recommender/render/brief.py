@@ -121,14 +121,19 @@ def _reasons(
 
 
 def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
-    """Why not the runner-up in a line: the questions that moved the gap most, signed."""
+    """Why not the runner-up in a line: the questions that moved the gap most, signed, and the
+    rest with their sum, so the line adds up to the gap ("4 more" left 3.5 of 11.5 points unsaid),
+    saying how much of it is the default lean's (not a reason: the confidence counts it apart)."""
     w = rec.why_not
     if w is None:
         return []
     moved = sorted((n for n in w.by_question if n.net), key=lambda n: -abs(n.net))
     parts = [f"{_reads(n.reads)}{net_mark(n)} {text_of(n.net)}" for n in moved[:NETS]]
-    if len(moved) > NETS:
-        parts.append(f"{len(moved) - NETS} more")
+    rest = moved[NETS:]
+    if rest:
+        lean = sum(r.net for n in rest for r in n.rules if r.lean)
+        of_it = f" ({text_of(lean)} of it the lean)" if lean else ""
+        parts.append(f"{len(rest)} more {text_of(sum(n.net for n in rest))}{of_it}")
     text = f"Why not {name_of(w.framework, rules)} ({behind(w, rules)}): " + " · ".join(parts)
     return wrap(text, width, "", INDENT)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from recommender.render.markdown_text import code, text
-from recommender.render.terminal import printable, user_text
+from recommender.render.terminal import cells, printable, user_text, wrap
 from recommender.render.text import headline
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.text import points_text
@@ -72,22 +72,28 @@ def _answers(t: Trace) -> str:
     return given or "(none)"
 
 
-def explain_table(t: Trace, rules: RuleBase) -> str:
+def explain_table(t: Trace, rules: RuleBase, width: int | None = None) -> str:
+    """The trace for a terminal, wrapped at ``width`` (None: not wrapped). Unwrapped, its answers
+    took 195 columns and most rules' conditions 80 to 115."""
     rec = t.result
-    lines = [f"Profile: {user_text(rec.profile or '(from --answer)')}", f"Answers: {_answers(t)}"]
-    lines += [f"Not asked, answer ignored: {d.question} ({d.why})" for d in rec.ignored]
+    lines = wrap(f"Profile: {user_text(rec.profile or '(from --answer)')}", width, "", "  ")
+    lines += wrap(f"Answers: {_answers(t)}", width, "", "  ")
+    for d in rec.ignored:
+        lines += wrap(f"Not asked, answer ignored: {d.question} ({d.why})", width, "", "  ")
     lines += ["", f"Rules ({sum(s.matched for s in t.steps)} of {len(t.steps)} matched)"]
     for s in t.steps:
         mark = "[x]" if s.matched else "[ ]"
-        lines.append(f"  {mark} {s.rule.id}: {_effect(s.rule, s.matched)}")
-        lines.append(f"        when {s.why}  ({s.rule.origin})")
+        lines += wrap(f"{mark} {s.rule.id}: {_effect(s.rule, s.matched)}", width, "  ", " " * 6)
+        lines += wrap(f"when {s.why}  ({s.rule.origin})", width, " " * 8, " " * 10)
     if rules.disabled:
-        lines.append(f"  disabled by an overlay: {', '.join(rules.disabled)}")
+        text = f"disabled by an overlay: {', '.join(rules.disabled)}"
+        lines += wrap(text, width, "  ", "    ")
     lines += ["", "Scores"]
     for st in rec.ranking:
         note = "  excluded by " + ", ".join(b.rule for b in st.dealbreakers) if st.excluded else ""
-        lines.append(f"  {st.name:<12} {text_of(st.score)}{note}")
-    lines += ["", headline(rec, rules)]
+        pad = " " * max(12 - cells(st.name), 0)  # a CJK name, by the cells it takes
+        lines += wrap(f"{st.name}{pad} {text_of(st.score)}{note}", width, "  ", "    ")
+    lines += ["", *wrap(headline(rec, rules), width, "", "  ")]
     return printable("\n".join(lines) + "\n")
 
 

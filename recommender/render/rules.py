@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from recommender.render.markdown_text import code, fence, text
-from recommender.render.terminal import printable
+from recommender.render.terminal import printable, wrap
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.text import condition_text, plain, points_text, source_lines
 from recommender.scoring.result import number
@@ -63,19 +63,22 @@ def rules_markdown(chosen: list[Rule], rules: RuleBase) -> str:
     return printable("\n".join(out) + "\n")
 
 
-def describe(rule: Rule) -> list[str]:
-    """``rules show`` for people: where, condition, points, text, source, and the YAML lines."""
-    lines = [
-        f"rule {rule.id}  ({rule.origin})",
-        f"  when:    {condition_text(rule.raw_when)}",
-        f"  points:  {points_text(rule)}" + ("  (the default lean)" if rule.lean else ""),
-        f"  because: {rule.because}",
-        f"  source:  {rule.source}",
+def describe(rule: Rule, width: int | None = None) -> list[str]:
+    """``rules show`` for people: where, condition, points, text, source, and the YAML lines;
+    wrapped at ``width`` (the text took 284 columns), but the YAML, which is quoted as it is."""
+    fields = [
+        f"when:    {condition_text(rule.raw_when)}",
+        f"points:  {points_text(rule)}" + ("  (the default lean)" if rule.lean else ""),
+        f"because: {rule.because}",
+        f"source:  {rule.source}",
     ]
     if rule.as_of:
-        lines.append(f"  as of:   {rule.as_of}")
+        fields.append(f"as of:   {rule.as_of}")
     if rule.lint_allow:
-        lines.append(f"  lint allows {', '.join(rule.lint_allow)}: {rule.lint_reason}")
+        fields.append(f"lint allows {', '.join(rule.lint_allow)}: {rule.lint_reason}")
+    lines = wrap(f"rule {rule.id}  ({rule.origin})", width, "", "  ")
+    for field in fields:
+        lines += wrap(field, width, "  ", " " * 11)
     if rule.origin is not None:
         lines += ["", f"{rule.origin.file}:"]
         lines += [

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from recommender.render.brief import render_brief
-from recommender.render.terminal import printable, user_text, wrap
+from recommender.render.terminal import cells, printable, user_text, wrap
 from recommender.render.text import (
     avoid_line,
     behind,
@@ -28,7 +28,7 @@ from recommender.render.text import (
 )
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
-from recommender.scoring.result import Reason, Recommendation, WhyNot
+from recommender.scoring.result import Reason, Recommendation, Standing, WhyNot
 
 if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
@@ -47,8 +47,9 @@ def render_table(
 ) -> str:
     if not full:
         return render_brief(rec, rules, evidence, width)
-    out = [f"Profile: {user_text(rec.profile)}" if rec.profile else "Profile: (from --answer)", ""]
-    out += _bars(rec)
+    profile = f"Profile: {user_text(rec.profile)}" if rec.profile else "Profile: (from --answer)"
+    out = [*wrap(profile, width, "", "  "), ""]
+    out += _bars(rec, width)
     out += ["", *wrap(headline(rec, rules), width)]
     out += _companion(rec, rules, width)
     out += _notes(rec, rules, width)
@@ -65,24 +66,40 @@ def render_table(
     return printable(text)
 
 
-def _bars(rec: Recommendation) -> list[str]:
+def _bars(rec: Recommendation, width: int | None = None) -> list[str]:
+    """A bar per framework, :data:`BAR` cells long, or less where the terminal is narrower (at 40
+    columns the lines took 55); the names padded by the cells they take (a CJK name, two each)."""
     scores = [s.score for s in rec.ranking]
     low, high = min(0.0, *scores), max(0.0, *scores)
     span = (high - low) or 1.0
-    width = max(len(s.name) for s in rec.ranking)
+    names = max(cells(s.name) for s in rec.ranking)
+    marks = [_mark(s, rec) for s in rec.ranking]
+    scored = [f"{text_of(s.score):>5}" for s in rec.ranking]
+    # room for the score and the winner's or a tie's mark; a longer one (excluded) may go below
+    shorter = [m if not s.excluded else "" for s, m in zip(rec.ranking, marks, strict=True)]
+    rest = 2 + names + 2 + 2 + max(cells(t + m) for t, m in zip(scored, shorter, strict=True))
+    bar_cells = BAR if width is None else max(4, min(BAR, width - rest))
     lines = []
-    for s in rec.ranking:
-        filled = round((s.score - low) / span * BAR)
-        bar = "█" * filled + "░" * (BAR - filled)
-        mark = ""
-        if s.excluded:
-            mark = "  ✗ excluded (deal-breaker)"
-        elif s.framework == rec.winner:
-            mark = "  ◀ winner"
-        elif tied(s.framework, rec.tie, rec.confidence):
-            mark = "  = tied for first"
-        lines.append(f"  {s.name:<{width}}  {bar}  {text_of(s.score):>5}{mark}")
+    for s, shown, mark in zip(rec.ranking, scored, marks, strict=True):
+        filled = round((s.score - low) / span * bar_cells)
+        bar = "█" * filled + "░" * (bar_cells - filled)
+        pad = " " * (names - cells(s.name))
+        line = f"  {s.name}{pad}  {bar}  {shown}"
+        if width is not None and cells(line + mark) > width:  # the mark on a line of its own
+            lines += [line, " " * (names + 4) + mark.strip()]
+        else:
+            lines.append(line + mark)
     return lines
+
+
+def _mark(s: Standing, rec: Recommendation) -> str:
+    if s.excluded:
+        return "  ✗ excluded (deal-breaker)"
+    if s.framework == rec.winner:
+        return "  ◀ winner"
+    if tied(s.framework, rec.tie, rec.confidence):
+        return "  = tied for first"
+    return ""
 
 
 def _companion(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]:
@@ -123,7 +140,7 @@ def _reasons(rec: Recommendation, width: int | None) -> list[str]:
     for s in rec.ranking:
         title = reasons_title(s, rec)
         if title:
-            out += ["", f"{title} ({text_of(s.score)}):"]
+            out += ["", *wrap(f"{title} ({text_of(s.score)}):", width, "", "  ")]
             for r in s.reasons:
                 out += _reason(r, width)
     return out
@@ -133,7 +150,8 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
     """Per question, what the winner gained over the runner-up (the nets add up to the gap),
     each with its rules' points on both sides; then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    out = ["", f"Why not {loser} ({behind(w, rules)}): {winner}'s gain, question by question"]
+    title = f"Why not {loser} ({behind(w, rules)}): {winner}'s gain, question by question"
+    out = ["", *wrap(title, width, "", "  ")]
     for n in w.by_question:
         out += wrap(f"{text_of(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
         for s in n.rules:
@@ -142,7 +160,7 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
     out.append(f" {text_of(w.gap):>5}  in all")
     runner = rec.runner_up
     if runner is not None and runner.reasons:
-        out += ["", f"{loser}'s own reasons ({text_of(runner.score)}):"]
+        out += ["", *wrap(f"{loser}'s own reasons ({text_of(runner.score)}):", width, "", "  ")]
         for r in runner.reasons:
             out += _reason(r, width, source=False)
     return out
@@ -163,12 +181,12 @@ def _what_would_change(rec: Recommendation, rules: RuleBase, width: int | None) 
     groups = grouped_changes(rec)
     out = []
     if groups:
-        out += ["", "What would change this (one answer at a time):"]
+        out += ["", *wrap("What would change this (one answer at a time):", width, "", "  ")]
         for question, changes in groups.items():
             out += wrap(change_line(question, changes, rec, rules), width, "  ", "    ")
     elif rec.ranking:
         none = "no single different answer changes the recommendation"
-        out += ["", f"What would change this: {none}."]
+        out += ["", *wrap(f"What would change this: {none}.", width, "", "  ")]
     if rec.open_questions:
         text = "Unanswered questions that could still change the result: "
         out += ["", *wrap(text + ", ".join(rec.open_questions), width, "", "  ")]

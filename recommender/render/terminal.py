@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from typing import TextIO
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates
@@ -32,6 +33,7 @@ FSI, PDI = "\u2068", "\u2069"
 # Text isolated by :func:`isolated`: kept by :func:`printable` (what is inside is escaped as usual).
 _ISOLATE_OR_CONTROL = re.compile(f"{FSI}([^\n\u2066-\u2069]*){PDI}|{CONTROLS.pattern}")
 _ISOLATE = re.compile(f"{FSI}([^{FSI}{PDI}]*){PDI}")
+_WORD = re.compile(r"(\s*)(\S+)")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -65,11 +67,68 @@ def user_text(text: str) -> str:
 
 
 def fit(text: str, width: int) -> str:
-    """A user value as a table cell ``width`` wide: on one line, cut with an ellipsis, isolated,
-    padded by what shows (the isolating marks take no room)."""
-    shown = one_line(text)
-    shown = shown if len(shown) <= width else shown[: width - 1] + "…"
-    return isolated(shown) + " " * (width - len(shown))
+    """A user value as a table cell ``width`` cells wide: on one line, cut with an ellipsis,
+    isolated, padded by what shows (the isolating marks take no room; a CJK character two)."""
+    shown = cut_cells(one_line(text), width)
+    return isolated(shown) + " " * (width - cells(shown))
+
+
+def cells(text: str) -> int:
+    """The terminal cells ``text`` takes: two for a wide (CJK) character, none for a combining
+    mark, one for the rest (an invisible format character too, as the columns have always counted
+    it: a table's padding leaves the isolates out itself)."""
+    if text.isascii():
+        return len(text)
+    return sum(_cell(c) for c in text)
+
+
+def _cell(c: str) -> int:
+    if unicodedata.combining(c):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
+def cut_cells(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, an ellipsis marking a cut."""
+    if cells(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        used += _cell(c)
+        if used > width - 1:
+            break
+        out.append(c)
+    return "".join(out).rstrip() + "…"
+
+
+def wrap_cells(text: str, width: int, first: int = 0, hang: str = "") -> list[str]:
+    """``text`` in lines of at most ``width`` cells: the first starts at column ``first`` (what
+    precedes it is not in it), the others after ``hang``. A word wider than a line, or one of
+    wide characters (CJK text has no spaces to break at), is broken between characters.
+    textwrap counts characters, so a line of Chinese ran to twice the width."""
+    lines: list[str] = []
+    line, col = "", first
+    for at, m in enumerate(_WORD.finditer(text)):
+        # the spaces before a word, as textwrap keeps them (a right-aligned number), but not at
+        # the start of a wrapped line
+        space = " " * len(m[1]) if line.strip() or not at else ""
+        word, w = m[2], cells(m[2])
+        if col + len(space) + w <= width:
+            line, col = line + space + word, col + len(space) + w
+            continue
+        if w <= width - cells(hang) and w == len(word) and line.strip():
+            lines.append(line)
+            line, col = hang + word, cells(hang) + w
+            continue
+        if space and col + len(space) + 2 <= width:
+            line, col = line + space, col + len(space)
+        for c in word:
+            if col + _cell(c) > width and line.strip():
+                lines.append(line)
+                line, col = hang, cells(hang)
+            line, col = line + c, col + _cell(c)
+    lines.append(line)
+    return lines
 
 
 def one_line(text: str) -> str:
@@ -97,10 +156,14 @@ def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list
     ``indent``, the rest by ``hang``."""
     if width is None:
         return [indent + text]
+    width = max(width, 20)
+    if cells(text) != len(text):  # wide or invisible characters: textwrap would count them as one
+        lines = wrap_cells(text, width, cells(indent), hang)
+        return _paired([indent + lines[0], *lines[1:]] if text.strip() else []) or [indent]
     import textwrap  # only when wrapping: not on the path of --format json
 
     lines = textwrap.wrap(
-        text, max(width, 20), initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False
+        text, width, initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False
     )
     return _paired(lines) or [indent]
 
@@ -124,7 +187,8 @@ def _needed(match: re.Match[str]) -> str:
 
 
 def cut(text: str, width: int | None) -> str:
-    """``text`` on one line no wider than ``width`` (an ellipsis marks a cut); whole when None."""
-    if width is None or len(text) <= width:
+    """``text`` on one line no wider than ``width`` cells (an ellipsis marks a cut); whole when
+    None."""
+    if width is None or cells(text) <= width:
         return text
-    return _paired([text[: max(width - 1, 1)].rstrip() + "…"])[0]
+    return _paired([cut_cells(text, max(width, 2))])[0]

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from html_support import MINI, ROOT, XSS, block, random_rows
+from html_support import MINI, ROOT, XSS, random_rows
+from html_support import records as records_of
 
 import recommender
 from browser.browserkit import Watched
@@ -42,7 +43,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def records(team: Path) -> list[dict[str, Any]]:
-    return block(team.read_text(encoding="utf-8"), "records")
+    return records_of(team.read_text(encoding="utf-8"))
 
 
 @pytest.fixture()

@@ -94,17 +94,19 @@ def strings(value: Any) -> list[str]:
 
 
 def route_label(value: Any) -> str:
-    """A stack entry (``deploy[]`` or ``hardware``) as ``target: runtime (support)``."""
+    """A stack entry (``deploy[]`` or ``hardware``) as ``target: runtime (support)``, each part
+    :func:`isolated` (an overlay names the runtimes: an override in one reversed the line)."""
     entry = mapping(value)
-    where = entry.get("target") or entry.get("answer") or ""
-    what = entry.get("runtime") or entry.get("route") or "no route known"
+    where = isolated(str(entry.get("target") or entry.get("answer") or ""))
+    what = isolated(str(entry.get("runtime") or entry.get("route") or "no route known"))
     support = entry.get("support")
-    text = f"{where}: {what}" if where else str(what)
-    return f"{text} ({support})" if support and support != "supported" else text
+    text = f"{where}: {what}" if where else what
+    return f"{text} ({isolated(str(support))})" if support and support != "supported" else text
 
 
 def label_of(value: Any) -> str:
-    """A stack part given as text or as ``{name, id, ...}``."""
+    """A stack part (a companion library) given as text or as ``{name, id, ...}``, isolated:
+    the team table's stack and the report's headline put it in a line with other names."""
     if isinstance(value, dict):
-        return str(value.get("name") or value.get("id") or "")
-    return "" if value is None else str(value)
+        return isolated(str(value.get("name") or value.get("id") or ""))
+    return "" if value is None else isolated(str(value))

@@ -93,7 +93,9 @@ def why(data: dict[str, Any], names: Names) -> Markup:
             )
         elif reasons:
             title = f"{names.framework(s.get('framework'))} ({signed(s.get('score'))})"
-            others.append(join([el("h3", title), reason_list(reasons)]))
+            # its points stand, but it is out: listed bare, its reasons read as a live contender's
+            out = " \u2014 excluded by a deal-breaker" if s.get("excluded") is True else ""
+            others.append(join([el("h3", title + out), reason_list(reasons)]))
     if others:
         summary = "The other frameworks' reasons" if leaders else "Each framework's reasons"
         parts.append(el("details", el("summary", summary), *others))

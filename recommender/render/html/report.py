@@ -8,6 +8,7 @@ a missing one drops its part."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from recommender import __version__
@@ -23,10 +24,9 @@ from recommender.render.html.labels import (
     signed,
     strings,
 )
-from recommender.render.html.markup import Markup, el, join, json_script
+from recommender.render.html.markup import Markup, el, isolated, join, json_script
 from recommender.render.html.page import TAIL, head, script, script_text
 from recommender.render.html.svg import Bar, Frame, bar_chart
-from recommender.render.terminal import isolated
 from recommender.render.text import UNDECIDED, confidence_note, tie_tail, tied
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import text_of
@@ -68,7 +68,23 @@ def render_html(
     if evidence is not None:
         data["evidence"] = evidence.to_dict()
     tail = tie_tail(rec) if rec.tie else ""
-    return report_page(data, export_rules(rules, facts), confidence_note(rec, rules), tail)
+    note = confidence_note(rec, isolated_words(rules))
+    return report_page(data, export_rules(rules, facts), note, tail)
+
+
+def isolated_words(rules: RuleBase) -> RuleBase:
+    """``rules`` with every framework name and option label :func:`isolated`, for the sentences
+    the page shares with the other formats (:func:`~recommender.render.text.confidence_note`):
+    there an overlay's name with an override reversed the rest of the note. Only the words
+    change; the terminal and Markdown show the same controls as escapes instead."""
+    return replace(
+        rules,
+        frameworks=tuple(replace(f, name=isolated(f.name)) for f in rules.frameworks),
+        questions=tuple(
+            replace(q, options=tuple(replace(o, label=isolated(o.label)) for o in q.options))
+            for q in rules.questions
+        ),
+    )
 
 
 def report_page(data: dict[str, Any], model: dict[str, Any], note: str = "", tie: str = "") -> str:
@@ -79,7 +95,7 @@ def report_page(data: dict[str, Any], model: dict[str, Any], note: str = "", tie
     names = Names.of(model)
     code = script_text(*SCRIPTS)
     title = f"recommender: {_verdict(data, names)}"
-    if _name(data):  # a right-to-left name is isolated in the tab's title too
+    if _name(data):  # isolated in the tab's title too (right-to-left, or with a bidi control)
         title += f" for {isolated(str(_name(data)))}"
     return join(
         [
@@ -157,7 +173,9 @@ def _headline(data: dict[str, Any], names: Names, tail: str = "") -> Markup:
     if winner:
         companion = mapping(data.get("companion"))
         with_ = (
-            el("span", f" with {companion['name']}", cls="with") if companion.get("name") else None
+            el("span", f" with {label_of(companion)}", cls="with")
+            if companion.get("name")
+            else None
         )
         return join(["Recommended: ", names.framework(winner), with_])
     tie = strings(data.get("tie"))
@@ -255,7 +273,7 @@ def _companion(data: dict[str, Any], names: Names) -> Markup:
     if c:
         pkg = el("code", f"pip install {c['package']}") if c.get("package") else None
         parts += [
-            el("p", el("b", c.get("name", c.get("id", "")))),
+            el("p", el("b", label_of(c))),
             el("p", pkg) if pkg else None,
             el(
                 "p",
@@ -271,7 +289,7 @@ def _companion(data: dict[str, Any], names: Names) -> Markup:
                 *(
                     el(
                         "li",
-                        el("b", a.get("name", "")),
+                        el("b", label_of(a.get("name", ""))),
                         f": {a.get('status', '')} as of "
                         f"{a.get('status_as_of', '?')}. {a.get('note') or ''}",
                     )

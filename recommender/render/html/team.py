@@ -5,13 +5,20 @@ Records stream into a temporary file as they come, and so does the table's compa
 come (the rows held as lists took ~280 bytes a row: 5.6 MB per 20,000 rows).
 :meth:`TeamWriter.finish` writes the page: charts, the table's rows as compact JSON
 (``script#rows-data``), the table script, and last the records themselves, equal to ``batch
---format json`` (``script#records``). The records go last so that the charts and the first page of
-the table are on screen while the browser is still reading them.
+--format json`` (``script#records``, their texts shared, below). The records go last so that the
+charts and the first page of the table are on screen while the browser is still reading them.
+
+Each long text a record repeats from the rule base (a reason's ``because`` and ``source``, a
+library's ``note``, why an answer was ignored: :data:`TEXT_KEYS`) is written once, in
+``script#texts``, and the records refer to it by its index there (:class:`Texts`; :func:`unpack`
+gives the records back as ``batch --format json`` writes them). Those texts were 70% of a page:
+10,000 shipped records made a 154 MB page, 51 MB with them shared
+(``benchmarks/bench_team_size.py``).
 
 Past :data:`RECORDS_LIMIT` the records are left out (``script#records`` holds ``null``, and the
-page and :meth:`TeamWriter.finish` say so): at about 13 kB a record on the shipped rules, 100,000
-rows made a 1.4 GB page that crashed Chromium's tab before anything was drawn, while the charts and
-the table need only the compact rows.
+page and :meth:`TeamWriter.finish` say so): at about 13 kB a record on the shipped rules (before
+the texts were shared; about 5 kB since), 100,000 rows made a 1.4 GB page that crashed Chromium's
+tab before anything was drawn, while the charts and the table need only the compact rows.
 """
 
 from __future__ import annotations
@@ -47,9 +54,17 @@ COLUMNS = (
     "scores",
     "excluded",  # the frameworks a deal-breaker excludes: a winner may score below them
 )
-# Characters of records a page embeds: ~20,000 records on the shipped rules. A 290 MB page (20,000
-# records) opened in headless Chromium in 9 s and a 580 MB one in 28 s; the 1.4 GB one crashed.
+# Characters of records a page embeds: ~50,000 records on the shipped rules (texts shared). A
+# 290 MB page (20,000 records with their texts) opened in headless Chromium in 9 s and a 580 MB
+# one in 28 s; the 1.4 GB one crashed.
 RECORDS_LIMIT = 256 << 20
+# The keys whose text is shared (each is a string or null in the record schemas, never a number,
+# so an index in their place is unambiguous), texts shorter than SHARED_MIN stay in place (an index
+# and its entry would take more room), and past SHARED_LIMIT characters of shared texts the rest
+# stay in place too: what the writer holds stays bounded whatever the records say.
+TEXT_KEYS = frozenset(("because", "source", "note", "why"))
+SHARED_MIN = 8
+SHARED_LIMIT = 16 << 20
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
@@ -70,6 +85,7 @@ class TeamWriter:
         self.rows = _spool()  # the table's compact rows, as JSON text joined by commas
         self.spool: TextIO | None = _spool()  # None once the records are over the limit
         self.spooled = 0  # characters of records written to the spool
+        self.texts = Texts()
 
     def write(self, items: list[Item]) -> None:
         self.write_records([self.records.record(item) for item in items])
@@ -79,7 +95,7 @@ class TeamWriter:
         if not records:
             return
         if self.spool is not None:
-            text = script_safe(",".join([_encode(r) for r in records]))
+            text = script_safe(",".join([_encode(self.texts.pack(r)) for r in records]))
             text = text if not self.spooled else "," + text
             self.spooled += len(text)
             if self.spooled <= self.limit:
@@ -132,14 +148,17 @@ class TeamWriter:
         out.write("]}</script>\n")
         out.write(script(code))
         if self.spool is None:
-            out.write('<script type="application/json" id="records">null</script>\n' + TAIL)
+            out.write('<script type="application/json" id="records">null</script>\n')
+            out.write('<script type="application/json" id="texts">null</script>\n' + TAIL)
             return left_out
         out.write('<script type="application/json" id="records">[')
         with _in_spool():
             self.spool.seek(0)  # writes out what it holds: nothing is written to it after this
         shutil.copyfileobj(self.spool, out)
         self.spool.close()
-        out.write("]</script>\n" + TAIL)
+        out.write("]</script>\n")
+        out.write(f'<script type="application/json" id="texts">{script_json(self.texts.listed())}')
+        out.write("</script>\n" + TAIL)
         return None
 
     def left_out(self) -> str | None:
@@ -152,6 +171,52 @@ class TeamWriter:
             "than a browser opens well (the counts, charts and table are all here); for the "
             "records, run the batch again with -o FILE.jsonl"
         )
+
+
+class Texts:
+    """The texts the records share, each given an index the first time it is met."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.size = 0  # characters held
+
+    def pack(self, value: Any) -> Any:
+        """``value`` with each text under a :data:`TEXT_KEYS` key replaced by its index."""
+        if isinstance(value, dict):
+            return {
+                k: self.ref(v) if k in TEXT_KEYS and isinstance(v, str) else self.pack(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [self.pack(v) for v in value]
+        return value
+
+    def ref(self, text: str) -> int | str:
+        at = self.index.get(text)
+        if at is not None:
+            return at
+        if len(text) < SHARED_MIN or self.size + len(text) > SHARED_LIMIT:
+            return text
+        self.size += len(text)
+        self.index[text] = at = len(self.index)
+        return at
+
+    def listed(self) -> list[str]:
+        """The texts in index order (a dict keeps the order they were added in)."""
+        return list(self.index)
+
+
+def unpack(value: Any, texts: list[str]) -> Any:
+    """The records of ``script#records`` with the texts of ``script#texts`` back in place: what
+    ``batch --format json`` writes."""
+    if isinstance(value, dict):
+        return {
+            k: texts[v] if k in TEXT_KEYS and type(v) is int else unpack(v, texts)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [unpack(v, texts) for v in value]
+    return value
 
 
 def _spool() -> TextIO:

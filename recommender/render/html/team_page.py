@@ -37,7 +37,9 @@ def body(
     """The page; ``left_out`` says why the records are not in it (they are, when None)."""
     records = (
         "Every record is in script#records at the end of this file, as batch --format json writes "
-        "it; the table reads the compact copy in script#rows-data."
+        "it but for each long text it repeats (a reason's because and source, a note, a why): "
+        "that is a number, its place in the list in script#texts. The table reads the compact "
+        "copy in script#rows-data."
         if left_out is None
         else f"Note: {left_out}."
     )

@@ -29,6 +29,16 @@ function balanced(text) {
   return out + "\u2069".repeat(depth);
 }
 
+// Rule-base text (an overlay's framework or library name) put into a sentence as plain text:
+// between FSI and PDI when it holds a bidi control or a right-to-left letter (markup.isolated,
+// the same classes: terminal.RTL), so an override in it cannot reverse the words after it.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const RTL = /[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefc\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+
+function isolated(text) {
+  return BIDI.test(text) || RTL.test(text) ? "\u2068" + balanced(text) + "\u2069" : text;
+}
+
 function setAttrs(node, attrs) {
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;

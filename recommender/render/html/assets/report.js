@@ -22,7 +22,7 @@
     // confidence "none": every framework is in "tie", but the report names no winner, not a tie
     undecided: data.confidence === "none",
   };
-  const names = new Map(model.frameworks.map((f) => [f.id, f.name]));
+  const names = new Map(model.frameworks.map((f) => [f.id, isolated(f.name)]));
   const nameOf = (id) => names.get(id) || id;
 
   function control(q) {
@@ -145,10 +145,10 @@
   function renderReasons(result) {
     const lead = result.ranking.find((s) => s.framework === result.winner);
     const list = document.getElementById("whatif-reasons");
-    const pick = result.companion ? "Companion: " + result.companion.name + ". " : "";
+    const pick = result.companion ? "Companion: " + isolated(result.companion.name) + ". " : "";
     const reasons = lead ? lead.reasons.slice(0, 5) : [];
     list.replaceChildren(
-      h("p", { class: "muted" }, pick + (lead ? "Top reasons for " + lead.name + ":" : "")),
+      h("p", { class: "muted" }, pick + (lead ? "Top reasons for " + nameOf(lead.framework) + ":" : "")),
       // a default lean's points are marked, as in the report's own lists (text.LEAN)
       // the rule's text isolated (<bdi>), as in the report's lists: an override in it stays in it
       h("ul", {}, reasons.map((r) => h("li", {}, h("b", {}, signed(r.points)),
