@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import pexpect
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -29,10 +34,6 @@ def env(state_dir: Path, **extra: str) -> dict[str, str]:
 
 def spawn_ask(args: Sequence[str], state_dir: Path, cwd: Path | None = None):
     """``python -m recommender ask ARGS`` in a pseudo-terminal, as a person would run it."""
-    import io
-
-    import pexpect
-
     child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "ask", *args],
@@ -69,8 +70,6 @@ def answer(child, prompt: str, keys: str) -> None:
 
 def finish(child) -> str:
     """Wait for the run to end; what it printed since the last prompt."""
-    import pexpect
-
     child.expect(pexpect.EOF)
     child.close()
     return child.before
@@ -87,3 +86,26 @@ def defaults_to_the_save_offer(child) -> None:
         "Show the full report?",
     ):
         answer(child, prompt, ENTER)
+
+
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def spawn(tmp: Path, columns: int, *args: str, **extra: str) -> Any:
+    """``recommender ask ARGS`` in a pseudo-terminal ``columns`` wide (24 rows)."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", "ask", *args],
+        env=env(tmp / "state", **extra),
+        cwd=str(tmp),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(24, columns),
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def screen_text(child: Any) -> str:
+    """What was drawn so far, without the escape sequences."""
+    return ESCAPES.sub("", child.logfile_read.getvalue()).replace("\r", "")

@@ -193,3 +193,28 @@ def engine_view(rec: Any) -> dict[str, Any]:
         "scores": {s.framework: s.score for s in rec.ranking},
         "excluded": {s.framework: s.excluded for s in rec.ranking},
     }
+
+
+# Where, left to right, the text ``first`` and then ``then`` are drawn in the first element of
+# ``selector`` holding both: [first's right, then's left, first's bottom, then's top].
+ORDER = """([selector, first, then]) => {
+  const item = [...document.querySelectorAll(selector)]
+    .find((n) => n.textContent.includes(first) && n.textContent.includes(then));
+  const rect = (needle) => {
+    const walk = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walk.nextNode()) && !node.data.includes(needle));
+    const range = document.createRange();
+    range.setStart(node, node.data.indexOf(needle));
+    range.setEnd(node, node.data.indexOf(needle) + needle.length);
+    return range.getBoundingClientRect();
+  };
+  const a = rect(first), b = rect(then);
+  return [a.right, b.left, a.bottom, b.top];
+}"""
+
+
+def in_order(page: Any, selector: str, first: str, then: str) -> bool:
+    """``then`` is drawn after ``first``: to its right on the line, or on a line below."""
+    right, left, bottom, top = page.evaluate(ORDER, [selector, first, then])
+    return left >= right - 0.5 or top >= bottom

@@ -6,16 +6,13 @@ keeps P's answers to the questions it leaves out."""
 
 from __future__ import annotations
 
-import io
-import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pexpect
 import pytest
-from askkit import CTRL_C, ENTER, MINI, ROOT, answer, env
+from askkit import CTRL_C, ENTER, MINI, ROOT, answer, env, screen_text, spawn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,27 +23,6 @@ from recommender.rulebase.profiles import load_profile, normalize_answers
 from recommender.scoring.table import table_for
 
 CTRL_D = "\x04"
-ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def spawn(tmp: Path, columns: int, *args: str, **extra: str) -> Any:
-    """``recommender ask ARGS`` in a pseudo-terminal ``columns`` wide (24 rows)."""
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "recommender", "ask", *args],
-        env=env(tmp / "state", **extra),
-        cwd=str(tmp),
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(24, columns),
-    )
-    child.logfile_read = io.StringIO()
-    return child
-
-
-def screen_text(child: Any) -> str:
-    """What was drawn so far, without the escape sequences."""
-    return ESCAPES.sub("", child.logfile_read.getvalue()).replace("\r", "")
 
 
 def test_a_40_column_terminal_shows_the_whole_question(tmp_path):

@@ -15,7 +15,7 @@ import pytest
 from browser.browserkit import Watched
 from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import MINI, cli
-from html_support import block
+from html_support import block, in_order
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -282,31 +282,6 @@ def test_balanced_pairs_isolates_and_changes_nothing_else(text: str):
     assert depth == 0
     assert out.replace(PDI, "") == text.replace(PDI, "")
     assert balanced(out) == out
-
-
-# Where, left to right, the text ``first`` and then ``then`` are drawn in the first element of
-# ``selector`` holding both: [first's right, then's left, first's bottom, then's top].
-ORDER = """([selector, first, then]) => {
-  const item = [...document.querySelectorAll(selector)]
-    .find((n) => n.textContent.includes(first) && n.textContent.includes(then));
-  const rect = (needle) => {
-    const walk = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
-    let node;
-    while ((node = walk.nextNode()) && !node.data.includes(needle));
-    const range = document.createRange();
-    range.setStart(node, node.data.indexOf(needle));
-    range.setEnd(node, node.data.indexOf(needle) + needle.length);
-    return range.getBoundingClientRect();
-  };
-  const a = rect(first), b = rect(then);
-  return [a.right, b.left, a.bottom, b.top];
-}"""
-
-
-def in_order(page: Any, selector: str, first: str, then: str) -> bool:
-    """``then`` is drawn after ``first``: to its right on the line, or on a line below."""
-    right, left, bottom, top = page.evaluate(ORDER, [selector, first, then])
-    return left >= right - 0.5 or top >= bottom
 
 
 def test_overlay_labels_in_a_sentence_stay_in_place(mini, tab, tmp_path: Path):

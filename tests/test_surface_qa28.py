@@ -12,17 +12,16 @@ import html
 import io
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pexpect
 import pytest
-from askkit import DOWN, ENTER, ROOT, SPACE, answer, env
+from askkit import DOWN, ENTER, ROOT, SPACE, answer, screen_text, spawn
 from browser.browserkit import Watched
 from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import MINI, cli
-from html_support import block, random_rows, records
+from html_support import block, in_order, random_rows, records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.utils import get_cwidth
@@ -41,7 +40,6 @@ from recommender.scoring.table import table_for
 
 MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
 RLO, PDI, FSI = "\u202e", "\u2069", "\u2068"
-ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 @pytest.fixture
@@ -81,26 +79,6 @@ def shown_text(page: str, element_id: str) -> str:
 
 
 # -- ask: option labels whole at any width; the answers really kept counted ---------------------
-
-
-def spawn(tmp: Path, columns: int, *args: str, **extra: str) -> Any:
-    """``recommender ask ARGS`` in a pseudo-terminal ``columns`` wide (24 rows)."""
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "recommender", "ask", *args],
-        env=env(tmp / "state", **extra),
-        cwd=str(tmp),
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(24, columns),
-    )
-    child.logfile_read = io.StringIO()
-    return child
-
-
-def screen_text(child: Any) -> str:
-    """What was drawn so far, without the escape sequences."""
-    return ESCAPES.sub("", child.logfile_read.getvalue()).replace("\r", "")
 
 
 def test_a_40_column_terminal_shows_every_option_whole(tmp_path: Path):
@@ -445,31 +423,6 @@ def tab(browser):  # noqa: F811
     seen = Watched.start(browser, viewport={"width": 800, "height": 900})
     yield seen
     seen.close()
-
-
-# Where, left to right, the text ``first`` and then ``then`` are drawn in the first element of
-# ``selector`` holding both: [first's right, then's left, first's bottom, then's top].
-ORDER = """([selector, first, then]) => {
-  const item = [...document.querySelectorAll(selector)]
-    .find((n) => n.textContent.includes(first) && n.textContent.includes(then));
-  const rect = (needle) => {
-    const walk = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
-    let node;
-    while ((node = walk.nextNode()) && !node.data.includes(needle));
-    const range = document.createRange();
-    range.setStart(node, node.data.indexOf(needle));
-    range.setEnd(node, node.data.indexOf(needle) + needle.length);
-    return range.getBoundingClientRect();
-  };
-  const a = rect(first), b = rect(then);
-  return [a.right, b.left, a.bottom, b.top];
-}"""
-
-
-def in_order(page: Any, selector: str, first: str, then: str) -> bool:
-    """``then`` is drawn after ``first``: to its right on the line, or on a line below."""
-    right, left, bottom, top = page.evaluate(ORDER, [selector, first, then])
-    return left >= right - 0.5 or top >= bottom
 
 
 def test_names_in_the_note_and_the_whatif_stay_in_place(mini, tab, tmp_path: Path):
