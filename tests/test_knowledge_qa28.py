@@ -181,3 +181,25 @@ def test_lint_stays_exhaustive_with_the_new_option_and_rules():
     summary = json.loads(out)["summary"]
     assert any(line.startswith("exhaustive (exact): all ") for line in summary)
     assert "18 questions read by conditions" in summary[0]
+
+
+# -- 4. found on the persona sweep ----------------------------------------------------------------
+
+
+def test_on_native_windows_nvidias_all_three_run_point_is_not_counted_beside_the_windows_rule():
+    d = run({"audience": "beginner", "hardware": "nvidia_gpu", "os": "windows"})
+    assert "nvidia-gpu-pytorch" not in points(d)["pytorch"]
+    assert points(d)["pytorch"]["windows-gpu-pytorch"] == 2
+    assert scores(d)["pytorch"] == 4.5
+    for os_answer in ("linux", "wsl2"):
+        d = run({"audience": "beginner", "hardware": "nvidia_gpu", "os": os_answer})
+        assert points(d)["pytorch"]["nvidia-gpu-pytorch"] == 1
+        why = reasons(d, "pytorch")["nvidia-gpu-pytorch"]
+        assert why.startswith("All three run on NVIDIA GPUs under Linux (and WSL2)")
+
+
+def test_no_shipped_source_is_left_unchecked_with_the_search_tool():
+    sources = [r.source for r in RULES.rules]
+    assert not [s for s in sources if "not re-checked with the search tool" in s]
+    vision = next(r for r in RULES.rules if r.id == "domain-vision")
+    assert "pytorch/vision docs index" in words(vision.source) and vision.as_of == "2026-12"
