@@ -115,6 +115,10 @@ def test_the_windows_nvidia_route_names_the_cuda_index_because_pypis_wheel_is_cp
     )
     source = words(route["source"])
     assert "the win_amd64 wheels are 127 MB" in source and "#7868, 2026-03-23" in source
+    # the Windows GPU rule and fact say the same, dated
+    rule = next(r for r in RULES.rules if r.id == "windows-gpu-pytorch")
+    assert "the Windows wheel on PyPI is the CPU build, so name the index" in words(rule.because)
+    assert rule.as_of == "2026-12"
     # Linux and WSL2 keep the PyPI CUDA build
     for os_answer in ("linux", "wsl2"):
         route = run({"hardware": "nvidia_gpu", "os": os_answer})["stack"]["hardware"]
