@@ -255,17 +255,54 @@ def test_what_would_change_is_every_single_answer_that_changes_the_reference(
     given = normalize_answers(raw, rules)
     rec = rank(given, rules)
     normal = normalize_answers(rec.answers, rules)
-    now = (rec.winner, rec.tie)
+    # as reported: winner, tie, and no recommendation (only the lean separates them), which
+    # differs from a tie on the points even where both name every framework
+    now = reported(reference.score(rules, normal))
+    assert now == (rec.winner, rec.tie, rec.confidence == "none")
     for change in rec.what_would_change:
-        assert (change.winner, change.tie) != now
+        assert (change.winner, change.tie, change.undecided) != now
     expected = set()
     # every other answer stays as given, follow-ups that do not apply now included
     for q, change, answer, changed in alternatives(rules, normal, given=given):
-        ref = reference.score(rules, changed)
-        if ref.reported != now:
-            expected.add((q, change, answer, *ref.reported))
-    got = {(c.question, c.change, c.answer, c.winner, c.tie) for c in rec.what_would_change}
+        after = reported(reference.score(rules, changed))
+        if after != now:
+            expected.add((q, change, answer, *after))
+    got = {
+        (c.question, c.change, c.answer, c.winner, c.tie, c.undecided)
+        for c in rec.what_would_change
+    }
     assert got == expected
+
+
+def reported(ref: reference.Result) -> tuple[str | None, tuple[str, ...], bool]:
+    return (*ref.reported, ref.lean_only)
+
+
+def test_a_tie_the_lean_makes_changes_when_only_the_lean_is_left(tmp_path: Path) -> None:
+    """A rule base whose lean (TensorFlow -3) cancels a real reason (TensorFlow +3): the answer
+    that fires both gives a three-way tie on the points; clearing it leaves nothing but the lean
+    between them, which is no recommendation: a what-if, though both name no winner and every
+    framework. The oracle above compared (winner, tie) alone and failed on this base (hypothesis
+    seed 201955220761003252672972521584551258341)."""
+    yes_no = {"kind": "yes_no", "options": ["yes", "no"]}
+    base = (
+        [{"id": "q0", **yes_no}, {"id": "q1", **yes_no}],
+        [
+            {"id": "r0", "when": {"q0": "yes"}, "score": {"tensorflow": -3}, "lean": True},
+            {"id": "r1", "when": {"q0": "no"}, "dealbreaker": ["tensorflow"]},
+            {"id": "r2", "when": {"q0": "yes"}, "score": {"tensorflow": 3}},
+        ],
+    )
+    for rule in base[1]:
+        rule |= {"because": "b", "source": "s"}
+    rules = write_base(tmp_path, *base)
+    rec = rank(normalize_answers({"q0": "yes"}, rules), rules)
+    changes = [(c.change, c.answer, c.winner, c.tie, c.undecided) for c in rec.what_would_change]
+    assert (rec.winner, rec.tie, rec.confidence) == (None, FRAMEWORKS, "close")
+    assert changes == [
+        ("set", "no", None, ("pytorch", "jax"), False),
+        ("clear", None, None, FRAMEWORKS, True),
+    ]
 
 
 def alternatives(rules, answers, facts=None, given=None):
