@@ -288,11 +288,18 @@ _ENDLESS = (
 
 
 class JsonProblem(ValueError):
-    """JSON that is not plain data within the bounds; ``line``/``col`` when known (1-based)."""
+    """JSON that is not plain data within the bounds; ``line``/``col`` when known (1-based).
+    ``number``: the text of the number or constant refused, which :func:`number_at` finds."""
 
-    def __init__(self, message: str, line: int | None = None, col: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        col: int | None = None,
+        number: str | None = None,
+    ) -> None:
         super().__init__(message)
-        self.message, self.line, self.col = message, line, col
+        self.message, self.line, self.col, self.number = message, line, col, number
 
 
 class JsonObject(dict[str, Any]):
@@ -335,7 +342,8 @@ def _number_text(text: str) -> str:
     if len(text) > MAX_DIGITS:
         raise JsonProblem(
             f"a number of {len(text):,} characters, over the {MAX_DIGITS} limit "
-            "(quote it if it is text)"
+            "(quote it if it is text)",
+            number=text,
         )
     return text
 
@@ -347,12 +355,53 @@ def _int(text: str) -> int:
 def _float(text: str) -> float:
     value = float(_number_text(text))
     if not math.isfinite(value):
-        raise JsonProblem(f"the number {text} is out of range; write a smaller one, or quote it")
+        raise JsonProblem(
+            f"the number {text} is out of range; write a smaller one, or quote it", number=text
+        )
     return value
 
 
 def _no_constant(name: str) -> Any:
-    raise JsonProblem(f"{name} is not a JSON number; write a number, or quote it if it is text")
+    raise JsonProblem(
+        f"{name} is not a JSON number; write a number, or quote it if it is text", number=name
+    )
+
+
+# A JSON string, or a number or constant as json's scanner reads them (json.scanner.NUMBER_RE)
+_LEXEME = re.compile(
+    r'"(?:[^"\\]|\\.)*"|(NaN|-?Infinity)|(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?',
+    re.DOTALL,
+)
+
+
+def number_at(text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int = 0) -> int:
+    """Where in ``text`` the number that ``decoder`` refused with ``problem`` begins, or -1.
+
+    json gives its hooks a number's text, not its place, so "the number 1e400 is out of range"
+    named no line. Only the error path pays: the numbers from ``start`` are put through the
+    decoder's own hooks again, strings passed over, and the first one refused is the one (the
+    decoder reads in order, and every number before it passed)."""
+    if problem.number is None:
+        return -1
+    for lexeme in _LEXEME.finditer(text, start):
+        constant, integer, fraction, exponent = lexeme.groups()
+        if lexeme.group() != problem.number:
+            continue
+        try:
+            if constant is not None:
+                decoder.parse_constant(constant)
+            elif integer is not None and (fraction or exponent):
+                decoder.parse_float(lexeme.group())
+            elif integer is not None:
+                decoder.parse_int(integer)
+        except JsonProblem:
+            return lexeme.start()
+    return -1
+
+
+def line_col(text: str, at: int) -> tuple[int, int]:
+    """The 1-based line and column of index ``at`` of ``text``, as json counts them."""
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
 
 def json_decoder(
@@ -387,6 +436,11 @@ def loads_json(
         value = decoder.decode(data)
     except json.JSONDecodeError as exc:
         raise JsonProblem(json_error(exc), exc.lineno, exc.colno) from None
+    except JsonProblem as exc:
+        at = number_at(data, exc, decoder)
+        if at >= 0:
+            exc.line, exc.col = line_col(data, at)
+        raise
     except RecursionError:
         raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels") from None
     if data.count("[") + data.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:

@@ -40,6 +40,7 @@ from recommender.fileio import (
     lines,
     loads_json,
     not_utf8,
+    number_at,
     open_input,
 )
 from recommender.rulebase import schema
@@ -322,9 +323,10 @@ def _document_rows(
     """Rows from a whole document: a list of profiles, a mapping of name: answers, or one
     profile."""
     if kind == "sequence":
-        return _item_rows(items, source)
+        return at_least_one(_item_rows(items, source), _holds_none("an empty list"), source.name)
     if kind == "mapping":
-        return _mapping_rows(items, source, questions)
+        rows = _mapping_rows(items, source, questions)
+        return at_least_one(rows, _holds_none("an empty mapping"), source.name)
     raise UserError(
         "expected a list of profiles or a mapping of name: answers, got "
         f"{schema.document(value, 'an empty document')}",
@@ -514,8 +516,12 @@ class JsonItems:
         except json.JSONDecodeError as exc:
             raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
         except (JsonProblem, RecursionError) as exc:
-            self.at = self._skip(start)
             problem = exc.message if isinstance(exc, JsonProblem) else _TOO_DEEP
+            at = number_at(self.text, exc, _JSONL, start) if isinstance(exc, JsonProblem) else -1
+            if at >= 0:  # the number refused, not the item that holds it
+                self.at = at
+                pos = self._pos()
+            self.at = self._skip(start)
             return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {problem}")
         opened = self.text.count("[", start, self.at) + self.text.count("{", start, self.at)
         if opened > MAX_DEPTH and depth(value) > MAX_DEPTH:
@@ -592,18 +598,30 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
 
 def read_jsonl_input(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """:func:`read_jsonl`, with an input that holds no profile (0 bytes, blank lines only, an
-    empty pipe) refused as a whole, as an empty JSON or CSV input is: a run of 0 rows that exits
-    0 hid a wrong file or a producer that failed. The first row is read now; the rest are
-    chained, not re-yielded, so no frame is added per row."""
-    rows = read_jsonl(source, questions)
+    empty pipe) refused as a whole (:func:`at_least_one`)."""
+    return at_least_one(read_jsonl(source, questions), EMPTY_JSONL, source.name)
+
+
+EMPTY_JSONL = (
+    "the input is empty; expected one profile per line, each a JSON object such as "
+    '{"name": ..., "answers": {...}}'
+)
+
+
+def at_least_one(rows: Iterator[Row], problem: str, name: str) -> Iterator[Row]:
+    """``rows``, or UserError(``problem``) when there is none, in every input format: a run of
+    0 rows that exits 0 hid a wrong file, a producer that failed (an empty pipe, a CSV writer
+    that wrote its header and died) or a filter that let nothing through, and a header-only
+    CSV or ``[]`` exited 0 where an empty JSONL was refused. The first row is read now; the
+    rest are chained, not re-yielded, so no frame is added per row."""
     first = next(rows, None)
     if first is None:
-        raise UserError(
-            "the input is empty; expected one profile per line, each a JSON object such as "
-            '{"name": ..., "answers": {...}}',
-            source.name,
-        )
+        raise UserError(problem, name)
     return chain((first,), rows)
+
+
+def _holds_none(what: str, fix: str = "put one profile or more in it") -> str:
+    return f"the input holds no profile ({what}); {fix}"
 
 
 def _too_long(length: int) -> str:
@@ -614,6 +632,12 @@ def _too_long(length: int) -> str:
 
 
 def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
+    """:func:`csv_rows`; a header with no row under it is refused (:func:`at_least_one`)."""
+    problem = _holds_none("a header and no row under it", "add a row per profile")
+    return at_least_one(csv_rows(source, questions), problem, source.name)
+
+
+def csv_rows(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """A header with a column per question (and optionally ``name``); multi answers as ``a;b``.
 
     A line that is not UTF-8 or is over MAX_LINE, and a row the csv module cannot read (a bare
