@@ -101,11 +101,15 @@ class Source:
         read = lines(self.stream, MAX_LINE, self.name)
         head: list[bytes | int] = []
         size = 0
-        for line in read:
-            head.append(line)
-            size += line if isinstance(line, int) else len(line)
-            if size >= FIRST_BLOCK:
-                break
+        endless = None  # a line with no end inside the first block: the lines before it are rows
+        try:
+            for line in read:
+                head.append(line)
+                size += line if isinstance(line, int) else len(line)
+                if size >= FIRST_BLOCK:
+                    break
+        except UserError as exc:
+            endless = exc
         _refuse_binary(head, self.name)
         _refuse_lone_cr(head, self.name)
         # from the first line: binary data after a text head counts from its start; a text line
@@ -120,10 +124,12 @@ class Source:
             if _not_text(line):
                 score += 1
                 if score >= NOT_TEXT:
-                    raise CutShort(_BINARY_FROM_HERE, self.name, number)
+                    raise UserError(_BINARY_FROM_HERE, self.name, number)
             elif score:
                 score = max(0, score - TEXT_CREDIT)
             yield line
+        if endless is not None:
+            raise endless
 
     def read(self, size: int = -1) -> bytes:
         """A piece of a whole document (YAML's parser pulls these); past MAX_DOCUMENT, refused."""
@@ -161,13 +167,6 @@ class Source:
             + TOO_BIG,
             self.name,
         )
-
-
-class CutShort(UserError):
-    """A line stream (JSONL, CSV) refused partway, where binary data begins: each line before it
-    is a profile of its own, so the rows read before it are still scored and written
-    (``batch.run``). A JSON or YAML document refused partway is one bad document: its rows go
-    no further than the blocks of 1,024 already written (none, for most documents)."""
 
 
 _BINARY_FROM_HERE = (
