@@ -196,10 +196,13 @@ def test_a_batch_with_no_row_scored_prints_no_winners_line(fmt: str):
     assert "winners" not in summary
 
 
-def test_an_empty_list_prints_only_the_count():
+def test_an_empty_list_is_refused_as_an_empty_file_is():
+    """It printed only the count, exit 0; an input that holds no profile is refused now
+    (test_reliability_qa28)."""
     Path("b.json").write_text("[]")
     code, out, err = cli("batch", "b.json")
-    assert (code, out, err) == (0, "", "batch: 0 rows: 0 scored, 0 failed\n")
+    message = "b.json: the input holds no profile (an empty list); put one profile or more in it"
+    assert (code, out, err) == (2, "", message + "\n")
 
 
 # -- a name given as a number reads the same in recommend and batch ---------------------------
