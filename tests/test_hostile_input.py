@@ -416,12 +416,12 @@ BAD_ROWS = [
     ("json-1000-deep", "in.jsonl", "[" * 1000 + "]" * 1000 + "\n",
      "in.jsonl:1: row 1: nested deeper than 64 levels"),
     ("json-5000-digits", "in.jsonl", '{"os": ' + "1" * 5000 + "}\n",
-     "in.jsonl:1: row 1: a number of 5,000 characters, over the 100 limit "
+     "in.jsonl:1:8: row 1: a number of 5,000 characters, over the 100 limit "
      "(quote it if it is text)"),
     ("json-nan", "in.jsonl", '{"name": NaN}\n',
-     "in.jsonl:1: row 1: NaN is not a JSON number; write a number, or quote it if it is text"),
+     "in.jsonl:1:10: row 1: NaN is not a JSON number; write a number, or quote it if it is text"),
     ("json-1e400", "in.jsonl", '{"name": 1e400}\n',
-     "in.jsonl:1: row 1: the number 1e400 is out of range; write a smaller one, or quote it"),
+     "in.jsonl:1:10: row 1: the number 1e400 is out of range; write a smaller one, or quote it"),
     ("yaml-item-tag", "in.yaml", "- {name: !!int x}\n",
      'in.yaml:1:10: row 1: "x" is not a valid !!int; write a plain value'),
     ("yaml-item-deep", "in.yaml", "- " + "[" * 100 + "]" * 100 + "\n",

@@ -734,7 +734,7 @@ def _miscounted(cells: int, columns: int) -> str:
         if cells > columns
         else "leave a question unanswered with an empty cell (x,,), not no cell"
     )
-    return f"the row has {cells} cell{'s' * (cells != 1)}, the header has {columns}; {fix}"
+    return f"the row has {cells:,} cell{'s' * (cells != 1)}, the header has {columns:,}; {fix}"
 
 
 def _name_cell(header: list[str], cells: list[str] | None) -> str | None:

@@ -17,7 +17,7 @@ import yaml
 from recommender.errors import UserError, did_you_mean
 from recommender.fileio import STDIN, JsonProblem, loads_json, read_text, shown_name
 from recommender.rulebase import schema
-from recommender.rulebase.conditions import unquoted, yes_no
+from recommender.rulebase.conditions import option_named, unquoted, yes_no
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.yamlio import load_yaml
 from recommender.values import Value, frozen
@@ -103,7 +103,7 @@ def _option_id(q: Question, given: Any) -> str:
         item = YES_NO.get(item.strip().lower(), item)
     if item not in q.option_ids:
         raise ValueError(
-            f'unknown option "{item}" for question "{q.id}"{unquoted(given)}'
+            f'unknown option {option_named(given, item)} for question "{q.id}"{unquoted(given)}'
             f"{did_you_mean(item, q.option_ids)}"
         )
     return item
