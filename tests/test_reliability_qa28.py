@@ -213,3 +213,91 @@ def test_the_summary_lists_no_count_of_zero():
     ]
     assert out.split("\n\n", 1)[1].splitlines() == lines  # the table's own summary, the same
     assert " 0 " not in " ".join(lines[1:]) + " "
+
+
+# -- an overlay directory that holds no rule file is refused -------------------------------------
+
+NO_RULE_FILE = (
+    "holds no rule file (*.yaml or *.yml, here or in tests/); give the directory that holds them"
+)
+
+
+@pytest.mark.parametrize("inside", [[], ["README.md"], ["rules.json"], ["sub/r.yaml"]])
+@pytest.mark.parametrize("how", ["--rules", "RECOMMENDER_RULES"])
+def test_an_overlay_with_no_rule_file_is_refused(
+    monkeypatch: pytest.MonkeyPatch, inside: list[str], how: str
+):
+    """``--rules DIR`` one folder above the rules, or rules saved as ``.json``, was an empty
+    overlay: the shipped recommendation, exit 0, and the user's rules never read."""
+    for name in inside:
+        Path("mine", name).parent.mkdir(parents=True, exist_ok=True)
+        Path("mine", name).write_text("rules: []\n")
+    Path("mine").mkdir(exist_ok=True)
+    argv = ["recommend", "-a", "audience=beginner"]
+    if how == "--rules":
+        argv = ["--rules", "mine", *argv]
+    else:
+        monkeypatch.setenv("RECOMMENDER_RULES", "mine")
+    assert cli(*argv) == (2, "", f"mine: {NO_RULE_FILE}\n")
+
+
+def test_an_overlay_of_cases_alone_is_still_read():
+    Path("mine/tests").mkdir(parents=True)
+    Path("mine/tests/c.yml").write_text(
+        "cases:\n  - name: mine\n    answers: {audience: beginner}\n    expect_winner: pytorch\n"
+    )
+    code, _, err = cli("--rules", "mine", "rules", "test")
+    assert code == 0, err
+
+
+# -- an option given as a boolean is named as the boolean ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("p.json", '{"answers": {"audience": true}}', "p.json:1:26"),
+        ("p.yaml", "answers:\n  audience: on\n", "p.yaml:2:13"),
+    ],
+)
+def test_an_option_given_as_a_boolean_is_named_as_the_boolean(name: str, text: str, where: str):
+    """A JSON ``true`` was 'unknown option "yes"', a value nobody wrote."""
+    Path(name).write_text(text)
+    code, _, err = cli("recommend", "--profile", name)
+    assert (code, err) == (
+        2,
+        f'{where}: unknown option true (a boolean) for question "audience" (YAML reads an '
+        "unquoted yes, no, on, off, true or false as a boolean; quote it if it is an option id); "
+        "valid values: beginner, production, researcher\n",
+    )
+
+
+# -- a rule file's wrong shapes are named in a user's words -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        ("score: [1]", 'rule "r" score: expected a mapping, got a list'),  # it said "got Seq"
+        ("packages: 7", 'rule "r" packages: expected a list, got a number'),  # it said nothing
+    ],
+)
+def test_a_rule_field_of_the_wrong_shape_says_what_it_got(field: str, problem: str):
+    Path("mine").mkdir()
+    score = "" if field.startswith("score") else "    score: {pytorch: 1}\n"
+    Path("mine/r.yaml").write_text(
+        "rules:\n  - id: r\n    when: {audience: beginner}\n"
+        f"{score}    {field}\n    because: x\n    source: y\n"
+    )
+    code, _, err = cli("--rules", "mine", "recommend", "-a", "audience=beginner")
+    assert code == 2 and f": {problem}\n" in err, err
+
+
+def test_a_row_with_many_cells_counts_them_with_separators():
+    Path("b.csv").write_text("name,audience\nx," + "a," * 100_000 + "b\n")
+    code, out, _ = cli("batch", "b.csv", "-q")
+    assert (code, json.loads(out)["error"]) == (
+        1,
+        "b.csv:2: row 1: the row has 100,002 cells, the header has 2; quote a cell that holds a "
+        'comma ("a,b"), or write a multi answer as a;b',
+    )
