@@ -289,7 +289,7 @@ _ENDLESS = (
 
 class JsonProblem(ValueError):
     """JSON that is not plain data within the bounds; ``line``/``col`` when known (1-based).
-    ``number``: the text of the number or constant refused, which :func:`number_at` finds."""
+    ``number``: the text of the number or constant refused, which :func:`problem_at` finds."""
 
     def __init__(
         self,
@@ -374,13 +374,39 @@ _LEXEME = re.compile(
 )
 
 
-def number_at(text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int = 0) -> int:
-    """Where in ``text`` the number that ``decoder`` refused with ``problem`` begins, or -1.
+TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels; a profile or rule is never so deep"
+_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
-    json gives its hooks a number's text, not its place, so "the number 1e400 is out of range"
-    named no line. Only the error path pays: the numbers from ``start`` are put through the
-    decoder's own hooks again, strings passed over, and the first one refused is the one (the
-    decoder reads in order, and every number before it passed)."""
+
+def problem_at(text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int = 0) -> int:
+    """Where in ``text`` the value refused with ``problem``, read from ``start``, begins, or -1:
+    the number that ``decoder``'s hooks refused, or the bracket that opens the level past
+    :data:`MAX_DEPTH`.
+
+    json says where a syntax error is, but gives its hooks a number's text, not its place, and
+    stops deep nesting with RecursionError: "the number 1e400 is out of range" and "nested
+    deeper than 64 levels" named no line. Only the error path pays this second reading."""
+    if problem.message == TOO_DEEP:
+        return _too_deep_at(text, start)
+    return _number_at(text, problem, decoder, start)
+
+
+def _too_deep_at(text: str, start: int) -> int:
+    level = 0
+    for token in _BRACKET.finditer(text, start):
+        mark = token.group()
+        if mark in "[{":
+            level += 1
+            if level > MAX_DEPTH:
+                return token.start()
+        elif mark in "]}":
+            level -= 1
+    return -1
+
+
+def _number_at(text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int) -> int:
+    """The first number from ``start`` that the decoder's own hooks refuse as ``problem`` did,
+    strings passed over: the decoder reads in order, and every number before it passed."""
     if problem.number is None:
         return -1
     for lexeme in _LEXEME.finditer(text, start):
@@ -437,15 +463,19 @@ def loads_json(
     except json.JSONDecodeError as exc:
         raise JsonProblem(json_error(exc), exc.lineno, exc.colno) from None
     except JsonProblem as exc:
-        at = number_at(data, exc, decoder)
-        if at >= 0:
-            exc.line, exc.col = line_col(data, at)
-        raise
+        raise _located(exc, data, decoder) from None
     except RecursionError:
-        raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise _located(JsonProblem(TOO_DEEP), data, decoder) from None
     if data.count("[") + data.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
-        raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels")
+        raise _located(JsonProblem(TOO_DEEP), data, decoder)
     return value
+
+
+def _located(problem: JsonProblem, text: str, decoder: json.JSONDecoder) -> JsonProblem:
+    at = problem_at(text, problem, decoder)
+    if at >= 0:
+        problem.line, problem.col = line_col(text, at)
+    return problem
 
 
 CUT_SHORT = "it ends before every { and [ is closed (cut short?); close them"

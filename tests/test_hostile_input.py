@@ -414,7 +414,7 @@ BAD_ROWS = [
      "in.csv:2: row 1: a carriage return (CR) inside an unquoted field; quote the field or "
      "remove the CR"),
     ("json-1000-deep", "in.jsonl", "[" * 1000 + "]" * 1000 + "\n",
-     "in.jsonl:1: row 1: nested deeper than 64 levels"),
+     "in.jsonl:1:65: row 1: nested deeper than 64 levels; a profile or rule is never so deep"),
     ("json-5000-digits", "in.jsonl", '{"os": ' + "1" * 5000 + "}\n",
      "in.jsonl:1:8: row 1: a number of 5,000 characters, over the 100 limit "
      "(quote it if it is text)"),
@@ -427,7 +427,7 @@ BAD_ROWS = [
     ("yaml-item-deep", "in.yaml", "- " + "[" * 100 + "]" * 100 + "\n",
      "in.yaml:1:67: row 1: nested deeper than 64 levels; a profile or rule is never so deep"),
     ("json-item-deep", "in.json", "[" + "[" * 100 + "]" * 100 + "]",
-     "in.json:1:2: row 1: nested deeper than 64 levels"),
+     "in.json:1:66: row 1: nested deeper than 64 levels; a profile or rule is never so deep"),
     ("json-duplicate-name", "in.json", '{"a": {"os": "linux"}, "a": {"os": "windows"}}',
      'in.json:1:24: row 2: duplicate name "a" (first given at line 1:2)'),
     ("yaml-duplicate-name", "in.yaml", "a: {os: linux}\na: {os: windows}\n",

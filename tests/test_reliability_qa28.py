@@ -123,6 +123,29 @@ def test_the_place_named_is_where_the_refused_number_is_written(before, huge, af
     assert text[at:].startswith(huge)
 
 
+DEEP = "nested deeper than 64 levels; a profile or rule is never so deep"
+
+
+@pytest.mark.parametrize("opener", ["[", '{"a": '])
+def test_json_nested_too_deep_names_the_place_and_says_it_as_yaml_does(opener: str):
+    """A JSONL row said "nested deeper than 64 levels" with no column, and a batch document
+    named the item's start; a ``.json`` profile said it through YAML, in other words."""
+    closer = "]" if opener == "[" else "}"
+    value = opener * 70 + "1" + closer * 70
+    at = len(opener) * 64 + 1  # the bracket that opens the 65th level
+    Path("b.jsonl").write_text(GOOD % 1 + "\n" + value + "\n")
+    code, out, _ = cli("batch", "b.jsonl", "-q")
+    assert (code, json.loads(out.splitlines()[1])["error"]) == (1, f"b.jsonl:2:{at}: row 2: {DEEP}")
+    Path("b.json").write_text("[" + GOOD % 1 + ",\n " + value + "]")
+    code, out, _ = cli("batch", "b.json", "-q")
+    error = json.loads(out.splitlines()[1])["error"]
+    assert (code, error) == (1, f"b.json:2:{at + 1}: row 2: {DEEP}")
+    Path("p.json").write_text('{"answers": {"x": ' + value + "}}")
+    code, _, err = cli("recommend", "--profile", "p.json")
+    at = len('{"answers": {"x": ') + len(opener) * 62 + 1  # two levels are the profile's own
+    assert (code, err) == (2, f"p.json:1:{at}: {DEEP}\n")
+
+
 # -- an input refused partway: every row read before the fault is written, in every format -------
 
 PARTWAY = [

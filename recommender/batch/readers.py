@@ -32,6 +32,7 @@ from recommender.fileio import (
     MAX_DEPTH,
     MAX_DOCUMENT,
     MAX_LINE,
+    TOO_DEEP,
     JsonProblem,
     depth,
     json_decoder,
@@ -40,8 +41,8 @@ from recommender.fileio import (
     lines,
     loads_json,
     not_utf8,
-    number_at,
     open_input,
+    problem_at,
 )
 from recommender.rulebase import schema
 from recommender.rulebase.yamlio import Item, ItemStream, load_yaml
@@ -443,7 +444,6 @@ def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     yield from _document_rows(doc.kind, doc.items(), doc.value, source, questions)
 
 
-_TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
 _SPACE = re.compile(r"[ \t\n\r]*")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _SCALAR = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s,\]}]+')
@@ -514,20 +514,28 @@ class JsonItems:
             value, self.at = _JSONL.raw_decode(self.text, self.at)
         except json.JSONDecodeError as exc:
             raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
-        except (JsonProblem, RecursionError) as exc:
-            problem = exc.message if isinstance(exc, JsonProblem) else _TOO_DEEP
-            at = number_at(self.text, exc, _JSONL, start) if isinstance(exc, JsonProblem) else -1
-            if at >= 0:  # the number refused, not the item that holds it
-                self.at = at
-                pos = self._pos()
-            self.at = self._skip(start)
-            return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {problem}")
+        except JsonProblem as exc:
+            return self._refused(key, pos, start, exc)
+        except RecursionError:
+            return self._refused(key, pos, start, JsonProblem(TOO_DEEP))
         opened = self.text.count("[", start, self.at) + self.text.count("{", start, self.at)
         if opened > MAX_DEPTH and depth(value) > MAX_DEPTH:
-            return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {_TOO_DEEP}")
+            return self._refused(key, pos, start, JsonProblem(TOO_DEEP))
         if key == "name" and _number(value):  # one profile's name: the number as written
             return Item(key, self.text[start : self.at], pos)
         return Item(key, written_name(value, self.text[start : self.at]), pos)
+
+    def _refused(
+        self, key: str | None, pos: tuple[int, int], start: int, problem: JsonProblem
+    ) -> Item:
+        """The item at ``start``, refused: located where the number or the nesting refused is,
+        and passed over."""
+        at = problem_at(self.text, problem, _JSONL, start)
+        if at >= 0:
+            self.at = at
+            pos = self._pos()
+        self.at = self._skip(start)
+        return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {problem.message}")
 
     def _skip(self, start: int) -> int:
         """The end of the value at ``start``, found by brackets and strings alone."""
