@@ -378,22 +378,25 @@ TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels; a profile or rule is never s
 _BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 
-def problem_at(text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int = 0) -> int:
-    """Where in ``text`` the value refused with ``problem``, read from ``start``, begins, or -1:
-    the number that ``decoder``'s hooks refused, or the bracket that opens the level past
-    :data:`MAX_DEPTH`.
+def problem_at(
+    text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int = 0, end: int = -1
+) -> int:
+    """Where in ``text`` the value refused with ``problem``, read from ``start`` (up to ``end``:
+    one item of a document), begins, or -1: the number that ``decoder``'s hooks refused, or the
+    bracket that opens the level past :data:`MAX_DEPTH`.
 
     json says where a syntax error is, but gives its hooks a number's text, not its place, and
     stops deep nesting with RecursionError: "the number 1e400 is out of range" and "nested
     deeper than 64 levels" named no line. Only the error path pays this second reading."""
+    end = len(text) if end < 0 else end
     if problem.message == TOO_DEEP:
-        return _too_deep_at(text, start)
-    return _number_at(text, problem, decoder, start)
+        return _too_deep_at(text, start, end)
+    return _number_at(text, problem, decoder, start, end)
 
 
-def _too_deep_at(text: str, start: int) -> int:
+def _too_deep_at(text: str, start: int, end: int) -> int:
     level = 0
-    for token in _BRACKET.finditer(text, start):
+    for token in _BRACKET.finditer(text, start, end):
         mark = token.group()
         if mark in "[{":
             level += 1
@@ -404,12 +407,14 @@ def _too_deep_at(text: str, start: int) -> int:
     return -1
 
 
-def _number_at(text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int) -> int:
+def _number_at(
+    text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int, end: int
+) -> int:
     """The first number from ``start`` that the decoder's own hooks refuse as ``problem`` did,
     strings passed over: the decoder reads in order, and every number before it passed."""
     if problem.number is None:
         return -1
-    for lexeme in _LEXEME.finditer(text, start):
+    for lexeme in _LEXEME.finditer(text, start, end):
         constant, integer, fraction, exponent = lexeme.groups()
         if lexeme.group() != problem.number:
             continue

@@ -528,13 +528,15 @@ class JsonItems:
     def _refused(
         self, key: str | None, pos: tuple[int, int], start: int, problem: JsonProblem
     ) -> Item:
-        """The item at ``start``, refused: located where the number or the nesting refused is,
-        and passed over."""
-        at = problem_at(self.text, problem, _JSONL, start)
+        """The item at ``start``, refused: located where the number or the nesting refused is
+        (looked for in the item alone: a document of many bad items is read once), and passed
+        over."""
+        end = self._skip(start)
+        at = problem_at(self.text, problem, _JSONL, start, end)
         if at >= 0:
             self.at = at
             pos = self._pos()
-        self.at = self._skip(start)
+        self.at = end
         return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {problem.message}")
 
     def _skip(self, start: int) -> int:
