@@ -4,6 +4,8 @@ out of range). Each test failed on the code before its fix."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -324,3 +326,14 @@ def test_a_row_with_many_cells_counts_them_with_separators():
         "b.csv:2: row 1: the row has 100,002 cells, the header has 2; quote a cell that holds a "
         'comma ("a,b"), or write a multi answer as a;b',
     )
+
+
+def test_control_characters_in_csv_cells_show_as_escapes():
+    """An ESC or a bidi override in a name went raw into ``batch -f csv``, on a terminal a
+    command to it; only a NUL was escaped. The cell reads as the table's does."""
+    name = "a\x00b\x1b]0;title\x07c\u202ed\x85e"
+    Path("b.jsonl").write_text(json.dumps({"name": name, "audience": "beginner"}) + "\n")
+    code, out, _ = cli("batch", "b.jsonl", "-f", "csv", "-q")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and row["name"] == "a\\x00b\\x1b]0;title\\x07c\\u202ed\\x85e"
+    assert not any(c in out for c in "\x00\x1b\x07\u202e\x85")
