@@ -337,3 +337,39 @@ def test_control_characters_in_csv_cells_show_as_escapes():
     (row,) = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and row["name"] == "a\\x00b\\x1b]0;title\\x07c\\u202ed\\x85e"
     assert not any(c in out for c in "\x00\x1b\x07\u202e\x85")
+
+
+# -- a file of many profiles given as one names the command that reads it ------------------------
+
+MANY = "; a file of many profiles is scored by `recommender batch {}`"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem"),
+    [
+        (
+            "team.jsonl",
+            GOOD % 1 + "\n" + GOOD % 2 + "\n",
+            "team.jsonl:2:1: invalid YAML: did not find expected <document start>",
+        ),
+        (
+            "team.yaml",
+            "- {name: a, audience: beginner}\n",
+            "team.yaml:1:1: the top level must be a mapping with name:, answers:, description:; "
+            "got a list",
+        ),
+        (
+            "team.csv",
+            "name,audience\na,beginner\n",
+            "team.csv:1:1: the top level must be a mapping with name:, answers:, description:; "
+            "got text 'name,audience a,beginner'",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["recommend", "explain"])
+def test_a_batch_file_given_as_a_profile_names_batch(name, text, problem, command):
+    """``recommend --profile team.csv`` said only what the top level should be, and a JSONL
+    file "did not find expected <document start>": no word of the command that reads it."""
+    Path(name).write_text(text)
+    code, out, err = cli(command, "--profile", name)
+    assert (code, out, err) == (2, "", problem + MANY.format(name) + "\n")
