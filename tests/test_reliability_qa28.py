@@ -373,3 +373,9 @@ def test_a_batch_file_given_as_a_profile_names_batch(name, text, problem, comman
     Path(name).write_text(text)
     code, out, err = cli(command, "--profile", name)
     assert (code, out, err) == (2, "", problem + MANY.format(name) + "\n")
+
+
+def test_a_batch_file_that_cannot_be_read_gets_no_batch_hint():
+    Path("loop.jsonl").symlink_to("loop.jsonl")
+    code, _, err = cli("recommend", "--profile", "loop.jsonl")
+    assert (code, err) == (2, "loop.jsonl: Too many levels of symbolic links\n")

@@ -250,8 +250,8 @@ def _many(error: UserError, path: str, many: bool = False) -> UserError:
     """``error``, with the fix when the file is one of many profiles (a list, a CSV, JSON Lines)
     given as one: ``--profile team.csv`` said only "the top level must be a mapping", and a
     JSONL file "did not find expected <document start>"."""
-    if not (many or path.lower().endswith(BATCH_FILES)):
-        return error
+    if error.line is None or not (many or path.lower().endswith(BATCH_FILES)):
+        return error  # not read as a profile at all (a link loop, over the size limit)
     command = "recommender batch" + ("" if path in ("-", STDIN) else f" {path}")
     message = f"{error.message}; a file of many profiles is scored by `{command}`"
     return UserError(message, error.file, error.line, error.col)
