@@ -1,8 +1,9 @@
 """Batch input: read profiles from YAML, JSON, JSONL or CSV as a stream of :class:`Row`.
 
 Each reader is listed in :data:`READERS` and gives an iterator of rows. A row that cannot be read
-becomes a Row with ``error`` set (the batch goes on); an input that is unusable as a whole (an
-empty one too, in every format) raises UserError (exit 2).
+becomes a Row with ``error`` set (the batch goes on); an input that is unusable as a whole (one
+that holds no profile too, in every format) raises UserError (exit 2), and so does one refused
+partway, after the rows before the fault (``batch.run`` scores and writes those).
 Every read is bounded (:mod:`recommender.fileio`): JSONL and CSV are read a line at a time, each
 line at most :data:`~recommender.fileio.MAX_LINE` bytes; a YAML or JSON document is at most
 :data:`~recommender.fileio.MAX_DOCUMENT` bytes and is turned into rows one profile at a time, so
