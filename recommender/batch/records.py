@@ -110,7 +110,7 @@ def neutral(text: str) -> str:
         text = "'" + text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return printable(text)
+    return text if text.isprintable() else printable(text)  # the test in C: 1 us a row less
 
 
 def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]:
