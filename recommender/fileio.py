@@ -288,11 +288,18 @@ _ENDLESS = (
 
 
 class JsonProblem(ValueError):
-    """JSON that is not plain data within the bounds; ``line``/``col`` when known (1-based)."""
+    """JSON that is not plain data within the bounds; ``line``/``col`` when known (1-based).
+    ``number``: the text of the number or constant refused, which :func:`problem_at` finds."""
 
-    def __init__(self, message: str, line: int | None = None, col: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        col: int | None = None,
+        number: str | None = None,
+    ) -> None:
         super().__init__(message)
-        self.message, self.line, self.col = message, line, col
+        self.message, self.line, self.col, self.number = message, line, col, number
 
 
 class JsonObject(dict[str, Any]):
@@ -335,7 +342,8 @@ def _number_text(text: str) -> str:
     if len(text) > MAX_DIGITS:
         raise JsonProblem(
             f"a number of {len(text):,} characters, over the {MAX_DIGITS} limit "
-            "(quote it if it is text)"
+            "(quote it if it is text)",
+            number=text,
         )
     return text
 
@@ -347,12 +355,84 @@ def _int(text: str) -> int:
 def _float(text: str) -> float:
     value = float(_number_text(text))
     if not math.isfinite(value):
-        raise JsonProblem(f"the number {text} is out of range; write a smaller one, or quote it")
+        raise JsonProblem(
+            f"the number {text} is out of range; write a smaller one, or quote it", number=text
+        )
     return value
 
 
 def _no_constant(name: str) -> Any:
-    raise JsonProblem(f"{name} is not a JSON number; write a number, or quote it if it is text")
+    raise JsonProblem(
+        f"{name} is not a JSON number; write a number, or quote it if it is text", number=name
+    )
+
+
+# A JSON string, or a number or constant as json's scanner reads them (json.scanner.NUMBER_RE)
+_LEXEME = re.compile(
+    r'"(?:[^"\\]|\\.)*"|(NaN|-?Infinity)|(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?',
+    re.DOTALL,
+)
+
+
+TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels; a profile or rule is never so deep"
+_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def problem_at(
+    text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int = 0, end: int = -1
+) -> int:
+    """Where in ``text`` the value refused with ``problem``, read from ``start`` (up to ``end``:
+    one item of a document), begins, or -1: the number that ``decoder``'s hooks refused, or the
+    bracket that opens the level past :data:`MAX_DEPTH`.
+
+    json says where a syntax error is, but gives its hooks a number's text, not its place, and
+    stops deep nesting with RecursionError: "the number 1e400 is out of range" and "nested
+    deeper than 64 levels" named no line. Only the error path pays this second reading."""
+    end = len(text) if end < 0 else end
+    if problem.message == TOO_DEEP:
+        return _too_deep_at(text, start, end)
+    return _number_at(text, problem, decoder, start, end)
+
+
+def _too_deep_at(text: str, start: int, end: int) -> int:
+    level = 0
+    for token in _BRACKET.finditer(text, start, end):
+        mark = token.group()
+        if mark in "[{":
+            level += 1
+            if level > MAX_DEPTH:
+                return token.start()
+        elif mark in "]}":
+            level -= 1
+    return -1
+
+
+def _number_at(
+    text: str, problem: JsonProblem, decoder: json.JSONDecoder, start: int, end: int
+) -> int:
+    """The first number from ``start`` that the decoder's own hooks refuse as ``problem`` did,
+    strings passed over: the decoder reads in order, and every number before it passed."""
+    if problem.number is None:
+        return -1
+    for lexeme in _LEXEME.finditer(text, start, end):
+        constant, integer, fraction, exponent = lexeme.groups()
+        if lexeme.group() != problem.number:
+            continue
+        try:
+            if constant is not None:
+                decoder.parse_constant(constant)
+            elif integer is not None and (fraction or exponent):
+                decoder.parse_float(lexeme.group())
+            elif integer is not None:
+                decoder.parse_int(integer)
+        except JsonProblem:
+            return lexeme.start()
+    return -1
+
+
+def line_col(text: str, at: int) -> tuple[int, int]:
+    """The 1-based line and column of index ``at`` of ``text``, as json counts them."""
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
 
 def json_decoder(
@@ -387,11 +467,20 @@ def loads_json(
         value = decoder.decode(data)
     except json.JSONDecodeError as exc:
         raise JsonProblem(json_error(exc), exc.lineno, exc.colno) from None
+    except JsonProblem as exc:
+        raise _located(exc, data, decoder) from None
     except RecursionError:
-        raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise _located(JsonProblem(TOO_DEEP), data, decoder) from None
     if data.count("[") + data.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
-        raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels")
+        raise _located(JsonProblem(TOO_DEEP), data, decoder)
     return value
+
+
+def _located(problem: JsonProblem, text: str, decoder: json.JSONDecoder) -> JsonProblem:
+    at = problem_at(text, problem, decoder)
+    if at >= 0:
+        problem.line, problem.col = line_col(text, at)
+    return problem
 
 
 CUT_SHORT = "it ends before every { and [ is closed (cut short?); close them"

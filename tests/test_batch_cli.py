@@ -54,7 +54,8 @@ def confidence_line(records: list[dict]) -> str:
 
     rules = recommender.load_rules(base=MINI)
     levels = [recommender.recommend(r["answers"], rules).confidence for r in records]
-    return "confidence: " + " · ".join(f"{k} {levels.count(k)}" for k in ("none", "close", "clear"))
+    counts = [(k, levels.count(k)) for k in ("none", "close", "clear")]
+    return "confidence: " + " · ".join(f"{k} {n}" for k, n in counts if n)  # no "clear 0"
 
 
 def records(out: str) -> list[dict]:

@@ -81,7 +81,7 @@ def test_the_profile_schema_takes_the_names_recommend_takes(given: str, shown: s
     assert (problems("profile", document) == []) == (shown is not None), given
 
 
-# -- an input refused as a whole leaves stdout empty ---------------------------------------------
+# -- an input refused partway: the rows before the fault, then one line -------------------------
 
 REFUSED_LATE = {  # refused only once the first rows were read: the rest of the document is bad
     "two.yaml": "- {name: a, audience: beginner}\n- {name: b}\n---\n- {name: c}\n",
@@ -92,20 +92,27 @@ REFUSED_LATE = {  # refused only once the first rows were read: the rest of the 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "markdown", "table", "html"])
 @pytest.mark.parametrize("name", list(REFUSED_LATE))
-def test_an_input_refused_as_a_whole_writes_nothing_to_stdout(name: str, fmt: str):
-    """JSON gave a lone "[", CSV, Markdown and the table their header, then exit 2."""
+def test_an_input_refused_partway_writes_the_rows_before_it(name: str, fmt: str):
+    """JSON gave a lone "[", CSV, Markdown and the table their header, then exit 2; now the
+    rows read before the fault are written, as from a JSONL or CSV stream refused partway
+    (test_reliability_qa28). The HTML page is made at the end: none is written."""
     Path(name).write_text(REFUSED_LATE[name])
     code, out, err = cli("batch", name, "-f", fmt)
-    assert (code, out) == (2, ""), out
+    assert code == 2
     assert err.startswith(f"{name}:") and len(err.splitlines()) == 1, err
+    heads = {"html": None, "jsonl": 0, "json": 1, "csv": 1, "markdown": 2, "table": 1}
+    head = heads[fmt]
+    assert out == "" if head is None else len(out.splitlines()) == head + 2, out
+    if fmt == "jsonl":
+        assert [json.loads(line)["name"] for line in out.splitlines()] == ["a", "b"]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
-def test_an_empty_list_still_gets_its_header(fmt: str):
-    Path("none.json").write_text("[]")
+def test_a_list_with_no_row_scored_still_gets_its_header(fmt: str):
+    Path("none.json").write_text('[{"audience": "novice"}]')  # holding no profile is refused
     code, out, _ = cli("batch", "none.json", "-f", fmt, "-q")
-    assert code == 0 and out.startswith(
-        {"json": "[]", "csv": "row,name"}.get(fmt, "|" if fmt == "markdown" else "   row")
+    assert code == 1 and out.startswith(
+        {"json": "[", "csv": "row,name"}.get(fmt, "|" if fmt == "markdown" else "   row")
     ), out
 
 

@@ -441,8 +441,8 @@ def test_a_bad_index_url_is_a_usage_error(capsys):
     ("flag", "value", "message"),
     [
         ("--today", "30/11/2026", "expected a day as YYYY-MM-DD, got '30/11/2026'"),
-        ("--timeout", "0", "expected seconds between 0 and 3600, got '0'"),
-        ("--timeout", "nan", "expected seconds between 0 and 3600, got 'nan'"),
+        ("--timeout", "0", "expected a number of seconds over 0 and up to 3600, got '0'"),
+        ("--timeout", "nan", "expected a number of seconds over 0 and up to 3600, got 'nan'"),
     ],
 )
 def test_bad_options_are_one_line(capsys, flag, value, message):

@@ -185,11 +185,11 @@ def test_html_is_picked_by_extension(team: Path, tmp_path: Path):
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
-def test_an_empty_batch_still_makes_a_page(tmp_path: Path):
-    empty = tmp_path / "none.json"
-    empty.write_text("[]")  # a list of no profile: an empty file is refused (exit 2)
-    done = run_cli("batch", str(empty), "-f", "html", env=MINI_ENV)
-    assert done.returncode == 0 and block(done.stdout, "records") == []
+def test_a_batch_with_no_row_scored_still_makes_a_page(tmp_path: Path):
+    bad = tmp_path / "none.json"
+    bad.write_text('[{"audience": "novice"}]')  # holding no profile at all is refused (exit 2)
+    done = run_cli("batch", str(bad), "-f", "html", env=MINI_ENV)
+    assert done.returncode == 1 and [r["winner"] for r in block(done.stdout, "records")] == [None]
     assert "No profile could be scored." in done.stdout
 
 

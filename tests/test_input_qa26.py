@@ -196,10 +196,13 @@ def test_a_batch_with_no_row_scored_prints_no_winners_line(fmt: str):
     assert "winners" not in summary
 
 
-def test_an_empty_list_prints_only_the_count():
+def test_an_empty_list_is_refused_as_an_empty_file_is():
+    """It printed only the count, exit 0; an input that holds no profile is refused now
+    (test_reliability_qa28)."""
     Path("b.json").write_text("[]")
     code, out, err = cli("batch", "b.json")
-    assert (code, out, err) == (0, "", "batch: 0 rows: 0 scored, 0 failed\n")
+    message = "b.json: the input holds no profile (an empty list); put one profile or more in it"
+    assert (code, out, err) == (2, "", message + "\n")
 
 
 # -- a name given as a number reads the same in recommend and batch ---------------------------
@@ -268,7 +271,7 @@ PROFILE_ERRORS = [  # (file, text, the one line on stderr)
     (
         "nan.json",
         '{"name": NaN}',
-        "nan.json: NaN is not a JSON number; write a number, or quote it if it is text",
+        "nan.json:1:10: NaN is not a JSON number; write a number, or quote it if it is text",
     ),
     (
         "int.json",
@@ -295,9 +298,9 @@ PROFILE_ERRORS = [  # (file, text, the one line on stderr)
     (
         "on.yaml",
         "answers:\n  os: on\n",
-        'on.yaml:2:7: unknown option "yes" for question "os" (YAML reads an unquoted yes, no, on, '
-        "off, true or false as a boolean; quote it if it is an option id); valid values: linux, "
-        "macos, windows, wsl2",
+        'on.yaml:2:7: unknown option true (a boolean) for question "os" (YAML reads an unquoted '
+        "yes, no, on, off, true or false as a boolean; quote it if it is an option id); valid "
+        "values: linux, macos, windows, wsl2",
     ),
 ]
 
@@ -365,10 +368,12 @@ def test_a_description_that_is_not_text_is_that_rows_error():
 
 @pytest.mark.parametrize("text", ['[{"os": "linux"}', '[{"os": "linux"},\n'])
 def test_a_batch_json_cut_short_says_so(text: str):
-    """It said "Expecting ',' or ']' delimiter" (and "Expecting value") at the end of the file."""
+    """It said "Expecting ',' or ']' delimiter" (and "Expecting value") at the end of the file.
+    The row before the fault is written (test_reliability_qa28)."""
     Path("b.json").write_text(text)
     code, out, err = cli("batch", "b.json")
-    assert (code, out) == (2, "")
+    answers = [json.loads(line)["answers"] for line in out.splitlines()]
+    assert (code, answers) == (2, [{"os": "linux"}])
     assert err.endswith(
         "invalid JSON: it ends before every { and [ is closed (cut short?); close them\n"
     )

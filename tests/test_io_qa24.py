@@ -541,8 +541,9 @@ def test_rules_test_of_an_empty_directory_runs_nothing(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     done = run_cli("rules", "test", "empty", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == (
-        "recommender: no test cases in empty (cases live under `cases:`, e.g. in tests/*.yaml)\n"
+    assert done.stderr == (  # no rule file at all, said as for --rules (test_reliability_qa28)
+        "empty: holds no rule file (*.yaml or *.yml, here or in tests/); give the directory that "
+        "holds them\n"
     )
 
 

@@ -25,15 +25,18 @@ from recommender.probe.targets import TARGETS, resolve
         ),
         (
             ["probe", "--timeout", "0"],
-            "recommender: --timeout must be a number of seconds up to 3600, not 0",
+            "recommender: probe: argument --timeout: expected a number of seconds over 0 and up "
+            "to 3600, got '0' (see 'recommender probe --help')",
         ),
         (
             ["probe", "--timeout", "inf"],  # was taken: no bound on the probe at all
-            "recommender: --timeout must be a number of seconds up to 3600, not inf",
+            "recommender: probe: argument --timeout: expected a number of seconds over 0 and up "
+            "to 3600, got 'inf' (see 'recommender probe --help')",
         ),
         (
             ["probe", "--timeout", "nan"],
-            "recommender: --timeout must be a number of seconds up to 3600, not nan",
+            "recommender: probe: argument --timeout: expected a number of seconds over 0 and up "
+            "to 3600, got 'nan' (see 'recommender probe --help')",
         ),
         (
             ["probe", "--format", "xml"],

@@ -47,7 +47,7 @@ CASES = [
         "list.yaml",
         "- audience\n",
         "list.yaml:1:1: the top level must be a mapping with name:, answers:, description:; got a "
-        "list",
+        "list; a file of many profiles is scored by `recommender batch list.yaml`",
     ),
     (
         "answers-list.yaml",

@@ -89,6 +89,7 @@ def test_old_cache_files_are_pruned(base, tmp_path, monkeypatch):
     for i in range(4):
         overlay = tmp_path / f"overlay{i}"
         overlay.mkdir()
+        (overlay / "none.yaml").write_text("rules: []\n")  # an overlay holds a rule file
         overlays.append(str(overlay))
         load_rules_cached(*overlays)
     assert len(cache_files(base)) == 2
@@ -108,7 +109,10 @@ def test_a_write_cut_off_by_sigkill_leaves_no_temporary_file_for_good(base, tmp_
         (directory / name).write_text(kind)
         if kind != "live":
             os.utime(directory / name, (hour_ago, hour_ago))
-    load_rules_cached(str(tmp_path))  # a new overlay set: a cache file is written, then pruned
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "none.yaml").write_text("rules: []\n")
+    load_rules_cached(str(overlay))  # a new overlay set: a cache file is written, then pruned
     assert sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp")) == sorted(
         [names["live"], names["users"]]
     )

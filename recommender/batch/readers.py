@@ -1,8 +1,9 @@
 """Batch input: read profiles from YAML, JSON, JSONL or CSV as a stream of :class:`Row`.
 
 Each reader is listed in :data:`READERS` and gives an iterator of rows. A row that cannot be read
-becomes a Row with ``error`` set (the batch goes on); an input that is unusable as a whole (an
-empty one too, in every format) raises UserError (exit 2).
+becomes a Row with ``error`` set (the batch goes on); an input that is unusable as a whole (one
+that holds no profile too, in every format) raises UserError (exit 2), and so does one refused
+partway, after the rows before the fault (``batch.run`` scores and writes those).
 Every read is bounded (:mod:`recommender.fileio`): JSONL and CSV are read a line at a time, each
 line at most :data:`~recommender.fileio.MAX_LINE` bytes; a YAML or JSON document is at most
 :data:`~recommender.fileio.MAX_DOCUMENT` bytes and is turned into rows one profile at a time, so
@@ -32,6 +33,7 @@ from recommender.fileio import (
     MAX_DEPTH,
     MAX_DOCUMENT,
     MAX_LINE,
+    TOO_DEEP,
     JsonProblem,
     depth,
     json_decoder,
@@ -41,6 +43,7 @@ from recommender.fileio import (
     loads_json,
     not_utf8,
     open_input,
+    problem_at,
 )
 from recommender.rulebase import schema
 from recommender.rulebase.yamlio import Item, ItemStream, load_yaml
@@ -100,11 +103,15 @@ class Source:
         read = lines(self.stream, MAX_LINE, self.name)
         head: list[bytes | int] = []
         size = 0
-        for line in read:
-            head.append(line)
-            size += line if isinstance(line, int) else len(line)
-            if size >= FIRST_BLOCK:
-                break
+        endless = None  # a line with no end inside the first block: the lines before it are rows
+        try:
+            for line in read:
+                head.append(line)
+                size += line if isinstance(line, int) else len(line)
+                if size >= FIRST_BLOCK:
+                    break
+        except UserError as exc:
+            endless = exc
         _refuse_binary(head, self.name)
         _refuse_lone_cr(head, self.name)
         # from the first line: binary data after a text head counts from its start; a text line
@@ -119,10 +126,12 @@ class Source:
             if _not_text(line):
                 score += 1
                 if score >= NOT_TEXT:
-                    raise CutShort(_BINARY_FROM_HERE, self.name, number)
+                    raise UserError(_BINARY_FROM_HERE, self.name, number)
             elif score:
                 score = max(0, score - TEXT_CREDIT)
             yield line
+        if endless is not None:
+            raise endless
 
     def read(self, size: int = -1) -> bytes:
         """A piece of a whole document (YAML's parser pulls these); past MAX_DOCUMENT, refused."""
@@ -160,13 +169,6 @@ class Source:
             + TOO_BIG,
             self.name,
         )
-
-
-class CutShort(UserError):
-    """A line stream (JSONL, CSV) refused partway, where binary data begins: each line before it
-    is a profile of its own, so the rows read before it are still scored and written
-    (``batch.run``). A JSON or YAML document refused partway is one bad document: its rows go
-    no further than the blocks of 1,024 already written (none, for most documents)."""
 
 
 _BINARY_FROM_HERE = (
@@ -322,9 +324,10 @@ def _document_rows(
     """Rows from a whole document: a list of profiles, a mapping of name: answers, or one
     profile."""
     if kind == "sequence":
-        return _item_rows(items, source)
+        return at_least_one(_item_rows(items, source), _holds_none("an empty list"), source.name)
     if kind == "mapping":
-        return _mapping_rows(items, source, questions)
+        rows = _mapping_rows(items, source, questions)
+        return at_least_one(rows, _holds_none("an empty mapping"), source.name)
     raise UserError(
         "expected a list of profiles or a mapping of name: answers, got "
         f"{schema.document(value, 'an empty document')}",
@@ -442,7 +445,6 @@ def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     yield from _document_rows(doc.kind, doc.items(), doc.value, source, questions)
 
 
-_TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
 _SPACE = re.compile(r"[ \t\n\r]*")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _SCALAR = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s,\]}]+')
@@ -513,16 +515,30 @@ class JsonItems:
             value, self.at = _JSONL.raw_decode(self.text, self.at)
         except json.JSONDecodeError as exc:
             raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
-        except (JsonProblem, RecursionError) as exc:
-            self.at = self._skip(start)
-            problem = exc.message if isinstance(exc, JsonProblem) else _TOO_DEEP
-            return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {problem}")
+        except JsonProblem as exc:
+            return self._refused(key, pos, start, exc)
+        except RecursionError:
+            return self._refused(key, pos, start, JsonProblem(TOO_DEEP))
         opened = self.text.count("[", start, self.at) + self.text.count("{", start, self.at)
         if opened > MAX_DEPTH and depth(value) > MAX_DEPTH:
-            return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {_TOO_DEEP}")
+            return self._refused(key, pos, start, JsonProblem(TOO_DEEP))
         if key == "name" and _number(value):  # one profile's name: the number as written
             return Item(key, self.text[start : self.at], pos)
         return Item(key, written_name(value, self.text[start : self.at]), pos)
+
+    def _refused(
+        self, key: str | None, pos: tuple[int, int], start: int, problem: JsonProblem
+    ) -> Item:
+        """The item at ``start``, refused: located where the number or the nesting refused is
+        (looked for in the item alone: a document of many bad items is read once), and passed
+        over."""
+        end = self._skip(start)
+        at = problem_at(self.text, problem, _JSONL, start, end)
+        if at >= 0:
+            self.at = at
+            pos = self._pos()
+        self.at = end
+        return Item(key, None, pos, f"{self.name}:{pos[0]}:{pos[1]}: {problem.message}")
 
     def _skip(self, start: int) -> int:
         """The end of the value at ``start``, found by brackets and strings alone."""
@@ -592,18 +608,30 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
 
 def read_jsonl_input(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """:func:`read_jsonl`, with an input that holds no profile (0 bytes, blank lines only, an
-    empty pipe) refused as a whole, as an empty JSON or CSV input is: a run of 0 rows that exits
-    0 hid a wrong file or a producer that failed. The first row is read now; the rest are
-    chained, not re-yielded, so no frame is added per row."""
-    rows = read_jsonl(source, questions)
+    empty pipe) refused as a whole (:func:`at_least_one`)."""
+    return at_least_one(read_jsonl(source, questions), EMPTY_JSONL, source.name)
+
+
+EMPTY_JSONL = (
+    "the input is empty; expected one profile per line, each a JSON object such as "
+    '{"name": ..., "answers": {...}}'
+)
+
+
+def at_least_one(rows: Iterator[Row], problem: str, name: str) -> Iterator[Row]:
+    """``rows``, or UserError(``problem``) when there is none, in every input format: a run of
+    0 rows that exits 0 hid a wrong file, a producer that failed (an empty pipe, a CSV writer
+    that wrote its header and died) or a filter that let nothing through, and a header-only
+    CSV or ``[]`` exited 0 where an empty JSONL was refused. The first row is read now; the
+    rest are chained, not re-yielded, so no frame is added per row."""
     first = next(rows, None)
     if first is None:
-        raise UserError(
-            "the input is empty; expected one profile per line, each a JSON object such as "
-            '{"name": ..., "answers": {...}}',
-            source.name,
-        )
+        raise UserError(problem, name)
     return chain((first,), rows)
+
+
+def _holds_none(what: str, fix: str = "put one profile or more in it") -> str:
+    return f"the input holds no profile ({what}); {fix}"
 
 
 def _too_long(length: int) -> str:
@@ -614,6 +642,12 @@ def _too_long(length: int) -> str:
 
 
 def read_csv(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
+    """:func:`csv_rows`; a header with no row under it is refused (:func:`at_least_one`)."""
+    problem = _holds_none("a header and no row under it", "add a row per profile")
+    return at_least_one(csv_rows(source, questions), problem, source.name)
+
+
+def csv_rows(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     """A header with a column per question (and optionally ``name``); multi answers as ``a;b``.
 
     A line that is not UTF-8 or is over MAX_LINE, and a row the csv module cannot read (a bare
@@ -711,7 +745,7 @@ def _miscounted(cells: int, columns: int) -> str:
         if cells > columns
         else "leave a question unanswered with an empty cell (x,,), not no cell"
     )
-    return f"the row has {cells} cell{'s' * (cells != 1)}, the header has {columns}; {fix}"
+    return f"the row has {cells:,} cell{'s' * (cells != 1)}, the header has {columns:,}; {fix}"
 
 
 def _name_cell(header: list[str], cells: list[str] | None) -> str | None:

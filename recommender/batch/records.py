@@ -8,6 +8,7 @@ import functools
 from typing import Any
 
 from recommender.batch.run import Item
+from recommender.render.terminal import printable
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.decide import points
 from recommender.scoring.result import (
@@ -101,13 +102,15 @@ def neutral(text: str) -> str:
     """User text made inert in a spreadsheet, as OWASP advises for CSV: a cell that would start a
     formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``) gets a leading ``'``. A lone CR
     becomes a newline: the csv module quotes a field for a newline but not for a CR, and an
-    unquoted CR splits the row for whoever reads the file. A NUL shows as ``\\x00``, as the
-    terminal shows it: many CSV readers stop at one ("line contains NUL")."""
+    unquoted CR splits the row for whoever reads the file. Every other control character shows
+    as an escape, as on the terminal (:func:`~recommender.render.terminal.printable`): a NUL
+    stops many CSV readers ("line contains NUL"), and an ESC or a bidi override in a name went
+    raw into ``batch -f csv`` on a terminal, a command to it (colours, the title, text hidden)."""
     if text.startswith(FORMULA_STARTS):
         text = "'" + text
-    if "\x00" in text:
-        text = text.replace("\x00", "\\x00")
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if text.isprintable() else printable(text)  # the test in C: 1 us a row less
 
 
 def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any, Protocol
 
-from recommender.batch.readers import CutShort, Row, locate
+from recommender.batch.readers import Row, locate
 from recommender.errors import UserError
 from recommender.rulebase.conditions import Facts
 from recommender.rulebase.model import RuleBase
@@ -201,14 +201,16 @@ def _key(qid: str, value: Any) -> tuple[Any, ...] | None:
 
 
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    """Blocks of ``size`` rows. A line stream refused partway (:class:`CutShort`) ends after a
-    last block of the rows read before it, so those are scored and written too: up to a block
-    of them were lost."""
+    """Blocks of ``size`` rows. An input refused partway (binary data in a line stream, a line
+    with no end, a document cut short or followed by a second one) ends after a last block of
+    the rows read before it, so every one of those is scored and written too, in every format:
+    up to a block of them were lost, and a document's first 1,024 rows went out or not by
+    their count."""
     while True:
         block: list[Row] = []
         try:
             block.extend(islice(rows, size))  # on an error, the rows read so far stay in block
-        except CutShort:
+        except UserError:
             if block:
                 yield block
             raise

@@ -39,26 +39,28 @@ def verdict(item: Item, rules: RuleBase) -> str:
 
 
 def summary_lines(summary: Summary, rules: RuleBase) -> list[str]:
-    """rows scored/failed, winner counts, ties, the rules that fired most."""
-    wins = [f"{name_of(f, rules)} {n:,}" for f, n in summary.winners.most_common()]
-    wins += [f"tie {summary.ties:,}"] + ([f"no fit {summary.no_fit:,}"] if summary.no_fit else [])
-    undecided = summary.levels["none"]
-    wins += [f"no recommendation {undecided:,}"] if undecided else []
+    """rows scored/failed, winner counts, ties, the rules that fired most. A count of 0 is not
+    listed ("tie 0", "clear 0" counted nothing), but for the first line's: "0 failed" is news."""
+    wins = [(name_of(f, rules), n) for f, n in summary.winners.most_common()]
+    wins += [("tie", summary.ties), ("no fit", summary.no_fit)]
+    wins += [("no recommendation", summary.levels["none"])]
+    levels = [(level, summary.levels[level]) for level in LEVELS]
     out = [f"batch: {summary.rows:,} rows: {summary.scored:,} scored, {summary.failed:,} failed"]
-    if summary.scored:  # with no row scored, "winners: tie 0" counted nothing
-        out.append("winners: " + " · ".join(wins))
-        levels = [f"{level} {summary.levels[level]:,}" for level in LEVELS]
-        out.append("confidence: " + " · ".join(levels))
+    if summary.scored:
+        out.append("winners: " + _counts(wins))
+        out.append("confidence: " + _counts(levels))
     if summary.unusable:
         unusable = summary.unusable.most_common()
-        out.append(
-            "winners not usable on this machine (--probe): "
-            + " · ".join(f"{name_of(f, rules)} {n:,}" for f, n in unusable)
-        )
+        named = [(name_of(f, rules), n) for f, n in unusable]
+        out.append("winners not usable on this machine (--probe): " + _counts(named))
     top = summary.top_rules(rules)
     if top:
-        out.append("rules fired most: " + " · ".join(f"{rid} {n:,}" for rid, n in top))
+        out.append("rules fired most: " + _counts(top))
     return [one_line(line) for line in out]  # an overlay's framework name is free text
+
+
+def _counts(counts: list[tuple[str, int]]) -> str:
+    return " · ".join(f"{what} {n:,}" for what, n in counts if n)
 
 
 class JsonlWriter:

@@ -8,6 +8,7 @@ import os
 import sys
 from typing import Any
 
+from recommender.commands._args import seconds
 from recommender.commands._output import add_output_arguments, chosen_format, emit
 from recommender.errors import ExitCode, Terminated, UserError, install_hint
 
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--refresh", action="store_true", help="ignore the cache and probe again")
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=seconds(MAX_TIMEOUT),
         metavar="S",
         help="hard limit in seconds for each framework's probe (default 60, or 300 with --deep)",
     )
@@ -54,10 +55,6 @@ def run(args: argparse.Namespace) -> int:
     128 + signum.
     """
     args.format = chosen_format(args, FORMATS, "table")
-    if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT:  # inf and nan too
-        raise UserError(
-            f"--timeout must be a number of seconds up to {MAX_TIMEOUT:g}, not {args.timeout:g}"
-        )
     try:
         text = _cluster(args) if args.ray is not None else _machine(args)
     except Terminated as stop:  # the children's trees were ended on the way here

@@ -10,6 +10,7 @@ import argparse
 from datetime import UTC
 from typing import TYPE_CHECKING
 
+from recommender.commands._args import seconds
 from recommender.commands._output import add_output_arguments
 from recommender.fileio import given
 
@@ -39,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=_seconds,
+        type=seconds(3600),
         default=TIMEOUT,
         metavar="SECONDS",
         help=f"give up on the index after this long in all (default {TIMEOUT:g})",
@@ -76,13 +77,3 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}") from None
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 3600, got {text!r}")
-    return value

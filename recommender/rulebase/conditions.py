@@ -215,7 +215,7 @@ def _compile_key(
             errors.append(UserError(f"{question}: expected an option id, got {v!r}", file, *where))
         elif question in options and v not in valid:
             hint = unquoted(given) + did_you_mean(v, valid)
-            message = f'unknown option "{v}" for question "{question}"{hint}'
+            message = f'unknown option {option_named(given, v)} for question "{question}"{hint}'
             errors.append(UserError(message, file, *where))
         else:
             clean.append(v)
@@ -286,6 +286,13 @@ def _compile_probe(
     if not parts:
         return Always()
     return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+def option_named(given: Any, item: str) -> str:
+    """How an unknown option is named in a message: as written, but a boolean (YAML's unquoted
+    ``on``, JSON's ``true``) as the boolean it was read as, not as the "yes" it stands for: a
+    JSON row said 'unknown option "yes"' of a ``true`` nobody wrote as "yes"."""
+    return f"{str(given).lower()} (a boolean)" if isinstance(given, bool) else f'"{item}"'
 
 
 def unquoted(value: Any) -> str:

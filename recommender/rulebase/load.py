@@ -80,7 +80,10 @@ def shipped_rules_dir() -> Path:
 
 def rule_files(directory: Path, cases: bool = True) -> list[Path]:
     """The YAML files (``*.yaml``, ``*.yml``) of one rules directory, definitions first, then
-    (``cases``) the tests. A directory that cannot be read is an error, never an empty one.
+    (``cases``) the tests. A directory that cannot be read is an error, never an empty one; so
+    is one that holds no rule file, here or in its ``tests/``: ``--rules DIR`` naming the folder
+    above the rules, or rules saved as ``.YAML`` or ``.json``, was an empty overlay, every
+    recommendation the shipped one, exit 0.
 
     Without ``cases`` the tests are left unread, but they are still the overlay's: each counts
     as an input, so that no ``-o`` replaces one (only ``rules test`` reads them)."""
@@ -93,12 +96,23 @@ def rule_files(directory: Path, cases: bool = True) -> list[Path]:
         yaml_files(directory),
         key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
     )
+    try:
+        tests = sorted(yaml_files(directory / "tests"))
+    except UserError:
+        if cases:
+            raise
+        tests = []  # tests/ is not read: no error of its own
+    if not main and not tests:
+        raise UserError(NO_RULE_FILE, str(directory))
     if not cases:
-        with contextlib.suppress(UserError):  # tests/ is not read: no error of its own
-            for path in yaml_files(directory / "tests"):
-                count_as_input(path)
-    tests = sorted(yaml_files(directory / "tests")) if cases else []
-    return [*main, *tests]
+        for path in tests:
+            count_as_input(path)
+    return [*main, *tests] if cases else main
+
+
+NO_RULE_FILE = (
+    "holds no rule file (*.yaml or *.yml, here or in tests/); give the directory that holds them"
+)
 
 
 def _not_a_directory(path: Path) -> str:

@@ -17,7 +17,7 @@ import yaml
 from recommender.errors import UserError, did_you_mean
 from recommender.fileio import STDIN, JsonProblem, loads_json, read_text, shown_name
 from recommender.rulebase import schema
-from recommender.rulebase.conditions import unquoted, yes_no
+from recommender.rulebase.conditions import option_named, unquoted, yes_no
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.yamlio import load_yaml
 from recommender.values import Value, frozen
@@ -103,7 +103,7 @@ def _option_id(q: Question, given: Any) -> str:
         item = YES_NO.get(item.strip().lower(), item)
     if item not in q.option_ids:
         raise ValueError(
-            f'unknown option "{item}" for question "{q.id}"{unquoted(given)}'
+            f'unknown option {option_named(given, item)} for question "{q.id}"{unquoted(given)}'
             f"{did_you_mean(item, q.option_ids)}"
         )
     return item
@@ -219,12 +219,15 @@ def _located_by_yaml(path: str, text: str, problem: str) -> None:
 
 def load_profile(path: str, rules: RuleBase) -> Profile:
     """Read ``{name: ..., answers: {...}}`` from YAML or JSON and check every answer."""
-    doc = read_profile_file(path)
+    try:
+        doc = read_profile_file(path)
+    except UserError as exc:
+        raise _many(exc, path) from None
     path = shown_name(path)
     _no_stray_answers(doc, rules, path)
     problems = schema.check(doc, schema.PROFILE, path, "profile")
     if problems:
-        raise problems[0]
+        raise _many(problems[0], path, isinstance(doc, list))
     answers = doc.get("answers") or {}
     if not isinstance(answers, dict):
         pos = doc.at("answers") if hasattr(doc, "at") else (None, None)
@@ -238,6 +241,20 @@ def load_profile(path: str, rules: RuleBase) -> Profile:
         str(name) if name is not None else _name_of_file(path),
         normalize_answers(answers, rules, path, answers),
     )
+
+
+BATCH_FILES = (".csv", ".jsonl", ".ndjson")  # files of many profiles, which batch reads
+
+
+def _many(error: UserError, path: str, many: bool = False) -> UserError:
+    """``error``, with the fix when the file is one of many profiles (a list, a CSV, JSON Lines)
+    given as one: ``--profile team.csv`` said only "the top level must be a mapping", and a
+    JSONL file "did not find expected <document start>"."""
+    if error.line is None or not (many or path.lower().endswith(BATCH_FILES)):
+        return error  # not read as a profile at all (a link loop, over the size limit)
+    command = "recommender batch" + ("" if path in ("-", STDIN) else f" {path}")
+    message = f"{error.message}; a file of many profiles is scored by `{command}`"
+    return UserError(message, error.file, error.line, error.col)
 
 
 def _no_stray_answers(doc: Any, rules: RuleBase, path: str) -> None:

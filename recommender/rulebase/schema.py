@@ -378,7 +378,8 @@ def _check_value(
 ) -> None:
     if field.many:
         if not isinstance(value, list):
-            errors.append(UserError(f"{what}: expected a list", file, *where))
+            problem = f"{what}: expected a list, got {kind_name(value)}"
+            errors.append(UserError(problem, file, *where))
             return
         for i, item in enumerate(value):
             item_where = value.at(i) if isinstance(value, Seq) else where
@@ -404,7 +405,7 @@ def _check_one(
     if isinstance(kind, MappingOf):
         if not isinstance(value, dict):
             errors.append(
-                UserError(f"{what}: expected a mapping, got {type(value).__name__}", file, *where)
+                UserError(f"{what}: expected a mapping, got {kind_name(value)}", file, *where)
             )
             return
         for key, item in value.items():
