@@ -189,6 +189,7 @@ def test_a_line_with_no_end_keeps_the_rows_before_it(tmp_path: Path):
         "    os.write(1, block)\n"
     )
     writer = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    assert writer.stdout is not None
     try:
         done = run_cli(
             "batch", "-", "--input-format", "jsonl", "-f", "csv", "-q", stdin=writer.stdout.fileno()

@@ -284,18 +284,17 @@ def test_a_tie_the_lean_makes_changes_when_only_the_lean_is_left(tmp_path: Path)
     between them, which is no recommendation: a what-if, though both name no winner and every
     framework. The oracle above compared (winner, tie) alone and failed on this base (hypothesis
     seed 201955220761003252672972521584551258341)."""
-    yes_no = {"kind": "yes_no", "options": ["yes", "no"]}
-    base = (
+    yes_no: dict[str, Any] = {"kind": "yes_no", "options": ["yes", "no"]}
+    said = {"because": "b", "source": "s"}
+    rules = write_base(
+        tmp_path,
         [{"id": "q0", **yes_no}, {"id": "q1", **yes_no}],
         [
-            {"id": "r0", "when": {"q0": "yes"}, "score": {"tensorflow": -3}, "lean": True},
-            {"id": "r1", "when": {"q0": "no"}, "dealbreaker": ["tensorflow"]},
-            {"id": "r2", "when": {"q0": "yes"}, "score": {"tensorflow": 3}},
+            {"id": "r0", "when": {"q0": "yes"}, "score": {"tensorflow": -3}, "lean": True, **said},
+            {"id": "r1", "when": {"q0": "no"}, "dealbreaker": ["tensorflow"], **said},
+            {"id": "r2", "when": {"q0": "yes"}, "score": {"tensorflow": 3}, **said},
         ],
     )
-    for rule in base[1]:
-        rule |= {"because": "b", "source": "s"}
-    rules = write_base(tmp_path, *base)
     rec = rank(normalize_answers({"q0": "yes"}, rules), rules)
     changes = [(c.change, c.answer, c.winner, c.tie, c.undecided) for c in rec.what_would_change]
     assert (rec.winner, rec.tie, rec.confidence) == (None, FRAMEWORKS, "close")

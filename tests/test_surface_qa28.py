@@ -362,7 +362,9 @@ def test_the_report_headline_isolates_the_library_and_the_title_the_profile(mini
     assert shown_text(page, "headline") == (
         f"Recommended: {FSI}{RLO}Evil FW{PDI} with {FSI}{RLO}Evil Lib{PDI}"
     )
-    title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))  # type: ignore[union-attr]
+    found = re.search(r"<title>(.*?)</title>", page)
+    assert found is not None
+    title = html.unescape(found.group(1))
     assert title.endswith(f" for {FSI}{RLO}lab{PDI}")
 
 
