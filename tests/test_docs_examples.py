@@ -1,20 +1,21 @@
 """The README and docs/*.md show real output of real commands: this runs them and compares.
 
-Every fenced block in README.md and docs/*.md with a line ``$ ... recommender ...`` is a *command
-block*. Its ``$ `` lines are commands; the lines under each, up to the next ``$ `` line, are what the
-command prints (stdout and stderr on one pipe, unbuffered, so in the order a terminal shows them). Each block is run for
-real, in order per Markdown file, with ``bash -c`` in a scratch copy of the checkout's ``recommender/``,
-``rules/``, ``examples/`` and ``docs/examples/`` (so paths print as in the repository root), where
-``recommender`` is ``python -m recommender`` on that copy (and ``python3`` this interpreter), with ``COLUMNS=80``, a private
-``RECOMMENDER_STATE_DIR``, ``RECOMMENDER_CACHE_DIR`` and ``HOME``, and no ``RECOMMENDER_RULES``.
+Every fenced block in README.md and docs/*.md with a line ``$ ... recommender ...`` is a
+*command block*. Its ``$ `` lines are commands; the lines under each, up to the next ``$ `` line,
+are what the command prints (stdout and stderr on one pipe, unbuffered, so in the order a terminal
+shows them). Each block is run for real, in order per Markdown file, with ``bash -c`` in a scratch
+copy of the checkout's ``recommender/``, ``rules/``, ``examples/`` and ``docs/examples/`` (so paths
+print as in the repository root), where ``recommender`` is ``python -m recommender`` on that copy
+and ``python3`` this interpreter, with ``COLUMNS=80``, a private ``RECOMMENDER_STATE_DIR``,
+``RECOMMENDER_CACHE_DIR`` and ``HOME``, and no ``RECOMMENDER_RULES``.
 
 The conventions, the only ones the comparison knows:
 
 - ``$ cat FILE`` defines FILE: the lines shown under it are written to it (parent folders made);
 - ``$ echo $?`` prints the exit status of the command before it;
-- a line that is exactly ``...`` in the shown output means "lines omitted here" (none or more); it is
-  the one elision marker. Every other line must equal the real line exactly, except trailing blanks,
-  which Markdown cannot show and which are dropped on both sides;
+- a line that is exactly ``...`` in the shown output means "lines omitted here" (none or more):
+  the one elision marker. Every other line must equal the real line exactly, except trailing
+  blanks, which Markdown cannot show and which are dropped on both sides;
 - an HTML comment on the line(s) just before the fence says how to treat the block:
   ``<!-- docs-test: skip (WHY) -->``: not run, counted, WHY required (machine-specific output:
   probe results, timings, a Ray cluster, the network, a terminal);
@@ -25,8 +26,8 @@ The conventions, the only ones the comparison knows:
 
 A command block without a marker is always run: one whose output cannot be reproduced fails, so it
 must be fixed or marked. ``test_flags_exist`` checks every ``recommender`` command, subcommand and
-``--flag`` the Markdown names against the real ``--help``, and ``test_paths_exist`` every repository
-path it names.
+``--flag`` the Markdown names against the real ``--help`` (a benchmark's against its argparse
+declarations), and ``test_paths_exist`` every repository path it names.
 """
 
 from __future__ import annotations
@@ -36,20 +37,24 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from recommender.values import frozen
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^(```+|~~~+)")
-MARKER = re.compile(r"^<!-- docs-test: (skip \((?P<why>[^)]+)\)|file (?P<file>\S+)|env (?P<env>\w+=\S*)) -->$")
+MARKER = re.compile(
+    r"^<!-- docs-test: "
+    r"(skip \((?P<why>[^)]+)\)|file (?P<file>\S+)|env (?P<env>\w+=\S*)) -->$"
+)
 ELIDED = "..."
 COPIED = ("recommender", "rules", "examples", "docs/examples")
 
 
-@dataclass
+@frozen
 class Block:
     page: Path
     line: int  # the opening fence, 1-based
@@ -151,7 +156,8 @@ def matches(shown: list[str], real: list[str]) -> bool:
         return False
     at, stop = len(first), len(real) - len(last)
     for part in middle:  # leftmost-first is exact for a pattern whose only wildcard is "..."
-        hit = next((k for k in range(at, stop - len(part) + 1) if real[k : k + len(part)] == part), None)
+        ends = range(at, stop - len(part) + 1)
+        hit = next((k for k in ends if real[k : k + len(part)] == part), None)
         if hit is None:
             return False
         at = hit + len(part)
@@ -238,14 +244,25 @@ def _run_block(b: Block, work: Path) -> list[str]:
         want = [t.rstrip() for t in shown]
         if not matches(want, real):
             failures.append(
-                f"{b.where}: $ {command}\n--- shown\n" + "\n".join(want) + "\n--- real\n" + "\n".join(real)
+                f"{b.where}: $ {command}\n--- shown\n{chr(10).join(want)}\n"
+                f"--- real\n{chr(10).join(real)}"
             )
     return failures
 
 
 # --- what the prose names must exist -----------------------------------------------------------
 
-COMMANDS = ("recommend", "batch", "ask", "explain", "rules", "probe", "questions", "schema", "compare")
+COMMANDS = (
+    "recommend",
+    "batch",
+    "ask",
+    "explain",
+    "rules",
+    "probe",
+    "questions",
+    "schema",
+    "compare",
+)
 RULES_SUB = ("list", "show", "validate", "lint", "test", "freshness")
 
 
@@ -288,7 +305,7 @@ def _invocations(text: str) -> list[list[str]]:
             words = piece.split()
             if "recommender" in words:
                 words = words[words.index("recommender") + 1 :]
-            elif not (words and words[0] in COMMANDS and len(words) > 1 and words[1].startswith("-")):
+            elif not (words[:1] and words[0] in COMMANDS and words[1:2] and words[1][0] == "-"):
                 continue
             out.append(words)
     return out
@@ -317,7 +334,8 @@ def test_flags_exist(page, helps):
         if key is None:
             wrong.append(f"recommender {' '.join(words)}: no command {first!r}")
             continue
-        if key == ("rules",) and len(words) > 1 and words[1] not in RULES_SUB and words[1][:1].isalpha():
+        sub = words[1] if len(words) > 1 else ""
+        if key == ("rules",) and sub not in RULES_SUB and sub[:1].isalpha():
             wrong.append(f"recommender {' '.join(words)}: no rules subcommand {words[1]!r}")
         for w in words:
             flag = w.split("=", 1)[0]
