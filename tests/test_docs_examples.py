@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pytest
 
-from recommender.values import frozen
+from recommender.values import Value, frozen
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -55,7 +55,7 @@ COPIED = ("recommender", "rules", "examples", "docs/examples")
 
 
 @frozen
-class Block:
+class Block(Value):
     page: Path
     line: int  # the opening fence, 1-based
     body: list[str]
