@@ -305,8 +305,10 @@ def _invocations(text: str) -> list[list[str]]:
             words = piece.split()
             if "recommender" in words:
                 words = words[words.index("recommender") + 1 :]
-            elif not (words[:1] and words[0] in COMMANDS and words[1:2] and words[1][0] == "-"):
-                continue
+            elif not (words[:1] and words[0] in COMMANDS and words[1:2]):
+                continue  # a lone `recommend` in prose
+            elif words[0] != "rules" and words[1][0] != "-":
+                continue  # `ask the team`: prose in code font, not a command line
             out.append(words)
     return out
 
