@@ -293,6 +293,7 @@ def helps() -> dict[tuple[str, ...], set[str]]:
 def _mentions(text: str) -> list[str]:
     """Command lines the Markdown shows: ``$ `` lines and inline code naming a command."""
     found = [t[2:] for t in text.splitlines() if t.startswith("$ ")]
+    found += [t for t in text.splitlines() if re.match(r"(\w+=\S+ )*recommender ", t)]  # usage
     found += re.findall(r"`([^`\n]+)`", text)
     return found
 
@@ -301,7 +302,7 @@ def _invocations(text: str) -> list[list[str]]:
     """The word lists after ``recommender`` (or a bare command name at the start of inline code)."""
     out = []
     for line in _mentions(text):
-        for piece in re.split(r"[|;&]|\$\(", line):
+        for piece in re.split(r"[|;&]|\$\(", line.split(" #")[0]):
             words = piece.split()
             if "recommender" in words:
                 words = words[words.index("recommender") + 1 :]
@@ -340,9 +341,9 @@ def test_flags_exist(page, helps):
         if key == ("rules",) and sub not in RULES_SUB and sub[:1].isalpha():
             wrong.append(f"recommender {' '.join(words)}: no rules subcommand {words[1]!r}")
         for w in words:
-            flag = w.split("=", 1)[0]
-            if re.fullmatch(r"--[a-z][\w-]*|-[a-zA-Z]", flag) and flag not in helps[key]:
-                wrong.append(f"recommender {' '.join(words)}: {' '.join(key)} has no {flag}")
+            for flag in re.findall(r"^\[?(--[a-z][\w-]*|-[a-zA-Z])(?![\w-])", w):
+                if flag not in helps[key]:
+                    wrong.append(f"recommender {' '.join(words)}: {' '.join(key)} has no {flag}")
     for script, words in re.findall(r"(benchmarks/\w+\.py)((?: +[^ `$|;]+)*)", text):
         declared = _script_flags(script)
         for w in words.split():
