@@ -282,11 +282,14 @@ def _help(*words: str) -> str:
 
 @pytest.fixture(scope="module")
 def helps() -> dict[tuple[str, ...], set[str]]:
-    """Each command's flags, from its real ``--help``."""
+    """Each command's flags, from its real ``--help``, and its formats as ``--format=NAME``."""
     out: dict[tuple[str, ...], set[str]] = {}
     keys = [(c,) for c in COMMANDS] + [("rules", s) for s in RULES_SUB]
     for key in keys:
-        out[key] = set(re.findall(r"(?<![\w-])(--[a-z][\w-]*|-[a-zA-Z])\b", _help(*key)))
+        text = _help(*key)
+        out[key] = set(re.findall(r"(?<![\w-])(--[a-z][\w-]*|-[a-zA-Z])\b", text))
+        formats = re.search(r"--format \{([^}]*)\}", text)
+        out[key] |= {f"--format={f}" for f in formats[1].split(",")} if formats else set()
     return out
 
 
@@ -308,7 +311,7 @@ def _invocations(text: str) -> list[list[str]]:
                 words = words[words.index("recommender") + 1 :]
             elif not (words[:1] and words[0] in COMMANDS and words[1:2]):
                 continue  # a lone `recommend` in prose
-            elif words[0] != "rules" and words[1][0] != "-":
+            elif words[0] != "rules" and not any(w[0] == "-" for w in words[1:]):
                 continue  # `ask the team`: prose in code font, not a command line
             out.append(words)
     return out
@@ -344,6 +347,9 @@ def test_flags_exist(page, helps):
             for flag in re.findall(r"^\[?(--[a-z][\w-]*|-[a-zA-Z])(?![\w-])", w):
                 if flag not in helps[key]:
                     wrong.append(f"recommender {' '.join(words)}: {' '.join(key)} has no {flag}")
+        for value in re.findall(r"(?:-f|--format)[ =](\w+)", " ".join(words)):
+            if f"--format={value}" not in helps[key]:
+                wrong.append(f"recommender {' '.join(words)}: {' '.join(key)} writes no {value}")
     for script, words in re.findall(r"(benchmarks/\w+\.py)((?: +[^ `$|;]+)*)", text):
         declared = _script_flags(script)
         for w in words.split():
