@@ -410,3 +410,46 @@ def test_paths_exist(page):
         if "://" not in link and not (page.parent / link).exists():
             missing.append(link)
     assert not missing, f"{page.relative_to(ROOT)} names missing paths: {sorted(missing)}"
+
+
+DOTTED = re.compile(r"`(recommender(?:\.\w+)+)")
+
+
+RESOLVE = """
+import importlib, sys
+for name in sys.argv[1:]:
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            found = getattr(found, attr, RESOLVE)
+        break
+    else:
+        found = RESOLVE
+    if found is RESOLVE:
+        print(name)
+"""
+
+
+def _unresolved(names: list[str]) -> list[str]:
+    """The dotted names that are neither a module nor something in one. In a child: importing
+    ``recommender.__main__`` takes the stop signals, which this process must keep."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECOMMENDER_")}
+    env["PYTHONPATH"] = str(ROOT)
+    code = "RESOLVE = object()\n" + RESOLVE
+    done = subprocess.run(
+        [sys.executable, "-c", code, *names], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_dotted_names_exist(page):
+    """Every ``recommender.x.y`` the page names is a module or something in one."""
+    text = page.read_text(encoding="utf-8")
+    missing = _unresolved(sorted(set(DOTTED.findall(text))))
+    assert not missing, f"{page.relative_to(ROOT)} names missing modules or objects: {missing}"
