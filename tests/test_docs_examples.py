@@ -132,11 +132,13 @@ def test_markers_are_well_formed_and_used():
 
 
 def test_counts():
-    """The inventory the report states; it changes when a block is added, marked or unmarked."""
+    """The inventory, pinned: a new skip marker is a decision to state here, never a quiet way
+    around a drift (16: four usage lists, three probe or Ray outputs, six that need the network or a
+    local server, three lint runs with timings)."""
     checked = [b.where for b in COMMAND_BLOCKS if not b.skip]
-    skipped = [b.where for b in COMMAND_BLOCKS if b.skip]
+    skipped = [f"{b.where} ({b.skip})" for b in COMMAND_BLOCKS if b.skip]
     print(f"docs command blocks: {len(checked)} checked, {len(skipped)} skipped")
-    assert len(checked) >= 20
+    assert (len(checked), len(skipped)) == (22, 16), "\n".join(skipped)
 
 
 def matches(shown: list[str], real: list[str]) -> bool:
