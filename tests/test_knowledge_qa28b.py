@@ -1,0 +1,61 @@
+"""Knowledge QA 28b (2026-12-01): facts that went stale or were never right, in areas the first
+knowledge pass of the day did not cover (docs/knowledge.md, "Knowledge QA 28b"). Each check reads
+the shipped rules through the JSON record, as `recommend --format json` prints it."""
+
+from __future__ import annotations
+
+from knowledge_support import RULES, points, reasons, run, scores
+
+# -- multi-node training: Keras 3 does not train multi-worker on TensorFlow ----------------------
+KERAS3_CLUSTER = {
+    "audience": "production",
+    "team_knows": ["tensorflow"],
+    "existing_code": "keras3",
+    "hardware": "nvidia_gpu",
+    "os": "linux",
+    "parallelism": "multi_node",
+}
+
+
+def test_keras3_code_on_a_gpu_cluster_goes_to_keras_on_the_jax_backend():
+    """It was TensorFlow + Keras 3, 7 vs 4, though Keras 3's fit() does not run under
+    MultiWorkerMirroredStrategy (keras-team/keras#20585) and its TF distribution code is a
+    prototype; keras.distribution trains it across hosts on the JAX backend."""
+    d = run(KERAS3_CLUSTER)
+    assert d["winner"] == "jax"
+    assert scores(d) == {"jax": 5.0, "tensorflow": 4.0, "pytorch": 4.0}
+    assert d["companion"]["name"] == "Keras 3 (JAX backend)"
+    p = points(d)
+    assert p["jax"]["multi-node-keras3"] == 3
+    assert p["tensorflow"]["multi-node-keras3"] == -2
+    assert "multi-node" not in p["tensorflow"]
+    assert "keras.distribution" in reasons(d, "jax")["multi-node-keras3"]
+
+
+def test_the_multi_node_reason_no_longer_credits_tensorflow_for_clusters():
+    """`multi-node` gave TensorFlow +1 for 'tf.distribute has multi-worker strategies too'."""
+    rule = next(r for r in RULES.rules if r.id == "multi-node")
+    assert dict(rule.score) == {"jax": 2, "pytorch": 2}
+    text = " ".join(rule.because.split())
+    assert "Keras 3 (TF's Keras since 2.16) does not train under MultiWorkerMirroredStrategy" in text
+    assert "on TensorFlow a cluster means Keras 2 (tf_keras) or a hand-written training loop" in text
+    assert "keras-team/keras#20585" in rule.source
+
+
+def test_keras2_code_on_a_gpu_cluster_stays_on_tensorflow():
+    """A guard: tf_keras still trains under MultiWorkerMirroredStrategy (kubeflow/trainer#2319),
+    and Keras 2 code runs on TensorFlow only."""
+    d = run({**KERAS3_CLUSTER, "existing_code": "keras2"})
+    assert d["winner"] == "tensorflow"
+    assert "multi-node-keras3" not in points(d)["jax"]
+
+
+def test_the_keras3_companion_warns_a_tensorflow_cluster():
+    """A TF team with no code on a cluster still gets TensorFlow + Keras 3 (its skills, +4); the
+    companion now says where Keras 3 trains multi-host."""
+    d = run({k: v for k, v in KERAS3_CLUSTER.items() if k not in ("existing_code", "audience")})
+    assert d["winner"] == "tensorflow"
+    assert d["companion"]["name"] == "Keras 3"
+    note = " ".join(d["companion"]["note"].split())
+    assert "does not run under TensorFlow's MultiWorkerMirroredStrategy" in note
+    assert "Keras 3 trains multi-host on the JAX backend (keras.distribution)" in note
