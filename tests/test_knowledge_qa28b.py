@@ -37,8 +37,12 @@ def test_the_multi_node_reason_no_longer_credits_tensorflow_for_clusters():
     rule = next(r for r in RULES.rules if r.id == "multi-node")
     assert dict(rule.score) == {"jax": 2, "pytorch": 2}
     text = " ".join(rule.because.split())
-    assert "Keras 3 (TF's Keras since 2.16) does not train under MultiWorkerMirroredStrategy" in text
-    assert "on TensorFlow a cluster means Keras 2 (tf_keras) or a hand-written training loop" in text
+    assert "Keras 3 (TF's Keras since 2.16) does not train under MultiWorkerMirroredStrategy" in (
+        text
+    )
+    assert "on TensorFlow a cluster means Keras 2 (tf_keras) or a hand-written training loop" in (
+        text
+    )
     assert "keras-team/keras#20585" in rule.source
 
 
@@ -59,3 +63,14 @@ def test_the_keras3_companion_warns_a_tensorflow_cluster():
     note = " ".join(d["companion"]["note"].split())
     assert "does not run under TensorFlow's MultiWorkerMirroredStrategy" in note
     assert "Keras 3 trains multi-host on the JAX backend (keras.distribution)" in note
+
+
+# -- JAX-native model zoos: Scenic was "not re-checked for recent activity" -----------------------
+def test_scenic_is_cited_as_checked_not_as_unchecked():
+    """Knowledge QA 28 left Scenic 'not re-checked'; google-research/scenic committed every month
+    of 2026 up to its snapshot's last commit (2026-07-02), so the JAX-native answer stands."""
+    rule = next(r for r in RULES.rules if r.id == "jax-native-models")
+    source = " ".join(rule.source.split())
+    assert "not re-checked" not in source
+    assert "google-research/scenic README ('developed in JAX and uses Flax')" in source
+    assert "2026-07-02" in source
