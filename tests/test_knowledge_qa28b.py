@@ -74,3 +74,27 @@ def test_scenic_is_cited_as_checked_not_as_unchecked():
     assert "not re-checked" not in source
     assert "google-research/scenic README ('developed in JAX and uses Flax')" in source
     assert "2026-07-02" in source
+
+
+# -- Keras 3 code: tf.data pipelines do not need porting to switch backends ----------------------
+def test_keras3_code_reason_does_not_say_tf_data_needs_porting():
+    """`code-keras3` said 'tf.data pipelines or GradientTape train steps need porting before a
+    backend switch'; Keras's README: 'you can train your models with your existing
+    tf.data.Dataset pipelines' on any backend. Custom TF components are what needs porting."""
+    d = run({"existing_code": "keras3"})
+    why = reasons(d, "tensorflow")["code-keras3"]
+    assert "tf.data pipelines or GradientTape train steps need porting" not in why
+    assert "a GradientTape train_step, tf ops inside layers) need porting before a backend" in why
+    assert "Its tf.data input pipelines do not: Keras trains from them on every backend." in why
+    assert points(d)["tensorflow"]["code-keras3"] == 1
+
+
+def test_estimator_reason_does_not_claim_tf_data_carries_over_only_on_tensorflow():
+    """`code-tf-estimator` kept its TensorFlow point for 'the input side (tf.data pipelines,
+    TFRecord files)', which Keras 3 feeds on every backend; the point stays, for the guide's port
+    and the SavedModel export to TF Serving."""
+    d = run({"existing_code": "tf_estimator"})
+    why = reasons(d, "tensorflow")["code-tf-estimator"]
+    assert "what carries over on TensorFlow is the input side" not in why
+    assert "Keras 3 code then runs on any backend, tf.data input pipelines included" in why
+    assert points(d)["tensorflow"] == {"code-tf-estimator": 1}
