@@ -98,3 +98,41 @@ def test_estimator_reason_does_not_claim_tf_data_carries_over_only_on_tensorflow
     assert "what carries over on TensorFlow is the input side" not in why
     assert "Keras 3 code then runs on any backend, tf.data input pipelines included" in why
     assert points(d)["tensorflow"] == {"code-tf-estimator": 1}
+
+
+# -- JAX LLM companions: Tunix and MaxText name TPUs and GPUs only -------------------------------
+JAX_LLM_TEAM = {
+    "audience": "researcher",
+    "model_zoo": ["jax_native"],
+    "domain": "nlp_llm",
+    "team_knows": ["jax"],
+}
+
+
+def test_jax_llm_work_on_trainium_gets_no_tpu_gpu_library():
+    """A JAX team with JAX-native LLM code on Trainium wins for JAX (its code, +5; its skills,
+    +4) and was handed MaxText or Tunix, neither of which names a Neuron target (MaxText: 'TPUs
+    and GPUs'; Tunix: TPUs and NVIDIA GPUs). It now gets Flax NNX on JAX NeuronX."""
+    for stage in ("pretrain", "fine_tune"):
+        d = run({**JAX_LLM_TEAM, "hardware": "aws_trainium", "llm_stage": stage})
+        assert d["winner"] == "jax"
+        assert d["companion"]["name"] == "Flax NNX"
+
+
+def test_maxtext_and_tunix_stay_where_they_run():
+    """A guard: TPUs and NVIDIA GPUs keep both; AMD keeps MaxText (its docs name MI300 FP8) and
+    Tunix, whose note now says it is untested upstream there."""
+    for hardware in ("tpu", "nvidia_gpu", "amd_gpu"):
+        pre = run({**JAX_LLM_TEAM, "hardware": hardware, "llm_stage": "pretrain"})
+        assert pre["companion"]["name"] == "MaxText"
+        tune = run({**JAX_LLM_TEAM, "hardware": hardware, "llm_stage": "fine_tune"})
+        assert tune["companion"]["name"] == "Tunix"
+    note = " ".join(tune["companion"]["note"].split())
+    assert "on AMD GPUs (JAX's ROCm plugin) it is untested upstream" in note
+
+
+def test_jax_llm_work_on_an_intel_gpu_is_not_sent_to_maxtext_or_tunix():
+    for stage in ("pretrain", "fine_tune"):
+        d = run({**JAX_LLM_TEAM, "hardware": "intel_gpu", "os": "linux", "llm_stage": stage})
+        assert d["winner"] == "jax"
+        assert d["companion"]["name"] not in ("MaxText", "Tunix")
