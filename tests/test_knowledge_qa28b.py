@@ -136,3 +136,16 @@ def test_jax_llm_work_on_an_intel_gpu_is_not_sent_to_maxtext_or_tunix():
         d = run({**JAX_LLM_TEAM, "hardware": "intel_gpu", "os": "linux", "llm_stage": stage})
         assert d["winner"] == "jax"
         assert d["companion"]["name"] not in ("MaxText", "Tunix")
+
+
+def test_torchtitan_is_offered_where_it_installs():
+    """TorchTitan installs for CUDA or ROCm (its README) and defaults to the cuda device; it was
+    offered for pretraining on a Mac, an Intel GPU and a CPU too. Trainium keeps it, for AWS's
+    TorchTitan Neuron fork, which its note names."""
+    llm = {"domain": "nlp_llm", "llm_stage": "pretrain"}
+    for hardware in ("apple_silicon", "intel_gpu", "cpu"):
+        d = run({**llm, "hardware": hardware})
+        assert d["winner"] == "pytorch"
+        assert d["companion"]["name"] == "Hugging Face Trainer (transformers)"
+    for hardware in ("nvidia_gpu", "amd_gpu", "aws_trainium"):
+        assert run({**llm, "hardware": hardware})["companion"]["name"] == "TorchTitan"
