@@ -6,7 +6,7 @@ from recommender import _early, _take_stop_signals
 
 _take_stop_signals()
 
-from recommender.errors import live_stop_signals  # noqa: E402
+from recommender.errors import USER_STOPS, live_stop_signals  # noqa: E402
 
 
 def main() -> int:
@@ -21,8 +21,9 @@ def main() -> int:
     import signal
 
     # put back after run(): in the executable these are the early handlers, so a signal while
-    # the interpreter exits is still one line and 128 + its number
-    before = {s: signal.signal(s, _early) for s in live_stop_signals()}
+    # the interpreter exits is still one line and 128 + its number. The other stop signals
+    # (SIGUSR1, ...) keep their default until the CLI takes them: nothing is open before it does.
+    before = {s: signal.signal(s, _early) for s in live_stop_signals() if s in USER_STOPS}
     from recommender.cli import run
 
     try:

@@ -25,19 +25,50 @@ def install_hint(extra: str) -> str:
     return f"pip install -e '.[{extra}]' in recommender's checkout"
 
 
-# The signals that stop a command cleanly: each raises Terminated in the main thread.
-STOP_SIGNALS = tuple(
-    getattr(signal, name)
-    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
-    if hasattr(signal, name)
-)
+def _signals(*names: str) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(getattr(signal, n) for n in names if hasattr(signal, n)))
+
+
+# The signals a user stops a command with: each raises Terminated in the main thread.
+USER_STOPS = _signals("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+# Every other signal whose default action ends the process and that a program may catch: left to
+# that default, `kill -USR1` (or a CPU limit: SIGXCPU) ended a batch with its temporary file left
+# behind and its probe children running. The real-time signals (SIGRTMIN..SIGRTMAX) end a process
+# by default too. Python itself ignores SIGPIPE and SIGXFSZ (a write then fails instead).
+OTHER_STOPS = _signals(
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGALRM",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGXCPU",
+    "SIGPWR",
+    "SIGSTKFLT",
+    "SIGIO",
+) + (tuple(range(signal.SIGRTMIN, signal.SIGRTMAX + 1)) if hasattr(signal, "SIGRTMIN") else ())
+STOP_SIGNALS = USER_STOPS + OTHER_STOPS
 
 
 def live_stop_signals() -> list[int]:
-    """The ``STOP_SIGNALS`` not ignored. One ignored when the process starts stays ignored, as
-    Python leaves SIGINT: ``nohup`` ignores SIGHUP so that a closed terminal does not stop a long
-    ``batch``, and a shell ignores SIGINT and SIGQUIT in its background jobs."""
-    return [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
+    """The ``STOP_SIGNALS`` this command takes. One ignored when the process starts stays
+    ignored, as Python leaves SIGINT: ``nohup`` ignores SIGHUP so that a closed terminal does not
+    stop a long ``batch``, and a shell ignores SIGINT and SIGQUIT in its background jobs. Of
+    :data:`OTHER_STOPS`, only those left to their default action: a handler the program embedding
+    the CLI set (pytest-timeout's SIGALRM, a profiler's SIGPROF) is its own."""
+    return [
+        s
+        for s in STOP_SIGNALS
+        if signal.getsignal(s) is not signal.SIG_IGN
+        and (s in USER_STOPS or signal.getsignal(s) is signal.SIG_DFL)
+    ]
+
+
+def signal_name(signum: int) -> str:
+    """``SIGTERM``; a real-time signal as ``SIGRTMIN+3`` (the enum names only its two ends)."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"SIGRTMIN+{signum - signal.SIGRTMIN}"
 
 
 def ignore_stop_signals() -> None:
@@ -99,7 +130,7 @@ class Terminated(SystemExit):
     @property
     def name(self) -> str:
         """``SIGTERM``."""
-        return signal.Signals(self.signum).name
+        return signal_name(self.signum)
 
     def what(self) -> str:
         """``interrupted`` for Ctrl-C, else ``stopped by SIGTERM``."""

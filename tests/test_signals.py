@@ -28,6 +28,15 @@ SIGNALS = {
     signal.SIGQUIT: "stopped by SIGQUIT",
 }
 
+# Signals whose default action also ends a process: left to it, `kill -USR1` mid-batch left the
+# temporary file behind (a real-time signal too)
+OTHERS = {
+    signal.SIGUSR1: "stopped by SIGUSR1",
+    signal.SIGUSR2: "stopped by SIGUSR2",
+    signal.SIGALRM: "stopped by SIGALRM",
+    signal.SIGRTMIN + 3: "stopped by SIGRTMIN+3",
+}
+
 
 def wait_for(predicate: Callable[[], object], seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
@@ -69,16 +78,17 @@ def batch_stdin_to(out: Path, **popen: Any) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.parametrize("signum", list(SIGNALS), ids=[s.name for s in SIGNALS])
+@pytest.mark.parametrize("signum", [*SIGNALS, *OTHERS], ids=str)
 def test_a_signal_during_batch_o_leaves_no_temp_file_and_the_old_output(
-    tmp_path: Path, signum: signal.Signals
+    tmp_path: Path, signum: int
 ) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n")
     proc = batch_stdin_to(out, stdout=subprocess.PIPE)
     feed = '{"os": "linux"}\n' * 5000  # a chunk is scored and written
     err = stop_mid_write(proc, tmp_path, ".out.jsonl.*.tmp", signum, feed)
-    assert (proc.returncode, err) == (128 + signum, f"recommender: batch {SIGNALS[signum]}\n")
+    said = (SIGNALS | OTHERS)[signum]
+    assert (proc.returncode, err) == (128 + signum, f"recommender: batch {said}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
     assert out.read_text() == "previous results\n"
 
