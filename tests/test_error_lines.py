@@ -6,15 +6,18 @@ wrote it, by every command that reads the file."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import MINI, ROOT, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
 from recommender.cli import main
 from recommender.errors import MAX_MESSAGE, MEANT, QUOTED, did_you_mean, shorten
+from recommender.rulebase.load import rule_dirs
 
 HUGE = "x" * 60_000
 FIX = 'for question "os"; valid values: linux, macos, windows, wsl2'
@@ -167,3 +170,20 @@ def test_did_you_mean_offers_only_valid_ids(value: str, valid: list[str]) -> Non
     assert len(named) <= MEANT
     if value in valid:
         assert offered == f' (did you mean "{value}"'
+
+
+def test_overlays_are_told_apart_in_one_look_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each overlay was compared with every one before it (two stats a pair): 2,000 entries in
+    RECOMMENDER_RULES took 20 s before the first missing one was reported. One stat each now."""
+    calls = []
+    real_stat = os.stat
+
+    def counted(*args: Any, **kwargs: Any) -> os.stat_result:
+        calls.append(args[0])
+        return real_stat(*args, **kwargs)
+
+    missing = [f"/nonexistent/overlay{i}" for i in range(1000)]
+    monkeypatch.setattr(os, "stat", counted)
+    dirs = rule_dirs([*missing, *missing, str(MINI)], base=ROOT / "rules")
+    assert len(calls) <= 2 * len(missing) + 2
+    assert dirs == [ROOT / "rules", *map(Path, missing), MINI]
