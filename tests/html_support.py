@@ -195,12 +195,8 @@ def engine_view(rec: Any) -> dict[str, Any]:
     }
 
 
-# Where, left to right, the text ``first`` and then ``then`` are drawn in the first element of
-# ``selector`` holding both: [first's right, then's left, first's bottom, then's top].
-ORDER = """([selector, first, then]) => {
-  const item = [...document.querySelectorAll(selector)]
-    .find((n) => n.textContent.includes(first) && n.textContent.includes(then));
-  const rect = (needle) => {
+# In the page: where the text ``needle`` inside ``item`` is drawn (its first text node holding it).
+_RECT = """const rect = (item, needle) => {
     const walk = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
     let node;
     while ((node = walk.nextNode()) && !node.data.includes(needle));
@@ -208,13 +204,64 @@ ORDER = """([selector, first, then]) => {
     range.setStart(node, node.data.indexOf(needle));
     range.setEnd(node, node.data.indexOf(needle) + needle.length);
     return range.getBoundingClientRect();
-  };
-  const a = rect(first), b = rect(then);
+  };"""
+
+# Where, left to right, the text ``first`` and then ``then`` are drawn in the first element of
+# ``selector`` holding both: [first's right, then's left, first's bottom, then's top].
+ORDER = (
+    "([selector, first, then]) => {\n  "
+    + _RECT
+    + """
+  const item = [...document.querySelectorAll(selector)]
+    .find((n) => n.textContent.includes(first) && n.textContent.includes(then));
+  const a = rect(item, first), b = rect(item, then);
   return [a.right, b.left, a.bottom, b.top];
 }"""
+)
+
+# Where ``needle`` (in the first list item of ``selector`` holding it) and that item's source are
+# drawn: needle's left, right and bottom, the source's left and top, in CSS pixels.
+PLACES = (
+    "([selector, needle]) => {\n  "
+    + _RECT
+    + """
+  const item = [...document.querySelectorAll(selector)].find((n) => n.textContent.includes(needle));
+  const source = item.querySelector(".source").getBoundingClientRect();
+  const text = rect(item, needle);
+  return {text: [text.left, text.right, text.bottom], source: [source.left, source.top]};
+}"""
+)
 
 
 def in_order(page: Any, selector: str, first: str, then: str) -> bool:
     """``then`` is drawn after ``first``: to its right on the line, or on a line below."""
     right, left, bottom, top = page.evaluate(ORDER, [selector, first, then])
     return left >= right - 0.5 or top >= bottom
+
+
+RLO = "\u202e"  # right-to-left override
+PDI = "\u2069"  # pop directional isolate
+
+
+def evil_overlay(tmp_path: Path) -> Path:
+    """An overlay adding a framework and its library whose names close an isolate and override
+    the direction (PDI, RLO); it wins for beginners on Linux, and is one answer away otherwise."""
+    overlay = tmp_path / "evil"
+    overlay.mkdir(exist_ok=True)
+    (overlay / "frameworks.yaml").write_text(
+        "frameworks:\n"
+        "  - id: evilfw\n"
+        f"    name: {json.dumps(PDI + RLO + 'Evil FW')}\n"
+        "    developed_by: X\n"
+        "    packages: [evil]\n"
+        "    companions:\n"
+        f"      - {{id: evc, name: {json.dumps(PDI + RLO + 'Evil Lib')}, package: evil-lib,\n"
+        "         status: active, status_as_of: '2026-11', source: test}\n",
+        encoding="utf-8",
+    )
+    (overlay / "rules.yaml").write_text(
+        "rules:\n"
+        "  - {id: ev, when: {audience: beginner}, score: {evilfw: 2.2}, because: b, source: s}\n",
+        encoding="utf-8",
+    )
+    return overlay

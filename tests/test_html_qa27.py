@@ -15,7 +15,7 @@ import pytest
 from browser.browserkit import Watched
 from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import MINI, cli
-from html_support import block, in_order
+from html_support import PLACES, block, evil_overlay, in_order
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -136,22 +136,6 @@ def hostile_rules(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return overlay
-
-
-# Where ``needle`` (in the first list item of ``selector`` holding it) and that item's source are
-# drawn: needle's left, right and bottom, the source's left and top, in CSS pixels.
-PLACES = """([selector, needle]) => {
-  const item = [...document.querySelectorAll(selector)].find((n) => n.textContent.includes(needle));
-  const walk = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
-  let node;
-  while ((node = walk.nextNode()) && !node.data.includes(needle));
-  const range = document.createRange();
-  range.setStart(node, node.data.indexOf(needle));
-  range.setEnd(node, node.data.indexOf(needle) + needle.length);
-  const source = item.querySelector(".source").getBoundingClientRect();
-  const text = range.getBoundingClientRect();
-  return {text: [text.left, text.right, text.bottom], source: [source.left, source.top]};
-}"""
 
 
 def test_hostile_rule_text_stays_in_place_and_inside_the_page(mini, tab, tmp_path: Path):
@@ -320,22 +304,7 @@ def test_overlay_labels_in_a_sentence_stay_in_place(mini, tab, tmp_path: Path):
 def test_an_overlay_framework_name_stays_in_place(mini, tab, tmp_path: Path):
     # an overlay may add a framework; an override in its name reversed the rest of the why-not
     # title: "Why not <RLO>Evil FW (0.3 points behind)" (QA, stop 27)
-    overlay = tmp_path / "framework"
-    overlay.mkdir()
-    (overlay / "frameworks.yaml").write_text(
-        "frameworks:\n"
-        "  - id: evilfw\n"
-        f"    name: {json.dumps(PDI + RLO + 'Evil FW')}\n"
-        "    developed_by: X\n"
-        "    packages: [evil]\n"
-        "    companions: []\n",
-        encoding="utf-8",
-    )
-    (overlay / "rules.yaml").write_text(
-        "rules:\n"
-        "  - {id: ev, when: {audience: beginner}, score: {evilfw: 2.2}, because: b, source: s}\n",
-        encoding="utf-8",
-    )
+    overlay = evil_overlay(tmp_path)
     out = tmp_path / "report.html"
     argv = ["recommend", "--rules", str(overlay), "-a", "audience=beginner"]
     code, _, err = cli(*argv, "-o", str(out))

@@ -21,7 +21,7 @@ from askkit import DOWN, ENTER, ROOT, SPACE, answer, screen_text, spawn
 from browser.browserkit import Watched
 from browser.conftest import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import MINI, cli
-from html_support import block, in_order, random_rows, records
+from html_support import block, evil_overlay, in_order, random_rows, records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.utils import get_cwidth
@@ -46,30 +46,6 @@ RLO, PDI, FSI = "\u202e", "\u2069", "\u2068"
 def mini(monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in MINI_ENV.items():
         monkeypatch.setenv(key, value)
-
-
-def evil_overlay(tmp_path: Path) -> Path:
-    """An overlay adding a framework and its library whose names close an isolate and override
-    the direction (PDI, RLO); it wins for beginners on Linux, and is one answer away otherwise."""
-    overlay = tmp_path / "evil"
-    overlay.mkdir(exist_ok=True)
-    (overlay / "frameworks.yaml").write_text(
-        "frameworks:\n"
-        "  - id: evilfw\n"
-        f"    name: {json.dumps(PDI + RLO + 'Evil FW')}\n"
-        "    developed_by: X\n"
-        "    packages: [evil]\n"
-        "    companions:\n"
-        f"      - {{id: evc, name: {json.dumps(PDI + RLO + 'Evil Lib')}, package: evil-lib,\n"
-        "         status: active, status_as_of: '2026-11', source: test}\n",
-        encoding="utf-8",
-    )
-    (overlay / "rules.yaml").write_text(
-        "rules:\n"
-        "  - {id: ev, when: {audience: beginner}, score: {evilfw: 2.2}, because: b, source: s}\n",
-        encoding="utf-8",
-    )
-    return overlay
 
 
 def shown_text(page: str, element_id: str) -> str:
