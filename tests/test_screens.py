@@ -534,3 +534,28 @@ def test_a_wrapped_or_cut_name_keeps_its_marks_paired(name: str, width: int):
     for line in [*wrap(text, width, "", "  "), cut(text, width)]:
         assert printable(line) == line
         check_isolated(line)
+
+
+FRACTIONS = """rules:
+  - {id: f1, when: {audience: beginner}, score: {tensorflow: 0.333333}, because: a third, source: s}
+  - {id: f2, when: {hardware: cpu}, score: {tensorflow: 0.333333}, because: a third, source: s}
+  - {id: f3, when: {os: linux}, score: {tensorflow: 0.333334}, because: a third, source: s}
+"""
+
+
+def test_full_keeps_its_columns_with_fractional_points(tmp_path: Path) -> None:
+    """A net of +0.666667 pushed its question right of the others, and the rules under it left of
+    it: the number column now takes the widest number of the list."""
+    (tmp_path / "overlay").mkdir()
+    (tmp_path / "overlay" / "f.yaml").write_text(FRACTIONS)
+    answers = ["audience=beginner", "hardware=cpu", "os=linux", "debugging=yes"]
+    argv = ["recommend", "--rules", "overlay", "--full", *(f"-a{a}" for a in answers)]
+    out = run_cli(*argv, cwd=tmp_path).stdout.splitlines()
+    why_not = out[out.index(next(t for t in out if t.startswith("Why not"))) + 1 :]
+    block = why_not[: next(i for i, t in enumerate(why_not) if t.lstrip().endswith("in all")) + 1]
+    nets = [t for t in block if t.lstrip()[:1] in "+-"]
+    starts = {len(t) - len(t.lstrip()) + len(t.split()[0]) for t in nets}  # where each number ends
+    under = {len(t) - len(t.lstrip()) for t in block if t not in nets}
+    assert (len(nets), starts, under) == (6, {10}, {12})
+    own = out[out.index("TensorFlow's own reasons (+2):") + 1 :][:4]
+    assert {len(t) - len(t.lstrip()) + len(t.split()[0]) for t in own} == {11}

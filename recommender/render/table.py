@@ -5,6 +5,7 @@ and what was ignored. Lines wrap at ``width`` (None: not wrapped)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from recommender.render.brief import render_brief
@@ -130,9 +131,16 @@ def _notes(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]
     return out
 
 
-def _reason(r: Reason, width: int | None, source: bool = True) -> list[str]:
-    out = wrap(f"{text_of(r.points):>4}  {reason_text(r)}", width, "  ", HANG)
-    return out + (wrap(f"source: {r.source}", width, HANG, HANG) if source else [])
+def _reason(r: Reason, width: int | None, source: bool = True, pad: int = 4) -> list[str]:
+    hang = " " * (pad + 4)  # under the text, past the points (HANG for the usual "  +2  ")
+    out = wrap(f"{text_of(r.points):>{pad}}  {reason_text(r)}", width, "  ", hang)
+    return out + (wrap(f"source: {r.source}", width, hang, hang) if source else [])
+
+
+def _pad(points: Iterable[float], least: int) -> int:
+    """The width of a column of points: a fractional one (+0.666667) widens it for the whole
+    list, so the texts beside the numbers still start in one column."""
+    return max([least, *(len(text_of(p)) for p in points)])
 
 
 def _reasons(rec: Recommendation, width: int | None) -> list[str]:
@@ -141,8 +149,9 @@ def _reasons(rec: Recommendation, width: int | None) -> list[str]:
         title = reasons_title(s, rec)
         if title:
             out += ["", *wrap(f"{title} ({text_of(s.score)}):", width, "", "  ")]
+            pad = _pad((r.points for r in s.reasons), 4)
             for r in s.reasons:
-                out += _reason(r, width)
+                out += _reason(r, width, pad=pad)
     return out
 
 
@@ -152,17 +161,20 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
     title = f"Why not {loser} ({behind(w, rules)}): {winner}'s gain, question by question"
     out = ["", *wrap(title, width, "", "  ")]
+    pad = _pad([w.gap, *(n.net for n in w.by_question)], 5)
+    hang = " " * (pad + 3)  # under the question, past the net (HANG for the usual "    +2  ")
     for n in w.by_question:
-        out += wrap(f"{text_of(n.net):>5}  {net_label(n, rec, rules)}", width, " ", HANG)
+        out += wrap(f"{text_of(n.net):>{pad}}  {net_label(n, rec, rules)}", width, " ", hang)
         for s in n.rules:
             sides = f"{winner} {text_of(s.winner)}, {loser} {text_of(s.runner_up)}"
-            out += wrap(f"{s.rule}{rule_mark(s.lean)}: {sides}", width, HANG, HANG + "  ")
-    out.append(f" {text_of(w.gap):>5}  in all")
+            out += wrap(f"{s.rule}{rule_mark(s.lean)}: {sides}", width, hang, hang + "  ")
+    out.append(f" {text_of(w.gap):>{pad}}  in all")
     runner = rec.runner_up
     if runner is not None and runner.reasons:
         out += ["", *wrap(f"{loser}'s own reasons ({text_of(runner.score)}):", width, "", "  ")]
+        pad = _pad((r.points for r in runner.reasons), 4)
         for r in runner.reasons:
-            out += _reason(r, width, source=False)
+            out += _reason(r, width, source=False, pad=pad)
     return out
 
 
