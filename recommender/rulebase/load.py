@@ -385,11 +385,11 @@ class _Builder:
             self._add_question(q, name)
         for f in _good(doc, "frameworks", name):
             self._add(self.frameworks, f, name, "framework")
-        good = _good(doc, "rules", name)
+        good = {id(g) for g in _good(doc, "rules", name)}  # a set: one look a rule, not a walk
         for r in doc.get("rules", []) if isinstance(doc.get("rules"), list) else []:
             if isinstance(r, Map) and schema.ident(r.get("id")) is None:
                 self._add(self.rules, r, name, "rule")
-                if not any(r is g for g in good):
+                if id(r) not in good:
                     self.broken_rules.add(r["id"])
         ids = doc.get("disable", [])
         if not schema.check(
