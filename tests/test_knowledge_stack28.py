@@ -1,0 +1,62 @@
+"""Stack audit 28 (2026-12-01): the routes `recommend` prints on its "Stack:" line and in
+``--full``'s stack section, checked against current sources (docs/knowledge.md, "Stack audit 28").
+Each check reads the shipped rules, through the JSON record or a real CLI run."""
+
+from __future__ import annotations
+
+from knowledge_support import run, words
+
+from recommender.cli import main
+
+MOBILE = {"deployment": "mobile", "team_knows": ["pytorch"]}
+EMBEDDED = {"deployment": "edge", "edge_target": "embedded_linux", "team_knows": ["pytorch"]}
+
+# ExecuTorch's lowering call: to_edge alone makes an Edge program that delegates nothing
+LOWER = "to_edge_transform_and_lower"
+
+
+def _route(d: dict, target: str) -> dict:
+    return next(r for r in d["stack"]["deploy"] if r["target"] == target)
+
+
+def test_executorch_mobile_route_lowers_with_the_partitioners():
+    """It read "torch.export → to_edge → ExecuTorch .pte (XNNPACK, Core ML, Vulkan, QNN
+    delegates)", but to_edge delegates nothing: ExecuTorch's backend docs pass the partitioner to
+    to_edge_transform_and_lower, then call to_executorch."""
+    d = run(MOBILE)
+    assert d["winner"] == "pytorch"
+    route = _route(d, "mobile")
+    assert route["runtime"] == "ExecuTorch"
+    assert route["support"] == "supported"
+    assert words(route["path"]) == (
+        "torch.export → to_edge_transform_and_lower (XNNPACK, Core ML, Vulkan or QNN partitioner)"
+        " → to_executorch → .pte"
+    )
+    assert "backends-xnnpack.md" in route["source"]
+
+
+def test_executorch_embedded_linux_route_names_the_xnnpack_partitioner():
+    """It read "torch.export → ExecuTorch .pte (XNNPACK on Arm64)", skipping the lowering step."""
+    d = run(EMBEDDED)
+    assert d["winner"] == "pytorch"
+    route = _route(d, "edge")
+    assert route["runtime"] == "ExecuTorch"
+    assert words(route["path"]) == (
+        "torch.export → to_edge_transform_and_lower (XnnpackPartitioner, Arm64) → to_executorch"
+        " → .pte"
+    )
+    assert LOWER in route["source"]
+
+
+def test_the_stack_line_of_a_cli_run_shows_the_lowering_call(tmp_path, capsys):
+    """The same route as `recommend --full` prints it."""
+    profile = tmp_path / "mobile.yaml"
+    profile.write_text("answers:\n  deployment: mobile\n  team_knows: [pytorch]\n")
+    assert main(["recommend", "--profile", str(profile), "--full"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("  mobile: ExecuTorch"))
+    assert line == (
+        "  mobile: ExecuTorch (supported): torch.export → to_edge_transform_and_lower (XNNPACK,"
+        " Core ML, Vulkan or QNN partitioner) → to_executorch → .pte; also LiteRT"
+    )
+    assert "→ to_edge →" not in out
