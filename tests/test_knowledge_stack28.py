@@ -60,3 +60,35 @@ def test_the_stack_line_of_a_cli_run_shows_the_lowering_call(tmp_path, capsys):
         " Core ML, Vulkan or QNN partitioner) → to_executorch → .pte; also LiteRT"
     )
     assert "→ to_edge →" not in out
+
+
+# -- TorchTitan is a CUDA/ROCm trainer: not offered on a TPU ------------------------------------
+TPU_PRETRAIN = {
+    "domain": "nlp_llm",
+    "llm_stage": "pretrain",
+    "hardware": "tpu",
+    "team_knows": ["pytorch"],
+    "existing_code": "pytorch",
+    "deployment": "server",
+    "debugging": "yes",
+}
+
+
+def test_pytorch_llm_pretraining_on_a_tpu_is_not_handed_torchtitan():
+    """A PyTorch team pretraining an LLM on a TPU was handed TorchTitan, whose TPU support was
+    only 'in preparation' (pytorch/torchtitan#3900, 2026-07-22; no TPU device to master
+    2026-08-21); it gets the Hugging Face Trainer, with the TorchTPU / PyTorch/XLA route."""
+    d = run(TPU_PRETRAIN)
+    assert d["winner"] == "pytorch"
+    assert d["companion"]["id"] == "hf-trainer"
+    assert d["stack"]["hardware"]["support"] == "experimental"
+
+
+def test_torchtitan_stays_for_llm_pretraining_on_nvidia_and_says_no_tpu():
+    """A guard: on NVIDIA GPUs the same team still gets TorchTitan, and its note says TPUs are
+    not supported yet."""
+    d = run({**TPU_PRETRAIN, "hardware": "nvidia_gpu"})
+    assert d["winner"] == "pytorch"
+    assert d["companion"]["id"] == "torchtitan"
+    note = words(d["companion"]["note"])
+    assert "It does not run on TPUs yet" in note
