@@ -92,3 +92,35 @@ def test_torchtitan_stays_for_llm_pretraining_on_nvidia_and_says_no_tpu():
     assert d["companion"]["id"] == "torchtitan"
     note = words(d["companion"]["note"])
     assert "It does not run on TPUs yet" in note
+
+
+# -- an LLM served from native Windows: vLLM and SGLang are Linux-only -------------------------
+WINDOWS_SERVE = {
+    "domain": "nlp_llm",
+    "llm_stage": "serve",
+    "hardware": "nvidia_gpu",
+    "os": "windows",
+    "deployment": "server",
+    "team_knows": ["pytorch"],
+}
+
+
+def test_llm_serving_on_native_windows_goes_through_wsl2():
+    """The route was "vLLM / SGLang (LLMs), Triton or your own server", supported, though neither
+    engine has a Windows build (vLLM docs: 'does not support Windows natively ... use WSL';
+    sgl-kernel has no win_amd64 wheel); the Mac had its own entry for the same case."""
+    d = run(WINDOWS_SERVE)
+    assert d["winner"] == "pytorch"
+    route = _route(d, "server")
+    assert route["runtime"] == "vLLM / SGLang under WSL2 (no native Windows build)"
+    assert route["support"] == "limited"
+    assert "does not support Windows natively" in words(route["source"])
+    assert [a["runtime"] for a in route["alternatives"]] == ["ONNX Runtime"]
+
+
+def test_llm_serving_under_wsl2_or_linux_keeps_the_generic_route():
+    """A guard: under WSL2 and Linux vLLM / SGLang run, so the generic route stays."""
+    for os_ in ("wsl2", "linux"):
+        route = _route(run({**WINDOWS_SERVE, "os": os_}), "server")
+        assert route["runtime"] == "vLLM / SGLang (LLMs), Triton or your own server (other models)"
+        assert route["support"] == "supported"
