@@ -124,3 +124,27 @@ def test_llm_serving_under_wsl2_or_linux_keeps_the_generic_route():
         route = _route(run({**WINDOWS_SERVE, "os": os_}), "server")
         assert route["runtime"] == "vLLM / SGLang (LLMs), Triton or your own server (other models)"
         assert route["support"] == "supported"
+
+
+# -- serving from an AMD GPU: Triton and TensorRT are NVIDIA-only -------------------------------
+AMD_SERVER = {"hardware": "amd_gpu", "os": "linux", "deployment": "server", "team_knows": ["pytorch"]}
+
+
+def test_serving_on_an_amd_gpu_names_no_nvidia_only_engine():
+    """The route was "vLLM / SGLang (LLMs), Triton or your own server", its path Triton's PyTorch
+    backend and Torch-TensorRT, none of which runs on ROCm; vLLM and SGLang have ROCm builds."""
+    for extra in ({}, {"domain": "nlp_llm", "llm_stage": "serve"}):
+        d = run({**AMD_SERVER, **extra})
+        assert d["winner"] == "pytorch"
+        route = _route(d, "server")
+        assert route["runtime"] == "vLLM / SGLang on ROCm (LLMs), your own server (other models)"
+        assert route["support"] == "supported"
+        assert "Triton" not in route["path"] and "TensorRT" not in route["path"]
+        assert "NVIDIA-only" in route["note"]
+        assert [a["runtime"] for a in route["alternatives"]] == ["ONNX Runtime"]
+
+
+def test_serving_on_nvidia_keeps_triton():
+    """A guard: on NVIDIA GPUs the generic route, Triton and all, stays."""
+    route = _route(run({**AMD_SERVER, "hardware": "nvidia_gpu"}), "server")
+    assert route["runtime"] == "vLLM / SGLang (LLMs), Triton or your own server (other models)"
