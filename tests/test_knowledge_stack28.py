@@ -148,3 +148,14 @@ def test_serving_on_nvidia_keeps_triton():
     """A guard: on NVIDIA GPUs the generic route, Triton and all, stays."""
     route = _route(run({**AMD_SERVER, "hardware": "nvidia_gpu"}), "server")
     assert route["runtime"] == "vLLM / SGLang (LLMs), Triton or your own server (other models)"
+
+
+def test_serving_on_an_intel_gpu_names_vllm_xpu_as_limited():
+    """The route was the generic one (Triton's PyTorch backend, Torch-TensorRT), supported; on an
+    Intel GPU vLLM's XPU support is 'basic' by its own docs and Triton/TensorRT target NVIDIA."""
+    d = run({**AMD_SERVER, "hardware": "intel_gpu"})
+    assert d["winner"] == "pytorch"
+    route = _route(d, "server")
+    assert route["runtime"] == "vLLM on XPU (LLMs, basic support), your own server (other models)"
+    assert route["support"] == "limited"
+    assert "Triton" not in route["path"] and "TensorRT" not in route["path"]
