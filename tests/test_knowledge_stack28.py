@@ -127,7 +127,12 @@ def test_llm_serving_under_wsl2_or_linux_keeps_the_generic_route():
 
 
 # -- serving from an AMD GPU: Triton and TensorRT are NVIDIA-only -------------------------------
-AMD_SERVER = {"hardware": "amd_gpu", "os": "linux", "deployment": "server", "team_knows": ["pytorch"]}
+AMD_SERVER = {
+    "hardware": "amd_gpu",
+    "os": "linux",
+    "deployment": "server",
+    "team_knows": ["pytorch"],
+}
 
 
 def test_serving_on_an_amd_gpu_names_no_nvidia_only_engine():
