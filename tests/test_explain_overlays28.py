@@ -16,10 +16,18 @@ import reference
 import test_scoring_core as core
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_scoring_core import facts_strategy, profiles, reference_level, rule_bases, write_base
+from test_scoring_core import (
+    alternatives,
+    facts_strategy,
+    profiles,
+    reference_level,
+    reported,
+    rule_bases,
+    write_base,
+)
 
 from recommender.render import render
-from recommender.render.text import headline
+from recommender.render.text import TIE_BY_LEAN, headline
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers
 from recommender.scoring.decide import SCALE, text_of
@@ -34,6 +42,8 @@ def overlays(draw: st.DrawFn) -> tuple[list[dict], list[dict], tuple[str, ...]]:
     """``rule_bases()`` with, at random, a fourth framework (MLX) that rules give points, leans or
     deal-breakers to, and leans as big as a real point."""
     qs, rules = draw(rule_bases())
+    for rule in rules:  # overlay text a renderer must keep whole: a pipe, a line break
+        rule["because"] = draw(st.sampled_from(["b", "b1 | b1", "b\nb2", "*b* `x` #b"]))
     frameworks = core.FRAMEWORKS
     if draw(st.booleans()):
         frameworks = FOUR
@@ -146,7 +156,8 @@ def test_every_format_says_one_verdict_and_the_why_not_adds_up(tmp_path_factory,
         if not s.excluded:
             continue
         for r in s.dealbreakers:
-            assert r.because in full and r.because in md
+            assert f"\u2717 {s.name}: {' '.join(r.because.split())}" in " ".join(full.split())
+        assert md.count(f"- **{s.name}**: ") == len(s.dealbreakers)
     if ref.excluded == set(rules.framework_ids):
         assert said == "No framework fits: every candidate hits a deal-breaker"
     if rec.why_not is not None:
@@ -154,8 +165,23 @@ def test_every_format_says_one_verdict_and_the_why_not_adds_up(tmp_path_factory,
         check_brief_why_not(rec, rules, brief)
         check_full_why_not(rec, rules, full)
         check_markdown_why_not(rec, rules, md)
-    # one line per item on the terminal
-    assert "\r" not in brief + full
+    # a tie the lean made is said as such, never "the rules cannot separate them"
+    if rec.tie:
+        real = {ref.real[f] for f in rec.tie}
+        assert said.endswith(TIE_BY_LEAN) == (len(real) > 1), said
+    # a winner ahead by the lean alone is a close call that says so
+    if rec.winner and rec.confidence != "none":
+        rivals = [f for f in rules.framework_ids if f not in ref.excluded and f != rec.winner]
+        if any(ref.real[f] >= ref.real[rec.winner] for f in rivals):
+            assert rec.confidence == "close"
+            assert "only by the default lean" in brief, brief
+    # one line per item on the terminal, and no overlay text breaks a Markdown table
+    for text in (brief, full):
+        for line in text.splitlines():
+            assert not line.startswith(("b2", "| b2")), text
+    for line in md.splitlines():
+        if line.startswith("|"):
+            assert line.endswith("|") and "b1 | " not in line and "b1 |" not in line, line
 
 
 def test_a_net_that_is_part_lean_says_how_much_is_the_lean(tmp_path: Path):
@@ -174,3 +200,52 @@ def test_a_net_that_is_part_lean_says_how_much_is_the_lean(tmp_path: Path):
     rec = rank(normalize_answers({"q1": "yes"}, rules), rules)
     brief = render("table", rec, rules, full=False)
     assert "Why not Pytorch (6 behind): q1 +6 (+3 of it the lean)\n" in brief
+
+
+@SETTINGS
+@given(data=st.data(), base=overlays())
+def test_the_what_ifs_are_every_answer_that_changes_the_outcome(tmp_path_factory, data, base):
+    qs, rule_list, frameworks = base
+    rules = written(tmp_path_factory.mktemp("base"), qs, rule_list, frameworks)
+    facts = data.draw(facts_strategy)
+    given_ = normalize_answers(data.draw(profiles(qs)), rules)
+    rec = rank(given_, rules, facts=facts)
+    now = reported(reference.score(rules, normalize_answers(rec.answers, rules), facts))
+    assert now == (rec.winner, rec.tie, rec.confidence == "none")
+    expected = set()
+    kept = normalize_answers(rec.answers, rules)
+    for q, change, answer, changed in alternatives(rules, kept, facts, given=given_):
+        after = reported(reference.score(rules, changed, facts))
+        if after != now:
+            expected.add((q, change, answer, *after))
+    got = {
+        (c.question, c.change, c.answer, c.winner, c.tie, c.undecided)
+        for c in rec.what_would_change
+    }
+    assert got == expected
+    # the swing and the deciding questions name only answers that change the outcome
+    for c in rec.swing:
+        assert (c.question, c.change, c.answer, c.winner, c.tie, c.undecided) in expected
+    record = rec.to_dict()
+    assert record["confidence"] == rec.confidence
+    if rec.confidence == "clear":
+        assert not rec.swing
+
+
+def test_a_line_break_in_an_overlays_text_stays_on_its_line(tmp_path: Path):
+    # "Excluded: Tensorflow: b1 | b1" then "b2" at the start of the next line: a because with a
+    # line break broke the item in two on a pipe or a file (wrapped on a terminal, it did not)
+    qs = [{"id": "q0", "kind": "yes_no", "options": ["yes", "no"]}]
+    rule_list = [
+        {"id": "r0", "when": {"q0": "yes"}, "dealbreaker": ["tensorflow"]}
+        | {"because": "b1 | b1\nb2", "source": "s\nt"},
+        {"id": "r1", "when": {"q0": "yes"}, "score": {"jax": 1}, "because": "c\rd", "source": "s"},
+    ]
+    rules = written(tmp_path, qs, rule_list, core.FRAMEWORKS)
+    rec = rank(normalize_answers({"q0": "yes"}, rules), rules)
+    brief = render("table", rec, rules, full=False)
+    full = render("table", rec, rules, full=True)
+    assert "\nExcluded: Tensorflow: b1 | b1 b2\n" in brief
+    assert "\n    +1  c d\n" in brief
+    assert "\n  \u2717 Tensorflow: b1 | b1 b2\n        source: s t\n" in full
+    assert "\r" not in brief + full
