@@ -223,9 +223,19 @@ def test_the_what_ifs_are_every_answer_that_changes_the_outcome(tmp_path_factory
         for c in rec.what_would_change
     }
     assert got == expected
-    # the swing and the deciding questions name only answers that change the outcome
+    # a swing changes the outcome, or leaves the winner ahead by the lean alone ("Jax ahead by
+    # the lean alone"): a rival standing after it reaches the winner's points without the lean
+    changed_to = {
+        (q, change, answer): after
+        for q, change, answer, after in alternatives(rules, kept, facts, given=given_)
+    }
     for c in rec.swing:
-        assert (c.question, c.change, c.answer, c.winner, c.tie, c.undecided) in expected
+        if (c.question, c.change, c.answer, c.winner, c.tie, c.undecided) in expected:
+            continue
+        assert c.winner == rec.winner is not None
+        after = reference.score(rules, changed_to[(c.question, c.change, c.answer)], facts)
+        rivals = [f for f in rules.framework_ids if f not in after.excluded and f != c.winner]
+        assert any(after.real[f] >= after.real[c.winner] for f in rivals)
     record = rec.to_dict()
     assert record["confidence"] == rec.confidence
     if rec.confidence == "clear":
