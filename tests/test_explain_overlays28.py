@@ -7,6 +7,8 @@ is its definition and the what-ifs are exactly the answers that change the outco
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -26,6 +28,9 @@ from test_scoring_core import (
     write_base,
 )
 
+from recommender.batch.readers import Row
+from recommender.batch.run import run_batch
+from recommender.batch.writers import CsvWriter, JsonlWriter
 from recommender.render import render
 from recommender.render.text import TIE_BY_LEAN, headline
 from recommender.rulebase.model import RuleBase
@@ -259,3 +264,37 @@ def test_a_line_break_in_an_overlays_text_stays_on_its_line(tmp_path: Path):
     assert "\n    +1  c d\n" in brief
     assert "\n  \u2717 Tensorflow: b1 | b1 b2\n        source: s t\n" in full
     assert "\r" not in brief + full
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), base=overlays())
+def test_the_batch_record_and_csv_row_say_what_recommend_says(tmp_path_factory, data, base):
+    qs, rule_list, frameworks = base
+    rules = written(tmp_path_factory.mktemp("base"), qs, rule_list, frameworks)
+    raws = data.draw(st.lists(profiles(qs), min_size=1, max_size=8))
+    facts = data.draw(facts_strategy)
+    rows = [Row(i + 1, f"p{i}", raw) for i, raw in enumerate(raws)]
+    jsonl, table = io.StringIO(), io.StringIO()
+    run_batch(rows, rules, JsonlWriter(jsonl, rules), source="t", facts=facts)
+    run_batch(rows, rules, CsvWriter(table, rules), source="t", facts=facts)
+    records = [json.loads(line) for line in jsonl.getvalue().splitlines()]
+    cells = list(csv.DictReader(io.StringIO(table.getvalue())))
+    assert len(records) == len(cells) == len(raws)
+    for i, (raw, record, row) in enumerate(zip(raws, records, cells, strict=True)):
+        rec = rank(normalize_answers(raw, rules), rules, profile=f"p{i}", facts=facts)
+        data_ = json.loads(render("json", rec, rules))
+        for key in ("winner", "tie", "confidence", "ranking", "why_not", "margin"):
+            assert record.get(key, data_.get(key)) == data_.get(key, record[key]), key
+        for key in ("swing", "deciding", "what_would_change", "open_questions"):
+            assert record[key] == []  # batch does not explore (docs/batch.md)
+        assert (row["winner"] or None, row["tie"], row["confidence"]) == (
+            record["winner"],
+            ";".join(record["tie"]),
+            record["confidence"],
+        )
+        excluded = [s["framework"] for s in record["ranking"] if s["excluded"]]
+        assert sorted(row["excluded"].split(";") if row["excluded"] else []) == sorted(excluded)
+        margin = record["margin"]
+        assert row["margin"] == ("" if margin is None else str(margin))
+        if record["why_not"] is not None and record["winner"]:
+            assert units(record["why_not"]["gap"]) >= units(margin)  # the runner-up's lead
