@@ -5,6 +5,7 @@ what would decide, and any answer that was ignored. ``--full`` gives the whole r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from recommender.render.terminal import cut, printable, user_text, wrap
@@ -20,8 +21,8 @@ from recommender.render.text import (
     tied,
 )
 from recommender.rulebase.model import RuleBase
-from recommender.scoring.decide import text_of
-from recommender.scoring.result import Recommendation, Standing
+from recommender.scoring.decide import points, text_of, units
+from recommender.scoring.result import Net, Recommendation, Standing
 from recommender.values import Value, frozen
 
 if TYPE_CHECKING:
@@ -128,14 +129,23 @@ def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[st
     if w is None:
         return []
     moved = sorted((n for n in w.by_question if n.net), key=lambda n: -abs(n.net))
-    parts = [f"{_reads(n.reads)}{net_mark(n)} {text_of(n.net)}" for n in moved[:NETS]]
+    parts = [
+        f"{_reads(n.reads)}{net_mark(n)} {text_of(n.net)}{_of_it(() if net_mark(n) else [n])}"
+        for n in moved[:NETS]
+    ]
     rest = moved[NETS:]
     if rest:
-        lean = sum(r.net for n in rest for r in n.rules if r.lean)
-        of_it = f" ({text_of(lean)} of it the lean)" if lean else ""
-        parts.append(f"{len(rest)} more {text_of(sum(n.net for n in rest))}{of_it}")
+        total = points(sum(units(n.net) for n in rest))
+        parts.append(f"{len(rest)} more {text_of(total)}{_of_it(rest)}")
     text = f"Why not {name_of(w.framework, rules)} ({behind(w, rules)}): " + " · ".join(parts)
     return wrap(text, width, "", INDENT)
+
+
+def _of_it(nets: Sequence[Net]) -> str:
+    """The default lean's share of these nets, when it has one: a question whose rules are the
+    lean's and real ones ("q1 +6" was 3 of the lean's and 3 of a reason's) says how much."""
+    lean = sum(units(r.net) for n in nets for r in n.rules if r.lean)
+    return f" ({text_of(points(lean))} of it the lean)" if lean else ""
 
 
 def _reads(reads: tuple[str, ...]) -> str:

@@ -151,9 +151,15 @@ def width_of(stream: TextIO | None) -> int | None:
         return None
 
 
+# a line break or tab in a rule base's text (an overlay's `because: "a\nb"`) is a space on the
+# terminal, as textwrap makes it when wrapping: one item stays one line in a pipe too
+FLAT = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
 def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list[str]:
     """``text`` as lines no wider than ``width`` (one line when None), first indented by
     ``indent``, the rest by ``hang``."""
+    text = text.translate(FLAT)
     if width is None:
         return [indent + text]
     width = max(width, 20)
@@ -189,6 +195,7 @@ def _needed(match: re.Match[str]) -> str:
 def cut(text: str, width: int | None) -> str:
     """``text`` on one line no wider than ``width`` cells (an ellipsis marks a cut); whole when
     None."""
+    text = text.translate(FLAT)
     if width is None or cells(text) <= width:
         return text
     return _paired([cut_cells(text, max(width, 2))])[0]
