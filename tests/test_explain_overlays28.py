@@ -49,7 +49,7 @@ def overlays(draw: st.DrawFn) -> tuple[list[dict], list[dict], tuple[str, ...]]:
     qs, rules = draw(rule_bases())
     for rule in rules:  # overlay text a renderer must keep whole: a pipe, a line break
         rule["because"] = draw(st.sampled_from(["b", "b1 | b1", "b\nb2", "*b* `x` #b"]))
-    frameworks = core.FRAMEWORKS
+    frameworks: tuple[str, ...] = core.FRAMEWORKS
     if draw(st.booleans()):
         frameworks = FOUR
         for rule in rules:
@@ -59,15 +59,6 @@ def overlays(draw: st.DrawFn) -> tuple[list[dict], list[dict], tuple[str, ...]]:
             elif "dealbreaker" in rule and roll == 2:
                 rule["dealbreaker"].append("mlx")
     return qs, rules, frameworks
-
-
-def written(directory: Path, qs: list[dict], rules: list[dict], frameworks: tuple[str, ...]):
-    saved = core.FRAMEWORKS
-    core.FRAMEWORKS = frameworks  # write_base names its frameworks from the module's tuple
-    try:
-        return write_base(directory, qs, rules)
-    finally:
-        core.FRAMEWORKS = saved
 
 
 def units(x: float) -> int:
@@ -139,7 +130,7 @@ def check_record(rec: Recommendation, record: dict[str, Any], data: dict[str, An
 @given(data=st.data(), base=overlays())
 def test_every_format_says_one_verdict_and_the_why_not_adds_up(tmp_path_factory, data, base):
     qs, rule_list, frameworks = base
-    rules = written(tmp_path_factory.mktemp("base"), qs, rule_list, frameworks)
+    rules = write_base(tmp_path_factory.mktemp("base"), qs, rule_list, frameworks)
     facts = data.draw(facts_strategy)
     answers = normalize_answers(data.draw(profiles(qs)), rules)
     rec = rank(answers, rules, facts=facts)
@@ -193,7 +184,7 @@ def test_a_net_that_is_part_lean_says_how_much_is_the_lean(tmp_path: Path):
     # "Why not Pytorch (6 behind): q1 +6": 3 of the 6 were a lean's (-3 for PyTorch), unsaid; a
     # net was marked only when all its rules were the lean's (QA, stop 28)
     qs = [{"id": "q1", "kind": "yes_no", "options": ["yes", "no"]}]
-    rule_list = [
+    rule_list: list[dict[str, Any]] = [
         {"id": "r0", "when": {"q1": "yes"}, "score": {"pytorch": -3}, "lean": True}
         | {"because": "b", "source": "s"},
         {"id": "r1", "when": {"q1": "yes"}, "dealbreaker": ["tensorflow"]}
@@ -201,7 +192,7 @@ def test_a_net_that_is_part_lean_says_how_much_is_the_lean(tmp_path: Path):
         {"id": "r3", "when": {"q1": "yes"}, "score": {"tensorflow": -3, "pytorch": -3}}
         | {"because": "b", "source": "s"},
     ]
-    rules = written(tmp_path, qs, rule_list, core.FRAMEWORKS)
+    rules = write_base(tmp_path, qs, rule_list, core.FRAMEWORKS)
     rec = rank(normalize_answers({"q1": "yes"}, rules), rules)
     brief = render("table", rec, rules, full=False)
     assert "Why not Pytorch (6 behind): q1 +6 (+3 of it the lean)\n" in brief
@@ -211,7 +202,7 @@ def test_a_net_that_is_part_lean_says_how_much_is_the_lean(tmp_path: Path):
 @given(data=st.data(), base=overlays())
 def test_the_what_ifs_are_every_answer_that_changes_the_outcome(tmp_path_factory, data, base):
     qs, rule_list, frameworks = base
-    rules = written(tmp_path_factory.mktemp("base"), qs, rule_list, frameworks)
+    rules = write_base(tmp_path_factory.mktemp("base"), qs, rule_list, frameworks)
     facts = data.draw(facts_strategy)
     given_ = normalize_answers(data.draw(profiles(qs)), rules)
     rec = rank(given_, rules, facts=facts)
@@ -237,10 +228,11 @@ def test_the_what_ifs_are_every_answer_that_changes_the_outcome(tmp_path_factory
     for c in rec.swing:
         if (c.question, c.change, c.answer, c.winner, c.tie, c.undecided) in expected:
             continue
-        assert c.winner == rec.winner is not None
-        after = reference.score(rules, changed_to[(c.question, c.change, c.answer)], facts)
-        rivals = [f for f in rules.framework_ids if f not in after.excluded and f != c.winner]
-        assert any(after.real[f] >= after.real[c.winner] for f in rivals)
+        winner = c.winner
+        assert winner is not None and winner == rec.winner
+        swung = reference.score(rules, changed_to[(c.question, c.change, c.answer)], facts)
+        rivals = [f for f in rules.framework_ids if f not in swung.excluded and f != winner]
+        assert any(swung.real[f] >= swung.real[winner] for f in rivals)
     record = rec.to_dict()
     assert record["confidence"] == rec.confidence
     if rec.confidence == "clear":
@@ -251,12 +243,12 @@ def test_a_line_break_in_an_overlays_text_stays_on_its_line(tmp_path: Path):
     # "Excluded: Tensorflow: b1 | b1" then "b2" at the start of the next line: a because with a
     # line break broke the item in two on a pipe or a file (wrapped on a terminal, it did not)
     qs = [{"id": "q0", "kind": "yes_no", "options": ["yes", "no"]}]
-    rule_list = [
+    rule_list: list[dict[str, Any]] = [
         {"id": "r0", "when": {"q0": "yes"}, "dealbreaker": ["tensorflow"]}
         | {"because": "b1 | b1\nb2", "source": "s\nt"},
         {"id": "r1", "when": {"q0": "yes"}, "score": {"jax": 1}, "because": "c\rd", "source": "s"},
     ]
-    rules = written(tmp_path, qs, rule_list, core.FRAMEWORKS)
+    rules = write_base(tmp_path, qs, rule_list, core.FRAMEWORKS)
     rec = rank(normalize_answers({"q0": "yes"}, rules), rules)
     brief = render("table", rec, rules, full=False)
     full = render("table", rec, rules, full=True)
@@ -270,7 +262,7 @@ def test_a_line_break_in_an_overlays_text_stays_on_its_line(tmp_path: Path):
 @given(data=st.data(), base=overlays())
 def test_the_batch_record_and_csv_row_say_what_recommend_says(tmp_path_factory, data, base):
     qs, rule_list, frameworks = base
-    rules = written(tmp_path_factory.mktemp("base"), qs, rule_list, frameworks)
+    rules = write_base(tmp_path_factory.mktemp("base"), qs, rule_list, frameworks)
     raws = data.draw(st.lists(profiles(qs), min_size=1, max_size=8))
     facts = data.draw(facts_strategy)
     rows = [Row(i + 1, f"p{i}", raw) for i, raw in enumerate(raws)]

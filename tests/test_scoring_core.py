@@ -101,7 +101,10 @@ def rule_bases(draw: st.DrawFn) -> tuple[list[dict], list[dict]]:
     return qs, rules
 
 
-def write_base(directory: Path, qs: list[dict], rules: list[dict]) -> RuleBase:
+def write_base(
+    directory: Path, qs: list[dict], rules: list[dict], names: tuple[str, ...] = FRAMEWORKS
+) -> RuleBase:
+    """The rule base ``qs`` and ``rules`` with a framework for each of ``names``."""
     directory.mkdir(parents=True, exist_ok=True)
     pick = {qs[0]["id"]: qs[0]["options"][0]}
     frameworks = {
@@ -135,7 +138,7 @@ def write_base(directory: Path, qs: list[dict], rules: list[dict]) -> RuleBase:
                     },
                 ],
             }
-            for f in FRAMEWORKS
+            for f in names
         ]
     }
     shaped = [
