@@ -23,8 +23,9 @@ from test_scoring_core import (
     facts_strategy,
     profiles,
     reference_level,
-    reported,
+    reference_what_ifs,
     rule_bases,
+    what_ifs,
     write_base,
 )
 
@@ -206,19 +207,10 @@ def test_the_what_ifs_are_every_answer_that_changes_the_outcome(tmp_path_factory
     facts = data.draw(facts_strategy)
     given_ = normalize_answers(data.draw(profiles(qs)), rules)
     rec = rank(given_, rules, facts=facts)
-    now = reported(reference.score(rules, normalize_answers(rec.answers, rules), facts))
-    assert now == (rec.winner, rec.tie, rec.confidence == "none")
-    expected = set()
     kept = normalize_answers(rec.answers, rules)
-    for q, change, answer, changed in alternatives(rules, kept, facts, given=given_):
-        after = reported(reference.score(rules, changed, facts))
-        if after != now:
-            expected.add((q, change, answer, *after))
-    got = {
-        (c.question, c.change, c.answer, c.winner, c.tie, c.undecided)
-        for c in rec.what_would_change
-    }
-    assert got == expected
+    now, expected = reference_what_ifs(rules, kept, given_, facts)
+    assert now == (rec.winner, rec.tie, rec.confidence == "none")
+    assert what_ifs(rec) == expected
     # a swing changes the outcome, or leaves the winner ahead by the lean alone ("Jax ahead by
     # the lean alone"): a rival standing after it reaches the winner's points without the lean
     changed_to = {

@@ -260,25 +260,36 @@ def test_what_would_change_is_every_single_answer_that_changes_the_reference(
     normal = normalize_answers(rec.answers, rules)
     # as reported: winner, tie, and no recommendation (only the lean separates them), which
     # differs from a tie on the points even where both name every framework
-    now = reported(reference.score(rules, normal))
+    now, expected = reference_what_ifs(rules, normal, given)
     assert now == (rec.winner, rec.tie, rec.confidence == "none")
     for change in rec.what_would_change:
         assert (change.winner, change.tie, change.undecided) != now
-    expected = set()
-    # every other answer stays as given, follow-ups that do not apply now included
-    for q, change, answer, changed in alternatives(rules, normal, given=given):
-        after = reported(reference.score(rules, changed))
-        if after != now:
-            expected.add((q, change, answer, *after))
-    got = {
-        (c.question, c.change, c.answer, c.winner, c.tie, c.undecided)
-        for c in rec.what_would_change
-    }
-    assert got == expected
+    assert what_ifs(rec) == expected
 
 
 def reported(ref: reference.Result) -> tuple[str | None, tuple[str, ...], bool]:
     return (*ref.reported, ref.lean_only)
+
+
+def reference_what_ifs(
+    rules: RuleBase, normal: dict, given: dict, facts: dict | None = None
+) -> tuple[tuple[str | None, tuple[str, ...], bool], set[tuple[Any, ...]]]:
+    """What is reported now, and every single different answer that changes it, by the reference
+    scorer; every other answer stays as given, follow-ups that do not apply now included."""
+    now = reported(reference.score(rules, normal, facts))
+    expected = set()
+    for q, change, answer, changed in alternatives(rules, normal, facts, given=given):
+        after = reported(reference.score(rules, changed, facts))
+        if after != now:
+            expected.add((q, change, answer, *after))
+    return now, expected
+
+
+def what_ifs(rec: Recommendation) -> set[tuple[Any, ...]]:
+    return {
+        (c.question, c.change, c.answer, c.winner, c.tie, c.undecided)
+        for c in rec.what_would_change
+    }
 
 
 def test_a_tie_the_lean_makes_changes_when_only_the_lean_is_left(tmp_path: Path) -> None:
