@@ -24,7 +24,14 @@ import ray
 import ray.exceptions as rex
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from recommender.errors import SIGNAL_POLL, STOP_SIGNALS, Terminated, UserError, stop_taken
+from recommender.errors import (
+    SIGNAL_POLL,
+    STOP_SIGNALS,
+    USER_STOPS,
+    Terminated,
+    UserError,
+    stop_taken,
+)
 from recommender.probe.cluster.backend import NodeInfo, Outcome
 from recommender.probe.cluster.gcs import not_gcs
 from recommender.probe.cluster.node import NodeRequest, probe_node
@@ -166,7 +173,10 @@ def _take_back_stop_signals() -> None:
     Python's own (main thread only, as here)."""
     for signum in STOP_SIGNALS:
         handler = signal.getsignal(signum)
-        if handler is not None:  # None: set outside Python, which this cannot put back
+        # the four a user stops with, as Python holds them (an ignored SIGHUP stays ignored); of
+        # the others, only those the CLI took: re-setting a default Python merely remembers would
+        # undo whatever Ray set below it for a signal the CLI leaves alone
+        if signum in USER_STOPS and handler is not None or callable(handler):
             signal.signal(signum, handler)
 
 
