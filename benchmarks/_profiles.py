@@ -50,6 +50,34 @@ def write_jsonl(path: Path, rules: RuleBase, n: int, seed: int = 1) -> int:
     return path.stat().st_size
 
 
+# The survey of issue 9, as its reproduction writes it: eight questions, each answered four times
+# in five, and a deployment of one or two targets ("none" with another is a bad row, as in a real
+# survey). Most rows are distinct, over fewer questions than random_answers asks.
+SURVEY = {
+    "audience": ["beginner", "researcher", "production"],
+    "api_level": ["high", "low", "both"],
+    "hardware": ["cpu", "nvidia_gpu", "tpu", "apple_silicon", "amd_gpu"],
+    "parallelism": ["single_device", "multi_gpu", "multi_node"],
+    "programming_style": ["object_oriented", "functional"],
+    "custom_gradients": ["yes", "no"],
+    "debugging": ["yes", "no"],
+    "visualization": ["yes", "no"],
+}
+TARGETS = ["server", "mobile", "edge", "browser", "none"]
+
+
+def write_survey(path: Path, rules: RuleBase, n: int, seed: int = 7) -> int:
+    """Issue 9's survey of ``n`` rows (for the shipped rules; ``rules`` is not read)."""
+    rnd = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            a: dict[str, Any] = {q: rnd.choice(o) for q, o in SURVEY.items() if rnd.random() < 0.8}
+            if rnd.random() < 0.8:
+                a["deployment"] = rnd.sample(TARGETS, rnd.randint(1, 2))
+            f.write(json.dumps({"name": f"p{i}", "answers": a}) + "\n")
+    return path.stat().st_size
+
+
 def write_csv(path: Path, rules: RuleBase, n: int, seed: int = 1) -> int:
     import csv
 

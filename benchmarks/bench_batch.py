@@ -2,6 +2,7 @@
 
 For each rule base (the shipped rules/, the mini test rules, and a synthetic 24-question / 160-rule
 base) it generates N seeded random profiles (multi answers, unanswered questions, stray follow-ups),
+and for the shipped rules also issue 9's own survey (``survey``: 8 questions, one bad row in ~14),
 then times, best of --repeat rounds:
 
 * JSONL with full reasons (target <= 3x): ``batch IN -o OUT.jsonl`` in process and as a CLI
@@ -18,8 +19,8 @@ memory (they would slow the CSV baseline, not the batch).
 ``--phases`` then splits the CSV batch into its steps (read, encode, score, confidence, flat row,
 CSV write), each in microseconds per row and as a ratio to the CSV floor's time per row.
 
-    PYTHONPATH=. python benchmarks/bench_batch.py [--rows 100000] [--repeat 3] [--only shipped]
-        [--phases]
+    PYTHONPATH=. python benchmarks/bench_batch.py [--rows 100000] [--repeat 3]
+        [--only shipped|survey|mini|synthetic] [--phases]
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ from recommender.batch import readers  # noqa: E402
 from recommender.batch.records import flat  # noqa: E402
 from recommender.batch.run import CHUNK, Encoder, Item  # noqa: E402
 from recommender.cli import main  # noqa: E402
+from recommender.errors import UserError  # noqa: E402
 from recommender.rulebase.load import load_rules  # noqa: E402
+from recommender.rulebase.model import RuleBase  # noqa: E402
 from recommender.scoring import confidence  # noqa: E402
 from recommender.scoring.result import Scorer  # noqa: E402
 
@@ -133,7 +136,7 @@ def phases(src: Path, rows: int, floor: float) -> None:
         clock[0] = cpu()
         while block := list(islice(reader, CHUNK)):
             lap(steps[0])
-            sigs = [(r.name, encoder(r.answers or {}, r.where)) for r in block]
+            sigs = [(r.name, sig) for r in block if (sig := _encoded(encoder, r)) is not None]
             lap(steps[1])
             recs = scorer.recommend_signatures(sigs, vector, confidence=False)
             lap(steps[2])
@@ -159,11 +162,33 @@ def phases(src: Path, rows: int, floor: float) -> None:
         print(f"    {step:<40} {each * 1e6:6.1f} us  {each / per_row:5.2f}x the floor")
 
 
-def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path, split: bool) -> None:
+def cli_batch(args: list[str], env: dict[str, str]) -> None:
+    """``recommender batch`` as a subprocess; exit 1 says some rows are error records."""
+    done = subprocess.run([sys.executable, "-m", "recommender", *args], env=env, check=False)
+    assert done.returncode in (0, 1), done.returncode
+
+
+def _encoded(encoder: Encoder, row: readers.Row) -> int | None:
+    """The row's signature, or None for a row the batch reports as an error (its time counts
+    in the encode step, as in the batch)."""
+    if row.error is not None:
+        return None
+    try:
+        return encoder(row.answers or {}, row.where)
+    except UserError:
+        return None
+
+
+Write = Callable[[Path, RuleBase, int], int]
+
+
+def bench(
+    label: str, base: Path, write: Write, rows: int, repeat: int, tmp: Path, split: bool
+) -> None:
     os.environ["RECOMMENDER_BASE_RULES"] = str(base)
     rules = load_rules()
     src, out = tmp / f"{label}.jsonl", tmp / f"{label}.out.jsonl"
-    size = _profiles.write_jsonl(src, rules, rows)
+    size = write(src, rules, rows)
     args = ["batch", str(src), "-o", str(out), "--quiet"]
     out_csv = tmp / f"{label}.out.csv"
     csv_args = ["batch", str(src), "-o", str(out_csv), "--quiet"]
@@ -192,9 +217,7 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path, split: bool
     took |= best(
         {
             "in_process": lambda: main(args),
-            "cli": lambda: subprocess.run(
-                [sys.executable, "-m", "recommender", *args], env=env, check=True
-            ),
+            "cli": lambda: cli_batch(args, env),
             "floor": lambda: baseline(src, tmp / "baseline.jsonl", records),
         },
         repeat,
@@ -202,11 +225,13 @@ def bench(label: str, base: Path, rows: int, repeat: int, tmp: Path, split: bool
     gc.unfreeze()
     in_process, cli, floor = took["in_process"], took["cli"], took["floor"]
     as_csv, csv_floor = took["csv"], took["csv_floor"]
-    fired = sum(len(s["reasons"]) for r in records[:1000] for s in r["ranking"]) / 1000
+    some = records[:1000]
+    fired = sum(len(s["reasons"]) for r in some for s in r.get("ranking", ())) / len(some)
+    errors = sum(1 for r in records if r["error"] is not None)
     print(
         f"{label}: {len(rules.questions)} questions, {len(rules.rules)} rules, {rows:,} profiles, "
         f"input {size / 1e6:.1f} MB, output {out.stat().st_size / 1e6:.1f} MB, "
-        f"{fired:.1f} reasons/record"
+        f"{fired:.1f} reasons/record, {errors:,} error records"
     )
     print(f"  baseline (json.loads + json.dumps)  {floor:7.2f} s  {rows / floor:9,.0f} rows/s")
     print(
@@ -232,18 +257,20 @@ def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=("shipped", "mini", "synthetic"))
+    parser.add_argument("--only", choices=("shipped", "survey", "mini", "synthetic"))
     parser.add_argument("--phases", action="store_true", help="split the CSV batch into steps")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        bases = {
-            "shipped": ROOT / "rules",
-            "mini": ROOT / "tests" / "data" / "mini",
-            "synthetic": _profiles.synthetic_rules(Path(tmp) / "synthetic-rules"),
+        random_rows = _profiles.write_jsonl
+        bases: dict[str, tuple[Path, Write]] = {
+            "shipped": (ROOT / "rules", random_rows),
+            "survey": (ROOT / "rules", _profiles.write_survey),
+            "mini": (ROOT / "tests" / "data" / "mini", random_rows),
+            "synthetic": (_profiles.synthetic_rules(Path(tmp) / "synthetic-rules"), random_rows),
         }
-        for label, base in bases.items():
+        for label, (base, write) in bases.items():
             if args.only in (None, label):
-                bench(label, base, args.rows, args.repeat, Path(tmp), args.phases)
+                bench(label, base, write, args.rows, args.repeat, Path(tmp), args.phases)
 
 
 if __name__ == "__main__":
