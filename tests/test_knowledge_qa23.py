@@ -89,7 +89,9 @@ def test_jax_on_an_intel_gpu_under_wsl2_is_excluded_and_its_routes_say_why():
     )
     assert rec.winner == "pytorch"
     hardware = rec.to_dict()["stack"]["hardware"]
-    assert (hardware["answer"], hardware["support"]) == ("intel_gpu", "experimental")
+    # PyTorch's own WSL2 route: "supported" since route audit 29 (PyTorch 2.15's docs validate
+    # Intel client GPUs under WSL2; it was "experimental", after the 2.6 docs)
+    assert (hardware["answer"], hardware["support"]) == ("intel_gpu", "supported")
     # the persona sweep of 2026-12-01 added a macOS (Intel Mac) entry too, also unsupported
     (jax_off_linux,) = [
         h

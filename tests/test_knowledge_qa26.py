@@ -160,7 +160,8 @@ def test_a_jax_science_codebase_on_trainium_is_told_no_neuron_server_takes_jax()
     )
     assert "all PyTorch" in words(server["path"])
     route = d["stack"]["hardware"]
-    assert (route["support"], route["as_of"]) == ("experimental", "2026-10")
+    # re-dated by route audit 29: Neuron 2.34 (2026-11-30) moved JAX NeuronX to JAX 0.10.0-0.11.2
+    assert (route["support"], route["as_of"]) == ("experimental", "2026-11")
     assert "pip.repos.neuron.amazonaws.com" in route["route"]
     # without the science pull the same team serving on Neuron gets PyTorch, close: every
     # serving path AWS offers there is PyTorch
