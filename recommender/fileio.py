@@ -486,15 +486,35 @@ def _located(problem: JsonProblem, text: str, decoder: json.JSONDecoder) -> Json
 CUT_SHORT = "it ends before every { and [ is closed (cut short?); close them"
 
 
+# What the json module's messages mean, with the fix: its own words name no fix, and two of them
+# ("Invalid control character at", "Unterminated string starting at") end in mid-sentence once
+# the position is cut off (the line and column lead the error line instead).
+JSON_PROBLEMS = {
+    "Expecting value": "expected a value here (text in double quotes, a number, an object, a "
+    "list, true, false or null); check the text at this column",
+    "Expecting property name enclosed in double quotes": "expected a key in double quotes here; "
+    'write "key": value (JSON has no single quotes, bare keys or comments)',
+    "Expecting ':' delimiter": "expected ':' after the key; write \"key\": value",
+    "Expecting ',' delimiter": "expected ',' or a closing bracket here; put a comma between items",
+    "Invalid control character at": "a control character (a tab, a line break, a NUL) inside "
+    "text in quotes; write it escaped (\\t, \\n, \\u0000) or remove it",
+    "Unterminated string starting at": "text in quotes with no closing quote; close the quote",
+    "Invalid \\escape": "a backslash that starts no escape; write \\\\ for a backslash",
+    "Invalid \\uXXXX escape": "a \\u escape without four hex digits; write \\u00e9, say",
+    "Extra data": "more text after the JSON value; give one value (one profile per line in JSONL)",
+}
+
+
 def json_error(exc: json.JSONDecodeError) -> str:
-    """``invalid JSON: ...`` for a decoding error; a comma before a closing bracket, which JSON
-    refuses and many editors write, is named with the fix (json says "Expecting value")."""
+    """``invalid JSON: ...`` for a decoding error, said plainly with the fix
+    (:data:`JSON_PROBLEMS`); a comma before a closing bracket, which JSON refuses and many editors
+    write, is named as such (json says "Expecting value")."""
     closing = exc.doc[exc.pos : exc.pos + 1]
     if closing in ("]", "}") and exc.doc[: exc.pos].rstrip().endswith(","):
         return f"invalid JSON: a comma before the closing '{closing}'; remove the comma"
     if exc.doc.strip() and not exc.doc[exc.pos :].strip():
         return f"invalid JSON: {CUT_SHORT}"
-    return f"invalid JSON: {exc.msg}"
+    return f"invalid JSON: {JSON_PROBLEMS.get(exc.msg, exc.msg)}"
 
 
 def depth(value: Any, limit: int = MAX_DEPTH) -> int:

@@ -236,7 +236,8 @@ UNUSABLE = [
     (
         "in.json",
         "[{]",
-        "in.json:1:3: invalid JSON: Expecting property name enclosed in double quotes",
+        "in.json:1:3: invalid JSON: expected a key in double quotes here; "
+        'write "key": value (JSON has no single quotes, bare keys or comments)',
     ),
     (
         "in.json",
@@ -341,7 +342,8 @@ def test_every_row_gets_exactly_one_record_in_input_order_and_blank_lines_are_no
     )  # the message names the physical line too
     assert (
         got[2]["error"]
-        == "in.jsonl:5:2: row 3: invalid JSON: Expecting property name enclosed in double quotes"
+        == "in.jsonl:5:2: row 3: invalid JSON: expected a key in double quotes here; "
+        'write "key": value (JSON has no single quotes, bare keys or comments)'
     )
     assert err.splitlines()[-4:] == [
         "batch: 5 rows: 3 scored, 2 failed",

@@ -192,15 +192,17 @@ def _undecodable(line: bytes, cut: bool = False) -> bool:
 
 
 def _refuse_binary(head: list[bytes | int], name: str, cut: bool = False) -> None:
-    """UserError when the first lines of an input are binary data, naming what it is when its
-    first bytes tell (a gzip, a zip, UTF-16) and the first line that is not text. ``cut``: the
-    last line is cut short (a document's first block)."""
+    """UserError when the first lines of an input are binary data (most of them hold a NUL byte
+    or do not decode), naming what it is when its first bytes tell (a gzip, a zip, UTF-16) and
+    the first line that is not text. ``cut``: the last line is cut short (a document's first
+    block). One stray NUL in a text file is not binary data: a single row with one refused the
+    whole batch, every good row lost, where any other bad row is an error record."""
     text = [(n, line) for n, line in enumerate(head, 1) if isinstance(line, bytes) and line.strip()]
     last = len(head) if cut else 0
     bad = [(n, line) for n, line in text if _not_text(line, n == last)]
-    nul = next(((n, line) for n, line in bad if b"\0" in line), None)
-    if nul is None and len(bad) * 2 <= len(text):
+    if len(bad) * 2 <= len(text):  # a few bad lines in text are rows, each an error record
         return
+    nul = next(((n, line) for n, line in bad if b"\0" in line), None)
     n, line = nul or bad[0]
     first = head[0] if head and isinstance(head[0], bytes) else b""
     what = next((why for sign, why in SIGNATURES if first.startswith(sign)), None)
