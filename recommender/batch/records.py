@@ -130,8 +130,7 @@ def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]
     winner, tie = rec.scorer.table.reported(o)
     stack = rec.stack  # it holds the companion: computed once
     companion = stack.companion if stack is not None else None
-    ids = rules.framework_ids
-    excluded = ";".join(f for k, f in enumerate(ids) if o.blocked >> k & 1) if o.blocked else ""
+    excluded = ";".join(f for k, f in enumerate(rules.framework_ids) if o.blocked >> k & 1)
     return [
         item.row,
         text(item.name or ""),

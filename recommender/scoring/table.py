@@ -101,19 +101,17 @@ class Outcome(Value):
     tie: tuple[str, ...]
     margin: int | None  # the first contender's lead over the second (0 in a tie)
     real: tuple[int, ...]  # the scores without the points of the lean rules (Table.without_lean)
-    # nothing but the lean separates the frameworks (see lean_only()): a field, not a property,
-    # as a batch row asked it four times, ~5% of a CSV batch (benchmarks/bench_batch.py)
-    lean_only: bool
+
+    @property
+    def lean_only(self) -> bool:
+        """Nothing but the lean separates the frameworks: none is excluded and, without the
+        lean's points, every framework scores the same."""
+        real = self.real
+        return len(real) > 1 and not self.blocked and real.count(real[0]) == len(real)
 
     @property
     def contenders(self) -> tuple[int, ...]:
         return tuple(k for k in self.order if not self.blocked >> k & 1)
-
-
-def lean_only(real: tuple[int, ...], blocked: int) -> bool:
-    """Nothing but the lean separates the frameworks: none is excluded and, without the lean's
-    points, every framework scores the same (``Outcome.lean_only``)."""
-    return len(real) > 1 and not blocked and real.count(real[0]) == len(real)
 
 
 class Table:
@@ -348,9 +346,7 @@ class Table:
             margin = open_[0] - open_[1] if len(open_) > 1 else None
             winner, tie = self.verdict(top_code(scores, blocked))
             real = self.without_lean(fired, scores)
-            found = Outcome(
-                fired, scores, blocked, order, winner, tie, margin, real, lean_only(real, blocked)
-            )
+            found = Outcome(fired, scores, blocked, order, winner, tie, margin, real)
             if len(self._outcomes) >= MEMO_LIMIT // 8:
                 self._outcomes.clear()
             self._outcomes[fired] = found
@@ -700,10 +696,7 @@ class Vector:
             winner, tie = self.table.verdict(code)
             scores_ = tuple(row)
             margin = m if n > 1 else None
-            real_ = tuple(real_)
-            made[sig] = Outcome(
-                fired_, scores_, b, tuple(o), winner, tie, margin, real_, lean_only(real_, b)
-            )
+            made[sig] = Outcome(fired_, scores_, b, tuple(o), winner, tie, margin, tuple(real_))
         return [made[s] for s in sigs]
 
     def totals(self, fired: Any) -> tuple[Any, Any]:
