@@ -58,3 +58,15 @@ def recommendation(answers: dict) -> tuple[recommender.Recommendation, dict]:
     """The Recommendation for ``answers`` on the shipped rules, and its JSON record."""
     rec = recommender.recommend(answers, rules=RULES)
     return rec, rec.to_dict()
+
+
+# A TensorFlow team with Keras 3 code on a multi-node GPU cluster (Keras 3 does not train
+# multi-worker on TensorFlow)
+KERAS3_CLUSTER = {
+    "audience": "production",
+    "team_knows": ["tensorflow"],
+    "existing_code": "keras3",
+    "hardware": "nvidia_gpu",
+    "os": "linux",
+    "parallelism": "multi_node",
+}

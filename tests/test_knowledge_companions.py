@@ -5,7 +5,7 @@ KerasHub models with Keras, Lightning only where it has an accelerator (docs/kno
 from __future__ import annotations
 
 import pytest
-from knowledge_support import RULES, run, stack
+from knowledge_support import KERAS3_CLUSTER, RULES, run, stack
 
 import recommender
 
@@ -88,14 +88,6 @@ def test_lightning_is_not_offered_where_it_has_no_accelerator(hardware):
 
 
 # -- multi-node training: Keras 3 does not train multi-worker on TensorFlow ----------------------
-KERAS3_CLUSTER = {
-    "audience": "production",
-    "team_knows": ["tensorflow"],
-    "existing_code": "keras3",
-    "hardware": "nvidia_gpu",
-    "os": "linux",
-    "parallelism": "multi_node",
-}
 
 
 def test_the_keras3_companion_warns_a_tensorflow_cluster():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from conftest import cli
-from knowledge_support import RULES, points, reasons, rule_points, run, scores
+from knowledge_support import KERAS3_CLUSTER, RULES, points, reasons, rule_points, run, scores
 
 import recommender
 from recommender import schemas
@@ -21,7 +21,8 @@ def test_a_jax_codebase_is_charged_the_rewrite_on_both_other_frameworks():
 
 
 def test_an_estimator_codebase_is_told_estimators_are_gone_since_tf_2_16():
-    # since knowledge QA 28 Estimator code is its own answer (tests/test_knowledge_qa28.py)
+    # since knowledge QA 28 Estimator code is its own answer
+    # (test_the_existing_code_question_offers_estimator_code)
     d = run({"existing_code": "tensorflow", "team_knows": ["pytorch"]})
     why = reasons(d, "tensorflow")["code-tensorflow"]
     assert "Estimators were removed in TF 2.16" in why
@@ -77,14 +78,6 @@ def test_lint_stays_exhaustive_with_the_new_option_and_rules():
 
 
 # -- multi-node training: Keras 3 does not train multi-worker on TensorFlow ----------------------
-KERAS3_CLUSTER = {
-    "audience": "production",
-    "team_knows": ["tensorflow"],
-    "existing_code": "keras3",
-    "hardware": "nvidia_gpu",
-    "os": "linux",
-    "parallelism": "multi_node",
-}
 
 
 def test_keras3_code_on_a_gpu_cluster_goes_to_keras_on_the_jax_backend():

@@ -5,7 +5,7 @@ Windows and WSL2, the CUDA and CPU wheels, clusters. Each test pins a fact docs/
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli
+from conftest import SHIPPED_RULES, run_cli
 from knowledge_support import (
     RULES,
     fired,
@@ -20,6 +20,7 @@ from knowledge_support import (
 
 import recommender
 from recommender.rulebase.conditions import Is
+from recommender.scoring.result import Scorer
 
 
 @pytest.mark.parametrize(
@@ -326,3 +327,17 @@ def test_the_multi_node_reason_no_longer_credits_tensorflow_for_clusters():
         text
     )
     assert "keras-team/keras#20585" in rule.source
+
+
+@pytest.mark.parametrize("os_", [None, "macos", "linux", "windows", "wsl2"])
+def test_the_mps_reason_and_route_only_where_macos_runs(os_):
+    """An Apple-silicon Mac trained on under Linux (Asahi) or Windows: PyTorch got +2 for 'the
+    built-in MPS backend' and the stack said 'MPS backend, built into the macOS wheels
+    (supported)', though MPS is Metal, macOS only."""
+    answers = {"hardware": "apple_silicon"} | ({"os": os_} if os_ else {})
+    rec = recommender.recommend(answers)
+    stack = Scorer(SHIPPED_RULES).stack("pytorch", rec.sig)
+    route = stack.hardware[1] if stack.hardware else None
+    mac = os_ in (None, "macos")
+    assert ("apple-silicon-mps" in rec.fired) is mac
+    assert route is not None and route.support == ("supported" if mac else "unsupported")

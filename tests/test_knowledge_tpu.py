@@ -1,4 +1,6 @@
-"""PyTorch on a TPU, as the rules decide it after the 2026-11 re-check (docs/knowledge.md).
+"""TPUs, as the rules decide them (docs/knowledge.md): PyTorch on a TPU after the 2026-11
+re-check, TensorFlow pinned to the TPU software versions of TF 2.18 (Keras 3 code goes to Keras on
+JAX, Keras 2 code stays), Hugging Face models on a TPU get Keras on JAX, LLM work on a TPU.
 
 - Training: JAX is TPU-native (``tpu-jax-native``) and PyTorch's TPU stack is in transition
   (``tpu-pytorch-training``: torch-xla 2.9.0 of 2025-11-17 is to be replaced by TorchTPU, whose
@@ -199,8 +201,8 @@ def test_a_beginner_fine_tuning_an_llm_on_a_tpu_gets_keras_lora_not_tunix():
 
 def test_tensorflow_on_a_tpu_is_limited_to_the_tf_2_18_software_versions():
     # Keras 2 code (tf_keras runs on TensorFlow only): since the knowledge QA of 2026-12-01 a
-    # TensorFlow team with Keras 3 code no longer wins on a TPU (tpu-tf-frozen,
-    # tests/test_knowledge_qa27.py), so the route is read where TensorFlow rightly wins
+    # TensorFlow team with Keras 3 code no longer wins on a TPU (tpu-tf-frozen; see the Keras 3
+    # test below), so the route is read where TensorFlow rightly wins
     answers = {
         "existing_code": "keras2",
         "team_knows": ["tensorflow"],
