@@ -16,6 +16,7 @@ from askkit import (
     IMPORT_RECORDER,
     SPACE,
     answer,
+    ask_without_a_terminal,
     defaults_to_the_save_offer,
     env,
     finish,
@@ -238,15 +239,7 @@ def test_without_a_terminal_ask_says_so_in_one_line(tmp_path: Path, shell: str):
 
 
 def test_without_a_terminal_at_all(tmp_path: Path):
-    done = subprocess.run(
-        [sys.executable, "-m", "recommender", "ask"],
-        env=env(tmp_path),
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = ask_without_a_terminal([], tmp_path, ROOT)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "recommender recommend --answer" in done.stderr

@@ -4,12 +4,10 @@ kept, and without a terminal it names the command that scores the profile."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import pexpect
-from askkit import CTRL_C, ENTER, answer, env, spawn
+from askkit import CTRL_C, ENTER, answer, ask_without_a_terminal, spawn
 from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -81,15 +79,7 @@ def test_short_from_a_profile_keeps_the_answers_to_questions_it_leaves_out(tmp_p
 def test_without_a_terminal_ask_from_a_profile_names_the_command_that_scores_it(tmp_path):
     # It named `recommend --answer QUESTION=VALUE ...`, as if the answers were not in a file.
     (tmp_path / "my lab.yaml").write_text("answers:\n  audience: researcher\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "recommender", "ask", "--from", "my lab.yaml"],
-        env=env(tmp_path / "state"),
-        cwd=str(tmp_path),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = ask_without_a_terminal(["--from", "my lab.yaml"], tmp_path / "state", tmp_path)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == (

@@ -67,7 +67,7 @@ def test_no_stack_route_is_offered_where_a_deal_breaker_rules_the_hardware_out()
     assert wrong == []
 
 
-# -- 3. every deal-breaker on the brief screen ----------------------------------------------------
+# -- every deal-breaker on the brief screen ----------------------------------------------------
 def breakers(n: int) -> list[dict[str, Any]]:
     """A real point for PyTorch, and ``n`` deal-breakers excluding JAX, all firing."""
     return [

@@ -107,7 +107,7 @@ def test_a_call_changed_by_the_lean_is_not_said_to_be_a_deal_breaker(tmp_path: P
     )
 
 
-# -- 1. a lean that outweighs a real reason: one answer hands a rival the lead -------------------
+# -- a lean that outweighs a real reason: one answer hands a rival the lead -------------------
 LEAN_FLIP: list[dict[str, Any]] = [
     {"id": "real", "when": always(), "score": {"pytorch": 1}, **TOLD},
     {"id": "big-lean", "when": {"q1": "yes"}, "score": {"tensorflow": 2}, "lean": True, **TOLD},
@@ -157,7 +157,7 @@ def test_a_lead_by_a_lean_that_outweighs_a_real_reason_says_the_rival_is_ahead(
     )
 
 
-# -- 2. a tie that the lean makes -----------------------------------------------------------------
+# -- a tie that the lean makes -----------------------------------------------------------------
 LEAN_TIE: list[dict[str, Any]] = [
     {"id": "real", "when": always(), "score": {"tensorflow": 0.5}, **TOLD},
     {"id": "lean", "when": always(), "score": {"pytorch": 0.5}, "lean": True, **TOLD},
