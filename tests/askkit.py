@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -109,3 +110,19 @@ def spawn(tmp: Path, columns: int, *args: str, **extra: str) -> Any:
 def screen_text(child: Any) -> str:
     """What was drawn so far, without the escape sequences."""
     return ESCAPES.sub("", child.logfile_read.getvalue()).replace("\r", "")
+
+
+def ask_without_a_terminal(
+    args: Sequence[str], state_dir: Path, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """``recommender ask ARGS`` with stdin at /dev/null and no terminal: what it says, and its
+    exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "recommender", "ask", *args],
+        env=env(state_dir),
+        cwd=str(cwd),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -19,6 +19,8 @@ from recommender.scoring.result import Scorer
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
 SHIPPED = ROOT / "rules"
+# The rule base every command reads by default, loaded once for the modules that score on it
+SHIPPED_RULES = recommender.load_rules()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -55,6 +57,13 @@ def private_user_dirs(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def mini() -> recommender.RuleBase:
     return recommender.load_rules(base=MINI)
+
+
+@pytest.fixture()
+def on_mini(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real CLI reads the mini base alone: no shipped rules, no user overlay."""
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
+    monkeypatch.setenv("RECOMMENDER_RULES", "")
 
 
 @pytest.fixture(scope="session")
@@ -113,3 +122,21 @@ def shipped_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(SHIPPED))
     monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+
+
+# The profile the cache and stream tests run: a small answer set, the same output every time
+RECOMMEND = ("recommend", "-a", "deployment=mobile", "-a", "os=linux", "-f", "json")
+EXPLAIN = ("explain", "-a", "deployment=mobile", "-a", "os=linux", "-f", "json")
+
+
+@pytest.fixture(scope="module")
+def uncached(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, ...], str]:
+    """What RECOMMEND and EXPLAIN print with no cache to read: a forged, deep or shared cache
+    must change nothing."""
+    out: dict[tuple[str, ...], str] = {}
+    for args in (RECOMMEND, EXPLAIN):
+        cache = tmp_path_factory.mktemp("fresh-cache")
+        done = run_cli(*args, env={"RECOMMENDER_CACHE_DIR": str(cache)})
+        assert (done.returncode, done.stderr) == (0, "")
+        out[args] = done.stdout
+    return out

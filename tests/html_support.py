@@ -241,6 +241,7 @@ def in_order(page: Any, selector: str, first: str, then: str) -> bool:
 
 RLO = "\u202e"  # right-to-left override
 PDI = "\u2069"  # pop directional isolate
+FSI = "\u2068"  # first strong isolate
 
 
 def evil_overlay(tmp_path: Path) -> Path:
@@ -262,6 +263,37 @@ def evil_overlay(tmp_path: Path) -> Path:
     (overlay / "rules.yaml").write_text(
         "rules:\n"
         "  - {id: ev, when: {audience: beginner}, score: {evilfw: 2.2}, because: b, source: s}\n",
+        encoding="utf-8",
+    )
+    return overlay
+
+
+LONG = "Supercalifragilistic" * 12  # 240 letters and no break opportunity
+FLIP = RLO + "flip " + LONG + " 🚀🚀"
+
+
+def hostile_rules(tmp_path: Path) -> Path:
+    """An overlay whose deal-breaker and rule carry a bidi override and a 240-letter word (with
+    ``deployment=edge``); with ``edge_target=microcontroller`` too, every framework is excluded."""
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "x.yaml").write_text(
+        "rules:\n"
+        "  - id: edge-breaks\n"
+        "    when: {deployment: edge}\n"
+        "    dealbreaker: [pytorch]\n"
+        f"    because: {json.dumps(PDI + RLO + 'evil')}\n"  # a stray PDI closed a <bdi>
+        "    source: plain\n"
+        "  - id: mcu-breaks-tensorflow\n"
+        "    when: {edge_target: microcontroller}\n"
+        "    dealbreaker: [tensorflow]\n"
+        "    because: MCU\n"
+        "    source: plain\n"
+        "  - id: long-word\n"
+        "    when: {deployment: edge}\n"
+        "    score: {tensorflow: 1}\n"
+        f"    because: {json.dumps(FLIP, ensure_ascii=False)}\n"
+        f"    source: {json.dumps(LONG)}\n",
         encoding="utf-8",
     )
     return overlay

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
@@ -13,18 +14,25 @@ from askkit import (
     DOWN,
     ENTER,
     IMPORT_RECORDER,
-    ROOT,
     SPACE,
     answer,
+    ask_without_a_terminal,
     defaults_to_the_save_offer,
     env,
     finish,
+    screen_text,
+    spawn,
     spawn_ask,
 )
+from conftest import MINI, ROOT
 
+from recommender import load_rules
+from recommender.ask import resume
+from recommender.ask.flow import in_force
 from recommender.render.text import headline
 from recommender.rulebase.profiles import load_profile, normalize_answers
 from recommender.scoring.result import rank
+from recommender.scoring.table import table_for
 
 
 def test_a_person_answers_in_a_terminal_and_the_saved_profile_gives_the_same_winner(
@@ -231,15 +239,7 @@ def test_without_a_terminal_ask_says_so_in_one_line(tmp_path: Path, shell: str):
 
 
 def test_without_a_terminal_at_all(tmp_path: Path):
-    done = subprocess.run(
-        [sys.executable, "-m", "recommender", "ask"],
-        env=env(tmp_path),
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = ask_without_a_terminal([], tmp_path, ROOT)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "recommender recommend --answer" in done.stderr
@@ -288,3 +288,39 @@ def test_save_or_html_over_a_file_the_run_read_is_refused_before_any_question(tm
         assert child.exitstatus == 2 and "Who is it for?" not in out
         assert f"the output would replace the input; choose another {flag} file" in out
         assert target.read_text() == before
+
+
+def mini_until_the_review(tmp: Path) -> Any:
+    """The mini questionnaire: a beginner deploying to the edge (a microcontroller), Linux, custom
+    gradients; at the review, the deployment changed to a server, so the edge device is stale."""
+    child = spawn(tmp, 120)
+    answer(child, "Who is it for?", ENTER)
+    answer(child, "Where will it run?", DOWN + DOWN + SPACE + ENTER)
+    answer(child, "Which edge device?", ENTER)
+    answer(child, "Which OS?", ENTER)
+    answer(child, "Custom gradients?", ENTER)
+    answer(child, "Pick an answer to change it", DOWN + DOWN + ENTER)  # the deployment
+    answer(child, "none ticked = skip)", SPACE + DOWN + DOWN + SPACE + ENTER)  # server, no edge
+    child.expect_exact("Pick an answer to change it")
+    return child
+
+
+def test_a_stale_follow_up_is_not_counted_as_kept(tmp_path: Path):
+    # "5 answer(s) kept": the edge device's answer no longer applies (the deployment is a
+    # server), and a recommendation from the kept answers leaves it out
+    child = mini_until_the_review(tmp_path)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    kept = tmp_path / "state" / "ask-resume.yaml"
+    assert child.exitstatus == 130
+    assert f"recommender: ask interrupted; 4 answer(s) kept in {kept}" in screen_text(child)
+    rules = load_rules(base=MINI)
+    progress = resume.load(rules, kept)
+    assert progress.answers["edge_target"] == {"microcontroller"}  # back if the edge is
+    assert sorted(in_force(table_for(rules), progress.answers)) == [
+        "audience",
+        "custom_gradients",
+        "deployment",
+        "os",
+    ]

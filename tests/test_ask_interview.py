@@ -7,14 +7,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from askkit import CTRL_C, DOWN, ENTER, MINI, SPACE, UP
+from askkit import CTRL_C, DOWN, ENTER, SPACE, UP
+from conftest import MINI, SHIPPED_RULES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from recommender import load_rules
 from recommender.ask import resume
 from recommender.ask.flow import Progress, Step, run_interview
-from recommender.ask.prompts import QuestionaryPrompter
+from recommender.ask.prompts import QuestionaryPrompter, ask_multi
 from recommender.rulebase.model import Question, RuleBase
 from recommender.rulebase.profiles import load_profile, normalize_answers
 from recommender.scoring.explore import could_change
@@ -271,3 +274,52 @@ def test_short_looks_through_the_follow_up_an_answer_opens(tmp_path: Path):
     # No answer to `target` alone moves a point, but Edge opens `chip`, whose MCU answer flips the
     # winner.
     assert could_change(table_for(rules), rules.question("target"), 0)
+
+
+DEPLOYMENT = SHIPPED_RULES.question(
+    "deployment"
+)  # server, mobile, edge, browser, none (alone); skip
+
+
+COMBINABLE = frozenset(o.id for o in DEPLOYMENT.options if not o.exclusive)
+
+
+def tick(keys, typed: str, default: frozenset[str] | None = None) -> frozenset[str] | None:
+    keys.send_text(typed + ENTER)
+    return ask_multi(DEPLOYMENT, default, Step(1, 1), input=keys, output=DummyOutput())
+
+
+def accepted(answer: frozenset[str] | None) -> bool:
+    """Whether ``recommend`` takes the answer (an exclusive option never beside another)."""
+    if not answer:
+        return True
+    return normalize_answers({"deployment": sorted(answer)}, SHIPPED_RULES)["deployment"] == answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "default", "expected"),
+    [
+        ("a", None, COMBINABLE),  # all: every option that goes with the others
+        (DOWN * 4 + "a", None, COMBINABLE),  # with "none" under the cursor too
+        (UP + "a", None, COMBINABLE),  # and with "Not sure / skip" under it
+        ("aa", None, None),  # all again: nothing ticked, so skipped
+        ("i", None, COMBINABLE),  # invert nothing
+        (SPACE + "i", None, COMBINABLE - {"server"}),  # invert one: not "none" beside them
+        ("a" + "i", None, None),  # invert all: nothing, not "none"
+        ("i", frozenset({"none"}), COMBINABLE),  # from a --from profile's "none"
+        ("i", COMBINABLE, None),
+        ("i" + DOWN * 4 + SPACE, None, frozenset({"none"})),  # "none" after a bulk tick
+    ],
+)
+def test_bulk_keys_keep_an_answer_recommend_accepts(keys, typed, default, expected):
+    assert tick(keys, typed, default) == expected
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    typed=st.lists(st.sampled_from([SPACE, UP, DOWN, "a", "i"]), max_size=12),
+    default=st.sampled_from([None, frozenset({"none"}), frozenset({"server", "edge"})]),
+)
+def test_any_keys_give_an_answer_recommend_accepts(typed, default):
+    with create_pipe_input() as keys:
+        assert accepted(tick(keys, "".join(typed), default))

@@ -1,6 +1,6 @@
 """Batch rows with bad bytes or bad JSON: each is one error record with its fix, and the other
 rows are still scored. A stray NUL in one row of a text file is not binary data; a file that is
-mostly binary is still refused at once (tests/test_reliability_qa27.py)."""
+mostly binary is still refused at once (tests/test_input_encoding.py)."""
 
 from __future__ import annotations
 

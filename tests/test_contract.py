@@ -12,9 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT, SHIPPED, run_cli
+from conftest import ROOT, SHIPPED, cli, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from outcomekit import NO_FIT, NONE, TIE, no_fit_rules
 
 import recommender
 from recommender import schemas
@@ -224,3 +225,60 @@ def test_the_profile_schema_accepts_what_the_validator_accepts(data):
     except UserError:
         accepted = False
     assert (problems("profile", {"name": "p", "answers": raw}) == []) == accepted, raw
+
+
+WHAT_IFS = ("what_would_change", "swing", "deciding", "open_questions")  # batch searches none
+
+
+BATCH_ONLY = ("row", "margin", "error")
+
+
+def _validates(schema: str, document: Any) -> None:
+    from test_contract import problems
+
+    assert problems(schema, document) == [], (schema, problems(schema, document)[:3])
+
+
+def _profile_answers() -> st.SearchStrategy[dict[str, list[str]]]:
+    from html_support import answers_for
+    from test_contract import _allowed
+
+    drawn = answers_for(RULES).filter(_allowed)
+    listed = drawn.map(lambda a: {q: sorted(v) for q, v in a.items()})
+    return st.one_of(listed, st.sampled_from([TIE, NO_FIT, NONE]))
+
+
+@pytest.mark.usefixtures("shipped_only")
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(answers=_profile_answers(), name=st.text(min_size=1, max_size=12).filter(str.strip))
+def test_recommend_explain_and_batch_json_validate_and_agree(answers, name):
+    """Through the real CLI: recommend's JSON is the batch record minus row, margin and error
+    (and the what-ifs batch does not search), for random profiles, ties and no-fit included."""
+    no_fit_rules()
+    profile = {"name": name, "answers": answers}
+    Path("p.json").write_text(json.dumps(profile))
+    Path("b.jsonl").write_text(json.dumps(profile) + "\n")
+    code, out, err = cli("--rules", "qa-overlay", "recommend", "--profile", "p.json", "-f", "json")
+    assert code == 0, err
+    single = json.loads(out)
+    _validates("recommend", single)
+    code, out, err = cli("--rules", "qa-overlay", "batch", "b.jsonl", "-q", "-f", "json")
+    assert code == 0, err
+    [record] = json.loads(out)
+    _validates("batch", record)
+    assert {k: v for k, v in record.items() if k not in BATCH_ONLY} == {
+        **single,
+        **dict.fromkeys(WHAT_IFS, []),
+    }
+    code, out, err = cli("--rules", "qa-overlay", "explain", "--profile", "p.json", "-f", "json")
+    assert code == 0, err
+    _validates("explain", json.loads(out))
+
+
+@pytest.mark.usefixtures("shipped_only")
+def test_the_outcomes_the_contract_test_draws_are_a_tie_a_no_fit_and_no_recommendation():
+    rules = no_fit_rules()
+    tie, no_fit, none = (recommender.recommend(a, rules=rules) for a in (TIE, NO_FIT, NONE))
+    assert tie.winner is None and len(tie.tie) > 1 and tie.confidence != "none"
+    assert no_fit.winner is None and not no_fit.tie
+    assert none.winner is None and none.confidence == "none"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI, ROOT, run_cli
+from conftest import MINI, ROOT, cli, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -187,3 +187,58 @@ def test_overlays_are_told_apart_in_one_look_each(monkeypatch: pytest.MonkeyPatc
     dirs = rule_dirs([*missing, *missing, str(MINI)], base=ROOT / "rules")
     assert len(calls) <= 2 * len(missing) + 2
     assert dirs == [ROOT / "rules", *map(Path, missing), MINI]
+
+
+@pytest.mark.usefixtures("shipped_only")
+@pytest.mark.parametrize("typed", ["1e400", "inf", "-1", "0", "3601", "nan", "soon"])
+@pytest.mark.parametrize("command", [["probe"], ["rules", "freshness"]])
+def test_a_timeout_out_of_range_names_the_text_typed_and_the_range(command, typed):
+    """``probe --timeout 1e400`` said "not inf", and ``1e9`` "not 1e+09": values the user never
+    wrote; ``rules freshness`` said it another way."""
+    code, out, err = cli(*command, "--timeout", typed)
+    name = " ".join(command)
+    assert (code, out, err) == (
+        2,
+        "",
+        f"recommender: {name}: argument --timeout: expected a number of seconds over 0 and up to "
+        f"3600, got '{typed}' (see 'recommender {name} --help')\n",
+    )
+
+
+@pytest.mark.usefixtures("shipped_only")
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("p.json", '{"answers": {"audience": true}}', "p.json:1:26"),
+        ("p.yaml", "answers:\n  audience: on\n", "p.yaml:2:13"),
+    ],
+)
+def test_an_option_given_as_a_boolean_is_named_as_the_boolean(name: str, text: str, where: str):
+    """A JSON ``true`` was 'unknown option "yes"', a value nobody wrote."""
+    Path(name).write_text(text)
+    code, _, err = cli("recommend", "--profile", name)
+    assert (code, err) == (
+        2,
+        f'{where}: unknown option true (a boolean) for question "audience" (YAML reads an '
+        "unquoted yes, no, on, off, true or false as a boolean; quote it if it is an option id); "
+        "valid values: beginner, production, researcher\n",
+    )
+
+
+@pytest.mark.usefixtures("shipped_only")
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        ("score: [1]", 'rule "r" score: expected a mapping, got a list'),  # it said "got Seq"
+        ("packages: 7", 'rule "r" packages: expected a list, got a number'),  # it said nothing
+    ],
+)
+def test_a_rule_field_of_the_wrong_shape_says_what_it_got(field: str, problem: str):
+    Path("mine").mkdir()
+    score = "" if field.startswith("score") else "    score: {pytorch: 1}\n"
+    Path("mine/r.yaml").write_text(
+        "rules:\n  - id: r\n    when: {audience: beginner}\n"
+        f"{score}    {field}\n    because: x\n    source: y\n"
+    )
+    code, _, err = cli("--rules", "mine", "recommend", "-a", "audience=beginner")
+    assert code == 2 and f": {problem}\n" in err, err

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import tooling_support
-from tooling_support import MINI, cli, write
+from conftest import MINI, shipped_with
+from tooling_support import cli, write
+
+import recommender
 
 mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
@@ -84,3 +88,47 @@ def test_explain_json_and_markdown(mini, tmp_path, capsys):
     rc, out, err = cli(capsys, "explain", "-a", "deployment=mobile", "-o", str(tmp_path / "e.md"))
     text = (tmp_path / "e.md").read_text()
     assert text.startswith("## Recommended: TensorFlow") and "| x | `mobile-tf` |" in text
+
+
+# A follow-up of a follow-up: chain2 is asked only when chain1 is "a", and chain1 only when the
+# audience is researcher (an overlay may chain follow-ups: docs/extending.md).
+CHAIN = """\
+questions:
+  - id: chain1
+    text: First follow-up?
+    help: h
+    kind: single
+    ask_when: {audience: researcher}
+    options:
+      - {id: a, label: Option A}
+      - {id: b, label: Option B}
+  - id: chain2
+    text: Second follow-up?
+    help: h
+    kind: yes_no
+    ask_when: {chain1: a}
+rules:
+  - id: chain2-jax
+    when: {chain2: "yes"}
+    score: {jax: 1}
+    because: b
+    source: s
+"""
+
+
+@pytest.fixture(scope="module")
+def chained(tmp_path_factory: pytest.TempPathFactory) -> recommender.RuleBase:
+    return shipped_with(tmp_path_factory.mktemp("chain"), "chain.yaml", CHAIN)
+
+
+def test_a_follow_up_of_an_ignored_follow_up_is_ignored_for_a_true_reason(chained):
+    # chain1 is ignored (the audience is not researcher), so chain2 is not asked either; its reason
+    # read "asked only when chain1 is a (yes: a)": the condition shown as holding, on the answer
+    # that was itself ignored
+    answers = {"audience": "beginner", "chain1": "a", "chain2": "yes"}
+    rec = recommender.recommend(answers, rules=chained)
+    why = {d.question: d.why for d in rec.ignored}
+    assert set(why) == {"chain1", "chain2"}
+    assert why["chain1"] == "asked only when audience is researcher (no: beginner)"
+    assert "(yes:" not in why["chain2"]
+    assert why["chain2"] == "asked only when chain1 is a (no: unanswered)"

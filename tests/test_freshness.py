@@ -471,3 +471,58 @@ def test_the_real_command_in_a_subprocess():
         )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["summary"]["findings"] == 6
+
+
+def slow_headers(handler: BaseHTTPRequestHandler) -> None:
+    """An answer whose header never ends, a byte at a time: no socket timeout ever fires."""
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+    try:
+        for _ in range(2000):
+            handler.wfile.write(b"a")
+            handler.wfile.flush()
+            time.sleep(0.01)
+    except OSError:  # the client cut the connection, as it should
+        pass
+
+
+def lookups_running() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name.endswith("(work)")]
+
+
+def test_no_lookup_is_left_running_when_the_deadline_passes() -> None:
+    """A lookup thread still reading (in OpenSSL, at PyPI) when the interpreter exited crashed
+    the process at exit: SIGSEGV, exit 139, after the report had been printed. The deadline now
+    cuts every connection, and the threads are waited for."""
+    from indexkit import Index
+
+    from recommender.freshness.fetch import http_fetch
+    from recommender.freshness.index import ENDING, look_up_all
+
+    with Index({f"/simple/p{i}/": slow_headers for i in range(3)}) as index:
+        start = time.monotonic()
+        deadline = start + 0.5
+        entries = look_up_all(http_fetch(deadline), index.url, ["p0", "p1", "p2"], deadline)
+        assert time.monotonic() - start < 0.5 + ENDING
+        assert lookups_running() == []
+    assert {e.state for e in entries.values()} == {"unreachable"}
+    assert {e.problem for e in entries.values()} == {"timed out"}
+
+
+def test_ending_the_transport_ends_a_fetch_in_progress_as_timed_out() -> None:
+    import threading
+
+    from indexkit import Index
+
+    from recommender.freshness.fetch import Unreachable, http_fetch
+
+    with Index({"/simple/p/": slow_headers}) as index:
+        fetch = http_fetch(time.monotonic() + 60)
+        threading.Timer(0.3, fetch.end).start()
+        start = time.monotonic()
+        with pytest.raises(Unreachable, match="^timed out$"):
+            fetch(index.url + "p/")
+        assert time.monotonic() - start < 5
+        with pytest.raises(Unreachable, match="^timed out$"):  # and no new connection is made
+            fetch(index.url + "p/")

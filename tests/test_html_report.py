@@ -3,13 +3,20 @@ renders whatever the record holds (fields missing, fields from later issues) wit
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
 
 import pytest
-from conftest import MINI, ROOT, run_cli
-from html_support import XSS, block, hostile_overlay, outside_data
+from conftest import MINI, ROOT, cli, run_cli
+from html_support import (
+    XSS,
+    block,
+    hostile_overlay,
+    hostile_rules,
+    outside_data,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -258,3 +265,23 @@ def test_under_probe_the_page_scores_with_the_facts_recommend_used(tmp_path: Pat
     assert model["probed"] is True
     assert model == json.loads(json.dumps(export_rules(recommender.load_rules(), facts)))
     assert 'id="evidence"' in page
+
+
+def test_every_framework_excluded_is_not_called_a_clear_call(on_mini, tmp_path: Path):
+    # recommend's confidence is "clear" when every framework is excluded (scoring.confidence);
+    # the page glossed it "a clear call" under "No framework fits" (QA, stop 27)
+    overlay = hostile_rules(tmp_path)
+    args = ["recommend", "--rules", str(overlay), "-a", "deployment=edge"]
+    args += ["-a", "edge_target=microcontroller"]
+    code, out, _ = cli(*args, "-f", "json")
+    rec = json.loads(out)
+    assert (rec["winner"], rec["tie"], rec["confidence"]) == (None, [], "clear")
+    assert all(s["excluded"] for s in rec["ranking"])
+    page = tmp_path / "r.html"
+    assert cli(*args, "-o", str(page))[0] == 0
+    text = page.read_text(encoding="utf-8")
+    assert block(text, "report-data") == rec
+    m = re.search(r'<p class="confidence">(.*?)</p>', text, re.S)
+    assert m and re.sub(r"<[^>]+>", "", html.unescape(m.group(1))) == (
+        "Confidence: clear not a call on points: every framework is excluded by a deal-breaker"
+    )

@@ -1,21 +1,38 @@
 """batch --format html: the records in the page equal batch --format json, the table rows and the
-summary are read off the records, error rows keep their messages, user text is escaped."""
+summary are read off the records, error rows keep their messages, user text is escaped; the lede
+agrees with the counts, the questions that decide are credited for every net, and each repeated
+reason text is written once."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI, run_cli
-from html_support import XSS, block, hostile_overlay, outside_data, records
+from conftest import MINI, SHIPPED_RULES, cli, run_cli
+from html_support import (
+    XSS,
+    answers_for,
+    block,
+    hostile_overlay,
+    outside_data,
+    random_rows,
+    records,
+)
+from hypothesis import given, settings
 
 import recommender
+from recommender import load_rules
 from recommender.batch.run import Summary
+from recommender.render.html.markup import script_json
 from recommender.render.html.tally import Tally, bucket, deciders
 from recommender.render.html.team import COLUMNS, TeamWriter
+from recommender.scoring.result import Scorer, batch_record
 
 MINI_ENV = {"RECOMMENDER_BASE_RULES": str(MINI), "RECOMMENDER_RULES": ""}
 ROWS: list[dict[str, Any]] = [
@@ -258,3 +275,130 @@ def test_batch_says_when_the_page_leaves_the_records_out(tmp_path: Path, monkeyp
     ]
     page = (tmp_path / "team.html").read_text(encoding="utf-8")
     assert block(page, "records") is None and len(block(page, "rows-data")["rows"]) == 1_000
+
+
+# -- the team page's deciding questions -----------------------------------------------------------
+def test_the_team_page_credits_a_question_read_with_another():
+    """research-lab: the NVIDIA GPU gains PyTorch a point over JAX through nvidia-gpu-pytorch,
+    which reads hardware and os; the team page's 'Which answers decide most' ('rows whose winner
+    gained points over the runner-up through this question') left hardware out."""
+    profile = recommender.rulebase.profiles.load_profile(
+        "examples/research-lab.yaml", SHIPPED_RULES
+    )
+    rec = recommender.recommend(profile.answers, SHIPPED_RULES)
+    tally = Tally()
+    tally.add(batch_record(1, rec))
+    assert tally.deciding["hardware"] == 1
+    assert tally.deciding_answers["hardware"] == Counter({("nvidia_gpu",): 1})
+    assert tally.deciding_answers["os"] == Counter({(): 1})  # read unanswered, as lost_on does
+
+
+@settings(max_examples=40, deadline=None)
+@given(answers=answers_for(SHIPPED_RULES))
+def test_the_team_page_credits_every_question_of_each_net_the_winner_gained(answers):
+    """(Stop 27: a net of the lean's rules alone credits none: the lean is not a reason.)"""
+    rec = Scorer(SHIPPED_RULES).recommend(answers, explore=False)
+    tally = Tally()
+    tally.add(batch_record(1, rec))
+    gained = {
+        q for n in (rec.why_not.by_question if rec.why_not else ()) if n.net > 0
+        if not all(s.lean for s in n.rules)
+        for q in n.reads if not q.startswith("probe:")
+    }  # fmt: skip
+    assert set(tally.deciding) == gained
+
+
+def team_page(tmp_path: Path, rows: list[dict[str, Any]], exit_code: int = 0) -> str:
+    """The team page of ``rows`` (``batch`` exits 1 when a row failed)."""
+    source = tmp_path / "team.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "team.html"
+    code, _, err = cli("batch", str(source), "-o", str(out))
+    assert code == exit_code, err
+    return out.read_text(encoding="utf-8")
+
+
+def lede(page: str) -> str:
+    m = re.search(r'<p class="lede"[^>]*>(.*?)</p>', page, re.S)
+    assert m
+    return html.unescape(m.group(1))
+
+
+def heading(page: str) -> str:
+    m = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    assert m
+    return html.unescape(m.group(1))
+
+
+def test_one_scored_tie_is_not_called_unscored(on_mini, tmp_path: Path):
+    # the page said "No profile could be scored." above "1 scored · 1 tie" (QA, stop 27)
+    page = team_page(tmp_path, [{"name": "only", "answers": {}}])
+    assert block(page, "records")[0]["tie"] == ["pytorch", "jax"]
+    assert lede(page) == "No framework wins outright in 1 scored profile: 1 tie."
+    assert heading(page) == "Which framework fits which team: 1 profile"  # was "1 profiles"
+
+
+def test_scored_rows_without_a_winner_say_what_they_came_to(on_mini, tmp_path: Path):
+    rows = [
+        {"name": "a", "answers": {}},
+        {"name": "b", "answers": {"os": "windows"}},  # nothing separates them: no recommendation
+        {"name": "c", "answers": {"audience": "bogus"}},  # an error row
+    ]
+    page = team_page(tmp_path, rows, exit_code=1)
+    assert [r.get("confidence") for r in block(page, "records")] == ["close", "none", None]
+    assert lede(page) == (
+        "No framework wins outright in 2 scored profiles: 1 tie and 1 with no recommendation."
+    )
+
+
+def test_only_error_rows(on_mini, tmp_path: Path):
+    page = team_page(tmp_path, [{"name": "a", "answers": {"audience": "bogus"}}], exit_code=1)
+    assert lede(page) == "No profile could be scored."
+
+
+def test_frameworks_level_for_the_most_wins_are_all_named(on_mini, tmp_path: Path):
+    # the page named the first one counted: "PyTorch fits 1 of 2 scored profiles (50%)."
+    rows = [
+        {"name": "a", "answers": {"audience": "beginner"}},  # PyTorch
+        {"name": "b", "answers": {"os": "linux"}},  # JAX
+    ]
+    page = team_page(tmp_path, rows)
+    assert [r["winner"] for r in block(page, "records")] == ["pytorch", "jax"]
+    assert lede(page) == "PyTorch and JAX each fit 1 of 2 scored profiles (50%)."
+    rows.append({"name": "c", "answers": {"os": "linux"}})
+    assert lede(team_page(tmp_path, rows)) == "JAX fits 2 of 3 scored profiles (67%)."
+
+
+def test_the_team_page_writes_each_reason_text_once_and_gives_the_records_back(
+    shipped_only, tmp_path: Path
+):
+    # 10,000 shipped rows made a 154 MB page, 70% of it the same because and source texts
+    # repeated in every record (QA, stop 28): now 51 MB (benchmarks/bench_team_size.py)
+    source, out = tmp_path / "team.jsonl", tmp_path / "team.html"
+    rows = random_rows(load_rules(), 60, seed=28)
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert cli("batch", str(source), "-o", str(out))[0] == 0
+    code, as_json, _ = cli("batch", str(source), "-f", "json")
+    page = out.read_text(encoding="utf-8")
+    texts = block(page, "texts")
+    assert records(page) == json.loads(as_json)
+    assert len(texts) == len(set(texts)) > 20
+    for text in texts:  # each once in the page, and only in script#texts
+        assert page.count(script_json(text)) == 1
+    assert len(page) < len(as_json) / 2
+
+
+def test_shared_texts_stop_at_their_limit_and_nothing_is_lost(on_mini, monkeypatch):
+    from recommender.render.html import team
+
+    monkeypatch.setattr(team, "SHARED_LIMIT", 60)
+    rules = load_rules(base=MINI)
+    writer = team.TeamWriter(io.StringIO(), rules)
+    given = [
+        {"row": 1, "why_not": {"because": "a" * 50, "source": "b" * 9, "note": None}},
+        {"row": 2, "x": [{"because": "a" * 50}, {"source": "c" * 20}, {"why": "short"}]},
+    ]
+    packed = [writer.texts.pack(r) for r in given]
+    assert writer.texts.listed() == ["a" * 50, "b" * 9]  # the third would pass 60 characters
+    assert packed[1]["x"] == [{"because": 0}, {"source": "c" * 20}, {"why": "short"}]
+    assert team.unpack(packed[:2], writer.texts.listed()) == given[:2]

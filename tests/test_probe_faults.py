@@ -22,6 +22,7 @@ from probe_fakes import (
     still_alive,
 )
 
+from recommender.errors import signal_name
 from recommender.probe import ProbeReport, ProbeTarget, run_probe
 from recommender.probe.render import render_markdown, render_table
 from recommender.probe.runner import run_command
@@ -145,6 +146,21 @@ def test_crash_detail_names_the_check(run: Run) -> None:
     assert (fw.detail, get_check(fw, "import").detail) == (
         "killed by SIGSEGV during check 'import'",
         "no result: killed by SIGSEGV during check 'import'",
+    )
+
+
+def test_a_child_killed_by_a_real_time_signal_is_named_as_errors_names_it(tmp_path: Path) -> None:
+    """The probe names a signal as every other message does (errors.signal_name, one place):
+    SIGRTMIN+6, which the signal enum does not name, not a bare number."""
+    rt = signal.SIGRTMIN + 6
+    source = f"import os\nos.kill(os.getpid(), {int(rt)})\n"
+    target = make_fake(tmp_path, "realtime", source)
+    report = run_probe(targets={"realtime": target}, cache_dir=tmp_path / "cache", timeout=30)
+    fw = get_fw(report, "realtime")
+    assert (signal_name(rt), fw.status, fw.detail) == (
+        "SIGRTMIN+6",
+        "crashed",
+        "killed by SIGRTMIN+6 during check 'import'",
     )
 
 

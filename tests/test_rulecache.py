@@ -1,14 +1,18 @@
-"""The rule base's JSON cache: the loader's result, rebuilt when a file changes or is corrupt."""
+"""The rule base's JSON cache: the loader's result, rebuilt when a file changes or is corrupt,
+and when it is forged (points, frameworks or conditions a rule file could not hold)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINI
+from conftest import EXPLAIN, MINI, RECOMMEND, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import recommender
 from recommender.rulebase.cache import load_rules_cached
@@ -287,3 +291,178 @@ def test_every_class_the_cache_holds_has_its_fields_checked():
     for name, cls in rulecache._CLASSES.items():
         spec = rulecache._fields(name)
         assert spec.cls is cls and len(spec.types) == len(spec.names)
+
+
+def cached_rules(tmp_path: Path) -> tuple[Path, str, str]:
+    """The shipped rules' cache file, written by a real run: (file, key, payload)."""
+    cache = tmp_path / "cache"
+    done = run_cli(*RECOMMEND, env={"RECOMMENDER_CACHE_DIR": str(cache)})
+    assert done.returncode == 0
+    [slot] = cache.glob("rules-*.json")
+    head, payload = slot.read_text().split("\n", 1)
+    return slot, json.loads(head)["key"], payload
+
+
+def forge(slot: Path, key: str, payload: str) -> str:
+    """``payload`` written with a valid key and checksum: only its content can give it away."""
+    meta = {"key": key, "sha256": hashlib.sha256(payload.encode()).hexdigest()}
+    text = json.dumps(meta) + "\n" + payload
+    slot.write_text(text)
+    return text
+
+
+def with_points(payload: str, points: str) -> str:
+    """Every rule's first points replaced by the JSON text ``points`` (1e308, NaN, ...)."""
+    tree = json.loads(payload)
+    for rule in tree["rules"]["$t"]:
+        if rule["score"]["$d"]:
+            rule["score"]["$d"][0][1] = "@points@"
+    return json.dumps(tree).replace('"@points@"', points)
+
+
+def with_framework(payload: str, where: str) -> str:
+    """Every rule's points (``score``) or deal-breakers naming a framework that is not there."""
+    tree = json.loads(payload)
+    for rule in tree["rules"]["$t"]:
+        if where == "score" and rule["score"]["$d"]:
+            rule["score"]["$d"][0][0] = "theano"
+        if where == "dealbreaker" and rule["dealbreaker"]["$t"]:
+            rule["dealbreaker"]["$t"][0] = "theano"
+    return json.dumps(tree)
+
+
+FORGED_POINTS = {
+    "1e308": "1e308",  # finite, so it passed, and overflowed the millionths: exit 3
+    "10**400": "1" + "0" * 400,  # an int: math.isfinite raised OverflowError: exit 3
+    "NaN": "NaN",
+    "Infinity": "Infinity",
+    "1e999": "1e999",
+    "5000": "5000",  # beyond the +-1000 a rule file allows: trusted, it changed the winner
+    "-1000.5": "-1000.5",
+    "seven decimals": "0.1234567",  # finer than the tie tolerance's six decimals
+}
+
+
+@pytest.mark.parametrize("points", list(FORGED_POINTS))
+def test_a_cache_with_forged_points_is_rebuilt_and_answers_as_no_cache(
+    tmp_path: Path, uncached: dict[tuple[str, ...], str], points: str
+) -> None:
+    slot, key, payload = cached_rules(tmp_path)
+    forged = forge(slot, key, with_points(payload, FORGED_POINTS[points]))
+    env = {"RECOMMENDER_CACHE_DIR": str(slot.parent)}
+    done = run_cli(*RECOMMEND, env=env)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == uncached[RECOMMEND]
+    assert slot.read_text() != forged  # rebuilt from the YAML, with the same key
+    assert json.loads(slot.read_text().split("\n", 1)[0])["key"] == key
+
+
+@pytest.mark.parametrize("where", ["score", "dealbreaker"])
+def test_a_cache_naming_an_unknown_framework_is_rebuilt(
+    tmp_path: Path, uncached: dict[tuple[str, ...], str], where: str
+) -> None:
+    slot, key, payload = cached_rules(tmp_path)
+    forged = forge(slot, key, with_framework(payload, where))
+    done = run_cli(*RECOMMEND, env={"RECOMMENDER_CACHE_DIR": str(slot.parent)})
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", uncached[RECOMMEND])
+    assert slot.read_text() != forged
+
+
+def nested(payload: str, kind: str, levels: int) -> str:
+    """Every rule's condition wrapped ``levels`` deep in ``not`` (an even number: it still means
+    the same) or in a one-part ``any``, written as text: json.dumps itself would recurse."""
+    tree = json.loads(payload)
+    whens = []
+    for i, rule in enumerate(tree["rules"]["$t"]):
+        whens.append(json.dumps(rule["when"]))
+        rule["when"] = f"@when{i}@"
+    text = json.dumps(tree)
+    start, end = {
+        "not": ('{"$":"Not","part":', "}"),
+        "any": ('{"$":"AnyOf","parts":{"$t":[', "]}}"),
+    }[kind]
+    for i, when in enumerate(whens):
+        text = text.replace(f'"@when{i}@"', start * levels + when + end * levels, 1)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("kind", "levels"),
+    [("not", 66), ("not", 600), ("not", 3000), ("any", 66), ("any", 300)],
+)
+@pytest.mark.parametrize("args", [RECOMMEND, EXPLAIN], ids=["recommend", "explain"])
+def test_a_cache_with_conditions_nested_past_the_rule_format_is_rebuilt(
+    tmp_path: Path,
+    uncached: dict[tuple[str, ...], str],
+    kind: str,
+    levels: int,
+    args: tuple[str, ...],
+) -> None:
+    """A rule file's YAML nests at most 64 levels (fileio.MAX_DEPTH), so no condition it gives is
+    deeper; 600 levels of ``not`` in a forged cache made ``explain`` exit 3 (RecursionError)."""
+    slot, key, payload = cached_rules(tmp_path)
+    forged = forge(slot, key, nested(payload, kind, levels))
+    done = run_cli(*args, env={"RECOMMENDER_CACHE_DIR": str(slot.parent)})
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == uncached[args]
+    assert slot.read_text() != forged
+
+
+def test_a_cached_raw_condition_nested_past_the_rule_format_is_rebuilt(tmp_path: Path) -> None:
+    """``raw_when`` (the condition as written, for ``rules show``) is plain data: bounded too."""
+    slot, key, payload = cached_rules(tmp_path)
+    tree = json.loads(payload)
+    tree["rules"]["$t"][0]["raw_when"] = "@raw@"
+    deep = "[" * 100 + "]" * 100
+    forged = forge(slot, key, json.dumps(tree).replace('"@raw@"', deep, 1))
+    done = run_cli(*RECOMMEND, env={"RECOMMENDER_CACHE_DIR": str(slot.parent)})
+    assert (done.returncode, done.stderr) == (0, "")
+    assert slot.read_text() != forged
+
+
+@pytest.fixture()
+def mini_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, str]:
+    """The mini rule base's cache, written in process: (file, key, payload)."""
+    import shutil
+
+    from conftest import MINI
+
+    from recommender.rulebase.cache import load_rules_cached
+
+    shutil.copytree(MINI, tmp_path / "rules")
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(tmp_path / "rules"))
+    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
+    load_rules_cached()
+    [slot] = (tmp_path / "cache").glob("rules-*.json")
+    head, payload = slot.read_text().split("\n", 1)
+    return slot, json.loads(head)["key"], payload
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    points=st.one_of(
+        st.floats(),
+        st.integers(min_value=-(10**400), max_value=10**400),
+        st.integers(min_value=-1001, max_value=1001),
+        st.decimals(min_value=-1001, max_value=1001, places=7).map(float),
+    )
+)
+def test_forged_points_are_trusted_only_where_a_rule_file_could_hold_them(
+    mini_cache: tuple[Path, str, str], points: float
+) -> None:
+    import recommender
+    from recommender.rulebase import schema
+    from recommender.rulebase.cache import load_rules_cached
+
+    slot, key, payload = mini_cache
+    forge(slot, key, with_points(payload, json.dumps(points)))
+    rules = load_rules_cached()
+    fresh = recommender.load_rules(base=os.environ["RECOMMENDER_BASE_RULES"], cases=False)
+    if schema.points(points) is None:  # a value a rule file may hold: the cache is believed
+        assert rules.rule("mobile-tf").score["tensorflow"] == points
+    else:
+        assert rules == fresh
+    answers = {"deployment": ["mobile"], "os": "linux"}
+    recommender.recommend(answers, rules=rules).to_dict()  # and it scores

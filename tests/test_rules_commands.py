@@ -1,10 +1,15 @@
-"""``rules test``, ``rules list``, ``rules show`` and ``--rules`` at every level, on real files."""
+"""``rules test``, ``rules list``, ``rules show`` and ``--rules`` at every level, on real files;
+``rules validate -`` and ``rules test -`` read the rule file on stdin, bounded as a file is."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import tooling_support
-from tooling_support import MINI, cli, write
+from conftest import MINI, run_cli
+from tooling_support import cli, write
 
 mini = tooling_support.mini  # the fixture, bound by name so pytest finds it
 
@@ -188,4 +193,56 @@ def test_a_tie_with_the_expected_framework_shows_what_each_got_not_who_decided(
     assert (
         "  level (tensorflow and pytorch): tf-linux +1 for tensorflow; pt-new +1 for pytorch"
         in out.splitlines()
+    )
+
+
+OVERLAY = """\
+rules:
+  - id: extra-linux
+    when: {os: linux}
+    score: {jax: 1}
+    because: b
+    source: s
+cases:
+  - name: linux-lab
+    answers: {os: linux, audience: researcher}
+    expect_winner: pytorch
+    source: s
+"""
+
+
+def test_rules_validate_dash_checks_the_rule_file_on_stdin() -> None:
+    """``-`` means standard input wherever a file is read (README); it was "no such file"."""
+    done = run_cli("rules", "validate", "-", input=OVERLAY)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert re.fullmatch(r"ok: \d+ files, .* cases\n", done.stderr)
+    bad = OVERLAY.replace("{os: linux}", "{os: linx}")
+    done = run_cli("rules", "validate", "-", input=bad)
+    assert done.returncode == 2
+    assert re.fullmatch(r"1 error in 1 of \d+ files\n", done.stderr)
+    assert done.stdout.startswith('<stdin>:3:16: [error] unknown option "linx" for question "os"')
+
+
+def test_rules_validate_dash_is_bounded_as_a_rule_file_is() -> None:
+    done = run_cli("rules", "validate", "-", input="#" * (1 << 20) + "\n")
+    assert (done.returncode, done.stdout) == (2, "<stdin>: [error] over the 1,048,576-byte limit\n")
+
+
+def test_rules_test_dash_runs_the_cases_on_stdin() -> None:
+    done = run_cli("rules", "test", "-", "-v", input=OVERLAY)
+    assert done.returncode == 0
+    assert done.stdout == "ok   <stdin>:8:5: linux-lab: pytorch\n1 passed, 0 failed\n"
+    assert done.stderr == "coverage: 1/1 rules fire in at least one case\n"
+    failing = OVERLAY.replace("expect_winner: pytorch", "expect_winner: jax")
+    assert run_cli("rules", "test", "-", input=failing).returncode == 1
+
+
+def test_rules_test_of_an_empty_directory_runs_nothing(tmp_path: Path) -> None:
+    """It ran every shipped case and passed: a PATH with no cases must say so."""
+    (tmp_path / "empty").mkdir()
+    done = run_cli("rules", "test", "empty", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (  # no rule file at all, said as for --rules (test_overlay_files)
+        "empty: holds no rule file (*.yaml or *.yml, here or in tests/); give the directory that "
+        "holds them\n"
     )

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tooling_support
+from conftest import MINI
 from lint_truth import brute_force, random_base
-from tooling_support import MINI, SHIPPED, cli, write
+from tooling_support import SHIPPED, cli, write
 
 from recommender.lint.backends import BACKENDS
 from recommender.lint.checks import CHECKS

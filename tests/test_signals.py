@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from askkit import DOWN, ENTER, MINI, ROOT, SPACE, spawn_ask
+from askkit import DOWN, ENTER, SPACE, spawn_ask
+from conftest import MINI, ROOT
 
 SIGNALS = {
     signal.SIGINT: "interrupted",
@@ -427,3 +428,74 @@ def test_a_rules_subcommand_is_named_in_the_signal_line(tmp_path: Path):
         proc.kill()
         index.close()
     assert (proc.returncode, err) == (143, "recommender: rules freshness stopped by SIGTERM\n")
+
+
+def _rows(path: Path, count: int) -> Path:
+    path.write_text(
+        "".join(
+            f'{{"name": "p{n}", "answers": {{"audience": "beginner"}}}}\n' for n in range(count)
+        )
+    )
+    return path
+
+
+SAVER = """
+import os, sys, time
+import recommender
+from recommender.ask import resume
+from recommender.ask.flow import Progress
+rules = recommender.load_rules(base=sys.argv[2])
+while not os.path.exists(sys.argv[1]):  # all start saving at one moment
+    time.sleep(0.001)
+print(resume.save(Progress({}, ["audience"]), rules))
+"""
+
+
+def test_questionnaires_interrupted_at_once_keep_a_file_each(tmp_path: Path) -> None:
+    """Eight ``ask`` runs stopped at one moment (a terminal window with eight tabs closed) all
+    found ask-resume.yaml free and replaced one another's answers there: one file was left of
+    eight (so on every try, here). Each now takes its name before it writes."""
+    go, state = tmp_path / "go", tmp_path / "state"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_STATE_DIR": str(state)}
+    command = [sys.executable, "-c", SAVER, str(go), str(ROOT / "tests" / "data" / "mini")]
+    savers = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) for _ in range(8)
+    ]
+    time.sleep(3)  # every one imported and waiting
+    go.touch()
+    kept = sorted(saver.communicate(timeout=60)[0].strip() for saver in savers)
+    names = ["ask-resume.yaml", *(f"ask-resume-{n}.yaml" for n in range(2, 9))]
+    assert kept == sorted(str(state / name) for name in names)
+    assert sorted(p.name for p in state.iterdir()) == sorted(names)
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_a_stop_signal_ends_a_run_whose_stdout_nobody_reads(
+    tmp_path: Path, unbuffered: bool
+) -> None:
+    """SIGTERM while the output waits on a full pipe that nobody reads: the run ends, 143 and
+    one line. Before the waiting stdout dropped what it still held on a stop signal, it wrote it
+    on the way out into the same full pipe, every stop signal ignored by then, and the run hung
+    until killed (found by this audit in its own first version of the waiting stdout)."""
+    import signal
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    args = ["batch", str(_rows(tmp_path / "in.jsonl", 3000)), "-q", "-f", "csv"]
+    with subprocess.Popen(
+        [sys.executable, "-m", "recommender", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    ) as child:
+        time.sleep(3)  # the pipe (64 KiB) is full long before: the run waits on it
+        child.send_signal(signal.SIGTERM)
+        try:
+            code = child.wait(timeout=20)
+        finally:
+            child.kill()
+        assert child.stderr is not None
+        assert (code, child.stderr.read()) == (143, b"recommender: batch stopped by SIGTERM\n")

@@ -8,7 +8,6 @@ instead, with its whole process tree (``proctree``): at the timeout, when it exi
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import threading
 import time
@@ -16,6 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import IO
 
+from recommender.errors import signal_name
 from recommender.probe.proctree import TOKEN_VAR, kill_tree
 from recommender.values import Value, frozen
 
@@ -37,13 +37,11 @@ class RunResult(Value):
 
     @property
     def signal_name(self) -> str | None:
-        """The signal that killed the process (``SIGSEGV``), if one did."""
+        """The signal that killed the process (``SIGSEGV``, ``SIGRTMIN+6``), if one did: named
+        as every other message names a signal (:func:`recommender.errors.signal_name`)."""
         if self.returncode is None or self.returncode >= 0 or self.timed_out:
             return None
-        try:
-            return signal.Signals(-self.returncode).name
-        except ValueError:
-            return f"signal {-self.returncode}"
+        return signal_name(-self.returncode)
 
 
 class Supervisor:

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from html_support import CHROMIUM, FLAGS
 
+from browser.browserkit import Watched
+
 HOW = (
     "scripts/test installs it (as root: apt-get install -y chromium); set RECOMMENDER_CHROMIUM to "
     "another chromium binary, or RECOMMENDER_SKIP_BROWSER=1 to skip the browser tests"
@@ -45,6 +47,24 @@ def browser() -> Iterator[Any]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Any) -> Iterator[Watched]:
+    """One page a module reuses (a context costs ~1 s): a property test visits a file an
+    example."""
+    seen = Watched.start(browser)
+    yield seen
+    seen.close()
+
+
+@pytest.fixture(scope="module")
+def tab_800(browser: Any) -> Iterator[Watched]:
+    """A page in a window 800 pixels wide, where a long word or a bidi override would show if it
+    pushed the text around it out of place."""
+    seen = Watched.start(browser, viewport={"width": 800, "height": 900})
+    yield seen
+    seen.close()
 
 
 @pytest.fixture(scope="session")

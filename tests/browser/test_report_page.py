@@ -1,24 +1,33 @@
 """The report page in a real chromium, from file://: what it shows, that it loads nothing, that user
-text stays text, and that its what-if ranks exactly as ``recommend`` does."""
+text stays text, and that its what-if ranks exactly as ``recommend`` does, ticks an option that
+stands alone (``exclusive``) as ``ask`` does and names its outcomes in ``recommend``'s words."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from html_support import MINI, MLX, ROOT, XSS, answers_for, engine_view, facts_for, hostile_overlay
+from conftest import MINI, ROOT, SHIPPED_RULES, cli
+from html_support import MLX, XSS, answers_for, engine_view, facts_for, hostile_overlay
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import recommender
 from browser.browserkit import Watched
+from recommender.render.html.labels import Names
 from recommender.render.html.report import render_html
 from recommender.rulebase.model import RuleBase
 from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.explore import alternatives
+from recommender.scoring.export import export_rules
 from recommender.scoring.result import rank
+from recommender.scoring.table import table_for
 
 BASES = {
     "mini": lambda: recommender.load_rules(base=MINI),
@@ -37,14 +46,6 @@ SLOW = settings(
 @pytest.fixture(scope="module", params=list(BASES))
 def rules(request: pytest.FixtureRequest) -> RuleBase:
     return BASES[request.param]()
-
-
-@pytest.fixture(scope="module")
-def tab(browser):
-    """One page for the property tests, which visit a file per example (a context costs ~1 s)."""
-    seen = Watched.start(browser)
-    yield seen
-    seen.close()
 
 
 def write(tmp: Path, rules: RuleBase, answers: dict, facts: dict | None = None, **kw: Any) -> Path:
@@ -291,3 +292,122 @@ def test_the_what_if_says_the_report_named_no_winner_not_a_tie(tab, tmp_path: Pa
         "separates them))"
     )
     seen.assert_clean(tmp_path / "report.html")
+
+
+def recommend_outcome(*answers: str) -> str:
+    """What ``recommend`` says of these answers' outcome, in the words of its what-ifs."""
+    argv = ["recommend", "-f", "json"]
+    for a in answers:
+        argv += ["-a", a]
+    code, out, err = cli(*argv)
+    assert code == 0, err
+    rec = json.loads(out)
+    names = Names.of(export_rules(recommender.load_rules()))
+    return names.outcome(rec["winner"], rec["tie"], rec["confidence"] == "none")
+
+
+def test_the_what_if_names_outcomes_as_recommend_does(on_mini, tab_800, tmp_path: Path):
+    out = tmp_path / "report.html"
+    code, _, err = cli("recommend", "-a", "audience=beginner", "-o", str(out))
+    assert code == 0, err
+    page = tab_800.visit(out).page
+    head = page.locator("#whatif-winner")
+    # the page said "no recommendation yet: nothing separates them but the default lean", though
+    # no lean fired and recommend says "no recommendation (nothing you answered separates them)"
+    page.select_option('select[data-question="audience"]', "")
+    page.select_option('select[data-question="os"]', "windows")
+    assert head.text_content() == (
+        f"With these answers: {recommend_outcome('os=windows')} (the report says PyTorch)"
+    )
+    # a tie read "a tie between PyTorch, JAX"; recommend says "a tie between PyTorch and JAX"
+    page.select_option('select[data-question="os"]', "")
+    page.select_option('select[data-question="audience"]', "production")
+    assert head.text_content() == (
+        f"With these answers: {recommend_outcome('audience=production')} (the report says PyTorch)"
+    )
+    tab_800.assert_clean(out)
+
+
+def report(tmp: Path, rules: RuleBase, answers: dict) -> Path:
+    path = tmp / "report.html"
+    path.write_text(render_html(rank(answers, rules), rules), encoding="utf-8")
+    return path
+
+
+def ticked(page: Any, question: str) -> set[str]:
+    return set(
+        page.eval_on_selector_all(
+            f'input[data-question="{question}"]:checked', "els => els.map(e => e.value)"
+        )
+    )
+
+
+def recommend_view(*answers: str) -> dict[str, Any]:
+    """The real ``recommender recommend --answer ...`` record, as :func:`page_view` shows it."""
+    argv = [sys.executable, "-m", "recommender", "recommend", "-f", "json"]
+    for a in answers:
+        argv += ["--answer", a]
+    env = {"PYTHONPATH": str(ROOT), "RECOMMENDER_RULES": "", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rec = json.loads(done.stdout)
+    return {
+        "winner": rec["winner"],
+        "tie": rec["tie"],
+        "order": [s["framework"] for s in rec["ranking"]],
+        "scores": {s["framework"]: s["score"] for s in rec["ranking"]},
+        "excluded": {s["framework"]: s["excluded"] for s in rec["ranking"]},
+    }
+
+
+def test_the_exclusive_options_are_marked_from_the_rule_base(tab, tmp_path: Path):
+    page = tab.visit(report(tmp_path, SHIPPED_RULES, {})).page
+    marked = page.eval_on_selector_all(
+        "input[data-alone]", "els => els.map(e => [e.dataset.question, e.value])"
+    )
+    expected = [[q.id, o.id] for q in SHIPPED_RULES.questions for o in q.options if o.exclusive]
+    assert expected and sorted(marked) == sorted(expected)
+
+
+def test_ticking_none_unticks_the_others_and_back_as_recommend_scores(tab, tmp_path: Path):
+    start = normalize_answers({"deployment": ["mobile", "server"]}, SHIPPED_RULES)
+    path = report(tmp_path, SHIPPED_RULES, start)
+    page = tab.visit(path).page
+    page.set_checked('input[data-question="deployment"][value="none"]', True)
+    assert ticked(page, "deployment") == {"none"}
+    assert page_view(page) == recommend_view("deployment=none")
+    page.set_checked('input[data-question="deployment"][value="mobile"]', True)
+    assert ticked(page, "deployment") == {"mobile"}
+    assert page_view(page) == recommend_view("deployment=mobile")
+    tab.assert_clean(path)
+
+
+def ticks(rules: RuleBase) -> st.SearchStrategy[tuple[str, str]]:
+    """A multi question and one of its options, an exclusive one half the time."""
+    multi = [q for q in rules.questions if q.kind == "multi"]
+    alone = [(q.id, o.id) for q in multi for o in q.options if o.exclusive]
+    return st.one_of(
+        st.sampled_from(alone),
+        st.sampled_from([(q.id, o) for q in multi for o in q.option_ids]),
+    )
+
+
+@settings(SLOW, max_examples=20)
+@given(data=st.data())
+def test_a_tick_in_the_page_is_explores_tick(tab, tmp_path_factory, data):
+    """The page's tick gives the answers :func:`explore.alternatives` gives (``unticks``), and
+    the ranking the engine gives them."""
+    start = data.draw(answers_for(SHIPPED_RULES), label="profile")
+    question, option = data.draw(ticks(SHIPPED_RULES), label="tick")
+    page = tab.visit(report(tmp_path_factory.mktemp("tick"), SHIPPED_RULES, start)).page
+    box = f'input[data-question="{question}"][value="{option}"]'
+    page.set_checked(box, not page.is_checked(box))
+    table = table_for(SHIPPED_RULES)
+    q = SHIPPED_RULES.question(
+        question
+    )  # the page shows every answer given, as ``given`` holds them
+    raw = next(s for _, o, s in alternatives(table, q, table.encode(start)) if o == option)
+    after = {**start, question: table.normal(raw).get(question, frozenset())}
+    after = {k: v for k, v in after.items() if v}
+    assert ticked(page, question) == set(after.get(question, ()))
+    assert page_view(page) == engine_view(rank(after, SHIPPED_RULES, explore=False))

@@ -1,5 +1,6 @@
 """The team page in a real chromium, from file://: charts, every row, filters and sort kept in the
-URL, error rows with their messages, and a 10,000-row page that filters and pages at once."""
+URL (values that are not valid dropped), error rows with their messages, excluded scores marked,
+and a 10,000-row page that filters and pages at once."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from html_support import MINI, ROOT, XSS, random_rows
+from conftest import MINI, ROOT, SHIPPED_RULES, cli
+from html_support import XSS, block, hostile_rules, random_rows
 from html_support import records as records_of
 
 import recommender
 from browser.browserkit import Watched
 from recommender.batch.readers import Row
+from recommender.render.html.labels import signed
 
 
 def team_page(directory: Path, rows: list[dict[str, Any]], base: Path | None = None) -> Path:
@@ -214,3 +217,95 @@ def test_a_page_without_its_records_still_draws_every_row(browser, tmp_path: Pat
     seen.shot(artifacts, "team-records-left-out")
     seen.assert_clean(path)
     seen.close()
+
+
+def test_the_team_table_marks_excluded_scores(on_mini, tab_800, tmp_path: Path):
+    # a row read "none fits  +3  +0.5  +0.5" and a winner could score below a framework shown
+    # with more points: the table did not say which were excluded, as recommend (✗) and the CSV
+    # (its excluded column) do (QA, stop 27)
+    rows = [
+        {"name": "nf", "answers": {"deployment": "edge", "edge_target": "microcontroller"}},
+        {"name": "jax", "answers": {"deployment": "edge"}},  # PyTorch (+0.5) out, JAX (+0.5) wins
+        {"name": "t", "answers": {}},
+    ]
+    overlay = hostile_rules(tmp_path)
+    source = tmp_path / "team.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "team.html"
+    code, _, err = cli("batch", str(source), "--rules", str(overlay), "-o", str(out))
+    assert code == 0, err
+    records = block(out.read_text(encoding="utf-8"), "records")
+    page = tab_800.visit(out).page
+    cells = page.eval_on_selector_all(
+        "#rows tbody tr",
+        "trs => trs.map(tr => [...tr.querySelectorAll('td.num')].slice(2).map(n => n.textContent))",
+    )
+    order = ["tensorflow", "pytorch", "jax"]
+    shown = []
+    for r in records:
+        by_id = {s["framework"]: s for s in r["ranking"]}
+        shown.append(
+            [signed(by_id[f]["score"]) + (" ✗" if by_id[f]["excluded"] else "") for f in order]
+        )
+    assert cells == shown
+    assert cells[0] == ["+4 ✗", "+0.5 ✗", "+0.5 ✗"] and cells[2] == ["+0", "+0.5", "+0.5"]
+    assert page.get_attribute("#rows td.excluded", "title") == "excluded by a deal-breaker"
+    tab_800.assert_clean(out)
+
+
+@pytest.fixture(scope="module")
+def team_250(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rows = random_rows(SHIPPED_RULES, 250, seed=24)
+    return team_page(tmp_path_factory.mktemp("team24"), rows)
+
+
+def state_of(page: Any) -> dict[str, Any]:
+    """What the reader sees: the rows, the status, the pager and every filter control."""
+    return {
+        "rows": [r["row"] for r in shown_rows(page)],
+        "status": page.text_content("#table-status"),
+        "page": page.text_content("#page-label"),
+        "filters": page.eval_on_selector_all(
+            "[data-filter]", "els => els.map(e => [e.dataset.filter, e.value])"
+        ),
+        "sorted": page.eval_on_selector_all(
+            "[aria-sort]", "els => els.map(e => [e.dataset.sort, e.getAttribute('aria-sort')])"
+        ),
+        "query": page.evaluate("location.search"),
+    }
+
+
+BAD = "x" * 5000
+
+
+# A URL with values that are not valid, and the same view without them.
+URLS = [
+    ("?winner=flax", ""),
+    ("?winner=%E0%A4%A", ""),
+    ("?winner=constructor&confidence=__proto__", ""),
+    ("?winner=jax&confidence=sure&close=abc", "?winner=jax"),
+    ("?close=1&q=" + BAD, "?close=1"),
+    ("?q=team-001&sort=__proto__", "?q=team-001"),
+    ("?sort=score:nope&page=-3", ""),
+    ("?sort=-margin&page=abc", "?sort=-margin"),
+    ("?sort=-score:jax&page=2.5", "?sort=-score:jax"),
+    ("?sort=-score:jax&page=2", "?page=2&sort=-score:jax"),
+    ("?winner=pytorch&page=" + "9" * 400, "?winner=pytorch"),
+    ("?winner=pytorch&page=999", "?winner=pytorch&page=999"),  # the last page
+    ("?confidence=close&winner=%00%3Cimg%3E", "?confidence=close"),
+    ("#winner=flax&x=%", "#winner=flax&x=%"),
+]
+
+
+@pytest.mark.parametrize(("url", "clean"), URLS, ids=[u[:40] for u, _ in URLS])
+def test_values_from_the_url_that_are_not_valid_are_dropped(browser, team_250: Path, url, clean):
+    got = Watched.open(browser, team_250, url)
+    want = Watched.open(browser, team_250, clean)
+    if clean.endswith("page=999"):  # a page past the end shows the last one
+        _, n, _, pages = want.page.text_content("#page-label").split()
+        assert n == pages != "1"
+    assert state_of(got.page) == state_of(want.page)
+    assert got.page.locator("#rows tbody tr").count() > 0
+    got.assert_clean(team_250)
+    got.close()
+    want.close()

@@ -1,25 +1,23 @@
-"""QA round 26, input handling and messages as a demanding user meets them: every bad input is one
-line that names the file, the line and the fix (exit 2), and what a user wrote is shown as written.
-Each test failed on the code before its fix."""
+"""What YAML and JSON in a profile or rule file mean, and one line with the fix where they mean
+something else than the user wrote: merge keys, tags, YAML 1.1 booleans (on/off are yes/no in
+every channel), null documents, numbers out of range or nested too deep (named by line and
+column), and keys, names and dates shown as written."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from askkit import finish, spawn_ask
 from conftest import SHIPPED, cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import recommender
+from recommender.cli import main
+from recommender.fileio import JsonProblem, loads_json
 
 QUESTIONS = ", ".join(sorted(recommender.load_rules(base=SHIPPED).question_by_id))
-
-
-pytestmark = pytest.mark.usefixtures("shipped_only")
 
 
 def recommend(text: str, name: str = "p.yaml") -> tuple[int, str, str]:
@@ -34,9 +32,7 @@ def batch_names(text: str, name: str) -> list[str | None]:
     return [json.loads(line)["name"] for line in out.splitlines()]
 
 
-# -- YAML 1.1's "=" and "<<" -----------------------------------------------------------------
-
-
+@pytest.mark.usefixtures("shipped_only")
 def test_a_plain_equals_sign_is_text_not_a_refused_tag():
     """``name: =`` said 'the tag "!!value" is not allowed', a tag the user never wrote."""
     code, out, err = recommend("name: =\nanswers: {audience: beginner}\n")
@@ -44,6 +40,7 @@ def test_a_plain_equals_sign_is_text_not_a_refused_tag():
     assert batch_names("- {name: =, audience: beginner}\n", "b.yaml") == ["="]
 
 
+@pytest.mark.usefixtures("shipped_only")
 def test_a_merge_key_says_what_it_is_and_the_fix():
     """A ``<<:`` key said 'the tag "!!merge" is not allowed'."""
     code, out, err = recommend("name: lab\nanswers:\n  <<: {audience: beginner}\n")
@@ -54,6 +51,7 @@ def test_a_merge_key_says_what_it_is_and_the_fix():
     )
 
 
+@pytest.mark.usefixtures("shipped_only")
 def test_a_merge_key_in_a_batch_is_that_rows_error():
     Path("b.yaml").write_text("- <<: {os: linux}\n- os: linux\n")
     code, out, err = cli("batch", "b.yaml", "-f", "jsonl", "-q")
@@ -65,14 +63,13 @@ def test_a_merge_key_in_a_batch_is_that_rows_error():
     )
 
 
+@pytest.mark.usefixtures("shipped_only")
 def test_a_double_angle_that_is_a_value_is_text():
     code, out, _ = recommend("name: <<\nanswers: {audience: beginner}\n")
     assert (code, json.loads(out)["name"]) == (0, "<<")
 
 
-# -- a key is named as written ---------------------------------------------------------------
-
-
+@pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize("key", ["on", "off", "yes", "No", "010", "1.50", "2024-01-01", "1:30"])
 def test_an_answer_key_is_named_as_written(key: str):
     """``on:`` was reported as the question "True", 010 as "8", 1.50 as "1.5"."""
@@ -82,6 +79,7 @@ def test_an_answer_key_is_named_as_written(key: str):
     assert err == f'p.yaml:3:{col}: unknown question "{key}"; valid values: {QUESTIONS}\n'
 
 
+@pytest.mark.usefixtures("shipped_only")
 def test_a_question_with_a_yaml_1_1_boolean_id_can_be_answered(tmp_path: Path):
     """A question an overlay names ``on`` could not be answered unquoted: ``on: yes`` was the
     question "True"."""
@@ -98,6 +96,7 @@ def test_a_question_with_a_yaml_1_1_boolean_id_can_be_answered(tmp_path: Path):
     assert json.loads(out)["answers"]["on"] == "yes"
 
 
+@pytest.mark.usefixtures("shipped_only")
 def test_rule_text_that_yaml_reads_as_a_boolean_says_so_and_the_fix(tmp_path: Path):
     """``label: Yes`` said only "expected non-empty text", of a label that was not empty."""
     (tmp_path / "ov").mkdir()
@@ -115,9 +114,7 @@ def test_rule_text_that_yaml_reads_as_a_boolean_says_so_and_the_fix(tmp_path: Pa
     ]
 
 
-# -- a profile that is null ------------------------------------------------------------------
-
-
+@pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize(
     ("name", "text", "got"),
     [
@@ -139,6 +136,7 @@ def test_a_null_profile_is_called_null(name: str, text: str, got: str):
     assert line.startswith(f"{name}:")
 
 
+@pytest.mark.usefixtures("shipped_only")
 def test_a_null_rule_file_is_called_null(tmp_path: Path):
     (tmp_path / "ov").mkdir()
     (tmp_path / "ov" / "x.yaml").write_text("null\n")
@@ -148,70 +146,12 @@ def test_a_null_rule_file_is_called_null(tmp_path: Path):
     assert out.split("\n")[0].endswith("hardware:; got null")
 
 
-# -- ask --resume on what is not a kept file -------------------------------------------------
-
-
-@pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
-def test_resume_names_a_fifo_a_directory_or_a_device_as_what_it_is(tmp_path: Path, kind: str):
-    """A FIFO, a directory or /dev/null said "nothing to resume: no interrupted questionnaire",
-    as if nothing were there."""
-    path = {"fifo": tmp_path / "kept.yaml", "directory": tmp_path, "device": Path(os.devnull)}[kind]
-    if kind == "fifo":
-        os.mkfifo(path)
-    what = {
-        "fifo": "a FIFO (named pipe)",
-        "directory": "a directory",
-        "device": "a character device",
-    }[kind]
-    child = spawn_ask(["--resume", str(path)], tmp_path)
-    out = finish(child)
-    assert child.exitstatus == 2
-    line = (
-        f"{path}: is {what}, not a file kept by `recommender ask`; give the file named when ask "
-        "was interrupted"
-    )
-    assert [row.strip() for row in out.splitlines() if row.strip()] == [line]
-
-
-def test_resume_from_stdin_is_refused_as_from_is(tmp_path: Path):
-    child = spawn_ask(["--resume", "-"], tmp_path)
-    out = finish(child)
-    assert child.exitstatus == 2
-    assert out.strip() == (
-        "recommender: ask reads its answers from the terminal, so --resume needs a file, not -"
-    )
-
-
-# -- a batch whose every row fails -----------------------------------------------------------
-
-
-@pytest.mark.parametrize("fmt", ["jsonl", "table"])
-def test_a_batch_with_no_row_scored_prints_no_winners_line(fmt: str):
-    """Every row failed, yet the summary said "winners: tie 0"."""
-    Path("b.jsonl").write_text('{"name": true}\n{"answers": 3}\n')
-    code, out, err = cli("batch", "b.jsonl", "-f", fmt)
-    summary = err if fmt == "jsonl" else out.split("\n\n", 1)[1]
-    assert code == 1
-    assert summary.splitlines()[-1] == "batch: 2 rows: 0 scored, 2 failed"
-    assert "winners" not in summary
-
-
-def test_an_empty_list_is_refused_as_an_empty_file_is():
-    """It printed only the count, exit 0; an input that holds no profile is refused now
-    (test_reliability_qa28)."""
-    Path("b.json").write_text("[]")
-    code, out, err = cli("batch", "b.json")
-    message = "b.json: the input holds no profile (an empty list); put one profile or more in it"
-    assert (code, out, err) == (2, "", message + "\n")
-
-
-# -- a name given as a number reads the same in recommend and batch ---------------------------
-
 JSON_NUMBERS = st.from_regex(
     r"-?(0|[1-9][0-9]{0,20})(\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?", fullmatch=True
 )
 
 
+@pytest.mark.usefixtures("shipped_only")
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(number=JSON_NUMBERS)
 def test_a_json_number_name_is_shown_as_written_everywhere(number: str):
@@ -235,8 +175,6 @@ def test_a_json_number_name_is_shown_as_written_everywhere(number: str):
     )
     assert names == [number] * 6
 
-
-# -- the hostile-input pass: each message names what was written and the fix -------------------
 
 PROFILE_ERRORS = [  # (file, text, the one line on stderr)
     (
@@ -305,6 +243,7 @@ PROFILE_ERRORS = [  # (file, text, the one line on stderr)
 ]
 
 
+@pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize(
     ("name", "text", "line"), PROFILE_ERRORS, ids=[p[0] for p in PROFILE_ERRORS]
 )
@@ -313,36 +252,14 @@ def test_a_bad_profile_is_one_line_with_the_fix(name: str, text: str, line: str)
     assert (code, out, err) == (2, "", line + "\n")
 
 
+@pytest.mark.usefixtures("shipped_only")
 def test_yes_no_answers_written_on_and_off_still_read_as_yes_and_no():
     code, out, err = recommend("answers: {custom_gradients: on, debugging: off}\n")
     assert (code, err) == (0, "")
     assert json.loads(out)["answers"] == {"custom_gradients": "yes", "debugging": "no"}
 
 
-@pytest.mark.parametrize(("name", "text"), [("b.json", "null"), ("b.yaml", "~\n")])
-def test_a_batch_document_that_is_null_says_null(name: str, text: str):
-    """It said "got an empty document"."""
-    Path(name).write_text(text)
-    assert cli("batch", name) == (
-        2,
-        "",
-        f"{name}: expected a list of profiles or a mapping of name: answers, got null\n",
-    )
-
-
-@pytest.mark.parametrize(("header", "shown"), [("name;os", "';'"), ("name\tos", "tabs")])
-def test_a_csv_separated_by_semicolons_or_tabs_says_so(header: str, shown: str):
-    """Excel writes ';' in many locales: it was 'unknown question "name;os"'."""
-    Path("b.csv").write_text(f"{header}\nlab{header[4]}linux\n")
-    code, out, err = cli("batch", "b.csv")
-    written = header.replace("\t", "\\t")  # a control character is shown escaped
-    assert (code, out) == (2, "")
-    assert err == (
-        f'b.csv:1: header column 1: "{written}" holds {shown}: the columns must be separated by '
-        "commas; save the file as comma-separated CSV\n"
-    )
-
-
+@pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize(
     "row",
     [
@@ -355,6 +272,7 @@ def test_a_description_is_no_answer_in_either_shape(row: str):
     assert batch_names(f"{row}\n", "b.jsonl") == ["lab"]
 
 
+@pytest.mark.usefixtures("shipped_only")
 def test_a_description_that_is_not_text_is_that_rows_error():
     Path("b.jsonl").write_text('{"description": 5, "os": "linux"}\n{"os": "linux"}\n')
     code, out, _ = cli("batch", "b.jsonl", "-q")
@@ -366,38 +284,7 @@ def test_a_description_that_is_not_text_is_that_rows_error():
     )
 
 
-@pytest.mark.parametrize("text", ['[{"os": "linux"}', '[{"os": "linux"},\n'])
-def test_a_batch_json_cut_short_says_so(text: str):
-    """It said "Expecting ',' or ']' delimiter" (and "Expecting value") at the end of the file.
-    The row before the fault is written (test_reliability_qa28)."""
-    Path("b.json").write_text(text)
-    code, out, err = cli("batch", "b.json")
-    answers = [json.loads(line)["answers"] for line in out.splitlines()]
-    assert (code, answers) == (2, [{"os": "linux"}])
-    assert err.endswith(
-        "invalid JSON: it ends before every { and [ is closed (cut short?); close them\n"
-    )
-
-
-@pytest.mark.parametrize(
-    ("args", "said"),
-    [
-        (("recommend", "--profile", "link"), "link: {}"),
-        (("batch", "link"), "link: {}"),
-        (("recommend", "--rules", "link", "-a", "audience=beginner"), "link: {} (give a "
-         "directory holding *.yaml rule files)"),
-        (("rules", "validate", "link"), "link: [error] {}"),
-    ],
-)  # fmt: skip
-def test_a_link_to_nothing_is_named_as_such(tmp_path: Path, args: tuple[str, ...], said: str):
-    # "no such file" was said of a name that ls lists
-    (tmp_path / "link").symlink_to(tmp_path / "gone.yaml")
-    code, out, err = cli(*args)
-    line = said.format(f"is a symbolic link to {tmp_path / 'gone.yaml'}, which does not exist")
-    assert code == 2 and line in (out + err).splitlines()
-    assert "no such file" not in out + err
-
-
+@pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize("on", ["on", "ON", "On"])
 def test_on_and_off_are_yes_and_no_in_every_channel(tmp_path: Path, on: str):
     # YAML `custom_gradients: on` was a yes, but the text "on" (--answer, CSV, JSON) was refused
@@ -413,3 +300,111 @@ def test_on_and_off_are_yes_and_no_in_every_channel(tmp_path: Path, on: str):
     Path("b.csv").write_text(f"name,custom_gradients,debugging\nx,{on},{off}\n")
     code, out, err = cli("batch", "b.csv", "-f", "jsonl", "-q")
     assert (code, err, json.loads(out)["answers"]) == (0, "", want)
+
+
+GOOD = '{"name": "p%d", "answers": {"audience": "beginner"}}'
+
+
+LONG = "9" * 5000
+
+
+@pytest.mark.usefixtures("shipped_only")
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [
+        ("1e400", "the number 1e400 is out of range; write a smaller one, or quote it"),
+        ("-1E+999", "the number -1E+999 is out of range; write a smaller one, or quote it"),
+        pytest.param(
+            LONG,
+            "a number of 5,000 characters, over the 100 limit (quote it if it is text)",
+            id="5000-digits",
+        ),
+        ("NaN", "NaN is not a JSON number; write a number, or quote it if it is text"),
+        ("-Infinity", "-Infinity is not a JSON number; write a number, or quote it if it is text"),
+    ],
+)
+def test_a_json_number_out_of_bounds_names_its_line_and_column(number: str, problem: str):
+    """json gives its number hooks the text alone: "the number 1e400 is out of range" named no
+    line in recommend, JSONL named the line only and a batch document named the item's start.
+    The same text inside a string before it is not the number."""
+    head = '{"name": "1e400 NaN -Infinity ' + LONG[:10] + '",\n "answers": {"audience": '
+    Path("p.json").write_text(head + number + "}}\n")
+    code, _, err = cli("recommend", "--profile", "p.json")
+    assert (code, err) == (2, f"p.json:2:26: {problem}\n")
+    line = head.replace("\n", "")
+    Path("b.jsonl").write_text(GOOD % 1 + "\n" + line + number + "}}\n")
+    code, out, err = cli("batch", "b.jsonl", "-q")
+    error = json.loads(out.splitlines()[1])["error"]
+    assert (code, error) == (1, f"b.jsonl:2:{len(line) + 1}: row 2: {problem}")
+    Path("b.json").write_text("[" + GOOD % 1 + ",\n" + head + number + "}}]\n")
+    code, out, err = cli("batch", "b.json", "-q")
+    error = json.loads(out.splitlines()[1])["error"]
+    assert (code, error) == (1, f"b.json:3:26: row 2: {problem}")
+
+
+FINITE = r"-?(0|[1-9][0-9]{0,3})(\.[0-9]{1,3})?([eE][-+]?[0-9]{1,2})?"  # never out of range
+
+
+NUMBER = st.from_regex(FINITE, fullmatch=True)
+
+
+HUGE = st.sampled_from(["1e400", "-2E999", "9" * 101, "0." + "1" * 100, "NaN", "Infinity"])
+
+
+STRING = st.one_of(st.text(max_size=8), HUGE).map(json.dumps)  # the same text, in a string
+
+
+@pytest.mark.usefixtures("shipped_only")
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(NUMBER, STRING), max_size=6),
+    HUGE,
+    st.lists(st.one_of(NUMBER, HUGE, STRING), max_size=3),
+    st.sampled_from(["", " ", "\n", "\n\t "]),
+)
+def test_the_place_named_is_where_the_refused_number_is_written(before, huge, after, space):
+    """Whatever comes before it (numbers that pass, strings that hold the same text) and after
+    it (more numbers out of bounds), the line and column named are those of the first number
+    refused, as a reader counting by hand finds them."""
+    text = "[" + f",{space}".join([*before, huge, *after]) + "]"
+    with pytest.raises(JsonProblem) as refused:
+        loads_json(text)
+    at = len("[" + "".join(f"{item},{space}" for item in before))
+    assert (refused.value.line, refused.value.col) == (
+        text.count("\n", 0, at) + 1,
+        at - text.rfind("\n", 0, at),
+    )
+    assert text[at:].startswith(huge)
+
+
+DEEP = "nested deeper than 64 levels; a profile or rule is never so deep"
+
+
+@pytest.mark.usefixtures("shipped_only")
+@pytest.mark.parametrize("opener", ["[", '{"a": '])
+def test_json_nested_too_deep_names_the_place_and_says_it_as_yaml_does(opener: str):
+    """A JSONL row said "nested deeper than 64 levels" with no column, and a batch document
+    named the item's start; a ``.json`` profile said it through YAML, in other words."""
+    closer = "]" if opener == "[" else "}"
+    value = opener * 70 + "1" + closer * 70
+    at = len(opener) * 64 + 1  # the bracket that opens the 65th level
+    Path("b.jsonl").write_text(GOOD % 1 + "\n" + value + "\n")
+    code, out, _ = cli("batch", "b.jsonl", "-q")
+    assert (code, json.loads(out.splitlines()[1])["error"]) == (1, f"b.jsonl:2:{at}: row 2: {DEEP}")
+    Path("b.json").write_text("[" + GOOD % 1 + ",\n " + value + "]")
+    code, out, _ = cli("batch", "b.json", "-q")
+    error = json.loads(out.splitlines()[1])["error"]
+    assert (code, error) == (1, f"b.json:2:{at + 1}: row 2: {DEEP}")
+    Path("p.json").write_text('{"answers": {"x": ' + value + "}}")
+    code, _, err = cli("recommend", "--profile", "p.json")
+    at = len('{"answers": {"x": ') + len(opener) * 62 + 1  # two levels are the profile's own
+    assert (code, err) == (2, f"p.json:1:{at}: {DEEP}\n")
+
+
+@pytest.mark.usefixtures("shipped_only")
+def test_an_unquoted_date_answer_is_named_as_written(tmp_path: Path, capsys):
+    # YAML reads 2026-01-01 as a date; the message showed "datetime.date(2026, 1, 1)"
+    (tmp_path / "p.yaml").write_text("answers:\n  audience: 2026-01-01\n")
+    assert main(["recommend", "--profile", str(tmp_path / "p.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "got date 2026-01-01" in err and "datetime" not in err

@@ -1,4 +1,4 @@
-"""QA pass 28 on the explanations of rule bases other than the shipped one: random overlays with a
+"""The explanations of rule bases other than the shipped one: random overlays with a
 fourth framework, fractional points, several lean rules (a lean bigger than a real point), deal-
 breakers, follow-ups, ``not``/``any``/``unanswered`` conditions and probe facts. On every format
 (the brief screen, --full, Markdown, JSON and the batch record) the why-not adds up to the gap
@@ -40,6 +40,8 @@ from recommender.scoring.decide import SCALE, text_of
 from recommender.scoring.result import Recommendation, batch_record, rank
 
 FOUR = ("tensorflow", "pytorch", "jax", "mlx")
+
+
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -64,9 +66,6 @@ def overlays(draw: st.DrawFn) -> tuple[list[dict], list[dict], tuple[str, ...]]:
 
 def units(x: float) -> int:
     return round(x * SCALE)
-
-
-SIGNED = re.compile(r"([+\u2212-][0-9]+(?:\.[0-9]+)?)")
 
 
 def shown_units(text: str) -> int:

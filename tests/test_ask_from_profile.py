@@ -1,76 +1,21 @@
-"""QA pass 27 for ``ask``, driven as a person would, in a pseudo-terminal: a narrow terminal shows
-every question whole (prompt_toolkit cuts a line at the screen edge, it does not wrap it), and
-Ctrl-D at a list or check-box prompt ends the questionnaire as at a text prompt, answers kept;
-``ask --from P`` interrupted, then ``ask --resume``, still pre-selects P's answers, and ``--short``
-keeps P's answers to the questions it leaves out."""
+"""``ask --from PROFILE``: interrupted and resumed it still pre-selects the profile's answers,
+``--short`` keeps the answers to the questions it leaves out, a kept run comes back as it was
+kept, and without a terminal it names the command that scores the profile."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import pexpect
-import pytest
-from askkit import CTRL_C, ENTER, MINI, ROOT, answer, env, screen_text, spawn
+from askkit import CTRL_C, ENTER, answer, ask_without_a_terminal, spawn
+from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender import load_rules
-from recommender.ask import prompts, resume
-from recommender.ask.flow import Progress, review_rows
+from recommender.ask import resume
+from recommender.ask.flow import Progress
 from recommender.rulebase.profiles import load_profile, normalize_answers
-from recommender.scoring.table import table_for
-
-CTRL_D = "\x04"
-
-
-def test_a_40_column_terminal_shows_the_whole_question(tmp_path):
-    # The shipped first question is 56 characters; at 40 columns it read "Which best describes
-    # you or your te", and the rest was never drawn.
-    child = spawn(tmp_path, 40, RECOMMENDER_BASE_RULES=str(ROOT / "rules"))
-    child.expect_exact("(↑↓ to move, enter to pick)")
-    shown = screen_text(child)
-    child.sendcontrol("c")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert "\n1/16 Which best describes you or your\n     team for this project?\n" in shown
-    assert child.exitstatus == 130
-
-
-def test_the_review_fits_a_40_column_terminal(monkeypatch):
-    # The review's lines were made 43 columns wide whatever the terminal (a floor of 40 plus
-    # the pointer), so at 40 columns every answer was cut.
-    monkeypatch.setenv("COLUMNS", "40")
-    shipped = load_rules()
-    answers = {"audience": frozenset({"researcher"}), "domain": frozenset({"nlp_llm"})}
-    rows = review_rows(table_for(shipped), answers)
-    seen: list[Any] = []
-
-    def select(message: str, choices: list[Any], **kwargs: Any) -> Any:
-        seen.extend(choices)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(prompts.questionary, "select", select)
-    with pytest.raises(KeyboardInterrupt):
-        prompts.review(rows)
-    titles = [c.title for c in seen if not isinstance(c, prompts.Separator)]
-    assert len(titles) == len(rows) + 1
-    assert max(len(" » " + t) for t in titles) <= 40
-
-
-def test_ctrl_d_at_a_check_box_ends_the_questionnaire_and_keeps_the_answers(tmp_path):
-    # Ctrl-D ends a text prompt (EOF, handled as Ctrl-C), but a list or check box ignored it:
-    # the user was stuck at the question.
-    child = spawn(tmp_path, 120)
-    answer(child, "Who is it for?", ENTER)
-    answer(child, "Where will it run?", CTRL_D)
-    child.expect(pexpect.EOF, timeout=10)
-    child.close()
-    kept = tmp_path / "state" / "ask-resume.yaml"
-    assert child.exitstatus == 130
-    assert f"recommender: ask interrupted; 1 answer(s) kept in {kept}" in screen_text(child)
-    assert "audience: beginner" in kept.read_text()
 
 
 def test_resume_after_ctrl_c_in_a_from_run_keeps_the_profiles_answers(tmp_path):
@@ -134,15 +79,7 @@ def test_short_from_a_profile_keeps_the_answers_to_questions_it_leaves_out(tmp_p
 def test_without_a_terminal_ask_from_a_profile_names_the_command_that_scores_it(tmp_path):
     # It named `recommend --answer QUESTION=VALUE ...`, as if the answers were not in a file.
     (tmp_path / "my lab.yaml").write_text("answers:\n  audience: researcher\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "recommender", "ask", "--from", "my lab.yaml"],
-        env=env(tmp_path / "state"),
-        cwd=str(tmp_path),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = ask_without_a_terminal(["--from", "my lab.yaml"], tmp_path / "state", tmp_path)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == (
