@@ -823,18 +823,14 @@ def atomic_writer(
     temporary file is removed and ``path`` is left as it was. Only a regular file or a symlink
     is ever replaced: renaming over ``/dev/null`` as root would destroy the device.
     ``keep_mode``: a file replaced keeps who may read and write it (see :func:`_keep_access`)."""
-    import tempfile  # costs ~5 ms of imports; only paid when something is written
-
     target = os.fspath(path)
     _replaceable(target)
     directory, name = os.path.split(os.path.abspath(target))
+    prefix = f".{_cut(name)}."
     tmp = None
     try:
         with _signals_held():
-            try:
-                fd, tmp = tempfile.mkstemp(prefix=f".{_cut(name)}.", suffix=".tmp", dir=directory)
-            except OSError as exc:
-                raise UserError(f"cannot write here: {exc.strerror}", str(path)) from None
+            fd, tmp = _temporary(directory, prefix, str(path))
         _keep_access(fd, target if keep_mode else None)
         text = "b" not in mode
         with os.fdopen(
@@ -843,12 +839,53 @@ def atomic_writer(
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+            if tmp is None:  # unnamed so far: named just before it replaces the target
+                with _signals_held():
+                    tmp = _name(fd, directory, prefix, str(path))
         os.replace(tmp, target)
         tmp = None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+AT_FDCWD, AT_SYMLINK_FOLLOW = -100, 0x400  # linkat(2)'s constants on Linux
+
+
+def _temporary(directory: str, prefix: str, path: str) -> tuple[int, str | None]:
+    """A new file in ``directory`` to write the output into: (its descriptor, its name).
+
+    On Linux it has no name while it is written (``O_TMPFILE``), so a SIGKILL, which no handler
+    sees, leaves nothing behind: a named temporary file of a killed ``batch -o`` was left in the
+    user's directory (up to the whole output). Elsewhere, or where the file system cannot make
+    one (NFS, an old overlayfs), it is a named one (``tempfile.mkstemp``)."""
+    if sys.platform.startswith("linux") and hasattr(os, "O_TMPFILE"):
+        with contextlib.suppress(OSError):
+            return os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o600), None
+    import tempfile  # costs ~5 ms of imports; only paid when something is written
+
+    try:
+        return tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise UserError(f"cannot write here: {exc.strerror}", path) from None
+
+
+def _name(fd: int, directory: str, prefix: str, path: str) -> str:
+    """A name in ``directory`` for the unnamed file ``fd`` (``O_TMPFILE``), as open(2) says to
+    give one: ``linkat`` of ``/proc/self/fd/N`` with ``AT_SYMLINK_FOLLOW`` (Python 3.11's
+    ``os.link`` calls ``link``, which links the ``/proc`` entry itself: EXDEV)."""
+    import ctypes
+
+    linkat = ctypes.CDLL(None, use_errno=True).linkat
+    source = f"/proc/self/fd/{fd}".encode()
+    while True:
+        tmp = os.path.join(directory, f"{prefix}{os.urandom(4).hex()}.tmp")
+        if linkat(AT_FDCWD, source, AT_FDCWD, os.fsencode(tmp), AT_SYMLINK_FOLLOW) == 0:
+            return tmp
+        code = ctypes.get_errno()
+        if code != errno.EEXIST:
+            raise UserError(f"cannot write here: {os.strerror(code)}", path)
 
 
 def _cut(name: str, limit: int = 200) -> str:

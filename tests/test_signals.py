@@ -7,6 +7,7 @@ SIGTERM and SIGHUP as it does on Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -46,17 +47,36 @@ def wait_for(predicate: Callable[[], object], seconds: float = 20.0) -> None:
         time.sleep(0.02)
 
 
+def unnamed_files(pid: int, where: Path) -> list[str]:
+    """The files without a name in ``where`` that process ``pid`` holds open: the temporary file
+    ``-o`` writes on Linux (``O_TMPFILE``) shows in /proc as ``WHERE/#INODE (deleted)``."""
+    found = []
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith(f"{where}/#") and link.endswith(" (deleted)"):
+                    found.append(link)
+    return found
+
+
+def writing(pid: int, where: Path, temp: str) -> bool:
+    """Whether process ``pid`` is writing a temporary file in ``where``: one named as ``temp``
+    matches, or one with no name yet."""
+    return any(where.glob(temp)) or bool(unnamed_files(pid, where))
+
+
 def stop_mid_write(
     proc: subprocess.Popen[str], where: Path, temp: str, signum: int, feed: str | None = None
 ) -> str:
-    """Feed the child ``feed``, send it ``signum`` once a temp file matching ``temp`` is in
-    ``where`` (it is writing its output), and return its stderr; the child never outlives this."""
+    """Feed the child ``feed``, send it ``signum`` once it writes a temporary file in ``where``
+    (:func:`writing`: its output), and return its stderr; the child never outlives this."""
     try:
         if feed is not None:
             assert proc.stdin is not None
             proc.stdin.write(feed)
             proc.stdin.flush()
-        wait_for(lambda: any(where.glob(temp)))
+        wait_for(lambda: writing(proc.pid, where, temp))
         proc.send_signal(signum)
         return proc.communicate(timeout=30)[1]
     finally:
@@ -94,6 +114,41 @@ def test_a_signal_during_batch_o_leaves_no_temp_file_and_the_old_output(
     assert out.read_text() == "previous results\n"
 
 
+def unnamed_temporary_files(where: Path) -> bool:
+    """Whether the file system of ``where`` makes files without a name (``O_TMPFILE``)."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return False
+    try:
+        os.close(os.open(where, flag | os.O_WRONLY, 0o600))
+    except OSError:
+        return False
+    return True
+
+
+def test_sigkill_during_batch_o_leaves_no_temp_file_and_the_old_output(tmp_path: Path) -> None:
+    """No handler sees SIGKILL: the named temporary file of a killed ``batch -o`` stayed in the
+    user's directory, up to the whole output. On Linux it has no name until it replaces the
+    output, so nothing is left."""
+    if not unnamed_temporary_files(tmp_path):
+        pytest.skip("this file system has no O_TMPFILE: a SIGKILL leaves the temporary file")
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n")
+    proc = batch_stdin_to(out, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write('{"os": "linux"}\n' * 5000)  # a chunk is scored and written
+        proc.stdin.flush()
+        wait_for(lambda: unnamed_files(proc.pid, tmp_path))
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+    assert out.read_text() == "previous results\n"
+
+
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGINT], ids=["nohup", "background"])
 def test_a_signal_ignored_at_start_stays_ignored(tmp_path: Path, signum: signal.Signals) -> None:
     """``nohup recommender batch ... &`` must outlive the terminal (SIGHUP), and a shell's
@@ -105,7 +160,7 @@ def test_a_signal_ignored_at_start_stays_ignored(tmp_path: Path, signum: signal.
         assert proc.stdin is not None
         proc.stdin.write('{"os": "linux"}\n' * 5000)  # a chunk is scored and written
         proc.stdin.flush()
-        wait_for(lambda: any(tmp_path.glob(".out.jsonl.*.tmp")))
+        wait_for(lambda: writing(proc.pid, tmp_path, ".out.jsonl.*.tmp"))
         proc.send_signal(signum)
         time.sleep(0.5)
         assert proc.poll() is None  # still running
@@ -227,12 +282,18 @@ def test_a_kept_questionnaire_is_mentioned_and_never_replaced(tmp_path: Path) ->
 
 # A fault fake in the real process (loaded as sitecustomize): fsync of the temporary file that
 # will replace $SLOW_WRITE waits, so the signal lands while that file is written and still open.
+# That file has no name on Linux (O_TMPFILE): the first one in $SLOW_WRITE's directory is it
+# (what the command writes after the signal, the resume file of ask, is not held up).
 SLOW_FSYNC = """
 import os, time
 _fsync = os.fsync
+held = []
 def fsync(fd):
-    name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
-    if name.startswith("." + os.environ["SLOW_WRITE"] + ".") and name.endswith(".tmp"):
+    where, name = os.path.split(os.readlink(f"/proc/self/fd/{fd}"))
+    named = name.startswith("." + os.environ["SLOW_WRITE"] + ".") and name.endswith(".tmp")
+    unnamed = name.startswith("#") and name.endswith(" (deleted)")
+    if (named or unnamed) and where == os.environ["SLOW_DIR"] and not held:
+        held.append(fd)
         time.sleep(120)
     _fsync(fd)
 os.fsync = fsync
@@ -250,6 +311,7 @@ def slow_env(tmp_path: Path, name: str) -> dict[str, str]:
         "RECOMMENDER_BASE_RULES": str(MINI),
         "RECOMMENDER_STATE_DIR": str(tmp_path),
         "SLOW_WRITE": name,
+        "SLOW_DIR": str(tmp_path),
     }
 
 
@@ -300,7 +362,7 @@ def test_sigterm_while_ask_save_writes_keeps_the_answers_and_no_temp_file(tmp_pa
     ]:
         child.expect_exact(prompt)
         child.send(keys)
-    wait_for(lambda: any(tmp_path.glob(".mine.yaml.*.tmp")))
+    wait_for(lambda: writing(child.pid, tmp_path, ".mine.yaml.*.tmp"))
     child.kill(signal.SIGTERM)
     child.expect(pexpect_eof())
     child.close()
