@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,9 @@ from recommender.scoring.result import Recommendation, Scorer, batch_record, ran
 from recommender.scoring.table import Table
 
 np = pytest.importorskip("numpy")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import _profiles  # noqa: E402  (the benchmarks' profile generators: the issue's survey)
 
 FRAMEWORKS = ("tensorflow", "pytorch", "jax")
 FACTS = ("pytorch.gpu", "jax.tpu")
@@ -479,16 +483,7 @@ def test_the_survey_that_crashed_batch(tmp_path, capsys, monkeypatch):
     """The issue's reproducer: 70,000+ distinct profiles with repeats, more than the memo holds."""
     monkeypatch.chdir(tmp_path)
     rnd = random.Random(7)
-    v = {
-        "audience": ["beginner", "researcher", "production"],
-        "api_level": ["high", "low", "both"],
-        "hardware": ["cpu", "nvidia_gpu", "tpu", "apple_silicon", "amd_gpu"],
-        "parallelism": ["single_device", "multi_gpu", "multi_node"],
-        "programming_style": ["object_oriented", "functional"],
-        "custom_gradients": ["yes", "no"],
-        "debugging": ["yes", "no"],
-        "visualization": ["yes", "no"],
-    }
+    v = _profiles.SURVEY  # the issue's eight questions (benchmarks/bench_batch.py --only survey)
     lines = []
     for i in range(100_000):
         a: dict[str, str | list[str]] = {
