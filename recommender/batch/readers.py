@@ -596,6 +596,7 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         n += 1
         try:
             profile = loads_json(line, _JSONL)
+            nested = isinstance(profile, dict) and "answers" in profile
             name, answers, _ = profile_of(written_name(profile, line))
         except JsonProblem as exc:
             col = exc.col if exc.line == 1 else None if exc.col is None else len(line.rstrip()) + 1
@@ -603,7 +604,44 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         except ValueError as exc:
             yield Row(n, None, error=locate(source.name, n, str(exc), line_no))
         else:
-            yield Row(n, name, answers, line=line_no)
+            yield Row(n, name, answers, where=JsonLine(line, line_no, nested), line=line_no)
+
+
+class JsonLine:
+    """Where each answer of a JSONL row stands in its line, as a YAML mapping knows it
+    (``at(question)``: line and column of the value), for a bad answer's message: json gives its
+    hooks no positions, so the line is read again, only when a message asks (a good row pays
+    nothing but this object)."""
+
+    __slots__ = ("data", "line", "nested")
+
+    def __init__(self, data: bytes, line: int, nested: bool) -> None:
+        self.data, self.line, self.nested = data, line, nested
+
+    def at(self, key: str) -> tuple[int, int | None]:
+        text = self.data.decode("utf-8").removeprefix("\ufeff")  # it decoded once already
+        try:
+            at = value_at(text, ("answers", key) if self.nested else (key,))
+        except (ValueError, IndexError):  # not where it was looked for: the line alone, then
+            at = -1
+        return self.line, at + 1 if at >= 0 else None
+
+
+def value_at(text: str, path: tuple[str, ...], at: int = 0) -> int:
+    """Where in ``text`` (JSON that decodes) the value at ``path`` (keys of nested objects)
+    begins, or -1: the first of a repeated key, as the rows refuse those anyway."""
+    at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+    if not path or not text.startswith("{", at):
+        return at if not path else -1
+    at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    while text.startswith('"', at):
+        key, at = _scanstring(text, at + 1)
+        at = _SPACE.match(text, text.index(":", at) + 1).end()  # type: ignore[union-attr]
+        if key == path[0]:
+            return value_at(text, path[1:], at)
+        at = _SPACE.match(text, _JSONL.raw_decode(text, at)[1]).end()  # type: ignore[union-attr]
+        at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]  # past "," or "}"
+    return -1
 
 
 def read_jsonl_input(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:

@@ -159,7 +159,7 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
     """Per question, what the winner gained over the runner-up (the nets add up to the gap),
     each with its rules' points on both sides; then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    title = f"Why not {loser} ({behind(w, rules)}): {winner}'s gain, question by question"
+    title = f"Why not {loser} ({behind(w, rules, rec)}): {winner}'s gain, question by question"
     out = ["", *wrap(title, width, "", "  ")]
     pad = _pad([w.gap, *(n.net for n in w.by_question)], 5)
     hang = " " * (pad + 3)  # under the question, past the net (HANG for the usual "    +2  ")
