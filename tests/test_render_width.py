@@ -19,7 +19,7 @@ import pytest
 from conftest import MINI, SHIPPED
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from test_screens import LONG, PROFILES
+from test_screens import LONG, PROFILES, result
 from tooling_support import cli, write
 
 import recommender
@@ -250,13 +250,13 @@ def test_the_brief_screen_fits_25_lines_at_40_columns(profile: dict) -> None:
     wide = render("table", rec, RULES, full=False, width=None).splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Why not"))
     end = next(i for i in range(at + 1, len(lines)) if not lines[i].startswith("  "))
-    # the why-not line says all it says unwrapped: the lines it took were the blank ones
+    # the why-not line is whole, wrapped: what went to make room was no fact
     assert " ".join(line.strip() for line in lines[at:end]) in wide
     assert lines[-1] == "More: --full shows the rest."
 
 
 def test_the_brief_says_the_fullest_screen_when_it_fits() -> None:
-    rec = recommender.recommend(PROFILES["beginner-mobile"], RULES)
+    rec = result(PROFILES["beginner-mobile"])
     lines = render("table", rec, RULES, full=False, width=80).splitlines()
     assert lines[-2].startswith("More: --full shows every reason with its source")
     assert "" in lines  # the blocks parted by blank lines
