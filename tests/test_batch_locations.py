@@ -80,6 +80,16 @@ def test_the_column_counts_from_after_a_byte_order_mark(capsys, tmp_path: Path) 
     assert [e.split(": row")[0] for e in got if e] == ["in.jsonl:1:8", "in.jsonl:2:8"]
 
 
+def test_a_row_past_the_located_length_names_its_line(capsys, tmp_path: Path) -> None:
+    """A row keeps its line for the column until it is scored, so only up to LOCATED_LINE bytes:
+    a block of rows a MiB each would otherwise be held twice."""
+    from recommender.batch.readers import LOCATED_LINE
+
+    padded = '{"os":' + " " * LOCATED_LINE + '"mac"}'
+    got = errors(capsys, tmp_path / "in.jsonl", padded + '\n{"os": "mac"}\n')
+    assert [e.split(": row")[0] for e in got if e] == ["in.jsonl:1", "in.jsonl:2:8"]
+
+
 def test_strict_names_the_column_too(capsys, tmp_path: Path) -> None:
     (tmp_path / "in.jsonl").write_text('{"os": "linux"}\n\n{"name": "b", "os": "mac"}\n')
     code = main(["batch", "in.jsonl", "--strict", "-q"])

@@ -604,14 +604,20 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         except ValueError as exc:
             yield Row(n, None, error=locate(source.name, n, str(exc), line_no))
         else:
-            yield Row(n, name, answers, where=JsonLine(line, line_no, nested), line=line_no)
+            where = JsonLine(line, line_no, nested) if len(line) <= LOCATED_LINE else None
+            yield Row(n, name, answers, where=where, line=line_no)
+
+
+# The longest JSONL line whose answers a message can locate by column (a longer one names its
+# line alone): a row keeps its line until it is scored, and a block is CHUNK rows of up to a MiB.
+LOCATED_LINE = 16 << 10
 
 
 class JsonLine:
     """Where each answer of a JSONL row stands in its line, as a YAML mapping knows it
     (``at(question)``: line and column of the value), for a bad answer's message: json gives its
     hooks no positions, so the line is read again, only when a message asks (a good row pays
-    nothing but this object)."""
+    nothing but this object and a reference to its line)."""
 
     __slots__ = ("data", "line", "nested")
 
