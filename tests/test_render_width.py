@@ -303,3 +303,29 @@ def test_the_why_not_says_when_the_lean_alone_makes_the_gap(capsys, shipped: Pat
 def test_a_gap_of_real_reasons_says_no_lean(capsys, shipped: Path) -> None:
     code, out, _ = cli(capsys, "recommend", "--answer", "audience=beginner")
     assert code == 0 and "Why not TensorFlow (1.5 behind):" in out
+
+
+def test_rules_freshness_wraps_its_findings_on_a_terminal(capsys, monkeypatch) -> None:
+    """The findings wrap at the terminal's width as lint's do; the table of packages keeps its
+    columns; piped, a finding stays on its line."""
+    from conftest import ROOT
+    from indexkit import TODAY, Index
+
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(ROOT / "tests" / "data" / "freshness"))
+    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.chdir(ROOT)
+    argv = ["rules", "freshness", "--today", TODAY.isoformat()]
+    with Index() as index:
+        monkeypatch.setenv("COLUMNS", "40")
+        _, out, _ = cli(capsys, *argv, "--index-url", index.url)
+        monkeypatch.delenv("COLUMNS")
+        _, piped, _ = cli(capsys, *argv, "--index-url", index.url)
+    findings = out.split(" claims\n", 1)[1].splitlines()
+    assert findings and all(shown(line) <= 40 for line in findings), out
+    one_each = piped.split(" claims\n", 1)[1].splitlines()
+    assert len(one_each) == 6 < len(findings)
+    assert one_each[0].startswith(
+        'tests/data/freshness/frameworks.yaml:8:9: [active-stale] companion "alpha-hi" of alpha:'
+    )
