@@ -138,7 +138,7 @@ BAD_ROWS = [
     (
         "in.json",
         '{"p": {"os": "mac"}}',
-        'in.json:1: row 1: unknown option "mac" for question "os"; valid values: linux, windows',
+        'in.json:1:14: row 1: unknown option "mac" for question "os"; valid values: linux, windows',
     ),
     (
         "in.yaml",

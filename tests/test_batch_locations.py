@@ -1,7 +1,8 @@
-"""A JSONL row's bad answer names its line and the column where the value starts, as a JSON
-syntax error and a YAML answer already did: ``in.jsonl:1:14: row 1: unknown option ...``. json
-gives no positions for a decoded value, so the row's line is read again for it, only when there
-is a message to locate (:class:`recommender.batch.readers.JsonLine`)."""
+"""A bad answer names its line and the column where the value starts, as a JSON syntax error and
+an answer in a YAML list already did: ``in.jsonl:1:14: row 1: unknown option ...``. A JSONL row,
+a profile in a JSON document and a one-profile YAML or JSON file in the flat shape named the line
+alone. json gives no positions for a decoded value, so the profile's text is read again for it,
+only when there is a message to locate (:class:`recommender.batch.readers.JsonSpot`)."""
 
 from __future__ import annotations
 
@@ -88,6 +89,62 @@ def test_a_row_past_the_located_length_names_its_line(capsys, tmp_path: Path) ->
     padded = '{"os":' + " " * LOCATED_LINE + '"mac"}'
     got = errors(capsys, tmp_path / "in.jsonl", padded + '\n{"os": "mac"}\n')
     assert [e.split(": row")[0] for e in got if e] == ["in.jsonl:1", "in.jsonl:2:8"]
+
+
+DOCUMENTS = [
+    (  # a list of profiles, over several lines
+        "in.json",
+        '[{"name": "a", "os": "linux"},\n {"name": "b",\n  "answers": {"os": "linux",\n'
+        '     "audience": 3}}, {"os":"mac"}]\n',
+        [
+            None,
+            'in.json:4:18: row 2: question "audience": expected one of beginner, researcher, '
+            "production, got int 3",
+            'in.json:4:29: row 3: unknown option "mac" for question "os"; valid values: linux, '
+            "windows",
+        ],
+    ),
+    (  # a mapping of names
+        "in.json",
+        '{"a": {"os": "linux"},\n "b": {"audience": "x"}}',
+        [
+            None,
+            'in.json:2:20: row 2: unknown option "x" for question "audience"; valid values: '
+            "beginner, production, researcher",
+        ],
+    ),
+    (  # one profile, in the answers shape
+        "in.json",
+        '{"name": "x", "answers": {"os": "mac"}}',
+        [
+            'in.json:1:33: row 1: unknown option "mac" for question "os"; valid values: linux, '
+            "windows"
+        ],
+    ),
+    (  # one profile, flat: the items' positions
+        "in.json",
+        '{"os": "linux", "audience": "x"}',
+        [
+            'in.json:1:29: row 1: unknown option "x" for question "audience"; valid values: '
+            "beginner, production, researcher"
+        ],
+    ),
+    (
+        "in.yaml",
+        "os: linux\naudience: x\n",
+        [
+            'in.yaml:2:11: row 1: unknown option "x" for question "audience"; valid values: '
+            "beginner, production, researcher"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), DOCUMENTS)
+def test_a_documents_bad_answer_names_its_column(
+    capsys, tmp_path: Path, name: str, text: str, expected: list[str | None]
+) -> None:
+    assert errors(capsys, tmp_path / name, text) == expected
 
 
 def test_strict_names_the_column_too(capsys, tmp_path: Path) -> None:
