@@ -108,6 +108,25 @@ def test_the_escapes_of_a_cut_cell_were_dangling_before() -> None:
     assert cut("Evil " + RTL_CONTROLS + " text", 20) == "Evil \\u202e\\u202e…"
 
 
+@settings(max_examples=40, deadline=None)
+@given(because=HOSTILE, source=HOSTILE, width=st.integers(20, 120))
+def test_every_report_line_fits_whatever_an_overlay_writes(
+    tmp_path_factory: pytest.TempPathFactory, because: str, source: str, width: int
+) -> None:
+    """The renderer end to end, the brief screen and the full report, on an overlay rule whose
+    text is hostile: every line fits the width and every escape is whole."""
+    rule = {"id": "x", "when": {"audience": "beginner"}, "score": {"pytorch": 3}}
+    rule |= {"because": "x " + because, "source": "s " + source}
+    overlay = tmp_path_factory.mktemp("ov")
+    (overlay / "x.yaml").write_text(json.dumps({"rules": [rule]}))
+    rules = recommender.load_rules(overlay, base=MINI)
+    rec = recommender.recommend({"audience": "beginner"}, rules)
+    for full in (False, True):
+        out = render("table", rec, rules, full=full, width=width)
+        assert all(shown(line) <= width for line in out.splitlines()), out
+        escapes(out)
+
+
 # -- the commands -------------------------------------------------------------------------------
 
 EVIL_BECAUSE = (
@@ -236,6 +255,33 @@ def test_rules_lint_wraps_its_findings_on_a_terminal(capsys, monkeypatch, shippe
     monkeypatch.delenv("COLUMNS")
     _, piped, _ = cli(capsys, "rules", "lint")
     assert max(map(len, piped.splitlines())) > 40  # a pipe keeps a finding on its line
+
+
+@pytest.mark.parametrize("width", [20, 27, 33])
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_every_report_of_the_shipped_rules_fits_from_20_columns(name: str, width: int) -> None:
+    """At 20 columns the score bars, the winner's mark, "Ignored (not scored):" and "… 4 more
+    (--full)" ran past the width; a bar too short to say anything is left out."""
+    rec = result(PROFILES[name])
+    for full in (False, True):
+        out = render("table", rec, RULES, full=full, width=width)
+        assert all(shown(line) <= width for line in out.splitlines()), out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("compare",), ("questions",), ("explain", "--answer", "audience=beginner"), ("schema",)],
+)
+def test_a_label_as_wide_as_the_terminal_puts_its_text_below(
+    capsys, monkeypatch, shipped: Path, argv: tuple[str, ...]
+) -> None:
+    """compare's "  TensorFlow  2021: " at 20 columns left no room: textwrap put a letter a line,
+    each a cell past the width."""
+    monkeypatch.setenv("COLUMNS", "20")
+    code, out, _ = cli(capsys, *argv)
+    assert code == 0 and all(shown(line) <= 20 for line in out.splitlines()), out
+    if argv == ("compare",):
+        assert out.splitlines()[1:3] == ["  TensorFlow  2021:", "          Google"]
 
 
 # -- the brief screen --------------------------------------------------------------------------

@@ -115,19 +115,21 @@ def _reasons(
     top = top if len(leaders) < 2 else min(top, 2)
     for s in rec.ranking:
         if s.framework in leaders and s.reasons:
-            out.append(f"Why {s.name}:")
+            out += wrap(f"Why {s.name}:", width, "", INDENT)  # an overlay's name is free text
             out += [
                 cut(f"{INDENT}{text_of(r.points):>4}  {reason_text(r)}", width)
                 for r in s.reasons[:top]
             ]
             if len(s.reasons) > top:
-                out.append(f"{INDENT}      … {len(s.reasons) - top} more (--full)")
+                hang = INDENT + " " * 6  # under the reasons' text
+                out += wrap(f"… {len(s.reasons) - top} more (--full)", width, hang, hang)
     for s in rec.ranking:
         shown = s.dealbreakers[:breakers]
         out += [cut(f"Excluded: {s.name}: {b.because}", width) for b in shown]
         if len(s.dealbreakers) > len(shown):
             more = len(s.dealbreakers) - len(shown)
-            out.append(f"{INDENT}… {more} more deal-breaker{'s' if more > 1 else ''} (--full)")
+            text = f"… {more} more deal-breaker{'s' if more > 1 else ''} (--full)"
+            out += wrap(text, width, INDENT, INDENT * 2)
     return out
 
 

@@ -180,6 +180,10 @@ def width_of(stream: TextIO | None) -> int | None:
         return None
 
 
+# The fewest cells a wrapped line leaves its text: past a label as wide as the terminal (compare
+# at 20 columns), textwrap put a letter a line, each a cell past the width.
+ROOM = 10
+
 # a line break or tab in a rule base's text (an overlay's `because: "a\nb"`) is a space on the
 # terminal, as textwrap makes it when wrapping: one item stays one line in a pipe too
 FLAT = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029", " "))
@@ -193,6 +197,10 @@ def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list
     if width is None:
         return [indent + text]
     width = max(width, 20)
+    if not hang.strip() and cells(hang) > width - ROOM:
+        hang = " " * (width - ROOM)
+    if cells(indent) > width - ROOM and text.strip():  # a label as wide as the line: text below
+        return [cut(indent.rstrip(), width), *wrap(text, width, hang, hang)]
     # wide or invisible characters, or escapes: textwrap would count them as one, or break one
     if "\\" in text or any(cells(t) != len(t) for t in (text, indent, hang)):
         lines = wrap_cells(text, width, cells(indent), hang)
