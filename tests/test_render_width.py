@@ -96,9 +96,11 @@ def test_a_cut_line_fits_and_falls_between_escapes(text: str, width: int) -> Non
 @settings(max_examples=300, deadline=None)
 @given(text=HOSTILE, width=st.integers(4, 40))
 @example(text="ab\u202e\u202ecd" + RTL_CONTROLS, width=20)
+@example(text="\u2068\u05d0\u2069", width=4)  # an isolate of its own: was nested, shown escaped
+@example(text="\x1f\x1f\u2068\u05d0\u2069", width=10)  # an isolate cut: its FSI was left alone
 def test_a_table_cell_is_exactly_its_width_and_never_cuts_an_escape(text: str, width: int) -> None:
     cell = fit(text, width)
-    assert shown(cell) == width, cell
+    assert printable(cell) == cell and shown(cell) == width, cell  # as the table prints it
     assert "\n" not in cell
     assert escapes(cell) == escapes(one_line(text))[: len(escapes(cell))]
 

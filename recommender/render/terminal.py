@@ -69,8 +69,12 @@ def _shown(match: re.Match[str]) -> str:
 
 
 def isolated(text: str) -> str:
-    """``text`` between FSI and PDI when it holds a right-to-left letter, else as it is."""
-    return f"{FSI}{text}{PDI}" if RTL.search(text) else text
+    """``text`` between FSI and PDI when it holds a right-to-left letter, else as it is. Marks
+    already in it (a name that isolates its own Hebrew) are left out: :func:`printable` keeps an
+    isolate, not one inside another, and showed the outer marks as escapes."""
+    if not RTL.search(text):
+        return text
+    return f"{FSI}{text.replace(FSI, '').replace(PDI, '')}{PDI}"
 
 
 def user_text(text: str) -> str:
@@ -81,8 +85,8 @@ def user_text(text: str) -> str:
 def fit(text: str, width: int) -> str:
     """A user value as a table cell ``width`` cells wide: on one line, cut with an ellipsis,
     isolated, padded by what shows (the isolating marks take no room; a CJK character two)."""
-    shown = cut_cells(one_line(text), width)
-    return isolated(shown) + " " * (width - cells(shown))
+    shown = _paired([cut_cells(one_line(text), width)])[0]  # a cut isolate closed
+    return isolated(shown) + " " * (width - cells(shown.replace(FSI, "").replace(PDI, "")))
 
 
 def cells(text: str) -> int:
