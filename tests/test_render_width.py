@@ -377,3 +377,22 @@ def test_rules_freshness_wraps_its_findings_on_a_terminal(capsys, monkeypatch) -
     assert one_each[0].startswith(
         'tests/data/freshness/frameworks.yaml:8:9: [active-stale] companion "alpha-hi" of alpha:'
     )
+
+
+def test_a_runner_up_ahead_without_the_lean_is_said_so(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TensorFlow's two lean points beat PyTorch's one real point: PyTorch is behind only by the
+    lean, and ahead on the real reasons."""
+    from test_explain_qa27 import LEAN_FLIP, base_rules
+
+    base_rules(tmp_path, LEAN_FLIP, monkeypatch)
+    code, out, _ = cli(capsys, "recommend", "--answer", "q1=yes")
+    assert (
+        code == 0
+        and (
+            "Why not Pytorch (1 behind only by the default lean, ahead without it): q1 (lean) +2 · "
+            "q0 -1"
+        )
+        in out.splitlines()
+    )
