@@ -68,25 +68,25 @@ BAD_ROWS = [
     (
         "in.jsonl",
         '{"audience": "beginer"}\n',
-        'in.jsonl:1: row 1: unknown option "beginer" for question "audience" (did you mean '
+        'in.jsonl:1:14: row 1: unknown option "beginer" for question "audience" (did you mean '
         '"beginner"?); valid values: beginner, production, researcher',
     ),
     (
         "in.jsonl",
         '{"audiense": "beginner"}\n',
-        'in.jsonl:1: row 1: unknown question "audiense" (did you mean "audience"?); '
+        'in.jsonl:1:14: row 1: unknown question "audiense" (did you mean "audience"?); '
         "valid values: audience, custom_gradients, deployment, edge_target, os",
     ),
     (
         "in.jsonl",
         '{"audience": 3}\n',
-        'in.jsonl:1: row 1: question "audience": expected one of beginner, researcher, production, '
-        "got int 3",
+        'in.jsonl:1:14: row 1: question "audience": expected one of beginner, researcher, '
+        "production, got int 3",
     ),
     (
         "in.jsonl",
         '{"audience": ["beginner", "researcher"]}\n',
-        "in.jsonl:1: row 1: question \"audience\" takes one answer, got a list ['beginner', "
+        "in.jsonl:1:14: row 1: question \"audience\" takes one answer, got a list ['beginner', "
         "'researcher']; valid values: beginner, researcher, production",
     ),
     (
@@ -138,7 +138,7 @@ BAD_ROWS = [
     (
         "in.json",
         '{"p": {"os": "mac"}}',
-        'in.json:1: row 1: unknown option "mac" for question "os"; valid values: linux, windows',
+        'in.json:1:14: row 1: unknown option "mac" for question "os"; valid values: linux, windows',
     ),
     (
         "in.yaml",
@@ -338,8 +338,8 @@ def test_every_row_gets_exactly_one_record_in_input_order_and_blank_lines_are_no
         (5, None, True),
     ]
     assert got[1]["error"].startswith(
-        "in.jsonl:3: row 2: "
-    )  # the message names the physical line too
+        "in.jsonl:3:27: row 2: "
+    )  # the message names the physical line too, and the column of the value
     assert (
         got[2]["error"]
         == "in.jsonl:5:2: row 3: invalid JSON: expected a key in double quotes here; "
@@ -494,7 +494,7 @@ def test_strict_stops_at_the_first_bad_row_and_names_it(tmp_path, capsys):
     code, out, err = batch(tmp_path, capsys, "in.jsonl", MIXED_JSONL, "--strict", "-o", str(dst))
     assert code == 1 and out == ""
     assert err == (
-        'recommender: in.jsonl:3: row 2: unknown option "nope" for question "audience"; valid '
+        'recommender: in.jsonl:3:27: row 2: unknown option "nope" for question "audience"; valid '
         "values: beginner, production, researcher (stopped by --strict)\n"
     )
     assert not dst.exists(), "a stopped run must not leave an output that looks complete"

@@ -408,7 +408,7 @@ def test_an_overlong_line_is_an_error_row_read_in_bounded_pieces(
 
 BAD_ROWS = [
     ("team-knows-mapping", "in.jsonl", '{"team_knows": [{}]}\n',
-     'in.jsonl:1: row 1: unknown question "team_knows"; valid values: audience, '
+     'in.jsonl:1:16: row 1: unknown question "team_knows"; valid values: audience, '
      "custom_gradients, deployment, edge_target, os"),
     ("bare-cr", "in.csv", "name,os\na\rb,linux\n",
      "in.csv:2: row 1: a carriage return (CR) inside an unquoted field; quote the field or "
@@ -534,7 +534,7 @@ def test_a_formula_in_the_error_cell_is_neutralised(capsys, tmp_path: Path) -> N
     (tmp_path / "=x.jsonl").write_text('{"os": "mac"}\n')
     code, out, _ = cli(capsys, "batch", "=x.jsonl", "-f", "csv")
     assert code == 1 and out.splitlines()[1].endswith(
-        ',"\'=x.jsonl:1: row 1: unknown option ""mac"" '
+        ',"\'=x.jsonl:1:8: row 1: unknown option ""mac"" '
         'for question ""os""; valid values: linux, '
         'windows"'
     )
@@ -554,10 +554,10 @@ def test_a_newline_in_a_name_does_not_split_a_batch_table_row_or_an_error_line(
     assert code == 1
     assert rows[0].startswith("     1  a\\nb\\tc      ")
     assert rows[1].startswith(
-        '     2  x                     error: in.jsonl:2: row 2: unknown option "li\\nnux"'
+        '     2  x                     error: in.jsonl:2:21: row 2: unknown option "li\\nnux"'
     )
     assert err.splitlines()[0].startswith(
-        'in.jsonl:2: row 2: unknown option "li\\nnux" for question'
+        'in.jsonl:2:21: row 2: unknown option "li\\nnux" for question'
     )
 
 

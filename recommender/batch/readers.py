@@ -46,7 +46,7 @@ from recommender.fileio import (
     problem_at,
 )
 from recommender.rulebase import schema
-from recommender.rulebase.yamlio import Item, ItemStream, load_yaml
+from recommender.rulebase.yamlio import Item, ItemStream, Map, load_yaml
 from recommender.values import Value, frozen
 
 PROFILE_KEYS = ("name", "answers", "description")
@@ -348,7 +348,8 @@ def _item_rows(items: Iterator[Item], source: Source, first: int = 1) -> Iterato
         except ValueError as exc:
             yield Row(n, default, error=locate(source.name, n, str(exc), item.pos[0]))
             continue
-        yield Row(n, name, answers, where=where, line=item.pos[0])
+        spot = item.where if item.where is not None else where  # a JSON item's, else YAML's
+        yield Row(n, name, answers, where=spot, line=item.pos[0])
 
 
 def _row_error(source: str, n: int, message: str) -> str:
@@ -419,7 +420,20 @@ def _profile_row(head: list[Item], source: Source) -> Row:
         name, answers, where = profile_of({item.key: item.value for item in head})
     except ValueError as exc:
         return Row(1, None, error=locate(source.name, 1, str(exc), line))
-    return Row(1, name, answers, where=where, line=line)
+    return Row(1, name, answers, where=_spots(head, where), line=line)
+
+
+def _spots(head: list[Item], where: Any) -> Any:
+    """What locates the answers of a one-profile document: the answers' own (a YAML mapping, a
+    JSON profile's :class:`JsonSpot`), or in the flat shape each item's position (the mapping
+    :func:`profile_of` builds of the items knows none)."""
+    items = {item.key: item for item in head}
+    if "answers" in items:
+        spot = items["answers"].where
+        return spot if spot is not None else where
+    spots = Map()
+    spots.pos, spots.value_pos = head[0].pos, {key: item.pos for key, item in items.items()}
+    return spots
 
 
 def read_yaml(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
@@ -526,7 +540,8 @@ class JsonItems:
             return self._refused(key, pos, start, JsonProblem(TOO_DEEP))
         if key == "name" and _number(value):  # one profile's name: the number as written
             return Item(key, self.text[start : self.at], pos)
-        return Item(key, written_name(value, self.text[start : self.at]), pos)
+        spot = JsonSpot(self.text, isinstance(value, dict) and "answers" in value, start, *pos)
+        return Item(key, written_name(value, self.text[start : self.at]), pos, where=spot)
 
     def _refused(
         self, key: str | None, pos: tuple[int, int], start: int, problem: JsonProblem
@@ -598,6 +613,7 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         n += 1
         try:
             profile = loads_json(line, _JSONL)
+            nested = isinstance(profile, dict) and "answers" in profile
             name, answers, _ = profile_of(written_name(profile, line))
         except JsonProblem as exc:
             col = exc.col if exc.line == 1 else None if exc.col is None else len(line.rstrip()) + 1
@@ -605,7 +621,61 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         except ValueError as exc:
             yield Row(n, None, error=locate(source.name, n, str(exc), line_no))
         else:
-            yield Row(n, name, answers, line=line_no)
+            where = JsonSpot(line, nested, line=line_no) if len(line) <= LOCATED_LINE else None
+            yield Row(n, name, answers, where=where, line=line_no)
+
+
+# The longest JSONL line whose answers a message can locate by column (a longer one names its
+# line alone): a row keeps its line until it is scored, and a block is CHUNK rows of up to a MiB.
+LOCATED_LINE = 16 << 10
+
+
+class JsonSpot:
+    """Where each answer of a JSON profile stands, as a YAML mapping knows it (``at(question)``:
+    the line and column of its value), for a bad answer's message. json gives its hooks no
+    positions, so the profile's text is read again, only when a message asks: a good row pays
+    nothing but this object and a reference to the text (a JSONL line, or the JSON document
+    already in memory). The profile begins at ``start``, on line ``line`` at column ``col``."""
+
+    __slots__ = ("col", "data", "line", "nested", "start")
+
+    def __init__(
+        self, data: str | bytes, nested: bool, start: int = 0, line: int = 1, col: int = 1
+    ) -> None:
+        self.data, self.nested = data, nested
+        self.start, self.line, self.col = start, line, col
+
+    def at(self, key: str) -> tuple[int, int | None]:
+        text = self.data
+        if isinstance(text, bytes):  # a JSONL line: it decoded once already
+            text = text.decode("utf-8").removeprefix("\ufeff")
+        try:
+            at = value_at(text, ("answers", key) if self.nested else (key,), self.start)
+        except (ValueError, IndexError):  # not where it was looked for: the line alone, then
+            at = -1
+        if at < 0:
+            return self.line, None
+        newlines = text.count("\n", self.start, at)
+        if not newlines:
+            return self.line, self.col + at - self.start
+        return self.line + newlines, at - text.rfind("\n", self.start, at)
+
+
+def value_at(text: str, path: tuple[str, ...], at: int = 0) -> int:
+    """Where in ``text`` (JSON that decodes) the value at ``path`` (keys of nested objects)
+    begins, or -1: the first of a repeated key, as the rows refuse those anyway."""
+    at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+    if not path or not text.startswith("{", at):
+        return at if not path else -1
+    at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    while text.startswith('"', at):
+        key, at = _scanstring(text, at + 1)
+        at = _SPACE.match(text, text.index(":", at) + 1).end()  # type: ignore[union-attr]
+        if key == path[0]:
+            return value_at(text, path[1:], at)
+        at = _SPACE.match(text, _JSONL.raw_decode(text, at)[1]).end()  # type: ignore[union-attr]
+        at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]  # past "," or "}"
+    return -1
 
 
 def read_jsonl_input(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:

@@ -16,7 +16,7 @@ from recommender.batch.run import Item, Summary
 from recommender.render.html import HtmlWriter
 from recommender.render.jsonout import safe_json, unsafe
 from recommender.render.markdown_text import text as md_text
-from recommender.render.terminal import fit, one_line, printable
+from recommender.render.terminal import cells, fit, one_line, printable
 from recommender.render.text import name_of
 from recommender.rulebase.model import RuleBase
 from recommender.scoring.confidence import LEVELS
@@ -184,12 +184,14 @@ class TableWriter(_Headed):
 
     def __init__(self, stream: TextIO, rules: RuleBase, probe: bool = False) -> None:
         self.stream, self.rules = stream, rules
-        self.widths = [max(len(f.name), 6) for f in rules.frameworks]
+        # an overlay's framework name is free text: its column is as wide as it is shown
+        names = [one_line(f.name) for f in rules.frameworks]
+        self.widths = [max(cells(n), 6) for n in names]
         head = [
             f"{'row':>6}",
             f"{'name':<{self.NAME}}",
             f"{'winner':<{self.VERDICT}}",
-            *(f"{f.name:>{w}}" for f, w in zip(rules.frameworks, self.widths, strict=True)),
+            *(" " * (w - cells(n)) + n for n, w in zip(names, self.widths, strict=True)),
             f"{'margin':>6}",
             f"{'confidence':<10}",
             "companion",
@@ -208,7 +210,7 @@ class TableWriter(_Headed):
         cells = [
             f"{f['row']:>6}",
             name,
-            f"{_cut(verdict(item, self.rules), self.VERDICT):<{self.VERDICT}}",
+            fit(verdict(item, self.rules), self.VERDICT),  # names an overlay's framework
             *(f"{_signed(f[f'score_{fid}']):>{w}}" for fid, w in scores),
             f"{f['margin']:>6}",
             f"{f['confidence']:<10}",
@@ -223,10 +225,6 @@ class TableWriter(_Headed):
 
 def _signed(score: Any) -> str:
     return text_of(score) if isinstance(score, int | float) else str(score)
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 WRITERS: dict[str, type] = {

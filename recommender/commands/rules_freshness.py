@@ -54,10 +54,11 @@ def run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from recommender.commands._common import rulebase
-    from recommender.commands._output import chosen_format, emit, keeping
+    from recommender.commands._output import chosen_format, emit, keeping, width
     from recommender.freshness.fetch import http_fetch
     from recommender.freshness.pipconf import choose_index
     from recommender.freshness.render import FORMATS as RENDER
+    from recommender.freshness.render import render_table
     from recommender.freshness.run import conclude, freshness
 
     fmt = chosen_format(args, FORMATS, "table")
@@ -66,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
     today = args.today or datetime.now(UTC).date()
     deadline = time.monotonic() + args.timeout
     report = freshness(rules, index, today, http_fetch(deadline), deadline)
+    text = render_table(report, width(args.output)) if fmt == "table" else RENDER[fmt](report)
     with keeping(1 if report.findings else 0):
-        return conclude(report, RENDER[fmt](report), lambda text: emit(text, args.output))
+        return conclude(report, text, lambda text: emit(text, args.output))
 
 
 def _day(text: str) -> date:

@@ -7,7 +7,13 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from recommender.commands._common import rulebase
-from recommender.commands._output import add_output_arguments, chosen_format, emit, keeping
+from recommender.commands._output import (
+    add_output_arguments,
+    chosen_format,
+    emit,
+    keeping,
+    width,
+)
 from recommender.errors import UserError, install_hint
 from recommender.lint import LIMIT
 
@@ -100,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     )
     code = 1 if report.warnings else 0
     with keeping(code):
-        emit(RENDER[fmt](report), args.output)
+        text = lint_table(report, width(args.output)) if fmt == "table" else RENDER[fmt](report)
+        emit(text, args.output)
     return code
 
 
@@ -108,8 +115,9 @@ def _counts(report: LintReport) -> tuple[int, int]:
     return len(report.warnings), sum(bool(f.allowed) for f in report.findings)
 
 
-def lint_table(report: LintReport) -> str:
-    from recommender.render.terminal import printable
+def lint_table(report: LintReport, columns: int | None = None) -> str:
+    """The findings and the summary, wrapped at ``columns`` on a terminal (a finding took 276)."""
+    from recommender.render.terminal import printable, wrap_lines
 
     warnings, allowed = _counts(report)
     lines = [str(f) for f in report.findings] + summary(report)
@@ -117,7 +125,7 @@ def lint_table(report: LintReport) -> str:
         f"{warnings} warning{'s' * (warnings != 1)}"
         + (f", {allowed} acknowledged in the rule files" if allowed else "")
     )
-    return printable("\n".join(lines) + "\n")
+    return printable("\n".join(wrap_lines(lines, columns)) + "\n")
 
 
 def lint_dict(report: LintReport) -> dict[str, Any]:

@@ -6,7 +6,13 @@ from __future__ import annotations
 import argparse
 
 from recommender.commands._common import rulebase
-from recommender.commands._output import add_output_arguments, chosen_format, emit, report
+from recommender.commands._output import (
+    add_output_arguments,
+    chosen_format,
+    emit,
+    report,
+    width,
+)
 from recommender.errors import ExitCode, UserError, did_you_mean
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.scoring.table import table_for
@@ -54,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         fmt,
         lambda: render.rules_dict(chosen, rules),
         lambda: render.rules_markdown(chosen, rules),
-        lambda: render.rules_table(chosen, rules),
+        lambda: render.rules_table(chosen, rules, width(args.output)),
     )
     emit(text, args.output)
     return ExitCode.OK

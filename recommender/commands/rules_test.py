@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from recommender.commands._output import add_output_arguments, chosen_format, emit, keeping
+from recommender.commands._output import (
+    add_output_arguments,
+    chosen_format,
+    emit,
+    keeping,
+    width,
+)
 from recommender.errors import UserError, UserErrors
 from recommender.fileio import STDIN, given
 from recommender.rulebase.load import load_rules, yaml_files
@@ -65,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         elif fmt == "markdown":
             emit(cases_markdown(results, covered, rules), args.output)
         else:
-            emit(cases_table(results, rules, args.verbose), args.output)
+            text = cases_table(results, rules, args.verbose, width(args.output))
+            emit(text, args.output)
             _coverage(covered, results)
     return code
 
@@ -105,8 +112,11 @@ def cases_dict(results: list[CaseResult], covered: tuple[Rule, ...]) -> dict[str
     }
 
 
-def cases_table(results: list[CaseResult], rules: RuleBase, verbose: bool) -> str:
-    from recommender.render.terminal import printable
+def cases_table(
+    results: list[CaseResult], rules: RuleBase, verbose: bool, columns: int | None = None
+) -> str:
+    """The failed cases (each passed one too when ``verbose``), wrapped at ``columns``."""
+    from recommender.render.terminal import printable, wrap_lines
 
     lines = []
     for r in results:
@@ -116,7 +126,7 @@ def cases_table(results: list[CaseResult], rules: RuleBase, verbose: bool) -> st
             lines.append(f"ok   {r.case.origin}: {r.case.name}: {r.got}")
     failed = sum(not r.passed for r in results)
     lines.append(f"{len(results) - failed} passed, {failed} failed")
-    return printable("\n".join(lines) + "\n")
+    return printable("\n".join(wrap_lines(lines, columns)) + "\n")
 
 
 def cases_markdown(results: list[CaseResult], covered: tuple[Rule, ...], rules: RuleBase) -> str:

@@ -16,7 +16,11 @@ def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2) + "\n"
 
 
-def render_table(report: Report) -> str:
+def render_table(report: Report, columns: int | None = None) -> str:
+    """The preamble, a row per package, and the findings, each wrapped at ``columns`` on a
+    terminal as the other listings are (a finding took 200); what the index sent shown as text."""
+    from recommender.render.terminal import printable, wrap_lines
+
     rows = [HEADER, *(_row(report, e) for e in report.entries)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER) - 1)]
     lines = [
@@ -26,7 +30,9 @@ def render_table(report: Report) -> str:
     findings = [
         f"{f.claim.origin}: [{f.check}] {f.claim.subject}: {f.message}" for f in report.findings
     ]
-    return "\n".join([*_preamble(report), "", *lines, "", _count(report), *findings]) + "\n"
+    head = wrap_lines(_preamble(report), columns)
+    tail = wrap_lines([_count(report), *findings], columns)
+    return printable("\n".join([*head, "", *lines, "", *tail]) + "\n")
 
 
 def render_markdown(report: Report) -> str:

@@ -36,24 +36,33 @@ LINES = 25  # the most the screen takes, wrapped at 80 columns (the README promi
 @frozen
 class Fit(Value):
     """How much the screen shows: the winner's reasons, the answers named in a close call, the
-    deal-breakers of each excluded framework (None: all; the rest are counted), and whether each
-    ignored answer has its own line (else one line counts them)."""
+    deal-breakers of each excluded framework (None: all; the rest are counted), whether each
+    ignored answer has its own line (else one line counts them), whether the last line lists
+    what ``--full`` adds (else it points to it in a line), and whether a blank line parts the
+    blocks."""
 
     reasons: int
     swings: int
     breakers: int | None = None
     each_ignored: bool = True
+    more: bool = True
+    gaps: bool = True
 
 
-# Tried in turn until the wrapped screen fits in LINES: the fullest first.
+# Tried in turn until the wrapped screen fits in LINES: the fullest first. What says no fact goes
+# first: the list of what --full adds (three lines at 40 columns), before any reason; the blank
+# lines last, when nothing else is left to take out (a stack of several targets at 40 columns
+# took 30 lines).
 FITS = (
     Fit(5, 2),
-    Fit(3, 2),
-    Fit(3, 2, 1),
-    Fit(3, 1, 1),
-    Fit(2, 1, 1),
-    Fit(1, 1, 1),
-    Fit(1, 1, 1, each_ignored=False),
+    Fit(5, 2, more=False),
+    Fit(3, 2, more=False),
+    Fit(3, 2, 1, more=False),
+    Fit(3, 1, 1, more=False),
+    Fit(2, 1, 1, more=False),
+    Fit(1, 1, 1, more=False),
+    Fit(1, 1, 1, each_ignored=False, more=False),
+    Fit(1, 1, 1, each_ignored=False, more=False, gaps=False),
 )
 
 
@@ -72,9 +81,10 @@ def render_brief(
             _reasons(rec, rules, width, fit.reasons, fit.breakers),
             _why_not(rec, rules, width),
             _notes(rec, rules, evidence, width, fit),
-            wrap(_more(rec, rules), width, "", INDENT),
+            wrap(_more(rec, rules) if fit.more else MORE, width, "", INDENT),
         ]
-        lines = [line for block in blocks if block for line in [*block, ""]][:-1]
+        gap = [""] if fit.gaps else []
+        lines = [line for block in blocks if block for line in [*gap, *block]][len(gap) :]
         if len(lines) <= LINES:
             break
     return printable("\n".join(lines) + "\n")
@@ -105,19 +115,21 @@ def _reasons(
     top = top if len(leaders) < 2 else min(top, 2)
     for s in rec.ranking:
         if s.framework in leaders and s.reasons:
-            out.append(f"Why {s.name}:")
+            out += wrap(f"Why {s.name}:", width, "", INDENT)  # an overlay's name is free text
             out += [
                 cut(f"{INDENT}{text_of(r.points):>4}  {reason_text(r)}", width)
                 for r in s.reasons[:top]
             ]
             if len(s.reasons) > top:
-                out.append(f"{INDENT}      … {len(s.reasons) - top} more (--full)")
+                hang = INDENT + " " * 6  # under the reasons' text
+                out += wrap(f"… {len(s.reasons) - top} more (--full)", width, hang, hang)
     for s in rec.ranking:
         shown = s.dealbreakers[:breakers]
         out += [cut(f"Excluded: {s.name}: {b.because}", width) for b in shown]
         if len(s.dealbreakers) > len(shown):
             more = len(s.dealbreakers) - len(shown)
-            out.append(f"{INDENT}… {more} more deal-breaker{'s' if more > 1 else ''} (--full)")
+            text = f"… {more} more deal-breaker{'s' if more > 1 else ''} (--full)"
+            out += wrap(text, width, INDENT, INDENT * 2)
     return out
 
 
@@ -128,23 +140,40 @@ def _why_not(rec: Recommendation, rules: RuleBase, width: int | None) -> list[st
     w = rec.why_not
     if w is None:
         return []
-    moved = sorted((n for n in w.by_question if n.net), key=lambda n: -abs(n.net))
-    parts = [
-        f"{_reads(n.reads)}{net_mark(n)} {text_of(n.net)}{_of_it(() if net_mark(n) else [n])}"
-        for n in moved[:NETS]
-    ]
+    # a question whose net is zero is left out, but not when the lean's points are in it: its
+    # nets cancel a real rule, and the line read as if real reasons made the gap
+    moved = sorted((n for n in w.by_question if n.net or _lean(n)), key=lambda n: -abs(n.net))
+    parts = [_part(n) for n in moved[:NETS]]
     rest = moved[NETS:]
     if rest:
         total = points(sum(units(n.net) for n in rest))
         parts.append(f"{len(rest)} more {text_of(total)}{_of_it(rest)}")
-    text = f"Why not {name_of(w.framework, rules)} ({behind(w, rules)}): " + " · ".join(parts)
+    text = f"Why not {name_of(w.framework, rules)} ({behind(w, rules, rec)}): " + " · ".join(parts)
     return wrap(text, width, "", INDENT)
+
+
+def _part(n: Net) -> str:
+    """One question's net in the why-not line, with the lean's share of it: ``os +1``,
+    ``team_knows (lean) +0.5``, ``q1 +6 (+3 of it the lean)``, or for a net of zero that the
+    lean's points are in, ``team_knows +0 (the lean +0.5, the rest -0.5)``."""
+    head = f"{_reads(n.reads)}{net_mark(n)} {text_of(n.net)}"
+    if net_mark(n):
+        return head
+    if n.net:
+        return head + _of_it([n])
+    lean = _lean(n)
+    return f"{head} (the lean {text_of(points(lean))}, the rest {text_of(points(-lean))})"
+
+
+def _lean(n: Net) -> int:
+    """The default lean's share of a net, in whole millionths."""
+    return sum(units(r.net) for r in n.rules if r.lean)
 
 
 def _of_it(nets: Sequence[Net]) -> str:
     """The default lean's share of these nets, when it has one: a question whose rules are the
     lean's and real ones ("q1 +6" was 3 of the lean's and 3 of a reason's) says how much."""
-    lean = sum(units(r.net) for n in nets for r in n.rules if r.lean)
+    lean = sum(map(_lean, nets))
     return f" ({text_of(points(lean))} of it the lean)" if lean else ""
 
 
@@ -207,6 +236,9 @@ def _cluster(rec: Recommendation, evidence: Evidence, width: int | None) -> list
             where = "on no node" if c.coverage == "none" else f"on {len(c.verified)} node(s) only"
             out += wrap(f"! You need {c.text}: {where}.", width, INDENT, INDENT * 2)
     return out
+
+
+MORE = "More: --full shows the rest."  # where the screen is short of room
 
 
 def _more(rec: Recommendation, rules: RuleBase) -> str:

@@ -80,7 +80,8 @@ def explain_table(t: Trace, rules: RuleBase, width: int | None = None) -> str:
     lines += wrap(f"Answers: {_answers(t)}", width, "", "  ")
     for d in rec.ignored:
         lines += wrap(f"Not asked, answer ignored: {d.question} ({d.why})", width, "", "  ")
-    lines += ["", f"Rules ({sum(s.matched for s in t.steps)} of {len(t.steps)} matched)"]
+    matched = f"Rules ({sum(s.matched for s in t.steps)} of {len(t.steps)} matched)"
+    lines += ["", *wrap(matched, width, "", "  ")]
     for s in t.steps:
         mark = "[x]" if s.matched else "[ ]"
         lines += wrap(f"{mark} {s.rule.id}: {_effect(s.rule, s.matched)}", width, "  ", " " * 6)

@@ -111,7 +111,7 @@ def _reasons(rec: Recommendation) -> list[str]:
 def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase) -> list[str]:
     """The nets by question (they add up to the gap), then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    out = ["", f"### Why not {cell(loser)} ({cell(behind(w, rules))})", ""]
+    out = ["", f"### Why not {cell(loser)} ({cell(behind(w, rules, rec))})", ""]
     out += [f"What {cell(winner)} gained over it, question by question:", ""]
     out += ["| net | question = answer | rules |", "| ---: | --- | --- |"]
     for n in w.by_question:

@@ -12,6 +12,7 @@ from recommender.rulebase.text import condition_text, plain, points_text, source
 from recommender.scoring.result import number
 
 SCHEMA_VERSION = 1
+HANG = " " * 4  # under a wrapped line, as in the reports
 
 
 def rule_dict(rule: Rule, lines: bool = False) -> dict[str, Any]:
@@ -40,14 +41,16 @@ def rules_dict(chosen: list[Rule], rules: RuleBase) -> dict[str, Any]:
     }
 
 
-def rules_table(chosen: list[Rule], rules: RuleBase) -> str:
-    width = max((len(r.id) for r in chosen), default=0)
-    lines = [
-        f"{r.id:<{width}}  {points_text(r)}  when {condition_text(r.raw_when)}  ({r.origin})"
-        for r in chosen
-    ]
+def rules_table(chosen: list[Rule], rules: RuleBase, width: int | None = None) -> str:
+    """A line per rule, wrapped at ``width`` as the other reports are (None: not wrapped); a
+    rule's condition holds an overlay's text, and at 80 columns a line took up to 180."""
+    ids = max((len(r.id) for r in chosen), default=0)  # ids are [a-z0-9_.-]: a cell each
+    lines = []
+    for r in chosen:
+        line = f"{r.id:<{ids}}  {points_text(r)}  when {condition_text(r.raw_when)}  ({r.origin})"
+        lines += wrap(line, width, "", HANG)
     disabled = f"; disabled: {', '.join(rules.disabled)}" if rules.disabled else ""
-    lines.append(f"{len(chosen)} of {len(rules.rules)} rules{disabled}")
+    lines += wrap(f"{len(chosen)} of {len(rules.rules)} rules{disabled}", width, "", HANG)
     return printable("\n".join(lines) + "\n")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from recommender.render.brief import render_brief
-from recommender.render.terminal import cells, printable, user_text, wrap
+from recommender.render.terminal import cells, cut, printable, user_text, wrap
 from recommender.render.text import (
     avoid_line,
     behind,
@@ -79,15 +79,18 @@ def _bars(rec: Recommendation, width: int | None = None) -> list[str]:
     # room for the score and the winner's or a tie's mark; a longer one (excluded) may go below
     shorter = [m if not s.excluded else "" for s, m in zip(rec.ranking, marks, strict=True)]
     rest = 2 + names + 2 + 2 + max(cells(t + m) for t, m in zip(scored, shorter, strict=True))
-    bar_cells = BAR if width is None else max(4, min(BAR, width - rest))
+    bar_cells = BAR if width is None else min(BAR, width - rest)
+    if bar_cells < 4:  # a bar too short to say anything (20 columns): the names and the scores
+        bar_cells = 0
     lines = []
     for s, shown, mark in zip(rec.ranking, scored, marks, strict=True):
         filled = round((s.score - low) / span * bar_cells)
-        bar = "█" * filled + "░" * (bar_cells - filled)
+        bar = "█" * filled + "░" * (bar_cells - filled) + "  " * bool(bar_cells)
         pad = " " * (names - cells(s.name))
-        line = f"  {s.name}{pad}  {bar}  {shown}"
+        line = cut(f"  {s.name}{pad}  {bar}{shown}", width)  # a name wider than the terminal
         if width is not None and cells(line + mark) > width:  # the mark on a line of its own
-            lines += [line, " " * (names + 4) + mark.strip()]
+            under = " " * max(min(names + 4, width - cells(mark.strip())), 2)  # under the bar
+            lines += [line, *wrap(mark.strip(), width, under, "  ")]
         else:
             lines.append(line + mark)
     return lines
@@ -109,11 +112,11 @@ def _companion(rec: Recommendation, rules: RuleBase, width: int | None) -> list[
         out += wrap(f"with {companion_line(rec.companion)}", width, "  ", HANG)
     stack = stack_lines(rec.stack)
     if stack:
-        out += ["", "Stack:"]
+        out += ["", *wrap("Stack:", width)]
         for line in stack:
             out += wrap(line, width, "  ", "    ")
     if rec.avoid:
-        out += ["", f"Avoid for new {name_of(rec.winner, rules)} projects:"]
+        out += ["", *wrap(f"Avoid for new {name_of(rec.winner, rules)} projects:", width, "", "  ")]
         for c in rec.avoid:
             out += wrap(f"! {avoid_line(c)}", width, "  ", HANG)
     return out
@@ -125,7 +128,7 @@ def _notes(rec: Recommendation, rules: RuleBase, width: int | None) -> list[str]
     if note:
         out += ["", *wrap(note, width, "", "  ")]
     if rec.ignored:
-        out += ["", "Ignored (not scored):"]
+        out += ["", *wrap("Ignored (not scored):", width, "", "  ")]
         for d in rec.ignored:
             out += wrap(ignored_line(d, rules), width, "  ", HANG)
     return out
@@ -159,7 +162,7 @@ def _why_not(rec: Recommendation, w: WhyNot, rules: RuleBase, width: int | None)
     """Per question, what the winner gained over the runner-up (the nets add up to the gap),
     each with its rules' points on both sides; then the runner-up's own reasons."""
     loser, winner = name_of(w.framework, rules), name_of(rec.winner, rules)
-    title = f"Why not {loser} ({behind(w, rules)}): {winner}'s gain, question by question"
+    title = f"Why not {loser} ({behind(w, rules, rec)}): {winner}'s gain, question by question"
     out = ["", *wrap(title, width, "", "  ")]
     pad = _pad([w.gap, *(n.net for n in w.by_question)], 5)
     hang = " " * (pad + 3)  # under the question, past the net (HANG for the usual "    +2  ")
@@ -182,7 +185,7 @@ def _dealbreakers(rec: Recommendation, width: int | None) -> list[str]:
     breakers = [(s, r) for s in rec.ranking for r in s.dealbreakers]
     if not breakers:
         return []
-    out = ["", "Deal-breakers:"]
+    out = ["", *wrap("Deal-breakers:", width)]
     for s, r in breakers:
         out += wrap(f"✗ {s.name}: {r.because}", width, "  ", HANG)
         out += wrap(f"source: {r.source}", width, HANG, HANG)

@@ -11,7 +11,11 @@ never lets it reorder the columns around it, nor take the whole line for a right
 :func:`printable` keeps those marks, and :func:`wrap` and :func:`cut` keep them paired.
 
 Wrapping follows the terminal: :func:`width_of` is ``$COLUMNS`` when set, else the width of the
-terminal the text goes to, and None (do not wrap) for a pipe or a file.
+terminal the text goes to, and None (do not wrap) for a pipe or a file. What is laid out is the
+text as shown: :func:`wrap`, :func:`cut` and :func:`fit` escape it first, :func:`cells` counts an
+escape's width (``\\u202e`` takes six cells, not the one of the character it stands for: lines
+ran past the width), and a cut or a line break falls before or after a whole escape, never inside
+one (a cell cut to ``\\u20`` said nothing).
 """
 
 from __future__ import annotations
@@ -34,10 +38,18 @@ FSI, PDI = "\u2068", "\u2069"
 _ISOLATE_OR_CONTROL = re.compile(f"{FSI}([^\n\u2066-\u2069]*){PDI}|{CONTROLS.pattern}")
 _ISOLATE = re.compile(f"{FSI}([^{FSI}{PDI}]*){PDI}")
 _WORD = re.compile(r"(\s*)(\S+)")
+# What a cut or a line break never splits: an escape :func:`printable` made (``\x1b``,
+# ``\u202e``) or :func:`one_line` made (``\n``, ``\t``), else one character. The same text typed
+# by a user is kept whole too, which costs a cut a few cells at most.
+_UNIT = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[nt])|.", re.S)
 
 
 def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    return _visible_char(match.group())
+
+
+def _visible_char(c: str) -> str:
+    code = ord(c)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
@@ -57,8 +69,12 @@ def _shown(match: re.Match[str]) -> str:
 
 
 def isolated(text: str) -> str:
-    """``text`` between FSI and PDI when it holds a right-to-left letter, else as it is."""
-    return f"{FSI}{text}{PDI}" if RTL.search(text) else text
+    """``text`` between FSI and PDI when it holds a right-to-left letter, else as it is. Marks
+    already in it (a name that isolates its own Hebrew) are left out: :func:`printable` keeps an
+    isolate, not one inside another, and showed the outer marks as escapes."""
+    if not RTL.search(text):
+        return text
+    return f"{FSI}{text.replace(FSI, '').replace(PDI, '')}{PDI}"
 
 
 def user_text(text: str) -> str:
@@ -69,17 +85,31 @@ def user_text(text: str) -> str:
 def fit(text: str, width: int) -> str:
     """A user value as a table cell ``width`` cells wide: on one line, cut with an ellipsis,
     isolated, padded by what shows (the isolating marks take no room; a CJK character two)."""
-    shown = cut_cells(one_line(text), width)
-    return isolated(shown) + " " * (width - cells(shown))
+    shown = _paired([cut_cells(one_line(text), width)])[0]  # a cut isolate closed
+    return isolated(shown) + " " * (width - cells(shown.replace(FSI, "").replace(PDI, "")))
 
 
 def cells(text: str) -> int:
-    """The terminal cells ``text`` takes: two for a wide (CJK) character, none for a combining
-    mark, one for the rest (an invisible format character too, as the columns have always counted
-    it: a table's padding leaves the isolates out itself)."""
+    """The terminal cells ``text`` takes as shown: a control character as its escape
+    (:func:`printable`), two for a wide (CJK) character, none for a combining mark, one for the
+    rest (an invisible format character too, as the columns have always counted it: a table's
+    padding leaves the isolates out itself)."""
+    if CONTROLS.search(text):
+        text = printable(text)
     if text.isascii():
         return len(text)
     return sum(_cell(c) for c in text)
+
+
+def _unit_cells(unit: str) -> int:
+    """The cells of one of :data:`_UNIT`: an escape is ASCII; a control character not yet
+    escaped, its escape; an isolating mark, one (it is kept: text is escaped before it is laid
+    out, and :func:`printable` escapes the others)."""
+    if len(unit) > 1:
+        return len(unit)
+    if unit in (FSI, PDI):
+        return 1
+    return len(_visible_char(unit)) if CONTROLS.match(unit) else _cell(unit)
 
 
 def _cell(c: str) -> int:
@@ -89,23 +119,25 @@ def _cell(c: str) -> int:
 
 
 def cut_cells(text: str, width: int) -> str:
-    """``text`` in at most ``width`` cells, an ellipsis marking a cut."""
+    """``text`` in at most ``width`` cells, an ellipsis marking a cut, which falls between two
+    of :data:`_UNIT` (never inside an escape)."""
     if cells(text) <= width:
         return text
     out, used = [], 0
-    for c in text:
-        used += _cell(c)
+    for unit in _UNIT.findall(text):
+        used += _unit_cells(unit)
         if used > width - 1:
             break
-        out.append(c)
+        out.append(unit)
     return "".join(out).rstrip() + "…"
 
 
 def wrap_cells(text: str, width: int, first: int = 0, hang: str = "") -> list[str]:
     """``text`` in lines of at most ``width`` cells: the first starts at column ``first`` (what
     precedes it is not in it), the others after ``hang``. A word wider than a line, or one of
-    wide characters (CJK text has no spaces to break at), is broken between characters.
-    textwrap counts characters, so a line of Chinese ran to twice the width."""
+    wide characters (CJK text has no spaces to break at), is broken between characters, or
+    between escapes (:data:`_UNIT`). textwrap counts characters, so a line of Chinese ran to
+    twice the width, and breaks a long word anywhere, an escape too."""
     lines: list[str] = []
     line, col = "", first
     for at, m in enumerate(_WORD.finditer(text)):
@@ -122,11 +154,12 @@ def wrap_cells(text: str, width: int, first: int = 0, hang: str = "") -> list[st
             continue
         if space and col + len(space) + 2 <= width:
             line, col = line + space, col + len(space)
-        for c in word:
-            if col + _cell(c) > width and line.strip():
+        for c in _UNIT.findall(word):
+            w = _unit_cells(c)
+            if col + w > width and line.strip():
                 lines.append(line)
                 line, col = hang, cells(hang)
-            line, col = line + c, col + _cell(c)
+            line, col = line + c, col + w
     lines.append(line)
     return lines
 
@@ -151,6 +184,10 @@ def width_of(stream: TextIO | None) -> int | None:
         return None
 
 
+# The fewest cells a wrapped line leaves its text: past a label as wide as the terminal (compare
+# at 20 columns), textwrap put a letter a line, each a cell past the width.
+ROOM = 10
+
 # a line break or tab in a rule base's text (an overlay's `because: "a\nb"`) is a space on the
 # terminal, as textwrap makes it when wrapping: one item stays one line in a pipe too
 FLAT = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029", " "))
@@ -158,12 +195,18 @@ FLAT = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029",
 
 def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list[str]:
     """``text`` as lines no wider than ``width`` (one line when None), first indented by
-    ``indent``, the rest by ``hang``."""
-    text = text.translate(FLAT)
+    ``indent``, the rest by ``hang``; escaped first (:func:`printable`), so the width holds as
+    shown."""
+    text, indent, hang = printable(text.translate(FLAT)), printable(indent), printable(hang)
     if width is None:
         return [indent + text]
     width = max(width, 20)
-    if cells(text) != len(text):  # wide or invisible characters: textwrap would count them as one
+    if not hang.strip() and cells(hang) > width - ROOM:
+        hang = " " * (width - ROOM)
+    if cells(indent) > width - ROOM and text.strip():  # a label as wide as the line: text below
+        return [cut(indent.rstrip(), width), *wrap(text, width, hang, hang)]
+    # wide or invisible characters, or escapes: textwrap would count them as one, or break one
+    if "\\" in text or any(cells(t) != len(t) for t in (text, indent, hang)):
         lines = wrap_cells(text, width, cells(indent), hang)
         return _paired([indent + lines[0], *lines[1:]] if text.strip() else []) or [indent]
     import textwrap  # only when wrapping: not on the path of --format json
@@ -172,6 +215,18 @@ def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list
         text, width, initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False
     )
     return _paired(lines) or [indent]
+
+
+def wrap_lines(lines: list[str], width: int | None, hang: str = "    ") -> list[str]:
+    """The lines of a plain-text listing (lint findings, failed cases), each wrapped at ``width``
+    as :func:`wrap` does, its own leading spaces kept and its continuation lines ``hang``
+    further in; one line each when None (a pipe or a file keeps a finding on its line)."""
+    out = []
+    for line in lines:
+        body = line.lstrip(" ")
+        lead = line[: len(line) - len(body)]
+        out += wrap(body, width, lead, lead + hang) if body else [line]
+    return out
 
 
 def _paired(lines: list[str]) -> list[str]:
@@ -193,9 +248,9 @@ def _needed(match: re.Match[str]) -> str:
 
 
 def cut(text: str, width: int | None) -> str:
-    """``text`` on one line no wider than ``width`` cells (an ellipsis marks a cut); whole when
-    None."""
-    text = text.translate(FLAT)
+    """``text`` on one line no wider than ``width`` cells as shown (an ellipsis marks a cut, never
+    inside an escape); whole when None."""
+    text = printable(text.translate(FLAT))
     if width is None or cells(text) <= width:
         return text
     return _paired([cut_cells(text, max(width, 2))])[0]

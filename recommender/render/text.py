@@ -60,10 +60,16 @@ def as_far(names: Sequence[str]) -> str:
     return f", as {'is' if len(names) == 1 else 'are'} {and_list(list(names))}"
 
 
-def behind(w: WhyNot, rules: RuleBase) -> str:
-    """``11.5 behind``, with those as far behind (:func:`as_far`)."""
+def behind(w: WhyNot, rules: RuleBase, rec: Recommendation) -> str:
+    """``11.5 behind``, with those as far behind (:func:`as_far`); ``only by the default lean``
+    when the runner-up scores as much as the winner without the lean: its question may net to
+    zero against a real rule, and the nets then read as if a real reason made the gap."""
     level = as_far([name_of(f, rules) for f in w.level])
-    return f"{text_of(w.gap, sign=False)} behind{level}"
+    lean = ""
+    if w.framework in rec.level_with:
+        ahead = w.framework in dict(rec.ahead_without_lean)
+        lean = " only by the default lean" + (", ahead without it" if ahead else "")
+    return f"{text_of(w.gap, sign=False)} behind{lean}{level}"
 
 
 def tied(framework: str | None, tie: Sequence[str], confidence: str | None) -> bool:

@@ -52,17 +52,23 @@ def normalize_answers(
     questions = rules.question_by_id
     out: Normal = {}
     for qid, value in raw.items():
-        pos = where.at(qid) if hasattr(where, "at") else (None, None)
         q = questions.get(qid)
         if q is None:
-            raise UserError(f'unknown question "{qid}"{did_you_mean(qid, questions)}', file, *pos)
+            message = f'unknown question "{qid}"{did_you_mean(qid, questions)}'
+            raise UserError(message, file, *_at(where, qid))
         try:
             chosen = _chosen(q, value)
         except ValueError as exc:
-            raise UserError(str(exc), file, *pos) from None
+            raise UserError(str(exc), file, *_at(where, qid)) from None
         if chosen:
             out[qid] = chosen
     return out
+
+
+def _at(where: Any, qid: str) -> tuple[Any, Any]:
+    """The line and column of an answer, where ``where`` knows them; asked only for a message (a
+    batch's JSONL row finds them by reading its line again)."""
+    return where.at(qid) if hasattr(where, "at") else (None, None)
 
 
 def _chosen(q: Question, value: Any) -> frozenset[str]:

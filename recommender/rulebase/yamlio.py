@@ -389,12 +389,14 @@ def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX
 @frozen
 class Item(Value):
     """One top-level item of a batch document: its key (None in a sequence), its value, where it
-    starts, and why it cannot be used (``error``, already a full message) if it cannot."""
+    starts, and why it cannot be used (``error``, already a full message) if it cannot; ``where``
+    knows the position of each answer when the value does not (a JSON document's profile)."""
 
     key: Any
     value: Any
     pos: Pos
     error: str | None = None
+    where: Any = None
 
 
 class ItemStream:
