@@ -462,6 +462,14 @@ def read_json(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _past_space(text: str, at: int) -> int:
+    """The first place at or after ``at`` that is not JSON white space."""
+    found = _SPACE.match(text, at)  # it always matches (it may match nothing)
+    return found.end() if found else at
+
+
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _SCALAR = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s,\]}]+')
 # json's own string decoder (C), which typeshed does not declare
@@ -475,7 +483,7 @@ class JsonItems:
 
     def __init__(self, text: str, name: str) -> None:
         self.text, self.name = text, name
-        self.at = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+        self.at = _past_space(text, 0)
         self.line, self.line_at, self.line_start = 1, 0, 0
         opener = text[self.at : self.at + 1]
         self.kind = {"[": "sequence", "{": "mapping"}.get(opener, "other")
@@ -574,7 +582,7 @@ class JsonItems:
         raise AssertionError("unreachable")
 
     def _space(self) -> None:
-        self.at = _SPACE.match(self.text, self.at).end()  # type: ignore[union-attr]
+        self.at = _past_space(self.text, self.at)
 
     def _expect(self, mark: str, what: str) -> None:
         if not self.text.startswith(mark, self.at):
@@ -664,17 +672,17 @@ class JsonSpot:
 def value_at(text: str, path: tuple[str, ...], at: int = 0) -> int:
     """Where in ``text`` (JSON that decodes) the value at ``path`` (keys of nested objects)
     begins, or -1: the first of a repeated key, as the rows refuse those anyway."""
-    at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+    at = _past_space(text, at)
     if not path or not text.startswith("{", at):
         return at if not path else -1
-    at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    at = _past_space(text, at + 1)
     while text.startswith('"', at):
         key, at = _scanstring(text, at + 1)
-        at = _SPACE.match(text, text.index(":", at) + 1).end()  # type: ignore[union-attr]
+        at = _past_space(text, text.index(":", at) + 1)
         if key == path[0]:
             return value_at(text, path[1:], at)
-        at = _SPACE.match(text, _JSONL.raw_decode(text, at)[1]).end()  # type: ignore[union-attr]
-        at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]  # past "," or "}"
+        at = _past_space(text, _JSONL.raw_decode(text, at)[1])
+        at = _past_space(text, at + 1)  # past "," or "}"
     return -1
 
 
