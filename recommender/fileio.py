@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import io
 import json
 import math
@@ -860,7 +861,7 @@ def _temporary(directory: str, prefix: str, path: str) -> tuple[int, str | None]
     sees, leaves nothing behind: a named temporary file of a killed ``batch -o`` was left in the
     user's directory (up to the whole output). Elsewhere, or where the file system cannot make
     one (NFS, an old overlayfs), it is a named one (``tempfile.mkstemp``)."""
-    if sys.platform.startswith("linux") and hasattr(os, "O_TMPFILE"):
+    if hasattr(os, "O_TMPFILE") and _linkat() is not None:
         with contextlib.suppress(OSError):
             return os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o600), None
     import tempfile  # costs ~5 ms of imports; only paid when something is written
@@ -871,13 +872,29 @@ def _temporary(directory: str, prefix: str, path: str) -> tuple[int, str | None]
         raise UserError(f"cannot write here: {exc.strerror}", path) from None
 
 
+@functools.cache
+def _linkat() -> Callable[..., int] | None:
+    """libc's ``linkat``, which names an unnamed file, where this is Linux with /proc mounted;
+    else None, and :func:`_temporary` makes a named file (checked before a byte is written: an
+    unnamed file that cannot be named would lose the output)."""
+    if not (sys.platform.startswith("linux") and os.path.isdir("/proc/self/fd")):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).linkat
+    except (ImportError, OSError, AttributeError):
+        return None
+
+
 def _name(fd: int, directory: str, prefix: str, path: str) -> str:
     """A name in ``directory`` for the unnamed file ``fd`` (``O_TMPFILE``), as open(2) says to
     give one: ``linkat`` of ``/proc/self/fd/N`` with ``AT_SYMLINK_FOLLOW`` (Python 3.11's
     ``os.link`` calls ``link``, which links the ``/proc`` entry itself: EXDEV)."""
     import ctypes
 
-    linkat = ctypes.CDLL(None, use_errno=True).linkat
+    linkat = _linkat()
+    assert linkat is not None  # _temporary made an unnamed file only with it
     source = f"/proc/self/fd/{fd}".encode()
     while True:
         tmp = os.path.join(directory, f"{prefix}{os.urandom(4).hex()}.tmp")
