@@ -149,6 +149,46 @@ def test_sigkill_during_batch_o_leaves_no_temp_file_and_the_old_output(tmp_path:
     assert out.read_text() == "previous results\n"
 
 
+def test_without_unnamed_files_a_signal_removes_the_named_temporary_file(tmp_path: Path) -> None:
+    """Where the file system (NFS, an old overlayfs) or the platform has no ``O_TMPFILE``, ``-o``
+    writes a named temporary file (mkstemp); a signal still removes it. The fake, loaded as
+    sitecustomize in the real process, takes ``os.O_TMPFILE`` away."""
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "sitecustomize.py").write_text("import os\ndel os.O_TMPFILE\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    out = work / "out.jsonl"
+    out.write_text("previous results\n")
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{fake}{os.pathsep}{ROOT}",
+        "RECOMMENDER_BASE_RULES": str(MINI),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl"]
+        + ["-o", str(out), "-q"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=work,
+        env=env,
+        text=True,
+    )
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write('{"os": "linux"}\n' * 5000)  # a chunk is scored and written
+        proc.stdin.flush()
+        wait_for(lambda: any(work.glob(".out.jsonl.*.tmp")))  # the named one: the fallback
+        proc.send_signal(signal.SIGTERM)
+        err = proc.communicate(timeout=30)[1]
+    finally:
+        proc.kill()
+    assert (proc.returncode, err) == (143, "recommender: batch stopped by SIGTERM\n")
+    assert sorted(p.name for p in work.iterdir()) == ["out.jsonl"]
+    assert out.read_text() == "previous results\n"
+
+
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGINT], ids=["nohup", "background"])
 def test_a_signal_ignored_at_start_stays_ignored(tmp_path: Path, signum: signal.Signals) -> None:
     """``nohup recommender batch ... &`` must outlive the terminal (SIGHUP), and a shell's
