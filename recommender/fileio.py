@@ -859,10 +859,15 @@ def _temporary(directory: str, prefix: str, path: str) -> tuple[int, str | None]
     On Linux it has no name while it is written (``O_TMPFILE``), so a SIGKILL, which no handler
     sees, leaves nothing behind: a named temporary file of a killed ``batch -o`` was left in the
     user's directory (up to the whole output). Elsewhere, or where the file system cannot make
-    one (NFS, an old overlayfs), it is a named one (``tempfile.mkstemp``)."""
+    one (NFS, an old overlayfs), it is a named one (``tempfile.mkstemp``); so it is where /proc
+    is not mounted (a chroot, a bare container), as :func:`_name` could never name it: every
+    ``-o`` failed after the work with "cannot write here: No such file or directory"."""
     if sys.platform.startswith("linux") and hasattr(os, "O_TMPFILE"):
         with contextlib.suppress(OSError):
-            return os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o600), None
+            fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o600)
+            if os.path.exists(f"/proc/self/fd/{fd}"):
+                return fd, None
+            os.close(fd)
     import tempfile  # costs ~5 ms of imports; only paid when something is written
 
     try:

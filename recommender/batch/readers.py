@@ -196,16 +196,21 @@ def _refuse_binary(head: list[bytes | int], name: str, cut: bool = False) -> Non
     or do not decode), naming what it is when its first bytes tell (a gzip, a zip, UTF-16) and
     the first line that is not text. ``cut``: the last line is cut short (a document's first
     block). One stray NUL in a text file is not binary data: a single row with one refused the
-    whole batch, every good row lost, where any other bad row is an error record."""
+    whole batch, every good row lost, where any other bad row is an error record. A file that
+    begins as a binary kind does (a PDF, a zip) is refused when any of its lines is not text: a
+    PDF's first lines are mostly text, and it became a thousand error records. (Not by a
+    two-byte mark: a bad first row may begin with ``\xff\xfe`` by chance, and a UTF-16 or gzip
+    file is mostly bad lines anyway.)"""
     text = [(n, line) for n, line in enumerate(head, 1) if isinstance(line, bytes) and line.strip()]
     last = len(head) if cut else 0
     bad = [(n, line) for n, line in text if _not_text(line, n == last)]
-    if len(bad) * 2 <= len(text):  # a few bad lines in text are rows, each an error record
+    first = head[0] if head and isinstance(head[0], bytes) else b""
+    what = next((why for sign, why in SIGNATURES if first.startswith(sign)), None)
+    kind = any(first.startswith(sign) for sign, _ in SIGNATURES if len(sign) >= 4)
+    if not bad or not kind and len(bad) * 2 <= len(text):  # a few bad rows: error records
         return
     nul = next(((n, line) for n, line in bad if b"\0" in line), None)
     n, line = nul or bad[0]
-    first = head[0] if head and isinstance(head[0], bytes) else b""
-    what = next((why for sign, why in SIGNATURES if first.startswith(sign)), None)
     if what is not None:  # a file of that kind from its first byte
         n = 1
     elif nul is not None:
