@@ -61,3 +61,27 @@ def test_a_text_file_that_starts_like_a_pdf_name_is_still_read(tmp_path: Path) -
     code, out, err = cli("batch", str(data), "-f", "jsonl")
     assert (code, out) == (2, "")
     assert err.startswith(f'{data}:1: header column 1: unknown question "%PDF-1.5"')
+
+
+@pytest.mark.parametrize(
+    ("document", "col", "problem"),
+    [
+        ('[{"name": "a"} {"name": "b"}]', 16, "Expecting ',' delimiter"),
+        ('{"a": {"name": "a"} "b": {}}', 21, "Expecting ',' delimiter"),
+        ('{"a" {"name": "a"}}', 6, "Expecting ':' delimiter"),
+        ('{"a": {"name": "a"}, 7: {}}', 22, "Expecting property name enclosed in double quotes"),
+        ('[{"name": "a"}] x', 17, "Extra data"),
+    ],
+)
+def test_a_json_document_s_syntax_error_names_the_fix_as_a_jsonl_row_s_does(
+    tmp_path: Path, document: str, col: int, problem: str
+) -> None:
+    """The batch document reader said json's words alone ("Expecting ',' or ']' delimiter",
+    "Expecting ':'", "Extra data") where the same slip in a JSONL row or a profile said what to
+    do (fileio.JSON_PROBLEMS)."""
+    from recommender.fileio import JSON_PROBLEMS
+
+    data = tmp_path / "in.json"
+    data.write_text(document + "\n", encoding="utf-8")
+    code, _, err = cli("batch", str(data), "-f", "jsonl")  # the rows before it are written
+    assert (code, err) == (2, f"{data}:1:{col}: invalid JSON: {JSON_PROBLEMS[problem]}\n")

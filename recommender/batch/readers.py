@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 from recommender.errors import UserError, did_you_mean, kind_of, shorten
 from recommender.fileio import (
     CUT_SHORT,
+    JSON_PROBLEMS,
     MAX_DEPTH,
     MAX_DOCUMENT,
     MAX_LINE,
@@ -502,7 +503,7 @@ class JsonItems:
             self._space()
             if self.text.startswith(close, self.at):
                 break
-            self._expect(",", f"',' or '{close}'")
+            self._expect(",")
             self._space()
             if self.text.startswith(close, self.at):  # json.loads refuses it too, as recommend does
                 self._fail(f"a comma before the closing '{close}'; remove the comma")
@@ -520,7 +521,7 @@ class JsonItems:
         except json.JSONDecodeError as exc:
             raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
         self._space()
-        self._expect(":", "':'")
+        self._expect(":")
         self._space()
         item = self._value(key)
         if key in seen:
@@ -581,11 +582,11 @@ class JsonItems:
     def _space(self) -> None:
         self.at = _SPACE.match(self.text, self.at).end()  # type: ignore[union-attr]
 
-    def _expect(self, mark: str, what: str) -> None:
+    def _expect(self, mark: str) -> None:
         if not self.text.startswith(mark, self.at):
             if self.at >= len(self.text):
                 self._fail(CUT_SHORT)
-            self._fail(f"Expecting {what} delimiter" if mark == "," else f"Expecting {what}")
+            self._fail(f"Expecting '{mark}' delimiter")  # json's words: JSON_PROBLEMS has them
         self.at += 1
 
     def _pos(self) -> tuple[int, int]:
@@ -599,8 +600,13 @@ class JsonItems:
         return self.line, self.at - self.line_start + 1
 
     def _fail(self, message: str) -> None:
+        """UserError at the reading point; json's own words said with the fix, as every other
+        JSON error is (:data:`JSON_PROBLEMS`): a batch document said "Expecting ',' or ']'
+        delimiter" where the same slip in a JSONL row or a profile named the fix."""
         line, col = self._pos()
-        raise UserError(f"invalid JSON: {message}", self.name, line, col)
+        raise UserError(
+            f"invalid JSON: {JSON_PROBLEMS.get(message, message)}", self.name, line, col
+        )
 
 
 def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
