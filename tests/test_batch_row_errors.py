@@ -85,3 +85,17 @@ def test_a_json_document_s_syntax_error_names_the_fix_as_a_jsonl_row_s_does(
     data.write_text(document + "\n", encoding="utf-8")
     code, _, err = cli("batch", str(data), "-f", "jsonl")  # the rows before it are written
     assert (code, err) == (2, f"{data}:1:{col}: invalid JSON: {JSON_PROBLEMS[problem]}\n")
+
+
+def test_a_row_located_by_its_json_is_a_value(tmp_path: Path) -> None:
+    """What locates a JSON row's answers is a value as every other is (@frozen): it was a class
+    of its own compared by identity, so the same line read twice gave rows that differed."""
+    import dataclasses
+
+    from recommender.batch.readers import READERS, Source
+
+    line = b'{"name": "a", "answers": {"os": "linux"}}\n'
+    first, again = (list(READERS["jsonl"](Source(io.BytesIO(line), "x.jsonl"), {})) for _ in "ab")
+    assert first == again and first[0].where is not None
+    assert dataclasses.is_dataclass(first[0].where)
+    assert first[0].where.at("os") == (1, 33)

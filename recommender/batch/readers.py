@@ -641,20 +641,19 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
 LOCATED_LINE = 16 << 10
 
 
-class JsonSpot:
+@frozen
+class JsonSpot(Value):
     """Where each answer of a JSON profile stands, as a YAML mapping knows it (``at(question)``:
     the line and column of its value), for a bad answer's message. json gives its hooks no
     positions, so the profile's text is read again, only when a message asks: a good row pays
     nothing but this object and a reference to the text (a JSONL line, or the JSON document
     already in memory). The profile begins at ``start``, on line ``line`` at column ``col``."""
 
-    __slots__ = ("col", "data", "line", "nested", "start")
-
-    def __init__(
-        self, data: str | bytes, nested: bool, start: int = 0, line: int = 1, col: int = 1
-    ) -> None:
-        self.data, self.nested = data, nested
-        self.start, self.line, self.col = start, line, col
+    data: str | bytes
+    nested: bool
+    start: int = 0
+    line: int = 1
+    col: int = 1
 
     def at(self, key: str) -> tuple[int, int | None]:
         text = self.data
