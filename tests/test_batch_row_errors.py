@@ -92,10 +92,10 @@ def test_a_row_located_by_its_json_is_a_value(tmp_path: Path) -> None:
     of its own compared by identity, so the same line read twice gave rows that differed."""
     import dataclasses
 
-    from recommender.batch.readers import READERS, Source
+    from recommender.batch.readers import READERS, JsonSpot, Source
 
     line = b'{"name": "a", "answers": {"os": "linux"}}\n'
     first, again = (list(READERS["jsonl"](Source(io.BytesIO(line), "x.jsonl"), {})) for _ in "ab")
-    assert first == again and first[0].where is not None
-    assert dataclasses.is_dataclass(first[0].where)
-    assert first[0].where.at("os") == (1, 33)
+    spot = first[0].where
+    assert first == again and isinstance(spot, JsonSpot)
+    assert dataclasses.is_dataclass(JsonSpot) and spot.at("os") == (1, 33)
