@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import io
 import json
 import math
@@ -851,19 +850,21 @@ def atomic_writer(
                 os.unlink(tmp)
 
 
-AT_FDCWD, AT_SYMLINK_FOLLOW = -100, 0x400  # linkat(2)'s constants on Linux
-
-
 def _temporary(directory: str, prefix: str, path: str) -> tuple[int, str | None]:
     """A new file in ``directory`` to write the output into: (its descriptor, its name).
 
     On Linux it has no name while it is written (``O_TMPFILE``), so a SIGKILL, which no handler
     sees, leaves nothing behind: a named temporary file of a killed ``batch -o`` was left in the
     user's directory (up to the whole output). Elsewhere, or where the file system cannot make
-    one (NFS, an old overlayfs), it is a named one (``tempfile.mkstemp``)."""
-    if hasattr(os, "O_TMPFILE") and _linkat() is not None:
+    one (NFS, an old overlayfs), it is a named one (``tempfile.mkstemp``); so it is where /proc
+    is not mounted (a chroot, a bare container), as :func:`_name` could never name it: every
+    ``-o`` failed after the work with "cannot write here: No such file or directory"."""
+    if sys.platform.startswith("linux") and hasattr(os, "O_TMPFILE"):
         with contextlib.suppress(OSError):
-            return os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o600), None
+            fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o600)
+            if os.path.exists(f"/proc/self/fd/{fd}"):
+                return fd, None
+            os.close(fd)
     import tempfile  # costs ~5 ms of imports; only paid when something is written
 
     try:
@@ -872,37 +873,27 @@ def _temporary(directory: str, prefix: str, path: str) -> tuple[int, str | None]
         raise UserError(f"cannot write here: {exc.strerror}", path) from None
 
 
-@functools.cache
-def _linkat() -> Callable[..., int] | None:
-    """libc's ``linkat``, which names an unnamed file, where this is Linux with /proc mounted;
-    else None, and :func:`_temporary` makes a named file (checked before a byte is written: an
-    unnamed file that cannot be named would lose the output)."""
-    if not (sys.platform.startswith("linux") and os.path.isdir("/proc/self/fd")):
-        return None
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).linkat
-    except (ImportError, OSError, AttributeError):
-        return None
-
-
 def _name(fd: int, directory: str, prefix: str, path: str) -> str:
     """A name in ``directory`` for the unnamed file ``fd`` (``O_TMPFILE``), as open(2) says to
-    give one: ``linkat`` of ``/proc/self/fd/N`` with ``AT_SYMLINK_FOLLOW`` (Python 3.11's
-    ``os.link`` calls ``link``, which links the ``/proc`` entry itself: EXDEV)."""
-    import ctypes
-
-    linkat = _linkat()
-    assert linkat is not None  # _temporary made an unnamed file only with it
-    source = f"/proc/self/fd/{fd}".encode()
-    while True:
-        tmp = os.path.join(directory, f"{prefix}{os.urandom(4).hex()}.tmp")
-        if linkat(AT_FDCWD, source, AT_FDCWD, os.fsencode(tmp), AT_SYMLINK_FOLLOW) == 0:
-            return tmp
-        code = ctypes.get_errno()
-        if code != errno.EEXIST:
-            raise UserError(f"cannot write here: {os.strerror(code)}", path)
+    give one: ``linkat`` of ``/proc/self/fd/N`` with ``AT_SYMLINK_FOLLOW``. ``os.link`` calls
+    ``linkat`` only when given a directory descriptor (else ``link``, which links the ``/proc``
+    entry itself: EXDEV), so the name is given relative to the directory's."""
+    try:
+        where = os.open(directory, os.O_PATH | os.O_DIRECTORY)  # no read right needed
+    except OSError as exc:
+        raise UserError(f"cannot write here: {exc.strerror}", path) from None
+    try:
+        while True:
+            name = f"{prefix}{os.urandom(4).hex()}.tmp"
+            try:
+                os.link(f"/proc/self/fd/{fd}", name, dst_dir_fd=where, follow_symlinks=True)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise UserError(f"cannot write here: {exc.strerror}", path) from None
+            return os.path.join(directory, name)
+    finally:
+        os.close(where)
 
 
 def _cut(name: str, limit: int = 200) -> str:

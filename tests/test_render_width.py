@@ -14,17 +14,21 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINI, SHIPPED
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from test_scoring_core import profiles, rule_bases, write_base
 from test_screens import LONG, PROFILES, result
 from tooling_support import cli, write
 
 import recommender
 from recommender.render import render
 from recommender.render.terminal import FLAT, FSI, PDI, cut, fit, one_line, printable, wrap
+from recommender.rulebase.profiles import normalize_answers
+from recommender.scoring.result import Scorer
 
 RULES = recommender.load_rules(base=SHIPPED)
 ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[nt])")
@@ -397,3 +401,76 @@ def test_a_runner_up_ahead_without_the_lean_is_said_so(
         )
         in out.splitlines()
     )
+
+
+# Points: PyTorch 2 + 0.5 of lean, TensorFlow 2, JAX 1.5 + 0.5 of lean. TensorFlow and JAX are
+# as far behind on points; TensorFlow only by the lean (level without it), JAX on a real reason.
+TWO_LEANS: list[dict[str, Any]] = [
+    {"id": "real", "when": {"q0": "yes"}, "score": {"pytorch": 2, "tensorflow": 2, "jax": 1.5}},
+    {"id": "pt-lean", "when": {"q0": "yes"}, "score": {"pytorch": 0.5}, "lean": True},
+    {"id": "jax-lean", "when": {"q0": "yes"}, "score": {"jax": 0.5}, "lean": True},
+]
+
+
+def test_one_as_far_behind_not_by_the_lean_alone_is_not_said_to_be(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The title said "0.5 behind only by the default lean, as is Jax": JAX trails PyTorch by
+    half a point without the leans too."""
+    from explainkit import TOLD, base_rules
+
+    base_rules(tmp_path, [{**rule, **TOLD} for rule in TWO_LEANS], monkeypatch)
+    title = "Why not Tensorflow (0.5 behind only by the default lean; Jax is as far behind)"
+    code, out, _ = cli(capsys, "recommend", "--answer", "q0=yes")
+    assert code == 0 and f"{title}: q0 +0.5 (+0.5 of it the lean)" in out.splitlines()
+    _, full, _ = cli(capsys, "recommend", "--answer", "q0=yes", "--full")
+    assert f"{title}: Pytorch's gain, question by question" in full.splitlines()
+    _, markdown, _ = cli(capsys, "recommend", "--answer", "q0=yes", "-f", "markdown")
+    assert f"### {title}" in markdown.splitlines()
+
+
+BEHIND = re.compile(
+    r"(\S+) behind(?P<lean> only by the default lean(?P<ahead>, ahead without it)?)?"
+    r"(?:, as (?:is|are) (?P<alike>.+?))?(?:; (?P<unlike>.+) (?:is|are) as far behind)?"
+)
+
+
+def _names(listed: str | None) -> list[str]:
+    return [] if listed is None else re.split(r", | and ", listed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), base=rule_bases())
+def test_the_why_not_says_only_by_the_lean_exactly_when_the_scores_without_it_say_so(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, base: tuple
+) -> None:
+    """Against the reasons themselves (each framework's points less its lean reasons'): "only by
+    the default lean" when the runner-up is level or ahead without the leans, "ahead without
+    it" when ahead, and "as is X" only for one in the same case, the others "as far behind"."""
+    from recommender.render.text import behind
+
+    rules = write_base(tmp_path_factory.mktemp("base"), *base)
+    answers = normalize_answers(data.draw(profiles(base[0])), rules)
+    rec = Scorer(rules).recommend(answers, explore=False)
+    w = rec.why_not
+    if w is None or rec.winner is None or rec.confidence == "none":
+        return
+    real = {
+        s.framework: round((s.score - sum(r.points for r in s.reasons if r.lean)) * 1e6)
+        for s in rec.ranking
+    }
+
+    def case(f: str) -> tuple[bool, bool]:
+        return real[f] >= real[rec.winner or ""], real[f] > real[rec.winner or ""]
+
+    said = BEHIND.fullmatch(behind(w, rules, rec))
+    assert said is not None, behind(w, rules, rec)
+    assert (said["lean"] is not None, said["ahead"] is not None) == (
+        case(w.framework) if case(w.framework)[0] else (False, False)
+    )
+    names = {rules.framework(f).name: f for f in w.level}
+    assert sorted([*_names(said["alike"]), *_names(said["unlike"])]) == sorted(names)
+    for name in _names(said["alike"]):
+        assert said["lean"] is None or case(names[name]) == case(w.framework)
+    for name in _names(said["unlike"]):
+        assert said["lean"] is not None and case(names[name]) != case(w.framework)

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 from recommender.errors import UserError, did_you_mean, kind_of, shorten
 from recommender.fileio import (
     CUT_SHORT,
+    JSON_PROBLEMS,
     MAX_DEPTH,
     MAX_DOCUMENT,
     MAX_LINE,
@@ -196,16 +197,21 @@ def _refuse_binary(head: list[bytes | int], name: str, cut: bool = False) -> Non
     or do not decode), naming what it is when its first bytes tell (a gzip, a zip, UTF-16) and
     the first line that is not text. ``cut``: the last line is cut short (a document's first
     block). One stray NUL in a text file is not binary data: a single row with one refused the
-    whole batch, every good row lost, where any other bad row is an error record."""
+    whole batch, every good row lost, where any other bad row is an error record. A file that
+    begins as a binary kind does (a PDF, a zip) is refused when any of its lines is not text: a
+    PDF's first lines are mostly text, and it became a thousand error records. (Not by a
+    two-byte mark: a bad first row may begin with ``\xff\xfe`` by chance, and a UTF-16 or gzip
+    file is mostly bad lines anyway.)"""
     text = [(n, line) for n, line in enumerate(head, 1) if isinstance(line, bytes) and line.strip()]
     last = len(head) if cut else 0
     bad = [(n, line) for n, line in text if _not_text(line, n == last)]
-    if len(bad) * 2 <= len(text):  # a few bad lines in text are rows, each an error record
+    first = head[0] if head and isinstance(head[0], bytes) else b""
+    what = next((why for sign, why in SIGNATURES if first.startswith(sign)), None)
+    kind = any(first.startswith(sign) for sign, _ in SIGNATURES if len(sign) >= 4)
+    if not bad or not kind and len(bad) * 2 <= len(text):  # a few bad rows: error records
         return
     nul = next(((n, line) for n, line in bad if b"\0" in line), None)
     n, line = nul or bad[0]
-    first = head[0] if head and isinstance(head[0], bytes) else b""
-    what = next((why for sign, why in SIGNATURES if first.startswith(sign)), None)
     if what is not None:  # a file of that kind from its first byte
         n = 1
     elif nul is not None:
@@ -505,7 +511,7 @@ class JsonItems:
             self._space()
             if self.text.startswith(close, self.at):
                 break
-            self._expect(",", f"',' or '{close}'")
+            self._expect(",")
             self._space()
             if self.text.startswith(close, self.at):  # json.loads refuses it too, as recommend does
                 self._fail(f"a comma before the closing '{close}'; remove the comma")
@@ -523,7 +529,7 @@ class JsonItems:
         except json.JSONDecodeError as exc:
             raise UserError(json_error(exc), self.name, exc.lineno, exc.colno) from None
         self._space()
-        self._expect(":", "':'")
+        self._expect(":")
         self._space()
         item = self._value(key)
         if key in seen:
@@ -584,11 +590,11 @@ class JsonItems:
     def _space(self) -> None:
         self.at = _past_space(self.text, self.at)
 
-    def _expect(self, mark: str, what: str) -> None:
+    def _expect(self, mark: str) -> None:
         if not self.text.startswith(mark, self.at):
             if self.at >= len(self.text):
                 self._fail(CUT_SHORT)
-            self._fail(f"Expecting {what} delimiter" if mark == "," else f"Expecting {what}")
+            self._fail(f"Expecting '{mark}' delimiter")  # json's words: JSON_PROBLEMS has them
         self.at += 1
 
     def _pos(self) -> tuple[int, int]:
@@ -602,8 +608,13 @@ class JsonItems:
         return self.line, self.at - self.line_start + 1
 
     def _fail(self, message: str) -> None:
+        """UserError at the reading point; json's own words said with the fix, as every other
+        JSON error is (:data:`JSON_PROBLEMS`): a batch document said "Expecting ',' or ']'
+        delimiter" where the same slip in a JSONL row or a profile named the fix."""
         line, col = self._pos()
-        raise UserError(f"invalid JSON: {message}", self.name, line, col)
+        raise UserError(
+            f"invalid JSON: {JSON_PROBLEMS.get(message, message)}", self.name, line, col
+        )
 
 
 def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
@@ -638,20 +649,19 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
 LOCATED_LINE = 16 << 10
 
 
-class JsonSpot:
+@frozen
+class JsonSpot(Value):
     """Where each answer of a JSON profile stands, as a YAML mapping knows it (``at(question)``:
     the line and column of its value), for a bad answer's message. json gives its hooks no
     positions, so the profile's text is read again, only when a message asks: a good row pays
     nothing but this object and a reference to the text (a JSONL line, or the JSON document
     already in memory). The profile begins at ``start``, on line ``line`` at column ``col``."""
 
-    __slots__ = ("col", "data", "line", "nested", "start")
-
-    def __init__(
-        self, data: str | bytes, nested: bool, start: int = 0, line: int = 1, col: int = 1
-    ) -> None:
-        self.data, self.nested = data, nested
-        self.start, self.line, self.col = start, line, col
+    data: str | bytes
+    nested: bool
+    start: int = 0
+    line: int = 1
+    col: int = 1
 
     def at(self, key: str) -> tuple[int, int | None]:
         text = self.data

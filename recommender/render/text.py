@@ -63,13 +63,22 @@ def as_far(names: Sequence[str]) -> str:
 def behind(w: WhyNot, rules: RuleBase, rec: Recommendation) -> str:
     """``11.5 behind``, with those as far behind (:func:`as_far`); ``only by the default lean``
     when the runner-up scores as much as the winner without the lean: its question may net to
-    zero against a real rule, and the nets then read as if a real reason made the gap."""
-    level = as_far([name_of(f, rules) for f in w.level])
-    lean = ""
-    if w.framework in rec.level_with:
-        ahead = w.framework in dict(rec.ahead_without_lean)
-        lean = " only by the default lean" + (", ahead without it" if ahead else "")
-    return f"{text_of(w.gap, sign=False)} behind{lean}{level}"
+    zero against a real rule, and the nets then read as if a real reason made the gap. After
+    that, "as is X" names only those behind as the runner-up is, lean and all; one as far behind
+    on points but not by the lean alone (lean rules for two frameworks) is "X is as far behind":
+    "only by the default lean, as is JAX" said so of a JAX behind on the real reasons too."""
+    ahead = dict(rec.ahead_without_lean)
+    how = {f: (f in rec.level_with, f in ahead) for f in (w.framework, *w.level)}
+    by_lean, past = how[w.framework]
+    lean = " only by the default lean" + (", ahead without it" if past else "") if by_lean else ""
+    alike = [name_of(f, rules) for f in w.level if not by_lean or how[f] == how[w.framework]]
+    unlike = [name_of(f, rules) for f in w.level if by_lean and how[f] != how[w.framework]]
+    rest = (
+        f"; {and_list(unlike)} {'is' if len(unlike) == 1 else 'are'} as far behind"
+        if unlike
+        else ""
+    )
+    return f"{text_of(w.gap, sign=False)} behind{lean}{as_far(alike)}{rest}"
 
 
 def tied(framework: str | None, tie: Sequence[str], confidence: str | None) -> bool:
