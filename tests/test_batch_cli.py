@@ -509,7 +509,7 @@ def test_output_file_is_replaced_whole_and_no_temp_file_is_left(tmp_path, capsys
     dst = tmp_path / "out.csv"
     dst.write_text("old\n")
     code, out, err = batch(tmp_path, capsys, "in.jsonl", '{"os": "linux"}\n', "-o", str(dst))
-    assert code == 0 and out == "" and "batch: 1 rows: 1 scored, 0 failed" in err
+    assert code == 0 and out == "" and "batch: 1 row: 1 scored, 0 failed" in err
     assert (
         dst.read_text().splitlines()[0].startswith("row,name,winner")
     )  # format from the -o extension

@@ -45,7 +45,8 @@ def summary_lines(summary: Summary, rules: RuleBase) -> list[str]:
     wins += [("tie", summary.ties), ("no fit", summary.no_fit)]
     wins += [("no recommendation", summary.levels["none"])]
     levels = [(level, summary.levels[level]) for level in LEVELS]
-    out = [f"batch: {summary.rows:,} rows: {summary.scored:,} scored, {summary.failed:,} failed"]
+    rows = f"{summary.rows:,} row" + ("" if summary.rows == 1 else "s")
+    out = [f"batch: {rows}: {summary.scored:,} scored, {summary.failed:,} failed"]
     if summary.scored:
         out.append("winners: " + _counts(wins))
         out.append("confidence: " + _counts(levels))
