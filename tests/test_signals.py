@@ -83,10 +83,11 @@ def stop_mid_write(
         proc.kill()
 
 
-def batch_stdin_to(out: Path, **popen: Any) -> subprocess.Popen[str]:
+def batch_stdin_to(out: Path, fake: Path | None = None, **popen: Any) -> subprocess.Popen[str]:
     """``recommender batch - -o OUT`` on the mini rules, reading JSONL from a pipe we hold, so a
-    signal can land while it runs."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECOMMENDER_BASE_RULES": str(MINI)}
+    signal can land while it runs; ``fake``: a directory whose sitecustomize the process loads."""
+    path = str(ROOT) if fake is None else f"{fake}{os.pathsep}{ROOT}"
+    env = {**os.environ, "PYTHONPATH": path, "RECOMMENDER_BASE_RULES": str(MINI)}
     return subprocess.Popen(
         [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl"]
         + ["-o", str(out), "-q"],
@@ -160,21 +161,7 @@ def test_without_unnamed_files_a_signal_removes_the_named_temporary_file(tmp_pat
     work.mkdir()
     out = work / "out.jsonl"
     out.write_text("previous results\n")
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{fake}{os.pathsep}{ROOT}",
-        "RECOMMENDER_BASE_RULES": str(MINI),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "recommender", "batch", "-", "--input-format", "jsonl"]
-        + ["-o", str(out), "-q"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=work,
-        env=env,
-        text=True,
-    )
+    proc = batch_stdin_to(out, fake, stdout=subprocess.PIPE)
     try:
         assert proc.stdin is not None
         proc.stdin.write('{"os": "linux"}\n' * 5000)  # a chunk is scored and written
