@@ -842,12 +842,31 @@ def atomic_writer(
             if tmp is None:  # unnamed so far: named just before it replaces the target
                 with _signals_held():
                     tmp = _name(fd, directory, prefix, str(path))
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise _not_replaced(exc, tmp, str(path)) from None
         tmp = None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _not_replaced(exc: OSError, tmp: str, path: str) -> UserError:
+    """Why the output could not take the old file's place (an append-only or sticky directory
+    lets a file be made but not renamed over another), with the temporary file removed, or named
+    when even that is refused: the message named the temporary file alone, as the fault's."""
+    try:
+        os.unlink(tmp)
+        left = ""
+    except OSError:
+        left = f"; the directory would not let its temporary file go either: remove {tmp}"
+    return UserError(
+        f"cannot replace it: {exc.strerror} (an append-only or sticky directory?); "
+        f"write the output elsewhere{left}",
+        path,
+    )
 
 
 def _temporary(directory: str, prefix: str, path: str) -> tuple[int, str | None]:

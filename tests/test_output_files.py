@@ -220,3 +220,28 @@ def test_an_extension_another_command_writes_is_named_as_such(tmp_path: Path, co
         "use --format (table, json, markdown) or another extension\n",
     )
     assert not out.exists()
+
+
+def test_an_append_only_directory_is_named_with_the_fix(tmp_path: Path) -> None:
+    """A directory marked append-only (``chattr +a``) lets a file be made but not renamed over
+    another nor removed: the output could not take the old file's place, and the message named
+    the temporary file alone ("/d/.out.json.x.tmp: Operation not permitted"), no fix."""
+    chattr = shutil.which("chattr")
+    if chattr is None or os.geteuid() != 0:
+        pytest.skip("needs chattr and root")
+    out = tmp_path / "out.json"
+    out.write_text("previous\n")
+    if subprocess.run([chattr, "+a", str(tmp_path)], capture_output=True).returncode:
+        pytest.skip("this file system has no append-only flag")
+    try:
+        done = run_cli("recommend", "-a", "hardware=tpu", "-o", str(out), cwd=tmp_path)
+        left = sorted(p.name for p in tmp_path.iterdir() if p.name != "out.json")
+    finally:
+        subprocess.run([chattr, "-a", str(tmp_path)], check=True)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"{out}: cannot replace it: Operation not permitted (an append-only or "
+        "sticky directory?); write the output elsewhere; the directory would not let its "
+        f"temporary file go either: remove {tmp_path / left[0]}\n"
+    )
+    assert out.read_text() == "previous\n"
