@@ -571,6 +571,13 @@ def output_target(
         st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         st = None  # a new file, or a symlink to one
+    except NotADirectoryError:  # "cannot write here: Not a directory" named no fix
+        if path.endswith(("/", os.sep)):
+            problem = f"names a directory (it ends with /); {flag} needs a file name"
+        else:
+            problem = "cannot write here: a part of the path before the file name is a file, "
+            problem += f"not a directory; choose another {flag} file"
+        raise UserError(problem, path) from None
     except OSError as exc:
         raise UserError(f"cannot write here: {exc.strerror}", path) from None
     if st is None:

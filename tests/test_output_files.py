@@ -245,3 +245,25 @@ def test_an_append_only_directory_is_named_with_the_fix(tmp_path: Path) -> None:
         f"temporary file go either: remove {tmp_path / left[0]}\n"
     )
     assert out.read_text() == "previous\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("out.json/", "names a directory (it ends with /); -o needs a file name"),
+        (
+            "out.json/x.json",
+            "cannot write here: a part of the path before the file name is a file, not a "
+            "directory; choose another -o file",
+        ),
+    ],
+)
+def test_a_path_through_an_existing_file_is_named_with_the_fix(
+    tmp_path: Path, name: str, said: str
+) -> None:
+    """``-o out.json/`` where out.json is a file said "cannot write here: Not a directory", where
+    a new ``out.json/`` is named as a directory; the same for a path going on past a file."""
+    (tmp_path / "out.json").write_text("previous\n")
+    done = run_cli("recommend", "-a", "hardware=tpu", "-o", name, cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"{name}: {said}\n")
+    assert (tmp_path / "out.json").read_text() == "previous\n"
