@@ -242,3 +242,22 @@ def test_a_rule_field_of_the_wrong_shape_says_what_it_got(field: str, problem: s
     )
     code, _, err = cli("--rules", "mine", "recommend", "-a", "audience=beginner")
     assert code == 2 and f": {problem}\n" in err, err
+
+
+def test_a_control_character_in_yaml_is_named_by_line_and_column(tmp_path: Path) -> None:
+    """libyaml locates it by a byte offset, and "(byte 31)" named no line; the column counts
+    characters, as every other message's does (a two- and a three-byte one come before it)."""
+    (tmp_path / "p.yaml").write_bytes("name: é€\nanswers:\n  os: li\x02nux\n".encode())
+    done = run_cli("recommend", "--profile", "p.yaml", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "p.yaml:3:9: control characters are not allowed in YAML; remove the character U+0002\n"
+    )
+    # a batch's YAML is read as a stream, whose text is not at hand: the byte, and the character
+    (tmp_path / "b.yaml").write_bytes(b"- name: a\n  answers: {os: li\x02nux}\n")
+    done = run_cli("batch", "b.yaml", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "b.yaml: control characters are not allowed in YAML; remove the character U+0002 "
+        "(byte 28)\n"
+    )

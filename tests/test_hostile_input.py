@@ -937,7 +937,7 @@ def test_a_control_character_in_yaml_is_named_as_one_not_as_bad_utf8(
     assert cli(capsys, "recommend", "--profile", "nul.yaml") == (
         2,
         "",
-        "nul.yaml: control characters are not allowed in YAML; remove the character (byte 7)\n",
+        "nul.yaml:1:8: control characters are not allowed in YAML; remove the character U+0000\n",
     )
     assert cli(capsys, "recommend", "--profile", "ff.yaml") == (
         2,

@@ -340,6 +340,18 @@ def _key_length(text: str, colon: int) -> int:
     return colon - start - (len(text[start:colon]) - len(text[start:colon].lstrip()))
 
 
+def _bad_character(exc: yaml.reader.ReaderError, name: str, text: str | None) -> UserError:
+    """A character YAML does not allow (a control character), by line and column where the text
+    is at hand: libyaml gives only a byte offset, and "(byte 31)" named no line."""
+    code = exc.character if isinstance(exc.character, int) else None
+    what = "the character" if code is None else f"the character U+{code:04X}"
+    if text is None:
+        return UserError(f"{exc.reason} in YAML; remove {what} (byte {exc.position})", name)
+    before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace")
+    line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+    return UserError(f"{exc.reason} in YAML; remove {what}", name, line, col)
+
+
 def _yaml_error(exc: yaml.YAMLError, name: str, text: str | None = None) -> UserError:
     """One located line for a parser or reader error, with the fix where one is known."""
     if isinstance(exc, yaml.reader.ReaderError):
@@ -347,7 +359,7 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str | None = None) -> User
         undecodable = "utf-8" in str(exc.reason).lower() or isinstance(exc.character, bytes)
         if undecodable:
             return UserError(not_utf8(exc.position), name)
-        return UserError(f"{exc.reason} in YAML; remove the character (byte {exc.position})", name)
+        return _bad_character(exc, name, text)
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
