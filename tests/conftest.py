@@ -66,6 +66,15 @@ def on_mini(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECOMMENDER_RULES", "")
 
 
+@pytest.fixture()
+def mini_scratch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The mini base alone, run from a scratch working directory with its own rules cache."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
+    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+
+
 @pytest.fixture(scope="session")
 def shipped() -> recommender.RuleBase:
     return recommender.load_rules(base=SHIPPED)

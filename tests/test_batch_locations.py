@@ -11,19 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender.cli import main
 
-
-@pytest.fixture(autouse=True)
-def mini_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
-    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+pytestmark = pytest.mark.usefixtures("mini_scratch")
 
 
 def errors(capsys: pytest.CaptureFixture[str], path: Path, text: str) -> list[str | None]:

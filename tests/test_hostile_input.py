@@ -26,12 +26,8 @@ from recommender.cli import main
 DEEP_BRACKETS = "[" * 30_000 + "]" * 30_000 + "\n"  # 60 KB: libyaml's composer overflowed the stack
 
 
-@pytest.fixture(autouse=True)
-def mini_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)  # messages name files as given: relative names keep them exact
-    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
-    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+# messages name files as given: run from a scratch directory, relative names keep them exact
+pytestmark = pytest.mark.usefixtures("mini_scratch")
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

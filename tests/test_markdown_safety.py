@@ -11,7 +11,6 @@ import string
 from pathlib import Path
 
 import pytest
-from conftest import MINI
 from hypothesis import example, given
 from hypothesis import strategies as st
 from tooling_support import cli, write
@@ -90,12 +89,7 @@ def no_html(out: str) -> None:
     assert not fenced, "a fence left open"
 
 
-@pytest.fixture(autouse=True)
-def mini_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RECOMMENDER_BASE_RULES", str(MINI))
-    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("RECOMMENDER_RULES", raising=False)
+pytestmark = pytest.mark.usefixtures("mini_scratch")
 
 
 # -- the bug: a profile name that breaks out of its code span --------------------------------
