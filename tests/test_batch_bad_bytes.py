@@ -115,3 +115,22 @@ def test_every_json_error_names_a_fix(text: str) -> None:
         said = json_error(exc)
         assert exc.msg in JSON_PROBLEMS or "comma before" in said or said.endswith(CUT_SHORT), said
         assert ";" in said
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_a_line_separator_in_a_row_never_ends_an_output_line(tmp_path: Path, fmt: str) -> None:
+    """json writes U+2028 and U+2029 raw, and a line splitter (Python's str.splitlines) takes
+    them for a line's end: a JSONL record with one in its name or its error split in two. They
+    are escaped now, as a terminal's controls are, and the JSON means the same."""
+    data = tmp_path / "in.jsonl"
+    rows = [
+        {"name": "a\u2028b\u2029c", "answers": {"os": "linux"}},
+        {"name": "d", "answers": {"os\u2028x": "linux"}},  # an error record quotes the key
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, out, _ = cli("batch", str(data), "-f", fmt)
+    assert code == 1
+    assert "\u2028" not in out and "\u2029" not in out
+    records = [json.loads(line) for line in out.splitlines()] if fmt == "jsonl" else json.loads(out)
+    assert [r["name"] for r in records] == ["a\u2028b\u2029c", "d"]
+    assert '"os\u2028x"' in records[1]["error"]

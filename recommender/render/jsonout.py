@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from recommender.scoring.evidence import Evidence
 
 
-# what json leaves as it is but a terminal acts on: C1 controls, bidirectional overrides
-UNSAFE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+# what json leaves as it is but a terminal acts on: C1 controls, bidirectional overrides; and the
+# line and paragraph separators, which line splitters take for a line's end (Python's
+# str.splitlines, JavaScript before ES2019 inside a string): a raw one split a JSONL record in two
+UNSAFE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def json_text(data: Any) -> str:
@@ -48,9 +50,9 @@ def unsafe(value: Any) -> bool:
 
 
 def safe_json(text: str) -> str:
-    """JSON text with C1 controls and bidirectional overrides escaped too (``json`` escapes C0
-    ones only), so no string in it acts on a terminal; they stand only inside strings, so the
-    JSON means the same."""
+    """JSON text with C1 controls, bidirectional overrides and line separators escaped too
+    (``json`` escapes C0 ones only), so no string in it acts on a terminal or ends a line; they
+    stand only inside strings, so the JSON means the same."""
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
