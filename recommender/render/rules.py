@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from recommender.render.markdown_text import code, fence, text
-from recommender.render.terminal import printable, wrap
+from recommender.render.terminal import printable, wrap, wrap_lines
 from recommender.rulebase.model import Rule, RuleBase
 from recommender.rulebase.text import condition_text, plain, points_text, source_lines
 from recommender.scoring.result import number
@@ -45,13 +45,13 @@ def rules_table(chosen: list[Rule], rules: RuleBase, width: int | None = None) -
     """A line per rule, wrapped at ``width`` as the other reports are (None: not wrapped); a
     rule's condition holds an overlay's text, and at 80 columns a line took up to 180."""
     ids = max((len(r.id) for r in chosen), default=0)  # ids are [a-z0-9_.-]: a cell each
-    lines = []
-    for r in chosen:
-        line = f"{r.id:<{ids}}  {points_text(r)}  when {condition_text(r.raw_when)}  ({r.origin})"
-        lines += wrap(line, width, "", HANG)
+    lines = [
+        f"{r.id:<{ids}}  {points_text(r)}  when {condition_text(r.raw_when)}  ({r.origin})"
+        for r in chosen
+    ]
     disabled = f"; disabled: {', '.join(rules.disabled)}" if rules.disabled else ""
-    lines += wrap(f"{len(chosen)} of {len(rules.rules)} rules{disabled}", width, "", HANG)
-    return printable("\n".join(lines) + "\n")
+    lines.append(f"{len(chosen)} of {len(rules.rules)} rules{disabled}")
+    return printable("\n".join(wrap_lines(lines, width, HANG)) + "\n")
 
 
 def rules_markdown(chosen: list[Rule], rules: RuleBase) -> str:
