@@ -12,6 +12,8 @@ whole; :class:`ItemStream` reads a batch document one top-level item at a time.
 
 from __future__ import annotations
 
+import codecs
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -340,26 +342,35 @@ def _key_length(text: str, colon: int) -> int:
     return colon - start - (len(text[start:colon]) - len(text[start:colon].lstrip()))
 
 
-def _bad_character(exc: yaml.reader.ReaderError, name: str, text: str | None) -> UserError:
-    """A character YAML does not allow (a control character), by line and column where the text
-    is at hand: libyaml gives only a byte offset, and "(byte 31)" named no line."""
+def _bad_character(exc: yaml.reader.ReaderError, name: str, at: Pos | None) -> UserError:
+    """A character YAML does not allow (a control character), by line and column where they are
+    known (``at``): libyaml gives only a byte offset, and "(byte 31)" named no line."""
     code = exc.character if isinstance(exc.character, int) else None
     what = "the character" if code is None else f"the character U+{code:04X}"
-    if text is None:
+    if at is None:
         return UserError(f"{exc.reason} in YAML; remove {what} (byte {exc.position})", name)
-    before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace")
-    line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
-    return UserError(f"{exc.reason} in YAML; remove {what}", name, line, col)
+    return UserError(f"{exc.reason} in YAML; remove {what}", name, *at)
 
 
-def _yaml_error(exc: yaml.YAMLError, name: str, text: str | None = None) -> UserError:
-    """One located line for a parser or reader error, with the fix where one is known."""
+def _text_pos(text: str, offset: int) -> Pos:
+    """The line and column (in characters) of the byte at ``offset`` of ``text`` as UTF-8."""
+    before = text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+def _yaml_error(
+    exc: yaml.YAMLError, name: str, text: str | None = None, window: _Window | None = None
+) -> UserError:
+    """One located line for a parser or reader error, with the fix where one is known; the text
+    is at hand whole (``text``), or as the last pieces of a stream (``window``)."""
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml sets no encoding to tell the two apart (always "?"): its reason says which
         undecodable = "utf-8" in str(exc.reason).lower() or isinstance(exc.character, bytes)
         if undecodable:
             return UserError(not_utf8(exc.position), name)
-        return _bad_character(exc, name, text)
+        if text is not None:
+            return _bad_character(exc, name, _text_pos(text, exc.position))
+        return _bad_character(exc, name, window.pos(exc.position) if window else None)
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -369,6 +380,56 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str | None = None) -> User
             return UserError(f"invalid YAML: {problem}", name, mark.line + 1, mark.column + 1)
         return UserError(f"invalid YAML: {problem}", name)
     return UserError(f"invalid YAML: {' '.join(str(exc).split())}", name)
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))  # the bytes of UTF-8 that do not begin a character
+
+
+def _chars(data: bytes) -> int:
+    """How many characters begin in ``data``, a piece of UTF-8 that may start or end inside one."""
+    return len(data.translate(None, _CONTINUATION))
+
+
+class _Window:
+    """A stream as YAML's parser reads it, keeping the last :data:`KEEP` pieces read and the line
+    and column each starts at: libyaml names a character it refuses by its byte offset alone,
+    and a streamed batch document is not held whole to count its lines in. libyaml decodes what
+    it has read before it reads more, so the character is in the last piece or the one before
+    (where a piece ends inside it); keeping them costs two references, and each read a count of
+    its newlines."""
+
+    KEEP = 2
+
+    def __init__(self, stream: IO[Any]) -> None:
+        self.stream = stream
+        self.pieces: deque[tuple[int, Pos, bytes]] = deque(maxlen=self.KEEP)
+        self.offset, self.line, self.col = 0, 1, 1
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        if isinstance(data, str):  # libyaml reads text as UTF-8, and counts its bytes so
+            data = data.encode("utf-8", "surrogatepass")
+        if not self.offset and data.startswith(codecs.BOM_UTF8):
+            self.col = 0  # the byte-order mark is no character of the first line
+        self.pieces.append((self.offset, (self.line, self.col), data))
+        self.offset += len(data)
+        self.line, self.col = _after(data, self.line, self.col)
+        return data
+
+    def pos(self, offset: int) -> Pos | None:
+        """The line and column of the byte at ``offset``; None when it is no longer held."""
+        for start, (line, col), data in self.pieces:
+            if start <= offset <= start + len(data):
+                return _after(data[: offset - start], line, col)
+        return None
+
+
+def _after(data: bytes, line: int, col: int) -> Pos:
+    """The line and column after ``data`` read from ``line``:``col``."""
+    newlines = data.count(b"\n")
+    if not newlines:
+        return line, col + _chars(data)
+    return line + newlines, _chars(data[data.rfind(b"\n") + 1 :]) + 1
 
 
 def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
@@ -418,7 +479,9 @@ class ItemStream:
 
     def __init__(self, stream: IO[Any] | str, name: str) -> None:
         self.name = name
-        self.loader = _Loader(stream)
+        self.text = stream if isinstance(stream, str) else None
+        self.window = None if isinstance(stream, str) else _Window(stream)
+        self.loader = _Loader(stream if self.window is None else self.window)
         self.composer = _Composer(self.loader, skip=True)
         self.kind, self.value, self.pos = self._start()
 
@@ -504,14 +567,14 @@ class ItemStream:
         return f"{self.name}:{pos[0]}:{pos[1]}: {message}"
 
     def _errors(self) -> _Translated:
-        return _Translated(self.name)
+        return _Translated(self.name, self.text, self.window)
 
 
 class _Translated:
     """Parser and structural errors as one located UserError: the stream cannot go on."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, text: str | None, window: _Window | None) -> None:
+        self.name, self.text, self.window = name, text, window
 
     def __enter__(self) -> None:
         return None
@@ -520,4 +583,4 @@ class _Translated:
         if isinstance(exc, _Located):
             raise UserError(exc.message, self.name, *exc.pos) from None
         if isinstance(exc, yaml.YAMLError):
-            raise _yaml_error(exc, self.name) from None
+            raise _yaml_error(exc, self.name, self.text, self.window) from None
