@@ -404,13 +404,14 @@ class _Window:
         self.stream = stream
         self.pieces: deque[tuple[int, Pos, bytes]] = deque(maxlen=self.KEEP)
         self.offset, self.line, self.col = 0, 1, 1
+        self.head = b""  # the first bytes: a byte-order mark, which libyaml drops, is no character
 
     def read(self, size: int = -1) -> bytes:
         data = self.stream.read(size)
         if isinstance(data, str):  # libyaml reads text as UTF-8, and counts its bytes so
             data = data.encode("utf-8", "surrogatepass")
-        if not self.offset and data.startswith(codecs.BOM_UTF8):
-            self.col = 0  # the byte-order mark is no character of the first line
+        if len(self.head) < len(codecs.BOM_UTF8):
+            self.head = (self.head + data)[: len(codecs.BOM_UTF8)]
         self.pieces.append((self.offset, (self.line, self.col), data))
         self.offset += len(data)
         self.line, self.col = _after(data, self.line, self.col)
@@ -420,7 +421,8 @@ class _Window:
         """The line and column of the byte at ``offset``; None when it is no longer held."""
         for start, (line, col), data in self.pieces:
             if start <= offset <= start + len(data):
-                return _after(data[: offset - start], line, col)
+                line, col = _after(data[: offset - start], line, col)
+                return line, col - (line == 1 and self.head == codecs.BOM_UTF8)
         return None
 
 
