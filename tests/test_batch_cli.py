@@ -161,8 +161,8 @@ BAD_ROWS = [
     (
         "in.csv",
         "name,audience,deployment\nx,,server;moble\n",
-        'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean '
-        '"mobile"?); valid values: edge, mobile, server',
+        'in.csv:2:4: row 1: column 3: unknown option "moble" for question "deployment" (did you '
+        'mean "mobile"?); valid values: edge, mobile, server',
     ),
     (
         "in.csv",

@@ -39,10 +39,10 @@ def test_an_unknown_option_of_60000_characters_keeps_the_fix(tmp_path: Path) -> 
         (2, f"p.yaml:2:7: {CUT}\n"),
         (2, f"--answer: {CUT}\n"),
         (1, f"in.jsonl:1: row 1: {CUT}\n"),  # a line past 16 KiB: no column (readers.JsonSpot)
-        (1, f"in.csv:2: row 1: {CUT}\n"),
+        (1, f"in.csv:2: row 1: column 1: {CUT}\n"),  # past 16 KiB too: the cell, no column
     ]
     records = [json.loads(done.stdout)["error"] for done in runs[2:]]
-    assert records == [f"in.jsonl:1: row 1: {CUT}", f"in.csv:2: row 1: {CUT}"]
+    assert records == [f"in.jsonl:1: row 1: {CUT}", f"in.csv:2: row 1: column 1: {CUT}"]
 
 
 text = st.text(st.sampled_from('ab "…'), max_size=3 * MAX_MESSAGE)
@@ -253,11 +253,10 @@ def test_a_control_character_in_yaml_is_named_by_line_and_column(tmp_path: Path)
     assert done.stderr == (
         "p.yaml:3:9: control characters are not allowed in YAML; remove the character U+0002\n"
     )
-    # a batch's YAML is read as a stream, whose text is not at hand: the byte, and the character
+    # a batch's YAML is read as a stream, whose text is not held: located all the same
     (tmp_path / "b.yaml").write_bytes(b"- name: a\n  answers: {os: li\x02nux}\n")
     done = run_cli("batch", "b.yaml", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "b.yaml: control characters are not allowed in YAML; remove the character U+0002 "
-        "(byte 28)\n"
+        "b.yaml:2:19: control characters are not allowed in YAML; remove the character U+0002\n"
     )

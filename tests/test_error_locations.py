@@ -5,14 +5,18 @@ what Python made of it."""
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
 from conftest import cli
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from recommender.batch import readers
+from recommender.batch.readers import LOCATED_LINE
 from recommender.rulebase import yamlio
 
 CONTROL = "control characters are not allowed in YAML; remove the character U+001F"
@@ -87,3 +91,85 @@ def test_the_window_places_a_byte_as_the_whole_text_does(
         if offsets:
             at = data.draw(st.sampled_from(offsets))
             assert window.pos(at) == yamlio._text_pos(text[bom // 3 :], at - bom)
+
+
+# -- a CSV row's bad answer: its cell, by column, and where the cell begins -----------------------
+
+UNKNOWN_OS = 'unknown option "bsd" for question "os"; valid values: linux, macos, windows, wsl2'
+
+
+def test_a_bad_csv_answer_names_its_cell(here: Path) -> None:
+    (here / "team.csv").write_text(
+        'name,audience,os\na,researcher,linux\n"b, ""the"" lab",researcher,bsd\n'
+        '"c\nd",researcher, bsd\n'
+    )
+    code, out, _ = cli("batch", "team.csv", "-f", "jsonl", "-q")
+    errors = [json.loads(line)["error"] for line in out.splitlines()]
+    assert (code, errors) == (
+        1,
+        [
+            None,
+            f"team.csv:3:29: row 2: column 3: {UNKNOWN_OS}",
+            # a record over two lines: the line the cell is on; the column where it begins (a space)
+            f"team.csv:5:15: row 3: column 3: {UNKNOWN_OS}",
+        ],
+    )
+
+
+def test_a_csv_record_too_long_to_keep_names_its_cell_alone(here: Path) -> None:
+    (here / "team.csv").write_text(f"name,os\n{'n' * LOCATED_LINE},bsd\n")
+    code, out, _ = cli("batch", "team.csv", "-f", "jsonl", "-q")
+    assert (code, json.loads(out)["error"]) == (1, f"team.csv:2: row 1: column 2: {UNKNOWN_OS}")
+
+
+def _quoted(text: str, always: bool) -> str:
+    if always or any(c in text for c in ',"\r\n') or text.startswith(" "):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+CELL = st.text(st.sampled_from('ab ,;"\n\ré'), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(CELL, st.booleans()), min_size=1, max_size=6), st.data())
+def test_cell_at_finds_the_cell_the_csv_module_reads(
+    cells: list[tuple[str, bool]], data: st.DataObject
+) -> None:
+    record = ",".join(_quoted(text, always) for text, always in cells) + "\r\n"
+    read = next(csv.reader(io.StringIO(record, newline=""), strict=True))
+    index = data.draw(st.integers(0, len(cells)))
+    at = readers.cell_at(record, index)
+    if index == len(cells):
+        assert at == -1
+    else:
+        rest = next(csv.reader(io.StringIO(record[at:], newline=""), strict=True))
+        assert rest == read[index:]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.permutations(["name", "audience", "os", "domain"]),
+    CELL.filter(lambda t: "\r" not in t),
+    st.booleans(),
+)
+def test_the_named_cell_holds_the_bad_answer(
+    here: Path, header: list[str], name: str, quote: bool
+) -> None:
+    """Whatever the name cell holds (commas, quotes, newlines), and wherever the columns stand,
+    the message names the column of the bad answer and the line and column where it begins."""
+    values = {"name": _quoted(name, quote), "audience": "researcher", "os": "bsd"}
+    values["domain"] = _quoted("vision", quote)
+    record = ",".join(values[h] for h in header) + "\n"
+    start = sum(len(values[h]) + 1 for h in header[: header.index("os")])
+    line = 2 + record.count("\n", 0, start)
+    col = start - record.rfind("\n", 0, start)
+    (here / "in.csv").write_text(",".join(header) + "\n" + record, newline="")
+    code, out, _ = cli("batch", "in.csv", "-f", "jsonl", "-q")
+    column = header.index("os") + 1
+    assert (code, json.loads(out)["error"]) == (
+        1,
+        f"in.csv:{line}:{col}: row 1: column {column}: {UNKNOWN_OS}",
+    )

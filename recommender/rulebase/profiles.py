@@ -55,20 +55,24 @@ def normalize_answers(
         q = questions.get(qid)
         if q is None:
             message = f'unknown question "{qid}"{did_you_mean(qid, questions)}'
-            raise UserError(message, file, *_at(where, qid))
+            raise _located(message, file, where, qid)
         try:
             chosen = _chosen(q, value)
         except ValueError as exc:
-            raise UserError(str(exc), file, *_at(where, qid)) from None
+            raise _located(str(exc), file, where, qid) from None
         if chosen:
             out[qid] = chosen
     return out
 
 
-def _at(where: Any, qid: str) -> tuple[Any, Any]:
-    """The line and column of an answer, where ``where`` knows them; asked only for a message (a
-    batch's JSONL row finds them by reading its line again)."""
-    return where.at(qid) if hasattr(where, "at") else (None, None)
+def _located(message: str, file: str | None, where: Any, qid: str) -> UserError:
+    """``message`` at the line and column of the answer to ``qid``, where ``where`` knows them;
+    asked only for a message (a batch's JSONL row finds them by reading its line again). A CSV
+    row's answer is named by its cell too ("column 3: ..."), which a spreadsheet shows where a
+    line and column of the file mean nothing."""
+    line, col = where.at(qid) if hasattr(where, "at") else (None, None)
+    cell = where.cell(qid) if hasattr(where, "cell") else None
+    return UserError(f"{cell}: {message}" if cell else message, file, line, col)
 
 
 def _chosen(q: Question, value: Any) -> frozenset[str]:
