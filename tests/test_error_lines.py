@@ -207,19 +207,22 @@ def test_a_timeout_out_of_range_names_the_text_typed_and_the_range(command, type
 
 @pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize(
-    ("name", "text", "where"),
+    ("name", "text", "where", "written"),
     [
-        ("p.json", '{"answers": {"audience": true}}', "p.json:1:26"),
-        ("p.yaml", "answers:\n  audience: on\n", "p.yaml:2:13"),
+        ("p.json", '{"answers": {"audience": true}}', "p.json:1:26", "true"),
+        ("p.yaml", "answers:\n  audience: on\n", "p.yaml:2:13", "on"),
     ],
 )
-def test_an_option_given_as_a_boolean_is_named_as_the_boolean(name: str, text: str, where: str):
-    """A JSON ``true`` was 'unknown option "yes"', a value nobody wrote."""
+def test_an_option_given_as_a_boolean_is_named_as_the_boolean(
+    name: str, text: str, where: str, written: str
+):
+    """A JSON ``true`` was 'unknown option "yes"', a value nobody wrote; YAML's ``on`` is named
+    as written, not as the "true" it reads as."""
     Path(name).write_text(text)
     code, _, err = cli("recommend", "--profile", name)
     assert (code, err) == (
         2,
-        f'{where}: unknown option true (a boolean) for question "audience" (YAML reads an '
+        f'{where}: unknown option {written} (a boolean) for question "audience" (YAML reads an '
         "unquoted yes, no, on, off, true or false as a boolean; quote it if it is an option id); "
         "valid values: beginner, production, researcher\n",
     )

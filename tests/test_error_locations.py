@@ -173,3 +173,61 @@ def test_the_named_cell_holds_the_bad_answer(
         1,
         f"in.csv:{line}:{col}: row 1: column {column}: {UNKNOWN_OS}",
     )
+
+
+# -- a YAML answer YAML guessed the type of: quoted as written -----------------------------------
+
+EXPECTED = 'question "audience": expected one of beginner, researcher, production, got'
+AS_WRITTEN = [
+    ("0x1F", f"{EXPECTED} int 0x1F"),
+    ("1_000", f"{EXPECTED} int 1_000"),
+    ("010", f"{EXPECTED} int 010"),
+    ("1:30", f"{EXPECTED} int 1:30"),
+    (".inf", f"{EXPECTED} float .inf"),
+    ("1.50", f"{EXPECTED} float 1.50"),
+    ("[~]", f"{EXPECTED} null ~"),
+    ("[Null]", f"{EXPECTED} null Null"),
+    (
+        "[0x1F, on]",
+        'question "audience" takes one answer, got a list [0x1F, on]; valid values: '
+        "beginner, researcher, production",
+    ),
+    (
+        "yes",
+        'unknown option yes (a boolean) for question "audience" (YAML reads an unquoted yes, no, '
+        "on, off, true or false as a boolean; quote it if it is an option id); valid values: "
+        "beginner, production, researcher",
+    ),
+    (
+        "On",
+        'unknown option On (a boolean) for question "audience" (YAML reads an unquoted yes, no, '
+        "on, off, true or false as a boolean; quote it if it is an option id); valid values: "
+        "beginner, production, researcher",
+    ),
+]
+
+
+@pytest.mark.parametrize(("written", "message"), AS_WRITTEN)
+def test_a_yaml_answer_is_quoted_as_written(here: Path, written: str, message: str) -> None:
+    """By recommend, and by batch in each shape a YAML document gives a profile in: a list of
+    profiles, a mapping of names, one profile, one flat profile."""
+    (here / "p.yaml").write_text(f"name: p\nanswers:\n  audience: {written}\n")
+    (here / "list.yaml").write_text(f"- name: p\n  audience: {written}\n")
+    (here / "names.yaml").write_text(f"p:\n  audience: {written}\n")
+    (here / "one.yaml").write_text(f"name: p\nanswers:\n  audience: {written}\n")
+    (here / "flat.yaml").write_text(f"name: p\naudience: {written}\n")
+    code, _, err = cli("recommend", "--profile", "p.yaml")
+    assert (code, err) == (2, f"p.yaml:3:13: {message}\n")
+    for name, where in [("list", "2:13"), ("names", "2:13"), ("one", "3:13"), ("flat", "2:11")]:
+        code, out, _ = cli("batch", f"{name}.yaml", "-f", "jsonl", "-q")
+        error = json.loads(out)["error"]
+        assert (code, error) == (1, f"{name}.yaml:{where}: row 1: {message}")
+
+
+def test_a_json_null_in_a_list_is_null_not_nonetype(here: Path) -> None:
+    (here / "p.json").write_text('{"answers": {"team_knows": [null]}}')
+    (here / "in.jsonl").write_text('{"team_knows": [null]}\n')
+    got = 'question "team_knows": expected one of tensorflow, pytorch, jax, none, got null'
+    assert cli("recommend", "--profile", "p.json")[::2] == (2, f"p.json:1:28: {got}\n")
+    code, out, _ = cli("batch", "in.jsonl", "-f", "jsonl", "-q")
+    assert (code, json.loads(out)["error"]) == (1, f"in.jsonl:1:16: row 1: {got}")

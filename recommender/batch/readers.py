@@ -431,14 +431,15 @@ def _profile_row(head: list[Item], source: Source) -> Row:
 
 def _spots(head: list[Item], where: Any) -> Any:
     """What locates the answers of a one-profile document: the answers' own (a YAML mapping, a
-    JSON profile's :class:`JsonSpot`), or in the flat shape each item's position (the mapping
-    :func:`profile_of` builds of the items knows none)."""
+    JSON profile's :class:`JsonSpot`), or in the flat shape each item's position and its text
+    as written (the mapping :func:`profile_of` builds of the items knows neither)."""
     items = {item.key: item for item in head}
     if "answers" in items:
         spot = items["answers"].where
         return spot if spot is not None else where
     spots = Map()
     spots.pos, spots.value_pos = head[0].pos, {key: item.pos for key, item in items.items()}
+    spots.value_text = {key: item.text for key, item in items.items() if item.text is not None}
     return spots
 
 

@@ -58,11 +58,13 @@ SKIP_DEPTH = 4 * MAX_DEPTH
 
 
 class Map(dict[Any, Any]):
-    """A YAML mapping that knows the position of itself, of each key and of each value."""
+    """A YAML mapping that knows the position of itself, of each key and of each value, and the
+    text of each value whose type YAML guessed from it (:func:`written_text`)."""
 
     pos: Pos = (0, 0)
     key_pos: dict[Any, Pos]
     value_pos: dict[Any, Pos]
+    value_text: dict[Any, str]  # set only when a value has one
 
     def at(self, key: Any) -> Pos:
         return getattr(self, "value_pos", {}).get(key, self.pos)
@@ -70,16 +72,27 @@ class Map(dict[Any, Any]):
     def key_at(self, key: Any) -> Pos:
         return getattr(self, "key_pos", {}).get(key, self.pos)
 
+    def written(self, key: Any) -> str | None:
+        """The value at ``key`` as the user wrote it (``0x1F``, ``on``, ``~``) when YAML read
+        it as something else (31, True, None); None when its value shows as written."""
+        return getattr(self, "value_text", {}).get(key)
+
 
 class Seq(list[Any]):
-    """A YAML sequence that knows the position of itself and of each item."""
+    """A YAML sequence that knows the position of itself and of each item, and the text of each
+    item whose type YAML guessed from it."""
 
     pos: Pos = (0, 0)
     item_pos: list[Pos]
+    item_text: dict[int, str]  # set only when an item has one
 
     def at(self, index: int) -> Pos:
         items = getattr(self, "item_pos", [])
         return items[index] if 0 <= index < len(items) else self.pos
+
+    def written(self, index: int) -> str | None:
+        """The item at ``index`` as the user wrote it, as :meth:`Map.written` says."""
+        return getattr(self, "item_text", {}).get(index)
 
 
 class _NoDocument:
@@ -148,6 +161,15 @@ def _as_written(node: yaml.Node, *, key: bool = False) -> bool:
     return node.tag in _WRITTEN
 
 
+def written_text(node: yaml.Node) -> str | None:
+    """A scalar's text when YAML guessed from it a type other than text (``0x1F`` is 31, ``on``
+    True, ``~`` None, ``1.50`` 1.5): a message quotes what the user wrote, not Python's value,
+    which the user never wrote and may not recognise. None for text, a tagged value, and
+    nothing at all (an empty null)."""
+    guessed = isinstance(node, _Guessed) and node.tag != _YAML + "str"
+    return node.value if guessed and node.value else None
+
+
 def _null(node: yaml.Node) -> bool:
     return isinstance(node, _Guessed) and node.tag == _YAML + "null"
 
@@ -157,6 +179,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         data = Map()
         data.pos = _pos(node)
         data.key_pos, data.value_pos = {}, {}
+        texts: dict[Any, str] = {}
         yield data
         for key_node, value_node in node.value:
             # as written: a key is a name or an id, never the boolean YAML 1.1 reads "on" as,
@@ -180,11 +203,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 data[key] = self.construct_object(value_node, deep=True)
             data.key_pos[key] = _pos(key_node)
             data.value_pos[key] = _pos(value_node)
+            text = written_text(value_node)
+            if text is not None:
+                texts[key] = text
+        if texts:
+            data.value_text = texts
 
     def construct_yaml_seq(self, node: yaml.SequenceNode):  # type: ignore[no-untyped-def]
         data = Seq()
         data.pos = _pos(node)
         data.item_pos = [_pos(child) for child in node.value]
+        texts = {i: text for i, child in enumerate(node.value) if (text := written_text(child))}
+        if texts:
+            data.item_text = texts
         yield data
         data.extend(self.construct_object(child, deep=True) for child in node.value)
 
@@ -472,6 +503,7 @@ class Item(Value):
     pos: Pos
     error: str | None = None
     where: Any = None
+    text: str | None = None  # the value as written, where YAML guessed its type (written_text)
 
 
 class ItemStream:
@@ -559,7 +591,8 @@ class ItemStream:
                 node = self.composer.node(is_key)
                 if as_written is not None and as_written(node):
                     return Item(key, node.value, _pos(node))
-                return Item(key, self.loader.construct_document(node), _pos(node))
+                value = self.loader.construct_document(node)
+                return Item(key, value, _pos(node), text=written_text(node))
             except _Unreadable:
                 raise
             except _Located as exc:
