@@ -144,7 +144,7 @@ def test_cell_at_finds_the_cell_the_csv_module_reads(
         assert at == -1
     else:
         rest = next(csv.reader(io.StringIO(record[at:], newline=""), strict=True))
-        assert rest == read[index:]
+        assert rest == read[index:] or rest == [] and read[index:] == [""]  # a blank line: []
 
 
 @settings(
