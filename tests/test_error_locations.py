@@ -216,9 +216,11 @@ def test_a_yaml_answer_is_quoted_as_written(here: Path, written: str, message: s
     (here / "names.yaml").write_text(f"p:\n  audience: {written}\n")
     (here / "one.yaml").write_text(f"name: p\nanswers:\n  audience: {written}\n")
     (here / "flat.yaml").write_text(f"name: p\naudience: {written}\n")
+    item = written.startswith("[") and "takes one" not in message  # at the item, in its list
     code, _, err = cli("recommend", "--profile", "p.yaml")
-    assert (code, err) == (2, f"p.yaml:3:13: {message}\n")
-    for name, where in [("list", "2:13"), ("names", "2:13"), ("one", "3:13"), ("flat", "2:11")]:
+    assert (code, err) == (2, f"p.yaml:3:{13 + item}: {message}\n")
+    for name, line, col in [("list", 2, 13), ("names", 2, 13), ("one", 3, 13), ("flat", 2, 11)]:
+        where = f"{line}:{col + item}"
         code, out, _ = cli("batch", f"{name}.yaml", "-f", "jsonl", "-q")
         error = json.loads(out)["error"]
         assert (code, error) == (1, f"{name}.yaml:{where}: row 1: {message}")
@@ -228,6 +230,19 @@ def test_a_json_null_in_a_list_is_null_not_nonetype(here: Path) -> None:
     (here / "p.json").write_text('{"answers": {"team_knows": [null]}}')
     (here / "in.jsonl").write_text('{"team_knows": [null]}\n')
     got = 'question "team_knows": expected one of tensorflow, pytorch, jax, none, got null'
-    assert cli("recommend", "--profile", "p.json")[::2] == (2, f"p.json:1:28: {got}\n")
-    code, out, _ = cli("batch", "in.jsonl", "-f", "jsonl", "-q")
+    assert cli("recommend", "--profile", "p.json")[::2] == (2, f"p.json:1:29: {got}\n")
+    code, out, _ = cli("batch", "in.jsonl", "-f", "jsonl", "-q")  # at the list: JsonSpot
     assert (code, json.loads(out)["error"]) == (1, f"in.jsonl:1:16: row 1: {got}")
+
+
+def test_a_bad_item_of_a_list_answer_is_named_at_the_item(here: Path) -> None:
+    """A block list begins lines above its bad item, and the message named the list's line."""
+    answers = "  team_knows:\n    - pytorch\n    - 0x1F\n"
+    (here / "p.yaml").write_text(f"name: p\nanswers:\n{answers}")
+    (here / "team.yaml").write_text(f"- name: p\n{answers}")
+    (here / "p.json").write_text('{"answers": {"team_knows": ["jax", null]}}')
+    got = 'question "team_knows": expected one of tensorflow, pytorch, jax, none, got'
+    assert cli("recommend", "--profile", "p.yaml")[::2] == (2, f"p.yaml:5:7: {got} int 0x1F\n")
+    assert cli("recommend", "--profile", "p.json")[::2] == (2, f"p.json:1:36: {got} null\n")
+    code, out, _ = cli("batch", "team.yaml", "-f", "jsonl", "-q")
+    assert (code, json.loads(out)["error"]) == (1, f"team.yaml:4:7: row 1: {got} int 0x1F")

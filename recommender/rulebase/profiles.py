@@ -58,6 +58,9 @@ def normalize_answers(
             raise _located(message, file, where, qid)
         try:
             chosen = _chosen(q, value, _texts(value, where, qid))
+        except _BadItem as exc:  # at the item, where the list knows it (a YAML list does)
+            spot = value if hasattr(value, "at") else where
+            raise _located(str(exc), file, spot, exc.index if spot is value else qid) from None
         except ValueError as exc:
             raise _located(str(exc), file, where, qid) from None
         if chosen:
@@ -65,13 +68,13 @@ def normalize_answers(
     return out
 
 
-def _located(message: str, file: str | None, where: Any, qid: str) -> UserError:
-    """``message`` at the line and column of the answer to ``qid``, where ``where`` knows them;
-    asked only for a message (a batch's JSONL row finds them by reading its line again). A CSV
-    row's answer is named by its cell too ("column 3: ..."), which a spreadsheet shows where a
-    line and column of the file mean nothing."""
-    line, col = where.at(qid) if hasattr(where, "at") else (None, None)
-    cell = where.cell(qid) if hasattr(where, "cell") else None
+def _located(message: str, file: str | None, where: Any, key: Any) -> UserError:
+    """``message`` at the line and column of the answer (or list item) at ``key``, where
+    ``where`` knows them; asked only for a message (a batch's JSONL row finds them by reading
+    its line again). A CSV row's answer is named by its cell too ("column 3: ..."), which a
+    spreadsheet shows where a line and column of the file mean nothing."""
+    line, col = where.at(key) if hasattr(where, "at") else (None, None)
+    cell = where.cell(key) if hasattr(where, "cell") else None
     return UserError(f"{cell}: {message}" if cell else message, file, line, col)
 
 
@@ -98,9 +101,28 @@ def _chosen(q: Question, value: Any, texts: list[str | None]) -> frozenset[str]:
         )
     if isinstance(value, str):  # split at "," or ";": each item is text, and shows as written
         texts = []
-    chosen = frozenset(_option_id(q, item, _nth(texts, n)) for n, item in enumerate(items))
+    chosen = frozenset(_item_id(q, value, item, n, _nth(texts, n)) for n, item in enumerate(items))
     _alone(q, chosen)
     return chosen
+
+
+class _BadItem(ValueError):
+    """An item of a list answer that names no option, and which one: the message is located at
+    the item (a YAML list knows where each stands), not at the list, which a block list
+    begins lines above it."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+def _item_id(q: Question, value: Any, item: Any, n: int, text: str | None) -> str:
+    try:
+        return _option_id(q, item, text)
+    except ValueError as exc:
+        if isinstance(value, list):
+            raise _BadItem(str(exc), n) from None
+        raise
 
 
 def _nth(texts: list[str | None], n: int) -> str | None:
