@@ -79,18 +79,26 @@ def test_the_window_places_a_byte_as_the_whole_text_does(
     marked: bool, lines: list[str], sizes: list[int], data: st.DataObject
 ) -> None:
     """Read in pieces of any size (a character cut between two), the last two pieces name the
-    line and column the whole text does (a byte-order mark that begins it is none of its
-    characters, as libyaml drops it)."""
+    line and column the whole text does, and the character at that line and column (a
+    byte-order mark that begins it is none of its characters, as libyaml drops it); a parser
+    names a character it has read whole."""
     text = "\ufeff" * marked + "\n".join(lines)
     bom = 3 if text.startswith("\ufeff") else 0
     raw = text.encode("utf-8")
     window = yamlio._Window(_Pieces(raw, sizes))
     while window.read(9):
         held = window.pieces[0][0]
-        offsets = [o for o in range(max(held, bom), window.offset) if raw[o] & 0xC0 != 0x80]
+        offsets = [
+            o
+            for o in range(max(held, bom), window.offset)
+            if raw[o] & 0xC0 != 0x80 and o + len(raw[o:].decode()[:1].encode()) <= window.offset
+        ]
         if offsets:
             at = data.draw(st.sampled_from(offsets))
-            assert window.pos(at) == yamlio._text_pos(text[bom // 3 :], at - bom)
+            pos = window.pos(at)
+            assert pos == yamlio._text_pos(text[bom // 3 :], at - bom)
+            # and back: the character a parser error's mark names there
+            assert pos is not None and window.char(*pos) == raw[at:].decode()[:1]
 
 
 # -- a CSV row's bad answer: its cell, by column, and where the cell begins -----------------------
@@ -246,3 +254,19 @@ def test_a_bad_item_of_a_list_answer_is_named_at_the_item(here: Path) -> None:
     assert cli("recommend", "--profile", "p.json")[::2] == (2, f"p.json:1:36: {got} null\n")
     code, out, _ = cli("batch", "team.yaml", "-f", "jsonl", "-q")
     assert (code, json.loads(out)["error"]) == (1, f"team.yaml:4:7: row 1: {got} int 0x1F")
+
+
+def test_a_character_that_cannot_start_a_token_is_named_in_a_batch_too(here: Path) -> None:
+    """A streamed document's text is not at hand, and batch said "found character that cannot
+    start any token" with a guess at the fix, where recommend names it and its fix."""
+    (here / "team.yaml").write_text("\ufeff- name: é\n  os: @linux\n", encoding="utf-8")
+    (here / "one.yaml").write_text("name: ééé\nanswers:\n  os: `linux\n", encoding="utf-8")
+    found = (
+        "invalid YAML: while scanning for the next token found '{}', which cannot start any token"
+    )
+    assert cli("batch", "team.yaml")[::2] == (
+        2,
+        f"team.yaml:2:7: {found.format('@')}; quote the value\n",
+    )
+    said = (2, f"one.yaml:3:7: {found.format('`')}; quote the value\n")
+    assert cli("batch", "one.yaml")[::2] == cli("recommend", "--profile", "one.yaml")[::2] == said

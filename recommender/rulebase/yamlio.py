@@ -354,9 +354,11 @@ _FIXES = {
 _TOKEN = "found character that cannot start any token"
 
 
-def _fix(problem: str, text: str | None, index: int) -> str:
-    """``problem`` with its fix: the character itself when the text is at hand (a tab)."""
-    found = text[index : index + 1] if text is not None and 0 <= index < len(text) else ""
+def _fix(problem: str, text: str | None, index: int, found: str = "") -> str:
+    """``problem`` with its fix: the character itself (a tab) when the text is at hand, or
+    ``found`` (a streamed document's, from its :class:`_Window`)."""
+    if text is not None and 0 <= index < len(text):
+        found = text[index : index + 1]
     if problem.endswith(_TOKEN) and found:
         what = "a tab" if found == "\t" else repr(found)
         cure = "indent with spaces, not tabs" if found == "\t" else "quote the value"
@@ -407,7 +409,8 @@ def _yaml_error(
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         problem = " ".join(problem.split())
         if mark is not None:
-            problem = _fix(problem, text, mark.index)
+            found = window.char(mark.line + 1, mark.column + 1) if window else ""
+            problem = _fix(problem, text, mark.index, found)
             return UserError(f"invalid YAML: {problem}", name, mark.line + 1, mark.column + 1)
         return UserError(f"invalid YAML: {problem}", name)
     return UserError(f"invalid YAML: {' '.join(str(exc).split())}", name)
@@ -443,7 +446,8 @@ class _Window:
             data = data.encode("utf-8", "surrogatepass")
         if len(self.head) < len(codecs.BOM_UTF8):
             self.head = (self.head + data)[: len(codecs.BOM_UTF8)]
-        self.pieces.append((self.offset, (self.line, self.col), data))
+        if data:  # the empty read at the end would push a piece out
+            self.pieces.append((self.offset, (self.line, self.col), data))
         self.offset += len(data)
         self.line, self.col = _after(data, self.line, self.col)
         return data
@@ -455,6 +459,29 @@ class _Window:
                 line, col = _after(data[: offset - start], line, col)
                 return line, col - (line == 1 and self.head == codecs.BOM_UTF8)
         return None
+
+
+    def char(self, line: int, col: int) -> str:
+        """The character at ``line``:``col`` (as libyaml counts them, past a byte-order mark);
+        "" when it is no longer held."""
+        if not self.pieces:
+            return ""
+        _, (first, start), _ = self.pieces[0]
+        col += line == 1 and self.head == codecs.BOM_UTF8
+        if (line, col) < (first, start):
+            return ""
+        # a piece may begin inside a character, counted with the piece before
+        held = b"".join(data for *_, data in self.pieces).lstrip(_CONTINUATION)
+        text = held.decode("utf-8", "replace")
+        at = col - start
+        if line > first:
+            newline = -1
+            for _ in range(line - first):
+                newline = text.find("\n", newline + 1)
+                if newline < 0:
+                    return ""
+            at = newline + col
+        return text[at] if 0 <= at < len(text) else ""
 
 
 def _after(data: bytes, line: int, col: int) -> Pos:
