@@ -460,7 +460,6 @@ class _Window:
                 return line, col - (line == 1 and self.head == codecs.BOM_UTF8)
         return None
 
-
     def char(self, line: int, col: int) -> str:
         """The character at ``line``:``col`` (as libyaml counts them, past a byte-order mark);
         "" when it is no longer held."""
