@@ -61,7 +61,8 @@ def test_a_csv_row_with_a_nul_byte_is_one_error_record(tmp_path: Path) -> None:
         ("last", False),
     ]
     assert rows[1]["error"].startswith(
-        f'{data}:3: row 2: unknown option "t\\x00pu" for question "hardware" (did you mean "tpu"?)'
+        f'{data}:3:5: row 2: column 2: unknown option "t\\x00pu" for question "hardware" (did you '
+        'mean "tpu"?)'
     )
 
 

@@ -126,7 +126,7 @@ BAD_ROWS = [
     (
         "in.yaml",
         "- audience: beginner\n  deployment: [server, moble]\n",
-        'in.yaml:2:15: row 1: unknown option "moble" for question "deployment" (did you mean '
+        'in.yaml:2:24: row 1: unknown option "moble" for question "deployment" (did you mean '
         '"mobile"?); valid values: edge, mobile, server',
     ),
     (
@@ -161,8 +161,8 @@ BAD_ROWS = [
     (
         "in.csv",
         "name,audience,deployment\nx,,server;moble\n",
-        'in.csv:2: row 1: unknown option "moble" for question "deployment" (did you mean '
-        '"mobile"?); valid values: edge, mobile, server',
+        'in.csv:2:4: row 1: column 3: unknown option "moble" for question "deployment" (did you '
+        'mean "mobile"?); valid values: edge, mobile, server',
     ),
     (
         "in.csv",

@@ -39,10 +39,10 @@ def test_an_unknown_option_of_60000_characters_keeps_the_fix(tmp_path: Path) -> 
         (2, f"p.yaml:2:7: {CUT}\n"),
         (2, f"--answer: {CUT}\n"),
         (1, f"in.jsonl:1: row 1: {CUT}\n"),  # a line past 16 KiB: no column (readers.JsonSpot)
-        (1, f"in.csv:2: row 1: {CUT}\n"),
+        (1, f"in.csv:2: row 1: column 1: {CUT}\n"),  # past 16 KiB too: the cell, no column
     ]
     records = [json.loads(done.stdout)["error"] for done in runs[2:]]
-    assert records == [f"in.jsonl:1: row 1: {CUT}", f"in.csv:2: row 1: {CUT}"]
+    assert records == [f"in.jsonl:1: row 1: {CUT}", f"in.csv:2: row 1: column 1: {CUT}"]
 
 
 text = st.text(st.sampled_from('ab "…'), max_size=3 * MAX_MESSAGE)
@@ -207,19 +207,22 @@ def test_a_timeout_out_of_range_names_the_text_typed_and_the_range(command, type
 
 @pytest.mark.usefixtures("shipped_only")
 @pytest.mark.parametrize(
-    ("name", "text", "where"),
+    ("name", "text", "where", "written"),
     [
-        ("p.json", '{"answers": {"audience": true}}', "p.json:1:26"),
-        ("p.yaml", "answers:\n  audience: on\n", "p.yaml:2:13"),
+        ("p.json", '{"answers": {"audience": true}}', "p.json:1:26", "true"),
+        ("p.yaml", "answers:\n  audience: on\n", "p.yaml:2:13", "on"),
     ],
 )
-def test_an_option_given_as_a_boolean_is_named_as_the_boolean(name: str, text: str, where: str):
-    """A JSON ``true`` was 'unknown option "yes"', a value nobody wrote."""
+def test_an_option_given_as_a_boolean_is_named_as_the_boolean(
+    name: str, text: str, where: str, written: str
+):
+    """A JSON ``true`` was 'unknown option "yes"', a value nobody wrote; YAML's ``on`` is named
+    as written, not as the "true" it reads as."""
     Path(name).write_text(text)
     code, _, err = cli("recommend", "--profile", name)
     assert (code, err) == (
         2,
-        f'{where}: unknown option true (a boolean) for question "audience" (YAML reads an '
+        f'{where}: unknown option {written} (a boolean) for question "audience" (YAML reads an '
         "unquoted yes, no, on, off, true or false as a boolean; quote it if it is an option id); "
         "valid values: beginner, production, researcher\n",
     )
@@ -253,11 +256,10 @@ def test_a_control_character_in_yaml_is_named_by_line_and_column(tmp_path: Path)
     assert done.stderr == (
         "p.yaml:3:9: control characters are not allowed in YAML; remove the character U+0002\n"
     )
-    # a batch's YAML is read as a stream, whose text is not at hand: the byte, and the character
+    # a batch's YAML is read as a stream, whose text is not held: located all the same
     (tmp_path / "b.yaml").write_bytes(b"- name: a\n  answers: {os: li\x02nux}\n")
     done = run_cli("batch", "b.yaml", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "b.yaml: control characters are not allowed in YAML; remove the character U+0002 "
-        "(byte 28)\n"
+        "b.yaml:2:19: control characters are not allowed in YAML; remove the character U+0002\n"
     )

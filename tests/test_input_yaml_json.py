@@ -236,7 +236,7 @@ PROFILE_ERRORS = [  # (file, text, the one line on stderr)
     (
         "on.yaml",
         "answers:\n  os: on\n",
-        'on.yaml:2:7: unknown option true (a boolean) for question "os" (YAML reads an unquoted '
+        'on.yaml:2:7: unknown option on (a boolean) for question "os" (YAML reads an unquoted '
         "yes, no, on, off, true or false as a boolean; quote it if it is an option id); valid "
         "values: linux, macos, windows, wsl2",
     ),

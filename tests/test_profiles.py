@@ -17,7 +17,7 @@ CASES = [
     (
         "unknown-option.yaml",
         "answers:\n  deployment: [server, moble]\n",
-        'unknown-option.yaml:2:15: unknown option "moble" for question "deployment" (did you mean '
+        'unknown-option.yaml:2:24: unknown option "moble" for question "deployment" (did you mean '
         '"mobile"?); valid values: edge, mobile, server',
     ),
     (

@@ -474,3 +474,50 @@ def test_the_why_not_says_only_by_the_lean_exactly_when_the_scores_without_it_sa
         assert said["lean"] is None or case(names[name]) == case(w.framework)
     for name in _names(said["unlike"]):
         assert said["lean"] is not None and case(names[name]) != case(w.framework)
+
+
+# -- a character drawn as one (a grapheme cluster) is never split ----------------------------
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man, ZWJ, woman, ZWJ, girl
+FR, DE = "\U0001f1eb\U0001f1f7", "\U0001f1e9\U0001f1ea"  # two regional indicators each
+HEART = "\u2764\ufe0f"  # with variation selector 16
+THUMB = "\U0001f44d\U0001f3fd"  # with a skin tone
+CLUSTERS = [FAMILY, FR, DE, HEART, THUMB, "e\u0301", "\u0915\u093f"]  # a base and its mark too
+
+
+def test_a_cut_keeps_a_joined_emoji_a_flag_and_a_variation_selector_whole() -> None:
+    """A cut fell after a zero-width joiner (a man and a dangling joiner), between a flag's two
+    letters, and between a heart and the selector that makes it an emoji."""
+    assert cut(f"ab {FAMILY} cd", 10) == "ab…"
+    assert cut(FR * 3, 4) == f"{FR}…"
+    assert cut(HEART * 3, 4) == f"{HEART}…"
+    assert fit(THUMB * 2, 5) == f"{THUMB}…"
+
+
+def test_a_line_break_falls_between_joined_emoji() -> None:
+    assert wrap(FAMILY * 3, 20) == [FAMILY * 2, FAMILY]
+
+
+def _whole(line: str) -> bool:
+    """Whether ``line`` is whole clusters, letters and spaces (and an ellipsis)."""
+    rest = line.replace("…", "").replace(" ", "")
+    atoms = sorted([*CLUSTERS, *"ab中"], key=len, reverse=True)
+    while rest:
+        atom = next((a for a in atoms if rest.startswith(a)), None)
+        if atom is None:
+            return False
+        rest = rest[len(atom) :]
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*CLUSTERS, *"ab 中"]), max_size=40).map("".join),
+    st.integers(2, 60),
+)
+def test_wrap_cut_and_fit_never_split_a_cluster(text: str, width: int) -> None:
+    lines = wrap(text, max(width, 20), "", "  ")
+    assert all(_whole(line) for line in lines), lines
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # none lost
+    assert _whole(cut(text, width)), cut(text, width)
+    assert _whole(fit(text, width)), fit(text, width)

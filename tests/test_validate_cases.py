@@ -70,7 +70,7 @@ CASES = [
         "unknown-option",
         case(answers="{deployment: [server, mobil]}"),
         [
-            'overlay/tests/cases.yaml:3:27: [error] case "c": unknown option "mobil" for question '
+            'overlay/tests/cases.yaml:3:36: [error] case "c": unknown option "mobil" for question '
             '"deployment" (did you mean "mobile"?); valid values: edge, mobile, server'
         ],
     ),

@@ -431,14 +431,15 @@ def _profile_row(head: list[Item], source: Source) -> Row:
 
 def _spots(head: list[Item], where: Any) -> Any:
     """What locates the answers of a one-profile document: the answers' own (a YAML mapping, a
-    JSON profile's :class:`JsonSpot`), or in the flat shape each item's position (the mapping
-    :func:`profile_of` builds of the items knows none)."""
+    JSON profile's :class:`JsonSpot`), or in the flat shape each item's position and its text
+    as written (the mapping :func:`profile_of` builds of the items knows neither)."""
     items = {item.key: item for item in head}
     if "answers" in items:
         spot = items["answers"].where
         return spot if spot is not None else where
     spots = Map()
     spots.pos, spots.value_pos = head[0].pos, {key: item.pos for key, item in items.items()}
+    spots.value_text = {key: item.text for key, item in items.items() if item.text is not None}
     return spots
 
 
@@ -751,6 +752,7 @@ def csv_rows(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
     reader = csv.reader(feed, strict=True)
     header = _check_header(_header(reader, source.name), questions, source.name, bad)
     feed.record_ended()
+    columns = {q: i for i, q in enumerate(header)}  # one for every row's CsvSpot
     n, last = 0, feed.line
     while True:
         over = False
@@ -763,7 +765,7 @@ def csv_rows(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
             cells, problem, over = None, _csv_problem(exc), _over_limit(exc)
             if over:
                 feed.skip_record()  # else the csv module goes on inside the quoted field
-        feed.record_ended()
+        record = feed.record_ended()
         first, last = last + 1, feed.line
         noted = _passed(bad, last)  # popped in any case: the record's lines are behind us
         problem = problem if over else noted or problem
@@ -780,7 +782,50 @@ def csv_rows(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         row = dict(zip(header, cells, strict=True))
         name = row.pop("name", "").strip() or None
         answers = {q: _cell(v) for q, v in row.items() if v.strip()}
-        yield Row(n, name, answers, line=first)
+        yield Row(n, name, answers, where=CsvSpot(record, columns, first), line=first)
+
+
+@frozen
+class CsvSpot(Value):
+    """Where each answer of a CSV row stands, for a bad answer's message: its cell, by column
+    (``cell(question)``: "column 3", counted from 1 as a spreadsheet counts), and the line and
+    character column where that cell begins (``at(question)``, as a YAML mapping knows them),
+    found in the record's ``text`` only when a message asks; the line alone when the text is
+    not kept (a record over :data:`LOCATED_LINE`)."""
+
+    text: str | None
+    columns: Mapping[str, int]
+    line: int
+
+    def at(self, key: str) -> tuple[int, int | None]:
+        index, text = self.columns.get(key), self.text
+        at = -1 if index is None or text is None else cell_at(text, index)
+        if text is None or at < 0:
+            return self.line, None
+        newlines = text.count("\n", 0, at)
+        return self.line + newlines, at - text.rfind("\n", 0, at)
+
+    def cell(self, key: str) -> str | None:
+        index = self.columns.get(key)
+        return None if index is None else f"column {index + 1}"
+
+
+# A CSV cell as the csv module reads it (a comma between cells, "" for a " in a quoted one): one
+# opened by " runs to its closing "; any other to the next comma or the end of the record.
+_CSV_CELL = re.compile(r'"(?:[^"]|"")*"|[^,\r\n]*')
+
+
+def cell_at(record: str, index: int) -> int:
+    """Where in ``record`` (a whole CSV record that read without error) the cell at ``index``
+    (from 0) begins, or -1 when the record has no such cell."""
+    at = 0
+    for _ in range(index):
+        found = _CSV_CELL.match(record, at)
+        at = found.end() if found else at
+        if not record.startswith(",", at):
+            return -1
+        at += 1
+    return at
 
 
 class _Lines:
@@ -797,6 +842,8 @@ class _Lines:
     def __init__(self, source: Source, bad: deque[tuple[int, str]]) -> None:
         self.line, self.quotes = 0, 0
         self.unread = 0  # the last line that stands as a placeholder
+        self.record: list[str] | None = []  # the lines of the record being read, while short
+        self.held = 0  # their characters
         self.text = self._text(source, bad)
 
     def __iter__(self) -> Iterator[str]:
@@ -807,7 +854,7 @@ class _Lines:
             self.line = n
             if isinstance(line, int):
                 bad.append((n, _too_long(line)))
-                self.unread = n
+                self.unread, self.record = n, None
                 yield "-\n"
                 continue
             try:
@@ -816,10 +863,24 @@ class _Lines:
                 bad.append((n, not_utf8(exc.start)))
                 text = line.decode("utf-8", "replace")
             self.quotes += text.count('"')
+            self._hold(text)
             yield text
 
-    def record_ended(self) -> None:
+    def _hold(self, text: str) -> None:
+        """``text`` kept as a line of the record being read, while the record is short."""
+        self.held += len(text)
+        if self.record is not None and self.held <= LOCATED_LINE:
+            self.record.append(text)
+        else:
+            self.record = None
+
+    def record_ended(self) -> str | None:
+        """The text of the record just read, for :class:`CsvSpot`, or None when it is over
+        :data:`LOCATED_LINE` characters (a row keeps it until it is scored, as a JSONL row keeps
+        its line); forgotten here."""
         self.quotes = 0
+        record, self.record, self.held = self.record, [], 0
+        return None if record is None else record[0] if len(record) == 1 else "".join(record)
 
     def skip_record(self) -> None:
         """Read to the end of the record: RFC 4180's newline after an even count of ``"``

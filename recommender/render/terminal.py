@@ -102,14 +102,57 @@ def cells(text: str) -> int:
 
 
 def _unit_cells(unit: str) -> int:
-    """The cells of one of :data:`_UNIT`: an escape is ASCII; a control character not yet
-    escaped, its escape; an isolating mark, one (it is kept: text is escaped before it is laid
-    out, and :func:`printable` escapes the others)."""
-    if len(unit) > 1:
-        return len(unit)
-    if unit in (FSI, PDI):
+    """The cells of one of :func:`_units`: an escape is ASCII, one cell a character; a cluster,
+    what its characters take."""
+    return _char_cells(unit) if len(unit) == 1 else sum(map(_char_cells, unit))
+
+
+def _char_cells(c: str) -> int:
+    """The cells of one character: a control character not yet escaped, its escape's; an
+    isolating mark, one (it is kept: text is escaped before it is laid out, and
+    :func:`printable` escapes the others)."""
+    if c in (FSI, PDI):
         return 1
-    return len(_visible_char(unit)) if CONTROLS.match(unit) else _cell(unit)
+    return len(_visible_char(c)) if CONTROLS.match(c) else _cell(c)
+
+
+ZWJ = "\u200d"
+# What a terminal draws as part of the character before it, besides a mark (Mn, Mc, Me: a
+# combining accent, a vowel sign, a variation selector, the keycap): a zero-width joiner, an
+# emoji modifier (a skin tone), a tag (a subdivision flag).
+_EXTENDERS = re.compile("[\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+_MARKS = frozenset(("Mn", "Mc", "Me"))
+_REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]")  # two of them make a flag
+
+
+def _units(text: str) -> list[str]:
+    """``text`` in the pieces a cut or a line break never splits: each of :data:`_UNIT`, with
+    what a terminal draws as one character (a grapheme cluster) kept whole: a base and its
+    marks, variation selectors and modifiers, characters joined by a zero-width joiner
+    (👨‍👩‍👧, broken after a joiner, showed a man and a dangling joiner), and a pair of regional
+    indicators (a flag, broken, showed two boxed letters). Unicode's rules (UAX #29) but
+    Hangul's jamo and prepended marks, with no dependency for them."""
+    pieces = _UNIT.findall(text)
+    if text.isascii():
+        return pieces
+    units: list[str] = []
+    for piece in pieces:
+        if units and _joins(units[-1], piece):
+            units[-1] += piece
+        else:
+            units.append(piece)
+    return units
+
+
+def _joins(before: str, piece: str) -> bool:
+    """Whether ``piece`` is drawn as part of the cluster ``before``."""
+    if len(piece) > 1 or piece.isascii():  # an escape, or ASCII, begins its own
+        return False
+    if before.endswith(ZWJ) or _EXTENDERS.match(piece):
+        return True
+    if unicodedata.category(piece) in _MARKS:
+        return True
+    return bool(_REGIONAL.match(piece) and _REGIONAL.fullmatch(before))
 
 
 def _cell(c: str) -> int:
@@ -120,11 +163,11 @@ def _cell(c: str) -> int:
 
 def cut_cells(text: str, width: int) -> str:
     """``text`` in at most ``width`` cells, an ellipsis marking a cut, which falls between two
-    of :data:`_UNIT` (never inside an escape)."""
+    of :func:`_units` (never inside an escape or a character drawn as one)."""
     if cells(text) <= width:
         return text
     out, used = [], 0
-    for unit in _UNIT.findall(text):
+    for unit in _units(text):
         used += _unit_cells(unit)
         if used > width - 1:
             break
@@ -135,9 +178,9 @@ def cut_cells(text: str, width: int) -> str:
 def wrap_cells(text: str, width: int, first: int = 0, hang: str = "") -> list[str]:
     """``text`` in lines of at most ``width`` cells: the first starts at column ``first`` (what
     precedes it is not in it), the others after ``hang``. A word wider than a line, or one of
-    wide characters (CJK text has no spaces to break at), is broken between characters, or
-    between escapes (:data:`_UNIT`). textwrap counts characters, so a line of Chinese ran to
-    twice the width, and breaks a long word anywhere, an escape too."""
+    wide characters (CJK text has no spaces to break at), is broken between characters drawn
+    as one, or between escapes (:func:`_units`). textwrap counts characters, so a line of
+    Chinese ran to twice the width, and breaks a long word anywhere, an escape too."""
     lines: list[str] = []
     line, col = "", first
     for at, m in enumerate(_WORD.finditer(text)):
@@ -154,7 +197,7 @@ def wrap_cells(text: str, width: int, first: int = 0, hang: str = "") -> list[st
             continue
         if space and col + len(space) + 2 <= width:
             line, col = line + space, col + len(space)
-        for c in _UNIT.findall(word):
+        for c in _units(word):
             w = _unit_cells(c)
             if col + w > width and line.strip():
                 lines.append(line)
@@ -205,8 +248,9 @@ def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list
         hang = " " * (width - ROOM)
     if cells(indent) > width - ROOM and text.strip():  # a label as wide as the line: text below
         return [cut(indent.rstrip(), width), *wrap(text, width, hang, hang)]
-    # wide or invisible characters, or escapes: textwrap would count them as one, or break one
-    if "\\" in text or any(cells(t) != len(t) for t in (text, indent, hang)):
+    # wide or invisible characters, characters drawn as one, or escapes: textwrap would count
+    # them as one, or break one
+    if "\\" in text or not all(map(_one_cell_each, (text, indent, hang))):
         lines = wrap_cells(text, width, cells(indent), hang)
         return _paired([indent + lines[0], *lines[1:]] if text.strip() else []) or [indent]
     import textwrap  # only when wrapping: not on the path of --format json
@@ -215,6 +259,15 @@ def wrap(text: str, width: int | None, indent: str = "", hang: str = "") -> list
         text, width, initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False
     )
     return _paired(lines) or [indent]
+
+
+def _one_cell_each(text: str) -> bool:
+    """Whether each character of ``text`` takes one cell and is drawn alone, as textwrap takes
+    it: a count of cells equal to its length was not enough (a wide emoji and a letter with a
+    combining mark are 3 cells of 3 characters, and textwrap broke the mark off)."""
+    if text.isascii():
+        return True
+    return all(_char_cells(c) == 1 for c in text) and len(_units(text)) == len(text)
 
 
 def wrap_lines(lines: list[str], width: int | None, hang: str = "    ") -> list[str]:

@@ -55,34 +55,84 @@ def normalize_answers(
         q = questions.get(qid)
         if q is None:
             message = f'unknown question "{qid}"{did_you_mean(qid, questions)}'
-            raise UserError(message, file, *_at(where, qid))
+            raise _located(message, file, where, qid)
         try:
-            chosen = _chosen(q, value)
+            chosen = _chosen(q, value, _texts(value, where, qid))
+        except _BadItem as exc:  # at the item, where the list knows it (a YAML list does)
+            spot = value if hasattr(value, "at") else where
+            raise _located(str(exc), file, spot, exc.index if spot is value else qid) from None
         except ValueError as exc:
-            raise UserError(str(exc), file, *_at(where, qid)) from None
+            raise _located(str(exc), file, where, qid) from None
         if chosen:
             out[qid] = chosen
     return out
 
 
-def _at(where: Any, qid: str) -> tuple[Any, Any]:
-    """The line and column of an answer, where ``where`` knows them; asked only for a message (a
-    batch's JSONL row finds them by reading its line again)."""
-    return where.at(qid) if hasattr(where, "at") else (None, None)
+def _located(message: str, file: str | None, where: Any, key: Any) -> UserError:
+    """``message`` at the line and column of the answer (or list item) at ``key``, where
+    ``where`` knows them; asked only for a message (a batch's JSONL row finds them by reading
+    its line again). A CSV row's answer is named by its cell too ("column 3: ..."), which a
+    spreadsheet shows where a line and column of the file mean nothing."""
+    line, col = where.at(key) if hasattr(where, "at") else (None, None)
+    cell = where.cell(key) if hasattr(where, "cell") else None
+    return UserError(f"{cell}: {message}" if cell else message, file, line, col)
 
 
-def _chosen(q: Question, value: Any) -> frozenset[str]:
-    """The option ids of one raw answer (empty when unanswered); ValueError says what is wrong."""
+def _texts(value: Any, where: Any, qid: str) -> list[str | None]:
+    """Each item of an answer as the user wrote it, where YAML read it as something else
+    (``0x1F`` as 31, ``on`` as True: :meth:`~recommender.rulebase.yamlio.Map.written`), for a
+    message to quote; None for an item that shows as written, or whose text is not known."""
+    if isinstance(value, list):
+        written = getattr(value, "written", None)
+        return [written(i) if written else None for i in range(len(value))]
+    written = getattr(where, "written", None)
+    return [written(qid) if written else None]
+
+
+def _chosen(q: Question, value: Any, texts: list[str | None]) -> frozenset[str]:
+    """The option ids of one raw answer (empty when unanswered); ValueError says what is wrong,
+    quoting an item as written where ``texts`` has its text."""
     items = _items(q, value)  # each item is read as yes/no where it is checked (_option_id)
     if q.kind != "multi" and len(items) > 1:
-        got = f"several: {value!r}" if isinstance(value, str) else f"a list {list(value)!r}"
+        got = f"several: {value!r}" if isinstance(value, str) else f"a list {_listed(value, texts)}"
         raise ValueError(
             f'question "{q.id}" takes one answer, got {got}; valid values: '
             f"{', '.join(q.option_ids)}"
         )
-    chosen = frozenset(_option_id(q, item) for item in items)
+    if isinstance(value, str):  # split at "," or ";": each item is text, and shows as written
+        texts = []
+    chosen = frozenset(_item_id(q, value, item, n, _nth(texts, n)) for n, item in enumerate(items))
     _alone(q, chosen)
     return chosen
+
+
+class _BadItem(ValueError):
+    """An item of a list answer that names no option, and which one: the message is located at
+    the item (a YAML list knows where each stands), not at the list, which a block list
+    begins lines above it."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+def _item_id(q: Question, value: Any, item: Any, n: int, text: str | None) -> str:
+    try:
+        return _option_id(q, item, text)
+    except ValueError as exc:
+        if isinstance(value, list):
+            raise _BadItem(str(exc), n) from None
+        raise
+
+
+def _nth(texts: list[str | None], n: int) -> str | None:
+    return texts[n] if n < len(texts) else None
+
+
+def _listed(value: Any, texts: list[str | None]) -> str:
+    """A list answer as a message shows it: ``['a', 0x1F]``, each item as written."""
+    shown = [_nth(texts, n) or repr(item) for n, item in enumerate(value)]
+    return f"[{', '.join(shown)}]"
 
 
 def _items(q: Question, value: Any) -> list[Any]:
@@ -95,24 +145,35 @@ def _items(q: Question, value: Any) -> list[Any]:
     return [value]
 
 
-def _option_id(q: Question, given: Any) -> str:
+def _option_id(q: Question, given: Any, text: str | None = None) -> str:
+    """The option id ``given`` names; ValueError quotes it as the user wrote it (``text``)."""
     item = yes_no(given)
     if not isinstance(item, str):
-        # a nested list or mapping is named as one (not by the YAML loader's class, "Seq")
-        what = schema.kind_name(item) if isinstance(item, dict | list) else type(item).__name__
-        # YAML reads an unquoted 2026-01-01 as a date: shown as written, not as Python's repr
-        shown = item.isoformat() if isinstance(item, date) else repr(item)
         raise ValueError(
-            f'question "{q.id}": expected one of {", ".join(q.option_ids)}, got {what} {shown}'
+            f'question "{q.id}": expected one of {", ".join(q.option_ids)}, got {_got(item, text)}'
         )
     if q.kind == "yes_no":
         item = YES_NO.get(item.strip().lower(), item)
     if item not in q.option_ids:
+        # a boolean as YAML's text for it, "on (a boolean)": option_named says "true" of any
+        named = option_named(given, item) if text is None else f"{text} (a boolean)"
         raise ValueError(
-            f'unknown option {option_named(given, item)} for question "{q.id}"{unquoted(given)}'
+            f'unknown option {named} for question "{q.id}"{unquoted(given)}'
             f"{did_you_mean(item, q.option_ids)}"
         )
     return item
+
+
+def _got(item: Any, text: str | None) -> str:
+    """What an answer that is no option id is, and its value as written: ``int 0x1F``, not the
+    31 YAML read it as; ``null ~``; a date as written (or ISO), not Python's repr."""
+    if item is None:  # not "NoneType None"
+        return "null" if text in (None, "null") else f"null {text}"
+    # a nested list or mapping is named as one (not by the YAML loader's class, "Seq")
+    what = schema.kind_name(item) if isinstance(item, dict | list) else type(item).__name__
+    if text is not None:
+        return f"{what} {text}"
+    return f"{what} {item.isoformat() if isinstance(item, date) else repr(item)}"
 
 
 def _alone(q: Question, chosen: frozenset[str]) -> None:

@@ -12,6 +12,8 @@ whole; :class:`ItemStream` reads a batch document one top-level item at a time.
 
 from __future__ import annotations
 
+import codecs
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -56,11 +58,13 @@ SKIP_DEPTH = 4 * MAX_DEPTH
 
 
 class Map(dict[Any, Any]):
-    """A YAML mapping that knows the position of itself, of each key and of each value."""
+    """A YAML mapping that knows the position of itself, of each key and of each value, and the
+    text of each value whose type YAML guessed from it (:func:`written_text`)."""
 
     pos: Pos = (0, 0)
     key_pos: dict[Any, Pos]
     value_pos: dict[Any, Pos]
+    value_text: dict[Any, str]  # set only when a value has one
 
     def at(self, key: Any) -> Pos:
         return getattr(self, "value_pos", {}).get(key, self.pos)
@@ -68,16 +72,27 @@ class Map(dict[Any, Any]):
     def key_at(self, key: Any) -> Pos:
         return getattr(self, "key_pos", {}).get(key, self.pos)
 
+    def written(self, key: Any) -> str | None:
+        """The value at ``key`` as the user wrote it (``0x1F``, ``on``, ``~``) when YAML read
+        it as something else (31, True, None); None when its value shows as written."""
+        return getattr(self, "value_text", {}).get(key)
+
 
 class Seq(list[Any]):
-    """A YAML sequence that knows the position of itself and of each item."""
+    """A YAML sequence that knows the position of itself and of each item, and the text of each
+    item whose type YAML guessed from it."""
 
     pos: Pos = (0, 0)
     item_pos: list[Pos]
+    item_text: dict[int, str]  # set only when an item has one
 
     def at(self, index: int) -> Pos:
         items = getattr(self, "item_pos", [])
         return items[index] if 0 <= index < len(items) else self.pos
+
+    def written(self, index: int) -> str | None:
+        """The item at ``index`` as the user wrote it, as :meth:`Map.written` says."""
+        return getattr(self, "item_text", {}).get(index)
 
 
 class _NoDocument:
@@ -146,6 +161,15 @@ def _as_written(node: yaml.Node, *, key: bool = False) -> bool:
     return node.tag in _WRITTEN
 
 
+def written_text(node: yaml.Node) -> str | None:
+    """A scalar's text when YAML guessed from it a type other than text (``0x1F`` is 31, ``on``
+    True, ``~`` None, ``1.50`` 1.5): a message quotes what the user wrote, not Python's value,
+    which the user never wrote and may not recognise. None for text, a tagged value, and
+    nothing at all (an empty null)."""
+    guessed = isinstance(node, _Guessed) and node.tag != _YAML + "str"
+    return node.value if guessed and node.value else None
+
+
 def _null(node: yaml.Node) -> bool:
     return isinstance(node, _Guessed) and node.tag == _YAML + "null"
 
@@ -155,6 +179,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         data = Map()
         data.pos = _pos(node)
         data.key_pos, data.value_pos = {}, {}
+        texts: dict[Any, str] = {}
         yield data
         for key_node, value_node in node.value:
             # as written: a key is a name or an id, never the boolean YAML 1.1 reads "on" as,
@@ -178,11 +203,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 data[key] = self.construct_object(value_node, deep=True)
             data.key_pos[key] = _pos(key_node)
             data.value_pos[key] = _pos(value_node)
+            text = written_text(value_node)
+            if text is not None:
+                texts[key] = text
+        if texts:
+            data.value_text = texts
 
     def construct_yaml_seq(self, node: yaml.SequenceNode):  # type: ignore[no-untyped-def]
         data = Seq()
         data.pos = _pos(node)
         data.item_pos = [_pos(child) for child in node.value]
+        texts = {i: text for i, child in enumerate(node.value) if (text := written_text(child))}
+        if texts:
+            data.item_text = texts
         yield data
         data.extend(self.construct_object(child, deep=True) for child in node.value)
 
@@ -321,9 +354,11 @@ _FIXES = {
 _TOKEN = "found character that cannot start any token"
 
 
-def _fix(problem: str, text: str | None, index: int) -> str:
-    """``problem`` with its fix: the character itself when the text is at hand (a tab)."""
-    found = text[index : index + 1] if text is not None and 0 <= index < len(text) else ""
+def _fix(problem: str, text: str | None, index: int, found: str = "") -> str:
+    """``problem`` with its fix: the character itself (a tab) when the text is at hand, or
+    ``found`` (a streamed document's, from its :class:`_Window`)."""
+    if text is not None and 0 <= index < len(text):
+        found = text[index : index + 1]
     if problem.endswith(_TOKEN) and found:
         what = "a tab" if found == "\t" else repr(found)
         cure = "indent with spaces, not tabs" if found == "\t" else "quote the value"
@@ -340,35 +375,120 @@ def _key_length(text: str, colon: int) -> int:
     return colon - start - (len(text[start:colon]) - len(text[start:colon].lstrip()))
 
 
-def _bad_character(exc: yaml.reader.ReaderError, name: str, text: str | None) -> UserError:
-    """A character YAML does not allow (a control character), by line and column where the text
-    is at hand: libyaml gives only a byte offset, and "(byte 31)" named no line."""
+def _bad_character(exc: yaml.reader.ReaderError, name: str, at: Pos | None) -> UserError:
+    """A character YAML does not allow (a control character), by line and column where they are
+    known (``at``): libyaml gives only a byte offset, and "(byte 31)" named no line."""
     code = exc.character if isinstance(exc.character, int) else None
     what = "the character" if code is None else f"the character U+{code:04X}"
-    if text is None:
+    if at is None:
         return UserError(f"{exc.reason} in YAML; remove {what} (byte {exc.position})", name)
-    before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace")
-    line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
-    return UserError(f"{exc.reason} in YAML; remove {what}", name, line, col)
+    return UserError(f"{exc.reason} in YAML; remove {what}", name, *at)
 
 
-def _yaml_error(exc: yaml.YAMLError, name: str, text: str | None = None) -> UserError:
-    """One located line for a parser or reader error, with the fix where one is known."""
+def _text_pos(text: str, offset: int) -> Pos:
+    """The line and column (in characters) of the byte at ``offset`` of ``text`` as UTF-8."""
+    before = text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+def _yaml_error(
+    exc: yaml.YAMLError, name: str, text: str | None = None, window: _Window | None = None
+) -> UserError:
+    """One located line for a parser or reader error, with the fix where one is known; the text
+    is at hand whole (``text``), or as the last pieces of a stream (``window``)."""
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml sets no encoding to tell the two apart (always "?"): its reason says which
         undecodable = "utf-8" in str(exc.reason).lower() or isinstance(exc.character, bytes)
         if undecodable:
             return UserError(not_utf8(exc.position), name)
-        return _bad_character(exc, name, text)
+        if text is not None:
+            return _bad_character(exc, name, _text_pos(text, exc.position))
+        return _bad_character(exc, name, window.pos(exc.position) if window else None)
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         problem = " ".join(problem.split())
         if mark is not None:
-            problem = _fix(problem, text, mark.index)
+            found = window.char(mark.line + 1, mark.column + 1) if window else ""
+            problem = _fix(problem, text, mark.index, found)
             return UserError(f"invalid YAML: {problem}", name, mark.line + 1, mark.column + 1)
         return UserError(f"invalid YAML: {problem}", name)
     return UserError(f"invalid YAML: {' '.join(str(exc).split())}", name)
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))  # the bytes of UTF-8 that do not begin a character
+
+
+def _chars(data: bytes) -> int:
+    """How many characters begin in ``data``, a piece of UTF-8 that may start or end inside one."""
+    return len(data.translate(None, _CONTINUATION))
+
+
+class _Window:
+    """A stream as YAML's parser reads it, keeping the last :data:`KEEP` pieces read and the line
+    and column each starts at: libyaml names a character it refuses by its byte offset alone,
+    and a streamed batch document is not held whole to count its lines in. libyaml decodes what
+    it has read before it reads more, so the character is in the last piece or the one before
+    (where a piece ends inside it); keeping them costs two references, and each read a count of
+    its newlines."""
+
+    KEEP = 2
+
+    def __init__(self, stream: IO[Any]) -> None:
+        self.stream = stream
+        self.pieces: deque[tuple[int, Pos, bytes]] = deque(maxlen=self.KEEP)
+        self.offset, self.line, self.col = 0, 1, 1
+        self.head = b""  # the first bytes: a byte-order mark, which libyaml drops, is no character
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        if isinstance(data, str):  # libyaml reads text as UTF-8, and counts its bytes so
+            data = data.encode("utf-8", "surrogatepass")
+        if len(self.head) < len(codecs.BOM_UTF8):
+            self.head = (self.head + data)[: len(codecs.BOM_UTF8)]
+        if data:  # the empty read at the end would push a piece out
+            self.pieces.append((self.offset, (self.line, self.col), data))
+        self.offset += len(data)
+        self.line, self.col = _after(data, self.line, self.col)
+        return data
+
+    def pos(self, offset: int) -> Pos | None:
+        """The line and column of the byte at ``offset``; None when it is no longer held."""
+        for start, (line, col), data in self.pieces:
+            if start <= offset <= start + len(data):
+                line, col = _after(data[: offset - start], line, col)
+                return line, col - (line == 1 and self.head == codecs.BOM_UTF8)
+        return None
+
+    def char(self, line: int, col: int) -> str:
+        """The character at ``line``:``col`` (as libyaml counts them, past a byte-order mark);
+        "" when it is no longer held."""
+        if not self.pieces:
+            return ""
+        _, (first, start), _ = self.pieces[0]
+        col += line == 1 and self.head == codecs.BOM_UTF8
+        if (line, col) < (first, start):
+            return ""
+        # a piece may begin inside a character, counted with the piece before
+        held = b"".join(data for *_, data in self.pieces).lstrip(_CONTINUATION)
+        text = held.decode("utf-8", "replace")
+        at = col - start
+        if line > first:
+            newline = -1
+            for _ in range(line - first):
+                newline = text.find("\n", newline + 1)
+                if newline < 0:
+                    return ""
+            at = newline + col
+        return text[at] if 0 <= at < len(text) else ""
+
+
+def _after(data: bytes, line: int, col: int) -> Pos:
+    """The line and column after ``data`` read from ``line``:``col``."""
+    newlines = data.count(b"\n")
+    if not newlines:
+        return line, col + _chars(data)
+    return line + newlines, _chars(data[data.rfind(b"\n") + 1 :]) + 1
 
 
 def load_yaml(path: str | Path, text: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
@@ -409,6 +529,7 @@ class Item(Value):
     pos: Pos
     error: str | None = None
     where: Any = None
+    text: str | None = None  # the value as written, where YAML guessed its type (written_text)
 
 
 class ItemStream:
@@ -418,7 +539,9 @@ class ItemStream:
 
     def __init__(self, stream: IO[Any] | str, name: str) -> None:
         self.name = name
-        self.loader = _Loader(stream)
+        self.text = stream if isinstance(stream, str) else None
+        self.window = None if isinstance(stream, str) else _Window(stream)
+        self.loader = _Loader(stream if self.window is None else self.window)
         self.composer = _Composer(self.loader, skip=True)
         self.kind, self.value, self.pos = self._start()
 
@@ -494,7 +617,8 @@ class ItemStream:
                 node = self.composer.node(is_key)
                 if as_written is not None and as_written(node):
                     return Item(key, node.value, _pos(node))
-                return Item(key, self.loader.construct_document(node), _pos(node))
+                value = self.loader.construct_document(node)
+                return Item(key, value, _pos(node), text=written_text(node))
             except _Unreadable:
                 raise
             except _Located as exc:
@@ -504,14 +628,14 @@ class ItemStream:
         return f"{self.name}:{pos[0]}:{pos[1]}: {message}"
 
     def _errors(self) -> _Translated:
-        return _Translated(self.name)
+        return _Translated(self.name, self.text, self.window)
 
 
 class _Translated:
     """Parser and structural errors as one located UserError: the stream cannot go on."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, text: str | None, window: _Window | None) -> None:
+        self.name, self.text, self.window = name, text, window
 
     def __enter__(self) -> None:
         return None
@@ -520,4 +644,4 @@ class _Translated:
         if isinstance(exc, _Located):
             raise UserError(exc.message, self.name, *exc.pos) from None
         if isinstance(exc, yaml.YAMLError):
-            raise _yaml_error(exc, self.name) from None
+            raise _yaml_error(exc, self.name, self.text, self.window) from None
