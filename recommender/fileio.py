@@ -502,6 +502,9 @@ JSON_PROBLEMS = {
     "Invalid \\escape": "a backslash that starts no escape; write \\\\ for a backslash",
     "Invalid \\uXXXX escape": "a \\u escape without four hex digits; write \\u00e9, say",
     "Extra data": "more text after the JSON value; give one value (one profile per line in JSONL)",
+    # json.loads only (the readers drop one leading mark first): said as a sentence all the same
+    "Unexpected UTF-8 BOM (decode using utf-8-sig)": "a byte-order mark (U+FEFF) before the "
+    "JSON; save it as UTF-8 without a BOM, or remove the character",
 }
 
 

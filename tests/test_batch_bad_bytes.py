@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import cli
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from recommender.fileio import CUT_SHORT, JSON_PROBLEMS, json_error
@@ -107,6 +107,7 @@ def test_a_json_row_error_says_what_is_wrong_and_the_fix(
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
+@example("\ufeff")  # json.loads's own BOM error, which hypothesis found once
 def test_every_json_error_names_a_fix(text: str) -> None:
     """Whatever the text, a JSON error reads as a sentence with its fix: what json says is
     known (JSON_PROBLEMS), or one of the errors json_error names itself."""
