@@ -84,18 +84,22 @@ COLLECTED = re.compile(rb"Collected : (\d+)")
 
 
 def count(tree: Path, code: str, *args: Path, env: dict[str, str], repeat: int) -> int:
-    """Instructions of ``python -c code args`` with the package from ``tree``: the least of
+    """Instructions of ``python -c code args`` with the package from ``tree``, run in ``tree``:
+    ``python -c`` puts its working directory first on ``sys.path``, and a checkout there would
+    shadow ``PYTHONPATH`` (``--against`` counted this tree twice). The least of
     ``repeat`` counts. One count in four or so comes out up to 2 % higher (not found why; address
     randomisation is off, the hash seed fixed), and a difference of two counts magnifies it."""
     argv = [sys.executable, "-c", code, *map(str, args)]
     run_env = {**env, "PYTHONPATH": str(tree)}
-    subprocess.run(argv, check=True, env=run_env)  # writes the bytecode and the rules cache
+    subprocess.run(
+        argv, check=True, env=run_env, cwd=tree
+    )  # writes the bytecode and the rules cache
     counts = []
     for _ in range(repeat):
         out = subprocess.run(
             ["setarch", "-R", "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
              *argv],
-            check=True, env=run_env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            check=True, env=run_env, cwd=tree, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         found = COLLECTED.search(out.stderr)
         if found is None:
