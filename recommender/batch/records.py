@@ -22,7 +22,6 @@ from recommender.scoring.result import (
     reason_dict,
     verdict_dict,
 )
-from recommender.scoring.stack import stack_line
 
 TOP_REASONS = 3
 VERDICTS = 2048  # verdict dicts remembered: each holds every reason of every framework
@@ -125,12 +124,12 @@ def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]
         blanks = len(rules.framework_ids) + 8  # every column but row, name and error
         return [item.row, text(item.name or ""), *[""] * blanks, text(item.error or "")]
     o = rec.outcome
+    scorer = rec.scorer
+    winner, tie = scorer.table.reported(o)
     lead = o.order[0] if o.winner or o.tie else None
-    reasons = [] if lead is None else rec.scorer.top_reasons(o, lead, TOP_REASONS)
-    winner, tie = rec.scorer.table.reported(o)
-    stack = rec.stack  # it holds the companion: computed once
-    companion = stack.companion if stack is not None else None
-    excluded = ";".join(f for k, f in enumerate(rules.framework_ids) if o.blocked >> k & 1)
+    reasons = [] if lead is None else scorer.top_reasons(o, lead, TOP_REASONS)
+    # the winner's stack as Recommendation.stack has it, its two cells remembered per stack
+    companion, line = scorer.stack_line(winner, rec.sig) if winner else ("", "")
     return [
         item.row,
         text(item.name or ""),
@@ -138,13 +137,20 @@ def flat(item: Item, rules: RuleBase, *, spreadsheet: bool = False) -> list[Any]
         ";".join(tie),
         rec.confidence,
         *map(_number, o.scores),
-        excluded,
+        _excluded(rules.framework_ids, o.blocked),
         "" if o.margin is None else _number(o.margin),
-        companion.id if companion else "",
-        text(stack_line(stack, rec.scorer.table_names)),  # framework names are free text
+        companion,
+        text(line),  # framework names are free text
         ";".join(reasons),
         "",
     ]
+
+
+@functools.lru_cache(maxsize=1 << 8)
+def _excluded(ids: tuple[str, ...], blocked: int) -> str:
+    """The excluded frameworks' cell, remembered: a batch has a few exclusion sets, and joining
+    them again for every row was ~2% of a CSV batch row's instructions."""
+    return ";".join(f for k, f in enumerate(ids) if blocked >> k & 1)
 
 
 @functools.lru_cache(maxsize=1 << 12)
