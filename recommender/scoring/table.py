@@ -172,13 +172,9 @@ class Table:
             key = (h.framework, h.answer)
             self.hardware_entries.setdefault(key, []).append((h, self._test(h.when)))
             self.hardware_bits[key] = self.hardware_bits.get(key, 0) | self.bits_read(h.when)
-        # per framework, the bits its active companions' picks read: one union for every
-        # framework made 2.5x as many keys for the companion memo on bench_batch's profiles
-        # (2,844 against 1,136 for 10,000 rows), each testing the picks again
-        self.pick_bits = {
-            f.id: _union(self.bits_read(c.pick_when) for c in f.companions if c.status == "active")
-            for f in rules.frameworks
-        }
+        self.pick_bits = _union(
+            self.bits_read(c.pick_when) for f in rules.frameworks for c in f.companions
+        )
         self._companions: dict[tuple[str, int], Companion | None] = {}
         self._deploys: dict[tuple[tuple[str, str], int], DeployRoutes | None] = {}
         self._hardware: dict[tuple[tuple[str, str], int], HardwareRoute | None] = {}
@@ -404,8 +400,8 @@ class Table:
     # -- what goes with a winner ------------------------------------------------------------------
     def companion(self, framework: str, sig: int) -> Companion | None:
         """The framework's first active companion whose ``pick_when`` holds (or has none);
-        remembered per the bits its picks read (a batch asks once or twice per row)."""
-        key = (framework, sig & self.pick_bits[framework])
+        remembered per the bits the picks read (a batch asks once or twice per row)."""
+        key = (framework, sig & self.pick_bits)
         return _first(self.picks[framework], self._companions, key, sig)
 
     def deploy_route(self, framework: str, target: str, sig: int) -> DeployRoutes | None:
