@@ -19,7 +19,7 @@ Property tests (``tests/test_scoring_core.py``) pin them together on random rule
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from recommender.rulebase.conditions import (
     PROBE,
@@ -158,26 +158,18 @@ class Table:
         }
         # the stack's entries per (framework, deployment target or hardware answer), in order,
         # each with its compiled ``when`` (see :meth:`deploy_route`, :meth:`hardware_route`)
-        # and the signature bits those entries read together (the first that holds depends on
-        # ``sig & bits`` alone)
         self.deploy_entries: dict[tuple[str, str], list[tuple[DeployRoutes, Test]]] = {}
-        self.deploy_bits: dict[tuple[str, str], int] = {}
         for d in rules.deploy:
             key = (d.framework, d.target)
             self.deploy_entries.setdefault(key, []).append((d, self._test(d.when)))
-            self.deploy_bits[key] = self.deploy_bits.get(key, 0) | self.bits_read(d.when)
         self.hardware_entries: dict[tuple[str, str], list[tuple[HardwareRoute, Test]]] = {}
-        self.hardware_bits: dict[tuple[str, str], int] = {}
         for h in rules.hardware:
             key = (h.framework, h.answer)
             self.hardware_entries.setdefault(key, []).append((h, self._test(h.when)))
-            self.hardware_bits[key] = self.hardware_bits.get(key, 0) | self.bits_read(h.when)
         self.pick_bits = _union(
             self.bits_read(c.pick_when) for f in rules.frameworks for c in f.companions
         )
         self._companions: dict[tuple[str, int], Companion | None] = {}
-        self._deploys: dict[tuple[tuple[str, str], int], DeployRoutes | None] = {}
-        self._hardware: dict[tuple[tuple[str, str], int], HardwareRoute | None] = {}
         self._holds: dict[Condition, Test] = {}
         self._memo: dict[int, tuple[int, ...]] = {}
         self._outcomes: dict[tuple[int, ...], Outcome] = {}
@@ -328,8 +320,6 @@ class Table:
         self._memo.clear()
         self._outcomes.clear()
         self._companions.clear()
-        self._deploys.clear()
-        self._hardware.clear()
 
     def vector(self) -> Vector:
         """The numpy path (raises ImportError without numpy)."""
@@ -402,26 +392,23 @@ class Table:
         """The framework's first active companion whose ``pick_when`` holds (or has none);
         remembered per the bits the picks read (a batch asks once or twice per row)."""
         key = (framework, sig & self.pick_bits)
-        return _first(self.picks[framework], self._companions, key, sig)
+        if key in self._companions:
+            return self._companions[key]
+        found = next((c for c, test in self.picks[framework] if test(sig)), None)
+        if len(self._companions) >= MEMO_LIMIT // 8:
+            self._companions.clear()
+        self._companions[key] = found
+        return found
 
     def deploy_route(self, framework: str, target: str, sig: int) -> DeployRoutes | None:
-        """The first ``deploy:`` entry for the framework and target whose ``when`` holds,
-        remembered per the bits the entries read: testing them was half of building a stack
-        (~20 us), which a CSV batch did for a third of its rows (a new stack each)."""
-        key = (framework, target)
-        read = self.deploy_bits.get(key)
-        if read is None:
-            return None
-        return _first(self.deploy_entries[key], self._deploys, (key, sig & read), sig)
+        """The first ``deploy:`` entry for the framework and target whose ``when`` holds."""
+        entries = self.deploy_entries.get((framework, target), ())
+        return next((entry for entry, test in entries if test(sig)), None)
 
     def hardware_route(self, framework: str, answer: str, sig: int) -> HardwareRoute | None:
-        """The first ``hardware:`` entry for the framework and answer whose ``when`` holds,
-        remembered as :meth:`deploy_route` is."""
-        key = (framework, answer)
-        read = self.hardware_bits.get(key)
-        if read is None:
-            return None
-        return _first(self.hardware_entries[key], self._hardware, (key, sig & read), sig)
+        """The first ``hardware:`` entry for the framework and answer whose ``when`` holds."""
+        entries = self.hardware_entries.get((framework, answer), ())
+        return next((entry for entry, test in entries if test(sig)), None)
 
     def avoid(self, framework: str) -> tuple[Companion, ...]:
         return tuple(c for c in self.rules.framework(framework).companions if c.status != "active")
@@ -429,25 +416,6 @@ class Table:
     def needs(self, sig: int) -> tuple[Need, ...]:
         """The needs (``rules/evidence.yaml``) these answers state."""
         return tuple(n for n in self.rules.needs if self.holds(n.when, sig))
-
-
-_MISSING: Any = object()
-T = TypeVar("T")
-K = TypeVar("K")
-
-
-def _first(
-    entries: Sequence[tuple[T, Test]], memo: dict[K, T | None], key: K, sig: int
-) -> T | None:
-    """The first of ``entries`` whose test holds for ``sig``, remembered in ``memo`` under ``key``
-    (which holds every bit the tests read)."""
-    found = memo.get(key, _MISSING)
-    if found is _MISSING:
-        found = next((entry for entry, test in entries if test(sig)), None)
-        if len(memo) >= MEMO_LIMIT // 8:
-            memo.clear()
-        memo[key] = found
-    return found  # type: ignore[no-any-return]
 
 
 class _Chosen(Mapping[str, frozenset[str]]):
