@@ -5,8 +5,6 @@ what it stands for.
   the companion and :func:`~recommender.scoring.stack.stack_line` of the recommendation's stack;
 * the top reasons are the fired rules' places in the framework's ranked rules, sorted: the walk
   down those rules they replace, and the verdict's first reasons;
-* the stack's routes and the companion are remembered per the bits their entries read: the first
-  entry whose ``when`` holds, as if tested afresh;
 * the numpy confidence path scores each row as the question sees it once (rows alike share it):
   the scalar path's levels, with repeated rows and follow-ups answered where they do not apply.
 """
@@ -39,7 +37,7 @@ from recommender.scoring import confidence
 from recommender.scoring import result as result_module
 from recommender.scoring import table as table_module
 from recommender.scoring.result import Recommendation, Scorer, rank
-from recommender.scoring.stack import DEPLOYMENT, HARDWARE, stack_line
+from recommender.scoring.stack import stack_line, stack_of
 
 np = pytest.importorskip("numpy")
 
@@ -134,9 +132,10 @@ def test_top_reasons_are_the_walk_down_the_ranked_rules(fired, n):
 
 @core.SETTINGS
 @given(seed=SEEDS)
-def test_remembered_routes_and_companions_are_the_first_entry_that_holds(seed):
-    """Asked twice, and asked after other profiles filled the memos: the first entry whose
-    ``when`` holds (the first active companion whose ``pick_when`` holds), tested afresh."""
+def test_remembered_stack_cells_are_the_stacks_companion_and_line(monkeypatch, seed):
+    """Asked twice, and past a memo of two entries: the companion whose ``pick_when`` holds first
+    and the stack's line, for every framework as the winner."""
+    monkeypatch.setattr(result_module, "MEMO_LIMIT", 16)
     scorer = Scorer(SHIPPED)
     t = scorer.table
     sigs = [t.signature(normalize_answers(a, SHIPPED)) for a in shipped_profiles(seed, 8)]
@@ -145,16 +144,7 @@ def test_remembered_routes_and_companions_are_the_first_entry_that_holds(seed):
             picks = [c for c in f.companions if c.status == "active"]
             held = (c for c in picks if c.pick_when is None or t.holds(c.pick_when, sig))
             first = next(held, None)
-            assert t.companion(f.id, sig) is first
-            for target in t.dim[DEPLOYMENT].chosen(sig):
-                entries = [d for d in SHIPPED.deploy if (d.framework, d.target) == (f.id, target)]
-                route = next((d for d in entries if d.when is None or t.holds(d.when, sig)), None)
-                assert t.deploy_route(f.id, target, sig) is route
-            for answer in t.dim[HARDWARE].chosen(sig):
-                entries = [h for h in SHIPPED.hardware if (h.framework, h.answer) == (f.id, answer)]
-                route = next((h for h in entries if h.when is None or t.holds(h.when, sig)), None)
-                assert t.hardware_route(f.id, answer, sig) is route
-            line = stack_line(scorer.stack(f.id, sig), scorer.table_names)
+            line = stack_line(stack_of(t, f.id, sig, first), scorer.table_names)
             assert scorer.stack_line(f.id, sig) == (first.id if first else "", line)
 
 
