@@ -327,9 +327,9 @@ class Scorer:
 
     def stack_line(self, winner: str, sig: int) -> tuple[str, str]:
         """(the companion's id or "", :func:`~recommender.scoring.stack.stack_line`) of
-        :meth:`stack`, remembered under its key: what a flat batch row shows of the stack. Its
-        line built again for every row was ~7% of a CSV batch row's instructions
-        (``benchmarks/instructions.py``)."""
+        :meth:`stack`, remembered under its key: what a flat batch row shows of the stack, its
+        line no longer built again for every row (one of the flat row's shortcuts, measured
+        together in :func:`recommender.batch.records.flat`)."""
         companion = self.table.companion(winner, sig)
         key = (winner, sig & self.stack_bits, companion.id if companion else None)
         found = self._lines.get(key)
@@ -440,10 +440,10 @@ class Scorer:
 
     def _reasons_of(self, o: Outcome, k: int, n: int | None = None) -> list[int]:
         """The fired rules that give framework ``k`` points, most first (ties keep rule order),
-        the first ``n`` of them: the fired rules' places in :attr:`ranked`, sorted. A walk down
-        all of the framework's ranked rules instead (~40, against ~13 fired) cost ~5% of a CSV
-        batch row's instructions more (``benchmarks/instructions.py``); sorting the fired ones by
-        a (points, rule) key took twice as long as that walk."""
+        the first ``n`` of them: the fired rules' places in :attr:`ranked`, sorted (in C). It
+        replaced a walk down all of the framework's ranked rules (~40, against ~13 fired), one
+        of the flat row's shortcuts (measured in :func:`recommender.batch.records.flat`);
+        sorting the fired ones by a (points, rule) key took twice as long as that walk."""
         ranked = self.ranked[k]
         places = sorted(map(self.places[k].__getitem__, o.fired))[:n]
         return [ranked[p] for p in places if p < len(ranked)]
