@@ -214,8 +214,8 @@ class Reach(Value):
     # the bits of a row that its alternatives and the rules above read (the question, its
     # ask_when, the follow-ups it moves and their ask_when), and the follow-ups' option bits
     # whose given answers it can put back: rows alike in these are alike for this question
-    reads: int = 0
-    opens: int = 0
+    reads: int
+    opens: int
 
 
 @functools.lru_cache(maxsize=8)
