@@ -211,6 +211,11 @@ class Reach(Value):
     # rule read turns on or off, so the gain is at most the sum of its point differences
     swing: int
     swing_all: int  # the same, the lean counted
+    # the bits of a row that its alternatives and the rules above read (the question, its
+    # ask_when, the follow-ups it moves and their ask_when), and the follow-ups' option bits
+    # whose given answers it can put back: rows alike in these are alike for this question
+    reads: int
+    opens: int
 
 
 @functools.lru_cache(maxsize=8)
@@ -236,7 +241,12 @@ def _reach(table: Table) -> tuple[Reach, ...]:
         rules = tuple(r for r, on in enumerate(reads) if on & moved)
         counted = [table.points[r] for r in rules if r not in table.lean]
         every = [table.points[r] for r in rules]
-        out.append(Reach(q, asks, rules, _most(counted, k), _most(every, k)))
+        moves = [f for f in asked if f in moved and f != q.id]
+        opens = sum(table.dim[f].mask for f in moves)
+        seen = table.dim[q.id].mask | table.bits_read(q.ask_when) | opens
+        for bits in [*(table.read[r] for r in rules), *(table.bits_read(conds[f]) for f in moves)]:
+            seen |= bits
+        out.append(Reach(q, asks, rules, _most(counted, k), _most(every, k), seen, opens))
     return tuple(sorted(out, key=lambda reach: -reach.swing))  # stable: then question order
 
 
@@ -276,7 +286,6 @@ def _caught_many(
     table = vector.table
     k = len(table.ids)
     words = vector.matrix(sigs)
-    given_words = words if given == sigs else vector.matrix(given)
     win = np.array([table.ids.index(o.winner) for o in outcomes], dtype=np.intp)
     blocked = np.array([o.blocked for o in outcomes], dtype=np.int64)
     rival = (blocked[:, None] >> np.arange(k)[None, :]) & 1 == 0
@@ -299,12 +308,12 @@ def _caught_many(
         near = live[(lead[live] <= reach.swing) | (lead_all[live] <= reach.swing_all)]
         if not len(near) or not reach.rules:
             continue
+        rows = near.tolist()
         after, after_all, excluded = _after(
             vector,
             reach,
-            words[near],
+            ([sigs[i] for i in rows], [given[i] for i in rows]),
             (real[near], total[near] if with_lean else None),
-            given_words[near],
             breakers,
             fired_breakers[near],
         )
@@ -320,23 +329,28 @@ def _caught_many(
 def _after(
     vector: Vector,
     reach: Reach,
-    words: Any,
+    rows: tuple[list[int], list[int]],
     now: tuple[Any, Any | None],
-    given: Any,
     breakers: list[int],
     fired_breakers: Any,
 ) -> tuple[Any, Any, Any]:
     """Alternatives x rows x frameworks: the scores after each single different answer to the
-    question, without the lean and with it (``now``: rows x frameworks, each as it is; None for
-    the one with it leaves it uncomputed), from the rules it can touch, and which frameworks it
-    leaves excluded (the deal-breaker rules it cannot touch, ``breakers``, fire as now:
-    ``fired_breakers``, rows x those rules)."""
+    question, for the rows (signatures, and as given), without the lean and with it (``now``:
+    rows x frameworks, each as it is; None for the one with it leaves it uncomputed), from the
+    rules it can touch, and which frameworks it leaves excluded (the deal-breaker rules it
+    cannot touch, ``breakers``, fire as now: ``fired_breakers``, rows x those rules)."""
     np = vector.np
     table = vector.table
-    block = _alternatives(vector, reach, words, given)
+    # Scored once per distinct row as the question sees it (Reach.reads, Reach.opens), then
+    # spread back to the rows: of a chunk's ~900 rows that the first question tests, it sees
+    # ~330 distinct ones on bench_batch's shipped mix and 18 on issue 9's survey. That took
+    # 12,034 instructions off a CSV row on the first (2.8%), 14,885 on the second (4.2%)
+    # (benchmarks/instructions.py --rows 500).
+    mine, mine_given, inverse = _distinct(vector, reach, *rows)
+    block = _alternatives(vector, reach, mine, mine_given)
     rules = list(reach.rules)
-    fired_now = vector.rules_matrix(words, rules)
-    after = vector.rules_matrix(block, rules).reshape(-1, len(words), len(rules))
+    fired_now = vector.rules_matrix(mine, rules)
+    after = vector.rules_matrix(block, rules).reshape(-1, len(mine), len(rules))
     points = vector.points[rules]
     real_points = points.copy()
     real_points[[i for i, r in enumerate(rules) if r in table.lean]] = 0.0
@@ -351,16 +365,32 @@ def _after(
     inside = [i for i, r in enumerate(rules) if table.breaks[r]]
     if inside:
         breaks = vector.breaks[[rules[i] for i in inside]]
-        blocked = blocked | np.bitwise_or.reduce(
-            np.where(after[:, :, inside], breaks, 0), axis=2, initial=0
-        )
+        made = np.bitwise_or.reduce(np.where(after[:, :, inside], breaks, 0), axis=2, initial=0)
+        blocked = blocked | made[:, inverse]
     excluded = (blocked[:, :, None] >> np.arange(len(table.ids), dtype=np.int64)) & 1 == 1
     real, total = now
-    return (
-        real[None, :, :] + (moved @ real_points).astype(np.int64),
-        None if total is None else total[None, :, :] + (moved @ points).astype(np.int64),
-        excluded,
-    )
+    gained = (moved @ real_points).astype(np.int64)[:, inverse]
+    if total is None:
+        return real[None, :, :] + gained, None, excluded
+    gained_all = (moved @ points).astype(np.int64)[:, inverse]
+    return real[None, :, :] + gained, total[None, :, :] + gained_all, excluded
+
+
+def _distinct(
+    vector: Vector, reach: Reach, sigs: list[int], given: list[int]
+) -> tuple[Any, Any | None, Any]:
+    """The distinct rows as ``reach``'s question sees them (their bits in :attr:`Reach.reads`,
+    and the given answers in :attr:`Reach.opens`) as signature matrices, and for each row its
+    index among them. A dict of ints: ``numpy.unique`` over the rows' words (a sort of void
+    records) cost nearly all the scoring it saved (79.6k against 78.2k instructions a row for
+    the step, 73.2k this way)."""
+    seen: dict[tuple[int, int], int] = {}
+    reads, opens = reach.reads, reach.opens
+    pairs = zip(sigs, given, strict=True)
+    inverse = [seen.setdefault((s & reads, g & opens), len(seen)) for s, g in pairs]
+    mine = vector.matrix([s for s, _ in seen])
+    opened = vector.matrix([g for _, g in seen]) if opens else None
+    return mine, opened, vector.np.array(inverse, dtype=vector.np.intp)
 
 
 def _alternatives(vector: Vector, reach: Reach, words: Any, given: Any = None) -> Any:
