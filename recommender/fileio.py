@@ -485,7 +485,7 @@ def loads_json(
 # instructions of a ~300-byte JSONL row (~3% of a CSV batch's row, benchmarks/instructions.py).
 # The hooks on numbers and NaN stay: json calls them only when a number is there.
 _PLAIN = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_no_constant)
-_scan_plain = _PLAIN.scan_once
+_scan_plain = _PLAIN.scan_once  # type: ignore[attr-defined]  # json.scanner's, in C
 _CHECKED_PAIRS = (keep_duplicates, refuse_duplicates)  # both give dict(pairs) when none repeats
 _UNSURE = object()
 

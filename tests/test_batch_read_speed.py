@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from recommender.batch.readers import _JSONL, JsonSpot, Row, _read_row
 from recommender.cli import main
-from recommender.fileio import JsonProblem, _plain_first, _UNSURE, loads_json
+from recommender.fileio import _UNSURE, JsonProblem, _plain_first, loads_json
 
 KEYS = st.sampled_from(["name", "answers", "description", "a", "b", "a:b", "{", "[", ""])
 SCALARS = st.one_of(
@@ -29,8 +29,10 @@ SCALARS = st.one_of(
 )
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.lists(st.tuples(KEYS, inner), max_size=4).map(lambda pairs: ("obj", pairs)),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(st.tuples(KEYS, inner), max_size=4).map(lambda pairs: ("obj", pairs))
+    ),
     max_leaves=12,
 )
 
