@@ -463,10 +463,6 @@ def loads_json(
             raise JsonProblem(not_utf8(exc.start)) from None
         data = data.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write
     decoder = decoder or (_LENIENT if nan_as_none else _STRICT)
-    if data.startswith("{") and decoder.object_pairs_hook in _CHECKED_PAIRS:
-        value = _plain_first(data)
-        if value is not _UNSURE:
-            return value
     try:
         value = decoder.decode(data)
     except json.JSONDecodeError as exc:
@@ -477,45 +473,6 @@ def loads_json(
         raise _located(JsonProblem(TOO_DEEP), data, decoder) from None
     if data.count("[") + data.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
         raise _located(JsonProblem(TOO_DEEP), data, decoder)
-    return value
-
-
-# json's C scanner with the number hooks but no object_pairs_hook: the hook, a Python call that
-# rebuilds each object from a list of pairs, and decode()'s Python wrapper cost ~13,000
-# instructions of a ~300-byte JSONL row (~3% of a CSV batch's row, benchmarks/instructions.py).
-# The hooks on numbers and NaN stay: json calls them only when a number is there.
-_PLAIN = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_no_constant)
-_scan_plain = _PLAIN.scan_once  # type: ignore[attr-defined]  # json.scanner's, in C
-_CHECKED_PAIRS = (keep_duplicates, refuse_duplicates)  # both give dict(pairs) when none repeats
-_UNSURE = object()
-
-
-def _plain_first(text: str) -> Any:
-    """``text``'s value as the checking decoders read it, or ``_UNSURE`` when this cheap reading
-    cannot prove it the same (then the checking decoder reads it, and says what is wrong).
-
-    Without the pairs hook a repeated key would silently keep its last value, so the reading
-    stands only when it proves there is none: each pair has one ``:`` outside strings, so when
-    the ``:`` in the text, counted as a whole, are as many as the keys of the objects read,
-    none repeats. The objects are known when the text has one ``{`` (a flat profile) or two and
-    the second is the ``answers`` object. With those two and at most MAX_DEPTH - 2 ``[``, the
-    value is never too deep (:func:`loads_json` counts the same brackets). Anything else (a
-    number or NaN the hooks refuse, bad syntax, text after the value, deep nesting) is unsure."""
-    try:
-        value, end = _scan_plain(text, 0)
-    except (ValueError, StopIteration, RecursionError):  # JSONDecodeError, JsonProblem
-        return _UNSURE
-    if end != len(text) and text[end:] not in ("\n", "\r\n"):
-        return _UNSURE
-    keys = len(value)  # text begins with "{": an object
-    second = text.find("{", 1)
-    if second >= 0:
-        answers = value.get("answers")
-        if answers.__class__ is not dict or text.find("{", second + 1) >= 0:
-            return _UNSURE
-        keys += len(answers)
-    if text.count(":") != keys or text.count("[") > MAX_DEPTH - 2:
-        return _UNSURE
     return value
 
 
