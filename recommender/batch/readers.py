@@ -694,8 +694,9 @@ def _read_row(
 ) -> Row:
     """``Row(n, name, answers, where=JsonSpot(line, nested, line=line_no), line=line_no)``
     (``where`` None past :data:`LOCATED_LINE`), its slots set directly: the generated
-    ``__init__`` of a frozen class sets each field with ``object.__setattr__``, and the two
-    cost ~21,000 instructions a JSONL row, this ~10,000 (benchmarks/instructions.py).
+    ``__init__`` of a frozen class sets each field with ``object.__setattr__``: this saves
+    ~9,900 instructions of the shipped input's ~424,000 a row and ~8,300 of the survey's
+    ~350,000 (2.3%; ``benchmarks/instructions.py --rows 500``, CSV).
     tests/test_batch_read_speed.py checks it against the constructors, field by field."""
     row_, name_, answers_, error_, where_, line_ = _ROW_SLOTS
     where = None
