@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import dataclasses
 import io
 import json
 import os
@@ -641,7 +640,8 @@ def read_jsonl(source: Source, questions: Mapping[str, str]) -> Iterator[Row]:
         except ValueError as exc:
             yield Row(n, None, error=locate(source.name, n, str(exc), line_no))
         else:
-            yield _read_row(n, name, answers, line, nested, line_no)
+            where = JsonSpot(line, nested, line=line_no) if len(line) <= LOCATED_LINE else None
+            yield Row(n, name, answers, where=where, line=line_no)
 
 
 # The longest JSONL line whose answers a message can locate by column (a longer one names its
@@ -677,45 +677,6 @@ class JsonSpot(Value):
         if not newlines:
             return self.line, self.col + at - self.start
         return self.line + newlines, at - text.rfind("\n", self.start, at)
-
-
-def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
-    """Each field's slot setter of a :func:`~recommender.values.frozen` class, in field order."""
-    return tuple(cls.__dict__[f.name].__set__ for f in dataclasses.fields(cls))
-
-
-_ROW_SLOTS = _slot_setters(Row)
-_SPOT_SLOTS = _slot_setters(JsonSpot)
-_new = object.__new__
-
-
-def _read_row(
-    n: int, name: str | None, answers: Mapping[str, Any], line: bytes, nested: bool, line_no: int
-) -> Row:
-    """``Row(n, name, answers, where=JsonSpot(line, nested, line=line_no), line=line_no)``
-    (``where`` None past :data:`LOCATED_LINE`), its slots set directly: the generated
-    ``__init__`` of a frozen class sets each field with ``object.__setattr__``: this saves
-    ~9,900 instructions of the shipped input's ~424,000 a row and ~8,300 of the survey's
-    ~350,000 (2.3%; ``benchmarks/instructions.py --rows 500``, CSV).
-    tests/test_batch_read_speed.py checks it against the constructors, field by field."""
-    row_, name_, answers_, error_, where_, line_ = _ROW_SLOTS
-    where = None
-    if len(line) <= LOCATED_LINE:
-        data_, nested_, start_, spot_line_, col_ = _SPOT_SLOTS
-        where = _new(JsonSpot)
-        data_(where, line)
-        nested_(where, nested)
-        start_(where, 0)
-        spot_line_(where, line_no)
-        col_(where, 1)
-    row = _new(Row)
-    row_(row, n)
-    name_(row, name)
-    answers_(row, answers)
-    error_(row, None)
-    where_(row, where)
-    line_(row, line_no)
-    return row
 
 
 def value_at(text: str, path: tuple[str, ...], at: int = 0) -> int:
