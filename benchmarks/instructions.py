@@ -4,7 +4,9 @@
 10-20 % from run to run: too much to judge a change worth 5 %. An instruction count is the same
 from run to run, whatever else the machine is doing, so this script judges small changes, and
 with ``--against REV`` it counts another revision of the code in the same run (``git archive``
-into a temporary folder), on the same input.
+into a temporary folder), on the same input. Compare revisions only that way: the same code
+counted in two separate runs has come out up to 2% apart (generated inputs, caches and the
+collector's moments differ), which is the size of a change worth judging.
 
 Per row, not per run: each step is counted at ``--rows`` N and 2N rows and the difference is
 divided by N, so the interpreter's start, the imports and the rules cache are left out, as the
