@@ -316,8 +316,7 @@ class Scorer:
         routes read (every batch row asks: it was a sixth of a CSV batch). Keyed by the companion,
         not by the bits its picks read: those made 7x as many keys on bench_batch's profiles
         (15,536 against 2,090 for 20,000 rows), each a stack built again."""
-        companion = self.table.companion(winner, sig)
-        key = (winner, sig & self.stack_bits, companion.id if companion else None)
+        key, companion = self._stack_key(winner, sig)
         found = self._stacks.get(key)
         if found is None:
             if len(self._stacks) >= MEMO_LIMIT // 8:
@@ -325,13 +324,19 @@ class Scorer:
             found = self._stacks[key] = stack_of(self.table, winner, sig, companion)
         return found
 
+    def _stack_key(
+        self, winner: str, sig: int
+    ) -> tuple[tuple[str, int, str | None], Companion | None]:
+        """(the key :meth:`stack` and :meth:`stack_line` remember a stack under, the companion)."""
+        companion = self.table.companion(winner, sig)
+        return (winner, sig & self.stack_bits, companion.id if companion else None), companion
+
     def stack_line(self, winner: str, sig: int) -> tuple[str, str]:
         """(the companion's id or "", :func:`~recommender.scoring.stack.stack_line`) of
         :meth:`stack`, remembered under its key: what a flat batch row shows of the stack, its
         line no longer built again for every row (one of the flat row's shortcuts, measured
         together in :func:`recommender.batch.records.flat`)."""
-        companion = self.table.companion(winner, sig)
-        key = (winner, sig & self.stack_bits, companion.id if companion else None)
+        key, _ = self._stack_key(winner, sig)
         found = self._lines.get(key)
         if found is None:
             if len(self._lines) >= MEMO_LIMIT // 8:
